@@ -1,0 +1,69 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { ApolloServer } from "@apollo/server";
+import type { Config } from "./config.js";
+import { openDatabase, type DatabaseHandle } from "./db/client.js";
+import type { Context } from "./graphql/context.js";
+import { createApolloServer } from "./graphql/apollo.js";
+import { createHttpServer } from "./http/http-server.js";
+import type { Logger } from "./logger.js";
+import { expirePostings } from "./modules/postings/posting.service.js";
+
+export interface App {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  apollo: ApolloServer<Context>;
+  http: Server;
+  /** Starts listening; resolves to the GraphQL endpoint's URL. */
+  listen(): Promise<string>;
+  /** Stops taking requests, lets those in flight finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Database (migrated), Apollo and the HTTP server, wired but not yet listening. */
+export async function createApp(config: Config, log: Logger, database?: DatabaseHandle): Promise<App> {
+  const db = database ?? (await openDatabase(config.database));
+  await db.migrate();
+  let apollo: ApolloServer<Context> | undefined;
+  const http = createHttpServer({ config, log, database: db, apollo: () => apollo! });
+  apollo = await createApolloServer(config, log, http);
+
+  // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else.
+  let sweeper: NodeJS.Timeout | undefined;
+  if (config.postingExpirySweepSeconds > 0) {
+    sweeper = setInterval(() => {
+      expirePostings(db.db)
+        .then((n) => n > 0 && log.info({ expired: n }, "postings expired"))
+        .catch((err: unknown) => log.error({ err }, "expiry sweep failed"));
+    }, config.postingExpirySweepSeconds * 1000);
+    sweeper.unref();
+  }
+
+  let closed = false;
+  return {
+    config,
+    log,
+    database: db,
+    apollo,
+    http,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(config.http.port, config.http.host, () => {
+          const { port } = http.address() as AddressInfo;
+          const host = config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host;
+          resolve(`http://${host}:${port}/graphql`);
+        });
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (sweeper) clearInterval(sweeper);
+      // The drain plugin closes the HTTP server and waits for requests in flight.
+      await apollo.stop();
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

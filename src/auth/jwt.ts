@@ -1,0 +1,61 @@
+import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
+import { z } from "zod";
+import { unauthenticated } from "../errors.js";
+import { Role, type Viewer } from "./viewer.js";
+
+export interface JwtSettings {
+  jwtSecret: string;
+  issuer: string;
+}
+
+const claimsSchema = z
+  .object({
+    sub: z.string().min(1).max(100),
+    role: z.enum([Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.EMPLOYER, Role.SEEKER]),
+    regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/).optional(),
+    institutionId: z.string().min(1).max(64).optional(),
+    employerId: z.uuid().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.role === Role.EMPLOYER && !c.employerId) ctx.addIssue({ code: "custom", message: "EMPLOYER tokens need employerId" });
+    if (c.role === Role.CASEWORKER && !c.regionCode && !c.institutionId)
+      ctx.addIssue({ code: "custom", message: "CASEWORKER tokens need regionCode or institutionId" });
+  });
+
+export type TokenClaims = z.infer<typeof claimsSchema>;
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signToken(settings: JwtSettings, claims: TokenClaims, expiresIn = "12h"): Promise<string> {
+  const valid = claimsSchema.parse(claims);
+  const { sub, ...rest } = valid;
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer(settings.issuer)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key(settings.jwtSecret));
+}
+
+/** A bearer token's viewer; a bad, expired or forged token is UNAUTHENTICATED, never anonymous. */
+export async function viewerFromToken(settings: JwtSettings, token: string): Promise<Viewer> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, key(settings.jwtSecret), { algorithms: ["HS256"], issuer: settings.issuer }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired");
+    throw unauthenticated("The token is not valid");
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthenticated("The token's claims are not valid");
+  const c = claims.data;
+  return {
+    kind: "user",
+    userId: c.sub,
+    role: c.role,
+    ...(c.regionCode ? { regionCode: c.regionCode } : {}),
+    ...(c.institutionId ? { institutionId: c.institutionId } : {}),
+    ...(c.employerId ? { employerId: c.employerId } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { badInput, unauthenticated } from "../errors.js";
+import { viewerFromApiKey } from "../modules/partners/partner.service.js";
+import { viewerFromToken } from "./jwt.js";
+import { anonymous, type Viewer } from "./viewer.js";
+
+/**
+ * `Authorization: Bearer <JWT>` for people, `X-Api-Key` for partner sites, neither for the public.
+ * A credential that is present but wrong is refused, never downgraded to anonymous.
+ */
+export async function viewerFromRequest(db: Database, config: Config, headers: IncomingHttpHeaders): Promise<Viewer> {
+  const authorization = headers.authorization;
+  const apiKey = headers["x-api-key"];
+  if (authorization && apiKey) throw badInput("headers", "Send either Authorization or X-Api-Key, not both");
+  if (typeof apiKey === "string") return viewerFromApiKey(db, apiKey.trim());
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw unauthenticated("Authorization must be `Bearer <token>`");
+    return viewerFromToken(config.auth, match[1]!);
+  }
+  return anonymous;
+}

@@ -1,0 +1,54 @@
+import { registerEnumType } from "type-graphql";
+
+export enum Role {
+  ADMIN = "ADMIN",
+  /** 人社 / 教育 caseworker, scoped to a region-code prefix and/or an institution. */
+  CASEWORKER = "CASEWORKER",
+  MENTOR = "MENTOR",
+  /** Acts for one employer only. */
+  EMPLOYER = "EMPLOYER",
+  /** A third-party recruitment site (X-Api-Key). */
+  PARTNER = "PARTNER",
+  /** A job seeker acting for themself. */
+  SEEKER = "SEEKER",
+}
+registerEnumType(Role, { name: "Role", description: "What a caller may do; scopes narrow it further." });
+
+export type PartnerScope = "postings:read" | "postings:write";
+export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write"];
+
+export type Viewer =
+  | { kind: "anonymous" }
+  | {
+      kind: "user";
+      /** JWT `sub`: the identity provider's user id. */
+      userId: string;
+      role: Exclude<Role, Role.PARTNER>;
+      regionCode?: string;
+      institutionId?: string;
+      employerId?: string;
+    }
+  | { kind: "partner"; role: Role.PARTNER; partnerId: string; partnerName: string; keyId: string; scopes: PartnerScope[] };
+
+export const anonymous: Viewer = { kind: "anonymous" };
+
+/** Who did it, for `created_by` columns and audit rows. */
+export function actorOf(viewer: Viewer): string {
+  switch (viewer.kind) {
+    case "anonymous":
+      return "anonymous";
+    case "user":
+      return `${viewer.role.toLowerCase()}:${viewer.userId}`;
+    case "partner":
+      return `partner:${viewer.partnerId}`;
+  }
+}
+
+export function roleOf(viewer: Viewer): Role | null {
+  return viewer.kind === "anonymous" ? null : viewer.role;
+}
+
+/** A caseworker's region scope: a GB/T 2260 prefix of 2, 4 or 6 digits ("35" province, "3501" Fuzhou). */
+export function regionWithinScope(scopePrefix: string | undefined, regionCode: string): boolean {
+  return scopePrefix !== undefined && regionCode.startsWith(scopePrefix);
+}

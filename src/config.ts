@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Every problem is listed at once; production refuses to
+ * start without real secrets, while development and tests fall back to dev secrets (and say so).
+ */
+const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production-0000";
+const DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLWluLXByb2Q="; // base64 of a 32-byte dev key
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "test", "production"]).default("development")),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4000)),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  PGLITE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data/pglite")),
+  MEILISEARCH_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  MEILISEARCH_API_KEY: optionalString,
+  AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  AUTH_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().default("jiuye-bangfu")),
+  PII_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+      .optional(),
+  ),
+  SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["auto", "always", "never"]).default("auto")),
+  POSTING_EXPIRY_SWEEP_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(60)),
+  MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
+  EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
+});
+
+export interface Config {
+  env: "development" | "test" | "production";
+  http: { host: string; port: number };
+  log: { level: string };
+  database:
+    | { driver: "postgres"; url: string; poolSize: number }
+    | { driver: "pglite"; dataDir: string };
+  search: { meilisearchUrl?: string; meilisearchApiKey?: string };
+  auth: { jwtSecret: string; issuer: string };
+  pii: { key: Buffer };
+  seedDemo: "auto" | "always" | "never";
+  postingExpirySweepSeconds: number;
+  maxPartnerBatch: number;
+  /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks, never in production. */
+  exposeSqlCount: boolean;
+  /** Dev secrets in use: the server says so loudly at start-up. */
+  usingDevSecrets: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (production && !e.AUTH_JWT_SECRET) problems.push("AUTH_JWT_SECRET: required in production");
+  if (production && !e.PII_KEY) problems.push("PII_KEY: required in production");
+  if (production && e.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
+  if (production && e.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
+  if (production && e.EXPOSE_SQL_COUNT === "true") problems.push("EXPOSE_SQL_COUNT: diagnostics are not allowed in production");
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    log: { level: e.LOG_LEVEL },
+    database: e.DATABASE_URL
+      ? { driver: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { driver: "pglite", dataDir: e.PGLITE_DATA_DIR },
+    search: { meilisearchUrl: e.MEILISEARCH_URL, meilisearchApiKey: e.MEILISEARCH_API_KEY },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER },
+    pii: { key: Buffer.from(e.PII_KEY ?? DEV_PII_KEY, "base64") },
+    seedDemo: e.SEED_DEMO,
+    postingExpirySweepSeconds: e.POSTING_EXPIRY_SWEEP_SECONDS,
+    maxPartnerBatch: e.MAX_PARTNER_BATCH,
+    exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
+    usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
+  };
+}

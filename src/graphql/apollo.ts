@@ -1,0 +1,36 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Server } from "node:http";
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { Context } from "./context.js";
+import { createFormatError } from "./format-error.js";
+import { getSchema } from "./schema.js";
+
+/** The Apollo server, not listening: the HTTP layer hands it requests. */
+export async function createApolloServer(config: Config, log: Logger, httpServer: Server): Promise<ApolloServer<Context>> {
+  const production = config.env === "production";
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError: createFormatError(log),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    logger: {
+      debug: (m) => log.debug(m),
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      error: (m) => log.error(m),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // The default landing page loads Apollo Sandbox from a CDN; this service has no business calling out.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}

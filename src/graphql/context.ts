@@ -1,0 +1,29 @@
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import type { Logger } from "../logger.js";
+import type { Viewer } from "../auth/viewer.js";
+import { createEmployerLoaders } from "../modules/employers/employer.loaders.js";
+import { createPartnerLoaders } from "../modules/partners/partner.loaders.js";
+import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
+import { createRegionLoaders } from "../modules/regions/region.loaders.js";
+
+/** DataLoaders live for one request: built here, never shared between requests or users. */
+export function createLoaders(db: Database) {
+  return {
+    ...createRegionLoaders(db),
+    ...createEmployerLoaders(db),
+    ...createPostingLoaders(db),
+    ...createPartnerLoaders(db),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Context {
+  viewer: Viewer;
+  db: Database;
+  config: Config;
+  loaders: Loaders;
+  requestId: string;
+  log: Logger;
+}

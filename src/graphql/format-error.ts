@@ -1,0 +1,46 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { AuthenticationError, AuthorizationError } from "type-graphql";
+import { DomainError } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+// Codes that graphql-js and Apollo give for malformed requests: safe to pass through as they are.
+const PASS_THROUGH = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "BAD_REQUEST",
+]);
+
+/**
+ * The one error boundary: domain errors keep their code and details; a malformed request keeps the
+ * code graphql-js gave it; anything else is INTERNAL_SERVER_ERROR — logged in full, sent masked.
+ */
+export function createFormatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    if (original instanceof AuthenticationError) {
+      return { ...base, message: "Sign in to do this", extensions: { code: "UNAUTHENTICATED" } };
+    }
+    if (original instanceof AuthorizationError) {
+      return { ...base, message: "Your role may not do this", extensions: { code: "FORBIDDEN" } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && PASS_THROUGH.has(code) && (original === error || original instanceof GraphQLError)) {
+      return formatted;
+    }
+    if (typeof code === "string" && (code === "UNAUTHENTICATED" || code === "FORBIDDEN") && original instanceof GraphQLError) {
+      return formatted;
+    }
+    log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
+    return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}

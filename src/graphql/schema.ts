@@ -1,0 +1,25 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "../auth/auth-checker.js";
+import { EmployerResolver } from "../modules/employers/employer.resolver.js";
+import { PartnerResolver } from "../modules/partners/partner.resolver.js";
+import { PostingResolver } from "../modules/postings/posting.resolver.js";
+import { RegionResolver } from "../modules/regions/region.resolver.js";
+import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
+import { validateArgument } from "./validate-argument.js";
+
+export const resolvers = [ViewerResolver, RegionResolver, EmployerResolver, PostingResolver, PartnerResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: type-graphql's metadata is global, and the schema does not change at run time. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument });
+  return built;
+}
+
+/** The SDL committed as src/graphql/schema.graphql (sorted, so diffs show real changes only). */
+export async function printSchemaSdl(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await getSchema())) + "\n";
+}

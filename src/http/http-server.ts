@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import type { Config } from "../config.js";
+import type { DatabaseHandle } from "../db/client.js";
+import { databaseReady } from "../db/migrate.js";
+import { runWithSqlCounter } from "../db/sql-count.js";
+import { DomainError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { viewerFromRequest } from "../auth/viewer-from-request.js";
+import { createLoaders, type Context } from "../graphql/context.js";
+
+const MAX_BODY_BYTES = 1_000_000;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export interface HttpDeps {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  apollo: () => ApolloServer<Context>;
+}
+
+/**
+ * Node's HTTP server: /graphql (Apollo), /healthz (alive), /readyz (database reachable and
+ * migrated). Each request gets an id (X-Request-Id in, or a new one), one JSON log line, and its
+ * SQL statement count.
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  const { config, log } = deps;
+
+  async function handleGraphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === "POST") {
+      const text = await readBody(req);
+      const contentType = headers.get("content-type") ?? "";
+      if (contentType.startsWith("application/json") || contentType.startsWith("application/graphql-response+json")) {
+        try {
+          body = text.length > 0 ? JSON.parse(text) : undefined;
+        } catch {
+          throw new HttpError(400, "The request body is not valid JSON");
+        }
+      } else {
+        body = text;
+      }
+    }
+    const sql = { statements: 0 };
+    const response = await runWithSqlCounter(sql, () =>
+      deps.apollo().executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async (): Promise<Context> => {
+          try {
+            const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
+            return { viewer, db: deps.database.db, config, loaders: createLoaders(deps.database.db), requestId, log: reqLog };
+          } catch (error) {
+            if (error instanceof DomainError) {
+              const status = error.code === "UNAUTHENTICATED" ? 401 : 400;
+              throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
+            }
+            throw error;
+          }
+        },
+      }),
+    );
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (config.exposeSqlCount) res.setHeader("x-sql-statements", String(sql.statements));
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    const operationName = typeof body === "object" && body !== null ? (body as { operationName?: unknown }).operationName : undefined;
+    return { operationName: typeof operationName === "string" ? operationName.slice(0, 100) : undefined, sqlStatements: sql.statements };
+  }
+
+  return createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const incomingId = req.headers["x-request-id"];
+    const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const reqLog = log.child({ requestId });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let extra: Record<string, unknown> = {};
+    try {
+      if (url.pathname === "/healthz") {
+        sendJson(res, 200, { status: "ok" });
+      } else if (url.pathname === "/readyz") {
+        const readiness = await databaseReady(deps.database);
+        if (!readiness.ready) reqLog.warn({ reason: readiness.reason }, "not ready");
+        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready" });
+      } else if (url.pathname === "/graphql") {
+        extra = await handleGraphql(req, res, url, requestId, reqLog);
+      } else {
+        sendJson(res, 404, { error: "Not found. The API is at /graphql." });
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        // The rest of an oversized body is never read: close the connection rather than reuse it.
+        if (error.status === 413) res.setHeader("connection", "close");
+        if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST"));
+      } else {
+        reqLog.error({ err: error }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
+        else res.destroy();
+      }
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
+    }
+  });
+}

@@ -1,0 +1,65 @@
+import { and, desc, eq, ilike, inArray, like, lt, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client.js";
+import { employers, type EmployerRow } from "./employer.table.js";
+
+export async function findEmployerById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<EmployerRow | undefined> {
+  const query = db.select().from(employers).where(eq(employers.id, id));
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row;
+}
+
+export function findEmployersByIds(db: Executor, ids: readonly string[]): Promise<EmployerRow[]> {
+  return db.select().from(employers).where(inArray(employers.id, [...ids]));
+}
+
+export async function findEmployerByCreditCode(db: Executor, creditCode: string): Promise<EmployerRow | undefined> {
+  const [row] = await db.select().from(employers).where(eq(employers.creditCode, creditCode));
+  return row;
+}
+
+export async function insertEmployer(db: Executor, row: typeof employers.$inferInsert): Promise<EmployerRow> {
+  const [inserted] = await db.insert(employers).values(row).returning();
+  return inserted!;
+}
+
+/** For partner pushes: the first push of a credit code registers the employer, later ones reuse it. */
+export async function insertEmployerIfAbsent(db: Executor, row: typeof employers.$inferInsert): Promise<EmployerRow> {
+  await db.insert(employers).values(row).onConflictDoNothing({ target: employers.creditCode });
+  return (await findEmployerByCreditCode(db, row.creditCode))!;
+}
+
+export async function updateEmployer(db: Executor, id: string, patch: Partial<typeof employers.$inferInsert>): Promise<EmployerRow> {
+  const [row] = await db.update(employers).set({ ...patch, updatedAt: sql`now()` }).where(eq(employers.id, id)).returning();
+  return row!;
+}
+
+export interface EmployerQuery {
+  regionPrefix?: string;
+  verified?: boolean;
+  isPovertyWorkshop?: boolean;
+  nameContains?: string;
+}
+
+function employerConditions(q: EmployerQuery): SQL[] {
+  const conditions: SQL[] = [];
+  if (q.regionPrefix) conditions.push(like(employers.regionCode, `${q.regionPrefix}%`));
+  if (q.verified !== undefined) conditions.push(eq(employers.verified, q.verified));
+  if (q.isPovertyWorkshop !== undefined) conditions.push(eq(employers.isPovertyWorkshop, q.isPovertyWorkshop));
+  if (q.nameContains) conditions.push(ilike(employers.name, `%${escapeLike(q.nameContains)}%`));
+  return conditions;
+}
+
+export function listEmployers(db: Executor, q: EmployerQuery, page: { afterId?: string; limit: number }): Promise<EmployerRow[]> {
+  const conditions = employerConditions(q);
+  if (page.afterId) conditions.push(lt(employers.id, page.afterId));
+  return db.select().from(employers).where(and(...conditions)).orderBy(desc(employers.id)).limit(page.limit);
+}
+
+export async function countEmployers(db: Executor, q: EmployerQuery): Promise<number> {
+  return db.$count(employers, and(...employerConditions(q)));
+}
+
+/** `%`, `_` and `\` in user text match themselves, not patterns. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}

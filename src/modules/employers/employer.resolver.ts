@@ -1,0 +1,62 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { PostingFilter } from "../postings/posting.inputs.js";
+import { PostingConnection } from "../postings/posting.resolver.js";
+import { postingQueryFor } from "../postings/posting.service.js";
+import { Region } from "../regions/region.type.js";
+import { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
+import { getEmployer, registerEmployer, searchEmployers, verifyEmployer } from "./employer.service.js";
+import type { EmployerRow } from "./employer.table.js";
+import { Employer } from "./employer.type.js";
+
+const EmployerConnection = connectionType("Employer", Employer);
+
+@Resolver(() => Employer)
+export class EmployerResolver {
+  @Query(() => Employer, { nullable: true })
+  employer(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getEmployer(ctx.db, id);
+  }
+
+  @Query(() => EmployerConnection)
+  employers(@Arg("filter", () => EmployerFilter, { nullable: true }) filter: EmployerFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return searchEmployers(ctx.db, filter ?? undefined, page);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Employer, { description: "Register an employer (verified: an official checked its licence)." })
+  registerEmployer(@Arg("input", () => RegisterEmployerInput) input: RegisterEmployerInput, @Ctx() ctx: Context) {
+    return registerEmployer(ctx.db, ctx.viewer, input);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Employer)
+  verifyEmployer(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return verifyEmployer(ctx.db, ctx.viewer, id);
+  }
+
+  @FieldResolver(() => Region)
+  region(@Root() employer: EmployerRow, @Ctx() ctx: Context) {
+    return ctx.loaders.regionByCode.load(employer.regionCode);
+  }
+
+  @FieldResolver(() => PostingConnection, { description: "This employer's postings, newest first (OPEN only unless `filter.status` says otherwise)." })
+  async postings(
+    @Root() employer: EmployerRow,
+    @Arg("filter", () => PostingFilter, { nullable: true }) filter: PostingFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    const afterId = decodeCursor(page.after);
+    const key = {
+      employerId: employer.id,
+      query: postingQueryFor(ctx.viewer, { ...filter, employerId: undefined }),
+      ...(afterId ? { afterId } : {}),
+      limit: page.first + 1,
+    };
+    const rows = await ctx.loaders.employerPostings.load(key);
+    return pageFromRows(rows, page.first, () => ctx.loaders.employerPostingCount.load(key));
+  }
+}

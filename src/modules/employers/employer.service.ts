@@ -1,0 +1,76 @@
+import type { Database } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { parseId } from "../../db/parse-id.js";
+import { conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
+import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
+import { pageFromRows, decodeCursor, type Page } from "../../graphql/relay.js";
+import { requireCounty } from "../regions/region.service.js";
+import type { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
+import {
+  countEmployers,
+  findEmployerByCreditCode,
+  findEmployerById,
+  insertEmployer,
+  listEmployers,
+  updateEmployer,
+} from "./employer.repository.js";
+import type { EmployerRow } from "./employer.table.js";
+
+/** Officials register employers: an admin anywhere, a caseworker within their region. */
+function assertMayAdministerRegion(viewer: Viewer, regionCode: string): void {
+  if (viewer.kind === "user" && viewer.role === Role.ADMIN) return;
+  if (viewer.kind === "user" && viewer.role === Role.CASEWORKER && regionWithinScope(viewer.regionCode, regionCode)) return;
+  throw forbidden(`Employers in region ${regionCode} are outside your scope`);
+}
+
+/**
+ * Registers an employer. Registration by an official counts as verification (they check the
+ * business licence); employers first seen through a partner push start unverified.
+ */
+export async function registerEmployer(db: Database, viewer: Viewer, input: RegisterEmployerInput): Promise<EmployerRow> {
+  await requireCounty(db, input.regionCode, "input.regionCode");
+  assertMayAdministerRegion(viewer, input.regionCode);
+  const existing = await findEmployerByCreditCode(db, input.creditCode);
+  if (existing) throw conflict(`An employer with credit code ${input.creditCode} is already registered`, { field: "input.creditCode", id: existing.id });
+  try {
+    return await insertEmployer(db, {
+      id: newId(),
+      name: input.name.trim(),
+      creditCode: input.creditCode,
+      regionCode: input.regionCode,
+      isPovertyWorkshop: input.isPovertyWorkshop,
+      verified: true,
+      createdBy: actorOf(viewer),
+    });
+  } catch (error) {
+    // Lost a race with a concurrent registration of the same code.
+    if (isUniqueViolation(error)) throw conflict(`An employer with credit code ${input.creditCode} is already registered`, { field: "input.creditCode" });
+    throw error;
+  }
+}
+
+export async function verifyEmployer(db: Database, viewer: Viewer, id: string): Promise<EmployerRow> {
+  const employerId = parseId(id, "id");
+  return db.transaction(async (tx) => {
+    const employer = await findEmployerById(tx, employerId, { forUpdate: true });
+    if (!employer) throw notFound("Employer", employerId);
+    assertMayAdministerRegion(viewer, employer.regionCode);
+    return employer.verified ? employer : updateEmployer(tx, employerId, { verified: true });
+  });
+}
+
+export async function getEmployer(db: Database, id: string): Promise<EmployerRow | null> {
+  return (await findEmployerById(db, parseId(id, "id"))) ?? null;
+}
+
+export async function searchEmployers(db: Database, filter: EmployerFilter | undefined, page: { first: number; after?: string | null }): Promise<Page<EmployerRow>> {
+  const q = {
+    ...(filter?.regionCode ? { regionPrefix: filter.regionCode } : {}),
+    ...(filter?.verified != null ? { verified: filter.verified } : {}),
+    ...(filter?.isPovertyWorkshop != null ? { isPovertyWorkshop: filter.isPovertyWorkshop } : {}),
+    ...(filter?.nameContains ? { nameContains: filter.nameContains } : {}),
+  };
+  const afterId = decodeCursor(page.after);
+  const rows = await listEmployers(db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
+  return pageFromRows(rows, page.first, () => countEmployers(db, q));
+}

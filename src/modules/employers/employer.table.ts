@@ -1,0 +1,22 @@
+import { boolean, index, pgTable, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { regions } from "../regions/region.table.js";
+
+export const employers = pgTable(
+  "employers",
+  {
+    id: uuid("id").primaryKey(),
+    name: varchar("name", { length: 200 }).notNull(),
+    /** 统一社会信用代码, GB 32100 — one employer per code. */
+    creditCode: varchar("credit_code", { length: 18 }).notNull().unique(),
+    regionCode: varchar("region_code", { length: 6 }).notNull().references(() => regions.code),
+    /** 扶贫车间 / 扶贫基地: hiring poverty labourers here earns subsidies. */
+    isPovertyWorkshop: boolean("is_poverty_workshop").notNull().default(false),
+    verified: boolean("verified").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [index("employers_region_code_idx").on(t.regionCode)],
+);
+
+export type EmployerRow = typeof employers.$inferSelect;

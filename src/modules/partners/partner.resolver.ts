@@ -1,0 +1,37 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { actorOf, Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { listPartners } from "./partner.repository.js";
+import { issuePartnerKey, revokePartnerKey } from "./partner.service.js";
+import { IssuedPartnerKey, Partner, PartnerApiKey } from "./partner.type.js";
+
+@Resolver(() => Partner)
+export class PartnerResolver {
+  @Authorized(Role.ADMIN)
+  @Query(() => [Partner])
+  partners(@Ctx() ctx: Context) {
+    return listPartners(ctx.db);
+  }
+
+  @Authorized(Role.ADMIN)
+  @FieldResolver(() => [PartnerApiKey])
+  keys(@Root() partner: Partner, @Ctx() ctx: Context) {
+    return ctx.loaders.partnerKeys.load(partner.id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => IssuedPartnerKey, { description: "Issue an API key for a partner site (created on first use)." })
+  issuePartnerKey(
+    @Arg("name", () => String) name: string,
+    @Arg("scopes", () => [String], { nullable: true }) scopes: string[] | null,
+    @Ctx() ctx: Context,
+  ) {
+    return issuePartnerKey(ctx.db, actorOf(ctx.viewer), { name, ...(scopes ? { scopes } : {}) });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PartnerApiKey)
+  revokePartnerKey(@Arg("keyId", () => ID) keyId: string, @Ctx() ctx: Context) {
+    return revokePartnerKey(ctx.db, keyId);
+  }
+}

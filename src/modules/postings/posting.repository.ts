@@ -1,0 +1,153 @@
+import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client.js";
+import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
+
+/**
+ * An OPEN posting past its validUntil is EXPIRED the moment it passes, whether or not the sweeper
+ * has written that yet: reads use this expression, never the stored status alone.
+ */
+export const effectiveStatus = sql<PostingStatus>`(case when ${postings.status} = 'OPEN' and ${postings.validUntil} <= now() then 'EXPIRED'::posting_status else ${postings.status} end)`;
+
+const postingColumns = { ...getTableColumns(postings), status: effectiveStatus };
+
+/** The same rule as `effectiveStatus`, written so that indexes on (status, valid_until) apply. */
+function statusIs(status: PostingStatus): SQL {
+  switch (status) {
+    case "OPEN":
+      return and(eq(postings.status, "OPEN"), sql`${postings.validUntil} > now()`)!;
+    case "EXPIRED":
+      return or(eq(postings.status, "EXPIRED"), and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))!;
+    default:
+      return eq(postings.status, status);
+  }
+}
+
+/** Who may see a posting: public statuses to everyone, drafts and blocked ones to those who manage them. */
+export type PostingVisibility =
+  | { kind: "all" }
+  | { kind: "public"; alsoEmployerId?: string; alsoRegionPrefix?: string; alsoPartnerId?: string };
+
+function visibilityCondition(v: PostingVisibility): SQL | undefined {
+  if (v.kind === "all") return undefined;
+  const parts: SQL[] = [notInArray(postings.status, ["DRAFT", "BLOCKED"])];
+  if (v.alsoEmployerId) parts.push(eq(postings.employerId, v.alsoEmployerId));
+  if (v.alsoRegionPrefix) parts.push(like(postings.regionCode, `${v.alsoRegionPrefix}%`));
+  if (v.alsoPartnerId) parts.push(eq(postings.partnerId, v.alsoPartnerId));
+  return or(...parts);
+}
+
+export interface PostingQuery {
+  visibility: PostingVisibility;
+  statuses?: PostingStatus[];
+  regionPrefix?: string;
+  employerIds?: string[];
+  kinds?: PostingKind[];
+  forKeyGroups?: boolean;
+  educationAtMost?: Education;
+  source?: "EMPLOYER" | "PARTNER";
+}
+
+function queryConditions(q: PostingQuery): SQL[] {
+  const conditions: SQL[] = [];
+  const visible = visibilityCondition(q.visibility);
+  if (visible) conditions.push(visible);
+  if (q.statuses && q.statuses.length > 0) conditions.push(or(...q.statuses.map(statusIs))!);
+  if (q.regionPrefix) conditions.push(like(postings.regionCode, `${q.regionPrefix}%`));
+  if (q.employerIds) conditions.push(inArray(postings.employerId, q.employerIds));
+  if (q.kinds && q.kinds.length > 0) conditions.push(inArray(postings.kind, q.kinds));
+  if (q.forKeyGroups !== undefined) conditions.push(eq(postings.forKeyGroups, q.forKeyGroups));
+  if (q.educationAtMost) conditions.push(lte(postings.minEducation, q.educationAtMost));
+  if (q.source) conditions.push(eq(postings.source, q.source));
+  return conditions;
+}
+
+export function listPostings(db: Executor, q: PostingQuery, page: { afterId?: string; limit: number }): Promise<PostingRow[]> {
+  const conditions = queryConditions(q);
+  if (page.afterId) conditions.push(lt(postings.id, page.afterId));
+  return db.select(postingColumns).from(postings).where(and(...conditions)).orderBy(desc(postings.id)).limit(page.limit);
+}
+
+export function countPostings(db: Executor, q: PostingQuery): Promise<number> {
+  return db.$count(postings, and(...queryConditions(q)));
+}
+
+/**
+ * One page of postings for each of many employers in one statement (for `Employer.postings` under
+ * a list): rows are numbered per employer and cut at `limit`.
+ */
+export async function listPostingsForEmployers(
+  db: Executor,
+  employerIds: readonly string[],
+  q: PostingQuery,
+  page: { afterId?: string; limit: number },
+): Promise<PostingRow[]> {
+  const conditions = queryConditions({ ...q, employerIds: [...employerIds] });
+  if (page.afterId) conditions.push(lt(postings.id, page.afterId));
+  const numbered = db
+    .select({ ...postingColumns, status: effectiveStatus.as("effective_status"), rowNumber: sql<number>`row_number() over (partition by ${postings.employerId} order by ${postings.id} desc)`.as("row_number") })
+    .from(postings)
+    .where(and(...conditions))
+    .as("numbered");
+  const rows = await db.select().from(numbered).where(lte(numbered.rowNumber, page.limit)).orderBy(numbered.employerId, desc(numbered.id));
+  return rows.map(({ rowNumber: _rowNumber, ...row }) => row as PostingRow);
+}
+
+export async function countPostingsForEmployers(db: Executor, employerIds: readonly string[], q: PostingQuery): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ employerId: postings.employerId, n: sql<number>`count(*)::int` })
+    .from(postings)
+    .where(and(...queryConditions({ ...q, employerIds: [...employerIds] })))
+    .groupBy(postings.employerId);
+  return new Map(rows.map((r) => [r.employerId, Number(r.n)]));
+}
+
+export async function findPostingById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<PostingRow | undefined> {
+  const query = db.select(postingColumns).from(postings).where(eq(postings.id, id));
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row;
+}
+
+export function findPostingsByIds(db: Executor, ids: readonly string[]): Promise<PostingRow[]> {
+  return db.select(postingColumns).from(postings).where(inArray(postings.id, [...ids]));
+}
+
+export async function insertPosting(db: Executor, row: typeof postings.$inferInsert): Promise<PostingRow> {
+  const [inserted] = await db.insert(postings).values(row).returning({ id: postings.id });
+  return (await findPostingById(db, inserted!.id))!;
+}
+
+export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
+  await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
+  return (await findPostingById(db, id))!;
+}
+
+/** A partner's posting by its own id, locked for the upsert that follows. */
+export async function findPartnerPosting(db: Executor, partnerId: string, externalId: string): Promise<PostingRow | undefined> {
+  const [row] = await db
+    .select(postingColumns)
+    .from(postings)
+    .where(and(eq(postings.partnerId, partnerId), eq(postings.externalId, externalId)))
+    .for("update");
+  return row;
+}
+
+/** Inserts unless (partner, externalId) exists; returns the new id, or undefined when it existed. */
+export async function insertPartnerPostingIfAbsent(db: Executor, row: typeof postings.$inferInsert): Promise<string | undefined> {
+  const [inserted] = await db
+    .insert(postings)
+    .values(row)
+    .onConflictDoNothing({ target: [postings.partnerId, postings.externalId] })
+    .returning({ id: postings.id });
+  return inserted?.id;
+}
+
+/** Writes EXPIRED for OPEN postings past validUntil (reads already treat them so). */
+export async function expireOverduePostings(db: Executor): Promise<number> {
+  const rows = await db
+    .update(postings)
+    .set({ status: "EXPIRED", updatedAt: sql`now()` })
+    .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
+    .returning({ id: postings.id });
+  return rows.length;
+}
+

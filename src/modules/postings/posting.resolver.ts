@@ -1,0 +1,122 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { Employer } from "../employers/employer.type.js";
+import { Region } from "../regions/region.type.js";
+import { CreatePostingInput, PartnerPostingInput, PostingFilter, UpdatePostingInput } from "./posting.inputs.js";
+import {
+  blockPosting,
+  canManagePosting,
+  closePosting,
+  createPosting,
+  getPosting,
+  publishPosting,
+  searchPostings,
+  unblockPosting,
+  updatePosting,
+  upsertPartnerPostings,
+} from "./posting.service.js";
+import type { PostingRow } from "./posting.table.js";
+import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
+
+export const PostingConnection = connectionType("JobPosting", JobPosting);
+
+@Resolver(() => JobPosting)
+export class PostingResolver {
+  @Query(() => JobPosting, { nullable: true, description: "A posting; drafts and blocked ones only for those who manage them." })
+  posting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getPosting(ctx.db, ctx.viewer, id);
+  }
+
+  @Query(() => PostingConnection, { description: "Postings, newest first. OPEN only unless `filter.status` says otherwise." })
+  postings(
+    @Arg("filter", () => PostingFilter, { nullable: true }) filter: PostingFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return searchPostings(ctx.db, ctx.viewer, filter, page);
+  }
+
+  @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => JobPosting, { description: "Create a DRAFT posting." })
+  createPosting(@Arg("input", () => CreatePostingInput) input: CreatePostingInput, @Ctx() ctx: Context) {
+    return createPosting(ctx.db, ctx.viewer, input);
+  }
+
+  @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => JobPosting)
+  updatePosting(@Arg("id", () => ID) id: string, @Arg("input", () => UpdatePostingInput) input: UpdatePostingInput, @Ctx() ctx: Context) {
+    return updatePosting(ctx.db, ctx.viewer, id, input);
+  }
+
+  @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => JobPosting, { description: "DRAFT, CLOSED or EXPIRED → OPEN. Optionally sets a new validUntil." })
+  publishPosting(
+    @Arg("id", () => ID) id: string,
+    @Arg("validUntil", () => Date, { nullable: true }) validUntil: Date | null,
+    @Ctx() ctx: Context,
+  ) {
+    return publishPosting(ctx.db, ctx.viewer, id, validUntil);
+  }
+
+  @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => JobPosting)
+  closePosting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return closePosting(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => JobPosting, { description: "Withdraw a false or discriminatory posting (虚假招聘、就业歧视)." })
+  blockPosting(@Arg("id", () => ID) id: string, @Arg("reason", () => String) reason: string, @Ctx() ctx: Context) {
+    return blockPosting(ctx.db, ctx.viewer, id, reason);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => JobPosting, { description: "BLOCKED → DRAFT." })
+  unblockPosting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return unblockPosting(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(Role.PARTNER)
+  @Mutation(() => PartnerUpsertResult, {
+    description: "Push a batch of postings; idempotent by (partner, externalId). One result per item: bad items are reported, good ones land.",
+  })
+  async upsertPartnerPostings(
+    // Validated per item by the service, so that one bad item does not refuse the batch.
+    @Arg("postings", () => [PartnerPostingInput], { validate: false }) items: PartnerPostingInput[],
+    @Ctx() ctx: Context,
+  ) {
+    const results = await upsertPartnerPostings(ctx.db, ctx.viewer, items, { maxBatch: ctx.config.maxPartnerBatch, log: ctx.log });
+    const count = (outcome: UpsertOutcome) => results.filter((r) => r.outcome === outcome).length;
+    return {
+      created: count(UpsertOutcome.CREATED),
+      updated: count(UpsertOutcome.UPDATED),
+      unchanged: count(UpsertOutcome.UNCHANGED),
+      rejected: count(UpsertOutcome.REJECTED),
+      items: results,
+    };
+  }
+
+  @FieldResolver(() => Employer)
+  employer(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    return ctx.loaders.employerById.load(posting.employerId);
+  }
+
+  @FieldResolver(() => Region)
+  region(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    return ctx.loaders.regionByCode.load(posting.regionCode);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Why an administrator blocked it; only for those who manage the posting." })
+  blockedReason(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    return canManagePosting(ctx.viewer, posting) ? posting.blockedReason : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The partner's own id; only for that partner and administrators." })
+  externalId(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    const v = ctx.viewer;
+    const mayRead = (v.kind === "partner" && v.partnerId === posting.partnerId) || (v.kind === "user" && v.role === Role.ADMIN);
+    return mayRead ? posting.externalId : null;
+  }
+}

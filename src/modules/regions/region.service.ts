@@ -1,0 +1,16 @@
+import type { Executor } from "../../db/client.js";
+import { badInput } from "../../errors.js";
+import { findRegion, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
+import type { RegionRow } from "./region.table.js";
+
+export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
+  return parentCode ? findRegionsByParents(db, [parentCode]) : listTopLevelRegions(db);
+}
+
+/** Postings and employers sit in a county (区/县/县级市): a province or prefecture code is refused. */
+export async function requireCounty(db: Executor, code: string, field: string): Promise<RegionRow> {
+  const region = await findRegion(db, code);
+  if (!region) throw badInput(field, `Unknown region code ${code}`);
+  if (region.level !== "COUNTY") throw badInput(field, `${code} (${region.name}) is a ${region.level.toLowerCase()}, not a county`);
+  return region;
+}

@@ -1,0 +1,44 @@
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { openDatabase } from "../src/db/client.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** On PostgreSQL: a migrated template database each test file copies (CREATE DATABASE … TEMPLATE). */
+    pgTemplate: { serverUrl: string; template: string } | null;
+  }
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * With DATABASE_URL set, migrate one template database once; each test file then gets its own copy,
+ * so files never see each other's rows. Without it, every file opens its own in-memory PGlite.
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    project.provide("pgTemplate", null);
+    return;
+  }
+  const template = `jb_test_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${template}`);
+  await admin.query(`create database ${template}`);
+  const handle = await openDatabase({ driver: "postgres", url: withDatabase(url, template), poolSize: 2 });
+  await handle.migrate();
+  await handle.close();
+  project.provide("pgTemplate", { serverUrl: url, template });
+  return async () => {
+    // Copies left by a crashed file, then the template itself.
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'jb_test_${process.pid}_%'`);
+    for (const row of rows) await admin.query(`drop database if exists ${row.datname} with (force)`);
+    await admin.query(`drop database if exists ${template} with (force)`);
+    await admin.end();
+  };
+}

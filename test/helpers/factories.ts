@@ -1,0 +1,77 @@
+import { randomInt } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { actorOf, Role, type Viewer } from "../../src/auth/viewer.js";
+import { queryRows, type Database } from "../../src/db/client.js";
+import { newId } from "../../src/db/ids.js";
+import { syntheticCreditCode } from "../../src/modules/employers/credit-code.js";
+import { insertEmployer } from "../../src/modules/employers/employer.repository.js";
+import type { EmployerRow } from "../../src/modules/employers/employer.table.js";
+import { insertPosting } from "../../src/modules/postings/posting.repository.js";
+import type { PostingRow, postings } from "../../src/modules/postings/posting.table.js";
+
+// Unique per process and per call, so factories never collide with each other or earlier rows.
+let serial = randomInt(1_000_000, 900_000_000);
+export const unique = () => ++serial;
+
+export const FUZHOU_GULOU = "350102";
+export const XIAMEN_SIMING = "350203";
+export const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+const factoryViewer: Viewer = { kind: "user", userId: "factory", role: Role.ADMIN };
+
+export function makeEmployer(db: Database, overrides: Partial<typeof import("../../src/modules/employers/employer.table.js").employers.$inferInsert> = {}): Promise<EmployerRow> {
+  const regionCode = overrides.regionCode ?? FUZHOU_GULOU;
+  const n = unique();
+  return insertEmployer(db, {
+    id: newId(),
+    name: `测试单位${n}有限公司`,
+    creditCode: syntheticCreditCode(regionCode, n),
+    regionCode,
+    verified: true,
+    createdBy: actorOf(factoryViewer),
+    ...overrides,
+  });
+}
+
+/** An OPEN posting valid for 30 days, for an employer it makes unless one is given. */
+export async function makePosting(db: Database, overrides: Partial<typeof postings.$inferInsert> = {}): Promise<PostingRow> {
+  const employerId = overrides.employerId ?? (await makeEmployer(db, overrides.regionCode ? { regionCode: overrides.regionCode } : {})).id;
+  return insertPosting(db, {
+    id: newId(),
+    employerId,
+    title: `软件测试工程师${unique()}`,
+    description: "负责软件测试",
+    skills: ["测试"],
+    majors: ["计算机科学与技术"],
+    minEducation: "BACHELOR",
+    regionCode: FUZHOU_GULOU,
+    salaryMin: 6000,
+    salaryMax: 9000,
+    headcount: 2,
+    kind: "REGULAR",
+    status: "OPEN",
+    validUntil: days(30),
+    publishedAt: new Date(),
+    source: "EMPLOYER",
+    createdBy: actorOf(factoryViewer),
+    ...overrides,
+  });
+}
+
+/** Row counts of every table a write could touch: compared before and after a refused request. */
+export async function tableCounts(db: Database): Promise<Record<string, number>> {
+  const rows = await queryRows<{ t: string; n: number }>(
+    db,
+    sql`select 'employers' as t, count(*)::int as n from employers
+        union all select 'postings', count(*)::int from postings
+        union all select 'partners', count(*)::int from partners
+        union all select 'partner_api_keys', count(*)::int from partner_api_keys`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
+
+/** A digest of every posting row, to prove a refused write changed nothing (not just the counts). */
+export async function postingsDigest(db: Database): Promise<string> {
+  const [row] = await queryRows<{ d: string | null }>(db, sql`select md5(string_agg(p::text, '|' order by p.id)) as d from postings p`);
+  return row?.d ?? "empty";
+}

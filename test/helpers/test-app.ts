@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import { signToken, type TokenClaims } from "../../src/auth/jwt.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { openDatabase, type Database } from "../../src/db/client.js";
+import { createLogger } from "../../src/logger.js";
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data: T | null | undefined;
+  errors: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown }; path?: unknown[] }[] | undefined;
+  /** SQL statements the request ran (X-Sql-Statements). */
+  sqlStatements: number;
+}
+
+export interface Credentials {
+  token?: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  db: Database;
+  config: Config;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, credentials?: Credentials): Promise<GqlResult<T>>;
+  token(claims: TokenClaims, expiresIn?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * A real server on a free loopback port with its own database: an in-memory PGlite, or (with
+ * DATABASE_URL) a fresh copy of the migrated template. Nothing is shared between test files.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const template = inject("pgTemplate");
+  let dropDatabase: (() => Promise<void>) | undefined;
+  const baseEnv: Record<string, string> = {
+    NODE_ENV: "test",
+    PORT: "0",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    POSTING_EXPIRY_SWEEP_SECONDS: "0",
+    SEED_DEMO: "never",
+  };
+  if (template) {
+    const name = `jb_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: template.serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${template.template}`);
+    baseEnv.DATABASE_URL = withDatabase(template.serverUrl, name);
+    baseEnv.DATABASE_POOL_SIZE = "20";
+    dropDatabase = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    baseEnv.PGLITE_DATA_DIR = "memory://";
+  }
+  const config = loadConfig({ ...baseEnv, ...env });
+  const log = createLogger(config.log.level);
+  const app = await createApp(config, log, await openDatabase(config.database));
+  const url = await app.listen();
+
+  return {
+    app,
+    url,
+    db: app.database.db,
+    config,
+    async gql<T>(query: string, variables?: Record<string, unknown>, credentials: Credentials = {}) {
+      const headers: Record<string, string> = { "content-type": "application/json", ...credentials.headers };
+      if (credentials.token) headers.authorization = `Bearer ${credentials.token}`;
+      if (credentials.apiKey) headers["x-api-key"] = credentials.apiKey;
+      const res = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      let body: { data?: T | null; errors?: GqlResult<T>["errors"] } = {};
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        throw new Error(`Non-JSON response ${res.status}: ${text.slice(0, 200)}`);
+      }
+      return {
+        status: res.status,
+        headers: res.headers,
+        data: body.data,
+        errors: body.errors,
+        sqlStatements: Number(res.headers.get("x-sql-statements") ?? NaN),
+      };
+    },
+    token: (claims, expiresIn) => signToken(config.auth, claims, expiresIn),
+    async close() {
+      await app.close();
+      await dropDatabase?.();
+    },
+  };
+}
+
+/** The error code of the first error, for terse assertions. */
+export function codeOf(result: GqlResult<unknown>): string | undefined {
+  return result.errors?.[0]?.extensions?.code;
+}
