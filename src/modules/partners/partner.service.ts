@@ -15,7 +15,8 @@ import type { PartnerApiKeyRow, PartnerRow } from "./partner.table.js";
 
 const KEY_PREFIX = "jbpk_";
 
-const hashKey = (apiKey: string) => createHash("sha256").update(apiKey, "utf8").digest("hex");
+/** Keys are 32 random bytes: a plain SHA-256 is enough to store them (no password stretching needed). */
+export const hashApiKey = (apiKey: string) => createHash("sha256").update(apiKey, "utf8").digest("hex");
 
 export interface IssuedKey {
   partner: PartnerRow;
@@ -43,7 +44,7 @@ export async function issuePartnerKey(
     const key = await insertApiKey(tx, {
       id: newId(),
       partnerId: partner.id,
-      keyHash: hashKey(apiKey),
+      keyHash: hashApiKey(apiKey),
       keyPrefix: apiKey.slice(0, 12),
       scopes,
       createdBy: actor,
@@ -61,7 +62,7 @@ export async function revokePartnerKey(db: Database, keyId: string): Promise<Par
 /** The viewer behind an `X-Api-Key`; an unknown or revoked key is UNAUTHENTICATED. */
 export async function viewerFromApiKey(db: Database, apiKey: string): Promise<Viewer> {
   if (!apiKey.startsWith(KEY_PREFIX) || apiKey.length > 200) throw unauthenticated("The API key is not valid");
-  const found = await findActiveKeyByHash(db, hashKey(apiKey));
+  const found = await findActiveKeyByHash(db, hashApiKey(apiKey));
   if (!found) throw unauthenticated("The API key is not valid or has been revoked");
   const stale = !found.key.lastUsedAt || Date.now() - found.key.lastUsedAt.getTime() > 3_600_000;
   if (stale) void touchKey(db, found.key.id).catch(() => undefined);
