@@ -26,7 +26,8 @@ export type TokenClaims = z.infer<typeof claimsSchema>;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signToken(settings: JwtSettings, claims: TokenClaims, expiresIn = "12h"): Promise<string> {
+/** `expiresIn`: a span such as "12h", or an absolute time in epoch seconds. */
+export async function signToken(settings: JwtSettings, claims: TokenClaims, expiresIn: string | number = "12h"): Promise<string> {
   const valid = claimsSchema.parse(claims);
   const { sub, ...rest } = valid;
   return new SignJWT(rest)

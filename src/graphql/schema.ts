@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
@@ -19,7 +19,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   return built;
 }
 
-/** The SDL committed as src/graphql/schema.graphql (sorted, so diffs show real changes only). */
+/** The SDL committed as src/graphql/schema.graphql, in declaration order (enum order carries meaning). */
 export async function printSchemaSdl(): Promise<string> {
-  return printSchema(lexicographicSortSchema(await getSchema())) + "\n";
+  return printSchema(await getSchema()) + "\n";
 }

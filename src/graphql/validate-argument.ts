@@ -1,5 +1,5 @@
 import { validate, type ValidationError } from "class-validator";
-import { getNamedType, type GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import type { ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
 
@@ -17,11 +17,18 @@ function collectProblems(errors: ValidationError[], prefix: string, into: Proble
   return into;
 }
 
+/** Unwraps lists and non-nulls by shape, not `instanceof`, which breaks when two copies of graphql are loaded. */
+function namedTypeName(type: unknown): string | undefined {
+  let current = type as { ofType?: unknown; name?: string } | undefined;
+  while (current?.ofType) current = current.ofType as typeof current;
+  return current?.name;
+}
+
 /** The argument an input-object value was passed as, so errors can name `input.salaryMax`, not just `salaryMax`. */
 function argumentName(argType: unknown, info: GraphQLResolveInfo): string {
   const typeName = typeof argType === "function" ? argType.name : undefined;
   const field = info.parentType.getFields()[info.fieldName];
-  const arg = field?.args.find((a) => getNamedType(a.type).name === typeName);
+  const arg = field?.args.find((a) => namedTypeName(a.type) === typeName);
   // @Args() classes are flattened into top-level arguments: their properties are the argument names.
   return arg?.name ?? "";
 }

@@ -56,7 +56,8 @@ export function listEmployers(db: Executor, q: EmployerQuery, page: { afterId?: 
 }
 
 export async function countEmployers(db: Executor, q: EmployerQuery): Promise<number> {
-  return db.$count(employers, and(...employerConditions(q)));
+  // drizzle's $count is a thenable that runs again on every `.then`: await it once into a real Promise.
+  return await db.$count(employers, and(...employerConditions(q)));
 }
 
 /** `%`, `_` and `\` in user text match themselves, not patterns. */

@@ -67,8 +67,9 @@ export function listPostings(db: Executor, q: PostingQuery, page: { afterId?: st
   return db.select(postingColumns).from(postings).where(and(...conditions)).orderBy(desc(postings.id)).limit(page.limit);
 }
 
-export function countPostings(db: Executor, q: PostingQuery): Promise<number> {
-  return db.$count(postings, and(...queryConditions(q)));
+// drizzle's $count is a thenable that runs again on every `.then`: await it once into a real Promise.
+export async function countPostings(db: Executor, q: PostingQuery): Promise<number> {
+  return await db.$count(postings, and(...queryConditions(q)));
 }
 
 /**

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { signToken } from "../auth/jwt.js";
 import { Role } from "../auth/viewer.js";
-import { ConfigError, loadConfig, type Config } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
 import { createLogger } from "../logger.js";
@@ -35,7 +35,15 @@ async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) =>
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** The operator commands; stdout carries only the answer (a token, a key, SQL), everything else goes to stderr. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
@@ -53,14 +61,14 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   // Logs go to stderr so that stdout carries only the command's answer (a token, a key, SQL).
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
+  const config = loadConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? "warn" });
   const log = createLogger(config.log.level);
 
   switch (command) {
     case "token": {
       const role = values.role?.toUpperCase();
       if (!role || !(role in Role) || role === Role.PARTNER) {
-        process.stderr.write("token: --role must be one of ADMIN, CASEWORKER, MENTOR, EMPLOYER, SEEKER (partners use partner-key)\n");
+        io.err("token: --role must be one of ADMIN, CASEWORKER, MENTOR, EMPLOYER, SEEKER (partners use partner-key)\n");
         return 2;
       }
       const token = await signToken(
@@ -74,55 +82,47 @@ async function main(argv: string[]): Promise<number> {
         },
         values.expires,
       );
-      process.stdout.write(token + "\n");
+      io.out(token + "\n");
       return 0;
     }
     case "partner-key": {
       if (!values.name) {
-        process.stderr.write("partner-key: --name is required\n");
+        io.err("partner-key: --name is required\n");
         return 2;
       }
       const issued = await withDatabase(config, (h) =>
         issuePartnerKey(h.db, "cli", { name: values.name!, ...(values.scopes ? { scopes: values.scopes.split(",").map((s) => s.trim()) } : {}) }),
       );
-      process.stderr.write(`Issued key ${issued.key.id} for partner "${issued.partner.name}" (${issued.key.scopes.join(", ")}). It is shown once:\n`);
-      process.stdout.write(issued.apiKey + "\n");
+      io.err(`Issued key ${issued.key.id} for partner "${issued.partner.name}" (${issued.key.scopes.join(", ")}). It is shown once:\n`);
+      io.out(issued.apiKey + "\n");
       return 0;
     }
     case "migrate":
       await withDatabase(config, async () => undefined);
-      process.stderr.write("Migrations applied.\n");
+      io.err("Migrations applied.\n");
       return 0;
     case "seed": {
       const summary = await withDatabase(config, async (h) => {
         if (!values.force && !(await databaseIsEmpty(h.db))) return null;
         return seedDemo(h.db, log, { jwtSecret: config.auth.jwtSecret });
       });
-      process.stderr.write(summary ? `Seeded ${summary.employers} employers and ${summary.postings} postings.\n` : "The database already has data; use --force to seed again.\n");
+      io.err(summary ? `Seeded ${summary.employers} employers and ${summary.postings} postings.\n` : "The database already has data; use --force to seed again.\n");
       return 0;
     }
     case "expire-postings": {
       const n = await withDatabase(config, (h) => expirePostings(h.db));
-      process.stderr.write(`${n} postings expired.\n`);
+      io.err(`${n} postings expired.\n`);
       return 0;
     }
     case "schema":
-      process.stdout.write(await printSchemaSdl());
+      io.out(await printSchemaSdl());
       return 0;
     case "reference-sql":
-      process.stdout.write(referenceDataSql());
+      io.out(referenceDataSql());
       return 0;
     default:
-      process.stderr.write(USAGE + "\n");
+      io.err(USAGE + "\n");
       return command ? 2 : 0;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(error.message + "\n");
-    else process.stderr.write(`${(error as Error).message ?? error}\n`);
-    process.exit(1);
-  },
-);
