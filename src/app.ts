@@ -23,7 +23,7 @@ export interface App {
 
 /** Database (migrated), Apollo and the HTTP server, wired but not yet listening. */
 export async function createApp(config: Config, log: Logger, database?: DatabaseHandle): Promise<App> {
-  const db = database ?? (await openDatabase(config.database));
+  const db = database ?? (await openDatabase(config.database, log));
   await db.migrate();
   let apollo: ApolloServer<Context> | undefined;
   const http = createHttpServer({ config, log, database: db, apollo: () => apollo! });

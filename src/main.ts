@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     log.warn("AUTH_JWT_SECRET and/or PII_KEY are not set: using DEVELOPMENT secrets. Never run like this with real data.");
   }
 
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, log);
   const app = await createApp(config, log, database);
   const shouldSeed =
     config.seedDemo === "always" || (config.seedDemo === "auto" && config.env !== "production" && (await databaseIsEmpty(database.db)));

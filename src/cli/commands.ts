@@ -26,7 +26,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Configuration comes from the environment, as for the server (see README).`;
 
 async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(config.database);
+  const handle = await openDatabase(config.database, createLogger("warn"));
   try {
     await handle.migrate();
     return await work(handle);

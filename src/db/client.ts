@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
 import { migrationsFolder } from "../paths.js";
 import * as schema from "./schema.js";
 import { countingDrizzleLogger } from "./sql-count.js";
@@ -30,9 +31,12 @@ export interface DatabaseHandle {
 // Several server processes may start at once against one PostgreSQL: they migrate one at a time.
 const MIGRATION_LOCK_KEY = 73_202_020;
 
-export async function openDatabase(config: Config["database"]): Promise<DatabaseHandle> {
+export async function openDatabase(config: Config["database"], log?: Logger): Promise<DatabaseHandle> {
   if (config.driver === "postgres") {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    // An idle connection that the server drops (restart, failover) must not crash the process:
+    // the pool discards it and opens a new one on the next query.
+    pool.on("error", (err) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database connection lost"));
     const db = drizzleNodePg(pool, { schema, logger: countingDrizzleLogger }) as unknown as Database;
     return {
       db,

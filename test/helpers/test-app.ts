@@ -28,7 +28,7 @@ export interface TestApp {
   db: Database;
   config: Config;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, credentials?: Credentials): Promise<GqlResult<T>>;
-  token(claims: TokenClaims, expiresIn?: string): Promise<string>;
+  token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
   const config = loadConfig({ ...baseEnv, ...env });
   const log = createLogger(config.log.level);
-  const app = await createApp(config, log, await openDatabase(config.database));
+  const app = await createApp(config, log, await openDatabase(config.database, log));
   const url = await app.listen();
 
   return {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+describe("config", () => {
+  it("defaults to the embedded database with dev secrets, and says so", () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ driver: "pglite", dataDir: ".data/pglite" });
+    expect(config.usingDevSecrets).toBe(true);
+    expect(config.exposeSqlCount).toBe(true);
+  });
+
+  it("lists every problem at once", () => {
+    try {
+      loadConfig({ PORT: "70000", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", AUTH_JWT_SECRET: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const fields = (error as ConfigError).problems.map((p) => p.split(":")[0]);
+      expect(fields).toEqual(expect.arrayContaining(["PORT", "DATABASE_URL", "LOG_LEVEL", "AUTH_JWT_SECRET"]));
+    }
+  });
+
+  it("refuses to start production without real secrets", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/AUTH_JWT_SECRET: required in production[\s\S]*PII_KEY: required/);
+    const ok = loadConfig({
+      NODE_ENV: "production",
+      AUTH_JWT_SECRET: "a-real-secret-that-is-long-enough-0123456789",
+      PII_KEY: Buffer.alloc(32, 7).toString("base64"),
+      DATABASE_URL: "postgres://u@db:5432/app",
+    });
+    expect(ok.usingDevSecrets).toBe(false);
+    expect(ok.exposeSqlCount).toBe(false);
+    expect(ok.database).toMatchObject({ driver: "postgres" });
+  });
+
+  it("refuses a PII key that is not 32 bytes", () => {
+    expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/PII_KEY/);
+  });
+});
