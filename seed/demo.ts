@@ -182,6 +182,9 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
       })
       .onConflictDoNothing();
   });
+  // Fresh statistics, so the planner uses the indexes at once (PGlite runs no autovacuum).
+  await db.execute(sql`analyze employers`);
+  await db.execute(sql`analyze postings`);
   const summary = { employers: employerRows.length, postings: postingRows.length, skippedRealPostings: parsed.skipped.length };
   log.info(summary, "demo data seeded");
   return summary;

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     log.warn("AUTH_JWT_SECRET and/or PII_KEY are not set: using DEVELOPMENT secrets. Never run like this with real data.");
   }
 
+  if (config.env === "production" && config.exposeSqlCount) log.warn("EXPOSE_SQL_COUNT is on in production: responses carry X-Sql-Statements");
   const database = await openDatabase(config.database, log);
   const app = await createApp(config, log, database);
   const shouldSeed =

@@ -53,6 +53,8 @@ export const postings = pgTable(
     unique("postings_partner_external_id_key").on(t.partnerId, t.externalId),
     index("postings_employer_idx").on(t.employerId, t.id),
     index("postings_status_valid_idx").on(t.status, t.validUntil),
+    // The portal's main list: open postings, newest first.
+    index("postings_open_newest_idx").on(t.id).where(sql`${t.status} = 'OPEN'`),
     index("postings_region_idx").on(t.regionCode),
     check("postings_salary_range_chk", sql`${t.salaryMin} IS NULL OR ${t.salaryMax} IS NULL OR ${t.salaryMin} <= ${t.salaryMax}`),
     check("postings_salary_nonnegative_chk", sql`coalesce(${t.salaryMin}, 0) >= 0 AND coalesce(${t.salaryMax}, 0) >= 0`),

@@ -1,0 +1,1 @@
+CREATE INDEX "postings_open_newest_idx" ON "postings" USING btree ("id") WHERE "postings"."status" = 'OPEN';

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+
+/** A built server (dist/) in its own process, so the load generator does not share its event loop. */
+export interface BenchServer {
+  url: string;
+  driver: "pglite" | "postgres";
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/**
+ * Starts the server on a fresh database seeded with the demo: a temporary PGlite directory, or — when
+ * DATABASE_URL is set — a new database `jb_bench_<pid>` on that server, dropped afterwards.
+ */
+export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    // Production mode, as deployed (graphql-js skips its development checks); with bench-only secrets.
+    NODE_ENV: "production",
+    AUTH_JWT_SECRET: "bench-only-secret-bench-only-secret-0123456789",
+    PII_KEY: Buffer.alloc(32, 1).toString("base64"),
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+    SEED_DEMO: "always",
+    EXPOSE_SQL_COUNT: "true",
+    POSTING_EXPIRY_SWEEP_SECONDS: "0",
+    ...extraEnv,
+  };
+  let cleanup = async () => undefined as void;
+  let driver: BenchServer["driver"] = "pglite";
+  if (process.env.DATABASE_URL) {
+    driver = "postgres";
+    const name = `jb_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), "jb-bench-"));
+    env.PGLITE_DATA_DIR = join(dir, "pglite");
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const child: ChildProcess = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) throw new Error("server did not become ready in 120 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url: `${base}/graphql`,
+    driver,
+    pid: child.pid!,
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      await cleanup();
+    },
+  };
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** A fixed-duration closed-loop load over loopback with autocannon; bounded in time and connections. */
+export async function runLoad(name: string, url: string, body: unknown, opts: { duration: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...opts.headers },
+    body: JSON.stringify(body),
+    duration: opts.duration,
+    connections: opts.connections,
+  });
+  return {
+    name,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+/** One request, for its answer and the SQL statements the server says it ran. */
+export async function probe(url: string, query: string): Promise<{ statements: number; data: unknown; errors?: unknown }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data: unknown; errors?: unknown };
+  return { statements: Number(res.headers.get("x-sql-statements")), ...body };
+}
+
+export function printTable(rows: Record<string, string | number>[]): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => "| " + cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ") + " |";
+  console.log(line(columns));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
+}

@@ -1,0 +1,21 @@
+import { parseArgs } from "node:util";
+import { postingsBench } from "./postings.bench.js";
+
+// `npm run bench -- [name…] [--duration S] [--connections N]`; runs every benchmark when none is named.
+const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
+  postings: postingsBench,
+};
+
+const { values, positionals } = parseArgs({
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" } },
+  allowPositionals: true,
+});
+const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
+const unknown = names.filter((n) => !(n in benchmarks));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(", ")}. Known: ${Object.keys(benchmarks).join(", ")}`);
+  process.exit(2);
+}
+let ok = true;
+for (const name of names) ok = (await benchmarks[name]!({ duration: Number(values.duration), connections: Number(values.connections) })) && ok;
+process.exit(ok ? 0 : 1);
