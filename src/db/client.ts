@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
@@ -55,15 +55,58 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
       close: () => pool.end(),
     };
   }
-  if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });
-  const client = await PGlite.create(config.dataDir);
+  const releaseLock = config.dataDir.startsWith("memory://") ? () => undefined : lockDataDir(config.dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(config.dataDir);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, logger: countingDrizzleLogger }) as unknown as Database;
   return {
     db,
     driver: "pglite",
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory (a CLI command
+ * while the server runs) could corrupt it. A lock file with the owner's pid refuses that clearly.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = `${dataDir.replace(/\/+$/, "")}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(lockFile, "utf8"));
+      if (owner && owner !== process.pid && processAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${owner}. Stop it first, or set DATABASE_URL to use PostgreSQL.`,
+        );
+      }
+      rmSync(lockFile, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Rows of a raw `execute`: node-postgres and PGlite both answer `{ rows }`. */
