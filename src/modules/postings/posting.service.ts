@@ -25,6 +25,7 @@ import {
   PartnerPostingInput,
   PartnerEmployerInput,
   type CreatePostingInput,
+  type PostingFieldsInput,
   type PostingFilter,
   type UpdatePostingInput,
 } from "./posting.inputs.js";
@@ -105,6 +106,25 @@ function assertFuture(validUntil: Date, field: string, now = new Date()): void {
 
 const cleanTags = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))];
 
+/** The columns an employer's or a partner's posting input writes, normalised the same way for both. */
+function columnsFromInput(input: PostingFieldsInput) {
+  return {
+    title: input.title.trim(),
+    description: input.description,
+    occupation: input.occupation ?? null,
+    skills: cleanTags(input.skills),
+    majors: cleanTags(input.majors),
+    minEducation: input.minEducation,
+    regionCode: input.regionCode,
+    salaryMin: input.salaryMin ?? null,
+    salaryMax: input.salaryMax ?? null,
+    headcount: input.headcount,
+    kind: input.kind,
+    forKeyGroups: input.forKeyGroups,
+    validUntil: input.validUntil,
+  };
+}
+
 // ---------------------------------------------------------------- reads
 
 export async function getPosting(db: Database, viewer: Viewer, id: string): Promise<PostingRow | null> {
@@ -164,20 +184,8 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   return insertPosting(db, {
     id: newId(),
     employerId,
-    title: input.title.trim(),
-    description: input.description,
-    occupation: input.occupation ?? null,
-    skills: cleanTags(input.skills),
-    majors: cleanTags(input.majors),
-    minEducation: input.minEducation,
-    regionCode: input.regionCode,
-    salaryMin: input.salaryMin ?? null,
-    salaryMax: input.salaryMax ?? null,
-    headcount: input.headcount,
-    kind: input.kind,
-    forKeyGroups: input.forKeyGroups,
+    ...columnsFromInput(input),
     status: "DRAFT",
-    validUntil: input.validUntil,
     source: "EMPLOYER",
     createdBy: actorOf(viewer),
   });
@@ -363,23 +371,7 @@ async function upsertOnePartnerPosting(
       createdBy: actorOf(viewer),
     });
     const status = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
-    const fields = {
-      employerId: employer.id,
-      title: item.title.trim(),
-      description: item.description,
-      occupation: item.occupation ?? null,
-      skills: cleanTags(item.skills),
-      majors: cleanTags(item.majors),
-      minEducation: item.minEducation,
-      regionCode: item.regionCode,
-      salaryMin: item.salaryMin ?? null,
-      salaryMax: item.salaryMax ?? null,
-      headcount: item.headcount,
-      kind: item.kind,
-      forKeyGroups: item.forKeyGroups,
-      status,
-      validUntil: item.validUntil,
-    };
+    const fields = { employerId: employer.id, ...columnsFromInput(item), status };
     const now = new Date();
     const createdId = await insertPartnerPostingIfAbsent(tx, {
       id: newId(),
