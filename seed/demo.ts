@@ -61,12 +61,22 @@ export async function databaseIsEmpty(db: Database): Promise<boolean> {
   return Number(row?.n ?? 0) === 0;
 }
 
+/** The demo is loaded once: its partner is the marker. */
+export async function demoPresent(db: Database): Promise<boolean> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from partners where name = ${DEMO_PARTNER_NAME}`);
+  return Number(row?.n ?? 0) > 0;
+}
+
 /**
  * The demo: the 51job postings in seed/data (real ads, Oct–Dec 2023) with their employers, plus
  * generated Fujian employers (some poverty-alleviation workshops) and postings of every kind.
  * Deterministic; validity dates are set from `now` so the demo is open when it is shown.
  */
-export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: string; now?: Date; fujianPostings?: number }): Promise<DemoSummary> {
+export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: string; now?: Date; fujianPostings?: number }): Promise<DemoSummary | null> {
+  if (await demoPresent(db)) {
+    log.info("the demo data is already loaded");
+    return null;
+  }
   const now = opts.now ?? new Date();
   const random = seededRandom(20201001);
   const regionRows = parseRegionsCsv(readFileSync(join(seedDataFolder, "regions-cn-2023.csv"), "utf8"));

@@ -8,11 +8,13 @@ import { createApolloServer } from "./graphql/apollo.js";
 import { createHttpServer } from "./http/http-server.js";
 import type { Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
+import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 
 export interface App {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
+  pii: PiiCipher;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -25,8 +27,9 @@ export interface App {
 export async function createApp(config: Config, log: Logger, database?: DatabaseHandle): Promise<App> {
   const db = database ?? (await openDatabase(config.database, log));
   await db.migrate();
+  const pii = createPiiCipher(config.pii.key);
   let apollo: ApolloServer<Context> | undefined;
-  const http = createHttpServer({ config, log, database: db, apollo: () => apollo! });
+  const http = createHttpServer({ config, log, database: db, pii, apollo: () => apollo! });
   apollo = await createApolloServer(config, log, http);
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else.
@@ -45,6 +48,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
     config,
     log,
     database: db,
+    pii,
     apollo,
     http,
     listen: () =>

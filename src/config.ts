@@ -65,17 +65,18 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  // Production's secret rules are checked in the same round, so every problem is listed at once.
+  const blank = (v: string | undefined) => v === undefined || v.trim() === "";
+  if (env.NODE_ENV === "production") {
+    if (blank(env.AUTH_JWT_SECRET)) problems.push("AUTH_JWT_SECRET: required in production");
+    if (blank(env.PII_KEY)) problems.push("PII_KEY: required in production");
+    if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
+    if (env.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  const problems: string[] = [];
-  if (production && !e.AUTH_JWT_SECRET) problems.push("AUTH_JWT_SECRET: required in production");
-  if (production && !e.PII_KEY) problems.push("PII_KEY: required in production");
-  if (production && e.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
-  if (production && e.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
-  if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     env: e.NODE_ENV,

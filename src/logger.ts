@@ -16,3 +16,20 @@ export function createLogger(level: string): Logger {
     },
   });
 }
+
+/**
+ * An error as it may be logged. drizzle's query errors carry the statement's parameters — names, ID
+ * numbers, phones — so only the SQL text and the driver's code, constraint and table are kept.
+ */
+export function loggableError(error: unknown): unknown {
+  if (error && typeof error === "object" && "query" in error && "params" in error) {
+    const cause = (error as { cause?: { message?: string; code?: string; constraint?: string; table?: string } }).cause;
+    return {
+      type: "DrizzleQueryError",
+      query: String((error as { query: unknown }).query).slice(0, 2000),
+      cause: cause ? { message: cause.message, code: cause.code, constraint: cause.constraint, table: cause.table } : undefined,
+      stack: (error as unknown as Error).stack?.split("\n").slice(1, 8).join("\n"),
+    };
+  }
+  return error;
+}

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   if (config.env === "production" && config.exposeSqlCount) log.warn("EXPOSE_SQL_COUNT is on in production: responses carry X-Sql-Statements");
   const database = await openDatabase(config.database, log);
   const app = await createApp(config, log, database);
+  // auto: a fresh database outside production gets the demo; always: the demo is loaded if it is not there yet.
   const shouldSeed =
     config.seedDemo === "always" || (config.seedDemo === "auto" && config.env !== "production" && (await databaseIsEmpty(database.db)));
   if (shouldSeed) await seedDemo(database.db, log, { jwtSecret: config.auth.jwtSecret });

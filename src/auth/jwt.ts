@@ -10,14 +10,17 @@ export interface JwtSettings {
 
 const claimsSchema = z
   .object({
-    sub: z.string().min(1).max(100),
+    // actor columns store "<role>:<sub>" in 100 characters
+    sub: z.string().min(1).max(64),
     role: z.enum([Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.EMPLOYER, Role.SEEKER]),
     regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/).optional(),
     institutionId: z.string().min(1).max(64).optional(),
-    employerId: z.uuid().optional(),
+    employerId: z.uuid().transform((v) => v.toLowerCase()).optional(),
+    personId: z.uuid().transform((v) => v.toLowerCase()).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.role === Role.EMPLOYER && !c.employerId) ctx.addIssue({ code: "custom", message: "EMPLOYER tokens need employerId" });
+    if (c.role === Role.SEEKER && !c.personId) ctx.addIssue({ code: "custom", message: "SEEKER tokens need personId" });
     if (c.role === Role.CASEWORKER && !c.regionCode && !c.institutionId)
       ctx.addIssue({ code: "custom", message: "CASEWORKER tokens need regionCode or institutionId" });
   });
@@ -43,7 +46,8 @@ export async function signToken(settings: JwtSettings, claims: TokenClaims, expi
 export async function viewerFromToken(settings: JwtSettings, token: string): Promise<Viewer> {
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, key(settings.jwtSecret), { algorithms: ["HS256"], issuer: settings.issuer }));
+    // A token without an expiry would never expire: `exp` is required.
+    ({ payload } = await jwtVerify(token, key(settings.jwtSecret), { algorithms: ["HS256"], issuer: settings.issuer, requiredClaims: ["exp"] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired");
     throw unauthenticated("The token is not valid");
@@ -58,5 +62,6 @@ export async function viewerFromToken(settings: JwtSettings, token: string): Pro
     ...(c.regionCode ? { regionCode: c.regionCode } : {}),
     ...(c.institutionId ? { institutionId: c.institutionId } : {}),
     ...(c.employerId ? { employerId: c.employerId } : {}),
+    ...(c.personId ? { personId: c.personId } : {}),
   };
 }

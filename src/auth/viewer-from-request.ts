@@ -13,9 +13,10 @@ import { anonymous, type Viewer } from "./viewer.js";
 export async function viewerFromRequest(db: Database, config: Config, headers: IncomingHttpHeaders): Promise<Viewer> {
   const authorization = headers.authorization;
   const apiKey = headers["x-api-key"];
-  if (authorization && apiKey) throw badInput("headers", "Send either Authorization or X-Api-Key, not both");
-  if (typeof apiKey === "string") return viewerFromApiKey(db, apiKey.trim());
-  if (authorization) {
+  if (authorization !== undefined && apiKey !== undefined) throw badInput("headers", "Send either Authorization or X-Api-Key, not both");
+  if (apiKey !== undefined) return viewerFromApiKey(db, String(apiKey).trim());
+  // Present but empty is a wrong credential, not an anonymous request.
+  if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthenticated("Authorization must be `Bearer <token>`");
     return viewerFromToken(config.auth, match[1]!);

@@ -27,6 +27,8 @@ export type Viewer =
       regionCode?: string;
       institutionId?: string;
       employerId?: string;
+      /** A seeker's own ledger record. */
+      personId?: string;
     }
   | { kind: "partner"; role: Role.PARTNER; partnerId: string; partnerName: string; keyId: string; scopes: PartnerScope[] };
 

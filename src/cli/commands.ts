@@ -8,17 +8,17 @@ import { printSchemaSdl } from "../graphql/schema.js";
 import { createLogger } from "../logger.js";
 import { issuePartnerKey } from "../modules/partners/partner.service.js";
 import { expirePostings } from "../modules/postings/posting.service.js";
-import { databaseIsEmpty, seedDemo } from "../../seed/demo.js";
+import { seedDemo } from "../../seed/demo.js";
 import { referenceDataSql } from "../../seed/reference-sql.js";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
-  token --role ROLE [--region PREFIX] [--institution ID] [--employer UUID] [--sub ID] [--expires 12h]
+  token --role ROLE [--region PREFIX] [--institution UUID] [--employer UUID] [--person UUID] [--sub ID] [--expires 12h]
         Mint a JWT (HS256, AUTH_JWT_SECRET) and print it. ROLE: ADMIN CASEWORKER MENTOR EMPLOYER SEEKER.
   partner-key --name NAME [--scopes postings:read,postings:write]
         Issue an API key for a partner site (created on first use) and print it. Shown once.
   migrate            Apply migrations/ to the configured database.
-  seed [--force]     Load the demo data (only into an empty database unless --force).
+  seed               Load the demo data, unless it is already loaded.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
@@ -52,11 +52,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       region: { type: "string" },
       institution: { type: "string" },
       employer: { type: "string" },
+      person: { type: "string" },
       sub: { type: "string" },
       expires: { type: "string", default: "12h" },
       name: { type: "string" },
       scopes: { type: "string" },
-      force: { type: "boolean", default: false },
     },
     allowPositionals: false,
   });
@@ -79,6 +79,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           ...(values.region ? { regionCode: values.region } : {}),
           ...(values.institution ? { institutionId: values.institution } : {}),
           ...(values.employer ? { employerId: values.employer } : {}),
+          ...(values.person ? { personId: values.person } : {}),
         },
         values.expires,
       );
@@ -102,11 +103,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       io.err("Migrations applied.\n");
       return 0;
     case "seed": {
-      const summary = await withDatabase(config, async (h) => {
-        if (!values.force && !(await databaseIsEmpty(h.db))) return null;
-        return seedDemo(h.db, log, { jwtSecret: config.auth.jwtSecret });
-      });
-      io.err(summary ? `Seeded ${summary.employers} employers and ${summary.postings} postings.\n` : "The database already has data; use --force to seed again.\n");
+      const summary = await withDatabase(config, (h) => seedDemo(h.db, log, { jwtSecret: config.auth.jwtSecret }));
+      io.err(summary ? `Seeded ${summary.employers} employers and ${summary.postings} postings.\n` : "The demo data is already loaded.\n");
       return 0;
     }
     case "expire-postings": {

@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
 import { createFormatError } from "./format-error.js";
+import { depthLimit, MAX_QUERY_DEPTH } from "./limits.js";
 import { getSchema } from "./schema.js";
 
 /** The Apollo server, not listening: the HTTP layer hands it requests. */
@@ -19,6 +20,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),

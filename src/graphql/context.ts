@@ -2,18 +2,23 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Viewer } from "../auth/viewer.js";
+import type { PiiCipher } from "../pii/pii-crypto.js";
 import { createEmployerLoaders } from "../modules/employers/employer.loaders.js";
 import { createPartnerLoaders } from "../modules/partners/partner.loaders.js";
 import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
 import { createRegionLoaders } from "../modules/regions/region.loaders.js";
+import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
+import { createPersonLoaders } from "../modules/people/person.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
-export function createLoaders(db: Database) {
+export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
   return {
     ...createRegionLoaders(db),
     ...createEmployerLoaders(db),
     ...createPostingLoaders(db),
     ...createPartnerLoaders(db),
+    ...createPersonLoaders(db),
+    ...createAuditLoaders(db, request),
   };
 }
 
@@ -23,6 +28,7 @@ export interface Context {
   viewer: Viewer;
   db: Database;
   config: Config;
+  pii: PiiCipher;
   loaders: Loaders;
   requestId: string;
   log: Logger;

@@ -2,7 +2,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AuthenticationError, AuthorizationError } from "type-graphql";
 import { DomainError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { loggableError, type Logger } from "../logger.js";
 
 // Codes that graphql-js and Apollo give for malformed requests: safe to pass through as they are.
 const PASS_THROUGH = new Set([
@@ -40,7 +40,7 @@ export function createFormatError(log: Logger) {
     if (typeof code === "string" && (code === "UNAUTHENTICATED" || code === "FORBIDDEN") && original instanceof GraphQLError) {
       return formatted;
     }
-    log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
+    log.error({ err: loggableError(original), path: formatted.path }, "unexpected error while resolving");
     return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }

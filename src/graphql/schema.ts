@@ -7,9 +7,23 @@ import { PartnerResolver } from "../modules/partners/partner.resolver.js";
 import { PostingResolver } from "../modules/postings/posting.resolver.js";
 import { RegionResolver } from "../modules/regions/region.resolver.js";
 import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
+import { AuditResolver } from "../modules/audit/audit.resolver.js";
+import { CategoryResolver } from "../modules/categories/category.resolver.js";
+import { InstitutionResolver } from "../modules/institutions/institution.resolver.js";
+import { PersonResolver } from "../modules/people/person.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
-export const resolvers = [ViewerResolver, RegionResolver, EmployerResolver, PostingResolver, PartnerResolver] as const;
+export const resolvers = [
+  ViewerResolver,
+  RegionResolver,
+  EmployerResolver,
+  PostingResolver,
+  PartnerResolver,
+  InstitutionResolver,
+  PersonResolver,
+  CategoryResolver,
+  AuditResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

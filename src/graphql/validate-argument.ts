@@ -1,7 +1,7 @@
 import { validate, type ValidationError } from "class-validator";
-import type { GraphQLResolveInfo } from "graphql";
 import type { ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
+import { findControlCharacter } from "./validators.js";
 
 interface Problem {
   field: string;
@@ -24,13 +24,19 @@ function namedTypeName(type: unknown): string | undefined {
   return current?.name;
 }
 
-/** The argument an input-object value was passed as, so errors can name `input.salaryMax`, not just `salaryMax`. */
-function argumentName(argType: unknown, info: GraphQLResolveInfo): string {
+/**
+ * The argument a value was passed as, so errors can name `input.salaryMax`, not just `salaryMax`.
+ * Scalars match by value; input objects (converted to class instances) by type; an @Args() class is
+ * flattened into top-level arguments, so its properties are the names and the prefix is empty.
+ */
+function argumentPath(argValue: unknown, argType: unknown, data: ResolverData<object>): string {
+  const args = data.args as Record<string, unknown>;
+  if (argValue === null || typeof argValue !== "object") {
+    for (const [name, value] of Object.entries(args)) if (value === argValue) return name;
+  }
   const typeName = typeof argType === "function" ? argType.name : undefined;
-  const field = info.parentType.getFields()[info.fieldName];
-  const arg = field?.args.find((a) => namedTypeName(a.type) === typeName);
-  // @Args() classes are flattened into top-level arguments: their properties are the argument names.
-  return arg?.name ?? "";
+  const field = data.info.parentType.getFields()[data.info.fieldName];
+  return field?.args.find((a) => namedTypeName(a.type) === typeName)?.name ?? "";
 }
 
 /**
@@ -39,10 +45,17 @@ function argumentName(argType: unknown, info: GraphQLResolveInfo): string {
  * reports each bad item rather than refusing all).
  */
 export async function validateArgument(argValue: unknown, argType: unknown, resolverData: ResolverData<object>): Promise<void> {
+  // Control characters (NUL above all, which PostgreSQL refuses) are refused everywhere but in list
+  // arguments of objects, whose services report them item by item.
+  const listOfObjects = Array.isArray(argValue) && argValue.some((v) => v !== null && typeof v === "object");
+  if (!listOfObjects) {
+    const bad = findControlCharacter(argValue, argumentPath(argValue, argType, resolverData));
+    if (bad) throw badInput(bad, `${bad} contains a control character`);
+  }
   if (argValue === null || typeof argValue !== "object" || Array.isArray(argValue)) return;
   const errors = await validate(argValue, { skipMissingProperties: true, forbidUnknownValues: false });
   if (errors.length === 0) return;
-  const problems = collectProblems(errors, argumentName(argType, resolverData.info), []);
+  const problems = collectProblems(errors, argumentPath(argValue, argType, resolverData), []);
   const first = problems[0] ?? { field: "", message: "Invalid input" };
   throw badInput(first.field, first.message, { problems });
 }

@@ -33,9 +33,55 @@ export function IsCreditCode(options?: ValidationOptions) {
       target: target.constructor,
       propertyName,
       options: {
-        message: (args) => `${propertyName} ${creditCodeProblem(String(args.value)) ?? "is not valid"}`,
+        message: (args) => `${propertyName} ${creditCodeProblem(String(args.value).toUpperCase()) ?? "is not valid"}`,
         ...options,
       },
-      validator: { validate: (value: unknown) => typeof value === "string" && creditCodeProblem(value) === null },
+      // Lower-case letters are accepted and upper-cased by the services.
+      validator: { validate: (value: unknown) => typeof value === "string" && creditCodeProblem(value.toUpperCase()) === null },
     });
+}
+
+/**
+ * Length in characters as PostgreSQL counts them (code points — class-validator's Length skips
+ * variation selectors), with the minimum checked after trimming, so "   " is not a title.
+ */
+export function CharLength(min: number, max: number, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: "charLength",
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: min > 0 ? `${propertyName} must be ${min}–${max} characters (not only spaces)` : `${propertyName} must be at most ${max} characters`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          const check = (v: unknown) => typeof v === "string" && [...v.trim()].length >= min && [...v].length <= max;
+          return options?.each && Array.isArray(value) ? value.every(check) : check(value);
+        },
+      },
+    });
+}
+
+// C0 control characters other than tab, newline and carriage return; PostgreSQL refuses NUL outright.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The path of the first string inside `value` that holds a control character, or null. */
+export function findControlCharacter(value: unknown, path: string): string | null {
+  if (typeof value === "string") return CONTROL.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findControlCharacter(item, path ? `${path}.${i}` : String(i));
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findControlCharacter(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
 }

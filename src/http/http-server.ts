@@ -7,7 +7,8 @@ import type { DatabaseHandle } from "../db/client.js";
 import { databaseReady } from "../db/migrate.js";
 import { runWithSqlCounter } from "../db/sql-count.js";
 import { DomainError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { loggableError, type Logger } from "../logger.js";
+import type { PiiCipher } from "../pii/pii-crypto.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 
@@ -44,6 +45,7 @@ export interface HttpDeps {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
+  pii: PiiCipher;
   apollo: () => ApolloServer<Context>;
 }
 
@@ -81,7 +83,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         context: async (): Promise<Context> => {
           try {
             const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-            return { viewer, db: deps.database.db, config, loaders: createLoaders(deps.database.db), requestId, log: reqLog };
+            return { viewer, db: deps.database.db, config, pii: deps.pii, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog };
           } catch (error) {
             if (error instanceof DomainError) {
               const status = error.code === "UNAUTHENTICATED" ? 401 : 400;
@@ -131,7 +133,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         if (error.status === 413) res.setHeader("connection", "close");
         if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST"));
       } else {
-        reqLog.error({ err: error }, "request failed");
+        reqLog.error({ err: loggableError(error) }, "request failed");
         if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
         else res.destroy();
       }

@@ -75,3 +75,31 @@ export async function postingsDigest(db: Database): Promise<string> {
   const [row] = await queryRows<{ d: string | null }>(db, sql`select md5(string_agg(p::text, '|' order by p.id)) as d from postings p`);
   return row?.d ?? "empty";
 }
+
+// ---------------------------------------------------------------- the ledger
+
+import { institutions, type InstitutionRow } from "../../src/modules/institutions/institution.table.js";
+import { syntheticResidentId } from "../../src/pii/resident-id.js";
+import type { PersonDraft } from "../../src/modules/people/person-record.js";
+
+export async function makeInstitution(db: Database, overrides: Partial<typeof institutions.$inferInsert> = {}): Promise<InstitutionRow> {
+  const n = unique();
+  const [row] = await db
+    .insert(institutions)
+    .values({ id: newId(), code: `T${n}`, name: `测试大学${n}`, kind: "UNIVERSITY", regionCode: FUZHOU_GULOU, ...overrides })
+    .returning();
+  return row!;
+}
+
+/** A valid, unique person draft: a 2020 graduate born 1998, from Fuzhou, unemployed. */
+export function personDraft(overrides: Partial<PersonDraft> & { birthDate?: string; gender?: "MALE" | "FEMALE"; idRegion?: string } = {}): PersonDraft {
+  const { birthDate = "1998-05-17", gender = "FEMALE", idRegion = overrides.householdRegionCode ?? FUZHOU_GULOU, ...rest } = overrides;
+  return {
+    name: `测试人${unique()}`,
+    idNumber: syntheticResidentId(idRegion, birthDate, unique(), gender),
+    phone: `139${String(unique()).padStart(8, "0").slice(-8)}`,
+    householdRegionCode: FUZHOU_GULOU,
+    originRegionCode: FUZHOU_GULOU,
+    ...rest,
+  };
+}

@@ -49,7 +49,7 @@ describe("job postings", () => {
     fuzhouCaseworker = await t.token({ sub: "c1", role: Role.CASEWORKER, regionCode: "3501" });
     xiamenCaseworker = await t.token({ sub: "c2", role: Role.CASEWORKER, regionCode: "3502" });
     admin = await t.token({ sub: "a1", role: Role.ADMIN });
-    seeker = await t.token({ sub: "s1", role: Role.SEEKER });
+    seeker = await t.token({ sub: "s1", role: Role.SEEKER, personId: "01900000-0000-7000-8000-0000000000aa" });
   });
   afterAll(() => t.close());
 

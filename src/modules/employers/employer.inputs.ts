@@ -1,10 +1,10 @@
-import { IsOptional, Length } from "class-validator";
+import { IsOptional } from "class-validator";
 import { Field, InputType } from "type-graphql";
-import { IsCreditCode, IsRegionCode, IsRegionPrefix } from "../../graphql/validators.js";
+import { CharLength, IsCreditCode, IsRegionCode, IsRegionPrefix } from "../../graphql/validators.js";
 
 @InputType()
 export class RegisterEmployerInput {
-  @Field() @Length(1, 200) name!: string;
+  @Field() @CharLength(1, 200) name!: string;
   @Field({ description: "统一社会信用代码, 18 characters with its GB 32100 check character." })
   @IsCreditCode()
   creditCode!: string;
@@ -20,5 +20,5 @@ export class EmployerFilter {
   regionCode?: string;
   @Field({ nullable: true }) verified?: boolean;
   @Field({ nullable: true }) isPovertyWorkshop?: boolean;
-  @Field({ nullable: true }) @IsOptional() @Length(1, 100) nameContains?: string;
+  @Field({ nullable: true }) @IsOptional() @CharLength(1, 100) nameContains?: string;
 }

@@ -1,10 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { PostingFilter } from "../postings/posting.inputs.js";
 import { PostingConnection } from "../postings/posting.resolver.js";
-import { postingQueryFor } from "../postings/posting.service.js";
+import { employerPostingsPage } from "../postings/posting.service.js";
 import { Region } from "../regions/region.type.js";
 import { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
 import { getEmployer, registerEmployer, searchEmployers, verifyEmployer } from "./employer.service.js";
@@ -43,20 +43,12 @@ export class EmployerResolver {
   }
 
   @FieldResolver(() => PostingConnection, { description: "This employer's postings, newest first (OPEN only unless `filter.status` says otherwise)." })
-  async postings(
+  postings(
     @Root() employer: EmployerRow,
     @Arg("filter", () => PostingFilter, { nullable: true }) filter: PostingFilter | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
-    const afterId = decodeCursor(page.after);
-    const key = {
-      employerId: employer.id,
-      query: postingQueryFor(ctx.viewer, { ...filter, employerId: undefined }),
-      ...(afterId ? { afterId } : {}),
-      limit: page.first + 1,
-    };
-    const rows = await ctx.loaders.employerPostings.load(key);
-    return pageFromRows(rows, page.first, () => ctx.loaders.employerPostingCount.load(key));
+    return employerPostingsPage(ctx.loaders, ctx.viewer, employer.id, filter, page);
   }
 }

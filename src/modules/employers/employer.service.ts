@@ -28,6 +28,7 @@ function assertMayAdministerRegion(viewer: Viewer, regionCode: string): void {
  * business licence); employers first seen through a partner push start unverified.
  */
 export async function registerEmployer(db: Database, viewer: Viewer, input: RegisterEmployerInput): Promise<EmployerRow> {
+  input = { ...input, creditCode: input.creditCode.toUpperCase() };
   await requireCounty(db, input.regionCode, "input.regionCode");
   assertMayAdministerRegion(viewer, input.regionCode);
   const existing = await findEmployerByCreditCode(db, input.creditCode);

@@ -16,7 +16,7 @@ export const employers = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
-  (t) => [index("employers_region_code_idx").on(t.regionCode)],
+  (t) => [index("employers_region_code_idx").on(t.regionCode.op("varchar_pattern_ops"))],
 );
 
 export type EmployerRow = typeof employers.$inferSelect;

@@ -1,8 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { actorOf, Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { listPartners } from "./partner.repository.js";
-import { issuePartnerKey, revokePartnerKey } from "./partner.service.js";
+import { issuePartnerKey, listPartnerSites, revokePartnerKey } from "./partner.service.js";
 import { IssuedPartnerKey, Partner, PartnerApiKey } from "./partner.type.js";
 
 @Resolver(() => Partner)
@@ -10,7 +9,7 @@ export class PartnerResolver {
   @Authorized(Role.ADMIN)
   @Query(() => [Partner])
   partners(@Ctx() ctx: Context) {
-    return listPartners(ctx.db);
+    return listPartnerSites(ctx.db);
   }
 
   @Authorized(Role.ADMIN)

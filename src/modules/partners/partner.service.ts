@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
+import { parseId } from "../../db/parse-id.js";
 import { badInput, notFound, unauthenticated } from "../../errors.js";
 import { PARTNER_SCOPES, Role, type PartnerScope, type Viewer } from "../../auth/viewer.js";
 import {
@@ -8,6 +9,7 @@ import {
   findPartnerByName,
   insertApiKey,
   insertPartnerIfAbsent,
+  listPartners,
   revokeKey,
   touchKey,
 } from "./partner.repository.js";
@@ -34,6 +36,7 @@ export async function issuePartnerKey(
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) throw badInput("name", "A partner name is 1–100 characters");
   const scopes = [...new Set(input.scopes ?? PARTNER_SCOPES)];
+  if (scopes.length === 0) throw badInput("scopes", "A key needs at least one scope");
   const unknown = scopes.filter((s) => !PARTNER_SCOPES.includes(s as PartnerScope));
   if (unknown.length > 0) throw badInput("scopes", `Unknown scopes: ${unknown.join(", ")} (known: ${PARTNER_SCOPES.join(", ")})`);
 
@@ -54,7 +57,7 @@ export async function issuePartnerKey(
 }
 
 export async function revokePartnerKey(db: Database, keyId: string): Promise<PartnerApiKeyRow> {
-  const key = await revokeKey(db, keyId);
+  const key = await revokeKey(db, parseId(keyId, "keyId"));
   if (!key) throw notFound("Partner key", keyId);
   return key;
 }
@@ -74,4 +77,8 @@ export async function viewerFromApiKey(db: Database, apiKey: string): Promise<Vi
     keyId: found.key.id,
     scopes: found.key.scopes.filter((s): s is PartnerScope => PARTNER_SCOPES.includes(s as PartnerScope)),
   };
+}
+
+export function listPartnerSites(db: Database): Promise<PartnerRow[]> {
+  return listPartners(db);
 }

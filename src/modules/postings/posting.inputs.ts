@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, Length, Max, MaxLength, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsDate, IsIn, IsOptional, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
-import { IsCreditCode, IsRegionCode, IsRegionPrefix } from "../../graphql/validators.js";
+import { CharLength, IsCreditCode, IsRegionCode, IsRegionPrefix } from "../../graphql/validators.js";
 import { Education, PostingKind, PostingSourceEnum, PostingStatusEnum } from "./posting.type.js";
 
 // Limits on free text and lists: a posting is a job ad, not a document store.
@@ -13,11 +13,11 @@ const MAX_HEADCOUNT = 100_000;
 
 @InputType({ description: "The fields of a posting an employer writes." })
 export class PostingFieldsInput {
-  @Field() @Length(1, MAX_TITLE) title!: string;
+  @Field() @CharLength(1, MAX_TITLE) title!: string;
   @Field({ defaultValue: "" }) @MaxLength(MAX_DESCRIPTION) description!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) occupation?: string | null;
-  @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(MAX_TAGS) @Length(1, MAX_TAG, { each: true }) skills!: string[];
-  @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(MAX_TAGS) @Length(1, MAX_TAG, { each: true }) majors!: string[];
+  @Field(() => String, { nullable: true }) @IsOptional() @CharLength(1, 100) occupation?: string | null;
+  @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(MAX_TAGS) @CharLength(1, MAX_TAG, { each: true }) skills!: string[];
+  @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(MAX_TAGS) @CharLength(1, MAX_TAG, { each: true }) majors!: string[];
   @Field(() => Education, { defaultValue: Education.NONE }) minEducation!: Education;
   @Field({ description: "County code (GB/T 2260) where the work is." }) @IsRegionCode() regionCode!: string;
   @Field(() => Int, { nullable: true, description: "Yuan per month." }) @IsOptional() @Min(0) @Max(MAX_SALARY) salaryMin?: number | null;
@@ -36,11 +36,11 @@ export class CreatePostingInput extends PostingFieldsInput {
 
 @InputType({ description: "Only the fields given change." })
 export class UpdatePostingInput {
-  @Field({ nullable: true }) @IsOptional() @Length(1, MAX_TITLE) title?: string;
+  @Field({ nullable: true }) @IsOptional() @CharLength(1, MAX_TITLE) title?: string;
   @Field({ nullable: true }) @IsOptional() @MaxLength(MAX_DESCRIPTION) description?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) occupation?: string | null;
-  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(MAX_TAGS) @Length(1, MAX_TAG, { each: true }) skills?: string[];
-  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(MAX_TAGS) @Length(1, MAX_TAG, { each: true }) majors?: string[];
+  @Field(() => String, { nullable: true }) @IsOptional() @CharLength(1, 100) occupation?: string | null;
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(MAX_TAGS) @CharLength(1, MAX_TAG, { each: true }) skills?: string[];
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(MAX_TAGS) @CharLength(1, MAX_TAG, { each: true }) majors?: string[];
   @Field(() => Education, { nullable: true }) minEducation?: Education;
   @Field({ nullable: true }) @IsOptional() @IsRegionCode() regionCode?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @Min(0) @Max(MAX_SALARY) salaryMin?: number | null;
@@ -70,7 +70,7 @@ export class PostingFilter {
 
 @InputType({ description: "The employer behind a partner's posting; registered (unverified) on first sight." })
 export class PartnerEmployerInput {
-  @Field() @Length(1, 200) name!: string;
+  @Field() @CharLength(1, 200) name!: string;
   @Field() @IsCreditCode() creditCode!: string;
   @Field() @IsRegionCode() regionCode!: string;
 }
@@ -79,7 +79,7 @@ export const PARTNER_POSTING_STATUSES = [PostingStatusEnum.OPEN, PostingStatusEn
 
 @InputType()
 export class PartnerPostingInput extends PostingFieldsInput {
-  @Field({ description: "The partner's own id for the posting: the upsert key." }) @Length(1, 100) externalId!: string;
+  @Field({ description: "The partner's own id for the posting: the upsert key." }) @CharLength(1, 100) externalId!: string;
   @Field(() => PartnerEmployerInput) @ValidateNested() employer!: PartnerEmployerInput;
   @Field(() => PostingStatusEnum, { defaultValue: PostingStatusEnum.OPEN, description: "OPEN or CLOSED." })
   @IsIn(PARTNER_POSTING_STATUSES)

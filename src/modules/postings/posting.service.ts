@@ -1,11 +1,13 @@
 import { validate, type ValidationError } from "class-validator";
+import { findControlCharacter } from "../../graphql/validators.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, DomainError, forbidden, notFound } from "../../errors.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import { decodeCursor, pageFromRows, type Page } from "../../graphql/relay.js";
-import type { Logger } from "../../logger.js";
+import type { Loaders } from "../../graphql/context.js";
+import { loggableError, type Logger } from "../../logger.js";
 import { findEmployerById, insertEmployerIfAbsent } from "../employers/employer.repository.js";
 import { findRegionsByCodes } from "../regions/region.repository.js";
 import { requireCounty } from "../regions/region.service.js";
@@ -78,17 +80,24 @@ export function canManagePosting(viewer: Viewer, posting: Pick<PostingRow, "empl
   }
 }
 
-function canSee(viewer: Viewer, posting: PostingRow): boolean {
-  return (posting.status !== "DRAFT" && posting.status !== "BLOCKED") || canManagePosting(viewer, posting);
+/** The employer named on a posting, whoever pushed it: it sees the posting and may close it. */
+function isNamedEmployer(viewer: Viewer, posting: Pick<PostingRow, "employerId">): boolean {
+  return viewer.kind === "user" && viewer.role === Role.EMPLOYER && posting.employerId === viewer.employerId;
 }
 
-/** Loads a posting for a change, locked; refuses what the viewer may not manage. */
-async function lockManagedPosting(tx: Executor, viewer: Viewer, id: string): Promise<PostingRow> {
+/** The single-read form of `visibilityFor` (the list's SQL): the two must agree. */
+function canSee(viewer: Viewer, posting: PostingRow): boolean {
+  return (posting.status !== "DRAFT" && posting.status !== "BLOCKED") || canManagePosting(viewer, posting) || isNamedEmployer(viewer, posting);
+}
+
+/** Loads a posting for a change, locked; refuses what the viewer may not manage (or, for closing, close). */
+async function lockManagedPosting(tx: Executor, viewer: Viewer, id: string, purpose: "manage" | "close" = "manage"): Promise<PostingRow> {
   const postingId = parseId(id, "id");
   const posting = await findPostingById(tx, postingId, { forUpdate: true });
   // A posting the viewer cannot even see is "not found", so ids do not leak drafts.
   if (!posting || !canSee(viewer, posting)) throw notFound("Posting", postingId);
-  if (!canManagePosting(viewer, posting)) {
+  const allowed = canManagePosting(viewer, posting) || (purpose === "close" && isNamedEmployer(viewer, posting));
+  if (!allowed) {
     throw forbidden(posting.source === "PARTNER" ? "This posting is managed by the partner site that pushed it" : "You cannot change this posting");
   }
   return posting;
@@ -158,6 +167,20 @@ export async function searchPostings(
   return pageFromRows(rows, page.first, () => countPostings(db, q));
 }
 
+/** `Employer.postings`: one employer's page, batched across the employers of a list by the loaders. */
+export async function employerPostingsPage(
+  loaders: Pick<Loaders, "employerPostings" | "employerPostingCount">,
+  viewer: Viewer,
+  employerId: string,
+  filter: PostingFilter | null | undefined,
+  page: { first: number; after?: string | null },
+): Promise<Page<PostingRow>> {
+  const afterId = decodeCursor(page.after);
+  const key = { employerId, query: postingQueryFor(viewer, { ...filter, employerId: undefined }), ...(afterId ? { afterId } : {}), limit: page.first + 1 };
+  const rows = await loaders.employerPostings.load(key);
+  return pageFromRows(rows, page.first, () => loaders.employerPostingCount.load(key));
+}
+
 // ---------------------------------------------------------------- the lifecycle
 
 /** Creates a DRAFT. An employer posts as itself; caseworkers and admins name the employer. */
@@ -165,7 +188,7 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   if (viewer.kind !== "user") throw forbidden("Only employers, caseworkers and admins create postings");
   let employerId: string;
   if (viewer.role === Role.EMPLOYER) {
-    if (input.employerId && input.employerId.toLowerCase() !== viewer.employerId) throw forbidden("An employer posts only as itself");
+    if (input.employerId && parseId(input.employerId, "input.employerId") !== viewer.employerId) throw forbidden("An employer posts only as itself");
     employerId = viewer.employerId!;
   } else if (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER) {
     if (!input.employerId) throw badInput("input.employerId", "employerId is required when posting for an employer");
@@ -191,7 +214,13 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   });
 }
 
+// Only these may be cleared with an explicit null; the others are required once written.
+const CLEARABLE = new Set(["occupation", "salaryMin", "salaryMax"]);
+
 export async function updatePosting(db: Database, viewer: Viewer, id: string, input: UpdatePostingInput): Promise<PostingRow> {
+  for (const [field, value] of Object.entries(input)) {
+    if (value === null && !CLEARABLE.has(field)) throw badInput(`input.${field}`, `${field} cannot be null; leave it out to keep it`);
+  }
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
     if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be edited; an administrator must unblock it first");
@@ -217,6 +246,8 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
       ...(input.kind !== undefined ? { kind: input.kind } : {}),
       ...(input.forKeyGroups !== undefined ? { forKeyGroups: input.forKeyGroups } : {}),
       ...(input.validUntil !== undefined ? { validUntil: input.validUntil } : {}),
+      // An expired posting stays expired when edited (even before the sweep wrote it): reopening is publishPosting's.
+      ...(posting.status === "EXPIRED" ? { status: "EXPIRED" as const } : {}),
     });
   });
 }
@@ -229,17 +260,20 @@ export async function publishPosting(db: Database, viewer: Viewer, id: string, v
     if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be published");
     const until = validUntil ?? posting.validUntil;
     assertFuture(until, validUntil ? "validUntil" : "posting.validUntil");
-    return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null });
+    return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null, closedBy: null });
   });
 }
 
-/** Closing is idempotent: a closed posting stays closed. */
+/**
+ * Closing is idempotent: a closed posting stays closed. A draft may be closed too (discarded). The
+ * employer named on a partner's copy may close it, and the partner's re-push does not reopen it.
+ */
 export async function closePosting(db: Database, viewer: Viewer, id: string): Promise<PostingRow> {
   return db.transaction(async (tx) => {
-    const posting = await lockManagedPosting(tx, viewer, id);
+    const posting = await lockManagedPosting(tx, viewer, id, "close");
     if (posting.status === "CLOSED") return posting;
     if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be closed; it is already withdrawn");
-    return updatePostingRow(tx, posting.id, { status: "CLOSED", closedAt: new Date() });
+    return updatePostingRow(tx, posting.id, { status: "CLOSED", closedAt: new Date(), closedBy: actorOf(viewer) });
   });
 }
 
@@ -250,7 +284,7 @@ export async function blockPosting(db: Database, viewer: Viewer, id: string, rea
   if (why.length === 0 || why.length > 500) throw badInput("reason", "A reason of 1–500 characters is required");
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
-    return updatePostingRow(tx, posting.id, { status: "BLOCKED", blockedReason: why, closedAt: new Date() });
+    return updatePostingRow(tx, posting.id, { status: "BLOCKED", blockedReason: why, closedAt: new Date(), closedBy: actorOf(viewer) });
   });
 }
 
@@ -332,6 +366,8 @@ export async function upsertPartnerPostings(
     });
     try {
       const item = asInstance(raw);
+      const control = findControlCharacter(raw, path);
+      if (control) throw badInput(control, `${control} contains a control character`);
       const problem = firstValidationProblem(await validate(item, { forbidUnknownValues: false }), path);
       if (problem) throw badInput(problem.field, problem.message);
       if (seen.has(item.externalId)) throw conflict(`externalId ${item.externalId} appears twice in this batch`, { field: `${path}.externalId` });
@@ -347,7 +383,7 @@ export async function upsertPartnerPostings(
       if (error instanceof DomainError) {
         results.push(reject(error));
       } else {
-        opts.log.error({ err: error, index }, "partner posting upsert failed");
+        opts.log.error({ err: loggableError(error), index }, "partner posting upsert failed");
         results.push(reject(new DomainError("BAD_USER_INPUT", "This item could not be stored")));
       }
     }
@@ -362,14 +398,19 @@ async function upsertOnePartnerPosting(
   index: number,
 ): Promise<PartnerItemResult> {
   return db.transaction(async (tx) => {
+    const employerName = item.employer.name.trim();
     const employer = await insertEmployerIfAbsent(tx, {
       id: newId(),
-      name: item.employer.name.trim(),
-      creditCode: item.employer.creditCode,
+      name: employerName,
+      creditCode: item.employer.creditCode.toUpperCase(),
       regionCode: item.employer.regionCode,
       verified: false,
       createdBy: actorOf(viewer),
     });
+    // A credit code is public: pushing it with another name would post in a real employer's name.
+    if (employer.name !== employerName) {
+      throw conflict(`Credit code ${employer.creditCode} is registered to "${employer.name}", not "${employerName}"`, { field: `postings.${index}.employer.name` });
+    }
     const status = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
     const fields = { employerId: employer.id, ...columnsFromInput(item), status };
     const now = new Date();
@@ -378,6 +419,7 @@ async function upsertOnePartnerPosting(
       ...fields,
       publishedAt: status === "OPEN" ? now : null,
       closedAt: status === "CLOSED" ? now : null,
+      closedBy: status === "CLOSED" ? actorOf(viewer) : null,
       source: "PARTNER",
       partnerId: viewer.partnerId,
       externalId: item.externalId,
@@ -389,13 +431,16 @@ async function upsertOnePartnerPosting(
     }
     const existing = (await findPartnerPosting(tx, viewer.partnerId, item.externalId))!;
     if (existing.status === "BLOCKED") throw forbidden("This posting was blocked by an administrator and cannot be changed");
+    if (existing.status === "CLOSED" && existing.closedBy !== null && existing.closedBy !== actorOf(viewer)) {
+      throw conflict("This posting was closed by its employer or an official and is not reopened by a re-push", { field: `postings.${index}.status` });
+    }
     if (unchanged(existing, fields)) return { index, externalId: item.externalId, outcome: UpsertOutcome.UNCHANGED, posting: existing, error: null };
     const reopened = status === "OPEN" && existing.status !== "OPEN";
     const closed = status === "CLOSED" && existing.status !== "CLOSED";
     const posting = await updatePostingRow(tx, existing.id, {
       ...fields,
-      ...(reopened ? { publishedAt: now, closedAt: null } : {}),
-      ...(closed ? { closedAt: now } : {}),
+      ...(reopened ? { publishedAt: now, closedAt: null, closedBy: null } : {}),
+      ...(closed ? { closedAt: now, closedBy: actorOf(viewer) } : {}),
     });
     return { index, externalId: item.externalId, outcome: UpsertOutcome.UPDATED, posting, error: null };
   });

@@ -41,6 +41,8 @@ export const postings = pgTable(
     validUntil: timestamp("valid_until", { withTimezone: true, precision: 3 }).notNull(),
     publishedAt: timestamp("published_at", { withTimezone: true, precision: 3 }),
     closedAt: timestamp("closed_at", { withTimezone: true, precision: 3 }),
+    /** Who closed it: a posting its employer or an official closed is not reopened by a partner's re-push. */
+    closedBy: varchar("closed_by", { length: 100 }),
     source: postingSource("source").notNull().default("EMPLOYER"),
     partnerId: uuid("partner_id").references(() => partners.id),
     externalId: varchar("external_id", { length: 100 }),
@@ -55,7 +57,8 @@ export const postings = pgTable(
     index("postings_status_valid_idx").on(t.status, t.validUntil),
     // The portal's main list: open postings, newest first.
     index("postings_open_newest_idx").on(t.id).where(sql`${t.status} = 'OPEN'`),
-    index("postings_region_idx").on(t.regionCode),
+    // varchar_pattern_ops: region filters are prefix matches (`LIKE '3501%'`).
+    index("postings_region_idx").on(t.regionCode.op("varchar_pattern_ops")),
     check("postings_salary_range_chk", sql`${t.salaryMin} IS NULL OR ${t.salaryMax} IS NULL OR ${t.salaryMin} <= ${t.salaryMax}`),
     check("postings_salary_nonnegative_chk", sql`coalesce(${t.salaryMin}, 0) >= 0 AND coalesce(${t.salaryMax}, 0) >= 0`),
     check("postings_headcount_chk", sql`${t.headcount} BETWEEN 1 AND 100000`),

@@ -1,0 +1,33 @@
+import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client.js";
+import { auditLog, type AuditRow } from "./audit.table.js";
+
+export async function insertAuditRows(db: Executor, rows: (typeof auditLog.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(auditLog).values(rows);
+}
+
+export interface AuditQuery {
+  personId?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+}
+
+function auditConditions(q: AuditQuery): SQL[] {
+  const c: SQL[] = [];
+  if (q.personId) c.push(eq(auditLog.personId, q.personId));
+  if (q.actor) c.push(eq(auditLog.actor, q.actor));
+  if (q.from) c.push(gte(auditLog.at, q.from));
+  if (q.to) c.push(lte(auditLog.at, q.to));
+  return c;
+}
+
+export function listAudit(db: Executor, q: AuditQuery, page: { afterId?: string; limit: number }): Promise<AuditRow[]> {
+  const c = auditConditions(q);
+  if (page.afterId) c.push(lt(auditLog.id, page.afterId));
+  return db.select().from(auditLog).where(and(...c)).orderBy(desc(auditLog.id)).limit(page.limit);
+}
+
+export async function countAudit(db: Executor, q: AuditQuery): Promise<number> {
+  return await db.$count(auditLog, and(...auditConditions(q)));
+}

@@ -1,0 +1,34 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import { badInput } from "../../errors.js";
+import type { Context } from "../../graphql/context.js";
+import { TargetCategory } from "../people/person.type.js";
+import { TargetCategoryInput } from "./category.inputs.js";
+import { listTargetCategories, publishTargetCategory } from "./category.service.js";
+import type { TargetCategoryRow } from "./category.table.js";
+
+@Resolver(() => TargetCategory)
+export class CategoryResolver {
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
+  @Query(() => [TargetCategory], { description: "Every version of every target category (policy data)." })
+  targetCategories(@Ctx() ctx: Context) {
+    return listTargetCategories(ctx.db);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => TargetCategory, { description: "Publish a new version of a category; re-evaluate people with `npm run cli -- reevaluate-categories`." })
+  publishTargetCategory(@Arg("input", () => TargetCategoryInput) input: TargetCategoryInput, @Ctx() ctx: Context) {
+    let rule: unknown;
+    try {
+      rule = JSON.parse(input.ruleJson);
+    } catch {
+      throw badInput("input.ruleJson", "ruleJson is not valid JSON");
+    }
+    return publishTargetCategory(ctx.db, ctx.viewer, { ...input, rule });
+  }
+
+  @FieldResolver(() => String)
+  ruleJson(@Root() category: TargetCategoryRow): string {
+    return JSON.stringify(category.rule);
+  }
+}

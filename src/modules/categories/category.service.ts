@@ -1,0 +1,78 @@
+import type { Database, Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { badInput, forbidden } from "../../errors.js";
+import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
+import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
+import { deleteMemberships, findMemberships, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
+import type { Population, TargetCategoryRow } from "./category.table.js";
+import type { PersonFactsInput } from "./person-facts.js";
+
+/**
+ * Brings the stored memberships of these people in line with the categories in force: a person's
+ * categories are never typed by hand, only decided by the rules (and re-decided on every change).
+ */
+export async function syncMemberships(db: Executor, evaluator: CategoryEvaluator, persons: (PersonFactsInput & { id: string })[]): Promise<{ added: number; removed: number }> {
+  if (persons.length === 0) return { added: 0, removed: 0 };
+  const existing = await findMemberships(db, persons.map((p) => p.id));
+  const current = new Map(existing.map((m) => [`${m.personId}|${m.categoryCode}`, m.categoryId]));
+  const wanted = new Set<string>();
+  const upserts: { personId: string; categoryCode: string; categoryId: string; ruleVersion: number }[] = [];
+  for (const person of persons) {
+    for (const category of evaluator.decide(person)) {
+      const key = `${person.id}|${category.code}`;
+      wanted.add(key);
+      if (current.get(key) !== category.id) upserts.push({ personId: person.id, categoryCode: category.code, categoryId: category.id, ruleVersion: category.version });
+    }
+  }
+  const removals = existing.filter((m) => !wanted.has(`${m.personId}|${m.categoryCode}`)).map((m) => ({ personId: m.personId, categoryCode: m.categoryCode }));
+  await deleteMemberships(db, removals);
+  await upsertMemberships(db, upserts);
+  return { added: upserts.length, removed: removals.length };
+}
+
+export function listTargetCategories(db: Database): Promise<TargetCategoryRow[]> {
+  return listCategoryVersions(db);
+}
+
+export interface CategoryVersionInput {
+  code: string;
+  name: string;
+  description?: string;
+  population: Population;
+  rule: unknown;
+  minReferrals: number;
+  mentorEligible: boolean;
+  validFrom: string;
+  validUntil?: string | null;
+}
+
+/**
+ * A new version of a target category (policy data). Existing memberships keep the version that
+ * decided them until people are re-evaluated (`npm run cli -- reevaluate-categories`).
+ */
+export async function publishTargetCategory(db: Database, viewer: Viewer, input: CategoryVersionInput): Promise<TargetCategoryRow> {
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators change policy data");
+  if (!/^[A-Z0-9_]{2,40}$/.test(input.code)) throw badInput("input.code", "code is 2–40 capitals, digits and underscores");
+  const compiled = compileRule(input.rule);
+  if (!compiled.ok) throw badInput("input.rule", compiled.problem);
+  if (!Number.isInteger(input.minReferrals) || input.minReferrals < 0 || input.minReferrals > 100) throw badInput("input.minReferrals", "minReferrals is 0–100");
+  if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", "validUntil is before validFrom");
+  return db.transaction(async (tx) =>
+    insertCategoryVersion(tx, {
+      id: newId(),
+      code: input.code,
+      version: await nextCategoryVersion(tx, input.code),
+      name: input.name,
+      description: input.description ?? "",
+      population: input.population,
+      rule: input.rule,
+      minReferrals: input.minReferrals,
+      mentorEligible: input.mentorEligible,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil ?? null,
+      createdBy: actorOf(viewer),
+    }),
+  );
+}
+
+export { loadCategoryEvaluator };

@@ -1,0 +1,202 @@
+import { maskPhone, maskResidentId, parseMobilePhone, parseResidentId, type Gender } from "../../pii/resident-id.js";
+import type { Education } from "../postings/posting.table.js";
+import type { EmploymentStatus } from "./person.table.js";
+
+/** A person as a caller describes them, before checks: from GraphQL input or a CSV row. */
+export interface PersonDraft {
+  name: string;
+  idNumber: string;
+  phone?: string | null;
+  householdRegionCode: string;
+  originRegionCode: string;
+  registeredPoverty?: boolean;
+  povertyHouseholdNo?: string | null;
+  minimumLiving?: boolean;
+  zeroEmployment?: boolean;
+  disabled?: boolean;
+  institutionId?: string | null;
+  major?: string | null;
+  degreeLevel?: Education | null;
+  graduationDate?: string | null;
+  leaveSchoolDate?: string | null;
+  employmentStatus?: EmploymentStatus;
+  employmentStatusSince?: string | null;
+  ableToWork?: boolean;
+  seekingWork?: boolean;
+  intentionKeywords?: string[];
+  intentionRegionCodes?: string[];
+  intentionMinSalary?: number | null;
+  willingToRelocate?: boolean;
+  openToLabourCooperation?: boolean;
+  skills?: string[];
+  trainingWishes?: string[];
+}
+
+/** A checked person: what the ledger stores, before sealing the ID number and phone. */
+export interface PersonRecord {
+  name: string;
+  idNumber: string;
+  idNumberMasked: string;
+  birthDate: string;
+  gender: Gender;
+  phone: string | null;
+  phoneMasked: string | null;
+  householdRegionCode: string;
+  originRegionCode: string;
+  registeredPoverty: boolean;
+  povertyHouseholdNo: string | null;
+  minimumLiving: boolean;
+  zeroEmployment: boolean;
+  disabled: boolean;
+  institutionId: string | null;
+  major: string | null;
+  degreeLevel: Education | null;
+  graduationDate: string | null;
+  leaveSchoolDate: string | null;
+  employmentStatus: EmploymentStatus;
+  employmentStatusSince: string;
+  ableToWork: boolean;
+  seekingWork: boolean;
+  intentionKeywords: string[];
+  intentionRegionCodes: string[];
+  intentionMinSalary: number | null;
+  willingToRelocate: boolean;
+  openToLabourCooperation: boolean;
+  skills: string[];
+  trainingWishes: string[];
+}
+
+export interface Problem {
+  field: string;
+  code: "BAD_USER_INPUT";
+  message: string;
+}
+
+export interface RecordContext {
+  today: Date;
+  /** The level of a region code, or undefined when there is no such region. */
+  regionLevel: (code: string) => "PROVINCE" | "PREFECTURE" | "COUNTY" | undefined;
+  institutionExists: (id: string) => boolean;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_TAGS = 30;
+const MAX_TAG = 40;
+
+function validDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+function cleanList(values: string[] | undefined): string[] {
+  return [...new Set((values ?? []).map((v) => v.trim()).filter((v) => v.length > 0))];
+}
+
+/**
+ * Checks a person against the ledger's rules (GB 11643 ID, mainland mobile, counties that exist,
+ * dates that make sense) and derives birth date and gender from the ID. Every problem is reported,
+ * each with its field, so an import can name the column.
+ */
+export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true; record: PersonRecord } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const bad = (field: string, message: string) => problems.push({ field, code: "BAD_USER_INPUT", message });
+  const today = ctx.today.toISOString().slice(0, 10);
+
+  const name = (draft.name ?? "").trim();
+  if (name.length === 0 || name.length > 50) bad("name", "name must be 1–50 characters");
+
+  const id = parseResidentId(draft.idNumber ?? "", ctx.today);
+  if (!id.ok) bad("idNumber", `idNumber ${id.problem}`);
+
+  let phone: string | null = null;
+  if (draft.phone && draft.phone.trim() !== "") {
+    phone = parseMobilePhone(draft.phone);
+    if (!phone) bad("phone", "phone must be a mainland mobile number (11 digits, 13x–19x)");
+  }
+
+  for (const field of ["householdRegionCode", "originRegionCode"] as const) {
+    const code = draft[field];
+    const level = code ? ctx.regionLevel(code) : undefined;
+    if (!code || !/^\d{6}$/.test(code)) bad(field, `${field} must be a six-digit county code`);
+    else if (!level) bad(field, `Unknown region code ${code}`);
+    else if (level !== "COUNTY") bad(field, `${code} is a ${level.toLowerCase()}, not a county`);
+  }
+
+  const intentionRegionCodes = cleanList(draft.intentionRegionCodes);
+  for (const code of intentionRegionCodes) if (!ctx.regionLevel(code)) bad("intentionRegionCodes", `Unknown region code ${code}`);
+
+  if (draft.institutionId && !ctx.institutionExists(draft.institutionId)) bad("institutionId", "Unknown institution");
+
+  const dates: Record<"graduationDate" | "leaveSchoolDate" | "employmentStatusSince", string | null> = {
+    graduationDate: draft.graduationDate || null,
+    leaveSchoolDate: draft.leaveSchoolDate || null,
+    employmentStatusSince: draft.employmentStatusSince || null,
+  };
+  for (const [field, value] of Object.entries(dates)) {
+    if (value !== null && !validDate(value)) bad(field, `${field} must be a date (YYYY-MM-DD)`);
+  }
+  if (id.ok) {
+    const birth = id.value.birthDate;
+    if (dates.graduationDate && validDate(dates.graduationDate) && dates.graduationDate <= birth) bad("graduationDate", "graduationDate is before the birth date in the ID number");
+    if (dates.leaveSchoolDate && validDate(dates.leaveSchoolDate) && dates.leaveSchoolDate <= birth) bad("leaveSchoolDate", "leaveSchoolDate is before the birth date in the ID number");
+  }
+  if (dates.employmentStatusSince && dates.employmentStatusSince > today) bad("employmentStatusSince", "employmentStatusSince is in the future");
+
+  const registeredPoverty = draft.registeredPoverty ?? false;
+  const povertyHouseholdNo = draft.povertyHouseholdNo?.trim() || null;
+  if (povertyHouseholdNo && !registeredPoverty) bad("povertyHouseholdNo", "povertyHouseholdNo is only for registered poverty households (建档立卡)");
+  if (povertyHouseholdNo && povertyHouseholdNo.length > 40) bad("povertyHouseholdNo", "povertyHouseholdNo is at most 40 characters");
+
+  const major = draft.major?.trim() || null;
+  if (major && major.length > 100) bad("major", "major is at most 100 characters");
+  if (draft.intentionMinSalary != null && (!Number.isInteger(draft.intentionMinSalary) || draft.intentionMinSalary < 0 || draft.intentionMinSalary > 1_000_000)) {
+    bad("intentionMinSalary", "intentionMinSalary must be a whole number of yuan from 0 to 1,000,000");
+  }
+  const lists = {
+    intentionKeywords: cleanList(draft.intentionKeywords),
+    skills: cleanList(draft.skills),
+    trainingWishes: cleanList(draft.trainingWishes),
+  };
+  for (const [field, values] of Object.entries({ ...lists, intentionRegionCodes })) {
+    if (values.length > MAX_TAGS) bad(field, `${field} has at most ${MAX_TAGS} entries`);
+    if (values.some((v) => v.length > MAX_TAG)) bad(field, `each of ${field} is at most ${MAX_TAG} characters`);
+  }
+
+  if (problems.length > 0 || !id.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    record: {
+      name,
+      idNumber: id.value.idNumber,
+      idNumberMasked: maskResidentId(id.value.idNumber),
+      birthDate: id.value.birthDate,
+      gender: id.value.gender,
+      phone,
+      phoneMasked: phone ? maskPhone(phone) : null,
+      householdRegionCode: draft.householdRegionCode,
+      originRegionCode: draft.originRegionCode,
+      registeredPoverty,
+      povertyHouseholdNo,
+      minimumLiving: draft.minimumLiving ?? false,
+      zeroEmployment: draft.zeroEmployment ?? false,
+      disabled: draft.disabled ?? false,
+      institutionId: draft.institutionId || null,
+      major,
+      degreeLevel: draft.degreeLevel ?? null,
+      graduationDate: dates.graduationDate,
+      leaveSchoolDate: dates.leaveSchoolDate,
+      employmentStatus: draft.employmentStatus ?? "UNEMPLOYED",
+      employmentStatusSince: dates.employmentStatusSince ?? today,
+      ableToWork: draft.ableToWork ?? true,
+      seekingWork: draft.seekingWork ?? true,
+      intentionKeywords: lists.intentionKeywords,
+      intentionRegionCodes,
+      intentionMinSalary: draft.intentionMinSalary ?? null,
+      willingToRelocate: draft.willingToRelocate ?? false,
+      openToLabourCooperation: draft.openToLabourCooperation ?? false,
+      skills: lists.skills,
+      trainingWishes: lists.trainingWishes,
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { and, desc, eq, exists, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client.js";
+import { personCategories, targetCategories, type Population } from "../categories/category.table.js";
+import { escapeLike } from "../employers/employer.repository.js";
+import { scopeCondition, type PersonScope } from "./person.access.js";
+import { employmentHistory, people, type EmploymentStatus, type PersonRow } from "./person.table.js";
+
+export async function findPersonById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<PersonRow | undefined> {
+  const query = db.select().from(people).where(eq(people.id, id));
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row;
+}
+
+export function findPeopleByIds(db: Executor, ids: readonly string[]): Promise<PersonRow[]> {
+  return db.select().from(people).where(inArray(people.id, [...ids]));
+}
+
+export function findPeopleByIdHashes(db: Executor, hashes: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<PersonRow[]> {
+  const query = db.select().from(people).where(inArray(people.idNumberHash, [...hashes]));
+  return opts.forUpdate ? query.for("update") : query;
+}
+
+/** Inserts new people; a row whose ID hash already exists (a concurrent import) is skipped and not returned. */
+export function insertPeople(db: Executor, rows: (typeof people.$inferInsert)[]): Promise<PersonRow[]> {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db.insert(people).values(rows).onConflictDoNothing({ target: people.idNumberHash }).returning();
+}
+
+export async function updatePersonRow(db: Executor, id: string, patch: Partial<typeof people.$inferInsert>): Promise<PersonRow> {
+  const [row] = await db.update(people).set({ ...patch, updatedAt: sql`now()` }).where(eq(people.id, id)).returning();
+  return row!;
+}
+
+export async function insertHistory(db: Executor, rows: (typeof employmentHistory.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(employmentHistory).values(rows);
+}
+
+export function findHistoryForPeople(db: Executor, personIds: readonly string[]) {
+  return db
+    .select()
+    .from(employmentHistory)
+    .where(inArray(employmentHistory.personId, [...personIds]))
+    .orderBy(employmentHistory.personId, desc(employmentHistory.since), desc(employmentHistory.recordedAt));
+}
+
+export interface PeopleQuery {
+  scope: PersonScope;
+  regionPrefix?: string;
+  institutionId?: string;
+  categoryCode?: string;
+  population?: Population;
+  employmentStatus?: EmploymentStatus;
+  nameContains?: string;
+  idNumberHash?: string;
+  phoneHash?: string;
+}
+
+function peopleConditions(q: PeopleQuery): SQL[] {
+  const conditions: SQL[] = [];
+  const scoped = scopeCondition(q.scope);
+  if (scoped) conditions.push(scoped);
+  if (q.regionPrefix) conditions.push(or(like(people.householdRegionCode, `${q.regionPrefix}%`), like(people.originRegionCode, `${q.regionPrefix}%`))!);
+  if (q.institutionId) conditions.push(eq(people.institutionId, q.institutionId));
+  if (q.employmentStatus) conditions.push(eq(people.employmentStatus, q.employmentStatus));
+  if (q.categoryCode) {
+    conditions.push(exists(sql`select 1 from ${personCategories} where ${personCategories.personId} = ${people.id} and ${personCategories.categoryCode} = ${q.categoryCode}`));
+  }
+  if (q.population) {
+    conditions.push(
+      exists(
+        sql`select 1 from ${personCategories} join ${targetCategories} on ${targetCategories.id} = ${personCategories.categoryId} where ${personCategories.personId} = ${people.id} and ${targetCategories.population} = ${q.population}`,
+      ),
+    );
+  }
+  // Text search: a name fragment, or an exact ID number or phone (matched by keyed hash, never in clear).
+  const text: SQL[] = [];
+  if (q.nameContains) text.push(ilike(people.name, `%${escapeLike(q.nameContains)}%`));
+  if (q.idNumberHash) text.push(eq(people.idNumberHash, q.idNumberHash));
+  if (q.phoneHash) text.push(eq(people.phoneHash, q.phoneHash));
+  if (text.length > 0) conditions.push(or(...text)!);
+  return conditions;
+}
+
+export function listPeople(db: Executor, q: PeopleQuery, page: { afterId?: string; limit: number }): Promise<PersonRow[]> {
+  const conditions = peopleConditions(q);
+  if (page.afterId) conditions.push(lt(people.id, page.afterId));
+  return db.select().from(people).where(and(...conditions)).orderBy(desc(people.id)).limit(page.limit);
+}
+
+export async function countPeople(db: Executor, q: PeopleQuery): Promise<number> {
+  return await db.$count(people, and(...peopleConditions(q)));
+}

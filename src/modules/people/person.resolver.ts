@@ -1,0 +1,119 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import { badInput } from "../../errors.js";
+import type { Context } from "../../graphql/context.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { LocalDate } from "../../graphql/scalars.js";
+import { PopulationEnum } from "../categories/category.inputs.js";
+import { Institution } from "../institutions/institution.type.js";
+import { Region } from "../regions/region.type.js";
+import { revealPersonField } from "./person-pii.js";
+import { PeopleFilter, PersonFieldsInput, RegisterPersonInput } from "./person.inputs.js";
+import { getPerson, recordEmploymentStatus, registerPerson, searchPeople, updatePerson } from "./person.service.js";
+import type { PersonRow } from "./person.table.js";
+import { CategoryMembership, EmploymentHistoryEntry, EmploymentStatusEnum, JobIntention, Person } from "./person.type.js";
+
+const PersonConnection = connectionType("Person", Person);
+const LEDGER_READERS = [Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.SEEKER];
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Authorized(...LEDGER_READERS)
+  @Query(() => Person, { nullable: true, description: "A person within your scope." })
+  person(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getPerson(ctx, ctx.viewer, id);
+  }
+
+  @Authorized(...LEDGER_READERS)
+  @Query(() => PersonConnection, { description: "The ledger within your scope, newest first." })
+  people(@Arg("filter", () => PeopleFilter, { nullable: true }) filter: PeopleFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    const population = filter?.population;
+    if (population && !(population in PopulationEnum)) throw badInput("filter.population", "population is KEY_GROUP_GRADUATE or POVERTY_LABOURER");
+    return searchPeople(ctx, ctx.viewer, { ...filter, population: population as PopulationEnum | undefined }, page);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Person, { description: "Register a person in the ledger (one per ID number)." })
+  registerPerson(@Arg("input", () => RegisterPersonInput) input: RegisterPersonInput, @Ctx() ctx: Context) {
+    return registerPerson(ctx, ctx.viewer, input);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Person, { description: "Correct or complete a record (not the ID number; not the employment status)." })
+  updatePerson(@Arg("id", () => ID) id: string, @Arg("input", () => PersonFieldsInput) input: PersonFieldsInput, @Ctx() ctx: Context) {
+    return updatePerson(ctx, ctx.viewer, id, input);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Person, { description: "Record a change of employment status, dated and attributed." })
+  recordEmploymentStatus(
+    @Arg("personId", () => ID) personId: string,
+    @Arg("status", () => EmploymentStatusEnum) status: EmploymentStatusEnum,
+    @Arg("since", () => LocalDate, { nullable: true, description: "Default today." }) since: string | null,
+    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return recordEmploymentStatus(ctx, ctx.viewer, personId, { status, since, note });
+  }
+
+  @FieldResolver(() => String, { description: "Masked (350***********1234) unless `unmasked` with a `purpose`: then audited." })
+  idNumber(
+    @Root() person: PersonRow,
+    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!unmasked) return person.idNumberMasked;
+    return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "idNumber", purpose);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Masked (138****5678) unless `unmasked` with a `purpose`: then audited." })
+  phone(
+    @Root() person: PersonRow,
+    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!unmasked) return person.phoneMasked;
+    return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "phone", purpose);
+  }
+
+  @FieldResolver(() => Region)
+  householdRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.regionByCode.load(person.householdRegionCode);
+  }
+
+  @FieldResolver(() => Region)
+  originRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.regionByCode.load(person.originRegionCode);
+  }
+
+  @FieldResolver(() => Institution, { nullable: true })
+  institution(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return person.institutionId ? ctx.loaders.institutionById.load(person.institutionId) : null;
+  }
+
+  @FieldResolver(() => JobIntention)
+  intention(@Root() person: PersonRow): JobIntention {
+    return {
+      keywords: person.intentionKeywords,
+      regionCodes: person.intentionRegionCodes,
+      minSalary: person.intentionMinSalary,
+      willingToRelocate: person.willingToRelocate,
+      openToLabourCooperation: person.openToLabourCooperation,
+    };
+  }
+
+  @FieldResolver(() => [EmploymentHistoryEntry], { description: "Newest first." })
+  employmentHistory(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.employmentHistory.load(person.id);
+  }
+
+  @FieldResolver(() => [CategoryMembership], { description: "Decided by the category rules in force; never typed by hand." })
+  async targetCategories(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    const memberships = await ctx.loaders.memberships.load(person.id);
+    return Promise.all(
+      memberships.map(async (m) => ({ category: await ctx.loaders.categoryById.load(m.categoryId), ruleVersion: m.ruleVersion, decidedAt: m.decidedAt })),
+    );
+  }
+}
