@@ -187,7 +187,10 @@ export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true;
       graduationDate: dates.graduationDate,
       leaveSchoolDate: dates.leaveSchoolDate,
       employmentStatus: draft.employmentStatus ?? "UNEMPLOYED",
-      employmentStatusSince: dates.employmentStatusSince ?? today,
+      // Unemployed graduates are so since leaving school, unless a date is given; anyone else since today.
+      employmentStatusSince:
+        dates.employmentStatusSince ??
+        ((draft.employmentStatus ?? "UNEMPLOYED") === "UNEMPLOYED" && dates.leaveSchoolDate && dates.leaveSchoolDate <= today ? dates.leaveSchoolDate : today),
       ableToWork: draft.ableToWork ?? true,
       seekingWork: draft.seekingWork ?? true,
       intentionKeywords: lists.intentionKeywords,

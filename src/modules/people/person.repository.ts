@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { personCategories, targetCategories, type Population } from "../categories/category.table.js";
 import { escapeLike } from "../employers/employer.repository.js";
@@ -63,13 +63,11 @@ function peopleConditions(q: PeopleQuery): SQL[] {
   if (q.institutionId) conditions.push(eq(people.institutionId, q.institutionId));
   if (q.employmentStatus) conditions.push(eq(people.employmentStatus, q.employmentStatus));
   if (q.categoryCode) {
-    conditions.push(exists(sql`select 1 from ${personCategories} where ${personCategories.personId} = ${people.id} and ${personCategories.categoryCode} = ${q.categoryCode}`));
+    conditions.push(sql`exists (select 1 from ${personCategories} where ${personCategories.personId} = ${people.id} and ${personCategories.categoryCode} = ${q.categoryCode})`);
   }
   if (q.population) {
     conditions.push(
-      exists(
-        sql`select 1 from ${personCategories} join ${targetCategories} on ${targetCategories.id} = ${personCategories.categoryId} where ${personCategories.personId} = ${people.id} and ${targetCategories.population} = ${q.population}`,
-      ),
+      sql`exists (select 1 from ${personCategories} join ${targetCategories} on ${targetCategories.id} = ${personCategories.categoryId} where ${personCategories.personId} = ${people.id} and ${targetCategories.population} = ${q.population})`,
     );
   }
   // Text search: a name fragment, or an exact ID number or phone (matched by keyed hash, never in clear).
