@@ -14,6 +14,10 @@ import { postings, type PostingKind } from "../src/modules/postings/posting.tabl
 import { seedDataFolder } from "../src/paths.js";
 import { parse51jobCsv, parseRegionsCsv } from "./postings-51job.js";
 import { seededRandom } from "./random.js";
+import { ensureDemoInstitutions, generatePeopleCsv, generatorRegions } from "./people.js";
+import { Role, type Viewer } from "../src/auth/viewer.js";
+import { createPiiCipher, type PiiCipher } from "../src/pii/pii-crypto.js";
+import { importPeople, type ImportReport } from "../src/modules/people/person-import.service.js";
 
 const DAY = 86_400_000;
 const SEED_ACTOR = "seed:demo";
@@ -53,6 +57,23 @@ export interface DemoSummary {
   employers: number;
   postings: number;
   skippedRealPostings: number;
+  people: number;
+}
+
+const SEED_OPERATOR: Viewer = { kind: "user", userId: "seed", role: Role.ADMIN };
+
+/**
+ * Generated people, through the same import as a county's spreadsheet (so they are checked and their
+ * categories decided like anyone's). Deterministic for a seed; safe to run again (unchanged rows).
+ */
+export async function seedPeople(deps: { db: Database; pii: PiiCipher }, count: number, opts: { seed?: number; onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
+  await ensureDemoInstitutions(deps.db);
+  const regions = await generatorRegions(deps.db);
+  const report = await importPeople(deps, SEED_OPERATOR, generatePeopleCsv(count, regions, opts.seed ?? 2020), opts.onProgress ? { onProgress: opts.onProgress } : {});
+  await deps.db.execute(sql`analyze people`);
+  await deps.db.execute(sql`analyze employment_history`);
+  await deps.db.execute(sql`analyze person_categories`);
+  return report;
 }
 
 /** True when nothing has been seeded (no employers yet): `npm start` seeds only then. */
@@ -72,7 +93,7 @@ export async function demoPresent(db: Database): Promise<boolean> {
  * generated Fujian employers (some poverty-alleviation workshops) and postings of every kind.
  * Deterministic; validity dates are set from `now` so the demo is open when it is shown.
  */
-export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: string; now?: Date; fujianPostings?: number }): Promise<DemoSummary | null> {
+export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: string; piiKey: Buffer; now?: Date; fujianPostings?: number; people?: number }): Promise<DemoSummary | null> {
   if (await demoPresent(db)) {
     log.info("the demo data is already loaded");
     return null;
@@ -195,7 +216,8 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
   // Fresh statistics, so the planner uses the indexes at once (PGlite runs no autovacuum).
   await db.execute(sql`analyze employers`);
   await db.execute(sql`analyze postings`);
-  const summary = { employers: employerRows.length, postings: postingRows.length, skippedRealPostings: parsed.skipped.length };
+  const people = await seedPeople({ db, pii: createPiiCipher(opts.piiKey) }, opts.people ?? 300);
+  const summary = { employers: employerRows.length, postings: postingRows.length, skippedRealPostings: parsed.skipped.length, people: people.created };
   log.info(summary, "demo data seeded");
   return summary;
 }

@@ -34,6 +34,7 @@ const envSchema = z.object({
   ),
   SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["auto", "always", "never"]).default("auto")),
   POSTING_EXPIRY_SWEEP_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(60)),
+  IMPORT_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(200 * 1024 * 1024)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
   EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
 });
@@ -51,6 +52,8 @@ export interface Config {
   seedDemo: "auto" | "always" | "never";
   postingExpirySweepSeconds: number;
   maxPartnerBatch: number;
+  /** Largest CSV accepted by POST /imports/people (it is streamed, never held whole). */
+  importMaxBytes: number;
   /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks; off in production unless asked for. */
   exposeSqlCount: boolean;
   /** Dev secrets in use: the server says so loudly at start-up. */
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     postingExpirySweepSeconds: e.POSTING_EXPIRY_SWEEP_SECONDS,
     maxPartnerBatch: e.MAX_PARTNER_BATCH,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
   };

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
@@ -6,15 +6,16 @@ export type { Logger };
  * JSON logs. Personal data never reaches them: request bodies and variables are not logged, and
  * these paths are redacted as a second guard.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: "jiuye-bangfu-api" },
     redact: {
       paths: ["req.headers.authorization", "req.headers['x-api-key']", "*.idNumber", "*.phone", "*.password", "*.apiKey", "*.token"],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   // auto: a fresh database outside production gets the demo; always: the demo is loaded if it is not there yet.
   const shouldSeed =
     config.seedDemo === "always" || (config.seedDemo === "auto" && config.env !== "production" && (await databaseIsEmpty(database.db)));
-  if (shouldSeed) await seedDemo(database.db, log, { jwtSecret: config.auth.jwtSecret });
+  if (shouldSeed) await seedDemo(database.db, log, { jwtSecret: config.auth.jwtSecret, piiKey: config.pii.key });
 
   const url = await app.listen();
   log.info({ url, database: database.driver }, "server listening");
@@ -61,13 +61,14 @@ async function banner(config: Config, url: string, db: import("./db/client.js").
     db,
     sql`select id, name from employers where region_code like '3501%' order by created_at, id limit 1`,
   );
+  const [person] = await queryRows<{ id: string; name: string }>(db, sql`select id, name from people where household_region_code like '3501%' order by id limit 1`);
   const sign = (claims: Parameters<typeof signToken>[1]) => signToken(config.auth, claims, "7d");
   const tokens: [string, string][] = [
     ["ADMIN", await sign({ sub: "demo-admin", role: Role.ADMIN })],
     ["CASEWORKER (福州 3501)", await sign({ sub: "demo-caseworker", role: Role.CASEWORKER, regionCode: "3501" })],
     ["MENTOR", await sign({ sub: "demo-mentor", role: Role.MENTOR })],
-    ["SEEKER", await sign({ sub: "demo-seeker", role: Role.SEEKER })],
   ];
+  if (person) tokens.push([`SEEKER (${person.name}, in the ledger)`, await sign({ sub: "demo-seeker", role: Role.SEEKER, personId: person.id })]);
   if (employer) tokens.push([`EMPLOYER (${employer.name})`, await sign({ sub: "demo-employer", role: Role.EMPLOYER, employerId: employer.id })]);
   const query = `{ postings(first: 3, filter: { regionCode: "35" }) { totalCount edges { node { title salaryMin salaryMax employer { name } region { name } } } } }`;
   return [

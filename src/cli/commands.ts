@@ -1,14 +1,20 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { signToken } from "../auth/jwt.js";
-import { Role } from "../auth/viewer.js";
+import { createReadStream, statSync } from "node:fs";
+import { Presets, SingleBar } from "cli-progress";
+import { Role, type Viewer } from "../auth/viewer.js";
+import { reevaluateEveryone } from "../modules/categories/category.service.js";
+import { importPeople } from "../modules/people/person-import.service.js";
+import { people as peopleTable } from "../modules/people/person.table.js";
+import { createPiiCipher } from "../pii/pii-crypto.js";
 import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
 import { createLogger } from "../logger.js";
 import { issuePartnerKey } from "../modules/partners/partner.service.js";
 import { expirePostings } from "../modules/postings/posting.service.js";
-import { seedDemo } from "../../seed/demo.js";
+import { seedDemo, seedPeople } from "../../seed/demo.js";
 import { referenceDataSql } from "../../seed/reference-sql.js";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -18,12 +24,30 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   partner-key --name NAME [--scopes postings:read,postings:write]
         Issue an API key for a partner site (created on first use) and print it. Shown once.
   migrate            Apply migrations/ to the configured database.
-  seed               Load the demo data, unless it is already loaded.
+  seed [--people N]  Load the demo data, unless it is already loaded; --people N also generates
+                     N realistic people (deterministic) into the ledger, through the import.
+  import-people FILE [--encoding auto|utf-8|gbk]
+                     Import a CSV of people (columns in the README) as an administrator; prints the report.
+  reevaluate-categories
+                     Re-decide every person's target categories after a policy change.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
 
 Configuration comes from the environment, as for the server (see README).`;
+
+/** The CLI acts as an operator with administrator rights (it has the database credentials anyway). */
+const OPERATOR: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
+
+/** A progress bar on stderr (only drawn on a terminal). */
+function progressBar(io: CliIo, unit: string, total: number) {
+  const bar = new SingleBar(
+    { format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
+  if (io === processIo) bar.start(total, 0);
+  return { update: (n: number) => io === processIo && bar.update(n), stop: () => io === processIo && bar.stop() };
+}
 
 async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
   const handle = await openDatabase(config.database, createLogger("warn"));
@@ -45,7 +69,7 @@ const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => proc
 /** The operator commands; stdout carries only the answer (a token, a key, SQL), everything else goes to stderr. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       role: { type: "string" },
@@ -56,9 +80,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       sub: { type: "string" },
       expires: { type: "string", default: "12h" },
       name: { type: "string" },
+      people: { type: "string" },
+      encoding: { type: "string", default: "auto" },
       scopes: { type: "string" },
     },
-    allowPositionals: false,
+    allowPositionals: true,
   });
   // Logs go to stderr so that stdout carries only the command's answer (a token, a key, SQL).
   const config = loadConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? "warn" });
@@ -103,8 +129,54 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       io.err("Migrations applied.\n");
       return 0;
     case "seed": {
-      const summary = await withDatabase(config, (h) => seedDemo(h.db, log, { jwtSecret: config.auth.jwtSecret }));
-      io.err(summary ? `Seeded ${summary.employers} employers and ${summary.postings} postings.\n` : "The demo data is already loaded.\n");
+      const people = values.people === undefined ? 0 : Number(values.people);
+      if (!Number.isInteger(people) || people < 0) {
+        io.err("seed: --people takes a whole number\n");
+        return 2;
+      }
+      await withDatabase(config, async (h) => {
+        const summary = await seedDemo(h.db, log, { jwtSecret: config.auth.jwtSecret, piiKey: config.pii.key });
+        io.err(summary ? `Seeded ${summary.employers} employers, ${summary.postings} postings and ${summary.people} people.\n` : "The demo data is already loaded.\n");
+        if (people > 0) {
+          const bar = progressBar(io, "people", people);
+          const report = await seedPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, people, { seed: Date.now() % 100_000, onProgress: (n) => bar.update(n) });
+          bar.stop();
+          io.err(`People: ${report.created} created, ${report.unchanged + report.updated} already there, ${report.rejectedCount} rejected.\n`);
+        }
+      });
+      return 0;
+    }
+    case "import-people": {
+      const file = positionals[0];
+      if (!file || !["auto", "utf-8", "gbk"].includes(values.encoding!)) {
+        io.err("import-people: give a CSV file (and --encoding auto|utf-8|gbk)\n");
+        return 2;
+      }
+      const bytes = statSync(file).size;
+      const bar = progressBar(io, "bytes", bytes);
+      let read = 0;
+      const stream = (async function* () {
+        for await (const chunk of createReadStream(file)) {
+          read += (chunk as Buffer).length;
+          bar.update(read);
+          yield chunk as Buffer;
+        }
+      })();
+      const report = await withDatabase(config, (h) =>
+        importPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, OPERATOR, stream, { encoding: values.encoding as "auto" | "utf-8" | "gbk", log }),
+      );
+      bar.stop();
+      io.out(JSON.stringify(report, null, 2) + "\n");
+      return 0;
+    }
+    case "reevaluate-categories": {
+      const result = await withDatabase(config, async (h) => {
+        const bar = progressBar(io, "people", await h.db.$count(peopleTable));
+        const r = await reevaluateEveryone(h.db, (done) => bar.update(done));
+        bar.stop();
+        return r;
+      });
+      io.err(`Re-evaluated ${result.people} people: ${result.added} memberships added or re-decided, ${result.removed} removed.\n`);
       return 0;
     }
     case "expire-postings": {

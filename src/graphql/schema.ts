@@ -11,6 +11,7 @@ import { AuditResolver } from "../modules/audit/audit.resolver.js";
 import { CategoryResolver } from "../modules/categories/category.resolver.js";
 import { InstitutionResolver } from "../modules/institutions/institution.resolver.js";
 import { PersonResolver } from "../modules/people/person.resolver.js";
+import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -23,6 +24,7 @@ export const resolvers = [
   PersonResolver,
   CategoryResolver,
   AuditResolver,
+  ProgressResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

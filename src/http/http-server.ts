@@ -10,6 +10,7 @@ import { DomainError } from "../errors.js";
 import { loggableError, type Logger } from "../logger.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
+import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -18,6 +19,16 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
+  }
+}
+
+/** Passes chunks through until `max` bytes, then refuses the request (413). */
+async function* limitBytes(source: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > max) throw new HttpError(413, `The file is over ${max} bytes`);
+    yield chunk;
   }
 }
 
@@ -107,6 +118,37 @@ export function createHttpServer(deps: HttpDeps): Server {
     return { operationName: typeof operationName === "string" ? operationName.slice(0, 100) : undefined, sqlStatements: sql.statements };
   }
 
+  /**
+   * POST /imports/people: a CSV streamed straight from the request (no size held in memory),
+   * answered with the same report as the importPeople mutation. Content-Type text/csv is required,
+   * which no browser form can send without a CORS preflight.
+   */
+  async function handlePeopleImport(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
+    if (req.method !== "POST") throw new HttpError(405, "POST a CSV to /imports/people");
+    if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError(415, "Send the file with Content-Type: text/csv");
+    const encodingParam = (url.searchParams.get("encoding") ?? "auto").toLowerCase();
+    if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError(400, "encoding is auto, utf-8 or gbk");
+    try {
+      const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
+      const limited = limitBytes(req as AsyncIterable<Buffer>, config.importMaxBytes);
+      const report = await importPeople({ db: deps.database.db, pii: deps.pii }, viewer, limited, {
+        encoding: encodingParam === "utf8" ? "utf-8" : (encodingParam as "auto" | "utf-8" | "gbk"),
+        log: reqLog,
+      });
+      sendJson(res, 200, { data: { importPeople: report } });
+      return { import: { rows: report.rows, accepted: report.accepted, rejected: report.rejectedCount } };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403 }[error.code as string] ?? 400;
+        // The rest of the body is not read: close the connection instead of reusing it.
+        res.setHeader("connection", "close");
+        sendJson(res, status, { errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
+        return { requestId };
+      }
+      throw error;
+    }
+  }
+
   return createServer(async (req, res) => {
     const started = process.hrtime.bigint();
     const incomingId = req.headers["x-request-id"];
@@ -122,6 +164,8 @@ export function createHttpServer(deps: HttpDeps): Server {
         const readiness = await databaseReady(deps.database);
         if (!readiness.ready) reqLog.warn({ reason: readiness.reason }, "not ready");
         sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready" });
+      } else if (url.pathname === "/imports/people") {
+        extra = await handlePeopleImport(req, res, url, requestId, reqLog);
       } else if (url.pathname === "/graphql") {
         extra = await handleGraphql(req, res, url, requestId, reqLog);
       } else {
@@ -130,7 +174,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     } catch (error) {
       if (error instanceof HttpError) {
         // The rest of an oversized body is never read: close the connection rather than reuse it.
-        if (error.status === 413) res.setHeader("connection", "close");
+        if (error.status === 413 || error.status === 415) res.setHeader("connection", "close");
         if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST"));
       } else {
         reqLog.error({ err: loggableError(error) }, "request failed");

@@ -29,6 +29,8 @@ export interface TestApp {
   config: Config;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, credentials?: Credentials): Promise<GqlResult<T>>;
   token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
+  /** Every log line the server wrote, when started with `captureLogs`. */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ function withDatabase(url: string, name: string): string {
  * A real server on a free loopback port with its own database: an in-memory PGlite, or (with
  * DATABASE_URL) a fresh copy of the migrated template. Nothing is shared between test files.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}): Promise<TestApp> {
   const template = inject("pgTemplate");
   let dropDatabase: (() => Promise<void>) | undefined;
   const baseEnv: Record<string, string> = {
@@ -67,7 +69,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     baseEnv.PGLITE_DATA_DIR = "memory://";
   }
   const config = loadConfig({ ...baseEnv, ...env });
-  const log = createLogger(config.log.level);
+  const logs: string[] = [];
+  const log = opts.captureLogs ? createLogger("trace", { write: (line: string) => void logs.push(line) }) : createLogger(config.log.level);
   const app = await createApp(config, log, await openDatabase(config.database, log));
   const url = await app.listen();
 
@@ -97,6 +100,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       };
     },
     token: (claims, expiresIn) => signToken(config.auth, claims, expiresIn),
+    logs,
     async close() {
       await app.close();
       await dropDatabase?.();

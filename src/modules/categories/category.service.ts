@@ -1,4 +1,6 @@
+import { asc, gt } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
+import { people } from "../people/person.table.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
@@ -73,6 +75,34 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
       createdBy: actorOf(viewer),
     }),
   );
+}
+
+/**
+ * Re-decides every person's categories after a policy change (a new category version, a new active
+ * campaign): the ledger in pages of 1,000, each page in its own transaction, so it can be stopped
+ * and run again.
+ */
+export async function reevaluateEveryone(db: Database, onProgress?: (done: number, total: number) => void): Promise<{ people: number; added: number; removed: number }> {
+  const evaluator = await loadCategoryEvaluator(db);
+  const total = await db.$count(people);
+  let afterId: string | undefined;
+  const result = { people: 0, added: 0, removed: 0 };
+  for (;;) {
+    const page = await db
+      .select()
+      .from(people)
+      .where(afterId ? gt(people.id, afterId) : undefined)
+      .orderBy(asc(people.id))
+      .limit(1000);
+    if (page.length === 0) break;
+    const changes = await db.transaction((tx) => syncMemberships(tx, evaluator, page));
+    result.people += page.length;
+    result.added += changes.added;
+    result.removed += changes.removed;
+    afterId = page.at(-1)!.id;
+    onProgress?.(result.people, total);
+  }
+  return result;
 }
 
 export { loadCategoryEvaluator };

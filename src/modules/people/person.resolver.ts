@@ -8,6 +8,8 @@ import { PopulationEnum } from "../categories/category.inputs.js";
 import { Institution } from "../institutions/institution.type.js";
 import { Region } from "../regions/region.type.js";
 import { revealPersonField } from "./person-pii.js";
+import { bytesSource, importPeople, textSource } from "./person-import.service.js";
+import { encodingOf, ImportPeopleInput, ImportReport } from "./person-import.type.js";
 import { PeopleFilter, PersonFieldsInput, RegisterPersonInput } from "./person.inputs.js";
 import { getPerson, recordEmploymentStatus, registerPerson, searchPeople, updatePerson } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
@@ -54,6 +56,15 @@ export class PersonResolver {
     @Ctx() ctx: Context,
   ) {
     return recordEmploymentStatus(ctx, ctx.viewer, personId, { status, since, note });
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => ImportReport, { description: "Import people from a CSV (columns in the README): every bad row reported, no good row lost; idempotent by ID number." })
+  importPeople(@Arg("input", () => ImportPeopleInput, { validate: false }) input: ImportPeopleInput, @Ctx() ctx: Context) {
+    const given = [input.csv, input.csvBase64].filter((v) => v != null).length;
+    if (given !== 1) throw badInput("input", "Give exactly one of csv and csvBase64");
+    const source = input.csv != null ? textSource(input.csv) : bytesSource(Buffer.from(input.csvBase64!, "base64"));
+    return importPeople(ctx, ctx.viewer, source, { encoding: encodingOf(input.encoding), log: ctx.log });
   }
 
   @FieldResolver(() => String, { description: "Masked (350***********1234) unless `unmasked` with a `purpose`: then audited." })

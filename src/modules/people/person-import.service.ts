@@ -1,0 +1,256 @@
+
+import type { Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { badInput, forbidden, unauthenticated } from "../../errors.js";
+import { actorOf, type Viewer } from "../../auth/viewer.js";
+import type { Logger } from "../../logger.js";
+import { loggableError } from "../../logger.js";
+import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
+import type { CategoryEvaluator } from "../categories/category-evaluator.js";
+import { listAllInstitutionCodes } from "../institutions/institution.repository.js";
+import { regions } from "../regions/region.table.js";
+import { mapHeader, csvRecords, decodeChunks, draftFromCells, type CsvEncoding, type ColumnMap } from "./people-csv.js";
+import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
+import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } from "./person-record.js";
+import { findPeopleByIdHashes, insertHistory, insertPeople, updatePersonRow } from "./person.repository.js";
+import { historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
+import type { PersonRow } from "./person.table.js";
+
+export interface ImportRejection {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ImportReport {
+  encoding: "utf-8" | "gbk";
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** created + updated + unchanged */
+  accepted: number;
+  rejectedCount: number;
+  /** The first rejections (at most `maxRejections`), in row order. */
+  rejected: ImportRejection[];
+  ignoredColumns: string[];
+}
+
+export interface ImportOptions {
+  encoding?: CsvEncoding;
+  batchSize?: number;
+  maxRejections?: number;
+  onProgress?: (rowsRead: number) => void;
+  log?: Logger;
+}
+
+/** A checked row waiting for its batch. */
+interface Ready {
+  row: number;
+  record: PersonRecord;
+  columns: ReturnType<typeof sealedColumns>;
+}
+
+// Fields compared to decide whether a re-imported row changes anything (the ID is the key).
+const COMPARED: (keyof PersonRecord)[] = [
+  "name", "householdRegionCode", "originRegionCode", "registeredPoverty", "povertyHouseholdNo", "minimumLiving", "zeroEmployment", "disabled",
+  "institutionId", "major", "degreeLevel", "graduationDate", "leaveSchoolDate", "ableToWork", "seekingWork", "intentionMinSalary", "willingToRelocate", "openToLabourCooperation",
+];
+const COMPARED_LISTS: (keyof PersonRecord)[] = ["intentionKeywords", "intentionRegionCodes", "skills", "trainingWishes"];
+
+function sameAsStored(person: PersonRow, ready: Ready): boolean {
+  const r = ready.record;
+  return (
+    COMPARED.every((f) => (person as Record<string, unknown>)[f] === (r as unknown as Record<string, unknown>)[f]) &&
+    COMPARED_LISTS.every((f) => ((person as Record<string, unknown>)[f] as string[]).join("\u0000") === (r[f] as string[]).join("\u0000")) &&
+    person.phoneHash === ready.columns.phoneHash
+  );
+}
+
+/**
+ * Bulk registration from universities' and counties' spreadsheets (实名台账 import): every bad row is
+ * reported with its row, column, code and reason, and no good row is lost. Idempotent by ID number:
+ * importing the same file again changes nothing. Streams: memory stays flat whatever the file size.
+ */
+export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: AsyncIterable<Uint8Array | string>, opts: ImportOptions = {}): Promise<ImportReport> {
+  if (viewer.kind === "anonymous") throw unauthenticated();
+  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators import people");
+  const batchSize = opts.batchSize ?? 500;
+  const maxRejections = opts.maxRejections ?? 1000;
+  const scope = personScope(viewer);
+  const actor = actorOf(viewer);
+
+  // Reference data for every row, loaded once: region levels and institution codes.
+  const [regionRows, schools, evaluator] = await Promise.all([
+    deps.db.select({ code: regions.code, level: regions.level }).from(regions),
+    listAllInstitutionCodes(deps.db),
+    loadCategoryEvaluator(deps.db),
+  ]);
+  const levels = new Map(regionRows.map((r) => [r.code, r.level]));
+  const institutionByCode = new Map(schools.map((s) => [s.code, s.id]));
+  const institutionIds = new Set(schools.map((s) => s.id));
+  const context: RecordContext = { today: new Date(), regionLevel: (c) => levels.get(c), institutionExists: (id) => institutionIds.has(id) };
+
+  const report: ImportReport = { encoding: "utf-8", rows: 0, created: 0, updated: 0, unchanged: 0, accepted: 0, rejectedCount: 0, rejected: [], ignoredColumns: [] };
+  const reject = (r: ImportRejection) => {
+    report.rejectedCount++;
+    if (report.rejected.length < maxRejections) report.rejected.push(r);
+  };
+
+  let columns: ColumnMap | undefined;
+  const firstRowOfId = new Map<string, number>();
+  let batch: Ready[] = [];
+
+  for await (const record of csvRecords(decodeChunks(source, opts.encoding ?? "auto", (e) => (report.encoding = e)))) {
+    if (!columns) {
+      if (!record.cells) throw badInput("csv", `The header row cannot be read: ${record.error}`);
+      columns = mapHeader(record.cells);
+      if (columns.missing.length > 0) throw badInput("csv", `Missing required columns: ${columns.missing.join(", ")} (see the README for the columns)`);
+      report.ignoredColumns = columns.ignored;
+      continue;
+    }
+    report.rows++;
+    if (report.rows % 1000 === 0) opts.onProgress?.(report.rows);
+    if (!record.cells) {
+      reject({ row: record.row, column: null, code: "BAD_USER_INPUT", message: record.error! });
+      continue;
+    }
+    if (record.cells.every((c) => c.trim() === "")) {
+      report.rows--;
+      continue;
+    }
+    const ready = checkRow(record.row, record.cells, columns, institutionByCode, context);
+    if ("rejections" in ready) {
+      ready.rejections.forEach(reject);
+      continue;
+    }
+    if (!personWithinScope(scope, { id: "", ...ready.record })) {
+      reject({ row: record.row, column: columns.headerOf.get("householdRegionCode") ?? null, code: "FORBIDDEN", message: "This person's region and institution are outside your scope" });
+      continue;
+    }
+    const seenAt = firstRowOfId.get(ready.record.idNumber);
+    if (seenAt !== undefined) {
+      reject({ row: record.row, column: columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: `The same ID number is also in row ${seenAt}` });
+      continue;
+    }
+    firstRowOfId.set(ready.record.idNumber, record.row);
+    batch.push({ ...ready, columns: sealedColumns(ready.record, deps.pii) });
+    if (batch.length >= batchSize) {
+      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, log: opts.log });
+      batch = [];
+    }
+  }
+  if (!columns) throw badInput("csv", "The file is empty: a header row is needed");
+  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, log: opts.log });
+  opts.onProgress?.(report.rows);
+  report.accepted = report.created + report.updated + report.unchanged;
+  report.rejected.sort((a, b) => a.row - b.row);
+  return report;
+}
+
+function checkRow(
+  row: number,
+  cells: string[],
+  columns: ColumnMap,
+  institutionByCode: Map<string, string>,
+  context: RecordContext,
+): { row: number; record: PersonRecord } | { rejections: ImportRejection[] } {
+  const { draft, problems } = draftFromCells(cells, columns, (code) => institutionByCode.get(code));
+  const rejections: ImportRejection[] = problems.map((p) => ({ row, column: p.column, code: "BAD_USER_INPUT", message: p.message }));
+  const checked = checkPerson(draft as PersonDraft, context);
+  if (!checked.ok) {
+    for (const p of checked.problems) {
+      const column = columns.headerOf.get(p.field === "institutionId" ? "institutionCode" : p.field) ?? p.field;
+      if (!rejections.some((r) => r.column === column)) rejections.push({ row, column, code: p.code, message: p.message });
+    }
+  }
+  if (rejections.length > 0 || !checked.ok) return { rejections };
+  return { row, record: checked.record };
+}
+
+interface BatchContext {
+  scope: ReturnType<typeof personScope>;
+  actor: string;
+  evaluator: CategoryEvaluator;
+  report: ImportReport;
+  reject: (r: ImportRejection) => void;
+  columns: ColumnMap;
+  log?: Logger | undefined;
+}
+
+/** One transaction per batch; if it fails unexpectedly, its rows are retried one by one so one bad row cannot sink 499 good ones. */
+async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): Promise<void> {
+  try {
+    const counts = await deps.db.transaction((tx) => writeRows(tx, batch, ctx));
+    ctx.report.created += counts.created;
+    ctx.report.updated += counts.updated;
+    ctx.report.unchanged += counts.unchanged;
+    counts.rejections.forEach(ctx.reject);
+  } catch (error) {
+    if (batch.length === 1) {
+      ctx.log?.error({ err: loggableError(error), row: batch[0]!.row }, "import row could not be stored");
+      ctx.reject({ row: batch[0]!.row, column: null, code: "BAD_USER_INPUT", message: "This row could not be stored" });
+      return;
+    }
+    for (const one of batch) await writeBatch(deps, [one], ctx);
+  }
+}
+
+async function writeRows(tx: Executor, batch: Ready[], ctx: BatchContext) {
+  const existing = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
+  const rejections: ImportRejection[] = [];
+  const fresh: Ready[] = [];
+  const touched: PersonRow[] = [];
+  let updated = 0;
+  let unchanged = 0;
+  for (const ready of batch) {
+    const person = existing.get(ready.columns.idNumberHash);
+    if (!person) {
+      fresh.push(ready);
+      continue;
+    }
+    if (!personWithinScope(ctx.scope, person)) {
+      rejections.push({ row: ready.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "This ID number is registered outside your scope" });
+      continue;
+    }
+    const statusChanged = ready.record.employmentStatus !== person.employmentStatus && ready.record.employmentStatusSince >= person.employmentStatusSince;
+    if (sameAsStored(person, ready) && !statusChanged) {
+      unchanged++;
+      continue;
+    }
+    const { employmentStatus, employmentStatusSince, ...columns } = ready.columns;
+    const row = await updatePersonRow(tx, person.id, {
+      ...columns,
+      idNumberSealed: person.idNumberSealed,
+      phoneSealed: person.phoneHash === columns.phoneHash ? person.phoneSealed : columns.phoneSealed,
+      ...(statusChanged ? { employmentStatus, employmentStatusSince } : {}),
+    });
+    if (statusChanged) await insertHistory(tx, [historyRow(person.id, employmentStatus, employmentStatusSince, "IMPORT", ctx.actor)]);
+    touched.push(row);
+    updated++;
+  }
+  const inserted = await insertPeople(
+    tx,
+    fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })),
+  );
+  // A row skipped by the insert was registered meanwhile by someone else (a concurrent import).
+  const insertedHashes = new Set(inserted.map((p) => p.idNumberHash));
+  for (const f of fresh) {
+    if (!insertedHashes.has(f.columns.idNumberHash)) rejections.push({ row: f.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "Registered meanwhile by another import; import the file again to update it" });
+  }
+  await insertHistory(tx, inserted.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor)));
+  await syncMemberships(tx, ctx.evaluator, [...inserted, ...touched]);
+  return { created: inserted.length, updated, unchanged, rejections };
+}
+
+/** Plain text (a GraphQL argument) as the single chunk of a source. */
+export async function* textSource(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** Bytes (base64 from GraphQL, a Buffer) as the single chunk of a source. */
+export async function* bytesSource(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+

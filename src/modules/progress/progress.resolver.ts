@@ -1,0 +1,49 @@
+import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { LocalDate } from "../../graphql/scalars.js";
+import { RegionLevel } from "../regions/region.type.js";
+import { campaignProgress } from "./progress.service.js";
+
+export enum ProgressGroupBy {
+  REGION = "REGION",
+  INSTITUTION = "INSTITUTION",
+  CATEGORY = "CATEGORY",
+}
+registerEnumType(ProgressGroupBy, {
+  name: "ProgressGroupBy",
+  valuesConfig: { REGION: { description: "By 生源地 (origin), at `regionLevel`." }, CATEGORY: { description: "A person in several categories counts in each." } },
+});
+
+@ObjectType()
+export class ProgressRowType {
+  @Field({ description: "Region code, institution id or category code." }) key!: string;
+  @Field() label!: string;
+  @Field(() => Int) registered!: number;
+  @Field(() => Int, { description: "Employed, self-employed, on a public-welfare post or a grassroots project." }) employed!: number;
+  @Field(() => Int) unemployed!: number;
+  @Field(() => Int) furtherStudy!: number;
+  @Field(() => Int) outOfLabourForce!: number;
+}
+
+@ObjectType()
+export class CampaignProgressType {
+  @Field(() => LocalDate) asOf!: string;
+  @Field(() => ProgressGroupBy) groupBy!: ProgressGroupBy;
+  @Field(() => [ProgressRowType]) rows!: ProgressRowType[];
+  @Field(() => ProgressRowType, { description: "Each person once." }) total!: ProgressRowType;
+}
+
+@Resolver()
+export class ProgressResolver {
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Query(() => CampaignProgressType, { description: "Registered and employed per region, institution or category, as of a date, within your scope." })
+  campaignProgress(
+    @Arg("groupBy", () => ProgressGroupBy) groupBy: ProgressGroupBy,
+    @Arg("asOf", () => LocalDate, { nullable: true, description: "Default today." }) asOf: string | null,
+    @Arg("regionLevel", () => RegionLevel, { nullable: true, defaultValue: RegionLevel.PREFECTURE }) regionLevel: RegionLevel,
+    @Ctx() ctx: Context,
+  ) {
+    return campaignProgress(ctx.db, ctx.viewer, { groupBy, asOf, regionLevel });
+  }
+}

@@ -1,0 +1,63 @@
+import { inArray } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { badInput, forbidden } from "../../errors.js";
+import type { Viewer } from "../../auth/viewer.js";
+import { listCategoryVersions } from "../categories/category.repository.js";
+import { findInstitutionsByIds } from "../institutions/institution.repository.js";
+import { personScope } from "../people/person.access.js";
+import { regions } from "../regions/region.table.js";
+import { progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
+
+export interface ProgressRow extends ProgressCounts {
+  label: string;
+}
+
+export interface CampaignProgress {
+  asOf: string;
+  groupBy: ProgressGrouping;
+  rows: ProgressRow[];
+  total: ProgressCounts & { label: string };
+}
+
+/**
+ * How the campaign stands (§8): per region, institution or category, how many are registered and
+ * employed — as of any date, within the viewer's scope. (Referral and mentor columns join later.)
+ */
+export async function campaignProgress(
+  db: Database,
+  viewer: Viewer,
+  opts: { groupBy: ProgressGrouping; asOf?: string | null; regionLevel?: RegionLevelName | null },
+): Promise<CampaignProgress> {
+  const scope = personScope(viewer);
+  if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
+  const today = new Date().toISOString().slice(0, 10);
+  const asOf = opts.asOf ?? today;
+  if (asOf > today) throw badInput("asOf", "asOf is in the future");
+  const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
+  const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
+  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0 };
+  // A person in several categories counts once in the total, so the category total is the registered total.
+  const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
+  for (const r of totals) {
+    total.registered += r.registered;
+    total.employed += r.employed;
+    total.unemployed += r.unemployed;
+    total.furtherStudy += r.furtherStudy;
+    total.outOfLabourForce += r.outOfLabourForce;
+  }
+  return { asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
+}
+
+async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  if (groupBy === "REGION") {
+    const rows = await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, keys));
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+  if (groupBy === "INSTITUTION") {
+    const rows = await findInstitutionsByIds(db, keys.filter((k) => k !== ""));
+    return new Map([["", "（无院校）"], ...rows.map((r) => [r.id, r.name] as [string, string])]);
+  }
+  const versions = await listCategoryVersions(db);
+  return new Map(versions.map((c) => [c.code, c.name])); // the newest version's name wins (ordered by version)
+}
