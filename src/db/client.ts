@@ -33,7 +33,8 @@ const MIGRATION_LOCK_KEY = 73_202_020;
 
 export async function openDatabase(config: Config["database"], log?: Logger): Promise<DatabaseHandle> {
   if (config.driver === "postgres") {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    // JIT compilation costs more than it saves on an API's short queries (160 ms of a 280 ms report).
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, options: "-c jit=off" });
     // An idle connection that the server drops (restart, failover) must not crash the process:
     // the pool discards it and opens a new one on the next query.
     pool.on("error", (err) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database connection lost"));

@@ -9,6 +9,8 @@ import pg from "pg";
 /** A built server (dist/) in its own process, so the load generator does not share its event loop. */
 export interface BenchServer {
   url: string;
+  /** The PostgreSQL database the server uses, when not PGlite. */
+  databaseUrl?: string;
   driver: "pglite" | "postgres";
   pid: number;
   stop(): Promise<void>;
@@ -30,6 +32,7 @@ async function freePort(): Promise<number> {
  * DATABASE_URL is set — a new database `jb_bench_<pid>` on that server, dropped afterwards.
  */
 export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  // Every benchmark run gets a new database (and PGlite directory).
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -80,6 +83,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   }
   return {
     url: `${base}/graphql`,
+    ...(driver === "postgres" ? { databaseUrl: env.DATABASE_URL } : {}),
     driver,
     pid: child.pid!,
     stop: async () => {

@@ -1,13 +1,15 @@
 import { parseArgs } from "node:util";
+import { ledgerBench } from "./ledger.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
   postings: postingsBench,
+  ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

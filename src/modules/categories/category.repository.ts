@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { insertMany } from "../../db/bulk-insert.js";
 import type { Executor } from "../../db/client.js";
 import { regions } from "../regions/region.table.js";
 import { campaigns, personCategories, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
@@ -22,28 +23,21 @@ export async function findPoverty52Codes(db: Executor): Promise<Set<string>> {
 }
 
 export function findMemberships(db: Executor, personIds: readonly string[]) {
-  return db.select().from(personCategories).where(inArray(personCategories.personId, [...personIds]));
+  return db.select().from(personCategories).where(sql`${personCategories.personId} = any(${sql.param([...personIds])}::uuid[])`);
 }
 
 export async function deleteMemberships(db: Executor, pairs: { personId: string; categoryCode: string }[]): Promise<void> {
   if (pairs.length === 0) return;
-  await db.delete(personCategories).where(
-    sql`(${personCategories.personId}, ${personCategories.categoryCode}) in (${sql.join(
-      pairs.map((p) => sql`(${p.personId}::uuid, ${p.categoryCode})`),
-      sql`, `,
-    )})`,
+  await db.execute(
+    sql`delete from person_categories pc using unnest(${sql.param(pairs.map((p) => p.personId))}::uuid[], ${sql.param(pairs.map((p) => p.categoryCode))}::text[]) as d(person_id, category_code)
+        where pc.person_id = d.person_id and pc.category_code = d.category_code`,
   );
 }
 
 export async function upsertMemberships(db: Executor, rows: (typeof personCategories.$inferInsert)[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insert(personCategories)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [personCategories.personId, personCategories.categoryCode],
-      set: { categoryId: sql`excluded.category_id`, ruleVersion: sql`excluded.rule_version`, decidedAt: sql`now()` },
-    });
+  await insertMany(db, personCategories, rows, {
+    onConflict: sql`on conflict (person_id, category_code) do update set category_id = excluded.category_id, rule_version = excluded.rule_version, decided_at = now()`,
+  });
 }
 
 export async function nextCategoryVersion(db: Executor, code: string): Promise<number> {

@@ -12,7 +12,7 @@ import { regions } from "../regions/region.table.js";
 import { mapHeader, csvRecords, decodeChunks, draftFromCells, type CsvEncoding, type ColumnMap } from "./people-csv.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } from "./person-record.js";
-import { findPeopleByIdHashes, insertHistory, insertPeople, updatePersonRow } from "./person.repository.js";
+import { findPeopleByIdHashes, insertHistory, insertPeopleMany, updatePersonRow } from "./person.repository.js";
 import { historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
 
@@ -230,18 +230,21 @@ async function writeRows(tx: Executor, batch: Ready[], ctx: BatchContext) {
     touched.push(row);
     updated++;
   }
-  const inserted = await insertPeople(
+  const inserted = await insertPeopleMany(
     tx,
     fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })),
   );
   // A row skipped by the insert was registered meanwhile by someone else (a concurrent import).
-  const insertedHashes = new Set(inserted.map((p) => p.idNumberHash));
+  const idByHash = new Map(inserted.map((p) => [p.id_number_hash, p.id]));
+  const created: (PersonRecord & { id: string })[] = [];
   for (const f of fresh) {
-    if (!insertedHashes.has(f.columns.idNumberHash)) rejections.push({ row: f.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "Registered meanwhile by another import; import the file again to update it" });
+    const id = idByHash.get(f.columns.idNumberHash);
+    if (id) created.push({ ...f.record, id });
+    else rejections.push({ row: f.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "Registered meanwhile by another import; import the file again to update it" });
   }
-  await insertHistory(tx, inserted.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor)));
-  await syncMemberships(tx, ctx.evaluator, [...inserted, ...touched]);
-  return { created: inserted.length, updated, unchanged, rejections };
+  await insertHistory(tx, created.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor)));
+  await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
+  return { created: created.length, updated, unchanged, rejections };
 }
 
 /** Plain text (a GraphQL argument) as the single chunk of a source. */

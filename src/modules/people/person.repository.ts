@@ -1,4 +1,5 @@
 import { and, desc, eq, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { insertMany } from "../../db/bulk-insert.js";
 import type { Executor } from "../../db/client.js";
 import { personCategories, targetCategories, type Population } from "../categories/category.table.js";
 import { escapeLike } from "../employers/employer.repository.js";
@@ -16,8 +17,14 @@ export function findPeopleByIds(db: Executor, ids: readonly string[]): Promise<P
 }
 
 export function findPeopleByIdHashes(db: Executor, hashes: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<PersonRow[]> {
-  const query = db.select().from(people).where(inArray(people.idNumberHash, [...hashes]));
+  // One array parameter, not one per hash: imports look up 500 at a time.
+  const query = db.select().from(people).where(sql`${people.idNumberHash} = any(${sql.param([...hashes])}::text[])`);
   return opts.forUpdate ? query.for("update") : query;
+}
+
+/** Many new people in one statement; rows whose ID hash exists already (a concurrent import) are skipped. */
+export function insertPeopleMany(db: Executor, rows: (typeof people.$inferInsert)[]): Promise<{ id: string; id_number_hash: string }[]> {
+  return insertMany(db, people, rows, { onConflict: sql`on conflict (id_number_hash) do nothing`, returning: ["id", "id_number_hash"] });
 }
 
 /** Inserts new people; a row whose ID hash already exists (a concurrent import) is skipped and not returned. */
@@ -32,7 +39,7 @@ export async function updatePersonRow(db: Executor, id: string, patch: Partial<t
 }
 
 export async function insertHistory(db: Executor, rows: (typeof employmentHistory.$inferInsert)[]): Promise<void> {
-  if (rows.length > 0) await db.insert(employmentHistory).values(rows);
+  await insertMany(db, employmentHistory, rows);
 }
 
 export function findHistoryForPeople(db: Executor, personIds: readonly string[]) {

@@ -37,12 +37,15 @@ export async function progressCounts(
         ? sql`coalesce(s.institution_id::text, '')`
         : sql`pc.category_code`;
   const categoryJoin = opts.groupBy === "CATEGORY" ? sql`join person_categories pc on pc.person_id = s.id` : sql``;
+  // The current status is the latest in the history: whoever's started on or before the date had it
+  // then too. Only people whose status changed after the date need their history read.
   const status = opts.current
     ? sql`s.employment_status`
-    : sql`(select h.status from employment_history h where h.person_id = s.id and h.since <= ${opts.asOf}::date order by h.since desc, h.recorded_at desc limit 1)`;
+    : sql`case when s.employment_status_since <= ${opts.asOf}::date then s.employment_status
+               else (select h.status from employment_history h where h.person_id = s.id and h.since <= ${opts.asOf}::date order by h.since desc, h.recorded_at desc limit 1) end`;
   const rows = await queryRows<ProgressCounts & { further_study: number; out_of_labour_force: number }>(
     db,
-    sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status from people where ${where}),
+    sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
              status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status from scoped s)
         select ${key} as key,
                count(*)::int as registered,
