@@ -57,7 +57,11 @@ export interface GeneratorRegions {
 }
 
 export async function generatorRegions(db: Database): Promise<GeneratorRegions> {
-  const rows = await queryRows<{ code: string; poverty52: boolean }>(db, sql`select code, poverty52 from regions where level = 'COUNTY'`);
+  return regionsForGenerator(await queryRows<{ code: string; poverty52: boolean }>(db, sql`select code, poverty52 from regions where level = 'COUNTY'`));
+}
+
+/** The county lists the generator draws from, out of every county and its 52-county flag. */
+export function regionsForGenerator(rows: { code: string; poverty52: boolean }[]): GeneratorRegions {
   const paired = new Set(PAIRED_PREFECTURES);
   return {
     fujianCounties: rows.filter((r) => r.code.startsWith("35")).map((r) => r.code),

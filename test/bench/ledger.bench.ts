@@ -6,8 +6,7 @@ import { finished } from "node:stream/promises";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
-import { generatePeopleCsv, type GeneratorRegions } from "../../seed/people.js";
-import { PAIRED_PREFECTURES } from "../../seed/policy.js";
+import { generatePeopleCsv, regionsForGenerator, type GeneratorRegions } from "../../seed/people.js";
 import { printTable, startBenchServer } from "./harness.js";
 
 const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
@@ -31,13 +30,7 @@ async function regionsFrom(url: string | undefined): Promise<GeneratorRegions> {
     const poverty = new Set(readFileSync("seed/data/poverty52_2020.csv", "utf8").split("\n").slice(1).map((l) => l.split(",")[0]));
     for (const r of parseRegionsCsv(readFileSync("seed/data/regions-cn-2023.csv", "utf8"))) if (r.level === "county") rows.push({ code: r.code, poverty52: poverty.has(r.code) });
   }
-  const paired = new Set(PAIRED_PREFECTURES);
-  return {
-    fujianCounties: rows.filter((r) => r.code.startsWith("35")).map((r) => r.code),
-    pairedCounties: rows.filter((r) => paired.has(r.code.slice(0, 4))).map((r) => r.code),
-    poverty52Counties: rows.filter((r) => r.poverty52).map((r) => r.code),
-    hubeiCounties: rows.filter((r) => r.code.startsWith("42")).map((r) => r.code),
-  };
+  return regionsForGenerator(rows);
 }
 
 async function writeCsv(path: string, count: number, regions: GeneratorRegions, seed: number): Promise<number> {

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
+import type { ImportReport } from "../../src/modules/people/person-import.service.js";
 import { projectRoot } from "../../src/paths.js";
 import { residentIdCheckCharacter, syntheticResidentId } from "../../src/pii/resident-id.js";
 import { generatePeopleCsv, generatorRegions, ensureDemoInstitutions } from "../../seed/people.js";
@@ -13,17 +14,7 @@ import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 const IMPORT = `mutation($input: ImportPeopleInput!) {
   importPeople(input: $input) { encoding rows created updated unchanged accepted rejectedCount rejected { row column code message } ignoredColumns }
 }`;
-interface Report {
-  encoding: string;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  accepted: number;
-  rejectedCount: number;
-  rejected: { row: number; column: string | null; code: string; message: string }[];
-  ignoredColumns: string[];
-}
+type Report = ImportReport;
 
 const id = (region: string, birth: string, gender: "MALE" | "FEMALE" = "FEMALE") => syntheticResidentId(region, birth, unique() % 400, gender);
 

@@ -247,6 +247,19 @@ async function writeRows(tx: Executor, batch: Ready[], ctx: BatchContext) {
   return { created: created.length, updated, unchanged, rejections };
 }
 
+/** The importPeople mutation: a small file given inline, as text or as base64 bytes (for GBK). */
+export function importPeopleInline(
+  deps: LedgerDeps,
+  viewer: Viewer,
+  input: { csv?: string | null; csvBase64?: string | null; encoding: CsvEncoding },
+  log?: Logger,
+): Promise<ImportReport> {
+  const given = [input.csv, input.csvBase64].filter((v) => v != null).length;
+  if (given !== 1) throw badInput("input", "Give exactly one of csv and csvBase64");
+  const source = input.csv != null ? textSource(input.csv) : bytesSource(Buffer.from(input.csvBase64!, "base64"));
+  return importPeople(deps, viewer, source, { encoding: input.encoding, ...(log ? { log } : {}) });
+}
+
 /** Plain text (a GraphQL argument) as the single chunk of a source. */
 export async function* textSource(text: string): AsyncGenerator<string> {
   yield text;

@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, Max, Min } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { LocalDate } from "../../graphql/scalars.js";
 import { CharLength, IsRegionPrefix } from "../../graphql/validators.js";
+import { PopulationEnum } from "../categories/category.inputs.js";
 import { Education } from "../postings/posting.type.js";
 import { EmploymentStatusEnum } from "./person.type.js";
 
@@ -48,7 +49,7 @@ export class PeopleFilter {
   @Field({ nullable: true, description: "Region-code prefix, matched against 户籍 or 生源地." }) @IsOptional() @IsRegionPrefix() regionCode?: string;
   @Field(() => ID, { nullable: true }) institutionId?: string;
   @Field({ nullable: true }) @IsOptional() @CharLength(2, 40) categoryCode?: string;
-  @Field({ nullable: true, description: "KEY_GROUP_GRADUATE or POVERTY_LABOURER." }) @IsOptional() @CharLength(1, 30) population?: string;
+  @Field(() => PopulationEnum, { nullable: true }) population?: PopulationEnum;
   @Field(() => EmploymentStatusEnum, { nullable: true }) employmentStatus?: EmploymentStatusEnum;
   @Field({ nullable: true, description: "A name fragment, or an exact ID number or phone." }) @IsOptional() @CharLength(1, 50) text?: string;
 }
