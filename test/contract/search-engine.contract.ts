@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PostingDocument, SearchEngine, SearchQuery } from "../../src/search/search-port.js";
+import { segmentedText } from "../../src/search/segment.js";
+
+/**
+ * The contract every search engine passes: the same documents, the same queries, the same hits.
+ * Run against the embedded engine always and against Meilisearch whenever MEILISEARCH_URL is set.
+ */
+const NOW = 1_800_000_000;
+let seq = 0;
+function doc(id: string, over: Partial<PostingDocument> & { text: string }): PostingDocument {
+  const { text, ...rest } = over;
+  seq++;
+  return {
+    id,
+    title: text.split(" ")[0]!,
+    searchText: segmentedText(text),
+    employerId: "e1",
+    employerName: "测试单位",
+    employerVerified: true,
+    povertyWorkshop: false,
+    regionCode: "350102",
+    regionPath: ["35", "3501", "350102"],
+    regionPrefecture: "350100",
+    educationRank: 4,
+    salaryMin: 5000,
+    salaryMax: 8000,
+    salaryBand: "8000-12000",
+    kind: "REGULAR",
+    forKeyGroups: false,
+    status: "OPEN",
+    validUntil: NOW + 86_400,
+    publishedAt: NOW - seq * 60,
+    headcount: 1,
+    ...rest,
+  };
+}
+
+export const CONTRACT_DOCUMENTS: PostingDocument[] = [
+  doc("p-bank", { text: "中国农业发展银行 柜员 招聘", salaryMax: 9000 }),
+  doc("p-acct", { text: "会计 负责记账与报税", regionCode: "350203", regionPath: ["35", "3502", "350203"], regionPrefecture: "350200", educationRank: 3 }),
+  doc("p-fin", { text: "财务专员 财务 报表", educationRank: 4 }),
+  doc("p-qa", { text: "软件测试工程师 软件测试 自动化", salaryMax: 15000, salaryBand: ">=12000" }),
+  doc("p-dev", { text: "Java开发工程师 Java Spring", salaryMax: 20000, salaryBand: ">=12000", educationRank: 4 }),
+  doc("p-forest", { text: "护林员 巡山护林", kind: "PUBLIC_WELFARE", educationRank: 0, salaryMax: 2200, salaryBand: "<3000", forKeyGroups: true }),
+  doc("p-closed", { text: "会计 已招满", status: "CLOSED" }),
+  doc("p-expired", { text: "会计 过期岗位", validUntil: NOW - 10 }),
+  doc("p-tea", { text: "茶叶加工技术员 制茶", regionCode: "350781", regionPath: ["35", "3507", "350781"], regionPrefecture: "350700", educationRank: 2, povertyWorkshop: true, salaryMax: 5500, salaryBand: "5000-8000" }),
+  doc("p-gansu", { text: "会计 兰州", regionCode: "620102", regionPath: ["62", "6201", "620102"], regionPrefecture: "620100" }),
+];
+
+const q = (over: Partial<SearchQuery>): SearchQuery => ({ filter: { validAt: NOW }, offset: 0, limit: 20, ...over });
+const ids = (r: { hits: { id: string }[] }) => r.hits.map((h) => h.id);
+
+export function describeSearchEngineContract(name: string, makeEngine: () => Promise<SearchEngine>) {
+  describe(`search engine contract: ${name}`, () => {
+    let engine: SearchEngine;
+    beforeAll(async () => {
+      engine = await makeEngine();
+      await engine.applySettings();
+      await engine.upsert(CONTRACT_DOCUMENTS);
+    });
+
+    it("finds a word inside a compound (农业 in 中国农业发展银行)", async () => {
+      expect(ids(await engine.search(q({ text: "农业" })))).toEqual(["p-bank"]);
+    });
+
+    it("finds synonyms, ranking the word itself first", async () => {
+      const r = await engine.search(q({ text: "会计" }));
+      expect(ids(r).slice(0, 2).sort()).toEqual(["p-acct", "p-gansu"]);
+      expect(ids(r)).toContain("p-fin");
+      expect(r.hits[0]!.score).toBeGreaterThan(r.hits.find((h) => h.id === "p-fin")!.score);
+    });
+
+    it("keeps closed and expired postings out by default", async () => {
+      const r = await engine.search(q({ text: "会计" }));
+      expect(ids(r)).not.toContain("p-closed");
+      expect(ids(r)).not.toContain("p-expired");
+      expect(ids(await engine.search(q({ text: "会计", filter: { statuses: ["CLOSED"] } })))).toEqual(["p-closed"]);
+    });
+
+    it("filters by region prefix, education, kind, salary, key groups and workshops", async () => {
+      expect(ids(await engine.search(q({ text: "会计", filter: { validAt: NOW, regionPrefixes: ["3502"] } })))).toEqual(["p-acct"]);
+      expect(ids(await engine.search(q({ text: "会计", filter: { validAt: NOW, regionPrefixes: ["35"] } }))).sort()).toEqual(["p-acct", "p-fin"]);
+      const associate = ids(await engine.search(q({ filter: { validAt: NOW, educationAtMost: 3 } }))).sort();
+      expect(associate).toEqual(["p-acct", "p-forest", "p-tea"]);
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, excludeKinds: ["PUBLIC_WELFARE"] } })))).not.toContain("p-forest");
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, salaryAtLeast: 12000 } }))).sort()).toEqual(["p-dev", "p-qa"]);
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, forKeyGroups: true } })))).toEqual(["p-forest"]);
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, povertyWorkshop: true } })))).toEqual(["p-tea"]);
+      expect(ids(await engine.search(q({ text: "会计", filter: { validAt: NOW, excludeIds: ["p-acct"] } })))).not.toContain("p-acct");
+    });
+
+    it("never lets search text change the filter", async () => {
+      for (const text of [`会计" OR status = "CLOSED`, `会计 \\" OR 1=1`, "status IN [CLOSED]", `"`, `\\`]) {
+        const r = await engine.search(q({ text }));
+        expect(ids(r)).not.toContain("p-closed");
+        expect(ids(r)).not.toContain("p-expired");
+      }
+    });
+
+    it("sorts by newest and by salary, pages, and counts facets", async () => {
+      const newest = ids(await engine.search(q({ sort: "NEWEST" })));
+      expect(newest[0]).toBe("p-bank");
+      expect(ids(await engine.search(q({ sort: "SALARY_DESC" })))[0]).toBe("p-dev");
+      const page = await engine.search(q({ sort: "NEWEST", offset: 2, limit: 3 }));
+      expect(page.total).toBe(8);
+      expect(ids(page)).toEqual(newest.slice(2, 5));
+      const facets = (await engine.search(q({ facets: ["kind", "regionPrefecture", "salaryBand"] }))).facets;
+      expect(facets.kind).toEqual({ REGULAR: 7, PUBLIC_WELFARE: 1 });
+      expect(facets.regionPrefecture!["350100"]).toBe(5);
+      expect(facets.salaryBand![">=12000"]).toBe(2);
+    });
+
+    it("follows updates and removals", async () => {
+      await engine.upsert([{ ...CONTRACT_DOCUMENTS[5]!, searchText: segmentedText("护林员 森林防火 巡山") }]);
+      expect(ids(await engine.search(q({ text: "森林防火" })))).toEqual(["p-forest"]);
+      await engine.remove(["p-forest"]);
+      expect(ids(await engine.search(q({ text: "护林员" })))).toEqual([]);
+      expect((await engine.allIds()).sort()).toEqual(CONTRACT_DOCUMENTS.map((d) => d.id).filter((id) => id !== "p-forest").sort());
+    });
+  });
+}
