@@ -1,0 +1,73 @@
+import { Meilisearch, type EnqueuedTaskPromise, type Task } from "meilisearch";
+import { MEILISEARCH_SETTINGS, meilisearchSearchBody } from "./meilisearch-query.js";
+import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult } from "./search-port.js";
+import { segmentedText } from "./segment.js";
+
+/** A Meilisearch task that ended in anything but `succeeded` (the client resolves failed tasks normally). */
+export class SearchTaskError extends Error {
+  constructor(
+    readonly what: string,
+    readonly task: Pick<Task, "uid" | "status"> & { error?: { code?: string; message?: string } | null },
+  ) {
+    super(`Meilisearch task ${task.uid} (${what}) ended ${task.status}${task.error?.code ? `: ${task.error.code} — ${task.error.message}` : ""}`);
+    this.name = "SearchTaskError";
+  }
+}
+
+/** The production engine: Meilisearch through its official client. */
+export class MeilisearchEngine implements SearchEngine {
+  readonly name = "meilisearch" as const;
+  private readonly client: Meilisearch;
+
+  constructor(
+    options: { host: string; apiKey?: string | undefined },
+    readonly indexUid = "postings",
+    private readonly waitOptions = { timeout: 60_000, interval: 50 },
+  ) {
+    this.client = new Meilisearch({ host: options.host, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  }
+
+  private index() {
+    return this.client.index<PostingDocument>(this.indexUid);
+  }
+
+  /** Waits for a task and fails unless it `succeeded`. */
+  private async settled(enqueued: EnqueuedTaskPromise, what: string, tolerate: string[] = []): Promise<Task> {
+    const task = await enqueued.waitTask(this.waitOptions);
+    if (task.status !== "succeeded" && !(task.error?.code && tolerate.includes(task.error.code))) throw new SearchTaskError(what, task);
+    return task;
+  }
+
+  async applySettings(): Promise<void> {
+    // Creating an index that exists fails its task with index_already_exists: that is fine here.
+    await this.settled(this.client.createIndex(this.indexUid, { primaryKey: "id" }), "create index", ["index_already_exists"]);
+    await this.settled(this.index().updateSettings(MEILISEARCH_SETTINGS as never), "update settings");
+  }
+
+  async upsert(documents: PostingDocument[]): Promise<void> {
+    if (documents.length > 0) await this.settled(this.index().addDocuments(documents, { primaryKey: "id" }), "add documents");
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.settled(this.index().deleteDocuments(ids), "delete documents");
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
+    const response = await this.index().search(q, options);
+    return {
+      hits: response.hits.map((h) => ({ id: String(h.id), score: Number((h as { _rankingScore?: number })._rankingScore ?? 0) })),
+      total: response.estimatedTotalHits ?? (response as { totalHits?: number }).totalHits ?? response.hits.length,
+      facets: (response.facetDistribution ?? {}) as Partial<Record<FacetName, Record<string, number>>>,
+    };
+  }
+
+  async allIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.index().getDocuments({ fields: ["id"], limit: 1000, offset });
+      ids.push(...page.results.map((d) => String(d.id)));
+      if (page.results.length < 1000) return ids;
+    }
+  }
+}
