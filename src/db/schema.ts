@@ -7,3 +7,4 @@ export * from "../modules/institutions/institution.table.js";
 export * from "../modules/people/person.table.js";
 export * from "../modules/categories/category.table.js";
 export * from "../modules/audit/audit.table.js";
+export * from "../search/outbox.table.js";

@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
+import { enqueuePostingSync } from "../../search/outbox.js";
 import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 
 /**
@@ -112,13 +113,18 @@ export function findPostingsByIds(db: Executor, ids: readonly string[]): Promise
   return db.select(postingColumns).from(postings).where(inArray(postings.id, [...ids]));
 }
 
+// Every write below also enqueues the posting for the search index, through the same executor:
+// called inside a transaction, the index can never miss a committed change.
+
 export async function insertPosting(db: Executor, row: typeof postings.$inferInsert): Promise<PostingRow> {
   const [inserted] = await db.insert(postings).values(row).returning({ id: postings.id });
+  await enqueuePostingSync(db, [inserted!.id]);
   return (await findPostingById(db, inserted!.id))!;
 }
 
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
+  await enqueuePostingSync(db, [id]);
   return (await findPostingById(db, id))!;
 }
 
@@ -139,6 +145,7 @@ export async function insertPartnerPostingIfAbsent(db: Executor, row: typeof pos
     .values(row)
     .onConflictDoNothing({ target: [postings.partnerId, postings.externalId] })
     .returning({ id: postings.id });
+  if (inserted) await enqueuePostingSync(db, [inserted.id]);
   return inserted?.id;
 }
 
@@ -149,6 +156,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .set({ status: "EXPIRED", updatedAt: sql`now()` })
     .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
     .returning({ id: postings.id });
+  await enqueuePostingSync(db, rows.map((r) => r.id));
   return rows.length;
 }
 

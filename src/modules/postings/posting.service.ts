@@ -204,14 +204,14 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   const draft = { employerId, regionCode: input.regionCode, source: "EMPLOYER" as const, partnerId: null };
   if (!canManagePosting(viewer, draft)) throw forbidden(`Region ${input.regionCode} is outside your scope`);
 
-  return insertPosting(db, {
+  return db.transaction((tx) => insertPosting(tx, {
     id: newId(),
     employerId,
     ...columnsFromInput(input),
     status: "DRAFT",
     source: "EMPLOYER",
     createdBy: actorOf(viewer),
-  });
+  }));
 }
 
 // Only these may be cleared with an explicit null; the others are required once written.
