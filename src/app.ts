@@ -9,12 +9,14 @@ import { createHttpServer } from "./http/http-server.js";
 import type { Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
+import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 
 export interface App {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
   pii: PiiCipher;
+  search: SearchIndex;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -28,8 +30,9 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const db = database ?? (await openDatabase(config.database, log));
   await db.migrate();
   const pii = createPiiCipher(config.pii.key);
+  const search = new SearchIndex(createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
-  const http = createHttpServer({ config, log, database: db, pii, apollo: () => apollo! });
+  const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo! });
   apollo = await createApolloServer(config, log, http);
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else.
@@ -49,23 +52,27 @@ export async function createApp(config: Config, log: Logger, database?: Database
     log,
     database: db,
     pii,
+    search,
     apollo,
     http,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      await search.start();
+      return new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(config.http.port, config.http.host, () => {
           const { port } = http.address() as AddressInfo;
           const host = config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host;
           resolve(`http://${host}:${port}/graphql`);
         });
-      }),
+      });
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       if (sweeper) clearInterval(sweeper);
       // The drain plugin closes the HTTP server and waits for requests in flight.
       await apollo.stop();
+      await search.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.close();
     },

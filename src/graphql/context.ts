@@ -3,6 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
+import type { SearchEngine } from "../search/search-port.js";
 import { createEmployerLoaders } from "../modules/employers/employer.loaders.js";
 import { createPartnerLoaders } from "../modules/partners/partner.loaders.js";
 import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
@@ -29,6 +30,7 @@ export interface Context {
   db: Database;
   config: Config;
   pii: PiiCipher;
+  search: SearchEngine;
   loaders: Loaders;
   requestId: string;
   log: Logger;

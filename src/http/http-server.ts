@@ -9,6 +9,7 @@ import { runWithSqlCounter } from "../db/sql-count.js";
 import { DomainError } from "../errors.js";
 import { loggableError, type Logger } from "../logger.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
+import type { SearchEngine } from "../search/search-port.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
@@ -57,6 +58,7 @@ export interface HttpDeps {
   log: Logger;
   database: DatabaseHandle;
   pii: PiiCipher;
+  search: SearchEngine;
   apollo: () => ApolloServer<Context>;
 }
 
@@ -94,7 +96,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         context: async (): Promise<Context> => {
           try {
             const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-            return { viewer, db: deps.database.db, config, pii: deps.pii, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog };
+            return { viewer, db: deps.database.db, config, pii: deps.pii, search: deps.search, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog };
           } catch (error) {
             if (error instanceof DomainError) {
               const status = error.code === "UNAUTHENTICATED" ? 401 : 400;

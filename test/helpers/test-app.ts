@@ -52,6 +52,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
     PORT: "0",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     POSTING_EXPIRY_SWEEP_SECONDS: "0",
+    // Tests drain the search outbox themselves (app.search.drain()), so nothing races them.
+    SEARCH_RELAY_INTERVAL_MS: "0",
     SEED_DEMO: "never",
   };
   if (template) {

@@ -19,6 +19,7 @@ import {
 } from "./posting.service.js";
 import type { PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
+import { PostingSearchFilter, PostingSearchResult, SearchSort, searchPublicPostings } from "./posting-search.js";
 
 export const PostingConnection = connectionType("JobPosting", JobPosting);
 
@@ -36,6 +37,19 @@ export class PostingResolver {
     @Ctx() ctx: Context,
   ) {
     return searchPostings(ctx.db, ctx.viewer, filter, page);
+  }
+
+  @Query(() => PostingSearchResult, {
+    description: "Full-text search over open postings (Chinese segmented with jieba; synonyms), for the portal and partner sites. Public fields only.",
+  })
+  searchPostings(
+    @Arg("query", () => String, { nullable: true, description: "Words to look for; never parsed as a filter." }) query: string | null,
+    @Arg("filter", () => PostingSearchFilter, { nullable: true }) filter: PostingSearchFilter | null,
+    @Arg("sort", () => SearchSort, { nullable: true }) sort: SearchSort | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return searchPublicPostings({ db: ctx.db, search: ctx.search, loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) }, { query, filter, sort, ...page });
   }
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)

@@ -1,0 +1,84 @@
+import { and, asc, gt, inArray } from "drizzle-orm";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { loggableError, type Logger } from "../logger.js";
+import { findEmployersByIds } from "../modules/employers/employer.repository.js";
+import { postings } from "../modules/postings/posting.table.js";
+import { findPostingsByIds } from "../modules/postings/posting.repository.js";
+import { EmbeddedSearchEngine } from "./embedded-engine.js";
+import { MeilisearchEngine } from "./meilisearch-engine.js";
+import { relayOutboxBatch } from "./outbox.js";
+import { postingDocument } from "./posting-document.js";
+import type { SearchEngine } from "./search-port.js";
+
+export function createSearchEngine(config: Config): SearchEngine {
+  return config.search.meilisearchUrl
+    ? new MeilisearchEngine({ host: config.search.meilisearchUrl, apiKey: config.search.meilisearchApiKey })
+    : new EmbeddedSearchEngine();
+}
+
+/** Every public posting (OPEN, CLOSED, EXPIRED), page by page, into an engine. */
+export async function indexAllPostings(db: Database, engine: SearchEngine, onProgress?: (done: number) => void): Promise<number> {
+  let afterId: string | undefined;
+  let done = 0;
+  for (;;) {
+    const page = await db
+      .select({ id: postings.id })
+      .from(postings)
+      .where(and(inArray(postings.status, ["OPEN", "CLOSED", "EXPIRED"]), afterId ? gt(postings.id, afterId) : undefined))
+      .orderBy(asc(postings.id))
+      .limit(1000);
+    if (page.length === 0) return done;
+    const rows = await findPostingsByIds(db, page.map((p) => p.id));
+    const employers = new Map((await findEmployersByIds(db, [...new Set(rows.map((r) => r.employerId))])).map((e) => [e.id, e]));
+    await engine.upsert(rows.filter((r) => employers.has(r.employerId)).map((r) => postingDocument(r, employers.get(r.employerId)!)));
+    done += page.length;
+    afterId = page.at(-1)!.id;
+    onProgress?.(done);
+  }
+}
+
+/**
+ * The search index as the app runs it: settings applied at start-up, the embedded engine built from
+ * PostgreSQL (it keeps nothing between runs), and a relay that follows the outbox.
+ */
+export class SearchIndex {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    readonly engine: SearchEngine,
+    private readonly db: Database,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.engine.applySettings();
+    if (this.engine.name === "embedded") {
+      const n = await indexAllPostings(this.db, this.engine);
+      this.log.info({ postings: n }, "embedded search index built");
+    }
+    if (this.intervalMs > 0) {
+      this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.log.error({ err: loggableError(err) }, "search relay failed")), this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Applies every pending outbox row now (one run at a time). */
+  drain(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        while ((await relayOutboxBatch(this.db, this.engine, { log: this.log })).claimed > 0);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
