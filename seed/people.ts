@@ -84,6 +84,8 @@ const csvCell = (v: string | number | boolean | null | undefined) => {
 export async function* generatePeopleCsv(count: number, regions: GeneratorRegions, seed = 2020): AsyncGenerator<string> {
   const random = seededRandom(seed);
   const perDay = new Map<string, number>();
+  // Different seeds start the ID sequence numbers elsewhere, so two generated populations rarely share IDs.
+  const seqOffset = (seed * 97) % 400;
   const fujianSchools = DEMO_INSTITUTIONS.filter((i) => i.code.startsWith("DEMO-FJ"));
   const pairedSchools = DEMO_INSTITUTIONS.filter((i) => !i.code.startsWith("DEMO-FJ"));
   let lines: string[] = [PEOPLE_CSV_HEADER];
@@ -107,7 +109,7 @@ export async function* generatePeopleCsv(count: number, regions: GeneratorRegion
     const dayKey = `${origin}|${birthDate}|${gender}`;
     const seq = perDay.get(dayKey) ?? 0;
     perDay.set(dayKey, seq + 1);
-    const idNumber = syntheticResidentId(origin, birthDate, seq, gender);
+    const idNumber = syntheticResidentId(origin, birthDate, (seq + seqOffset) % 500, gender);
     const poverty = kind === "labourer" ? true : random.chance(kind === "paired" || kind === "poverty52" ? 0.3 : 0.08);
     const school = graduate ? (kind === "paired" && random.chance(0.3) ? random.pick(pairedSchools) : random.pick(fujianSchools)) : undefined;
     const degree = school ? (school.kind === "UNIVERSITY" ? (random.chance(0.1) ? "MASTER" : "BACHELOR") : school.kind === "VOCATIONAL_COLLEGE" ? "ASSOCIATE" : "HIGH_SCHOOL") : "";

@@ -14,7 +14,7 @@ const claimsSchema = z
     sub: z.string().min(1).max(64),
     role: z.enum([Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.EMPLOYER, Role.SEEKER]),
     regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/).optional(),
-    institutionId: z.string().min(1).max(64).optional(),
+    institutionId: z.uuid().transform((v) => v.toLowerCase()).optional(),
     employerId: z.uuid().transform((v) => v.toLowerCase()).optional(),
     personId: z.uuid().transform((v) => v.toLowerCase()).optional(),
   })

@@ -153,10 +153,14 @@ export function createHttpServer(deps: HttpDeps): Server {
 
   return createServer(async (req, res) => {
     const started = process.hrtime.bigint();
+    // The request id is always the server's own (audit rows cite it); a caller's well-formed id is
+    // kept beside it, for tracing across systems.
+    const requestId = randomUUID();
     const incomingId = req.headers["x-request-id"];
-    const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const clientRequestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : undefined;
     res.setHeader("x-request-id", requestId);
-    const reqLog = log.child({ requestId });
+    if (clientRequestId) res.setHeader("x-client-request-id", clientRequestId);
+    const reqLog = log.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) });
     const url = new URL(req.url ?? "/", "http://localhost");
     let extra: Record<string, unknown> = {};
     try {

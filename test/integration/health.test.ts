@@ -17,11 +17,12 @@ describe("health, readiness and HTTP basics", () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 
-  it("echoes a well-formed request id and replaces a bad one", async () => {
+  it("gives every request its own id, and keeps a caller's well-formed one beside it", async () => {
     const mine = await t.gql("{ __typename }", undefined, { headers: { "x-request-id": "abc-123" } });
-    expect(mine.headers.get("x-request-id")).toBe("abc-123");
+    expect(mine.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(mine.headers.get("x-client-request-id")).toBe("abc-123");
     const bad = await t.gql("{ __typename }", undefined, { headers: { "x-request-id": "no spaces or <tags>" } });
-    expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.headers.get("x-client-request-id")).toBeNull();
   });
 
   it("refuses a body that is not JSON and one that is too large", async () => {

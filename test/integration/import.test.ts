@@ -102,6 +102,46 @@ describe("importing people from spreadsheets", () => {
     expect(third.data!.importPeople).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
   });
 
+  it("merges a thinner file into what is stored, and never undoes a status the file does not state", async () => {
+    const person = id("350102", "1995-09-09", "MALE");
+    const full = `姓名,身份证号,手机号,户籍地代码,生源地代码,建档立卡,建档立卡户编号,技能\n黄全,${person},13700001111,350102,350102,是,350102001,电焊;叉车\n`;
+    expect((await t.gql<{ importPeople: Report }>(IMPORT, { input: { csv: full } }, { token: admin })).data!.importPeople.created).toBe(1);
+    const found = async () =>
+      (await t.gql<{ people: { edges: { node: { id: string; phone: string; registeredPoverty: boolean; skills: string[]; employmentStatus: string; targetCategories: { category: { code: string } }[] } }[] } }>(
+        `query($t: String) { people(filter: { text: $t }) { edges { node { id phone registeredPoverty skills employmentStatus targetCategories { category { code } } } } } }`,
+        { t: person },
+        { token: admin },
+      )).data!.people.edges[0]!.node;
+    const before = await found();
+    await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: PUBLIC_WELFARE_POST) { id } }`, { id: before.id }, { token: admin });
+    // The same person again, in a file with only the required columns (and an empty extra cell).
+    const thin = `name,idNumber,householdRegionCode,originRegionCode,phone\n黄全,${person},350102,350102,\n`;
+    const again = await t.gql<{ importPeople: Report }>(IMPORT, { input: { csv: thin } }, { token: admin });
+    expect(again.data!.importPeople).toMatchObject({ unchanged: 1, updated: 0, rejectedCount: 0 });
+    const after = await found();
+    expect(after).toMatchObject({ phone: "137****1111", registeredPoverty: true, skills: ["电焊", "叉车"], employmentStatus: "PUBLIC_WELFARE_POST" });
+    expect(after.targetCategories.map((c) => c.category.code)).toEqual(before.targetCategories.map((c) => c.category.code));
+  });
+
+  it("reads a field from its first column only when a header is repeated", async () => {
+    const person = id("350102", "1994-04-04");
+    const r = await t.gql<{ importPeople: Report }>(IMPORT, { input: { csv: `姓名,身份证号,户籍地代码,生源地代码,姓名\n真名,${person},350102,350102,第二列\n` } }, { token: admin });
+    expect(r.data!.importPeople).toMatchObject({ created: 1, ignoredColumns: ["姓名"] });
+    const named = await t.gql<{ people: { edges: { node: { name: string } }[] } }>(`query($t: String) { people(filter: { text: $t }) { edges { node { name } } } }`, { t: person }, { token: admin });
+    expect(named.data!.people.edges[0]!.node.name).toBe("真名");
+  });
+
+  it("two imports of the same file at once: one creates, the other finds them unchanged", async () => {
+    await ensureDemoInstitutions(t.db);
+    const csv = await collect(generatePeopleCsv(400, await generatorRegions(t.db), 4242));
+    const url = t.url.replace("/graphql", "/imports/people");
+    const post = () => fetch(url, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${admin}` }, body: csv }).then((r) => r.json() as Promise<{ data: { importPeople: Report } }>);
+    const [a, b] = await Promise.all([post(), post()]);
+    for (const r of [a, b]) expect(r.data.importPeople.rejectedCount).toBe(0);
+    expect(a.data.importPeople.created + b.data.importPeople.created).toBeLessThanOrEqual(400);
+    expect(a.data.importPeople.accepted + b.data.importPeople.accepted).toBe(800);
+  });
+
   it("reads GBK files (as Excel writes them on Chinese Windows), inline and streamed", async () => {
     const bytes = readFileSync(join(projectRoot, "test/fixtures/people-gbk.csv"));
     const inline = await t.gql<{ importPeople: Report }>(IMPORT, { input: { csvBase64: bytes.toString("base64") } }, { token: admin });

@@ -8,9 +8,9 @@ import { codeOf, startTestApp, type GqlResult, type TestApp } from "../helpers/t
 import type { InstitutionRow } from "../../src/modules/institutions/institution.table.js";
 
 const REGISTER = `mutation($input: RegisterPersonInput!) {
-  registerPerson(input: $input) { id birthDate gender idNumber phone targetCategories { category { code } ruleVersion } }
+  registerPerson(input: $input) { id birthDate birthYear gender idNumber phone targetCategories { category { code } ruleVersion } }
 }`;
-type Registered = { registerPerson: { id: string; birthDate: string; gender: string; idNumber: string; phone: string; targetCategories: { category: { code: string }; ruleVersion: number }[] } };
+type Registered = { registerPerson: { id: string; birthDate: string; birthYear: number; gender: string; idNumber: string; phone: string; targetCategories: { category: { code: string }; ruleVersion: number }[] } };
 
 async function ledgerCounts(t: TestApp) {
   const [row] = await queryRows<{ people: number; history: number; memberships: number; audit: number }>(
@@ -102,6 +102,20 @@ describe("the real-name ledger", () => {
       expect(codes(old)).toEqual([]);
     });
 
+    it("a job found after the campaign does not undo the campaign's categories", async () => {
+      const r = await t.gql<Registered>(
+        REGISTER,
+        { input: { ...personDraft(), registeredPoverty: true, institutionId: fujianU.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
+        { token: fuzhou },
+      );
+      const later = await t.gql<{ recordEmploymentStatus: { targetCategories: { category: { code: string } }[] } }>(
+        `mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2021-05-01") { targetCategories { category { code } } } }`,
+        { id: r.data!.registerPerson.id },
+        { token: fuzhou },
+      );
+      expect(later.data!.recordEmploymentStatus.targetCategories.map((c) => c.category.code).sort()).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
+    });
+
     it("getting a job drops the categories that need unemployment; the history keeps both", async () => {
       const r = await t.gql<Registered>(
         REGISTER,
@@ -128,12 +142,18 @@ describe("the real-name ledger", () => {
     it("derives birth date and gender from the ID number and masks ID and phone", async () => {
       const draft = personDraft({ birthDate: "1999-12-31", gender: "MALE" });
       const r = await t.gql<Registered>(REGISTER, { input: { ...draft, phone: "+86 138-0013-5678" } }, { token: fuzhou });
-      expect(r.data!.registerPerson).toMatchObject({ birthDate: "1999-12-31", gender: "MALE", phone: "138****5678" });
+      // The exact birth date is masked too: with the masked ID number it would rebuild the whole number.
+      expect(r.data!.registerPerson).toMatchObject({ birthDate: "1999-**-**", birthYear: 1999, gender: "MALE", phone: "138****5678" });
       expect(r.data!.registerPerson.idNumber).toBe(`${draft.idNumber.slice(0, 3)}***********${draft.idNumber.slice(-4)}`);
-      // Stored sealed: the plain number is nowhere in the row.
+      // Stored sealed: the plain number is nowhere in the row, nor its sequence and check digits.
       const [row] = await queryRows<Record<string, unknown>>(t.db, sql`select * from people where id = ${r.data!.registerPerson.id}`);
       expect(JSON.stringify(row)).not.toContain(draft.idNumber);
+      expect(JSON.stringify(row)).not.toContain(draft.idNumber.slice(-4));
       expect(JSON.stringify(row)).not.toContain("13800135678");
+      const exact = await t.gql<{ person: { birthDate: string } }>(`query($id: ID!) { person(id: $id) { birthDate(unmasked: true, purpose: "核对年龄") } }`, { id: r.data!.registerPerson.id }, { token: fuzhou });
+      expect(exact.data!.person.birthDate).toBe("1999-12-31");
+      const [audited] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where person_id = ${r.data!.registerPerson.id} and fields = '{birthDate}'`);
+      expect(Number(audited!.n)).toBe(1);
     });
 
     it("one person per ID number: a second registration is a CONFLICT and writes nothing", async () => {
@@ -165,7 +185,8 @@ describe("the real-name ledger", () => {
       );
       expect(audit.data!.auditLog.totalCount).toBe(2);
       expect(audit.data!.auditLog.edges.map((e) => e.node.fields[0]).sort()).toEqual(["idNumber", "phone"]);
-      expect(audit.data!.auditLog.edges[0]!.node).toMatchObject({ actor: "caseworker:cw-fz", actorRole: "CASEWORKER", personId: id, purpose: "核实身份以办理求职补贴", requestId: "req-audit-1" });
+      // The audit row cites the server's request id (the one in the response), not the caller's.
+      expect(audit.data!.auditLog.edges[0]!.node).toMatchObject({ actor: "caseworker:cw-fz", actorRole: "CASEWORKER", personId: id, purpose: "核实身份以办理求职补贴", requestId: read.headers.get("x-request-id") });
 
       // The audit log cannot be changed, even directly.
       await expect(t.db.execute(sql`update audit_log set purpose = 'x'`)).rejects.toThrow();

@@ -53,6 +53,8 @@ describe("target categories are policy data with versions", () => {
     expect(unknownOp.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.rule" });
     const notObject = await t.gql(PUBLISH, { i: { ...base, ruleJson: "[1,2]" } }, { token: admin });
     expect(notObject.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.rule" });
+    const failsWhenRun = await t.gql(PUBLISH, { i: { ...base, ruleJson: JSON.stringify({ "/": [{ var: "age" }, { var: "monthsSinceLeavingSchool" }] }) } }, { token: admin });
+    expect(failsWhenRun.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.rule" });
     const backwards = await t.gql(PUBLISH, { i: { ...base, ruleJson: "{\"==\":[1,1]}", validUntil: "2019-01-01" } }, { token: admin });
     expect(backwards.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validUntil" });
     const caseworker = await t.token({ sub: "c", role: Role.CASEWORKER, regionCode: "35" });

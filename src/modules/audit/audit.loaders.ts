@@ -6,7 +6,7 @@ import { insertAuditRows } from "./audit.repository.js";
 
 export interface UnmaskedRead {
   personId: string;
-  field: "idNumber" | "phone";
+  field: "idNumber" | "phone" | "birthDate";
   purpose: string;
 }
 

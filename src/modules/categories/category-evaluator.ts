@@ -16,11 +16,24 @@ export function compileRule(rule: unknown): { ok: true; fn: CompiledRule } | { o
   if (rule === null || typeof rule !== "object" || Array.isArray(rule)) return { ok: false, problem: "a rule is a JSON-logic object" };
   try {
     const fn = engine.build(rule as Parameters<typeof engine.build>[0]) as CompiledRule;
+    // A dry run on sample facts catches rules that compile but fail when run ({"throw": …}, arithmetic on nulls).
+    for (const sample of SAMPLE_FACTS) fn(sample);
     return { ok: true, fn };
   } catch (error) {
     return { ok: false, problem: `not a valid JSON-logic rule${error instanceof Error && error.message ? `: ${error.message}` : ""}` };
   }
 }
+
+const SAMPLE_FACTS = [
+  { age: 22, gender: "FEMALE", household: { registeredPoverty: true, minimumLiving: false, zeroEmployment: false, disabled: false, county: "350102", prefecture: "3501", province: "35" },
+    origin: { county: "350102", prefecture: "3501", province: "35", poverty52: false }, institution: { county: "350121", prefecture: "3501", province: "35", kind: "UNIVERSITY" },
+    isGraduate: true, graduationYear: 2020, leftSchool: true, monthsSinceLeavingSchool: 5, employmentStatus: "UNEMPLOYED", unemployed: true, ableToWork: true, seekingWork: true,
+    intention: { provinces: ["35"], fujian: true, willingToRelocate: false, openToLabourCooperation: false }, campaign: { code: "X", cohortYear: 2020 } },
+  { age: 45, gender: "MALE", household: { registeredPoverty: false, minimumLiving: false, zeroEmployment: false, disabled: false, county: "640422", prefecture: "6404", province: "64" },
+    origin: { county: "640422", prefecture: "6404", province: "64", poverty52: true }, institution: null, isGraduate: false, graduationYear: null, leftSchool: false,
+    monthsSinceLeavingSchool: null, employmentStatus: "EMPLOYED", unemployed: false, ableToWork: true, seekingWork: false,
+    intention: { provinces: [], fujian: false, willingToRelocate: true, openToLabourCooperation: true }, campaign: null },
+];
 
 function compiledRule(category: TargetCategoryRow): CompiledRule {
   let fn = compiled.get(category.id);
@@ -47,10 +60,16 @@ export function categoriesInForce(versions: TargetCategoryRow[], on: Date): Targ
 
 export interface CategoryEvaluator {
   campaign: CampaignRow | null;
+  /** Key-group categories are decided as of this day, inside the active campaign. */
   asOf: Date;
+  /** Population categories (poverty labourers) are not tied to a campaign: decided as of today. */
+  today: Date;
   inForce: TargetCategoryRow[];
-  /** The categories a person belongs to, with the version that decided each. */
-  decide(person: PersonFactsInput): TargetCategoryRow[];
+  /**
+   * The categories a person belongs to, with the version that decided each. `statusAtCampaign` is
+   * the employment status the person had on `asOf` (from the history), when it differs from today's.
+   */
+  decide(person: PersonFactsInput, statusAtCampaign?: string): TargetCategoryRow[];
 }
 
 /**
@@ -58,23 +77,34 @@ export interface CategoryEvaluator {
  * institutions are) in four small queries, once per unit of work (a registration, an import batch).
  */
 export async function loadCategoryEvaluator(db: Executor, today = new Date()): Promise<CategoryEvaluator> {
-  const [campaign, versions, poverty52, schools] = await Promise.all([
-    findActiveCampaign(db),
-    listCategoryVersions(db),
-    findPoverty52Codes(db),
-    db.select({ id: institutions.id, regionCode: institutions.regionCode, kind: institutions.kind }).from(institutions),
-  ]);
+  // One after another: `db` may be a transaction, whose single connection takes one query at a time.
+  const campaign = await findActiveCampaign(db);
+  const versions = await listCategoryVersions(db);
+  const poverty52 = await findPoverty52Codes(db);
+  const schools = await db.select({ id: institutions.id, regionCode: institutions.regionCode, kind: institutions.kind }).from(institutions);
   const asOf = evaluationDate(campaign, today);
-  const inForce = categoriesInForce(versions, asOf);
+  const campaignBound = categoriesInForce(versions, asOf).filter((c) => c.population === "KEY_GROUP_GRADUATE");
+  const ongoing = categoriesInForce(versions, today).filter((c) => c.population !== "KEY_GROUP_GRADUATE");
   const schoolById = new Map(schools.map((s) => [s.id, s]));
-  const ctx: FactsContext = { asOf, campaign, poverty52, institutionRegion: (id) => schoolById.get(id) };
+  const campaignCtx: FactsContext = { asOf, campaign, poverty52, institutionRegion: (id) => schoolById.get(id) };
+  const todayCtx: FactsContext = { ...campaignCtx, asOf: today };
+  const passes = (category: TargetCategoryRow, facts: unknown) => {
+    try {
+      return compiledRule(category)(facts) === true;
+    } catch {
+      // A rule that fails on some person (a division by zero…) decides "no" for them; it must not stop the write.
+      return false;
+    }
+  };
   return {
     campaign,
     asOf,
-    inForce,
-    decide: (person) => {
-      const facts = personFacts(person, ctx);
-      return inForce.filter((c) => compiledRule(c)(facts) === true);
+    today,
+    inForce: [...campaignBound, ...ongoing],
+    decide: (person, statusAtCampaign) => {
+      const campaignFacts = personFacts(statusAtCampaign ? { ...person, employmentStatus: statusAtCampaign } : person, campaignCtx);
+      const todayFacts = personFacts(person, todayCtx);
+      return [...campaignBound.filter((c) => passes(c, campaignFacts)), ...ongoing.filter((c) => passes(c, todayFacts))];
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
-import type { Executor } from "../../db/client.js";
+import { queryRows, type Executor } from "../../db/client.js";
 import { regions } from "../regions/region.table.js";
 import { campaigns, personCategories, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
@@ -51,4 +51,16 @@ export async function nextCategoryVersion(db: Executor, code: string): Promise<n
 export async function insertCategoryVersion(db: Executor, row: typeof targetCategories.$inferInsert): Promise<TargetCategoryRow> {
   const [inserted] = await db.insert(targetCategories).values(row).returning();
   return inserted!;
+}
+
+/** Each person's employment status on a day, from the history (people without one by then are absent). */
+export async function statusesOn(db: Executor, personIds: string[], day: string): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await queryRows<{ person_id: string; status: string }>(
+    db,
+    sql`select distinct on (person_id) person_id, status from employment_history
+        where person_id = any(${sql.param(personIds)}::uuid[]) and since <= ${day}::date
+        order by person_id, since desc, recorded_at desc`,
+  );
+  return new Map(rows.map((r) => [r.person_id, r.status]));
 }

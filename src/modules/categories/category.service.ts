@@ -5,7 +5,7 @@ import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
-import { deleteMemberships, findMemberships, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
+import { deleteMemberships, findMemberships, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
 
@@ -16,11 +16,17 @@ import type { PersonFactsInput } from "./person-facts.js";
 export async function syncMemberships(db: Executor, evaluator: CategoryEvaluator, persons: (PersonFactsInput & { id: string })[]): Promise<{ added: number; removed: number }> {
   if (persons.length === 0) return { added: 0, removed: 0 };
   const existing = await findMemberships(db, persons.map((p) => p.id));
+  // Key-group categories are judged at the campaign date: people whose status changed after it
+  // are judged by the status they had then (no status recorded by then: unemployed, the default).
+  const campaignDay = evaluator.asOf.toISOString().slice(0, 10);
+  const changedSince = persons.filter((p) => p.employmentStatusSince > campaignDay).map((p) => p.id);
+  const statusThen = await statusesOn(db, changedSince, campaignDay);
   const current = new Map(existing.map((m) => [`${m.personId}|${m.categoryCode}`, m.categoryId]));
   const wanted = new Set<string>();
   const upserts: { personId: string; categoryCode: string; categoryId: string; ruleVersion: number }[] = [];
   for (const person of persons) {
-    for (const category of evaluator.decide(person)) {
+    const then = person.employmentStatusSince > campaignDay ? (statusThen.get(person.id) ?? "UNEMPLOYED") : undefined;
+    for (const category of evaluator.decide(person, then)) {
       const key = `${person.id}|${category.code}`;
       wanted.add(key);
       if (current.get(key) !== category.id) upserts.push({ personId: person.id, categoryCode: category.code, categoryId: category.id, ruleVersion: category.version });

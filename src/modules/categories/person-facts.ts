@@ -14,6 +14,7 @@ export interface PersonFactsInput {
   graduationDate: string | null;
   leaveSchoolDate: string | null;
   employmentStatus: string;
+  employmentStatusSince: string;
   ableToWork: boolean;
   seekingWork: boolean;
   intentionRegionCodes: string[];

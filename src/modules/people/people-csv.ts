@@ -69,12 +69,16 @@ export function mapHeader(cells: string[]): ColumnMap {
   for (const c of PEOPLE_COLUMNS) for (const h of c.headers) lookup.set(h.toLowerCase(), c.field);
   const headerOf = new Map<string, string>();
   const ignored: string[] = [];
+  // A field is read from its first column only; a second column with the same meaning is ignored.
   const fields = cells.map((cell) => {
     const header = cell.replace(/^\uFEFF/, "").trim();
     const field = lookup.get(header.toLowerCase());
-    if (field && !headerOf.has(field)) headerOf.set(field, header);
-    else if (header) ignored.push(header);
-    return field && headerOf.get(field) === header ? field : undefined;
+    if (field && !headerOf.has(field)) {
+      headerOf.set(field, header);
+      return field;
+    }
+    if (header) ignored.push(header);
+    return undefined;
   });
   const missing = PEOPLE_COLUMNS.filter((c) => c.required && !headerOf.has(c.field)).map((c) => c.headers[0]!);
   return { fields, headerOf, ignored, missing };
@@ -97,6 +101,8 @@ export function draftFromCells(
     if (!field) return;
     const raw = (cells[i] ?? "").trim();
     const column = columns.headerOf.get(field)!;
+    // An empty cell says nothing: a new person gets the default, a known one keeps what is stored.
+    if (raw === "") return;
     if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(raw)) {
       problems.push({ column, message: "contains a control character" });
       return;

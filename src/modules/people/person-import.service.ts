@@ -13,7 +13,7 @@ import { mapHeader, csvRecords, decodeChunks, draftFromCells, type CsvEncoding, 
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } from "./person-record.js";
 import { findPeopleByIdHashes, insertHistory, insertPeopleMany, updatePersonRow } from "./person.repository.js";
-import { historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
+import { draftOf, historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
 
 export interface ImportRejection {
@@ -48,6 +48,8 @@ export interface ImportOptions {
 /** A checked row waiting for its batch. */
 interface Ready {
   row: number;
+  /** What the row says (only the cells it fills). */
+  draft: PersonDraft;
   record: PersonRecord;
   columns: ReturnType<typeof sealedColumns>;
 }
@@ -137,12 +139,12 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
     firstRowOfId.set(ready.record.idNumber, record.row);
     batch.push({ ...ready, columns: sealedColumns(ready.record, deps.pii) });
     if (batch.length >= batchSize) {
-      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, log: opts.log });
+      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, log: opts.log });
       batch = [];
     }
   }
   if (!columns) throw badInput("csv", "The file is empty: a header row is needed");
-  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, log: opts.log });
+  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, log: opts.log });
   opts.onProgress?.(report.rows);
   report.accepted = report.created + report.updated + report.unchanged;
   report.rejected.sort((a, b) => a.row - b.row);
@@ -155,7 +157,7 @@ function checkRow(
   columns: ColumnMap,
   institutionByCode: Map<string, string>,
   context: RecordContext,
-): { row: number; record: PersonRecord } | { rejections: ImportRejection[] } {
+): { row: number; draft: PersonDraft; record: PersonRecord } | { rejections: ImportRejection[] } {
   const { draft, problems } = draftFromCells(cells, columns, (code) => institutionByCode.get(code));
   const rejections: ImportRejection[] = problems.map((p) => ({ row, column: p.column, code: "BAD_USER_INPUT", message: p.message }));
   const checked = checkPerson(draft as PersonDraft, context);
@@ -166,7 +168,7 @@ function checkRow(
     }
   }
   if (rejections.length > 0 || !checked.ok) return { rejections };
-  return { row, record: checked.record };
+  return { row, draft: draft as PersonDraft, record: checked.record };
 }
 
 interface BatchContext {
@@ -176,13 +178,14 @@ interface BatchContext {
   report: ImportReport;
   reject: (r: ImportRejection) => void;
   columns: ColumnMap;
+  context: RecordContext;
   log?: Logger | undefined;
 }
 
 /** One transaction per batch; if it fails unexpectedly, its rows are retried one by one so one bad row cannot sink 499 good ones. */
 async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): Promise<void> {
   try {
-    const counts = await deps.db.transaction((tx) => writeRows(tx, batch, ctx));
+    const counts = await deps.db.transaction((tx) => writeRows(tx, deps.pii, batch, ctx));
     ctx.report.created += counts.created;
     ctx.report.updated += counts.updated;
     ctx.report.unchanged += counts.unchanged;
@@ -197,52 +200,68 @@ async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): 
   }
 }
 
-async function writeRows(tx: Executor, batch: Ready[], ctx: BatchContext) {
-  const existing = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
+async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], ctx: BatchContext) {
+  const byHash = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
+  const fresh = batch.filter((b) => !byHash.has(b.columns.idNumberHash));
+  const inserted = await insertPeopleMany(tx, fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })));
+  const idByHash = new Map(inserted.map((p) => [p.id_number_hash, p.id]));
+  const created: (PersonRecord & { id: string })[] = [];
+  const late: Ready[] = [];
+  for (const f of fresh) {
+    const id = idByHash.get(f.columns.idNumberHash);
+    if (id) created.push({ ...f.record, id });
+    else late.push(f);
+  }
+  // Registered meanwhile by a concurrent import of the same people: now they exist, so merge into them.
+  if (late.length > 0) for (const p of await findPeopleByIdHashes(tx, late.map((l) => l.columns.idNumberHash), { forUpdate: true })) byHash.set(p.idNumberHash, p);
+
   const rejections: ImportRejection[] = [];
-  const fresh: Ready[] = [];
   const touched: PersonRow[] = [];
+  const history: ReturnType<typeof historyRow>[] = created.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor));
   let updated = 0;
   let unchanged = 0;
-  for (const ready of batch) {
-    const person = existing.get(ready.columns.idNumberHash);
-    if (!person) {
-      fresh.push(ready);
-      continue;
-    }
+  for (const ready of [...batch.filter((b) => !fresh.includes(b)), ...late]) {
+    const person = byHash.get(ready.columns.idNumberHash)!;
     if (!personWithinScope(ctx.scope, person)) {
       rejections.push({ row: ready.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "This ID number is registered outside your scope" });
       continue;
     }
-    const statusChanged = ready.record.employmentStatus !== person.employmentStatus && ready.record.employmentStatusSince >= person.employmentStatusSince;
-    if (sameAsStored(person, ready) && !statusChanged) {
-      unchanged++;
+    // The row speaks only for the cells it fills: the rest of the record stays as stored.
+    const statusStated = ready.draft.employmentStatus !== undefined;
+    const merged: PersonDraft = {
+      ...draftOf(person, pii),
+      ...ready.draft,
+      ...(statusStated ? {} : { employmentStatus: person.employmentStatus, employmentStatusSince: person.employmentStatusSince }),
+    };
+    const checked = checkPerson(merged, ctx.context);
+    if (!checked.ok) {
+      for (const p of checked.problems) rejections.push({ row: ready.row, column: ctx.columns.headerOf.get(p.field) ?? p.field, code: p.code, message: p.message });
       continue;
     }
-    const { employmentStatus, employmentStatusSince, ...columns } = ready.columns;
-    const row = await updatePersonRow(tx, person.id, {
-      ...columns,
-      idNumberSealed: person.idNumberSealed,
-      phoneSealed: person.phoneHash === columns.phoneHash ? person.phoneSealed : columns.phoneSealed,
-      ...(statusChanged ? { employmentStatus, employmentStatusSince } : {}),
-    });
-    if (statusChanged) await insertHistory(tx, [historyRow(person.id, employmentStatus, employmentStatusSince, "IMPORT", ctx.actor)]);
-    touched.push(row);
+    const record = checked.record;
+    const columns = sealedColumns(record, pii);
+    const newStatus = statusStated && (record.employmentStatus !== person.employmentStatus || record.employmentStatusSince !== person.employmentStatusSince);
+    const current = newStatus && record.employmentStatusSince >= person.employmentStatusSince;
+    if (newStatus) history.push(historyRow(person.id, record.employmentStatus, record.employmentStatusSince, "IMPORT", ctx.actor));
+    if (sameAsStored(person, { ...ready, record, columns }) && !current) {
+      if (newStatus) {
+        touched.push(person); // a back-dated status joins the history only
+        updated++;
+      } else unchanged++;
+      continue;
+    }
+    const { employmentStatus, employmentStatusSince, ...rest } = columns;
+    touched.push(
+      await updatePersonRow(tx, person.id, {
+        ...rest,
+        idNumberSealed: person.idNumberSealed,
+        phoneSealed: person.phoneHash === rest.phoneHash ? person.phoneSealed : rest.phoneSealed,
+        ...(current ? { employmentStatus, employmentStatusSince } : {}),
+      }),
+    );
     updated++;
   }
-  const inserted = await insertPeopleMany(
-    tx,
-    fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })),
-  );
-  // A row skipped by the insert was registered meanwhile by someone else (a concurrent import).
-  const idByHash = new Map(inserted.map((p) => [p.id_number_hash, p.id]));
-  const created: (PersonRecord & { id: string })[] = [];
-  for (const f of fresh) {
-    const id = idByHash.get(f.columns.idNumberHash);
-    if (id) created.push({ ...f.record, id });
-    else rejections.push({ row: f.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "Registered meanwhile by another import; import the file again to update it" });
-  }
-  await insertHistory(tx, created.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor)));
+  await insertHistory(tx, history);
   await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
   return { created: created.length, updated, unchanged, rejections };
 }

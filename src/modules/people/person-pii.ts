@@ -6,13 +6,13 @@ import type { PersonRow } from "./person.table.js";
 import type { UnmaskedRead } from "../audit/audit.loaders.js";
 
 /**
- * An ID number or phone in clear (PIPL): only for an administrator, a caseworker whose scope holds
+ * An ID number, phone or exact birth date in clear (PIPL): only for an administrator, a caseworker whose scope holds
  * the person, or the person themself; only with a stated purpose; and only after the read is audited.
  */
 export async function revealPersonField(
   deps: { viewer: Viewer; pii: PiiCipher; audit: (read: UnmaskedRead) => Promise<unknown> },
   person: PersonRow,
-  field: "idNumber" | "phone",
+  field: "idNumber" | "phone" | "birthDate",
   purpose: string | null | undefined,
 ): Promise<string | null> {
   const why = purpose?.trim() ?? "";
@@ -22,6 +22,10 @@ export async function revealPersonField(
     v.kind === "user" &&
     (v.role === Role.ADMIN || ((v.role === Role.CASEWORKER || v.role === Role.SEEKER) && personWithinScope(personScope(v), person)));
   if (!allowed) throw forbidden("Your role may not see this person's personal information unmasked");
+  if (field === "birthDate") {
+    await deps.audit({ personId: person.id, field, purpose: why });
+    return person.birthDate;
+  }
   const sealed = field === "idNumber" ? person.idNumberSealed : person.phoneSealed;
   if (!sealed) return null;
   await deps.audit({ personId: person.id, field, purpose: why });

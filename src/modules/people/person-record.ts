@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import { maskPhone, maskResidentId, parseMobilePhone, parseResidentId, type Gender } from "../../pii/resident-id.js";
 import type { Education } from "../postings/posting.table.js";
 import type { EmploymentStatus } from "./person.table.js";
@@ -101,7 +102,7 @@ function cleanList(values: string[] | undefined): string[] {
 export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true; record: PersonRecord } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const bad = (field: string, message: string) => problems.push({ field, code: "BAD_USER_INPUT", message });
-  const today = ctx.today.toISOString().slice(0, 10);
+  const today = serviceToday(ctx.today);
 
   const name = (draft.name ?? "").trim();
   if (name.length === 0 || name.length > 50) bad("name", "name must be 1–50 characters");

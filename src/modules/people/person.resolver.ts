@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { serviceToday } from "../../dates.js";
+import { maskResidentId } from "../../pii/resident-id.js";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
@@ -67,7 +69,8 @@ export class PersonResolver {
     @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
-    if (!unmasked) return person.idNumberMasked;
+    // The mask is made from the sealed number: no plain column keeps its digits.
+    if (!unmasked) return maskResidentId(ctx.pii.decrypt(person.idNumberSealed));
     return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "idNumber", purpose);
   }
 
@@ -80,6 +83,31 @@ export class PersonResolver {
   ) {
     if (!unmasked) return person.phoneMasked;
     return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "phone", purpose);
+  }
+
+  @FieldResolver(() => Int, { description: "From the ID number." })
+  birthYear(@Root() person: PersonRow): number {
+    return Number(person.birthDate.slice(0, 4));
+  }
+
+  @FieldResolver(() => Int, { description: "Whole years, today in Fujian." })
+  age(@Root() person: PersonRow): number {
+    const today = serviceToday();
+    const years = Number(today.slice(0, 4)) - Number(person.birthDate.slice(0, 4));
+    return today.slice(5) < person.birthDate.slice(5) ? years - 1 : years;
+  }
+
+  @FieldResolver(() => String, {
+    description: "Masked (1998-**-**) unless `unmasked` with a `purpose`: then audited. With the masked ID number it would otherwise rebuild the full number.",
+  })
+  birthDate(
+    @Root() person: PersonRow,
+    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!unmasked) return `${person.birthDate.slice(0, 4)}-**-**`;
+    return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "birthDate", purpose);
   }
 
   @FieldResolver(() => Region)

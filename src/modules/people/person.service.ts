@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
+import { serviceToday } from "../../dates.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
@@ -38,10 +39,9 @@ export async function recordContextFor(db: Executor, drafts: Partial<PersonDraft
     for (const c of [d.householdRegionCode, d.originRegionCode, ...(d.intentionRegionCodes ?? [])]) if (c && /^\d{6}$/.test(c)) codes.add(c);
     if (d.institutionId && /^[0-9a-f-]{36}$/i.test(d.institutionId)) institutionIds.add(d.institutionId.toLowerCase());
   }
-  const [regionRows, institutionRows] = await Promise.all([
-    codes.size ? db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, [...codes])) : [],
-    institutionIds.size ? db.select({ id: institutions.id }).from(institutions).where(inArray(institutions.id, [...institutionIds])) : [],
-  ]);
+  // One after another: `db` may be a transaction, whose single connection takes one query at a time.
+  const regionRows = codes.size ? await db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, [...codes])) : [];
+  const institutionRows = institutionIds.size ? await db.select({ id: institutions.id }).from(institutions).where(inArray(institutions.id, [...institutionIds])) : [];
   const levels = new Map(regionRows.map((r) => [r.code, r.level]));
   const known = new Set(institutionRows.map((r) => r.id));
   return { today, regionLevel: (code) => levels.get(code), institutionExists: (id) => known.has(id.toLowerCase()) };
@@ -49,7 +49,7 @@ export async function recordContextFor(db: Executor, drafts: Partial<PersonDraft
 
 /** The columns a checked record writes: the ID number and phone sealed, hashed for lookup, masked for show. */
 export function sealedColumns(record: PersonRecord, pii: PiiCipher) {
-  const { idNumber, phone, ...rest } = record;
+  const { idNumber, idNumberMasked: _masked, phone, ...rest } = record;
   return {
     ...rest,
     idNumberSealed: pii.encrypt(idNumber),
@@ -101,7 +101,7 @@ export function historyRow(personId: string, status: EmploymentStatus, since: st
 }
 
 /** The draft a stored person corresponds to (ID and phone unsealed in-process, never returned). */
-function draftOf(person: PersonRow, pii: PiiCipher): PersonDraft {
+export function draftOf(person: PersonRow, pii: PiiCipher): PersonDraft {
   return {
     ...person,
     idNumber: pii.decrypt(person.idNumberSealed),
@@ -162,7 +162,7 @@ export async function recordEmploymentStatus(
 ): Promise<PersonRow> {
   const personId = parseId(id, "personId");
   if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
-  const today = new Date().toISOString().slice(0, 10);
+  const today = serviceToday();
   const since = change.since ?? today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) throw badInput("since", "since must be a date (YYYY-MM-DD)");
   if (since > today) throw badInput("since", "since is in the future");

@@ -19,6 +19,8 @@ export const statusSource = pgEnum("status_source", ["REGISTRATION", "UPDATE", "
 /**
  * The real-name ledger (实名台账): one row per resident ID number. The number and the phone are
  * stored encrypted, found by keyed hash, and shown masked; birth date and gender come from the ID.
+ * No plain column holds any digit of the ID's sequence or check part, so the birth date and region
+ * stored here cannot rebuild it (the mask is computed from the sealed value when shown).
  */
 export const people = pgTable(
   "people",
@@ -27,7 +29,6 @@ export const people = pgTable(
     name: varchar("name", { length: 50 }).notNull(),
     idNumberSealed: text("id_number_sealed").notNull(),
     idNumberHash: varchar("id_number_hash", { length: 64 }).notNull().unique(),
-    idNumberMasked: varchar("id_number_masked", { length: 18 }).notNull(),
     birthDate: date("birth_date").notNull(),
     gender: gender("gender").notNull(),
     phoneSealed: text("phone_sealed"),

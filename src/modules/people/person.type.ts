@@ -70,7 +70,6 @@ export class EmploymentHistoryEntry {
 export class Person {
   @Field(() => ID) id!: string;
   @Field() name!: string;
-  @Field(() => LocalDate, { description: "From the ID number." }) birthDate!: string;
   @Field(() => GenderEnum, { description: "From the ID number." }) gender!: GenderEnum;
   @Field({ description: "户籍 county code." }) householdRegionCode!: string;
   @Field({ description: "生源地 county code." }) originRegionCode!: string;

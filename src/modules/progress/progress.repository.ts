@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
+import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
 
 export type ProgressGrouping = "REGION" | "INSTITUTION" | "CATEGORY";
@@ -28,7 +29,8 @@ export async function progressCounts(
 ): Promise<ProgressCounts[]> {
   const scoped = scopeCondition(opts.scope);
   // The scope condition is written against the table "people", so the CTE reads it unaliased.
-  const where = sql`people.created_at < (${opts.asOf}::date + 1)${scoped ? sql` and ${scoped}` : sql``}`;
+  // Registered by the end of `asOf` in Fujian (midnight there, not UTC's).
+  const where = sql`people.created_at < ((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})${scoped ? sql` and ${scoped}` : sql``}`;
   const width = { PROVINCE: 2, PREFECTURE: 4, COUNTY: 6 }[opts.regionLevel];
   const key: SQL =
     opts.groupBy === "REGION"

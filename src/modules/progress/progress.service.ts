@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { serviceToday } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { listCategoryVersions } from "../categories/category.repository.js";
@@ -30,7 +31,7 @@ export async function campaignProgress(
 ): Promise<CampaignProgress> {
   const scope = personScope(viewer);
   if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
-  const today = new Date().toISOString().slice(0, 10);
+  const today = serviceToday();
   const asOf = opts.asOf ?? today;
   if (asOf > today) throw badInput("asOf", "asOf is in the future");
   const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
