@@ -1,6 +1,6 @@
-import { and, asc, gt, inArray } from "drizzle-orm";
+import { and, asc, gt, inArray, sql } from "drizzle-orm";
 import type { Config } from "../config.js";
-import type { Database } from "../db/client.js";
+import { queryRows, type Database } from "../db/client.js";
 import { loggableError, type Logger } from "../logger.js";
 import { findEmployersByIds } from "../modules/employers/employer.repository.js";
 import { postings } from "../modules/postings/posting.table.js";
@@ -56,7 +56,11 @@ export class SearchIndex {
   async start(): Promise<void> {
     await this.engine.applySettings();
     if (this.engine.name === "embedded") {
+      // Built from PostgreSQL as it is now: what the outbox held before the build is in it already.
+      const [row] = await queryRows<{ started: Date | string }>(this.db, sql`select now() as started`);
+      const started = new Date(row!.started);
       const n = await indexAllPostings(this.db, this.engine);
+      await this.db.execute(sql`update search_outbox set done_at = now() where done_at is null and dead_at is null and enqueued_at < ${started}`);
       this.log.info({ postings: n }, "embedded search index built");
     }
     if (this.intervalMs > 0) {
