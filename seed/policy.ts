@@ -6,8 +6,9 @@
  */
 type Rule = Record<string, unknown>;
 
-/** Fujian's paired assistance prefectures: Ningxia (闽宁协作), 昌都, 昌吉州, 定西, 临夏州. */
-export const PAIRED_PREFECTURES = ["6401", "6402", "6403", "6404", "6405", "5403", "6523", "6211", "6229"];
+import { PAIRED_PREFECTURES } from "../src/modules/regions/paired-regions.js";
+
+export { PAIRED_PREFECTURES };
 
 const v = (name: string) => ({ var: name });
 const isTrue = (name: string) => ({ "==": [v(name), true] });

@@ -8,3 +8,4 @@ export * from "../modules/people/person.table.js";
 export * from "../modules/categories/category.table.js";
 export * from "../modules/audit/audit.table.js";
 export * from "../search/outbox.table.js";
+export * from "../modules/matching/matching-policy.table.js";

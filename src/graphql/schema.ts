@@ -12,6 +12,7 @@ import { CategoryResolver } from "../modules/categories/category.resolver.js";
 import { InstitutionResolver } from "../modules/institutions/institution.resolver.js";
 import { PersonResolver } from "../modules/people/person.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
+import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -25,6 +26,7 @@ export const resolvers = [
   CategoryResolver,
   AuditResolver,
   ProgressResolver,
+  MatchResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,80 @@
+/**
+ * The ranker's factors, each a score in [0, 1] with the words a caseworker can read to the person.
+ * Pure functions: the service gathers the facts, the policy's weights combine them.
+ */
+export interface MatchWeights {
+  text: number;
+  occupation: number;
+  distance: number;
+  salary: number;
+  education: number;
+  keyGroup: number;
+  workshop: number;
+  freshness: number;
+  headcount: number;
+  /** Each further posting of an employer already listed is multiplied by this. */
+  employerRepeatDamping: number;
+}
+
+
+export interface Factor {
+  factor: keyof Omit<MatchWeights, "employerRepeatDamping">;
+  score: number;
+  detail: string;
+}
+
+/** Great-circle distance in km between two points given as [lng, lat]. */
+export function distanceKm(a: [number, number], b: [number, number]): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad;
+  const dLng = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+export function textFactor(score: number, words: string[]): Factor {
+  return { factor: "text", score, detail: words.length > 0 ? `岗位内容与“${words.slice(0, 3).join("、")}”相关` : "未填写求职意向，按所在地区推荐" };
+}
+
+export function occupationFactor(personTerms: string[], postingTerms: Set<string>, majorMatched: string | null): Factor {
+  if (majorMatched) return { factor: "occupation", score: 1, detail: `岗位要求的专业包含“${majorMatched}”` };
+  const hits = personTerms.filter((t) => postingTerms.has(t));
+  const score = personTerms.length === 0 ? 0 : Math.min(1, hits.length / Math.min(3, personTerms.length));
+  return { factor: "occupation", score, detail: hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
+}
+
+export function distanceFactor(km: number | null, sameCounty: boolean, placeName: string): Factor {
+  if (sameCounty) return { factor: "distance", score: 1, detail: `岗位就在本县（${placeName}）` };
+  if (km === null) return { factor: "distance", score: 0.5, detail: `岗位在${placeName}` };
+  return { factor: "distance", score: 1 / (1 + km / 50), detail: `岗位在${placeName}，距家约${Math.round(km)}公里` };
+}
+
+export function salaryFactor(salaryMax: number | null, wanted: number | null): Factor {
+  if (wanted === null || salaryMax === null) return { factor: "salary", score: 0.5, detail: salaryMax ? `月薪最高${salaryMax}元` : "薪资面议" };
+  if (salaryMax >= wanted) return { factor: "salary", score: 1, detail: `月薪最高${salaryMax}元，达到期望的${wanted}元` };
+  return { factor: "salary", score: (salaryMax / wanted) ** 2, detail: `月薪最高${salaryMax}元，低于期望的${wanted}元` };
+}
+
+/** Meeting the requirement is best; far above it is still fine, a little less so (over-qualification). */
+export function educationFactor(personRank: number, requiredRank: number, requiredName: string): Factor {
+  const gap = personRank - requiredRank;
+  const score = gap <= 1 ? 1 : gap === 2 ? 0.85 : 0.7;
+  return { factor: "education", score, detail: gap <= 1 ? `学历符合要求（${requiredName}）` : `学历高于要求（${requiredName}）` };
+}
+
+export function keyGroupFactor(reserved: boolean, member: boolean): Factor {
+  return { factor: "keyGroup", score: reserved && member ? 1 : 0, detail: reserved && member ? "岗位面向重点群体，优先推荐" : "" };
+}
+
+export function workshopFactor(workshop: boolean, povertyHousehold: boolean): Factor {
+  return { factor: "workshop", score: workshop && povertyHousehold ? 1 : 0, detail: workshop && povertyHousehold ? "扶贫车间/基地，吸纳贫困劳动力" : "" };
+}
+
+export function freshnessFactor(daysSincePublished: number): Factor {
+  const score = daysSincePublished <= 7 ? 1 : Math.max(0, 1 - (daysSincePublished - 7) / 83);
+  return { factor: "freshness", score, detail: daysSincePublished <= 7 ? "近一周新发布" : "" };
+}
+
+export function headcountFactor(headcount: number): Factor {
+  return { factor: "headcount", score: Math.min(1, headcount / 10), detail: headcount >= 5 ? `招聘${headcount}人` : "" };
+}
