@@ -49,7 +49,7 @@ describe("Person.matches", () => {
     for (const excluded of [p.xiamen, p.master, p.welfare, p.closed]) expect(ids).not.toContain(excluded);
     // Best first, and the well-paid match above the badly paid one.
     expect(items.map((i) => i.score)).toEqual([...items.map((i) => i.score)].sort((a, b) => b - a));
-    if (ids.includes(p.nearbyLowPay)) expect(ids.indexOf(p.best)).toBeLessThan(ids.indexOf(p.nearbyLowPay));
+    if (ids.includes(p.nearbyLowPay!)) expect(ids.indexOf(p.best!)).toBeLessThan(ids.indexOf(p.nearbyLowPay!));
     const reasons = items[0]!.reasons.map((x) => x.factor);
     expect(reasons).toEqual(expect.arrayContaining(["text", "occupation", "distance", "salary"]));
     expect(items[0]!.reasons.find((x) => x.factor === "distance")!.detail).toMatch(/本县/);
