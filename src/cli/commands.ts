@@ -8,6 +8,9 @@ import { reevaluateEveryone } from "../modules/categories/category.service.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { people as peopleTable } from "../modules/people/person.table.js";
 import { createPiiCipher } from "../pii/pii-crypto.js";
+import { postings as postingsTable } from "../modules/postings/posting.table.js";
+import { MeilisearchEngine } from "../search/meilisearch-engine.js";
+import { createSearchEngine, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
 import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
@@ -30,6 +33,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                      Import a CSV of people (columns in the README) as an administrator; prints the report.
   reevaluate-categories
                      Re-decide every person's target categories after a policy change.
+  reindex            Rebuild the Meilisearch index from PostgreSQL and swap it in atomically.
+  reconcile          List posting ids that differ between PostgreSQL and the Meilisearch index.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
@@ -183,6 +188,27 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       const n = await withDatabase(config, (h) => expirePostings(h.db));
       io.err(`${n} postings expired.\n`);
       return 0;
+    }
+    case "reindex":
+    case "reconcile": {
+      const engine = createSearchEngine(config);
+      if (!(engine instanceof MeilisearchEngine)) {
+        io.err(`${command}: set MEILISEARCH_URL. The embedded engine lives inside the server and is rebuilt from PostgreSQL at every start.\n`);
+        return 2;
+      }
+      if (command === "reindex") {
+        const n = await withDatabase(config, async (h) => {
+          const bar = progressBar(io, "postings", await h.db.$count(postingsTable));
+          const count = await reindexMeilisearch(h.db, engine, (done) => bar.update(done));
+          bar.stop();
+          return count;
+        });
+        io.err(`Reindexed ${n} postings and swapped the new index in.\n`);
+        return 0;
+      }
+      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine));
+      io.out(JSON.stringify({ missing: diff.missing.length, extra: diff.extra.length, missingIds: diff.missing.slice(0, 100), extraIds: diff.extra.slice(0, 100) }, null, 2) + "\n");
+      return diff.missing.length + diff.extra.length === 0 ? 0 : 1;
     }
     case "schema":
       io.out(await printSchemaSdl());

@@ -1,4 +1,4 @@
-import { Meilisearch, type EnqueuedTaskPromise, type Task } from "meilisearch";
+import { Meilisearch, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
 import { MEILISEARCH_SETTINGS, meilisearchSearchBody } from "./meilisearch-query.js";
 import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult } from "./search-port.js";
 import { segmentedText } from "./segment.js";
@@ -20,7 +20,7 @@ export class MeilisearchEngine implements SearchEngine {
   private readonly client: Meilisearch;
 
   constructor(
-    options: { host: string; apiKey?: string | undefined },
+    private readonly options: { host: string; apiKey?: string | undefined },
     readonly indexUid = "postings",
     private readonly waitOptions = { timeout: 60_000, interval: 50 },
   ) {
@@ -60,6 +60,18 @@ export class MeilisearchEngine implements SearchEngine {
       total: response.estimatedTotalHits ?? (response as { totalHits?: number }).totalHits ?? response.hits.length,
       facets: (response.facetDistribution ?? {}) as Partial<Record<FacetName, Record<string, number>>>,
     };
+  }
+
+  /** An engine on another index of the same server (for building a replacement). */
+  withIndex(uid: string): MeilisearchEngine {
+    return new MeilisearchEngine(this.options, uid, this.waitOptions);
+  }
+
+  /** Atomically puts `other`'s documents under this index's name (swapIndexes), then drops the old ones. */
+  async swapWith(other: MeilisearchEngine): Promise<void> {
+    // `rename` is left out: servers before v1.18 refuse unknown fields, later ones default it to false.
+    await this.settled(this.client.swapIndexes([{ indexes: [this.indexUid, other.indexUid] } as IndexSwap]), "swap indexes");
+    await this.settled(this.client.deleteIndex(other.indexUid), "delete the replaced index");
   }
 
   async allIds(): Promise<string[]> {

@@ -86,3 +86,35 @@ export class SearchIndex {
     await this.running;
   }
 }
+
+/**
+ * Rebuilds the Meilisearch index from PostgreSQL beside the live one and swaps it in atomically:
+ * searches never see a half-built index. (The embedded engine is rebuilt at every start instead.)
+ */
+export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, onProgress?: (done: number) => void): Promise<number> {
+  const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
+  await fresh.applySettings();
+  const n = await indexAllPostings(db, fresh, onProgress);
+  await engine.applySettings();
+  await engine.swapWith(fresh);
+  return n;
+}
+
+/** Ids that differ between PostgreSQL's public postings and the index. */
+export async function reconcileIndex(db: Database, engine: SearchEngine): Promise<{ missing: string[]; extra: string[] }> {
+  const inDatabase = new Set<string>();
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await db
+      .select({ id: postings.id })
+      .from(postings)
+      .where(and(inArray(postings.status, ["OPEN", "CLOSED", "EXPIRED"]), afterId ? gt(postings.id, afterId) : undefined))
+      .orderBy(asc(postings.id))
+      .limit(5000);
+    if (page.length === 0) break;
+    for (const p of page) inDatabase.add(p.id);
+    afterId = page.at(-1)!.id;
+  }
+  const indexed = new Set(await engine.allIds());
+  return { missing: [...inDatabase].filter((id) => !indexed.has(id)), extra: [...indexed].filter((id) => !inDatabase.has(id)) };
+}

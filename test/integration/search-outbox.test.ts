@@ -4,6 +4,8 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { relayOutboxBatch } from "../../src/search/outbox.js";
+import { indexAllPostings, reconcileIndex } from "../../src/search/search-index.js";
+import { postingDocument } from "../../src/search/posting-document.js";
 import type { SearchEngine } from "../../src/search/search-port.js";
 import { days, makeEmployer, makePosting } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -82,6 +84,17 @@ describe("the search outbox", () => {
     await t.gql(`mutation($id: ID!) { closePosting(id: $id) { id } }`, { id: posting.id }, { token: await t.token({ sub: "a", role: Role.ADMIN }) });
     await drain(t, good);
     expect(await good.allIds()).toContain(posting.id);
+  });
+
+  it("reconciles the index with PostgreSQL: ids missing from it and ids it should not hold", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await indexAllPostings(t.db, engine);
+    expect(await reconcileIndex(t.db, engine)).toEqual({ missing: [], extra: [] });
+    const posting = await makePosting(t.db);
+    await engine.upsert([{ ...postingDocument(posting, { name: "x", verified: true, isPovertyWorkshop: false }), id: "ghost" }]);
+    const diff = await reconcileIndex(t.db, engine);
+    expect(diff.missing).toEqual([posting.id]);
+    expect(diff.extra).toEqual(["ghost"]);
   });
 
   it("never hands the same rows to two relays at once", async () => {

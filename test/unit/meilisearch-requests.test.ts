@@ -99,6 +99,15 @@ describe("Meilisearch engine, request by request", () => {
     expect(result).toEqual({ hits: [{ id: "p-bank", score: 0.93 }, { id: "p-acct", score: 0.5 }], total: 2, facets: { kind: { REGULAR: 2 } } });
   });
 
+  it("swaps a rebuilt index in atomically, then drops the old one", async () => {
+    const live = engine();
+    await live.swapWith(live.withIndex("postings_rebuild_1"));
+    const swap = recorded.find((r) => r.path === "/swap-indexes")!;
+    expect(swap.method).toBe("POST");
+    expect(swap.body).toEqual([{ indexes: ["postings", "postings_rebuild_1"] }]);
+    expect(recorded.some((r) => r.method === "DELETE" && r.path === "/indexes/postings_rebuild_1")).toBe(true);
+  });
+
   it("lists every indexed id, page by page", async () => {
     expect(await engine().allIds()).toEqual(CONTRACT_DOCUMENTS.slice(0, 3).map((d) => d.id));
     const get = recorded.find((r) => r.path.startsWith("/indexes/postings/documents"))!;
