@@ -17,25 +17,33 @@ export function createSearchEngine(config: Config): SearchEngine {
     : new EmbeddedSearchEngine();
 }
 
-/** Every public posting (OPEN, CLOSED, EXPIRED), page by page, into an engine. */
-export async function indexAllPostings(db: Database, engine: SearchEngine, onProgress?: (done: number) => void): Promise<number> {
+/** The ids of every public posting (OPEN, CLOSED, EXPIRED: what the index should hold), page by page. */
+async function* publicPostingIdPages(db: Database, pageSize: number): AsyncGenerator<string[]> {
   let afterId: string | undefined;
-  let done = 0;
   for (;;) {
     const page = await db
       .select({ id: postings.id })
       .from(postings)
       .where(and(inArray(postings.status, ["OPEN", "CLOSED", "EXPIRED"]), afterId ? gt(postings.id, afterId) : undefined))
       .orderBy(asc(postings.id))
-      .limit(1000);
-    if (page.length === 0) return done;
-    const rows = await findPostingsByIds(db, page.map((p) => p.id));
+      .limit(pageSize);
+    if (page.length === 0) return;
+    yield page.map((p) => p.id);
+    afterId = page.at(-1)!.id;
+  }
+}
+
+/** Every public posting, page by page, into an engine. */
+export async function indexAllPostings(db: Database, engine: SearchEngine, onProgress?: (done: number) => void): Promise<number> {
+  let done = 0;
+  for await (const ids of publicPostingIdPages(db, 1000)) {
+    const rows = await findPostingsByIds(db, ids);
     const employers = new Map((await findEmployersByIds(db, [...new Set(rows.map((r) => r.employerId))])).map((e) => [e.id, e]));
     await engine.upsert(rows.filter((r) => employers.has(r.employerId)).map((r) => postingDocument(r, employers.get(r.employerId)!)));
-    done += page.length;
-    afterId = page.at(-1)!.id;
+    done += ids.length;
     onProgress?.(done);
   }
+  return done;
 }
 
 /**
@@ -103,18 +111,7 @@ export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine
 /** Ids that differ between PostgreSQL's public postings and the index. */
 export async function reconcileIndex(db: Database, engine: SearchEngine): Promise<{ missing: string[]; extra: string[] }> {
   const inDatabase = new Set<string>();
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await db
-      .select({ id: postings.id })
-      .from(postings)
-      .where(and(inArray(postings.status, ["OPEN", "CLOSED", "EXPIRED"]), afterId ? gt(postings.id, afterId) : undefined))
-      .orderBy(asc(postings.id))
-      .limit(5000);
-    if (page.length === 0) break;
-    for (const p of page) inDatabase.add(p.id);
-    afterId = page.at(-1)!.id;
-  }
+  for await (const ids of publicPostingIdPages(db, 5000)) for (const id of ids) inDatabase.add(id);
   const indexed = new Set(await engine.allIds());
   return { missing: [...inDatabase].filter((id) => !indexed.has(id)), extra: [...indexed].filter((id) => !inDatabase.has(id)) };
 }
