@@ -65,11 +65,12 @@ export class SearchIndex {
     await this.engine.applySettings();
     if (this.engine.name === "embedded") {
       // Built from PostgreSQL as it is now: what the outbox held before the build is in it already.
+      const began = performance.now();
       const [row] = await queryRows<{ started: Date | string }>(this.db, sql`select now() as started`);
       const started = new Date(row!.started);
       const n = await indexAllPostings(this.db, this.engine);
       await this.db.execute(sql`update search_outbox set done_at = now() where done_at is null and dead_at is null and enqueued_at < ${started}`);
-      this.log.info({ postings: n }, "embedded search index built");
+      this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
     }
     if (this.intervalMs > 0) {
       this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.log.error({ err: loggableError(err) }, "search relay failed")), this.intervalMs);

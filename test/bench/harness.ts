@@ -13,7 +13,9 @@ export interface BenchServer {
   databaseUrl?: string;
   driver: "pglite" | "postgres";
   pid: number;
-  stop(): Promise<void>;
+  /** What the server printed (when started with captureStdout). */
+  stdout(): string;
+  stop(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -31,7 +33,10 @@ async function freePort(): Promise<number> {
  * Starts the server on a fresh database seeded with the demo: a temporary PGlite directory, or — when
  * DATABASE_URL is set — a new database `jb_bench_<pid>` on that server, dropped afterwards.
  */
-export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  extraEnv: Record<string, string> = {},
+  opts: { captureStdout?: boolean; reuseDatabase?: boolean } = {},
+): Promise<BenchServer> {
   // Every benchmark run gets a new database (and PGlite directory).
   const port = await freePort();
   const env: Record<string, string> = {
@@ -50,7 +55,17 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   };
   let cleanup = async () => undefined as void;
   let driver: BenchServer["driver"] = "pglite";
-  if (process.env.DATABASE_URL) {
+  if (opts.reuseDatabase && extraEnv.DATABASE_URL) {
+    driver = "postgres";
+    const url = new URL(extraEnv.DATABASE_URL);
+    const name = url.pathname.slice(1);
+    cleanup = async () => {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else if (process.env.DATABASE_URL) {
     driver = "postgres";
     const name = `jb_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -69,7 +84,9 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     env.PGLITE_DATA_DIR = join(dir, "pglite");
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const child: ChildProcess = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", opts.captureStdout ? "pipe" : "ignore", "inherit"] });
+  let printed = "";
+  child.stdout?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -86,11 +103,12 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     ...(driver === "postgres" ? { databaseUrl: env.DATABASE_URL } : {}),
     driver,
     pid: child.pid!,
-    stop: async () => {
+    stdout: () => printed,
+    stop: async (stopOpts = {}) => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
-      await cleanup();
+      if (!stopOpts.keepDatabase) await cleanup();
     },
   };
 }

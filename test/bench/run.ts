@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
 import { ledgerBench } from "./ledger.bench.js";
+import { matchingBench } from "./matching.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
   postings: postingsBench,
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
+  matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({

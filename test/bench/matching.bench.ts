@@ -1,0 +1,90 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { signToken } from "../../src/auth/jwt.js";
+import { Role } from "../../src/auth/viewer.js";
+import { printTable, startBenchServer } from "./harness.js";
+
+const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
+
+async function run(cmd: string[], env: Record<string, string>): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, cmd, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited ${code}`))));
+  });
+}
+
+/**
+ * Matching at scale (embedded engine): 100,000 open postings (the demo's real and generated ones,
+ * multiplied across Fujian's counties) and 10,000 people. Reports the embedded index build at
+ * start-up, the server's memory, and `matches(first: 10)` over HTTP against a raw engine query
+ * (searchPostings with the person's keywords and region filter) in the same run.
+ */
+export async function matchingBench(opts: { duration: number; connections: number; people?: number }): Promise<boolean> {
+  if (!process.env.DATABASE_URL) {
+    console.error("matching bench: set DATABASE_URL (the 100,000 postings are generated in SQL before the server starts)");
+    return false;
+  }
+  // 1. A database with the demo, 10,000 people and 100,000 postings.
+  const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
+  const databaseUrl = first.databaseUrl!;
+  await first.stop({ keepDatabase: true });
+  await run(["dist/src/cli/main.js", "seed", "--people", String(opts.people ?? 10_000)], { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY: Buffer.alloc(32, 1).toString("base64"), NODE_ENV: "production" });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows: [counts] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
+  const copies = Math.ceil(100_000 / Number(counts!.n));
+  await client.query(`insert into postings (id, employer_id, title, description, occupation, skills, majors, min_education, region_code, salary_min, salary_max, headcount, kind, for_key_groups, status, valid_until, published_at, source, created_by)
+    select gen_random_uuid(), p.employer_id, p.title, p.description, p.occupation, p.skills, p.majors, p.min_education,
+           (select code from regions where level = 'COUNTY' and code like '35%' order by md5(p.id::text || g::text) limit 1),
+           p.salary_min, p.salary_max, p.headcount, p.kind, p.for_key_groups, 'OPEN', now() + interval '60 days', now() - (g || ' hours')::interval, 'EMPLOYER', 'bench'
+    from postings p cross join generate_series(1, ${copies - 1}) g where p.status = 'OPEN'`);
+  await client.query("update search_outbox set done_at = now() where done_at is null");
+  await client.query("analyze");
+  const { rows: [open] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
+  const { rows: people } = await client.query<{ id: string; kw: string; region: string }>(
+    "select id, array_to_string(intention_keywords || skills, ' ') as kw, left(household_region_code, 4) as region from people order by md5(id::text) limit 300",
+  );
+  await client.end();
+
+  // 2. The server again, building its embedded index from all of it.
+  const started = performance.now();
+  const server = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_URL: databaseUrl, SEED_DEMO: "never", LOG_LEVEL: "info" }, { captureStdout: true, reuseDatabase: true });
+  const readyMs = performance.now() - started;
+  const built = /"postings":(\d+),"ms":(\d+)/.exec(server.stdout())!;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
+  try {
+    const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
+    const post = async (query: string, variables: Record<string, unknown>) => {
+      const t0 = performance.now();
+      const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return performance.now() - t0;
+    };
+    const MATCHES = `query($id: ID!) { person(id: $id) { matches(first: 10) { items { score posting { id title } } } } }`;
+    const RAW = `query($q: String, $r: [String!]) { searchPostings(query: $q, filter: { regionCodes: $r }, first: 10) { totalCount edges { node { id title } } } }`;
+    for (const p of people.slice(0, 20)) await post(MATCHES, { id: p.id }); // warm-up
+    const matchMs: number[] = [];
+    const rawMs: number[] = [];
+    for (const p of people) {
+      matchMs.push(await post(MATCHES, { id: p.id }));
+      rawMs.push(await post(RAW, { q: p.kw || null, r: [p.region] }));
+    }
+    console.log(`\nmatching — embedded engine over ${open!.n} open postings, ${opts.people ?? 10_000} people (${server.driver}); ${people.length} people, sequential requests over HTTP\n`);
+    printTable([
+      { measure: "embedded index build at start-up", value: `${(Number(built[2]) / 1000).toFixed(1)} s for ${built[1]} postings (server ready after ${(readyMs / 1000).toFixed(1)} s)` },
+      { measure: "server RSS after the build", value: `${rss.toFixed(0)} MB` },
+      { measure: "matches(first: 10) p50 / p99", value: `${median(matchMs).toFixed(1)} / ${pct(matchMs, 0.99).toFixed(1)} ms` },
+      { measure: "raw engine query (searchPostings) p50 / p99", value: `${median(rawMs).toFixed(1)} / ${pct(rawMs, 0.99).toFixed(1)} ms` },
+      { measure: "ratio matches / raw (p50)", value: (median(matchMs) / median(rawMs)).toFixed(2) },
+    ]);
+    const ok = Number(built[2]) <= 30_000 && median(matchMs) <= 15 && pct(matchMs, 0.99) <= 60 && median(matchMs) / median(rawMs) <= 1.5;
+    console.log(ok ? "OK" : "BELOW TARGET (index build ≤ 30 s; matches p50 ≤ 15 ms, p99 ≤ 60 ms; ratio ≤ 1.5)");
+    return ok;
+  } finally {
+    await server.stop();
+  }
+}
