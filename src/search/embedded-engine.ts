@@ -46,13 +46,22 @@ export class EmbeddedSearchEngine implements SearchEngine {
     encoder: new FlexSearch.Encoder({ split: " ", normalize: false, dedupe: false }),
     resolution: 9,
   });
-  private readonly synonyms = synonymMap();
+  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once). */
+  private readonly synonyms = new Map(Object.entries(synonymMap()).map(([word, group]) => [word, [...new Set(group.flatMap((s) => segment(s)))]]));
+  /** Documents newest first, rebuilt after writes: a search without text walks it and can stop early. */
+  private byRecency: PostingDocument[] | null = null;
+
+  private recency(): PostingDocument[] {
+    this.byRecency ??= [...this.documents.values()].sort((a, b) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1));
+    return this.byRecency;
+  }
 
   async applySettings(): Promise<void> {
     // Nothing to apply: the settings are this class.
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {
+    if (documents.length > 0) this.byRecency = null;
     for (const d of documents) {
       if (this.documents.has(d.id)) this.index.update(d.id, d.searchText);
       else this.index.add(d.id, d.searchText);
@@ -61,6 +70,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   async remove(ids: string[]): Promise<void> {
+    if (ids.length > 0) this.byRecency = null;
     for (const id of ids) {
       if (this.documents.delete(id)) this.index.remove(id);
     }
@@ -72,6 +82,18 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const tokens = query.text ? [...new Set(segment(query.text))] : [];
+    const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
+    // Newest first without text, no facets, no total wanted: walk the recency list and stop when the page is full.
+    if (tokens.length === 0 && sort === "NEWEST" && query.countTotal === false && !(query.facets && query.facets.length > 0)) {
+      const hits: { id: string; score: number }[] = [];
+      let seen = 0;
+      for (const doc of this.recency()) {
+        if (!matchesFilter(doc, query.filter)) continue;
+        if (seen++ >= query.offset) hits.push({ id: doc.id, score: 1 });
+        if (hits.length >= query.limit) break;
+      }
+      return { hits, total: query.offset + hits.length, facets: {} };
+    }
     let scored: { doc: PostingDocument; score: number }[];
     if (tokens.length === 0) {
       scored = [];
@@ -80,27 +102,50 @@ export class EmbeddedSearchEngine implements SearchEngine {
       const weights = new Map<string, number>();
       for (const token of tokens) {
         weights.set(token, 1);
-        for (const s of this.synonyms[token] ?? []) for (const part of segment(s)) if (!weights.has(part)) weights.set(part, SYNONYM_WEIGHT);
+        for (const part of this.synonyms.get(token) ?? []) if (!weights.has(part)) weights.set(part, SYNONYM_WEIGHT);
       }
-      // Each original word counts once, whether the posting has it or a synonym of it.
-      const points = new Map<string, Map<string, number>>();
+      // Points per posting: 1 for each word of the query it holds, 0.6 for a synonym (capped at all words).
+      // Each candidate is filtered once, when first met.
+      const points = new Map<string, number>();
+      const refused = new Set<string>();
       for (const [token, weight] of weights) {
         for (const id of this.index.search(token, { limit: PER_TOKEN_LIMIT }) as string[]) {
-          let perDoc = points.get(id);
-          if (!perDoc) points.set(id, (perDoc = new Map()));
-          perDoc.set(token, Math.max(perDoc.get(token) ?? 0, weight));
+          const sofar = points.get(id);
+          if (sofar !== undefined) {
+            points.set(id, sofar + weight);
+            continue;
+          }
+          if (refused.has(id)) continue;
+          const doc = this.documents.get(id);
+          if (doc && matchesFilter(doc, query.filter)) points.set(id, weight);
+          else refused.add(id);
         }
       }
-      scored = [];
-      for (const [id, perDoc] of points) {
-        const doc = this.documents.get(id);
-        if (!doc || !matchesFilter(doc, query.filter)) continue;
-        let total = 0;
-        for (const v of perDoc.values()) total += v;
-        scored.push({ doc, score: Math.min(1, total / tokens.length) });
+      // Relevance takes few distinct values (sums of 1 and 0.6): bucket by score, and when only a page
+      // is wanted, sort just the buckets that reach into it instead of every candidate.
+      if (sort === "RELEVANCE" && query.countTotal === false && !(query.facets && query.facets.length > 0)) {
+        const buckets = new Map<number, PostingDocument[]>();
+        for (const [id, total] of points) {
+          const score = Math.min(1, total / tokens.length);
+          const bucket = buckets.get(score);
+          if (bucket) bucket.push(this.documents.get(id)!);
+          else buckets.set(score, [this.documents.get(id)!]);
+        }
+        const wanted = query.offset + query.limit;
+        const page: { id: string; score: number }[] = [];
+        for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
+          const docs = buckets.get(score)!.sort((a, b) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1));
+          for (const doc of docs) {
+            page.push({ id: doc.id, score });
+            if (page.length >= wanted) break;
+          }
+          if (page.length >= wanted) break;
+        }
+        return { hits: page.slice(query.offset), total: points.size, facets: {} };
       }
+      scored = [];
+      for (const [id, total] of points) scored.push({ doc: this.documents.get(id)!, score: Math.min(1, total / tokens.length) });
     }
-    const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
     scored.sort((a, b) =>
       sort === "SALARY_DESC"
         ? (b.doc.salaryMax ?? -1) - (a.doc.salaryMax ?? -1) || b.doc.publishedAt - a.doc.publishedAt

@@ -62,6 +62,11 @@ export interface SearchQuery {
   facets?: readonly FacetName[];
   offset: number;
   limit: number;
+  /**
+   * Default true. False: the caller needs only this page (matching does), so an engine may stop
+   * early and `total` is then only a lower bound.
+   */
+  countTotal?: boolean;
 }
 
 export interface SearchHit {

@@ -112,6 +112,19 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
       expect(facets.salaryBand![">=12000"]).toBe(2);
     });
 
+    it("returns the same page whether or not the total is counted", async () => {
+      for (const text of ["会计", "会计 测试"]) {
+        const counted = await engine.search(q({ text, offset: 0, limit: 3 }));
+        expect(ids(await engine.search(q({ text, offset: 0, limit: 3, countTotal: false })))).toEqual(ids(counted));
+      }
+      for (const filter of [{ validAt: NOW }, { validAt: NOW, regionPrefixes: ["3501"] }]) {
+        const counted = await engine.search(q({ filter, sort: "NEWEST", offset: 1, limit: 3 }));
+        const uncounted = await engine.search(q({ filter, sort: "NEWEST", offset: 1, limit: 3, countTotal: false }));
+        expect(ids(uncounted)).toEqual(ids(counted));
+        expect(uncounted.total).toBeLessThanOrEqual(counted.total);
+      }
+    });
+
     it("follows updates and removals", async () => {
       await engine.upsert([{ ...CONTRACT_DOCUMENTS[5]!, searchText: segmentedText("护林员 森林防火 巡山") }]);
       expect(ids(await engine.search(q({ text: "森林防火" })))).toEqual(["p-forest"]);

@@ -36,9 +36,10 @@ export function textFactor(score: number, words: string[]): Factor {
   return { factor: "text", score, detail: words.length > 0 ? `岗位内容与“${words.slice(0, 3).join("、")}”相关` : "未填写求职意向，按所在地区推荐" };
 }
 
-export function occupationFactor(personTerms: string[], postingTerms: Set<string>, majorMatched: string | null): Factor {
+/** `postingText`: the posting's title, occupation, skills and majors, lower-cased; a person's term fits if it occurs in it. */
+export function occupationFactor(personTerms: string[], postingText: string, majorMatched: string | null): Factor {
   if (majorMatched) return { factor: "occupation", score: 1, detail: `岗位要求的专业包含“${majorMatched}”` };
-  const hits = personTerms.filter((t) => postingTerms.has(t));
+  const hits = personTerms.filter((t) => postingText.includes(t));
   const score = personTerms.length === 0 ? 0 : Math.min(1, hits.length / Math.min(3, personTerms.length));
   return { factor: "occupation", score, detail: hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
 }

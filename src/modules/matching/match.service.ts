@@ -77,10 +77,10 @@ export async function matchesForPerson(
   const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
   const text = words.join(" ");
 
-  const byText = text ? await deps.search.search({ text, filter, offset: 0, limit: CANDIDATES }) : { hits: [] };
+  const byText = text ? await deps.search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false }) : { hits: [] };
   const scores = new Map(byText.hits.map((h) => [h.id, h.score]));
   if (scores.size < Math.max(first * 3, 30)) {
-    const nearby = await deps.search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES });
+    const nearby = await deps.search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false });
     for (const h of nearby.hits) if (!scores.has(h.id)) scores.set(h.id, 0);
   }
   if (scores.size === 0) {
@@ -107,10 +107,11 @@ export async function matchesForPerson(
   const scored = postings.map((posting) => {
     const place = regions.get(posting.regionCode);
     const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
-    const postingTerms = new Set(segment([posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ")));
+    // The person's terms are segmented once; a posting's text is searched for them (no jieba per posting).
+    const postingText = [posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ").toLowerCase();
     const factors: Factor[] = [
       textFactor(scores.get(posting.id) ?? 0, words),
-      occupationFactor(personTerms, postingTerms, person.major && posting.majors.includes(person.major) ? person.major : null),
+      occupationFactor(personTerms, postingText, person.major && posting.majors.includes(person.major) ? person.major : null),
       distanceFactor(km, posting.regionCode === person.householdRegionCode, place?.name ?? posting.regionCode),
       salaryFactor(posting.salaryMax, person.intentionMinSalary),
       educationFactor(personRank, educationLevel.enumValues.indexOf(posting.minEducation), posting.minEducation),
