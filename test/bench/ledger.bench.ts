@@ -104,6 +104,7 @@ export async function ledgerBench(opts: { duration: number; connections: number;
       const client = new pg.Client({ connectionString: server.databaseUrl });
       await client.connect();
       await client.query("update people set created_at = '2020-10-15'");
+      await client.query("update person_category_history set valid_from = '2020-10-15'");
       await client.query("analyze people");
       await client.end();
     }

@@ -251,6 +251,31 @@ describe("campaign progress", () => {
     expect(codeOf(await ningde("2999-01-01"))).toBe("BAD_USER_INPUT");
   });
 
+  it("counts categories as they were on a past date, from the membership history", async () => {
+    const school = await t.gql<{ registerInstitution: { id: string } }>(`mutation { registerInstitution(input: { code: "HX${unique()}", name: "历史学院${unique()}", kind: UNIVERSITY, regionCode: "350981" }) { id } }`, {}, { token: admin });
+    const reg = await t.gql<{ registerPerson: { id: string } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      { i: { name: "历史", idNumber: id("350981", "1998-02-02"), householdRegionCode: "350981", originRegionCode: "350981", registeredPoverty: true, institutionId: school.data!.registerInstitution.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
+      { token: admin },
+    );
+    const personId = reg.data!.registerPerson.id;
+    // Registered, and its categories decided, during the 2020 campaign.
+    await t.db.execute(sql`update people set created_at = '2020-10-10' where id = ${personId}`);
+    await t.db.execute(sql`update person_category_history set valid_from = '2020-10-10' where person_id = ${personId}`);
+    // Found a job before the campaign ended: KG2 and KG5 end now.
+    await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2020-12-01") { id } }`, { id: personId }, { token: admin });
+    const kg2 = async (asOf: string | null) => {
+      const r = await t.gql<{ campaignProgress: { rows: { key: string; registered: number }[] } }>(`query($a: LocalDate) { campaignProgress(groupBy: CATEGORY, asOf: $a) { rows { key registered } } }`, { a: asOf }, { token: admin });
+      return r.data!.campaignProgress.rows.find((row) => row.key === "KG2_POVERTY_UNEMPLOYED")?.registered ?? 0;
+    };
+    const [member] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from person_category_history where person_id = ${personId} and category_code = 'KG2_POVERTY_UNEMPLOYED' and valid_to is not null`);
+    expect(Number(member!.n)).toBe(1);
+    expect(await kg2("2020-11-30")).toBeGreaterThanOrEqual(1);
+    const pastWith = await kg2("2020-11-30");
+    await t.db.execute(sql`update person_category_history set valid_from = now() where person_id = ${personId}`);
+    expect(await kg2("2020-11-30")).toBe(pastWith - 1);
+  });
+
   it("is scoped: a caseworker sees only their region", async () => {
     const xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
     const p = await t.gql<Progress>(PROGRESS, { g: "REGION" }, { token: xiamen });

@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { regions } from "../regions/region.table.js";
-import { campaigns, personCategories, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
+import { newId } from "../../db/ids.js";
+import { campaigns, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
 export async function findActiveCampaign(db: Executor): Promise<CampaignRow | null> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.active, true));
@@ -63,4 +64,23 @@ export async function statusesOn(db: Executor, personIds: string[], day: string)
         order by person_id, since desc, recorded_at desc`,
   );
   return new Map(rows.map((r) => [r.person_id, r.status]));
+}
+
+/**
+ * Keeps the membership history in step: memberships that ended (removed, or re-decided by another
+ * version) are closed; the ones that began are opened. Two statements, whatever the batch size.
+ */
+export async function recordMembershipChanges(
+  db: Executor,
+  ended: { personId: string; categoryCode: string }[],
+  begun: { personId: string; categoryCode: string; categoryId: string }[],
+): Promise<void> {
+  if (ended.length > 0) {
+    await db.execute(
+      sql`update person_category_history h set valid_to = now()
+          from unnest(${sql.param(ended.map((e) => e.personId))}::uuid[], ${sql.param(ended.map((e) => e.categoryCode))}::text[]) as e(person_id, category_code)
+          where h.person_id = e.person_id and h.category_code = e.category_code and h.valid_to is null`,
+    );
+  }
+  await insertMany(db, personCategoryHistory, begun.map((b) => ({ id: newId(), personId: b.personId, categoryCode: b.categoryCode, categoryId: b.categoryId })));
 }

@@ -5,7 +5,7 @@ import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
-import { deleteMemberships, findMemberships, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
+import { deleteMemberships, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
 
@@ -35,6 +35,9 @@ export async function syncMemberships(db: Executor, evaluator: CategoryEvaluator
   const removals = existing.filter((m) => !wanted.has(`${m.personId}|${m.categoryCode}`)).map((m) => ({ personId: m.personId, categoryCode: m.categoryCode }));
   await deleteMemberships(db, removals);
   await upsertMemberships(db, upserts);
+  // A re-decided membership (another version) ends and begins again in the history.
+  const redecided = upserts.filter((u) => current.has(`${u.personId}|${u.categoryCode}`));
+  await recordMembershipChanges(db, [...removals, ...redecided], upserts);
   return { added: upserts.length, removed: removals.length };
 }
 

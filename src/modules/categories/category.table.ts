@@ -65,3 +65,20 @@ export const personCategories = pgTable(
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type TargetCategoryRow = typeof targetCategories.$inferSelect;
 export type Population = (typeof population.enumValues)[number];
+
+/**
+ * When each membership held: opened when a rule admits a person, closed when it no longer does (or a
+ * new version re-decides it). campaignProgress by category for a past date reads this.
+ */
+export const personCategoryHistory = pgTable(
+  "person_category_history",
+  {
+    id: uuid("id").primaryKey(),
+    personId: uuid("person_id").notNull().references(() => people.id),
+    categoryCode: varchar("category_code", { length: 40 }).notNull(),
+    categoryId: uuid("category_id").notNull().references(() => targetCategories.id),
+    validFrom: timestamp("valid_from", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    validTo: timestamp("valid_to", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index("person_category_history_person_idx").on(t.personId, t.categoryCode), index("person_category_history_code_idx").on(t.categoryCode, t.validFrom)],
+);

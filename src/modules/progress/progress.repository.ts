@@ -38,7 +38,14 @@ export async function progressCounts(
       : opts.groupBy === "INSTITUTION"
         ? sql`coalesce(s.institution_id::text, '')`
         : sql`pc.category_code`;
-  const categoryJoin = opts.groupBy === "CATEGORY" ? sql`join person_categories pc on pc.person_id = s.id` : sql``;
+  // Today's memberships for today; for a past day, the memberships that held at its end.
+  const endOfDay = sql`((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})`;
+  const categoryJoin =
+    opts.groupBy !== "CATEGORY"
+      ? sql``
+      : opts.current
+        ? sql`join person_categories pc on pc.person_id = s.id`
+        : sql`join person_category_history pc on pc.person_id = s.id and pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
   // The current status is the latest in the history: whoever's started on or before the date had it
   // then too. Only people whose status changed after the date need their history read.
   const status = opts.current
