@@ -32,9 +32,20 @@ export function distanceKm(a: [number, number], b: [number, number]): number {
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-export function textFactor(score: number, words: string[]): Factor {
-  return { factor: "text", score, detail: words.length > 0 ? `岗位内容与“${words.slice(0, 3).join("、")}”相关` : "未填写求职意向，按所在地区推荐" };
+export function textFactor(score: number, hasWords: boolean): Factor {
+  return { factor: "text", score, detail: hasWords ? "岗位内容与求职意向、专业或技能相关" : "未填写求职意向，按所在地区推荐" };
 }
+
+/** Education levels as a caseworker says them. */
+export const EDUCATION_NAMES: Record<string, string> = {
+  NONE: "不限",
+  JUNIOR_HIGH: "初中",
+  HIGH_SCHOOL: "高中/中专",
+  ASSOCIATE: "大专",
+  BACHELOR: "本科",
+  MASTER: "硕士",
+  DOCTORATE: "博士",
+};
 
 /** `postingText`: the posting's title, occupation, skills and majors, lower-cased; a person's term fits if it occurs in it. */
 export function occupationFactor(personTerms: string[], postingText: string, majorMatched: string | null): Factor {
@@ -57,7 +68,8 @@ export function salaryFactor(salaryMax: number | null, wanted: number | null): F
 }
 
 /** Meeting the requirement is best; far above it is still fine, a little less so (over-qualification). */
-export function educationFactor(personRank: number, requiredRank: number, requiredName: string): Factor {
+export function educationFactor(personRank: number, requiredRank: number, required: string): Factor {
+  const requiredName = EDUCATION_NAMES[required] ?? required;
   const gap = personRank - requiredRank;
   const score = gap <= 1 ? 1 : gap === 2 ? 0.85 : 0.7;
   return { factor: "education", score, detail: gap <= 1 ? `学历符合要求（${requiredName}）` : `学历高于要求（${requiredName}）` };

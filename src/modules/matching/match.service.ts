@@ -110,7 +110,7 @@ export async function matchesForPerson(
     // The person's terms are segmented once; a posting's text is searched for them (no jieba per posting).
     const postingText = [posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ").toLowerCase();
     const factors: Factor[] = [
-      textFactor(scores.get(posting.id) ?? 0, words),
+      textFactor(scores.get(posting.id) ?? 0, words.length > 0),
       occupationFactor(personTerms, postingText, person.major && posting.majors.includes(person.major) ? person.major : null),
       distanceFactor(km, posting.regionCode === person.householdRegionCode, place?.name ?? posting.regionCode),
       salaryFactor(posting.salaryMax, person.intentionMinSalary),
