@@ -40,12 +40,39 @@ const facetValue: Record<FacetName, (d: PostingDocument) => string> = {
 export class EmbeddedSearchEngine implements SearchEngine {
   readonly name = "embedded" as const;
   private readonly documents = new Map<string, PostingDocument>();
-  private readonly index = new FlexSearch.Index({
-    tokenize: "strict",
-    // The text is segmented already: split on spaces, change nothing.
-    encoder: new FlexSearch.Encoder({ split: " ", normalize: false, dedupe: false }),
-    resolution: 9,
-  });
+  /**
+   * One FlexSearch index per prefecture: a query limited to a few prefectures (most matching is)
+   * searches only theirs, so candidates arrive already near the person instead of being filtered
+   * out of all of Fujian one by one.
+   */
+  private readonly shards = new Map<string, InstanceType<typeof FlexSearch.Index>>();
+
+  private shard(prefecture: string) {
+    let index = this.shards.get(prefecture);
+    if (!index) {
+      index = new FlexSearch.Index({
+        tokenize: "strict",
+        // The text is segmented already: split on spaces, change nothing.
+        encoder: new FlexSearch.Encoder({ split: " ", normalize: false, dedupe: false }),
+        resolution: 9,
+      });
+      this.shards.set(prefecture, index);
+    }
+    return index;
+  }
+
+  /** The shards a filter can match: those of its region prefixes, or all. */
+  private shardsFor(filter: PostingSearchFilter) {
+    const prefixes = filter.regionPrefixes;
+    if (!prefixes || prefixes.length === 0) return [...this.shards.values()];
+    const keys = new Set<string>();
+    for (const prefix of prefixes) {
+      if (prefix.length >= 4) keys.add(prefix.slice(0, 4));
+      else for (const key of this.shards.keys()) if (key.startsWith(prefix)) keys.add(key);
+    }
+    return [...keys].map((k) => this.shards.get(k)).filter((i): i is NonNullable<typeof i> => i !== undefined);
+  }
+
   /** Each word's synonyms, already segmented (jieba is the costly step; this is done once). */
   private readonly synonyms = new Map(Object.entries(synonymMap()).map(([word, group]) => [word, [...new Set(group.flatMap((s) => segment(s)))]]));
   /** Documents newest first, rebuilt after writes: a search without text walks it and can stop early. */
@@ -63,8 +90,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async upsert(documents: PostingDocument[]): Promise<void> {
     if (documents.length > 0) this.byRecency = null;
     for (const d of documents) {
-      if (this.documents.has(d.id)) this.index.update(d.id, d.searchText);
-      else this.index.add(d.id, d.searchText);
+      const before = this.documents.get(d.id);
+      if (before) this.shard(before.regionPath[1]!).remove(d.id);
+      this.shard(d.regionPath[1]!).add(d.id, d.searchText);
       this.documents.set(d.id, d);
     }
   }
@@ -72,7 +100,11 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async remove(ids: string[]): Promise<void> {
     if (ids.length > 0) this.byRecency = null;
     for (const id of ids) {
-      if (this.documents.delete(id)) this.index.remove(id);
+      const doc = this.documents.get(id);
+      if (doc) {
+        this.documents.delete(id);
+        this.shard(doc.regionPath[1]!).remove(id);
+      }
     }
   }
 
@@ -108,8 +140,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
       // Each candidate is filtered once, when first met.
       const points = new Map<string, number>();
       const refused = new Set<string>();
+      const shards = this.shardsFor(query.filter);
       for (const [token, weight] of weights) {
-        for (const id of this.index.search(token, { limit: PER_TOKEN_LIMIT }) as string[]) {
+        for (const id of shards.flatMap((shard) => shard.search(token, { limit: PER_TOKEN_LIMIT }) as string[])) {
           const sofar = points.get(id);
           if (sofar !== undefined) {
             points.set(id, sofar + weight);
