@@ -10,6 +10,7 @@ import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
 import { createRegionLoaders } from "../modules/regions/region.loaders.js";
 import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
 import { createPersonLoaders } from "../modules/people/person.loaders.js";
+import { createMatchLoaders } from "../modules/matching/match.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
@@ -20,6 +21,7 @@ export function createLoaders(db: Database, request: { viewer: Viewer; requestId
     ...createPartnerLoaders(db),
     ...createPersonLoaders(db),
     ...createAuditLoaders(db, request),
+    ...createMatchLoaders(db),
   };
 }
 

@@ -145,7 +145,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         // The rest of the body is not read: close the connection instead of reusing it.
         res.setHeader("connection", "close");
         sendJson(res, status, { errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
-        return { requestId };
+        return { import: { refused: error.code } };
       }
       throw error;
     }

@@ -104,7 +104,6 @@ export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine
   const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
   await fresh.applySettings();
   const n = await indexAllPostings(db, fresh, onProgress);
-  await engine.applySettings();
   await engine.swapWith(fresh);
   return n;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match.service.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { days, makeEmployer, makePosting, personDraft, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const MATCHES = `query($id: ID!, $first: Int) { person(id: $id) { matches(first: $first) { note items { score posting { id title regionCode kind minEducation employer { id } } reasons { factor weight detail } } } } }`;

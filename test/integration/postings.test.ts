@@ -34,7 +34,6 @@ describe("job postings", () => {
   let fuzhouEmployer: EmployerRow;
   let xiamenEmployer: EmployerRow;
   let employerToken: string;
-  let otherEmployerToken: string;
   let fuzhouCaseworker: string;
   let xiamenCaseworker: string;
   let admin: string;
@@ -45,7 +44,6 @@ describe("job postings", () => {
     fuzhouEmployer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
     xiamenEmployer = await makeEmployer(t.db, { regionCode: XIAMEN_SIMING });
     employerToken = await t.token({ sub: "e1", role: Role.EMPLOYER, employerId: fuzhouEmployer.id });
-    otherEmployerToken = await t.token({ sub: "e2", role: Role.EMPLOYER, employerId: xiamenEmployer.id });
     fuzhouCaseworker = await t.token({ sub: "c1", role: Role.CASEWORKER, regionCode: "3501" });
     xiamenCaseworker = await t.token({ sub: "c2", role: Role.CASEWORKER, regionCode: "3502" });
     admin = await t.token({ sub: "a1", role: Role.ADMIN });

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "../../db/client.js";
+import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
 import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
@@ -34,7 +34,7 @@ const CANDIDATES = 200;
 /** A region code as the prefix it stands for: 350000 → 35, 350100 → 3501, 350102 → 350102. */
 const asPrefix = (code: string) => (code.endsWith("0000") ? code.slice(0, 2) : code.endsWith("00") ? code.slice(0, 4) : code);
 
-export async function activeWeights(db: Database): Promise<MatchWeights> {
+export async function activeWeights(db: Executor): Promise<MatchWeights> {
   const [row] = await db.select().from(matchingPolicies).where(eq(matchingPolicies.active, true));
   if (!row) throw new Error("No active matching policy: the migrations load one");
   return row.weights as MatchWeights;
@@ -67,12 +67,13 @@ export function hardConstraints(person: PersonRow, now = new Date()) {
  * caseworker can read to the person. Membership of a target category can add a boost, never remove one.
  */
 export async function matchesForPerson(
-  deps: { db: Database; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "employerById" | "regionByCode" | "memberships"> },
+  deps: { search: SearchEngine; loaders: Pick<Loaders, "postingById" | "employerById" | "regionByCode" | "memberships" | "matchingWeights"> },
   person: PersonRow,
   first: number,
 ): Promise<{ items: MatchItem[]; note: string | null }> {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput("first", "first must be 1–100");
-  const weights = await activeWeights(deps.db);
+  // Once per request, however many people's matches it asks for.
+  const weights = await deps.loaders.matchingWeights.load("active");
   const filter = hardConstraints(person);
   const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
   const text = words.join(" ");

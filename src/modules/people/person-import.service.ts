@@ -220,7 +220,8 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   const history: ReturnType<typeof historyRow>[] = created.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor));
   let updated = 0;
   let unchanged = 0;
-  for (const ready of [...batch.filter((b) => !fresh.includes(b)), ...late]) {
+  const freshRows = new Set(fresh);
+  for (const ready of [...batch.filter((b) => !freshRows.has(b)), ...late]) {
     const person = byHash.get(ready.columns.idNumberHash)!;
     if (!personWithinScope(ctx.scope, person)) {
       rejections.push({ row: ready.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "This ID number is registered outside your scope" });

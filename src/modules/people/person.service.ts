@@ -24,7 +24,7 @@ import {
   updatePersonRow,
   type PeopleQuery,
 } from "./person.repository.js";
-import type { EmploymentStatus, PersonRow, people } from "./person.table.js";
+import type { EmploymentStatus, PersonRow } from "./person.table.js";
 
 export interface LedgerDeps {
   db: Database;
@@ -207,5 +207,3 @@ export async function searchPeople(deps: LedgerDeps, viewer: Viewer, filter: Peo
   const rows = await listPeople(deps.db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
   return pageFromRows(rows, page.first, () => countPeople(deps.db, q));
 }
-
-export type { PersonRow, people };

@@ -1,0 +1,14 @@
+import DataLoader from "dataloader";
+import type { Executor } from "../../db/client.js";
+import { activeWeights } from "./match.service.js";
+import type { MatchWeights } from "./match-score.js";
+
+export function createMatchLoaders(db: Executor) {
+  return {
+    /** The active ranker weights (policy data), read once per request. */
+    matchingWeights: new DataLoader<"active", MatchWeights>(async (keys) => {
+      const weights = await activeWeights(db);
+      return keys.map(() => weights);
+    }),
+  };
+}
