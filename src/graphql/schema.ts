@@ -13,6 +13,7 @@ import { InstitutionResolver } from "../modules/institutions/institution.resolve
 import { PersonResolver } from "../modules/people/person.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
+import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -27,6 +28,7 @@ export const resolvers = [
   AuditResolver,
   ProgressResolver,
   MatchResolver,
+  SynonymResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

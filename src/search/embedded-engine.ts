@@ -1,5 +1,5 @@
 import FlexSearch from "flexsearch";
-import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchQuery, SearchResult } from "./search-port.js";
+import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { segment } from "./segment.js";
 import { synonymMap } from "./synonyms.js";
 
@@ -73,8 +73,8 @@ export class EmbeddedSearchEngine implements SearchEngine {
     return [...keys].map((k) => this.shards.get(k)).filter((i): i is NonNullable<typeof i> => i !== undefined);
   }
 
-  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once). */
-  private readonly synonyms = new Map(Object.entries(synonymMap()).map(([word, group]) => [word, [...new Set(group.flatMap((s) => segment(s)))]]));
+  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once per settings change). */
+  private synonyms = new Map<string, string[]>();
   /** Documents newest first, rebuilt after writes: a search without text walks it and can stop early. */
   private byRecency: PostingDocument[] | null = null;
 
@@ -83,8 +83,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
     return this.byRecency;
   }
 
-  async applySettings(): Promise<void> {
-    // Nothing to apply: the settings are this class.
+  async applySettings(settings: SearchSettings): Promise<void> {
+    // The rest of the settings are this class; the synonyms are data.
+    this.synonyms = new Map(Object.entries(synonymMap(settings.synonyms)).map(([word, group]) => [word, [...new Set(group.flatMap((s) => segment(s)))]]));
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { Meilisearch, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
-import { MEILISEARCH_SETTINGS, meilisearchSearchBody } from "./meilisearch-query.js";
-import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult } from "./search-port.js";
+import { meilisearchSearchBody, meilisearchSettings } from "./meilisearch-query.js";
+import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { segmentedText } from "./segment.js";
 
 /** A Meilisearch task that ended in anything but `succeeded` (the client resolves failed tasks normally). */
@@ -38,10 +38,10 @@ export class MeilisearchEngine implements SearchEngine {
     return task;
   }
 
-  async applySettings(): Promise<void> {
+  async applySettings(settings: SearchSettings): Promise<void> {
     // Creating an index that exists fails its task with index_already_exists: that is fine here.
     await this.settled(this.client.createIndex(this.indexUid, { primaryKey: "id" }), "create index", ["index_already_exists"]);
-    await this.settled(this.index().updateSettings(MEILISEARCH_SETTINGS as never), "update settings");
+    await this.settled(this.index().updateSettings(meilisearchSettings(settings) as never), "update settings");
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { PostingSearchFilter, SearchQuery } from "./search-port.js";
+import type { PostingSearchFilter, SearchQuery, SearchSettings } from "./search-port.js";
 import { synonymMap } from "./synonyms.js";
 
 /** A string value inside a Meilisearch filter: double-quoted, with `"` and `\` escaped. */
@@ -52,13 +52,13 @@ export function meilisearchSearchBody(query: SearchQuery, segmentedQuery: string
  * cut_for_search (Meilisearch's own tokenizer uses `cut`, meilisearch#4935); typos make little
  * sense for Chinese words, so only long Latin words get them.
  */
-export const MEILISEARCH_SETTINGS = {
+export const meilisearchSettings = (settings: SearchSettings) => ({
   searchableAttributes: ["searchText", "title", "employerName"],
   filterableAttributes: ["id", "status", "validUntil", "regionPath", "educationRank", "salaryMax", "kind", "forKeyGroups", "employerVerified", "povertyWorkshop", "regionPrefecture", "salaryBand"],
   sortableAttributes: ["publishedAt", "salaryMax", "validUntil"],
   rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
-  synonyms: synonymMap(),
+  synonyms: synonymMap(settings.synonyms),
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 6, twoTypos: 10 } },
   faceting: { maxValuesPerFacet: 500 },
   pagination: { maxTotalHits: 10_000 },
-} as const;
+});

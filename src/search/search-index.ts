@@ -7,6 +7,7 @@ import { postings } from "../modules/postings/posting.table.js";
 import { findPostingsByIds } from "../modules/postings/posting.repository.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
+import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { relayOutboxBatch } from "./outbox.js";
 import { postingDocument } from "./posting-document.js";
 import type { SearchEngine } from "./search-port.js";
@@ -62,7 +63,7 @@ export class SearchIndex {
   ) {}
 
   async start(): Promise<void> {
-    await this.engine.applySettings();
+    await this.engine.applySettings(await loadSearchSettings(this.db));
     if (this.engine.name === "embedded") {
       // Built from PostgreSQL as it is now: what the outbox held before the build is in it already.
       const began = performance.now();
@@ -102,7 +103,7 @@ export class SearchIndex {
  */
 export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, onProgress?: (done: number) => void): Promise<number> {
   const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
-  await fresh.applySettings();
+  await fresh.applySettings(await loadSearchSettings(db));
   const n = await indexAllPostings(db, fresh, onProgress);
   await engine.swapWith(fresh);
   return n;

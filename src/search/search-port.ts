@@ -81,10 +81,15 @@ export interface SearchResult {
   facets: Partial<Record<FacetName, Record<string, number>>>;
 }
 
+/** What an engine is configured with besides code: the synonym groups (data, from PostgreSQL). */
+export interface SearchSettings {
+  synonyms: string[][];
+}
+
 export interface SearchEngine {
   readonly name: "embedded" | "meilisearch";
-  /** Searchable, filterable and sortable attributes, ranking rules, synonyms: idempotent. */
-  applySettings(): Promise<void>;
+  /** Searchable, filterable and sortable attributes, ranking rules, and the given synonyms: idempotent. */
+  applySettings(settings: SearchSettings): Promise<void>;
   upsert(documents: PostingDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PostingDocument, SearchEngine, SearchQuery } from "../../src/search/search-port.js";
+import type { PostingDocument, SearchEngine, SearchQuery, SearchSettings } from "../../src/search/search-port.js";
 import { segmentedText } from "../../src/search/segment.js";
 
 /**
@@ -49,6 +49,9 @@ export const CONTRACT_DOCUMENTS: PostingDocument[] = [
   doc("p-gansu", { text: "会计 兰州", regionCode: "620102", regionPath: ["62", "6201", "620102"], regionPrefecture: "620100" }),
 ];
 
+/** The synonym groups every engine is configured with for the contract (data, as the app loads it from PostgreSQL). */
+export const CONTRACT_SETTINGS: SearchSettings = { synonyms: [["会计", "财务", "出纳"], ["程序员", "开发工程师"]] };
+
 const q = (over: Partial<SearchQuery>): SearchQuery => ({ filter: { validAt: NOW }, offset: 0, limit: 20, ...over });
 const ids = (r: { hits: { id: string }[] }) => r.hits.map((h) => h.id);
 
@@ -57,7 +60,7 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
     let engine: SearchEngine;
     beforeAll(async () => {
       engine = await makeEngine();
-      await engine.applySettings();
+      await engine.applySettings(CONTRACT_SETTINGS);
       await engine.upsert(CONTRACT_DOCUMENTS);
     });
 
@@ -70,6 +73,18 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
       expect(ids(r).slice(0, 2).sort()).toEqual(["p-acct", "p-gansu"]);
       expect(ids(r)).toContain("p-fin");
       expect(r.hits[0]!.score).toBeGreaterThan(r.hits.find((h) => h.id === "p-fin")!.score);
+    });
+
+    it("takes its synonyms from the settings it is given: new groups apply without re-indexing", async () => {
+      try {
+        await engine.applySettings({ synonyms: [] });
+        expect(ids(await engine.search(q({ text: "会计" })))).not.toContain("p-fin");
+        await engine.applySettings({ synonyms: [["会计", "报表"]] });
+        expect(ids(await engine.search(q({ text: "会计" })))).toContain("p-fin");
+      } finally {
+        await engine.applySettings(CONTRACT_SETTINGS);
+      }
+      expect(ids(await engine.search(q({ text: "会计" })))).toContain("p-fin");
     });
 
     it("keeps closed and expired postings out by default", async () => {

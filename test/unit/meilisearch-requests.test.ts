@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MeilisearchEngine, SearchTaskError } from "../../src/search/meilisearch-engine.js";
-import { MEILISEARCH_SETTINGS } from "../../src/search/meilisearch-query.js";
 import { CONTRACT_DOCUMENTS } from "../contract/search-engine.contract.js";
 
 /**
@@ -60,12 +59,18 @@ describe("Meilisearch engine, request by request", () => {
   it("applies the settings idempotently: an existing index is fine", async () => {
     nextTask = 1; // the create-index task is uid 1: it fails as an existing index does
     taskOutcome = (uid) => (uid === 1 ? { status: "failed", error: { code: "index_already_exists", message: "exists" } } : { status: "succeeded" });
-    await engine().applySettings();
+    await engine().applySettings({ synonyms: [["会计", "财务"], ["司机", "驾驶员", "开车"]] });
     const create = recorded.find((r) => r.method === "POST" && r.path === "/indexes")!;
     expect(create.body).toEqual({ uid: "postings", primaryKey: "id" });
     const settings = recorded.find((r) => r.path === "/indexes/postings/settings")!;
     expect(settings.method).toBe("PATCH");
-    expect(settings.body).toEqual(JSON.parse(JSON.stringify(MEILISEARCH_SETTINGS)));
+    const body = settings.body as Record<string, unknown>;
+    // The synonyms from the data, each word mapped to the rest of its group (Meilisearch's documented shape).
+    expect(body.synonyms).toEqual({ 会计: ["财务"], 财务: ["会计"], 司机: ["驾驶员", "开车"], 驾驶员: ["司机", "开车"], 开车: ["司机", "驾驶员"] });
+    expect(body.searchableAttributes).toEqual(["searchText", "title", "employerName"]);
+    expect(body.filterableAttributes).toEqual(expect.arrayContaining(["status", "validUntil", "regionPath", "educationRank", "kind", "id"]));
+    expect(body.sortableAttributes).toEqual(expect.arrayContaining(["publishedAt", "salaryMax"]));
+    expect(body.rankingRules).toEqual(["words", "typo", "proximity", "attribute", "sort", "exactness"]);
     expect(create.headers.authorization).toBe("Bearer masterKey-for-test");
   });
 

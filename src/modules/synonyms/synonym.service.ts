@@ -1,0 +1,65 @@
+import { asc, sql } from "drizzle-orm";
+import type { Database, Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { badInput } from "../../errors.js";
+import { findControlCharacter } from "../../graphql/validators.js";
+import type { SearchEngine, SearchSettings } from "../../search/search-port.js";
+import { searchSynonymGroups } from "./synonym.table.js";
+
+/** Limits on the groups an admin may set (Meilisearch applies them to every query). */
+export const SYNONYM_LIMITS = { groups: 500, termsPerGroup: 20, termLength: 20 } as const;
+
+/** The synonym groups, oldest first. */
+export async function listSynonymGroups(db: Executor): Promise<string[][]> {
+  const rows = await db.select({ terms: searchSynonymGroups.terms }).from(searchSynonymGroups).orderBy(asc(searchSynonymGroups.createdAt), asc(searchSynonymGroups.id));
+  return rows.map((r) => r.terms);
+}
+
+/** What the engines are configured with from the database. */
+export async function loadSearchSettings(db: Executor): Promise<SearchSettings> {
+  return { synonyms: await listSynonymGroups(db) };
+}
+
+/**
+ * Groups as given, checked and normalised: terms trimmed and lower-cased (both engines match
+ * lower-cased text), at least two distinct terms per group, no term in two groups (a search for it
+ * would be ambiguous), within SYNONYM_LIMITS.
+ */
+export function normaliseSynonymGroups(groups: string[][]): string[][] {
+  if (groups.length > SYNONYM_LIMITS.groups) throw badInput("groups", `At most ${SYNONYM_LIMITS.groups} synonym groups`);
+  const owner = new Map<string, number>();
+  return groups.map((group, g) => {
+    if (group.length > SYNONYM_LIMITS.termsPerGroup) throw badInput(`groups.${g}`, `At most ${SYNONYM_LIMITS.termsPerGroup} terms in a group`);
+    const terms: string[] = [];
+    for (const [i, raw] of group.entries()) {
+      if (findControlCharacter(raw, "term") !== null) throw badInput(`groups.${g}.${i}`, "A term cannot contain control characters");
+      const term = raw.trim().toLowerCase().replace(/\s+/g, " ");
+      if (!term) throw badInput(`groups.${g}.${i}`, "A term cannot be empty");
+      if ([...term].length > SYNONYM_LIMITS.termLength) throw badInput(`groups.${g}.${i}`, `A term is at most ${SYNONYM_LIMITS.termLength} characters`);
+      const seen = owner.get(term);
+      if (seen !== undefined && seen !== g) throw badInput(`groups.${g}.${i}`, `“${term}” is already in group ${seen}`);
+      if (seen === undefined) {
+        owner.set(term, g);
+        terms.push(term);
+      }
+    }
+    if (terms.length < 2) throw badInput(`groups.${g}`, "A synonym group needs at least two different terms");
+    return terms;
+  });
+}
+
+/**
+ * Replaces every synonym group and applies them to the search engine in the same transaction
+ * (serialised by a lock): if the engine refuses them, the database keeps the old groups; two admins
+ * at once end with the database and the engine agreeing on the later one.
+ */
+export async function replaceSynonymGroups(db: Database, engine: SearchEngine, actor: string, groups: string[][]): Promise<string[][]> {
+  const normalised = normaliseSynonymGroups(groups);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`lock table search_synonym_groups in exclusive mode`);
+    await tx.delete(searchSynonymGroups);
+    if (normalised.length > 0) await tx.insert(searchSynonymGroups).values(normalised.map((terms) => ({ id: newId(), terms, createdBy: actor })));
+    await engine.applySettings({ synonyms: normalised });
+    return normalised;
+  });
+}
