@@ -1,5 +1,5 @@
 import FlexSearch from "flexsearch";
-import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
+import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchHit, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { segment } from "./segment.js";
 import { synonymMap } from "./synonyms.js";
 
@@ -118,11 +118,11 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
     // Newest first without text, no facets, no total wanted: walk the recency list and stop when the page is full.
     if (tokens.length === 0 && sort === "NEWEST" && query.countTotal === false && !(query.facets && query.facets.length > 0)) {
-      const hits: { id: string; score: number }[] = [];
+      const hits: SearchHit[] = [];
       let seen = 0;
       for (const doc of this.recency()) {
         if (!matchesFilter(doc, query.filter)) continue;
-        if (seen++ >= query.offset) hits.push({ id: doc.id, score: 1 });
+        if (seen++ >= query.offset) hits.push(query.withDocuments ? { id: doc.id, score: 1, document: doc } : { id: doc.id, score: 1 });
         if (hits.length >= query.limit) break;
       }
       return { hits, total: query.offset + hits.length, facets: {} };
@@ -166,11 +166,11 @@ export class EmbeddedSearchEngine implements SearchEngine {
           else buckets.set(score, [this.documents.get(id)!]);
         }
         const wanted = query.offset + query.limit;
-        const page: { id: string; score: number }[] = [];
+        const page: SearchHit[] = [];
         for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
           const docs = buckets.get(score)!.sort((a, b) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1));
           for (const doc of docs) {
-            page.push({ id: doc.id, score });
+            page.push(query.withDocuments ? { id: doc.id, score, document: doc } : { id: doc.id, score });
             if (page.length >= wanted) break;
           }
           if (page.length >= wanted) break;
@@ -197,7 +197,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
       facets[name] = counts;
     }
     return {
-      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => ({ id: doc.id, score })),
+      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => (query.withDocuments ? { id: doc.id, score, document: doc } : { id: doc.id, score })),
       total: scored.length,
       facets,
     };

@@ -56,7 +56,10 @@ export class MeilisearchEngine implements SearchEngine {
     const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
     const response = await this.index().search(q, options);
     return {
-      hits: response.hits.map((h) => ({ id: String(h.id), score: Number((h as { _rankingScore?: number })._rankingScore ?? 0) })),
+      hits: response.hits.map((h) => {
+        const { _rankingScore, ...document } = h as PostingDocument & { _rankingScore?: number };
+        return { id: String(h.id), score: Number(_rankingScore ?? 0), ...(query.withDocuments ? { document: document as PostingDocument } : {}) };
+      }),
       total: response.estimatedTotalHits ?? (response as { totalHits?: number }).totalHits ?? response.hits.length,
       facets: (response.facetDistribution ?? {}) as Partial<Record<FacetName, Record<string, number>>>,
     };

@@ -40,7 +40,7 @@ export function meilisearchSearchBody(query: SearchQuery, segmentedQuery: string
     filter: meilisearchFilter(query.filter),
     offset: query.offset,
     limit: query.limit,
-    attributesToRetrieve: ["id"],
+    attributesToRetrieve: query.withDocuments ? ["*"] : ["id"],
     showRankingScore: true,
     ...(sort ? { sort } : {}),
     ...(query.facets && query.facets.length > 0 ? { facets: [...query.facets] } : {}),

@@ -10,6 +10,9 @@ export interface PostingDocument {
   title: string;
   /** Title, occupation, skills, majors and description, pre-segmented (space-separated jieba tokens). */
   searchText: string;
+  /** Title, occupation, skills and majors, lower-cased and unsegmented: the ranker looks for a person's terms in it. */
+  matchText: string;
+  majors: string[];
   employerId: string;
   employerName: string;
   employerVerified: boolean;
@@ -67,12 +70,16 @@ export interface SearchQuery {
    * early and `total` is then only a lower bound.
    */
   countTotal?: boolean;
+  /** Return each hit's stored document too (the ranker scores from them without reading PostgreSQL). */
+  withDocuments?: boolean;
 }
 
 export interface SearchHit {
   id: string;
   /** Relevance in [0, 1], comparable within one result. */
   score: number;
+  /** With `withDocuments`: the document as indexed. */
+  document?: PostingDocument;
 }
 
 export interface SearchResult {

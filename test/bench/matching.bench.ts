@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
+import { hardConstraints } from "../../src/modules/matching/match.service.js";
+import { educationLevel, postingKind } from "../../src/modules/postings/posting.table.js";
 import { printTable, startBenchServer } from "./harness.js";
 
 const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
@@ -20,7 +22,7 @@ async function run(cmd: string[], env: Record<string, string>): Promise<void> {
  * Matching at scale (embedded engine): 100,000 open postings (the demo's real and generated ones,
  * multiplied across Fujian's counties) and 10,000 people. Reports the embedded index build at
  * start-up, the server's memory, and `matches(first: 10)` over HTTP against a raw engine query
- * (searchPostings with the person's keywords and region filter) in the same run.
+ * (searchPostings with the person's words and their hard constraints as the filter) in the same run.
  */
 export async function matchingBench(opts: { duration: number; connections: number; people?: number }): Promise<boolean> {
   if (!process.env.DATABASE_URL) {
@@ -44,8 +46,12 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   await client.query("update search_outbox set done_at = now() where done_at is null");
   await client.query("analyze");
   const { rows: [open] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
-  const { rows: people } = await client.query<{ id: string; kw: string; region: string }>(
-    "select id, array_to_string(intention_keywords || skills, ' ') as kw, left(household_region_code, 4) as region from people order by md5(id::text) limit 300",
+  // Each person's hard constraints and words, so the raw query asks the engine exactly what matches asks.
+  const { rows: people } = await client.query<{ id: string; text: string } & Parameters<typeof hardConstraints>[0]>(
+    `select id, array_to_string(intention_keywords || coalesce(major, '') || skills, ' ') as text, degree_level as "degreeLevel",
+            household_region_code as "householdRegionCode", origin_region_code as "originRegionCode", intention_region_codes as "intentionRegionCodes",
+            willing_to_relocate as "willingToRelocate", open_to_labour_cooperation as "openToLabourCooperation", registered_poverty as "registeredPoverty"
+     from people order by md5(id::text) limit 300`,
   );
   await client.end();
 
@@ -65,13 +71,17 @@ export async function matchingBench(opts: { duration: number; connections: numbe
       return performance.now() - t0;
     };
     const MATCHES = `query($id: ID!) { person(id: $id) { matches(first: 10) { items { score posting { id title } } } } }`;
-    const RAW = `query($q: String, $r: [String!]) { searchPostings(query: $q, filter: { regionCodes: $r }, first: 10) { totalCount edges { node { id title } } } }`;
+    const RAW = `query($q: String, $f: PostingSearchFilter) { searchPostings(query: $q, filter: $f, first: 10) { edges { node { id title } } } }`;
+    const rawFilter = (p: (typeof people)[number]) => {
+      const c = hardConstraints(p as never);
+      return { regionCodes: c.regionPrefixes, educationAtMost: educationLevel.enumValues[c.educationAtMost], kind: postingKind.enumValues.filter((k) => !c.excludeKinds?.includes(k)) };
+    };
     for (const p of people.slice(0, 20)) await post(MATCHES, { id: p.id }); // warm-up
     const matchMs: number[] = [];
     const rawMs: number[] = [];
     for (const p of people) {
       matchMs.push(await post(MATCHES, { id: p.id }));
-      rawMs.push(await post(RAW, { q: p.kw || null, r: [p.region] }));
+      rawMs.push(await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) }));
     }
     console.log(`\nmatching — embedded engine over ${open!.n} open postings, ${opts.people ?? 10_000} people (${server.driver}); ${people.length} people, sequential requests over HTTP\n`);
     printTable([

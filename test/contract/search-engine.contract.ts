@@ -15,6 +15,8 @@ function doc(id: string, over: Partial<PostingDocument> & { text: string }): Pos
     id,
     title: text.split(" ")[0]!,
     searchText: segmentedText(text),
+    matchText: text.toLowerCase(),
+    majors: [],
     employerId: "e1",
     employerName: "测试单位",
     employerVerified: true,
@@ -138,6 +140,16 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
         expect(ids(uncounted)).toEqual(ids(counted));
         expect(uncounted.total).toBeLessThanOrEqual(counted.total);
       }
+    });
+
+    it("returns the stored documents with the hits when asked, and only then", async () => {
+      const byId = new Map(CONTRACT_DOCUMENTS.map((d) => [d.id, d]));
+      for (const query of [q({ text: "会计", withDocuments: true }), q({ sort: "NEWEST", countTotal: false, limit: 3, withDocuments: true }), q({ text: "会计", countTotal: false, withDocuments: true })]) {
+        const r = await engine.search(query);
+        expect(r.hits.length).toBeGreaterThan(0);
+        for (const hit of r.hits) expect(hit.document).toEqual(byId.get(hit.id));
+      }
+      expect((await engine.search(q({ text: "会计" }))).hits.every((h) => h.document === undefined)).toBe(true);
     });
 
     it("follows updates and removals", async () => {

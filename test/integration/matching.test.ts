@@ -104,4 +104,21 @@ describe("Person.matches", () => {
       }
     }
   });
+
+  it("passes over a posting closed in PostgreSQL that the index still holds (the relay not yet run)", async () => {
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const title = `档案管理员${unique()}`;
+    const lagging = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", title, minEducation: "NONE", validUntil: days(30) })).id;
+    const kept = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", title, minEducation: "NONE", validUntil: days(30) })).id;
+    await t.app.search.drain();
+    const id = await register({ degreeLevel: "BACHELOR", intentionKeywords: [title] });
+    const before = (await t.gql<Matches>(MATCHES, { id, first: 2 }, { token: admin })).data!.person.matches.items.map((i) => i.posting.id);
+    expect(before.sort()).toEqual([lagging, kept].sort());
+    const employerToken = await t.token({ sub: "e", role: Role.EMPLOYER, employerId: firm.id });
+    expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: lagging }, { token: employerToken })).errors).toBeUndefined();
+    const after = (await t.gql<Matches>(MATCHES, { id, first: 2 }, { token: admin })).data!.person.matches.items.map((i) => i.posting.id);
+    expect(after[0]).toBe(kept);
+    expect(after).not.toContain(lagging);
+    expect(after).toHaveLength(2);
+  });
 });

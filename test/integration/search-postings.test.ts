@@ -65,6 +65,24 @@ describe("searchPostings", () => {
     expect(new Set(both).size).toBe(4);
   });
 
+  it("pages alike when the query asks for neither total nor facets (the engine stops at the page)", async () => {
+    const LEAN = `query($q: String, $first: Int, $after: String) { searchPostings(query: $q, first: $first, after: $after, sort: SALARY_DESC) { pageInfo { hasNextPage endCursor } ...E } }
+      fragment E on PostingSearchResult { edges { node { id } } }`;
+    type Lean = { searchPostings: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] } };
+    let after: string | null = null;
+    const seen: string[] = [];
+    for (let page = 0; page < 3; page++) {
+      const full = (await search({ q: marker, first: 2, after, sort: "SALARY_DESC" })).data!.searchPostings;
+      const lean = (await t.gql<Lean>(LEAN, { q: marker, first: 2, after })).data!.searchPostings;
+      expect(lean.edges.map((e) => e.node.id)).toEqual(full.edges.map((e) => e.node.id));
+      expect(lean.pageInfo).toEqual(full.pageInfo);
+      seen.push(...lean.edges.map((e) => e.node.id));
+      if (!lean.pageInfo.hasNextPage) break;
+      after = lean.pageInfo.endCursor;
+    }
+    expect(seen.sort()).toEqual([ids.tea, ids.teller, ids.acct, ids.old].sort());
+  });
+
   it("follows writes through the outbox: a closed posting drops out", async () => {
     const admin = await t.token({ sub: "a", role: Role.ADMIN });
     await t.gql(`mutation($id: ID!) { closePosting(id: $id) { id } }`, { id: ids.old }, { token: admin });

@@ -104,6 +104,15 @@ describe("Meilisearch engine, request by request", () => {
     expect(result).toEqual({ hits: [{ id: "p-bank", score: 0.93 }, { id: "p-acct", score: 0.5 }], total: 2, facets: { kind: { REGULAR: 2 } } });
   });
 
+  it("asks for whole documents only when the ranker wants them, and returns them without Meilisearch's own fields", async () => {
+    const [bank, acct] = CONTRACT_DOCUMENTS;
+    searchResponse = { hits: [{ ...bank, _rankingScore: 0.9 }, { ...acct, _rankingScore: 0.4 }], estimatedTotalHits: 2, query: "", processingTimeMs: 1, limit: 2, offset: 0 };
+    const result = await engine().search({ text: "会计", filter: {}, offset: 0, limit: 2, countTotal: false, withDocuments: true });
+    const body = recorded.find((r) => r.path === "/indexes/postings/search")!.body as Record<string, unknown>;
+    expect(body.attributesToRetrieve).toEqual(["*"]);
+    expect(result.hits).toEqual([{ id: bank!.id, score: 0.9, document: bank }, { id: acct!.id, score: 0.4, document: acct }]);
+  });
+
   it("swaps a rebuilt index in atomically, then drops the old one", async () => {
     const live = engine();
     await live.swapWith(live.withIndex("postings_rebuild_1"));

@@ -3,7 +3,8 @@ import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
 import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
-import type { SearchEngine } from "../../search/search-port.js";
+import type { PostingDocument, SearchEngine, SearchHit } from "../../search/search-port.js";
+import { regionDirectory } from "../regions/region-directory.js";
 import { segment } from "../../search/segment.js";
 import { educationLevel, type PostingRow } from "../postings/posting.table.js";
 import type { PersonRow } from "../people/person.table.js";
@@ -65,84 +66,98 @@ export function hardConstraints(person: PersonRow, now = new Date()) {
  * major and skills (topped up by the newest fitting postings when text finds few), within the hard
  * constraints, re-ranked by factors whose weights are policy data, with the reasons in words a
  * caseworker can read to the person. Membership of a target category can add a boost, never remove one.
+ *
+ * Candidates are scored from the documents the engine returns (public fields only); PostgreSQL is
+ * read for the chosen few, and one no longer open there (the index lags a write) is passed over.
  */
 export async function matchesForPerson(
-  deps: { search: SearchEngine; loaders: Pick<Loaders, "postingById" | "employerById" | "regionByCode" | "memberships" | "matchingWeights"> },
+  deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights"> },
   person: PersonRow,
   first: number,
 ): Promise<{ items: MatchItem[]; note: string | null }> {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput("first", "first must be 1–100");
   // Once per request, however many people's matches it asks for.
-  const weights = await deps.loaders.matchingWeights.load("active");
+  const weightsLoad = deps.loaders.matchingWeights.load("active");
+  const membershipsLoad = deps.loaders.memberships.load(person.id);
   const filter = hardConstraints(person);
   const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
   const text = words.join(" ");
 
-  const byText = text ? await deps.search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false }) : { hits: [] };
-  const scores = new Map(byText.hits.map((h) => [h.id, h.score]));
-  if (scores.size < Math.max(first * 3, 30)) {
-    const nearby = await deps.search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false });
-    for (const h of nearby.hits) if (!scores.has(h.id)) scores.set(h.id, 0);
+  const candidates = new Map<string, { document: PostingDocument; relevance: number }>();
+  const take = (hits: SearchHit[], relevance: (h: SearchHit) => number) => {
+    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: relevance(h) });
+  };
+  if (text) take((await deps.search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
+  if (candidates.size < Math.max(first * 3, 30)) {
+    take((await deps.search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, () => 0);
   }
-  if (scores.size === 0) {
+  if (candidates.size === 0) {
     return { items: [], note: "没有符合条件的在招岗位（学历要求、工作地点或岗位类型不符）。可扩大意向地区，或登记转移就业意愿。" };
   }
 
-  const ids = [...scores.keys()];
-  const postings = (await deps.loaders.postingById.loadMany(ids)).filter((p): p is PostingRow => !!p && !(p instanceof Error) && p.status === "OPEN");
-  const employers = new Map(
-    (await deps.loaders.employerById.loadMany([...new Set(postings.map((p) => p.employerId))]))
-      .filter((e) => e && !(e instanceof Error))
-      .map((e) => [(e as { id: string }).id, e as { id: string; isPovertyWorkshop: boolean }]),
-  );
-  const regionCodes = [...new Set([person.householdRegionCode, ...postings.map((p) => p.regionCode)])];
-  const regions = new Map(
-    (await deps.loaders.regionByCode.loadMany(regionCodes)).filter((r) => r && !(r instanceof Error)).map((r) => [(r as { code: string }).code, r as { code: string; name: string; lng: number | null; lat: number | null }]),
-  );
-  const memberships = await deps.loaders.memberships.load(person.id);
-  const home = regions.get(person.householdRegionCode);
+  const [weights, memberships, places] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db)]);
+  const home = places.get(person.householdRegionCode);
   const personTerms = [...new Set(segment(words.join(" ")))];
   const personRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1;
-  const now = Date.now();
+  const nowSeconds = Date.now() / 1000;
 
-  const scored = postings.map((posting) => {
-    const place = regions.get(posting.regionCode);
+  const scored = [...candidates.values()].map(({ document: d, relevance }) => {
+    const place = places.get(d.regionCode);
     const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
-    // The person's terms are segmented once; a posting's text is searched for them (no jieba per posting).
-    const postingText = [posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ").toLowerCase();
+    // The person's terms are segmented once; a posting's title, occupation, skills and majors are searched for them.
     const factors: Factor[] = [
-      textFactor(scores.get(posting.id) ?? 0, words.length > 0),
-      occupationFactor(personTerms, postingText, person.major && posting.majors.includes(person.major) ? person.major : null),
-      distanceFactor(km, posting.regionCode === person.householdRegionCode, place?.name ?? posting.regionCode),
-      salaryFactor(posting.salaryMax, person.intentionMinSalary),
-      educationFactor(personRank, educationLevel.enumValues.indexOf(posting.minEducation), posting.minEducation),
-      keyGroupFactor(posting.forKeyGroups, memberships.length > 0),
-      workshopFactor(employers.get(posting.employerId)?.isPovertyWorkshop ?? false, person.registeredPoverty),
-      freshnessFactor(posting.publishedAt ? (now - posting.publishedAt.getTime()) / 86_400_000 : 90),
-      headcountFactor(posting.headcount),
+      textFactor(relevance, words.length > 0),
+      occupationFactor(personTerms, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
+      distanceFactor(km, d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode),
+      salaryFactor(d.salaryMax, person.intentionMinSalary),
+      educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE"),
+      keyGroupFactor(d.forKeyGroups, memberships.length > 0),
+      workshopFactor(d.povertyWorkshop, person.registeredPoverty),
+      freshnessFactor(d.publishedAt ? (nowSeconds - d.publishedAt) / 86_400 : 90),
+      headcountFactor(d.headcount),
     ];
     const score = factors.reduce((sum, f) => sum + weights[f.factor] * f.score, 0);
     const reasons = factors
       .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
       .filter((r) => r.weight > 0 && r.detail)
       .sort((a, b) => b.weight - a.weight);
-    return { posting, score, reasons };
+    return { id: d.id, employerId: d.employerId, score, reasons };
   });
 
-  // Diversity: each further posting of an employer already chosen is damped, so one employer cannot fill the list.
-  const chosen: MatchItem[] = [];
+  // The chosen are read from PostgreSQL (the source of truth); any no longer open there is dropped
+  // and the choice made again without it.
+  const passedOver = new Set<string>();
+  for (;;) {
+    const picks = pickDiverse(scored.filter((c) => !passedOver.has(c.id)), first, weights.employerRepeatDamping);
+    const rows = await deps.loaders.postingById.loadMany(picks.map((p) => p.id));
+    const items: MatchItem[] = [];
+    picks.forEach((pick, i) => {
+      const row = rows[i];
+      if (row && !(row instanceof Error) && row.status === "OPEN" && (!row.validUntil || row.validUntil.getTime() / 1000 > nowSeconds)) {
+        items.push({ posting: row, score: pick.adjusted, reasons: pick.reasons });
+      } else passedOver.add(pick.id);
+    });
+    if (items.length === picks.length) {
+      return { items, note: words.length === 0 ? "未填写求职意向、专业和技能，按所在地区和学历推荐。" : null };
+    }
+  }
+}
+
+/** Best first, each further posting of an employer already chosen damped, so one employer cannot fill the list. */
+function pickDiverse<C extends { id: string; employerId: string; score: number }>(pool: C[], first: number, damping: number): (C & { adjusted: number })[] {
+  const remaining = [...pool];
+  const chosen: (C & { adjusted: number })[] = [];
   const perEmployer = new Map<string, number>();
-  const pool = [...scored];
-  while (chosen.length < first && pool.length > 0) {
+  while (chosen.length < first && remaining.length > 0) {
     let best = 0;
     let bestScore = -1;
-    pool.forEach((c, i) => {
-      const adjusted = c.score * weights.employerRepeatDamping ** (perEmployer.get(c.posting.employerId) ?? 0);
+    remaining.forEach((c, i) => {
+      const adjusted = c.score * damping ** (perEmployer.get(c.employerId) ?? 0);
       if (adjusted > bestScore) [best, bestScore] = [i, adjusted];
     });
-    const [pick] = pool.splice(best, 1);
-    perEmployer.set(pick!.posting.employerId, (perEmployer.get(pick!.posting.employerId) ?? 0) + 1);
-    chosen.push({ ...pick!, score: Math.round(bestScore * 1000) / 1000 });
+    const [pick] = remaining.splice(best, 1);
+    perEmployer.set(pick!.employerId, (perEmployer.get(pick!.employerId) ?? 0) + 1);
+    chosen.push({ ...pick!, adjusted: Math.round(bestScore * 1000) / 1000 });
   }
-  return { items: chosen, note: words.length === 0 ? "未填写求职意向、专业和技能，按所在地区和学历推荐。" : null };
+  return chosen;
 }

@@ -76,8 +76,17 @@ function decodeOffset(cursor: string | null | undefined): number {
  */
 export async function searchPublicPostings(
   deps: { db: Database; search: SearchEngine; loadPostings: (ids: string[]) => Promise<(PostingRow | null)[]> },
-  input: { query?: string | null; filter?: PostingSearchFilter | null; sort?: SearchSort | null; first: number; after?: string | null },
+  input: {
+    query?: string | null;
+    filter?: PostingSearchFilter | null;
+    sort?: SearchSort | null;
+    first: number;
+    after?: string | null;
+    /** What the caller reads (default both): without them the engine stops at the page. */
+    want?: { totalCount: boolean; facets: boolean };
+  },
 ) {
+  const want = input.want ?? { totalCount: true, facets: true };
   if (input.query && [...input.query].length > 200) throw badInput("query", "query is at most 200 characters");
   const offset = decodeOffset(input.after);
   const prefixes = input.filter?.regionCodes ?? [];
@@ -103,10 +112,13 @@ export async function searchPublicPostings(
       ...(f?.povertyWorkshop != null ? { povertyWorkshop: f.povertyWorkshop } : {}),
     },
     ...(input.sort ? { sort: input.sort } : {}),
-    facets: FACETS,
+    ...(want.facets ? { facets: FACETS } : {}),
     offset,
-    limit: input.first,
+    // Uncounted, one hit more than the page says whether there is a next page.
+    ...(want.totalCount || want.facets ? { limit: input.first } : { limit: input.first + 1, countTotal: false }),
   });
+  const hasNextPage = want.totalCount || want.facets ? offset + result.hits.length < result.total : result.hits.length > input.first;
+  result.hits = result.hits.slice(0, input.first);
   const rows = await deps.loadPostings(result.hits.map((h) => h.id));
   const edges = result.hits
     .map((hit, i) => ({ hit, row: rows[i], position: offset + i + 1 }))
@@ -115,8 +127,8 @@ export async function searchPublicPostings(
   return {
     totalCount: result.total,
     edges,
-    pageInfo: { hasNextPage: offset + result.hits.length < result.total, endCursor: result.hits.length > 0 ? encodeOffset(offset + result.hits.length) : null },
-    facets: await facetLabels(deps.db, result.facets),
+    pageInfo: { hasNextPage, endCursor: result.hits.length > 0 ? encodeOffset(offset + result.hits.length) : null },
+    facets: want.facets ? await facetLabels(deps.db, result.facets) : { regions: [], kinds: [], education: [], salaryBands: [] },
   };
 }
 

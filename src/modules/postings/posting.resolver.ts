@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
@@ -19,6 +20,7 @@ import {
 } from "./posting.service.js";
 import type { PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
+import { selectedFieldNames } from "../../graphql/selection.js";
 import { PostingSearchFilter, PostingSearchResult, SearchSort, searchPublicPostings } from "./posting-search.js";
 
 export const PostingConnection = connectionType("JobPosting", JobPosting);
@@ -48,8 +50,14 @@ export class PostingResolver {
     @Arg("sort", () => SearchSort, { nullable: true }) sort: SearchSort | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return searchPublicPostings({ db: ctx.db, search: ctx.search, loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) }, { query, filter, sort, ...page });
+    // Totals and facets cost the engine every match: computed only when the query asks for them.
+    const selected = selectedFieldNames(info);
+    return searchPublicPostings(
+      { db: ctx.db, search: ctx.search, loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) },
+      { query, filter, sort, ...page, want: { totalCount: selected.has("totalCount"), facets: selected.has("facets") } },
+    );
   }
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
