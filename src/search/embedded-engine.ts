@@ -1,5 +1,6 @@
 import FlexSearch from "flexsearch";
 import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchHit, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
+import { FilterColumns } from "./embedded-columns.js";
 import { segment } from "./segment.js";
 import { synonymMap } from "./synonyms.js";
 
@@ -8,22 +9,6 @@ const SYNONYM_WEIGHT = 0.6;
 // Candidates taken per query token before filtering.
 const PER_TOKEN_LIMIT = 20_000;
 
-/** Whether a document passes the structured filter (the same semantics as the Meilisearch filter string). */
-export function matchesFilter(d: PostingDocument, f: PostingSearchFilter): boolean {
-  if (!(f.statuses ?? ["OPEN"]).includes(d.status)) return false;
-  if (f.validAt !== undefined && !(d.validUntil > f.validAt)) return false;
-  if (f.regionPrefixes && f.regionPrefixes.length > 0 && !f.regionPrefixes.some((p) => d.regionPath.includes(p))) return false;
-  if (f.educationAtMost !== undefined && !(d.educationRank <= f.educationAtMost)) return false;
-  if (f.salaryAtLeast !== undefined && !(d.salaryMax !== null && d.salaryMax >= f.salaryAtLeast)) return false;
-  if (f.kinds && f.kinds.length > 0 && !f.kinds.includes(d.kind)) return false;
-  if (f.excludeKinds && f.excludeKinds.includes(d.kind)) return false;
-  if (f.forKeyGroups !== undefined && d.forKeyGroups !== f.forKeyGroups) return false;
-  if (f.employerVerified !== undefined && d.employerVerified !== f.employerVerified) return false;
-  if (f.povertyWorkshop !== undefined && d.povertyWorkshop !== f.povertyWorkshop) return false;
-  if (f.excludeIds && f.excludeIds.includes(d.id)) return false;
-  return true;
-}
-
 const facetValue: Record<FacetName, (d: PostingDocument) => string> = {
   regionPrefecture: (d) => d.regionPrefecture,
   kind: (d) => d.kind,
@@ -31,38 +16,59 @@ const facetValue: Record<FacetName, (d: PostingDocument) => string> = {
   salaryBand: (d) => d.salaryBand,
 };
 
+interface Shard {
+  index: InstanceType<typeof FlexSearch.Index>;
+  members: Set<number>;
+  /** Its documents' slots, newest first; rebuilt after a write to the shard. */
+  byRecency: number[] | null;
+}
+
+const newestFirst = (a: PostingDocument, b: PostingDocument) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
 /**
  * The embedded engine (the default when MEILISEARCH_URL is unset): FlexSearch over the
  * pre-segmented text with exact tokens, the structured filter applied to the stored documents,
  * relevance as the share of the query's words a posting holds (a synonym counting 0.6), ties by
  * recency — close to Meilisearch's "words" rule, so both engines order hits alike.
+ *
+ * Documents live in numbered slots: FlexSearch indexes the numbers, and a query keeps its points and
+ * filter verdicts in typed arrays indexed by slot — a broad query meets a hundred thousand ids, and
+ * string-keyed maps made that the cost of the whole search.
  */
 export class EmbeddedSearchEngine implements SearchEngine {
   readonly name = "embedded" as const;
-  private readonly documents = new Map<string, PostingDocument>();
+  private readonly slots: (PostingDocument | undefined)[] = [];
+  private readonly slotById = new Map<string, number>();
+  private readonly columns = new FilterColumns();
   /**
    * One FlexSearch index per prefecture: a query limited to a few prefectures (most matching is)
    * searches only theirs, so candidates arrive already near the person instead of being filtered
    * out of all of Fujian one by one.
    */
-  private readonly shards = new Map<string, InstanceType<typeof FlexSearch.Index>>();
+  private readonly shards = new Map<string, Shard>();
+  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once per settings change). */
+  private synonyms = new Map<string, string[]>();
 
-  private shard(prefecture: string) {
-    let index = this.shards.get(prefecture);
-    if (!index) {
-      index = new FlexSearch.Index({
-        tokenize: "strict",
-        // The text is segmented already: split on spaces, change nothing.
-        encoder: new FlexSearch.Encoder({ split: " ", normalize: false, dedupe: false }),
-        resolution: 9,
-      });
-      this.shards.set(prefecture, index);
+  private shard(prefecture: string): Shard {
+    let shard = this.shards.get(prefecture);
+    if (!shard) {
+      shard = {
+        index: new FlexSearch.Index({
+          tokenize: "strict",
+          // The text is segmented already: split on spaces, change nothing.
+          encoder: new FlexSearch.Encoder({ split: " ", normalize: false, dedupe: false }),
+          resolution: 9,
+        }),
+        members: new Set(),
+        byRecency: null,
+      };
+      this.shards.set(prefecture, shard);
     }
-    return index;
+    return shard;
   }
 
   /** The shards a filter can match: those of its region prefixes, or all. */
-  private shardsFor(filter: PostingSearchFilter) {
+  private shardsFor(filter: PostingSearchFilter): Shard[] {
     const prefixes = filter.regionPrefixes;
     if (!prefixes || prefixes.length === 0) return [...this.shards.values()];
     const keys = new Set<string>();
@@ -70,17 +76,14 @@ export class EmbeddedSearchEngine implements SearchEngine {
       if (prefix.length >= 4) keys.add(prefix.slice(0, 4));
       else for (const key of this.shards.keys()) if (key.startsWith(prefix)) keys.add(key);
     }
-    return [...keys].map((k) => this.shards.get(k)).filter((i): i is NonNullable<typeof i> => i !== undefined);
+    return [...keys].map((k) => this.shards.get(k)).filter((s): s is Shard => s !== undefined);
   }
 
-  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once per settings change). */
-  private synonyms = new Map<string, string[]>();
-  /** Documents newest first, rebuilt after writes: a search without text walks it and can stop early. */
-  private byRecency: PostingDocument[] | null = null;
-
-  private recency(): PostingDocument[] {
-    this.byRecency ??= [...this.documents.values()].sort((a, b) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1));
-    return this.byRecency;
+  private recency(shard: Shard): number[] {
+    if (!shard.byRecency) {
+      shard.byRecency = [...shard.members].sort((a, b) => newestFirst(this.slots[a]!, this.slots[b]!));
+    }
+    return shard.byRecency;
   }
 
   async applySettings(settings: SearchSettings): Promise<void> {
@@ -89,103 +92,135 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {
-    if (documents.length > 0) this.byRecency = null;
     for (const d of documents) {
-      const before = this.documents.get(d.id);
-      if (before) this.shard(before.regionPath[1]!).remove(d.id);
-      this.shard(d.regionPath[1]!).add(d.id, d.searchText);
-      this.documents.set(d.id, d);
+      let slot = this.slotById.get(d.id);
+      if (slot === undefined) {
+        slot = this.slots.length;
+        this.slotById.set(d.id, slot);
+      } else {
+        const before = this.shard(this.slots[slot]!.regionPath[1]!);
+        before.index.remove(slot);
+        before.members.delete(slot);
+        before.byRecency = null;
+      }
+      this.slots[slot] = d;
+      this.columns.set(slot, d);
+      const shard = this.shard(d.regionPath[1]!);
+      shard.index.add(slot, d.searchText);
+      shard.members.add(slot);
+      shard.byRecency = null;
     }
   }
 
   async remove(ids: string[]): Promise<void> {
-    if (ids.length > 0) this.byRecency = null;
     for (const id of ids) {
-      const doc = this.documents.get(id);
-      if (doc) {
-        this.documents.delete(id);
-        this.shard(doc.regionPath[1]!).remove(id);
-      }
+      const slot = this.slotById.get(id);
+      if (slot === undefined) continue;
+      const shard = this.shard(this.slots[slot]!.regionPath[1]!);
+      shard.index.remove(slot);
+      shard.members.delete(slot);
+      shard.byRecency = null;
+      this.slots[slot] = undefined;
+      this.columns.clear(slot);
+      this.slotById.delete(id);
     }
   }
 
   async allIds(): Promise<string[]> {
-    return [...this.documents.keys()];
+    return [...this.slotById.keys()];
+  }
+
+  private hit(doc: PostingDocument, score: number, withDocument: boolean | undefined): SearchHit {
+    return withDocument ? { id: doc.id, score, document: doc } : { id: doc.id, score };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const tokens = query.text ? [...new Set(segment(query.text))] : [];
     const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
-    // Newest first without text, no facets, no total wanted: walk the recency list and stop when the page is full.
-    if (tokens.length === 0 && sort === "NEWEST" && query.countTotal === false && !(query.facets && query.facets.length > 0)) {
-      const hits: SearchHit[] = [];
-      let seen = 0;
-      for (const doc of this.recency()) {
-        if (!matchesFilter(doc, query.filter)) continue;
-        if (seen++ >= query.offset) hits.push(query.withDocuments ? { id: doc.id, score: 1, document: doc } : { id: doc.id, score: 1 });
-        if (hits.length >= query.limit) break;
+    const pageOnly = query.countTotal === false && !(query.facets && query.facets.length > 0);
+    const wanted = query.offset + query.limit;
+    const passes = this.columns.compile(query.filter, (id) => this.slotById.get(id));
+
+    // Newest first without text, only a page wanted: walk each shard's recency list until it has
+    // given a page of matches, then merge the shards' pages.
+    if (tokens.length === 0 && sort === "NEWEST" && pageOnly) {
+      const merged: PostingDocument[] = [];
+      for (const shard of this.shardsFor(query.filter)) {
+        let taken = 0;
+        for (const slot of this.recency(shard)) {
+          if (!passes(slot)) continue;
+          merged.push(this.slots[slot]!);
+          if (++taken >= wanted) break;
+        }
       }
-      return { hits, total: query.offset + hits.length, facets: {} };
+      const page = merged.sort(newestFirst).slice(query.offset, wanted);
+      return { hits: page.map((d) => this.hit(d, 1, query.withDocuments)), total: query.offset + page.length, facets: {} };
     }
+
     let scored: { doc: PostingDocument; score: number }[];
     if (tokens.length === 0) {
       scored = [];
-      for (const doc of this.documents.values()) if (matchesFilter(doc, query.filter)) scored.push({ doc, score: 1 });
+      for (const shard of this.shardsFor(query.filter)) {
+        for (const slot of this.recency(shard)) {
+          if (passes(slot)) scored.push({ doc: this.slots[slot]!, score: 1 });
+        }
+      }
     } else {
       const weights = new Map<string, number>();
       for (const token of tokens) {
         weights.set(token, 1);
         for (const part of this.synonyms.get(token) ?? []) if (!weights.has(part)) weights.set(part, SYNONYM_WEIGHT);
       }
-      // Points per posting: 1 for each word of the query it holds, 0.6 for a synonym (capped at all words).
-      // Each candidate is filtered once, when first met.
-      const points = new Map<string, number>();
-      const refused = new Set<string>();
+      // Points per posting: 1 for each word of the query it holds, 0.6 for a synonym (capped at all
+      // words). Each candidate is filtered once, when first met: verdict 0 unseen, 1 passed, 2 refused.
+      const points = new Float64Array(this.slots.length);
+      const verdict = new Uint8Array(this.slots.length);
+      const passed: number[] = [];
       const shards = this.shardsFor(query.filter);
       for (const [token, weight] of weights) {
-        for (const id of shards.flatMap((shard) => shard.search(token, { limit: PER_TOKEN_LIMIT }) as string[])) {
-          const sofar = points.get(id);
-          if (sofar !== undefined) {
-            points.set(id, sofar + weight);
-            continue;
+        for (const shard of shards) {
+          for (const slot of shard.index.search(token, { limit: PER_TOKEN_LIMIT }) as number[]) {
+            const seen = verdict[slot];
+            if (seen === 1) points[slot]! += weight;
+            else if (seen === 0) {
+              if (passes(slot)) {
+                verdict[slot] = 1;
+                points[slot] = weight;
+                passed.push(slot);
+              } else verdict[slot] = 2;
+            }
           }
-          if (refused.has(id)) continue;
-          const doc = this.documents.get(id);
-          if (doc && matchesFilter(doc, query.filter)) points.set(id, weight);
-          else refused.add(id);
         }
       }
       // Relevance takes few distinct values (sums of 1 and 0.6): bucket by score, and when only a page
       // is wanted, sort just the buckets that reach into it instead of every candidate.
-      if (sort === "RELEVANCE" && query.countTotal === false && !(query.facets && query.facets.length > 0)) {
-        const buckets = new Map<number, PostingDocument[]>();
-        for (const [id, total] of points) {
-          const score = Math.min(1, total / tokens.length);
+      if (sort === "RELEVANCE" && pageOnly) {
+        const buckets = new Map<number, number[]>();
+        for (const slot of passed) {
+          const score = Math.min(1, points[slot]! / tokens.length);
           const bucket = buckets.get(score);
-          if (bucket) bucket.push(this.documents.get(id)!);
-          else buckets.set(score, [this.documents.get(id)!]);
+          if (bucket) bucket.push(slot);
+          else buckets.set(score, [slot]);
         }
-        const wanted = query.offset + query.limit;
         const page: SearchHit[] = [];
         for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
-          const docs = buckets.get(score)!.sort((a, b) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1));
+          const docs = buckets.get(score)!.map((slot) => this.slots[slot]!).sort(newestFirst);
           for (const doc of docs) {
-            page.push(query.withDocuments ? { id: doc.id, score, document: doc } : { id: doc.id, score });
+            page.push(this.hit(doc, score, query.withDocuments));
             if (page.length >= wanted) break;
           }
           if (page.length >= wanted) break;
         }
-        return { hits: page.slice(query.offset), total: points.size, facets: {} };
+        return { hits: page.slice(query.offset), total: passed.length, facets: {} };
       }
-      scored = [];
-      for (const [id, total] of points) scored.push({ doc: this.documents.get(id)!, score: Math.min(1, total / tokens.length) });
+      scored = passed.map((slot) => ({ doc: this.slots[slot]!, score: Math.min(1, points[slot]! / tokens.length) }));
     }
     scored.sort((a, b) =>
       sort === "SALARY_DESC"
         ? (b.doc.salaryMax ?? -1) - (a.doc.salaryMax ?? -1) || b.doc.publishedAt - a.doc.publishedAt
         : sort === "NEWEST"
-          ? b.doc.publishedAt - a.doc.publishedAt || (a.doc.id < b.doc.id ? 1 : -1)
-          : b.score - a.score || b.doc.publishedAt - a.doc.publishedAt || (a.doc.id < b.doc.id ? 1 : -1),
+          ? newestFirst(a.doc, b.doc)
+          : b.score - a.score || newestFirst(a.doc, b.doc),
     );
     const facets: SearchResult["facets"] = {};
     for (const name of query.facets ?? []) {
@@ -197,7 +232,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
       facets[name] = counts;
     }
     return {
-      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => (query.withDocuments ? { id: doc.id, score, document: doc } : { id: doc.id, score })),
+      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => this.hit(doc, score, query.withDocuments)),
       total: scored.length,
       facets,
     };

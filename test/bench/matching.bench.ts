@@ -95,6 +95,8 @@ export async function matchingBench(opts: { duration: number; connections: numbe
     console.log(ok ? "OK" : "BELOW TARGET (index build ≤ 30 s; matches p50 ≤ 15 ms, p99 ≤ 60 ms; ratio ≤ 1.5)");
     return ok;
   } finally {
-    await server.stop();
+    // BENCH_KEEP_DB=1 keeps the 100,000-posting database for profiling (its URL is printed).
+    await server.stop({ keepDatabase: !!process.env.BENCH_KEEP_DB });
+    if (process.env.BENCH_KEEP_DB) console.log(`kept database: ${databaseUrl}`);
   }
 }

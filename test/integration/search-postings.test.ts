@@ -73,7 +73,7 @@ describe("searchPostings", () => {
     const seen: string[] = [];
     for (let page = 0; page < 3; page++) {
       const full = (await search({ q: marker, first: 2, after, sort: "SALARY_DESC" })).data!.searchPostings;
-      const lean = (await t.gql<Lean>(LEAN, { q: marker, first: 2, after })).data!.searchPostings;
+      const lean: Lean["searchPostings"] = (await t.gql<Lean>(LEAN, { q: marker, first: 2, after })).data!.searchPostings;
       expect(lean.edges.map((e) => e.node.id)).toEqual(full.edges.map((e) => e.node.id));
       expect(lean.pageInfo).toEqual(full.pageInfo);
       seen.push(...lean.edges.map((e) => e.node.id));

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
+import type { PostingDocument, PostingSearchFilter } from "../../src/search/search-port.js";
+
+/** The filter as the port defines it, written plainly: the engine's column filter must agree on every case. */
+function reference(d: PostingDocument, f: PostingSearchFilter): boolean {
+  if (!(f.statuses ?? ["OPEN"]).includes(d.status)) return false;
+  if (f.validAt !== undefined && !(d.validUntil > f.validAt)) return false;
+  if (f.regionPrefixes && f.regionPrefixes.length > 0 && !f.regionPrefixes.some((p) => d.regionPath.includes(p))) return false;
+  if (f.educationAtMost !== undefined && !(d.educationRank <= f.educationAtMost)) return false;
+  if (f.salaryAtLeast !== undefined && !(d.salaryMax !== null && d.salaryMax >= f.salaryAtLeast)) return false;
+  if (f.kinds && f.kinds.length > 0 && !f.kinds.includes(d.kind)) return false;
+  if (f.excludeKinds && f.excludeKinds.includes(d.kind)) return false;
+  if (f.forKeyGroups !== undefined && d.forKeyGroups !== f.forKeyGroups) return false;
+  if (f.employerVerified !== undefined && d.employerVerified !== f.employerVerified) return false;
+  if (f.povertyWorkshop !== undefined && d.povertyWorkshop !== f.povertyWorkshop) return false;
+  if (f.excludeIds && f.excludeIds.includes(d.id)) return false;
+  return true;
+}
+
+let seed = 7;
+const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const COUNTIES = ["350102", "350121", "350203", "350524", "350583", "350802", "620102", "640422"];
+const KINDS = ["REGULAR", "TRAINEESHIP", "GRASSROOTS", "PUBLIC_WELFARE", "HOUSEHOLD_SERVICE"];
+const STATUSES = ["OPEN", "CLOSED", "EXPIRED"];
+
+function document(i: number): PostingDocument {
+  const county = pick(COUNTIES);
+  const salaryMax = rnd() < 0.2 ? null : 2000 + Math.floor(rnd() * 10) * 1000;
+  return {
+    id: `d${i}`, title: "岗位", searchText: "岗位 招聘", matchText: "岗位", majors: [],
+    employerId: `e${i % 7}`, employerName: "单位", employerVerified: rnd() < 0.5, povertyWorkshop: rnd() < 0.3,
+    regionCode: county, regionPath: [county.slice(0, 2), county.slice(0, 4), county], regionPrefecture: `${county.slice(0, 4)}00`,
+    educationRank: Math.floor(rnd() * 7), salaryMin: null, salaryMax, salaryBand: "x", kind: pick(KINDS), forKeyGroups: rnd() < 0.4,
+    status: pick(STATUSES), validUntil: 1_000 + Math.floor(rnd() * 100), publishedAt: i, headcount: 1,
+  };
+}
+
+function randomFilter(): PostingSearchFilter {
+  const f: PostingSearchFilter = {};
+  if (rnd() < 0.5) f.statuses = STATUSES.filter(() => rnd() < 0.5);
+  if (rnd() < 0.5) f.validAt = 1_000 + Math.floor(rnd() * 100);
+  if (rnd() < 0.6) f.regionPrefixes = [pick(["35", "3501", "3502", "350524", "62", "6401", "640422", "3599", "3"]), ...(rnd() < 0.3 ? ["3508"] : [])];
+  if (rnd() < 0.5) f.educationAtMost = Math.floor(rnd() * 7);
+  if (rnd() < 0.4) f.salaryAtLeast = Math.floor(rnd() * 12) * 1000;
+  if (rnd() < 0.3) f.kinds = KINDS.filter(() => rnd() < 0.4);
+  if (rnd() < 0.3) f.excludeKinds = KINDS.filter(() => rnd() < 0.3);
+  if (rnd() < 0.3) f.forKeyGroups = rnd() < 0.5;
+  if (rnd() < 0.3) f.employerVerified = rnd() < 0.5;
+  if (rnd() < 0.3) f.povertyWorkshop = rnd() < 0.5;
+  if (rnd() < 0.3) f.excludeIds = [`d${Math.floor(rnd() * 400)}`, "unknown-id"];
+  return f;
+}
+
+describe("the embedded engine's column filter", () => {
+  it("agrees with the port's definition on 300 random filters over 400 documents, with and without text, after updates and removals", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [] });
+    const docs = Array.from({ length: 400 }, (_, i) => document(i));
+    await engine.upsert(docs);
+    // Some documents change (region, status) and some go: the columns must follow.
+    const changed = docs.slice(0, 40).map((d, i) => ({ ...document(1000 + i), id: d.id, publishedAt: d.publishedAt }));
+    await engine.upsert(changed);
+    await engine.remove(docs.slice(380).map((d) => d.id));
+    const live = [...changed, ...docs.slice(40, 380)];
+    for (let n = 0; n < 300; n++) {
+      const filter = randomFilter();
+      const expected = live.filter((d) => reference(d, filter)).map((d) => d.id).sort();
+      const all = await engine.search({ filter, sort: "NEWEST", offset: 0, limit: 1000 });
+      expect(all.hits.map((h) => h.id).sort(), JSON.stringify(filter)).toEqual(expected);
+      const byText = await engine.search({ text: "岗位", filter, offset: 0, limit: 1000, countTotal: false });
+      expect(byText.hits.map((h) => h.id).sort(), JSON.stringify(filter)).toEqual(expected);
+      const page = await engine.search({ filter, sort: "NEWEST", offset: 0, limit: 5, countTotal: false });
+      expect(page.hits.map((h) => h.id)).toEqual(all.hits.slice(0, 5).map((h) => h.id));
+    }
+  });
+});
