@@ -46,7 +46,10 @@ export class EmbeddedSearchEngine implements SearchEngine {
    * out of all of Fujian one by one.
    */
   private readonly shards = new Map<string, Shard>();
-  /** Each word's synonyms, already segmented (jieba is the costly step; this is done once per settings change). */
+  /**
+   * Each word's synonyms, each segmented into a query FlexSearch answers with the postings holding
+   * all its tokens (jieba is the costly step; this is done once per settings change).
+   */
   private synonyms = new Map<string, string[]>();
 
   private shard(prefecture: string): Shard {
@@ -88,7 +91,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async applySettings(settings: SearchSettings): Promise<void> {
     // The rest of the settings are this class; the synonyms are data.
-    this.synonyms = new Map(Object.entries(synonymMap(settings.synonyms)).map(([word, group]) => [word, [...new Set(group.flatMap((s) => segment(s)))]]));
+    this.synonyms = new Map(
+      Object.entries(synonymMap(settings.synonyms)).map(([word, group]) => [word, [...new Set(group.map((s) => segment(s).join(" ")).filter(Boolean))]]),
+    );
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {
@@ -166,30 +171,36 @@ export class EmbeddedSearchEngine implements SearchEngine {
         }
       }
     } else {
-      const weights = new Map<string, number>();
-      for (const token of tokens) {
-        weights.set(token, 1);
-        for (const part of this.synonyms.get(token) ?? []) if (!weights.has(part)) weights.set(part, SYNONYM_WEIGHT);
-      }
-      // Points per posting: 1 for each word of the query it holds, 0.6 for a synonym (capped at all
-      // words). Each candidate is filtered once, when first met: verdict 0 unseen, 1 passed, 2 refused.
+      // Points per posting: each word of the query counts once — 1 if the posting holds it, else 0.6
+      // if it holds one of the word's synonyms (every token of the synonym, so 开发工程师 is not
+      // found by a lone 工程师) — and relevance is the share of the words (an engine's "words" rule).
+      // Each candidate is filtered once, when first met: verdict 0 unseen, 1 passed, 2 refused.
       const points = new Float64Array(this.slots.length);
       const verdict = new Uint8Array(this.slots.length);
+      const best = new Float64Array(this.slots.length);
       const passed: number[] = [];
       const shards = this.shardsFor(query.filter);
-      for (const [token, weight] of weights) {
-        for (const shard of shards) {
-          for (const slot of shard.index.search(token, { limit: PER_TOKEN_LIMIT }) as number[]) {
-            const seen = verdict[slot];
-            if (seen === 1) points[slot]! += weight;
-            else if (seen === 0) {
-              if (passes(slot)) {
-                verdict[slot] = 1;
-                points[slot] = weight;
-                passed.push(slot);
-              } else verdict[slot] = 2;
+      for (const token of tokens) {
+        const credited: number[] = [];
+        const ways: [string, number][] = [[token, 1], ...(this.synonyms.get(token) ?? []).map((phrase): [string, number] => [phrase, SYNONYM_WEIGHT])];
+        for (const [phrase, weight] of ways) {
+          for (const shard of shards) {
+            for (const slot of shard.index.search(phrase, { limit: PER_TOKEN_LIMIT }) as number[]) {
+              let seen = verdict[slot];
+              if (seen === 0) {
+                seen = passes(slot) ? 1 : 2;
+                verdict[slot] = seen;
+                if (seen === 1) passed.push(slot);
+              }
+              if (seen !== 1) continue;
+              if (best[slot] === 0) credited.push(slot);
+              if (weight > best[slot]!) best[slot] = weight;
             }
           }
+        }
+        for (const slot of credited) {
+          points[slot]! += best[slot]!;
+          best[slot] = 0;
         }
       }
       // Relevance takes few distinct values (sums of 1 and 0.6): bucket by score, and when only a page

@@ -2,6 +2,7 @@ import { openDatabase } from "../../src/db/client.js";
 import { createPostingLoaders } from "../../src/modules/postings/posting.loaders.js";
 import { createPersonLoaders } from "../../src/modules/people/person.loaders.js";
 import { createMatchLoaders } from "../../src/modules/matching/match.loaders.js";
+import type { MatchWeights } from "../../src/modules/matching/match-score.js";
 import { hardConstraints, matchesForPerson } from "../../src/modules/matching/match.service.js";
 import { educationLevel, type PostingRow } from "../../src/modules/postings/posting.table.js";
 import type { PersonRow } from "../../src/modules/people/person.table.js";
@@ -24,7 +25,8 @@ import { makeEmployer, makePosting } from "../helpers/factories.js";
  * spread around the family's range, published 0–60 days ago. People are drawn from a family too: the
  * words a seeker would type for it (often not the posting's own title: 财务 for a 会计 posting), the
  * family's major, a home county, sometimes a wage they want, sometimes willing to move for work;
- * one in five gives no intention words at all (major and home only).
+ * one in five gives no intention words and no skills, only their major (and home). Nobody is drawn
+ * with nothing at all: a person who says nothing has no right answer to label.
  *
  * THE LABELS (a caseworker's judgement, written down; the ranker's weights are not consulted). For a
  * person and a posting within their hard constraints:
@@ -43,6 +45,8 @@ export interface EvalOptions {
   seed: number;
   postingsPerFamily: number;
   people: number;
+  /** Try other ranker weights than the active policy's (for tuning; the report says which were used). */
+  weights?: MatchWeights;
 }
 
 export const FULL_EVAL: EvalOptions = { seed: 2020, postingsPerFamily: 250, people: 600 };
@@ -120,6 +124,8 @@ export interface EvalReport {
   peopleWithoutWords: number;
   ranker: Metrics;
   baseline: Metrics;
+  /** The same metrics for kinds of people (each person is in three groups). */
+  groups: { name: string; people: number; ranker: Metrics; baseline: Metrics }[];
 }
 
 export async function runMatchingEval(options: EvalOptions): Promise<EvalReport> {
@@ -168,15 +174,24 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
     await engine.applySettings(await loadSearchSettings(db));
     const indexed = await indexAllPostings(db, engine);
 
-    const loaders = { ...createPostingLoaders(db), ...createPersonLoaders(db), ...createMatchLoaders(db) };
+    const policy = createMatchLoaders(db);
+    const weights = options.weights ?? (await policy.matchingWeights.load("active"));
+    const loaders = { ...createPostingLoaders(db), ...createPersonLoaders(db), synonymGroups: policy.synonymGroups, matchingWeights: { load: async () => weights } as unknown as typeof policy.matchingWeights };
     const scores = { ranker: [] as Metrics[], baseline: [] as Metrics[] };
+    const groups: Record<string, { ranker: Metrics[]; baseline: Metrics[] }> = {};
+    const inGroup = (name: string, ranker: Metrics, baseline: Metrics) => {
+      groups[name] ??= { ranker: [], baseline: [] };
+      groups[name].ranker.push(ranker);
+      groups[name].baseline.push(baseline);
+    };
     let withoutWords = 0;
     for (let n = 0; n < options.people; n++) {
-      const family = random.pick(FAMILIES);
-      const home = random.pick(weighted);
+      // One in five states no intention and no skills, only a major (so they come from families with majors).
       const noWords = random.chance(0.2);
+      const family = random.pick(noWords ? FAMILIES.filter((f) => f.majors.length > 0) : FAMILIES);
+      const home = random.pick(weighted);
       if (noWords) withoutWords++;
-      const major = family.majors.length > 0 && random.chance(0.7) ? random.pick(family.majors) : null;
+      const major = family.majors.length > 0 && (noWords || random.chance(0.7)) ? random.pick(family.majors) : null;
       const wants = random.chance(0.5) ? Math.round((family.salary[0] + random.next() * (family.salary[1] - family.salary[0])) / 100) * 100 : null;
       const person = {
         id: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`,
@@ -208,18 +223,38 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
       });
 
       const ranked = await matchesForPerson({ db, search: engine, loaders }, person, 10);
-      scores.ranker.push(measure(ranked.items.map((i: { posting: PostingRow }) => gradeOf(i.posting.id, i.posting.regionCode, i.posting.salaryMax))));
+      const rankerMetrics = measure(ranked.items.map((i: { posting: PostingRow }) => gradeOf(i.posting.id, i.posting.regionCode, i.posting.salaryMax)));
+      scores.ranker.push(rankerMetrics);
 
       const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills].join(" ");
       const raw = await engine.search({ ...(words ? { text: words } : { sort: "NEWEST" as const }), filter, offset: 0, limit: 10, countTotal: false, withDocuments: true });
-      scores.baseline.push(measure(raw.hits.map((h) => gradeOf(h.id, h.document!.regionCode, h.document!.salaryMax))));
+      const baselineMetrics = measure(raw.hits.map((h) => gradeOf(h.id, h.document!.regionCode, h.document!.salaryMax)));
+      scores.baseline.push(baselineMetrics);
+      // EVAL_SHOW_LOSSES=1: the people the ranker serves worse than the baseline, to study.
+      if (process.env.EVAL_SHOW_LOSSES && (rankerMetrics.precisionAt3 < baselineMetrics.precisionAt3 || rankerMetrics.coverage < baselineMetrics.coverage)) {
+        const line = (tag: string, title: string, id: string, regionCode: string, salaryMax: number | null) => `  ${tag} ${title} [${familyOf.get(id)}] ${regionCode} ${salaryMax ?? "-"} → label ${gradeOf(id, regionCode, salaryMax)}`;
+        console.log(`${family.key} · home ${home} · wants ${wants ?? "-"} · moves ${person.willingToRelocate} · words: ${words}`);
+        for (const i of ranked.items.slice(0, 3)) console.log(line("ranker  ", i.posting.title, i.posting.id, i.posting.regionCode, i.posting.salaryMax));
+        for (const h of raw.hits.slice(0, 3)) console.log(line("baseline", h.document!.title, h.id, h.document!.regionCode, h.document!.salaryMax));
+      }
+      inGroup(noWords ? "major only" : "with intention words", rankerMetrics, baselineMetrics);
+      inGroup(person.willingToRelocate ? "willing to move (all Fujian)" : "home prefecture only", rankerMetrics, baselineMetrics);
+      inGroup(wants === null ? "no wage asked" : "asks a wage", rankerMetrics, baselineMetrics);
     }
     const mean = (xs: Metrics[]): Metrics => ({
       precisionAt3: xs.reduce((s, m) => s + m.precisionAt3, 0) / xs.length,
       ndcgAt10: xs.reduce((s, m) => s + m.ndcgAt10, 0) / xs.length,
       coverage: xs.reduce((s, m) => s + m.coverage, 0) / xs.length,
     });
-    return { options, postings: indexed, people: options.people, peopleWithoutWords: withoutWords, ranker: mean(scores.ranker), baseline: mean(scores.baseline) };
+    return {
+      options: { ...options, weights },
+      postings: indexed,
+      people: options.people,
+      peopleWithoutWords: withoutWords,
+      ranker: mean(scores.ranker),
+      baseline: mean(scores.baseline),
+      groups: Object.entries(groups).map(([name, g]) => ({ name, people: g.ranker.length, ranker: mean(g.ranker), baseline: mean(g.baseline) })),
+    };
   } finally {
     await handle.close();
   }
@@ -228,12 +263,16 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
 export function formatReport(r: EvalReport): string {
   const row = (name: string, m: Metrics) => `| ${name.padEnd(38)} | ${m.precisionAt3.toFixed(3)}        | ${m.ndcgAt10.toFixed(3)}   | ${m.coverage.toFixed(3)}    |`;
   return [
-    `matching quality — seed ${r.options.seed}: ${r.postings} postings in ${FAMILIES.length} families, ${r.people} people (${r.peopleWithoutWords} without intention words)`,
+    `matching quality — seed ${r.options.seed}: ${r.postings} postings in ${FAMILIES.length} families, ${r.people} people (${r.peopleWithoutWords} with only a major)`,
     "",
     "| ranker                                 | precision@3  | NDCG@10 | coverage |",
     "|----------------------------------------|--------------|---------|----------|",
     row("Person.matches (the ranker)", r.ranker),
     row("text-only baseline (engine relevance)", r.baseline),
+    "",
+    "| group (people)                         | ranker p@3 · NDCG · coverage | baseline p@3 · NDCG · coverage |",
+    "|----------------------------------------|------------------------------|--------------------------------|",
+    ...r.groups.map((g) => `| ${`${g.name} (${g.people})`.padEnd(38)} | ${[g.ranker.precisionAt3, g.ranker.ndcgAt10, g.ranker.coverage].map((x) => x.toFixed(3)).join(" · ")}        | ${[g.baseline.precisionAt3, g.baseline.ndcgAt10, g.baseline.coverage].map((x) => x.toFixed(3)).join(" · ")}          |`),
   ].join("\n");
 }
 

@@ -47,11 +47,36 @@ export const EDUCATION_NAMES: Record<string, string> = {
   DOCTORATE: "博士",
 };
 
-/** `postingText`: the posting's title, occupation, skills and majors, lower-cased; a person's term fits if it occurs in it. */
-export function occupationFactor(personTerms: string[], postingText: string, majorMatched: string | null): Factor {
+/** One of the person's words (an intention, a skill, their major) and its synonyms, lower-cased. */
+export interface PersonWord {
+  word: string;
+  synonyms: string[];
+}
+
+/**
+ * Occupation fit: the person's whole words found in the posting's title, occupation, skills and
+ * majors (`postingText`, lower-cased) — a word itself counts 1, a synonym of it 0.6 — over two words,
+ * or one for a person who gave one (so two found words, or a person's only word, make a full fit);
+ * the posting asking for the person's major is a full fit.
+ * Whole words, not jieba's sub-words: 工程师 alone does not make a 测试工程师 a fit for a 软件工程师.
+ */
+export function occupationFactor(words: PersonWord[], postingText: string, majorMatched: string | null): Factor {
   if (majorMatched) return { factor: "occupation", score: 1, detail: `岗位要求的专业包含“${majorMatched}”` };
-  const hits = personTerms.filter((t) => postingText.includes(t));
-  const score = personTerms.length === 0 ? 0 : Math.min(1, hits.length / Math.min(3, personTerms.length));
+  const hits: string[] = [];
+  let sum = 0;
+  for (const { word, synonyms } of words) {
+    if (postingText.includes(word)) {
+      sum += 1;
+      hits.push(word);
+    } else {
+      const synonym = synonyms.find((s) => postingText.includes(s));
+      if (synonym) {
+        sum += 0.6;
+        hits.push(`${word}（${synonym}）`);
+      }
+    }
+  }
+  const score = words.length === 0 ? 0 : Math.min(1, sum / Math.min(2, words.length));
   return { factor: "occupation", score, detail: hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
 }
 

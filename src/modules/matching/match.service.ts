@@ -5,7 +5,6 @@ import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
 import type { PostingDocument, SearchEngine, SearchHit } from "../../search/search-port.js";
 import { regionDirectory } from "../regions/region-directory.js";
-import { segment } from "../../search/segment.js";
 import { educationLevel, type PostingRow } from "../postings/posting.table.js";
 import type { PersonRow } from "../people/person.table.js";
 import {
@@ -21,6 +20,7 @@ import {
   workshopFactor,
   type Factor,
   type MatchWeights,
+  type PersonWord,
 } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
@@ -71,7 +71,7 @@ export function hardConstraints(person: PersonRow, now = new Date()) {
  * read for the chosen few, and one no longer open there (the index lags a write) is passed over.
  */
 export async function matchesForPerson(
-  deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights"> },
+  deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights" | "synonymGroups"> },
   person: PersonRow,
   first: number,
 ): Promise<{ items: MatchItem[]; note: string | null }> {
@@ -79,6 +79,7 @@ export async function matchesForPerson(
   // Once per request, however many people's matches it asks for.
   const weightsLoad = deps.loaders.matchingWeights.load("active");
   const membershipsLoad = deps.loaders.memberships.load(person.id);
+  const synonymsLoad = deps.loaders.synonymGroups.load("all");
   const filter = hardConstraints(person);
   const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
   const text = words.join(" ");
@@ -95,19 +96,22 @@ export async function matchesForPerson(
     return { items: [], note: "没有符合条件的在招岗位（学历要求、工作地点或岗位类型不符）。可扩大意向地区，或登记转移就业意愿。" };
   }
 
-  const [weights, memberships, places] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db)]);
+  const [weights, memberships, places, synonymGroups] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db), synonymsLoad]);
   const home = places.get(person.householdRegionCode);
-  const personTerms = [...new Set(segment(words.join(" ")))];
+  const personWords: PersonWord[] = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].map((word) => ({
+    word,
+    synonyms: synonymGroups.find((g) => g.includes(word))?.filter((s) => s !== word) ?? [],
+  }));
   const personRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1;
   const nowSeconds = Date.now() / 1000;
 
   const scored = [...candidates.values()].map(({ document: d, relevance }) => {
     const place = places.get(d.regionCode);
     const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
-    // The person's terms are segmented once; a posting's title, occupation, skills and majors are searched for them.
+    // The person's whole words (and their synonyms) are looked for in a posting's title, occupation, skills and majors.
     const factors: Factor[] = [
       textFactor(relevance, words.length > 0),
-      occupationFactor(personTerms, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
+      occupationFactor(personWords, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
       distanceFactor(km, d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode),
       salaryFactor(d.salaryMax, person.intentionMinSalary),
       educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE"),
