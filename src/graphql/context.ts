@@ -11,6 +11,7 @@ import { createRegionLoaders } from "../modules/regions/region.loaders.js";
 import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
 import { createPersonLoaders } from "../modules/people/person.loaders.js";
 import { createMatchLoaders } from "../modules/matching/match.loaders.js";
+import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
@@ -22,6 +23,7 @@ export function createLoaders(db: Database, request: { viewer: Viewer; requestId
     ...createPersonLoaders(db),
     ...createAuditLoaders(db, request),
     ...createMatchLoaders(db),
+    ...createReferralLoaders(db),
   };
 }
 

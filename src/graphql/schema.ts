@@ -14,6 +14,7 @@ import { PersonResolver } from "../modules/people/person.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
+import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -29,6 +30,9 @@ export const resolvers = [
   ProgressResolver,
   MatchResolver,
   SynonymResolver,
+  ReferralResolver,
+  PersonReferralResolver,
+  PostingReferralResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

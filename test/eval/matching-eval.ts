@@ -2,6 +2,7 @@ import { openDatabase } from "../../src/db/client.js";
 import { createPostingLoaders } from "../../src/modules/postings/posting.loaders.js";
 import { createPersonLoaders } from "../../src/modules/people/person.loaders.js";
 import { createMatchLoaders } from "../../src/modules/matching/match.loaders.js";
+import { createReferralLoaders } from "../../src/modules/referrals/referral.loaders.js";
 import type { MatchWeights } from "../../src/modules/matching/match-score.js";
 import { hardConstraints, matchesForPerson } from "../../src/modules/matching/match.service.js";
 import { educationLevel, type PostingRow } from "../../src/modules/postings/posting.table.js";
@@ -176,7 +177,7 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
 
     const policy = createMatchLoaders(db);
     const weights = options.weights ?? (await policy.matchingWeights.load("active"));
-    const loaders = { ...createPostingLoaders(db), ...createPersonLoaders(db), synonymGroups: policy.synonymGroups, matchingWeights: { load: async () => weights } as unknown as typeof policy.matchingWeights };
+    const loaders = { ...createPostingLoaders(db), ...createPersonLoaders(db), ...createReferralLoaders(db), synonymGroups: policy.synonymGroups, matchingWeights: { load: async () => weights } as unknown as typeof policy.matchingWeights };
     const scores = { ranker: [] as Metrics[], baseline: [] as Metrics[] };
     const groups: Record<string, { ranker: Metrics[]; baseline: Metrics[] }> = {};
     const inGroup = (name: string, ranker: Metrics, baseline: Metrics) => {

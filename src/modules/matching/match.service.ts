@@ -45,7 +45,8 @@ export async function activeWeights(db: Executor): Promise<MatchWeights> {
  * The hard constraints of a match (never traded against a score): open and valid; the person meets
  * the education requirement; the place is acceptable (their county or prefecture, their stated
  * regions, anywhere in Fujian if willing to move for work, the paired regions if open to labour
- * cooperation); public-welfare posts only for poverty labourers.
+ * cooperation); public-welfare posts only for poverty labourers. (Postings already referred to the
+ * person are excluded by `matchesForPerson`.)
  */
 export function hardConstraints(person: PersonRow, now = new Date()) {
   const educationRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1; // unknown: compulsory schooling
@@ -62,6 +63,21 @@ export function hardConstraints(person: PersonRow, now = new Date()) {
 }
 
 /**
+ * Why a posting does not fit a person — not open, expired, above their education, outside their
+ * acceptable places, a public-welfare post for someone not from a poverty household — or null when
+ * it fits: the same rules `hardConstraints` gives the engine, applied to one PostgreSQL row.
+ */
+export function misfit(person: PersonRow, posting: Pick<PostingRow, "status" | "validUntil" | "minEducation" | "regionCode" | "kind">, now = new Date()): string | null {
+  const c = hardConstraints(person, now);
+  if (posting.status !== "OPEN") return `The posting is ${posting.status.toLowerCase()}, not open`;
+  if (posting.validUntil && posting.validUntil.getTime() <= now.getTime()) return "The posting has expired";
+  if (educationLevel.enumValues.indexOf(posting.minEducation) > c.educationAtMost) return `The posting asks for ${posting.minEducation}, above the person's education`;
+  if (!c.regionPrefixes.some((prefix) => posting.regionCode.startsWith(prefix))) return "The posting is outside the places the person accepts (their prefecture, intention regions, Fujian if willing to move, paired regions if open to labour cooperation)";
+  if (c.excludeKinds?.includes(posting.kind)) return "Public-welfare posts are for registered-poverty households";
+  return null;
+}
+
+/**
  * The postings that fit a person, best first (就业推荐): candidates by text from their intention,
  * major and skills (topped up by the newest fitting postings when text finds few), within the hard
  * constraints, re-ranked by factors whose weights are policy data, with the reasons in words a
@@ -71,7 +87,7 @@ export function hardConstraints(person: PersonRow, now = new Date()) {
  * read for the chosen few, and one no longer open there (the index lags a write) is passed over.
  */
 export async function matchesForPerson(
-  deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights" | "synonymGroups"> },
+  deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights" | "synonymGroups" | "referralsForPerson"> },
   person: PersonRow,
   first: number,
 ): Promise<{ items: MatchItem[]; note: string | null }> {
@@ -80,7 +96,9 @@ export async function matchesForPerson(
   const weightsLoad = deps.loaders.matchingWeights.load("active");
   const membershipsLoad = deps.loaders.memberships.load(person.id);
   const synonymsLoad = deps.loaders.synonymGroups.load("all");
-  const filter = hardConstraints(person);
+  // Postings already referred to the person (whatever became of them, declined included) are not offered again.
+  const referred = (await deps.loaders.referralsForPerson.load(person.id)).map((r) => r.postingId);
+  const filter = { ...hardConstraints(person), ...(referred.length > 0 ? { excludeIds: referred } : {}) };
   const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
   const text = words.join(" ");
 

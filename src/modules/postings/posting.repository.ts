@@ -1,3 +1,4 @@
+import { closeOpenReferrals } from "../referrals/referral.repository.js";
 import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { enqueuePostingSync } from "../../search/outbox.js";
@@ -122,9 +123,14 @@ export async function insertPosting(db: Executor, row: typeof postings.$inferIns
   return (await findPostingById(db, inserted!.id))!;
 }
 
+// A posting that stops being open (closed, blocked, expired) ends its open referrals in the same
+// transaction: POSTING_CLOSED, so nobody keeps waiting on it.
+const ENDING = new Set(["CLOSED", "BLOCKED", "EXPIRED"]);
+
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
   await enqueuePostingSync(db, [id]);
+  if (patch.status && ENDING.has(patch.status)) await closeOpenReferrals(db, [id], patch.closedBy ?? "system");
   return (await findPostingById(db, id))!;
 }
 
@@ -157,6 +163,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
     .returning({ id: postings.id });
   await enqueuePostingSync(db, rows.map((r) => r.id));
+  await closeOpenReferrals(db, rows.map((r) => r.id), "system:expiry");
   return rows.length;
 }
 

@@ -298,8 +298,9 @@ export async function unblockPosting(db: Database, viewer: Viewer, id: string): 
   });
 }
 
+/** Writes EXPIRED for open postings past their date, and ends their open referrals, in one transaction. */
 export function expirePostings(db: Database): Promise<number> {
-  return expireOverduePostings(db);
+  return db.transaction((tx) => expireOverduePostings(tx));
 }
 
 // ---------------------------------------------------------------- partner pushes

@@ -1,0 +1,49 @@
+import { Role, type Viewer } from "../../auth/viewer.js";
+import type { ReferralRow, ReferralStatus } from "./referral.table.js";
+
+/**
+ * The referral funnel: RECOMMENDED → VIEWED → APPLIED → INTERVIEWED → OFFERED → HIRED, or out of it
+ * by DECLINED (the person or the employer says no), WITHDRAWN (the recommender takes it back) or
+ * POSTING_CLOSED (the posting closed while the referral was still open). Steps may be skipped forward
+ * (a person may apply without the view being recorded); nothing moves back, and the last four end it.
+ */
+const NEXT: Record<ReferralStatus, readonly ReferralStatus[]> = {
+  RECOMMENDED: ["VIEWED", "APPLIED", "INTERVIEWED", "OFFERED", "HIRED", "DECLINED", "WITHDRAWN", "POSTING_CLOSED"],
+  VIEWED: ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED", "DECLINED", "WITHDRAWN", "POSTING_CLOSED"],
+  APPLIED: ["INTERVIEWED", "OFFERED", "HIRED", "DECLINED", "WITHDRAWN", "POSTING_CLOSED"],
+  INTERVIEWED: ["OFFERED", "HIRED", "DECLINED", "WITHDRAWN", "POSTING_CLOSED"],
+  OFFERED: ["HIRED", "DECLINED", "WITHDRAWN"],
+  HIRED: [],
+  DECLINED: [],
+  WITHDRAWN: [],
+  POSTING_CLOSED: [],
+};
+
+/** Referrals a closing posting moves to POSTING_CLOSED (an offer already made stands). */
+export const OPEN_REFERRAL_STATUSES: readonly ReferralStatus[] = ["RECOMMENDED", "VIEWED", "APPLIED", "INTERVIEWED"];
+
+export function mayMove(from: ReferralStatus, to: ReferralStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/**
+ * Which moves a viewer may make on a referral they can see. Caseworkers and administrators: any
+ * legal move but POSTING_CLOSED (the posting's closing makes that one). The seeker, on their own
+ * referral, and the partner site that made it: VIEWED and APPLIED. The employer whose posting it is:
+ * the hiring steps (INTERVIEWED, OFFERED, HIRED) and DECLINED.
+ */
+export function allowedMoves(viewer: Viewer, referral: Pick<ReferralRow, "personId" | "madeBy">, postingEmployerId: string): readonly ReferralStatus[] {
+  if (viewer.kind === "partner") return referral.madeBy === `partner:${viewer.partnerId}` ? ["VIEWED", "APPLIED"] : [];
+  if (viewer.kind !== "user") return [];
+  switch (viewer.role) {
+    case Role.ADMIN:
+    case Role.CASEWORKER:
+      return ["VIEWED", "APPLIED", "INTERVIEWED", "OFFERED", "HIRED", "DECLINED", "WITHDRAWN"];
+    case Role.SEEKER:
+      return viewer.personId === referral.personId ? ["VIEWED", "APPLIED"] : [];
+    case Role.EMPLOYER:
+      return viewer.employerId === postingEmployerId ? ["INTERVIEWED", "OFFERED", "HIRED", "DECLINED"] : [];
+    default:
+      return [];
+  }
+}

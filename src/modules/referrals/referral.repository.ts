@@ -1,0 +1,91 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { queryRows, type Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { SERVICE_TIME_ZONE } from "../../dates.js";
+import { OPEN_REFERRAL_STATUSES } from "./referral-rules.js";
+import { referralEvents, referrals, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
+
+/** Inserts unless the person already has a referral to the posting; undefined when they had. */
+export async function insertReferralIfAbsent(
+  db: Executor,
+  row: { personId: string; postingId: string; source: ReferralSource; madeBy: string; fitted: boolean; note: string | null; campaignRunId?: string | null },
+): Promise<ReferralRow | undefined> {
+  const [inserted] = await db
+    .insert(referrals)
+    .values({ id: newId(), ...row })
+    .onConflictDoNothing({ target: [referrals.personId, referrals.postingId] })
+    .returning();
+  if (inserted) await db.insert(referralEvents).values({ id: newId(), referralId: inserted.id, fromStatus: null, toStatus: "RECOMMENDED", by: row.madeBy, note: row.note });
+  return inserted;
+}
+
+export async function findReferralById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<ReferralRow | undefined> {
+  const query = db.select().from(referrals).where(eq(referrals.id, id));
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row;
+}
+
+export function findReferralsByIds(db: Executor, ids: readonly string[]): Promise<ReferralRow[]> {
+  return db.select().from(referrals).where(inArray(referrals.id, [...ids]));
+}
+
+export async function moveReferral(db: Executor, referral: ReferralRow, to: ReferralStatus, by: string, note: string | null): Promise<ReferralRow> {
+  const [updated] = await db.update(referrals).set({ status: to, statusAt: sql`now()` }).where(eq(referrals.id, referral.id)).returning();
+  await db.insert(referralEvents).values({ id: newId(), referralId: referral.id, fromStatus: referral.status, toStatus: to, by, note });
+  return updated!;
+}
+
+/** A closing posting ends its open referrals (POSTING_CLOSED), each with its event, in the caller's transaction. */
+export async function closeOpenReferrals(db: Executor, postingIds: readonly string[], by: string): Promise<number> {
+  if (postingIds.length === 0) return 0;
+  const closed = await db
+    .update(referrals)
+    .set({ status: "POSTING_CLOSED", statusAt: sql`now()` })
+    .where(and(inArray(referrals.postingId, [...postingIds]), inArray(referrals.status, [...OPEN_REFERRAL_STATUSES])))
+    .returning({ id: referrals.id });
+  if (closed.length === 0) return 0;
+  // The status each came from is not returned by UPDATE … RETURNING; the event names the posting's closing instead.
+  await db.insert(referralEvents).values(closed.map((r) => ({ id: newId(), referralId: r.id, fromStatus: null, toStatus: "POSTING_CLOSED" as const, by, note: "岗位已关闭" })));
+  return closed.length;
+}
+
+export function findReferralsForPeople(db: Executor, personIds: readonly string[]): Promise<ReferralRow[]> {
+  return db.select().from(referrals).where(sql`${referrals.personId} = any(${sql.param([...personIds])}::uuid[])`).orderBy(referrals.id);
+}
+
+export function findReferralsForPostings(db: Executor, postingIds: readonly string[]): Promise<ReferralRow[]> {
+  return db.select().from(referrals).where(sql`${referrals.postingId} = any(${sql.param([...postingIds])}::uuid[])`).orderBy(referrals.id);
+}
+
+export function findEventsForReferrals(db: Executor, referralIds: readonly string[]) {
+  return db.select().from(referralEvents).where(sql`${referralEvents.referralId} = any(${sql.param([...referralIds])}::uuid[])`).orderBy(referralEvents.id);
+}
+
+export interface ProgressRow {
+  personId: string;
+  required: number;
+  counted: number;
+  deadline: string | null;
+}
+
+/**
+ * Each person's referral minimum and what counts toward it. The minimum is the strictest of their
+ * categories' (policy data, `target_categories.min_referrals`); a referral counts if it fitted the
+ * person when made, was not withdrawn, and was made inside the active campaign's window (Fujian's
+ * days, start to end inclusive); the unique (person, posting) pair makes each posting count once.
+ */
+export function referralProgress(db: Executor, personIds: readonly string[]): Promise<ProgressRow[]> {
+  return queryRows<ProgressRow>(
+    db,
+    sql`with c as (select starts_on, ends_on from campaigns where active limit 1)
+        select p.id as "personId",
+               coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = p.id), 0)::int as "required",
+               (select count(*) from referrals r
+                 where r.person_id = p.id and r.fitted and r.status <> 'WITHDRAWN'
+                   and (not exists (select 1 from c)
+                        or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from c)
+                            and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from c))))::int as "counted",
+               (select to_char(ends_on, 'YYYY-MM-DD') from c) as "deadline"
+        from people p where p.id = any(${sql.param([...personIds])}::uuid[])`,
+  );
+}

@@ -1,0 +1,82 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import { forbidden } from "../../errors.js";
+import type { Context } from "../../graphql/context.js";
+import { Person } from "../people/person.type.js";
+import type { PersonRow } from "../people/person.table.js";
+import { JobPosting } from "../postings/posting.type.js";
+import type { PostingRow } from "../postings/posting.table.js";
+import { recommendPostings, updateReferralStatus } from "./referral.service.js";
+import type { ReferralRow } from "./referral.table.js";
+import { RecommendResult, Referral, ReferralCandidate, ReferralEvent, ReferralProgress, ReferralStatus } from "./referral.type.js";
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => [RecommendResult], {
+    description: "Recommend postings to a person (at most 20): one result per posting — recorded, or refused on its own (NOT_FOUND, BAD_USER_INPUT with the reason it does not fit, CONFLICT if already referred).",
+  })
+  recommendPostings(
+    @Arg("personId", () => ID) personId: string,
+    @Arg("postingIds", () => [ID]) postingIds: string[],
+    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return recommendPostings(ctx.db, ctx.viewer, { personId, postingIds, note });
+  }
+
+  @Authorized()
+  @Mutation(() => Referral, {
+    description: "Move a referral along its funnel. Caseworkers: any legal step; the seeker (own referrals) and the partner that made it: VIEWED, APPLIED; the posting's employer: INTERVIEWED, OFFERED, HIRED, DECLINED. HIRED records the person's employment.",
+  })
+  updateReferralStatus(
+    @Arg("referralId", () => ID) referralId: string,
+    @Arg("status", () => ReferralStatus) status: ReferralStatus,
+    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return updateReferralStatus(ctx.db, ctx.viewer, { referralId, status, note });
+  }
+
+  @FieldResolver(() => JobPosting)
+  async posting(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return ctx.loaders.postingById.load(referral.postingId);
+  }
+
+  @FieldResolver(() => ReferralCandidate, { description: "The person as an employer may see them." })
+  async candidate(@Root() referral: ReferralRow, @Ctx() ctx: Context): Promise<ReferralCandidate> {
+    const person = (await ctx.loaders.referredPerson.load(referral.personId))!;
+    return { name: person.name, degreeLevel: person.degreeLevel, major: person.major };
+  }
+
+  @FieldResolver(() => [ReferralEvent])
+  events(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return ctx.loaders.referralEvents.load(referral.id);
+  }
+}
+
+@Resolver(() => Person)
+export class PersonReferralResolver {
+  @FieldResolver(() => [Referral], { description: "Postings recommended to this person, oldest first." })
+  referrals(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.referralsForPerson.load(person.id);
+  }
+
+  @FieldResolver(() => ReferralProgress, { description: "The person's referral minimum in the active campaign and how far they are from it." })
+  async referralProgress(@Root() person: PersonRow, @Ctx() ctx: Context): Promise<ReferralProgress> {
+    const row = (await ctx.loaders.referralProgress.load(person.id))!;
+    const remaining = Math.max(0, row.required - row.counted);
+    return { required: row.required, counted: row.counted, remaining, met: remaining === 0, deadline: row.deadline };
+  }
+}
+
+@Resolver(() => JobPosting)
+export class PostingReferralResolver {
+  @Authorized(Role.EMPLOYER, Role.ADMIN)
+  @FieldResolver(() => [Referral], { description: "Referrals to this posting: its employer and administrators only. People appear as `candidate` (no sensitive fields)." })
+  referrals(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    const viewer = ctx.viewer;
+    if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && viewer.employerId !== posting.employerId) throw forbidden("Only the posting's employer sees its referrals");
+    return ctx.loaders.referralsForPosting.load(posting.id);
+  }
+}

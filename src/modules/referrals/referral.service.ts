@@ -1,0 +1,130 @@
+import { eq } from "drizzle-orm";
+import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
+import type { Database } from "../../db/client.js";
+import { isUuid } from "../../db/ids.js";
+import { parseId } from "../../db/parse-id.js";
+import { serviceToday } from "../../dates.js";
+import { badInput, forbidden, notFound } from "../../errors.js";
+import { findControlCharacter } from "../../graphql/validators.js";
+import { misfit } from "../matching/match.service.js";
+import { personScope, personWithinScope } from "../people/person.access.js";
+import { findPersonById } from "../people/person.repository.js";
+import { applyEmploymentStatus } from "../people/person.service.js";
+import { postings, type PostingRow } from "../postings/posting.table.js";
+import { allowedMoves, mayMove } from "./referral-rules.js";
+import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
+import type { ReferralRow, ReferralSource, ReferralStatus } from "./referral.table.js";
+
+/** Postings one call may recommend. */
+export const MAX_RECOMMENDATIONS_PER_CALL = 20;
+
+export interface RecommendItem {
+  index: number;
+  postingId: string;
+  referral: ReferralRow | null;
+  error: { code: string; field: string | null; message: string } | null;
+}
+
+function checkNote(note: string | null | undefined): string | null {
+  if (note == null) return null;
+  if (findControlCharacter(note, "note") !== null) throw badInput("note", "note contains a control character");
+  if ([...note].length > 500) throw badInput("note", "note is at most 500 characters");
+  return note.trim() || null;
+}
+
+/** Who recommends as what: caseworkers and administrators as CASEWORKER (mentors and fairs come with their features). */
+function sourceOf(viewer: Viewer): ReferralSource {
+  if (viewer.kind === "user" && (viewer.role === Role.CASEWORKER || viewer.role === Role.ADMIN)) return "CASEWORKER";
+  throw forbidden("Only caseworkers and administrators recommend postings");
+}
+
+/**
+ * Recommends postings to a person (推荐岗位): one result per posting, in order. A posting that is
+ * unknown (NOT_FOUND), not open or outside the person's hard constraints (BAD_USER_INPUT, with the
+ * reason), or already referred to them (CONFLICT) is refused on its own; the rest are recorded. The
+ * person must be in the caller's scope. Each posting is read with a share lock, so it cannot close
+ * between the check and the referral.
+ */
+export async function recommendPostings(
+  db: Database,
+  viewer: Viewer,
+  input: { personId: string; postingIds: string[]; note?: string | null },
+): Promise<RecommendItem[]> {
+  const source = sourceOf(viewer);
+  const personId = parseId(input.personId, "personId");
+  if (input.postingIds.length === 0) throw badInput("postingIds", "Name at least one posting");
+  if (input.postingIds.length > MAX_RECOMMENDATIONS_PER_CALL) throw badInput("postingIds", `At most ${MAX_RECOMMENDATIONS_PER_CALL} postings per call`);
+  const note = checkNote(input.note);
+  const by = actorOf(viewer);
+  return db.transaction(async (tx) => {
+    const person = await findPersonById(tx, personId);
+    if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
+    const now = new Date();
+    const seen = new Set<string>();
+    const items: RecommendItem[] = [];
+    for (const [index, raw] of input.postingIds.entries()) {
+      const field = `postingIds.${index}`;
+      const fail = (code: string, message: string): RecommendItem => ({ index, postingId: raw, referral: null, error: { code, field, message } });
+      if (!isUuid(raw)) {
+        items.push(fail("BAD_USER_INPUT", "Not a posting id"));
+        continue;
+      }
+      const postingId = raw.toLowerCase();
+      if (seen.has(postingId)) {
+        items.push(fail("BAD_USER_INPUT", "The same posting is named twice"));
+        continue;
+      }
+      seen.add(postingId);
+      const [posting] = await tx.select().from(postings).where(eq(postings.id, postingId)).for("share");
+      if (!posting || posting.status === "DRAFT") {
+        items.push(fail("NOT_FOUND", `Posting ${postingId} not found`));
+        continue;
+      }
+      const why = misfit(person, posting as PostingRow, now);
+      if (why) {
+        items.push(fail("BAD_USER_INPUT", why));
+        continue;
+      }
+      const referral = await insertReferralIfAbsent(tx, { personId, postingId, source, madeBy: by, fitted: true, note });
+      items.push(referral ? { index, postingId, referral, error: null } : fail("CONFLICT", "This posting was already referred to the person"));
+    }
+    return items;
+  });
+}
+
+/** Whether a viewer may see a referral: the person's ledger scope, the posting's employer, or the partner that made it. */
+export async function referralVisibleTo(db: Database, viewer: Viewer, referral: ReferralRow, postingEmployerId: string): Promise<boolean> {
+  if (viewer.kind === "partner") return referral.madeBy === `partner:${viewer.partnerId}`;
+  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) return viewer.employerId === postingEmployerId;
+  const person = await findPersonById(db, referral.personId);
+  return !!person && personWithinScope(personScope(viewer), person);
+}
+
+/**
+ * Moves a referral along its funnel, timestamped and attributed. A referral the viewer cannot see is
+ * NOT_FOUND; a move their role may not make is FORBIDDEN; a move the funnel does not allow from the
+ * current status is BAD_USER_INPUT. HIRED records the person's employment in their status history.
+ */
+export async function updateReferralStatus(
+  db: Database,
+  viewer: Viewer,
+  input: { referralId: string; status: ReferralStatus; note?: string | null },
+): Promise<ReferralRow> {
+  const referralId = parseId(input.referralId, "referralId");
+  const note = checkNote(input.note);
+  if (input.status === "RECOMMENDED" || input.status === "POSTING_CLOSED") throw badInput("status", `${input.status} is not set by hand`);
+  return db.transaction(async (tx) => {
+    const referral = await findReferralById(tx, referralId, { forUpdate: true });
+    const [posting] = referral ? await tx.select().from(postings).where(eq(postings.id, referral.postingId)) : [];
+    if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);
+    if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(`You may not mark this referral ${input.status}`);
+    if (!mayMove(referral.status, input.status)) throw badInput("status", `A referral cannot move from ${referral.status} to ${input.status}`);
+    const by = actorOf(viewer);
+    const moved = await moveReferral(tx, referral, input.status, by, note);
+    if (input.status === "HIRED") {
+      const person = (await findPersonById(tx, referral.personId, { forUpdate: true }))!;
+      await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `通过推荐入职：${posting.title}` });
+    }
+    return moved;
+  });
+}

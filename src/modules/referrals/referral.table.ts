@@ -1,0 +1,63 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, pgEnum, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { people } from "../people/person.table.js";
+import { postings } from "../postings/posting.table.js";
+
+export const referralSource = pgEnum("referral_source", ["SYSTEM", "CASEWORKER", "MENTOR", "JOB_FAIR", "PARTNER"]);
+export const referralStatus = pgEnum("referral_status", [
+  "RECOMMENDED",
+  "VIEWED",
+  "APPLIED",
+  "INTERVIEWED",
+  "OFFERED",
+  "HIRED",
+  "DECLINED",
+  "WITHDRAWN",
+  "POSTING_CLOSED",
+]);
+
+/**
+ * A referral (就业推荐 / 岗位推送): one posting recommended to one person, once — the unique
+ * (person, posting) pair is what keeps two recommenders, or two campaign runs, from sending the same
+ * posting twice. `fitted` records whether the posting was open and within the person's hard
+ * constraints when it was made: only such referrals count toward the person's minimum.
+ */
+export const referrals = pgTable(
+  "referrals",
+  {
+    id: uuid("id").primaryKey(),
+    personId: uuid("person_id").notNull().references(() => people.id),
+    postingId: uuid("posting_id").notNull().references(() => postings.id),
+    source: referralSource("source").notNull(),
+    madeBy: varchar("made_by", { length: 100 }).notNull(),
+    madeAt: timestamp("made_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    status: referralStatus("status").notNull().default("RECOMMENDED"),
+    statusAt: timestamp("status_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    fitted: boolean("fitted").notNull(),
+    note: text("note"),
+    campaignRunId: uuid("campaign_run_id"),
+  },
+  (t) => [
+    unique("referrals_person_posting_key").on(t.personId, t.postingId),
+    index("referrals_posting_open_idx").on(t.postingId).where(sql`${t.status} in ('RECOMMENDED', 'VIEWED', 'APPLIED', 'INTERVIEWED')`),
+  ],
+);
+
+/** Every status change of a referral: when, by whom, from what to what (the first row is its creation). */
+export const referralEvents = pgTable(
+  "referral_events",
+  {
+    id: uuid("id").primaryKey(),
+    referralId: uuid("referral_id").notNull().references(() => referrals.id),
+    fromStatus: referralStatus("from_status"),
+    toStatus: referralStatus("to_status").notNull(),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    by: varchar("by", { length: 100 }).notNull(),
+    note: text("note"),
+  },
+  (t) => [index("referral_events_referral_idx").on(t.referralId)],
+);
+
+export type ReferralRow = typeof referrals.$inferSelect;
+export type ReferralStatus = (typeof referralStatus.enumValues)[number];
+export type ReferralSource = (typeof referralSource.enumValues)[number];

@@ -1,0 +1,73 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Education, PostingItemError } from "../postings/posting.type.js";
+import type { ReferralSource as Source, ReferralStatus as Status } from "./referral.table.js";
+
+export enum ReferralStatus {
+  RECOMMENDED = "RECOMMENDED",
+  VIEWED = "VIEWED",
+  APPLIED = "APPLIED",
+  INTERVIEWED = "INTERVIEWED",
+  OFFERED = "OFFERED",
+  HIRED = "HIRED",
+  DECLINED = "DECLINED",
+  WITHDRAWN = "WITHDRAWN",
+  POSTING_CLOSED = "POSTING_CLOSED",
+}
+registerEnumType(ReferralStatus, {
+  name: "ReferralStatus",
+  description: "RECOMMENDED → VIEWED → APPLIED → INTERVIEWED → OFFERED → HIRED, or DECLINED / WITHDRAWN / POSTING_CLOSED (these four end it).",
+});
+
+export enum ReferralSource {
+  SYSTEM = "SYSTEM",
+  CASEWORKER = "CASEWORKER",
+  MENTOR = "MENTOR",
+  JOB_FAIR = "JOB_FAIR",
+  PARTNER = "PARTNER",
+}
+registerEnumType(ReferralSource, { name: "ReferralSource" });
+
+@ObjectType({ description: "A step of a referral: from what to what, when, by whom." })
+export class ReferralEvent {
+  @Field(() => ReferralStatus, { nullable: true, description: "Null for the referral's creation (and for a posting's closing, which moves many at once)." }) fromStatus!: Status | null;
+  @Field(() => ReferralStatus) toStatus!: Status;
+  @Field() at!: Date;
+  @Field() by!: string;
+  @Field(() => String, { nullable: true }) note!: string | null;
+}
+
+@ObjectType({ description: "What an employer sees of a referred person: no ID number, phone, poverty status or categories." })
+export class ReferralCandidate {
+  @Field() name!: string;
+  @Field(() => Education, { nullable: true }) degreeLevel!: string | null;
+  @Field(() => String, { nullable: true }) major!: string | null;
+}
+
+@ObjectType({ description: "A posting recommended to a person (就业推荐), and where it has got to." })
+export class Referral {
+  @Field(() => ID) id!: string;
+  @Field(() => ReferralStatus) status!: Status;
+  @Field({ description: "When the status last changed." }) statusAt!: Date;
+  @Field(() => ReferralSource) source!: Source;
+  @Field({ description: "Who made it (role:id, or partner:id)." }) madeBy!: string;
+  @Field() madeAt!: Date;
+  @Field({ description: "The posting was open and within the person's hard constraints when recommended: only such referrals count toward the minimum." }) fitted!: boolean;
+  @Field(() => String, { nullable: true }) note!: string | null;
+}
+
+@ObjectType({ description: "One posting's outcome in recommendPostings." })
+export class RecommendResult {
+  @Field(() => Int, { description: "The posting's position in the request." }) index!: number;
+  @Field() postingId!: string;
+  @Field(() => Referral, { nullable: true }) referral!: Referral | null;
+  @Field(() => PostingItemError, { nullable: true, description: "NOT_FOUND, BAD_USER_INPUT (with the reason it does not fit) or CONFLICT (already referred)." }) error!: PostingItemError | null;
+}
+
+@ObjectType({ description: "A person's referral minimum in the active campaign and how far they are from it." })
+export class ReferralProgress {
+  @Field(() => Int, { description: "The strictest minimum of the person's categories (0 when in none)." }) required!: number;
+  @Field(() => Int, { description: "Referrals that count: fitted when made, not withdrawn, inside the campaign window; each posting once." }) counted!: number;
+  @Field(() => Int) remaining!: number;
+  @Field() met!: boolean;
+  @Field(() => String, { nullable: true, description: "The campaign's last day (YYYY-MM-DD, Fujian)." }) deadline!: string | null;
+}
