@@ -10,6 +10,7 @@ import type { Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
+import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
 
 export interface App {
   config: Config;
@@ -17,6 +18,7 @@ export interface App {
   database: DatabaseHandle;
   pii: PiiCipher;
   search: SearchIndex;
+  runner: CampaignRunner;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -31,6 +33,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   await db.migrate();
   const pii = createPiiCipher(config.pii.key);
   const search = new SearchIndex(createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
+  const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo! });
   apollo = await createApolloServer(config, log, http);
@@ -53,10 +56,12 @@ export async function createApp(config: Config, log: Logger, database?: Database
     database: db,
     pii,
     search,
+    runner,
     apollo,
     http,
     listen: async () => {
       await search.start();
+      runner.start();
       return new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(config.http.port, config.http.host, () => {
@@ -72,6 +77,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       if (sweeper) clearInterval(sweeper);
       // The drain plugin closes the HTTP server and waits for requests in flight.
       await apollo.stop();
+      await runner.stop();
       await search.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.close();

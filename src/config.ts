@@ -36,6 +36,7 @@ const envSchema = z.object({
   POSTING_EXPIRY_SWEEP_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(60)),
   IMPORT_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(200 * 1024 * 1024)),
   SEARCH_RELAY_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(500)),
+  CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
   EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
 });
@@ -48,6 +49,8 @@ export interface Config {
     | { driver: "postgres"; url: string; poolSize: number }
     | { driver: "pglite"; dataDir: string };
   search: { meilisearchUrl?: string; meilisearchApiKey?: string; relayIntervalMs: number };
+  /** How often the background runner looks for campaign-run work (0: only on demand). */
+  campaignRunIntervalMs: number;
   auth: { jwtSecret: string; issuer: string };
   pii: { key: Buffer };
   seedDemo: "auto" | "always" | "never";
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { driver: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { driver: "pglite", dataDir: e.PGLITE_DATA_DIR },
     search: { meilisearchUrl: e.MEILISEARCH_URL, meilisearchApiKey: e.MEILISEARCH_API_KEY, relayIntervalMs: e.SEARCH_RELAY_INTERVAL_MS },
+    campaignRunIntervalMs: e.CAMPAIGN_RUN_INTERVAL_MS,
     auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER },
     pii: { key: Buffer.from(e.PII_KEY ?? DEV_PII_KEY, "base64") },
     seedDemo: e.SEED_DEMO,

@@ -10,7 +10,10 @@ import { people as peopleTable } from "../modules/people/person.table.js";
 import { createPiiCipher } from "../pii/pii-crypto.js";
 import { postings as postingsTable } from "../modules/postings/posting.table.js";
 import { MeilisearchEngine } from "../search/meilisearch-engine.js";
-import { createSearchEngine, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
+import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
+import { getCampaignRun, parseFulfilScope, startCampaignRun } from "../modules/referrals/campaign-run.service.js";
+import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
+import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
@@ -36,6 +39,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   reindex            Rebuild the Meilisearch index from PostgreSQL and swap it in atomically.
   reconcile          List posting ids that differ between PostgreSQL and the Meilisearch index.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
+  fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE
+                     Start a campaign run for everyone of the scope below their referral minimum and work
+                     it here with a progress bar (a running server's runner helps); prints the outcome.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
 
@@ -54,7 +60,11 @@ function progressBar(io: CliIo, unit: string, total: number) {
   return { update: (n: number) => io === processIo && bar.update(n), stop: () => io === processIo && bar.stop() };
 }
 
+/** Tests may hand the CLI an open database (an in-memory PGlite cannot be opened twice); it is then left open. */
+let injectedDatabase: DatabaseHandle | undefined;
+
 async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  if (injectedDatabase) return work(injectedDatabase);
   const handle = await openDatabase(config.database, createLogger("warn"));
   try {
     await handle.migrate();
@@ -72,7 +82,16 @@ export interface CliIo {
 const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 /** The operator commands; stdout carries only the answer (a token, a key, SQL), everything else goes to stderr. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo, deps: { database?: DatabaseHandle } = {}): Promise<number> {
+  injectedDatabase = deps.database;
+  try {
+    return await runCommand(argv, env, io);
+  } finally {
+    injectedDatabase = undefined;
+  }
+}
+
+async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -88,6 +107,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       people: { type: "string" },
       encoding: { type: "string", default: "auto" },
       scopes: { type: "string" },
+      category: { type: "string" },
     },
     allowPositionals: true,
   });
@@ -187,6 +207,27 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     case "expire-postings": {
       const n = await withDatabase(config, (h) => expirePostings(h.db));
       io.err(`${n} postings expired.\n`);
+      return 0;
+    }
+    case "fulfil": {
+      const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
+      const viewer: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
+      const summary = await withDatabase(config, async (h) => {
+        const engine = createSearchEngine(config);
+        await engine.applySettings(await loadSearchSettings(h.db));
+        if (engine.name === "embedded") {
+          io.err("Building the embedded search index from PostgreSQL…\n");
+          await indexAllPostings(h.db, engine);
+        }
+        const run = await startCampaignRun(h.db, viewer, scope);
+        const start = (await getCampaignRun(h.db, viewer, run.id))!;
+        const bar = progressBar(io, "people", start.total);
+        let processed = start.processed;
+        await new CampaignRunner(h.db, engine, log, 0).drain({ onBatch: (n) => bar.update((processed += n)) });
+        bar.stop();
+        return (await getCampaignRun(h.db, viewer, run.id))!;
+      });
+      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons }, null, 2) + "\n");
       return 0;
     }
     case "reindex":

@@ -11,3 +11,4 @@ export * from "../search/outbox.table.js";
 export * from "../modules/matching/matching-policy.table.js";
 export * from "../modules/synonyms/synonym.table.js";
 export * from "../modules/referrals/referral.table.js";
+export * from "../modules/referrals/campaign-run.table.js";

@@ -14,6 +14,7 @@ import { PersonResolver } from "../modules/people/person.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
+import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -33,6 +34,7 @@ export const resolvers = [
   ReferralResolver,
   PersonReferralResolver,
   PostingReferralResolver,
+  CampaignRunResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -3,8 +3,8 @@ import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
 import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
-import type { PostingDocument, SearchEngine, SearchHit } from "../../search/search-port.js";
-import { regionDirectory } from "../regions/region-directory.js";
+import type { PostingDocument, PostingSearchFilter, SearchEngine, SearchHit } from "../../search/search-port.js";
+import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { educationLevel, type PostingRow } from "../postings/posting.table.js";
 import type { PersonRow } from "../people/person.table.js";
 import {
@@ -99,52 +99,13 @@ export async function matchesForPerson(
   // Postings already referred to the person (whatever became of them, declined included) are not offered again.
   const referred = (await deps.loaders.referralsForPerson.load(person.id)).map((r) => r.postingId);
   const filter = { ...hardConstraints(person), ...(referred.length > 0 ? { excludeIds: referred } : {}) };
-  const words = [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
-  const text = words.join(" ");
-
-  const candidates = new Map<string, { document: PostingDocument; relevance: number }>();
-  const take = (hits: SearchHit[], relevance: (h: SearchHit) => number) => {
-    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: relevance(h) });
-  };
-  if (text) take((await deps.search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
-  if (candidates.size < Math.max(first * 3, 30)) {
-    take((await deps.search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, () => 0);
-  }
-  if (candidates.size === 0) {
-    return { items: [], note: "没有符合条件的在招岗位（学历要求、工作地点或岗位类型不符）。可扩大意向地区，或登记转移就业意愿。" };
-  }
+  const words = personWords(person);
+  const candidates = await gatherCandidates(deps.search, person, filter, Math.max(first * 3, 30));
+  if (candidates.size === 0) return { items: [], note: NOTHING_FITS };
 
   const [weights, memberships, places, synonymGroups] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db), synonymsLoad]);
-  const home = places.get(person.householdRegionCode);
-  const personWords: PersonWord[] = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].map((word) => ({
-    word,
-    synonyms: synonymGroups.find((g) => g.includes(word))?.filter((s) => s !== word) ?? [],
-  }));
-  const personRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1;
+  const scored = scoreCandidates(person, candidates.values(), { weights, inTargetCategory: memberships.length > 0, places, synonymGroups });
   const nowSeconds = Date.now() / 1000;
-
-  const scored = [...candidates.values()].map(({ document: d, relevance }) => {
-    const place = places.get(d.regionCode);
-    const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
-    // The person's whole words (and their synonyms) are looked for in a posting's title, occupation, skills and majors.
-    const factors: Factor[] = [
-      textFactor(relevance, words.length > 0),
-      occupationFactor(personWords, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
-      distanceFactor(km, d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode),
-      salaryFactor(d.salaryMax, person.intentionMinSalary),
-      educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE"),
-      keyGroupFactor(d.forKeyGroups, memberships.length > 0),
-      workshopFactor(d.povertyWorkshop, person.registeredPoverty),
-      freshnessFactor(d.publishedAt ? (nowSeconds - d.publishedAt) / 86_400 : 90),
-      headcountFactor(d.headcount),
-    ];
-    const score = factors.reduce((sum, f) => sum + weights[f.factor] * f.score, 0);
-    const reasons = factors
-      .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
-      .filter((r) => r.weight > 0 && r.detail)
-      .sort((a, b) => b.weight - a.weight);
-    return { id: d.id, employerId: d.employerId, score, reasons };
-  });
 
   // The chosen are read from PostgreSQL (the source of truth); any no longer open there is dropped
   // and the choice made again without it.
@@ -165,8 +126,87 @@ export async function matchesForPerson(
   }
 }
 
+export const NOTHING_FITS = "没有符合条件的在招岗位（学历要求、工作地点或岗位类型不符）。可扩大意向地区，或登记转移就业意愿。";
+
+/** What a person says they want, as words: intention keywords, major, skills. */
+export function personWords(person: Pick<PersonRow, "intentionKeywords" | "major" | "skills">): string[] {
+  return [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
+}
+
+export interface Candidate {
+  document: PostingDocument;
+  relevance: number;
+}
+
+/**
+ * Candidates for a person within `filter`: by text from their words (up to 200), topped up with the
+ * newest fitting postings when text finds fewer than `enough`.
+ */
+export async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: PostingSearchFilter, enough: number): Promise<Map<string, Candidate>> {
+  const text = personWords(person).join(" ");
+  const candidates = new Map<string, Candidate>();
+  const take = (hits: SearchHit[], relevance: (h: SearchHit) => number) => {
+    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: relevance(h) });
+  };
+  if (text) take((await search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
+  if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, () => 0);
+  return candidates;
+}
+
+export interface RankingContext {
+  weights: MatchWeights;
+  /** In any target category (the key-group boost applies). */
+  inTargetCategory: boolean;
+  places: Map<string, RegionPlace>;
+  synonymGroups: string[][];
+}
+
+export interface Scored {
+  id: string;
+  employerId: string;
+  score: number;
+  reasons: MatchItem["reasons"];
+}
+
+/** Each candidate's score: the factors (see match-score.ts) weighted by the policy, with the reasons in words. */
+export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidate>, ctx: RankingContext): Scored[] {
+  const { weights, places, synonymGroups } = ctx;
+  const words = personWords(person);
+  const home = places.get(person.householdRegionCode);
+  const wanted: PersonWord[] = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].map((word) => ({
+    word,
+    synonyms: synonymGroups.find((g) => g.includes(word))?.filter((s) => s !== word) ?? [],
+  }));
+  const personRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1;
+  const nowSeconds = Date.now() / 1000;
+  const scored: Scored[] = [];
+  for (const { document: d, relevance } of candidates) {
+    const place = places.get(d.regionCode);
+    const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
+    // The person's whole words (and their synonyms) are looked for in a posting's title, occupation, skills and majors.
+    const factors: Factor[] = [
+      textFactor(relevance, words.length > 0),
+      occupationFactor(wanted, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
+      distanceFactor(km, d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode),
+      salaryFactor(d.salaryMax, person.intentionMinSalary),
+      educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE"),
+      keyGroupFactor(d.forKeyGroups, ctx.inTargetCategory),
+      workshopFactor(d.povertyWorkshop, person.registeredPoverty),
+      freshnessFactor(d.publishedAt ? (nowSeconds - d.publishedAt) / 86_400 : 90),
+      headcountFactor(d.headcount),
+    ];
+    const score = factors.reduce((sum, f) => sum + weights[f.factor] * f.score, 0);
+    const reasons = factors
+      .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
+      .filter((r) => r.weight > 0 && r.detail)
+      .sort((a, b) => b.weight - a.weight);
+    scored.push({ id: d.id, employerId: d.employerId, score, reasons });
+  }
+  return scored;
+}
+
 /** Best first, each further posting of an employer already chosen damped, so one employer cannot fill the list. */
-function pickDiverse<C extends { id: string; employerId: string; score: number }>(pool: C[], first: number, damping: number): (C & { adjusted: number })[] {
+export function pickDiverse<C extends { id: string; employerId: string; score: number }>(pool: C[], first: number, damping: number): (C & { adjusted: number })[] {
   const remaining = [...pool];
   const chosen: (C & { adjusted: number })[] = [];
   const perEmployer = new Map<string, number>();

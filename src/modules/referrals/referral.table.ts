@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgEnum, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { people } from "../people/person.table.js";
+import { campaignRuns } from "./campaign-run.table.js";
 import { postings } from "../postings/posting.table.js";
 
 export const referralSource = pgEnum("referral_source", ["SYSTEM", "CASEWORKER", "MENTOR", "JOB_FAIR", "PARTNER"]);
@@ -35,7 +36,8 @@ export const referrals = pgTable(
     statusAt: timestamp("status_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     fitted: boolean("fitted").notNull(),
     note: text("note"),
-    campaignRunId: uuid("campaign_run_id"),
+    /** The campaign run that made it (source SYSTEM). */
+    campaignRunId: uuid("campaign_run_id").references(() => campaignRuns.id),
   },
   (t) => [
     unique("referrals_person_posting_key").on(t.personId, t.postingId),

@@ -1,0 +1,60 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import { badInput } from "../../errors.js";
+import type { Context } from "../../graphql/context.js";
+import { getPerson } from "../people/person.service.js";
+import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, type RunSummary } from "./campaign-run.service.js";
+import { CampaignRun, FulfilScopeInput, RunStillBelow } from "./campaign-run.type.js";
+
+type RunView = CampaignRun & { summary: RunSummary };
+
+function view(summary: RunSummary): RunView {
+  const { run } = summary;
+  const scope = run.scope as Record<string, string>;
+  return {
+    summary,
+    id: run.id,
+    status: run.status as CampaignRun["status"],
+    scope: { personId: scope.personId ?? null, regionCode: scope.regionCode ?? null, institutionId: scope.institutionId ?? null, categoryCode: scope.categoryCode ?? null },
+    createdBy: run.createdBy,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    total: summary.total,
+    processed: summary.processed,
+    created: summary.created,
+    stillBelow: summary.stillBelow,
+    reasons: summary.reasons,
+  };
+}
+
+@Resolver(() => CampaignRun)
+export class CampaignRunResolver {
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => CampaignRun, {
+    description: "Start a background campaign run that recommends each person of the scope, below their referral minimum, their best matches until it is met. Follow it with campaignRun(id).",
+  })
+  async fulfilReferralMinimums(@Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput, @Ctx() ctx: Context) {
+    const run = await startCampaignRun(ctx.db, ctx.viewer, parseFulfilScope(scope));
+    return view((await getCampaignRun(ctx.db, ctx.viewer, run.id))!);
+  }
+
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Query(() => CampaignRun, { nullable: true, description: "A campaign run as it stands: a caseworker's own, or any for an administrator." })
+  async campaignRun(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    const summary = await getCampaignRun(ctx.db, ctx.viewer, id);
+    return summary ? view(summary) : null;
+  }
+
+  @FieldResolver(() => [RunStillBelow], { description: "The people left below their minimum, by person id." })
+  async stillBelowPeople(
+    @Root() run: RunView,
+    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
+    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (first < 1 || first > 500) throw badInput("first", "first must be 1–500");
+    const rows = await runStillBelow(ctx.db, run.id, { first, after });
+    return Promise.all(rows.map(async (r) => ({ ...r, person: await getPerson({ db: ctx.db, pii: ctx.pii }, ctx.viewer, r.personId) })));
+  }
+}

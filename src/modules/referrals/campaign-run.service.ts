@@ -1,0 +1,128 @@
+import { eq, sql } from "drizzle-orm";
+import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
+import { queryRows, type Database } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { parseId } from "../../db/parse-id.js";
+import { SERVICE_TIME_ZONE } from "../../dates.js";
+import { badInput, forbidden, notFound } from "../../errors.js";
+import { personScope, scopeCondition, type PersonScope } from "../people/person.access.js";
+import { people } from "../people/person.table.js";
+import { campaignRuns, type CampaignRunRow } from "./campaign-run.table.js";
+
+export type FulfilScope = { personId: string } | { regionCode: string } | { institutionId: string } | { categoryCode: string };
+
+function mayRun(viewer: Viewer): PersonScope {
+  const scope = personScope(viewer);
+  if (!(viewer.kind === "user" && (viewer.role === Role.CASEWORKER || viewer.role === Role.ADMIN)) || scope.kind === "none") {
+    throw forbidden("Only caseworkers and administrators start campaign runs");
+  }
+  return scope;
+}
+
+/** Exactly one of the scope's fields, checked. */
+export function parseFulfilScope(input: { personId?: string | null; regionCode?: string | null; institutionId?: string | null; categoryCode?: string | null }): FulfilScope {
+  const given = Object.entries(input).filter(([, v]) => v != null && v !== "");
+  if (given.length !== 1) throw badInput("scope", "Name exactly one of personId, regionCode, institutionId, categoryCode");
+  const [key, value] = given[0]! as [keyof typeof input, string];
+  if (key === "personId") return { personId: parseId(value, "scope.personId") };
+  if (key === "institutionId") return { institutionId: parseId(value, "scope.institutionId") };
+  if (key === "regionCode") {
+    if (!/^(\d{2}|\d{4}|\d{6})$/.test(value)) throw badInput("scope.regionCode", "A region code prefix is 2, 4 or 6 digits");
+    return { regionCode: value };
+  }
+  if (!/^[A-Z0-9_]{1,40}$/.test(value)) throw badInput("scope.categoryCode", "Not a category code");
+  return { categoryCode: value };
+}
+
+/**
+ * Starts a campaign run (fulfilReferralMinimums): the people of the scope, within the caller's own,
+ * who are below their referral minimum now become its items, in one statement; the background runner
+ * does the rest. A scope with nobody below is a run that is DONE at once.
+ */
+export async function startCampaignRun(db: Database, viewer: Viewer, scope: FulfilScope): Promise<CampaignRunRow> {
+  const allowed = mayRun(viewer);
+  return db.transaction(async (tx) => {
+    if ("personId" in scope) {
+      const [person] = await tx.select({ id: people.id }).from(people).where(sql`${people.id} = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
+      if (!person) throw notFound("Person", scope.personId);
+    }
+    if ("regionCode" in scope) {
+      const [known] = await queryRows<{ code: string }>(tx, sql`select code from regions where code = ${scope.regionCode.padEnd(6, "0")}`);
+      if (!known) throw badInput("scope.regionCode", `Unknown region code ${scope.regionCode}`);
+    }
+    if ("categoryCode" in scope) {
+      const [known] = await queryRows<{ code: string }>(tx, sql`select code from target_categories where code = ${scope.categoryCode} limit 1`);
+      if (!known) throw badInput("scope.categoryCode", `Unknown category ${scope.categoryCode}`);
+    }
+    const id = newId();
+    const [run] = await tx.insert(campaignRuns).values({ id, scope, createdBy: actorOf(viewer) }).returning();
+    const chosen =
+      "personId" in scope
+        ? sql`people.id = ${scope.personId}`
+        : "regionCode" in scope
+          ? sql`(people.household_region_code like ${`${scope.regionCode}%`} or people.origin_region_code like ${`${scope.regionCode}%`})`
+          : "institutionId" in scope
+            ? sql`people.institution_id = ${scope.institutionId}`
+            : sql`exists (select 1 from person_categories pc where pc.person_id = people.id and pc.category_code = ${scope.categoryCode})`;
+    // scopeCondition names the table "people": no alias here.
+    await tx.execute(sql`insert into campaign_run_items (run_id, person_id)
+      select ${id}, people.id from people
+      where ${chosen} and ${scopeCondition(allowed) ?? sql`true`}
+        and ${belowMinimum(sql`people.id`)}`);
+    const [pending] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from campaign_run_items where run_id = ${id}`);
+    if (pending!.n === 0) {
+      const [done] = await tx.update(campaignRuns).set({ status: "DONE", startedAt: sql`now()`, finishedAt: sql`now()` }).where(eq(campaignRuns.id, id)).returning();
+      return done!;
+    }
+    return run!;
+  });
+}
+
+/** SQL: the person is below their referral minimum now (the same counting as referralProgress). */
+export function belowMinimum(personId: ReturnType<typeof sql>) {
+  return sql`coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = ${personId}), 0) >
+    (select count(*) from referrals r where r.person_id = ${personId} and r.fitted and r.status <> 'WITHDRAWN'
+       and (not exists (select 1 from campaigns c where c.active)
+            or exists (select 1 from campaigns c where c.active
+                        and r.made_at >= (c.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
+                        and r.made_at < ((c.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}))))`;
+}
+
+export interface RunSummary {
+  run: CampaignRunRow;
+  total: number;
+  processed: number;
+  created: number;
+  stillBelow: number;
+  reasons: { reason: string; count: number }[];
+}
+
+/** A run as its items stand. Visible to its starter's peers: caseworkers see runs they started, administrators all. */
+export async function getCampaignRun(db: Database, viewer: Viewer, id: string): Promise<RunSummary | null> {
+  mayRun(viewer);
+  const runId = parseId(id, "id");
+  const [run] = await db.select().from(campaignRuns).where(eq(campaignRuns.id, runId));
+  if (!run) return null;
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN) && run.createdBy !== actorOf(viewer)) return null;
+  const [counts] = await queryRows<{ total: number; processed: number; created: number; below: number }>(
+    db,
+    sql`select count(*)::int as total, count(*) filter (where state <> 'PENDING')::int as processed,
+               coalesce(sum(created), 0)::int as created, count(*) filter (where state = 'BELOW')::int as below
+        from campaign_run_items where run_id = ${runId}`,
+  );
+  const reasons = await queryRows<{ reason: string; count: number }>(
+    db,
+    sql`select reason, count(*)::int as count from campaign_run_items where run_id = ${runId} and state = 'BELOW' group by reason order by count(*) desc, reason`,
+  );
+  return { run, total: counts!.total, processed: counts!.processed, created: counts!.created, stillBelow: counts!.below, reasons };
+}
+
+/** The people a run left below their minimum, with the reason and what they still lack, by person id. */
+export function runStillBelow(db: Database, runId: string, page: { first: number; after?: string | null }) {
+  return queryRows<{ personId: string; remaining: number; reason: string }>(
+    db,
+    sql`select person_id as "personId", remaining, reason from campaign_run_items
+        where run_id = ${runId} and state = 'BELOW' ${page.after ? sql`and person_id > ${page.after}` : sql``}
+        order by person_id limit ${page.first}`,
+  );
+}

@@ -1,0 +1,55 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Person } from "../people/person.type.js";
+
+export enum CampaignRunStatus {
+  QUEUED = "QUEUED",
+  RUNNING = "RUNNING",
+  DONE = "DONE",
+}
+registerEnumType(CampaignRunStatus, { name: "CampaignRunStatus" });
+
+@InputType({ description: "Whom a campaign run serves: exactly one of these (within the caller's own scope)." })
+export class FulfilScopeInput {
+  @Field(() => ID, { nullable: true }) personId?: string | null;
+  @Field(() => String, { nullable: true, description: "A region-code prefix (35, 3501, 350102): by 户籍 or 生源地." }) regionCode?: string | null;
+  @Field(() => ID, { nullable: true }) institutionId?: string | null;
+  @Field(() => String, { nullable: true }) categoryCode?: string | null;
+}
+
+@ObjectType()
+export class FulfilScope {
+  @Field(() => ID, { nullable: true }) personId!: string | null;
+  @Field(() => String, { nullable: true }) regionCode!: string | null;
+  @Field(() => ID, { nullable: true }) institutionId!: string | null;
+  @Field(() => String, { nullable: true }) categoryCode!: string | null;
+}
+
+@ObjectType()
+export class RunReasonCount {
+  @Field() reason!: string;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: "A person a run could not bring to their minimum, and why." })
+export class RunStillBelow {
+  @Field(() => ID) personId!: string;
+  @Field(() => Person, { nullable: true, description: "Null when outside the caller's scope." }) person!: unknown;
+  @Field(() => Int) remaining!: number;
+  @Field() reason!: string;
+}
+
+@ObjectType({ description: "A campaign run (fulfilReferralMinimums): the people of a scope below their minimum, recommended their best matches until it is met." })
+export class CampaignRun {
+  @Field(() => ID) id!: string;
+  @Field(() => CampaignRunStatus) status!: CampaignRunStatus;
+  @Field(() => FulfilScope) scope!: FulfilScope;
+  @Field() createdBy!: string;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) startedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Int, { description: "People below their minimum when the run was asked for." }) total!: number;
+  @Field(() => Int) processed!: number;
+  @Field(() => Int, { description: "Referrals the run made." }) created!: number;
+  @Field(() => Int, { description: "People it could not bring to their minimum (see reasons and stillBelowPeople)." }) stillBelow!: number;
+  @Field(() => [RunReasonCount]) reasons!: RunReasonCount[];
+}

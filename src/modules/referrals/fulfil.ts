@@ -1,0 +1,168 @@
+import { asc, sql } from "drizzle-orm";
+import { insertMany } from "../../db/bulk-insert.js";
+import { queryRows, type Database, type Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import type { SearchEngine } from "../../search/search-port.js";
+import { findMemberships } from "../categories/category.repository.js";
+import { activeWeights, gatherCandidates, hardConstraints, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate } from "../matching/match.service.js";
+import { people, type PersonRow } from "../people/person.table.js";
+import { regionDirectory } from "../regions/region-directory.js";
+import { listSynonymGroups } from "../synonyms/synonym.service.js";
+import { findReferralsForPeople, referralProgress } from "./referral.repository.js";
+import { referralEvents, referrals } from "./referral.table.js";
+
+/**
+ * Candidate sets by query signature (the person's words and hard constraints): people who ask the
+ * engine the same question share its answer within a run — in a whole prefecture's cohort most do.
+ * Bounded; a posting that closed since is caught by the PostgreSQL check before any referral.
+ */
+export class CandidateCache {
+  private readonly entries = new Map<string, Map<string, Candidate>>();
+  hits = 0;
+  misses = 0;
+  constructor(private readonly capacity = 20_000) {}
+
+  async get(key: string, load: () => Promise<Map<string, Candidate>>): Promise<Map<string, Candidate>> {
+    const found = this.entries.get(key);
+    if (found) {
+      this.hits++;
+      return found;
+    }
+    this.misses++;
+    const loaded = await load();
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, loaded);
+    return loaded;
+  }
+}
+
+export const REASONS = {
+  nothingFits: NOTHING_FITS,
+  allReferred: "符合条件的在招岗位都已推荐过。可扩大意向地区，或登记转移就业意愿。",
+  tooFew: (found: number, remaining: number) => `只有${found}个符合条件且未推荐过的在招岗位，还差${remaining - found}个。可扩大意向地区，或登记转移就业意愿。`,
+} as const;
+
+interface Outcome {
+  personId: string;
+  state: "DONE" | "BELOW";
+  created: number;
+  remaining: number;
+  reason: string | null;
+}
+
+/**
+ * One batch of a campaign run, in one transaction: claim up to `size` pending people (SKIP LOCKED, so
+ * workers and runs never take the same item), lock those people (so two runs serialise on a person
+ * and the second sees the first's referrals), recommend each their best matches until their minimum
+ * is met, and record each outcome. A crash anywhere rolls the whole batch back and leaves its items
+ * pending for the next worker; the unique (person, posting) pair makes a repeat harmless anyway.
+ * Returns the number of people claimed (0: nothing pending).
+ */
+export async function processRunBatch(
+  db: Database,
+  engine: SearchEngine,
+  cache: CandidateCache,
+  opts: { size: number; beforeCommit?: () => void },
+): Promise<{ claimed: number; runIds: string[] }> {
+  return db.transaction(async (tx) => {
+    const items = await queryRows<{ runId: string; personId: string }>(
+      tx,
+      sql`select i.run_id as "runId", i.person_id as "personId" from campaign_run_items i
+          where i.state = 'PENDING' order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
+    );
+    if (items.length === 0) return { claimed: 0, runIds: [] };
+    const runIds = [...new Set(items.map((i) => i.runId))];
+    await tx.execute(sql`update campaign_runs set status = 'RUNNING', started_at = coalesce(started_at, now()) where id = any(${sql.param(runIds)}::uuid[]) and status = 'QUEUED'`);
+    const personIds = [...new Set(items.map((i) => i.personId))].sort();
+    const persons = await tx.select().from(people).where(sql`${people.id} = any(${sql.param(personIds)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
+    const runOf = new Map(items.map((i) => [i.personId, i.runId]));
+    const outcomes = await recommendForPeople(tx, engine, cache, persons, runOf);
+    const byPerson = new Map(outcomes.map((o) => [o.personId, o]));
+    const rows = items.map((i) => byPerson.get(i.personId) ?? { personId: i.personId, state: "BELOW" as const, created: 0, remaining: 0, reason: "Person not found" });
+    await tx.execute(sql`update campaign_run_items i set state = u.state::campaign_run_item_state, created = u.created, remaining = u.remaining, reason = u.reason, processed_at = now(), attempts = i.attempts + 1
+      from unnest(${sql.param(items.map((i) => i.runId))}::uuid[], ${sql.param(rows.map((r) => r.personId))}::uuid[], ${sql.param(rows.map((r) => r.state))}::text[],
+                  ${sql.param(rows.map((r) => r.created))}::int[], ${sql.param(rows.map((r) => r.remaining))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[]) as u(run_id, person_id, state, created, remaining, reason)
+      where i.run_id = u.run_id and i.person_id = u.person_id`);
+    opts.beforeCommit?.();
+    return { claimed: items.length, runIds };
+  });
+}
+
+/** Marks runs DONE once nothing of theirs is pending (run after a batch commits, so the last batch sees the others'). */
+export async function finishRuns(db: Executor, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await db.execute(sql`update campaign_runs r set status = 'DONE', finished_at = now()
+    where r.id = any(${sql.param(runIds)}::uuid[]) and r.status <> 'DONE'
+      and not exists (select 1 from campaign_run_items i where i.run_id = r.id and i.state = 'PENDING')`);
+}
+
+/**
+ * Each person's best matches up to what they still lack: the same hard constraints, candidates and
+ * ranker as `Person.matches`, minus what they were already referred; the chosen postings are checked
+ * open in PostgreSQL (with a share lock) before the referrals are written, in two statements for the batch.
+ */
+async function recommendForPeople(tx: Executor, engine: SearchEngine, cache: CandidateCache, persons: PersonRow[], runOf: Map<string, string>): Promise<Outcome[]> {
+  const ids = persons.map((p) => p.id);
+  const [progress, existing, memberships, weights, synonymGroups, places] = await Promise.all([
+    referralProgress(tx, ids),
+    findReferralsForPeople(tx, ids),
+    findMemberships(tx, ids),
+    activeWeights(tx),
+    listSynonymGroups(tx),
+    regionDirectory(tx),
+  ]);
+  const lack = new Map(progress.map((p) => [p.personId, Math.max(0, p.required - p.counted)]));
+  const referred = new Map<string, Set<string>>();
+  for (const r of existing) (referred.get(r.personId) ?? referred.set(r.personId, new Set()).get(r.personId)!).add(r.postingId);
+  const members = new Set(memberships.map((m) => m.personId));
+
+  const plans: { person: PersonRow; remaining: number; picks: string[]; pool: number }[] = [];
+  for (const person of persons) {
+    const remaining = lack.get(person.id) ?? 0;
+    if (remaining === 0) {
+      plans.push({ person, remaining, picks: [], pool: 0 });
+      continue;
+    }
+    const { validAt: _validAt, ...constraints } = hardConstraints(person);
+    const key = JSON.stringify([personWords(person).join(" "), constraints]);
+    const candidates = await cache.get(key, () => gatherCandidates(engine, person, hardConstraints(person), 30));
+    const already = referred.get(person.id) ?? new Set<string>();
+    const pool = [...candidates.values()].filter((c) => !already.has(c.document.id));
+    const scored = scoreCandidates(person, pool, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
+    // A few spare, in case some closed since the index heard.
+    const picks = pickDiverse(scored, remaining + 2, weights.employerRepeatDamping).map((p) => p.id);
+    plans.push({ person, remaining, picks, pool: candidates.size === 0 ? -1 : pool.length });
+  }
+
+  const wanted = [...new Set(plans.flatMap((p) => p.picks))];
+  const open = new Set(
+    wanted.length === 0
+      ? []
+      : (
+          await queryRows<{ id: string }>(
+            tx,
+            sql`select id from postings where id = any(${sql.param(wanted)}::uuid[]) and status = 'OPEN' and (valid_until is null or valid_until > now()) for share`,
+          )
+        ).map((r) => r.id),
+  );
+  const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
+  for (const plan of plans) {
+    for (const postingId of plan.picks.filter((id) => open.has(id)).slice(0, plan.remaining)) {
+      rows.push({ id: newId(), personId: plan.person.id, postingId, source: "SYSTEM", madeBy: "system:fulfil", fitted: true, note: "专项行动自动推荐", campaignRunId: runOf.get(plan.person.id)! });
+    }
+  }
+  const inserted = await insertMany<typeof referrals, { id: string; person_id: string }>(tx, referrals, rows, {
+    onConflict: sql`on conflict (person_id, posting_id) do nothing`,
+    returning: ["id", "person_id"],
+  });
+  await insertMany(tx, referralEvents, inserted.map((r) => ({ id: newId(), referralId: r.id, toStatus: "RECOMMENDED", by: "system:fulfil", note: "专项行动自动推荐" })));
+  const created = new Map<string, number>();
+  for (const r of inserted) created.set(r.person_id, (created.get(r.person_id) ?? 0) + 1);
+
+  return plans.map(({ person, remaining, pool }) => {
+    const made = created.get(person.id) ?? 0;
+    if (made >= remaining) return { personId: person.id, state: "DONE", created: made, remaining: 0, reason: null };
+    const reason = pool === -1 ? REASONS.nothingFits : pool === 0 ? REASONS.allReferred : REASONS.tooFew(made, remaining);
+    return { personId: person.id, state: "BELOW", created: made, remaining: remaining - made, reason };
+  });
+}

@@ -1,0 +1,148 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { runCli } from "../../src/cli/commands.js";
+import { queryRows } from "../../src/db/client.js";
+import { serviceToday } from "../../src/dates.js";
+import { createLogger } from "../../src/logger.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
+import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const FULFIL = `mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id status total processed created stillBelow } }`;
+const RUN = `query($id: ID!) { campaignRun(id: $id) {
+  id status total processed created stillBelow reasons { reason count }
+  stillBelowPeople { personId remaining reason person { id } }
+} }`;
+type Run = { id: string; status: string; total: number; processed: number; created: number; stillBelow: number; reasons: { reason: string; count: number }[]; stillBelowPeople: { personId: string; remaining: number; reason: string; person: { id: string } | null }[] };
+
+describe("campaign runs (fulfilReferralMinimums)", () => {
+  let t: TestApp;
+  let fuzhou: string;
+  let admin: string;
+  let schoolId: string;
+  const fits: string[] = [];
+  const stranded: string[] = [];
+
+  const register = async (overrides: Record<string, unknown>) => {
+    const r = await t.gql<{ registerPerson: { id: string } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      { i: { ...personDraft(), institutionId: schoolId, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", ...overrides } },
+      { token: admin },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.registerPerson.id;
+  };
+  // Referrals, and duplicates among them (there must never be any).
+  const tally = async () =>
+    (await queryRows<{ n: number; pairs: number; runs: number }>(t.db, sql`select count(*)::int as n, count(distinct (person_id, posting_id))::int as pairs, (select count(*)::int from campaign_runs) as runs from referrals`))[0]!;
+  const progressOf = async (id: string) =>
+    (await t.gql<{ person: { referralProgress: { required: number; counted: number; met: boolean } } }>(`query($id: ID!) { person(id: $id) { referralProgress { required counted met } } }`, { id }, { token: admin })).data!.person.referralProgress;
+  const run = async (id: string, token = admin) => {
+    const r = await t.gql<{ campaignRun: Run }>(RUN, { id }, { token });
+    expect(r.errors).toBeUndefined();
+    return r.data!.campaignRun;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
+    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    const firms = await Promise.all([1, 2, 3].map(() => makeEmployer(t.db, { regionCode: "350102" })));
+    for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: i % 2 ? "350102" : "350104", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });
+    await t.app.search.drain();
+    // Key-group graduates of Fuzhou (minimum 3) who fit those postings…
+    for (let i = 0; i < 6; i++) fits.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] }));
+    // …and two for whom nothing fits: no postings in Ningde, and not willing to move.
+    for (let i = 0; i < 2; i++) stranded.push(await register({ ...personDraft({ idRegion: "350902" }), householdRegionCode: "350902", originRegionCode: "350902", degreeLevel: "BACHELOR", intentionKeywords: ["会计"] }));
+  });
+  afterAll(() => t.close());
+
+  it("refuses bad scopes and callers with a code, starting nothing", async () => {
+    const before = await tally();
+    const two = await t.gql(FULFIL, { s: { regionCode: "3501", categoryCode: "KG5_COHORT_UNEMPLOYED" } }, { token: admin });
+    expect(two.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "scope" });
+    expect((await t.gql(FULFIL, { s: { regionCode: "3599" } }, { token: admin })).errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "scope.regionCode" });
+    expect(codeOf(await t.gql(FULFIL, { s: { categoryCode: "NO_SUCH" } }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(FULFIL, { s: { personId: stranded[0] } }, { token: await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" }) }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: await t.token({ sub: "e", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(RUN, { id: "00000000-0000-7000-8000-000000000000" }, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: fits[0]! }) }))).toBe("FORBIDDEN");
+    expect(await tally()).toEqual(before);
+  });
+
+  it("brings everyone who can be to the minimum, lists the rest with the reason; a second run creates nothing", async () => {
+    const started = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "35" } }, { token: admin });
+    expect(started.errors).toBeUndefined();
+    expect(started.data!.fulfilReferralMinimums).toMatchObject({ status: "QUEUED", total: 8, processed: 0 });
+    await t.app.runner.drain();
+    const done = await run(started.data!.fulfilReferralMinimums.id);
+    expect(done).toMatchObject({ status: "DONE", total: 8, processed: 8, created: 18, stillBelow: 2 });
+    expect(done.reasons).toEqual([{ reason: expect.stringMatching(/没有符合条件的在招岗位/), count: 2 }]);
+    expect(done.stillBelowPeople.map((p) => p.personId).sort()).toEqual([...stranded].sort());
+    expect(done.stillBelowPeople.every((p) => p.remaining === 3 && p.person !== null)).toBe(true);
+    for (const id of fits) expect(await progressOf(id)).toEqual({ required: 3, counted: 3, met: true });
+    const [sys] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referrals where source = 'SYSTEM' and campaign_run_id = ${done.id} and fitted`);
+    expect(sys!.n).toBe(18);
+
+    const before = await tally();
+    const again = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "35" } }, { token: admin });
+    await t.app.runner.drain();
+    const second = await run(again.data!.fulfilReferralMinimums.id);
+    expect(second).toMatchObject({ status: "DONE", total: 2, created: 0, stillBelow: 2 });
+    expect((await tally()).n).toBe(before.n);
+    // A caseworker sees their own runs only.
+    expect((await t.gql<{ campaignRun: Run | null }>(RUN, { id: second.id }, { token: fuzhou })).data!.campaignRun).toBeNull();
+  });
+
+  it("survives a crash mid-run: the failed batch leaves nothing, a restarted runner finishes, no duplicates", async () => {
+    const cohort: string[] = [];
+    for (let i = 0; i < 7; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `续跑${unique()}` }));
+    const started = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { institutionId: schoolId } }, { token: fuzhou });
+    expect(started.errors).toBeUndefined();
+    const id = started.data!.fulfilReferralMinimums.id;
+    // The seven: the two stranded are of the same institution but Ningde's, outside a Fuzhou caseworker's scope.
+    expect(started.data!.fulfilReferralMinimums.total).toBe(7);
+    const log = createLogger("silent");
+    const first = new CampaignRunner(t.db, t.app.search.engine, log, 0, 3);
+    await first.drain({ maxBatches: 1 });
+    expect((await run(id, fuzhou)).processed).toBe(3);
+    const before = await tally();
+    await expect(first.drain({ beforeCommit: () => { throw new Error("the process died"); } })).rejects.toThrow("the process died");
+    expect(await tally()).toEqual(before); // the batch in flight rolled back whole
+    expect((await run(id, fuzhou)).processed).toBe(3);
+    await new CampaignRunner(t.db, t.app.search.engine, log, 0, 3).drain(); // "after a restart"
+    const finished = await run(id, fuzhou);
+    expect(finished).toMatchObject({ status: "DONE", processed: 7, created: 21, stillBelow: 0 });
+    const after = await tally();
+    expect(after.n).toBe(after.pairs);
+    for (const person of cohort) expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
+  });
+
+  it("two runs at once over the same people never duplicate and never overshoot", async () => {
+    const cohort: string[] = [];
+    for (let i = 0; i < 6; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `并发${unique()}` }));
+    const a = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { institutionId: schoolId } }, { token: admin })).data!.fulfilReferralMinimums.id;
+    const b = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "3501" } }, { token: admin })).data!.fulfilReferralMinimums.id;
+    const log = createLogger("silent");
+    await Promise.all([new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain(), new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain()]);
+    for (const id of [a, b]) expect((await run(id)).status).toBe("DONE");
+    const after = await tally();
+    expect(after.n).toBe(after.pairs);
+    for (const person of cohort) expect(await progressOf(person)).toEqual({ required: 3, counted: 3, met: true });
+    // Nobody left below without a reason.
+    const [silent] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where state = 'BELOW' and (reason is null or reason = '')`);
+    expect(silent!.n).toBe(0);
+  });
+
+  it("the CLI starts and works a run with its own engine and prints the outcome", async () => {
+    const person = await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `命令行${unique()}` });
+    const out: string[] = [];
+    const env = { NODE_ENV: "test", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "silent" };
+    expect(await runCli(["fulfil", "--person", person], env, { out: (s) => out.push(s), err: () => undefined }, { database: t.app.database })).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ status: "DONE", total: 1, processed: 1, created: 3, stillBelow: 0 });
+    expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
+    expect(await runCli(["fulfil", "--region", "3501", "--person", person], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/exactly one/);
+  });
+});
