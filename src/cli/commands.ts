@@ -13,6 +13,7 @@ import { MeilisearchEngine } from "../search/meilisearch-engine.js";
 import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
 import { getCampaignRun, parseFulfilScope, startCampaignRun } from "../modules/referrals/campaign-run.service.js";
 import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
+import { countSqlStatements } from "../db/sql-count.js";
 import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
@@ -212,22 +213,31 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     case "fulfil": {
       const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
       const viewer: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
+      const timing = { indexMs: 0, runMs: 0, sqlStatements: 0 };
       const summary = await withDatabase(config, async (h) => {
         const engine = createSearchEngine(config);
         await engine.applySettings(await loadSearchSettings(h.db));
         if (engine.name === "embedded") {
           io.err("Building the embedded search index from PostgreSQL…\n");
+          const began = performance.now();
           await indexAllPostings(h.db, engine);
+          timing.indexMs = Math.round(performance.now() - began);
         }
-        const run = await startCampaignRun(h.db, viewer, scope);
-        const start = (await getCampaignRun(h.db, viewer, run.id))!;
-        const bar = progressBar(io, "people", start.total);
-        let processed = start.processed;
-        await new CampaignRunner(h.db, engine, log, 0).drain({ onBatch: (n) => bar.update((processed += n)) });
-        bar.stop();
-        return (await getCampaignRun(h.db, viewer, run.id))!;
+        const began = performance.now();
+        const { result, statements } = await countSqlStatements(async () => {
+          const run = await startCampaignRun(h.db, viewer, scope);
+          const start = (await getCampaignRun(h.db, viewer, run.id))!;
+          const bar = progressBar(io, "people", start.total);
+          let processed = start.processed;
+          await new CampaignRunner(h.db, engine, log, 0).drain({ onBatch: (n) => bar.update((processed += n)) });
+          bar.stop();
+          return (await getCampaignRun(h.db, viewer, run.id))!;
+        });
+        timing.runMs = Math.round(performance.now() - began);
+        timing.sqlStatements = statements;
+        return result;
       });
-      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons }, null, 2) + "\n");
+      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons, ...timing }, null, 2) + "\n");
       return 0;
     }
     case "reindex":

@@ -159,3 +159,17 @@ export function printTable(rows: Record<string, string | number>[]): void {
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+/**
+ * Copies the open postings across Fujian's counties (in SQL, so the outbox is bypassed: the server
+ * builds its embedded index from the table at start-up) until about `target` are open.
+ */
+export async function multiplyPostings(client: pg.Client, target: number): Promise<void> {
+  const { rows: [counts] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
+  const copies = Math.ceil(target / Number(counts!.n));
+  await client.query(`insert into postings (id, employer_id, title, description, occupation, skills, majors, min_education, region_code, salary_min, salary_max, headcount, kind, for_key_groups, status, valid_until, published_at, source, created_by)
+    select gen_random_uuid(), p.employer_id, p.title, p.description, p.occupation, p.skills, p.majors, p.min_education,
+           (select code from regions where level = 'COUNTY' and code like '35%' order by md5(p.id::text || g::text) limit 1),
+           p.salary_min, p.salary_max, p.headcount, p.kind, p.for_key_groups, 'OPEN', now() + interval '60 days', now() - (g || ' hours')::interval, 'EMPLOYER', 'bench'
+    from postings p cross join generate_series(1, ${copies - 1}) g where p.status = 'OPEN'`);
+}

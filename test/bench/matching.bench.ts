@@ -5,7 +5,7 @@ import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match.service.js";
 import { educationLevel, postingKind } from "../../src/modules/postings/posting.table.js";
-import { printTable, startBenchServer } from "./harness.js";
+import { multiplyPostings, printTable, startBenchServer } from "./harness.js";
 
 const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -36,13 +36,7 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   await run(["dist/src/cli/main.js", "seed", "--people", String(opts.people ?? 10_000)], { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY: Buffer.alloc(32, 1).toString("base64"), NODE_ENV: "production" });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const { rows: [counts] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
-  const copies = Math.ceil(100_000 / Number(counts!.n));
-  await client.query(`insert into postings (id, employer_id, title, description, occupation, skills, majors, min_education, region_code, salary_min, salary_max, headcount, kind, for_key_groups, status, valid_until, published_at, source, created_by)
-    select gen_random_uuid(), p.employer_id, p.title, p.description, p.occupation, p.skills, p.majors, p.min_education,
-           (select code from regions where level = 'COUNTY' and code like '35%' order by md5(p.id::text || g::text) limit 1),
-           p.salary_min, p.salary_max, p.headcount, p.kind, p.for_key_groups, 'OPEN', now() + interval '60 days', now() - (g || ' hours')::interval, 'EMPLOYER', 'bench'
-    from postings p cross join generate_series(1, ${copies - 1}) g where p.status = 'OPEN'`);
+  await multiplyPostings(client, 100_000);
   await client.query("update search_outbox set done_at = now() where done_at is null");
   await client.query("analyze");
   const { rows: [open] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ledgerBench } from "./ledger.bench.js";
+import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
@@ -7,6 +8,7 @@ import { postingsBench } from "./postings.bench.js";
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
   postings: postingsBench,
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
+  fulfil: () => fulfilBench(values.people ? { people: Number(values.people) } : {}),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
 };
 

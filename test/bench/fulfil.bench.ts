@@ -1,0 +1,108 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { multiplyPostings, printTable, startBenchServer } from "./harness.js";
+
+const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
+const PII_KEY = Buffer.alloc(32, 1).toString("base64");
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; peakRssMb: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const began = performance.now();
+    const child = spawn(process.execPath, ["dist/src/cli/main.js", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    let peak = 0;
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // VmHWM is the process's peak resident set so far: sampled until it exits.
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024);
+      } catch {
+        // exited between samples
+      }
+    }, 250);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(sampler);
+      resolve({ code: code ?? 1, stdout, peakRssMb: peak, ms: performance.now() - began });
+    });
+  });
+}
+
+/**
+ * Fulfilment at scale on PostgreSQL: ~100,000 key-group people (10,000 generated through the import,
+ * copied with their category memberships) against ~100,000 open postings, from no referrals to
+ * everyone at their minimum, by `npm run cli -- fulfil --region 35` in its own process (which builds
+ * its embedded index first, timed apart). Reports people/s, SQL statements per person and peak RSS,
+ * then checks the outcome: no duplicate referrals, nobody below their minimum without a reason.
+ */
+export async function fulfilBench(opts: { people?: number }): Promise<boolean> {
+  if (!process.env.DATABASE_URL) {
+    console.error("fulfil bench: set DATABASE_URL");
+    return false;
+  }
+  const target = opts.people ?? 100_000;
+  const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
+  const databaseUrl = first.databaseUrl!;
+  await first.stop({ keepDatabase: true });
+  const env = { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" };
+  const seeded = await cli(["seed", "--people", "10000"], env);
+  if (seeded.code !== 0) throw new Error("seed failed");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await multiplyPostings(client, 100_000);
+    await client.query("update search_outbox set done_at = now() where done_at is null");
+    // Copies of the key-group people, with their memberships, until there are `target` of them.
+    const { rows: [kg] } = await client.query<{ n: number }>("select count(distinct person_id)::int as n from person_categories where category_code like 'KG%'");
+    const copies = Math.max(0, Math.ceil(target / kg!.n) - 1);
+    await client.query(`create temp table copies as
+      select p.id as src, gen_random_uuid() as id, g from people p cross join generate_series(1, ${copies}) g
+      where exists (select 1 from person_categories pc where pc.person_id = p.id and pc.category_code like 'KG%')`);
+    const { rows: columns } = await client.query<{ name: string }>("select column_name as name from information_schema.columns where table_name = 'people' and column_name not in ('id', 'id_number_hash', 'phone_hash') order by ordinal_position");
+    const list = columns.map((c) => `"${c.name}"`).join(", ");
+    await client.query(`insert into people (id, id_number_hash, phone_hash, ${list})
+      select c.id, md5(c.id::text) || md5(c.src::text), null, ${columns.map((c) => `p."${c.name}"`).join(", ")} from copies c join people p on p.id = c.src`);
+    await client.query(`insert into person_categories (person_id, category_code, category_id, rule_version)
+      select c.id, pc.category_code, pc.category_id, pc.rule_version from copies c join person_categories pc on pc.person_id = c.src`);
+    // The campaign window is policy data: run it through today so today's referrals count.
+    await client.query("update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 60 where active");
+    await client.query("analyze");
+    const { rows: [counts] } = await client.query<{ people: number; kg: number; postings: number }>(
+      `select (select count(*)::int from people) as people,
+              (select count(distinct person_id)::int from person_categories where category_code like 'KG%') as kg,
+              (select count(*)::int from postings where status = 'OPEN') as postings`,
+    );
+
+    const run = await cli(["fulfil", "--region", "35"], env);
+    if (run.code !== 0) throw new Error(`fulfil exited ${run.code}`);
+    const out = JSON.parse(run.stdout) as { total: number; processed: number; created: number; stillBelow: number; reasons: { reason: string; count: number }[]; indexMs: number; runMs: number; sqlStatements: number };
+    const { rows: [check] } = await client.query<{ dupes: number; silent: number; below: number }>(
+      `select (select count(*) - count(distinct (person_id, posting_id)) from referrals)::int as dupes,
+              (select count(*) from campaign_run_items where state = 'BELOW' and coalesce(reason, '') = '')::int as silent,
+              (select count(*) from campaign_run_items where state = 'BELOW')::int as below`,
+    );
+    console.log(`\nfulfilment — ${counts!.people} people (${counts!.kg} in key-group categories), ${counts!.postings} open postings (postgres)\n`);
+    printTable([
+      { measure: "people in the run (below their minimum)", value: String(out.total) },
+      { measure: "embedded index build in the CLI (not part of the run)", value: `${(out.indexMs / 1000).toFixed(1)} s` },
+      { measure: "run: none → everyone at minimum", value: `${(out.runMs / 1000).toFixed(1)} s (${Math.round(out.total / (out.runMs / 1000))} people/s)` },
+      { measure: "referrals created", value: String(out.created) },
+      { measure: "SQL statements per person", value: (out.sqlStatements / out.total).toFixed(2) },
+      { measure: "peak RSS of the CLI process", value: `${run.peakRssMb.toFixed(0)} MB` },
+      { measure: "left below, with reasons", value: `${check!.below}: ${out.reasons.map((r) => `${r.count}× ${r.reason.slice(0, 24)}…`).join("; ") || "—"}` },
+      { measure: "duplicate referrals / below without a reason", value: `${check!.dupes} / ${check!.silent}` },
+    ]);
+    const ok = out.runMs <= 120_000 && run.peakRssMb <= 2048 && check!.dupes === 0 && check!.silent === 0 && out.processed === out.total;
+    console.log(ok ? "OK" : "BELOW TARGET (≤ 120 s, peak RSS ≤ 2 GB, no duplicates, nobody below without a reason)");
+    return ok;
+  } finally {
+    await client.end();
+    if (!process.env.BENCH_KEEP_DB) {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
+      await admin.end();
+    } else console.log(`kept database: ${databaseUrl}`);
+  }
+}
