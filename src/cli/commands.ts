@@ -229,7 +229,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
           const start = (await getCampaignRun(h.db, viewer, run.id))!;
           const bar = progressBar(io, "people", start.total);
           let processed = start.processed;
-          await new CampaignRunner(h.db, engine, log, 0).drain({ onBatch: (n) => bar.update((processed += n)) });
+          // Two batches at once: one ranks while the other waits on PostgreSQL.
+          await new CampaignRunner(h.db, engine, log, 0, 100, 2).drain({ onBatch: (n) => bar.update((processed += n)) });
           bar.stop();
           return (await getCampaignRun(h.db, viewer, run.id))!;
         });

@@ -145,4 +145,37 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
     expect(await runCli(["fulfil", "--region", "3501", "--person", person], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/exactly one/);
   });
+
+  it("referralCompliance and campaignProgress show who meets the minimum and who is still below, and why", async () => {
+    const COMPLIANCE = `query($f: ReferralComplianceFilter, $first: Int, $after: ID) { referralCompliance(filter: $f, first: $first, after: $after) {
+      total atMinimum belowMinimum nextCursor below { person { id } required counted remaining lastRunReason } } }`;
+    type Compliance = { referralCompliance: { total: number; atMinimum: number; belowMinimum: number; nextCursor: string | null; below: { person: { id: string }; required: number; counted: number; remaining: number; lastRunReason: string | null }[] } };
+    const all = (await t.gql<Compliance>(COMPLIANCE, { f: { regionCode: "35" } }, { token: admin })).data!.referralCompliance;
+    const [truth] = await queryRows<{ n: number }>(t.db, sql`select count(distinct pc.person_id)::int as n from person_categories pc join target_categories tc on tc.id = pc.category_id where tc.min_referrals > 0`);
+    expect(all.total).toBe(truth!.n);
+    expect(all.belowMinimum).toBe(2);
+    expect(all.atMinimum).toBe(all.total - 2);
+    expect(all.below.map((b) => b.person.id).sort()).toEqual([...stranded].sort());
+    expect(all.below[0]).toMatchObject({ required: 3, counted: 0, remaining: 3, lastRunReason: expect.stringMatching(/没有符合条件/) });
+    // Pages, and the caller's scope: a Fuzhou caseworker does not see Ningde's people.
+    const page1 = (await t.gql<Compliance>(COMPLIANCE, { first: 1 }, { token: admin })).data!.referralCompliance;
+    const page2 = (await t.gql<Compliance>(COMPLIANCE, { first: 1, after: page1.nextCursor }, { token: admin })).data!.referralCompliance;
+    expect([...page1.below, ...page2.below].map((b) => b.person.id).sort()).toEqual([...stranded].sort());
+    expect(page2.nextCursor).toBeNull();
+    expect((await t.gql<Compliance>(COMPLIANCE, {}, { token: fuzhou })).data!.referralCompliance).toMatchObject({ belowMinimum: 0, below: [] });
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: { categoryCode: "KG9_HUBEI_IN_FUJIAN" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: { population: "POVERTY_LABOURER" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
+    expect(codeOf(await t.gql(COMPLIANCE, { first: 501 }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(COMPLIANCE, { f: { regionCode: "3" } }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(COMPLIANCE, {}, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: fits[0]! }) }))).toBe("FORBIDDEN");
+
+    const PROGRESS = `query($asOf: LocalDate) { campaignProgress(groupBy: REGION, asOf: $asOf) { total { registered withMinimum atMinimum belowMinimum hiredThroughReferral } rows { key atMinimum belowMinimum } } }`;
+    type Progress = { campaignProgress: { total: { registered: number; withMinimum: number; atMinimum: number; belowMinimum: number; hiredThroughReferral: number }; rows: { key: string; atMinimum: number; belowMinimum: number }[] } };
+    const today = (await t.gql<Progress>(PROGRESS, {}, { token: admin })).data!.campaignProgress;
+    expect(today.total).toMatchObject({ withMinimum: all.total, atMinimum: all.atMinimum, belowMinimum: 2, hiredThroughReferral: 0 });
+    expect(today.rows.find((r) => r.key === "350900")).toMatchObject({ belowMinimum: 2, atMinimum: 0 });
+    // Yesterday nobody had been referred yet.
+    const yesterday = (await t.gql<Progress>(PROGRESS, { asOf: serviceToday(days(-1)) }, { token: admin })).data!.campaignProgress;
+    expect(yesterday.total.atMinimum).toBe(0);
+  });
 });

@@ -169,7 +169,8 @@ export interface Scored {
 }
 
 /** Each candidate's score: the factors (see match-score.ts) weighted by the policy, with the reasons in words. */
-export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidate>, ctx: RankingContext): Scored[] {
+export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidate>, ctx: RankingContext, opts: { reasons?: boolean } = {}): Scored[] {
+  const withReasons = opts.reasons ?? true;
   const { weights, places, synonymGroups } = ctx;
   const words = personWords(person);
   const home = places.get(person.householdRegionCode);
@@ -196,10 +197,12 @@ export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidat
       headcountFactor(d.headcount),
     ];
     const score = factors.reduce((sum, f) => sum + weights[f.factor] * f.score, 0);
-    const reasons = factors
-      .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
-      .filter((r) => r.weight > 0 && r.detail)
-      .sort((a, b) => b.weight - a.weight);
+    const reasons = withReasons
+      ? factors
+          .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
+          .filter((r) => r.weight > 0 && r.detail)
+          .sort((a, b) => b.weight - a.weight)
+      : [];
     scored.push({ id: d.id, employerId: d.employerId, score, reasons });
   }
   return scored;

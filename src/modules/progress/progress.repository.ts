@@ -13,6 +13,12 @@ export interface ProgressCounts {
   unemployed: number;
   furtherStudy: number;
   outOfLabourForce: number;
+  /** People with a referral minimum (in a category that has one) as of the day. */
+  withMinimum: number;
+  atMinimum: number;
+  belowMinimum: number;
+  /** People hired through a referral by the end of the day. */
+  hiredThroughReferral: number;
 }
 
 // Counted as employed (就业): a job, self-employment, a public-welfare post or a grassroots project.
@@ -52,16 +58,39 @@ export async function progressCounts(
     ? sql`s.employment_status`
     : sql`case when s.employment_status_since <= ${opts.asOf}::date then s.employment_status
                else (select h.status from employment_history h where h.person_id = s.id and h.since <= ${opts.asOf}::date order by h.since desc, h.recorded_at desc limit 1) end`;
-  const rows = await queryRows<ProgressCounts & { further_study: number; out_of_labour_force: number }>(
+  // Referral minimums as the day ended: the strictest minimum of the memberships that held, the
+  // referrals that counted (fitted, made by then inside the campaign window, not withdrawn by then),
+  // and whether a referral had ended in HIRED.
+  const memberships = opts.current
+    ? sql`select pc.person_id, tc.min_referrals from person_categories pc join target_categories tc on tc.id = pc.category_id`
+    : sql`select pc.person_id, tc.min_referrals from person_category_history pc join target_categories tc on tc.id = pc.category_id
+          where pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
+  const rows = await queryRows<ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number }>(
     db,
     sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
-             status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status from scoped s)
+             required as (select m.person_id, max(m.min_referrals) as n from (${memberships}) m join scoped s on s.id = m.person_id group by 1 having max(m.min_referrals) > 0),
+             win as (select starts_on, ends_on from campaigns where active limit 1),
+             counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
+                         where r.fitted and r.made_at < ${endOfDay}
+                           and (not exists (select 1 from win) or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)
+                                                                 and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)))
+                           and not exists (select 1 from referral_events e where e.referral_id = r.id and e.to_status = 'WITHDRAWN' and e.at < ${endOfDay})
+                         group by 1),
+             hired as (select distinct r.person_id from referrals r join referral_events e on e.referral_id = r.id join scoped s on s.id = r.person_id
+                       where e.to_status = 'HIRED' and e.at < ${endOfDay}),
+             status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status,
+                                  q.n as required, coalesce(c.n, 0) as counted, h.person_id is not null as hired
+                           from scoped s left join required q on q.person_id = s.id left join counted c on c.person_id = s.id left join hired h on h.person_id = s.id)
         select ${key} as key,
                count(*)::int as registered,
                count(*) filter (where s.status in ${EMPLOYED})::int as employed,
                count(*) filter (where s.status = 'UNEMPLOYED' or s.status is null)::int as unemployed,
                count(*) filter (where s.status = 'FURTHER_STUDY')::int as further_study,
-               count(*) filter (where s.status = 'OUT_OF_LABOUR_FORCE')::int as out_of_labour_force
+               count(*) filter (where s.status = 'OUT_OF_LABOUR_FORCE')::int as out_of_labour_force,
+               count(*) filter (where s.required is not null)::int as with_minimum,
+               count(*) filter (where s.required is not null and s.counted >= s.required)::int as at_minimum,
+               count(*) filter (where s.required is not null and s.counted < s.required)::int as below_minimum,
+               count(*) filter (where s.hired)::int as hired
         from status_at s ${categoryJoin}
         group by 1 order by 1`,
   );
@@ -72,6 +101,10 @@ export async function progressCounts(
     unemployed: Number(r.unemployed),
     furtherStudy: Number(r.further_study),
     outOfLabourForce: Number(r.out_of_labour_force),
+    withMinimum: Number(r.with_minimum),
+    atMinimum: Number(r.at_minimum),
+    belowMinimum: Number(r.below_minimum),
+    hiredThroughReferral: Number(r.hired),
   }));
 }
 

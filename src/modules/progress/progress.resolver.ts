@@ -24,6 +24,10 @@ export class ProgressRowType {
   @Field(() => Int) unemployed!: number;
   @Field(() => Int) furtherStudy!: number;
   @Field(() => Int) outOfLabourForce!: number;
+  @Field(() => Int, { description: "People with a referral minimum (in a category that has one)." }) withMinimum!: number;
+  @Field(() => Int, { description: "…of whom at or above it: referrals that count, made by the end of the day." }) atMinimum!: number;
+  @Field(() => Int, { description: "…of whom still below it." }) belowMinimum!: number;
+  @Field(() => Int, { description: "People hired through a referral by the end of the day." }) hiredThroughReferral!: number;
 }
 
 @ObjectType()

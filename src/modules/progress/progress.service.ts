@@ -22,7 +22,8 @@ export interface CampaignProgress {
 
 /**
  * How the campaign stands (§8): per region, institution or category, how many are registered and
- * employed — as of any date, within the viewer's scope. (Referral and mentor columns join later.)
+ * employed, and where they stand against their referral minimum — as of any date, within the
+ * viewer's scope. (Mentor columns join with the mentor feature.)
  */
 export async function campaignProgress(
   db: Database,
@@ -36,7 +37,7 @@ export async function campaignProgress(
   if (asOf > today) throw badInput("asOf", "asOf is in the future");
   const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
   const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
-  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0 };
+  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0 };
   // A person in several categories counts once in the total, so the category total is the registered total.
   const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
   for (const r of totals) {
@@ -45,6 +46,10 @@ export async function campaignProgress(
     total.unemployed += r.unemployed;
     total.furtherStudy += r.furtherStudy;
     total.outOfLabourForce += r.outOfLabourForce;
+    total.withMinimum += r.withMinimum;
+    total.atMinimum += r.atMinimum;
+    total.belowMinimum += r.belowMinimum;
+    total.hiredThroughReferral += r.hiredThroughReferral;
   }
   return { asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
 }

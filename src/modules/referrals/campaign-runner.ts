@@ -19,7 +19,9 @@ export class CampaignRunner {
     private readonly engine: SearchEngine,
     private readonly log: Logger,
     private readonly intervalMs: number,
-    private readonly batchSize = 50,
+    private readonly batchSize = 100,
+    /** Batches worked at once (each on its own connection): one computes while another waits on PostgreSQL. */
+    private readonly concurrency = 1,
   ) {}
 
   start(): void {
@@ -36,13 +38,18 @@ export class CampaignRunner {
   drain(opts: { maxBatches?: number; beforeCommit?: () => void; onBatch?: (claimed: number) => void } = {}): Promise<void> {
     this.running ??= (async () => {
       const cache = new CandidateCache();
-      try {
-        for (let n = 0; !this.stopping && (opts.maxBatches === undefined || n < opts.maxBatches); n++) {
+      let batches = 0;
+      const worker = async () => {
+        while (!this.stopping && (opts.maxBatches === undefined || batches < opts.maxBatches)) {
+          batches++;
           const { claimed, runIds } = await processRunBatch(this.db, this.engine, cache, { size: this.batchSize, ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}) });
           if (claimed === 0) break;
           await finishRuns(this.db, runIds);
           opts.onBatch?.(claimed);
         }
+      };
+      try {
+        await Promise.all(Array.from({ length: this.concurrency }, worker));
       } finally {
         this.running = undefined;
       }

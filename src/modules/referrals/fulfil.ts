@@ -4,27 +4,22 @@ import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { findMemberships } from "../categories/category.repository.js";
-import { activeWeights, gatherCandidates, hardConstraints, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate } from "../matching/match.service.js";
+import { activeWeights, gatherCandidates, hardConstraints, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate, type Scored } from "../matching/match.service.js";
 import { people, type PersonRow } from "../people/person.table.js";
-import { regionDirectory } from "../regions/region-directory.js";
+import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
 import { findReferralsForPeople, referralProgress } from "./referral.repository.js";
 import { referralEvents, referrals } from "./referral.table.js";
 
-/**
- * Candidate sets by query signature (the person's words and hard constraints): people who ask the
- * engine the same question share its answer within a run — in a whole prefecture's cohort most do.
- * Bounded; a posting that closed since is caught by the PostgreSQL check before any referral.
- */
-export class CandidateCache {
-  private readonly entries = new Map<string, Map<string, Candidate>>();
+/** A bounded map that forgets its oldest entry when full. */
+class Bounded<V> {
+  private readonly entries = new Map<string, V>();
   hits = 0;
   misses = 0;
-  constructor(private readonly capacity = 20_000) {}
-
-  async get(key: string, load: () => Promise<Map<string, Candidate>>): Promise<Map<string, Candidate>> {
+  constructor(private readonly capacity: number) {}
+  async get(key: string, load: () => Promise<V>): Promise<V> {
     const found = this.entries.get(key);
-    if (found) {
+    if (found !== undefined) {
       this.hits++;
       return found;
     }
@@ -34,6 +29,22 @@ export class CandidateCache {
     this.entries.set(key, loaded);
     return loaded;
   }
+}
+
+/** Kept per ranked list: enough to choose a few after excluding what a person was already sent. */
+const RANKED_KEPT = 40;
+
+/**
+ * What a run has already worked out, shared by the people it serves. Candidate sets by query
+ * signature (the person's words and hard constraints): people who ask the engine the same question
+ * share its answer. Ranked lists by ranking signature (that, plus everything else the ranker reads
+ * of a person: home county, wanted wage, education, major, poverty household, category membership):
+ * the score is a pure function of those, so people alike in all of them share the ranking too.
+ * Bounded; a posting that closed since is caught by the PostgreSQL check before any referral.
+ */
+export class CandidateCache {
+  readonly candidates = new Bounded<Map<string, Candidate>>(5_000);
+  readonly ranked = new Bounded<{ top: Scored[]; candidates: number }>(20_000);
 }
 
 export const REASONS = {
@@ -64,6 +75,8 @@ export async function processRunBatch(
   cache: CandidateCache,
   opts: { size: number; beforeCommit?: () => void },
 ): Promise<{ claimed: number; runIds: string[] }> {
+  // Read once per database (reference data), not per transaction.
+  const places = await regionDirectory(db);
   return db.transaction(async (tx) => {
     const items = await queryRows<{ runId: string; personId: string }>(
       tx,
@@ -76,7 +89,7 @@ export async function processRunBatch(
     const personIds = [...new Set(items.map((i) => i.personId))].sort();
     const persons = await tx.select().from(people).where(sql`${people.id} = any(${sql.param(personIds)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
     const runOf = new Map(items.map((i) => [i.personId, i.runId]));
-    const outcomes = await recommendForPeople(tx, engine, cache, persons, runOf);
+    const outcomes = await recommendForPeople(tx, engine, cache, persons, runOf, places);
     const byPerson = new Map(outcomes.map((o) => [o.personId, o]));
     const rows = items.map((i) => byPerson.get(i.personId) ?? { personId: i.personId, state: "BELOW" as const, created: 0, remaining: 0, reason: "Person not found" });
     await tx.execute(sql`update campaign_run_items i set state = u.state::campaign_run_item_state, created = u.created, remaining = u.remaining, reason = u.reason, processed_at = now(), attempts = i.attempts + 1
@@ -101,16 +114,21 @@ export async function finishRuns(db: Executor, runIds: string[]): Promise<void> 
  * ranker as `Person.matches`, minus what they were already referred; the chosen postings are checked
  * open in PostgreSQL (with a share lock) before the referrals are written, in two statements for the batch.
  */
-async function recommendForPeople(tx: Executor, engine: SearchEngine, cache: CandidateCache, persons: PersonRow[], runOf: Map<string, string>): Promise<Outcome[]> {
+async function recommendForPeople(
+  tx: Executor,
+  engine: SearchEngine,
+  cache: CandidateCache,
+  persons: PersonRow[],
+  runOf: Map<string, string>,
+  places: Map<string, RegionPlace>,
+): Promise<Outcome[]> {
   const ids = persons.map((p) => p.id);
-  const [progress, existing, memberships, weights, synonymGroups, places] = await Promise.all([
-    referralProgress(tx, ids),
-    findReferralsForPeople(tx, ids),
-    findMemberships(tx, ids),
-    activeWeights(tx),
-    listSynonymGroups(tx),
-    regionDirectory(tx),
-  ]);
+  // One connection (the transaction's): one query at a time.
+  const progress = await referralProgress(tx, ids);
+  const existing = await findReferralsForPeople(tx, ids);
+  const memberships = await findMemberships(tx, ids);
+  const weights = await activeWeights(tx);
+  const synonymGroups = await listSynonymGroups(tx);
   const lack = new Map(progress.map((p) => [p.personId, Math.max(0, p.required - p.counted)]));
   const referred = new Map<string, Set<string>>();
   for (const r of existing) (referred.get(r.personId) ?? referred.set(r.personId, new Set()).get(r.personId)!).add(r.postingId);
@@ -124,14 +142,25 @@ async function recommendForPeople(tx: Executor, engine: SearchEngine, cache: Can
       continue;
     }
     const { validAt: _validAt, ...constraints } = hardConstraints(person);
-    const key = JSON.stringify([personWords(person).join(" "), constraints]);
-    const candidates = await cache.get(key, () => gatherCandidates(engine, person, hardConstraints(person), 30));
+    const queryKey = JSON.stringify([personWords(person).join(" "), constraints]);
+    const member = members.has(person.id);
+    const rankKey = JSON.stringify([queryKey, person.householdRegionCode, person.intentionMinSalary, person.degreeLevel, person.major, person.registeredPoverty, member]);
+    const candidatesFor = () => cache.candidates.get(queryKey, () => gatherCandidates(engine, person, hardConstraints(person), 30));
+    const ranked = await cache.ranked.get(rankKey, async () => {
+      const candidates = await candidatesFor();
+      const scored = scoreCandidates(person, candidates.values(), { weights, inTargetCategory: member, places, synonymGroups }, { reasons: false });
+      return { top: scored.sort((a, b) => b.score - a.score).slice(0, RANKED_KEPT), candidates: candidates.size };
+    });
     const already = referred.get(person.id) ?? new Set<string>();
-    const pool = [...candidates.values()].filter((c) => !already.has(c.document.id));
-    const scored = scoreCandidates(person, pool, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
+    let pool = ranked.top.filter((c) => !already.has(c.id));
+    // Someone already sent most of the kept list: rank their whole candidate set (rare).
+    if (pool.length < remaining + 2 && ranked.candidates > ranked.top.length) {
+      const candidates = [...(await candidatesFor()).values()].filter((c) => !already.has(c.document.id));
+      pool = scoreCandidates(person, candidates, { weights, inTargetCategory: member, places, synonymGroups }, { reasons: false });
+    }
     // A few spare, in case some closed since the index heard.
-    const picks = pickDiverse(scored, remaining + 2, weights.employerRepeatDamping).map((p) => p.id);
-    plans.push({ person, remaining, picks, pool: candidates.size === 0 ? -1 : pool.length });
+    const picks = pickDiverse(pool, remaining + 2, weights.employerRepeatDamping).map((p) => p.id);
+    plans.push({ person, remaining, picks, pool: ranked.candidates === 0 ? -1 : pool.length });
   }
 
   const wanted = [...new Set(plans.flatMap((p) => p.picks))];

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import { forbidden } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
@@ -8,7 +8,8 @@ import { JobPosting } from "../postings/posting.type.js";
 import type { PostingRow } from "../postings/posting.table.js";
 import { recommendPostings, updateReferralStatus } from "./referral.service.js";
 import type { ReferralRow } from "./referral.table.js";
-import { RecommendResult, Referral, ReferralCandidate, ReferralEvent, ReferralProgress, ReferralStatus } from "./referral.type.js";
+import { referralCompliance } from "./referral-compliance.js";
+import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralStatus } from "./referral.type.js";
 
 @Resolver(() => Referral)
 export class ReferralResolver {
@@ -36,6 +37,17 @@ export class ReferralResolver {
     @Ctx() ctx: Context,
   ) {
     return updateReferralStatus(ctx.db, ctx.viewer, { referralId, status, note });
+  }
+
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Query(() => ReferralCompliance, { description: "Referral minimums within your scope: totals, and the people still below with what they lack." })
+  referralCompliance(
+    @Arg("filter", () => ReferralComplianceFilter, { nullable: true }) filter: ReferralComplianceFilter | null,
+    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
+    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return referralCompliance(ctx.db, ctx.viewer, filter ?? {}, { first, after });
   }
 
   @FieldResolver(() => JobPosting)

@@ -1,4 +1,6 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PopulationEnum } from "../categories/category.inputs.js";
+import { Person } from "../people/person.type.js";
 import { Education, PostingItemError } from "../postings/posting.type.js";
 import type { ReferralSource as Source, ReferralStatus as Status } from "./referral.table.js";
 
@@ -70,4 +72,30 @@ export class ReferralProgress {
   @Field(() => Int) remaining!: number;
   @Field() met!: boolean;
   @Field(() => String, { nullable: true, description: "The campaign's last day (YYYY-MM-DD, Fujian)." }) deadline!: string | null;
+}
+
+@InputType()
+export class ReferralComplianceFilter {
+  @Field(() => String, { nullable: true, description: "Region-code prefix (35, 3501, 350102), by 户籍 or 生源地." }) regionCode?: string | null;
+  @Field(() => ID, { nullable: true }) institutionId?: string | null;
+  @Field(() => String, { nullable: true, description: "People in this category (their minimum is still their strictest)." }) categoryCode?: string | null;
+  @Field(() => PopulationEnum, { nullable: true }) population?: PopulationEnum | null;
+}
+
+@ObjectType({ description: "A person still below their referral minimum." })
+export class BelowMinimum {
+  @Field(() => Person) person!: unknown;
+  @Field(() => Int) required!: number;
+  @Field(() => Int) counted!: number;
+  @Field(() => Int, { description: "What they lack." }) remaining!: number;
+  @Field(() => String, { nullable: true, description: "Why the last campaign run could not bring them to it (nothing fits …)." }) lastRunReason!: string | null;
+}
+
+@ObjectType({ description: "Who has a referral minimum, who meets it, and who is still below it." })
+export class ReferralCompliance {
+  @Field(() => Int, { description: "People with a minimum." }) total!: number;
+  @Field(() => Int) atMinimum!: number;
+  @Field(() => Int) belowMinimum!: number;
+  @Field(() => [BelowMinimum], { description: "The people below, by id; page with `after: nextCursor`." }) below!: BelowMinimum[];
+  @Field(() => ID, { nullable: true }) nextCursor!: string | null;
 }

@@ -1,0 +1,81 @@
+import { sql } from "drizzle-orm";
+import type { Viewer } from "../../auth/viewer.js";
+import { queryRows, type Database } from "../../db/client.js";
+import { parseId } from "../../db/parse-id.js";
+import { SERVICE_TIME_ZONE } from "../../dates.js";
+import { badInput, forbidden } from "../../errors.js";
+import type { Population } from "../categories/category.table.js";
+import { personScope, scopeCondition } from "../people/person.access.js";
+import { findPeopleByIds } from "../people/person.repository.js";
+import type { PersonRow } from "../people/person.table.js";
+
+export interface ComplianceFilter {
+  regionCode?: string | null;
+  institutionId?: string | null;
+  categoryCode?: string | null;
+  population?: Population | null;
+}
+
+export interface ComplianceReport {
+  total: number;
+  atMinimum: number;
+  belowMinimum: number;
+  below: { person: PersonRow; required: number; counted: number; remaining: number; lastRunReason: string | null }[];
+  /** Pass as `after` for the next page of `below`; null at the end. */
+  nextCursor: string | null;
+}
+
+/**
+ * Who in the caller's scope (and the filter) has a referral minimum, how many meet it, and the people
+ * still below it — with what they lack and, if a campaign run could not help them, its reason.
+ * Counting as `Person.referralProgress`: fitted, not withdrawn, inside the active campaign's window.
+ */
+export async function referralCompliance(db: Database, viewer: Viewer, filter: ComplianceFilter, page: { first: number; after?: string | null }): Promise<ComplianceReport> {
+  const scope = personScope(viewer);
+  if (scope.kind === "none") throw forbidden("Referral compliance is for caseworkers and administrators");
+  if (page.first < 1 || page.first > 500) throw badInput("first", "first must be 1–500");
+  const after = page.after ? parseId(page.after, "after") : null;
+  if (filter.regionCode && !/^(\d{2}|\d{4}|\d{6})$/.test(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
+  const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
+  const conditions = [
+    scopeCondition(scope),
+    filter.regionCode ? sql`(people.household_region_code like ${`${filter.regionCode}%`} or people.origin_region_code like ${`${filter.regionCode}%`})` : undefined,
+    institutionId ? sql`people.institution_id = ${institutionId}` : undefined,
+    filter.categoryCode ? sql`exists (select 1 from person_categories f where f.person_id = people.id and f.category_code = ${filter.categoryCode})` : undefined,
+    filter.population
+      ? sql`exists (select 1 from person_categories f join target_categories ft on ft.id = f.category_id where f.person_id = people.id and ft.population = ${filter.population})`
+      : undefined,
+  ].filter((c) => c !== undefined);
+  const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
+  const standing = sql`with scoped as (select people.id from people where ${where}),
+      required as (select pc.person_id, max(tc.min_referrals) as n from person_categories pc join target_categories tc on tc.id = pc.category_id
+                   join scoped s on s.id = pc.person_id group by 1 having max(tc.min_referrals) > 0),
+      win as (select starts_on, ends_on from campaigns where active limit 1),
+      counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
+                  where r.fitted and r.status <> 'WITHDRAWN'
+                    and (not exists (select 1 from win) or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)
+                                                          and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)))
+                  group by 1),
+      standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;
+  const [totals] = await queryRows<{ total: number; at: number; below: number }>(
+    db,
+    sql`${standing} select count(*)::int as total, count(*) filter (where counted >= required)::int as at, count(*) filter (where counted < required)::int as below from standing`,
+  );
+  const rows = await queryRows<{ personId: string; required: number; counted: number; lastRunReason: string | null }>(
+    db,
+    sql`${standing}
+        select s.person_id as "personId", s.required, s.counted,
+               (select i.reason from campaign_run_items i where i.person_id = s.person_id and i.state = 'BELOW' order by i.processed_at desc nulls last limit 1) as "lastRunReason"
+        from standing s where s.counted < s.required ${after ? sql`and s.person_id > ${after}` : sql``}
+        order by s.person_id limit ${page.first + 1}`,
+  );
+  const pageRows = rows.slice(0, page.first);
+  const people = new Map((await findPeopleByIds(db, pageRows.map((r) => r.personId))).map((p) => [p.id, p]));
+  return {
+    total: totals!.total,
+    atMinimum: totals!.at,
+    belowMinimum: totals!.below,
+    below: pageRows.map((r) => ({ person: people.get(r.personId)!, required: r.required, counted: r.counted, remaining: r.required - r.counted, lastRunReason: r.lastRunReason })),
+    nextCursor: rows.length > page.first ? pageRows.at(-1)!.personId : null,
+  };
+}
