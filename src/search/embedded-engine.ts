@@ -215,7 +215,8 @@ export class EmbeddedSearchEngine implements SearchEngine {
         }
         const page: SearchHit[] = [];
         for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
-          const docs = buckets.get(score)!.map((slot) => this.slots[slot]!).sort(newestFirst);
+          // Only the newest few of a large bucket can reach the page: select them first, then order those.
+          const docs = this.columns.newestCandidates(buckets.get(score)!, wanted - page.length).map((slot) => this.slots[slot]!).sort(newestFirst);
           for (const doc of docs) {
             page.push(this.hit(doc, score, query.withDocuments));
             if (page.length >= wanted) break;

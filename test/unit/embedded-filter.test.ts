@@ -33,7 +33,7 @@ function document(i: number): PostingDocument {
     employerId: `e${i % 7}`, employerName: "单位", employerVerified: rnd() < 0.5, povertyWorkshop: rnd() < 0.3,
     regionCode: county, regionPath: [county.slice(0, 2), county.slice(0, 4), county], regionPrefecture: `${county.slice(0, 4)}00`,
     educationRank: Math.floor(rnd() * 7), salaryMin: null, salaryMax, salaryBand: "x", kind: pick(KINDS), forKeyGroups: rnd() < 0.4,
-    status: pick(STATUSES), validUntil: 1_000 + Math.floor(rnd() * 100), publishedAt: i, headcount: 1,
+    status: pick(STATUSES), validUntil: 1_000 + Math.floor(rnd() * 100), publishedAt: Math.floor(i / 3), headcount: 1,
   };
 }
 
@@ -73,6 +73,19 @@ describe("the embedded engine's column filter", () => {
       expect(byText.hits.map((h) => h.id).sort(), JSON.stringify(filter)).toEqual(expected);
       const page = await engine.search({ filter, sort: "NEWEST", offset: 0, limit: 5, countTotal: false });
       expect(page.hits.map((h) => h.id)).toEqual(all.hits.slice(0, 5).map((h) => h.id));
+    }
+  });
+
+  it("pages a large bucket of equally relevant hits exactly as a full sort would, ties included", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [] });
+    const docs = Array.from({ length: 3000 }, (_, i) => ({ ...document(i), status: "OPEN", validUntil: 5_000, publishedAt: Math.floor(rnd() * 400) }));
+    await engine.upsert(docs);
+    const full = (await engine.search({ text: "岗位", filter: {}, offset: 0, limit: 3000 })).hits.map((h) => h.id);
+    expect(full).toHaveLength(3000);
+    for (const [offset, limit] of [[0, 1], [0, 7], [5, 20], [100, 200], [2990, 50]] as const) {
+      const page = await engine.search({ text: "岗位", filter: {}, offset, limit, countTotal: false });
+      expect(page.hits.map((h) => h.id), `${offset}+${limit}`).toEqual(full.slice(offset, offset + limit));
     }
   });
 });

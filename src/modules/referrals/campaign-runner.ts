@@ -1,7 +1,8 @@
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { SearchEngine } from "../../search/search-port.js";
-import { CandidateCache, finishRuns, processRunBatch } from "./fulfil.js";
+import { CandidateCache, finishRuns, processRunBatch, type ItemKey } from "./fulfil.js";
 
 /**
  * Works campaign runs in the background: batch after batch of pending people, each batch its own
@@ -9,6 +10,9 @@ import { CandidateCache, finishRuns, processRunBatch } from "./fulfil.js";
  * SKIP LOCKED — and a runner that dies leaves its uncommitted batch pending for the others or for
  * itself after a restart: runs survive crashes by construction.
  */
+/** People processed between statistics refreshes. */
+const ANALYZE_EVERY = 20_000;
+
 export class CampaignRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -39,22 +43,62 @@ export class CampaignRunner {
     this.running ??= (async () => {
       const cache = new CandidateCache();
       let batches = 0;
+      // The workers' shared cursor: claims go forward from the furthest one yet. When nothing is
+      // left past it, one pass from the start picks up what was skipped (locked by another process
+      // that may since have died).
+      let cursor: ItemKey | null = null;
+      // Runs are marked DONE once this drain ends (not after every batch: the check reads the
+      // pending items' index, which fills with dead entries as a run proceeds).
+      const touched = new Set<string>();
+      let sinceAnalyze = 0;
+      const ahead = (a: ItemKey, b: ItemKey | null) => !b || a.runId > b.runId || (a.runId === b.runId && a.personId > b.personId);
       const worker = async () => {
+        let fromStart = false;
         while (!this.stopping && (opts.maxBatches === undefined || batches < opts.maxBatches)) {
           batches++;
-          const { claimed, runIds } = await processRunBatch(this.db, this.engine, cache, { size: this.batchSize, ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}) });
-          if (claimed === 0) break;
-          await finishRuns(this.db, runIds);
+          const { claimed, runIds, last } = await processRunBatch(this.db, this.engine, cache, {
+            size: this.batchSize,
+            after: fromStart ? null : cursor,
+            ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
+          });
+          if (claimed === 0) {
+            if (fromStart || cursor === null) break;
+            fromStart = true;
+            continue;
+          }
+          if (last && ahead(last, cursor)) cursor = last;
+          fromStart = false;
+          for (const id of runIds) touched.add(id);
           opts.onBatch?.(claimed);
+          sinceAnalyze += claimed;
+          if (sinceAnalyze >= ANALYZE_EVERY) {
+            sinceAnalyze = 0;
+            await this.refreshStatistics();
+          }
         }
       };
       try {
+        await this.refreshStatistics();
         await Promise.all(Array.from({ length: this.concurrency }, worker));
+        await finishRuns(this.db, [...touched]);
       } finally {
         this.running = undefined;
       }
     })();
     return this.running;
+  }
+
+  /**
+   * A run grows referrals by hundreds of thousands of rows. Plans made on statistics from when the
+   * table was small scan it whole for every person (measured: 4 billion rows read in a run), and
+   * autovacuum may be off or behind: the runner refreshes the statistics of the tables it grows.
+   */
+  private async refreshStatistics(): Promise<void> {
+    try {
+      await this.db.execute(sql`analyze referrals, referral_events, campaign_run_items`);
+    } catch (err) {
+      this.log.warn({ err: loggableError(err) }, "could not refresh planner statistics (the database role may not own the tables)");
+    }
   }
 
   async stop(): Promise<void> {

@@ -61,29 +61,38 @@ interface Outcome {
   reason: string | null;
 }
 
+/** Where a worker's last claim ended (items are claimed in (run, person) order). */
+export interface ItemKey {
+  runId: string;
+  personId: string;
+}
+
 /**
  * One batch of a campaign run, in one transaction: claim up to `size` pending people (SKIP LOCKED, so
  * workers and runs never take the same item), lock those people (so two runs serialise on a person
  * and the second sees the first's referrals), recommend each their best matches until their minimum
  * is met, and record each outcome. A crash anywhere rolls the whole batch back and leaves its items
  * pending for the next worker; the unique (person, posting) pair makes a repeat harmless anyway.
- * Returns the number of people claimed (0: nothing pending).
+ * Returns the number of people claimed (0: nothing pending) and the last item claimed: a worker passes
+ * it back as `after`, so a claim starts past the items already done instead of stepping over their
+ * dead index entries (a queue read from its head slows as the head fills with them).
  */
 export async function processRunBatch(
   db: Database,
   engine: SearchEngine,
   cache: CandidateCache,
-  opts: { size: number; beforeCommit?: () => void },
-): Promise<{ claimed: number; runIds: string[] }> {
+  opts: { size: number; beforeCommit?: () => void; after?: ItemKey | null },
+): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
   // Read once per database (reference data), not per transaction.
   const places = await regionDirectory(db);
   return db.transaction(async (tx) => {
     const items = await queryRows<{ runId: string; personId: string }>(
       tx,
       sql`select i.run_id as "runId", i.person_id as "personId" from campaign_run_items i
-          where i.state = 'PENDING' order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
+          where i.state = 'PENDING' ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
+          order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
     );
-    if (items.length === 0) return { claimed: 0, runIds: [] };
+    if (items.length === 0) return { claimed: 0, runIds: [], last: null };
     const runIds = [...new Set(items.map((i) => i.runId))];
     await tx.execute(sql`update campaign_runs set status = 'RUNNING', started_at = coalesce(started_at, now()) where id = any(${sql.param(runIds)}::uuid[]) and status = 'QUEUED'`);
     const personIds = [...new Set(items.map((i) => i.personId))].sort();
@@ -97,7 +106,7 @@ export async function processRunBatch(
                   ${sql.param(rows.map((r) => r.created))}::int[], ${sql.param(rows.map((r) => r.remaining))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[]) as u(run_id, person_id, state, created, remaining, reason)
       where i.run_id = u.run_id and i.person_id = u.person_id`);
     opts.beforeCommit?.();
-    return { claimed: items.length, runIds };
+    return { claimed: items.length, runIds, last: items.at(-1)! };
   });
 }
 
