@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ledgerBench } from "./ledger.bench.js";
+import { enginesBench } from "./engines.bench.js";
 import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
 import { postingsBench } from "./postings.bench.js";
@@ -8,12 +9,13 @@ import { postingsBench } from "./postings.bench.js";
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
   postings: postingsBench,
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
+  engines: () => enginesBench(values.documents ? { documents: Number(values.documents) } : {}),
   fulfil: () => fulfilBench(values.people ? { people: Number(values.people) } : {}),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" }, documents: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
