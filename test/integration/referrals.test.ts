@@ -127,6 +127,10 @@ describe("referrals", () => {
     const referralOf = async (postingId: string) => (await view()).referrals.find((x) => x.posting.id === postingId)!.id;
     const id = await referralOf(p.a!);
     const seeker = await t.token({ sub: "s", role: Role.SEEKER, personId });
+    // Before the person applies, the employer sees nothing of them.
+    const early = await t.gql<{ posting: { referrals: unknown[] } }>(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: p.a }, { token: employerToken });
+    expect(early.data!.posting.referrals).toEqual([]);
+    expect(codeOf(await t.gql(MOVE, { id, s: "INTERVIEWED" }, { token: employerToken }))).toBe("NOT_FOUND");
     expect((await t.gql(MOVE, { id, s: "VIEWED" }, { token: seeker })).errors).toBeUndefined();
     expect((await t.gql(MOVE, { id, s: "APPLIED" }, { token: seeker })).errors).toBeUndefined();
     const before = await counts();

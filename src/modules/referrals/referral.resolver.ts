@@ -6,7 +6,7 @@ import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { JobPosting } from "../postings/posting.type.js";
 import type { PostingRow } from "../postings/posting.table.js";
-import { recommendPostings, updateReferralStatus } from "./referral.service.js";
+import { APPLIED_OR_LATER, recommendPostings, updateReferralStatus } from "./referral.service.js";
 import type { ReferralRow } from "./referral.table.js";
 import { referralCompliance } from "./referral-compliance.js";
 import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralStatus } from "./referral.type.js";
@@ -85,10 +85,18 @@ export class PersonReferralResolver {
 @Resolver(() => JobPosting)
 export class PostingReferralResolver {
   @Authorized(Role.EMPLOYER, Role.ADMIN)
-  @FieldResolver(() => [Referral], { description: "Referrals to this posting: its employer and administrators only. People appear as `candidate` (no sensitive fields)." })
-  referrals(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => [Referral], {
+    description: "Referrals to this posting: administrators all; its employer those whose person has applied. People appear as `candidate` (no sensitive fields).",
+  })
+  async referrals(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     const viewer = ctx.viewer;
-    if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && viewer.employerId !== posting.employerId) throw forbidden("Only the posting's employer sees its referrals");
-    return ctx.loaders.referralsForPosting.load(posting.id);
+    const all = await ctx.loaders.referralsForPosting.load(posting.id);
+    if (!(viewer.kind === "user" && viewer.role === Role.EMPLOYER)) return all;
+    if (viewer.employerId !== posting.employerId) throw forbidden("Only the posting's employer sees its referrals");
+    const events = await ctx.loaders.referralEvents.loadMany(all.map((r) => r.id));
+    return all.filter((_, i) => {
+      const trail = events[i];
+      return Array.isArray(trail) && trail.some((e) => APPLIED_OR_LATER.includes(e.toStatus));
+    });
   }
 }

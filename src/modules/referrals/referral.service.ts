@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { isUuid } from "../../db/ids.js";
@@ -13,7 +13,7 @@ import { applyEmploymentStatus } from "../people/person.service.js";
 import { postings, type PostingRow } from "../postings/posting.table.js";
 import { allowedMoves, mayMove } from "./referral-rules.js";
 import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
-import type { ReferralRow, ReferralSource, ReferralStatus } from "./referral.table.js";
+import { referralEvents, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
 
 /** Postings one call may recommend. */
 export const MAX_RECOMMENDATIONS_PER_CALL = 20;
@@ -92,10 +92,25 @@ export async function recommendPostings(
   });
 }
 
-/** Whether a viewer may see a referral: the person's ledger scope, the posting's employer, or the partner that made it. */
+/** Statuses that mean the person applied: from then on the posting's employer sees the referral. */
+export const APPLIED_OR_LATER: readonly ReferralStatus[] = ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED"];
+
+/**
+ * Whether a viewer may see a referral: the person's ledger scope; the partner that made it; the
+ * posting's employer once the person has applied (a recommendation alone does not hand a person's
+ * name to an employer — applying does).
+ */
 export async function referralVisibleTo(db: Database, viewer: Viewer, referral: ReferralRow, postingEmployerId: string): Promise<boolean> {
   if (viewer.kind === "partner") return referral.madeBy === `partner:${viewer.partnerId}`;
-  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) return viewer.employerId === postingEmployerId;
+  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) {
+    if (viewer.employerId !== postingEmployerId) return false;
+    const [applied] = await db
+      .select({ id: referralEvents.id })
+      .from(referralEvents)
+      .where(and(eq(referralEvents.referralId, referral.id), inArray(referralEvents.toStatus, [...APPLIED_OR_LATER])))
+      .limit(1);
+    return !!applied;
+  }
   const person = await findPersonById(db, referral.personId);
   return !!person && personWithinScope(personScope(viewer), person);
 }
