@@ -30,6 +30,7 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
       { i: { ...personDraft(), institutionId: schoolId, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", ...overrides } },
       { token: admin },
     );
+    if (r.errors && process.env.DEBUG_LOGS) console.log(t.logs.filter((l) => l.includes('"level":50')).join("\n").slice(0, 1500));
     expect(r.errors).toBeUndefined();
     return r.data!.registerPerson.id;
   };
@@ -40,12 +41,13 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     (await t.gql<{ person: { referralProgress: { required: number; counted: number; met: boolean } } }>(`query($id: ID!) { person(id: $id) { referralProgress { required counted met } } }`, { id }, { token: admin })).data!.person.referralProgress;
   const run = async (id: string, token = admin) => {
     const r = await t.gql<{ campaignRun: Run }>(RUN, { id }, { token });
+    if (r.errors && process.env.DEBUG_LOGS) console.log(JSON.stringify(r.errors), t.logs.filter((l) => l.includes("error")).slice(-3).join("\n").slice(0, 2000));
     expect(r.errors).toBeUndefined();
     return r.data!.campaignRun;
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { captureLogs: !!process.env.DEBUG_LOGS });
     admin = await t.token({ sub: "admin", role: Role.ADMIN });
     fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
     await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
@@ -69,6 +71,10 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(codeOf(await t.gql(FULFIL, { s: { personId: stranded[0] } }, { token: await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" }) }))).toBe("NOT_FOUND");
     expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: await t.token({ sub: "e", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql(RUN, { id: "00000000-0000-7000-8000-000000000000" }, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: fits[0]! }) }))).toBe("FORBIDDEN");
+    // Outside the active campaign's window referrals would not count: no run.
+    await t.db.execute(sql`update campaigns set ends_on = '2020-12-31' where active`);
+    expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: admin }))).toBe("CONFLICT");
+    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
     expect(await tally()).toEqual(before);
   });
 
@@ -177,5 +183,18 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     // Yesterday nobody had been referred yet.
     const yesterday = (await t.gql<Progress>(PROGRESS, { asOf: serviceToday(days(-1)) }, { token: admin })).data!.campaignProgress;
     expect(yesterday.total.atMinimum).toBe(0);
+  });
+
+  it("sets aside, with the error as the reason, people whose batch keeps failing, and still finishes the run", async () => {
+    const cohort: string[] = [];
+    for (let i = 0; i < 2; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `出错${unique()}` }));
+    const id = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { personId: cohort[0] } }, { token: admin })).data!.fulfilReferralMinimums.id;
+    const runner = new CampaignRunner(t.db, t.app.search.engine, createLogger("silent"), 0, 10);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await expect(runner.drain({ beforeCommit: () => { throw new Error("engine unreachable"); } })).rejects.toThrow("engine unreachable");
+    }
+    const r = await run(id);
+    expect(r).toMatchObject({ status: "DONE", processed: 1, created: 0, stillBelow: 1 });
+    expect(r.reasons[0]!.reason).toMatch(/处理出错，已重试3次：engine unreachable/);
   });
 });

@@ -156,6 +156,14 @@ describe("referrals", () => {
     );
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.posting.referrals).toHaveLength(1);
+    // No notes, no recommender, no campaign source for employers: free text and SYSTEM would say too much.
+    const detail = await t.gql<{ posting: { referrals: { source: string | null; madeBy: string | null; fitted: boolean | null; note: string | null; events: { by: string; note: string | null }[] }[] } }>(
+      `query($id: ID!) { posting(id: $id) { referrals { source madeBy fitted note events { by note } } } }`,
+      { id: p.a },
+      { token: employerToken },
+    );
+    expect(detail.data!.posting.referrals[0]).toMatchObject({ source: null, madeBy: null, fitted: null, note: null });
+    expect(detail.data!.posting.referrals[0]!.events.every((e) => e.by === "" && e.note === null)).toBe(true);
     expect(Object.keys(seen.data!.posting.referrals[0]!.candidate).sort()).toEqual(["degreeLevel", "major", "name"]);
     expect(codeOf(await t.gql(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: p.a }, { token: otherFirm }))).toBe("FORBIDDEN");
 
@@ -188,6 +196,8 @@ describe("referrals", () => {
     const after = new Map((await view()).referrals.map((x) => [x.id, x.status]));
     expect(after.get(c)).toBe("OFFERED");
     expect(after.get(d)).toBe("POSTING_CLOSED");
+    const [closing] = await queryRows<{ from_status: string }>(t.db, sql`select from_status::text from referral_events where referral_id = ${d} and to_status = 'POSTING_CLOSED'`);
+    expect(closing!.from_status).toBe("RECOMMENDED");
     // Made while the posting was open and fitting: it still counts.
     expect((await view()).referralProgress).toMatchObject({ counted: 3, met: true });
   });

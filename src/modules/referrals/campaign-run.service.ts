@@ -4,7 +4,7 @@ import { queryRows, type Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
-import { badInput, forbidden, notFound } from "../../errors.js";
+import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { personScope, scopeCondition, type PersonScope } from "../people/person.access.js";
 import { people } from "../people/person.table.js";
 import { campaignRuns, type CampaignRunRow } from "./campaign-run.table.js";
@@ -42,6 +42,15 @@ export function parseFulfilScope(input: { personId?: string | null; regionCode?:
 export async function startCampaignRun(db: Database, viewer: Viewer, scope: FulfilScope): Promise<CampaignRunRow> {
   const allowed = mayRun(viewer);
   return db.transaction(async (tx) => {
+    // Referrals made outside the active campaign's window do not count: a run then would send
+    // postings that change nothing, and every later run would send more.
+    const [campaign] = await queryRows<{ starts_on: string; ends_on: string; today: string }>(
+      tx,
+      sql`select to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(ends_on, 'YYYY-MM-DD') as ends_on, to_char((now() at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD') as today from campaigns where active`,
+    );
+    if (campaign && (campaign.today < campaign.starts_on || campaign.today > campaign.ends_on)) {
+      throw conflict(`The active campaign runs ${campaign.starts_on} to ${campaign.ends_on}: referrals made today would not count toward anyone's minimum`);
+    }
     if ("personId" in scope) {
       const [person] = await tx.select({ id: people.id }).from(people).where(sql`${people.id} = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
       if (!person) throw notFound("Person", scope.personId);
@@ -119,10 +128,11 @@ export async function getCampaignRun(db: Database, viewer: Viewer, id: string): 
 
 /** The people a run left below their minimum, with the reason and what they still lack, by person id. */
 export function runStillBelow(db: Database, runId: string, page: { first: number; after?: string | null }) {
-  return queryRows<{ personId: string; remaining: number; reason: string }>(
+  const after = page.after ? parseId(page.after, "after") : null;
+  return queryRows<{ personId: string; remaining: number | null; reason: string }>(
     db,
     sql`select person_id as "personId", remaining, reason from campaign_run_items
-        where run_id = ${runId} and state = 'BELOW' ${page.after ? sql`and person_id > ${page.after}` : sql``}
+        where run_id = ${runId} and state = 'BELOW' ${after ? sql`and person_id > ${after}` : sql``}
         order by person_id limit ${page.first}`,
   );
 }

@@ -34,7 +34,7 @@ export class RunReasonCount {
 export class RunStillBelow {
   @Field(() => ID) personId!: string;
   @Field(() => Person, { nullable: true, description: "Null when outside the caller's scope." }) person!: unknown;
-  @Field(() => Int) remaining!: number;
+  @Field(() => Int, { nullable: true, description: "What they still lack; null when processing them failed before it was worked out." }) remaining!: number | null;
   @Field() reason!: string;
 }
 

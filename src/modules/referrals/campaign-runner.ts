@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { SearchEngine } from "../../search/search-port.js";
-import { CandidateCache, finishRuns, processRunBatch, type ItemKey } from "./fulfil.js";
+import { BatchFailed, CandidateCache, finishRuns, processRunBatch, recordFailedAttempt, type ItemKey } from "./fulfil.js";
 
 /**
  * Works campaign runs in the background: batch after batch of pending people, each batch its own
@@ -49,17 +49,19 @@ export class CampaignRunner {
       let cursor: ItemKey | null = null;
       // Runs are marked DONE once this drain ends (not after every batch: the check reads the
       // pending items' index, which fills with dead entries as a run proceeds).
-      const touched = new Set<string>();
       let sinceAnalyze = 0;
       const ahead = (a: ItemKey, b: ItemKey | null) => !b || a.runId > b.runId || (a.runId === b.runId && a.personId > b.personId);
       const worker = async () => {
         let fromStart = false;
         while (!this.stopping && (opts.maxBatches === undefined || batches < opts.maxBatches)) {
           batches++;
-          const { claimed, runIds, last } = await processRunBatch(this.db, this.engine, cache, {
+          const { claimed, last } = await processRunBatch(this.db, this.engine, cache, {
             size: this.batchSize,
             after: fromStart ? null : cursor,
             ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
+          }).catch(async (error: unknown) => {
+            if (error instanceof BatchFailed) await recordFailedAttempt(this.db, error.items, error.cause).catch(() => undefined);
+            throw error instanceof BatchFailed ? error.cause : error;
           });
           if (claimed === 0) {
             if (fromStart || cursor === null) break;
@@ -68,7 +70,6 @@ export class CampaignRunner {
           }
           if (last && ahead(last, cursor)) cursor = last;
           fromStart = false;
-          for (const id of runIds) touched.add(id);
           opts.onBatch?.(claimed);
           sinceAnalyze += claimed;
           if (sinceAnalyze >= ANALYZE_EVERY) {
@@ -79,9 +80,15 @@ export class CampaignRunner {
       };
       try {
         await this.refreshStatistics();
-        await Promise.all(Array.from({ length: this.concurrency }, worker));
-        await finishRuns(this.db, [...touched]);
+        // Every worker ends before the drain does (a failed batch does not leave the others running
+        // beside the next drain); the first failure is then reported.
+        const ended = await Promise.allSettled(Array.from({ length: this.concurrency }, worker));
+        const failed = ended.find((e): e is PromiseRejectedResult => e.status === "rejected");
+        if (failed) throw failed.reason;
       } finally {
+        // Any run with nothing pending is DONE — those this drain touched, and any a process that
+        // died after its last batch left RUNNING.
+        await finishRuns(this.db).catch((err: unknown) => this.log.error({ err: loggableError(err) }, "could not mark campaign runs done"));
         this.running = undefined;
       }
     })();

@@ -4,7 +4,8 @@ import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { findMemberships } from "../categories/category.repository.js";
-import { activeWeights, gatherCandidates, hardConstraints, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate, type Scored } from "../matching/match.service.js";
+import { postings } from "../postings/posting.table.js";
+import { activeWeights, gatherCandidates, hardConstraints, misfit, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate, type Scored } from "../matching/match.service.js";
 import { people, type PersonRow } from "../people/person.table.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
@@ -85,6 +86,7 @@ export async function processRunBatch(
 ): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
   // Read once per database (reference data), not per transaction.
   const places = await regionDirectory(db);
+  let claimedKeys: ItemKey[] = [];
   return db.transaction(async (tx) => {
     const items = await queryRows<{ runId: string; personId: string }>(
       tx,
@@ -93,6 +95,7 @@ export async function processRunBatch(
           order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
     );
     if (items.length === 0) return { claimed: 0, runIds: [], last: null };
+    claimedKeys = items;
     const runIds = [...new Set(items.map((i) => i.runId))];
     await tx.execute(sql`update campaign_runs set status = 'RUNNING', started_at = coalesce(started_at, now()) where id = any(${sql.param(runIds)}::uuid[]) and status = 'QUEUED'`);
     const personIds = [...new Set(items.map((i) => i.personId))].sort();
@@ -100,22 +103,59 @@ export async function processRunBatch(
     const runOf = new Map(items.map((i) => [i.personId, i.runId]));
     const outcomes = await recommendForPeople(tx, engine, cache, persons, runOf, places);
     const byPerson = new Map(outcomes.map((o) => [o.personId, o]));
-    const rows = items.map((i) => byPerson.get(i.personId) ?? { personId: i.personId, state: "BELOW" as const, created: 0, remaining: 0, reason: "Person not found" });
+    // A person in two runs' items of this batch was served once: the second item made nothing.
+    const served = new Set<string>();
+    const rows = items.map((i) => {
+      const outcome = byPerson.get(i.personId) ?? { personId: i.personId, state: "BELOW" as const, created: 0, remaining: 0, reason: "Person not found" };
+      const first = !served.has(i.personId);
+      served.add(i.personId);
+      return first ? outcome : { ...outcome, created: 0 };
+    });
     await tx.execute(sql`update campaign_run_items i set state = u.state::campaign_run_item_state, created = u.created, remaining = u.remaining, reason = u.reason, processed_at = now(), attempts = i.attempts + 1
       from unnest(${sql.param(items.map((i) => i.runId))}::uuid[], ${sql.param(rows.map((r) => r.personId))}::uuid[], ${sql.param(rows.map((r) => r.state))}::text[],
                   ${sql.param(rows.map((r) => r.created))}::int[], ${sql.param(rows.map((r) => r.remaining))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[]) as u(run_id, person_id, state, created, remaining, reason)
       where i.run_id = u.run_id and i.person_id = u.person_id`);
     opts.beforeCommit?.();
     return { claimed: items.length, runIds, last: items.at(-1)! };
+  }).catch((error: unknown) => {
+    throw new BatchFailed(claimedKeys, error);
   });
 }
 
-/** Marks runs DONE once nothing of theirs is pending (run after a batch commits, so the last batch sees the others'). */
-export async function finishRuns(db: Executor, runIds: string[]): Promise<void> {
-  if (runIds.length === 0) return;
+/** Marks every unfinished run with nothing pending DONE (after batches commit, so the last sees the others'). */
+export async function finishRuns(db: Executor): Promise<void> {
   await db.execute(sql`update campaign_runs r set status = 'DONE', finished_at = now()
-    where r.id = any(${sql.param(runIds)}::uuid[]) and r.status <> 'DONE'
-      and not exists (select 1 from campaign_run_items i where i.run_id = r.id and i.state = 'PENDING')`);
+    where r.status <> 'DONE' and not exists (select 1 from campaign_run_items i where i.run_id = r.id and i.state = 'PENDING')`);
+}
+
+/** Tries before an item that keeps failing is set aside as BELOW with the error as its reason. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * A batch failed and rolled back: count the attempt on its items (in a transaction of its own), and
+ * set aside those that have failed MAX_ATTEMPTS times, so one bad item cannot stall every run behind it.
+ */
+export async function recordFailedAttempt(db: Database, items: ItemKey[], error: unknown): Promise<void> {
+  if (items.length === 0) return;
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  await db.execute(sql`update campaign_run_items i
+    set attempts = i.attempts + 1,
+        state = case when i.attempts + 1 >= ${MAX_ATTEMPTS} then 'BELOW'::campaign_run_item_state else i.state end,
+        reason = case when i.attempts + 1 >= ${MAX_ATTEMPTS} then ${`处理出错，已重试${MAX_ATTEMPTS}次：${message}`} else i.reason end,
+        processed_at = case when i.attempts + 1 >= ${MAX_ATTEMPTS} then now() else i.processed_at end
+    from unnest(${sql.param(items.map((k) => k.runId))}::uuid[], ${sql.param(items.map((k) => k.personId))}::uuid[]) as u(run_id, person_id)
+    where i.run_id = u.run_id and i.person_id = u.person_id and i.state = 'PENDING'`);
+}
+
+/** A batch that failed after claiming these items (they are pending again: the transaction rolled back). */
+export class BatchFailed extends Error {
+  constructor(
+    readonly items: ItemKey[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "BatchFailed";
+  }
 }
 
 /**
@@ -172,20 +212,20 @@ async function recommendForPeople(
     plans.push({ person, remaining, picks, pool: ranked.candidates === 0 ? -1 : pool.length });
   }
 
+  // PostgreSQL, not the index, decides: each pick is read (share-locked, so it cannot close under
+  // us) and checked against the person's hard constraints as it stands now.
   const wanted = [...new Set(plans.flatMap((p) => p.picks))];
-  const open = new Set(
-    wanted.length === 0
-      ? []
-      : (
-          await queryRows<{ id: string }>(
-            tx,
-            sql`select id from postings where id = any(${sql.param(wanted)}::uuid[]) and status = 'OPEN' and (valid_until is null or valid_until > now()) for share`,
-          )
-        ).map((r) => r.id),
+  const rowsById = new Map(
+    wanted.length === 0 ? [] : (await tx.select().from(postings).where(sql`${postings.id} = any(${sql.param(wanted)}::uuid[])`).for("share")).map((r) => [r.id, r]),
   );
+  const now = new Date();
+  const fits = (person: PersonRow, postingId: string) => {
+    const row = rowsById.get(postingId);
+    return !!row && misfit(person, row, now) === null;
+  };
   const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
   for (const plan of plans) {
-    for (const postingId of plan.picks.filter((id) => open.has(id)).slice(0, plan.remaining)) {
+    for (const postingId of plan.picks.filter((id) => fits(plan.person, id)).slice(0, plan.remaining)) {
       rows.push({ id: newId(), personId: plan.person.id, postingId, source: "SYSTEM", madeBy: "system:fulfil", fitted: true, note: "专项行动自动推荐", campaignRunId: runOf.get(plan.person.id)! });
     }
   }

@@ -38,15 +38,16 @@ export async function moveReferral(db: Executor, referral: ReferralRow, to: Refe
 /** A closing posting ends its open referrals (POSTING_CLOSED), each with its event, in the caller's transaction. */
 export async function closeOpenReferrals(db: Executor, postingIds: readonly string[], by: string): Promise<number> {
   if (postingIds.length === 0) return 0;
-  const closed = await db
-    .update(referrals)
-    .set({ status: "POSTING_CLOSED", statusAt: sql`now()` })
+  // Read (and lock) what each was first, so its event says what the closing interrupted.
+  const open = await db
+    .select({ id: referrals.id, status: referrals.status })
+    .from(referrals)
     .where(and(inArray(referrals.postingId, [...postingIds]), inArray(referrals.status, [...OPEN_REFERRAL_STATUSES])))
-    .returning({ id: referrals.id });
-  if (closed.length === 0) return 0;
-  // The status each came from is not returned by UPDATE … RETURNING; the event names the posting's closing instead.
-  await db.insert(referralEvents).values(closed.map((r) => ({ id: newId(), referralId: r.id, fromStatus: null, toStatus: "POSTING_CLOSED" as const, by, note: "岗位已关闭" })));
-  return closed.length;
+    .for("update");
+  if (open.length === 0) return 0;
+  await db.update(referrals).set({ status: "POSTING_CLOSED", statusAt: sql`now()` }).where(inArray(referrals.id, open.map((r) => r.id)));
+  await db.insert(referralEvents).values(open.map((r) => ({ id: newId(), referralId: r.id, fromStatus: r.status, toStatus: "POSTING_CLOSED" as const, by, note: "岗位已关闭" })));
+  return open.length;
 }
 
 export function findReferralsForPeople(db: Executor, personIds: readonly string[]): Promise<ReferralRow[]> {

@@ -9,7 +9,9 @@ import type { PostingRow } from "../postings/posting.table.js";
 import { APPLIED_OR_LATER, recommendPostings, updateReferralStatus } from "./referral.service.js";
 import type { ReferralRow } from "./referral.table.js";
 import { referralCompliance } from "./referral-compliance.js";
-import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralStatus } from "./referral.type.js";
+import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralSource, ReferralStatus } from "./referral.type.js";
+
+const isEmployer = (ctx: Context) => ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER;
 
 @Resolver(() => Referral)
 export class ReferralResolver {
@@ -61,9 +63,31 @@ export class ReferralResolver {
     return { name: person.name, degreeLevel: person.degreeLevel, major: person.major };
   }
 
-  @FieldResolver(() => [ReferralEvent])
-  events(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
-    return ctx.loaders.referralEvents.load(referral.id);
+  @FieldResolver(() => [ReferralEvent], { description: "Every step, oldest first. For employers: the statuses and times only." })
+  async events(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    const events = await ctx.loaders.referralEvents.load(referral.id);
+    // Notes are free text and `by` names caseworkers and campaigns: not for employers.
+    return isEmployer(ctx) ? events.map((e) => ({ ...e, by: "", note: null })) : events;
+  }
+
+  @FieldResolver(() => ReferralSource, { nullable: true })
+  source(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return isEmployer(ctx) ? null : referral.source;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  madeBy(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return isEmployer(ctx) ? null : referral.madeBy;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true })
+  fitted(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return isEmployer(ctx) ? null : referral.fitted;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  note(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
+    return isEmployer(ctx) ? null : referral.note;
   }
 }
 

@@ -10,6 +10,7 @@ import { misfit } from "../matching/match.service.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { findPersonById } from "../people/person.repository.js";
 import { applyEmploymentStatus } from "../people/person.service.js";
+import { people } from "../people/person.table.js";
 import { postings, type PostingRow } from "../postings/posting.table.js";
 import { allowedMoves, mayMove } from "./referral-rules.js";
 import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
@@ -57,7 +58,8 @@ export async function recommendPostings(
   const note = checkNote(input.note);
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
-    const person = await findPersonById(tx, personId);
+    // The person first, in the mode campaign batches take: recommendations for one person take turns.
+    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     const now = new Date();
     const seen = new Set<string>();
@@ -129,7 +131,10 @@ export async function updateReferralStatus(
   const note = checkNote(input.note);
   if (input.status === "RECOMMENDED" || input.status === "POSTING_CLOSED") throw badInput("status", `${input.status} is not set by hand`);
   return db.transaction(async (tx) => {
-    const referral = await findReferralById(tx, referralId, { forUpdate: true });
+    // Person before referral, as recommendations and campaign batches lock them: no lock cycles.
+    const peek = await findReferralById(tx, referralId);
+    if (peek) await tx.select({ id: people.id }).from(people).where(eq(people.id, peek.personId)).for("no key update");
+    const referral = peek && (await findReferralById(tx, referralId, { forUpdate: true }));
     const [posting] = referral ? await tx.select().from(postings).where(eq(postings.id, referral.postingId)) : [];
     if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);
     if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(`You may not mark this referral ${input.status}`);

@@ -50,11 +50,11 @@ export class Referral {
   @Field(() => ID) id!: string;
   @Field(() => ReferralStatus) status!: Status;
   @Field({ description: "When the status last changed." }) statusAt!: Date;
-  @Field(() => ReferralSource) source!: Source;
-  @Field({ description: "Who made it (role:id, or partner:id)." }) madeBy!: string;
+  @Field(() => ReferralSource, { nullable: true, description: "Null for employers (a campaign's SYSTEM referral would tell them the person is in a target category)." }) source!: Source | null;
+  @Field(() => String, { nullable: true, description: "Who made it (role:id, or partner:id). Null for employers." }) madeBy!: string | null;
   @Field() madeAt!: Date;
-  @Field({ description: "The posting was open and within the person's hard constraints when recommended: only such referrals count toward the minimum." }) fitted!: boolean;
-  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => Boolean, { nullable: true, description: "The posting was open and within the person's hard constraints when recommended: only such referrals count toward the minimum. Null for employers." }) fitted!: boolean | null;
+  @Field(() => String, { nullable: true, description: "Free text from caseworkers: null for employers." }) note!: string | null;
 }
 
 @ObjectType({ description: "One posting's outcome in recommendPostings." })
