@@ -229,7 +229,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     }
     scored.sort((a, b) =>
       sort === "SALARY_DESC"
-        ? (b.doc.salaryMax ?? -1) - (a.doc.salaryMax ?? -1) || b.doc.publishedAt - a.doc.publishedAt
+        ? (b.doc.salaryMax ?? -1) - (a.doc.salaryMax ?? -1) || newestFirst(a.doc, b.doc)
         : sort === "NEWEST"
           ? newestFirst(a.doc, b.doc)
           : b.score - a.score || newestFirst(a.doc, b.doc),
