@@ -6,22 +6,12 @@ import { educationLevel } from "../../src/modules/postings/posting.table.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { salaryBand, type PostingDocument, type PostingSearchFilter } from "../../src/search/search-port.js";
 import { segmentedText } from "../../src/search/segment.js";
+import { seededRandom } from "../../seed/random.js";
 import { printTable } from "./harness.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
-
-/** A deterministic stream of numbers in [0, 1). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same filter semantics as the port (what each candidate engine is asked to apply). */
 function passes(d: PostingDocument, f: Required<Pick<PostingSearchFilter, "regionPrefixes" | "educationAtMost" | "excludeKinds" | "validAt">>): boolean {
@@ -40,7 +30,7 @@ export async function enginesBench(opts: { documents?: number }): Promise<boolea
   const regions = parseRegionsCsv(readFileSync("seed/data/regions-cn-2023.csv", "utf8"));
   const counties = regions.filter((r) => r.level === "county" && r.code.startsWith("35")).map((r) => r.code);
   const source = parse51jobCsv(readFileSync("seed/data/postings-51job-2023.csv", "utf8"), regions).postings;
-  const random = prng(2020);
+  const random = seededRandom(2020).next;
   const kinds = ["REGULAR", "REGULAR", "REGULAR", "TRAINEESHIP", "GRASSROOTS", "PUBLIC_WELFARE", "HOUSEHOLD_SERVICE"];
   const now = Math.floor(Date.now() / 1000);
   console.log(`segmenting ${n} documents…`);

@@ -12,6 +12,7 @@ import { loadSearchSettings } from "../../src/modules/synonyms/synonym.service.j
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { indexAllPostings } from "../../src/search/search-index.js";
 import { and, eq, like } from "drizzle-orm";
+import { seededRandom } from "../../seed/random.js";
 import { makeEmployer, makePosting } from "../helpers/factories.js";
 
 /**
@@ -80,23 +81,10 @@ export const FAMILIES: Family[] = [
   { key: "驾驶", titles: ["货车司机", "驾驶员", "配送司机", "快递员"], skills: ["C1驾照", "B2驾照", "配送"], majors: [], seekerWords: ["司机", "驾驶员", "快递"], education: "NONE", salary: [5000, 9000], neighbours: [] },
 ];
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same set on every machine. */
+/** The seed's random stream (the demo's generator), plus drawing a few distinct items. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    some: <T>(xs: readonly T[], n: number): T[] => [...xs].sort(() => next() - 0.5).slice(0, n),
-    chance: (p: number) => next() < p,
-  };
+  const random = seededRandom(seed);
+  return { ...random, some: <T>(xs: readonly T[], n: number): T[] => [...xs].sort(() => random.next() - 0.5).slice(0, n) };
 }
 
 const EDU = educationLevel.enumValues;

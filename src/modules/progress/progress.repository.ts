@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
+import { countsTowardMinimum } from "../referrals/referral.repository.js";
 
 export type ProgressGrouping = "REGION" | "INSTITUTION" | "CATEGORY";
 export type RegionLevelName = "PROVINCE" | "PREFECTURE" | "COUNTY";
@@ -69,13 +70,8 @@ export async function progressCounts(
     db,
     sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
              required as (select m.person_id, max(m.min_referrals) as n from (${memberships}) m join scoped s on s.id = m.person_id group by 1 having max(m.min_referrals) > 0),
-             win as (select starts_on, ends_on from campaigns where active limit 1),
              counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                         where r.fitted and r.made_at < ${endOfDay}
-                           and (not exists (select 1 from win) or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)
-                                                                 and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)))
-                           and not exists (select 1 from referral_events e where e.referral_id = r.id and e.to_status = 'WITHDRAWN' and e.at < ${endOfDay})
-                         group by 1),
+                         where ${countsTowardMinimum("r", endOfDay)} group by 1),
              hired as (select distinct r.person_id from referrals r join referral_events e on e.referral_id = r.id join scoped s on s.id = r.person_id
                        where e.to_status = 'HIRED' and e.at < ${endOfDay}),
              status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status,

@@ -1,4 +1,5 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { countedReferrals, requiredMinimum } from "./referral.repository.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -87,14 +88,9 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
   });
 }
 
-/** SQL: the person is below their referral minimum now (the same counting as referralProgress). */
-export function belowMinimum(personId: ReturnType<typeof sql>) {
-  return sql`coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = ${personId}), 0) >
-    (select count(*) from referrals r where r.person_id = ${personId} and r.fitted and r.status <> 'WITHDRAWN'
-       and (not exists (select 1 from campaigns c where c.active)
-            or exists (select 1 from campaigns c where c.active
-                        and r.made_at >= (c.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
-                        and r.made_at < ((c.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}))))`;
+/** SQL: the person is below their referral minimum now. */
+function belowMinimum(personId: SQL) {
+  return sql`${requiredMinimum(personId)} > ${countedReferrals(personId)}`;
 }
 
 export interface RunSummary {

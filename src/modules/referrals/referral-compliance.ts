@@ -2,12 +2,12 @@ import { sql } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
-import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Population } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { findPeopleByIds } from "../people/person.repository.js";
 import type { PersonRow } from "../people/person.table.js";
+import { countsTowardMinimum } from "./referral.repository.js";
 
 export interface ComplianceFilter {
   regionCode?: string | null;
@@ -50,12 +50,8 @@ export async function referralCompliance(db: Database, viewer: Viewer, filter: C
   const standing = sql`with scoped as (select people.id from people where ${where}),
       required as (select pc.person_id, max(tc.min_referrals) as n from person_categories pc join target_categories tc on tc.id = pc.category_id
                    join scoped s on s.id = pc.person_id group by 1 having max(tc.min_referrals) > 0),
-      win as (select starts_on, ends_on from campaigns where active limit 1),
       counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                  where r.fitted and r.status <> 'WITHDRAWN'
-                    and (not exists (select 1 from win) or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)
-                                                          and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from win)))
-                  group by 1),
+                  where ${countsTowardMinimum("r")} group by 1),
       standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;
   const [totals] = await queryRows<{ total: number; at: number; below: number }>(
     db,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
@@ -70,23 +70,40 @@ export interface ProgressRow {
 }
 
 /**
- * Each person's referral minimum and what counts toward it. The minimum is the strictest of their
- * categories' (policy data, `target_categories.min_referrals`); a referral counts if it fitted the
- * person when made, was not withdrawn, and was made inside the active campaign's window (Fujian's
- * days, start to end inclusive); the unique (person, posting) pair makes each posting count once.
+ * The counting rule, in one place (every count of referrals toward a minimum uses it): a referral
+ * counts if it fitted the person when made, was not withdrawn, and was made inside the active
+ * campaign's window (Fujian's days, start to end inclusive; everything when no campaign is active).
+ * With `asOfEnd`, as things stood at that instant: made before it, not withdrawn before it.
+ * `r` is the referrals table's alias in the caller's query.
  */
+export function countsTowardMinimum(r: string, asOfEnd?: SQL): SQL {
+  const ref = sql.raw(r);
+  const notWithdrawn = asOfEnd
+    ? sql`${ref}.made_at < ${asOfEnd} and not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd})`
+    : sql`${ref}.status <> 'WITHDRAWN'`;
+  return sql`${ref}.fitted and ${notWithdrawn}
+    and (not exists (select 1 from campaigns cw where cw.active)
+         or exists (select 1 from campaigns cw where cw.active
+                     and ${ref}.made_at >= (cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
+                     and ${ref}.made_at < ((cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})))`;
+}
+
+/** SQL: a person's referral minimum — the strictest of their current categories' (policy data), 0 in none. */
+export function requiredMinimum(personId: SQL): SQL {
+  return sql`coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = ${personId}), 0)`;
+}
+
+/** SQL: how many of a person's referrals count toward their minimum now. */
+export function countedReferrals(personId: SQL): SQL {
+  return sql`(select count(*) from referrals r where r.person_id = ${personId} and ${countsTowardMinimum("r")})`;
+}
+
+/** Each person's minimum, what counts toward it, and the active campaign's last day. */
 export function referralProgress(db: Executor, personIds: readonly string[]): Promise<ProgressRow[]> {
   return queryRows<ProgressRow>(
     db,
-    sql`with c as (select starts_on, ends_on from campaigns where active limit 1)
-        select p.id as "personId",
-               coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = p.id), 0)::int as "required",
-               (select count(*) from referrals r
-                 where r.person_id = p.id and r.fitted and r.status <> 'WITHDRAWN'
-                   and (not exists (select 1 from c)
-                        or (r.made_at >= (select (starts_on::timestamp at time zone ${SERVICE_TIME_ZONE}) from c)
-                            and r.made_at < (select ((ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}) from c))))::int as "counted",
-               (select to_char(ends_on, 'YYYY-MM-DD') from c) as "deadline"
+    sql`select p.id as "personId", ${requiredMinimum(sql`p.id`)}::int as "required", ${countedReferrals(sql`p.id`)}::int as "counted",
+               (select to_char(ends_on, 'YYYY-MM-DD') from campaigns where active) as "deadline"
         from people p where p.id = any(${sql.param([...personIds])}::uuid[])`,
   );
 }
