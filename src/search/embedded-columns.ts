@@ -35,7 +35,7 @@ export class FilterColumns {
   private kind = new Uint8Array(0);
   private education = new Uint8Array(0);
   private flags = new Uint8Array(0);
-  private county = new Uint32Array(0);
+  private county = new Int32Array(0);
   private validUntil = new Float64Array(0);
   /** salaryMax, or -1 when not stated. */
   private salaryMax = new Float64Array(0);
@@ -47,7 +47,7 @@ export class FilterColumns {
   private grow(slot: number) {
     if (slot < this.capacity) return;
     const capacity = Math.max(1024, this.capacity * 2, slot + 1);
-    const widen = <T extends Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const widen = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);
       return next;
@@ -56,7 +56,7 @@ export class FilterColumns {
     this.kind = widen(this.kind, (n) => new Uint8Array(n));
     this.education = widen(this.education, (n) => new Uint8Array(n));
     this.flags = widen(this.flags, (n) => new Uint8Array(n));
-    this.county = widen(this.county, (n) => new Uint32Array(n));
+    this.county = widen(this.county, (n) => new Int32Array(n));
     this.validUntil = widen(this.validUntil, (n) => new Float64Array(n));
     this.salaryMax = widen(this.salaryMax, (n) => new Float64Array(n));
     this.publishedAt = widen(this.publishedAt, (n) => new Float64Array(n));
@@ -93,26 +93,24 @@ export class FilterColumns {
   }
 
   /**
-   * The structured filter over slots, with the same semantics as `compileFilter` over documents
-   * (and the Meilisearch filter string). `slotOf` turns excluded ids into slots.
+   * The part of a filter that depends only on the documents (not on the clock or on excluded ids),
+   * with the same semantics as `compileFilter` over documents (and the Meilisearch filter string):
+   * what `FilterVerdicts` remembers per slot. The engine adds the validity time and the exclusions.
    */
-  compile(f: PostingSearchFilter, slotOf: (id: string) => number | undefined): (slot: number) => boolean {
-    const { status, kind, education, flags, county, validUntil, salaryMax } = this;
+  compileFixed(f: PostingSearchFilter): (slot: number) => boolean {
+    const { status, kind, education, flags, county, salaryMax } = this;
     const statusMask = this.statuses.mask(f.statuses ?? ["OPEN"]);
     const kindMask = f.kinds && f.kinds.length > 0 ? this.kinds.mask(f.kinds) : null;
     const excludedKinds = f.excludeKinds && f.excludeKinds.length > 0 ? this.kinds.mask(f.excludeKinds) : null;
     // A prefix of 2, 4 or 6 digits as a division of the county code: 3501 → county / 100 === 3501.
     const prefixes = (f.regionPrefixes ?? []).filter((p) => /^\d{2}$|^\d{4}$|^\d{6}$/.test(p)).map((p) => [10 ** (6 - p.length), Number(p)] as const);
     const anyRegion = !f.regionPrefixes || f.regionPrefixes.length === 0;
-    const excluded = new Set((f.excludeIds ?? []).map(slotOf).filter((s): s is number => s !== undefined));
     const flagMask = (f.forKeyGroups !== undefined ? FOR_KEY_GROUPS : 0) | (f.employerVerified !== undefined ? VERIFIED : 0) | (f.povertyWorkshop !== undefined ? WORKSHOP : 0);
     const flagWant = (f.forKeyGroups ? FOR_KEY_GROUPS : 0) | (f.employerVerified ? VERIFIED : 0) | (f.povertyWorkshop ? WORKSHOP : 0);
-    const validAt = f.validAt;
     const educationAtMost = f.educationAtMost;
     const salaryAtLeast = f.salaryAtLeast;
     return (slot) => {
       if (statusMask[status[slot]!] !== 1) return false;
-      if (validAt !== undefined && !(validUntil[slot]! > validAt)) return false;
       if (educationAtMost !== undefined && education[slot]! > educationAtMost) return false;
       if (salaryAtLeast !== undefined && salaryMax[slot]! < salaryAtLeast) return false;
       if (kindMask !== null && kindMask[kind[slot]!] !== 1) return false;
@@ -124,9 +122,99 @@ export class FilterColumns {
         for (const [divisor, value] of prefixes) if (Math.floor(code / divisor) === value) inside = true;
         if (!inside) return false;
       }
-      return excluded.size === 0 || !excluded.has(slot);
+      return true;
     };
   }
+
+  /** Whether the slot's posting is still valid at `validAt` (epoch seconds). */
+  validAt(slot: number, validAt: number): boolean {
+    return this.validUntil[slot]! > validAt;
+  }
+}
+
+/** Words of 32 bits that hold one bit per slot. */
+export const wordsFor = (slots: number): number => (slots + 31) >>> 5;
+
+export function setBit(bits: Int32Array, slot: number): void {
+  bits[slot >>> 5]! |= 1 << (slot & 31);
+}
+
+/**
+ * Remembered verdicts of the document-only part of recent filters, a bit per slot, forgotten
+ * whenever a document changes. Matching asks the same few hundred filters (a person's places,
+ * education and kinds) over and over — a campaign run for a hundred thousand people most of all —
+ * so after the first query a slot is judged by one bit. A filter is judged slot by slot as queries
+ * meet them (`test`), or for every slot at once when a query works on whole bitsets (`all`).
+ */
+export class FilterBits {
+  private readonly byKey = new Map<string, { fixed: (slot: number) => boolean; judged: Int32Array; passing: Int32Array; complete: boolean }>();
+  /** `slotAt`: the slot at each bit position (the slot itself, or another order of the slots). */
+  constructor(
+    private readonly columns: FilterColumns,
+    private readonly slotAt: (position: number) => number = (slot) => slot,
+    private readonly limit = 256,
+  ) {}
+
+  private entry(f: PostingSearchFilter, positions: number) {
+    const key = fixedKey(f);
+    let entry = this.byKey.get(key);
+    if (entry && entry.judged.length >= wordsFor(positions)) {
+      // Most recently used last: the oldest is forgotten first.
+      this.byKey.delete(key);
+    } else {
+      if (this.byKey.size >= this.limit) this.byKey.delete(this.byKey.keys().next().value!);
+      entry = { fixed: this.columns.compileFixed(f), judged: new Int32Array(wordsFor(positions)), passing: new Int32Array(wordsFor(positions)), complete: false };
+    }
+    this.byKey.set(key, entry);
+    return entry;
+  }
+
+  /** The document-only part of `f` as a function of a bit position, judging each at most once. */
+  test(f: PostingSearchFilter, positions: number): (position: number) => boolean {
+    const { fixed, judged, passing } = this.entry(f, positions);
+    const slotAt = this.slotAt;
+    return (position) => {
+      const word = position >>> 5;
+      const bit = 1 << (position & 31);
+      if ((judged[word]! & bit) === 0) {
+        judged[word]! |= bit;
+        if (fixed(slotAt(position))) passing[word]! |= bit;
+      }
+      return (passing[word]! & bit) !== 0;
+    };
+  }
+
+  /** The positions (below `positions`) passing the document-only part of `f`, as bits. Do not write to it. */
+  all(f: PostingSearchFilter, positions: number): Int32Array {
+    const entry = this.entry(f, positions);
+    if (!entry.complete) {
+      const test = this.test(f, positions);
+      for (let position = 0; position < positions; position++) test(position);
+      entry.complete = true;
+    }
+    return entry.passing;
+  }
+
+  /** A document changed: every remembered verdict may be wrong. */
+  forget(): void {
+    this.byKey.clear();
+  }
+}
+
+/** The document-only fields of a filter, in a fixed order, as a key (order of listed values ignored). */
+function fixedKey(f: PostingSearchFilter): string {
+  const sorted = (values: string[] | undefined) => (values ? [...values].sort().join(",") : "-");
+  return [
+    sorted(f.statuses ?? ["OPEN"]),
+    sorted(f.regionPrefixes),
+    f.educationAtMost ?? "-",
+    f.salaryAtLeast ?? "-",
+    sorted(f.kinds),
+    sorted(f.excludeKinds),
+    f.forKeyGroups ?? "-",
+    f.employerVerified ?? "-",
+    f.povertyWorkshop ?? "-",
+  ].join("|");
 }
 
 /** The k-th largest value (1-based) of `values`, which it reorders (Hoare's quickselect). */

@@ -1,11 +1,13 @@
 import FlexSearch from "flexsearch";
 import type { FacetName, PostingDocument, PostingSearchFilter, SearchEngine, SearchHit, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
-import { FilterColumns } from "./embedded-columns.js";
+import { FilterBits, FilterColumns, setBit, wordsFor } from "./embedded-columns.js";
 import { segment } from "./segment.js";
 import { synonymMap } from "./synonyms.js";
 
-// A synonym matches, but counts for less than the word the person typed.
-const SYNONYM_WEIGHT = 0.6;
+// A synonym matches, but counts for less than the word the person typed: 0.6 of it. Points are
+// whole units (a word 5, a synonym 3) so that equal scores are equal numbers however they were summed.
+const WORD_UNITS = 5;
+const SYNONYM_UNITS = 3;
 // Candidates taken per query token before filtering.
 const PER_TOKEN_LIMIT = 20_000;
 
@@ -21,6 +23,17 @@ interface Shard {
   members: Set<number>;
   /** Its documents' slots, newest first; rebuilt after a write to the shard. */
   byRecency: number[] | null;
+  /** FlexSearch's answer per phrase (the slots holding all its tokens), kept until the shard is written. */
+  lists: Map<string, Int32Array>;
+}
+
+/** Phrases whose answers a shard keeps (a vocabulary's worth); past this it starts again. */
+const LISTS_KEPT = 20_000;
+
+/** A write to the shard: its recency order and phrase answers are stale. */
+function forgetOrder(shard: Shard): void {
+  shard.byRecency = null;
+  shard.lists.clear();
 }
 
 const newestFirst = (a: PostingDocument, b: PostingDocument) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -40,6 +53,28 @@ export class EmbeddedSearchEngine implements SearchEngine {
   private readonly slots: (PostingDocument | undefined)[] = [];
   private readonly slotById = new Map<string, number>();
   private readonly columns = new FilterColumns();
+  /** Remembered filters over slots (searches that test candidate by candidate). */
+  private readonly filters = new FilterBits(this.columns);
+  /**
+   * Every slot, oldest first (publishedAt, then id) — the bit positions of the relevance bitsets, so
+   * a score level read from its highest bit down gives its postings newest first and the read stops
+   * when the page is full. A posting newer than all the others is appended and an edit that keeps
+   * publishedAt keeps its place (what the outbox relay mostly sends); anything else reorders at the
+   * next relevance query. A removed posting's position stays, empty (no filter passes an empty slot).
+   */
+  private order: number[] | null = [];
+  private rankOf = new Int32Array(1024);
+  /** Remembered filters over recency positions (relevance pages). */
+  private readonly rankFilters = new FilterBits(this.columns, (rank) => this.order![rank]!);
+  /** Per query word, the positions holding it and those holding only a synonym of it, as bits; forgotten on any write. */
+  private readonly wordBits = new Map<string, { word: Int32Array; synonym: Int32Array | null }>();
+  /** Bit-sliced counters of a relevance query (see `relevantPage`), reused. */
+  private planes: Int32Array[] = [];
+  /**
+   * A query's points and verdicts per slot, reused: allocating (and zeroing) arrays the size of the
+   * whole index for every query was a large share of its time. Each query resets the slots it touched.
+   */
+  private scratch = { points: new Float64Array(0), verdict: new Uint8Array(0), best: new Float64Array(0) };
   /**
    * One FlexSearch index per prefecture: a query limited to a few prefectures (most matching is)
    * searches only theirs, so candidates arrive already near the person instead of being filtered
@@ -64,6 +99,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
         }),
         members: new Set(),
         byRecency: null,
+        lists: new Map(),
       };
       this.shards.set(prefecture, shard);
     }
@@ -94,6 +130,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     this.synonyms = new Map(
       Object.entries(synonymMap(settings.synonyms)).map(([word, group]) => [word, [...new Set(group.map((s) => segment(s).join(" ")).filter(Boolean))]]),
     );
+    this.wordBits.clear();
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {
@@ -102,19 +139,22 @@ export class EmbeddedSearchEngine implements SearchEngine {
       if (slot === undefined) {
         slot = this.slots.length;
         this.slotById.set(d.id, slot);
+        this.placeNew(slot, d);
       } else {
+        if (this.slots[slot]!.publishedAt !== d.publishedAt) this.order = null;
         const before = this.shard(this.slots[slot]!.regionPath[1]!);
         before.index.remove(slot);
         before.members.delete(slot);
-        before.byRecency = null;
+        forgetOrder(before);
       }
       this.slots[slot] = d;
       this.columns.set(slot, d);
       const shard = this.shard(d.regionPath[1]!);
       shard.index.add(slot, d.searchText);
       shard.members.add(slot);
-      shard.byRecency = null;
+      forgetOrder(shard);
     }
+    if (documents.length > 0) this.forgetBits();
   }
 
   async remove(ids: string[]): Promise<void> {
@@ -124,15 +164,216 @@ export class EmbeddedSearchEngine implements SearchEngine {
       const shard = this.shard(this.slots[slot]!.regionPath[1]!);
       shard.index.remove(slot);
       shard.members.delete(slot);
-      shard.byRecency = null;
+      forgetOrder(shard);
       this.slots[slot] = undefined;
       this.columns.clear(slot);
       this.slotById.delete(id);
+      this.forgetBits();
     }
+  }
+
+  private forgetBits(): void {
+    this.filters.forget();
+    this.rankFilters.forget();
+    this.wordBits.clear();
+  }
+
+  /** A new slot: the newest of all goes last in the recency order; an older one reorders everything later. */
+  private placeNew(slot: number, d: PostingDocument): void {
+    const order = this.order;
+    if (!order) return;
+    const newest = order.length > 0 ? this.slots[order.at(-1)!] : undefined;
+    if (newest && newestFirst(d, newest) > 0) {
+      this.order = null;
+      return;
+    }
+    if (slot >= this.rankOf.length) {
+      const wider = new Int32Array(Math.max(slot + 1, this.rankOf.length * 2));
+      wider.set(this.rankOf);
+      this.rankOf = wider;
+    }
+    this.rankOf[slot] = order.length;
+    order.push(slot);
+  }
+
+  /** The recency order, rebuilt if a write left it stale. */
+  private ranks(): number[] {
+    if (!this.order) {
+      const order: number[] = [];
+      for (let slot = 0; slot < this.slots.length; slot++) if (this.slots[slot]) order.push(slot);
+      order.sort((a, b) => newestFirst(this.slots[b]!, this.slots[a]!));
+      this.rankOf = new Int32Array(Math.max(1024, this.slots.length));
+      order.forEach((slot, rank) => (this.rankOf[slot] = rank));
+      this.order = order;
+      this.forgetBits();
+    }
+    return this.order;
   }
 
   async allIds(): Promise<string[]> {
     return [...this.slotById.keys()];
+  }
+
+  /** The slots of a shard holding every token of `phrase`. */
+  private list(shard: Shard, phrase: string): Int32Array {
+    let list = shard.lists.get(phrase);
+    if (!list) {
+      if (shard.lists.size >= LISTS_KEPT) shard.lists.clear();
+      list = Int32Array.from(shard.index.search(phrase, { limit: PER_TOKEN_LIMIT }) as number[]);
+      shard.lists.set(phrase, list);
+    }
+    return list;
+  }
+
+  /** The filter over slots: its document-only part judged once per slot and remembered, then the clock and exclusions. */
+  private passes(filter: PostingSearchFilter): (slot: number) => boolean {
+    const fixed = this.filters.test(filter, this.slots.length);
+    const current = this.current(filter);
+    return (slot) => fixed(slot) && current(slot);
+  }
+
+  /** The recency positions holding `token`, and those holding only one of its synonyms (all its tokens), as bits. */
+  private bitsOf(token: string, positions: number): { word: Int32Array; synonym: Int32Array | null } {
+    let bits = this.wordBits.get(token);
+    if (!bits) {
+      const words = wordsFor(positions);
+      const rankOf = this.rankOf;
+      const word = new Int32Array(words);
+      for (const shard of this.shards.values()) for (const slot of this.list(shard, token)) setBit(word, rankOf[slot]!);
+      const phrases = this.synonyms.get(token) ?? [];
+      let synonym: Int32Array | null = null;
+      if (phrases.length > 0) {
+        synonym = new Int32Array(words);
+        for (const phrase of phrases) for (const shard of this.shards.values()) for (const slot of this.list(shard, phrase)) setBit(synonym, rankOf[slot]!);
+        for (let i = 0; i < words; i++) synonym[i]! &= ~word[i]!;
+      }
+      if (this.wordBits.size >= LISTS_KEPT) this.wordBits.clear();
+      bits = { word, synonym };
+      this.wordBits.set(token, bits);
+    }
+    return bits;
+  }
+
+  /**
+   * The first `offset + limit` hits by relevance, then recency — the same order as a full sort — for
+   * a query with words. Relevance counts the query's words a posting holds (a synonym 0.6); a word is
+   * a bitset over the postings in recency order, so the counts are added 32 postings at a time:
+   * bit-sliced counters (plane p holds bit p of every posting's count) for whole words and for
+   * synonyms, only where the filter's bitset has postings. Then the score levels are read from the
+   * top down, each from its newest posting down, until the page is full: a broad word met by twenty
+   * thousand postings costs a few thousand word operations, not twenty thousand steps, and the last
+   * level is read only as far as the page needs.
+   */
+  private relevantPage(tokens: string[], query: SearchQuery): SearchHit[] {
+    const order = this.ranks();
+    const positions = order.length;
+    const words = wordsFor(positions);
+    const filter = this.rankFilters.all(query.filter, positions);
+    const bits = tokens.map((t) => this.bitsOf(t, positions));
+    const current = this.current(query.filter);
+    const withSynonyms = bits.some((b) => b.synonym !== null);
+    const depth = 32 - Math.clz32(tokens.length); // planes for counts up to the number of words
+    if (this.planes.length < 2 * depth || this.planes[0]!.length < words) {
+      this.planes = Array.from({ length: 2 * Math.max(depth, 4) }, () => new Int32Array(Math.max(words, 1024)));
+    }
+    const whole = this.planes.slice(0, depth);
+    const near = this.planes.slice(depth, 2 * depth);
+    // The words with any posting counted, and in each the highest count of whole words and of
+    // synonyms among its 32 postings (a level needing more is not looked for there).
+    const met: number[] = [];
+    const wholeMost: number[] = [];
+    const nearMost: number[] = [];
+    const highest = (planes: Int32Array[], i: number, any: number) => {
+      let lanes = any;
+      let count = 0;
+      for (let p = depth - 1; p >= 0; p--) {
+        const set = lanes & planes[p]![i]!;
+        if (set !== 0) {
+          lanes = set;
+          count |= 1 << p;
+        }
+      }
+      return count;
+    };
+    for (let i = 0; i < words; i++) {
+      const f = filter[i]!;
+      if (f === 0) continue;
+      for (let p = 0; p < depth; p++) whole[p]![i] = near[p]![i] = 0;
+      let any = 0;
+      for (const { word, synonym } of bits) {
+        let carry = word[i]! & f;
+        any |= carry;
+        for (let p = 0; carry !== 0 && p < depth; p++) {
+          const plane = whole[p]!;
+          const had = plane[i]!;
+          plane[i] = had ^ carry;
+          carry = had & carry;
+        }
+        if (synonym === null) continue;
+        carry = synonym[i]! & f;
+        any |= carry;
+        for (let p = 0; carry !== 0 && p < depth; p++) {
+          const plane = near[p]!;
+          const had = plane[i]!;
+          plane[i] = had ^ carry;
+          carry = had & carry;
+        }
+      }
+      if (any === 0) continue;
+      met.push(i);
+      wholeMost.push(highest(whole, i, any));
+      nearMost.push(withSynonyms ? highest(near, i, any) : 0);
+    }
+    // Score levels in points (a word 5, a synonym 3), highest first; a level may be reached two ways.
+    const levels = new Map<number, [number, number][]>();
+    for (let w = 0; w <= tokens.length; w++) {
+      for (let n = 0; w + n <= tokens.length && (n === 0 || withSynonyms); n++) {
+        if (w + n === 0) continue;
+        const points = w * WORD_UNITS + n * SYNONYM_UNITS;
+        (levels.get(points) ?? levels.set(points, []).get(points)!).push([w, n]);
+      }
+    }
+    const equals = (planes: Int32Array[], i: number, count: number) => {
+      let mask = -1;
+      for (let p = 0; p < depth && mask !== 0; p++) mask &= (count >>> p) & 1 ? planes[p]![i]! : ~planes[p]![i]!;
+      return mask;
+    };
+    const wanted = query.offset + query.limit;
+    const hits: SearchHit[] = [];
+    for (const points of [...levels.keys()].sort((a, b) => b - a)) {
+      const pairs = levels.get(points)!;
+      const score = Math.min(1, points / (WORD_UNITS * tokens.length));
+      // Newest first: words from the last down, bits from the highest down.
+      for (let j = met.length - 1; j >= 0 && hits.length < wanted; j--) {
+        const i = met[j]!;
+        let mask = 0;
+        for (const [w, n] of pairs) {
+          if (w > wholeMost[j]! || n > nearMost[j]!) continue;
+          const m = equals(whole, i, w);
+          mask |= m === 0 ? 0 : m & equals(near, i, n);
+        }
+        while (mask !== 0 && hits.length < wanted) {
+          const bit = 31 - Math.clz32(mask);
+          mask ^= 1 << bit;
+          const slot = order[(i << 5) | bit]!;
+          if (current(slot)) hits.push(this.hit(this.slots[slot]!, score, query.withDocuments));
+        }
+      }
+      if (hits.length >= wanted) break;
+    }
+    return hits;
+  }
+
+  /** The part of a filter that changes without a write: still valid now, and not excluded. */
+  private current(filter: PostingSearchFilter): (slot: number) => boolean {
+    const validAt = filter.validAt;
+    const excluded = new Set<number>();
+    for (const id of filter.excludeIds ?? []) {
+      const slot = this.slotById.get(id);
+      if (slot !== undefined) excluded.add(slot);
+    }
+    const columns = this.columns;
+    return (slot) => (validAt === undefined || columns.validAt(slot, validAt)) && (excluded.size === 0 || !excluded.has(slot));
   }
 
   private hit(doc: PostingDocument, score: number, withDocument: boolean | undefined): SearchHit {
@@ -144,7 +385,13 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
     const pageOnly = query.countTotal === false && !(query.facets && query.facets.length > 0);
     const wanted = query.offset + query.limit;
-    const passes = this.columns.compile(query.filter, (id) => this.slotById.get(id));
+    // Only a page by relevance (what matching asks): counted on bitsets instead of candidate by candidate.
+    if (tokens.length > 0 && sort === "RELEVANCE" && pageOnly) {
+      const hits = this.relevantPage(tokens, query);
+      // Only a page was asked for: the total is a lower bound.
+      return { hits: hits.slice(query.offset), total: hits.length, facets: {} };
+    }
+    const passes = this.passes(query.filter);
 
     // Newest first without text, only a page wanted: walk each shard's recency list until it has
     // given a page of matches, then merge the shards' pages.
@@ -175,57 +422,49 @@ export class EmbeddedSearchEngine implements SearchEngine {
       // if it holds one of the word's synonyms (every token of the synonym, so 开发工程师 is not
       // found by a lone 工程师) — and relevance is the share of the words (an engine's "words" rule).
       // Each candidate is filtered once, when first met: verdict 0 unseen, 1 passed, 2 refused.
-      const points = new Float64Array(this.slots.length);
-      const verdict = new Uint8Array(this.slots.length);
-      const best = new Float64Array(this.slots.length);
+      if (this.scratch.points.length < this.slots.length) {
+        const size = Math.max(1024, this.slots.length * 2);
+        this.scratch = { points: new Float64Array(size), verdict: new Uint8Array(size), best: new Float64Array(size) };
+      }
+      const { points, verdict, best } = this.scratch;
+      const judged: number[] = [];
       const passed: number[] = [];
-      const shards = this.shardsFor(query.filter);
-      for (const token of tokens) {
-        const credited: number[] = [];
-        const ways: [string, number][] = [[token, 1], ...(this.synonyms.get(token) ?? []).map((phrase): [string, number] => [phrase, SYNONYM_WEIGHT])];
-        for (const [phrase, weight] of ways) {
-          for (const shard of shards) {
-            for (const slot of shard.index.search(phrase, { limit: PER_TOKEN_LIMIT }) as number[]) {
-              let seen = verdict[slot];
-              if (seen === 0) {
-                seen = passes(slot) ? 1 : 2;
-                verdict[slot] = seen;
-                if (seen === 1) passed.push(slot);
+      try {
+        const shards = this.shardsFor(query.filter);
+        for (const token of tokens) {
+          const credited: number[] = [];
+          const ways: [string, number][] = [[token, WORD_UNITS], ...(this.synonyms.get(token) ?? []).map((phrase): [string, number] => [phrase, SYNONYM_UNITS])];
+          for (const [phrase, weight] of ways) {
+            for (const shard of shards) {
+              for (const slot of this.list(shard, phrase)) {
+                let seen = verdict[slot];
+                if (seen === 0) {
+                  seen = passes(slot) ? 1 : 2;
+                  verdict[slot] = seen;
+                  judged.push(slot);
+                  if (seen === 1) passed.push(slot);
+                }
+                if (seen !== 1) continue;
+                if (best[slot] === 0) credited.push(slot);
+                if (weight > best[slot]!) best[slot] = weight;
               }
-              if (seen !== 1) continue;
-              if (best[slot] === 0) credited.push(slot);
-              if (weight > best[slot]!) best[slot] = weight;
             }
           }
+          for (const slot of credited) {
+            points[slot]! += best[slot]!;
+            best[slot] = 0;
+          }
         }
-        for (const slot of credited) {
-          points[slot]! += best[slot]!;
+        const relevance = (slot: number) => Math.min(1, points[slot]! / (WORD_UNITS * tokens.length));
+        scored = passed.map((slot) => ({ doc: this.slots[slot]!, score: relevance(slot) }));
+      } finally {
+        // Leave the scratch arrays zeroed for the next query.
+        for (const slot of judged) {
+          verdict[slot] = 0;
+          points[slot] = 0;
           best[slot] = 0;
         }
       }
-      // Relevance takes few distinct values (sums of 1 and 0.6): bucket by score, and when only a page
-      // is wanted, sort just the buckets that reach into it instead of every candidate.
-      if (sort === "RELEVANCE" && pageOnly) {
-        const buckets = new Map<number, number[]>();
-        for (const slot of passed) {
-          const score = Math.min(1, points[slot]! / tokens.length);
-          const bucket = buckets.get(score);
-          if (bucket) bucket.push(slot);
-          else buckets.set(score, [slot]);
-        }
-        const page: SearchHit[] = [];
-        for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
-          // Only the newest few of a large bucket can reach the page: select them first, then order those.
-          const docs = this.columns.newestCandidates(buckets.get(score)!, wanted - page.length).map((slot) => this.slots[slot]!).sort(newestFirst);
-          for (const doc of docs) {
-            page.push(this.hit(doc, score, query.withDocuments));
-            if (page.length >= wanted) break;
-          }
-          if (page.length >= wanted) break;
-        }
-        return { hits: page.slice(query.offset), total: passed.length, facets: {} };
-      }
-      scored = passed.map((slot) => ({ doc: this.slots[slot]!, score: Math.min(1, points[slot]! / tokens.length) }));
     }
     scored.sort((a, b) =>
       sort === "SALARY_DESC"

@@ -76,6 +76,59 @@ describe("the embedded engine's column filter", () => {
     }
   });
 
+  it("forgets what it remembered (filter verdicts, answers per word) when documents change between the same queries", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [] });
+    let live = Array.from({ length: 300 }, (_, i) => ({ ...document(i), searchText: i % 2 ? "岗位 招聘 电工" : "岗位 招聘" }));
+    await engine.upsert(live);
+    const filters = Array.from({ length: 40 }, randomFilter);
+    const check = async () => {
+      for (const filter of filters) {
+        const expected = live.filter((d) => reference(d, filter)).map((d) => d.id).sort();
+        const byText = await engine.search({ text: "岗位", filter, offset: 0, limit: 1000, countTotal: false });
+        expect(byText.hits.map((h) => h.id).sort(), JSON.stringify(filter)).toEqual(expected);
+        const electricians = live.filter((d) => d.searchText.includes("电工") && reference(d, filter)).map((d) => d.id).sort();
+        const byWord = await engine.search({ text: "电工", filter, offset: 0, limit: 1000 });
+        expect(byWord.hits.map((h) => h.id).sort(), JSON.stringify(filter)).toEqual(electricians);
+      }
+    };
+    await check();
+    // The same queries again after a change of status, place, education and words, and after removals.
+    const changed = live.slice(0, 120).map((d, i) => ({ ...document(2000 + i), id: d.id, publishedAt: d.publishedAt, searchText: i % 3 ? "岗位 电工" : "岗位" }));
+    await engine.upsert(changed);
+    live = [...changed, ...live.slice(120)];
+    await check();
+    await engine.remove(live.slice(250).map((d) => d.id));
+    live = live.slice(0, 250);
+    await check();
+  });
+
+  it("pages by relevance on bitsets exactly as the full sort does: several words, synonyms, filters, ties, after changes", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [["会计", "财务"], ["司机", "驾驶员"], ["厨师", "烹饪"]] });
+    const vocabulary = ["电工", "会计", "财务", "司机", "驾驶员", "厨师", "烹饪", "护士", "保洁", "销售", "客服", "普工"];
+    const withWords = (d: PostingDocument): PostingDocument => ({ ...d, status: rnd() < 0.85 ? "OPEN" : "CLOSED", searchText: vocabulary.filter(() => rnd() < 0.3).join(" ") || "普工" });
+    let live = Array.from({ length: 700 }, (_, i) => withWords(document(i)));
+    await engine.upsert(live);
+    const check = async () => {
+      for (let n = 0; n < 60; n++) {
+        const text = vocabulary.filter(() => rnd() < 0.3).join(" ") || "会计";
+        const filter = randomFilter();
+        const full = (await engine.search({ text, filter, offset: 0, limit: 1000 })).hits;
+        for (const [offset, limit] of [[0, 1], [0, 10], [3, 30], [50, 200]] as const) {
+          const page = (await engine.search({ text, filter, offset, limit, countTotal: false })).hits;
+          expect(page, `${text} ${JSON.stringify(filter)} ${offset}+${limit}`).toEqual(full.slice(offset, offset + limit));
+        }
+      }
+    };
+    await check();
+    const changed = live.slice(0, 200).map((d, i) => ({ ...withWords(document(3000 + i)), id: d.id, publishedAt: d.publishedAt }));
+    await engine.upsert(changed);
+    live = [...changed, ...live.slice(200)];
+    await engine.remove(live.slice(600).map((d) => d.id));
+    await check();
+  });
+
   it("pages a large bucket of equally relevant hits exactly as a full sort would, ties included", async () => {
     const engine = new EmbeddedSearchEngine();
     await engine.applySettings({ synonyms: [] });
