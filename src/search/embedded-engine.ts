@@ -30,6 +30,38 @@ interface Shard {
 /** Phrases whose answers a shard keeps (a vocabulary's worth); past this it starts again. */
 const LISTS_KEPT = 20_000;
 
+/** The highest of 32 four-bit counters given as bit planes (p0 the lowest), among the lanes set in `lanes`. */
+function highest4(lanes: number, p0: number, p1: number, p2: number, p3: number): number {
+  let count = 0;
+  if ((lanes & p3) !== 0) {
+    lanes &= p3;
+    count |= 8;
+  }
+  if ((lanes & p2) !== 0) {
+    lanes &= p2;
+    count |= 4;
+  }
+  if ((lanes & p1) !== 0) {
+    lanes &= p1;
+    count |= 2;
+  }
+  if ((lanes & p0) !== 0) count |= 1;
+  return count;
+}
+
+/** Two ascending lists as one. */
+function mergeAscending(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b;
+  const merged = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) merged[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) merged[k++] = a[i++]!;
+  while (j < b.length) merged[k++] = b[j++]!;
+  return merged;
+}
+
 /** A write to the shard: its recency order and phrase answers are stale. */
 function forgetOrder(shard: Shard): void {
   shard.byRecency = null;
@@ -272,9 +304,10 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const bits = tokens.map((t) => this.bitsOf(t, positions));
     const current = this.current(query.filter);
     const withSynonyms = bits.some((b) => b.synonym !== null);
-    const depth = 32 - Math.clz32(tokens.length); // planes for counts up to the number of words
+    // Planes for counts up to the number of words: 4 (to 15) or more.
+    const depth = Math.max(4, 32 - Math.clz32(tokens.length));
     if (this.planes.length < 2 * depth || this.planes[0]!.length < words) {
-      this.planes = Array.from({ length: 2 * Math.max(depth, 4) }, () => new Int32Array(Math.max(words, 1024)));
+      this.planes = Array.from({ length: 2 * depth }, () => new Int32Array(Math.max(words, 1024)));
     }
     const whole = this.planes.slice(0, depth);
     const near = this.planes.slice(depth, 2 * depth);
@@ -295,34 +328,80 @@ export class EmbeddedSearchEngine implements SearchEngine {
       }
       return count;
     };
-    for (let i = 0; i < words; i++) {
-      const f = filter[i]!;
-      if (f === 0) continue;
-      for (let p = 0; p < depth; p++) whole[p]![i] = near[p]![i] = 0;
-      let any = 0;
-      for (const { word, synonym } of bits) {
-        let carry = word[i]! & f;
-        any |= carry;
-        for (let p = 0; carry !== 0 && p < depth; p++) {
-          const plane = whole[p]!;
-          const had = plane[i]!;
-          plane[i] = had ^ carry;
-          carry = had & carry;
+    const wordSets = bits.map((b) => b.word);
+    const synonymSets = bits.flatMap((b) => (b.synonym ? [b.synonym] : []));
+    if (depth === 4) {
+      // Up to 15 words (nearly every query): the counters of a word's 32 postings live in locals.
+      const [w0, w1, w2, w3] = whole as [Int32Array, Int32Array, Int32Array, Int32Array];
+      const [n0, n1, n2, n3] = near as [Int32Array, Int32Array, Int32Array, Int32Array];
+      for (let i = 0; i < words; i++) {
+        const f = filter[i]!;
+        if (f === 0) continue;
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (const set of wordSets) {
+          let c = set[i]! & f;
+          if (c === 0) continue;
+          let t = a0 & c;
+          a0 ^= c;
+          if (t === 0) continue;
+          c = a1 & t;
+          a1 ^= t;
+          if (c === 0) continue;
+          t = a2 & c;
+          a2 ^= c;
+          a3 ^= t;
         }
-        if (synonym === null) continue;
-        carry = synonym[i]! & f;
-        any |= carry;
-        for (let p = 0; carry !== 0 && p < depth; p++) {
-          const plane = near[p]!;
-          const had = plane[i]!;
-          plane[i] = had ^ carry;
-          carry = had & carry;
+        let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        for (const set of synonymSets) {
+          let c = set[i]! & f;
+          if (c === 0) continue;
+          let t = b0 & c;
+          b0 ^= c;
+          if (t === 0) continue;
+          c = b1 & t;
+          b1 ^= t;
+          if (c === 0) continue;
+          t = b2 & c;
+          b2 ^= c;
+          b3 ^= t;
         }
+        const any = a0 | a1 | a2 | a3 | b0 | b1 | b2 | b3;
+        if (any === 0) continue;
+        w0[i] = a0;
+        w1[i] = a1;
+        w2[i] = a2;
+        w3[i] = a3;
+        n0[i] = b0;
+        n1[i] = b1;
+        n2[i] = b2;
+        n3[i] = b3;
+        met.push(i);
+        wholeMost.push(highest4(any, a0, a1, a2, a3));
+        nearMost.push(withSynonyms ? highest4(any, b0, b1, b2, b3) : 0);
       }
-      if (any === 0) continue;
-      met.push(i);
-      wholeMost.push(highest(whole, i, any));
-      nearMost.push(withSynonyms ? highest(near, i, any) : 0);
+    } else {
+      for (let i = 0; i < words; i++) {
+        const f = filter[i]!;
+        if (f === 0) continue;
+        for (let p = 0; p < depth; p++) whole[p]![i] = near[p]![i] = 0;
+        let any = 0;
+        for (const [sets, planes] of [[wordSets, whole], [synonymSets, near]] as const) {
+          for (const set of sets) {
+            let carry = set[i]! & f;
+            any |= carry;
+            for (let p = 0; carry !== 0 && p < depth; p++) {
+              const plane = planes[p]!;
+              const had = plane[i]!;
+              plane[i] = had ^ carry;
+              carry = had & carry;
+            }
+          }
+        }
+        if (any === 0) continue;
+        met.push(i);
+        wholeMost.push(highest(whole, i, any));
+        nearMost.push(withSynonyms ? highest(near, i, any) : 0);
+      }
     }
     // Score levels in points (a word 5, a synonym 3), highest first; a level may be reached two ways.
     const levels = new Map<number, [number, number][]>();
@@ -338,13 +417,21 @@ export class EmbeddedSearchEngine implements SearchEngine {
       for (let p = 0; p < depth && mask !== 0; p++) mask &= (count >>> p) & 1 ? planes[p]![i]! : ~planes[p]![i]!;
       return mask;
     };
+    // Words by the most points any of their postings can have: a level is looked for only in the
+    // words that can reach it (the high levels are sparse), kept in recency order as levels descend.
+    const byBound: number[][] = Array.from({ length: WORD_UNITS * tokens.length + 1 }, () => []);
+    for (let j = 0; j < met.length; j++) byBound[Math.min(wholeMost[j]! * WORD_UNITS + nearMost[j]! * SYNONYM_UNITS, WORD_UNITS * tokens.length)]!.push(j);
+    let reaching: number[] = [];
+    let bound = byBound.length - 1;
     const wanted = query.offset + query.limit;
     const hits: SearchHit[] = [];
     for (const points of [...levels.keys()].sort((a, b) => b - a)) {
+      for (; bound >= points; bound--) if (byBound[bound]!.length > 0) reaching = mergeAscending(reaching, byBound[bound]!);
       const pairs = levels.get(points)!;
       const score = Math.min(1, points / (WORD_UNITS * tokens.length));
       // Newest first: words from the last down, bits from the highest down.
-      for (let j = met.length - 1; j >= 0 && hits.length < wanted; j--) {
+      for (let k = reaching.length - 1; k >= 0 && hits.length < wanted; k--) {
+        const j = reaching[k]!;
         const i = met[j]!;
         let mask = 0;
         for (const [w, n] of pairs) {

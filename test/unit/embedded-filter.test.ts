@@ -129,6 +129,23 @@ describe("the embedded engine's column filter", () => {
     await check();
   });
 
+  it("pages by relevance exactly as the full sort does for queries of more than 15 words (wider counters)", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [["word1", "word2"]] });
+    const vocabulary = Array.from({ length: 24 }, (_, i) => `word${i}`);
+    const docs = Array.from({ length: 500 }, (_, i) => ({ ...document(i), status: "OPEN", validUntil: 5_000, searchText: vocabulary.filter(() => rnd() < 0.5).join(" ") || "word0" }));
+    await engine.upsert(docs);
+    for (const size of [15, 16, 20, 24]) {
+      const text = vocabulary.slice(0, size).join(" ");
+      const full = (await engine.search({ text, filter: {}, offset: 0, limit: 1000 })).hits;
+      expect(full.length).toBeGreaterThan(100);
+      for (const [offset, limit] of [[0, 10], [20, 100]] as const) {
+        const page = (await engine.search({ text, filter: {}, offset, limit, countTotal: false })).hits;
+        expect(page, `${size} words ${offset}+${limit}`).toEqual(full.slice(offset, offset + limit));
+      }
+    }
+  });
+
   it("pages a large bucket of equally relevant hits exactly as a full sort would, ties included", async () => {
     const engine = new EmbeddedSearchEngine();
     await engine.applySettings({ synonyms: [] });

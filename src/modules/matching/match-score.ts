@@ -17,6 +17,7 @@ export interface MatchWeights {
 }
 
 
+/** A factor's score, and its words for the person — `explain = false` leaves them out (scoring many candidates to explain a few). */
 export interface Factor {
   factor: keyof Omit<MatchWeights, "employerRepeatDamping">;
   score: number;
@@ -32,8 +33,8 @@ export function distanceKm(a: [number, number], b: [number, number]): number {
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-export function textFactor(score: number, hasWords: boolean): Factor {
-  return { factor: "text", score, detail: hasWords ? "岗位内容与求职意向、专业或技能相关" : "未填写求职意向，按所在地区推荐" };
+export function textFactor(score: number, hasWords: boolean, explain = true): Factor {
+  return { factor: "text", score, detail: !explain ? "" : hasWords ? "岗位内容与求职意向、专业或技能相关" : "未填写求职意向，按所在地区推荐" };
 }
 
 /** Education levels as a caseworker says them. */
@@ -60,44 +61,44 @@ export interface PersonWord {
  * the posting asking for the person's major is a full fit.
  * Whole words, not jieba's sub-words: 工程师 alone does not make a 测试工程师 a fit for a 软件工程师.
  */
-export function occupationFactor(words: PersonWord[], postingText: string, majorMatched: string | null): Factor {
-  if (majorMatched) return { factor: "occupation", score: 1, detail: `岗位要求的专业包含“${majorMatched}”` };
+export function occupationFactor(words: PersonWord[], postingText: string, majorMatched: string | null, explain = true): Factor {
+  if (majorMatched) return { factor: "occupation", score: 1, detail: explain ? `岗位要求的专业包含“${majorMatched}”` : "" };
   const hits: string[] = [];
   let sum = 0;
   for (const { word, synonyms } of words) {
     if (postingText.includes(word)) {
       sum += 1;
-      hits.push(word);
+      if (explain) hits.push(word);
     } else {
       const synonym = synonyms.find((s) => postingText.includes(s));
       if (synonym) {
         sum += 0.6;
-        hits.push(`${word}（${synonym}）`);
+        if (explain) hits.push(`${word}（${synonym}）`);
       }
     }
   }
   const score = words.length === 0 ? 0 : Math.min(1, sum / Math.min(2, words.length));
-  return { factor: "occupation", score, detail: hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
+  return { factor: "occupation", score, detail: !explain ? "" : hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
 }
 
-export function distanceFactor(km: number | null, sameCounty: boolean, placeName: string): Factor {
-  if (sameCounty) return { factor: "distance", score: 1, detail: `岗位就在本县（${placeName}）` };
-  if (km === null) return { factor: "distance", score: 0.5, detail: `岗位在${placeName}` };
-  return { factor: "distance", score: 1 / (1 + km / 50), detail: `岗位在${placeName}，距家约${Math.round(km)}公里` };
+export function distanceFactor(km: number | null, sameCounty: boolean, placeName: string, explain = true): Factor {
+  if (sameCounty) return { factor: "distance", score: 1, detail: explain ? `岗位就在本县（${placeName}）` : "" };
+  if (km === null) return { factor: "distance", score: 0.5, detail: explain ? `岗位在${placeName}` : "" };
+  return { factor: "distance", score: 1 / (1 + km / 50), detail: explain ? `岗位在${placeName}，距家约${Math.round(km)}公里` : "" };
 }
 
-export function salaryFactor(salaryMax: number | null, wanted: number | null): Factor {
-  if (wanted === null || salaryMax === null) return { factor: "salary", score: 0.5, detail: salaryMax ? `月薪最高${salaryMax}元` : "薪资面议" };
-  if (salaryMax >= wanted) return { factor: "salary", score: 1, detail: `月薪最高${salaryMax}元，达到期望的${wanted}元` };
-  return { factor: "salary", score: (salaryMax / wanted) ** 2, detail: `月薪最高${salaryMax}元，低于期望的${wanted}元` };
+export function salaryFactor(salaryMax: number | null, wanted: number | null, explain = true): Factor {
+  if (wanted === null || salaryMax === null) return { factor: "salary", score: 0.5, detail: !explain ? "" : salaryMax ? `月薪最高${salaryMax}元` : "薪资面议" };
+  if (salaryMax >= wanted) return { factor: "salary", score: 1, detail: explain ? `月薪最高${salaryMax}元，达到期望的${wanted}元` : "" };
+  return { factor: "salary", score: (salaryMax / wanted) ** 2, detail: explain ? `月薪最高${salaryMax}元，低于期望的${wanted}元` : "" };
 }
 
 /** Meeting the requirement is best; far above it is still fine, a little less so (over-qualification). */
-export function educationFactor(personRank: number, requiredRank: number, required: string): Factor {
+export function educationFactor(personRank: number, requiredRank: number, required: string, explain = true): Factor {
   const requiredName = EDUCATION_NAMES[required] ?? required;
   const gap = personRank - requiredRank;
   const score = gap <= 1 ? 1 : gap === 2 ? 0.85 : 0.7;
-  return { factor: "education", score, detail: gap <= 1 ? `学历符合要求（${requiredName}）` : `学历高于要求（${requiredName}）` };
+  return { factor: "education", score, detail: !explain ? "" : gap <= 1 ? `学历符合要求（${requiredName}）` : `学历高于要求（${requiredName}）` };
 }
 
 export function keyGroupFactor(reserved: boolean, member: boolean): Factor {
@@ -113,6 +114,6 @@ export function freshnessFactor(daysSincePublished: number): Factor {
   return { factor: "freshness", score, detail: daysSincePublished <= 7 ? "近一周新发布" : "" };
 }
 
-export function headcountFactor(headcount: number): Factor {
-  return { factor: "headcount", score: Math.min(1, headcount / 10), detail: headcount >= 5 ? `招聘${headcount}人` : "" };
+export function headcountFactor(headcount: number, explain = true): Factor {
+  return { factor: "headcount", score: Math.min(1, headcount / 10), detail: explain && headcount >= 5 ? `招聘${headcount}人` : "" };
 }

@@ -104,7 +104,8 @@ export async function matchesForPerson(
   if (candidates.size === 0) return { items: [], note: NOTHING_FITS };
 
   const [weights, memberships, places, synonymGroups] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db), synonymsLoad]);
-  const scored = scoreCandidates(person, candidates.values(), { weights, inTargetCategory: memberships.length > 0, places, synonymGroups });
+  const ranker = rankerFor(person, { weights, inTargetCategory: memberships.length > 0, places, synonymGroups });
+  const scored = scoreCandidates(ranker, candidates.values());
   const nowSeconds = Date.now() / 1000;
 
   // The chosen are read from PostgreSQL (the source of truth); any no longer open there is dropped
@@ -117,7 +118,7 @@ export async function matchesForPerson(
     picks.forEach((pick, i) => {
       const row = rows[i];
       if (row && !(row instanceof Error) && row.status === "OPEN" && (!row.validUntil || row.validUntil.getTime() / 1000 > nowSeconds)) {
-        items.push({ posting: row, score: pick.adjusted, reasons: pick.reasons });
+        items.push({ posting: row, score: pick.adjusted, reasons: ranker.reasons(pick.candidate) });
       } else passedOver.add(pick.id);
     });
     if (items.length === picks.length) {
@@ -165,12 +166,20 @@ export interface Scored {
   id: string;
   employerId: string;
   score: number;
-  reasons: MatchItem["reasons"];
+  candidate: Candidate;
 }
 
-/** Each candidate's score: the factors (see match-score.ts) weighted by the policy, with the reasons in words. */
-export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidate>, ctx: RankingContext, opts: { reasons?: boolean } = {}): Scored[] {
-  const withReasons = opts.reasons ?? true;
+/**
+ * The ranker for one person: what it reads of them worked out once, then each candidate's score —
+ * the factors (see match-score.ts) weighted by the policy — and, for the few shown, the reasons in
+ * words (building the words for every candidate was most of the ranker's time).
+ */
+export interface Ranker {
+  score(c: Candidate): number;
+  reasons(c: Candidate): MatchItem["reasons"];
+}
+
+export function rankerFor(person: PersonRow, ctx: RankingContext): Ranker {
   const { weights, places, synonymGroups } = ctx;
   const words = personWords(person);
   const home = places.get(person.householdRegionCode);
@@ -180,31 +189,49 @@ export function scoreCandidates(person: PersonRow, candidates: Iterable<Candidat
   }));
   const personRank = person.degreeLevel ? educationLevel.enumValues.indexOf(person.degreeLevel) : 1;
   const nowSeconds = Date.now() / 1000;
-  const scored: Scored[] = [];
-  for (const { document: d, relevance } of candidates) {
+  // Candidates share a few dozen counties: each county's distance is worked out once.
+  const kmTo = new Map<string, number | null>();
+  const distanceTo = (place: RegionPlace | undefined, code: string) => {
+    let km = kmTo.get(code);
+    if (km === undefined) {
+      km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
+      kmTo.set(code, km);
+    }
+    return km;
+  };
+  const factors = ({ document: d, relevance }: Candidate, explain: boolean): Factor[] => {
     const place = places.get(d.regionCode);
-    const km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
     // The person's whole words (and their synonyms) are looked for in a posting's title, occupation, skills and majors.
-    const factors: Factor[] = [
-      textFactor(relevance, words.length > 0),
-      occupationFactor(wanted, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null),
-      distanceFactor(km, d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode),
-      salaryFactor(d.salaryMax, person.intentionMinSalary),
-      educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE"),
+    return [
+      textFactor(relevance, words.length > 0, explain),
+      occupationFactor(wanted, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null, explain),
+      distanceFactor(distanceTo(place, d.regionCode), d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode, explain),
+      salaryFactor(d.salaryMax, person.intentionMinSalary, explain),
+      educationFactor(personRank, d.educationRank, educationLevel.enumValues[d.educationRank] ?? "NONE", explain),
       keyGroupFactor(d.forKeyGroups, ctx.inTargetCategory),
       workshopFactor(d.povertyWorkshop, person.registeredPoverty),
       freshnessFactor(d.publishedAt ? (nowSeconds - d.publishedAt) / 86_400 : 90),
-      headcountFactor(d.headcount),
+      headcountFactor(d.headcount, explain),
     ];
-    const score = factors.reduce((sum, f) => sum + weights[f.factor] * f.score, 0);
-    const reasons = withReasons
-      ? factors
-          .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
-          .filter((r) => r.weight > 0 && r.detail)
-          .sort((a, b) => b.weight - a.weight)
-      : [];
-    scored.push({ id: d.id, employerId: d.employerId, score, reasons });
-  }
+  };
+  return {
+    score: (c) => {
+      let sum = 0;
+      for (const f of factors(c, false)) sum += weights[f.factor] * f.score;
+      return sum;
+    },
+    reasons: (c) =>
+      factors(c, true)
+        .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
+        .filter((r) => r.weight > 0 && r.detail)
+        .sort((a, b) => b.weight - a.weight),
+  };
+}
+
+/** Each candidate's score by a person's ranker (ask it for the reasons of those shown). */
+export function scoreCandidates(ranker: Ranker, candidates: Iterable<Candidate>): Scored[] {
+  const scored: Scored[] = [];
+  for (const c of candidates) scored.push({ id: c.document.id, employerId: c.document.employerId, score: ranker.score(c), candidate: c });
   return scored;
 }
 

@@ -5,7 +5,7 @@ import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { findMemberships } from "../categories/category.repository.js";
 import { postings } from "../postings/posting.table.js";
-import { activeWeights, gatherCandidates, hardConstraints, misfit, NOTHING_FITS, personWords, pickDiverse, scoreCandidates, type Candidate, type Scored } from "../matching/match.service.js";
+import { activeWeights, gatherCandidates, hardConstraints, misfit, NOTHING_FITS, personWords, pickDiverse, rankerFor, scoreCandidates, type Candidate } from "../matching/match.service.js";
 import { people, type PersonRow } from "../people/person.table.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
@@ -32,20 +32,15 @@ class Bounded<V> {
   }
 }
 
-/** Kept per ranked list: enough to choose a few after excluding what a person was already sent. */
-const RANKED_KEPT = 40;
-
 /**
- * What a run has already worked out, shared by the people it serves. Candidate sets by query
- * signature (the person's words and hard constraints): people who ask the engine the same question
- * share its answer. Ranked lists by ranking signature (that, plus everything else the ranker reads
- * of a person: home county, wanted wage, education, major, poverty household, category membership):
- * the score is a pure function of those, so people alike in all of them share the ranking too.
- * Bounded; a posting that closed since is caught by the PostgreSQL check before any referral.
+ * What a run has already worked out, shared by the people it serves: candidate sets by query
+ * signature (the person's words and hard constraints) — people who ask the engine the same question
+ * share its answer (about half of them in a generated population). Bounded; a posting that closed
+ * since is caught by the PostgreSQL check before any referral. (Ranked lists were cached too, by
+ * everything the ranker reads of a person: 3 % of people shared one, so it went.)
  */
 export class CandidateCache {
-  readonly candidates = new Bounded<Map<string, Candidate>>(5_000);
-  readonly ranked = new Bounded<{ top: Scored[]; candidates: number }>(20_000);
+  readonly candidates = new Bounded<Candidate[]>(5_000);
 }
 
 export const REASONS = {
@@ -192,31 +187,28 @@ async function recommendForPeople(
     }
     const { validAt: _validAt, ...constraints } = hardConstraints(person);
     const queryKey = JSON.stringify([personWords(person).join(" "), constraints]);
-    const member = members.has(person.id);
-    const rankKey = JSON.stringify([queryKey, person.householdRegionCode, person.intentionMinSalary, person.degreeLevel, person.major, person.registeredPoverty, member]);
-    const candidatesFor = () => cache.candidates.get(queryKey, () => gatherCandidates(engine, person, hardConstraints(person), 30));
-    const ranked = await cache.ranked.get(rankKey, async () => {
-      const candidates = await candidatesFor();
-      const scored = scoreCandidates(person, candidates.values(), { weights, inTargetCategory: member, places, synonymGroups }, { reasons: false });
-      return { top: scored.sort((a, b) => b.score - a.score).slice(0, RANKED_KEPT), candidates: candidates.size };
-    });
-    const already = referred.get(person.id) ?? new Set<string>();
-    let pool = ranked.top.filter((c) => !already.has(c.id));
-    // Someone already sent most of the kept list: rank their whole candidate set (rare).
-    if (pool.length < remaining + 2 && ranked.candidates > ranked.top.length) {
-      const candidates = [...(await candidatesFor()).values()].filter((c) => !already.has(c.document.id));
-      pool = scoreCandidates(person, candidates, { weights, inTargetCategory: member, places, synonymGroups }, { reasons: false });
-    }
+    const candidates = await cache.candidates.get(queryKey, async () => [...(await gatherCandidates(engine, person, hardConstraints(person), 30)).values()]);
+    const already = referred.get(person.id);
+    const ranker = rankerFor(person, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
+    const pool = scoreCandidates(ranker, already ? candidates.filter((c) => !already.has(c.document.id)) : candidates);
     // A few spare, in case some closed since the index heard.
     const picks = pickDiverse(pool, remaining + 2, weights.employerRepeatDamping).map((p) => p.id);
-    plans.push({ person, remaining, picks, pool: ranked.candidates === 0 ? -1 : pool.length });
+    plans.push({ person, remaining, picks, pool: candidates.length === 0 ? -1 : pool.length });
   }
 
   // PostgreSQL, not the index, decides: each pick is read (share-locked, so it cannot close under
   // us) and checked against the person's hard constraints as it stands now.
   const wanted = [...new Set(plans.flatMap((p) => p.picks))];
   const rowsById = new Map(
-    wanted.length === 0 ? [] : (await tx.select().from(postings).where(sql`${postings.id} = any(${sql.param(wanted)}::uuid[])`).for("share")).map((r) => [r.id, r]),
+    wanted.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: postings.id, status: postings.status, validUntil: postings.validUntil, minEducation: postings.minEducation, regionCode: postings.regionCode, kind: postings.kind })
+            .from(postings)
+            .where(sql`${postings.id} = any(${sql.param(wanted)}::uuid[])`)
+            .for("share")
+        ).map((r) => [r.id, r]),
   );
   const now = new Date();
   const fits = (person: PersonRow, postingId: string) => {
