@@ -30,7 +30,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 /**
- * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 220,000
+ * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 250,000
  * generated through the import, `--people` to change) against ~100,000 open postings, from no referrals to
  * everyone at their minimum, by `npm run cli -- fulfil --region 35` in its own process (which builds
  * its embedded index first, timed apart). Reports people/s, SQL statements per person and peak RSS,
@@ -41,13 +41,13 @@ export async function fulfilBench(opts: { people?: number }): Promise<boolean> {
     console.error("fulfil bench: set DATABASE_URL");
     return false;
   }
-  const generate = opts.people ?? 220_000;
+  const generate = opts.people ?? 250_000;
   const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
   const databaseUrl = first.databaseUrl!;
   await first.stop({ keepDatabase: true });
   const env = { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" };
   // Generated people through the import (categories decided by the rules): about 45 % have a minimum
-  // and a Fujian household or origin, so 220,000 give ~100,000 in the run.
+  // and a Fujian household or origin, so 250,000 give ~100,000 in the run.
   const seeded = await cli(["seed", "--people", String(generate)], env);
   if (seeded.code !== 0) throw new Error("seed failed");
   const client = new pg.Client({ connectionString: databaseUrl });

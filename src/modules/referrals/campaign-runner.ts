@@ -10,8 +10,13 @@ import { BatchFailed, CandidateCache, finishRuns, processRunBatch, recordFailedA
  * SKIP LOCKED — and a runner that dies leaves its uncommitted batch pending for the others or for
  * itself after a restart: runs survive crashes by construction.
  */
-/** People processed between statistics refreshes. */
+/**
+ * People processed between statistics refreshes: at most this many, and sooner while the run is
+ * young — after 500 people, then whenever the count has doubled — since a table that grew from
+ * nothing is the one whose plans go wrong first (its foreign-key checks scan it whole).
+ */
 const ANALYZE_EVERY = 20_000;
+const ANALYZE_FIRST = 500;
 
 export class CampaignRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -49,7 +54,8 @@ export class CampaignRunner {
       let cursor: ItemKey | null = null;
       // Runs are marked DONE once this drain ends (not after every batch: the check reads the
       // pending items' index, which fills with dead entries as a run proceeds).
-      let sinceAnalyze = 0;
+      let processed = 0;
+      let analyzeAt = ANALYZE_FIRST;
       const ahead = (a: ItemKey, b: ItemKey | null) => !b || a.runId > b.runId || (a.runId === b.runId && a.personId > b.personId);
       const worker = async () => {
         let fromStart = false;
@@ -71,9 +77,9 @@ export class CampaignRunner {
           if (last && ahead(last, cursor)) cursor = last;
           fromStart = false;
           opts.onBatch?.(claimed);
-          sinceAnalyze += claimed;
-          if (sinceAnalyze >= ANALYZE_EVERY) {
-            sinceAnalyze = 0;
+          processed += claimed;
+          if (processed >= analyzeAt) {
+            analyzeAt = processed + Math.min(ANALYZE_EVERY, processed);
             await this.refreshStatistics();
           }
         }
