@@ -12,3 +12,4 @@ export * from "../modules/matching/matching-policy.table.js";
 export * from "../modules/synonyms/synonym.table.js";
 export * from "../modules/referrals/referral.table.js";
 export * from "../modules/referrals/campaign-run.table.js";
+export * from "../modules/mentors/mentor.table.js";

@@ -12,6 +12,7 @@ import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
 import { createPersonLoaders } from "../modules/people/person.loaders.js";
 import { createMatchLoaders } from "../modules/matching/match.loaders.js";
 import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
+import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
@@ -24,6 +25,7 @@ export function createLoaders(db: Database, request: { viewer: Viewer; requestId
     ...createAuditLoaders(db, request),
     ...createMatchLoaders(db),
     ...createReferralLoaders(db),
+    ...createMentorLoaders(db),
   };
 }
 

@@ -15,6 +15,7 @@ import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
+import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -35,6 +36,9 @@ export const resolvers = [
   PersonReferralResolver,
   PostingReferralResolver,
   CampaignRunResolver,
+  MentorResolver,
+  MentorshipResolver,
+  PersonMentorResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,111 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { asc } from "drizzle-orm";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { Person } from "../people/person.type.js";
+import type { PersonRow } from "../people/person.table.js";
+import { personScope, personWithinScope } from "../people/person.access.js";
+import { assignMentor, createMentor, deactivateMentor, getMentor, mentorFilterCondition, setMentorCapacity } from "./mentor.service.js";
+import { mentors, type MentorRow, type MentorshipRow } from "./mentor.table.js";
+import { CreateMentorInput, Mentor, MentorConnection, MentorDeactivation, MentorFilter, Mentorship } from "./mentor.type.js";
+
+/** A mentee as the viewer may see them: administrators and the mentor themself all; caseworkers those in their scope. */
+async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
+  const person = await ctx.loaders.mentoredPerson.load(personId);
+  if (!person) return null;
+  const viewer = ctx.viewer;
+  if (viewer.kind === "user" && viewer.role === Role.MENTOR) {
+    const mentor = await ctx.loaders.mentorById.load(mentorId);
+    return mentor?.userId === viewer.userId ? person : null;
+  }
+  return personWithinScope(personScope(viewer), person) ? person : null;
+}
+
+@Resolver(() => Mentor)
+export class MentorResolver {
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
+  @Query(() => Mentor, { nullable: true, description: "A mentor: administrators any; caseworkers those of their region or institution; a mentor themself." })
+  mentor(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getMentor(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
+  @Query(() => MentorConnection, { description: "Mentors within your scope, oldest record first." })
+  async mentors(@Arg("filter", () => MentorFilter, { nullable: true }) filter: MentorFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    const where = mentorFilterCondition(ctx.viewer, filter ?? {}, decodeCursor(page.after));
+    const rows = await ctx.db.select().from(mentors).where(where).orderBy(asc(mentors.id)).limit(page.first + 1);
+    return pageFromRows(rows, page.first, () => ctx.db.$count(mentors, mentorFilterCondition(ctx.viewer, filter ?? {})));
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Mentor, { description: "Register a mentor (caseworkers: within their region or institution). Capacity 1–100." })
+  createMentor(@Arg("input", () => CreateMentorInput) input: CreateMentorInput, @Ctx() ctx: Context) {
+    return createMentor(ctx, ctx.viewer, input);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Mentor, { description: "Change a mentor's capacity (never below the mentees they have now)." })
+  setMentorCapacity(@Arg("id", () => ID) id: string, @Arg("capacity", () => Int) capacity: number, @Ctx() ctx: Context) {
+    return setMentorCapacity(ctx.db, ctx.viewer, id, capacity);
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => Mentorship, {
+    description:
+      "Pair a person with a mentor: the one named (a person with a mentor is moved; the old pairing ends REASSIGNED), or without one the nearest with room — same institution, then county, then prefecture, lowest load first. Only for people the policy makes eligible, unless an administrator gives overrideReason. Never past a mentor's capacity.",
+  })
+  assignMentor(
+    @Arg("personId", () => ID) personId: string,
+    @Arg("mentorId", () => ID, { nullable: true }) mentorId: string | null,
+    @Arg("overrideReason", () => String, { nullable: true }) overrideReason: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return assignMentor(ctx.db, ctx.viewer, { personId, mentorId, overrideReason });
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Mutation(() => MentorDeactivation, { description: "A mentor leaves: their mentees are paired again by the automatic rules; those nobody within reach can take are listed with the reason." })
+  deactivateMentor(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return deactivateMentor(ctx.db, ctx.viewer, id);
+  }
+
+  @FieldResolver(() => [Person], { description: "The people this mentor has now (caseworkers see those within their own scope)." })
+  async mentees(@Root() mentor: MentorRow, @Ctx() ctx: Context) {
+    const current = await ctx.loaders.activeMentorshipsForMentor.load(mentor.id);
+    const people = await Promise.all(current.map((m) => menteeFor(ctx, m.personId, mentor.id)));
+    return people.filter((p): p is PersonRow => p !== null);
+  }
+
+  @FieldResolver(() => [Mentorship], { description: "This mentor's current pairings." })
+  mentorships(@Root() mentor: MentorRow, @Ctx() ctx: Context) {
+    return ctx.loaders.activeMentorshipsForMentor.load(mentor.id);
+  }
+}
+
+@Resolver(() => Mentorship)
+export class MentorshipResolver {
+  @FieldResolver(() => Mentor)
+  async mentor(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
+    return ctx.loaders.mentorById.load(mentorship.mentorId);
+  }
+
+  @FieldResolver(() => Person, { nullable: true, description: "Null where the person is outside your scope." })
+  person(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
+    return menteeFor(ctx, mentorship.personId, mentorship.mentorId);
+  }
+}
+
+@Resolver(() => Person)
+export class PersonMentorResolver {
+  @FieldResolver(() => Mentor, { nullable: true, description: "The person's 红娘 mentor now, if any." })
+  async mentor(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    const current = (await ctx.loaders.mentorshipsForPerson.load(person.id)).find((m) => m.endedAt === null);
+    return current ? ctx.loaders.mentorById.load(current.mentorId) : null;
+  }
+
+  @FieldResolver(() => [Mentorship], { description: "Every pairing the person has had, oldest first: who, from, until, why it ended." })
+  mentorships(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.mentorshipsForPerson.load(person.id);
+  }
+}

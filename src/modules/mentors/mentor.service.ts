@@ -1,0 +1,303 @@
+import { and, asc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
+import { queryRows, type Database, type Executor } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { parseId } from "../../db/parse-id.js";
+import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
+import { findControlCharacter } from "../../graphql/validators.js";
+import type { PiiCipher } from "../../pii/pii-crypto.js";
+import { maskPhone, parseMobilePhone } from "../../pii/resident-id.js";
+import { institutions } from "../institutions/institution.table.js";
+import { personScope, personWithinScope } from "../people/person.access.js";
+import { people, type PersonRow } from "../people/person.table.js";
+import { regions } from "../regions/region.table.js";
+import { mentors, mentorships, type MentorMatch, type MentorRow, type MentorshipEnd, type MentorshipRow } from "./mentor.table.js";
+
+/** The most mentees one mentor may be given (a one-to-one programme: a handful each). */
+export const MAX_CAPACITY = 100;
+
+/** Employment statuses that end a mentorship (the person has a job). */
+export const EMPLOYED_STATUSES: readonly string[] = ["EMPLOYED", "SELF_EMPLOYED", "PUBLIC_WELFARE_POST", "GRASSROOTS_PROJECT"];
+
+export const NO_MENTOR_IN_REACH = "本校、本县（区）和本市都没有尚有名额的红娘。可增加红娘或扩大其名额。";
+
+function checkText(value: string, field: string, max: number): string {
+  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw badInput(field, `${field} is empty`);
+  if ([...trimmed].length > max) throw badInput(field, `${field} is at most ${max} characters`);
+  return trimmed;
+}
+
+function checkCapacity(capacity: number): number {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) throw badInput("capacity", `capacity must be a whole number from 1 to ${MAX_CAPACITY}`);
+  return capacity;
+}
+
+/** Whether the viewer may manage this mentor: admins any; a caseworker one placed in its region or at its institution. */
+export function mayManageMentor(viewer: Viewer, mentor: Pick<MentorRow, "regionCode" | "institutionId">): boolean {
+  if (viewer.kind !== "user") return false;
+  if (viewer.role === Role.ADMIN) return true;
+  if (viewer.role !== Role.CASEWORKER) return false;
+  return (mentor.regionCode !== null && regionWithinScope(viewer.regionCode, mentor.regionCode)) || (viewer.institutionId !== undefined && mentor.institutionId === viewer.institutionId);
+}
+
+/** Who may see a mentor record: those who may manage it, and the mentor themself. */
+export function maySeeMentor(viewer: Viewer, mentor: MentorRow): boolean {
+  return mayManageMentor(viewer, mentor) || (viewer.kind === "user" && viewer.role === Role.MENTOR && mentor.userId === viewer.userId);
+}
+
+/** The SQL form of `maySeeMentor`, for lists. */
+export function mentorScopeCondition(viewer: Viewer): SQL | undefined {
+  if (viewer.kind !== "user") return sql`false`;
+  if (viewer.role === Role.ADMIN) return undefined;
+  if (viewer.role === Role.MENTOR) return eq(mentors.userId, viewer.userId);
+  if (viewer.role !== Role.CASEWORKER) return sql`false`;
+  const parts: SQL[] = [];
+  if (viewer.regionCode) parts.push(sql`${mentors.regionCode} like ${`${viewer.regionCode}%`}`);
+  if (viewer.institutionId) parts.push(eq(mentors.institutionId, viewer.institutionId));
+  return parts.length > 0 ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
+}
+
+export interface CreateMentorInput {
+  name: string;
+  phone?: string | null;
+  institutionId?: string | null;
+  regionCode?: string | null;
+  capacity: number;
+  userId?: string | null;
+}
+
+/** Registers a mentor (admins; caseworkers within their region or institution). */
+export async function createMentor(deps: { db: Database; pii: PiiCipher }, viewer: Viewer, input: CreateMentorInput): Promise<MentorRow> {
+  const name = checkText(input.name, "name", 50);
+  const capacity = checkCapacity(input.capacity);
+  const phone = input.phone == null || input.phone.trim() === "" ? null : parseMobilePhone(input.phone);
+  if (input.phone != null && input.phone.trim() !== "" && phone === null) throw badInput("phone", "phone is not a mainland mobile number");
+  const institutionId = input.institutionId == null ? null : parseId(input.institutionId, "institutionId");
+  const regionCode = input.regionCode ?? null;
+  if (regionCode !== null && !/^\d{6}$/.test(regionCode)) throw badInput("regionCode", "regionCode is a 6-digit county or prefecture code");
+  if (institutionId === null && regionCode === null) throw badInput("regionCode", "Place the mentor at an institution, a region or both");
+  const userId = input.userId == null ? null : checkText(input.userId, "userId", 100);
+  if (!mayManageMentor(viewer, { regionCode, institutionId })) throw forbidden("Caseworkers register mentors within their own region or institution");
+  return deps.db.transaction(async (tx) => {
+    if (regionCode !== null && (await tx.select({ code: regions.code }).from(regions).where(eq(regions.code, regionCode))).length === 0) throw badInput("regionCode", `Unknown region ${regionCode}`);
+    if (institutionId !== null && (await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId))).length === 0) throw badInput("institutionId", `Unknown institution ${institutionId}`);
+    try {
+      const [row] = await tx
+        .insert(mentors)
+        .values({ id: newId(), userId, name, phoneSealed: phone ? deps.pii.encrypt(phone) : null, phoneMasked: phone ? maskPhone(phone) : null, institutionId, regionCode, capacity, createdBy: actorOf(viewer) })
+        .returning();
+      return row!;
+    } catch (error) {
+      if (isUniqueViolation(error, "mentors_user_idx")) throw conflict("That login already acts as another mentor", { field: "userId" });
+      throw error;
+    }
+  });
+}
+
+/** Changes a mentor's capacity; never below the mentees they have now. */
+export async function setMentorCapacity(db: Database, viewer: Viewer, id: string, capacity: number): Promise<MentorRow> {
+  const mentorId = parseId(id, "mentorId");
+  checkCapacity(capacity);
+  return db.transaction(async (tx) => {
+    const [mentor] = await tx.select().from(mentors).where(eq(mentors.id, mentorId)).for("update");
+    if (!mentor || !maySeeMentor(viewer, mentor)) throw notFound("Mentor", mentorId);
+    if (!mayManageMentor(viewer, mentor)) throw forbidden("Only caseworkers and administrators change a mentor's capacity");
+    if (capacity < mentor.activeMentees) throw badInput("capacity", `The mentor has ${mentor.activeMentees} mentees now: reassign some before lowering the capacity to ${capacity}`);
+    const [row] = await tx.update(mentors).set({ capacity }).where(eq(mentors.id, mentorId)).returning();
+    return row!;
+  });
+}
+
+/** Is the person eligible for a mentor by policy: a member of any category marked mentorEligible. */
+export async function isMentorEligible(db: Executor, personId: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(
+    db,
+    sql`select 1 as one from person_categories pc join target_categories c on c.id = pc.category_id where pc.person_id = ${personId} and c.mentor_eligible limit 1`,
+  );
+  return rows.length > 0;
+}
+
+/** The nearness levels in order of preference, as SQL over `mentors` for one person. */
+function nearness(person: PersonRow): SQL<MentorMatch | null> {
+  const counties = [person.householdRegionCode, person.originRegionCode];
+  const prefectures = counties.map((c) => c.slice(0, 4));
+  return sql<MentorMatch | null>`case
+    when ${person.institutionId}::uuid is not null and ${mentors.institutionId} = ${person.institutionId}::uuid then 'INSTITUTION'
+    when ${mentors.regionCode} = any(${sql.param(counties)}::text[]) then 'COUNTY'
+    when left(${mentors.regionCode}, 4) = any(${sql.param(prefectures)}::text[]) then 'PREFECTURE'
+  end`;
+}
+
+/**
+ * The mentor the rules choose for a person, and takes a place with them: the nearest level first
+ * (same institution, then county, then prefecture), then the lowest load ratio, then the fewest
+ * mentees, then the oldest record. The place is taken by a conditional increment, which row-locks
+ * the mentor: if a concurrent assignment took the last place first, the next candidate is tried.
+ * Null when nobody within reach has room.
+ */
+async function takeNearestPlace(tx: Executor, person: PersonRow, except: string | null): Promise<{ mentorId: string; level: MentorMatch } | null> {
+  const level = nearness(person);
+  const candidates = await tx
+    .select({ id: mentors.id, level })
+    .from(mentors)
+    .where(and(eq(mentors.active, true), sql`${mentors.activeMentees} < ${mentors.capacity}`, sql`${level} is not null`, except ? sql`${mentors.id} <> ${except}` : undefined))
+    .orderBy(sql`case ${level} when 'INSTITUTION' then 0 when 'COUNTY' then 1 else 2 end`, sql`${mentors.activeMentees}::float8 / ${mentors.capacity}`, asc(mentors.activeMentees), asc(mentors.createdAt), asc(mentors.id))
+    .limit(20);
+  for (const candidate of candidates) {
+    if (await takePlace(tx, candidate.id)) return { mentorId: candidate.id, level: candidate.level! };
+  }
+  return null;
+}
+
+/** One more mentee for an active mentor with room; false if inactive or full (the row lock makes concurrent takers wait their turn). */
+async function takePlace(tx: Executor, mentorId: string): Promise<boolean> {
+  const rows = await tx
+    .update(mentors)
+    .set({ activeMentees: sql`${mentors.activeMentees} + 1` })
+    .where(and(eq(mentors.id, mentorId), eq(mentors.active, true), sql`${mentors.activeMentees} < ${mentors.capacity}`))
+    .returning({ id: mentors.id });
+  return rows.length === 1;
+}
+
+/** Ends a mentorship (history kept) and frees the mentor's place. */
+async function endMentorship(tx: Executor, mentorship: MentorshipRow, reason: MentorshipEnd, by: string): Promise<void> {
+  const ended = await tx
+    .update(mentorships)
+    .set({ endedAt: sql`now()`, endedBy: by, endReason: reason })
+    .where(and(eq(mentorships.id, mentorship.id), isNull(mentorships.endedAt)))
+    .returning({ id: mentorships.id });
+  if (ended.length === 1) await tx.update(mentors).set({ activeMentees: sql`${mentors.activeMentees} - 1` }).where(eq(mentors.id, mentorship.mentorId));
+}
+
+export async function activeMentorship(db: Executor, personId: string): Promise<MentorshipRow | undefined> {
+  const [row] = await db.select().from(mentorships).where(and(eq(mentorships.personId, personId), isNull(mentorships.endedAt)));
+  return row;
+}
+
+async function startMentorship(tx: Executor, person: PersonRow, mentorId: string, matchedBy: MentorMatch, by: string, overrideReason: string | null): Promise<MentorshipRow> {
+  const [row] = await tx.insert(mentorships).values({ id: newId(), personId: person.id, mentorId, matchedBy, startedBy: by, overrideReason }).returning();
+  return row!;
+}
+
+/**
+ * Gives a person a mentor (结对): the one named, or — without one — the one the rules choose
+ * (`takeNearestPlace`). Only for people the policy makes eligible, unless an administrator overrides
+ * with a reason. A person with a mentor already is moved to the one named (the old pairing ends as
+ * REASSIGNED); asked to choose automatically for them, it refuses. The person is locked first, so
+ * two assignments of one person take turns; the partial unique index is the last guard.
+ */
+export async function assignMentor(
+  db: Database,
+  viewer: Viewer,
+  input: { personId: string; mentorId?: string | null; overrideReason?: string | null },
+): Promise<MentorshipRow> {
+  if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Only caseworkers and administrators assign mentors");
+  const personId = parseId(input.personId, "personId");
+  const mentorId = input.mentorId == null ? null : parseId(input.mentorId, "mentorId");
+  const overrideReason = input.overrideReason == null ? null : checkText(input.overrideReason, "overrideReason", 500);
+  if (overrideReason !== null && viewer.role !== Role.ADMIN) throw forbidden("Only an administrator may assign a mentor to someone the policy does not make eligible");
+  const by = actorOf(viewer);
+  return db.transaction(async (tx) => {
+    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
+    if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
+    if (overrideReason === null && !(await isMentorEligible(tx, person.id))) {
+      throw badInput("personId", "The person is not eligible for a mentor under the policy (an administrator may override with a reason)");
+    }
+    const current = await activeMentorship(tx, person.id);
+    if (mentorId === null) {
+      if (current) throw conflict("The person already has a mentor: name one to move them to", { field: "personId" });
+      const place = await takeNearestPlace(tx, person, null);
+      if (!place) throw conflict(NO_MENTOR_IN_REACH, { field: "mentorId" });
+      return startMentorship(tx, person, place.mentorId, place.level, by, overrideReason);
+    }
+    const [mentor] = await tx.select().from(mentors).where(eq(mentors.id, mentorId));
+    // A mentor outside the caller's region or institution is not found (no existence oracle).
+    if (!mentor || !mayManageMentor(viewer, mentor)) throw notFound("Mentor", mentorId);
+    if (!mentor.active) throw conflict("The mentor is no longer active", { field: "mentorId" });
+    if (current?.mentorId === mentor.id) throw conflict("The person already has this mentor", { field: "mentorId" });
+    if (!(await takePlace(tx, mentor.id))) throw conflict(`The mentor is full (${mentor.capacity} mentees)`, { field: "mentorId" });
+    if (current) await endMentorship(tx, current, "REASSIGNED", by);
+    return startMentorship(tx, person, mentor.id, "CHOSEN", by, overrideReason);
+  });
+}
+
+export interface DeactivationOutcome {
+  mentor: MentorRow;
+  reassigned: MentorshipRow[];
+  unassigned: { personId: string; reason: string }[];
+}
+
+/**
+ * A mentor leaves: the record is kept, inactive, and each mentee's pairing ends
+ * (MENTOR_DEACTIVATED) and is made again by the same rules as automatic assignment, with anyone
+ * else; those nobody within reach can take are listed with the reason.
+ */
+export async function deactivateMentor(db: Database, viewer: Viewer, id: string): Promise<DeactivationOutcome> {
+  const mentorId = parseId(id, "mentorId");
+  const by = actorOf(viewer);
+  return db.transaction(async (tx) => {
+    // People before mentors, the order assignments lock in (so the two cannot deadlock): the mentees
+    // first, then the mentor — after which nobody can join them — then anyone who joined between.
+    const menteesOf = () => tx.select().from(mentorships).where(and(eq(mentorships.mentorId, mentorId), isNull(mentorships.endedAt))).orderBy(asc(mentorships.personId));
+    const locked = new Set<string>();
+    const lockPeople = async (ids: string[]) => {
+      const fresh = ids.filter((id) => !locked.has(id));
+      if (fresh.length === 0) return;
+      await tx.select({ id: people.id }).from(people).where(sql`${people.id} = any(${sql.param(fresh)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
+      for (const id of fresh) locked.add(id);
+    };
+    await lockPeople((await menteesOf()).map((m) => m.personId));
+    const [mentor] = await tx.select().from(mentors).where(eq(mentors.id, mentorId)).for("update");
+    if (!mentor || !maySeeMentor(viewer, mentor)) throw notFound("Mentor", mentorId);
+    if (!mayManageMentor(viewer, mentor)) throw forbidden("Only caseworkers and administrators deactivate mentors");
+    if (!mentor.active) throw conflict("The mentor is already inactive", { field: "id" });
+    const current = await menteesOf();
+    await lockPeople(current.map((m) => m.personId));
+    const [updated] = await tx.update(mentors).set({ active: false, deactivatedAt: sql`now()` }).where(eq(mentors.id, mentorId)).returning();
+    const reassigned: MentorshipRow[] = [];
+    const unassigned: { personId: string; reason: string }[] = [];
+    for (const mentorship of current) {
+      const [person] = await tx.select().from(people).where(eq(people.id, mentorship.personId));
+      await endMentorship(tx, mentorship, "MENTOR_DEACTIVATED", by);
+      const place = await takeNearestPlace(tx, person!, mentorId);
+      if (place) reassigned.push(await startMentorship(tx, person!, place.mentorId, place.level, by, mentorship.overrideReason));
+      else unassigned.push({ personId: person!.id, reason: NO_MENTOR_IN_REACH });
+    }
+    const [after] = await tx.select().from(mentors).where(eq(mentors.id, mentorId));
+    return { mentor: after ?? updated!, reassigned, unassigned };
+  });
+}
+
+/** A person found work: their mentorship ends with that reason (called in the transaction that records it). */
+export async function endMentorshipOnEmployment(tx: Executor, personId: string, status: string, by: string): Promise<void> {
+  if (!EMPLOYED_STATUSES.includes(status)) return;
+  const current = await activeMentorship(tx, personId);
+  if (current) await endMentorship(tx, current, "EMPLOYED", by);
+}
+
+export async function getMentor(db: Executor, viewer: Viewer, id: string): Promise<MentorRow | null> {
+  const [mentor] = await db.select().from(mentors).where(eq(mentors.id, parseId(id, "id")));
+  return mentor && maySeeMentor(viewer, mentor) ? mentor : null;
+}
+
+export interface MentorFilter {
+  regionCode?: string | null;
+  institutionId?: string | null;
+  active?: boolean | null;
+  withRoom?: boolean | null;
+}
+
+export function mentorFilterCondition(viewer: Viewer, filter: MentorFilter, after?: string): SQL | undefined {
+  if (filter.regionCode != null && !/^(\d{2}|\d{4}|\d{6})$/.test(filter.regionCode)) throw badInput("filter.regionCode", "regionCode must be a prefix of 2, 4 or 6 digits");
+  const institutionId = filter.institutionId == null ? null : parseId(filter.institutionId, "filter.institutionId");
+  return and(
+    mentorScopeCondition(viewer),
+    filter.regionCode != null ? sql`${mentors.regionCode} like ${`${filter.regionCode}%`}` : undefined,
+    institutionId !== null ? eq(mentors.institutionId, institutionId) : undefined,
+    filter.active != null ? eq(mentors.active, filter.active) : undefined,
+    filter.withRoom === true ? sql`${mentors.active} and ${mentors.activeMentees} < ${mentors.capacity}` : undefined,
+    after ? gt(mentors.id, after) : undefined,
+  );
+}

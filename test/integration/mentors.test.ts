@@ -1,0 +1,221 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { makeInstitution, personDraft } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const CREATE = `mutation($i: CreateMentorInput!) { createMentor(input: $i) { id name phoneMasked capacity activeMentees active regionCode institutionId } }`;
+const ASSIGN = `mutation($p: ID!, $m: ID, $r: String) { assignMentor(personId: $p, mentorId: $m, overrideReason: $r) { id matchedBy overrideReason mentor { id } person { id } } }`;
+const DEACTIVATE = `mutation($id: ID!) { deactivateMentor(id: $id) { mentor { id active activeMentees } reassigned { matchedBy mentor { id } person { id } } unassigned { personId reason } } }`;
+const PERSON = `query($id: ID!) { person(id: $id) { mentor { id } mentorships { mentor { id } matchedBy endedAt endReason endedBy } } }`;
+type Created = { createMentor: { id: string; name: string; phoneMasked: string | null; capacity: number; activeMentees: number; active: boolean } };
+type Assigned = { assignMentor: { id: string; matchedBy: string; overrideReason: string | null; mentor: { id: string }; person: { id: string } | null } };
+type PersonView = { person: { mentor: { id: string } | null; mentorships: { mentor: { id: string }; matchedBy: string; endedAt: string | null; endReason: string | null; endedBy: string | null }[] } };
+
+describe("红娘 mentors", () => {
+  let t: TestApp;
+  let admin: string;
+  let fuzhou: string;
+  let xiamen: string;
+  let schoolId: string;
+  let nanpingSchoolId: string;
+  const counts = async () =>
+    (await queryRows<{ mentors: number; mentorships: number; load: number }>(
+      t.db,
+      sql`select (select count(*) from mentors)::int as mentors, (select count(*) from mentorships)::int as mentorships, (select coalesce(sum(active_mentees), 0) from mentors)::int as load`,
+    ))[0]!;
+  /** A 2020 graduate of a registered-poverty household, out of work: KG2, which the policy marks mentor-eligible. */
+  const eligible = async (overrides: Record<string, unknown> = {}) => {
+    const r = await t.gql<{ registerPerson: { id: string } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      { i: { ...personDraft(), registeredPoverty: true, institutionId: schoolId, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", ...overrides } },
+      { token: admin },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.registerPerson.id;
+  };
+  const mentor = async (input: Record<string, unknown>, token = admin) => {
+    const r = await t.gql<Created>(CREATE, { i: { name: "林老师", capacity: 5, ...input } }, { token });
+    expect(r.errors).toBeUndefined();
+    return r.data!.createMentor;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
+    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
+    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    nanpingSchoolId = (await makeInstitution(t.db, { regionCode: "350702" })).id;
+  });
+  afterAll(() => t.close());
+
+  it("registers mentors with a masked phone; refuses bad capacities, places and scopes, writing nothing", async () => {
+    const m = await mentor({ regionCode: "350102", phone: "13905911234" });
+    expect(m).toMatchObject({ capacity: 5, activeMentees: 0, active: true, phoneMasked: "139****1234" });
+    const before = await counts();
+    const refuse = async (input: Record<string, unknown>, code: string, token = admin) => {
+      const r = await t.gql(CREATE, { i: { name: "王老师", capacity: 3, regionCode: "350102", ...input } }, { token });
+      expect(codeOf(r), JSON.stringify(input)).toBe(code);
+    };
+    await refuse({ capacity: 0 }, "BAD_USER_INPUT");
+    await refuse({ capacity: -2 }, "BAD_USER_INPUT");
+    await refuse({ capacity: 101 }, "BAD_USER_INPUT");
+    await refuse({ regionCode: null }, "BAD_USER_INPUT"); // placed nowhere
+    await refuse({ regionCode: "359999" }, "BAD_USER_INPUT"); // no such region
+    await refuse({ phone: "12345" }, "BAD_USER_INPUT");
+    await refuse({ name: "  " }, "BAD_USER_INPUT");
+    await refuse({ regionCode: "350203" }, "FORBIDDEN", fuzhou); // a Xiamen mentor by a Fuzhou caseworker
+    await refuse({}, "FORBIDDEN", await t.token({ sub: "m", role: Role.MENTOR }));
+    await mentor({ regionCode: "350102", userId: "mentor-login-1" });
+    await refuse({ userId: "mentor-login-1" }, "CONFLICT");
+    expect((await counts()).mentors).toBe(before.mentors + 1);
+  });
+
+  it("40 concurrent assignments to a mentor of capacity 5 make exactly 5 pairings", async () => {
+    const m = await mentor({ regionCode: "350121", capacity: 5 });
+    const people = await Promise.all(Array.from({ length: 40 }, () => eligible()));
+    const results = await Promise.all(people.map((p) => t.gql<Assigned>(ASSIGN, { p, m: m.id }, { token: admin })));
+    const ok = results.filter((r) => !r.errors);
+    expect(ok).toHaveLength(5);
+    expect(results.filter((r) => codeOf(r) === "CONFLICT")).toHaveLength(35);
+    const [row] = await queryRows<{ load: number; pairings: number }>(
+      t.db,
+      sql`select m.active_mentees::int as load, (select count(*) from mentorships s where s.mentor_id = m.id and s.ended_at is null)::int as pairings from mentors m where m.id = ${m.id}`,
+    );
+    expect(row).toEqual({ load: 5, pairings: 5 });
+  });
+
+  it("chooses automatically: same institution, then county, then prefecture, lowest load first; nobody within reach is a CONFLICT", async () => {
+    const otherSchool = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    const atSchool = await mentor({ institutionId: otherSchool, capacity: 2 });
+    const inCounty = await mentor({ regionCode: "350181", capacity: 1 });
+    const inCity = await mentor({ regionCode: "350100", capacity: 4 });
+    const person = (o: Record<string, unknown> = {}) => eligible({ institutionId: otherSchool, householdRegionCode: "350181", originRegionCode: "350181", ...o });
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await t.gql<Assigned>(ASSIGN, { p: await person() }, { token: admin });
+      expect(r.errors).toBeUndefined();
+      order.push(`${r.data!.assignMentor.matchedBy}:${r.data!.assignMentor.mentor.id}`);
+    }
+    // The Minhou county has other mentors too (earlier tests placed some in Fuzhou): count only these three.
+    expect(order.slice(0, 3)).toEqual([`INSTITUTION:${atSchool.id}`, `INSTITUTION:${atSchool.id}`, `COUNTY:${inCounty.id}`]);
+    expect(order.slice(3).every((o) => o.startsWith("PREFECTURE:"))).toBe(true);
+    // Far away (Nanping, another school): nobody within reach.
+    const before = await counts();
+    const far = await eligible({ institutionId: nanpingSchoolId, householdRegionCode: "350702", originRegionCode: "350702" });
+    const r = await t.gql(ASSIGN, { p: far }, { token: admin });
+    expect(codeOf(r)).toBe("CONFLICT");
+    expect(await counts()).toEqual(before);
+    void inCity;
+  });
+
+  it("refuses bad assignments with a code and writes nothing", async () => {
+    const full = await mentor({ regionCode: "350102", capacity: 1 });
+    await t.gql(ASSIGN, { p: await eligible(), m: full.id }, { token: admin });
+    const inactive = await mentor({ regionCode: "350102", capacity: 3 });
+    await t.gql(DEACTIVATE, { id: inactive.id }, { token: admin });
+    const xm = await mentor({ regionCode: "350203", capacity: 3 });
+    const fz = await mentor({ regionCode: "350102", capacity: 3 });
+    const person = await eligible();
+    const ineligible = await eligible({ registeredPoverty: false });
+    const before = await counts();
+    const refuse = async (vars: Record<string, unknown>, code: string, token = admin) => expect(codeOf(await t.gql(ASSIGN, vars, { token })), JSON.stringify(vars)).toBe(code);
+    await refuse({ p: person, m: full.id }, "CONFLICT"); // full
+    await refuse({ p: person, m: inactive.id }, "CONFLICT"); // inactive
+    await refuse({ p: person, m: xm.id }, "NOT_FOUND", fuzhou); // a mentor outside the caseworker's region (no existence oracle)
+    await refuse({ p: person, m: fz.id }, "NOT_FOUND", xiamen); // the person is outside the Xiamen caseworker's scope
+    await refuse({ p: ineligible, m: fz.id }, "BAD_USER_INPUT"); // not eligible under the policy
+    await refuse({ p: ineligible, m: fz.id, r: "特殊困难，经科室同意" }, "FORBIDDEN", fuzhou); // only an admin overrides
+    await refuse({ p: "not-an-id", m: fz.id }, "BAD_USER_INPUT");
+    await refuse({ p: person, m: "00000000-0000-7000-8000-000000000000" }, "NOT_FOUND");
+    expect(await counts()).toEqual(before);
+    // An admin may override eligibility with a reason, recorded.
+    const r = await t.gql<Assigned>(ASSIGN, { p: ineligible, m: fz.id, r: "特殊困难，经科室同意" }, { token: admin });
+    expect(r.data?.assignMentor).toMatchObject({ matchedBy: "CHOSEN", overrideReason: "特殊困难，经科室同意" });
+    // Assigning the same mentor again is a CONFLICT; a new one moves the person (history kept).
+    expect(codeOf(await t.gql(ASSIGN, { p: person, m: fz.id }, { token: admin }))).toBeUndefined();
+    expect(codeOf(await t.gql(ASSIGN, { p: person, m: fz.id }, { token: admin }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(ASSIGN, { p: person }, { token: admin }))).toBe("CONFLICT"); // already has one
+    const other = await mentor({ regionCode: "350102", capacity: 3 });
+    expect(codeOf(await t.gql(ASSIGN, { p: person, m: other.id }, { token: fuzhou }))).toBeUndefined();
+    const view = await t.gql<PersonView>(PERSON, { id: person }, { token: admin });
+    expect(view.data!.person.mentor).toEqual({ id: other.id });
+    expect(view.data!.person.mentorships.map((m) => [m.mentor.id, m.endReason])).toEqual([
+      [fz.id, "REASSIGNED"],
+      [other.id, null],
+    ]);
+    const [loads] = await queryRows<{ fz: number; other: number }>(t.db, sql`select (select active_mentees from mentors where id = ${fz.id})::int as fz, (select active_mentees from mentors where id = ${other.id})::int as other`);
+    expect(loads).toEqual({ fz: 1, other: 1 });
+  });
+
+  it("capacity never below the mentees a mentor has; never zero", async () => {
+    const m = await mentor({ regionCode: "350103", capacity: 3 });
+    for (let i = 0; i < 2; i++) await t.gql(ASSIGN, { p: await eligible(), m: m.id }, { token: admin });
+    const SET = `mutation($id: ID!, $c: Int!) { setMentorCapacity(id: $id, capacity: $c) { capacity activeMentees } }`;
+    expect(codeOf(await t.gql(SET, { id: m.id, c: 1 }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(SET, { id: m.id, c: 0 }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(SET, { id: m.id, c: 4 }, { token: xiamen }))).toBe("NOT_FOUND");
+    expect((await t.gql(SET, { id: m.id, c: 2 }, { token: fuzhou })).data).toEqual({ setMentorCapacity: { capacity: 2, activeMentees: 2 } });
+  });
+
+  it("deactivating a mentor pairs their mentees again by the rules, keeps the history, and lists those nobody can take", async () => {
+    const leaving = await mentor({ regionCode: "350722", capacity: 3 });
+    const staying = await mentor({ regionCode: "350723", capacity: 1 });
+    const mentees = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await eligible({ institutionId: nanpingSchoolId, householdRegionCode: "350722", originRegionCode: "350722" });
+      expect(codeOf(await t.gql(ASSIGN, { p, m: leaving.id }, { token: admin }))).toBeUndefined();
+      mentees.push(p);
+    }
+    const r = await t.gql<{ deactivateMentor: { mentor: { active: boolean; activeMentees: number }; reassigned: { matchedBy: string; mentor: { id: string }; person: { id: string } }[]; unassigned: { personId: string; reason: string }[] } }>(
+      DEACTIVATE,
+      { id: leaving.id },
+      { token: admin },
+    );
+    expect(r.errors).toBeUndefined();
+    const out = r.data!.deactivateMentor;
+    expect(out.mentor).toEqual({ id: leaving.id, active: false, activeMentees: 0 });
+    expect(out.reassigned).toHaveLength(1);
+    expect(out.reassigned[0]).toMatchObject({ matchedBy: "PREFECTURE", mentor: { id: staying.id } });
+    expect(out.unassigned).toHaveLength(2);
+    expect(out.unassigned.every((u) => u.reason.length > 0 && mentees.includes(u.personId))).toBe(true);
+    const view = await t.gql<PersonView>(PERSON, { id: out.unassigned[0]!.personId }, { token: admin });
+    expect(view.data!.person.mentor).toBeNull();
+    expect(view.data!.person.mentorships).toMatchObject([{ mentor: { id: leaving.id }, endReason: "MENTOR_DEACTIVATED", endedBy: "admin:admin" }]);
+    expect(codeOf(await t.gql(DEACTIVATE, { id: leaving.id }, { token: admin }))).toBe("CONFLICT");
+  });
+
+  it("employment ends the mentorship with that reason and frees the place", async () => {
+    const m = await mentor({ regionCode: "350104", capacity: 2 });
+    const p = await eligible();
+    await t.gql(ASSIGN, { p, m: m.id }, { token: admin });
+    const r = await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED) { id } }`, { id: p }, { token: admin });
+    expect(r.errors).toBeUndefined();
+    const view = await t.gql<PersonView>(PERSON, { id: p }, { token: admin });
+    expect(view.data!.person.mentor).toBeNull();
+    expect(view.data!.person.mentorships[0]).toMatchObject({ endReason: "EMPLOYED" });
+    const [row] = await queryRows<{ load: number }>(t.db, sql`select active_mentees::int as load from mentors where id = ${m.id}`);
+    expect(row!.load).toBe(0);
+  });
+
+  it("a mentor sees their own record and mentees; caseworkers those in their scope", async () => {
+    const m = await mentor({ regionCode: "350105", capacity: 2, userId: "mentor-login-2" });
+    const p = await eligible();
+    await t.gql(ASSIGN, { p, m: m.id }, { token: admin });
+    const Q = `query($id: ID!) { mentor(id: $id) { id mentees { id } } }`;
+    const self = await t.gql<{ mentor: { id: string; mentees: { id: string }[] } | null }>(Q, { id: m.id }, { token: await t.token({ sub: "mentor-login-2", role: Role.MENTOR }) });
+    expect(self.data!.mentor).toEqual({ id: m.id, mentees: [{ id: p }] });
+    const stranger = await t.gql<{ mentor: unknown }>(Q, { id: m.id }, { token: await t.token({ sub: "mentor-login-9", role: Role.MENTOR }) });
+    expect(stranger.data!.mentor).toBeNull();
+    expect((await t.gql<{ mentor: unknown }>(Q, { id: m.id }, { token: xiamen })).data!.mentor).toBeNull();
+    const list = await t.gql<{ mentors: { edges: { node: { id: string } }[]; totalCount: number } }>(
+      `{ mentors(filter: { regionCode: "350105" }, first: 10) { edges { node { id } } totalCount } }`,
+      {},
+      { token: fuzhou },
+    );
+    expect(list.data!.mentors.edges.map((e) => e.node.id)).toEqual([m.id]);
+    expect(list.data!.mentors.totalCount).toBe(1);
+  });
+});
