@@ -218,4 +218,69 @@ describe("红娘 mentors", () => {
     expect(list.data!.mentors.edges.map((e) => e.node.id)).toEqual([m.id]);
     expect(list.data!.mentors.totalCount).toBe(1);
   });
+
+  it("mentors log follow-ups on their own mentees only; overdue follows the policy's days; coverage matches the database", async () => {
+    const school = (await makeInstitution(t.db, { regionCode: "350503" })).id;
+    const quanzhou = { institutionId: school, householdRegionCode: "350503", originRegionCode: "350503" };
+    const m = await mentor({ regionCode: "350503", capacity: 10, userId: "mentor-qz" });
+    const mentorToken = await t.token({ sub: "mentor-qz", role: Role.MENTOR });
+    const otherMentor = await t.token({ sub: "mentor-login-2", role: Role.MENTOR });
+    const paired: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await eligible(quanzhou);
+      expect(codeOf(await t.gql(ASSIGN, { p, m: m.id }, { token: admin }))).toBeUndefined();
+      paired.push(p);
+    }
+    const waiting = [await eligible(quanzhou), await eligible(quanzhou)];
+    const override = await eligible({ ...quanzhou, registeredPoverty: false });
+    expect(codeOf(await t.gql(ASSIGN, { p: override, m: m.id, r: "残疾，经审批" }, { token: admin }))).toBeUndefined();
+    // Two pairings began 20 days ago; one of them had a contact 3 days ago.
+    await t.db.execute(sql`update mentorships set started_at = now() - interval '20 days' where person_id = any(${sql.param(paired.slice(0, 2))}::uuid[])`);
+    const LOG = `mutation($p: ID!, $c: FollowUpChannel!, $o: FollowUpOutcome!, $n: String, $at: DateTimeISO) { logFollowUp(personId: $p, channel: $c, outcome: $o, note: $n, at: $at) { id channel outcome at } }`;
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const logged = await t.gql(LOG, { p: paired[0], c: "PHONE", o: "REACHED", n: "已推荐3个岗位", at: threeDaysAgo }, { token: mentorToken });
+    expect(logged.errors, JSON.stringify(logged.errors)).toBeUndefined();
+    const followUps = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from mentor_follow_ups`))[0]!.n;
+    const before = await followUps();
+    const refuse = async (vars: Record<string, unknown>, code: string, token = mentorToken) => expect(codeOf(await t.gql(LOG, { c: "WECHAT", o: "REACHED", ...vars }, { token })), JSON.stringify(vars)).toBe(code);
+    await refuse({ p: paired[1] }, "NOT_FOUND", otherMentor); // not their mentee
+    await refuse({ p: paired[1] }, "FORBIDDEN", admin); // by the person's mentor only
+    await refuse({ p: waiting[0] }, "NOT_FOUND"); // nobody's mentee
+    await refuse({ p: paired[1], at: new Date(Date.now() + 86_400_000).toISOString() }, "BAD_USER_INPUT"); // in the future
+    await refuse({ p: paired[2], at: new Date(Date.now() - 30 * 86_400_000).toISOString() }, "BAD_USER_INPUT"); // before the pairing began
+    await refuse({ p: paired[1], n: "bad\u0000note" }, "BAD_USER_INPUT");
+    await refuse({ p: paired[1], c: "FAX" }, "BAD_USER_INPUT");
+    expect(await followUps()).toBe(before);
+
+    const OVERDUE = `query($id: ID!) { person(id: $id) { mentorships { overdue lastContactAt followUps { channel outcome } } } }`;
+    const overdue = async (p: string) => (await t.gql<{ person: { mentorships: { overdue: boolean }[] } }>(OVERDUE, { id: p }, { token: admin })).data!.person.mentorships.at(-1)!.overdue;
+    expect(await Promise.all(paired.map(overdue))).toEqual([false, true, false]);
+    const COVERAGE = `query($f: MentorCoverageFilter) { mentorCoverage(filter: $f) { eligible assigned unassigned overdue pairedOutsidePolicy followUpDays } }`;
+    const coverage = async (token = admin) => (await t.gql<{ mentorCoverage: Record<string, number> }>(COVERAGE, { f: { institutionId: school } }, { token })).data?.mentorCoverage;
+    // Counted in the database: 5 eligible (3 paired, 2 waiting), 1 paired by override, 1 overdue at 14 days.
+    const [db] = await queryRows<{ eligible: number; assigned: number; overdue: number }>(
+      t.db,
+      sql`select (select count(distinct pc.person_id) from person_categories pc join target_categories c on c.id = pc.category_id join people p on p.id = pc.person_id where c.mentor_eligible and p.institution_id = ${school})::int as eligible,
+                 (select count(*) from mentorships s join people p on p.id = s.person_id where s.ended_at is null and p.institution_id = ${school} and p.registered_poverty)::int as assigned,
+                 (select count(*) from mentorships s join people p on p.id = s.person_id where s.ended_at is null and p.institution_id = ${school}
+                    and coalesce((select max(f.at) from mentor_follow_ups f where f.mentorship_id = s.id), s.started_at) < now() - interval '14 days')::int as overdue`,
+    );
+    expect(db).toEqual({ eligible: 5, assigned: 3, overdue: 1 });
+    expect(await coverage()).toEqual({ eligible: 5, assigned: 3, unassigned: 2, overdue: 1, pairedOutsidePolicy: 1, followUpDays: 14 });
+    expect(await coverage(xiamen)).toEqual({ eligible: 0, assigned: 0, unassigned: 0, overdue: 0, pairedOutsidePolicy: 0, followUpDays: 14 });
+    // campaignProgress carries the same figures per institution (the override's person is mentored, not eligible).
+    const PROGRESS = `{ campaignProgress(groupBy: INSTITUTION) { rows { key mentorEligible mentored mentorOverdue } total { mentored } } }`;
+    const progress = await t.gql<{ campaignProgress: { rows: { key: string; mentorEligible: number; mentored: number; mentorOverdue: number }[]; total: { mentored: number } } }>(PROGRESS, {}, { token: admin });
+    expect(progress.data!.campaignProgress.rows.find((r) => r.key === school)).toEqual({ key: school, mentorEligible: 5, mentored: 4, mentorOverdue: 1 });
+    const [all] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from mentorships where ended_at is null`);
+    expect(progress.data!.campaignProgress.total.mentored).toBe(all!.n);
+    // The policy is data: at 30 days nobody is overdue yet; bad values are refused and change nothing.
+    const POLICY = `mutation($d: Int!) { setMentoringPolicy(followUpDays: $d) { version followUpDays } }`;
+    expect(codeOf(await t.gql(POLICY, { d: 0 }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(POLICY, { d: 30 }, { token: fuzhou }))).toBe("FORBIDDEN");
+    expect((await t.gql(POLICY, { d: 30 }, { token: admin })).data).toEqual({ setMentoringPolicy: { version: 2, followUpDays: 30 } });
+    expect(await overdue(paired[1]!)).toBe(false);
+    expect(await coverage()).toMatchObject({ overdue: 0, followUpDays: 30 });
+    await t.gql(POLICY, { d: 14 }, { token: admin });
+  });
 });

@@ -3,7 +3,8 @@ import { and, asc, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
 import { findPeopleByIds } from "../people/person.repository.js";
-import { mentors, mentorships } from "./mentor.table.js";
+import { followUpDays, lastContacts } from "./mentor.service.js";
+import { mentorFollowUps, mentors, mentorships } from "./mentor.table.js";
 
 export function createMentorLoaders(db: Executor) {
   return {
@@ -14,6 +15,15 @@ export function createMentorLoaders(db: Executor) {
     mentorshipsForPerson: new DataLoader(async (ids: readonly string[]) =>
       groupByKeys(ids, await db.select().from(mentorships).where(inArray(mentorships.personId, [...ids])).orderBy(asc(mentorships.startedAt), asc(mentorships.id)), (m) => m.personId),
     ),
+    followUpsForMentorship: new DataLoader(async (ids: readonly string[]) =>
+      groupByKeys(ids, await db.select().from(mentorFollowUps).where(inArray(mentorFollowUps.mentorshipId, [...ids])).orderBy(asc(mentorFollowUps.at), asc(mentorFollowUps.id)), (f) => f.mentorshipId),
+    ),
+    lastContact: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await lastContacts(db, ids), (c) => c.mentorshipId)),
+    /** Once per request. */
+    followUpDays: new DataLoader(async (keys: readonly string[]) => {
+      const days = await followUpDays(db);
+      return keys.map(() => days);
+    }),
     /** Each mentor's current pairings. */
     activeMentorshipsForMentor: new DataLoader(async (ids: readonly string[]) =>
       groupByKeys(

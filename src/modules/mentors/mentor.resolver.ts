@@ -1,14 +1,37 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { asc } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
-import { assignMentor, createMentor, deactivateMentor, getMentor, mentorFilterCondition, setMentorCapacity } from "./mentor.service.js";
-import { mentors, type MentorRow, type MentorshipRow } from "./mentor.table.js";
-import { CreateMentorInput, Mentor, MentorConnection, MentorDeactivation, MentorFilter, Mentorship } from "./mentor.type.js";
+import {
+  assignMentor,
+  createMentor,
+  deactivateMentor,
+  getMentor,
+  logFollowUp,
+  mentorCoverage,
+  mentorFilterCondition,
+  setMentorCapacity,
+  setMentoringPolicy,
+} from "./mentor.service.js";
+import { mentoringPolicies, mentors, type MentorRow, type MentorshipRow } from "./mentor.table.js";
+import {
+  CreateMentorInput,
+  FollowUp,
+  FollowUpChannel,
+  FollowUpOutcome,
+  Mentor,
+  MentorConnection,
+  MentorCoverage,
+  MentorCoverageFilter,
+  MentorDeactivation,
+  MentorFilter,
+  MentoringPolicy,
+  Mentorship,
+} from "./mentor.type.js";
 
 /** A mentee as the viewer may see them: administrators and the mentor themself all; caseworkers those in their scope. */
 async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
@@ -70,6 +93,38 @@ export class MentorResolver {
     return deactivateMentor(ctx.db, ctx.viewer, id);
   }
 
+  @Authorized(Role.MENTOR)
+  @Mutation(() => FollowUp, { description: "Log a contact with your mentee (mentors only, for their own mentees): when (default now; not in the future, not before the pairing), how, and what came of it." })
+  logFollowUp(
+    @Arg("personId", () => ID) personId: string,
+    @Arg("channel", () => FollowUpChannel) channel: FollowUpChannel,
+    @Arg("outcome", () => FollowUpOutcome) outcome: FollowUpOutcome,
+    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Arg("at", () => Date, { nullable: true }) at: Date | null,
+    @Ctx() ctx: Context,
+  ) {
+    return logFollowUp(ctx.db, ctx.viewer, { personId, channel, outcome, note, at });
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Query(() => MentorCoverage, { description: "Mentoring coverage within your scope: eligible, assigned, unassigned, overdue for a contact." })
+  mentorCoverage(@Arg("filter", () => MentorCoverageFilter, { nullable: true }) filter: MentorCoverageFilter | null, @Ctx() ctx: Context) {
+    return mentorCoverage(ctx.db, ctx.viewer, filter ?? {});
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
+  @Query(() => MentoringPolicy, { description: "The active mentoring policy." })
+  async mentoringPolicy(@Ctx() ctx: Context): Promise<MentoringPolicy> {
+    const [row] = await ctx.db.select().from(mentoringPolicies).where(eq(mentoringPolicies.active, true));
+    return { version: row!.version, followUpDays: row!.followUpDays };
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => MentoringPolicy, { description: "A new version of the mentoring policy: the days (1–365) without contact that make a mentee overdue." })
+  setMentoringPolicy(@Arg("followUpDays", () => Int) days: number, @Ctx() ctx: Context) {
+    return setMentoringPolicy(ctx.db, ctx.viewer, days);
+  }
+
   @FieldResolver(() => [Person], { description: "The people this mentor has now (caseworkers see those within their own scope)." })
   async mentees(@Root() mentor: MentorRow, @Ctx() ctx: Context) {
     const current = await ctx.loaders.activeMentorshipsForMentor.load(mentor.id);
@@ -85,6 +140,24 @@ export class MentorResolver {
 
 @Resolver(() => Mentorship)
 export class MentorshipResolver {
+  @FieldResolver(() => [FollowUp], { description: "Contacts logged, oldest first." })
+  followUps(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
+    return ctx.loaders.followUpsForMentorship.load(mentorship.id);
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: "The latest contact." })
+  async lastContactAt(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
+    return (await ctx.loaders.lastContact.load(mentorship.id))?.at ?? null;
+  }
+
+  @FieldResolver(() => Boolean, { description: "An active pairing with no contact for the policy's days (counted from its start when there has been none)." })
+  async overdue(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
+    if (mentorship.endedAt !== null) return false;
+    const [last, days] = await Promise.all([ctx.loaders.lastContact.load(mentorship.id), ctx.loaders.followUpDays.load("active")]);
+    const since = last?.at ?? mentorship.startedAt;
+    return Date.now() - since.getTime() > days * 86_400_000;
+  }
+
   @FieldResolver(() => Mentor)
   async mentor(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
     return ctx.loaders.mentorById.load(mentorship.mentorId);

@@ -8,10 +8,22 @@ import { findControlCharacter } from "../../graphql/validators.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { maskPhone, parseMobilePhone } from "../../pii/resident-id.js";
 import { institutions } from "../institutions/institution.table.js";
-import { personScope, personWithinScope } from "../people/person.access.js";
+import { personScope, personWithinScope, scopeCondition } from "../people/person.access.js";
 import { people, type PersonRow } from "../people/person.table.js";
 import { regions } from "../regions/region.table.js";
-import { mentors, mentorships, type MentorMatch, type MentorRow, type MentorshipEnd, type MentorshipRow } from "./mentor.table.js";
+import {
+  mentorFollowUps,
+  mentoringPolicies,
+  mentors,
+  mentorships,
+  type FollowUpChannel,
+  type FollowUpOutcome,
+  type FollowUpRow,
+  type MentorMatch,
+  type MentorRow,
+  type MentorshipEnd,
+  type MentorshipRow,
+} from "./mentor.table.js";
 
 /** The most mentees one mentor may be given (a one-to-one programme: a handful each). */
 export const MAX_CAPACITY = 100;
@@ -300,4 +312,114 @@ export function mentorFilterCondition(viewer: Viewer, filter: MentorFilter, afte
     filter.withRoom === true ? sql`${mentors.active} and ${mentors.activeMentees} < ${mentors.capacity}` : undefined,
     after ? gt(mentors.id, after) : undefined,
   );
+}
+
+/** The active mentoring policy's days without contact before a mentee is overdue. */
+export async function followUpDays(db: Executor): Promise<number> {
+  const [row] = await db.select({ days: mentoringPolicies.followUpDays }).from(mentoringPolicies).where(eq(mentoringPolicies.active, true));
+  if (!row) throw new Error("No active mentoring policy: the migrations load one");
+  return row.days;
+}
+
+/** A new version of the mentoring policy (administrators): the days without contact that make a mentee overdue. */
+export async function setMentoringPolicy(db: Database, viewer: Viewer, days: number): Promise<{ version: number; followUpDays: number }> {
+  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden("Only administrators change the mentoring policy");
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw badInput("followUpDays", "followUpDays must be a whole number of days from 1 to 365");
+  return db.transaction(async (tx) => {
+    // One writer at a time: versions are numbered in turn.
+    await tx.execute(sql`lock table mentoring_policies in share row exclusive mode`);
+    const [last] = await queryRows<{ version: number }>(tx, sql`select coalesce(max(version), 0)::int as version from mentoring_policies`);
+    await tx.update(mentoringPolicies).set({ active: false }).where(eq(mentoringPolicies.active, true));
+    const [row] = await tx.insert(mentoringPolicies).values({ id: newId(), version: last!.version + 1, followUpDays: days, active: true, createdBy: actorOf(viewer) }).returning();
+    return { version: row!.version, followUpDays: row!.followUpDays };
+  });
+}
+
+/**
+ * A mentor logs a contact with their mentee (跟踪回访): only the person's mentor now, for a moment
+ * not in the future nor before the pairing began. Anyone else is told the person is not found.
+ */
+export async function logFollowUp(
+  db: Database,
+  viewer: Viewer,
+  input: { personId: string; channel: FollowUpChannel; outcome: FollowUpOutcome; note?: string | null; at?: Date | null },
+): Promise<FollowUpRow> {
+  if (viewer.kind !== "user" || viewer.role !== Role.MENTOR) throw forbidden("Follow-ups are logged by the person's mentor");
+  const personId = parseId(input.personId, "personId");
+  const note = input.note == null || input.note.trim() === "" ? null : checkText(input.note, "note", 500);
+  const at = input.at ?? new Date();
+  if (Number.isNaN(at.getTime())) throw badInput("at", "at is not a time");
+  if (at.getTime() > Date.now() + 60_000) throw badInput("at", "at is in the future");
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ mentorship: mentorships, mentor: mentors })
+      .from(mentorships)
+      .innerJoin(mentors, eq(mentors.id, mentorships.mentorId))
+      .where(and(eq(mentorships.personId, personId), isNull(mentorships.endedAt)))
+      .for("share", { of: mentorships });
+    if (!current || current.mentor.userId !== viewer.userId) throw notFound("Person", personId);
+    if (at < current.mentorship.startedAt) throw badInput("at", "at is before the pairing began");
+    const [row] = await tx
+      .insert(mentorFollowUps)
+      .values({ id: newId(), mentorshipId: current.mentorship.id, personId, mentorId: current.mentor.id, channel: input.channel, outcome: input.outcome, note, at, loggedBy: actorOf(viewer) })
+      .returning();
+    return row!;
+  });
+}
+
+/** Each pairing's latest contact (or null), for the overdue flag. */
+export async function lastContacts(db: Executor, mentorshipIds: readonly string[]): Promise<{ mentorshipId: string; at: Date | null }[]> {
+  if (mentorshipIds.length === 0) return [];
+  const rows = await queryRows<{ mentorshipId: string; at: Date | string | null }>(
+    db,
+    sql`select m.id as "mentorshipId", (select max(f.at) from mentor_follow_ups f where f.mentorship_id = m.id) as at from mentorships m where m.id = any(${sql.param([...mentorshipIds])}::uuid[])`,
+  );
+  return rows.map((r) => ({ mentorshipId: r.mentorshipId, at: r.at === null ? null : new Date(r.at) }));
+}
+
+/**
+ * The SQL for "this active pairing is overdue as of `moment`": no contact (logged as happening
+ * before the moment) within the policy's days, counting from the pairing's start when there is none.
+ */
+export function overdueCondition(alias: string, moment: SQL, days: number): SQL {
+  const m = sql.raw(alias);
+  return sql`coalesce((select max(f.at) from mentor_follow_ups f where f.mentorship_id = ${m}.id and f.at < ${moment}), ${m}.started_at) < ${moment} - make_interval(days => ${days})`;
+}
+
+export interface MentorCoverage {
+  eligible: number;
+  assigned: number;
+  unassigned: number;
+  overdue: number;
+  pairedOutsidePolicy: number;
+  followUpDays: number;
+}
+
+/**
+ * Mentoring coverage within the viewer's scope (and a region prefix or institution): people the
+ * policy makes eligible, how many of them have a mentor now and how many do not, the paired people
+ * with no contact for the policy's days, and those paired by an administrator's override.
+ */
+export async function mentorCoverage(db: Executor, viewer: Viewer, filter: { regionCode?: string | null; institutionId?: string | null }): Promise<MentorCoverage> {
+  if (filter.regionCode != null && !/^(\d{2}|\d{4}|\d{6})$/.test(filter.regionCode)) throw badInput("filter.regionCode", "regionCode must be a prefix of 2, 4 or 6 digits");
+  const institutionId = filter.institutionId == null ? null : parseId(filter.institutionId, "filter.institutionId");
+  const scoped = scopeCondition(personScope(viewer));
+  const days = await followUpDays(db);
+  const conditions = [
+    scoped,
+    filter.regionCode != null ? sql`(people.household_region_code like ${`${filter.regionCode}%`} or people.origin_region_code like ${`${filter.regionCode}%`})` : undefined,
+    institutionId !== null ? sql`people.institution_id = ${institutionId}` : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+  const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
+  const [row] = await queryRows<{ eligible: number; assigned: number; overdue: number; override: number }>(
+    db,
+    sql`with scoped as (select people.id from people where ${where}),
+             eligible as (select distinct pc.person_id from person_categories pc join target_categories c on c.id = pc.category_id join scoped s on s.id = pc.person_id where c.mentor_eligible),
+             active as (select m.* from mentorships m join scoped s on s.id = m.person_id where m.ended_at is null)
+        select (select count(*) from eligible)::int as eligible,
+               (select count(*) from active a join eligible e on e.person_id = a.person_id)::int as assigned,
+               (select count(*) from active a where ${overdueCondition("a", sql`now()`, days)})::int as overdue,
+               (select count(*) from active a where a.person_id not in (select person_id from eligible))::int as override`,
+  );
+  return { eligible: row!.eligible, assigned: row!.assigned, unassigned: row!.eligible - row!.assigned, overdue: row!.overdue, pairedOutsidePolicy: row!.override, followUpDays: days };
 }

@@ -72,7 +72,49 @@ export const mentorships = pgTable(
   ],
 );
 
+export const followUpChannel = pgEnum("follow_up_channel", ["PHONE", "WECHAT", "VISIT", "VIDEO"]);
+export const followUpOutcome = pgEnum("follow_up_outcome", ["REACHED", "NOT_REACHED", "POSTINGS_SHARED", "INTERVIEW_ARRANGED", "OTHER"]);
+
+/** A mentor's contact with a mentee (跟踪回访): when, how, what came of it. */
+export const mentorFollowUps = pgTable(
+  "mentor_follow_ups",
+  {
+    id: uuid("id").primaryKey(),
+    mentorshipId: uuid("mentorship_id").notNull().references(() => mentorships.id),
+    personId: uuid("person_id").notNull().references(() => people.id),
+    mentorId: uuid("mentor_id").notNull().references(() => mentors.id),
+    channel: followUpChannel("channel").notNull(),
+    outcome: followUpOutcome("outcome").notNull(),
+    note: text("note"),
+    /** When the contact happened (not when it was logged). */
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull(),
+    loggedAt: timestamp("logged_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    loggedBy: varchar("logged_by", { length: 100 }).notNull(),
+  },
+  (t) => [index("mentor_follow_ups_mentorship_idx").on(t.mentorshipId, t.at)],
+);
+
+/**
+ * The mentoring policy as data (versioned; one active): how many days without a contact flag a
+ * mentee as overdue.
+ */
+export const mentoringPolicies = pgTable(
+  "mentoring_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    followUpDays: integer("follow_up_days").notNull(),
+    active: boolean("active").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [uniqueIndex("mentoring_policies_one_active_idx").on(t.active).where(sql`${t.active}`), check("mentoring_policies_days_check", sql`${t.followUpDays} between 1 and 365`)],
+);
+
 export type MentorRow = typeof mentors.$inferSelect;
 export type MentorshipRow = typeof mentorships.$inferSelect;
 export type MentorshipEnd = (typeof mentorshipEnd.enumValues)[number];
 export type MentorMatch = (typeof mentorMatch.enumValues)[number];
+export type FollowUpRow = typeof mentorFollowUps.$inferSelect;
+export type FollowUpChannel = (typeof followUpChannel.enumValues)[number];
+export type FollowUpOutcome = (typeof followUpOutcome.enumValues)[number];

@@ -1,6 +1,15 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/relay.js";
-import { mentorMatch, mentorshipEnd, type MentorMatch as Match, type MentorshipEnd as End } from "./mentor.table.js";
+import {
+  followUpChannel,
+  followUpOutcome,
+  mentorMatch,
+  mentorshipEnd,
+  type FollowUpChannel as Channel,
+  type FollowUpOutcome as Outcome,
+  type MentorMatch as Match,
+  type MentorshipEnd as End,
+} from "./mentor.table.js";
 
 export enum MentorMatch {
   INSTITUTION = "INSTITUTION",
@@ -80,4 +89,55 @@ export class MentorDeactivation {
   @Field(() => Mentor) mentor!: Mentor;
   @Field(() => [Mentorship], { description: "The new pairings, made by the automatic rules." }) reassigned!: Mentorship[];
   @Field(() => [UnassignedPerson], { description: "Mentees nobody within reach could take." }) unassigned!: UnassignedPerson[];
+}
+
+export enum FollowUpChannel {
+  PHONE = "PHONE",
+  WECHAT = "WECHAT",
+  VISIT = "VISIT",
+  VIDEO = "VIDEO",
+}
+registerEnumType(FollowUpChannel, { name: "FollowUpChannel" });
+if (followUpChannel.enumValues.join() !== Object.values(FollowUpChannel).join()) throw new Error("FollowUpChannel out of sync");
+
+export enum FollowUpOutcome {
+  REACHED = "REACHED",
+  NOT_REACHED = "NOT_REACHED",
+  POSTINGS_SHARED = "POSTINGS_SHARED",
+  INTERVIEW_ARRANGED = "INTERVIEW_ARRANGED",
+  OTHER = "OTHER",
+}
+registerEnumType(FollowUpOutcome, { name: "FollowUpOutcome", description: "What came of a contact: reached, not reached, postings shared, an interview arranged, or other (say what in the note)." });
+if (followUpOutcome.enumValues.join() !== Object.values(FollowUpOutcome).join()) throw new Error("FollowUpOutcome out of sync");
+
+@ObjectType({ description: "A mentor's contact with a mentee (跟踪回访)." })
+export class FollowUp {
+  @Field(() => ID) id!: string;
+  @Field(() => FollowUpChannel) channel!: Channel;
+  @Field(() => FollowUpOutcome) outcome!: Outcome;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field({ description: "When the contact happened." }) at!: Date;
+  @Field() loggedAt!: Date;
+}
+
+@ObjectType({ description: "Mentoring within your scope: people the policy makes eligible, paired or not, and paired people overdue for a contact." })
+export class MentorCoverage {
+  @Field(() => Int) eligible!: number;
+  @Field(() => Int, { description: "Eligible people with a mentor now." }) assigned!: number;
+  @Field(() => Int, { description: "Eligible people without one." }) unassigned!: number;
+  @Field(() => Int, { description: "People with a mentor and no contact for `followUpDays` (from the pairing's start when there has been none)." }) overdue!: number;
+  @Field(() => Int, { description: "People with a mentor whom the policy does not (or no longer) make eligible: an administrator's override, or categories since changed." }) pairedOutsidePolicy!: number;
+  @Field(() => Int, { description: "The active mentoring policy's days." }) followUpDays!: number;
+}
+
+@InputType()
+export class MentorCoverageFilter {
+  @Field(() => String, { nullable: true, description: "Region prefix (户籍 or 生源地) of 2, 4 or 6 digits." }) regionCode?: string | null;
+  @Field(() => ID, { nullable: true }) institutionId?: string | null;
+}
+
+@ObjectType({ description: "The mentoring policy (data): days without contact before a mentee is overdue." })
+export class MentoringPolicy {
+  @Field(() => Int) version!: number;
+  @Field(() => Int) followUpDays!: number;
 }

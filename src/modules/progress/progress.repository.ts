@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
+import { overdueCondition } from "../mentors/mentor.service.js";
 import { countsTowardMinimum } from "../referrals/referral.repository.js";
 
 export type ProgressGrouping = "REGION" | "INSTITUTION" | "CATEGORY";
@@ -20,6 +21,12 @@ export interface ProgressCounts {
   belowMinimum: number;
   /** People hired through a referral by the end of the day. */
   hiredThroughReferral: number;
+  /** People the mentoring policy made eligible (a mentorEligible category) as the day ended. */
+  mentorEligible: number;
+  /** People with a mentor as the day ended. */
+  mentored: number;
+  /** Of those, with no contact for the mentoring policy's days by then. */
+  mentorOverdue: number;
 }
 
 // Counted as employed (就业): a job, self-employment, a public-welfare post or a grassroots project.
@@ -32,7 +39,7 @@ const EMPLOYED = sql`('EMPLOYED', 'SELF_EMPLOYED', 'PUBLIC_WELFARE_POST', 'GRASS
  */
 export async function progressCounts(
   db: Executor,
-  opts: { scope: PersonScope; asOf: string; current: boolean; groupBy: ProgressGrouping; regionLevel: RegionLevelName },
+  opts: { scope: PersonScope; asOf: string; current: boolean; groupBy: ProgressGrouping; regionLevel: RegionLevelName; followUpDays: number },
 ): Promise<ProgressCounts[]> {
   const scoped = scopeCondition(opts.scope);
   // The scope condition is written against the table "people", so the CTE reads it unaliased.
@@ -63,20 +70,31 @@ export async function progressCounts(
   // referrals that counted (fitted, made by then inside the campaign window, not withdrawn by then),
   // and whether a referral had ended in HIRED.
   const memberships = opts.current
-    ? sql`select pc.person_id, tc.min_referrals from person_categories pc join target_categories tc on tc.id = pc.category_id`
-    : sql`select pc.person_id, tc.min_referrals from person_category_history pc join target_categories tc on tc.id = pc.category_id
+    ? sql`select pc.person_id, tc.min_referrals, tc.mentor_eligible from person_categories pc join target_categories tc on tc.id = pc.category_id`
+    : sql`select pc.person_id, tc.min_referrals, tc.mentor_eligible from person_category_history pc join target_categories tc on tc.id = pc.category_id
           where pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
-  const rows = await queryRows<ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number }>(
+  // Mentoring as the day ended: pairings that had begun and not ended, and whether each had gone
+  // the policy's days without a contact (the current policy's days).
+  const mentoredAt = opts.current ? sql`now()` : endOfDay;
+  const rows = await queryRows<
+    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentor_overdue: number }
+  >(
     db,
     sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
-             required as (select m.person_id, max(m.min_referrals) as n from (${memberships}) m join scoped s on s.id = m.person_id group by 1 having max(m.min_referrals) > 0),
+             held as (select m.* from (${memberships}) m join scoped s on s.id = m.person_id),
+             required as (select m.person_id, max(m.min_referrals) as n from held m group by 1 having max(m.min_referrals) > 0),
+             eligible as (select distinct m.person_id from held m where m.mentor_eligible),
+             paired as (select ms.person_id, ${overdueCondition("ms", mentoredAt, opts.followUpDays)} as overdue from mentorships ms join scoped s on s.id = ms.person_id
+                        where ms.started_at < ${mentoredAt} and (ms.ended_at is null or ms.ended_at >= ${mentoredAt})),
              counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
                          where ${countsTowardMinimum("r", endOfDay)} group by 1),
              hired as (select distinct r.person_id from referrals r join referral_events e on e.referral_id = r.id join scoped s on s.id = r.person_id
                        where e.to_status = 'HIRED' and e.at < ${endOfDay}),
              status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status,
-                                  q.n as required, coalesce(c.n, 0) as counted, h.person_id is not null as hired
-                           from scoped s left join required q on q.person_id = s.id left join counted c on c.person_id = s.id left join hired h on h.person_id = s.id)
+                                  q.n as required, coalesce(c.n, 0) as counted, h.person_id is not null as hired,
+                                  e.person_id is not null as mentor_eligible, p.person_id is not null as mentored, coalesce(p.overdue, false) as mentor_overdue
+                           from scoped s left join required q on q.person_id = s.id left join counted c on c.person_id = s.id left join hired h on h.person_id = s.id
+                                left join eligible e on e.person_id = s.id left join paired p on p.person_id = s.id)
         select ${key} as key,
                count(*)::int as registered,
                count(*) filter (where s.status in ${EMPLOYED})::int as employed,
@@ -86,7 +104,10 @@ export async function progressCounts(
                count(*) filter (where s.required is not null)::int as with_minimum,
                count(*) filter (where s.required is not null and s.counted >= s.required)::int as at_minimum,
                count(*) filter (where s.required is not null and s.counted < s.required)::int as below_minimum,
-               count(*) filter (where s.hired)::int as hired
+               count(*) filter (where s.hired)::int as hired,
+               count(*) filter (where s.mentor_eligible)::int as mentor_eligible,
+               count(*) filter (where s.mentored)::int as mentored,
+               count(*) filter (where s.mentor_overdue)::int as mentor_overdue
         from status_at s ${categoryJoin}
         group by 1 order by 1`,
   );
@@ -101,6 +122,9 @@ export async function progressCounts(
     atMinimum: Number(r.at_minimum),
     belowMinimum: Number(r.below_minimum),
     hiredThroughReferral: Number(r.hired),
+    mentorEligible: Number(r.mentor_eligible),
+    mentored: Number(r.mentored),
+    mentorOverdue: Number(r.mentor_overdue),
   }));
 }
 

@@ -28,6 +28,9 @@ export class ProgressRowType {
   @Field(() => Int, { description: "…of whom at or above it: referrals that count, made by the end of the day." }) atMinimum!: number;
   @Field(() => Int, { description: "…of whom still below it." }) belowMinimum!: number;
   @Field(() => Int, { description: "People hired through a referral by the end of the day." }) hiredThroughReferral!: number;
+  @Field(() => Int, { description: "People the mentoring policy made eligible for a 红娘 mentor (a mentorEligible category) as the day ended." }) mentorEligible!: number;
+  @Field(() => Int, { description: "People with a mentor as the day ended." }) mentored!: number;
+  @Field(() => Int, { description: "Of those, with no contact for the mentoring policy's days (the current policy's) by then." }) mentorOverdue!: number;
 }
 
 @ObjectType()

@@ -5,6 +5,7 @@ import { badInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { listCategoryVersions } from "../categories/category.repository.js";
 import { findInstitutionsByIds } from "../institutions/institution.repository.js";
+import { followUpDays } from "../mentors/mentor.service.js";
 import { personScope } from "../people/person.access.js";
 import { regions } from "../regions/region.table.js";
 import { progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
@@ -23,7 +24,8 @@ export interface CampaignProgress {
 /**
  * How the campaign stands (§8): per region, institution or category, how many are registered and
  * employed, and where they stand against their referral minimum — as of any date, within the
- * viewer's scope. (Mentor columns join with the mentor feature.)
+ * viewer's scope, and how many the mentoring policy made eligible, had a mentor, and were overdue
+ * for a contact.
  */
 export async function campaignProgress(
   db: Database,
@@ -35,11 +37,12 @@ export async function campaignProgress(
   const today = serviceToday();
   const asOf = opts.asOf ?? today;
   if (asOf > today) throw badInput("asOf", "asOf is in the future");
-  const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
+  const days = await followUpDays(db);
+  const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE", followUpDays: days });
   const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
-  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0 };
+  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0, mentorEligible: 0, mentored: 0, mentorOverdue: 0 };
   // A person in several categories counts once in the total, so the category total is the registered total.
-  const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
+  const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: "INSTITUTION", regionLevel: "PREFECTURE", followUpDays: days }) : rows;
   for (const r of totals) {
     total.registered += r.registered;
     total.employed += r.employed;
@@ -50,6 +53,9 @@ export async function campaignProgress(
     total.atMinimum += r.atMinimum;
     total.belowMinimum += r.belowMinimum;
     total.hiredThroughReferral += r.hiredThroughReferral;
+    total.mentorEligible += r.mentorEligible;
+    total.mentored += r.mentored;
+    total.mentorOverdue += r.mentorOverdue;
   }
   return { asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
 }
