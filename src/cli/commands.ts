@@ -11,7 +11,8 @@ import { createPiiCipher } from "../pii/pii-crypto.js";
 import { postings as postingsTable } from "../modules/postings/posting.table.js";
 import { MeilisearchEngine } from "../search/meilisearch-engine.js";
 import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
-import { getCampaignRun, parseFulfilScope, startCampaignRun } from "../modules/referrals/campaign-run.service.js";
+import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun } from "../modules/referrals/campaign-run.service.js";
+import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
 import { countSqlStatements } from "../db/sql-count.js";
 import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
@@ -43,6 +44,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE
                      Start a campaign run for everyone of the scope below their referral minimum and work
                      it here with a progress bar (a running server's runner helps); prints the outcome.
+  assign-mentors --region PREFIX | --institution UUID | --person UUID | --category CODE
+                     Start a mentor run: pair everyone of the scope whom the policy makes eligible and who has
+                     no mentor with the nearest mentor with room; worked here with a progress bar; prints the outcome.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
 
@@ -231,6 +235,29 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
           let processed = start.processed;
           // Two batches at once: one ranks while the other waits on PostgreSQL.
           await new CampaignRunner(h.db, engine, log, 0, 100, 2).drain({ onBatch: (n) => bar.update((processed += n)) });
+          bar.stop();
+          return (await getCampaignRun(h.db, viewer, run.id))!;
+        });
+        timing.runMs = Math.round(performance.now() - began);
+        timing.sqlStatements = statements;
+        return result;
+      });
+      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons, ...timing }, null, 2) + "\n");
+      return 0;
+    }
+    case "assign-mentors": {
+      const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
+      const viewer: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
+      const timing = { runMs: 0, sqlStatements: 0 };
+      const summary = await withDatabase(config, async (h) => {
+        const began = performance.now();
+        const { result, statements } = await countSqlStatements(async () => {
+          const run = await startMentorRun(h.db, viewer, scope);
+          const start = (await getCampaignRun(h.db, viewer, run.id))!;
+          const bar = progressBar(io, "people", start.total);
+          let processed = start.processed;
+          // Mentor runs need no search engine: this runner works only them (given an empty engine).
+          await new CampaignRunner(h.db, new EmbeddedSearchEngine(), log, 0, 200, 2, ["MENTORS"]).drain({ onBatch: (n) => bar.update((processed += n)) });
           bar.stop();
           return (await getCampaignRun(h.db, viewer, run.id))!;
         });

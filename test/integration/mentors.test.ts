@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
+import { runCli } from "../../src/cli/commands.js";
 import { queryRows } from "../../src/db/client.js";
+import { createLogger } from "../../src/logger.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
 import { makeInstitution, personDraft } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -282,5 +285,78 @@ describe("红娘 mentors", () => {
     expect(await overdue(paired[1]!)).toBe(false);
     expect(await coverage()).toMatchObject({ overdue: 0, followUpDays: 30 });
     await t.gql(POLICY, { d: 14 }, { token: admin });
+  });
+
+  it("assignMentorsAutomatically pairs a scope in the background: capacities held with two runs and a crash, those left over listed with the reason", async () => {
+    const school = (await makeInstitution(t.db, { regionCode: "350602" })).id;
+    const zhangzhou = { institutionId: school, householdRegionCode: "350602", originRegionCode: "350602" };
+    const people: string[] = [];
+    for (let i = 0; i < 9; i++) people.push(await eligible(zhangzhou));
+    await eligible({ ...zhangzhou, registeredPoverty: false }); // not eligible: not an item
+    const atSchool = await mentor({ institutionId: school, capacity: 3 });
+    const inCity = await mentor({ regionCode: "350600", capacity: 3 });
+    const START = `mutation($s: FulfilScopeInput!) { assignMentorsAutomatically(scope: $s) { id kind status total } }`;
+    const RUN = `query($id: ID!) { campaignRun(id: $id) { kind status total processed created stillBelow reasons { reason count } stillBelowPeople { personId reason } } }`;
+    // Bad scopes: a code, nothing written.
+    const runs = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_runs`))[0]!.n;
+    const before = await runs();
+    for (const [scope, code] of [[{}, "BAD_USER_INPUT"], [{ regionCode: "3599" }, "BAD_USER_INPUT"], [{ regionCode: "3506", institutionId: school }, "BAD_USER_INPUT"], [{ personId: people[0] }, "NOT_FOUND"]] as const) {
+      expect(codeOf(await t.gql(START, { s: scope }, { token: "personId" in scope ? xiamen : admin })), JSON.stringify(scope)).toBe(code);
+    }
+    expect(await runs()).toBe(before);
+
+    const a = await t.gql<{ assignMentorsAutomatically: { id: string; kind: string; status: string; total: number } }>(START, { s: { regionCode: "3506" } }, { token: admin });
+    expect(a.data!.assignMentorsAutomatically).toMatchObject({ kind: "MENTORS", status: "QUEUED", total: 9 });
+    const b = await t.gql<{ assignMentorsAutomatically: { id: string; total: number } }>(START, { s: { institutionId: school } }, { token: admin });
+    expect(b.data!.assignMentorsAutomatically.total).toBe(9);
+    const log = createLogger("silent");
+    // A crash mid-batch leaves nothing; two runners at once after it.
+    await expect(new CampaignRunner(t.db, t.app.search.engine, log, 0, 4).drain({ beforeCommit: () => { throw new Error("the process died"); } })).rejects.toThrow("the process died");
+    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from mentorships m join people p on p.id = m.person_id where p.institution_id = ${school}`))[0]!.n).toBe(0);
+    await Promise.all([new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain(), new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain()]);
+    const view = async (id: string) => (await t.gql<{ campaignRun: { kind: string; status: string; total: number; processed: number; created: number; stillBelow: number; reasons: { reason: string; count: number }[]; stillBelowPeople: { personId: string; reason: string }[] } }>(RUN, { id }, { token: admin })).data!.campaignRun;
+    const [first, second] = [await view(a.data!.assignMentorsAutomatically.id), await view(b.data!.assignMentorsAutomatically.id)];
+    expect(first).toMatchObject({ kind: "MENTORS", status: "DONE", processed: 9 });
+    expect(second).toMatchObject({ status: "DONE", processed: 9 });
+    // Six places within reach: six pairings in all, three left with the reason in each run's report.
+    expect(first.created + second.created).toBe(6);
+    expect(first.stillBelow).toBe(3);
+    expect(first.reasons.map((r) => [r.reason.includes("红娘"), r.count])).toEqual([[true, 3]]);
+    expect(first.stillBelowPeople.every((p) => people.includes(p.personId) && p.reason.length > 0)).toBe(true);
+    const [loads] = await queryRows<{ school: number; city: number; pairings: number; people: number }>(
+      t.db,
+      sql`select (select active_mentees from mentors where id = ${atSchool.id})::int as school, (select active_mentees from mentors where id = ${inCity.id})::int as city,
+                 (select count(*) from mentorships m join people p on p.id = m.person_id where p.institution_id = ${school} and m.ended_at is null)::int as pairings,
+                 (select count(distinct m.person_id) from mentorships m join people p on p.id = m.person_id where p.institution_id = ${school} and m.ended_at is null)::int as people`,
+    );
+    expect(loads).toEqual({ school: 3, city: 3, pairings: 6, people: 6 });
+    // The institution first: the school's mentor took three as INSTITUTION.
+    const levels = await queryRows<{ matched_by: string; n: number }>(t.db, sql`select matched_by, count(*)::int as n from mentorships m join people p on p.id = m.person_id where p.institution_id = ${school} group by 1 order by 1`);
+    expect(levels).toEqual([{ matched_by: "INSTITUTION", n: 3 }, { matched_by: "PREFECTURE", n: 3 }]);
+    // A second run now pairs nobody new: only the three still waiting are its items.
+    const again = await t.gql<{ assignMentorsAutomatically: { id: string; total: number } }>(START, { s: { regionCode: "3506" } }, { token: admin });
+    expect(again.data!.assignMentorsAutomatically.total).toBe(3);
+    await t.app.runner.drain();
+    expect(await view(again.data!.assignMentorsAutomatically.id)).toMatchObject({ status: "DONE", created: 0, stillBelow: 3 });
+  });
+
+  it("the CLI works only mentor runs, and prints the outcome", async () => {
+    const school = (await makeInstitution(t.db, { regionCode: "350802" })).id;
+    const person = await eligible({ institutionId: school, householdRegionCode: "350802", originRegionCode: "350802" });
+    const m = await mentor({ institutionId: school, capacity: 1 });
+    // A referral run left pending: the mentor CLI (no search index) must not touch it.
+    await t.db.execute(sql`update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 30 where active`);
+    const referralRun = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation { fulfilReferralMinimums(scope: { regionCode: "3508" }) { id total } }`, {}, { token: admin });
+    expect(referralRun.data!.fulfilReferralMinimums.total).toBeGreaterThan(0);
+    const out: string[] = [];
+    const env = { NODE_ENV: "test", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "silent" };
+    expect(await runCli(["assign-mentors", "--region", "3508"], env, { out: (s) => out.push(s), err: () => undefined }, { database: t.app.database })).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ status: "DONE", total: 1, processed: 1, created: 1, stillBelow: 0 });
+    const view = await t.gql<PersonView>(PERSON, { id: person }, { token: admin });
+    expect(view.data!.person.mentor).toEqual({ id: m.id });
+    const [pending] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where run_id = ${referralRun.data!.fulfilReferralMinimums.id} and state = 'PENDING'`);
+    expect(pending!.n).toBe(referralRun.data!.fulfilReferralMinimums.total);
+    await t.app.runner.drain();
+    await expect(runCli(["assign-mentors", "--region", "3508", "--institution", school], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).resolves.toMatch(/exactly one/);
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
+import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
@@ -423,3 +424,116 @@ export async function mentorCoverage(db: Executor, viewer: Viewer, filter: { reg
   );
   return { eligible: row!.eligible, assigned: row!.assigned, unassigned: row!.eligible - row!.assigned, overdue: row!.overdue, pairedOutsidePolicy: row!.override, followUpDays: days };
 }
+
+interface PlaceCandidate {
+  id: string;
+  institutionId: string | null;
+  regionCode: string | null;
+  capacity: number;
+  load: number;
+  createdAt: Date;
+}
+
+/** How near a mentor is to a person: 0 same institution, 1 county, 2 prefecture, null out of reach (as `nearness`). */
+function levelOf(person: PersonRow, mentor: Pick<PlaceCandidate, "institutionId" | "regionCode">): 0 | 1 | 2 | null {
+  if (person.institutionId !== null && mentor.institutionId === person.institutionId) return 0;
+  if (mentor.regionCode === null) return null;
+  if (mentor.regionCode === person.householdRegionCode || mentor.regionCode === person.originRegionCode) return 1;
+  const prefecture = mentor.regionCode.slice(0, 4);
+  if (prefecture === person.householdRegionCode.slice(0, 4) || prefecture === person.originRegionCode.slice(0, 4)) return 2;
+  return null;
+}
+
+const LEVELS: readonly MentorMatch[] = ["INSTITUTION", "COUNTY", "PREFECTURE"];
+
+export interface PairingOutcome {
+  personId: string;
+  state: "DONE" | "BELOW";
+  created: number;
+  reason: string | null;
+}
+
+/**
+ * Pairs a batch of people (already row-locked by the caller) by the automatic rules — the same
+ * order as `assignMentor` without a mentor named — in a few statements for the whole batch: the
+ * mentors within reach of any of them are read and row-locked at once (in id order, so batches
+ * cannot deadlock), places are given out in memory, and the pairings and the mentors' new loads are
+ * written together (the CHECK on each mentor's load still guards the capacity). People who have a
+ * mentor already are done; people the policy no longer makes eligible, and those nobody within
+ * reach can take, are set aside with the reason.
+ */
+export async function pairPeople(tx: Executor, persons: PersonRow[], by: string): Promise<PairingOutcome[]> {
+  if (persons.length === 0) return [];
+  const ids = persons.map((p) => p.id);
+  const paired = new Set(
+    (await tx.select({ personId: mentorships.personId }).from(mentorships).where(and(sql`${mentorships.personId} = any(${sql.param(ids)}::uuid[])`, isNull(mentorships.endedAt)))).map((r) => r.personId),
+  );
+  const eligible = new Set(
+    (
+      await queryRows<{ personId: string }>(
+        tx,
+        sql`select distinct pc.person_id as "personId" from person_categories pc join target_categories c on c.id = pc.category_id where pc.person_id = any(${sql.param(ids)}::uuid[]) and c.mentor_eligible`,
+      )
+    ).map((r) => r.personId),
+  );
+  const waiting = persons.filter((p) => !paired.has(p.id) && eligible.has(p.id));
+  const institutionIds = [...new Set(waiting.flatMap((p) => (p.institutionId ? [p.institutionId] : [])))];
+  const counties = [...new Set(waiting.flatMap((p) => [p.householdRegionCode, p.originRegionCode]))];
+  const prefectures = [...new Set(counties.map((c) => c.slice(0, 4)))];
+  const candidates: PlaceCandidate[] =
+    waiting.length === 0
+      ? []
+      : await tx
+          .select({ id: mentors.id, institutionId: mentors.institutionId, regionCode: mentors.regionCode, capacity: mentors.capacity, load: mentors.activeMentees, createdAt: mentors.createdAt })
+          .from(mentors)
+          .where(
+            and(
+              eq(mentors.active, true),
+              sql`${mentors.activeMentees} < ${mentors.capacity}`,
+              sql`(${mentors.institutionId} = any(${sql.param(institutionIds)}::uuid[]) or ${mentors.regionCode} = any(${sql.param(counties)}::text[]) or left(${mentors.regionCode}, 4) = any(${sql.param(prefectures)}::text[]))`,
+            ),
+          )
+          .orderBy(asc(mentors.id))
+          .for("update");
+  const before = new Map(candidates.map((c) => [c.id, c.load]));
+  const rows: { id: string; personId: string; mentorId: string; matchedBy: MentorMatch; startedBy: string }[] = [];
+  const outcomes: PairingOutcome[] = [];
+  for (const person of persons) {
+    if (paired.has(person.id)) {
+      outcomes.push({ personId: person.id, state: "DONE", created: 0, reason: null });
+      continue;
+    }
+    if (!eligible.has(person.id)) {
+      outcomes.push({ personId: person.id, state: "BELOW", created: 0, reason: NOT_ELIGIBLE });
+      continue;
+    }
+    let best: { mentor: PlaceCandidate; level: 0 | 1 | 2 } | null = null;
+    for (const mentor of candidates) {
+      if (mentor.load >= mentor.capacity) continue;
+      const level = levelOf(person, mentor);
+      if (level === null) continue;
+      if (!best || level < best.level || (level === best.level && fewerFirst(mentor, best.mentor) < 0)) best = { mentor, level };
+    }
+    if (!best) {
+      outcomes.push({ personId: person.id, state: "BELOW", created: 0, reason: NO_MENTOR_IN_REACH });
+      continue;
+    }
+    best.mentor.load++;
+    rows.push({ id: newId(), personId: person.id, mentorId: best.mentor.id, matchedBy: LEVELS[best.level]!, startedBy: by });
+    outcomes.push({ personId: person.id, state: "DONE", created: 1, reason: null });
+  }
+  if (rows.length > 0) {
+    await insertMany(tx, mentorships, rows);
+    const grown = candidates.filter((c) => c.load !== before.get(c.id));
+    await tx.execute(sql`update mentors m set active_mentees = m.active_mentees + u.n
+      from unnest(${sql.param(grown.map((c) => c.id))}::uuid[], ${sql.param(grown.map((c) => c.load - before.get(c.id)!))}::int[]) as u(id, n) where m.id = u.id`);
+  }
+  return outcomes;
+}
+
+/** The lowest load ratio, then the fewest mentees, then the oldest record (the SQL order of `takeNearestPlace`). */
+function fewerFirst(a: PlaceCandidate, b: PlaceCandidate): number {
+  return a.load / a.capacity - b.load / b.capacity || a.load - b.load || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export const NOT_ELIGIBLE = "已不在结对帮扶对象范围内（类别已变化）。";

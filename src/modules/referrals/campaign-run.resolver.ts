@@ -3,7 +3,7 @@ import { Role } from "../../auth/viewer.js";
 import { badInput } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { getPerson } from "../people/person.service.js";
-import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, type RunSummary } from "./campaign-run.service.js";
+import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, startMentorRun, type RunSummary } from "./campaign-run.service.js";
 import { CampaignRun, FulfilScopeInput, RunStillBelow } from "./campaign-run.type.js";
 
 type RunView = CampaignRun & { summary: RunSummary };
@@ -14,6 +14,7 @@ function view(summary: RunSummary): RunView {
   return {
     summary,
     id: run.id,
+    kind: run.kind as CampaignRun["kind"],
     status: run.status as CampaignRun["status"],
     scope: { personId: scope.personId ?? null, regionCode: scope.regionCode ?? null, institutionId: scope.institutionId ?? null, categoryCode: scope.categoryCode ?? null },
     createdBy: run.createdBy,
@@ -36,6 +37,16 @@ export class CampaignRunResolver {
   })
   async fulfilReferralMinimums(@Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput, @Ctx() ctx: Context) {
     const run = await startCampaignRun(ctx.db, ctx.viewer, parseFulfilScope(scope));
+    return view((await getCampaignRun(ctx.db, ctx.viewer, run.id))!);
+  }
+
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => CampaignRun, {
+    description:
+      "Start a background run that pairs each person of the scope whom the policy makes eligible and who has no mentor with the nearest mentor with room (as assignMentor without a mentor named). Those nobody within reach can take are listed with the reason (stillBelowPeople). Follow it with campaignRun(id).",
+  })
+  async assignMentorsAutomatically(@Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput, @Ctx() ctx: Context) {
+    const run = await startMentorRun(ctx.db, ctx.viewer, parseFulfilScope(scope));
     return view((await getCampaignRun(ctx.db, ctx.viewer, run.id))!);
   }
 

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { countedReferrals, requiredMinimum } from "./referral.repository.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
-import { queryRows, type Database } from "../../db/client.js";
+import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
@@ -52,39 +52,73 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
     if (campaign && (campaign.today < campaign.starts_on || campaign.today > campaign.ends_on)) {
       throw conflict(`The active campaign runs ${campaign.starts_on} to ${campaign.ends_on}: referrals made today would not count toward anyone's minimum`);
     }
-    if ("personId" in scope) {
-      const [person] = await tx.select({ id: people.id }).from(people).where(sql`${people.id} = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
-      if (!person) throw notFound("Person", scope.personId);
-    }
-    if ("regionCode" in scope) {
-      const [known] = await queryRows<{ code: string }>(tx, sql`select code from regions where code = ${scope.regionCode.padEnd(6, "0")}`);
-      if (!known) throw badInput("scope.regionCode", `Unknown region code ${scope.regionCode}`);
-    }
-    if ("categoryCode" in scope) {
-      const [known] = await queryRows<{ code: string }>(tx, sql`select code from target_categories where code = ${scope.categoryCode} limit 1`);
-      if (!known) throw badInput("scope.categoryCode", `Unknown category ${scope.categoryCode}`);
-    }
-    const id = newId();
-    const [run] = await tx.insert(campaignRuns).values({ id, scope, createdBy: actorOf(viewer) }).returning();
-    const chosen =
-      "personId" in scope
-        ? sql`people.id = ${scope.personId}`
-        : "regionCode" in scope
-          ? sql`(people.household_region_code like ${`${scope.regionCode}%`} or people.origin_region_code like ${`${scope.regionCode}%`})`
-          : "institutionId" in scope
-            ? sql`people.institution_id = ${scope.institutionId}`
-            : sql`exists (select 1 from person_categories pc where pc.person_id = people.id and pc.category_code = ${scope.categoryCode})`;
-    // scopeCondition names the table "people": no alias here.
-    await tx.execute(sql`insert into campaign_run_items (run_id, person_id)
-      select ${id}, people.id from people
-      where ${chosen} and ${scopeCondition(allowed) ?? sql`true`}
-        and ${belowMinimum(sql`people.id`)}`);
-    const [pending] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from campaign_run_items where run_id = ${id}`);
-    if (pending!.n === 0) {
-      const [done] = await tx.update(campaignRuns).set({ status: "DONE", startedAt: sql`now()`, finishedAt: sql`now()` }).where(eq(campaignRuns.id, id)).returning();
-      return done!;
-    }
-    return run!;
+    await checkScope(tx, allowed, scope);
+    const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "REFERRALS", scope, createdBy: actorOf(viewer) }).returning();
+    await insertItems(tx, run!.id, allowed, scope, belowMinimum(sql`people.id`));
+    return finishIfEmpty(tx, run!);
+  });
+}
+
+/** Checks the scope names someone or something that exists, within the caller's own scope. */
+async function checkScope(tx: Executor, allowed: PersonScope, scope: FulfilScope): Promise<void> {
+  if ("personId" in scope) {
+    const [person] = await tx.select({ id: people.id }).from(people).where(sql`${people.id} = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
+    if (!person) throw notFound("Person", scope.personId);
+  }
+  if ("regionCode" in scope) {
+    const [known] = await queryRows<{ code: string }>(tx, sql`select code from regions where code = ${scope.regionCode.padEnd(6, "0")}`);
+    if (!known) throw badInput("scope.regionCode", `Unknown region code ${scope.regionCode}`);
+  }
+  if ("categoryCode" in scope) {
+    const [known] = await queryRows<{ code: string }>(tx, sql`select code from target_categories where code = ${scope.categoryCode} limit 1`);
+    if (!known) throw badInput("scope.categoryCode", `Unknown category ${scope.categoryCode}`);
+  }
+}
+
+/** A run's items: the people of its scope, within the caller's, for whom `needed` holds now. */
+async function insertItems(tx: Executor, runId: string, allowed: PersonScope, scope: FulfilScope, needed: SQL): Promise<void> {
+  const chosen =
+    "personId" in scope
+      ? sql`people.id = ${scope.personId}`
+      : "regionCode" in scope
+        ? sql`(people.household_region_code like ${`${scope.regionCode}%`} or people.origin_region_code like ${`${scope.regionCode}%`})`
+        : "institutionId" in scope
+          ? sql`people.institution_id = ${scope.institutionId}`
+          : sql`exists (select 1 from person_categories pc where pc.person_id = people.id and pc.category_code = ${scope.categoryCode})`;
+  // scopeCondition names the table "people": no alias here.
+  await tx.execute(sql`insert into campaign_run_items (run_id, person_id)
+    select ${runId}, people.id from people
+    where ${chosen} and ${scopeCondition(allowed) ?? sql`true`} and ${needed}`);
+}
+
+/** A run with no items is DONE at once. */
+async function finishIfEmpty(tx: Executor, run: CampaignRunRow): Promise<CampaignRunRow> {
+  const [pending] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from campaign_run_items where run_id = ${run.id}`);
+  if (pending!.n > 0) return run;
+  const [done] = await tx.update(campaignRuns).set({ status: "DONE", startedAt: sql`now()`, finishedAt: sql`now()` }).where(eq(campaignRuns.id, run.id)).returning();
+  return done!;
+}
+
+/**
+ * Starts a mentor run (assignMentorsAutomatically): the people of the scope, within the caller's
+ * own, whom the policy makes eligible and who have no mentor now become its items; the background
+ * runner pairs each with the nearest mentor with room (`pairPeople`) and sets aside, with the
+ * reason, those nobody within reach can take.
+ */
+export async function startMentorRun(db: Database, viewer: Viewer, scope: FulfilScope): Promise<CampaignRunRow> {
+  const allowed = mayRun(viewer);
+  return db.transaction(async (tx) => {
+    await checkScope(tx, allowed, scope);
+    const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "MENTORS", scope, createdBy: actorOf(viewer) }).returning();
+    await insertItems(
+      tx,
+      run!.id,
+      allowed,
+      scope,
+      sql`exists (select 1 from person_categories pc join target_categories c on c.id = pc.category_id where pc.person_id = people.id and c.mentor_eligible)
+          and not exists (select 1 from mentorships m where m.person_id = people.id and m.ended_at is null)`,
+    );
+    return finishIfEmpty(tx, run!);
   });
 }
 

@@ -4,14 +4,19 @@ import { people } from "../people/person.table.js";
 
 export const campaignRunStatus = pgEnum("campaign_run_status", ["QUEUED", "RUNNING", "DONE"]);
 export const campaignRunItemState = pgEnum("campaign_run_item_state", ["PENDING", "DONE", "BELOW"]);
+/** What a run does for each of its people: recommend postings up to the minimum, or pair them with a mentor. */
+export const campaignRunKind = pgEnum("campaign_run_kind", ["REFERRALS", "MENTORS"]);
 
 /**
- * A campaign run (fulfilReferralMinimums): the people of a scope who were below their referral
- * minimum when it was asked for, each recommended their best matches until the minimum is met. Its
- * work is its items; workers claim them with SKIP LOCKED, so a crash leaves them to be claimed again.
+ * A campaign run: fulfilReferralMinimums (the people of a scope who were below their referral
+ * minimum when it was asked for, each recommended their best matches until the minimum is met) or
+ * assignMentorsAutomatically (the eligible people of a scope without a mentor, each paired with the
+ * nearest mentor with room). Its work is its items; workers claim them with SKIP LOCKED, so a crash
+ * leaves them to be claimed again.
  */
 export const campaignRuns = pgTable("campaign_runs", {
   id: uuid("id").primaryKey(),
+  kind: campaignRunKind("kind").notNull().default("REFERRALS"),
   /** What was asked: { personId } | { regionCode } | { institutionId } | { categoryCode }. */
   scope: jsonb("scope").notNull(),
   status: campaignRunStatus("status").notNull().default("QUEUED"),
@@ -21,7 +26,7 @@ export const campaignRuns = pgTable("campaign_runs", {
   finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
 });
 
-/** One person of a run: PENDING until processed, then DONE (at the minimum) or BELOW (with the reason). */
+/** One person of a run: PENDING until processed, then DONE (at the minimum; paired) or BELOW (with the reason). */
 export const campaignRunItems = pgTable(
   "campaign_run_items",
   {

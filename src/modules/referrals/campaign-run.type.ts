@@ -38,18 +38,28 @@ export class RunStillBelow {
   @Field() reason!: string;
 }
 
-@ObjectType({ description: "A campaign run (fulfilReferralMinimums): the people of a scope below their minimum, recommended their best matches until it is met." })
+export enum CampaignRunKind {
+  REFERRALS = "REFERRALS",
+  MENTORS = "MENTORS",
+}
+registerEnumType(CampaignRunKind, { name: "CampaignRunKind" });
+
+@ObjectType({
+  description:
+    "A background campaign run: fulfilReferralMinimums (the people of a scope below their minimum, recommended their best matches until it is met) or assignMentorsAutomatically (the eligible people of a scope without a mentor, each paired with the nearest mentor with room).",
+})
 export class CampaignRun {
   @Field(() => ID) id!: string;
+  @Field(() => CampaignRunKind, { description: "REFERRALS (fulfilReferralMinimums) or MENTORS (assignMentorsAutomatically)." }) kind!: CampaignRunKind;
   @Field(() => CampaignRunStatus) status!: CampaignRunStatus;
   @Field(() => FulfilScope) scope!: FulfilScope;
   @Field() createdBy!: string;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
-  @Field(() => Int, { description: "People below their minimum when the run was asked for." }) total!: number;
+  @Field(() => Int, { description: "People below their minimum (a mentor run: eligible and without a mentor) when the run was asked for." }) total!: number;
   @Field(() => Int) processed!: number;
-  @Field(() => Int, { description: "Referrals the run made." }) created!: number;
-  @Field(() => Int, { description: "People it could not bring to their minimum (see reasons and stillBelowPeople)." }) stillBelow!: number;
+  @Field(() => Int, { description: "Referrals (a mentor run: pairings) the run made." }) created!: number;
+  @Field(() => Int, { description: "People it could not bring to their minimum, or pair (see reasons and stillBelowPeople)." }) stillBelow!: number;
   @Field(() => [RunReasonCount]) reasons!: RunReasonCount[];
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { SearchEngine } from "../../search/search-port.js";
-import { BatchFailed, CandidateCache, finishRuns, processRunBatch, recordFailedAttempt, type ItemKey } from "./fulfil.js";
+import { BatchFailed, CandidateCache, finishRuns, processRunBatch, recordFailedAttempt, type ItemKey, type RunKind } from "./fulfil.js";
 
 /**
  * Works campaign runs in the background: batch after batch of pending people, each batch its own
@@ -31,6 +31,8 @@ export class CampaignRunner {
     private readonly batchSize = 100,
     /** Batches worked at once (each on its own connection): one computes while another waits on PostgreSQL. */
     private readonly concurrency = 1,
+    /** The kinds of run it works (a process without the search index works only MENTORS runs). */
+    private readonly kinds: readonly RunKind[] = ["REFERRALS", "MENTORS"],
   ) {}
 
   start(): void {
@@ -63,6 +65,7 @@ export class CampaignRunner {
           batches++;
           const { claimed, last } = await processRunBatch(this.db, this.engine, cache, {
             size: this.batchSize,
+            kinds: this.kinds,
             after: fromStart ? null : cursor,
             ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
           }).catch(async (error: unknown) => {
@@ -108,7 +111,7 @@ export class CampaignRunner {
    */
   private async refreshStatistics(): Promise<void> {
     try {
-      await this.db.execute(sql`analyze referrals, referral_events, campaign_run_items`);
+      await this.db.execute(sql`analyze referrals, referral_events, campaign_run_items, mentorships`);
     } catch (err) {
       this.log.warn({ err: loggableError(err) }, "could not refresh planner statistics (the database role may not own the tables)");
     }

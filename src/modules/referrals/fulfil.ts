@@ -9,6 +9,7 @@ import { activeWeights, gatherCandidates, hardConstraints, misfit, NOTHING_FITS,
 import { people, type PersonRow } from "../people/person.table.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
+import { pairPeople } from "../mentors/mentor.service.js";
 import { findReferralsForPeople, referralProgress } from "./referral.repository.js";
 import { referralEvents, referrals } from "./referral.table.js";
 
@@ -57,6 +58,9 @@ interface Outcome {
   reason: string | null;
 }
 
+/** What a run does for its people (see campaign_runs.kind). */
+export type RunKind = "REFERRALS" | "MENTORS";
+
 /** Where a worker's last claim ended (items are claimed in (run, person) order). */
 export interface ItemKey {
   runId: string;
@@ -77,33 +81,43 @@ export async function processRunBatch(
   db: Database,
   engine: SearchEngine,
   cache: CandidateCache,
-  opts: { size: number; beforeCommit?: () => void; after?: ItemKey | null },
+  opts: { size: number; beforeCommit?: () => void; after?: ItemKey | null; kinds?: readonly RunKind[] },
 ): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
   // Read once per database (reference data), not per transaction.
   const places = await regionDirectory(db);
   let claimedKeys: ItemKey[] = [];
   return db.transaction(async (tx) => {
-    const items = await queryRows<{ runId: string; personId: string }>(
+    const items = await queryRows<{ runId: string; personId: string; kind: RunKind }>(
       tx,
-      sql`select i.run_id as "runId", i.person_id as "personId" from campaign_run_items i
-          where i.state = 'PENDING' ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
+      sql`select i.run_id as "runId", i.person_id as "personId", r.kind from campaign_run_items i join campaign_runs r on r.id = i.run_id
+          where i.state = 'PENDING' ${opts.kinds ? sql`and r.kind::text = any(${sql.param([...opts.kinds])}::text[])` : sql``} ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
           order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
     );
     if (items.length === 0) return { claimed: 0, runIds: [], last: null };
-    claimedKeys = items;
+    claimedKeys = items.map(({ runId, personId }) => ({ runId, personId }));
     const runIds = [...new Set(items.map((i) => i.runId))];
     await tx.execute(sql`update campaign_runs set status = 'RUNNING', started_at = coalesce(started_at, now()) where id = any(${sql.param(runIds)}::uuid[]) and status = 'QUEUED'`);
     const personIds = [...new Set(items.map((i) => i.personId))].sort();
     const persons = await tx.select().from(people).where(sql`${people.id} = any(${sql.param(personIds)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
-    const runOf = new Map(items.map((i) => [i.personId, i.runId]));
-    const outcomes = await recommendForPeople(tx, engine, cache, persons, runOf, places);
-    const byPerson = new Map(outcomes.map((o) => [o.personId, o]));
+    // Each kind of run does its own work for its own people.
+    const byKind = (kind: RunKind) => {
+      const wanted = new Set(items.filter((i) => i.kind === kind).map((i) => i.personId));
+      return persons.filter((p) => wanted.has(p.id));
+    };
+    const runOf = new Map(items.filter((i) => i.kind === "REFERRALS").map((i) => [i.personId, i.runId]));
+    const referralOutcomes = await recommendForPeople(tx, engine, cache, byKind("REFERRALS"), runOf, places);
+    const pairingOutcomes = await pairPeople(tx, byKind("MENTORS"), "system:mentor-run");
+    const byPerson = new Map<string, Outcome>([
+      ...referralOutcomes.map((o): [string, Outcome] => [`REFERRALS:${o.personId}`, o]),
+      ...pairingOutcomes.map((o): [string, Outcome] => [`MENTORS:${o.personId}`, { ...o, remaining: o.state === "DONE" ? 0 : 1 }]),
+    ]);
     // A person in two runs' items of this batch was served once: the second item made nothing.
     const served = new Set<string>();
     const rows = items.map((i) => {
-      const outcome = byPerson.get(i.personId) ?? { personId: i.personId, state: "BELOW" as const, created: 0, remaining: 0, reason: "Person not found" };
-      const first = !served.has(i.personId);
-      served.add(i.personId);
+      const key = `${i.kind}:${i.personId}`;
+      const outcome: Outcome = byPerson.get(key) ?? { personId: i.personId, state: "BELOW", created: 0, remaining: 0, reason: "Person not found" };
+      const first = !served.has(key);
+      served.add(key);
       return first ? outcome : { ...outcome, created: 0 };
     });
     await tx.execute(sql`update campaign_run_items i set state = u.state::campaign_run_item_state, created = u.created, remaining = u.remaining, reason = u.reason, processed_at = now(), attempts = i.attempts + 1
@@ -166,6 +180,7 @@ async function recommendForPeople(
   runOf: Map<string, string>,
   places: Map<string, RegionPlace>,
 ): Promise<Outcome[]> {
+  if (persons.length === 0) return [];
   const ids = persons.map((p) => p.id);
   // One connection (the transaction's): one query at a time.
   const progress = await referralProgress(tx, ids);
