@@ -1,33 +1,5 @@
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import pg from "pg";
-import { multiplyPostings, printTable, startBenchServer } from "./harness.js";
-
-const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
-const PII_KEY = Buffer.alloc(32, 1).toString("base64");
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; peakRssMb: number; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const began = performance.now();
-    const child = spawn(process.execPath, ["dist/src/cli/main.js", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    let peak = 0;
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    // VmHWM is the process's peak resident set so far: sampled until it exits.
-    const sampler = setInterval(() => {
-      try {
-        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024);
-      } catch {
-        // exited between samples
-      }
-    }, 250);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearInterval(sampler);
-      resolve({ code: code ?? 1, stdout, peakRssMb: peak, ms: performance.now() - began });
-    });
-  });
-}
+import { BENCH_PII_KEY as PII_KEY, BENCH_SECRET, cli, multiplyPostings, printTable, startBenchServer } from "./harness.js";
 
 /**
  * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 250,000

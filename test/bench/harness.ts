@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -172,4 +172,31 @@ export async function multiplyPostings(client: pg.Client, target: number): Promi
            (select code from regions where level = 'COUNTY' and code like '35%' order by md5(p.id::text || g::text) limit 1),
            p.salary_min, p.salary_max, p.headcount, p.kind, p.for_key_groups, 'OPEN', now() + interval '60 days', now() - (g || ' hours')::interval, 'EMPLOYER', 'bench'
     from postings p cross join generate_series(1, ${copies - 1}) g where p.status = 'OPEN'`);
+}
+
+export const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
+export const BENCH_PII_KEY = Buffer.alloc(32, 1).toString("base64");
+
+/** Runs the built CLI in its own process: exit code, stdout, wall time and peak RSS (VmHWM, sampled). */
+export function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; peakRssMb: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const began = performance.now();
+    const child = spawn(process.execPath, ["dist/src/cli/main.js", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    let peak = 0;
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // VmHWM is the process's peak resident set so far: sampled until it exits.
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024);
+      } catch {
+        // exited between samples
+      }
+    }, 250);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(sampler);
+      resolve({ code: code ?? 1, stdout, peakRssMb: peak, ms: performance.now() - began });
+    });
+  });
 }

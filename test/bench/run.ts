@@ -3,6 +3,7 @@ import { ledgerBench } from "./ledger.bench.js";
 import { enginesBench } from "./engines.bench.js";
 import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
+import { mentorsBench } from "./mentors.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N]`; runs every benchmark when none is named.
@@ -11,11 +12,12 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
   engines: () => enginesBench(values.documents ? { documents: Number(values.documents) } : {}),
   fulfil: () => fulfilBench(values.people ? { people: Number(values.people) } : {}),
+  mentors: () => mentorsBench({ ...(values.people ? { people: Number(values.people) } : {}), ...(values.mentors ? { mentors: Number(values.mentors) } : {}) }),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" }, documents: { type: "string" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

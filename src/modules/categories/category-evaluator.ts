@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import { LogicEngine } from "json-logic-engine";
 import type { Executor } from "../../db/client.js";
 import { institutions } from "../institutions/institution.table.js";
@@ -48,7 +49,7 @@ function compiledRule(category: TargetCategoryRow): CompiledRule {
 
 /** The category versions in force on a date: per code, the newest version whose window holds it. */
 export function categoriesInForce(versions: TargetCategoryRow[], on: Date): TargetCategoryRow[] {
-  const day = on.toISOString().slice(0, 10);
+  const day = serviceToday(on);
   const byCode = new Map<string, TargetCategoryRow>();
   for (const c of versions) {
     if (c.validFrom > day || (c.validUntil !== null && c.validUntil < day)) continue;

@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import { asc, gt } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { people } from "../people/person.table.js";
@@ -18,7 +19,7 @@ export async function syncMemberships(db: Executor, evaluator: CategoryEvaluator
   const existing = await findMemberships(db, persons.map((p) => p.id));
   // Key-group categories are judged at the campaign date: people whose status changed after it
   // are judged by the status they had then (no status recorded by then: unemployed, the default).
-  const campaignDay = evaluator.asOf.toISOString().slice(0, 10);
+  const campaignDay = serviceToday(evaluator.asOf);
   const changedSince = persons.filter((p) => p.employmentStatusSince > campaignDay).map((p) => p.id);
   const statusThen = await statusesOn(db, changedSince, campaignDay);
   const current = new Map(existing.map((m) => [`${m.personId}|${m.categoryCode}`, m.categoryId]));

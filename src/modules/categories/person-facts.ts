@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import type { CampaignRow } from "./category.table.js";
 
 /** What a category rule may read about a person (the names rules use with `{"var": …}`). */
@@ -47,12 +48,14 @@ function wholeMonthsBetween(from: string, to: Date): number {
 
 /** The facts of one person as of `ctx.asOf`: plain data, so rules stay data and never reach code. */
 export function personFacts(p: PersonFactsInput, ctx: FactsContext) {
-  const asOfDay = ctx.asOf.toISOString().slice(0, 10);
+  // Fujian's date (not UTC's: from midnight to 8 a.m. there, UTC is still on the day before).
+  const asOfDay = serviceToday(ctx.asOf);
+  const asOfDate = new Date(`${asOfDay}T00:00:00Z`);
   const institution = p.institutionId ? ctx.institutionRegion(p.institutionId) : undefined;
   const left = p.leaveSchoolDate !== null && p.leaveSchoolDate <= asOfDay;
   const intentionProvinces = [...new Set(p.intentionRegionCodes.map((c) => c.slice(0, 2)))];
   return {
-    age: wholeYearsBetween(p.birthDate, ctx.asOf),
+    age: wholeYearsBetween(p.birthDate, asOfDate),
     gender: p.gender,
     household: {
       ...regionFacts(p.householdRegionCode),
@@ -66,7 +69,7 @@ export function personFacts(p: PersonFactsInput, ctx: FactsContext) {
     isGraduate: institution !== undefined && p.graduationDate !== null,
     graduationYear: p.graduationDate ? Number(p.graduationDate.slice(0, 4)) : null,
     leftSchool: left,
-    monthsSinceLeavingSchool: left ? wholeMonthsBetween(p.leaveSchoolDate!, ctx.asOf) : null,
+    monthsSinceLeavingSchool: left ? wholeMonthsBetween(p.leaveSchoolDate!, asOfDate) : null,
     employmentStatus: p.employmentStatus,
     unemployed: p.employmentStatus === "UNEMPLOYED",
     ableToWork: p.ableToWork,
@@ -87,7 +90,8 @@ export function personFacts(p: PersonFactsInput, ctx: FactsContext) {
  */
 export function evaluationDate(campaign: CampaignRow | null, today = new Date()): Date {
   if (!campaign) return today;
-  const start = new Date(`${campaign.startsOn}T00:00:00Z`);
-  const end = new Date(`${campaign.endsOn}T23:59:59Z`);
+  // The campaign's days are Fujian's.
+  const start = new Date(`${campaign.startsOn}T00:00:00+08:00`);
+  const end = new Date(`${campaign.endsOn}T23:59:59+08:00`);
   return today < start ? start : today > end ? end : today;
 }
