@@ -166,7 +166,7 @@ describe("红娘 mentors", () => {
   it("deactivating a mentor pairs their mentees again by the rules, keeps the history, and lists those nobody can take", async () => {
     const leaving = await mentor({ regionCode: "350722", capacity: 3 });
     const staying = await mentor({ regionCode: "350723", capacity: 1 });
-    const mentees = [];
+    const mentees: string[] = [];
     for (let i = 0; i < 3; i++) {
       const p = await eligible({ institutionId: nanpingSchoolId, householdRegionCode: "350722", originRegionCode: "350722" });
       expect(codeOf(await t.gql(ASSIGN, { p, m: leaving.id }, { token: admin }))).toBeUndefined();
