@@ -214,7 +214,10 @@ export class EmbeddedSearchEngine implements SearchEngine {
   private placeNew(slot: number, d: PostingDocument): void {
     const order = this.order;
     if (!order) return;
-    const newest = order.length > 0 ? this.slots[order.at(-1)!] : undefined;
+    // The newest live posting: positions of removed ones stay, empty, at the end too.
+    let last = order.length - 1;
+    while (last >= 0 && this.slots[order[last]!] === undefined) last--;
+    const newest = last >= 0 ? this.slots[order[last]!] : undefined;
     if (newest && newestFirst(d, newest) > 0) {
       this.order = null;
       return;

@@ -359,4 +359,69 @@ describe("红娘 mentors", () => {
     await t.app.runner.drain();
     await expect(runCli(["assign-mentors", "--region", "3508", "--institution", school], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).resolves.toMatch(/exactly one/);
   });
+
+  it("review fixes: no province placement; an override's mentee is not re-paired automatically; a seeker sees only their own pairing; an import that records a job ends the pairing; opposite moves at once do not deadlock", async () => {
+    expect(codeOf(await t.gql(CREATE, { i: { name: "省级", capacity: 3, regionCode: "350000" } }, { token: admin }))).toBe("BAD_USER_INPUT");
+
+    const school = (await makeInstitution(t.db, { regionCode: "350902" })).id;
+    const ningde = { institutionId: school, householdRegionCode: "350902", originRegionCode: "350902" };
+    const leaving = await mentor({ institutionId: school, capacity: 3 });
+    const other = await mentor({ institutionId: school, capacity: 3 });
+    const special = await eligible({ ...ningde, registeredPoverty: false });
+    expect(codeOf(await t.gql(ASSIGN, { p: special, m: leaving.id, r: "残疾，经审批" }, { token: admin }))).toBeUndefined();
+    const regular = await eligible(ningde);
+    expect(codeOf(await t.gql(ASSIGN, { p: regular, m: leaving.id }, { token: admin }))).toBeUndefined();
+    const out = (await t.gql<{ deactivateMentor: { reassigned: { mentor: { id: string }; person: { id: string } }[]; unassigned: { personId: string; reason: string }[] } }>(DEACTIVATE, { id: leaving.id }, { token: admin })).data!.deactivateMentor;
+    expect(out.reassigned.map((r) => [r.person.id, r.mentor.id])).toEqual([[regular, other.id]]);
+    expect(out.unassigned).toEqual([{ personId: special, reason: expect.stringContaining("重新指定") as string }]);
+
+    // A seeker reaches their mentor, but not the mentor's other pairings.
+    const classmate = await eligible(ningde);
+    expect(codeOf(await t.gql(ASSIGN, { p: classmate, m: other.id }, { token: admin }))).toBeUndefined();
+    const seeker = await t.token({ sub: "s-ningde", role: Role.SEEKER, personId: regular });
+    const seen = await t.gql<{ person: { mentor: { id: string; mentorships: { person: { id: string } | null; followUps: unknown[] }[]; mentees: { id: string }[] } } }>(
+      `query($id: ID!) { person(id: $id) { mentor { id mentorships { person { id } followUps { note } } mentees { id } } } }`,
+      { id: regular },
+      { token: seeker },
+    );
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.person.mentor.mentorships.map((m) => m.person?.id)).toEqual([regular]);
+    expect(seen.data!.person.mentor.mentees).toEqual([{ id: regular }]);
+
+    // The import records a job: the pairing ends as EMPLOYED and the place is free.
+    const draft = personDraft({ householdRegionCode: "350902" });
+    const registered = await t.gql<{ registerPerson: { id: string } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      { i: { ...draft, originRegionCode: "350902", registeredPoverty: true, institutionId: school, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
+      { token: admin },
+    );
+    const hiredLater = registered.data!.registerPerson.id;
+    expect(codeOf(await t.gql(ASSIGN, { p: hiredLater, m: other.id }, { token: admin }))).toBeUndefined();
+    const csv = `姓名,身份证号,户籍地代码,生源地代码,就业状态\n${draft.name},${draft.idNumber},350902,350902,已就业\n`;
+    const imported = await t.gql<{ importPeople: { updated: number } }>(`mutation($input: ImportPeopleInput!) { importPeople(input: $input) { updated } }`, { input: { csv } }, { token: admin });
+    expect(imported.data?.importPeople.updated).toBe(1);
+    const history = await t.gql<PersonView>(PERSON, { id: hiredLater }, { token: admin });
+    expect(history.data!.person.mentor).toBeNull();
+    expect(history.data!.person.mentorships.at(-1)).toMatchObject({ endReason: "EMPLOYED" });
+    const [load] = await queryRows<{ load: number; actual: number }>(
+      t.db,
+      sql`select active_mentees::int as load, (select count(*) from mentorships where mentor_id = ${other.id} and ended_at is null)::int as actual from mentors where id = ${other.id}`,
+    );
+    expect(load!.load).toBe(load!.actual);
+
+    // Two people moved across two mentors in opposite directions, many times at once: no deadlock, loads exact.
+    const a = await mentor({ regionCode: "350902", capacity: 10 });
+    const b = await mentor({ regionCode: "350902", capacity: 10 });
+    const pa = await eligible(ningde);
+    const pb = await eligible(ningde);
+    await t.gql(ASSIGN, { p: pa, m: a.id }, { token: admin });
+    await t.gql(ASSIGN, { p: pb, m: b.id }, { token: admin });
+    const moves = await Promise.all(Array.from({ length: 10 }, (_, i) => t.gql(ASSIGN, i % 2 ? { p: pa, m: i % 4 === 1 ? b.id : a.id } : { p: pb, m: i % 4 === 0 ? a.id : b.id }, { token: admin })));
+    expect(moves.map((m) => codeOf(m) ?? "OK").every((c) => c === "OK" || c === "CONFLICT")).toBe(true);
+    const [loads] = await queryRows<{ ok: boolean }>(
+      t.db,
+      sql`select bool_and(m.active_mentees = (select count(*) from mentorships s where s.mentor_id = m.id and s.ended_at is null)) as ok from mentors m`,
+    );
+    expect(loads!.ok).toBe(true);
+  });
 });

@@ -146,6 +146,24 @@ describe("the embedded engine's column filter", () => {
     }
   });
 
+  it("keeps recency order when the newest posting was removed and an older one arrives (or a removed one comes back)", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings({ synonyms: [] });
+    const at = (id: string, publishedAt: number) => ({ ...document(0), id, status: "OPEN", validUntil: 5_000, searchText: "岗位", publishedAt });
+    await engine.upsert([at("A", 1), at("B", 3), at("C", 5)]);
+    const page = async () => (await engine.search({ text: "岗位", filter: {}, offset: 0, limit: 10, countTotal: false })).hits.map((h) => h.id);
+    const full = async () => (await engine.search({ text: "岗位", filter: {}, offset: 0, limit: 10 })).hits.map((h) => h.id);
+    expect(await page()).toEqual(["C", "B", "A"]);
+    await engine.remove(["C"]);
+    await engine.upsert([at("D", 2)]);
+    expect(await full()).toEqual(["B", "D", "A"]);
+    expect(await page()).toEqual(await full());
+    await engine.upsert([at("C", 4)]); // back, older than before
+    expect(await page()).toEqual(["C", "B", "D", "A"]);
+    await engine.upsert([at("E", 9)]); // the newest of all: appended
+    expect(await page()).toEqual(["E", "C", "B", "D", "A"]);
+  });
+
   it("pages a large bucket of equally relevant hits exactly as a full sort would, ties included", async () => {
     const engine = new EmbeddedSearchEngine();
     await engine.applySettings({ synonyms: [] });

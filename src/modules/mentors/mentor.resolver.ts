@@ -132,9 +132,11 @@ export class MentorResolver {
     return people.filter((p): p is PersonRow => p !== null);
   }
 
-  @FieldResolver(() => [Mentorship], { description: "This mentor's current pairings." })
-  mentorships(@Root() mentor: MentorRow, @Ctx() ctx: Context) {
-    return ctx.loaders.activeMentorshipsForMentor.load(mentor.id);
+  @FieldResolver(() => [Mentorship], { description: "This mentor's current pairings (with people you may see: caseworkers those in their scope, the mentor all)." })
+  async mentorships(@Root() mentor: MentorRow, @Ctx() ctx: Context) {
+    const current = await ctx.loaders.activeMentorshipsForMentor.load(mentor.id);
+    const visible = await Promise.all(current.map((m) => menteeFor(ctx, m.personId, mentor.id)));
+    return current.filter((_, i) => visible[i] !== null);
   }
 }
 

@@ -94,7 +94,12 @@ export async function createMentor(deps: { db: Database; pii: PiiCipher }, viewe
   const userId = input.userId == null ? null : checkText(input.userId, "userId", 100);
   if (!mayManageMentor(viewer, { regionCode, institutionId })) throw forbidden("Caseworkers register mentors within their own region or institution");
   return deps.db.transaction(async (tx) => {
-    if (regionCode !== null && (await tx.select({ code: regions.code }).from(regions).where(eq(regions.code, regionCode))).length === 0) throw badInput("regionCode", `Unknown region ${regionCode}`);
+    if (regionCode !== null) {
+      const [region] = await tx.select({ level: regions.level }).from(regions).where(eq(regions.code, regionCode));
+      if (!region) throw badInput("regionCode", `Unknown region ${regionCode}`);
+      // Automatic pairing reaches a county or a prefecture, never a whole province.
+      if (region.level === "PROVINCE") throw badInput("regionCode", "Place a mentor at a county or a prefecture, not a province");
+    }
     if (institutionId !== null && (await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId))).length === 0) throw badInput("institutionId", `Unknown institution ${institutionId}`);
     try {
       const [row] = await tx
@@ -150,14 +155,13 @@ function nearness(person: PersonRow): SQL<MentorMatch | null> {
  * the mentor: if a concurrent assignment took the last place first, the next candidate is tried.
  * Null when nobody within reach has room.
  */
-async function takeNearestPlace(tx: Executor, person: PersonRow, except: string | null): Promise<{ mentorId: string; level: MentorMatch } | null> {
+async function takeNearestPlace(tx: Executor, person: PersonRow): Promise<{ mentorId: string; level: MentorMatch } | null> {
   const level = nearness(person);
   const candidates = await tx
     .select({ id: mentors.id, level })
     .from(mentors)
-    .where(and(eq(mentors.active, true), sql`${mentors.activeMentees} < ${mentors.capacity}`, sql`${level} is not null`, except ? sql`${mentors.id} <> ${except}` : undefined))
-    .orderBy(sql`case ${level} when 'INSTITUTION' then 0 when 'COUNTY' then 1 else 2 end`, sql`${mentors.activeMentees}::float8 / ${mentors.capacity}`, asc(mentors.activeMentees), asc(mentors.createdAt), asc(mentors.id))
-    .limit(20);
+    .where(and(eq(mentors.active, true), sql`${mentors.activeMentees} < ${mentors.capacity}`, sql`${level} is not null`))
+    .orderBy(sql`case ${level} when 'INSTITUTION' then 0 when 'COUNTY' then 1 else 2 end`, sql`${mentors.activeMentees}::float8 / ${mentors.capacity}`, asc(mentors.activeMentees), asc(mentors.createdAt), asc(mentors.id));
   for (const candidate of candidates) {
     if (await takePlace(tx, candidate.id)) return { mentorId: candidate.id, level: candidate.level! };
   }
@@ -221,11 +225,13 @@ export async function assignMentor(
     const current = await activeMentorship(tx, person.id);
     if (mentorId === null) {
       if (current) throw conflict("The person already has a mentor: name one to move them to", { field: "personId" });
-      const place = await takeNearestPlace(tx, person, null);
+      const place = await takeNearestPlace(tx, person);
       if (!place) throw conflict(NO_MENTOR_IN_REACH, { field: "mentorId" });
       return startMentorship(tx, person, place.mentorId, place.level, by, overrideReason);
     }
-    const [mentor] = await tx.select().from(mentors).where(eq(mentors.id, mentorId));
+    // The new mentor and the old one, locked together in id order; then read as they stand.
+    const locked = await lockMentors(tx, [mentorId, ...(current ? [current.mentorId] : [])]);
+    const mentor = locked.find((m) => m.id === mentorId);
     // A mentor outside the caller's region or institution is not found (no existence oracle).
     if (!mentor || !mayManageMentor(viewer, mentor)) throw notFound("Mentor", mentorId);
     if (!mentor.active) throw conflict("The mentor is no longer active", { field: "mentorId" });
@@ -244,50 +250,86 @@ export interface DeactivationOutcome {
 
 /**
  * A mentor leaves: the record is kept, inactive, and each mentee's pairing ends
- * (MENTOR_DEACTIVATED) and is made again by the same rules as automatic assignment, with anyone
- * else; those nobody within reach can take are listed with the reason.
+ * (MENTOR_DEACTIVATED) and is made again by the automatic rules (`pairPeople`), with anyone else
+ * within reach; those the policy no longer makes eligible (an override, say) and those nobody
+ * within reach can take are listed with the reason. Locks: the mentees first, then the leaving mentor
+ * and every mentor within reach of them in one id-ordered statement — people before mentors, and
+ * mentors in id order, as every other path takes them, so none can deadlock with this one.
  */
 export async function deactivateMentor(db: Database, viewer: Viewer, id: string): Promise<DeactivationOutcome> {
   const mentorId = parseId(id, "mentorId");
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
-    // People before mentors, the order assignments lock in (so the two cannot deadlock): the mentees
-    // first, then the mentor — after which nobody can join them — then anyone who joined between.
+    const [visible] = await tx.select().from(mentors).where(eq(mentors.id, mentorId));
+    if (!visible || !maySeeMentor(viewer, visible)) throw notFound("Mentor", mentorId);
+    if (!mayManageMentor(viewer, visible)) throw forbidden("Only caseworkers and administrators deactivate mentors");
     const menteesOf = () => tx.select().from(mentorships).where(and(eq(mentorships.mentorId, mentorId), isNull(mentorships.endedAt))).orderBy(asc(mentorships.personId));
-    const locked = new Set<string>();
-    const lockPeople = async (ids: string[]) => {
-      const fresh = ids.filter((id) => !locked.has(id));
-      if (fresh.length === 0) return;
-      await tx.select({ id: people.id }).from(people).where(sql`${people.id} = any(${sql.param(fresh)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
-      for (const id of fresh) locked.add(id);
-    };
-    await lockPeople((await menteesOf()).map((m) => m.personId));
-    const [mentor] = await tx.select().from(mentors).where(eq(mentors.id, mentorId)).for("update");
-    if (!mentor || !maySeeMentor(viewer, mentor)) throw notFound("Mentor", mentorId);
-    if (!mayManageMentor(viewer, mentor)) throw forbidden("Only caseworkers and administrators deactivate mentors");
-    if (!mentor.active) throw conflict("The mentor is already inactive", { field: "id" });
+    const lockPeople = (ids: string[]) =>
+      ids.length === 0 ? Promise.resolve([]) : tx.select().from(people).where(sql`${people.id} = any(${sql.param(ids)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
+    let persons = await lockPeople((await menteesOf()).map((m) => m.personId));
+    const [mentor] = (await lockMentors(tx, [mentorId, ...(await mentorsWithinReach(tx, persons))])).filter((m) => m.id === mentorId);
+    if (!mentor!.active) throw conflict("The mentor is already inactive", { field: "id" });
+    // Once the mentor is locked nobody can join them: anyone who joined in between is locked too.
     const current = await menteesOf();
-    await lockPeople(current.map((m) => m.personId));
+    const missing = current.map((m) => m.personId).filter((pid) => !persons.some((p) => p.id === pid));
+    if (missing.length > 0) persons = [...persons, ...(await lockPeople(missing))];
     const [updated] = await tx.update(mentors).set({ active: false, deactivatedAt: sql`now()` }).where(eq(mentors.id, mentorId)).returning();
-    const reassigned: MentorshipRow[] = [];
-    const unassigned: { personId: string; reason: string }[] = [];
-    for (const mentorship of current) {
-      const [person] = await tx.select().from(people).where(eq(people.id, mentorship.personId));
-      await endMentorship(tx, mentorship, "MENTOR_DEACTIVATED", by);
-      const place = await takeNearestPlace(tx, person!, mentorId);
-      if (place) reassigned.push(await startMentorship(tx, person!, place.mentorId, place.level, by, mentorship.overrideReason));
-      else unassigned.push({ personId: person!.id, reason: NO_MENTOR_IN_REACH });
-    }
+    for (const mentorship of current) await endMentorship(tx, mentorship, "MENTOR_DEACTIVATED", by);
+    const leaving = persons.filter((p) => current.some((m) => m.personId === p.id));
+    const outcomes = await pairPeople(tx, leaving, by);
+    const started = await tx.select().from(mentorships).where(and(sql`${mentorships.personId} = any(${sql.param(leaving.map((p) => p.id))}::uuid[])`, isNull(mentorships.endedAt)));
     const [after] = await tx.select().from(mentors).where(eq(mentors.id, mentorId));
-    return { mentor: after ?? updated!, reassigned, unassigned };
+    return {
+      mentor: after ?? updated!,
+      reassigned: started,
+      unassigned: outcomes.filter((o) => o.state === "BELOW").map((o) => ({ personId: o.personId, reason: o.reason ?? NO_MENTOR_IN_REACH })),
+    };
   });
 }
 
-/** A person found work: their mentorship ends with that reason (called in the transaction that records it). */
-export async function endMentorshipOnEmployment(tx: Executor, personId: string, status: string, by: string): Promise<void> {
-  if (!EMPLOYED_STATUSES.includes(status)) return;
-  const current = await activeMentorship(tx, personId);
-  if (current) await endMentorship(tx, current, "EMPLOYED", by);
+/** The ids of active mentors within reach (institution, county, prefecture) of any of these people (full ones too: one may free a place meanwhile). */
+async function mentorsWithinReach(tx: Executor, persons: PersonRow[]): Promise<string[]> {
+  if (persons.length === 0) return [];
+  const { institutionIds, counties, prefectures } = reachOf(persons);
+  const rows = await tx
+    .select({ id: mentors.id })
+    .from(mentors)
+    .where(
+      and(
+        eq(mentors.active, true),
+        sql`(${mentors.institutionId} = any(${sql.param(institutionIds)}::uuid[]) or ${mentors.regionCode} = any(${sql.param(counties)}::text[]) or left(${mentors.regionCode}, 4) = any(${sql.param(prefectures)}::text[]))`,
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+/** The institutions, counties and prefectures whose mentors are within reach of these people. */
+function reachOf(persons: PersonRow[]) {
+  const institutionIds = [...new Set(persons.flatMap((p) => (p.institutionId ? [p.institutionId] : [])))];
+  const counties = [...new Set(persons.flatMap((p) => [p.householdRegionCode, p.originRegionCode]))];
+  const prefectures = [...new Set(counties.map((c) => c.slice(0, 4)))];
+  return { institutionIds, counties, prefectures };
+}
+
+/**
+ * People who found work: their mentorships end with that reason and free the places (called in
+ * the transaction that records the status, the people already locked). The mentors are locked in
+ * id order before their loads change, the order every batch keeps.
+ */
+export async function endMentorshipsOnEmployment(tx: Executor, changes: { personId: string; status: string }[], by: string): Promise<void> {
+  const personIds = changes.filter((c) => EMPLOYED_STATUSES.includes(c.status)).map((c) => c.personId);
+  if (personIds.length === 0) return;
+  const current = await tx.select().from(mentorships).where(and(sql`${mentorships.personId} = any(${sql.param(personIds)}::uuid[])`, isNull(mentorships.endedAt)));
+  if (current.length === 0) return;
+  await lockMentors(tx, current.map((m) => m.mentorId));
+  for (const mentorship of current) await endMentorship(tx, mentorship, "EMPLOYED", by);
+}
+
+/** Row-locks mentors in id order (every path that locks more than one mentor does it this way, so none can deadlock). */
+async function lockMentors(tx: Executor, ids: string[]): Promise<MentorRow[]> {
+  const unique = [...new Set(ids)].sort();
+  if (unique.length === 0) return [];
+  return tx.select().from(mentors).where(sql`${mentors.id} = any(${sql.param(unique)}::uuid[])`).orderBy(asc(mentors.id)).for("update");
 }
 
 export async function getMentor(db: Executor, viewer: Viewer, id: string): Promise<MentorRow | null> {
@@ -477,9 +519,7 @@ export async function pairPeople(tx: Executor, persons: PersonRow[], by: string)
     ).map((r) => r.personId),
   );
   const waiting = persons.filter((p) => !paired.has(p.id) && eligible.has(p.id));
-  const institutionIds = [...new Set(waiting.flatMap((p) => (p.institutionId ? [p.institutionId] : [])))];
-  const counties = [...new Set(waiting.flatMap((p) => [p.householdRegionCode, p.originRegionCode]))];
-  const prefectures = [...new Set(counties.map((c) => c.slice(0, 4)))];
+  const { institutionIds, counties, prefectures } = reachOf(waiting);
   const candidates: PlaceCandidate[] =
     waiting.length === 0
       ? []
@@ -536,4 +576,4 @@ function fewerFirst(a: PlaceCandidate, b: PlaceCandidate): number {
   return a.load / a.capacity - b.load / b.capacity || a.load - b.load || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-export const NOT_ELIGIBLE = "已不在结对帮扶对象范围内（类别已变化）。";
+export const NOT_ELIGIBLE = "不在结对帮扶对象范围内（类别已变化，或原由管理员特批）：如仍需结对，请重新指定红娘。";

@@ -6,6 +6,7 @@ import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Logger } from "../../logger.js";
 import { loggableError } from "../../logger.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
+import { endMentorshipsOnEmployment } from "../mentors/mentor.service.js";
 import type { CategoryEvaluator } from "../categories/category-evaluator.js";
 import { listAllInstitutionCodes } from "../institutions/institution.repository.js";
 import { regions } from "../regions/region.table.js";
@@ -218,6 +219,8 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   const rejections: ImportRejection[] = [];
   const touched: PersonRow[] = [];
   const history: ReturnType<typeof historyRow>[] = created.map((p) => historyRow(p.id, p.employmentStatus, p.employmentStatusSince, "IMPORT", ctx.actor));
+  /** People whose current status this batch changed (a new job ends a mentorship). */
+  const nowStatus: { personId: string; status: string }[] = [];
   let updated = 0;
   let unchanged = 0;
   const freshRows = new Set(fresh);
@@ -244,6 +247,7 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
     const newStatus = statusStated && (record.employmentStatus !== person.employmentStatus || record.employmentStatusSince !== person.employmentStatusSince);
     const current = newStatus && record.employmentStatusSince >= person.employmentStatusSince;
     if (newStatus) history.push(historyRow(person.id, record.employmentStatus, record.employmentStatusSince, "IMPORT", ctx.actor));
+    if (current) nowStatus.push({ personId: person.id, status: record.employmentStatus });
     if (sameAsStored(person, { ...ready, record, columns }) && !current) {
       if (newStatus) {
         touched.push(person); // a back-dated status joins the history only
@@ -264,6 +268,8 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   }
   await insertHistory(tx, history);
   await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
+  // Work found (a current status that is employment): the mentorship has done its job.
+  await endMentorshipsOnEmployment(tx, nowStatus, ctx.actor);
   return { created: created.length, updated, unchanged, rejections };
 }
 

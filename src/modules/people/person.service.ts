@@ -12,7 +12,7 @@ import { loadCategoryEvaluator, syncMemberships } from "../categories/category.s
 import type { Population } from "../categories/category.table.js";
 import { institutions } from "../institutions/institution.table.js";
 import { regions } from "../regions/region.table.js";
-import { endMentorshipOnEmployment } from "../mentors/mentor.service.js";
+import { endMentorshipsOnEmployment } from "../mentors/mentor.service.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.js";
 import {
@@ -153,7 +153,7 @@ export async function applyEmploymentStatus(
       : person;
   await syncMemberships(tx, await loadCategoryEvaluator(tx), [updated]);
   // Work found: the mentorship has done its job.
-  if (updated.employmentStatus === change.status) await endMentorshipOnEmployment(tx, person.id, change.status, change.by);
+  if (updated.employmentStatus === change.status) await endMentorshipsOnEmployment(tx, [{ personId: person.id, status: change.status }], change.by);
   return updated;
 }
 
