@@ -5,9 +5,9 @@ import { BENCH_PII_KEY, BENCH_SECRET, cli, printTable, startBenchServer } from "
 /**
  * Automatic mentor assignment at scale on PostgreSQL: ~20,000 eligible people (generated through the
  * import; the cohort's unemployed graduates are then marked as from registered-poverty households
- * and the rules re-decide their categories, so KG2 — the policy's mentor-eligible category — admits
+ * and the rules re-decide their categories, so M1 — the policy's mentor-eligible category — admits
  * them) and 2,000 mentors placed where those people are (4 in 10 at one of their institutions, 4 at
- * a county, 2 at a prefecture; capacity 8–14), then `npm run cli -- assign-mentors --category KG2_POVERTY_UNEMPLOYED` in its
+ * a county, 2 at a prefecture; capacity 8–14), then `npm run cli -- assign-mentors --category M1_POVERTY_COHORT_UNEMPLOYED` in its
  * own process. Reports the time, SQL statements, peak RSS and the quality: the share paired at each
  * level of nearness, those left unpaired, and how evenly the load is spread.
  */
@@ -50,7 +50,7 @@ export async function mentorsBench(opts: { people?: number; mentors?: number }):
     await client.query("analyze");
 
     // Everyone in the mentor-eligible category, Fujian's and the paired regions' graduates alike.
-    const run = await cli(["assign-mentors", "--category", "KG2_POVERTY_UNEMPLOYED"], env);
+    const run = await cli(["assign-mentors", "--category", "M1_POVERTY_COHORT_UNEMPLOYED"], env);
     if (run.code !== 0) throw new Error(`assign-mentors exited ${run.code}`);
     const out = JSON.parse(run.stdout) as { total: number; processed: number; created: number; stillBelow: number; reasons: { reason: string; count: number }[]; runMs: number; sqlStatements: number };
     const { rows: levels } = await client.query<{ matched_by: string; n: number }>(`select matched_by, count(*)::int as n from mentorships where ended_at is null group by 1 order by 1`);

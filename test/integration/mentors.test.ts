@@ -424,4 +424,17 @@ describe("红娘 mentors", () => {
     );
     expect(loads!.ok).toBe(true);
   });
+
+  it("eligibility is DOMAIN §4's, as policy data: registered-poverty graduates of the campaign's year out of work (M1), not every KG2 member", async () => {
+    const fz = await mentor({ regionCode: "350102", capacity: 5 });
+    const zeroEmployment = await eligible({ registeredPoverty: false, zeroEmployment: true }); // KG2, not M1
+    const earlierYear = await eligible({ graduationDate: "2019-06-30", leaveSchoolDate: "2019-07-01" }); // KG2, not the campaign's cohort
+    const CATS = `query($id: ID!) { person(id: $id) { targetCategories { category { code mentorEligible } } } }`;
+    const cats = async (id: string) => (await t.gql<{ person: { targetCategories: { category: { code: string; mentorEligible: boolean } }[] } }>(CATS, { id }, { token: admin })).data!.person.targetCategories.map((c) => c.category);
+    expect(await cats(zeroEmployment)).toContainEqual({ code: "KG2_POVERTY_UNEMPLOYED", mentorEligible: false });
+    expect((await cats(zeroEmployment)).some((c) => c.mentorEligible)).toBe(false);
+    expect((await cats(earlierYear)).some((c) => c.mentorEligible)).toBe(false);
+    for (const p of [zeroEmployment, earlierYear]) expect(codeOf(await t.gql(ASSIGN, { p, m: fz.id }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(await cats(await eligible())).toContainEqual({ code: "M1_POVERTY_COHORT_UNEMPLOYED", mentorEligible: true });
+  });
 });

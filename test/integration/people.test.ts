@@ -37,15 +37,16 @@ describe("the real-name ledger", () => {
   const codes = (r: GqlResult<Registered>) => r.data!.registerPerson.targetCategories.map((c) => c.category.code).sort();
 
   describe("categories are decided by the rules, for known cases", () => {
-    it("a registered-poverty 2020 Fujian graduate, unemployed: KG1, KG2, KG5 and a poverty labourer", async () => {
+    it("a registered-poverty 2020 Fujian graduate, unemployed: KG1, KG2, KG5, the mentor programme (M1) and a poverty labourer", async () => {
       const r = await t.gql<Registered>(
         REGISTER,
         { input: { ...personDraft(), registeredPoverty: true, institutionId: fujianU.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", intentionRegionCodes: ["350100"] } },
         { token: fuzhou },
       );
       expect(r.errors).toBeUndefined();
-      expect(codes(r)).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
-      expect(r.data!.registerPerson.targetCategories.every((c) => c.ruleVersion === 1)).toBe(true);
+      expect(codes(r)).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "M1_POVERTY_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
+      // KG2 is decided by its version 2 (no longer mentor-eligible: M1 is the programme's own category).
+      expect(r.data!.registerPerson.targetCategories.map((c) => `${c.category.code}@${c.ruleVersion}`)).toContain("KG2_POVERTY_UNEMPLOYED@2");
     });
 
     it("a Hubei-origin 2020 graduate of a Fujian institution who wants to work in Fujian: KG5 and KG9", async () => {
@@ -82,6 +83,7 @@ describe("the real-name ledger", () => {
         "KG6_PAIRED_POVERTY",
         "KG7_PAIRED_REGION",
         "KG8_PAIRED_COHORT_IN_FUJIAN",
+        "M1_POVERTY_COHORT_UNEMPLOYED",
         "PL_POVERTY_LABOURER",
       ]);
     });
@@ -113,7 +115,7 @@ describe("the real-name ledger", () => {
         { id: r.data!.registerPerson.id },
         { token: fuzhou },
       );
-      expect(later.data!.recordEmploymentStatus.targetCategories.map((c) => c.category.code).sort()).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
+      expect(later.data!.recordEmploymentStatus.targetCategories.map((c) => c.category.code).sort()).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "M1_POVERTY_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
     });
 
     it("getting a job drops the categories that need unemployment; the history keeps both", async () => {
