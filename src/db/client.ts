@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
@@ -59,7 +60,8 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
   const releaseLock = config.dataDir.startsWith("memory://") ? () => undefined : lockDataDir(config.dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(config.dataDir);
+    // btree_gist: the exclusion constraints of job fairs (no overlapping sessions or bookings).
+    client = await PGlite.create(config.dataDir, { extensions: { btree_gist } });
   } catch (error) {
     releaseLock();
     throw error;

@@ -1,4 +1,5 @@
 import { closeOpenReferrals } from "../referrals/referral.repository.js";
+import { leaveBooths } from "../fairs/fair.repository.js";
 import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { enqueuePostingSync } from "../../search/outbox.js";
@@ -130,7 +131,10 @@ const ENDING = new Set(["CLOSED", "BLOCKED", "EXPIRED"]);
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
   await enqueuePostingSync(db, [id]);
-  if (patch.status && ENDING.has(patch.status)) await closeOpenReferrals(db, [id], patch.closedBy ?? "system");
+  if (patch.status && ENDING.has(patch.status)) {
+    await closeOpenReferrals(db, [id], patch.closedBy ?? "system");
+    await leaveBooths(db, [id]);
+  }
   return (await findPostingById(db, id))!;
 }
 
@@ -164,6 +168,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .returning({ id: postings.id });
   await enqueuePostingSync(db, rows.map((r) => r.id));
   await closeOpenReferrals(db, rows.map((r) => r.id), "system:expiry");
+  await leaveBooths(db, rows.map((r) => r.id));
   return rows.length;
 }
 

@@ -1,0 +1,143 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { fairBookingStatus, fairKind, fairSessionKind, fairSessionStatus, fairStatus } from "./fair.table.js";
+
+export enum FairKind {
+  CAMPUS = "CAMPUS",
+  EMPLOYMENT_AID_MONTH = "EMPLOYMENT_AID_MONTH",
+  SPRING_BREEZE = "SPRING_BREEZE",
+  LABOUR_COOPERATION = "LABOUR_COOPERATION",
+  OTHER = "OTHER",
+}
+registerEnumType(FairKind, {
+  name: "FairKind",
+  valuesConfig: { CAMPUS: { description: "校园招聘" }, EMPLOYMENT_AID_MONTH: { description: "就业援助月" }, SPRING_BREEZE: { description: "春风行动" }, LABOUR_COOPERATION: { description: "劳务协作（对口帮扶地区）" } },
+});
+export enum FairStatus {
+  DRAFT = "DRAFT",
+  OPEN = "OPEN",
+  LIVE = "LIVE",
+  CLOSED = "CLOSED",
+}
+registerEnumType(FairStatus, { name: "FairStatus", description: "DRAFT → OPEN (registration) → LIVE → CLOSED; a draft or open fair may be closed." });
+export enum FairSessionKind {
+  PRESENTATION = "PRESENTATION",
+  GROUP = "GROUP",
+  INTERVIEW = "INTERVIEW",
+}
+registerEnumType(FairSessionKind, { name: "FairSessionKind", description: "PRESENTATION (one employer to many), GROUP (a capacity), INTERVIEW (a one-to-one slot)." });
+export enum FairSessionStatus {
+  SCHEDULED = "SCHEDULED",
+  LIVE = "LIVE",
+  ENDED = "ENDED",
+  CANCELLED = "CANCELLED",
+}
+registerEnumType(FairSessionStatus, { name: "FairSessionStatus" });
+export enum FairBookingStatus {
+  BOOKED = "BOOKED",
+  CANCELLED = "CANCELLED",
+  CHECKED_IN = "CHECKED_IN",
+}
+registerEnumType(FairBookingStatus, { name: "FairBookingStatus" });
+export enum FairOutcome {
+  APPLIED = "APPLIED",
+  INTERVIEWED = "INTERVIEWED",
+  OFFERED = "OFFERED",
+  HIRED = "HIRED",
+  NO_SHOW = "NO_SHOW",
+}
+registerEnumType(FairOutcome, { name: "FairOutcome", description: "What came of a booking; all but NO_SHOW create or advance the person's referral (source JOB_FAIR)." });
+for (const [db, gql] of [
+  [fairKind.enumValues, FairKind],
+  [fairStatus.enumValues, FairStatus],
+  [fairSessionKind.enumValues, FairSessionKind],
+  [fairSessionStatus.enumValues, FairSessionStatus],
+  [fairBookingStatus.enumValues, FairBookingStatus],
+] as const) {
+  if (db.join() !== Object.values(gql).join()) throw new Error("fair enums out of sync");
+}
+
+@ObjectType()
+export class FairAudienceType {
+  @Field(() => [String]) categoryCodes!: string[];
+  @Field(() => [String]) populations!: string[];
+  @Field(() => [String]) regionPrefixes!: string[];
+}
+
+@ObjectType({ description: "An online job fair (网络招聘会)." })
+export class JobFair {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field(() => FairKind) kind!: FairKind;
+  @Field(() => ID, { nullable: true }) organiserInstitutionId!: string | null;
+  @Field(() => String, { nullable: true, description: "The HR bureau's region, when a bureau organises." }) organiserRegionCode!: string | null;
+  @Field() startsAt!: Date;
+  @Field() endsAt!: Date;
+  @Field(() => FairAudienceType) audience!: FairAudienceType;
+  @Field(() => FairStatus) status!: FairStatus;
+}
+
+@ObjectType({ description: "A presentation, group session or interview slot inside a fair's window." })
+export class FairSession {
+  @Field(() => ID) id!: string;
+  @Field(() => FairSessionKind) kind!: FairSessionKind;
+  @Field(() => ID, { nullable: true }) employerId!: string | null;
+  @Field() title!: string;
+  @Field() startsAt!: Date;
+  @Field() endsAt!: Date;
+  @Field(() => Int) capacity!: number;
+  @Field(() => Int) booked!: number;
+  @Field(() => FairSessionStatus) status!: FairSessionStatus;
+}
+
+@ObjectType({ description: "A seat in a session for a registered person." })
+export class FairBooking {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) sessionId!: string;
+  @Field(() => ID) personId!: string;
+  @Field(() => ID, { nullable: true }) postingId!: string | null;
+  @Field(() => FairBookingStatus) status!: FairBookingStatus;
+  @Field(() => FairOutcome, { nullable: true }) outcome!: FairOutcome | null;
+  @Field() bookedAt!: Date;
+}
+
+@ObjectType()
+export class FairBooth {
+  @Field(() => ID) boothId!: string;
+  @Field(() => [ID]) postingIds!: string[];
+}
+
+@ObjectType()
+export class FairRegistration {
+  @Field(() => ID) fairId!: string;
+  @Field(() => ID) personId!: string;
+  @Field() invited!: boolean;
+}
+
+@InputType()
+export class FairAudienceInput {
+  @Field(() => [String], { nullable: true, description: "Target category codes; any one admits." }) categoryCodes?: string[] | null;
+  @Field(() => [String], { nullable: true, description: "KEY_GROUP_GRADUATE, POVERTY_LABOURER." }) populations?: string[] | null;
+  @Field(() => [String], { nullable: true, description: "Region prefixes of 户籍 or 生源地." }) regionPrefixes?: string[] | null;
+}
+
+@InputType()
+export class CreateJobFairInput {
+  @Field() title!: string;
+  @Field(() => FairKind) kind!: FairKind;
+  @Field() startsAt!: Date;
+  @Field() endsAt!: Date;
+  @Field(() => FairAudienceInput, { nullable: true, description: "Empty: anyone." }) audience?: FairAudienceInput | null;
+  @Field(() => ID, { nullable: true, description: "Administrators: the organising institution (caseworkers organise as their own)." }) organiserInstitutionId?: string | null;
+  @Field(() => String, { nullable: true, description: "Administrators: the organising HR bureau's region code." }) organiserRegionCode?: string | null;
+}
+
+@InputType()
+export class AddFairSessionInput {
+  @Field(() => ID) fairId!: string;
+  @Field(() => FairSessionKind) kind!: FairSessionKind;
+  @Field(() => ID, { nullable: true, description: "Organisers: the employer (employers add their own)." }) employerId?: string | null;
+  @Field() title!: string;
+  @Field() startsAt!: Date;
+  @Field() endsAt!: Date;
+  @Field(() => Int, { nullable: true, description: "GROUP: required; PRESENTATION: default 500; INTERVIEW: 1." }) capacity?: number | null;
+}

@@ -1,0 +1,171 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { serviceToday } from "../../src/dates.js";
+import { days, makeEmployer, makeInstitution, makePosting, personDraft } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
+const CREATE = `mutation($i: CreateJobFairInput!) { createJobFair(input: $i) { id status organiserRegionCode audience { categoryCodes } } }`;
+const STATUS = `mutation($id: ID!, $s: FairStatus!) { setJobFairStatus(id: $id, status: $s) { status } }`;
+const SESSION = `mutation($i: AddFairSessionInput!) { addFairSession(input: $i) { id kind capacity booked } }`;
+const BOOTH = `mutation($f: ID!, $p: [ID!]!) { registerBooth(fairId: $f, postingIds: $p) { boothId postingIds } }`;
+const REGISTER = `mutation($f: ID!, $p: ID!, $inv: Boolean) { registerForFair(fairId: $f, personId: $p, invite: $inv) { invited } }`;
+const BOOK = `mutation($s: ID!, $p: ID!, $post: ID) { bookInterview(slotId: $s, personId: $p, postingId: $post) { id status } }`;
+type View = { person: { employmentStatus: string; referralProgress: { counted: number }; referrals: { status: string; source: string; posting: { id: string } }[] } };
+
+describe("online job fairs", () => {
+  let t: TestApp;
+  let admin: string;
+  let fuzhou: string;
+  let xiamen: string;
+  let employer: string;
+  let employerId: string;
+  let fairId: string;
+  const postingIds: string[] = [];
+  const seekers: string[] = [];
+  let outsider: string;
+  const counts = async () =>
+    (await queryRows<{ s: number; b: number; r: number; bk: number; ref: number }>(
+      t.db,
+      sql`select (select count(*) from fair_sessions)::int as s, (select count(*) from fair_booth_postings)::int as b, (select count(*) from fair_registrations)::int as r,
+                 (select count(*) from fair_bookings)::int as bk, (select count(*) from referrals)::int as ref`,
+    ))[0]!;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
+    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
+    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    employerId = firm.id;
+    employer = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId });
+    for (let i = 0; i < 3; i++) postingIds.push((await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id);
+    const school = await makeInstitution(t.db, { regionCode: "350102" });
+    for (let i = 0; i < 25; i++) {
+      const r = await t.gql<{ registerPerson: { id: string } }>(
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+        { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR" } },
+        { token: fuzhou },
+      );
+      seekers.push(r.data!.registerPerson.id);
+    }
+    // A poverty labourer of 40, not a graduate: outside a key-group fair's audience.
+    outsider = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: { ...personDraft({ birthDate: "1985-01-01" }), registeredPoverty: true } }, { token: fuzhou })).data!.registerPerson.id;
+  });
+  afterAll(() => t.close());
+
+  it("an organiser creates and opens a fair; an employer brings a booth and sessions; bad ones are refused, writing nothing", async () => {
+    const created = await t.gql<{ createJobFair: { id: string; status: string; organiserRegionCode: string } }>(
+      CREATE,
+      { i: { title: "2020年福州市高校毕业生网络招聘会", kind: "CAMPUS", startsAt: hours(-1), endsAt: hours(240), audience: { populations: ["KEY_GROUP_GRADUATE"] } } },
+      { token: fuzhou },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createJobFair).toMatchObject({ status: "DRAFT", organiserRegionCode: "350100" });
+    fairId = created.data!.createJobFair.id;
+    for (const [input, code] of [
+      [{ title: "x", kind: "CAMPUS", startsAt: hours(5), endsAt: hours(1) }, "BAD_USER_INPUT"],
+      [{ title: "x", kind: "CAMPUS", startsAt: hours(1), endsAt: hours(24 * 70) }, "BAD_USER_INPUT"],
+      [{ title: "x", kind: "CAMPUS", startsAt: hours(1), endsAt: hours(5), audience: { categoryCodes: ["NOPE"] } }, "BAD_USER_INPUT"],
+    ] as const) {
+      expect(codeOf(await t.gql(CREATE, { i: input }, { token: fuzhou })), JSON.stringify(input)).toBe(code);
+    }
+    expect(codeOf(await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: xiamen }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(STATUS, { id: fairId, s: "LIVE" }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // DRAFT → LIVE skips registration
+    expect((await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: fuzhou })).data).toEqual({ setJobFairStatus: { status: "OPEN" } });
+
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试", startsAt: hours(2), endsAt: hours(3) } }, { token: employer }))).toBe("FORBIDDEN"); // no booth yet
+    const booth = await t.gql<{ registerBooth: { postingIds: string[] } }>(BOOTH, { f: fairId, p: postingIds }, { token: employer });
+    expect(booth.data?.registerBooth.postingIds).toHaveLength(3);
+    const before = await counts();
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试", startsAt: hours(-3), endsAt: hours(-2) } }, { token: employer }))).toBe("BAD_USER_INPUT"); // outside the window
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "GROUP", title: "小组", startsAt: hours(2), endsAt: hours(3) } }, { token: employer }))).toBe("BAD_USER_INPUT"); // GROUP needs a capacity
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试", startsAt: hours(2), endsAt: hours(3), capacity: 3 } }, { token: employer }))).toBe("BAD_USER_INPUT");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("registration follows the audience (the organiser may invite); 20 people race for one interview slot: exactly one seat; no overlapping bookings for a person", async () => {
+    for (const p of seekers) expect(codeOf(await t.gql(REGISTER, { f: fairId, p }, { token: fuzhou }))).toBeUndefined();
+    const before = await counts();
+    expect(codeOf(await t.gql(REGISTER, { f: fairId, p: outsider }, { token: fuzhou }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(REGISTER, { f: fairId, p: seekers[0] }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(REGISTER, { f: fairId, p: outsider, inv: true }, { token: xiamen }))).toBe("NOT_FOUND"); // not in their scope
+    expect(await counts()).toEqual(before);
+    expect((await t.gql(REGISTER, { f: fairId, p: outsider, inv: true }, { token: fuzhou })).data).toEqual({ registerForFair: { invited: true } });
+
+    const slot = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "INTERVIEW", title: "一对一面试", startsAt: hours(4), endsAt: hours(4.25) } }, { token: employer })).data!.addFairSession.id;
+    // One employer's sessions never overlap.
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "INTERVIEW", title: "重叠", startsAt: hours(4.1), endsAt: hours(4.3) } }, { token: employer }))).toBe("CONFLICT");
+    const results = await Promise.all(seekers.slice(0, 20).map((p) => t.gql(BOOK, { s: slot, p, post: postingIds[0] }, { token: fuzhou })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect(results.filter((r) => codeOf(r) === "CONFLICT")).toHaveLength(19);
+    const [seat] = await queryRows<{ booked: number; live: number }>(t.db, sql`select booked, (select count(*) from fair_bookings where session_id = ${slot} and status <> 'CANCELLED')::int as live from fair_sessions where id = ${slot}`);
+    expect(seat).toEqual({ booked: 1, live: 1 });
+
+    // A group session at the same time: the one who holds the slot may not book it too.
+    const group = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "GROUP", employerId, title: "群面", startsAt: hours(4.2), endsAt: hours(5), capacity: 10 } }, { token: fuzhou })).data;
+    expect(group).toBeNull(); // the employer's own interview slot overlaps it
+    const otherFirm = await makeEmployer(t.db, { regionCode: "350102" });
+    const groupId = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "GROUP", employerId: otherFirm.id, title: "群面", startsAt: hours(4.2), endsAt: hours(5), capacity: 10 } }, { token: fuzhou })).data!.addFairSession.id;
+    const holder = (await queryRows<{ person_id: string }>(t.db, sql`select person_id from fair_bookings where session_id = ${slot} and status = 'BOOKED'`))[0]!.person_id;
+    const before2 = await counts();
+    expect(codeOf(await t.gql(BOOK, { s: groupId, p: holder }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(BOOK, { s: slot, p: seekers[21] }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // an interview names its posting
+    expect(codeOf(await t.gql(BOOK, { s: groupId, p: (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou })).data!.registerPerson.id }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // not registered
+    expect((await counts()).bk).toBe(before2.bk);
+  });
+
+  it("a posting that closes leaves the booth and cannot be booked; cancelling frees the seat; check-in, outcomes and referrals; a closed fair changes no more", async () => {
+    const slotA = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试A", startsAt: hours(6), endsAt: hours(6.25) } }, { token: employer })).data!.addFairSession.id;
+    const slotB = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试B", startsAt: hours(7), endsAt: hours(7.25) } }, { token: employer })).data!.addFairSession.id;
+    expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: postingIds[2] }, { token: employer })).errors).toBeUndefined();
+    const [left] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from fair_booth_postings where posting_id = ${postingIds[2]}`);
+    expect(left!.n).toBe(0);
+    expect(codeOf(await t.gql(BOOK, { s: slotA, p: seekers[22], post: postingIds[2] }, { token: fuzhou }))).toBe("BAD_USER_INPUT");
+
+    const booked = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slotA, p: seekers[22], post: postingIds[1] }, { token: fuzhou });
+    const bookingId = booked.data!.bookInterview.id;
+    expect(codeOf(await t.gql(BOOK, { s: slotA, p: seekers[23], post: postingIds[1] }, { token: fuzhou }))).toBe("CONFLICT"); // taken
+    const cancel = await t.gql<{ cancelBooking: { status: string } }>(`mutation($id: ID!) { cancelBooking(bookingId: $id) { status } }`, { id: bookingId }, { token: fuzhou });
+    expect(cancel.data?.cancelBooking.status).toBe("CANCELLED");
+    const rebooked = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slotA, p: seekers[23], post: postingIds[1] }, { token: fuzhou });
+    expect(rebooked.errors).toBeUndefined();
+    const b2 = (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slotB, p: seekers[24], post: postingIds[1] }, { token: fuzhou })).data!.bookInterview.id;
+
+    const CHECKIN = `mutation($s: ID!, $p: ID!) { checkIn(sessionId: $s, personId: $p) { status } }`;
+    expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer }))).toBe("BAD_USER_INPUT"); // the fair is not live yet
+    expect((await t.gql(STATUS, { id: fairId, s: "LIVE" }, { token: fuzhou })).errors).toBeUndefined();
+    const stranger = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou })).data!.registerPerson.id;
+    expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: stranger }, { token: employer }))).toBe("BAD_USER_INPUT"); // not registered
+    expect((await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer })).data).toEqual({ checkIn: { status: "CHECKED_IN" } });
+    expect((await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s: slotA }, { token: employer })).data).toEqual({ startSession: { status: "LIVE" } });
+
+    // Outcomes create and advance the person's referral (source JOB_FAIR), which counts toward the minimum.
+    const OUTCOME = `mutation($b: ID!, $o: FairOutcome!) { recordFairOutcome(bookingId: $b, outcome: $o) { outcome } }`;
+    const PROGRESS = `query($id: ID!) { person(id: $id) { employmentStatus referralProgress { counted } referrals { status source posting { id } } } }`;
+    const rebookedId = rebooked.data!.bookInterview.id;
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "NO_SHOW" }, { token: employer }))).toBe("BAD_USER_INPUT"); // checked in
+    expect((await t.gql(OUTCOME, { b: rebookedId, o: "INTERVIEWED" }, { token: employer })).data).toEqual({ recordFairOutcome: { outcome: "INTERVIEWED" } });
+    let view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
+    expect(view.referrals).toEqual([{ status: "INTERVIEWED", source: "JOB_FAIR", posting: { id: postingIds[1] } }]);
+    expect(view.referralProgress.counted).toBe(1);
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: employer }))).toBe("BAD_USER_INPUT"); // never backwards
+    expect((await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer })).errors).toBeUndefined();
+    view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
+    expect(view.employmentStatus).toBe("EMPLOYED");
+    expect(view.referrals[0]!.status).toBe("HIRED");
+    expect((await t.gql(OUTCOME, { b: b2, o: "NO_SHOW" }, { token: employer })).data).toEqual({ recordFairOutcome: { outcome: "NO_SHOW" } });
+    expect(codeOf(await t.gql(OUTCOME, { b: b2, o: "HIRED" }, { token: await t.token({ sub: "other", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("NOT_FOUND");
+
+    expect((await t.gql(STATUS, { id: fairId, s: "CLOSED" }, { token: fuzhou })).errors).toBeUndefined();
+    const before = await counts();
+    expect(codeOf(await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "GROUP", title: "晚到", startsAt: hours(8), endsAt: hours(9), capacity: 5 } }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(BOOTH, { f: fairId, p: postingIds.slice(0, 1) }, { token: employer }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(REGISTER, { f: fairId, p: seekers[0] }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(await counts()).toEqual(before);
+  });
+});
