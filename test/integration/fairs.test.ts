@@ -136,7 +136,7 @@ describe("online job fairs", () => {
     const b2 = (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slotB, p: seekers[24], post: postingIds[1] }, { token: fuzhou })).data!.bookInterview.id;
 
     const CHECKIN = `mutation($s: ID!, $p: ID!) { checkIn(sessionId: $s, personId: $p) { status } }`;
-    expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer }))).toBe("BAD_USER_INPUT"); // the fair is not live yet
+    expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer }))).toBe("CONFLICT"); // the fair is not live yet
     expect((await t.gql(STATUS, { id: fairId, s: "LIVE" }, { token: fuzhou })).errors).toBeUndefined();
     const stranger = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou })).data!.registerPerson.id;
     expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: stranger }, { token: employer }))).toBe("BAD_USER_INPUT"); // not registered
@@ -147,13 +147,21 @@ describe("online job fairs", () => {
     const OUTCOME = `mutation($b: ID!, $o: FairOutcome!) { recordFairOutcome(bookingId: $b, outcome: $o) { outcome } }`;
     const PROGRESS = `query($id: ID!) { person(id: $id) { employmentStatus referralProgress { counted } referrals { status source posting { id } } } }`;
     const rebookedId = rebooked.data!.bookInterview.id;
-    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "NO_SHOW" }, { token: employer }))).toBe("BAD_USER_INPUT"); // checked in
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "NO_SHOW" }, { token: employer }))).toBe("CONFLICT"); // checked in
     expect((await t.gql(OUTCOME, { b: rebookedId, o: "INTERVIEWED" }, { token: employer })).data).toEqual({ recordFairOutcome: { outcome: "INTERVIEWED" } });
     let view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
     expect(view.referrals).toEqual([{ status: "INTERVIEWED", source: "JOB_FAIR", posting: { id: postingIds[1] } }]);
     expect(view.referralProgress.counted).toBe(1);
-    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: employer }))).toBe("BAD_USER_INPUT"); // never backwards
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: employer }))).toBe("CONFLICT"); // never backwards
     expect((await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer })).errors).toBeUndefined();
+    // HIRED again records nothing more (one employment entry).
+    expect((await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer })).errors).toBeUndefined();
+    const [jobs] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from employment_history where person_id = ${seekers[23]} and status = 'EMPLOYED'`);
+    expect(jobs!.n).toBe(1);
+    // Employers are not told who booked; a booking with an outcome, or in a session that has begun, cannot be cancelled.
+    const asEmployer = await t.gql<{ recordFairOutcome: { personId: string | null } }>(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: HIRED) { personId } }`, { b: rebookedId }, { token: employer });
+    expect(asEmployer.data!.recordFairOutcome.personId).toBeNull();
+    expect(codeOf(await t.gql(`mutation($id: ID!) { cancelBooking(bookingId: $id) { status } }`, { id: rebookedId }, { token: fuzhou }))).toBe("CONFLICT");
     view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
     expect(view.employmentStatus).toBe("EMPLOYED");
     expect(view.referrals[0]!.status).toBe("HIRED");
@@ -166,6 +174,45 @@ describe("online job fairs", () => {
     expect(codeOf(await t.gql(SESSION, { i: { fairId, kind: "GROUP", title: "晚到", startsAt: hours(8), endsAt: hours(9), capacity: 5 } }, { token: fuzhou }))).toBe("CONFLICT");
     expect(codeOf(await t.gql(BOOTH, { f: fairId, p: postingIds.slice(0, 1) }, { token: employer }))).toBe("CONFLICT");
     expect(codeOf(await t.gql(REGISTER, { f: fairId, p: seekers[0] }, { token: fuzhou }))).toBe("CONFLICT");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("closing a fair calls off what has not begun and frees those times; an outcome for a closed posting makes no new referral; drafts are not public", async () => {
+    const make = async (title: string) => {
+      const id = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title, kind: "SPRING_BREEZE", startsAt: hours(-1), endsAt: hours(200) } }, { token: fuzhou })).data!.createJobFair.id;
+      return id;
+    };
+    const first = await make("春风行动专场一");
+    expect((await t.gql<{ jobFair: unknown }>(`query($id: ID!) { jobFair(id: $id) { id } }`, { id: first })).data!.jobFair).toBeNull(); // a draft, anonymous
+    await t.gql(STATUS, { id: first, s: "OPEN" }, { token: fuzhou });
+    expect((await t.gql<{ jobFair: { id: string } }>(`query($id: ID!) { jobFair(id: $id) { id } }`, { id: first })).data!.jobFair).toEqual({ id: first });
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const firmToken = await t.token({ sub: "firm2", role: Role.EMPLOYER, employerId: firm.id });
+    const posting = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id;
+    await t.gql(BOOTH, { f: first, p: [posting] }, { token: firmToken });
+    const slot = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: first, kind: "INTERVIEW", title: "面试", startsAt: hours(50), endsAt: hours(50.25) } }, { token: firmToken })).data!.addFairSession.id;
+    const person = seekers[10]!;
+    await t.gql(REGISTER, { f: first, p: person }, { token: fuzhou });
+    expect((await t.gql(BOOK, { s: slot, p: person, post: posting }, { token: fuzhou })).errors).toBeUndefined();
+    expect((await t.gql(STATUS, { id: first, s: "CLOSED" }, { token: fuzhou })).errors).toBeUndefined();
+    const [after] = await queryRows<{ session: string; booked: number; booking: string }>(
+      t.db,
+      sql`select s.status::text as session, s.booked, (select b.status::text from fair_bookings b where b.session_id = s.id) as booking from fair_sessions s where s.id = ${slot}`,
+    );
+    expect(after).toEqual({ session: "CANCELLED", booked: 0, booking: "CANCELLED" });
+    // The same time at another fair: the employer may hold a session and the person book it.
+    const second = await make("春风行动专场二");
+    await t.gql(STATUS, { id: second, s: "OPEN" }, { token: fuzhou });
+    await t.gql(BOOTH, { f: second, p: [posting] }, { token: firmToken });
+    const again = await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: second, kind: "INTERVIEW", title: "面试", startsAt: hours(50), endsAt: hours(50.25) } }, { token: firmToken });
+    expect(again.errors).toBeUndefined();
+    await t.gql(REGISTER, { f: second, p: person }, { token: fuzhou });
+    const booking = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: again.data!.addFairSession.id, p: person, post: posting }, { token: fuzhou });
+    expect(booking.errors).toBeUndefined();
+    // The posting closes before the outcome: no new referral, CONFLICT, nothing written.
+    await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: posting }, { token: firmToken });
+    const before = await counts();
+    expect(codeOf(await t.gql(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: APPLIED) { outcome } }`, { b: booking.data!.bookInterview.id }, { token: firmToken }))).toBe("CONFLICT");
     expect(await counts()).toEqual(before);
   });
 });

@@ -3,16 +3,17 @@ import { asc, eq } from "drizzle-orm";
 import { Role } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
-import { addFairSession, bookInterview, cancelBooking, checkIn, createJobFair, moveSession, recordFairOutcome, registerBooth, registerForFair, setJobFairStatus } from "./fair.service.js";
-import { fairSessions, jobFairs, type JobFairRow } from "./fair.table.js";
+import { addFairSession, bookInterview, cancelBooking, checkIn, createJobFair, mayOrganise, moveSession, recordFairOutcome, registerBooth, registerForFair, setJobFairStatus } from "./fair.service.js";
+import { fairSessions, jobFairs, type FairBookingRow, type JobFairRow } from "./fair.table.js";
 import { AddFairSessionInput, CreateJobFairInput, FairBooking, FairBooth, FairOutcome, FairRegistration, FairSession, FairStatus, JobFair } from "./fair.type.js";
 
 @Resolver(() => JobFair)
 export class JobFairResolver {
-  @Query(() => JobFair, { nullable: true, description: "A fair (public: fairs are advertised)." })
+  @Query(() => JobFair, { nullable: true, description: "A fair: public once open (fairs are advertised); a draft only to its organiser." })
   async jobFair(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     const [fair] = await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, parseId(id, "id")));
-    return fair ?? null;
+    if (!fair || (fair.status === "DRAFT" && !mayOrganise(ctx.viewer, fair))) return null;
+    return fair;
   }
 
   @FieldResolver(() => [FairSession], { description: "Its sessions, by start time." })
@@ -86,5 +87,13 @@ export class JobFairResolver {
   @Mutation(() => FairBooking, { description: "What came of a booking (the session's employer or the organiser): all but NO_SHOW create or advance the person's referral, source JOB_FAIR; HIRED records employment." })
   recordFairOutcome(@Arg("bookingId", () => ID) bookingId: string, @Arg("outcome", () => FairOutcome) outcome: FairOutcome, @Ctx() ctx: Context) {
     return recordFairOutcome(ctx.db, ctx.viewer, { bookingId, outcome });
+  }
+}
+
+@Resolver(() => FairBooking)
+export class FairBookingResolver {
+  @FieldResolver(() => ID, { nullable: true, description: "Who booked — null for employers, who meet people at the fair, not in the ledger." })
+  personId(@Root() booking: FairBookingRow, @Ctx() ctx: Context) {
+    return ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER ? null : booking.personId;
   }
 }

@@ -124,6 +124,22 @@ export async function setJobFairStatus(db: Database, viewer: Viewer, id: string,
     const fair = await fairForChange(tx, viewer, fairId);
     if (!FAIR_MOVES[fair.status].includes(status)) throw badInput("status", `A ${fair.status} fair cannot become ${status}`);
     const [row] = await tx.update(jobFairs).set({ status }).where(eq(jobFairs.id, fairId)).returning();
+    if (status === "CLOSED") {
+      // Closing ends what is running and calls off what has not begun, freeing those times for
+      // the people and employers (the overlap constraints span every fair).
+      await tx.update(fairSessions).set({ status: "ENDED" }).where(and(eq(fairSessions.fairId, fairId), eq(fairSessions.status, "LIVE")));
+      const calledOff = await tx
+        .update(fairSessions)
+        .set({ status: "CANCELLED", booked: 0 })
+        .where(and(eq(fairSessions.fairId, fairId), eq(fairSessions.status, "SCHEDULED")))
+        .returning({ id: fairSessions.id });
+      if (calledOff.length > 0) {
+        await tx
+          .update(fairBookings)
+          .set({ status: "CANCELLED", cancelledAt: sql`now()` })
+          .where(and(sql`${fairBookings.sessionId} = any(${sql.param(calledOff.map((c) => c.id))}::uuid[])`, eq(fairBookings.status, "BOOKED")));
+      }
+    }
     return row!;
   });
 }
@@ -249,19 +265,21 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
   return db.transaction(async (tx) => {
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
+    const [found] = await tx.select({ fairId: fairSessions.fairId }).from(fairSessions).where(eq(fairSessions.id, sessionId));
+    if (!found) throw notFound("FairSession", sessionId);
+    // Locks in one order on every path: the person, the fair, the session, the booking.
+    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
+    if (fair!.status !== "OPEN" && fair!.status !== "LIVE") throw conflict(`Bookings are taken while the fair is open or live (it is ${fair!.status})`, { field: "slotId" });
     const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, sessionId));
-    if (!session) throw notFound("FairSession", sessionId);
-    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, session.fairId));
-    if (fair!.status !== "OPEN" && fair!.status !== "LIVE") throw badInput("slotId", `Bookings are taken while the fair is open or live (it is ${fair!.status})`);
-    if (session.status !== "SCHEDULED" || session.startsAt <= new Date()) throw badInput("slotId", "The session has started or is over: book a later one");
+    if (session!.status !== "SCHEDULED" || session!.startsAt <= new Date()) throw badInput("slotId", "The session has started, is over or was called off: book another");
     const [registered] = await tx.select().from(fairRegistrations).where(and(eq(fairRegistrations.fairId, fair!.id), eq(fairRegistrations.personId, personId)));
     if (!registered) throw badInput("personId", "Register for the fair first");
-    if (session.kind === "INTERVIEW" && postingId === null) throw badInput("postingId", "Name the posting the interview is for");
+    if (session!.kind === "INTERVIEW" && postingId === null) throw badInput("postingId", "Name the posting the interview is for");
     if (postingId !== null) {
       const [inBooth] = await queryRows<{ status: string; valid_until: Date | null; min_education: string; region_code: string; kind: string }>(
         tx,
         sql`select p.status, p.valid_until, p.min_education, p.region_code, p.kind from fair_booth_postings bp join fair_booths b on b.id = bp.booth_id join postings p on p.id = bp.posting_id
-            where b.fair_id = ${fair!.id} and bp.posting_id = ${postingId} ${session.employerId ? sql`and b.employer_id = ${session.employerId}` : sql``} for share of p`,
+            where b.fair_id = ${fair!.id} and bp.posting_id = ${postingId} ${session!.employerId ? sql`and b.employer_id = ${session!.employerId}` : sql``} for share of p`,
       );
       if (!inBooth) throw badInput("postingId", "Not a posting at this session's booth");
       if (inBooth.status !== "OPEN" || (inBooth.valid_until !== null && new Date(inBooth.valid_until) <= new Date())) throw badInput("postingId", "The posting is closed");
@@ -275,7 +293,7 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
     try {
       const [row] = await tx
         .insert(fairBookings)
-        .values({ id: newId(), sessionId, fairId: fair!.id, personId, postingId, startsAt: session.startsAt, endsAt: session.endsAt, bookedBy: by })
+        .values({ id: newId(), sessionId, fairId: fair!.id, personId, postingId, startsAt: session!.startsAt, endsAt: session!.endsAt, bookedBy: by })
         .returning();
       return row!;
     } catch (error) {
@@ -287,27 +305,27 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
   });
 }
 
-/** Reads a booking for a change by the person (seeker), a caseworker in scope or the fair's organiser. */
-async function bookingForChange(tx: Executor, viewer: Viewer, bookingId: string): Promise<{ booking: FairBookingRow; fair: JobFairRow; session: FairSessionRow }> {
-  const [booking] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId)).for("update");
-  if (!booking) throw notFound("FairBooking", bookingId);
-  const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, booking.fairId));
-  const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, booking.sessionId));
-  const [person] = await tx.select().from(people).where(eq(people.id, booking.personId));
-  const employerOfSession = viewer.kind === "user" && viewer.role === Role.EMPLOYER && session!.employerId !== null && viewer.employerId === session!.employerId;
-  if (!personWithinScope(personScope(viewer), person!) && !mayOrganise(viewer, fair!) && !employerOfSession) throw notFound("FairBooking", bookingId);
-  if (fair!.status === "CLOSED") throw conflict("The fair is closed", { field: "bookingId" });
-  return { booking, fair: fair!, session: session! };
-}
-
-/** Cancels a live booking and frees its seat. */
+/**
+ * Cancels a live booking and frees its seat: the person (seeker), a caseworker in scope or the
+ * fair's organiser; only before its session begins and before any outcome. Locks in the order
+ * bookings take them: the person, the fair, the session, the booking.
+ */
 export async function cancelBooking(db: Database, viewer: Viewer, id: string): Promise<FairBookingRow> {
   const bookingId = parseId(id, "bookingId");
   return db.transaction(async (tx) => {
-    const { booking } = await bookingForChange(tx, viewer, bookingId);
-    if (booking.status !== "BOOKED") throw conflict(`The booking is ${booking.status}`, { field: "bookingId" });
+    const [found] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId));
+    if (!found) throw notFound("FairBooking", bookingId);
+    const [person] = await tx.select().from(people).where(eq(people.id, found.personId)).for("no key update");
+    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
+    if (!personWithinScope(personScope(viewer), person!) && !mayOrganise(viewer, fair!)) throw notFound("FairBooking", bookingId);
+    if (fair!.status === "CLOSED") throw conflict("The fair is closed", { field: "bookingId" });
+    const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, found.sessionId)).for("update");
+    const [booking] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId)).for("update");
+    if (booking!.status !== "BOOKED") throw conflict(`The booking is ${booking!.status}`, { field: "bookingId" });
+    if (booking!.outcome !== null) throw conflict("The booking has an outcome already", { field: "bookingId" });
+    if (session!.status !== "SCHEDULED" || session!.startsAt <= new Date()) throw conflict("The session has begun: it can no longer be cancelled", { field: "bookingId" });
     const [row] = await tx.update(fairBookings).set({ status: "CANCELLED", cancelledAt: sql`now()` }).where(eq(fairBookings.id, bookingId)).returning();
-    await tx.update(fairSessions).set({ booked: sql`${fairSessions.booked} - 1` }).where(eq(fairSessions.id, booking.sessionId));
+    await tx.update(fairSessions).set({ booked: sql`${fairSessions.booked} - 1` }).where(eq(fairSessions.id, booking!.sessionId));
     return row!;
   });
 }
@@ -322,11 +340,14 @@ export async function checkIn(db: Database, viewer: Viewer, input: { sessionId: 
     const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, session.fairId));
     const employerOfSession = viewer.kind === "user" && viewer.role === Role.EMPLOYER && session.employerId !== null && viewer.employerId === session.employerId;
     if (!mayOrganise(viewer, fair!) && !employerOfSession) throw forbidden("The organiser or the session's employer checks people in");
-    if (fair!.status !== "LIVE") throw badInput("sessionId", `Check-in happens while the fair is live (it is ${fair!.status})`);
+    if (fair!.status !== "LIVE") throw conflict(`Check-in happens while the fair is live (it is ${fair!.status})`, { field: "sessionId" });
+    if (session.status !== "SCHEDULED" && session.status !== "LIVE") throw conflict(`The session is ${session.status}`, { field: "sessionId" });
+    // One answer for "not registered" and "no booking": an employer learns nothing about who registered.
+    const refused = () => badInput("personId", "The person is not registered for the fair or has no booking in this session");
     const [registered] = await tx.select().from(fairRegistrations).where(and(eq(fairRegistrations.fairId, fair!.id), eq(fairRegistrations.personId, personId)));
-    if (!registered) throw badInput("personId", "The person is not registered for the fair");
+    if (!registered) throw refused();
     const [booking] = await tx.select().from(fairBookings).where(and(eq(fairBookings.sessionId, sessionId), eq(fairBookings.personId, personId), sql`${fairBookings.status} <> 'CANCELLED'`)).for("update");
-    if (!booking) throw badInput("personId", "The person has no booking in this session");
+    if (!booking) throw refused();
     if (booking.status === "CHECKED_IN") return booking;
     const [row] = await tx.update(fairBookings).set({ status: "CHECKED_IN", checkedInAt: sql`now()` }).where(eq(fairBookings.id, booking.id)).returning();
     return row!;
@@ -362,29 +383,36 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
   const bookingId = parseId(input.bookingId, "bookingId");
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
-    const [booking] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId));
-    if (!booking) throw notFound("FairBooking", bookingId);
-    const [person] = await tx.select().from(people).where(eq(people.id, booking.personId)).for("no key update");
-    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, booking.fairId));
-    const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, booking.sessionId));
+    const [found] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId));
+    if (!found) throw notFound("FairBooking", bookingId);
+    // The person, the fair, the session, the booking: the order every fair path locks in.
+    const [person] = await tx.select().from(people).where(eq(people.id, found.personId)).for("no key update");
+    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
+    const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, found.sessionId));
     const employerOfSession = viewer.kind === "user" && viewer.role === Role.EMPLOYER && session!.employerId !== null && viewer.employerId === session!.employerId;
-    if (!mayOrganise(viewer, fair!) && !employerOfSession) throw notFound("FairBooking", bookingId);
-    if (booking.status === "CANCELLED") throw conflict("The booking was cancelled", { field: "bookingId" });
+    // An organising caseworker records outcomes for people in their own scope only (HIRED writes the ledger).
+    const organiserInScope = mayOrganise(viewer, fair!) && personWithinScope(personScope(viewer), person!);
+    if (!organiserInScope && !employerOfSession) throw notFound("FairBooking", bookingId);
+    const [booking] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId)).for("update");
+    if (booking!.status === "CANCELLED") throw conflict("The booking was cancelled", { field: "bookingId" });
     if (input.outcome === "NO_SHOW") {
-      if (booking.status === "CHECKED_IN") throw badInput("outcome", "The person checked in: not a no-show");
+      if (booking!.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
     } else {
-      if (booking.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
-      const [posting] = await tx.select().from(postings).where(eq(postings.id, booking.postingId)).for("share");
+      if (booking!.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
+      const [posting] = await tx.select().from(postings).where(eq(postings.id, booking!.postingId)).for("share");
       const to = input.outcome as ReferralStatus;
       let [referral] = await tx.select().from(referrals).where(and(eq(referrals.personId, person!.id), eq(referrals.postingId, posting!.id))).for("update");
       if (!referral) {
-        referral = await insertReferralIfAbsent(tx, { personId: person!.id, postingId: posting!.id, source: "JOB_FAIR", madeBy: by, fitted: misfit(person!, posting!) === null, note: fair!.title });
+        // Like recommendPostings: no new referral to a posting that is no longer open.
+        if (posting!.status !== "OPEN") throw conflict("The posting is no longer open", { field: "bookingId" });
+        await insertReferralIfAbsent(tx, { personId: person!.id, postingId: posting!.id, source: "JOB_FAIR", madeBy: by, fitted: misfit(person!, posting!) === null, note: fair!.title });
+        [referral] = await tx.select().from(referrals).where(and(eq(referrals.personId, person!.id), eq(referrals.postingId, posting!.id))).for("update");
       }
       if (referral!.status !== to) {
-        if (!mayMove(referral!.status, to)) throw badInput("outcome", `The referral is ${referral!.status}: it cannot become ${to}`);
+        if (!mayMove(referral!.status, to)) throw conflict(`The person's referral to this posting is ${referral!.status}: it cannot become ${to}`, { field: "outcome" });
         referral = await moveReferral(tx, referral!, to, by, fair!.title);
+        if (to === "HIRED") await applyEmploymentStatus(tx, person!, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
       }
-      if (to === "HIRED") await applyEmploymentStatus(tx, person!, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
     }
     const [row] = await tx.update(fairBookings).set({ outcome: input.outcome }).where(eq(fairBookings.id, bookingId)).returning();
     return row!;

@@ -93,7 +93,8 @@ export class FairSession {
 export class FairBooking {
   @Field(() => ID) id!: string;
   @Field(() => ID) sessionId!: string;
-  @Field(() => ID) personId!: string;
+  /** Read through the resolver: employers are not told who booked. */
+  personId!: string;
   @Field(() => ID, { nullable: true }) postingId!: string | null;
   @Field(() => FairBookingStatus) status!: FairBookingStatus;
   @Field(() => FairOutcome, { nullable: true }) outcome!: FairOutcome | null;
