@@ -1,3 +1,4 @@
+import { badInput } from "../errors.js";
 import { registerDecorator, type ValidationOptions } from "class-validator";
 import { creditCodeProblem } from "../modules/employers/credit-code.js";
 
@@ -84,4 +85,13 @@ export function findControlCharacter(value: unknown, path: string): string | nul
     }
   }
   return null;
+}
+
+/** A required one-line text field: no control characters, trimmed, 1–`max` characters (code points). */
+export function requiredText(value: string, field: string, max: number): string {
+  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw badInput(field, `${field} is empty`);
+  if ([...trimmed].length > max) throw badInput(field, `${field} is at most ${max} characters`);
+  return trimmed;
 }

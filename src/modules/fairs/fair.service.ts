@@ -4,7 +4,7 @@ import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
-import { findControlCharacter } from "../../graphql/validators.js";
+import { requiredText } from "../../graphql/validators.js";
 import { misfit } from "../matching/match.service.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus } from "../people/person.service.js";
@@ -38,13 +38,6 @@ export interface FairAudience {
   regionPrefixes: string[];
 }
 
-function checkTitle(value: string, field = "title"): string {
-  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || [...trimmed].length > 200) throw badInput(field, `${field} must be 1–200 characters`);
-  return trimmed;
-}
-
 function checkWindow(startsAt: Date, endsAt: Date, field: string): void {
   if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw badInput(field, "Not a time");
   if (!(startsAt < endsAt)) throw badInput(field, "startsAt must be before endsAt");
@@ -73,7 +66,7 @@ export async function createJobFair(
   input: { title: string; kind: FairKind; startsAt: Date; endsAt: Date; audience?: Partial<FairAudience> | null; organiserInstitutionId?: string | null; organiserRegionCode?: string | null },
 ): Promise<JobFairRow> {
   if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Fairs are organised by institutions and HR bureaus");
-  const title = checkTitle(input.title);
+  const title = requiredText(input.title, "title", 200);
   checkWindow(input.startsAt, input.endsAt, "endsAt");
   if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_FAIR_DAYS * 86_400_000) throw badInput("endsAt", `A fair runs at most ${MAX_FAIR_DAYS} days`);
   let organiserInstitutionId = input.organiserInstitutionId == null ? null : parseId(input.organiserInstitutionId, "organiserInstitutionId");
@@ -155,7 +148,7 @@ export async function addFairSession(
   input: { fairId: string; kind: FairSessionKind; employerId?: string | null; title: string; startsAt: Date; endsAt: Date; capacity?: number | null },
 ): Promise<FairSessionRow> {
   const fairId = parseId(input.fairId, "fairId");
-  const title = checkTitle(input.title);
+  const title = requiredText(input.title, "title", 200);
   checkWindow(input.startsAt, input.endsAt, "endsAt");
   let employerId = input.employerId == null ? null : parseId(input.employerId, "employerId");
   const isEmployer = viewer.kind === "user" && viewer.role === Role.EMPLOYER;

@@ -5,12 +5,12 @@ import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
-import { findControlCharacter } from "../../graphql/validators.js";
+import { requiredText } from "../../graphql/validators.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { maskPhone, parseMobilePhone } from "../../pii/resident-id.js";
 import { institutions } from "../institutions/institution.table.js";
 import { personScope, personWithinScope, scopeCondition } from "../people/person.access.js";
-import { people, type PersonRow } from "../people/person.table.js";
+import { EMPLOYED_STATUSES, people, type PersonRow } from "../people/person.table.js";
 import { regions } from "../regions/region.table.js";
 import {
   mentorFollowUps,
@@ -29,18 +29,8 @@ import {
 /** The most mentees one mentor may be given (a one-to-one programme: a handful each). */
 export const MAX_CAPACITY = 100;
 
-/** Employment statuses that end a mentorship (the person has a job). */
-export const EMPLOYED_STATUSES: readonly string[] = ["EMPLOYED", "SELF_EMPLOYED", "PUBLIC_WELFARE_POST", "GRASSROOTS_PROJECT"];
 
 export const NO_MENTOR_IN_REACH = "本校、本县（区）和本市都没有尚有名额的红娘。可增加红娘或扩大其名额。";
-
-function checkText(value: string, field: string, max: number): string {
-  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw badInput(field, `${field} is empty`);
-  if ([...trimmed].length > max) throw badInput(field, `${field} is at most ${max} characters`);
-  return trimmed;
-}
 
 function checkCapacity(capacity: number): number {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) throw badInput("capacity", `capacity must be a whole number from 1 to ${MAX_CAPACITY}`);
@@ -83,7 +73,7 @@ export interface CreateMentorInput {
 
 /** Registers a mentor (admins; caseworkers within their region or institution). */
 export async function createMentor(deps: { db: Database; pii: PiiCipher }, viewer: Viewer, input: CreateMentorInput): Promise<MentorRow> {
-  const name = checkText(input.name, "name", 50);
+  const name = requiredText(input.name, "name", 50);
   const capacity = checkCapacity(input.capacity);
   const phone = input.phone == null || input.phone.trim() === "" ? null : parseMobilePhone(input.phone);
   if (input.phone != null && input.phone.trim() !== "" && phone === null) throw badInput("phone", "phone is not a mainland mobile number");
@@ -91,7 +81,7 @@ export async function createMentor(deps: { db: Database; pii: PiiCipher }, viewe
   const regionCode = input.regionCode ?? null;
   if (regionCode !== null && !/^\d{6}$/.test(regionCode)) throw badInput("regionCode", "regionCode is a 6-digit county or prefecture code");
   if (institutionId === null && regionCode === null) throw badInput("regionCode", "Place the mentor at an institution, a region or both");
-  const userId = input.userId == null ? null : checkText(input.userId, "userId", 100);
+  const userId = input.userId == null ? null : requiredText(input.userId, "userId", 100);
   if (!mayManageMentor(viewer, { regionCode, institutionId })) throw forbidden("Caseworkers register mentors within their own region or institution");
   return deps.db.transaction(async (tx) => {
     if (regionCode !== null) {
@@ -137,37 +127,6 @@ export async function isMentorEligible(db: Executor, personId: string): Promise<
   return rows.length > 0;
 }
 
-/** The nearness levels in order of preference, as SQL over `mentors` for one person. */
-function nearness(person: PersonRow): SQL<MentorMatch | null> {
-  const counties = [person.householdRegionCode, person.originRegionCode];
-  const prefectures = counties.map((c) => c.slice(0, 4));
-  return sql<MentorMatch | null>`case
-    when ${person.institutionId}::uuid is not null and ${mentors.institutionId} = ${person.institutionId}::uuid then 'INSTITUTION'
-    when ${mentors.regionCode} = any(${sql.param(counties)}::text[]) then 'COUNTY'
-    when left(${mentors.regionCode}, 4) = any(${sql.param(prefectures)}::text[]) then 'PREFECTURE'
-  end`;
-}
-
-/**
- * The mentor the rules choose for a person, and takes a place with them: the nearest level first
- * (same institution, then county, then prefecture), then the lowest load ratio, then the fewest
- * mentees, then the oldest record. The place is taken by a conditional increment, which row-locks
- * the mentor: if a concurrent assignment took the last place first, the next candidate is tried.
- * Null when nobody within reach has room.
- */
-async function takeNearestPlace(tx: Executor, person: PersonRow): Promise<{ mentorId: string; level: MentorMatch } | null> {
-  const level = nearness(person);
-  const candidates = await tx
-    .select({ id: mentors.id, level })
-    .from(mentors)
-    .where(and(eq(mentors.active, true), sql`${mentors.activeMentees} < ${mentors.capacity}`, sql`${level} is not null`))
-    .orderBy(sql`case ${level} when 'INSTITUTION' then 0 when 'COUNTY' then 1 else 2 end`, sql`${mentors.activeMentees}::float8 / ${mentors.capacity}`, asc(mentors.activeMentees), asc(mentors.createdAt), asc(mentors.id));
-  for (const candidate of candidates) {
-    if (await takePlace(tx, candidate.id)) return { mentorId: candidate.id, level: candidate.level! };
-  }
-  return null;
-}
-
 /** One more mentee for an active mentor with room; false if inactive or full (the row lock makes concurrent takers wait their turn). */
 async function takePlace(tx: Executor, mentorId: string): Promise<boolean> {
   const rows = await tx
@@ -200,7 +159,7 @@ async function startMentorship(tx: Executor, person: PersonRow, mentorId: string
 
 /**
  * Gives a person a mentor (结对): the one named, or — without one — the one the rules choose
- * (`takeNearestPlace`). Only for people the policy makes eligible, unless an administrator overrides
+ * (`pairPeople`, the rule mentor runs use). Only for people the policy makes eligible, unless an administrator overrides
  * with a reason. A person with a mentor already is moved to the one named (the old pairing ends as
  * REASSIGNED); asked to choose automatically for them, it refuses. The person is locked first, so
  * two assignments of one person take turns; the partial unique index is the last guard.
@@ -213,7 +172,7 @@ export async function assignMentor(
   if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Only caseworkers and administrators assign mentors");
   const personId = parseId(input.personId, "personId");
   const mentorId = input.mentorId == null ? null : parseId(input.mentorId, "mentorId");
-  const overrideReason = input.overrideReason == null ? null : checkText(input.overrideReason, "overrideReason", 500);
+  const overrideReason = input.overrideReason == null ? null : requiredText(input.overrideReason, "overrideReason", 500);
   if (overrideReason !== null && viewer.role !== Role.ADMIN) throw forbidden("Only an administrator may assign a mentor to someone the policy does not make eligible");
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
@@ -225,9 +184,10 @@ export async function assignMentor(
     const current = await activeMentorship(tx, person.id);
     if (mentorId === null) {
       if (current) throw conflict("The person already has a mentor: name one to move them to", { field: "personId" });
-      const place = await takeNearestPlace(tx, person);
-      if (!place) throw conflict(NO_MENTOR_IN_REACH, { field: "mentorId" });
-      return startMentorship(tx, person, place.mentorId, place.level, by, overrideReason);
+      // The same rule as a mentor run's, for one person.
+      const [outcome] = await pairPeople(tx, [person], by, { overrideReason });
+      if (outcome!.state === "BELOW") throw conflict(outcome!.reason ?? NO_MENTOR_IN_REACH, { field: "mentorId" });
+      return (await activeMentorship(tx, person.id))!;
     }
     // The new mentor and the old one, locked together in id order; then read as they stand.
     const locked = await lockMentors(tx, [mentorId, ...(current ? [current.mentorId] : [])]);
@@ -389,7 +349,7 @@ export async function logFollowUp(
 ): Promise<FollowUpRow> {
   if (viewer.kind !== "user" || viewer.role !== Role.MENTOR) throw forbidden("Follow-ups are logged by the person's mentor");
   const personId = parseId(input.personId, "personId");
-  const note = input.note == null || input.note.trim() === "" ? null : checkText(input.note, "note", 500);
+  const note = input.note == null || input.note.trim() === "" ? null : requiredText(input.note, "note", 500);
   const at = input.at ?? new Date();
   if (Number.isNaN(at.getTime())) throw badInput("at", "at is not a time");
   if (at.getTime() > Date.now() + 60_000) throw badInput("at", "at is in the future");
@@ -476,7 +436,7 @@ interface PlaceCandidate {
   createdAt: Date;
 }
 
-/** How near a mentor is to a person: 0 same institution, 1 county, 2 prefecture, null out of reach (as `nearness`). */
+/** How near a mentor is to a person: 0 same institution, 1 county, 2 prefecture, null out of reach. */
 function levelOf(person: PersonRow, mentor: Pick<PlaceCandidate, "institutionId" | "regionCode">): 0 | 1 | 2 | null {
   if (person.institutionId !== null && mentor.institutionId === person.institutionId) return 0;
   if (mentor.regionCode === null) return null;
@@ -496,15 +456,16 @@ export interface PairingOutcome {
 }
 
 /**
- * Pairs a batch of people (already row-locked by the caller) by the automatic rules — the same
- * order as `assignMentor` without a mentor named — in a few statements for the whole batch: the
+ * Pairs people (already row-locked by the caller) by the automatic rules — the one rule, used by
+ * mentor runs, deactivation and `assignMentor` without a mentor named — in a few statements: the
  * mentors within reach of any of them are read and row-locked at once (in id order, so batches
  * cannot deadlock), places are given out in memory, and the pairings and the mentors' new loads are
  * written together (the CHECK on each mentor's load still guards the capacity). People who have a
  * mentor already are done; people the policy no longer makes eligible, and those nobody within
- * reach can take, are set aside with the reason.
+ * reach can take, are set aside with the reason. An administrator's `overrideReason` stands in for
+ * the policy's eligibility and is recorded on the pairing.
  */
-export async function pairPeople(tx: Executor, persons: PersonRow[], by: string): Promise<PairingOutcome[]> {
+export async function pairPeople(tx: Executor, persons: PersonRow[], by: string, opts: { overrideReason?: string | null } = {}): Promise<PairingOutcome[]> {
   if (persons.length === 0) return [];
   const ids = persons.map((p) => p.id);
   const paired = new Set(
@@ -518,6 +479,9 @@ export async function pairPeople(tx: Executor, persons: PersonRow[], by: string)
       )
     ).map((r) => r.personId),
   );
+  // An administrator's override (assignMentor with a reason) stands in for the policy.
+  const overrideReason = opts.overrideReason ?? null;
+  if (overrideReason !== null) for (const p of persons) eligible.add(p.id);
   const waiting = persons.filter((p) => !paired.has(p.id) && eligible.has(p.id));
   const { institutionIds, counties, prefectures } = reachOf(waiting);
   const candidates: PlaceCandidate[] =
@@ -536,7 +500,7 @@ export async function pairPeople(tx: Executor, persons: PersonRow[], by: string)
           .orderBy(asc(mentors.id))
           .for("update");
   const before = new Map(candidates.map((c) => [c.id, c.load]));
-  const rows: { id: string; personId: string; mentorId: string; matchedBy: MentorMatch; startedBy: string }[] = [];
+  const rows: { id: string; personId: string; mentorId: string; matchedBy: MentorMatch; startedBy: string; overrideReason: string | null }[] = [];
   const outcomes: PairingOutcome[] = [];
   for (const person of persons) {
     if (paired.has(person.id)) {
@@ -559,7 +523,7 @@ export async function pairPeople(tx: Executor, persons: PersonRow[], by: string)
       continue;
     }
     best.mentor.load++;
-    rows.push({ id: newId(), personId: person.id, mentorId: best.mentor.id, matchedBy: LEVELS[best.level]!, startedBy: by });
+    rows.push({ id: newId(), personId: person.id, mentorId: best.mentor.id, matchedBy: LEVELS[best.level]!, startedBy: by, overrideReason });
     outcomes.push({ personId: person.id, state: "DONE", created: 1, reason: null });
   }
   if (rows.length > 0) {
@@ -571,7 +535,7 @@ export async function pairPeople(tx: Executor, persons: PersonRow[], by: string)
   return outcomes;
 }
 
-/** The lowest load ratio, then the fewest mentees, then the oldest record (the SQL order of `takeNearestPlace`). */
+/** The lowest load ratio, then the fewest mentees, then the oldest record. */
 function fewerFirst(a: PlaceCandidate, b: PlaceCandidate): number {
   return a.load / a.capacity - b.load / b.capacity || a.load - b.load || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

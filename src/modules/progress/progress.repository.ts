@@ -3,6 +3,7 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
 import { overdueCondition } from "../mentors/mentor.service.js";
+import { EMPLOYED_STATUSES } from "../people/person.table.js";
 import { countsTowardMinimum } from "../referrals/referral.repository.js";
 
 export type ProgressGrouping = "REGION" | "INSTITUTION" | "CATEGORY";
@@ -29,8 +30,8 @@ export interface ProgressCounts {
   mentorOverdue: number;
 }
 
-// Counted as employed (就业): a job, self-employment, a public-welfare post or a grassroots project.
-const EMPLOYED = sql`('EMPLOYED', 'SELF_EMPLOYED', 'PUBLIC_WELFARE_POST', 'GRASSROOTS_PROJECT')`;
+// Counted as employed (就业): the ledger's one definition.
+const EMPLOYED = sql`(${sql.join(EMPLOYED_STATUSES.map((s) => sql.raw(`'${s}'`)), sql`, `)})`;
 
 /**
  * Counts of the ledger within a scope as of a day: registered by then, and each person's
