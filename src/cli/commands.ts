@@ -11,13 +11,14 @@ import { createPiiCipher } from "../pii/pii-crypto.js";
 import { postings as postingsTable } from "../modules/postings/posting.table.js";
 import { MeilisearchEngine } from "../search/meilisearch-engine.js";
 import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
-import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun } from "../modules/referrals/campaign-run.service.js";
+import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun, type RunSummary } from "../modules/referrals/campaign-run.service.js";
+import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
 import { countSqlStatements } from "../db/sql-count.js";
 import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { loadConfig, type Config } from "../config.js";
-import { openDatabase, type DatabaseHandle } from "../db/client.js";
+import { openDatabase, type Database, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
 import { createLogger } from "../logger.js";
 import { issuePartnerKey } from "../modules/partners/partner.service.js";
@@ -54,6 +55,27 @@ Configuration comes from the environment, as for the server (see README).`;
 
 /** The CLI acts as an operator with administrator rights (it has the database credentials anyway). */
 const OPERATOR: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
+
+/** Starts a campaign run and works it here with a progress bar, timing it and counting its SQL statements. */
+async function workRun(io: CliIo, db: Database, start: () => Promise<CampaignRunRow>, runner: CampaignRunner): Promise<{ summary: RunSummary; runMs: number; sqlStatements: number }> {
+  const began = performance.now();
+  const { result, statements } = await countSqlStatements(async () => {
+    const run = await start();
+    const first = (await getCampaignRun(db, OPERATOR, run.id))!;
+    const bar = progressBar(io, "people", first.total);
+    let processed = first.processed;
+    await runner.drain({ onBatch: (n) => bar.update((processed += n)) });
+    bar.stop();
+    return (await getCampaignRun(db, OPERATOR, run.id))!;
+  });
+  return { summary: result, runMs: Math.round(performance.now() - began), sqlStatements: statements };
+}
+
+/** A run's outcome as JSON on stdout (the benchmarks read it). */
+function printRun(io: CliIo, { summary, runMs, sqlStatements }: { summary: RunSummary; runMs: number; sqlStatements: number }, extra: Record<string, number>): void {
+  const { run, total, processed, created, stillBelow, reasons } = summary;
+  io.out(JSON.stringify({ run: run.id, status: run.status, total, processed, created, stillBelow, reasons, ...extra, runMs, sqlStatements }, null, 2) + "\n");
+}
 
 /** A progress bar on stderr (only drawn on a terminal). */
 function progressBar(io: CliIo, unit: string, total: number) {
@@ -216,56 +238,29 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     }
     case "fulfil": {
       const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
-      const viewer: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
-      const timing = { indexMs: 0, runMs: 0, sqlStatements: 0 };
-      const summary = await withDatabase(config, async (h) => {
+      let indexMs = 0;
+      const outcome = await withDatabase(config, async (h) => {
         const engine = createSearchEngine(config);
         await engine.applySettings(await loadSearchSettings(h.db));
         if (engine.name === "embedded") {
           io.err("Building the embedded search index from PostgreSQL…\n");
           const began = performance.now();
           await indexAllPostings(h.db, engine);
-          timing.indexMs = Math.round(performance.now() - began);
+          indexMs = Math.round(performance.now() - began);
         }
-        const began = performance.now();
-        const { result, statements } = await countSqlStatements(async () => {
-          const run = await startCampaignRun(h.db, viewer, scope);
-          const start = (await getCampaignRun(h.db, viewer, run.id))!;
-          const bar = progressBar(io, "people", start.total);
-          let processed = start.processed;
-          // Two batches at once: one ranks while the other waits on PostgreSQL.
-          await new CampaignRunner(h.db, engine, log, 0, 100, 2).drain({ onBatch: (n) => bar.update((processed += n)) });
-          bar.stop();
-          return (await getCampaignRun(h.db, viewer, run.id))!;
-        });
-        timing.runMs = Math.round(performance.now() - began);
-        timing.sqlStatements = statements;
-        return result;
+        // Two batches at once: one ranks while the other waits on PostgreSQL.
+        return workRun(io, h.db, () => startCampaignRun(h.db, OPERATOR, scope), new CampaignRunner(h.db, engine, log, 0, 100, 2));
       });
-      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons, ...timing }, null, 2) + "\n");
+      printRun(io, outcome, { indexMs });
       return 0;
     }
     case "assign-mentors": {
       const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
-      const viewer: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
-      const timing = { runMs: 0, sqlStatements: 0 };
-      const summary = await withDatabase(config, async (h) => {
-        const began = performance.now();
-        const { result, statements } = await countSqlStatements(async () => {
-          const run = await startMentorRun(h.db, viewer, scope);
-          const start = (await getCampaignRun(h.db, viewer, run.id))!;
-          const bar = progressBar(io, "people", start.total);
-          let processed = start.processed;
-          // Mentor runs need no search engine: this runner works only them (given an empty engine).
-          await new CampaignRunner(h.db, new EmbeddedSearchEngine(), log, 0, 200, 2, ["MENTORS"]).drain({ onBatch: (n) => bar.update((processed += n)) });
-          bar.stop();
-          return (await getCampaignRun(h.db, viewer, run.id))!;
-        });
-        timing.runMs = Math.round(performance.now() - began);
-        timing.sqlStatements = statements;
-        return result;
-      });
-      io.out(JSON.stringify({ run: summary.run.id, status: summary.run.status, total: summary.total, processed: summary.processed, created: summary.created, stillBelow: summary.stillBelow, reasons: summary.reasons, ...timing }, null, 2) + "\n");
+      // Mentor runs need no search engine: this runner works only them (given an empty engine).
+      const outcome = await withDatabase(config, (h) =>
+        workRun(io, h.db, () => startMentorRun(h.db, OPERATOR, scope), new CampaignRunner(h.db, new EmbeddedSearchEngine(), log, 0, 200, 2, ["MENTORS"])),
+      );
+      printRun(io, outcome, {});
       return 0;
     }
     case "reindex":

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { BENCH_PII_KEY as PII_KEY, BENCH_SECRET, cli, multiplyPostings, printTable, startBenchServer } from "./harness.js";
+import { cli, cliBenchDatabase, dropBenchDatabase, multiplyPostings, printTable } from "./harness.js";
 
 /**
  * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 250,000
@@ -14,10 +14,7 @@ export async function fulfilBench(opts: { people?: number }): Promise<boolean> {
     return false;
   }
   const generate = opts.people ?? 250_000;
-  const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
-  const databaseUrl = first.databaseUrl!;
-  await first.stop({ keepDatabase: true });
-  const env = { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" };
+  const { databaseUrl, env } = await cliBenchDatabase();
   // Generated people through the import (categories decided by the rules): about 45 % have a minimum
   // and a Fujian household or origin, so 250,000 give ~100,000 in the run.
   const seeded = await cli(["seed", "--people", String(generate)], env);
@@ -60,11 +57,6 @@ export async function fulfilBench(opts: { people?: number }): Promise<boolean> {
     return ok;
   } finally {
     await client.end();
-    if (!process.env.BENCH_KEEP_DB) {
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
-      await admin.end();
-    } else console.log(`kept database: ${databaseUrl}`);
+    await dropBenchDatabase(databaseUrl);
   }
 }

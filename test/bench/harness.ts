@@ -200,3 +200,26 @@ export function cli(args: string[], env: Record<string, string>): Promise<{ code
     });
   });
 }
+
+/**
+ * A migrated PostgreSQL database for benchmarks that drive the CLI (a server started once and
+ * stopped, keeping its database), with the environment the CLI needs to use it.
+ */
+export async function cliBenchDatabase(): Promise<{ databaseUrl: string; env: Record<string, string> }> {
+  const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
+  const databaseUrl = first.databaseUrl!;
+  await first.stop({ keepDatabase: true });
+  return { databaseUrl, env: { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY: BENCH_PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" } };
+}
+
+/** Drops a benchmark's database, unless BENCH_KEEP_DB asks to keep it (its URL is printed). */
+export async function dropBenchDatabase(databaseUrl: string): Promise<void> {
+  if (process.env.BENCH_KEEP_DB) {
+    console.log(`kept database: ${databaseUrl}`);
+    return;
+  }
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
+  await admin.end();
+}

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { seededRandom } from "../../seed/random.js";
-import { BENCH_PII_KEY, BENCH_SECRET, cli, printTable, startBenchServer } from "./harness.js";
+import { cli, cliBenchDatabase, dropBenchDatabase, printTable } from "./harness.js";
 
 /**
  * Automatic mentor assignment at scale on PostgreSQL: ~20,000 eligible people (generated through the
@@ -18,10 +18,7 @@ export async function mentorsBench(opts: { people?: number; mentors?: number }):
   }
   const generate = opts.people ?? 72_000;
   const mentorCount = opts.mentors ?? 2_000;
-  const first = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET });
-  const databaseUrl = first.databaseUrl!;
-  await first.stop({ keepDatabase: true });
-  const env = { DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY: BENCH_PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" };
+  const { databaseUrl, env } = await cliBenchDatabase();
   if ((await cli(["seed", "--people", String(generate)], env)).code !== 0) throw new Error("seed failed");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -80,11 +77,6 @@ export async function mentorsBench(opts: { people?: number; mentors?: number }):
     return ok;
   } finally {
     await client.end();
-    if (!process.env.BENCH_KEEP_DB) {
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
-      await admin.end();
-    } else console.log(`kept database: ${databaseUrl}`);
+    await dropBenchDatabase(databaseUrl);
   }
 }
