@@ -11,6 +11,9 @@ import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
+import { FairEventHub } from "./modules/fairs/fair-events.js";
+import { getSchema } from "./graphql/schema.js";
+import { attachSubscriptions } from "./http/subscriptions.js";
 
 export interface App {
   config: Config;
@@ -19,6 +22,8 @@ export interface App {
   pii: PiiCipher;
   search: SearchIndex;
   runner: CampaignRunner;
+  /** Live fair updates: this process's subscribers, fed by PostgreSQL NOTIFY. */
+  fairEvents: FairEventHub;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -37,6 +42,8 @@ export async function createApp(config: Config, log: Logger, database?: Database
   let apollo: ApolloServer<Context> | undefined;
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo! });
   apollo = await createApolloServer(config, log, http);
+  const fairEvents = new FairEventHub(log);
+  const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema() });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else.
   let sweeper: NodeJS.Timeout | undefined;
@@ -57,10 +64,12 @@ export async function createApp(config: Config, log: Logger, database?: Database
     pii,
     search,
     runner,
+    fairEvents,
     apollo,
     http,
     listen: async () => {
       await search.start();
+      await fairEvents.start(db);
       runner.start();
       return new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -75,7 +84,10 @@ export async function createApp(config: Config, log: Logger, database?: Database
       if (closed) return;
       closed = true;
       if (sweeper) clearInterval(sweeper);
-      // The drain plugin closes the HTTP server and waits for requests in flight.
+      // Open subscriptions end first (a WebSocket would hold the HTTP server open); then the drain
+      // plugin closes the HTTP server and waits for requests in flight.
+      await subscriptions.close();
+      await fairEvents.close();
       await apollo.stop();
       await runner.stop();
       await search.stop();

@@ -26,8 +26,15 @@ export interface DatabaseHandle {
   driver: "postgres" | "pglite";
   /** Applies migrations/ (the same files on both drivers). */
   migrate(): Promise<void>;
+  /**
+   * LISTENs on a channel: `onPayload` gets each NOTIFY payload (sent on commit only), `onGap` is
+   * told when notifications may have been missed (a lost connection, reopened). Resolves to stop.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
 // Several server processes may start at once against one PostgreSQL: they migrate one at a time.
 const MIGRATION_LOCK_KEY = 73_202_020;
@@ -54,6 +61,7 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
           client.release();
         }
       },
+      listen: (channel, onPayload, onGap) => listenPostgres(config.url, channel, onPayload, onGap, log),
       close: () => pool.end(),
     };
   }
@@ -71,10 +79,74 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
     db,
     driver: "pglite",
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    listen: async (channel, onPayload) => {
+      if (!CHANNEL.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+      return client.listen(channel, onPayload);
+    },
     close: async () => {
       await client.close();
       releaseLock();
     },
+  };
+}
+
+/**
+ * A dedicated connection LISTENing on a channel (a pooled connection would be handed to queries).
+ * A lost connection is reopened, a second later and then less often, and `onGap` told.
+ */
+async function listenPostgres(url: string, channel: string, onPayload: (payload: string) => void, onGap: (() => void) | undefined, log?: Logger): Promise<() => Promise<void>> {
+  if (!CHANNEL.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 1000;
+  const reopenLater = () => {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      open().then(
+        () => onGap?.(),
+        (err: Error) => {
+          log?.warn({ channel, err: { message: err.message } }, "could not reopen the listening connection");
+          reopenLater();
+        },
+      );
+    }, delay);
+    retry.unref();
+    delay = Math.min(delay * 2, 30_000);
+  };
+  const open = async () => {
+    const c = new pg.Client({ connectionString: url });
+    let ready = false;
+    let gone = false;
+    const lost = (err?: Error) => {
+      // Before it is ready, a failure rejects `open` instead.
+      if (!ready || gone || stopped) return;
+      gone = true;
+      client = undefined;
+      log?.warn({ channel, err: err ? { message: err.message } : undefined }, "listening connection lost; reopening");
+      c.end().catch(() => undefined);
+      reopenLater();
+    };
+    c.on("notification", (n) => n.channel === channel && onPayload(n.payload ?? ""));
+    c.on("error", lost);
+    c.on("end", () => lost());
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch (error) {
+      gone = true;
+      c.end().catch(() => undefined);
+      throw error;
+    }
+    ready = true;
+    client = c;
+    delay = 1000;
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
 

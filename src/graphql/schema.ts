@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { printSchema, type GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
 import { PartnerResolver } from "../modules/partners/partner.resolver.js";
@@ -16,7 +16,7 @@ import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
-import { FairBookingResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
+import { EmployerFairStatsResolver, FairBookingResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -42,13 +42,27 @@ export const resolvers = [
   PersonMentorResolver,
   JobFairResolver,
   FairBookingResolver,
+  EmployerFairStatsResolver,
 ] as const;
+
+/**
+ * type-graphql asks for a PubSub whenever the schema has subscriptions; ours bring their own
+ * `subscribe` (the process's FairEventHub, from the context), so topics are never used.
+ */
+const noTopics: PubSub = {
+  publish: () => {
+    throw new Error("Subscriptions here use their own `subscribe`, not PubSub topics");
+  },
+  subscribe: () => {
+    throw new Error("Subscriptions here use their own `subscribe`, not PubSub topics");
+  },
+};
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** Built once per process: type-graphql's metadata is global, and the schema does not change at run time. */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument });
+  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument, pubSub: noTopics });
   return built;
 }
 

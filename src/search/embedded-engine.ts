@@ -454,16 +454,14 @@ export class EmbeddedSearchEngine implements SearchEngine {
     return hits;
   }
 
-  /** The part of a filter that changes without a write: still valid now, and not excluded. */
+  /** The part of a filter that changes without a write: still valid now, not excluded, among the only ones asked for. */
   private current(filter: PostingSearchFilter): (slot: number) => boolean {
     const validAt = filter.validAt;
-    const excluded = new Set<number>();
-    for (const id of filter.excludeIds ?? []) {
-      const slot = this.slotById.get(id);
-      if (slot !== undefined) excluded.add(slot);
-    }
+    const slotsOf = (ids: string[]) => new Set(ids.map((id) => this.slotById.get(id)).filter((slot) => slot !== undefined));
+    const excluded = slotsOf(filter.excludeIds ?? []);
+    const only = filter.onlyIds ? slotsOf(filter.onlyIds) : null;
     const columns = this.columns;
-    return (slot) => (validAt === undefined || columns.validAt(slot, validAt)) && (excluded.size === 0 || !excluded.has(slot));
+    return (slot) => (validAt === undefined || columns.validAt(slot, validAt)) && (excluded.size === 0 || !excluded.has(slot)) && (only === null || only.has(slot));
   }
 
   private hit(doc: PostingDocument, score: number, withDocument: boolean | undefined): SearchHit {

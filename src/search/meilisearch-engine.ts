@@ -53,6 +53,7 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: {} };
     const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
     const response = await this.index().search(q, options);
     return {

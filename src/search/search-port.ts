@@ -53,6 +53,8 @@ export interface PostingSearchFilter {
   employerVerified?: boolean;
   povertyWorkshop?: boolean;
   excludeIds?: string[];
+  /** Only these postings (a fair's booths): an empty list matches nothing. */
+  onlyIds?: string[];
 }
 
 export type FacetName = "regionPrefecture" | "kind" | "educationRank" | "salaryBand";

@@ -106,6 +106,9 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
       expect(ids(await engine.search(q({ filter: { validAt: NOW, forKeyGroups: true } })))).toEqual(["p-forest"]);
       expect(ids(await engine.search(q({ filter: { validAt: NOW, povertyWorkshop: true } })))).toEqual(["p-tea"]);
       expect(ids(await engine.search(q({ text: "会计", filter: { validAt: NOW, excludeIds: ["p-acct"] } })))).not.toContain("p-acct");
+      expect(ids(await engine.search(q({ text: "会计", filter: { validAt: NOW, onlyIds: ["p-fin", "p-tea", "unknown"] } })))).toEqual(["p-fin"]);
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, onlyIds: ["p-tea", "p-closed"] } })))).toEqual(["p-tea"]);
+      expect(ids(await engine.search(q({ filter: { validAt: NOW, onlyIds: [] } })))).toEqual([]);
     });
 
     it("never lets search text change the filter", async () => {

@@ -15,6 +15,7 @@ function reference(d: PostingDocument, f: PostingSearchFilter): boolean {
   if (f.employerVerified !== undefined && d.employerVerified !== f.employerVerified) return false;
   if (f.povertyWorkshop !== undefined && d.povertyWorkshop !== f.povertyWorkshop) return false;
   if (f.excludeIds && f.excludeIds.includes(d.id)) return false;
+  if (f.onlyIds && !f.onlyIds.includes(d.id)) return false;
   return true;
 }
 
@@ -50,6 +51,7 @@ function randomFilter(): PostingSearchFilter {
   if (rnd() < 0.3) f.employerVerified = rnd() < 0.5;
   if (rnd() < 0.3) f.povertyWorkshop = rnd() < 0.5;
   if (rnd() < 0.3) f.excludeIds = [`d${Math.floor(rnd() * 400)}`, "unknown-id"];
+  if (rnd() < 0.2) f.onlyIds = rnd() < 0.1 ? [] : Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => `d${Math.floor(rnd() * 420)}`);
   return f;
 }
 

@@ -4,9 +4,9 @@ import { filterString, meilisearchFilter, meilisearchSearchBody } from "../../sr
 describe("Meilisearch filter strings", () => {
   it("builds the structured filter with every value quoted", () => {
     expect(
-      meilisearchFilter({ validAt: 1_800_000_000, regionPrefixes: ["3501", "3502"], educationAtMost: 4, excludeKinds: ["PUBLIC_WELFARE"], forKeyGroups: true, excludeIds: ["a"] }),
+      meilisearchFilter({ validAt: 1_800_000_000, regionPrefixes: ["3501", "3502"], educationAtMost: 4, excludeKinds: ["PUBLIC_WELFARE"], forKeyGroups: true, excludeIds: ["a"], onlyIds: ["b", "c"] }),
     ).toBe(
-      'status IN ["OPEN"] AND validUntil > 1800000000 AND regionPath IN ["3501", "3502"] AND educationRank <= 4 AND kind NOT IN ["PUBLIC_WELFARE"] AND forKeyGroups = true AND id NOT IN ["a"]',
+      'status IN ["OPEN"] AND validUntil > 1800000000 AND regionPath IN ["3501", "3502"] AND educationRank <= 4 AND kind NOT IN ["PUBLIC_WELFARE"] AND forKeyGroups = true AND id NOT IN ["a"] AND id IN ["b", "c"]',
     );
   });
 

@@ -113,6 +113,15 @@ describe("Meilisearch engine, request by request", () => {
     expect(result.hits).toEqual([{ id: bank!.id, score: 0.9, document: bank }, { id: acct!.id, score: 0.4, document: acct }]);
   });
 
+  it("answers a search among no postings itself (an empty onlyIds), and sends the others' ids quoted", async () => {
+    expect(await engine().search({ filter: { onlyIds: [] }, offset: 0, limit: 10 })).toEqual({ hits: [], total: 0, facets: {} });
+    expect(recorded).toEqual([]);
+    searchResponse = { hits: [], estimatedTotalHits: 0, query: "", processingTimeMs: 1, limit: 10, offset: 0 };
+    await engine().search({ filter: { onlyIds: ["p-1", 'x" OR id = "y'] }, offset: 0, limit: 10 });
+    const body = recorded.find((r) => r.path === "/indexes/postings/search")!.body as Record<string, unknown>;
+    expect(body.filter).toBe('status IN ["OPEN"] AND id IN ["p-1", "x\\" OR id = \\"y"]');
+  });
+
   it("swaps a rebuilt index in atomically, then drops the old one", async () => {
     const live = engine();
     await live.swapWith(live.withIndex("postings_rebuild_1"));

@@ -1,11 +1,99 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { asc, eq } from "drizzle-orm";
-import { Role } from "../../auth/viewer.js";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { and, asc, desc, eq, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { Role, type Viewer } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
+import { notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
+import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { Employer } from "../employers/employer.type.js";
+import { matchesForPerson } from "../matching/match.service.js";
+import { PersonMatches } from "../matching/match.type.js";
+import { getPerson } from "../people/person.service.js";
+import { fairCoverage, fairStats, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
+import type { FairEventHub, FairEventMessage } from "./fair-events.js";
 import { addFairSession, bookInterview, cancelBooking, checkIn, createJobFair, mayOrganise, moveSession, recordFairOutcome, registerBooth, registerForFair, setJobFairStatus } from "./fair.service.js";
-import { fairSessions, jobFairs, type FairBookingRow, type JobFairRow } from "./fair.table.js";
-import { AddFairSessionInput, CreateJobFairInput, FairBooking, FairBooth, FairOutcome, FairRegistration, FairSession, FairStatus, JobFair } from "./fair.type.js";
+import { fairBoothPostings, fairBooths, fairSessions, jobFairs, type FairBookingRow, type JobFairRow } from "./fair.table.js";
+import {
+  AddFairSessionInput,
+  CreateJobFairInput,
+  EmployerFairStats,
+  FairBooking,
+  FairBooth,
+  FairCoverage,
+  FairEvent,
+  FairEventKind,
+  FairKind,
+  FairOutcome,
+  FairRegistration,
+  FairSession,
+  FairStats,
+  FairStatus,
+  JobFair,
+} from "./fair.type.js";
+
+const JobFairConnection = connectionType("JobFair", JobFair);
+
+@ArgsType()
+class JobFairsArgs extends PageArgs {
+  @Field(() => FairStatus, { nullable: true }) status?: FairStatus | null;
+  @Field(() => FairKind, { nullable: true }) kind?: FairKind | null;
+}
+
+/** Drafts are seen only by who may organise them: administrators, the institution's or region's caseworkers. */
+function visibleFairs(viewer: Viewer): SQL | undefined {
+  if (viewer.kind === "user" && viewer.role === Role.ADMIN) return undefined;
+  const own: SQL[] = [];
+  if (viewer.kind === "user" && viewer.role === Role.CASEWORKER) {
+    if (viewer.institutionId) own.push(eq(jobFairs.organiserInstitutionId, viewer.institutionId));
+    if (viewer.regionCode) own.push(sql`${jobFairs.organiserRegionCode} like ${`${viewer.regionCode}%`}`);
+  }
+  return or(ne(jobFairs.status, "DRAFT"), ...own);
+}
+
+/** The context a subscription runs in: the request's, and the process's event hub. */
+export type SubscriptionContext = Context & { fairEvents: FairEventHub };
+
+/** What a subscriber may see of an event: bookings only if theirs, their session's, or as organiser. */
+function eventFor(viewer: Viewer, fair: JobFairRow, event: FairEventMessage): FairEvent {
+  const mayKnow =
+    mayOrganise(viewer, fair) ||
+    (viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId === event.personId) ||
+    (viewer.kind === "user" && viewer.role === Role.EMPLOYER && event.employerId !== null && viewer.employerId === event.employerId);
+  const kind = event.kind === "BOOKING_CONFIRMED" && !mayKnow ? FairEventKind.SLOT_TAKEN : (event.kind as FairEventKind);
+  return {
+    kind,
+    fairId: event.fairId,
+    sessionId: event.sessionId,
+    seatsLeft: event.seatsLeft,
+    fairStatus: event.fairStatus as FairStatus | null,
+    bookingId: mayKnow ? event.bookingId : null,
+    at: new Date(event.at),
+  };
+}
+
+/**
+ * Events of one fair, each shaped for the subscriber. The fair is read (and refused: NOT_FOUND)
+ * before the stream begins, so a refusal is an ordinary GraphQL error.
+ */
+async function subscribeToFair(ctx: SubscriptionContext, fairId: string): Promise<AsyncIterable<FairEvent>> {
+  const id = parseId(fairId, "fairId");
+  const [fair] = await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id));
+  if (!fair || (fair.status === "DRAFT" && !mayOrganise(ctx.viewer, fair))) throw notFound("JobFair", id);
+  const events = ctx.fairEvents.subscribe(id);
+  // Not a generator: one never started would not run its `finally`, and the hub would keep the subscriber.
+  const stream: AsyncIterableIterator<FairEvent> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: async () => {
+      const r = await events.next();
+      return r.done ? { value: undefined, done: true } : { value: eventFor(ctx.viewer, fair, r.value), done: false };
+    },
+    return: async () => {
+      await events.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+  return stream;
+}
 
 @Resolver(() => JobFair)
 export class JobFairResolver {
@@ -14,6 +102,58 @@ export class JobFairResolver {
     const [fair] = await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, parseId(id, "id")));
     if (!fair || (fair.status === "DRAFT" && !mayOrganise(ctx.viewer, fair))) return null;
     return fair;
+  }
+
+  @Query(() => JobFairConnection, { description: "Fairs, newest first: open, live and closed ones are public; drafts only to their organisers." })
+  async jobFairs(@Args(() => JobFairsArgs) args: JobFairsArgs, @Ctx() ctx: Context) {
+    const after = decodeCursor(args.after);
+    const where = and(visibleFairs(ctx.viewer), args.status ? eq(jobFairs.status, args.status) : undefined, args.kind ? eq(jobFairs.kind, args.kind) : undefined);
+    const rows = await ctx.db
+      .select()
+      .from(jobFairs)
+      .where(and(where, after ? lt(jobFairs.id, after) : undefined))
+      .orderBy(desc(jobFairs.id))
+      .limit(args.first + 1);
+    return pageFromRows(rows, args.first, async () => (await ctx.db.$count(jobFairs, where)));
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held no online fair for key groups in the year (Fujian's calendar; a fair counts when it went live and its audience named key-group graduates)." })
+  fairCoverage(@Arg("year", () => Int) year: number, @Ctx() ctx: Context) {
+    return fairCoverage(ctx.db, ctx.viewer, year);
+  }
+
+  @Subscription(() => FairEvent, {
+    description:
+      "Live updates of a fair over graphql-ws (the same endpoint, authenticated like HTTP): fair status, sessions started and ended, seats freed and taken, bookings confirmed (to those who may see them). Sent when the change commits.",
+    subscribe: ({ args, context }) => subscribeToFair(context as SubscriptionContext, String(args.fairId)),
+  })
+  fairEvents(@Root() event: FairEvent, @Arg("fairId", () => ID) _fairId: string): FairEvent {
+    return event;
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.SEEKER)
+  @FieldResolver(() => PersonMatches, {
+    description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here).",
+  })
+  async recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
+    const person = await getPerson(ctx, ctx.viewer, personId);
+    if (!person) throw notFound("Person", personId);
+    const booths = await ctx.db
+      .selectDistinct({ postingId: fairBoothPostings.postingId })
+      .from(fairBoothPostings)
+      .innerJoin(fairBooths, eq(fairBooths.id, fairBoothPostings.boothId))
+      .where(eq(fairBooths.fairId, fair.id));
+    return matchesForPerson(ctx, person, first, {
+      postingIds: booths.map((b) => b.postingId),
+      nothingFits: booths.length === 0 ? "该招聘会尚无展位岗位。" : "该招聘会的展位岗位都不符合条件（学历要求、工作地点或岗位类型不符）。",
+    });
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @FieldResolver(() => FairStats, { description: "Registrations by category, sessions and seats, bookings, attendance and outcomes, overall and per employer: for the organiser." })
+  stats(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
+    return fairStats(ctx.db, ctx.viewer, fair);
   }
 
   @FieldResolver(() => [FairSession], { description: "Its sessions, by start time." })
@@ -95,5 +235,13 @@ export class FairBookingResolver {
   @FieldResolver(() => ID, { nullable: true, description: "Who booked — null for employers, who meet people at the fair, not in the ledger." })
   personId(@Root() booking: FairBookingRow, @Ctx() ctx: Context) {
     return ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER ? null : booking.personId;
+  }
+}
+
+@Resolver(() => EmployerFairStats)
+export class EmployerFairStatsResolver {
+  @FieldResolver(() => Employer)
+  async employer(@Root() row: EmployerFairStatsRow, @Ctx() ctx: Context) {
+    return ctx.loaders.employerById.load(row.employerId);
   }
 }

@@ -14,6 +14,7 @@ import { mayMove } from "../referrals/referral-rules.js";
 import { insertReferralIfAbsent, moveReferral } from "../referrals/referral.repository.js";
 import { referrals, type ReferralStatus } from "../referrals/referral.table.js";
 import { serviceToday } from "../../dates.js";
+import { publishFairEvent } from "./fair-events.js";
 import {
   fairBookings,
   fairBoothPostings,
@@ -116,7 +117,12 @@ export async function setJobFairStatus(db: Database, viewer: Viewer, id: string,
   return db.transaction(async (tx) => {
     const fair = await fairForChange(tx, viewer, fairId);
     if (!FAIR_MOVES[fair.status].includes(status)) throw badInput("status", `A ${fair.status} fair cannot become ${status}`);
-    const [row] = await tx.update(jobFairs).set({ status }).where(eq(jobFairs.id, fairId)).returning();
+    const [row] = await tx
+      .update(jobFairs)
+      .set({ status, ...(status === "LIVE" ? { wentLiveAt: sql`now()` } : {}) })
+      .where(eq(jobFairs.id, fairId))
+      .returning();
+    await publishFairEvent(tx, { kind: "FAIR_STATUS", fairId, fairStatus: status });
     if (status === "CLOSED") {
       // Closing ends what is running and calls off what has not begun, freeing those times for
       // the people and employers (the overlap constraints span every fair).
@@ -277,17 +283,18 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
       if (!inBooth) throw badInput("postingId", "Not a posting at this session's booth");
       if (inBooth.status !== "OPEN" || (inBooth.valid_until !== null && new Date(inBooth.valid_until) <= new Date())) throw badInput("postingId", "The posting is closed");
     }
-    const taken = await tx
+    const [taken] = await tx
       .update(fairSessions)
       .set({ booked: sql`${fairSessions.booked} + 1` })
       .where(and(eq(fairSessions.id, sessionId), sql`${fairSessions.booked} < ${fairSessions.capacity}`, eq(fairSessions.status, "SCHEDULED")))
-      .returning({ id: fairSessions.id });
-    if (taken.length === 0) throw conflict("The session is fully booked", { field: "slotId" });
+      .returning({ booked: fairSessions.booked, capacity: fairSessions.capacity });
+    if (!taken) throw conflict("The session is fully booked", { field: "slotId" });
     try {
       const [row] = await tx
         .insert(fairBookings)
         .values({ id: newId(), sessionId, fairId: fair!.id, personId, postingId, startsAt: session!.startsAt, endsAt: session!.endsAt, bookedBy: by })
         .returning();
+      await publishFairEvent(tx, { kind: "BOOKING_CONFIRMED", fairId: fair!.id, sessionId, seatsLeft: taken.capacity - taken.booked, bookingId: row!.id, personId, employerId: session!.employerId });
       return row!;
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
@@ -318,7 +325,12 @@ export async function cancelBooking(db: Database, viewer: Viewer, id: string): P
     if (booking!.outcome !== null) throw conflict("The booking has an outcome already", { field: "bookingId" });
     if (session!.status !== "SCHEDULED" || session!.startsAt <= new Date()) throw conflict("The session has begun: it can no longer be cancelled", { field: "bookingId" });
     const [row] = await tx.update(fairBookings).set({ status: "CANCELLED", cancelledAt: sql`now()` }).where(eq(fairBookings.id, bookingId)).returning();
-    await tx.update(fairSessions).set({ booked: sql`${fairSessions.booked} - 1` }).where(eq(fairSessions.id, booking!.sessionId));
+    const [freed] = await tx
+      .update(fairSessions)
+      .set({ booked: sql`${fairSessions.booked} - 1` })
+      .where(eq(fairSessions.id, booking!.sessionId))
+      .returning({ booked: fairSessions.booked, capacity: fairSessions.capacity });
+    await publishFairEvent(tx, { kind: "SLOT_FREED", fairId: fair!.id, sessionId: session!.id, seatsLeft: freed!.capacity - freed!.booked, bookingId, personId: person!.id, employerId: session!.employerId });
     return row!;
   });
 }
@@ -360,6 +372,7 @@ export async function moveSession(db: Database, viewer: Viewer, id: string, to: 
     const from = to === "LIVE" ? "SCHEDULED" : "LIVE";
     if (session.status !== from) throw badInput("sessionId", `A ${session.status} session cannot become ${to}`);
     const [row] = await tx.update(fairSessions).set({ status: to }).where(eq(fairSessions.id, sessionId)).returning();
+    await publishFairEvent(tx, { kind: to === "LIVE" ? "SESSION_STARTED" : "SESSION_ENDED", fairId: fair!.id, sessionId, seatsLeft: row!.capacity - row!.booked, employerId: row!.employerId });
     return row!;
   });
 }

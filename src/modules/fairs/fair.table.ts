@@ -31,6 +31,8 @@ export const jobFairs = pgTable(
     /** { categoryCodes: string[], populations: string[], regionPrefixes: string[] }. */
     audience: jsonb("audience").notNull(),
     status: fairStatus("status").notNull().default("DRAFT"),
+    /** When it went LIVE: a fair closed without going live was called off, not held (fairCoverage). */
+    wentLiveAt: timestamp("went_live_at", { withTimezone: true, precision: 3 }),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -38,6 +40,8 @@ export const jobFairs = pgTable(
     check("job_fairs_window_check", sql`${t.startsAt} < ${t.endsAt}`),
     check("job_fairs_organiser_check", sql`(${t.organiserInstitutionId} is null) <> (${t.organiserRegionCode} is null)`),
     index("job_fairs_starts_idx").on(t.startsAt),
+    index("job_fairs_organiser_institution_idx").on(t.organiserInstitutionId, t.startsAt),
+    index("job_fairs_organiser_region_idx").on(t.organiserRegionCode, t.startsAt),
   ],
 );
 

@@ -1,4 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Institution } from "../institutions/institution.type.js";
+import { Region } from "../regions/region.type.js";
 import { fairBookingStatus, fairKind, fairSessionKind, fairSessionStatus, fairStatus } from "./fair.table.js";
 
 export enum FairKind {
@@ -141,4 +143,85 @@ export class AddFairSessionInput {
   @Field() startsAt!: Date;
   @Field() endsAt!: Date;
   @Field(() => Int, { nullable: true, description: "GROUP: required; PRESENTATION: default 500; INTERVIEW: 1." }) capacity?: number | null;
+}
+
+@ObjectType({ description: "Outcomes as a funnel: each count holds the bookings whose outcome reached that step." })
+export class FairOutcomeCounts {
+  @Field(() => Int) applied!: number;
+  @Field(() => Int) interviewed!: number;
+  @Field(() => Int) offered!: number;
+  @Field(() => Int) hired!: number;
+  @Field(() => Int) noShow!: number;
+}
+
+@ObjectType()
+export class FairCategoryCount {
+  @Field() categoryCode!: string;
+  @Field(() => Int) registrations!: number;
+}
+
+@ObjectType({ description: "One employer at a fair: its booth, its sessions and what came of them." })
+export class EmployerFairStats extends FairOutcomeCounts {
+  @Field(() => ID) employerId!: string;
+  @Field(() => Int) boothPostings!: number;
+  @Field(() => Int, { description: "Sessions not called off." }) sessions!: number;
+  @Field(() => Int) seats!: number;
+  @Field(() => Int, { description: "Bookings in its sessions, not cancelled." }) bookings!: number;
+  @Field(() => Int) checkedIn!: number;
+}
+
+@ObjectType({ description: "A fair's figures, for its organiser." })
+export class FairStats extends FairOutcomeCounts {
+  @Field(() => Int) registrations!: number;
+  @Field(() => Int, { description: "Registered by the organiser's invitation." }) invited!: number;
+  @Field(() => [FairCategoryCount], { description: "By the registered people's current target categories (one in two counts in both)." })
+  registrationsByCategory!: FairCategoryCount[];
+  @Field(() => Int) registrationsWithoutCategory!: number;
+  @Field(() => Int, { description: "Sessions not called off." }) sessions!: number;
+  @Field(() => Int) seats!: number;
+  @Field(() => Int, { description: "Bookings not cancelled." }) bookings!: number;
+  @Field(() => Int) cancelledBookings!: number;
+  @Field(() => Int, { description: "Bookings checked in (attendance)." }) checkedIn!: number;
+  @Field(() => Int, { description: "People checked in to at least one session." }) attendees!: number;
+  @Field(() => [EmployerFairStats], { description: "Most hires first." }) byEmployer!: EmployerFairStats[];
+}
+
+@ObjectType({ description: "Who held no online fair for key groups in a year (each institution and HR bureau should hold one)." })
+export class FairCoverage {
+  @Field(() => Int) year!: number;
+  @Field(() => Int, { description: "Institutions within your scope." }) institutions!: number;
+  @Field(() => [Institution]) institutionsWithout!: Institution[];
+  @Field(() => Int, { description: "HR bureaus (Fujian's province, prefectures and counties) within your scope." }) bureaus!: number;
+  @Field(() => [Region], { description: "HR bureaus, by their region." }) bureausWithout!: Region[];
+}
+
+export enum FairEventKind {
+  FAIR_STATUS = "FAIR_STATUS",
+  SESSION_STARTED = "SESSION_STARTED",
+  SESSION_ENDED = "SESSION_ENDED",
+  SLOT_FREED = "SLOT_FREED",
+  SLOT_TAKEN = "SLOT_TAKEN",
+  BOOKING_CONFIRMED = "BOOKING_CONFIRMED",
+  RESYNC = "RESYNC",
+}
+registerEnumType(FairEventKind, {
+  name: "FairEventKind",
+  valuesConfig: {
+    FAIR_STATUS: { description: "The fair's status changed (see fairStatus)." },
+    SLOT_TAKEN: { description: "A seat was booked by someone whose booking you do not see." },
+    BOOKING_CONFIRMED: { description: "A booking you may see was made (yours, your session's, or as organiser)." },
+    SLOT_FREED: { description: "A booking was cancelled: a seat is free." },
+    RESYNC: { description: "Events may have been missed (the server lost its database connection): re-read the fair." },
+  },
+});
+
+@ObjectType({ description: "A live update of a fair." })
+export class FairEvent {
+  @Field(() => FairEventKind) kind!: FairEventKind;
+  @Field(() => ID) fairId!: string;
+  @Field(() => ID, { nullable: true }) sessionId!: string | null;
+  @Field(() => Int, { nullable: true, description: "Seats left in the session after the change." }) seatsLeft!: number | null;
+  @Field(() => FairStatus, { nullable: true }) fairStatus!: FairStatus | null;
+  @Field(() => ID, { nullable: true, description: "BOOKING_CONFIRMED, and SLOT_FREED for those who may see the booking." }) bookingId!: string | null;
+  @Field() at!: Date;
 }

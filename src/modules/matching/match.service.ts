@@ -90,18 +90,26 @@ export async function matchesForPerson(
   deps: { db: Executor; search: SearchEngine; loaders: Pick<Loaders, "postingById" | "memberships" | "matchingWeights" | "synonymGroups" | "referralsForPerson"> },
   person: PersonRow,
   first: number,
+  among?: { postingIds: string[]; nothingFits: string },
 ): Promise<{ items: MatchItem[]; note: string | null }> {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput("first", "first must be 1–100");
   // Once per request, however many people's matches it asks for.
   const weightsLoad = deps.loaders.matchingWeights.load("active");
   const membershipsLoad = deps.loaders.memberships.load(person.id);
   const synonymsLoad = deps.loaders.synonymGroups.load("all");
-  // Postings already referred to the person (whatever became of them, declined included) are not offered again.
-  const referred = (await deps.loaders.referralsForPerson.load(person.id)).map((r) => r.postingId);
-  const filter = { ...hardConstraints(person), ...(referred.length > 0 ? { excludeIds: referred } : {}) };
+  let filter: PostingSearchFilter = hardConstraints(person);
+  if (among) {
+    // Among given postings (a fair's booths): those already referred stay — the person may meet the employer there.
+    if (among.postingIds.length === 0) return { items: [], note: among.nothingFits };
+    filter = { ...filter, onlyIds: among.postingIds };
+  } else {
+    // Postings already referred to the person (whatever became of them, declined included) are not offered again.
+    const referred = (await deps.loaders.referralsForPerson.load(person.id)).map((r) => r.postingId);
+    if (referred.length > 0) filter = { ...filter, excludeIds: referred };
+  }
   const words = personWords(person);
   const candidates = await gatherCandidates(deps.search, person, filter, Math.max(first * 3, 30));
-  if (candidates.size === 0) return { items: [], note: NOTHING_FITS };
+  if (candidates.size === 0) return { items: [], note: among?.nothingFits ?? NOTHING_FITS };
 
   const [weights, memberships, places, synonymGroups] = await Promise.all([weightsLoad, membershipsLoad, regionDirectory(deps.db), synonymsLoad]);
   const ranker = rankerFor(person, { weights, inTargetCategory: memberships.length > 0, places, synonymGroups });

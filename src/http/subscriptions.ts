@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingHttpHeaders, Server } from "node:http";
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { decodeJwt } from "jose";
+import { WebSocketServer } from "ws";
+import { viewerFromRequest } from "../auth/viewer-from-request.js";
+import type { Viewer } from "../auth/viewer.js";
+import type { Config } from "../config.js";
+import type { DatabaseHandle } from "../db/client.js";
+import { DomainError } from "../errors.js";
+import { createLoaders } from "../graphql/context.js";
+import { createFormatError } from "../graphql/format-error.js";
+import { depthLimit, MAX_QUERY_DEPTH } from "../graphql/limits.js";
+import type { Logger } from "../logger.js";
+import type { FairEventHub } from "../modules/fairs/fair-events.js";
+import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
+import type { PiiCipher } from "../pii/pii-crypto.js";
+import type { SearchEngine } from "../search/search-port.js";
+
+/** Subscriptions one connection may hold at once. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+/** Connections one server process holds; more are turned away with 1013 (try again later). */
+export const MAX_CONNECTIONS = 10_000;
+/** A single message's largest size: subscribe messages are small. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface SubscriptionDeps {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  pii: PiiCipher;
+  search: SearchEngine;
+  fairEvents: FairEventHub;
+  schema: GraphQLSchema;
+}
+
+interface ConnectionState {
+  viewer?: Viewer;
+  connectionId?: string;
+  expiry?: NodeJS.Timeout;
+}
+
+/** The credentials of a connection: in `connection_init`'s payload (browsers cannot set headers), else the upgrade request's. */
+function credentialHeaders(params: Record<string, unknown> | undefined, upgrade: IncomingHttpHeaders): IncomingHttpHeaders {
+  const pick = (...names: string[]) => {
+    for (const name of names) {
+      const value = params?.[name];
+      if (typeof value === "string") return value;
+    }
+    return undefined;
+  };
+  const authorization = pick("authorization", "Authorization");
+  const apiKey = pick("x-api-key", "X-Api-Key");
+  if (authorization !== undefined || apiKey !== undefined) {
+    return { ...(authorization !== undefined ? { authorization } : {}), ...(apiKey !== undefined ? { "x-api-key": apiKey } : {}) };
+  }
+  return { ...(upgrade.authorization !== undefined ? { authorization: upgrade.authorization } : {}), ...(upgrade["x-api-key"] !== undefined ? { "x-api-key": upgrade["x-api-key"] } : {}) };
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws (the graphql-transport-ws protocol) on the HTTP server's own
+ * port and path, /graphql. Authenticated like HTTP — `Authorization: Bearer` or `X-Api-Key`, in the
+ * connection_init payload or the upgrade request; a wrong credential is refused (4403), never
+ * downgraded to anonymous; a token's expiry closes the connection (4401). Only subscriptions travel
+ * here: queries and mutations go over HTTP, where they are logged and limited.
+ */
+export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { close(): Promise<void> } {
+  const { config, log, database } = deps;
+  const formatError = createFormatError(log);
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
+  const states = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object) => {
+    let state = states.get(extra);
+    if (!state) states.set(extra, (state = {}));
+    return state;
+  };
+
+  const server = useServer<Record<string, unknown> | undefined>(
+    {
+      schema: deps.schema,
+      isProd: config.env === "production",
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        if (wss.clients.size > MAX_CONNECTIONS) {
+          socket.close(1013, "Too many connections: try again later");
+          return false;
+        }
+        const state = stateOf(ctx.extra);
+        state.connectionId = randomUUID();
+        const headers = credentialHeaders(ctx.connectionParams ?? undefined, request.headers);
+        try {
+          state.viewer = await viewerFromRequest(database.db, config, headers);
+        } catch (error) {
+          if (error instanceof DomainError) {
+            log.info({ connectionId: state.connectionId, code: error.code }, "subscription connection refused");
+            return false;
+          }
+          throw error;
+        }
+        const token = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ""))?.[1];
+        const exp = token ? decodeJwt(token).exp : undefined;
+        if (exp !== undefined) {
+          state.expiry = setTimeout(() => socket.close(4401, "The token has expired"), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
+          state.expiry.unref();
+        }
+        log.info({ connectionId: state.connectionId, viewer: state.viewer.kind }, "subscription connection");
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra);
+        if (state.expiry) clearTimeout(state.expiry);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
+        }
+        // Errors returned here reach the client through onError, formatted like HTTP's.
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: 2000 });
+        } catch (error) {
+          return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        }
+        const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH)]);
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== "subscription") {
+          return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
+        }
+        return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      context: (ctx): SubscriptionContext => {
+        const state = stateOf(ctx.extra);
+        const viewer = state.viewer!;
+        const requestId = state.connectionId!;
+        return {
+          viewer,
+          db: database.db,
+          config,
+          pii: deps.pii,
+          search: deps.search,
+          loaders: createLoaders(database.db, { viewer, requestId }),
+          requestId,
+          log: log.child({ connectionId: requestId }),
+          fairEvents: deps.fairEvents,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+
+  return {
+    close: async () => {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { sql } from "drizzle-orm";
+import type { DatabaseHandle, Executor } from "../../db/client.js";
+import type { Logger } from "../../logger.js";
+
+/**
+ * Live updates of a fair (session started or ended, a seat freed or taken, a booking
+ * confirmed, the fair's status). Each is a PostgreSQL NOTIFY sent inside the transaction that made
+ * the change, so it goes out on commit and never for a change rolled back; every server process
+ * LISTENs and hands the events to its own subscribers. PGlite has NOTIFY too: one code path.
+ */
+export const FAIR_EVENTS_CHANNEL = "fair_events";
+
+export type FairEventKind = "FAIR_STATUS" | "SESSION_STARTED" | "SESSION_ENDED" | "SLOT_FREED" | "BOOKING_CONFIRMED" | "RESYNC";
+
+export interface FairEventMessage {
+  kind: FairEventKind;
+  fairId: string;
+  sessionId: string | null;
+  /** Seats left in the session after the change. */
+  seatsLeft: number | null;
+  fairStatus: string | null;
+  /** BOOKING_CONFIRMED and SLOT_FREED: shown only to those who may see the booking (see the resolver). */
+  bookingId: string | null;
+  personId: string | null;
+  /** The session's employer: it is told of bookings in its own sessions. */
+  employerId: string | null;
+  at: string;
+}
+
+/** Sends a fair event when the transaction commits (NOTIFY is transactional). */
+export async function publishFairEvent(tx: Executor, event: Partial<FairEventMessage> & Pick<FairEventMessage, "kind" | "fairId">): Promise<void> {
+  const message: FairEventMessage = {
+    sessionId: null,
+    seatsLeft: null,
+    fairStatus: null,
+    bookingId: null,
+    personId: null,
+    employerId: null,
+    ...event,
+    at: new Date().toISOString(),
+  };
+  await tx.execute(sql`select pg_notify(${FAIR_EVENTS_CHANNEL}, ${JSON.stringify(message)})`);
+}
+
+/** Events a subscriber may fall behind by before its subscription is completed (it re-reads and subscribes again). */
+const MAX_BUFFERED = 1000;
+
+class Subscription implements AsyncIterableIterator<FairEventMessage> {
+  private readonly buffer: FairEventMessage[] = [];
+  private waiting: ((result: IteratorResult<FairEventMessage>) => void) | null = null;
+  private done = false;
+
+  constructor(private readonly onEnd: (s: Subscription) => void) {}
+
+  push(event: FairEventMessage): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: event, done: false });
+    } else if (this.buffer.length >= MAX_BUFFERED) {
+      // Too slow to keep up: better a completed subscription (the client re-reads) than silent gaps.
+      void this.return();
+    } else this.buffer.push(event);
+  }
+
+  next(): Promise<IteratorResult<FairEventMessage>> {
+    const queued = this.buffer.shift();
+    if (queued) return Promise.resolve({ value: queued, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<FairEventMessage>> {
+    if (!this.done) {
+      this.done = true;
+      this.buffer.length = 0;
+      this.onEnd(this);
+      this.waiting?.({ value: undefined, done: true });
+      this.waiting = null;
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/** One per server process: listens on the channel and fans events out to that fair's subscribers. */
+export class FairEventHub {
+  private readonly byFair = new Map<string, Set<Subscription>>();
+  private stopListening: (() => Promise<void>) | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  async start(database: Pick<DatabaseHandle, "listen">): Promise<void> {
+    this.stopListening ??= await database.listen(FAIR_EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.resync());
+  }
+
+  /** Subscribers now open (for tests and the soak's memory check). */
+  get size(): number {
+    let n = 0;
+    for (const set of this.byFair.values()) n += set.size;
+    return n;
+  }
+
+  subscribe(fairId: string): AsyncIterableIterator<FairEventMessage> {
+    const subscription = new Subscription((s) => {
+      const set = this.byFair.get(fairId);
+      set?.delete(s);
+      if (set?.size === 0) this.byFair.delete(fairId);
+    });
+    let set = this.byFair.get(fairId);
+    if (!set) this.byFair.set(fairId, (set = new Set()));
+    set.add(subscription);
+    return subscription;
+  }
+
+  private dispatch(payload: string): void {
+    let event: FairEventMessage;
+    try {
+      event = JSON.parse(payload) as FairEventMessage;
+    } catch {
+      this.log.warn("a fair event that is not JSON was ignored");
+      return;
+    }
+    for (const s of this.byFair.get(event.fairId) ?? []) s.push(event);
+  }
+
+  /** Notifications may have been missed (the listening connection was lost): every subscriber is told to re-read. */
+  private resync(): void {
+    const at = new Date().toISOString();
+    for (const [fairId, set] of this.byFair) {
+      for (const s of set) s.push({ kind: "RESYNC", fairId, sessionId: null, seatsLeft: null, fairStatus: null, bookingId: null, personId: null, employerId: null, at });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening?.();
+    this.stopListening = undefined;
+    for (const set of [...this.byFair.values()]) for (const s of [...set]) await s.return();
+  }
+}
