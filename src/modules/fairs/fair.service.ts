@@ -51,10 +51,9 @@ export function mayOrganise(viewer: Viewer, fair: Pick<JobFairRow, "organiserIns
   if (viewer.role !== Role.CASEWORKER) return false;
   if (fair.organiserInstitutionId !== null) return viewer.institutionId === fair.organiserInstitutionId;
   if (fair.organiserRegionCode === null) return false;
-  // A bureau's code as a prefix: 350000 → 35 (province), 350100 → 3501 (prefecture), a county whole.
-  const code = fair.organiserRegionCode;
-  const prefix = code.endsWith("0000") ? code.slice(0, 2) : code.endsWith("00") ? code.slice(0, 4) : code;
-  return regionWithinScope(viewer.regionCode, prefix);
+  // The bureau's own code within the caseworker's prefix: 3501 runs Fuzhou's (350100) and its
+  // counties'; a token scoped "350200" runs the bureau it created fairs as.
+  return regionWithinScope(viewer.regionCode, fair.organiserRegionCode);
 }
 
 /**
