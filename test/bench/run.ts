@@ -3,10 +3,11 @@ import { ledgerBench } from "./ledger.bench.js";
 import { enginesBench } from "./engines.bench.js";
 import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
+import { fairsBench } from "./fairs.bench.js";
 import { mentorsBench } from "./mentors.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
-// `npm run bench -- [name…] [--duration S] [--connections N]`; runs every benchmark when none is named.
+// `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
   postings: postingsBench,
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
@@ -14,10 +15,12 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   fulfil: () => fulfilBench(values.people ? { people: Number(values.people) } : {}),
   mentors: () => mentorsBench({ ...(values.people ? { people: Number(values.people) } : {}), ...(values.mentors ? { mentors: Number(values.mentors) } : {}) }),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
+  // 200 seekers at once unless --connections says otherwise.
+  fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
@@ -27,5 +30,5 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 let ok = true;
-for (const name of names) ok = (await benchmarks[name]!({ duration: Number(values.duration), connections: Number(values.connections) })) && ok;
+for (const name of names) ok = (await benchmarks[name]!({ duration: Number(values.duration), connections: Number(values.connections ?? 10) })) && ok;
 process.exit(ok ? 0 : 1);

@@ -263,12 +263,12 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
   return db.transaction(async (tx) => {
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
-    const [found] = await tx.select({ fairId: fairSessions.fairId }).from(fairSessions).where(eq(fairSessions.id, sessionId));
-    if (!found) throw notFound("FairSession", sessionId);
-    // Locks in one order on every path: the person, the fair, the session, the booking.
-    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
-    if (fair!.status !== "OPEN" && fair!.status !== "LIVE") throw conflict(`Bookings are taken while the fair is open or live (it is ${fair!.status})`, { field: "slotId" });
+    // Read, not locked: the seat is taken below by a conditional update, which re-checks it.
     const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, sessionId));
+    if (!session) throw notFound("FairSession", sessionId);
+    // Locks in one order on every path: the person, the fair, the session, the booking.
+    const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, session.fairId)).for("share");
+    if (fair!.status !== "OPEN" && fair!.status !== "LIVE") throw conflict(`Bookings are taken while the fair is open or live (it is ${fair!.status})`, { field: "slotId" });
     if (session!.status !== "SCHEDULED" || session!.startsAt <= new Date()) throw badInput("slotId", "The session has started, is over or was called off: book another");
     const [registered] = await tx.select().from(fairRegistrations).where(and(eq(fairRegistrations.fairId, fair!.id), eq(fairRegistrations.personId, personId)));
     if (!registered) throw badInput("personId", "Register for the fair first");
