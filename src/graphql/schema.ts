@@ -16,7 +16,7 @@ import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
-import { EmployerFairStatsResolver, FairBookingResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
+import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -43,6 +43,8 @@ export const resolvers = [
   JobFairResolver,
   FairBookingResolver,
   EmployerFairStatsResolver,
+  FairSessionResolver,
+  FairBoothViewResolver,
 ] as const;
 
 /**

@@ -302,6 +302,26 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect(mine).toMatchObject({ boothPostings: 2, sessions: 3, seats: 3, bookings: 2, checkedIn: 1, applied: 1, offered: 1, hired: 0, noShow: 1 });
     expect(stats.byEmployer.find((e) => e.employerId === second.id)).toMatchObject({ employer: { name: second.name }, boothPostings: 1, sessions: 1, seats: 10, bookings: 1, checkedIn: 0, applied: 0 });
 
+    // Booths are public; bookings are seen as far as the viewer may.
+    const BOOTHS = `query($f: ID!) { jobFair(id: $f) { booths { employer { id } postings { id } } sessions { id seatsLeft } } }`;
+    const shown = (await t.gql<{ jobFair: { booths: { employer: { id: string }; postings: { id: string }[] }[]; sessions: { id: string; seatsLeft: number }[] } }>(BOOTHS, { f: fair })).data!.jobFair;
+    expect(shown.booths.map((b) => [b.employer.id, b.postings.map((p) => p.id).sort()]).sort()).toEqual(
+      [[employerId, [booth.accounting, booth.other].sort()], [second.id, [secondPosting]]].sort(),
+    );
+    expect(shown.sessions.find((x) => x.id === group)!.seatsLeft).toBe(9);
+    expect(shown.sessions.find((x) => x.id === slots[2])!.seatsLeft).toBe(1); // its booking was cancelled
+    const BOOKINGS = `query($f: ID!, $p: ID) { jobFair(id: $f) { bookings(personId: $p, first: 10) { totalCount edges { node { id personId status } } } } }`;
+    type Bookings = { jobFair: { bookings: { totalCount: number; edges: { node: { id: string; personId: string | null; status: string } }[] } } };
+    const seen = async (token: string | undefined, p?: string) => (await t.gql<Bookings>(BOOKINGS, { f: fair, p }, token ? { token } : {})).data?.jobFair.bookings;
+    expect((await seen(fuzhou))!.totalCount).toBe(4); // the organiser: all, cancelled included
+    expect((await seen(seekerToken))!.edges.map((e) => e.node)).toEqual([{ id: b0, personId: seekers[0], status: "CHECKED_IN" }]);
+    const theirs = (await seen(employer))!;
+    expect(theirs.edges.map((e) => e.node.id).sort()).toEqual([b0, b1, b2].sort());
+    expect(theirs.edges.every((e) => e.node.personId === null)).toBe(true);
+    expect((await seen(xiamen))!.totalCount).toBe(0);
+    expect((await seen(fuzhou, seekers[1]))!.edges.map((e) => e.node.id)).toEqual([b1]);
+    expect(codeOf(await t.gql(BOOKINGS, { f: fair }))).toBe("UNAUTHENTICATED");
+
     // For the organiser only.
     expect(codeOf(await t.gql(STATS, { f: fair }, { token: xiamen }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql(STATS, { f: fair }, { token: employer }))).toBe("FORBIDDEN");

@@ -1,8 +1,8 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { and, asc, desc, eq, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
-import { notFound } from "../../errors.js";
+import { forbidden, notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
 import { Employer } from "../employers/employer.type.js";
@@ -12,13 +12,18 @@ import { getPerson } from "../people/person.service.js";
 import { fairCoverage, fairStats, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
 import type { FairEventHub, FairEventMessage } from "./fair-events.js";
 import { addFairSession, bookInterview, cancelBooking, checkIn, createJobFair, mayOrganise, moveSession, recordFairOutcome, registerBooth, registerForFair, setJobFairStatus } from "./fair.service.js";
-import { fairBoothPostings, fairBooths, fairSessions, jobFairs, type FairBookingRow, type JobFairRow } from "./fair.table.js";
+import { fairBookings, fairBoothPostings, fairBooths, fairSessions, jobFairs, type FairBookingRow, type FairSessionRow, type JobFairRow } from "./fair.table.js";
+import { postings } from "../postings/posting.table.js";
+import { JobPosting } from "../postings/posting.type.js";
+import { people } from "../people/person.table.js";
+import { personScope, scopeCondition } from "../people/person.access.js";
 import {
   AddFairSessionInput,
   CreateJobFairInput,
   EmployerFairStats,
   FairBooking,
   FairBooth,
+  FairBoothView,
   FairCoverage,
   FairEvent,
   FairEventKind,
@@ -32,6 +37,25 @@ import {
 } from "./fair.type.js";
 
 const JobFairConnection = connectionType("JobFair", JobFair);
+const FairBookingConnection = connectionType("FairBooking", FairBooking);
+
+@ArgsType()
+class FairBookingsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true }) personId?: string | null;
+  @Field(() => ID, { nullable: true }) sessionId?: string | null;
+}
+
+/**
+ * Which of a fair's bookings a viewer sees: all for the organiser (and administrators); a
+ * caseworker's people's; a seeker's own; an employer's sessions' (without who — see personId).
+ */
+function visibleBookings(viewer: Viewer, fair: JobFairRow): SQL {
+  if (mayOrganise(viewer, fair)) return sql`true`;
+  if (viewer.kind !== "user") throw forbidden("Bookings are for the people, their caseworkers, the organiser and the employers");
+  if (viewer.role === Role.EMPLOYER) return sql`${fairBookings.sessionId} in (select id from fair_sessions where employer_id = ${viewer.employerId ?? null})`;
+  const scope = scopeCondition(personScope(viewer));
+  return sql`${fairBookings.personId} in (select ${people.id} from ${people} where ${scope ?? sql`true`})`;
+}
 
 @ArgsType()
 class JobFairsArgs extends PageArgs {
@@ -156,6 +180,44 @@ export class JobFairResolver {
     return fairStats(ctx.db, ctx.viewer, fair);
   }
 
+  @FieldResolver(() => [FairBoothView], { description: "Its booths: each employer and the OPEN postings it brought (postings are public)." })
+  async booths(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
+    const rows = await ctx.db
+      .select({ boothId: fairBooths.id, employerId: fairBooths.employerId, postingId: fairBoothPostings.postingId })
+      .from(fairBooths)
+      .innerJoin(fairBoothPostings, eq(fairBoothPostings.boothId, fairBooths.id))
+      .innerJoin(postings, eq(postings.id, fairBoothPostings.postingId))
+      .where(and(eq(fairBooths.fairId, fair.id), eq(postings.status, "OPEN"), or(isNull(postings.validUntil), gt(postings.validUntil, sql`now()`))))
+      .orderBy(asc(fairBooths.id), desc(fairBoothPostings.postingId));
+    const booths = new Map<string, { boothId: string; employerId: string; postingIds: string[] }>();
+    for (const r of rows) {
+      const booth = booths.get(r.boothId) ?? booths.set(r.boothId, { boothId: r.boothId, employerId: r.employerId, postingIds: [] }).get(r.boothId)!;
+      booth.postingIds.push(r.postingId);
+    }
+    return [...booths.values()];
+  }
+
+  @Authorized()
+  @FieldResolver(() => FairBookingConnection, {
+    description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who).",
+  })
+  async bookings(@Root() fair: JobFairRow, @Args(() => FairBookingsArgs) args: FairBookingsArgs, @Ctx() ctx: Context) {
+    const after = decodeCursor(args.after);
+    const where = and(
+      eq(fairBookings.fairId, fair.id),
+      visibleBookings(ctx.viewer, fair),
+      args.personId ? eq(fairBookings.personId, parseId(args.personId, "personId")) : undefined,
+      args.sessionId ? eq(fairBookings.sessionId, parseId(args.sessionId, "sessionId")) : undefined,
+    );
+    const rows = await ctx.db
+      .select()
+      .from(fairBookings)
+      .where(and(where, after ? lt(fairBookings.id, after) : undefined))
+      .orderBy(desc(fairBookings.id))
+      .limit(args.first + 1);
+    return pageFromRows(rows, args.first, async () => ctx.db.$count(fairBookings, where));
+  }
+
   @FieldResolver(() => [FairSession], { description: "Its sessions, by start time." })
   sessions(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
     return ctx.db.select().from(fairSessions).where(eq(fairSessions.fairId, fair.id)).orderBy(asc(fairSessions.startsAt), asc(fairSessions.id));
@@ -235,6 +297,27 @@ export class FairBookingResolver {
   @FieldResolver(() => ID, { nullable: true, description: "Who booked — null for employers, who meet people at the fair, not in the ledger." })
   personId(@Root() booking: FairBookingRow, @Ctx() ctx: Context) {
     return ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER ? null : booking.personId;
+  }
+}
+
+@Resolver(() => FairSession)
+export class FairSessionResolver {
+  @FieldResolver(() => Int, { description: "capacity − booked." })
+  seatsLeft(@Root() session: FairSessionRow) {
+    return session.capacity - session.booked;
+  }
+}
+
+@Resolver(() => FairBoothView)
+export class FairBoothViewResolver {
+  @FieldResolver(() => Employer)
+  employer(@Root() booth: FairBoothView, @Ctx() ctx: Context) {
+    return ctx.loaders.employerById.load(booth.employerId);
+  }
+
+  @FieldResolver(() => [JobPosting])
+  async postings(@Root() booth: FairBoothView, @Ctx() ctx: Context) {
+    return (await ctx.loaders.postingById.loadMany(booth.postingIds)).filter((p) => p && !(p instanceof Error));
   }
 }
 

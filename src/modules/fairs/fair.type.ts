@@ -225,3 +225,10 @@ export class FairEvent {
   @Field(() => ID, { nullable: true, description: "BOOKING_CONFIRMED, and SLOT_FREED for those who may see the booking." }) bookingId!: string | null;
   @Field() at!: Date;
 }
+
+@ObjectType({ description: "An employer's booth: who, and the OPEN postings it brought." })
+export class FairBoothView {
+  @Field(() => ID) boothId!: string;
+  @Field(() => ID) employerId!: string;
+  @Field(() => [ID]) postingIds!: string[];
+}
