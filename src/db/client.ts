@@ -90,21 +90,28 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
   };
 }
 
+/** How often the listening connection is checked, and how long a check may take. */
+const LISTEN_CHECK_MS = 30_000;
+const LISTEN_CHECK_TIMEOUT_MS = 10_000;
+
 /**
  * A dedicated connection LISTENing on a channel (a pooled connection would be handed to queries).
- * A lost connection is reopened, a second later and then less often, and `onGap` told.
+ * A lost connection is reopened, a second later and then less often, and `onGap` told. Losses that
+ * send no error (a failover, a firewall dropping an idle connection) are found by TCP keep-alive and
+ * a `select 1` every 30 s that must answer within 10 s.
  */
 async function listenPostgres(url: string, channel: string, onPayload: (payload: string) => void, onGap: (() => void) | undefined, log?: Logger): Promise<() => Promise<void>> {
   if (!CHANNEL.test(channel)) throw new Error(`Not a channel name: ${channel}`);
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
   let delay = 1000;
   const reopenLater = () => {
     if (stopped) return;
     retry = setTimeout(() => {
       open().then(
-        () => onGap?.(),
+        (opened) => opened && onGap?.(),
         (err: Error) => {
           log?.warn({ channel, err: { message: err.message } }, "could not reopen the listening connection");
           reopenLater();
@@ -114,8 +121,9 @@ async function listenPostgres(url: string, channel: string, onPayload: (payload:
     retry.unref();
     delay = Math.min(delay * 2, 30_000);
   };
-  const open = async () => {
-    const c = new pg.Client({ connectionString: url });
+  /** Opens and listens; false when stopped meanwhile (the connection is closed again). */
+  const open = async (): Promise<boolean> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
     let ready = false;
     let gone = false;
     const lost = (err?: Error) => {
@@ -123,6 +131,7 @@ async function listenPostgres(url: string, channel: string, onPayload: (payload:
       if (!ready || gone || stopped) return;
       gone = true;
       client = undefined;
+      if (check) clearInterval(check);
       log?.warn({ channel, err: err ? { message: err.message } : undefined }, "listening connection lost; reopening");
       c.end().catch(() => undefined);
       reopenLater();
@@ -138,14 +147,35 @@ async function listenPostgres(url: string, channel: string, onPayload: (payload:
       c.end().catch(() => undefined);
       throw error;
     }
+    if (stopped) {
+      gone = true;
+      await c.end().catch(() => undefined);
+      return false;
+    }
     ready = true;
     client = c;
     delay = 1000;
+    check = setInterval(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the listening connection did not answer a check")), LISTEN_CHECK_TIMEOUT_MS);
+      });
+      Promise.race([c.query("select 1"), timeout]).then(
+        () => clearTimeout(timer),
+        (err: Error) => {
+          clearTimeout(timer);
+          lost(err);
+        },
+      );
+    }, LISTEN_CHECK_MS);
+    check.unref();
+    return true;
   };
   await open();
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
+    if (check) clearInterval(check);
     await client?.end().catch(() => undefined);
   };
 }

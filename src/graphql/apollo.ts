@@ -2,6 +2,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Server } from "node:http";
+import { GraphQLError } from "graphql";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
@@ -33,6 +34,16 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      // Subscriptions travel over graphql-ws; over HTTP one would run as a plain execution and fail inside.
+      {
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ operation }) => {
+            if (operation?.operation === "subscription") {
+              throw new GraphQLError("Subscriptions go over WebSocket (graphql-ws) at this same path", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+            }
+          },
+        }),
+      },
     ],
   });
   await apollo.start();

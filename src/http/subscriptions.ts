@@ -8,7 +8,7 @@ import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
-import { DomainError } from "../errors.js";
+import { badInput, DomainError, unauthenticated } from "../errors.js";
 import { createLoaders } from "../graphql/context.js";
 import { createFormatError } from "../graphql/format-error.js";
 import { depthLimit, MAX_QUERY_DEPTH } from "../graphql/limits.js";
@@ -22,6 +22,10 @@ import type { SearchEngine } from "../search/search-port.js";
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 /** Connections one server process holds; more are turned away with 1013 (try again later). */
 export const MAX_CONNECTIONS = 10_000;
+/** Connections from one address (a campus NAT holds many seekers; one client needs one). */
+export const MAX_CONNECTIONS_PER_ADDRESS = 200;
+/** How long closing waits for clients to answer the close before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
 /** A single message's largest size: subscribe messages are small. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -41,28 +45,35 @@ interface ConnectionState {
   expiry?: NodeJS.Timeout;
 }
 
-/** The credentials of a connection: in `connection_init`'s payload (browsers cannot set headers), else the upgrade request's. */
-function credentialHeaders(params: Record<string, unknown> | undefined, upgrade: IncomingHttpHeaders): IncomingHttpHeaders {
-  const pick = (...names: string[]) => {
-    for (const name of names) {
-      const value = params?.[name];
-      if (typeof value === "string") return value;
+/**
+ * The credentials of a connection: in `connection_init`'s payload — `{ authorization }`,
+ * `{ "x-api-key" }`, or the same inside `{ headers: … }` as some clients send them (browsers cannot
+ * set WebSocket headers) — else the upgrade request's. Something credential-like that is not a
+ * string is refused, never read as anonymous.
+ */
+export function credentialHeaders(params: Record<string, unknown> | undefined, upgrade: IncomingHttpHeaders): IncomingHttpHeaders {
+  const nested = params?.headers;
+  const sources = [params ?? {}, typeof nested === "object" && nested !== null ? (nested as Record<string, unknown>) : {}];
+  const found: IncomingHttpHeaders = {};
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source)) {
+      const name = key.toLowerCase();
+      if (name !== "authorization" && name !== "x-api-key") continue;
+      if (typeof value !== "string") throw unauthenticated(`${key} must be a string`);
+      if (found[name] !== undefined && found[name] !== value) throw badInput("connectionParams", `${key} is given twice`);
+      found[name] = value;
     }
-    return undefined;
-  };
-  const authorization = pick("authorization", "Authorization");
-  const apiKey = pick("x-api-key", "X-Api-Key");
-  if (authorization !== undefined || apiKey !== undefined) {
-    return { ...(authorization !== undefined ? { authorization } : {}), ...(apiKey !== undefined ? { "x-api-key": apiKey } : {}) };
   }
+  if (found.authorization !== undefined || found["x-api-key"] !== undefined) return found;
   return { ...(upgrade.authorization !== undefined ? { authorization: upgrade.authorization } : {}), ...(upgrade["x-api-key"] !== undefined ? { "x-api-key": upgrade["x-api-key"] } : {}) };
 }
 
 /**
  * GraphQL subscriptions over graphql-ws (the graphql-transport-ws protocol) on the HTTP server's own
  * port and path, /graphql. Authenticated like HTTP — `Authorization: Bearer` or `X-Api-Key`, in the
- * connection_init payload or the upgrade request; a wrong credential is refused (4403), never
- * downgraded to anonymous; a token's expiry closes the connection (4401). Only subscriptions travel
+ * connection_init payload or the upgrade request; a wrong credential is refused (4401 for a bad or
+ * expired token, 4403 otherwise), never downgraded to anonymous; a token's expiry closes the
+ * connection (4401). Only subscriptions travel
  * here: queries and mutations go over HTTP, where they are logged and limited.
  */
 export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { close(): Promise<void> } {
@@ -89,19 +100,23 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         }
         const state = stateOf(ctx.extra);
         state.connectionId = randomUUID();
-        const headers = credentialHeaders(ctx.connectionParams ?? undefined, request.headers);
+        let headers: IncomingHttpHeaders;
         try {
+          headers = credentialHeaders(ctx.connectionParams ?? undefined, request.headers);
           state.viewer = await viewerFromRequest(database.db, config, headers);
         } catch (error) {
           if (error instanceof DomainError) {
             log.info({ connectionId: state.connectionId, code: error.code }, "subscription connection refused");
+            // 4401: sign in again (a missing, bad or expired token); 4403: refused.
+            if (error.code === "UNAUTHENTICATED") socket.close(4401, error.message.slice(0, 120));
             return false;
           }
           throw error;
         }
         const token = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ""))?.[1];
         const exp = token ? decodeJwt(token).exp : undefined;
-        if (exp !== undefined) {
+        // The socket may have closed while the credentials were checked: then no timer.
+        if (exp !== undefined && socket.readyState === socket.OPEN) {
           state.expiry = setTimeout(() => socket.close(4401, "The token has expired"), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
           state.expiry.unref();
         }
@@ -153,10 +168,30 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     wss,
   );
 
+  // One address may hold only so many sockets (initialised or not).
+  const perAddress = new Map<string, number>();
+  wss.on("connection", (socket, request) => {
+    const address = request.socket.remoteAddress ?? "unknown";
+    const n = (perAddress.get(address) ?? 0) + 1;
+    perAddress.set(address, n);
+    socket.once("close", () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+    if (n > MAX_CONNECTIONS_PER_ADDRESS) socket.close(1013, "Too many connections from this address: try again later");
+  });
+
   return {
     close: async () => {
+      // Clients are asked to close; any that do not answer within the grace are cut off, so a
+      // stalled peer cannot hold up the server's shutdown.
+      const cutOff = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, CLOSE_GRACE_MS);
+      cutOff.unref();
       await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clearTimeout(cutOff);
     },
   };
 }

@@ -53,7 +53,7 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: {} };
+    if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: Object.fromEntries((query.facets ?? []).map((f) => [f, {}])) };
     const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
     const response = await this.index().search(q, options);
     return {

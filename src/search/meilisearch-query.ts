@@ -29,8 +29,9 @@ export function meilisearchFilter(f: PostingSearchFilter): string {
   if (f.employerVerified !== undefined) clauses.push(`employerVerified = ${f.employerVerified}`);
   if (f.povertyWorkshop !== undefined) clauses.push(`povertyWorkshop = ${f.povertyWorkshop}`);
   if (f.excludeIds && f.excludeIds.length > 0) clauses.push(`id NOT IN ${list(f.excludeIds)}`);
-  // An empty onlyIds matches nothing: the engine answers it without asking Meilisearch.
-  if (f.onlyIds && f.onlyIds.length > 0) clauses.push(`id IN ${list(f.onlyIds)}`);
+  // An empty onlyIds matches nothing, which a filter cannot say: the engine answers it without asking.
+  if (f.onlyIds && f.onlyIds.length === 0) throw new RangeError("An empty onlyIds matches nothing: answer it without a filter");
+  if (f.onlyIds) clauses.push(`id IN ${list(f.onlyIds)}`);
   return clauses.join(" AND ");
 }
 

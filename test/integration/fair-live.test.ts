@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "node:net";
 import WebSocket from "ws";
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../../src/http/subscriptions.js";
+import { publishFairEvent } from "../../src/modules/fairs/fair-events.js";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
@@ -29,7 +32,7 @@ interface FairEvent {
 }
 
 /** A graphql-ws client over `ws`, collecting one subscription's events and errors. */
-function listen(t: TestApp, fairId: string, connectionParams: Record<string, string> = {}) {
+function listen(t: TestApp, fairId: string, connectionParams: Record<string, unknown> = {}) {
   const events: FairEvent[] = [];
   const errors: { extensions?: { code?: string } }[] = [];
   let closeCode: number | undefined;
@@ -159,22 +162,24 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     const other = listen(t, fairId, { authorization: `Bearer ${await t.token({ sub: "seeker1", role: Role.SEEKER, personId: seekers[1]! })}` });
     const theEmployer = listen(t, fairId, { authorization: `Bearer ${employer}` });
     const anonymous = listen(t, fairId);
-    await Promise.all([mine.ready, other.ready, theEmployer.ready, anonymous.ready]);
-    await new Promise((r) => setTimeout(r, 100)); // the subscribe messages reach the server
-    expect(t.app.fairEvents.size).toBe(4);
+    const organiser = listen(t, fairId, { authorization: `Bearer ${fuzhou}` });
+    const otherEmployer = listen(t, fairId, { headers: { Authorization: `Bearer ${await t.token({ sub: "emp-x", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id })}` } } as never);
+    const all = [mine, other, theEmployer, anonymous, organiser, otherEmployer];
+    await Promise.all(all.map((s) => s.ready));
+    await mine.until(() => t.app.fairEvents.size === 6, "six subscribers at the hub");
 
     const booked = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slot, p: seekers[0], post: booth.accounting }, { token: fuzhou });
     const bookingId = booked.data!.bookInterview.id;
-    // A refused booking (the slot is taken) is rolled back: no event for it.
+    // A refused booking (the slot is taken) sends no event (that NOTIFY waits for the commit is tested below).
     expect(codeOf(await t.gql(BOOK, { s: slot, p: seekers[1], post: booth.accounting }, { token: fuzhou }))).toBe("CONFLICT");
     expect((await t.gql(CANCEL, { id: bookingId }, { token: seekerToken })).errors).toBeUndefined();
-    for (const s of [mine, other, theEmployer, anonymous]) await s.count(2);
+    for (const s of all) await s.count(2);
     expect(mine.events).toEqual([
       { kind: "BOOKING_CONFIRMED", fairId, sessionId: slot, seatsLeft: 0, fairStatus: null, bookingId },
       { kind: "SLOT_FREED", fairId, sessionId: slot, seatsLeft: 1, fairStatus: null, bookingId },
     ]);
-    expect(theEmployer.events.map((e) => [e.kind, e.bookingId])).toEqual([["BOOKING_CONFIRMED", bookingId], ["SLOT_FREED", bookingId]]);
-    for (const s of [other, anonymous]) {
+    for (const s of [theEmployer, organiser]) expect(s.events.map((e) => [e.kind, e.bookingId])).toEqual([["BOOKING_CONFIRMED", bookingId], ["SLOT_FREED", bookingId]]);
+    for (const s of [other, anonymous, otherEmployer]) {
       expect(s.events).toEqual([
         { kind: "SLOT_TAKEN", fairId, sessionId: slot, seatsLeft: 0, fairStatus: null, bookingId: null },
         { kind: "SLOT_FREED", fairId, sessionId: slot, seatsLeft: 1, fairStatus: null, bookingId: null },
@@ -198,14 +203,19 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect(anonymous.events.at(-1)).toMatchObject({ kind: "FAIR_STATUS", fairStatus: "CLOSED", fairId });
     expect(anonymous.events.every((e) => e.fairId === fairId)).toBe(true);
 
-    for (const s of [mine, other, theEmployer, anonymous]) await s.close();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(t.app.fairEvents.size).toBe(0);
+    for (const s of all) await s.close();
+    await mine.until(() => t.app.fairEvents.size === 0, "the hub to forget closed subscribers");
 
-    // A wrong credential is refused (4403), not downgraded to anonymous; an expired token ends the connection (4401).
+    // A wrong credential is refused — a bad or expired token 4401, two credentials 4403 — never downgraded to anonymous; a token's expiry ends the connection (4401).
     const forged = listen(t, fairId, { authorization: "Bearer not.a.token" });
     await forged.until(() => forged.closeCode() !== undefined, "the forged connection to close");
-    expect(forged.closeCode()).toBe(4403);
+    expect(forged.closeCode()).toBe(4401);
+    const expired = listen(t, fairId, { authorization: `Bearer ${await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" }, Math.floor(Date.now() / 1000) - 10)}` });
+    await expired.until(() => expired.closeCode() !== undefined, "the expired token's connection to close");
+    expect(expired.closeCode()).toBe(4401);
+    const both = listen(t, fairId, { authorization: `Bearer ${fuzhou}`, "x-api-key": "jbpk_whatever" });
+    await both.until(() => both.closeCode() !== undefined, "two credentials to be refused");
+    expect(both.closeCode()).toBe(4403);
     const shortLived = listen(t, fairId, { authorization: `Bearer ${await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" }, Math.floor(Date.now() / 1000) + 2)}` });
     await shortLived.ready;
     await shortLived.until(() => shortLived.closeCode() !== undefined, "the expired connection to close");
@@ -219,7 +229,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     const bad = listen(t, "nope");
     await bad.until(() => bad.errors.length > 0, "an error");
     expect(bad.errors[0]!.extensions?.code).toBe("BAD_USER_INPUT");
-    for (const s of [forged, shortLived, peek, bad]) await s.close();
+    for (const s of [forged, expired, both, shortLived, peek, bad]) await s.close();
 
     const query = createClient({ url: t.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 });
     const refused = await new Promise<unknown>((resolve) => {
@@ -229,6 +239,66 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     await query.dispose();
     const [still] = await queryRows<{ status: string }>(t.db, sql`select status::text from job_fairs where id = ${draft}`);
     expect(still!.status).toBe("DRAFT");
+
+    // Over HTTP a subscription is refused before it runs.
+    const overHttp = await t.gql(EVENTS, { f: fairId });
+    expect([overHttp.status, codeOf(overHttp)]).toEqual([400, "BAD_REQUEST"]);
+  });
+
+  it("publishes only when the transaction commits, limits subscriptions per connection, and tells subscribers of sessions a closing fair calls off", async () => {
+    const fair = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title: "提交才发送", kind: "OTHER", startsAt: hours(-1), endsAt: hours(50) } }, { token: fuzhou })).data!.createJobFair.id;
+    await t.gql(STATUS, { id: fair, s: "OPEN" }, { token: fuzhou });
+    const direct = t.app.fairEvents.subscribe(fair);
+    await expect(
+      t.db.transaction(async (tx) => {
+        await publishFairEvent(tx, { kind: "SLOT_FREED", fairId: fair, seatsLeft: 99 });
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    await t.db.transaction(async (tx) => publishFairEvent(tx, { kind: "SLOT_FREED", fairId: fair, seatsLeft: 1 }));
+    expect((await direct.next()).value).toMatchObject({ kind: "SLOT_FREED", seatsLeft: 1 }); // the rolled-back one never came
+    await direct.return!();
+
+    const client = createClient({ url: t.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const outcomes: string[] = [];
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION + 1; i++) {
+      client.subscribe({ query: EVENTS, variables: { f: fair } }, { next: () => undefined, error: (e) => void outcomes.push((e as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? "?"), complete: () => undefined });
+    }
+    const deadline = Date.now() + 5000;
+    while (outcomes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(outcomes).toEqual(["BAD_REQUEST"]);
+
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const firmToken = await t.token({ sub: "firm-close", role: Role.EMPLOYER, employerId: firm.id });
+    await t.gql(BOOTH, { f: fair, p: [(await makePosting(t.db, { employerId: firm.id, regionCode: "350102", validUntil: days(30) })).id] }, { token: firmToken });
+    const later = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "PRESENTATION", title: "宣讲", startsAt: hours(5), endsAt: hours(6) } }, { token: firmToken })).data!.addFairSession.id;
+    const watcher = listen(t, fair);
+    await watcher.ready;
+    await watcher.until(() => t.app.fairEvents.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION + 1, "the watcher at the hub");
+    await t.gql(STATUS, { id: fair, s: "CLOSED" }, { token: fuzhou });
+    await watcher.count(2);
+    expect(watcher.events.map((e) => [e.kind, e.sessionId])).toEqual([["FAIR_STATUS", null], ["SESSION_CANCELLED", later]]);
+    await watcher.close();
+    await client.dispose();
+  });
+
+  it("closes even when a WebSocket peer stops answering", async () => {
+    const own = await startTestApp();
+    const url = new URL(own.url);
+    // A raw upgrade that never reads again: the server's close frame goes unanswered.
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(`GET /graphql HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16, 7).toString("base64")}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`);
+    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    socket.pause();
+    let closed = false;
+    const closing = own.close().then(() => (closed = true));
+    // ws would wait 30 s for the close handshake; the server cuts the peer off after its grace.
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 8000))]);
+    expect(closed).toBe(true);
+    const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.resume(); // reads what the server sent, then the end of the connection
+    await ended;
   });
 
   it.runIf(Boolean(process.env.DATABASE_URL))("tells subscribers to re-read when the listening connection is lost, and carries on after it reopens (PostgreSQL)", async () => {
@@ -277,11 +347,17 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
       byEmployer { employerId employer { name } boothPostings sessions seats bookings checkedIn applied offered hired noShow } } } }`;
     type Stats = { jobFair: { stats: Record<string, unknown> & { byEmployer: Record<string, unknown>[]; registrationsByCategory: { categoryCode: string; registrations: number }[] } } };
     const stats = (await t.gql<Stats>(STATS, { f: fair }, { token: fuzhou })).data!.jobFair.stats;
-    const byCategory = await queryRows<{ categoryCode: string; registrations: number }>(
-      t.db,
-      sql`select pc.category_code as "categoryCode", count(*)::int as registrations from fair_registrations r join person_categories pc on pc.person_id = r.person_id where r.fair_id = ${fair} group by 1 order by 1`,
-    );
+    // Tallied from each registered person's categories as the ledger shows them.
+    const tally = new Map<string, number>();
+    let withoutCategory = 0;
+    for (const p of [...seekers, invitee]) {
+      const codes = (await t.gql<{ person: { targetCategories: { category: { code: string } }[] } }>(`query($p: ID!) { person(id: $p) { targetCategories { category { code } } } }`, { p }, { token: fuzhou })).data!.person.targetCategories.map((c) => c.category.code);
+      if (codes.length === 0) withoutCategory++;
+      for (const c of codes) tally.set(c, (tally.get(c) ?? 0) + 1);
+    }
+    const byCategory = [...tally].sort(([a], [b]) => (a < b ? -1 : 1)).map(([categoryCode, registrations]) => ({ categoryCode, registrations }));
     expect(byCategory.length).toBeGreaterThan(0);
+    expect(stats.registrationsWithoutCategory).toBe(withoutCategory);
     expect(stats).toMatchObject({
       registrations: 5,
       invited: 1,
@@ -379,6 +455,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
   it("lists fairs newest first, drafts only to their organisers", async () => {
     const LIST = `query($s: FairStatus, $after: String) { jobFairs(status: $s, first: 2, after: $after) { edges { node { id status } } pageInfo { hasNextPage endCursor } totalCount } }`;
     type List = { jobFairs: { edges: { node: { id: string; status: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } };
+    await t.gql(CREATE, { i: { title: "福州的草稿", kind: "OTHER", startsAt: hours(1), endsAt: hours(10) } }, { token: fuzhou });
     const [counts] = await queryRows<{ public: number; all: number }>(t.db, sql`select count(*) filter (where status <> 'DRAFT')::int as public, count(*)::int as all from job_fairs`);
     const anonymousList = (await t.gql<List>(LIST, {})).data!.jobFairs;
     expect(anonymousList.totalCount).toBe(counts!.public);

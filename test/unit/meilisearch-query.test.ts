@@ -18,6 +18,7 @@ describe("Meilisearch filter strings", () => {
 
   it("refuses non-finite numbers and keeps search text out of the filter", () => {
     expect(() => meilisearchFilter({ educationAtMost: Number.NaN })).toThrow(RangeError);
+    expect(() => meilisearchFilter({ onlyIds: [] })).toThrow(RangeError);
     const body = meilisearchSearchBody({ text: '会计" OR status = "CLOSED', filter: {}, offset: 0, limit: 10, sort: "NEWEST", facets: ["kind"] }, "会计 or status closed");
     expect(body).toMatchObject({ q: "会计 or status closed", filter: 'status IN ["OPEN"]', sort: ["publishedAt:desc"], facets: ["kind"], showRankingScore: true });
   });

@@ -3,14 +3,14 @@ import type { DatabaseHandle, Executor } from "../../db/client.js";
 import type { Logger } from "../../logger.js";
 
 /**
- * Live updates of a fair (session started or ended, a seat freed or taken, a booking
+ * Live updates of a fair (session started, ended or called off, a seat freed or taken, a booking
  * confirmed, the fair's status). Each is a PostgreSQL NOTIFY sent inside the transaction that made
  * the change, so it goes out on commit and never for a change rolled back; every server process
  * LISTENs and hands the events to its own subscribers. PGlite has NOTIFY too: one code path.
  */
 export const FAIR_EVENTS_CHANNEL = "fair_events";
 
-export type FairEventKind = "FAIR_STATUS" | "SESSION_STARTED" | "SESSION_ENDED" | "SLOT_FREED" | "BOOKING_CONFIRMED" | "RESYNC";
+export type FairEventKind = "FAIR_STATUS" | "SESSION_STARTED" | "SESSION_ENDED" | "SESSION_CANCELLED" | "SLOT_FREED" | "BOOKING_CONFIRMED" | "RESYNC";
 
 export interface FairEventMessage {
   kind: FairEventKind;
@@ -27,23 +27,24 @@ export interface FairEventMessage {
   at: string;
 }
 
-/** Sends a fair event when the transaction commits (NOTIFY is transactional). */
-export async function publishFairEvent(tx: Executor, event: Partial<FairEventMessage> & Pick<FairEventMessage, "kind" | "fairId">): Promise<void> {
-  const message: FairEventMessage = {
-    sessionId: null,
-    seatsLeft: null,
-    fairStatus: null,
-    bookingId: null,
-    personId: null,
-    employerId: null,
-    ...event,
-    at: new Date().toISOString(),
-  };
-  await tx.execute(sql`select pg_notify(${FAIR_EVENTS_CHANNEL}, ${JSON.stringify(message)})`);
+type NewFairEvent = Partial<FairEventMessage> & Pick<FairEventMessage, "kind" | "fairId">;
+
+/** Sends fair events when the transaction commits (NOTIFY is transactional), in one statement. */
+export async function publishFairEvents(tx: Executor, events: NewFairEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const at = new Date().toISOString();
+  const payloads = events.map((event) =>
+    JSON.stringify({ sessionId: null, seatsLeft: null, fairStatus: null, bookingId: null, personId: null, employerId: null, ...event, at } satisfies FairEventMessage),
+  );
+  await tx.execute(sql`select pg_notify(${FAIR_EVENTS_CHANNEL}, payload) from unnest(${sql.param(payloads)}::text[]) as payload`);
 }
 
-/** Events a subscriber may fall behind by before its subscription is completed (it re-reads and subscribes again). */
-const MAX_BUFFERED = 1000;
+export const publishFairEvent = (tx: Executor, event: NewFairEvent) => publishFairEvents(tx, [event]);
+
+/** Events a subscriber may fall behind by before they are replaced by a RESYNC. */
+export const MAX_BUFFERED = 1000;
+
+const EMPTY = { sessionId: null, seatsLeft: null, fairStatus: null, bookingId: null, personId: null, employerId: null } as const;
 
 class Subscription implements AsyncIterableIterator<FairEventMessage> {
   private readonly buffer: FairEventMessage[] = [];
@@ -59,8 +60,10 @@ class Subscription implements AsyncIterableIterator<FairEventMessage> {
       this.waiting = null;
       resolve({ value: event, done: false });
     } else if (this.buffer.length >= MAX_BUFFERED) {
-      // Too slow to keep up: better a completed subscription (the client re-reads) than silent gaps.
-      void this.return();
+      // Too slow to keep up: what is queued is replaced by one RESYNC (re-read the fair) rather than
+      // leaving silent gaps; the stream goes on from there.
+      this.buffer.length = 0;
+      this.buffer.push({ ...EMPTY, kind: "RESYNC", fairId: event.fairId, at: new Date().toISOString() });
     } else this.buffer.push(event);
   }
 
@@ -94,8 +97,13 @@ export class FairEventHub {
 
   constructor(private readonly log: Logger) {}
 
-  async start(database: Pick<DatabaseHandle, "listen">): Promise<void> {
-    this.stopListening ??= await database.listen(FAIR_EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.resync());
+  private starting: Promise<void> | undefined;
+
+  start(database: Pick<DatabaseHandle, "listen">): Promise<void> {
+    this.starting ??= database.listen(FAIR_EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.resync()).then((stop) => {
+      this.stopListening = stop;
+    });
+    return this.starting;
   }
 
   /** Subscribers now open (for tests and the soak's memory check). */
@@ -132,11 +140,12 @@ export class FairEventHub {
   private resync(): void {
     const at = new Date().toISOString();
     for (const [fairId, set] of this.byFair) {
-      for (const s of set) s.push({ kind: "RESYNC", fairId, sessionId: null, seatsLeft: null, fairStatus: null, bookingId: null, personId: null, employerId: null, at });
+      for (const s of set) s.push({ ...EMPTY, kind: "RESYNC", fairId, at });
     }
   }
 
   async close(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     await this.stopListening?.();
     this.stopListening = undefined;
     for (const set of [...this.byFair.values()]) for (const s of [...set]) await s.return();

@@ -14,7 +14,7 @@ import { mayMove } from "../referrals/referral-rules.js";
 import { insertReferralIfAbsent, moveReferral } from "../referrals/referral.repository.js";
 import { referrals, type ReferralStatus } from "../referrals/referral.table.js";
 import { serviceToday } from "../../dates.js";
-import { publishFairEvent } from "./fair-events.js";
+import { publishFairEvent, publishFairEvents } from "./fair-events.js";
 import {
   fairBookings,
   fairBoothPostings,
@@ -124,13 +124,22 @@ export async function setJobFairStatus(db: Database, viewer: Viewer, id: string,
     await publishFairEvent(tx, { kind: "FAIR_STATUS", fairId, fairStatus: status });
     if (status === "CLOSED") {
       // Closing ends what is running and calls off what has not begun, freeing those times for
-      // the people and employers (the overlap constraints span every fair).
-      await tx.update(fairSessions).set({ status: "ENDED" }).where(and(eq(fairSessions.fairId, fairId), eq(fairSessions.status, "LIVE")));
+      // the people and employers (the overlap constraints span every fair). Subscribers hear of
+      // each session; a session called off takes its bookings with it.
+      const ended = await tx
+        .update(fairSessions)
+        .set({ status: "ENDED" })
+        .where(and(eq(fairSessions.fairId, fairId), eq(fairSessions.status, "LIVE")))
+        .returning({ id: fairSessions.id, employerId: fairSessions.employerId, capacity: fairSessions.capacity, booked: fairSessions.booked });
       const calledOff = await tx
         .update(fairSessions)
         .set({ status: "CANCELLED", booked: 0 })
         .where(and(eq(fairSessions.fairId, fairId), eq(fairSessions.status, "SCHEDULED")))
-        .returning({ id: fairSessions.id });
+        .returning({ id: fairSessions.id, employerId: fairSessions.employerId, capacity: fairSessions.capacity });
+      await publishFairEvents(tx, [
+        ...ended.map((s) => ({ kind: "SESSION_ENDED" as const, fairId, sessionId: s.id, seatsLeft: s.capacity - s.booked, employerId: s.employerId })),
+        ...calledOff.map((s) => ({ kind: "SESSION_CANCELLED" as const, fairId, sessionId: s.id, seatsLeft: 0, employerId: s.employerId })),
+      ]);
       if (calledOff.length > 0) {
         await tx
           .update(fairBookings)

@@ -199,6 +199,7 @@ export enum FairEventKind {
   FAIR_STATUS = "FAIR_STATUS",
   SESSION_STARTED = "SESSION_STARTED",
   SESSION_ENDED = "SESSION_ENDED",
+  SESSION_CANCELLED = "SESSION_CANCELLED",
   SLOT_FREED = "SLOT_FREED",
   SLOT_TAKEN = "SLOT_TAKEN",
   BOOKING_CONFIRMED = "BOOKING_CONFIRMED",
@@ -208,10 +209,11 @@ registerEnumType(FairEventKind, {
   name: "FairEventKind",
   valuesConfig: {
     FAIR_STATUS: { description: "The fair's status changed (see fairStatus)." },
+    SESSION_CANCELLED: { description: "Called off (its fair closed before it began): its bookings are cancelled." },
     SLOT_TAKEN: { description: "A seat was booked by someone whose booking you do not see." },
     BOOKING_CONFIRMED: { description: "A booking you may see was made (yours, your session's, or as organiser)." },
     SLOT_FREED: { description: "A booking was cancelled: a seat is free." },
-    RESYNC: { description: "Events may have been missed (the server lost its database connection): re-read the fair." },
+    RESYNC: { description: "Events may have been missed (the server lost its database connection, or you fell 1,000 events behind): re-read the fair." },
   },
 });
 
