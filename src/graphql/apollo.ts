@@ -7,7 +7,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
 import { createFormatError } from "./format-error.js";
-import { depthLimit, MAX_QUERY_DEPTH } from "./limits.js";
+import { aliasLimit, costLimitPlugin, depthLimit, MAX_ALIASES, MAX_QUERY_COST, MAX_QUERY_DEPTH, MAX_TOKENS } from "./limits.js";
 import { getSchema } from "./schema.js";
 
 /** The Apollo server, not listening: the HTTP layer hands it requests. */
@@ -21,7 +21,8 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+    validationRules: [depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)],
+    parseOptions: { maxTokens: MAX_TOKENS },
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),
@@ -34,6 +35,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(MAX_QUERY_COST),
       // Subscriptions travel over graphql-ws; over HTTP one would run as a plain execution and fail inside.
       {
         requestDidStart: async () => ({

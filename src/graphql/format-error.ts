@@ -13,7 +13,14 @@ const PASS_THROUGH = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "BAD_REQUEST",
+  // The limits (graphql/limits.ts): refused before anything runs.
+  "QUERY_TOO_DEEP",
+  "TOO_MANY_ALIASES",
+  "QUERY_TOO_COMPLEX",
 ]);
+
+/** Validation rules' own codes, which Apollo replaces with GRAPHQL_VALIDATION_FAILED: given back. */
+const LIMIT_CODES = new Set(["QUERY_TOO_DEEP", "TOO_MANY_ALIASES"]);
 
 /**
  * The one error boundary: domain errors keep their code and details; a malformed request keeps the
@@ -32,6 +39,11 @@ export function createFormatError(log: Logger) {
     }
     if (original instanceof AuthorizationError) {
       return { ...base, message: "Your role may not do this", extensions: { code: "FORBIDDEN" } };
+    }
+    const inner = error instanceof GraphQLError ? error.originalError : undefined;
+    const innerCode = inner instanceof GraphQLError ? inner.extensions?.code : undefined;
+    if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && LIMIT_CODES.has(innerCode)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: innerCode } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PASS_THROUGH.has(code) && (original === error || original instanceof GraphQLError)) {

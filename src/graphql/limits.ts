@@ -1,9 +1,12 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { getNullableType, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import { MAX_PAGE_SIZE } from "./relay.js";
 
 /**
  * Nesting deeper than this is refused before any resolver runs: Region.parent/children and
  * Employer.postings/JobPosting.employer are cycles, and one deep query could otherwise fan out to
- * millions of objects. (Cost and alias limits come with the hardening for third parties.)
+ * millions of objects. Aliases and cost are limited below.
  */
 export const MAX_QUERY_DEPTH = 12;
 
@@ -39,4 +42,75 @@ export function depthLimit(max: number) {
       }
     },
   });
+}
+
+/** Aliased fields in one document: aliases multiply work without nesting (`a1: matches … a99: matches`). */
+export const MAX_ALIASES = 30;
+
+export function aliasLimit(max: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    let aliases = 0;
+    return {
+      Field(node) {
+        if (node.alias) aliases++;
+      },
+      Document: {
+        leave(document) {
+          if (aliases > max) {
+            context.reportError(new GraphQLError(`The query uses ${aliases} aliases; at most ${max} are allowed`, { nodes: [document], extensions: { code: "TOO_MANY_ALIASES" } }));
+          }
+        },
+      },
+    };
+  };
+}
+
+/** Tokens the parser reads before it gives up: a huge document is refused before it is even parsed whole. */
+export const MAX_TOKENS = 5_000;
+
+/** The most a query may cost (see `fieldCost`): about 100 people with 10 matches each, or 1,000 plain nodes. */
+export const MAX_QUERY_COST = 12_000;
+
+/** What a list without `first` is assumed to hold (sessions of a fair, a person's referrals …). */
+export const DEFAULT_LIST_SIZE = 10;
+
+/** Lists bounded by the `first` of the field above them: any page's `edges` (connections, search results), a matches list's items. */
+const BOUNDED_BY_PARENT = new Set(["PersonMatches.items"]);
+
+/**
+ * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
+ * takes one (a page, a matches list), 1 for a list the field above already bounds, and
+ * DEFAULT_LIST_SIZE for any other list.
+ */
+export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
+  const first = typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : undefined;
+  if (first !== undefined) return 1 + first * childComplexity;
+  const list = isListType(getNullableType(field.type));
+  if (!list) return 1 + childComplexity;
+  const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(`${type.name}.${field.name}`);
+  return 1 + (bounded ? 1 : DEFAULT_LIST_SIZE) * childComplexity;
+};
+
+/**
+ * An Apollo plugin that prices each operation with its variables once it is resolved, before any
+ * resolver runs, and refuses one over `max` with 400 QUERY_TOO_COMPLEX. Variables that do not
+ * coerce are left to execution, which answers BAD_USER_INPUT.
+ */
+export function costLimitPlugin(max: number): ApolloServerPlugin {
+  return {
+    requestDidStart: async () => ({
+      didResolveOperation: async ({ request, document, schema }) => {
+        let cost: number;
+        try {
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost] });
+        } catch {
+          return;
+        }
+        if (cost > max) {
+          throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: 400 } } });
+        }
+      },
+    }),
+  };
 }

@@ -5,6 +5,12 @@ import { badInput } from "../errors.js";
 
 export const MAX_PAGE_SIZE = 100;
 
+/** `first` on any list (pages, matches, reports): a whole number from 1 to MAX_PAGE_SIZE. */
+export function checkFirst(first: number, field = "first"): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(field, `${field} must be 1–${MAX_PAGE_SIZE}`);
+  return first;
+}
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { defaultValue: 20, description: "Page size, 1–100." })

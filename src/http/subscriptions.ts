@@ -11,7 +11,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import { badInput, DomainError, unauthenticated } from "../errors.js";
 import { createLoaders } from "../graphql/context.js";
 import { createFormatError } from "../graphql/format-error.js";
-import { depthLimit, MAX_QUERY_DEPTH } from "../graphql/limits.js";
+import { aliasLimit, depthLimit, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS } from "../graphql/limits.js";
 import type { Logger } from "../logger.js";
 import type { FairEventHub } from "../modules/fairs/fair-events.js";
 import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
@@ -134,11 +134,11 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         // Errors returned here reach the client through onError, formatted like HTTP's.
         let document;
         try {
-          document = parse(payload.query, { maxTokens: 2000 });
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
         } catch (error) {
           return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
-        const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH)]);
+        const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== "subscription") {

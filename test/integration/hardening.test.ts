@@ -208,6 +208,7 @@ describe("hardening of the foundation", () => {
       const deep = await t.gql(nested(MAX_QUERY_DEPTH + 1));
       expect(deep.status).toBe(400);
       expect(deep.errors![0]!.message).toMatch(/nested 13 levels/);
+      expect(deep.errors![0]!.extensions?.code).toBe("QUERY_TOO_DEEP");
       expect(deep.sqlStatements).toBe(0);
     });
   });

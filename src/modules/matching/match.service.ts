@@ -1,6 +1,6 @@
+import { checkFirst } from "../../graphql/relay.js";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { badInput } from "../../errors.js";
 import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
 import type { PostingDocument, PostingSearchFilter, SearchEngine, SearchHit } from "../../search/search-port.js";
@@ -92,7 +92,7 @@ export async function matchesForPerson(
   first: number,
   among?: { postingIds: string[]; nothingFits: string },
 ): Promise<{ items: MatchItem[]; note: string | null }> {
-  if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput("first", "first must be 1–100");
+  checkFirst(first);
   // Once per request, however many people's matches it asks for.
   const weightsLoad = deps.loaders.matchingWeights.load("active");
   const membershipsLoad = deps.loaders.memberships.load(person.id);

@@ -1,6 +1,6 @@
+import { checkFirst } from "../../graphql/relay.js";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
-import { badInput } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { getPerson } from "../people/person.service.js";
 import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, startMentorRun, type RunSummary } from "./campaign-run.service.js";
@@ -64,7 +64,7 @@ export class CampaignRunResolver {
     @Arg("after", () => ID, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    if (first < 1 || first > 500) throw badInput("first", "first must be 1–500");
+    checkFirst(first);
     const rows = await runStillBelow(ctx.db, run.id, { first, after });
     return Promise.all(rows.map(async (r) => ({ ...r, person: await getPerson({ db: ctx.db, pii: ctx.pii }, ctx.viewer, r.personId) })));
   }

@@ -1,3 +1,4 @@
+import { checkFirst } from "../../graphql/relay.js";
 import { sql } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
@@ -33,7 +34,7 @@ export interface ComplianceReport {
 export async function referralCompliance(db: Database, viewer: Viewer, filter: ComplianceFilter, page: { first: number; after?: string | null }): Promise<ComplianceReport> {
   const scope = personScope(viewer);
   if (scope.kind === "none") throw forbidden("Referral compliance is for caseworkers and administrators");
-  if (page.first < 1 || page.first > 500) throw badInput("first", "first must be 1–500");
+  checkFirst(page.first);
   const after = page.after ? parseId(page.after, "after") : null;
   if (filter.regionCode && !/^(\d{2}|\d{4}|\d{6})$/.test(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
