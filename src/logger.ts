@@ -29,7 +29,8 @@ export function loggableError(error: unknown): unknown {
       type: "DrizzleQueryError",
       query: String((error as { query: unknown }).query).slice(0, 2000),
       cause: cause ? { message: cause.message, code: cause.code, constraint: cause.constraint, table: cause.table } : undefined,
-      stack: (error as unknown as Error).stack?.split("\n").slice(1, 8).join("\n"),
+      // Frames only: the message's own lines carry the query's parameters (personal data must not reach logs).
+      stack: (error as unknown as Error).stack?.split("\n").filter((line) => /^\s+at /.test(line)).slice(0, 7).join("\n"),
     };
   }
   return error;

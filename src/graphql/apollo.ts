@@ -6,7 +6,7 @@ import { GraphQLError } from "graphql";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
-import { createFormatError } from "./format-error.js";
+import { createFormatError, logUnexpectedErrors } from "./format-error.js";
 import { aliasLimit, costLimitPlugin, depthLimit, MAX_ALIASES, MAX_QUERY_COST, MAX_QUERY_DEPTH, MAX_TOKENS } from "./limits.js";
 import { getSchema } from "./schema.js";
 
@@ -15,7 +15,8 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
   const production = config.env === "production";
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
-    formatError: createFormatError(log),
+    // Masks; the plugin below logs each unexpected error with its request's id.
+    formatError: createFormatError(),
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
@@ -36,6 +37,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
       // No cache hints are used; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(MAX_QUERY_COST),
+      logUnexpectedErrors(log),
       // Subscriptions travel over graphql-ws; over HTTP one would run as a plain execution and fail inside.
       {
         requestDidStart: async () => ({

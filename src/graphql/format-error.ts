@@ -1,4 +1,6 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { Context } from "./context.js";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AuthenticationError, AuthorizationError } from "type-graphql";
 import { DomainError } from "../errors.js";
@@ -24,35 +26,57 @@ const LIMIT_CODES = new Set(["QUERY_TOO_DEEP", "TOO_MANY_ALIASES"]);
 
 /**
  * The one error boundary: domain errors keep their code and details; a malformed request keeps the
- * code graphql-js gave it; anything else is INTERNAL_SERVER_ERROR — logged in full, sent masked.
+ * code graphql-js gave it; anything else is INTERNAL_SERVER_ERROR, sent masked — `unexpected` is
+ * then the original error, for the caller to log with the request's id.
  */
-export function createFormatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+export function classifyError(formatted: GraphQLFormattedError, error: unknown): { formatted: GraphQLFormattedError; unexpected?: unknown } {
+  const original = unwrapResolverError(error);
+  const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
 
-    if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { ...original.details, code: original.code } };
-    }
-    if (original instanceof AuthenticationError) {
-      return { ...base, message: "Sign in to do this", extensions: { code: "UNAUTHENTICATED" } };
-    }
-    if (original instanceof AuthorizationError) {
-      return { ...base, message: "Your role may not do this", extensions: { code: "FORBIDDEN" } };
-    }
-    const inner = error instanceof GraphQLError ? error.originalError : undefined;
-    const innerCode = inner instanceof GraphQLError ? inner.extensions?.code : undefined;
-    if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && LIMIT_CODES.has(innerCode)) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: innerCode } };
-    }
-    const code = formatted.extensions?.code;
-    if (typeof code === "string" && PASS_THROUGH.has(code) && (original === error || original instanceof GraphQLError)) {
-      return formatted;
-    }
-    if (typeof code === "string" && (code === "UNAUTHENTICATED" || code === "FORBIDDEN") && original instanceof GraphQLError) {
-      return formatted;
-    }
-    log.error({ err: loggableError(original), path: formatted.path }, "unexpected error while resolving");
-    return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  if (original instanceof DomainError) {
+    return { formatted: { ...base, message: original.message, extensions: { ...original.details, code: original.code } } };
+  }
+  if (original instanceof AuthenticationError) {
+    return { formatted: { ...base, message: "Sign in to do this", extensions: { code: "UNAUTHENTICATED" } } };
+  }
+  if (original instanceof AuthorizationError) {
+    return { formatted: { ...base, message: "Your role may not do this", extensions: { code: "FORBIDDEN" } } };
+  }
+  const inner = error instanceof GraphQLError ? error.originalError : undefined;
+  const innerCode = inner instanceof GraphQLError ? inner.extensions?.code : undefined;
+  if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && LIMIT_CODES.has(innerCode)) {
+    return { formatted: { ...formatted, extensions: { ...formatted.extensions, code: innerCode } } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && PASS_THROUGH.has(code) && (original === error || original instanceof GraphQLError)) {
+    return { formatted };
+  }
+  if (typeof code === "string" && (code === "UNAUTHENTICATED" || code === "FORBIDDEN") && original instanceof GraphQLError) {
+    return { formatted };
+  }
+  return { formatted: { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }, unexpected: original };
+}
+
+/** A formatError that masks unexpected errors, logging them to `log` when given (Apollo logs them per request instead). */
+export function createFormatError(log?: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = classifyError(formatted, error);
+    if (result.unexpected !== undefined && log) log.error({ err: loggableError(result.unexpected), path: formatted.path }, "unexpected error while resolving");
+    return result.formatted;
+  };
+}
+
+/** Logs each unexpected error of a request with the request's own logger (its id), as the client gets it masked. */
+export function logUnexpectedErrors(fallback: Logger): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart: async () => ({
+      didEncounterErrors: async ({ errors, contextValue }) => {
+        const log = contextValue?.log ?? fallback;
+        for (const error of errors) {
+          const { unexpected } = classifyError(error.toJSON(), error);
+          if (unexpected !== undefined) log.error({ err: loggableError(unexpected), path: error.path }, "unexpected error while resolving");
+        }
+      },
+    }),
   };
 }
