@@ -1,0 +1,121 @@
+import { Role } from "./viewer.js";
+
+/**
+ * Who passes the role gate of every operation, and of every field that carries or leads to personal
+ * data — as data, checked against the running server by test/integration/authorization.test.ts,
+ * which also walks the schema and fails on an operation or a path to a person that has no rule here.
+ *
+ * PUBLIC: anyone, anonymous included. SIGNED_IN: any credential. A list: those roles. Services narrow
+ * further (a caseworker's region, an employer's own postings, a seeker's own record) — `scope` says how.
+ */
+export type Access = "PUBLIC" | "SIGNED_IN" | readonly Role[];
+
+export interface Rule {
+  access: Access;
+  /** How the service narrows it within the roles allowed. */
+  scope?: string;
+}
+
+const { ADMIN, CASEWORKER, MENTOR, EMPLOYER, PARTNER, SEEKER } = Role;
+const LEDGER_READERS = [ADMIN, CASEWORKER, MENTOR, SEEKER] as const;
+const PERSON_SCOPE = "a caseworker's region or institution, a seeker's own record; anyone else: NOT_FOUND or null";
+
+export const AUTHORIZATION: Record<string, Rule> = {
+  // Queries
+  "Query.viewer": { access: "PUBLIC" },
+  "Query.region": { access: "PUBLIC" },
+  "Query.regions": { access: "PUBLIC" },
+  "Query.institutions": { access: "PUBLIC" },
+  "Query.employer": { access: "PUBLIC" },
+  "Query.employers": { access: "PUBLIC" },
+  "Query.posting": { access: "PUBLIC", scope: "drafts and blocked postings: their employer, caseworkers, administrators" },
+  "Query.postings": { access: "PUBLIC", scope: "OPEN only for the public" },
+  "Query.searchPostings": { access: "PUBLIC", scope: "open postings' public fields only" },
+  "Query.searchSynonyms": { access: "PUBLIC" },
+  "Query.jobFair": { access: "PUBLIC", scope: "drafts only to their organisers" },
+  "Query.jobFairs": { access: "PUBLIC", scope: "drafts only to their organisers" },
+  "Query.person": { access: LEDGER_READERS, scope: PERSON_SCOPE },
+  "Query.people": { access: LEDGER_READERS, scope: PERSON_SCOPE },
+  "Query.targetCategories": { access: [ADMIN, CASEWORKER, MENTOR] },
+  "Query.campaignProgress": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Query.campaignRun": { access: [CASEWORKER, ADMIN] },
+  "Query.referralCompliance": { access: [CASEWORKER, ADMIN], scope: "a caseworker's region or institution" },
+  "Query.auditLog": { access: [ADMIN] },
+  "Query.partners": { access: [ADMIN] },
+  "Query.mentor": { access: [ADMIN, CASEWORKER, MENTOR], scope: "a caseworker's region or institution, a mentor themself" },
+  "Query.mentors": { access: [ADMIN, CASEWORKER, MENTOR], scope: "a caseworker's region or institution, a mentor themself" },
+  "Query.mentorCoverage": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Query.mentoringPolicy": { access: [ADMIN, CASEWORKER, MENTOR] },
+  "Query.fairCoverage": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+
+  // Mutations
+  "Mutation.registerEmployer": { access: [ADMIN, CASEWORKER] },
+  "Mutation.verifyEmployer": { access: [ADMIN, CASEWORKER] },
+  "Mutation.createPosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer for itself" },
+  "Mutation.updatePosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer its own" },
+  "Mutation.publishPosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer its own" },
+  "Mutation.closePosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer its own (and a partner's copy under its name)" },
+  "Mutation.blockPosting": { access: [ADMIN] },
+  "Mutation.unblockPosting": { access: [ADMIN] },
+  "Mutation.upsertPartnerPostings": { access: [PARTNER], scope: "the key's postings:write scope" },
+  "Mutation.issuePartnerKey": { access: [ADMIN] },
+  "Mutation.revokePartnerKey": { access: [ADMIN] },
+  "Mutation.registerInstitution": { access: [ADMIN] },
+  "Mutation.registerPerson": { access: [ADMIN, CASEWORKER], scope: "within a caseworker's scope" },
+  "Mutation.updatePerson": { access: [ADMIN, CASEWORKER], scope: PERSON_SCOPE },
+  "Mutation.recordEmploymentStatus": { access: [ADMIN, CASEWORKER], scope: PERSON_SCOPE },
+  "Mutation.importPeople": { access: [ADMIN, CASEWORKER], scope: "rows within a caseworker's scope" },
+  "Mutation.publishTargetCategory": { access: [ADMIN] },
+  "Mutation.setSearchSynonyms": { access: [ADMIN] },
+  "Mutation.recommendPostings": { access: [CASEWORKER, ADMIN], scope: PERSON_SCOPE },
+  "Mutation.updateReferralStatus": { access: "SIGNED_IN", scope: "the referral's caseworkers, its person, its posting's employer; each only the steps theirs" },
+  "Mutation.fulfilReferralMinimums": { access: [CASEWORKER, ADMIN], scope: "a caseworker's region or institution" },
+  "Mutation.createMentor": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Mutation.setMentorCapacity": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Mutation.deactivateMentor": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Mutation.assignMentor": { access: [ADMIN, CASEWORKER], scope: PERSON_SCOPE },
+  "Mutation.assignMentorsAutomatically": { access: [CASEWORKER, ADMIN], scope: "a caseworker's region or institution" },
+  "Mutation.logFollowUp": { access: [MENTOR], scope: "the person's own mentor" },
+  "Mutation.setMentoringPolicy": { access: [ADMIN] },
+  "Mutation.createJobFair": { access: [ADMIN, CASEWORKER], scope: "a caseworker for their institution or region's bureau" },
+  "Mutation.setJobFairStatus": { access: [ADMIN, CASEWORKER], scope: "the fair's organiser" },
+  "Mutation.addFairSession": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser, or an employer with a booth for itself" },
+  "Mutation.registerBooth": { access: [EMPLOYER], scope: "its own OPEN postings" },
+  "Mutation.registerForFair": { access: [ADMIN, CASEWORKER, SEEKER], scope: PERSON_SCOPE },
+  "Mutation.bookInterview": { access: [ADMIN, CASEWORKER, SEEKER], scope: PERSON_SCOPE },
+  "Mutation.cancelBooking": { access: "SIGNED_IN", scope: "the person, a caseworker in scope, the organiser" },
+  "Mutation.checkIn": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
+  "Mutation.startSession": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
+  "Mutation.endSession": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
+  "Mutation.recordFairOutcome": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the session's employer, or the organiser for people in scope" },
+
+  // Subscriptions (over graphql-ws, authenticated like HTTP)
+  "Subscription.fairEvents": { access: "PUBLIC", scope: "drafts only to organisers; a booking's id only to its person, the organiser, the session's employer" },
+
+  // Personal data in clear: audited, with a stated purpose.
+  "Person.idNumber": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
+  "Person.phone": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
+  "Person.birthDate": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
+
+  // Paths to a person below the root (the Person type carries poverty status and category membership).
+  "PersonEdge.node": { access: LEDGER_READERS, scope: "through Query.people" },
+  "Mentor.mentees": { access: [ADMIN, CASEWORKER, MENTOR], scope: "through Query.mentor(s): the mentor's own mentees" },
+  "Mentorship.person": { access: [ADMIN, CASEWORKER, MENTOR, SEEKER], scope: `null outside ${PERSON_SCOPE}` },
+  "RunStillBelow.person": { access: [CASEWORKER, ADMIN], scope: `null outside ${PERSON_SCOPE}` },
+  "BelowMinimum.person": { access: [CASEWORKER, ADMIN], scope: "through Query.referralCompliance, within scope" },
+
+  // Other guarded fields
+  "JobFair.stats": { access: [ADMIN, CASEWORKER], scope: "the fair's organiser" },
+  "JobFair.recommendedPostings": { access: [ADMIN, CASEWORKER, SEEKER], scope: PERSON_SCOPE },
+  "JobFair.bookings": { access: "SIGNED_IN", scope: "the organiser all; a caseworker their people's; a seeker their own; an employer its sessions' without who" },
+  "FairBooking.personId": { access: "PUBLIC", scope: "null for employers" },
+  "Partner.keys": { access: [ADMIN] },
+  "JobPosting.referrals": { access: [EMPLOYER, ADMIN], scope: "the posting's employer: referred people as an employer may see them (no ID, phone, poverty or categories)" },
+};
+
+/** Whether a role (or the public, null) passes a rule's gate. */
+export function passesGate(access: Access, role: Role | null): boolean {
+  if (access === "PUBLIC") return true;
+  if (role === null) return false;
+  return access === "SIGNED_IN" || access.includes(role);
+}
