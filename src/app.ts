@@ -14,6 +14,7 @@ import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
+import { RateLimiter } from "./http/rate-limit.js";
 
 export interface App {
   config: Config;
@@ -40,8 +41,9 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const search = new SearchIndex(createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
-  const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo! });
-  apollo = await createApolloServer(config, log, http);
+  const rateLimiter = new RateLimiter(config.rateLimits, log);
+  const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo!, rateLimiter });
+  apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema() });
 
@@ -91,6 +93,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await apollo.stop();
       await runner.stop();
       await search.stop();
+      await rateLimiter.close();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.close();
     },

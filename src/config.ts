@@ -39,6 +39,10 @@ const envSchema = z.object({
   CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
   EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(600)),
+  RATE_LIMIT_COST_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(200_000)),
+  RATE_LIMIT_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("jb")),
 });
 
 export interface Config {
@@ -60,6 +64,12 @@ export interface Config {
   importMaxBytes: number;
   /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks; off in production unless asked for. */
   exposeSqlCount: boolean;
+  /**
+   * Per caller (a user, a partner key, or an address for the public), per minute: requests, and the
+   * summed cost of their operations (0: no limit). Shared through Redis when `redisUrl` is set, else
+   * counted in this process.
+   */
+  rateLimits: { requestsPerMinute: number; costPerMinute: number; redisUrl?: string; keyPrefix: string };
   /** Dev secrets in use: the server says so loudly at start-up. */
   usingDevSecrets: boolean;
 }
@@ -101,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPartnerBatch: e.MAX_PARTNER_BATCH,
     importMaxBytes: e.IMPORT_MAX_BYTES,
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
+    rateLimits: { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}) },
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
   };
 }

@@ -6,12 +6,13 @@ import { GraphQLError } from "graphql";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
+import type { RateLimiter } from "../http/rate-limit.js";
 import { createFormatError, logUnexpectedErrors } from "./format-error.js";
 import { aliasLimit, costLimitPlugin, depthLimit, MAX_ALIASES, MAX_QUERY_COST, MAX_QUERY_DEPTH, MAX_TOKENS } from "./limits.js";
 import { getSchema } from "./schema.js";
 
 /** The Apollo server, not listening: the HTTP layer hands it requests. */
-export async function createApolloServer(config: Config, log: Logger, httpServer: Server): Promise<ApolloServer<Context>> {
+export async function createApolloServer(config: Config, log: Logger, httpServer: Server, rateLimiter?: RateLimiter): Promise<ApolloServer<Context>> {
   const production = config.env === "production";
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
@@ -36,7 +37,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
-      costLimitPlugin(MAX_QUERY_COST),
+      costLimitPlugin(MAX_QUERY_COST, rateLimiter),
       logUnexpectedErrors(log),
       // Subscriptions travel over graphql-ws; over HTTP one would run as a plain execution and fail inside.
       {

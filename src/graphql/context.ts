@@ -40,4 +40,6 @@ export interface Context {
   loaders: Loaders;
   requestId: string;
   log: Logger;
+  /** Who the rate limits count this request against (see http/rate-limit.ts). */
+  rateKey?: string;
 }

@@ -19,6 +19,7 @@ const PASS_THROUGH = new Set([
   "QUERY_TOO_DEEP",
   "TOO_MANY_ALIASES",
   "QUERY_TOO_COMPLEX",
+  "RATE_LIMITED",
 ]);
 
 /** Validation rules' own codes, which Apollo replaces with GRAPHQL_VALIDATION_FAILED: given back. */

@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { getNullableType, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "./relay.js";
+import type { Context } from "./context.js";
+import type { RateLimiter } from "../http/rate-limit.js";
 
 /**
  * Nesting deeper than this is refused before any resolver runs: Region.parent/children and
@@ -94,13 +96,14 @@ export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplex
 
 /**
  * An Apollo plugin that prices each operation with its variables once it is resolved, before any
- * resolver runs, and refuses one over `max` with 400 QUERY_TOO_COMPLEX. Variables that do not
- * coerce are left to execution, which answers BAD_USER_INPUT.
+ * resolver runs, and refuses one over `max` with 400 QUERY_TOO_COMPLEX; then charges the cost to the
+ * caller's per-minute budget (429 RATE_LIMITED when spent). Variables that do not coerce are left to
+ * execution, which answers BAD_USER_INPUT.
  */
-export function costLimitPlugin(max: number): ApolloServerPlugin {
+export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ request, document, schema }) => {
+      didResolveOperation: async ({ request, document, schema, contextValue }) => {
         let cost: number;
         try {
           cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost] });
@@ -109,6 +112,11 @@ export function costLimitPlugin(max: number): ApolloServerPlugin {
         }
         if (cost > max) {
           throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: 400 } } });
+        }
+        // The caller's spending per minute (requests are counted before parsing, in the HTTP layer).
+        if (limiter && contextValue.rateKey) {
+          const refused = await limiter.spend(contextValue.rateKey, cost);
+          if (refused) throw refused;
         }
       },
     }),

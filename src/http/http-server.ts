@@ -13,6 +13,7 @@ import type { SearchEngine } from "../search/search-port.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
+import { rateKey, type RateLimiter } from "./rate-limit.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -60,6 +61,7 @@ export interface HttpDeps {
   pii: PiiCipher;
   search: SearchEngine;
   apollo: () => ApolloServer<Context>;
+  rateLimiter: RateLimiter;
 }
 
 /**
@@ -96,7 +98,10 @@ export function createHttpServer(deps: HttpDeps): Server {
         context: async (): Promise<Context> => {
           try {
             const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-            return { viewer, db: deps.database.db, config, pii: deps.pii, search: deps.search, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog };
+            const key = rateKey(viewer, req.socket.remoteAddress);
+            const limited = await deps.rateLimiter.request(key);
+            if (limited) throw limited;
+            return { viewer, db: deps.database.db, config, pii: deps.pii, search: deps.search, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog, rateKey: key };
           } catch (error) {
             if (error instanceof DomainError) {
               const status = error.code === "UNAUTHENTICATED" ? 401 : 400;
@@ -132,6 +137,13 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError(400, "encoding is auto, utf-8 or gbk");
     try {
       const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
+      const refused = await deps.rateLimiter.request(rateKey(viewer, req.socket.remoteAddress));
+      if (refused) {
+        res.setHeader("connection", "close");
+        res.setHeader("retry-after", String(refused.extensions.retryAfter));
+        sendJson(res, 429, { errors: [{ message: refused.message, extensions: { code: "RATE_LIMITED", retryAfter: refused.extensions.retryAfter } }] });
+        return { import: { refused: "RATE_LIMITED" } };
+      }
       const limited = limitBytes(req as AsyncIterable<Buffer>, config.importMaxBytes);
       const report = await importPeople({ db: deps.database.db, pii: deps.pii }, viewer, limited, {
         encoding: encodingParam === "utf8" ? "utf-8" : (encodingParam as "auto" | "utf-8" | "gbk"),

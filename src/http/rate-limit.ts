@@ -1,0 +1,83 @@
+import { HeaderMap } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Viewer } from "../auth/viewer.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
+
+/** Who a limit counts against: a user, a partner key, or — for the public — an address. */
+export function rateKey(viewer: Viewer, address: string | undefined): string {
+  switch (viewer.kind) {
+    case "user":
+      return `user:${viewer.role}:${viewer.userId}`;
+    case "partner":
+      return `key:${viewer.keyId}`;
+    default:
+      return `addr:${address ?? "unknown"}`;
+  }
+}
+
+/** 429 RATE_LIMITED with Retry-After (whole seconds), as Apollo sends an error's `http` extension. */
+export function rateLimited(what: string, limit: number, retryAfterMs: number): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GraphQLError(`Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s`, {
+    extensions: { code: "RATE_LIMITED", retryAfter: seconds, limit, http: { status: 429, headers: new HeaderMap([["retry-after", String(seconds)]]) } },
+  });
+}
+
+/**
+ * Requests and operation cost per caller per minute. With REDIS_URL the counts live in Redis
+ * (atomic, shared by every server process); if Redis fails, each process counts in memory until it
+ * is back (rate-limiter-flexible's insurance limiter) rather than refusing everyone. Without it
+ * (the embedded mode), in this process's memory.
+ */
+export class RateLimiter {
+  private readonly requests: RateLimiterAbstract | null;
+  private readonly cost: RateLimiterAbstract | null;
+  private readonly redis: Redis | undefined;
+
+  constructor(
+    private readonly limits: Config["rateLimits"],
+    log: Logger,
+  ) {
+    // The prefix keeps separate deployments (and test runs) apart in one Redis.
+    const prefix = limits.keyPrefix;
+    if (limits.redisUrl && (limits.requestsPerMinute > 0 || limits.costPerMinute > 0)) {
+      this.redis = new Redis(limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      this.redis.on("error", (err: Error) => log.warn({ err: { message: err.message } }, "rate-limit store unavailable; counting in memory meanwhile"));
+    }
+    const make = (name: string, points: number): RateLimiterAbstract | null => {
+      if (points <= 0) return null;
+      const memory = new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration: 60 });
+      return this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:${name}`, points, duration: 60, insuranceLimiter: memory, rejectIfRedisNotReady: true }) : memory;
+    };
+    this.requests = make("requests", limits.requestsPerMinute);
+    this.cost = make("cost", limits.costPerMinute);
+  }
+
+  /** Counts one request against `key`; a GraphQLError (429) when over. */
+  async request(key: string): Promise<GraphQLError | null> {
+    return this.take(this.requests, key, 1, "requests", this.limits.requestsPerMinute);
+  }
+
+  /** Counts an operation's cost against `key`; a GraphQLError (429) when over. */
+  async spend(key: string, cost: number): Promise<GraphQLError | null> {
+    return this.take(this.cost, key, Math.max(0, Math.ceil(cost)), "query cost", this.limits.costPerMinute);
+  }
+
+  private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: string, limit: number): Promise<GraphQLError | null> {
+    if (!limiter || points === 0) return null;
+    try {
+      await limiter.consume(key, points);
+      return null;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return rateLimited(what, limit, refusal.msBeforeNext);
+      throw refusal;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
