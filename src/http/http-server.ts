@@ -14,6 +14,8 @@ import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
+import { claimIdempotencyKey, isMutation, requestHash, type Claim } from "./idempotency.js";
+import { actorOf } from "../auth/viewer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -91,8 +93,26 @@ export function createHttpServer(deps: HttpDeps): Server {
         body = text;
       }
     }
+    // Idempotency-Key on a mutation by a signed-in caller: the first runs, repeats get its answer.
+    const idempotencyKey = headers.get("idempotency-key");
+    let claim: Claim | undefined;
+    if (idempotencyKey !== undefined && req.method === "POST" && isMutation(body)) {
+      const viewer = await viewerFromRequest(deps.database.db, config, req.headers).catch(() => undefined);
+      if (viewer && viewer.kind !== "anonymous") {
+        claim = await claimIdempotencyKey(deps.database.db, actorOf(viewer), idempotencyKey, requestHash(body as Record<string, unknown>));
+        if (claim.kind === "refuse") {
+          sendJson(res, claim.status, graphqlErrorBody(claim.message, claim.code));
+          return { idempotency: claim.code };
+        }
+        if (claim.kind === "replay") {
+          res.writeHead(claim.status, { "content-type": "application/graphql-response+json; charset=utf-8", "idempotent-replayed": "true" });
+          res.end(claim.body);
+          return { idempotency: "REPLAYED" };
+        }
+      }
+    }
     const sql = { statements: 0 };
-    const response = await runWithSqlCounter(sql, () =>
+    const execution = runWithSqlCounter(sql, () =>
       deps.apollo().executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async (): Promise<Context> => {
@@ -112,10 +132,16 @@ export function createHttpServer(deps: HttpDeps): Server {
         },
       }),
     );
+    // A request that fails outright lets go of its key, so a retry runs again.
+    const response = await execution.catch(async (error: unknown) => {
+      if (claim?.kind === "run") await claim.finish(500, "").catch(() => undefined);
+      throw error;
+    });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (config.exposeSqlCount) res.setHeader("x-sql-statements", String(sql.statements));
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
+      if (claim?.kind === "run") await claim.finish(res.statusCode, response.body.string);
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
