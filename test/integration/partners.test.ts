@@ -113,6 +113,12 @@ describe("partner sites pushing postings", () => {
     expect(await partnerPostingCount()).toBe(before + 2);
   });
 
+  it("rejects an item whose region code holds a NUL as that item's fault (found by fuzzing: it used to reach the region query and fail the batch)", async () => {
+    const r = await t.gql<UpsertData>(UPSERT, { postings: [item("NUL-1", { regionCode: "\u0000" }), item("NUL-2", { employer: { ...employer, regionCode: "35\u00000102" } }), item("NUL-3")] }, { apiKey });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.upsertPartnerPostings.items.map((i) => [i.outcome, i.error?.code ?? null])).toEqual([["REJECTED", "BAD_USER_INPUT"], ["REJECTED", "BAD_USER_INPUT"], ["CREATED", null]]);
+  });
+
   it("ten identical batches at once create each posting once", async () => {
     const batch = Array.from({ length: 5 }, (_, i) => item(`C-${i}`, { employer: { ...employer, creditCode: syntheticCreditCode(FUZHOU_GULOU, unique()), name: "并发公司" } }));
     const results = await Promise.all(Array.from({ length: 10 }, () => t.gql<UpsertData>(UPSERT, { postings: batch }, { apiKey })));

@@ -348,8 +348,9 @@ export async function upsertPartnerPostings(
   if (!viewer.scopes.includes("postings:write")) throw forbidden("This API key lacks the postings:write scope");
   if (items.length > opts.maxBatch) throw badInput("postings", `At most ${opts.maxBatch} postings per request (got ${items.length})`);
 
-  // Every region code of the batch, checked in one query.
-  const codes = new Set(items.flatMap((i) => [i?.regionCode, i?.employer?.regionCode]).filter((c): c is string => typeof c === "string"));
+  // Every well-formed region code of the batch, checked in one query (a malformed one — NUL and all —
+  // is its item's own rejection, never part of a query).
+  const codes = new Set(items.flatMap((i) => [i?.regionCode, i?.employer?.regionCode]).filter((c): c is string => typeof c === "string" && /^\d{6}$/.test(c)));
   const regionLevels = new Map((await findRegionsByCodes(db, [...codes])).map((r) => [r.code, r.level]));
   const countyProblem = (code: string) =>
     !regionLevels.has(code) ? `Unknown region code ${code}` : regionLevels.get(code) !== "COUNTY" ? `${code} is not a county` : null;
