@@ -10,6 +10,7 @@ import type { Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
+import type { SearchEngine } from "./search/search-port.js";
 import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { getSchema } from "./graphql/schema.js";
@@ -34,11 +35,12 @@ export interface App {
 }
 
 /** Database (migrated), Apollo and the HTTP server, wired but not yet listening. */
-export async function createApp(config: Config, log: Logger, database?: DatabaseHandle): Promise<App> {
+export async function createApp(config: Config, log: Logger, database?: DatabaseHandle, parts: { searchEngine?: SearchEngine } = {}): Promise<App> {
   const db = database ?? (await openDatabase(config.database, log));
   await db.migrate();
   const pii = createPiiCipher(config.pii.key);
-  const search = new SearchIndex(createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
+  // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
+  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);

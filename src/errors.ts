@@ -9,7 +9,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "CAPACITY_EXCEEDED"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "SEARCH_UNAVAILABLE";
 
 export interface ErrorDetails {
   /** The input field at fault, as a path (`input.salaryMin`, `postings.3.regionCode`). */
@@ -34,6 +35,8 @@ export const notFound = (what: string, id: string) => new DomainError("NOT_FOUND
 export const forbidden = (message: string) => new DomainError("FORBIDDEN", message);
 export const unauthenticated = (message = "Sign in to do this") => new DomainError("UNAUTHENTICATED", message);
 export const conflict = (message: string, extra: ErrorDetails = {}) => new DomainError("CONFLICT", message, extra);
+/** The search engine cannot be reached: a search or match is refused (writes go on through the outbox). */
+export const searchUnavailable = () => new DomainError("SEARCH_UNAVAILABLE", "Search is unavailable just now: try again shortly");
 
 /** PostgreSQL's unique_violation, as both drivers report it. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

@@ -46,6 +46,12 @@ export async function openDatabase(config: Config["database"], log?: Logger): Pr
     // An idle connection that the server drops (restart, failover) must not crash the process:
     // the pool discards it and opens a new one on the next query.
     pool.on("error", (err) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database connection lost"));
+    // A connection lost while checked out (mid-transaction, between statements) emits its error with
+    // no pool listener attached: without one of its own the process would crash. Its next query fails
+    // instead, and the pool drops it on release.
+    pool.on("connect", (client) => {
+      client.on("error", (err) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost while in use"));
+    });
     const db = drizzleNodePg(pool, { schema, logger: countingDrizzleLogger }) as unknown as Database;
     return {
       db,

@@ -1,4 +1,5 @@
-import { Meilisearch, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
+import { searchUnavailable } from "../errors.js";
 import { meilisearchSearchBody, meilisearchSettings } from "./meilisearch-query.js";
 import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { segmentedText } from "./segment.js";
@@ -55,7 +56,13 @@ export class MeilisearchEngine implements SearchEngine {
   async search(query: SearchQuery): Promise<SearchResult> {
     if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: Object.fromEntries((query.facets ?? []).map((f) => [f, {}])) };
     const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
-    const response = await this.index().search(q, options);
+    const response = await this.index()
+      .search(q, options)
+      .catch((error: unknown) => {
+        // Unreachable, timed out, or failing on its side: the caller is told SEARCH_UNAVAILABLE.
+        const down = error instanceof MeilisearchRequestError || error instanceof MeilisearchRequestTimeOutError || (error instanceof MeilisearchApiError && error.response.status >= 500);
+        throw down ? searchUnavailable() : error;
+      });
     return {
       hits: response.hits.map((h) => {
         const { _rankingScore, ...document } = h as PostingDocument & { _rankingScore?: number };

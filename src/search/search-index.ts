@@ -62,8 +62,18 @@ export class SearchIndex {
     private readonly intervalMs: number,
   ) {}
 
-  async start(): Promise<void> {
+  private settingsApplied = false;
+
+  /** Applies the settings once the engine answers; until then searches are refused and writes queue in the outbox. */
+  private async ensureSettings(): Promise<void> {
+    if (this.settingsApplied) return;
     await this.engine.applySettings(await loadSearchSettings(this.db));
+    this.settingsApplied = true;
+  }
+
+  async start(): Promise<void> {
+    // A search engine that is down does not keep the server from starting (the relay tries again).
+    await this.ensureSettings().catch((err: unknown) => this.log.warn({ err: loggableError(err) }, "search engine unavailable at start-up; settings applied once it answers"));
     if (this.engine.name === "embedded") {
       // Built from PostgreSQL as it is now: what the outbox held before the build is in it already.
       const began = performance.now();
@@ -83,6 +93,7 @@ export class SearchIndex {
   drain(): Promise<void> {
     this.running ??= (async () => {
       try {
+        await this.ensureSettings();
         while ((await relayOutboxBatch(this.db, this.engine, { log: this.log })).claimed > 0);
       } finally {
         this.running = undefined;

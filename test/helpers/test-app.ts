@@ -6,6 +6,7 @@ import { signToken, type TokenClaims } from "../../src/auth/jwt.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
+import type { SearchEngine } from "../../src/search/search-port.js";
 
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
@@ -44,7 +45,7 @@ function withDatabase(url: string, name: string): string {
  * A real server on a free loopback port with its own database: an in-memory PGlite, or (with
  * DATABASE_URL) a fresh copy of the migrated template. Nothing is shared between test files.
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { captureLogs?: boolean; searchEngine?: SearchEngine } = {}): Promise<TestApp> {
   const template = inject("pgTemplate");
   let dropDatabase: (() => Promise<void>) | undefined;
   const baseEnv: Record<string, string> = {
@@ -74,7 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
   const config = loadConfig({ ...baseEnv, ...env });
   const logs: string[] = [];
   const log = opts.captureLogs ? createLogger("trace", { write: (line: string) => void logs.push(line) }) : createLogger(config.log.level);
-  const app = await createApp(config, log, await openDatabase(config.database, log));
+  const app = await createApp(config, log, await openDatabase(config.database, log), opts.searchEngine ? { searchEngine: opts.searchEngine } : {});
   const url = await app.listen();
 
   return {

@@ -1,0 +1,130 @@
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { serviceToday } from "../../src/dates.js";
+import { createLogger } from "../../src/logger.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { reconcileIndex } from "../../src/search/search-index.js";
+import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { SwitchableEngine } from "../helpers/faulty-engine.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const opened: TestApp[] = [];
+afterAll(async () => {
+  for (const t of opened) await t.close();
+});
+
+describe("faults", () => {
+  it("keeps posting writes going while the search engine is unreachable, answers searches SEARCH_UNAVAILABLE, and catches up after", async () => {
+    const engine = new SwitchableEngine();
+    const t = await startTestApp({}, { searchEngine: engine });
+    opened.push(t);
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const token = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId: employer.id });
+    const caseworker = await t.token({ sub: "cw", role: Role.CASEWORKER, regionCode: "3501" });
+    const marker = `断线词${unique()}`;
+    const before = (await makePosting(t.db, { employerId: employer.id, title: `会计 ${marker}`, validUntil: days(30) })).id;
+    await t.app.search.drain();
+    const SEARCH = `query($q: String) { searchPostings(query: $q) { edges { node { id } } } }`;
+    expect((await t.gql<{ searchPostings: { edges: { node: { id: string } }[] } }>(SEARCH, { q: marker })).data!.searchPostings.edges.map((e) => e.node.id)).toEqual([before]);
+
+    engine.down = true;
+    const created = await t.gql<{ createPosting: { id: string } }>(
+      `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`,
+      { i: { title: `出纳 ${marker}`, description: "现金管理", minEducation: "ASSOCIATE", regionCode: FUZHOU_GULOU, headcount: 1, kind: "REGULAR", validUntil: days(30).toISOString() } },
+      { token },
+    );
+    expect(created.errors).toBeUndefined();
+    const after = created.data!.createPosting.id;
+    expect((await t.gql(`mutation($id: ID!) { publishPosting(id: $id) { status } }`, { id: after }, { token })).errors).toBeUndefined();
+    expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: before }, { token })).errors).toBeUndefined();
+    await t.app.search.drain(); // the relay fails and backs off; the rows wait
+    const [pending] = await queryRows<{ n: number; tried: number }>(t.db, sql`select count(*) filter (where done_at is null)::int as n, max(attempts)::int as tried from search_outbox`);
+    expect(pending!.n).toBeGreaterThan(0);
+    expect(pending!.tried).toBeGreaterThanOrEqual(1);
+    const refused = await t.gql(SEARCH, { q: marker });
+    expect(codeOf(refused)).toBe("SEARCH_UNAVAILABLE");
+    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: caseworker })).data!.registerPerson.id;
+    expect(codeOf(await t.gql(`query($p: ID!) { person(id: $p) { matches { items { posting { id } } } } }`, { p: person }, { token: caseworker }))).toBe("SEARCH_UNAVAILABLE");
+
+    engine.down = false;
+    // The failed rows are retried after their back-off (1 s for a first failure).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await t.app.search.drain();
+      const [left] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from search_outbox where done_at is null`);
+      if (left!.n === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await reconcileIndex(t.db, engine)).toEqual({ missing: [], extra: [] });
+    expect((await t.gql<{ searchPostings: { edges: { node: { id: string } }[] } }>(SEARCH, { q: marker })).data!.searchPostings.edges.map((e) => e.node.id)).toEqual([after]);
+  });
+
+  it("starts with Meilisearch unreachable (the real client): writes go on, searches answer SEARCH_UNAVAILABLE", async () => {
+    const t = await startTestApp({ MEILISEARCH_URL: "http://127.0.0.1:1" });
+    opened.push(t);
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const token = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId: employer.id });
+    const created = await t.gql(
+      `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`,
+      { i: { title: "出纳", description: "现金管理", minEducation: "ASSOCIATE", regionCode: FUZHOU_GULOU, headcount: 1, kind: "REGULAR", validUntil: days(30).toISOString() } },
+      { token },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(codeOf(await t.gql(`{ searchPostings(query: "出纳") { totalCount } }`))).toBe("SEARCH_UNAVAILABLE");
+    const [queued] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from search_outbox where done_at is null`);
+    expect(queued!.n).toBeGreaterThan(0);
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))("resumes a campaign run after PostgreSQL drops every connection mid-run (PostgreSQL)", async () => {
+    const t = await startTestApp();
+    opened.push(t);
+    const admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    const school = await makeInstitution(t.db, { regionCode: "350102" });
+    const firms = await Promise.all([1, 2, 3].map(() => makeEmployer(t.db, { regionCode: "350102" })));
+    for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: "350102", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });
+    await t.app.search.drain();
+    const people: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const r = await t.gql<{ registerPerson: { id: string } }>(
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+        { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] } },
+        { token: admin },
+      );
+      people.push(r.data!.registerPerson.id);
+    }
+    const started = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id total } }`, { s: { institutionId: school.id } }, { token: admin });
+    const runId = started.data!.fulfilReferralMinimums.id;
+    expect(started.data!.fulfilReferralMinimums.total).toBe(24);
+
+    // A runner at one person per batch; once a few are done, every connection to the database is cut.
+    const runner = new CampaignRunner(t.db, t.app.search.engine, createLogger("silent"), 0, 1);
+    const working = runner.drain().then(() => "finished", (err: Error) => `failed: ${err.message}`);
+    const admin2 = new pg.Client({ connectionString: t.config.database.driver === "postgres" ? t.config.database.url : "" });
+    await admin2.connect();
+    const processed = async () => (await admin2.query<{ n: number }>(`select count(*)::int as n from campaign_run_items where run_id = $1 and state <> 'PENDING'`, [runId])).rows[0]!.n;
+    const deadline = Date.now() + 20_000;
+    while ((await processed()) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const cut = await admin2.query<{ n: number }>(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    expect(cut.rows[0]!.n).toBeGreaterThan(0);
+    const outcome = await working;
+    const midway = await processed();
+    expect(midway).toBeLessThan(24); // cut mid-run
+    // The server's next runner tick: the pool opens new connections and the run carries on.
+    if (outcome !== "finished") await runner.drain();
+    await runner.drain();
+    const [run] = await queryRows<{ status: string; done: number; below: number }>(
+      t.db,
+      sql`select r.status::text as status, count(*) filter (where i.state = 'DONE')::int as done, count(*) filter (where i.state = 'BELOW')::int as below
+          from campaign_runs r join campaign_run_items i on i.run_id = r.id where r.id = ${runId} group by r.status`,
+    );
+    expect(run).toEqual({ status: "DONE", done: 24, below: 0 });
+    const [tally] = await queryRows<{ n: number; pairs: number }>(t.db, sql`select count(*)::int as n, count(distinct (person_id, posting_id))::int as pairs from referrals`);
+    expect(tally!.n).toBe(tally!.pairs);
+    expect(tally!.n).toBe(24 * 3);
+    await admin2.end();
+  });
+});
