@@ -1,15 +1,10 @@
 import { Max, Min } from "class-validator";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { isUuid } from "../db/ids.js";
+import { MAX_PAGE_SIZE } from "./page-size.js";
 import { badInput } from "../errors.js";
 
-export const MAX_PAGE_SIZE = 100;
-
-/** `first` on any list (pages, matches, reports): a whole number from 1 to MAX_PAGE_SIZE. */
-export function checkFirst(first: number, field = "first"): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(field, `${field} must be 1–${MAX_PAGE_SIZE}`);
-  return first;
-}
+export { checkFirst, MAX_PAGE_SIZE } from "./page-size.js";
 
 @ArgsType()
 export class PageArgs {

@@ -5,6 +5,7 @@ import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
 import { fairsBench } from "./fairs.bench.js";
 import { mentorsBench } from "./mentors.bench.js";
+import { soakBench } from "./soak.bench.js";
 import { postingsBench } from "./postings.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
@@ -16,11 +17,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   mentors: () => mentorsBench({ ...(values.people ? { people: Number(values.people) } : {}), ...(values.mentors ? { mentors: Number(values.mentors) } : {}) }),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
   // 200 seekers at once unless --connections says otherwise.
+  // 300 s unless --duration says otherwise.
+  soak: () => soakBench(values.duration ? { duration: Number(values.duration) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
@@ -30,5 +33,5 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 let ok = true;
-for (const name of names) ok = (await benchmarks[name]!({ duration: Number(values.duration), connections: Number(values.connections ?? 10) })) && ok;
+for (const name of names) ok = (await benchmarks[name]!({ duration: Number(values.duration ?? 10), connections: Number(values.connections ?? 10) })) && ok;
 process.exit(ok ? 0 : 1);

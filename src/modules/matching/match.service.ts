@@ -1,4 +1,4 @@
-import { checkFirst } from "../../graphql/relay.js";
+import { checkFirst } from "../../graphql/page-size.js";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import type { Loaders } from "../../graphql/context.js";

@@ -1,4 +1,4 @@
-import { checkFirst } from "../../graphql/relay.js";
+import { checkFirst } from "../../graphql/page-size.js";
 import { sql } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
