@@ -17,12 +17,14 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     // Masks; the plugin below logs each unexpected error with its request's id.
-    formatError: createFormatError(),
+    formatError: createFormatError(undefined, { hideHints: production }),
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: a hash-only retry would slip past Idempotency-Key (and the cost is priced from the text anyway).
+    persistedQueries: false,
     validationRules: [depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)],
     parseOptions: { maxTokens: MAX_TOKENS },
     logger: {

@@ -58,12 +58,19 @@ export function classifyError(formatted: GraphQLFormattedError, error: unknown):
   return { formatted: { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }, unexpected: original };
 }
 
-/** A formatError that masks unexpected errors, logging them to `log` when given (Apollo logs them per request instead). */
-export function createFormatError(log?: Logger) {
+/** graphql-js's suggestions ("Did you mean …?") name the schema's fields and values. */
+const HINT = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * A formatError that masks unexpected errors, logging them to `log` when given (Apollo logs them per
+ * request instead). With `hideHints` (production) no message suggests a field, argument or enum
+ * value: introspection is off, and variables' errors would otherwise list the schema bit by bit.
+ */
+export function createFormatError(log?: Logger, opts: { hideHints?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const result = classifyError(formatted, error);
     if (result.unexpected !== undefined && log) log.error({ err: loggableError(result.unexpected), path: formatted.path }, "unexpected error while resolving");
-    return result.formatted;
+    return opts.hideHints ? { ...result.formatted, message: result.formatted.message.replace(HINT, "") } : result.formatted;
   };
 }
 

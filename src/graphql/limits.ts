@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getNullableType, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "./page-size.js";
 import type { Context } from "./context.js";
@@ -12,21 +12,32 @@ import type { RateLimiter } from "../http/rate-limit.js";
  */
 export const MAX_QUERY_DEPTH = 12;
 
-function selectionDepth(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
+/**
+ * The deepest path through a selection set. A fragment's depth is worked out once and remembered:
+ * walking a fragment again on every path that spreads it takes time exponential in the fragments
+ * (`F0 { ...F1 ...F1 }`, `F1 { ...F2 ...F2 }` …). A cycle counts as 0 (graphql-js's NoFragmentCycles refuses it).
+ */
+function selectionDepth(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, memo: Map<string, number>): number {
   if (!set) return 0;
   let deepest = 0;
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       // Introspection's own meta-fields do not count.
       if (selection.name.value.startsWith("__")) continue;
-      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, seen));
+      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, memo));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, seen));
+      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, memo));
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
-      if (!fragment || seen.has(name)) continue; // cycles are graphql-js's NoFragmentCycles error
-      deepest = Math.max(deepest, selectionDepth(fragment.selectionSet, fragments, new Set([...seen, name])));
+      if (!fragment) continue;
+      let depth = memo.get(name);
+      if (depth === undefined) {
+        memo.set(name, 0); // in progress: a cycle back to it counts 0
+        depth = selectionDepth(fragment.selectionSet, fragments, memo);
+        memo.set(name, depth);
+      }
+      deepest = Math.max(deepest, depth);
     }
   }
   return deepest;
@@ -38,7 +49,7 @@ export function depthLimit(max: number) {
       const fragments = Object.fromEntries(
         context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
       );
-      const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+      const depth = selectionDepth(operation.selectionSet, fragments, new Map());
       if (depth > max) {
         context.reportError(new GraphQLError(`The query is nested ${depth} levels deep; at most ${max} are allowed`, { nodes: [operation], extensions: { code: "QUERY_TOO_DEEP" } }));
       }
@@ -70,6 +81,9 @@ export function aliasLimit(max: number) {
 /** Tokens the parser reads before it gives up: a huge document is refused before it is even parsed whole. */
 export const MAX_TOKENS = 5_000;
 
+/** Selections the pricing walks (fragments counted each time they are spread) before it gives up and refuses. */
+export const MAX_QUERY_NODES = 10_000;
+
 /** The most a query may cost (see `fieldCost`): about 100 people with 10 matches each, or 1,000 plain nodes. */
 export const MAX_QUERY_COST = 12_000;
 
@@ -77,12 +91,28 @@ export const MAX_QUERY_COST = 12_000;
 export const DEFAULT_LIST_SIZE = 10;
 
 /** Lists bounded by the `first` of the field above them: any page's `edges` (connections, search results), a matches list's items. */
-const BOUNDED_BY_PARENT = new Set(["PersonMatches.items"]);
+const BOUNDED_BY_PARENT = new Set(["PersonMatches.items", "ReferralCompliance.below"]);
+
+/** Lists known to run longer than DEFAULT_LIST_SIZE, priced at about their real length. */
+const LIST_SIZES: Record<string, number> = {
+  "Query.institutions": 200,
+  "Query.regions": 100,
+  "Region.children": 30,
+  "JobPosting.referrals": 50,
+  "FairCoverage.institutionsWithout": 200,
+  "FairCoverage.bureausWithout": 100,
+  "JobFair.sessions": 100,
+  "JobFair.booths": 50,
+  "FairBoothView.postings": 50,
+  "FairStats.byEmployer": 50,
+  "Mentor.mentees": 100,
+  "MentorDeactivation.reassigned": 100,
+};
 
 /**
  * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
- * takes one (a page, a matches list), 1 for a list the field above already bounds, and
- * DEFAULT_LIST_SIZE for any other list.
+ * takes one (a page, a matches list), 1 for a list the field above already bounds, a known length
+ * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list.
  */
 export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
@@ -91,7 +121,7 @@ export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplex
   const list = isListType(getNullableType(field.type));
   if (!list) return 1 + childComplexity;
   const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(`${type.name}.${field.name}`);
-  return 1 + (bounded ? 1 : DEFAULT_LIST_SIZE) * childComplexity;
+  return 1 + (bounded ? 1 : (LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE)) * childComplexity;
 };
 
 /**
@@ -103,12 +133,15 @@ export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplex
 export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ request, document, schema, contextValue }) => {
+      didResolveOperation: async ({ request, document, schema, contextValue, operation }) => {
+        // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
+        if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
         let cost: number;
         try {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost] });
-        } catch {
-          return;
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
+        } catch (error) {
+          // Too many nodes to price (fragments spread many times over): as good as too dear.
+          throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: 400 } } });
         }
         if (cost > max) {
           throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: 400 } } });

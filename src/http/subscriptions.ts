@@ -78,7 +78,7 @@ export function credentialHeaders(params: Record<string, unknown> | undefined, u
  */
 export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { close(): Promise<void> } {
   const { config, log, database } = deps;
-  const formatError = createFormatError(log);
+  const formatError = createFormatError(log, { hideHints: config.env === "production" });
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();

@@ -90,6 +90,18 @@ describe("GraphQL limits", () => {
     expect(tooDear.errors![0]!.extensions).toMatchObject({ cost: MAX_QUERY_COST + 1, maxCost: MAX_QUERY_COST });
   });
 
+  it("works out depth and cost in time however often fragments are spread, and refuses what it cannot price", async () => {
+    // F0 spreads F1 twice, F1 spreads F2 twice … : 2^40 paths if each spread were walked again.
+    const n = 40;
+    const fragments = Array.from({ length: n }, (_, i) => (i < n - 1 ? `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }` : `fragment F${i} on Query { regions { code } }`)).join(" ");
+    const doubling = await t.gql(`{ ...F0 } ${fragments}`);
+    refused(doubling, "QUERY_TOO_COMPLEX");
+    // Pages behind fragments spread many times: priced (or refused as unpriceable), never let through.
+    const page = `employers(first: 100) { edges { node { postings(first: 100) { edges { node { id title } } } } } }`;
+    const fan = Array.from({ length: 15 }, (_, i) => `fragment G${i} on Query { ${i < 14 ? `...G${i + 1} ...G${i + 1}` : page} }`).join(" ");
+    refused(await t.gql(`{ ...G0 } ${fan}`, {}, { token: admin }), "QUERY_TOO_COMPLEX");
+  });
+
   it("prices with the request's variables, and leaves variables that do not fit to the field (400 BAD_USER_INPUT)", async () => {
     const q = `query($n: Int!) { employers(first: $n) { edges { node { postings(first: $n) { edges { node { id title } } } } } } }`;
     expect((await t.gql(q, { n: 10 }, { token: admin })).errors).toBeUndefined();

@@ -22,6 +22,12 @@ describe("production mode", () => {
     expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);
     const typoArg = await t.gql(`{ postings(frist: 1) { edges { cursor } } }`);
     expect(typoArg.errors![0]!.message).not.toMatch(/Did you mean|first/);
+    // Variables' errors too: a wrong enum value, a wrong input field.
+    const badEnum = await t.gql(`query($f: PostingFilter) { postings(filter: $f) { edges { cursor } } }`, { f: { status: ["OPN"] } });
+    expect(badEnum.status).toBe(400);
+    expect(badEnum.errors![0]!.message).not.toMatch(/Did you mean|OPEN/);
+    const badField = await t.gql(`query($f: PostingFilter) { postings(filter: $f) { edges { cursor } } }`, { f: { statuz: "OPEN" } });
+    expect(badField.errors![0]!.message).not.toMatch(/Did you mean|"status"/);
   });
 
   it("masks an internal error from the client but logs it with the request id", async () => {
