@@ -16,6 +16,7 @@ import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
 import { RateLimiter } from "./http/rate-limit.js";
+import { sweepIdempotencyKeys } from "./http/idempotency.js";
 
 export interface App {
   config: Config;
@@ -49,13 +50,15 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const fairEvents = new FairEventHub(log);
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema() });
 
-  // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else.
+  // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,
+  // and drops Idempotency-Keys past their 24 hours.
   let sweeper: NodeJS.Timeout | undefined;
   if (config.postingExpirySweepSeconds > 0) {
     sweeper = setInterval(() => {
       expirePostings(db.db)
         .then((n) => n > 0 && log.info({ expired: n }, "postings expired"))
         .catch((err: unknown) => log.error({ err }, "expiry sweep failed"));
+      sweepIdempotencyKeys(db.db).catch((err: unknown) => log.error({ err }, "idempotency-key sweep failed"));
     }, config.postingExpirySweepSeconds * 1000);
     sweeper.unref();
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_QUERY_COST } from "./graphql/query-cost.js";
 
 /**
  * The one place that reads process.env. Every problem is listed at once; production refuses to
@@ -90,6 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (blank(env.PII_KEY)) problems.push("PII_KEY: required in production");
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
     if (env.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
+  }
+  // A budget below one operation's most would refuse the dearest allowed queries for ever.
+  if (parsed.success && parsed.data.RATE_LIMIT_COST_PER_MINUTE > 0 && parsed.data.RATE_LIMIT_COST_PER_MINUTE < MAX_QUERY_COST) {
+    problems.push(`RATE_LIMIT_COST_PER_MINUTE: must be 0 (no limit) or at least ${MAX_QUERY_COST}, the most one operation may cost`);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;

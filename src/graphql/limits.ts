@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "./page-size.js";
+import { MAX_QUERY_COST } from "./query-cost.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
 
@@ -84,8 +85,7 @@ export const MAX_TOKENS = 5_000;
 /** Selections the pricing walks (fragments counted each time they are spread) before it gives up and refuses. */
 export const MAX_QUERY_NODES = 10_000;
 
-/** The most a query may cost (see `fieldCost`): about 100 people with 10 matches each, or 1,000 plain nodes. */
-export const MAX_QUERY_COST = 12_000;
+export { MAX_QUERY_COST };
 
 /** What a list without `first` is assumed to hold (sessions of a fair, a person's referrals …). */
 export const DEFAULT_LIST_SIZE = 10;

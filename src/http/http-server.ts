@@ -14,8 +14,8 @@ import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
-import { claimIdempotencyKey, isMutation, requestHash, type Claim } from "./idempotency.js";
-import { actorOf } from "../auth/viewer.js";
+import { claimIdempotencyKey, idempotencyFor, requestHash, type Claim } from "./idempotency.js";
+import { anonymous, type Viewer } from "../auth/viewer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -56,6 +56,14 @@ function graphqlErrorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
+/** 429 with Retry-After, as the rate limiter worded it. */
+function refuseRateLimited(res: ServerResponse, refusal: GraphQLError) {
+  const retryAfter = Number(refusal.extensions.retryAfter);
+  res.setHeader("retry-after", String(retryAfter));
+  sendJson(res, 429, { errors: [{ message: refusal.message, extensions: { code: "RATE_LIMITED", retryAfter } }] });
+  return { refused: "RATE_LIMITED" };
+}
+
 export interface HttpDeps {
   config: Config;
   log: Logger;
@@ -93,13 +101,34 @@ export function createHttpServer(deps: HttpDeps): Server {
         body = text;
       }
     }
+    // Who is calling, and whether they may call now: before anything else is done for the request.
+    // A wrong credential counts against the address it came from, so guessing keys is limited too.
+    const address = req.socket.remoteAddress;
+    let viewer: Viewer;
+    try {
+      viewer = await viewerFromRequest(deps.database.db, config, req.headers);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
+      if (limited) return refuseRateLimited(res, limited);
+      sendJson(res, error.code === "UNAUTHENTICATED" ? 401 : 400, graphqlErrorBody(error.message, error.code));
+      return { refused: error.code };
+    }
+    const key = rateKey(viewer, address);
+    const limited = await deps.rateLimiter.request(key);
+    if (limited) return refuseRateLimited(res, limited);
+
     // Idempotency-Key on a mutation by a signed-in caller: the first runs, repeats get its answer.
     const idempotencyKey = headers.get("idempotency-key");
     let claim: Claim | undefined;
-    if (idempotencyKey !== undefined && req.method === "POST" && isMutation(body)) {
-      const viewer = await viewerFromRequest(deps.database.db, config, req.headers).catch(() => undefined);
-      if (viewer && viewer.kind !== "anonymous") {
-        claim = await claimIdempotencyKey(deps.database.db, actorOf(viewer), idempotencyKey, requestHash(body as Record<string, unknown>));
+    if (idempotencyKey !== undefined && req.method === "POST" && viewer.kind !== "anonymous") {
+      const use = idempotencyFor(body);
+      if (use === "refuse") {
+        sendJson(res, 400, graphqlErrorBody("Idempotency-Key cannot be used for an answer holding a secret or personal data in clear (it would be kept): leave it out", "BAD_REQUEST"));
+        return { idempotency: "REFUSED" };
+      }
+      if (use === "keep") {
+        claim = await claimIdempotencyKey(deps.database.db, deps.pii, key, idempotencyKey, requestHash(body as Record<string, unknown>));
         if (claim.kind === "refuse") {
           sendJson(res, claim.status, graphqlErrorBody(claim.message, claim.code));
           return { idempotency: claim.code };
@@ -115,21 +144,17 @@ export function createHttpServer(deps: HttpDeps): Server {
     const execution = runWithSqlCounter(sql, () =>
       deps.apollo().executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async (): Promise<Context> => {
-          try {
-            const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-            const key = rateKey(viewer, req.socket.remoteAddress);
-            const limited = await deps.rateLimiter.request(key);
-            if (limited) throw limited;
-            return { viewer, db: deps.database.db, config, pii: deps.pii, search: deps.search, loaders: createLoaders(deps.database.db, { viewer, requestId }), requestId, log: reqLog, rateKey: key };
-          } catch (error) {
-            if (error instanceof DomainError) {
-              const status = error.code === "UNAUTHENTICATED" ? 401 : 400;
-              throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
-            }
-            throw error;
-          }
-        },
+        context: async (): Promise<Context> => ({
+          viewer,
+          db: deps.database.db,
+          config,
+          pii: deps.pii,
+          search: deps.search,
+          loaders: createLoaders(deps.database.db, { viewer, requestId }),
+          requestId,
+          log: reqLog,
+          rateKey: key,
+        }),
       }),
     );
     // A request that fails outright lets go of its key, so a retry runs again.
@@ -141,7 +166,10 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (config.exposeSqlCount) res.setHeader("x-sql-statements", String(sql.statements));
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      if (claim?.kind === "run") await claim.finish(res.statusCode, response.body.string);
+      if (claim?.kind === "run") {
+        // The answer is sent whatever becomes of keeping it; a key that could not be finished is let go after 2 minutes.
+        await claim.finish(res.statusCode, response.body.string).catch((err: unknown) => reqLog.error({ err: loggableError(err) }, "could not keep the idempotent answer"));
+      }
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -179,6 +207,14 @@ export function createHttpServer(deps: HttpDeps): Server {
       return { import: { rows: report.rows, accepted: report.accepted, rejected: report.rejectedCount } };
     } catch (error) {
       if (error instanceof DomainError) {
+        // A wrong credential counts against the address, as on /graphql.
+        if (error.code === "UNAUTHENTICATED") {
+          const limited = await deps.rateLimiter.request(rateKey(anonymous, req.socket.remoteAddress));
+          if (limited) {
+            res.setHeader("connection", "close");
+            return refuseRateLimited(res, limited);
+          }
+        }
         const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403 }[error.code as string] ?? 400;
         // The rest of the body is not read: close the connection instead of reusing it.
         res.setHeader("connection", "close");

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { and, eq, lt, sql } from "drizzle-orm";
-import { getOperationAST, parse } from "graphql";
+import { getOperationAST, Kind, parse, visit } from "graphql";
+import { MAX_TOKENS } from "../graphql/limits.js";
+import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { Database } from "../db/client.js";
 import { idempotencyKeys } from "./idempotency.table.js";
 
@@ -20,13 +22,48 @@ export type Claim =
   | { kind: "replay"; status: number; body: string }
   | { kind: "refuse"; status: number; code: string; message: string };
 
-/** Whether a GraphQL request body is a mutation (a document that does not parse is left to Apollo). */
-export function isMutation(body: unknown): boolean {
-  if (typeof body !== "object" || body === null) return false;
+/** Root fields whose answers hold secrets: never kept for a replay. */
+const SECRET_ANSWERS = new Set(["issuePartnerKey"]);
+
+/**
+ * What an Idempotency-Key may do with a request: "none" for anything but a mutation (queries ignore
+ * keys; a document that does not parse is left to Apollo), "refuse" for a mutation whose answer holds
+ * a secret or personal data in clear (an API key, `unmasked: true`) — such answers are not kept —
+ * and "keep" for the rest.
+ */
+export function idempotencyFor(body: unknown): "none" | "refuse" | "keep" {
+  if (typeof body !== "object" || body === null) return "none";
   const { query, operationName } = body as { query?: unknown; operationName?: unknown };
-  if (typeof query !== "string") return false;
+  if (typeof query !== "string") return "none";
+  let document;
   try {
-    return getOperationAST(parse(query, { maxTokens: 5000 }), typeof operationName === "string" ? operationName : undefined)?.operation === "mutation";
+    document = parse(query, { maxTokens: MAX_TOKENS });
+  } catch {
+    return "none";
+  }
+  const operation = getOperationAST(document, typeof operationName === "string" ? operationName : undefined);
+  if (operation?.operation !== "mutation") return "none";
+  let secret = false;
+  visit(document, {
+    Field(node, _key, _parent, path) {
+      // A root field (path: definitions, i, selectionSet, selections, j) that answers with a secret.
+      if (path.length === 5 && SECRET_ANSWERS.has(node.name.value)) secret = true;
+    },
+    Argument(node) {
+      if (node.name.value === "unmasked" && !(node.value.kind === Kind.BOOLEAN && !node.value.value)) secret = true;
+    },
+  });
+  return secret ? "refuse" : "keep";
+}
+
+/** Codes that say "not now" or "failed" rather than "done": an answer carrying one is not kept, so a retry runs again. */
+const TRANSIENT = new Set(["INTERNAL_SERVER_ERROR", "SEARCH_UNAVAILABLE", "RATE_LIMITED", "UNAUTHENTICATED", "IDEMPOTENCY_KEY_IN_USE"]);
+
+function worthKeeping(status: number, body: string): boolean {
+  if (status >= 500 || status === 429 || status === 409 || status === 401) return false;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return !(parsed.errors ?? []).some((e) => TRANSIENT.has(String(e.extensions?.code)));
   } catch {
     return false;
   }
@@ -52,39 +89,51 @@ export function requestHash(body: { query?: unknown; operationName?: unknown; va
  * Claims a caller's Idempotency-Key for a request. The first claim inserts the key (the primary key
  * makes concurrent firsts one); a repeat with the same payload waits for the first's answer and gets
  * it again (a single effect), with a different payload is refused 422; one still waiting after 10 s is
- * told 409 to retry later. An answer of 5xx, 429 or 409 is not kept, so a retry runs again.
+ * told 409 to retry later. An answer that says "not now" or "failed" (5xx, 401, 409, 429, or an error
+ * coded INTERNAL_SERVER_ERROR, SEARCH_UNAVAILABLE …) is not kept, so a retry runs again. Kept answers
+ * are sealed with the PII key.
  */
-export async function claimIdempotencyKey(db: Database, actor: string, key: string, hash: string): Promise<Claim> {
+export async function claimIdempotencyKey(db: Database, cipher: PiiCipher, actor: string, key: string, hash: string): Promise<Claim> {
   if (!KEY.test(key)) return { kind: "refuse", status: 400, code: "BAD_REQUEST", message: "Idempotency-Key must be 1–255 printable ASCII characters" };
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.actor, actor), lt(idempotencyKeys.expiresAt, sql`now()`)));
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+  const mine = and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key));
   for (;;) {
-    const inserted = await db
+    const [inserted] = await db
       .insert(idempotencyKeys)
       .values({ actor, key, requestHash: hash, expiresAt: sql`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})` })
       .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (inserted.length > 0) {
+      .returning({ createdAt: idempotencyKeys.createdAt });
+    if (inserted) {
+      // This claim's own row (a takeover after ABANDONED_AFTER_MS makes a new one): `finish` touches only it.
+      const ours = and(mine, eq(idempotencyKeys.createdAt, inserted.createdAt), sql`${idempotencyKeys.responseStatus} is null`);
       return {
         kind: "run",
         finish: async (status, body) => {
-          const where = and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key));
-          // Answers that say "not now" (rate limited, busy) or "failed" are not kept: a retry runs again.
-          if (status >= 500 || status === 429 || status === 409) await db.delete(idempotencyKeys).where(where);
-          else await db.update(idempotencyKeys).set({ responseStatus: status, responseBody: body }).where(where);
+          // The answer is kept sealed (it may hold personal data the caller was shown), or let go.
+          if (worthKeeping(status, body)) await db.update(idempotencyKeys).set({ responseStatus: status, responseBody: cipher.encrypt(body) }).where(ours);
+          else await db.delete(idempotencyKeys).where(ours);
         },
       };
     }
-    const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key)));
-    if (!row) continue; // the first failed and let go of the key: run this one
+    const [row] = await db.select().from(idempotencyKeys).where(mine);
+    if (!row) continue; // the first let go of the key: run this one
+    if (row.expiresAt.getTime() <= Date.now()) {
+      await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.createdAt, row.createdAt)));
+      continue;
+    }
     if (row.requestHash !== hash) return { kind: "refuse", status: 422, code: "IDEMPOTENCY_KEY_REUSED", message: "This Idempotency-Key was used for a different request" };
-    if (row.responseStatus !== null) return { kind: "replay", status: row.responseStatus, body: row.responseBody ?? "" };
+    if (row.responseStatus !== null) return { kind: "replay", status: row.responseStatus, body: cipher.decrypt(row.responseBody ?? "") };
     if (row.createdAt.getTime() < Date.now() - ABANDONED_AFTER_MS) {
       // Its first request died with its process: let go of the key and run this one.
-      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.responseStatus} is null`, eq(idempotencyKeys.createdAt, row.createdAt)));
+      await db.delete(idempotencyKeys).where(and(mine, sql`${idempotencyKeys.responseStatus} is null`, eq(idempotencyKeys.createdAt, row.createdAt)));
       continue;
     }
     if (Date.now() > deadline) return { kind: "refuse", status: 409, code: "IDEMPOTENCY_KEY_IN_USE", message: "The first request with this Idempotency-Key is still running: retry later" };
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Drops keys past their 24 hours (the server's sweep). */
+export async function sweepIdempotencyKeys(db: Database): Promise<number> {
+  return (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, sql`now()`)).returning({ key: idempotencyKeys.key })).length;
 }

@@ -45,7 +45,13 @@ export class RateLimiter {
     const prefix = limits.keyPrefix;
     if (limits.redisUrl && (limits.requestsPerMinute > 0 || limits.costPerMinute > 0)) {
       this.redis = new Redis(limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-      this.redis.on("error", (err: Error) => log.warn({ err: { message: err.message } }, "rate-limit store unavailable; counting in memory meanwhile"));
+      // ioredis reports every reconnect attempt: said once a minute at most.
+      let lastSaid = 0;
+      this.redis.on("error", (err: Error) => {
+        if (Date.now() - lastSaid < 60_000) return;
+        lastSaid = Date.now();
+        log.warn({ err: { message: err.message } }, "rate-limit store unavailable; counting in memory meanwhile");
+      });
     }
     const make = (name: string, points: number): RateLimiterAbstract | null => {
       if (points <= 0) return null;

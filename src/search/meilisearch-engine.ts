@@ -60,7 +60,11 @@ export class MeilisearchEngine implements SearchEngine {
       .search(q, options)
       .catch((error: unknown) => {
         // Unreachable, timed out, or failing on its side: the caller is told SEARCH_UNAVAILABLE.
-        const down = error instanceof MeilisearchRequestError || error instanceof MeilisearchRequestTimeOutError || (error instanceof MeilisearchApiError && error.response.status >= 500);
+        // An index not made yet (Meilisearch was down at start-up) is unavailable too, until the relay makes it.
+        const down =
+          error instanceof MeilisearchRequestError ||
+          error instanceof MeilisearchRequestTimeOutError ||
+          (error instanceof MeilisearchApiError && (error.response.status >= 500 || error.cause?.code === "index_not_found"));
         throw down ? searchUnavailable() : error;
       });
     return {

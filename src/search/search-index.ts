@@ -64,7 +64,7 @@ export class SearchIndex {
 
   private settingsApplied = false;
 
-  /** Applies the settings once the engine answers; until then searches are refused and writes queue in the outbox. */
+  /** Applies the settings once the engine answers; until then writes queue in the outbox (and an index not yet made answers SEARCH_UNAVAILABLE). */
   private async ensureSettings(): Promise<void> {
     if (this.settingsApplied) return;
     await this.engine.applySettings(await loadSearchSettings(this.db));
@@ -84,7 +84,17 @@ export class SearchIndex {
       this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
     }
     if (this.intervalMs > 0) {
-      this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.log.error({ err: loggableError(err) }, "search relay failed")), this.intervalMs);
+      // An engine that is down fails every tick: said once a minute at most.
+      let lastSaid = 0;
+      this.timer = setInterval(
+        () =>
+          void this.drain().catch((err: unknown) => {
+            if (Date.now() - lastSaid < 60_000) return;
+            lastSaid = Date.now();
+            this.log.error({ err: loggableError(err) }, "search relay failed");
+          }),
+        this.intervalMs,
+      );
       this.timer.unref();
     }
   }

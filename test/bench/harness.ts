@@ -50,7 +50,7 @@ export async function startBenchServer(
     LOG_LEVEL: "warn",
     SEED_DEMO: "always",
     EXPOSE_SQL_COUNT: "true",
-    // Load from one token or address is the point of a benchmark: no rate limits (the soak sets its own).
+    // Load from one token or address is the point of a benchmark: no rate limits (the soak turns them back on).
     RATE_LIMIT_REQUESTS_PER_MINUTE: "0",
     RATE_LIMIT_COST_PER_MINUTE: "0",
     POSTING_EXPIRY_SWEEP_SECONDS: "0",

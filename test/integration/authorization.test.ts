@@ -97,6 +97,7 @@ describe("the authorization table", () => {
             mismatches.push(`${root.name}.${field.name}: the generated document is not valid (${errors[0]!.message})`);
             continue;
           }
+          if (errors.some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR")) mismatches.push(`${root.name}.${field.name} × ${who}: an internal error`);
           const gated = errors.some((e) => e.extensions?.code === "UNAUTHENTICATED" || (e.extensions?.code === "FORBIDDEN" && e.message === ROLE_GATE));
           const expected = !passesGate(rule.access, role);
           if (gated !== expected) mismatches.push(`${root.name}.${field.name} × ${who}: ${expected ? "should be refused" : `should pass the gate (got ${JSON.stringify(errors[0])})`}`);

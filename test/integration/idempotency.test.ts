@@ -93,4 +93,39 @@ describe("Idempotency-Key", () => {
     expect(codeOf({ status: wrong.status, errors: JSON.parse(wrong.body).errors } as never)).toBe("BAD_USER_INPUT");
     expect([wrongAgain.replayed, wrongAgain.body]).toEqual(["true", wrong.body]);
   });
+
+  it("keeps answers sealed, refuses keys on answers holding secrets or personal data in clear, and does not keep failures", async () => {
+    const admin = await t.token({ sub: "admin-idem", role: Role.ADMIN });
+    // Stored sealed: the posting's title is nowhere in the table in clear.
+    const key = randomUUID();
+    const created = await post(CREATE, { input: { ...postingInput(), title: "密封标题岗位" } }, { authorization: `Bearer ${employerToken}`, "idempotency-key": key });
+    expect(created.status).toBe(200);
+    const [stored] = await queryRows<{ body: string }>(t.db, sql`select response_body as body from idempotency_keys where key = ${key}`);
+    expect(stored!.body).not.toContain("createPosting");
+    // An API key or an unmasked ID number would be kept for a replay: refused, nothing done.
+    const keys = await count("idempotency_keys");
+    const secret = await post(`mutation { issuePartnerKey(name: "幂等密钥", scopes: ["postings:read"]) { apiKey } }`, {}, { authorization: `Bearer ${admin}`, "idempotency-key": randomUUID() });
+    expect([secret.status, JSON.parse(secret.body).errors[0].extensions.code]).toEqual([400, "BAD_REQUEST"]);
+    const [partners] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from partners where name = '幂等密钥'`);
+    expect(partners!.n).toBe(0);
+    const clear = await post(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { idNumber(unmasked: true, purpose: "核对身份") } }`, { i: { name: "幂等人", idNumber: "350102199903040021", householdRegionCode: FUZHOU_GULOU, originRegionCode: FUZHOU_GULOU } }, { authorization: `Bearer ${admin}`, "idempotency-key": randomUUID() });
+    expect(clear.status).toBe(400);
+    expect(await count("idempotency_keys")).toBe(keys);
+    // An internal failure is not kept: the same key runs again once the fault is gone.
+    const retryKey = randomUUID();
+    await t.db.execute(sql`alter table postings rename to postings_away`);
+    let failed;
+    try {
+      failed = await post(CREATE, { input: postingInput() }, { authorization: `Bearer ${employerToken}`, "idempotency-key": retryKey });
+    } finally {
+      await t.db.execute(sql`alter table postings_away rename to postings`);
+    }
+    expect(JSON.parse(failed.body).errors[0].extensions.code).toBe("INTERNAL_SERVER_ERROR");
+    const retried = await post(CREATE, { input: postingInput() }, { authorization: `Bearer ${employerToken}`, "idempotency-key": retryKey });
+    expect([retried.status, retried.replayed]).toEqual([200, null]);
+    expect(JSON.parse(retried.body).data.createPosting.id).toBeTruthy();
+    // No automatic persisted queries: a hash-only request cannot slip past a key.
+    const apq = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${employerToken}`, "idempotency-key": randomUUID() }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "a".repeat(64) } } }) });
+    expect(((await apq.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+  });
 });

@@ -43,14 +43,18 @@ describe("rate limits", () => {
     limited(await t.gql(`{ viewer { role } }`, {}, { apiKey }));
     for (let i = 0; i < 5; i++) expect((await t.gql(`{ __typename }`)).status).toBe(200);
     limited(await t.gql(`{ __typename }`));
+    // Wrong credentials count against the address they come from (guessing keys is limited too).
+    const elsewhere = await start({ RATE_LIMIT_REQUESTS_PER_MINUTE: "3" });
+    for (let i = 0; i < 3; i++) expect((await elsewhere.gql(`{ __typename }`, {}, { apiKey: `jbpk_guess${i}` })).status).toBe(401);
+    limited(await elsewhere.gql(`{ __typename }`, {}, { token: "not.a.token" }));
     // A people import counts as a request too.
     const imported = await fetch(t.url.replace(/\/graphql$/, "/imports/people"), { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${a}` }, body: "x" });
     expect(imported.status).toBe(429);
   });
 
   it("charges each operation's cost to a per-minute budget", async () => {
-    const t = await start({ RATE_LIMIT_COST_PER_MINUTE: "1000" });
-    const q = `{ postings(first: 100) { edges { node { id } } } }`; // costs 301
+    const t = await start({ RATE_LIMIT_COST_PER_MINUTE: "12000" });
+    const q = `{ employers(first: 13) { edges { node { postings(first: 100) { edges { node { id } } } } } } }`; // costs 3,953: three fit in 12,000
     for (let i = 0; i < 3; i++) expect((await t.gql(q)).errors).toBeUndefined();
     const over = await t.gql(q);
     limited(over);

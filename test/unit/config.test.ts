@@ -36,4 +36,11 @@ describe("config", () => {
   it("refuses a PII key that is not 32 bytes", () => {
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/PII_KEY/);
   });
+
+  it("reads rate limits and refuses a cost budget below one operation's most", () => {
+    expect(loadConfig({}).rateLimits).toEqual({ requestsPerMinute: 600, costPerMinute: 200_000, keyPrefix: "jb" });
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379", RATE_LIMIT_COST_PER_MINUTE: "0" }).rateLimits).toMatchObject({ costPerMinute: 0, redisUrl: "redis://127.0.0.1:6379" });
+    expect(() => loadConfig({ RATE_LIMIT_COST_PER_MINUTE: "1000" })).toThrow(/RATE_LIMIT_COST_PER_MINUTE/);
+    expect(() => loadConfig({ REDIS_URL: "http://x" })).toThrow(/REDIS_URL/);
+  });
 });
