@@ -26,19 +26,30 @@ export default async function setup(project: TestProject) {
     return;
   }
   const template = `jb_test_template_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${template}`);
-  await admin.query(`create database ${template}`);
+  // Short-lived admin connections (one held open through the run would die with a PostgreSQL restart).
+  const asAdmin = async <T>(work: (admin: pg.Client) => Promise<T>): Promise<T> => {
+    const admin = new pg.Client({ connectionString: url });
+    admin.on("error", () => undefined);
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  };
+  await asAdmin(async (admin) => {
+    await admin.query(`drop database if exists ${template}`);
+    await admin.query(`create database ${template}`);
+  });
   const handle = await openDatabase({ driver: "postgres", url: withDatabase(url, template), poolSize: 2 });
   await handle.migrate();
   await handle.close();
   project.provide("pgTemplate", { serverUrl: url, template });
-  return async () => {
-    // Copies left by a crashed file, then the template itself.
-    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'jb_test_${process.pid}_%'`);
-    for (const row of rows) await admin.query(`drop database if exists ${row.datname} with (force)`);
-    await admin.query(`drop database if exists ${template} with (force)`);
-    await admin.end();
-  };
+  return () =>
+    asAdmin(async (admin) => {
+      // Copies left by a crashed file, then the template itself.
+      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'jb_test_${process.pid}_%'`);
+      for (const row of rows) await admin.query(`drop database if exists ${row.datname} with (force)`);
+      await admin.query(`drop database if exists ${template} with (force)`);
+    });
 }

@@ -60,15 +60,21 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
   };
   if (template) {
     const name = `jb_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: template.serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${template.template}`);
+    // A short-lived admin connection each time (one held open would die with a PostgreSQL restart).
+    const asAdmin = async (statement: string) => {
+      const admin = new pg.Client({ connectionString: template.serverUrl });
+      admin.on("error", () => undefined);
+      await admin.connect();
+      try {
+        await admin.query(statement);
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    };
+    await asAdmin(`create database ${name} template ${template.template}`);
     baseEnv.DATABASE_URL = withDatabase(template.serverUrl, name);
     baseEnv.DATABASE_POOL_SIZE = "20";
-    dropDatabase = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    dropDatabase = () => asAdmin(`drop database if exists ${name} with (force)`);
   } else {
     baseEnv.PGLITE_DATA_DIR = "memory://";
   }

@@ -145,6 +145,10 @@ describe("GraphQL limits", () => {
       const r = await t.gql(q, {}, { token: admin });
       expect([field, codeOf(r)]).toEqual([field, "BAD_USER_INPUT"]);
       expect(r.errors![0]!.extensions?.field).toBe("first");
+      // …and 100 is answered (no complaint about `first`).
+      const atLimit = await t.gql(q.replace("first: 101", "first: 100"), {}, { token: admin });
+      expect([field, atLimit.errors?.find((e) => e.extensions?.field === "first")]).toEqual([field, undefined]);
+      expect([field, atLimit.status]).toEqual([field, 200]);
     }
   });
 });
