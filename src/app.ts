@@ -6,7 +6,7 @@ import { openDatabase, type DatabaseHandle } from "./db/client.js";
 import type { Context } from "./graphql/context.js";
 import { createApolloServer } from "./graphql/apollo.js";
 import { createHttpServer } from "./http/http-server.js";
-import type { Logger } from "./logger.js";
+import { loggableError, type Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
@@ -91,16 +91,25 @@ export async function createApp(config: Config, log: Logger, database?: Database
       if (closed) return;
       closed = true;
       if (sweeper) clearInterval(sweeper);
+      // Each step is given a bound, so shutdown always ends (a step still waiting is named in the log
+      // and left behind: the process is about to exit).
+      const step = async (name: string, work: () => Promise<unknown>, ms = 15_000) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+        const outcome = await Promise.race([work().then(() => "done" as const, (err: unknown) => (log.warn({ err: loggableError(err), step: name }, "shutdown step failed"), "done" as const)), late]);
+        clearTimeout(timer);
+        if (outcome === "late") log.warn({ step: name, ms }, "shutdown step still waiting: going on without it");
+      };
       // Open subscriptions end first (a WebSocket would hold the HTTP server open); then the drain
       // plugin closes the HTTP server and waits for requests in flight.
-      await subscriptions.close();
-      await fairEvents.close();
-      await apollo.stop();
-      await runner.stop();
-      await search.stop();
-      await rateLimiter.close();
-      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      await db.close();
+      await step("subscriptions", () => subscriptions.close());
+      await step("fair events", () => fairEvents.close());
+      await step("apollo", () => apollo.stop());
+      await step("campaign runner", () => runner.stop());
+      await step("search relay", () => search.stop());
+      await step("rate limiter", () => rateLimiter.close());
+      if (http.listening) await step("http", () => new Promise<void>((resolve) => http.close(() => resolve())));
+      await step("database", () => db.close());
     },
   };
 }

@@ -42,7 +42,8 @@ const MIGRATION_LOCK_KEY = 73_202_020;
 export async function openDatabase(config: Config["database"], log?: Logger): Promise<DatabaseHandle> {
   if (config.driver === "postgres") {
     // JIT compilation costs more than it saves on an API's short queries (160 ms of a 280 ms report).
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, options: "-c jit=off" });
+    // A connection attempt that hangs (a server mid-restart) fails after 10 s rather than never.
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, options: "-c jit=off", connectionTimeoutMillis: 10_000 });
     // An idle connection that the server drops (restart, failover) must not crash the process:
     // the pool discards it and opens a new one on the next query.
     pool.on("error", (err) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database connection lost"));
@@ -129,7 +130,7 @@ async function listenPostgres(url: string, channel: string, onPayload: (payload:
   };
   /** Opens and listens; false when stopped meanwhile (the connection is closed again). */
   const open = async (): Promise<boolean> => {
-    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000 });
     let ready = false;
     let gone = false;
     const lost = (err?: Error) => {
@@ -182,7 +183,10 @@ async function listenPostgres(url: string, channel: string, onPayload: (payload:
     stopped = true;
     if (retry) clearTimeout(retry);
     if (check) clearInterval(check);
-    await client?.end().catch(() => undefined);
+    const c = client;
+    client = undefined;
+    // A connection whose server went away may never answer the goodbye: not waited for past 2 s.
+    await Promise.race([c?.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
   };
 }
 
