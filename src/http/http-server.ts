@@ -194,9 +194,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       const refused = await deps.rateLimiter.request(rateKey(viewer, req.socket.remoteAddress));
       if (refused) {
         res.setHeader("connection", "close");
-        res.setHeader("retry-after", String(refused.extensions.retryAfter));
-        sendJson(res, 429, { errors: [{ message: refused.message, extensions: { code: "RATE_LIMITED", retryAfter: refused.extensions.retryAfter } }] });
-        return { import: { refused: "RATE_LIMITED" } };
+        return { import: refuseRateLimited(res, refused) };
       }
       const limited = limitBytes(req as AsyncIterable<Buffer>, config.importMaxBytes);
       const report = await importPeople({ db: deps.database.db, pii: deps.pii }, viewer, limited, {
