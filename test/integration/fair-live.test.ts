@@ -405,7 +405,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect((await t.gql(STATS, { f: fair }, { token: admin })).errors).toBeUndefined();
   });
 
-  it("lists the institutions and HR bureaus that held no key-group fair in the year", async () => {
+  it("lists the institutions and HR bureaus that held fewer key-group fairs in the year than the policy asks; the fair rules are policy data", async () => {
     const year = Number(serviceToday().slice(0, 4));
     const held = await makeInstitution(t.db, { regionCode: "350102" });
     const calledOff = await makeInstitution(t.db, { regionCode: "350102" });
@@ -425,8 +425,8 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect(xmFair).toEqual({ status: "CLOSED", live: true });
     // The Fuzhou bureau's key-group fair went live in beforeAll's fair (organiser 350100).
 
-    const COVERAGE = `query($y: Int!) { fairCoverage(year: $y) { year institutions institutionsWithout { id } bureaus bureausWithout { code } } }`;
-    type Coverage = { fairCoverage: { year: number; institutions: number; institutionsWithout: { id: string }[]; bureaus: number; bureausWithout: { code: string }[] } };
+    const COVERAGE = `query($y: Int!) { fairCoverage(year: $y) { year required institutions institutionsWithout { id } bureaus bureausWithout { code } } }`;
+    type Coverage = { fairCoverage: { year: number; required: number; institutions: number; institutionsWithout: { id: string }[]; bureaus: number; bureausWithout: { code: string }[] } };
     const all = (await t.gql<Coverage>(COVERAGE, { y: year }, { token: admin })).data!.fairCoverage;
     const without = new Set(all.institutionsWithout.map((i) => i.id));
     expect(without.has(held.id)).toBe(false);
@@ -439,6 +439,26 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     const [fujian] = await queryRows<{ n: number; i: number }>(t.db, sql`select (select count(*) from regions where code like '35%')::int as n, (select count(*) from institutions)::int as i`);
     expect(all).toMatchObject({ year, bureaus: fujian!.n, institutions: fujian!.i });
     expect(all.bureausWithout).toHaveLength(fujian!.n - 1);
+    // The number each should hold is policy data: asking two, the institution that held one falls short.
+    expect(all.required).toBe(1);
+    await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 2 where active`);
+    try {
+      const stricter = (await t.gql<Coverage>(COVERAGE, { y: year }, { token: admin })).data!.fairCoverage;
+      expect(stricter.required).toBe(2);
+      expect(stricter.institutionsWithout.map((i) => i.id)).toContain(held.id);
+      expect(stricter.bureausWithout.map((b) => b.code)).toContain("350100");
+    } finally {
+      await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 1 where active`);
+    }
+    // So is how long a fair may run.
+    const long = { i: { title: "长期招聘会", kind: "OTHER", startsAt: hours(1), endsAt: hours(24 * 70) } };
+    expect(codeOf(await t.gql(CREATE, long, { token: fuzhou }))).toBe("BAD_USER_INPUT");
+    await t.db.execute(sql`update fair_policies set max_fair_days = 90 where active`);
+    try {
+      expect((await t.gql(CREATE, long, { token: fuzhou })).errors).toBeUndefined();
+    } finally {
+      await t.db.execute(sql`update fair_policies set max_fair_days = 62 where active`);
+    }
     // Another year: nobody held one.
     expect((await t.gql<Coverage>(COVERAGE, { y: year - 1 }, { token: admin })).data!.fairCoverage.bureausWithout).toHaveLength(fujian!.n);
 

@@ -4,7 +4,7 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { InstitutionRow } from "../institutions/institution.table.js";
 import type { RegionRow } from "../regions/region.table.js";
-import { mayOrganise } from "./fair.service.js";
+import { activeFairPolicy, mayOrganise } from "./fair.service.js";
 import type { JobFairRow } from "./fair.table.js";
 
 /** A funnel: each count holds the bookings whose outcome reached that step (a booking's outcome only moves on). */
@@ -128,6 +128,8 @@ export async function fairStats(db: Executor, viewer: Viewer, fair: JobFairRow):
 
 export interface FairCoverage {
   year: number;
+  /** Key-group fairs each should hold a year (policy data). */
+  required: number;
   institutions: number;
   institutionsWithout: InstitutionRow[];
   bureaus: number;
@@ -138,8 +140,8 @@ export interface FairCoverage {
 const yearStart = (year: number) => new Date(`${String(year).padStart(4, "0")}-01-01T00:00:00+08:00`);
 
 /**
- * Who held no online fair for key groups in a year (DOMAIN §5: every institution and HR bureau at
- * least one a year). A fair counts for its organiser when it began that year (Fujian's calendar),
+ * Who held fewer online fairs for key groups in a year than the policy asks (DOMAIN §5: every
+ * institution and HR bureau at least one a year; `fair_policies.key_group_fairs_per_year`). A fair counts for its organiser when it began that year (Fujian's calendar),
  * went LIVE (one closed without going live was called off), and its audience named key-group
  * graduates — the population, or a category of it. HR bureaus are Fujian's province, prefectures
  * and counties. A caseworker sees their own region's or institution's.
@@ -155,12 +157,13 @@ export async function fairCoverage(db: Executor, viewer: Viewer, year: number): 
     ? sql`true`
     : sql`(${regionPrefix === null ? sql`false` : sql`i.region_code like ${`${regionPrefix}%`}`} or ${institutionId === null ? sql`false` : sql`i.id = ${institutionId}`})`;
   const bureauScope = !caseworker ? sql`true` : regionPrefix === null ? sql`false` : sql`r.code like ${`${regionPrefix}%`}`;
+  const { keyGroupFairsPerYear: required } = await activeFairPolicy(db);
   const held = (organiser: SQL) =>
-    sql`exists (select 1 from job_fairs f where ${organiser} and f.went_live_at is not null
+    sql`(select count(*) from job_fairs f where ${organiser} and f.went_live_at is not null
           and f.starts_at >= ${yearStart(year)} and f.starts_at < ${yearStart(year + 1)}
           and (f.audience -> 'populations' ? 'KEY_GROUP_GRADUATE'
                or exists (select 1 from jsonb_array_elements_text(f.audience -> 'categoryCodes') c(code)
-                          join target_categories tc on tc.code = c.code where tc.population = 'KEY_GROUP_GRADUATE')))`;
+                          join target_categories tc on tc.code = c.code where tc.population = 'KEY_GROUP_GRADUATE'))) >= ${required}`;
   const institutions = await queryRows<InstitutionRow & { held: boolean }>(
     db,
     sql`select i.id, i.code, i.name, i.kind, i.region_code as "regionCode", i.created_at as "createdAt", ${held(sql`f.organiser_institution_id = i.id`)} as held
@@ -174,6 +177,7 @@ export async function fairCoverage(db: Executor, viewer: Viewer, year: number): 
   const strip = <T extends { held: boolean }>({ held: _, ...row }: T) => row;
   return {
     year,
+    required,
     institutions: institutions.length,
     institutionsWithout: institutions.filter((i) => !i.held).map(strip),
     bureaus: bureaus.length,

@@ -142,7 +142,7 @@ export class JobFairResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held no online fair for key groups in the year (Fujian's calendar; a fair counts when it went live and its audience named key-group graduates)." })
+  @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held fewer online fairs for key groups in the year than the policy asks (Fujian's calendar; a fair counts when it went live and its audience named key-group graduates)." })
   fairCoverage(@Arg("year", () => Int) year: number, @Ctx() ctx: Context) {
     return fairCoverage(ctx.db, ctx.viewer, year);
   }

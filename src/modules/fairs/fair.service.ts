@@ -18,6 +18,7 @@ import { publishFairEvent, publishFairEvents } from "./fair-events.js";
 import {
   fairBookings,
   fairBoothPostings,
+  fairPolicies,
   fairBooths,
   fairRegistrations,
   fairSessions,
@@ -30,8 +31,12 @@ import {
   type JobFairRow,
 } from "./fair.table.js";
 
-/** The longest a fair may run (a campaign month, with room). */
-const MAX_FAIR_DAYS = 62;
+/** The active fair rules (policy data, `fair_policies`; migration 0020 loads the first version). */
+export async function activeFairPolicy(db: Executor): Promise<{ maxFairDays: number; keyGroupFairsPerYear: number }> {
+  const [row] = await db.select({ maxFairDays: fairPolicies.maxFairDays, keyGroupFairsPerYear: fairPolicies.keyGroupFairsPerYear }).from(fairPolicies).where(eq(fairPolicies.active, true));
+  if (!row) throw new Error("No active fair policy: the migrations load one");
+  return row;
+}
 
 export interface FairAudience {
   categoryCodes: string[];
@@ -68,7 +73,7 @@ export async function createJobFair(
   if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Fairs are organised by institutions and HR bureaus");
   const title = requiredText(input.title, "title", 200);
   checkWindow(input.startsAt, input.endsAt, "endsAt");
-  if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_FAIR_DAYS * 86_400_000) throw badInput("endsAt", `A fair runs at most ${MAX_FAIR_DAYS} days`);
+
   let organiserInstitutionId = input.organiserInstitutionId == null ? null : parseId(input.organiserInstitutionId, "organiserInstitutionId");
   let organiserRegionCode = input.organiserRegionCode ?? null;
   if (viewer.role === Role.CASEWORKER) {
@@ -84,6 +89,8 @@ export async function createJobFair(
   for (const [i, p] of audience.regionPrefixes.entries()) if (!/^(\d{2}|\d{4}|\d{6})$/.test(p)) throw badInput(`audience.regionPrefixes.${i}`, "A region prefix is 2, 4 or 6 digits");
   for (const [i, p] of audience.populations.entries()) if (p !== "KEY_GROUP_GRADUATE" && p !== "POVERTY_LABOURER") throw badInput(`audience.populations.${i}`, "Not a population");
   return db.transaction(async (tx) => {
+    const { maxFairDays } = await activeFairPolicy(tx);
+    if (input.endsAt.getTime() - input.startsAt.getTime() > maxFairDays * 86_400_000) throw badInput("endsAt", `A fair runs at most ${maxFairDays} days`);
     if (audience.categoryCodes.length > 0) {
       const known = new Set((await queryRows<{ code: string }>(tx, sql`select distinct code from target_categories where code = any(${sql.param(audience.categoryCodes)}::text[])`)).map((r) => r.code));
       const unknown = audience.categoryCodes.findIndex((c) => !known.has(c));

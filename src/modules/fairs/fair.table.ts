@@ -136,6 +136,28 @@ export const fairBookings = pgTable(
   ],
 );
 
+/**
+ * The fair rules as policy data (one active version): how long a fair may run, and how many online
+ * fairs for key groups each institution and HR bureau should hold a year (DOMAIN §5: at least one).
+ */
+export const fairPolicies = pgTable(
+  "fair_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    maxFairDays: integer("max_fair_days").notNull(),
+    keyGroupFairsPerYear: integer("key_group_fairs_per_year").notNull(),
+    active: boolean("active").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("fair_policies_one_active_idx").on(t.active).where(sql`${t.active}`),
+    check("fair_policies_days_check", sql`${t.maxFairDays} between 1 and 366`),
+    check("fair_policies_per_year_check", sql`${t.keyGroupFairsPerYear} between 1 and 52`),
+  ],
+);
+
 export type JobFairRow = typeof jobFairs.$inferSelect;
 export type FairSessionRow = typeof fairSessions.$inferSelect;
 export type FairBookingRow = typeof fairBookings.$inferSelect;

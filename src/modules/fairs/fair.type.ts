@@ -186,9 +186,10 @@ export class FairStats extends FairOutcomeCounts {
   @Field(() => [EmployerFairStats], { description: "Most hires first." }) byEmployer!: EmployerFairStats[];
 }
 
-@ObjectType({ description: "Who held no online fair for key groups in a year (each institution and HR bureau should hold one)." })
+@ObjectType({ description: "Who held fewer online fairs for key groups in a year than the policy asks (each institution and HR bureau: at least one)." })
 export class FairCoverage {
   @Field(() => Int) year!: number;
+  @Field(() => Int, { description: "Key-group fairs each should hold a year (policy data)." }) required!: number;
   @Field(() => Int, { description: "Institutions within your scope." }) institutions!: number;
   @Field(() => [Institution]) institutionsWithout!: Institution[];
   @Field(() => Int, { description: "HR bureaus (Fujian's province, prefectures and counties) within your scope." }) bureaus!: number;
