@@ -1,3 +1,4 @@
+import { serviceToday } from "../../src/dates.js";
 import { randomInt } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../src/auth/viewer.js";
@@ -102,4 +103,9 @@ export function personDraft(overrides: Partial<PersonDraft> & { birthDate?: stri
     originRegionCode: FUZHOU_GULOU,
     ...rest,
   };
+}
+
+/** The active campaign's window made to run through today and 60 days on (it is policy data), so today's referrals count. */
+export async function openCampaignWindow(db: Database): Promise<void> {
+  await db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
 }

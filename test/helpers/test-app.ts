@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createApp, type App } from "../../src/app.js";
+import { Role } from "../../src/auth/viewer.js";
 import { signToken, type TokenClaims } from "../../src/auth/jwt.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
@@ -121,4 +122,13 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
 /** The error code of the first error, for terse assertions. */
 export function codeOf(result: GqlResult<unknown>): string | undefined {
   return result.errors?.[0]?.extensions?.code;
+}
+
+/** The callers most tests need: an administrator and the Fuzhou and Xiamen caseworkers. */
+export async function standardTokens(t: TestApp): Promise<{ admin: string; fuzhou: string; xiamen: string }> {
+  return {
+    admin: await t.token({ sub: "admin", role: Role.ADMIN }),
+    fuzhou: await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" }),
+    xiamen: await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" }),
+  };
 }

@@ -6,7 +6,7 @@ import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { createLogger } from "../../src/logger.js";
 import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const FULFIL = `mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id status total processed created stillBelow } }`;
@@ -50,7 +50,7 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     t = await startTestApp({}, { captureLogs: !!process.env.DEBUG_LOGS });
     admin = await t.token({ sub: "admin", role: Role.ADMIN });
     fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    await openCampaignWindow(t.db);
     schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
     const firms = await Promise.all([1, 2, 3].map(() => makeEmployer(t.db, { regionCode: "350102" })));
     for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: i % 2 ? "350102" : "350104", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });
@@ -74,7 +74,7 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     // Outside the active campaign's window referrals would not count: no run.
     await t.db.execute(sql`update campaigns set ends_on = '2020-12-31' where active`);
     expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: admin }))).toBe("CONFLICT");
-    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    await openCampaignWindow(t.db);
     expect(await tally()).toEqual(before);
   });
 

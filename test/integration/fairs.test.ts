@@ -2,9 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
-import { serviceToday } from "../../src/dates.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft } from "../helpers/factories.js";
-import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { days, makeEmployer, makeInstitution, makePosting, personDraft, openCampaignWindow } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
 const CREATE = `mutation($i: CreateJobFairInput!) { createJobFair(input: $i) { id status organiserRegionCode audience { categoryCodes } } }`;
@@ -35,10 +34,8 @@ describe("online job fairs", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
-    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    ({ admin, fuzhou, xiamen } = await standardTokens(t));
+    await openCampaignWindow(t.db);
     const firm = await makeEmployer(t.db, { regionCode: "350102" });
     employerId = firm.id;
     employer = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId });

@@ -2,14 +2,13 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { serviceToday } from "../../src/dates.js";
 import { createLogger } from "../../src/logger.js";
 import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { reconcileIndex } from "../../src/search/search-index.js";
-import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
 import { SwitchableEngine } from "../helpers/faulty-engine.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -83,7 +82,7 @@ describe("faults", () => {
   it.runIf(Boolean(process.env.DATABASE_URL))("resumes a campaign run after PostgreSQL drops every connection mid-run — or, with PG_REAL_RESTART=1, restarts (PostgreSQL)", async () => {
     const t = await startTestApp({ LOG_LEVEL: "warn" }, { captureLogs: true });
     const admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    await openCampaignWindow(t.db);
     const school = await makeInstitution(t.db, { regionCode: "350102" });
     const firms = await Promise.all([1, 2, 3].map(() => makeEmployer(t.db, { regionCode: "350102" })));
     for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: "350102", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });

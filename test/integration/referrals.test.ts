@@ -4,8 +4,8 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { expirePostings } from "../../src/modules/postings/posting.service.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique } from "../helpers/factories.js";
-import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const RECOMMEND = `mutation($p: ID!, $ids: [ID!]!, $note: String) {
   recommendPostings(personId: $p, postingIds: $ids, note: $note) { index postingId referral { id status source fitted } error { code field message } }
@@ -34,11 +34,9 @@ describe("referrals", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
+    ({ admin, fuzhou, xiamen } = await standardTokens(t));
     // The campaign window is policy data: make the active one run through today, so today's referrals count.
-    await t.db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+    await openCampaignWindow(t.db);
     const school = await makeInstitution(t.db, { regionCode: "350102" });
     const register = async (overrides: Record<string, unknown>) => {
       const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: { ...personDraft(), ...overrides } }, { token: fuzhou });
