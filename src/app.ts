@@ -13,6 +13,7 @@ import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
 import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
+import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
 import { RateLimiter } from "./http/rate-limit.js";
@@ -37,6 +38,7 @@ export interface App {
 
 /** Database (migrated), Apollo and the HTTP server, wired but not yet listening. */
 export async function createApp(config: Config, log: Logger, database?: DatabaseHandle, parts: { searchEngine?: SearchEngine } = {}): Promise<App> {
+  wireModuleHooks();
   const db = database ?? (await openDatabase(config.database, log));
   await db.migrate();
   const pii = createPiiCipher(config.pii.key);

@@ -18,6 +18,7 @@ import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
 import { countSqlStatements } from "../db/sql-count.js";
 import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { loadConfig, type Config } from "../config.js";
+import { wireModuleHooks } from "../modules/module-hooks.js";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client.js";
 import { printSchemaSdl } from "../graphql/schema.js";
 import { createLogger } from "../logger.js";
@@ -91,6 +92,7 @@ function progressBar(io: CliIo, unit: string, total: number) {
 let injectedDatabase: DatabaseHandle | undefined;
 
 async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  wireModuleHooks();
   if (injectedDatabase) return work(injectedDatabase);
   const handle = await openDatabase(config.database, createLogger("warn"));
   try {

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { lockPerson } from "../people/person.lock.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -252,7 +253,7 @@ export async function registerForFair(db: Database, viewer: Viewer, input: { fai
   return db.transaction(async (tx) => {
     const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for("share");
     if (!fair) throw notFound("JobFair", fairId);
-    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
+    const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     if (fair.status !== "OPEN" && fair.status !== "LIVE") throw conflict(`Registration is not open (the fair is ${fair.status})`, { field: "fairId" });
     const invited = input.invite === true;
@@ -277,7 +278,7 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
   const postingId = input.postingId == null ? null : parseId(input.postingId, "postingId");
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
-    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
+    const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     // Read, not locked: the seat is taken below by a conditional update, which re-checks it.
     const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, sessionId));
@@ -330,7 +331,7 @@ export async function cancelBooking(db: Database, viewer: Viewer, id: string): P
   return db.transaction(async (tx) => {
     const [found] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId));
     if (!found) throw notFound("FairBooking", bookingId);
-    const [person] = await tx.select().from(people).where(eq(people.id, found.personId)).for("no key update");
+    const person = await lockPerson(tx, found.personId);
     const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
     if (!personWithinScope(personScope(viewer), person!) && !mayOrganise(viewer, fair!)) throw notFound("FairBooking", bookingId);
     if (fair!.status === "CLOSED") throw conflict("The fair is closed", { field: "bookingId" });
@@ -407,7 +408,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
     const [found] = await tx.select().from(fairBookings).where(eq(fairBookings.id, bookingId));
     if (!found) throw notFound("FairBooking", bookingId);
     // The person, the fair, the session, the booking: the order every fair path locks in.
-    const [person] = await tx.select().from(people).where(eq(people.id, found.personId)).for("no key update");
+    const person = await lockPerson(tx, found.personId);
     const [fair] = await tx.select().from(jobFairs).where(eq(jobFairs.id, found.fairId)).for("share");
     const [session] = await tx.select().from(fairSessions).where(eq(fairSessions.id, found.sessionId));
     const employerOfSession = viewer.kind === "user" && viewer.role === Role.EMPLOYER && session!.employerId !== null && viewer.employerId === session!.employerId;

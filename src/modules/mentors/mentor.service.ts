@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { lockPeople, lockPerson } from "../people/person.lock.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
@@ -176,7 +177,7 @@ export async function assignMentor(
   if (overrideReason !== null && viewer.role !== Role.ADMIN) throw forbidden("Only an administrator may assign a mentor to someone the policy does not make eligible");
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
-    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
+    const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     if (overrideReason === null && !(await isMentorEligible(tx, person.id))) {
       throw badInput("personId", "The person is not eligible for a mentor under the policy (an administrator may override with a reason)");
@@ -224,15 +225,13 @@ export async function deactivateMentor(db: Database, viewer: Viewer, id: string)
     if (!visible || !maySeeMentor(viewer, visible)) throw notFound("Mentor", mentorId);
     if (!mayManageMentor(viewer, visible)) throw forbidden("Only caseworkers and administrators deactivate mentors");
     const menteesOf = () => tx.select().from(mentorships).where(and(eq(mentorships.mentorId, mentorId), isNull(mentorships.endedAt))).orderBy(asc(mentorships.personId));
-    const lockPeople = (ids: string[]) =>
-      ids.length === 0 ? Promise.resolve([]) : tx.select().from(people).where(sql`${people.id} = any(${sql.param(ids)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
-    let persons = await lockPeople((await menteesOf()).map((m) => m.personId));
+    let persons = await lockPeople(tx, (await menteesOf()).map((m) => m.personId));
     const [mentor] = (await lockMentors(tx, [mentorId, ...(await mentorsWithinReach(tx, persons))])).filter((m) => m.id === mentorId);
     if (!mentor!.active) throw conflict("The mentor is already inactive", { field: "id" });
     // Once the mentor is locked nobody can join them: anyone who joined in between is locked too.
     const current = await menteesOf();
     const missing = current.map((m) => m.personId).filter((pid) => !persons.some((p) => p.id === pid));
-    if (missing.length > 0) persons = [...persons, ...(await lockPeople(missing))];
+    if (missing.length > 0) persons = [...persons, ...(await lockPeople(tx, missing))];
     const [updated] = await tx.update(mentors).set({ active: false, deactivatedAt: sql`now()` }).where(eq(mentors.id, mentorId)).returning();
     for (const mentorship of current) await endMentorship(tx, mentorship, "MENTOR_DEACTIVATED", by);
     const leaving = persons.filter((p) => current.some((m) => m.personId === p.id));
@@ -276,7 +275,7 @@ function reachOf(persons: PersonRow[]) {
  * the transaction that records the status, the people already locked). The mentors are locked in
  * id order before their loads change, the order every batch keeps.
  */
-export async function endMentorshipsOnEmployment(tx: Executor, changes: { personId: string; status: string }[], by: string): Promise<void> {
+export async function endMentorshipsOfEmployed(tx: Executor, changes: readonly { personId: string; status: string }[], by: string): Promise<void> {
   const personIds = changes.filter((c) => EMPLOYED_STATUSES.includes(c.status)).map((c) => c.personId);
   if (personIds.length === 0) return;
   const current = await tx.select().from(mentorships).where(and(sql`${mentorships.personId} = any(${sql.param(personIds)}::uuid[])`, isNull(mentorships.endedAt)));

@@ -6,7 +6,7 @@ import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Logger } from "../../logger.js";
 import { loggableError } from "../../logger.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
-import { endMentorshipsOnEmployment } from "../mentors/mentor.service.js";
+import { onPersonEmployed } from "./person.hooks.js";
 import type { CategoryEvaluator } from "../categories/category-evaluator.js";
 import { listAllInstitutionCodes } from "../institutions/institution.repository.js";
 import { regions } from "../regions/region.table.js";
@@ -268,8 +268,8 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   }
   await insertHistory(tx, history);
   await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
-  // Work found (a current status that is employment): the mentorship has done its job.
-  await endMentorshipsOnEmployment(tx, nowStatus, ctx.actor);
+  // Current statuses that changed: the modules whose help ends with work react (mentors).
+  if (nowStatus.length > 0) await onPersonEmployed.run(tx, { changes: nowStatus, by: ctx.actor });
   return { created: created.length, updated, unchanged, rejections };
 }
 

@@ -1,3 +1,4 @@
+import { onPersonEmployed } from "./person.hooks.js";
 import { inArray } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -12,7 +13,6 @@ import { loadCategoryEvaluator, syncMemberships } from "../categories/category.s
 import type { Population } from "../categories/category.table.js";
 import { institutions } from "../institutions/institution.table.js";
 import { regions } from "../regions/region.table.js";
-import { endMentorshipsOnEmployment } from "../mentors/mentor.service.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.js";
 import {
@@ -152,8 +152,8 @@ export async function applyEmploymentStatus(
       ? await updatePersonRow(tx, person.id, { employmentStatus: change.status, employmentStatusSince: change.since })
       : person;
   await syncMemberships(tx, await loadCategoryEvaluator(tx), [updated]);
-  // Work found: the mentorship has done its job.
-  if (updated.employmentStatus === change.status) await endMentorshipsOnEmployment(tx, [{ personId: person.id, status: change.status }], change.by);
+  // A current status that changed: the modules whose help ends with work react (mentors).
+  if (updated.employmentStatus === change.status) await onPersonEmployed.run(tx, { changes: [{ personId: person.id, status: change.status }], by: change.by });
   return updated;
 }
 

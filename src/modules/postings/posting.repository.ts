@@ -1,8 +1,7 @@
-import { closeOpenReferrals } from "../referrals/referral.repository.js";
-import { leaveBooths } from "../fairs/fair.repository.js";
 import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { enqueuePostingSync } from "../../search/outbox.js";
+import { onPostingEnded } from "./posting.hooks.js";
 import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 
 /**
@@ -124,16 +123,15 @@ export async function insertPosting(db: Executor, row: typeof postings.$inferIns
   return (await findPostingById(db, inserted!.id))!;
 }
 
-// A posting that stops being open (closed, blocked, expired) ends its open referrals in the same
-// transaction: POSTING_CLOSED, so nobody keeps waiting on it.
+// A posting that stops being open (closed, blocked, expired) says so in the same transaction
+// (onPostingEnded): the modules holding something on it let go.
 const ENDING = new Set(["CLOSED", "BLOCKED", "EXPIRED"]);
 
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
   await enqueuePostingSync(db, [id]);
   if (patch.status && ENDING.has(patch.status)) {
-    await closeOpenReferrals(db, [id], patch.closedBy ?? "system");
-    await leaveBooths(db, [id]);
+    await onPostingEnded.run(db, { postingIds: [id], by: patch.closedBy ?? "system" });
   }
   return (await findPostingById(db, id))!;
 }
@@ -167,8 +165,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
     .returning({ id: postings.id });
   await enqueuePostingSync(db, rows.map((r) => r.id));
-  await closeOpenReferrals(db, rows.map((r) => r.id), "system:expiry");
-  await leaveBooths(db, rows.map((r) => r.id));
+  if (rows.length > 0) await onPostingEnded.run(db, { postingIds: rows.map((r) => r.id), by: "system:expiry" });
   return rows.length;
 }
 

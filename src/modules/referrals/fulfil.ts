@@ -1,4 +1,5 @@
 import { asc, sql } from "drizzle-orm";
+import { lockPeople } from "../people/person.lock.js";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -98,7 +99,7 @@ export async function processRunBatch(
     const runIds = [...new Set(items.map((i) => i.runId))];
     await tx.execute(sql`update campaign_runs set status = 'RUNNING', started_at = coalesce(started_at, now()) where id = any(${sql.param(runIds)}::uuid[]) and status = 'QUEUED'`);
     const personIds = [...new Set(items.map((i) => i.personId))].sort();
-    const persons = await tx.select().from(people).where(sql`${people.id} = any(${sql.param(personIds)}::uuid[])`).orderBy(asc(people.id)).for("no key update");
+    const persons = await lockPeople(tx, personIds);
     // Each kind of run does its own work for its own people.
     const byKind = (kind: RunKind) => {
       const wanted = new Set(items.filter((i) => i.kind === kind).map((i) => i.personId));

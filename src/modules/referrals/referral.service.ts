@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { lockPerson } from "../people/person.lock.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { isUuid } from "../../db/ids.js";
@@ -59,7 +60,7 @@ export async function recommendPostings(
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
     // The person first, in the mode campaign batches take: recommendations for one person take turns.
-    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for("no key update");
+    const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     const now = new Date();
     const seen = new Set<string>();
@@ -133,7 +134,7 @@ export async function updateReferralStatus(
   return db.transaction(async (tx) => {
     // Person before referral, as recommendations and campaign batches lock them: no lock cycles.
     const peek = await findReferralById(tx, referralId);
-    if (peek) await tx.select({ id: people.id }).from(people).where(eq(people.id, peek.personId)).for("no key update");
+    if (peek) await lockPerson(tx, peek.personId);
     const referral = peek && (await findReferralById(tx, referralId, { forUpdate: true }));
     const [posting] = referral ? await tx.select().from(postings).where(eq(postings.id, referral.postingId)) : [];
     if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);

@@ -1,0 +1,8 @@
+import { HookPoint } from "../../hooks.js";
+
+/**
+ * People whose current employment status changed, in the transaction that recorded it (the people
+ * already locked): the modules whose help ends when a person finds work (mentors) react to it.
+ * Each change names the new status; reactions pick the statuses that concern them.
+ */
+export const onPersonEmployed = new HookPoint<{ changes: readonly { personId: string; status: string }[]; by: string }>("onPersonEmployed");
