@@ -11,7 +11,7 @@ import { expirePostings } from "./modules/postings/posting.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
-import { CampaignRunner } from "./modules/referrals/campaign-runner.js";
+import { CampaignRunner } from "./modules/referrals/campaign-run.worker.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";

@@ -14,7 +14,7 @@ import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearc
 import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun, type RunSummary } from "../modules/referrals/campaign-run.service.js";
 import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
-import { CampaignRunner } from "../modules/referrals/campaign-runner.js";
+import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { countSqlStatements } from "../db/sql-count.js";
 import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { loadConfig, type Config } from "../config.js";

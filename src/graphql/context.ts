@@ -15,18 +15,19 @@ import { createReferralLoaders } from "../modules/referrals/referral.loaders.js"
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
-export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
-  return {
+export function createLoaders(db: Database, search: SearchEngine, request: { viewer: Viewer; requestId: string }) {
+  const loaders = {
     ...createRegionLoaders(db),
     ...createEmployerLoaders(db),
     ...createPostingLoaders(db),
     ...createPartnerLoaders(db),
     ...createPersonLoaders(db),
     ...createAuditLoaders(db, request),
-    ...createMatchLoaders(db),
     ...createReferralLoaders(db),
     ...createMentorLoaders(db),
   };
+  // Recommending reads through the loaders above, so every match in a request shares their batches.
+  return { ...loaders, ...createMatchLoaders(db, search, loaders) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

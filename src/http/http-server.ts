@@ -150,7 +150,7 @@ export function createHttpServer(deps: HttpDeps): Server {
           config,
           pii: deps.pii,
           search: deps.search,
-          loaders: createLoaders(deps.database.db, { viewer, requestId }),
+          loaders: createLoaders(deps.database.db, deps.search, { viewer, requestId }),
           requestId,
           log: reqLog,
           rateKey: key,

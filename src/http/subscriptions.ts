@@ -156,7 +156,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           config,
           pii: deps.pii,
           search: deps.search,
-          loaders: createLoaders(database.db, { viewer, requestId }),
+          loaders: createLoaders(database.db, deps.search, { viewer, requestId }),
           requestId,
           log: log.child({ connectionId: requestId }),
           fairEvents: deps.fairEvents,

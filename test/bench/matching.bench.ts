@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
-import { hardConstraints } from "../../src/modules/matching/match.service.js";
+import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
 import { educationLevel, postingKind } from "../../src/modules/postings/posting.table.js";
 import { multiplyPostings, printTable, startBenchServer } from "./harness.js";
 

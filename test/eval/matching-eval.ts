@@ -1,10 +1,8 @@
 import { openDatabase } from "../../src/db/client.js";
 import { createPostingLoaders } from "../../src/modules/postings/posting.loaders.js";
-import { createPersonLoaders } from "../../src/modules/people/person.loaders.js";
-import { createMatchLoaders } from "../../src/modules/matching/match.loaders.js";
-import { createReferralLoaders } from "../../src/modules/referrals/referral.loaders.js";
+import { policyReads, recommendForPeople, type MatchReads } from "../../src/modules/matching/recommend.service.js";
 import type { MatchWeights } from "../../src/modules/matching/match-score.js";
-import { hardConstraints, matchesForPerson } from "../../src/modules/matching/match.service.js";
+import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
 import { educationLevel, type PostingRow } from "../../src/modules/postings/posting.table.js";
 import type { PersonRow } from "../../src/modules/people/person.table.js";
 import { regions } from "../../src/modules/regions/region.table.js";
@@ -163,9 +161,17 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
     await engine.applySettings(await loadSearchSettings(db));
     const indexed = await indexAllPostings(db, engine);
 
-    const policy = createMatchLoaders(db);
-    const weights = options.weights ?? (await policy.matchingWeights.load("active"));
-    const loaders = { ...createPostingLoaders(db), ...createPersonLoaders(db), ...createReferralLoaders(db), synonymGroups: policy.synonymGroups, matchingWeights: { load: async () => weights } as unknown as typeof policy.matchingWeights };
+    const policy = policyReads(db);
+    const weights = options.weights ?? (await policy.weights());
+    const postingLoaders = createPostingLoaders(db);
+    // The generated people are not in the ledger: no categories, no referrals.
+    const reads: MatchReads = {
+      ...policy,
+      weights: async () => weights,
+      inTargetCategory: async () => new Set(),
+      referred: async () => new Map(),
+      postings: async (ids) => new Map((await postingLoaders.postingById.loadMany(ids)).flatMap((r) => (r && !(r instanceof Error) ? [[r.id, r] as const] : []))),
+    };
     const scores = { ranker: [] as Metrics[], baseline: [] as Metrics[] };
     const groups: Record<string, { ranker: Metrics[]; baseline: Metrics[] }> = {};
     const inGroup = (name: string, ranker: Metrics, baseline: Metrics) => {
@@ -211,7 +217,7 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
         coverage: grades.slice(0, 10).filter((g) => g >= 2).length >= 3 ? 1 : 0,
       });
 
-      const ranked = await matchesForPerson({ db, search: engine, loaders }, person, 10);
+      const ranked = (await recommendForPeople(engine, reads, [person], { limit: 10, excludeReferred: true })).get(person.id)!;
       const rankerMetrics = measure(ranked.items.map((i: { posting: PostingRow }) => gradeOf(i.posting.id, i.posting.regionCode, i.posting.salaryMax)));
       scores.ranker.push(rankerMetrics);
 

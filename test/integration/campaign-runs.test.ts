@@ -5,7 +5,7 @@ import { runCli } from "../../src/cli/commands.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { createLogger } from "../../src/logger.js";
-import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
 import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 

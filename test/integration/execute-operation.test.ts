@@ -14,7 +14,7 @@ describe("executeOperation (no HTTP)", () => {
   afterAll(() => t.close());
 
   async function run(query: string, viewer: Viewer, variables: Record<string, unknown> = {}) {
-    const contextValue: Context = { viewer, db: t.db, config: t.config, pii: t.app.pii, search: t.app.search.engine, loaders: createLoaders(t.db, { viewer, requestId: "test" }), requestId: "test", log: t.app.log };
+    const contextValue: Context = { viewer, db: t.db, config: t.config, pii: t.app.pii, search: t.app.search.engine, loaders: createLoaders(t.db, t.app.search.engine, { viewer, requestId: "test" }), requestId: "test", log: t.app.log };
     const response = await t.app.apollo.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== "single") throw new Error("expected a single result");
     return response.body.singleResult;

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { createLogger } from "../../src/logger.js";
-import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";

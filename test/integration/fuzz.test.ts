@@ -79,7 +79,7 @@ describe("fuzzing every mutation", () => {
   afterAll(() => t.close());
 
   function context(viewer: Viewer): Context {
-    return { viewer, db: t.db, config: t.config, pii: t.app.pii, search: t.app.search.engine, loaders: createLoaders(t.db, { viewer, requestId: "fuzz" }), requestId: "fuzz", log: t.app.log };
+    return { viewer, db: t.db, config: t.config, pii: t.app.pii, search: t.app.search.engine, loaders: createLoaders(t.db, t.app.search.engine, { viewer, requestId: "fuzz" }), requestId: "fuzz", log: t.app.log };
   }
 
   async function counts(): Promise<string> {

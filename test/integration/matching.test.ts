@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
-import { hardConstraints } from "../../src/modules/matching/match.service.js";
+import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
 import { days, makeEmployer, makePosting, personDraft, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";

@@ -4,7 +4,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { runCli } from "../../src/cli/commands.js";
 import { queryRows } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
-import { CampaignRunner } from "../../src/modules/referrals/campaign-runner.js";
+import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
 import { makeInstitution, personDraft } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 

@@ -6,7 +6,7 @@ import { forbidden, notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
 import { Employer } from "../employers/employer.type.js";
-import { matchesForPerson } from "../matching/match.service.js";
+import { checkFirst } from "../../graphql/page-size.js";
 import { PersonMatches } from "../matching/match.type.js";
 import { getPerson } from "../people/person.service.js";
 import { fairCoverage, fairStats, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
@@ -168,9 +168,15 @@ export class JobFairResolver {
       .from(fairBoothPostings)
       .innerJoin(fairBooths, eq(fairBooths.id, fairBoothPostings.boothId))
       .where(eq(fairBooths.fairId, fair.id));
-    return matchesForPerson(ctx, person, first, {
-      postingIds: booths.map((b) => b.postingId),
-      nothingFits: booths.length === 0 ? "该招聘会尚无展位岗位。" : "该招聘会的展位岗位都不符合条件（学历要求、工作地点或岗位类型不符）。",
+    checkFirst(first);
+    return ctx.loaders.recommendations.load({
+      person,
+      first,
+      among: {
+        fairId: fair.id,
+        postingIds: booths.map((b) => b.postingId),
+        nothingFitsNote: booths.length === 0 ? "该招聘会尚无展位岗位。" : "该招聘会的展位岗位都不符合条件（学历要求、工作地点或岗位类型不符）。",
+      },
     });
   }
 

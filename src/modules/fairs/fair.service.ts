@@ -6,7 +6,7 @@ import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { requiredText } from "../../graphql/validators.js";
-import { misfit } from "../matching/match.service.js";
+import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus } from "../people/person.service.js";
 import { people } from "../people/person.table.js";

@@ -1,14 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
+import { checkFirst } from "../../graphql/page-size.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
-import { matchesForPerson } from "./match.service.js";
 import { PersonMatches } from "./match.type.js";
 
 @Resolver(() => Person)
 export class MatchResolver {
   @FieldResolver(() => PersonMatches, { description: "The open postings that fit this person, best first, with reasons." })
   matches(@Root() person: PersonRow, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
-    return matchesForPerson(ctx, person, first);
+    checkFirst(first);
+    return ctx.loaders.recommendations.load({ person, first });
   }
 }

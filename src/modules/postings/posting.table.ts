@@ -3,17 +3,10 @@ import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uniqu
 import { employers } from "../employers/employer.table.js";
 import { partners } from "../partners/partner.table.js";
 import { regions } from "../regions/region.table.js";
+import { EDUCATION_LEVELS } from "./education.js";
 
 /** Ordered: comparisons such as "requirement ≤ the person's level" use the enum order. */
-export const educationLevel = pgEnum("education_level", [
-  "NONE",
-  "JUNIOR_HIGH",
-  "HIGH_SCHOOL",
-  "ASSOCIATE",
-  "BACHELOR",
-  "MASTER",
-  "DOCTORATE",
-]);
+export const educationLevel = pgEnum("education_level", EDUCATION_LEVELS);
 export const postingKind = pgEnum("posting_kind", ["REGULAR", "TRAINEESHIP", "GRASSROOTS", "PUBLIC_WELFARE", "HOUSEHOLD_SERVICE"]);
 export const postingStatus = pgEnum("posting_status", ["DRAFT", "OPEN", "CLOSED", "EXPIRED", "BLOCKED"]);
 export const postingSource = pgEnum("posting_source", ["EMPLOYER", "PARTNER"]);

@@ -7,7 +7,7 @@ import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
 import { findControlCharacter } from "../../graphql/validators.js";
-import { misfit } from "../matching/match.service.js";
+import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { findPersonById } from "../people/person.repository.js";
 import { applyEmploymentStatus } from "../people/person.service.js";

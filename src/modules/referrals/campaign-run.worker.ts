@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { SearchEngine } from "../../search/search-port.js";
-import { BatchFailed, CandidateCache, finishRuns, processRunBatch, recordFailedAttempt, type ItemKey, type RunKind } from "./fulfil.js";
+import { CandidateCache } from "../matching/recommend.service.js";
+import { BatchFailed, finishRuns, processRunBatch, recordFailedAttempt, type ItemKey, type RunKind } from "./campaign-batch.service.js";
 
 /**
  * Works campaign runs in the background: batch after batch of pending people, each batch its own

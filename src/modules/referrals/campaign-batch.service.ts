@@ -1,49 +1,16 @@
-import { asc, sql } from "drizzle-orm";
-import { lockPeople } from "../people/person.lock.js";
+import { sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { findMemberships } from "../categories/category.repository.js";
-import { postings } from "../postings/posting.table.js";
-import { activeWeights, gatherCandidates, hardConstraints, misfit, NOTHING_FITS, personWords, pickDiverse, rankerFor, scoreCandidates, type Candidate } from "../matching/match.service.js";
-import { people, type PersonRow } from "../people/person.table.js";
-import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
-import { listSynonymGroups } from "../synonyms/synonym.service.js";
+import { CandidateCache, NOTHING_FITS, policyReads, recommendForPeople, type MatchReads } from "../matching/recommend.service.js";
 import { pairPeople } from "../mentors/mentor.service.js";
+import { lockPeople } from "../people/person.lock.js";
+import type { PersonRow } from "../people/person.table.js";
+import { sharePostings } from "../postings/posting.lock.js";
 import { findReferralsForPeople, referralProgress } from "./referral.repository.js";
 import { referralEvents, referrals } from "./referral.table.js";
-
-/** A bounded map that forgets its oldest entry when full. */
-class Bounded<V> {
-  private readonly entries = new Map<string, V>();
-  hits = 0;
-  misses = 0;
-  constructor(private readonly capacity: number) {}
-  async get(key: string, load: () => Promise<V>): Promise<V> {
-    const found = this.entries.get(key);
-    if (found !== undefined) {
-      this.hits++;
-      return found;
-    }
-    this.misses++;
-    const loaded = await load();
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, loaded);
-    return loaded;
-  }
-}
-
-/**
- * What a run has already worked out, shared by the people it serves: candidate sets by query
- * signature (the person's words and hard constraints) — people who ask the engine the same question
- * share its answer (about half of them in a generated population). Bounded; a posting that closed
- * since is caught by the PostgreSQL check before any referral. (Ranked lists were cached too, by
- * everything the ranker reads of a person: 3 % of people shared one, so it went.)
- */
-export class CandidateCache {
-  readonly candidates = new Bounded<Candidate[]>(5_000);
-}
 
 export const REASONS = {
   nothingFits: NOTHING_FITS,
@@ -84,8 +51,6 @@ export async function processRunBatch(
   cache: CandidateCache,
   opts: { size: number; beforeCommit?: () => void; after?: ItemKey | null; kinds?: readonly RunKind[] },
 ): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
-  // Read once per database (reference data), not per transaction.
-  const places = await regionDirectory(db);
   let claimedKeys: ItemKey[] = [];
   return db.transaction(async (tx) => {
     const items = await queryRows<{ runId: string; personId: string; kind: RunKind }>(
@@ -106,7 +71,7 @@ export async function processRunBatch(
       return persons.filter((p) => wanted.has(p.id));
     };
     const runOf = new Map(items.filter((i) => i.kind === "REFERRALS").map((i) => [i.personId, i.runId]));
-    const referralOutcomes = await recommendForPeople(tx, engine, cache, byKind("REFERRALS"), runOf, places);
+    const referralOutcomes = await referForPeople(tx, engine, cache, byKind("REFERRALS"), runOf);
     const pairingOutcomes = await pairPeople(tx, byKind("MENTORS"), "system:mentor-run");
     const byPerson = new Map<string, Outcome>([
       ...referralOutcomes.map((o): [string, Outcome] => [`REFERRALS:${o.personId}`, o]),
@@ -169,72 +134,20 @@ export class BatchFailed extends Error {
 }
 
 /**
- * Each person's best matches up to what they still lack: the same hard constraints, candidates and
- * ranker as `Person.matches`, minus what they were already referred; the chosen postings are checked
- * open in PostgreSQL (with a share lock) before the referrals are written, in two statements for the batch.
+ * Refers each person their best recommendations up to what they still lack — `recommendForPeople`,
+ * as Person.matches, with the chosen postings share-locked in this transaction and checked there —
+ * in two statements for the batch; each outcome says why a person stays below.
  */
-async function recommendForPeople(
-  tx: Executor,
-  engine: SearchEngine,
-  cache: CandidateCache,
-  persons: PersonRow[],
-  runOf: Map<string, string>,
-  places: Map<string, RegionPlace>,
-): Promise<Outcome[]> {
+async function referForPeople(tx: Executor, engine: SearchEngine, cache: CandidateCache, persons: PersonRow[], runOf: Map<string, string>): Promise<Outcome[]> {
   if (persons.length === 0) return [];
   const ids = persons.map((p) => p.id);
-  // One connection (the transaction's): one query at a time.
-  const progress = await referralProgress(tx, ids);
-  const existing = await findReferralsForPeople(tx, ids);
-  const memberships = await findMemberships(tx, ids);
-  const weights = await activeWeights(tx);
-  const synonymGroups = await listSynonymGroups(tx);
-  const lack = new Map(progress.map((p) => [p.personId, Math.max(0, p.required - p.counted)]));
-  const referred = new Map<string, Set<string>>();
-  for (const r of existing) (referred.get(r.personId) ?? referred.set(r.personId, new Set()).get(r.personId)!).add(r.postingId);
-  const members = new Set(memberships.map((m) => m.personId));
+  const lack = new Map((await referralProgress(tx, ids)).map((p) => [p.personId, Math.max(0, p.required - p.counted)]));
+  const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache });
 
-  const plans: { person: PersonRow; remaining: number; picks: string[]; pool: number }[] = [];
-  for (const person of persons) {
-    const remaining = lack.get(person.id) ?? 0;
-    if (remaining === 0) {
-      plans.push({ person, remaining, picks: [], pool: 0 });
-      continue;
-    }
-    const { validAt: _validAt, ...constraints } = hardConstraints(person);
-    const queryKey = JSON.stringify([personWords(person).join(" "), constraints]);
-    const candidates = await cache.candidates.get(queryKey, async () => [...(await gatherCandidates(engine, person, hardConstraints(person), 30)).values()]);
-    const already = referred.get(person.id);
-    const ranker = rankerFor(person, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
-    const pool = scoreCandidates(ranker, already ? candidates.filter((c) => !already.has(c.document.id)) : candidates);
-    // A few spare, in case some closed since the index heard.
-    const picks = pickDiverse(pool, remaining + 2, weights.employerRepeatDamping).map((p) => p.id);
-    plans.push({ person, remaining, picks, pool: candidates.length === 0 ? -1 : pool.length });
-  }
-
-  // PostgreSQL, not the index, decides: each pick is read (share-locked, so it cannot close under
-  // us) and checked against the person's hard constraints as it stands now.
-  const wanted = [...new Set(plans.flatMap((p) => p.picks))];
-  const rowsById = new Map(
-    wanted.length === 0
-      ? []
-      : (
-          await tx
-            .select({ id: postings.id, status: postings.status, validUntil: postings.validUntil, minEducation: postings.minEducation, regionCode: postings.regionCode, kind: postings.kind })
-            .from(postings)
-            .where(sql`${postings.id} = any(${sql.param(wanted)}::uuid[])`)
-            .for("share")
-        ).map((r) => [r.id, r]),
-  );
-  const now = new Date();
-  const fits = (person: PersonRow, postingId: string) => {
-    const row = rowsById.get(postingId);
-    return !!row && misfit(person, row, now) === null;
-  };
   const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
-  for (const plan of plans) {
-    for (const postingId of plan.picks.filter((id) => fits(plan.person, id)).slice(0, plan.remaining)) {
-      rows.push({ id: newId(), personId: plan.person.id, postingId, source: "SYSTEM", madeBy: "system:fulfil", fitted: true, note: "专项行动自动推荐", campaignRunId: runOf.get(plan.person.id)! });
+  for (const rec of recommendations.values()) {
+    for (const item of rec.items) {
+      rows.push({ id: newId(), personId: rec.personId, postingId: item.posting.id, source: "SYSTEM", madeBy: "system:fulfil", fitted: true, note: "专项行动自动推荐", campaignRunId: runOf.get(rec.personId)! });
     }
   }
   const inserted = await insertMany<typeof referrals, { id: string; person_id: string }>(tx, referrals, rows, {
@@ -245,10 +158,26 @@ async function recommendForPeople(
   const created = new Map<string, number>();
   for (const r of inserted) created.set(r.person_id, (created.get(r.person_id) ?? 0) + 1);
 
-  return plans.map(({ person, remaining, pool }) => {
+  return persons.map((person) => {
+    const remaining = lack.get(person.id) ?? 0;
     const made = created.get(person.id) ?? 0;
     if (made >= remaining) return { personId: person.id, state: "DONE", created: made, remaining: 0, reason: null };
-    const reason = pool === -1 ? REASONS.nothingFits : pool === 0 ? REASONS.allReferred : REASONS.tooFew(made, remaining);
+    const rec = recommendations.get(person.id)!;
+    const reason = rec.nothingFits ? REASONS.nothingFits : rec.allReferred ? REASONS.allReferred : REASONS.tooFew(made, remaining);
     return { personId: person.id, state: "BELOW", created: made, remaining: remaining - made, reason };
   });
+}
+
+/** What recommending reads in a run: from the batch's transaction, the chosen postings share-locked (after the people: the lock order). */
+function runReads(tx: Executor): MatchReads {
+  return {
+    ...policyReads(tx),
+    inTargetCategory: async (ids) => new Set((await findMemberships(tx, ids)).map((m) => m.personId)),
+    referred: async (ids) => {
+      const referred = new Map<string, Set<string>>();
+      for (const r of await findReferralsForPeople(tx, ids)) (referred.get(r.personId) ?? referred.set(r.personId, new Set()).get(r.personId)!).add(r.postingId);
+      return referred;
+    },
+    postings: (ids) => sharePostings(tx, ids),
+  };
 }
