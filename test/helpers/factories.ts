@@ -109,3 +109,25 @@ export function personDraft(overrides: Partial<PersonDraft> & { birthDate?: stri
 export async function openCampaignWindow(db: Database): Promise<void> {
   await db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
 }
+
+// ---------------------------------------------------------------- people
+
+import { registerPerson } from "../../src/modules/people/person.service.js";
+import type { PersonRow } from "../../src/modules/people/person.table.js";
+import type { PiiCipher } from "../../src/pii/pii-crypto.js";
+
+type PersonOverrides = Parameters<typeof personDraft>[0] & { institutionId?: string | null };
+
+/**
+ * A person in the ledger, registered through the service as a caseworker would (categories decided
+ * by the rules, ID number and phone sealed), with the parents they need made for them: by default a
+ * key-group graduate — graduated 2020 from a university it makes in their county, unemployed, so
+ * their referral minimum is 3. `institutionId: null` makes someone who never studied there.
+ */
+export async function makePerson(t: { db: Database; app: { pii: PiiCipher } }, overrides: PersonOverrides = {}): Promise<PersonRow> {
+  const household = overrides.householdRegionCode ?? FUZHOU_GULOU;
+  const institutionId = overrides.institutionId === undefined ? (await makeInstitution(t.db, { regionCode: household })).id : overrides.institutionId;
+  const graduate = institutionId ? { graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } : {};
+  const draft = personDraft({ originRegionCode: household, ...graduate, ...overrides, householdRegionCode: household });
+  return registerPerson({ db: t.db, pii: t.app.pii }, factoryViewer, { ...draft, institutionId });
+}

@@ -6,7 +6,7 @@ import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { createLogger } from "../../src/logger.js";
 import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const FULFIL = `mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id status total processed created stillBelow } }`;
@@ -20,19 +20,21 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
   let t: TestApp;
   let fuzhou: string;
   let admin: string;
-  let schoolId: string;
-  const fits: string[] = [];
-  const stranded: string[] = [];
 
-  const register = async (overrides: Record<string, unknown>) => {
-    const r = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-      { i: { ...personDraft(), institutionId: schoolId, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", ...overrides } },
-      { token: admin },
-    );
-    if (r.errors && process.env.DEBUG_LOGS) console.log(t.logs.filter((l) => l.includes('"level":50')).join("\n").slice(0, 1500));
-    expect(r.errors).toBeUndefined();
-    return r.data!.registerPerson.id;
+  /** A key-group graduate of Fuzhou (minimum 3) whom the accountancy postings fit. */
+  const accountant = async (schoolId: string, overrides: Record<string, unknown> = {}) =>
+    (await makePerson(t, { institutionId: schoolId, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], ...overrides })).id;
+  /** A key-group graduate for whom nothing fits: no postings in their county, and not willing to move. */
+  const strandedIn = async (county: string, schoolId: string) =>
+    (await makePerson(t, { institutionId: schoolId, householdRegionCode: county, originRegionCode: county, degreeLevel: "BACHELOR", intentionKeywords: ["会计"] })).id;
+  /** Each test's own people: a school (its scope) with `fit` accountants and `stranded` people of `county`. */
+  const cohort = async (fit: number, stranded = 0, county = "350902") => {
+    const schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    const fits: string[] = [];
+    const strandedIds: string[] = [];
+    for (let i = 0; i < fit; i++) fits.push(await accountant(schoolId));
+    for (let i = 0; i < stranded; i++) strandedIds.push(await strandedIn(county, schoolId));
+    return { schoolId, fits, stranded: strandedIds };
   };
   // Referrals, and duplicates among them (there must never be any).
   const tally = async () =>
@@ -45,24 +47,26 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(r.errors).toBeUndefined();
     return r.data!.campaignRun;
   };
+  const fulfil = async (scope: Record<string, unknown>, token = admin) => {
+    const started = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: scope }, { token });
+    expect(started.errors).toBeUndefined();
+    return started.data!.fulfilReferralMinimums;
+  };
 
   beforeAll(async () => {
     t = await startTestApp({}, { captureLogs: !!process.env.DEBUG_LOGS });
     admin = await t.token({ sub: "admin", role: Role.ADMIN });
     fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
     await openCampaignWindow(t.db);
-    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    // The postings every test's accountants fit: twelve in Fuzhou, three firms.
     const firms = await Promise.all([1, 2, 3].map(() => makeEmployer(t.db, { regionCode: "350102" })));
     for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: i % 2 ? "350102" : "350104", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });
     await t.app.search.drain();
-    // Key-group graduates of Fuzhou (minimum 3) who fit those postings…
-    for (let i = 0; i < 6; i++) fits.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] }));
-    // …and two for whom nothing fits: no postings in Ningde, and not willing to move.
-    for (let i = 0; i < 2; i++) stranded.push(await register({ ...personDraft({ idRegion: "350902" }), householdRegionCode: "350902", originRegionCode: "350902", degreeLevel: "BACHELOR", intentionKeywords: ["会计"] }));
   });
   afterAll(() => t.close());
 
   it("refuses bad scopes and callers with a code, starting nothing", async () => {
+    const { fits, stranded } = await cohort(1, 1);
     const before = await tally();
     const two = await t.gql(FULFIL, { s: { regionCode: "3501", categoryCode: "KG5_COHORT_UNEMPLOYED" } }, { token: admin });
     expect(two.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "scope" });
@@ -79,11 +83,11 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
   });
 
   it("brings everyone who can be to the minimum, lists the rest with the reason; a second run creates nothing", async () => {
-    const started = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "35" } }, { token: admin });
-    expect(started.errors).toBeUndefined();
-    expect(started.data!.fulfilReferralMinimums).toMatchObject({ status: "QUEUED", total: 8, processed: 0 });
+    const { schoolId, fits, stranded } = await cohort(6, 2);
+    const started = await fulfil({ institutionId: schoolId });
+    expect(started).toMatchObject({ status: "QUEUED", total: 8, processed: 0 });
     await t.app.runner.drain();
-    const done = await run(started.data!.fulfilReferralMinimums.id);
+    const done = await run(started.id);
     expect(done).toMatchObject({ status: "DONE", total: 8, processed: 8, created: 18, stillBelow: 2 });
     expect(done.reasons).toEqual([{ reason: expect.stringMatching(/没有符合条件的在招岗位/), count: 2 }]);
     expect(done.stillBelowPeople.map((p) => p.personId).sort()).toEqual([...stranded].sort());
@@ -93,9 +97,9 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(sys!.n).toBe(18);
 
     const before = await tally();
-    const again = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "35" } }, { token: admin });
+    const again = await fulfil({ institutionId: schoolId });
     await t.app.runner.drain();
-    const second = await run(again.data!.fulfilReferralMinimums.id);
+    const second = await run(again.id);
     expect(second).toMatchObject({ status: "DONE", total: 2, created: 0, stillBelow: 2 });
     expect((await tally()).n).toBe(before.n);
     // A caseworker sees their own runs only.
@@ -103,13 +107,11 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
   });
 
   it("survives a crash mid-run: the failed batch leaves nothing, a restarted runner finishes, no duplicates", async () => {
-    const cohort: string[] = [];
-    for (let i = 0; i < 7; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `续跑${unique()}` }));
-    const started = await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { institutionId: schoolId } }, { token: fuzhou });
-    expect(started.errors).toBeUndefined();
-    const id = started.data!.fulfilReferralMinimums.id;
+    const { schoolId, fits: people } = await cohort(7, 2);
+    const started = await fulfil({ institutionId: schoolId }, fuzhou);
+    const id = started.id;
     // The seven: the two stranded are of the same institution but Ningde's, outside a Fuzhou caseworker's scope.
-    expect(started.data!.fulfilReferralMinimums.total).toBe(7);
+    expect(started.total).toBe(7);
     const log = createLogger("silent");
     const first = new CampaignRunner(t.db, t.app.search.engine, log, 0, 3);
     await first.drain({ maxBatches: 1 });
@@ -123,72 +125,79 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(finished).toMatchObject({ status: "DONE", processed: 7, created: 21, stillBelow: 0 });
     const after = await tally();
     expect(after.n).toBe(after.pairs);
-    for (const person of cohort) expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
+    for (const person of people) expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
   });
 
   it("two runs at once over the same people never duplicate and never overshoot", async () => {
-    const cohort: string[] = [];
-    for (let i = 0; i < 6; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `并发${unique()}` }));
-    const a = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { institutionId: schoolId } }, { token: admin })).data!.fulfilReferralMinimums.id;
-    const b = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { regionCode: "3501" } }, { token: admin })).data!.fulfilReferralMinimums.id;
+    const { schoolId, fits: people } = await cohort(6);
+    // Two runs over the same people, worked by two runners at once.
+    const a = (await fulfil({ institutionId: schoolId })).id;
+    const b = (await fulfil({ institutionId: schoolId })).id;
     const log = createLogger("silent");
     await Promise.all([new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain(), new CampaignRunner(t.db, t.app.search.engine, log, 0, 2).drain()]);
     for (const id of [a, b]) expect((await run(id)).status).toBe("DONE");
     const after = await tally();
     expect(after.n).toBe(after.pairs);
-    for (const person of cohort) expect(await progressOf(person)).toEqual({ required: 3, counted: 3, met: true });
+    for (const person of people) expect(await progressOf(person)).toEqual({ required: 3, counted: 3, met: true });
     // Nobody left below without a reason.
-    const [silent] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where state = 'BELOW' and (reason is null or reason = '')`);
+    const [silent] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where state = 'BELOW' and (reason is null or reason = '') and run_id = any(${sql.param([a, b])}::uuid[])`);
     expect(silent!.n).toBe(0);
   });
 
   it("the CLI starts and works a run with its own engine and prints the outcome", async () => {
-    const person = await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `命令行${unique()}` });
+    const { fits: [person] } = await cohort(1);
     const out: string[] = [];
     const env = { NODE_ENV: "test", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "silent" };
-    expect(await runCli(["fulfil", "--person", person], env, { out: (s) => out.push(s), err: () => undefined }, { database: t.app.database })).toBe(0);
+    expect(await runCli(["fulfil", "--person", person!], env, { out: (s) => out.push(s), err: () => undefined }, { database: t.app.database })).toBe(0);
     expect(JSON.parse(out.join(""))).toMatchObject({ status: "DONE", total: 1, processed: 1, created: 3, stillBelow: 0 });
-    expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
-    expect(await runCli(["fulfil", "--region", "3501", "--person", person], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/exactly one/);
+    expect(await progressOf(person!)).toMatchObject({ counted: 3, met: true });
+    expect(await runCli(["fulfil", "--region", "3501", "--person", person!], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/exactly one/);
   });
 
   it("referralCompliance and campaignProgress show who meets the minimum and who is still below, and why", async () => {
     const COMPLIANCE = `query($f: ReferralComplianceFilter, $first: Int, $after: ID) { referralCompliance(filter: $f, first: $first, after: $after) {
       total atMinimum belowMinimum nextCursor below { person { id } required counted remaining lastRunReason } } }`;
     type Compliance = { referralCompliance: { total: number; atMinimum: number; belowMinimum: number; nextCursor: string | null; below: { person: { id: string }; required: number; counted: number; remaining: number; lastRunReason: string | null }[] } };
-    const all = (await t.gql<Compliance>(COMPLIANCE, { f: { regionCode: "35" } }, { token: admin })).data!.referralCompliance;
-    const [truth] = await queryRows<{ n: number }>(t.db, sql`select count(distinct pc.person_id)::int as n from person_categories pc join target_categories tc on tc.id = pc.category_id where tc.min_referrals > 0`);
+    // Its own people: two accountants of Fuzhou and two of Nanping for whom nothing fits, one school; one run.
+    const { schoolId, stranded } = await cohort(2, 2, "350702");
+    const started = await fulfil({ institutionId: schoolId });
+    await t.app.runner.drain();
+    expect(await run(started.id)).toMatchObject({ status: "DONE", stillBelow: 2 });
+    const mine = { institutionId: schoolId };
+    const all = (await t.gql<Compliance>(COMPLIANCE, { f: mine }, { token: admin })).data!.referralCompliance;
+    const [truth] = await queryRows<{ n: number }>(t.db, sql`select count(distinct pc.person_id)::int as n from person_categories pc join target_categories tc on tc.id = pc.category_id join people p on p.id = pc.person_id where tc.min_referrals > 0 and p.institution_id = ${schoolId}`);
     expect(all.total).toBe(truth!.n);
-    expect(all.belowMinimum).toBe(2);
-    expect(all.atMinimum).toBe(all.total - 2);
+    expect(all).toMatchObject({ total: 4, atMinimum: 2, belowMinimum: 2 });
     expect(all.below.map((b) => b.person.id).sort()).toEqual([...stranded].sort());
     expect(all.below[0]).toMatchObject({ required: 3, counted: 0, remaining: 3, lastRunReason: expect.stringMatching(/没有符合条件/) });
-    // Pages, and the caller's scope: a Fuzhou caseworker does not see Ningde's people.
-    const page1 = (await t.gql<Compliance>(COMPLIANCE, { first: 1 }, { token: admin })).data!.referralCompliance;
-    const page2 = (await t.gql<Compliance>(COMPLIANCE, { first: 1, after: page1.nextCursor }, { token: admin })).data!.referralCompliance;
+    // By region: Nanping's below are these two alone.
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: { regionCode: "3507" } }, { token: admin })).data!.referralCompliance).toMatchObject({ belowMinimum: 2 });
+    // Pages, and the caller's scope: a Fuzhou caseworker does not see Nanping's people.
+    const page1 = (await t.gql<Compliance>(COMPLIANCE, { f: mine, first: 1 }, { token: admin })).data!.referralCompliance;
+    const page2 = (await t.gql<Compliance>(COMPLIANCE, { f: mine, first: 1, after: page1.nextCursor }, { token: admin })).data!.referralCompliance;
     expect([...page1.below, ...page2.below].map((b) => b.person.id).sort()).toEqual([...stranded].sort());
     expect(page2.nextCursor).toBeNull();
-    expect((await t.gql<Compliance>(COMPLIANCE, {}, { token: fuzhou })).data!.referralCompliance).toMatchObject({ belowMinimum: 0, below: [] });
-    expect((await t.gql<Compliance>(COMPLIANCE, { f: { categoryCode: "KG9_HUBEI_IN_FUJIAN" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
-    expect((await t.gql<Compliance>(COMPLIANCE, { f: { population: "POVERTY_LABOURER" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: mine }, { token: fuzhou })).data!.referralCompliance).toMatchObject({ total: 2, belowMinimum: 0, below: [] });
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: { ...mine, categoryCode: "KG9_HUBEI_IN_FUJIAN" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
+    expect((await t.gql<Compliance>(COMPLIANCE, { f: { ...mine, population: "POVERTY_LABOURER" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
     expect(codeOf(await t.gql(COMPLIANCE, { first: 101 }, { token: admin }))).toBe("BAD_USER_INPUT");
     expect(codeOf(await t.gql(COMPLIANCE, { f: { regionCode: "3" } }, { token: admin }))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await t.gql(COMPLIANCE, {}, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: fits[0]! }) }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(COMPLIANCE, {}, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: stranded[0]! }) }))).toBe("FORBIDDEN");
 
     const PROGRESS = `query($asOf: LocalDate) { campaignProgress(groupBy: REGION, asOf: $asOf) { total { registered withMinimum atMinimum belowMinimum hiredThroughReferral } rows { key atMinimum belowMinimum } } }`;
     type Progress = { campaignProgress: { total: { registered: number; withMinimum: number; atMinimum: number; belowMinimum: number; hiredThroughReferral: number }; rows: { key: string; atMinimum: number; belowMinimum: number }[] } };
     const today = (await t.gql<Progress>(PROGRESS, {}, { token: admin })).data!.campaignProgress;
-    expect(today.total).toMatchObject({ withMinimum: all.total, atMinimum: all.atMinimum, belowMinimum: 2, hiredThroughReferral: 0 });
-    expect(today.rows.find((r) => r.key === "350900")).toMatchObject({ belowMinimum: 2, atMinimum: 0 });
+    expect(today.rows.find((r) => r.key === "350700")).toMatchObject({ belowMinimum: 2, atMinimum: 0 });
+    expect(today.total.belowMinimum).toBeGreaterThanOrEqual(2);
+    expect(today.total.withMinimum).toBe(today.total.atMinimum + today.total.belowMinimum);
     // Yesterday nobody had been referred yet.
     const yesterday = (await t.gql<Progress>(PROGRESS, { asOf: serviceToday(days(-1)) }, { token: admin })).data!.campaignProgress;
     expect(yesterday.total.atMinimum).toBe(0);
   });
 
   it("sets aside, with the error as the reason, people whose batch keeps failing, and still finishes the run", async () => {
-    const cohort: string[] = [];
-    for (let i = 0; i < 2; i++) cohort.push(await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], name: `出错${unique()}` }));
-    const id = (await t.gql<{ fulfilReferralMinimums: Run }>(FULFIL, { s: { personId: cohort[0] } }, { token: admin })).data!.fulfilReferralMinimums.id;
+    const { fits: [person] } = await cohort(1);
+    const id = (await fulfil({ personId: person })).id;
     const runner = new CampaignRunner(t.db, t.app.search.engine, createLogger("silent"), 0, 10);
     for (let attempt = 1; attempt <= 3; attempt++) {
       await expect(runner.drain({ beforeCommit: () => { throw new Error("engine unreachable"); } })).rejects.toThrow("engine unreachable");
@@ -196,5 +205,21 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     const r = await run(id);
     expect(r).toMatchObject({ status: "DONE", processed: 1, created: 0, stillBelow: 1 });
     expect(r.reasons[0]!.reason).toMatch(/处理出错，已重试3次：engine unreachable/);
+  });
+
+  it("reads the people left below in a constant number of statements, however many there are", async () => {
+    const statementsFor = async (stranded: number, county: string) => {
+      const { schoolId } = await cohort(0, stranded, county);
+      const started = await fulfil({ institutionId: schoolId });
+      await t.app.runner.drain();
+      const r = await t.gql<{ campaignRun: Run }>(RUN, { id: started.id }, { token: admin });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.campaignRun.stillBelowPeople.filter((p) => p.person !== null)).toHaveLength(stranded);
+      return r.sqlStatements;
+    };
+    const two = await statementsFor(2, "350921");
+    const twelve = await statementsFor(12, "350922");
+    expect(Number.isFinite(two)).toBe(true);
+    expect(twelve).toBe(two);
   });
 });

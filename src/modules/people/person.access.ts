@@ -43,6 +43,11 @@ export function personWithinScope(scope: PersonScope, person: Placed): boolean {
   return inRegion || inInstitution;
 }
 
+/** The person if the viewer may see them (reached through a loader), else null: one rule for every path to a person. */
+export function visiblePerson<P extends Placed>(viewer: Viewer, person: P | null | undefined): P | null {
+  return person && personWithinScope(personScope(viewer), person) ? person : null;
+}
+
 /** Caseworkers and admins keep the ledger; a seeker reads their own record. */
 export function mayWritePeople(viewer: Viewer): boolean {
   return viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER);

@@ -2,7 +2,7 @@ import { checkFirst } from "../../graphql/page-size.js";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { getPerson } from "../people/person.service.js";
+import { visiblePerson } from "../people/person.access.js";
 import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, startMentorRun, type RunSummary } from "./campaign-run.service.js";
 import { CampaignRun, FulfilScopeInput, RunStillBelow } from "./campaign-run.type.js";
 
@@ -66,6 +66,11 @@ export class CampaignRunResolver {
   ) {
     checkFirst(first);
     const rows = await runStillBelow(ctx.db, run.id, { first, after });
-    return Promise.all(rows.map(async (r) => ({ ...r, person: await getPerson({ db: ctx.db, pii: ctx.pii }, ctx.viewer, r.personId) })));
+    // One read of the people for the page (personById), each shown only to a viewer who may see them.
+    const persons = await ctx.loaders.personById.loadMany(rows.map((r) => r.personId));
+    return rows.map((r, i) => {
+      const person = persons[i];
+      return { ...r, person: person instanceof Error ? null : visiblePerson(ctx.viewer, person) };
+    });
   }
 }

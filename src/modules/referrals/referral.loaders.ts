@@ -1,7 +1,6 @@
 import DataLoader from "dataloader";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
-import { findPeopleByIds } from "../people/person.repository.js";
 import { findEventsForReferrals, findReferralsForPeople, findReferralsForPostings, referralProgress } from "./referral.repository.js";
 
 export function createReferralLoaders(db: Executor) {
@@ -9,8 +8,6 @@ export function createReferralLoaders(db: Executor) {
     referralsForPerson: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findReferralsForPeople(db, ids), (r) => r.personId)),
     referralsForPosting: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findReferralsForPostings(db, ids), (r) => r.postingId)),
     referralEvents: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findEventsForReferrals(db, ids), (e) => e.referralId)),
-    /** People behind referrals (for the candidate view); callers check who may see what. */
-    referredPerson: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await findPeopleByIds(db, ids), (p) => p.id)),
     referralProgress: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await referralProgress(db, ids), (p) => p.personId)),
   };
 }

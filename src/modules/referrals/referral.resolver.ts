@@ -59,7 +59,7 @@ export class ReferralResolver {
 
   @FieldResolver(() => ReferralCandidate, { description: "The person as an employer may see them." })
   async candidate(@Root() referral: ReferralRow, @Ctx() ctx: Context): Promise<ReferralCandidate> {
-    const person = (await ctx.loaders.referredPerson.load(referral.personId))!;
+    const person = (await ctx.loaders.personById.load(referral.personId))!;
     return { name: person.name, degreeLevel: person.degreeLevel, major: person.major };
   }
 
