@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
-import { days, makeEmployer, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, personDraft, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const MATCHES = `query($id: ID!, $first: Int) { person(id: $id) { matches(first: $first) { note items { score posting { id title regionCode kind minEducation employer { id } } reasons { factor weight detail } } } } }`;
@@ -120,5 +120,26 @@ describe("Person.matches", () => {
     expect(after[0]).toBe(kept);
     expect(after).not.toContain(lagging);
     expect(after).toHaveLength(2);
+  });
+
+  it("recommends for every person of a list in a constant number of statements (one batch for memberships, referrals and postings)", async () => {
+    const statementsFor = async (n: number) => {
+      const schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+      for (let i = 0; i < n; i++) await makePerson(t, { institutionId: schoolId, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] });
+      const r = await t.gql<{ people: { edges: { node: { matches: { items: { posting: { id: string; employer: { id: string } } }[] } } }[] } }>(
+        `query($s: ID!) { people(first: 50, filter: { institutionId: $s }) { edges { node { matches(first: 3) { items { posting { id employer { id } } } } } } } }`,
+        { s: schoolId },
+        { token: admin },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.people.edges).toHaveLength(n);
+      for (const e of r.data!.people.edges) expect(e.node.matches.items.length).toBe(3);
+      return r.sqlStatements;
+    };
+    await statementsFor(1); // the region directory is read once per process, on first use
+    const two = await statementsFor(2);
+    const eight = await statementsFor(8);
+    expect(Number.isFinite(two)).toBe(true);
+    expect(eight).toBe(two);
   });
 });
