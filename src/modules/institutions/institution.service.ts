@@ -7,7 +7,7 @@ import { Role, type Viewer } from "../../auth/viewer.js";
 import { CharLength, IsRegionCode } from "../../graphql/validators.js";
 import { requireCounty } from "../regions/region.service.js";
 import { isRegionPrefix } from "../../region-code.js";
-import { findInstitutionsByIds, insertInstitution, listInstitutions } from "./institution.repository.js";
+import { findInstitutionsByIds, insertInstitution, listInstitutionPlaces, listInstitutions } from "./institution.repository.js";
 import type { InstitutionRow } from "./institution.table.js";
 import { InstitutionKind } from "./institution.type.js";
 
@@ -40,4 +40,9 @@ export function institutionsWithin(db: Executor, regionPrefix: string | null | u
 /** Institutions by id (any order; unknown ids are left out): for other modules' checks, loaders and labels. */
 export function institutionsByIds(db: Executor, ids: readonly string[]): Promise<InstitutionRow[]> {
   return findInstitutionsByIds(db, ids);
+}
+
+/** Where every institution is and what kind it is: what the category rules read about schools. */
+export function institutionPlaces(db: Executor): Promise<Pick<InstitutionRow, "id" | "regionCode" | "kind">[]> {
+  return listInstitutionPlaces(db);
 }

@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
-import { findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
+import { findPoverty52Codes, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
 
 export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
@@ -23,4 +23,9 @@ export function findRegionByCode(db: Executor, code: string): Promise<RegionRow 
 /** Regions by code (any order; unknown codes are left out): for other modules' labels. */
 export function regionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
   return findRegionsByCodes(db, codes);
+}
+
+/** The codes of the poverty52 counties (region data the category rules read). */
+export function poverty52Codes(db: Executor): Promise<Set<string>> {
+  return findPoverty52Codes(db);
 }
