@@ -1,8 +1,9 @@
 import { serviceToday } from "../../dates.js";
 import { LogicEngine } from "json-logic-engine";
 import type { Executor } from "../../db/client.js";
-import { institutions } from "../institutions/institution.table.js";
-import { findActiveCampaign, findPoverty52Codes, listCategoryVersions } from "./category.repository.js";
+import { institutionPlaces } from "../institutions/institution.service.js";
+import { poverty52Codes } from "../regions/region.service.js";
+import { findActiveCampaign, listCategoryVersions } from "./category.repository.js";
 import type { CampaignRow, TargetCategoryRow } from "./category.table.js";
 import { evaluationDate, personFacts, type FactsContext, type PersonFactsInput } from "./person-facts.js";
 
@@ -81,8 +82,8 @@ export async function loadCategoryEvaluator(db: Executor, today = new Date()): P
   // One after another: `db` may be a transaction, whose single connection takes one query at a time.
   const campaign = await findActiveCampaign(db);
   const versions = await listCategoryVersions(db);
-  const poverty52 = await findPoverty52Codes(db);
-  const schools = await db.select({ id: institutions.id, regionCode: institutions.regionCode, kind: institutions.kind }).from(institutions);
+  const poverty52 = await poverty52Codes(db);
+  const schools = await institutionPlaces(db);
   const asOf = evaluationDate(campaign, today);
   const campaignBound = categoriesInForce(versions, asOf).filter((c) => c.population === "KEY_GROUP_GRADUATE");
   const ongoing = categoriesInForce(versions, today).filter((c) => c.population !== "KEY_GROUP_GRADUATE");

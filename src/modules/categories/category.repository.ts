@@ -1,7 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Executor } from "../../db/client.js";
-import { regions } from "../regions/region.table.js";
 import { newId } from "../../db/ids.js";
 import { campaigns, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
@@ -16,11 +15,6 @@ export function listCategoryVersions(db: Executor): Promise<TargetCategoryRow[]>
 
 export function findCategoriesByIds(db: Executor, ids: readonly string[]): Promise<TargetCategoryRow[]> {
   return db.select().from(targetCategories).where(inArray(targetCategories.id, [...ids]));
-}
-
-export async function findPoverty52Codes(db: Executor): Promise<Set<string>> {
-  const rows = await db.select({ code: regions.code }).from(regions).where(eq(regions.poverty52, true));
-  return new Set(rows.map((r) => r.code));
 }
 
 export function findMemberships(db: Executor, personIds: readonly string[]) {

@@ -24,3 +24,8 @@ export async function findInstitutionByCode(db: Executor, code: string): Promise
   const [row] = await db.select().from(institutions).where(eq(institutions.code, code));
   return row;
 }
+
+/** Every institution's id, county and kind (small: a few hundred rows). */
+export function listInstitutionPlaces(db: Executor): Promise<Pick<InstitutionRow, "id" | "regionCode" | "kind">[]> {
+  return db.select({ id: institutions.id, regionCode: institutions.regionCode, kind: institutions.kind }).from(institutions);
+}

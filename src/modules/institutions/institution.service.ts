@@ -1,12 +1,13 @@
 import { Matches } from "class-validator";
 import { Field, InputType } from "type-graphql";
-import type { Database } from "../../db/client.js";
+import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { conflict, forbidden, isUniqueViolation } from "../../errors.js";
+import { badInput, conflict, forbidden, isUniqueViolation } from "../../errors.js";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { CharLength, IsRegionCode } from "../../graphql/validators.js";
 import { requireCounty } from "../regions/region.service.js";
-import { insertInstitution } from "./institution.repository.js";
+import { isRegionPrefix } from "../../region-code.js";
+import { findInstitutionsByIds, insertInstitution, listInstitutionPlaces, listInstitutions } from "./institution.repository.js";
 import type { InstitutionRow } from "./institution.table.js";
 import { InstitutionKind } from "./institution.type.js";
 
@@ -28,4 +29,20 @@ export async function registerInstitution(db: Database, viewer: Viewer, input: R
     if (isUniqueViolation(error)) throw conflict("An institution with this code or name exists", { field: "input.code" });
     throw error;
   }
+}
+
+/** Institutions by name, optionally within a region-code prefix (2, 4 or 6 digits). */
+export function institutionsWithin(db: Executor, regionPrefix: string | null | undefined): Promise<InstitutionRow[]> {
+  if (regionPrefix && !isRegionPrefix(regionPrefix)) throw badInput("regionCode", "regionCode must be a prefix of 2, 4 or 6 digits");
+  return listInstitutions(db, regionPrefix ?? undefined);
+}
+
+/** Institutions by id (any order; unknown ids are left out): for other modules' checks, loaders and labels. */
+export function institutionsByIds(db: Executor, ids: readonly string[]): Promise<InstitutionRow[]> {
+  return findInstitutionsByIds(db, ids);
+}
+
+/** Where every institution is and what kind it is: what the category rules read about schools. */
+export function institutionPlaces(db: Executor): Promise<Pick<InstitutionRow, "id" | "regionCode" | "kind">[]> {
+  return listInstitutionPlaces(db);
 }

@@ -1,36 +1,31 @@
 import DataLoader from "dataloader";
-import { and, asc, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
-import { findPeopleByIds } from "../people/person.repository.js";
-import { followUpDays, lastContacts } from "./mentor.service.js";
-import { mentorFollowUps, mentors, mentorships } from "./mentor.table.js";
+import { findPeopleByIds } from "../people/person.service.js";
+import { followUpDays } from "./mentor-policy.service.js";
+import {
+  findActiveMentorshipsForMentors,
+  findFollowUpsForMentorships,
+  findMentorsByIds,
+  findMentorshipsForPeople,
+  lastContacts,
+} from "./mentor.repository.js";
 
 export function createMentorLoaders(db: Executor) {
   return {
     /** People behind pairings; callers check who may see them. */
     mentoredPerson: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await findPeopleByIds(db, ids), (p) => p.id)),
-    mentorById: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await db.select().from(mentors).where(inArray(mentors.id, [...ids])), (m) => m.id)),
+    mentorById: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await findMentorsByIds(db, ids), (m) => m.id)),
     /** Every pairing of each person, oldest first (the history). */
-    mentorshipsForPerson: new DataLoader(async (ids: readonly string[]) =>
-      groupByKeys(ids, await db.select().from(mentorships).where(inArray(mentorships.personId, [...ids])).orderBy(asc(mentorships.startedAt), asc(mentorships.id)), (m) => m.personId),
-    ),
-    followUpsForMentorship: new DataLoader(async (ids: readonly string[]) =>
-      groupByKeys(ids, await db.select().from(mentorFollowUps).where(inArray(mentorFollowUps.mentorshipId, [...ids])).orderBy(asc(mentorFollowUps.at), asc(mentorFollowUps.id)), (f) => f.mentorshipId),
-    ),
+    mentorshipsForPerson: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findMentorshipsForPeople(db, ids), (m) => m.personId)),
+    followUpsForMentorship: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findFollowUpsForMentorships(db, ids), (f) => f.mentorshipId)),
     lastContact: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await lastContacts(db, ids), (c) => c.mentorshipId)),
-    /** Once per request. */
+    /** The active mentoring policy's days, once per request (key "active"). */
     followUpDays: new DataLoader(async (keys: readonly string[]) => {
       const days = await followUpDays(db);
       return keys.map(() => days);
     }),
     /** Each mentor's current pairings. */
-    activeMentorshipsForMentor: new DataLoader(async (ids: readonly string[]) =>
-      groupByKeys(
-        ids,
-        await db.select().from(mentorships).where(and(sql`${mentorships.mentorId} = any(${sql.param([...ids])}::uuid[])`, isNull(mentorships.endedAt))).orderBy(asc(mentorships.startedAt), asc(mentorships.id)),
-        (m) => m.mentorId,
-      ),
-    ),
+    activeMentorshipsForMentor: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findActiveMentorshipsForMentors(db, ids), (m) => m.mentorId)),
   };
 }

@@ -1,23 +1,14 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { asc, eq } from "drizzle-orm";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { PageArgs } from "../../graphql/relay.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
-import { personScope, personWithinScope } from "../people/person.access.js";
-import {
-  assignMentor,
-  createMentor,
-  deactivateMentor,
-  getMentor,
-  logFollowUp,
-  mentorCoverage,
-  mentorFilterCondition,
-  setMentorCapacity,
-  setMentoringPolicy,
-} from "./mentor.service.js";
-import { mentoringPolicies, mentors, type MentorRow, type MentorshipRow } from "./mentor.table.js";
+import { mayViewMentee } from "./mentor.access.js";
+import { mentorCoverage } from "./mentor-coverage.service.js";
+import { activeMentoringPolicy, isOverdue, setMentoringPolicy } from "./mentor-policy.service.js";
+import { assignMentor, createMentor, deactivateMentor, getMentor, listMentors, logFollowUp, setMentorCapacity } from "./mentor.service.js";
+import type { MentorRow, MentorshipRow } from "./mentor.table.js";
 import {
   CreateMentorInput,
   FollowUp,
@@ -33,16 +24,11 @@ import {
   Mentorship,
 } from "./mentor.type.js";
 
-/** A mentee as the viewer may see them: administrators and the mentor themself all; caseworkers those in their scope. */
+/** A mentee as the viewer may see them (the rule: `mayViewMentee`), or null. */
 async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
   const person = await ctx.loaders.mentoredPerson.load(personId);
   if (!person) return null;
-  const viewer = ctx.viewer;
-  if (viewer.kind === "user" && viewer.role === Role.MENTOR) {
-    const mentor = await ctx.loaders.mentorById.load(mentorId);
-    return mentor?.userId === viewer.userId ? person : null;
-  }
-  return personWithinScope(personScope(viewer), person) ? person : null;
+  return (await mayViewMentee(ctx.viewer, person, () => ctx.loaders.mentorById.load(mentorId))) ? person : null;
 }
 
 @Resolver(() => Mentor)
@@ -55,10 +41,8 @@ export class MentorResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
   @Query(() => MentorConnection, { description: "Mentors within your scope, oldest record first." })
-  async mentors(@Arg("filter", () => MentorFilter, { nullable: true }) filter: MentorFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
-    const where = mentorFilterCondition(ctx.viewer, filter ?? {}, decodeCursor(page.after));
-    const rows = await ctx.db.select().from(mentors).where(where).orderBy(asc(mentors.id)).limit(page.first + 1);
-    return pageFromRows(rows, page.first, () => ctx.db.$count(mentors, mentorFilterCondition(ctx.viewer, filter ?? {})));
+  mentors(@Arg("filter", () => MentorFilter, { nullable: true }) filter: MentorFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return listMentors(ctx.db, ctx.viewer, filter ?? {}, page);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
@@ -114,9 +98,8 @@ export class MentorResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
   @Query(() => MentoringPolicy, { description: "The active mentoring policy." })
-  async mentoringPolicy(@Ctx() ctx: Context): Promise<MentoringPolicy> {
-    const [row] = await ctx.db.select().from(mentoringPolicies).where(eq(mentoringPolicies.active, true));
-    return { version: row!.version, followUpDays: row!.followUpDays };
+  mentoringPolicy(@Ctx() ctx: Context): Promise<MentoringPolicy> {
+    return activeMentoringPolicy(ctx.db);
   }
 
   @Authorized(Role.ADMIN)
@@ -156,8 +139,7 @@ export class MentorshipResolver {
   async overdue(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
     if (mentorship.endedAt !== null) return false;
     const [last, days] = await Promise.all([ctx.loaders.lastContact.load(mentorship.id), ctx.loaders.followUpDays.load("active")]);
-    const since = last?.at ?? mentorship.startedAt;
-    return Date.now() - since.getTime() > days * 86_400_000;
+    return isOverdue(mentorship, last?.at ?? null, days);
   }
 
   @FieldResolver(() => Mentor)

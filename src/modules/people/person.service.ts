@@ -27,6 +27,9 @@ import {
 } from "./person.repository.js";
 import type { EmploymentStatus, PersonRow } from "./person.table.js";
 
+/** People by id (any order; absent ids are left out). For other modules' loaders and reports: callers check who may see them. */
+export { findPeopleByIds } from "./person.repository.js";
+
 export interface LedgerDeps {
   db: Database;
   pii: PiiCipher;

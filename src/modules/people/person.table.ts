@@ -14,8 +14,8 @@ export const employmentStatus = pgEnum("employment_status", [
   "GRASSROOTS_PROJECT",
   "OUT_OF_LABOUR_FORCE",
 ]);
-/** Counted as employed (就业): a job, self-employment, a public-welfare post or a grassroots project. */
-export const EMPLOYED_STATUSES: readonly string[] = ["EMPLOYED", "SELF_EMPLOYED", "PUBLIC_WELFARE_POST", "GRASSROOTS_PROJECT"];
+// Counted as employed: one definition, in employment-status.ts (other modules import it from there).
+export { EMPLOYED_STATUSES } from "./employment-status.js";
 export const statusSource = pgEnum("status_source", ["REGISTRATION", "UPDATE", "IMPORT", "REFERRAL"]);
 
 /**

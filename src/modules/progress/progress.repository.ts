@@ -2,9 +2,10 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
-import { overdueCondition } from "../mentors/mentor.service.js";
-import { EMPLOYED_STATUSES } from "../people/person.table.js";
-import { countsTowardMinimum } from "../referrals/referral.repository.js";
+import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
+import { overdueCondition } from "../mentors/mentor.sql.js";
+import { EMPLOYED_STATUSES } from "../people/employment-status.js";
+import { countsTowardMinimum } from "../referrals/referral.sql.js";
 
 export type ProgressGrouping = "REGION" | "INSTITUTION" | "CATEGORY";
 export type RegionLevelName = "PROVINCE" | "PREFECTURE" | "COUNTY";
@@ -69,11 +70,9 @@ export async function progressCounts(
                else (select h.status from employment_history h where h.person_id = s.id and h.since <= ${opts.asOf}::date order by h.since desc, h.recorded_at desc limit 1) end`;
   // Referral minimums as the day ended: the strictest minimum of the memberships that held, the
   // referrals that counted (fitted, made by then inside the campaign window, not withdrawn by then),
-  // and whether a referral had ended in HIRED.
-  const memberships = opts.current
-    ? sql`select pc.person_id, tc.min_referrals, tc.mentor_eligible from person_categories pc join target_categories tc on tc.id = pc.category_id`
-    : sql`select pc.person_id, tc.min_referrals, tc.mentor_eligible from person_category_history pc join target_categories tc on tc.id = pc.category_id
-          where pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
+  // and whether a referral had ended in HIRED. Today's memberships for today; for a past day, those
+  // that held at its end.
+  const held = opts.current ? {} : { asOfEnd: endOfDay };
   // Mentoring as the day ended: pairings that had begun and not ended, and whether each had gone
   // the policy's days without a contact (the current policy's days).
   const mentoredAt = opts.current ? sql`now()` : endOfDay;
@@ -82,9 +81,8 @@ export async function progressCounts(
   >(
     db,
     sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
-             held as (select m.* from (${memberships}) m join scoped s on s.id = m.person_id),
-             required as (select m.person_id, max(m.min_referrals) as n from held m group by 1 having max(m.min_referrals) > 0),
-             eligible as (select distinct m.person_id from held m where m.mentor_eligible),
+             required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, held)} as n from scoped s) q where q.n > 0),
+             eligible as (select s.id as person_id from scoped s where ${mentorEligible(sql`s.id`, held)}),
              paired as (select ms.person_id, ${overdueCondition("ms", mentoredAt, opts.followUpDays)} as overdue from mentorships ms join scoped s on s.id = ms.person_id
                         where ms.started_at < ${mentoredAt} and (ms.ended_at is null or ms.ended_at >= ${mentoredAt})),
              counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id

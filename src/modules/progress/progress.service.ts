@@ -1,13 +1,12 @@
-import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../auth/viewer.js";
-import { listCategoryVersions } from "../categories/category.repository.js";
-import { findInstitutionsByIds } from "../institutions/institution.repository.js";
-import { followUpDays } from "../mentors/mentor.service.js";
+import { listTargetCategories } from "../categories/category.service.js";
+import { institutionsByIds } from "../institutions/institution.service.js";
+import { followUpDays } from "../mentors/mentor-policy.service.js";
 import { personScope } from "../people/person.access.js";
-import { regions } from "../regions/region.table.js";
+import { regionsByCodes } from "../regions/region.service.js";
 import { progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
 
 export interface ProgressRow extends ProgressCounts {
@@ -63,13 +62,13 @@ export async function campaignProgress(
 async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   if (groupBy === "REGION") {
-    const rows = await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, keys));
+    const rows = await regionsByCodes(db, keys);
     return new Map(rows.map((r) => [r.code, r.name]));
   }
   if (groupBy === "INSTITUTION") {
-    const rows = await findInstitutionsByIds(db, keys.filter((k) => k !== ""));
+    const rows = await institutionsByIds(db, keys.filter((k) => k !== ""));
     return new Map([["", "（无院校）"], ...rows.map((r) => [r.id, r.name] as [string, string])]);
   }
-  const versions = await listCategoryVersions(db);
+  const versions = await listTargetCategories(db);
   return new Map(versions.map((c) => [c.code, c.name])); // the newest version's name wins (ordered by version)
 }

@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from "drizzle-orm";
-import { countedReferrals, requiredMinimum } from "./referral.repository.js";
+import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
+import { countedReferrals } from "./referral.sql.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -115,7 +116,7 @@ export async function startMentorRun(db: Database, viewer: Viewer, scope: Fulfil
       run!.id,
       allowed,
       scope,
-      sql`exists (select 1 from person_categories pc join target_categories c on c.id = pc.category_id where pc.person_id = people.id and c.mentor_eligible)
+      sql`${mentorEligible(sql`people.id`)}
           and not exists (select 1 from mentorships m where m.person_id = people.id and m.ended_at is null)`,
     );
     return finishIfEmpty(tx, run!);

@@ -8,7 +8,8 @@ import type { Population } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { findPeopleByIds } from "../people/person.repository.js";
 import type { PersonRow } from "../people/person.table.js";
-import { countsTowardMinimum } from "./referral.repository.js";
+import { requiredMinimum } from "../categories/category.sql.js";
+import { countsTowardMinimum } from "./referral.sql.js";
 
 export interface ComplianceFilter {
   regionCode?: string | null;
@@ -49,8 +50,7 @@ export async function referralCompliance(db: Database, viewer: Viewer, filter: C
   ].filter((c) => c !== undefined);
   const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
   const standing = sql`with scoped as (select people.id from people where ${where}),
-      required as (select pc.person_id, max(tc.min_referrals) as n from person_categories pc join target_categories tc on tc.id = pc.category_id
-                   join scoped s on s.id = pc.person_id group by 1 having max(tc.min_referrals) > 0),
+      required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`)} as n from scoped s) q where q.n > 0),
       counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
                   where ${countsTowardMinimum("r")} group by 1),
       standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;

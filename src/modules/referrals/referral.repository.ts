@@ -1,8 +1,9 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { SERVICE_TIME_ZONE } from "../../dates.js";
+import { requiredMinimum } from "../categories/category.sql.js";
 import { OPEN_REFERRAL_STATUSES } from "./referral-rules.js";
+import { countedReferrals } from "./referral.sql.js";
 import { referralEvents, referrals, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
 
 /** Inserts unless the person already has a referral to the posting; undefined when they had. */
@@ -62,40 +63,14 @@ export function findEventsForReferrals(db: Executor, referralIds: readonly strin
   return db.select().from(referralEvents).where(sql`${referralEvents.referralId} = any(${sql.param([...referralIds])}::uuid[])`).orderBy(referralEvents.id);
 }
 
+// The counting rule now lives in referral.sql.ts (shared with other modules' queries).
+export { countedReferrals, countsTowardMinimum } from "./referral.sql.js";
+
 export interface ProgressRow {
   personId: string;
   required: number;
   counted: number;
   deadline: string | null;
-}
-
-/**
- * The counting rule, in one place (every count of referrals toward a minimum uses it): a referral
- * counts if it fitted the person when made, was not withdrawn, and was made inside the active
- * campaign's window (Fujian's days, start to end inclusive; everything when no campaign is active).
- * With `asOfEnd`, as things stood at that instant: made before it, not withdrawn before it.
- * `r` is the referrals table's alias in the caller's query.
- */
-export function countsTowardMinimum(r: string, asOfEnd?: SQL): SQL {
-  const ref = sql.raw(r);
-  const notWithdrawn = asOfEnd
-    ? sql`${ref}.made_at < ${asOfEnd} and not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd})`
-    : sql`${ref}.status <> 'WITHDRAWN'`;
-  return sql`${ref}.fitted and ${notWithdrawn}
-    and (not exists (select 1 from campaigns cw where cw.active)
-         or exists (select 1 from campaigns cw where cw.active
-                     and ${ref}.made_at >= (cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
-                     and ${ref}.made_at < ((cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})))`;
-}
-
-/** SQL: a person's referral minimum — the strictest of their current categories' (policy data), 0 in none. */
-export function requiredMinimum(personId: SQL): SQL {
-  return sql`coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = ${personId}), 0)`;
-}
-
-/** SQL: how many of a person's referrals count toward their minimum now. */
-export function countedReferrals(personId: SQL): SQL {
-  return sql`(select count(*) from referrals r where r.person_id = ${personId} and ${countsTowardMinimum("r")})`;
 }
 
 /** Each person's minimum, what counts toward it, and the active campaign's last day. */

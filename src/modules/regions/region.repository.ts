@@ -18,3 +18,9 @@ export async function findRegion(db: Executor, code: string): Promise<RegionRow 
   const [row] = await db.select().from(regions).where(eq(regions.code, code));
   return row;
 }
+
+/** The 52 formerly nationally designated poverty counties (poverty52), by code. */
+export async function findPoverty52Codes(db: Executor): Promise<Set<string>> {
+  const rows = await db.select({ code: regions.code }).from(regions).where(eq(regions.poverty52, true));
+  return new Set(rows.map((r) => r.code));
+}

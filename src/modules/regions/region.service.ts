@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
-import { findRegion, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
+import { findPoverty52Codes, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
 
 export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
@@ -13,4 +13,19 @@ export async function requireCounty(db: Executor, code: string, field: string): 
   if (!region) throw badInput(field, `Unknown region code ${code}`);
   if (region.level !== "COUNTY") throw badInput(field, `${code} (${region.name}) is a ${region.level.toLowerCase()}, not a county`);
   return region;
+}
+
+/** A region by its code, or undefined: for other modules' checks. */
+export function findRegionByCode(db: Executor, code: string): Promise<RegionRow | undefined> {
+  return findRegion(db, code);
+}
+
+/** Regions by code (any order; unknown codes are left out): for other modules' labels. */
+export function regionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
+  return findRegionsByCodes(db, codes);
+}
+
+/** The codes of the poverty52 counties (region data the category rules read). */
+export function poverty52Codes(db: Executor): Promise<Set<string>> {
+  return findPoverty52Codes(db);
 }

@@ -1,0 +1,30 @@
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+
+/**
+ * Category policy as SQL fragments, for queries in any module: each rule written here once and
+ * called by name. `personId` is the caller's column or expression (`people.id`, `s.id`, a drizzle
+ * column). With `asOfEnd`, the rule reads the memberships that held at that instant (from
+ * person_category_history) instead of today's.
+ */
+export interface AsOf {
+  /** An instant (SQL timestamptz): the memberships that held then, not today's. */
+  asOfEnd?: SQL;
+}
+
+// The memberships a person holds (aliases held_pc, held_tc: distinct from any caller's own).
+function membershipsHeld(asOfEnd: SQL | undefined): SQL {
+  return asOfEnd
+    ? sql`person_category_history held_pc join target_categories held_tc on held_tc.id = held_pc.category_id
+          and held_pc.valid_from < ${asOfEnd} and (held_pc.valid_to is null or held_pc.valid_to >= ${asOfEnd})`
+    : sql`person_categories held_pc join target_categories held_tc on held_tc.id = held_pc.category_id`;
+}
+
+/** SQL condition: the mentoring policy makes the person eligible for a 红娘 mentor — a member of any category marked mentorEligible. */
+export function mentorEligible(personId: SQLWrapper, opts: AsOf = {}): SQL {
+  return sql`exists (select 1 from ${membershipsHeld(opts.asOfEnd)} where held_pc.person_id = ${personId} and held_tc.mentor_eligible)`;
+}
+
+/** SQL integer: the person's referral minimum — the strictest (largest) of their categories' minReferrals; 0 in none. */
+export function requiredMinimum(personId: SQLWrapper, opts: AsOf = {}): SQL {
+  return sql`coalesce((select max(held_tc.min_referrals) from ${membershipsHeld(opts.asOfEnd)} where held_pc.person_id = ${personId}), 0)`;
+}

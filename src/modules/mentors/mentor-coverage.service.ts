@@ -1,0 +1,31 @@
+import type { Viewer } from "../../auth/viewer.js";
+import type { Executor } from "../../db/client.js";
+import { parseId } from "../../db/parse-id.js";
+import { badInput } from "../../errors.js";
+import { isRegionPrefix } from "../../region-code.js";
+import { personScope, scopeCondition } from "../people/person.access.js";
+import { followUpDays } from "./mentor-policy.service.js";
+import { coverageCounts } from "./mentor.repository.js";
+
+export interface MentorCoverage {
+  eligible: number;
+  assigned: number;
+  unassigned: number;
+  overdue: number;
+  pairedOutsidePolicy: number;
+  followUpDays: number;
+}
+
+/**
+ * Mentoring coverage within the viewer's scope (and a region prefix or institution): people the
+ * policy makes eligible, how many of them have a mentor now and how many do not, the paired people
+ * with no contact for the policy's days, and those paired by an administrator's override.
+ */
+export async function mentorCoverage(db: Executor, viewer: Viewer, filter: { regionCode?: string | null; institutionId?: string | null }): Promise<MentorCoverage> {
+  if (filter.regionCode != null && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "regionCode must be a prefix of 2, 4 or 6 digits");
+  const institutionId = filter.institutionId == null ? null : parseId(filter.institutionId, "filter.institutionId");
+  const scope = scopeCondition(personScope(viewer));
+  const days = await followUpDays(db);
+  const row = await coverageCounts(db, { scope, regionPrefix: filter.regionCode ?? null, institutionId }, days);
+  return { eligible: row.eligible, assigned: row.assigned, unassigned: row.eligible - row.assigned, overdue: row.overdue, pairedOutsidePolicy: row.override, followUpDays: days };
+}
