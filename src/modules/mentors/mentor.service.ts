@@ -35,8 +35,6 @@ import {
 } from "./mentor.repository.js";
 import type { FollowUpChannel, FollowUpOutcome, FollowUpRow, MentorRow, MentorshipRow } from "./mentor.table.js";
 
-// Transitional: referrals/fulfil.ts imports pairPeople from here; its new home is mentor-pairing.service.ts (drop this line once fulfil.ts imports it there).
-export { pairPeople } from "./mentor-pairing.service.js";
 
 /** The most mentees one mentor may be given (a one-to-one programme: a handful each). */
 export const MAX_CAPACITY = 100;

@@ -5,7 +5,7 @@ import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { findMemberships } from "../categories/category.repository.js";
 import { CandidateCache, NOTHING_FITS, policyReads, recommendForPeople, type MatchReads } from "../matching/recommend.service.js";
-import { pairPeople } from "../mentors/mentor.service.js";
+import { pairPeople } from "../mentors/mentor-pairing.service.js";
 import { lockPeople } from "../people/person.lock.js";
 import type { PersonRow } from "../people/person.table.js";
 import { sharePostings } from "../postings/posting.lock.js";
