@@ -1,4 +1,4 @@
-import type { PostingDocument, PostingSearchFilter, SearchEngine, SearchHit, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
+import type { PostingDocument, EngineFilter, SearchEngine, SearchHit, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { emptyScratch, fitScratch, scoreCandidates } from "./embedded-candidates.js";
 import { FilterBits, FilterColumns, setBit, wordsFor } from "./embedded-columns.js";
 import { countFacets, sortScored, type Scored } from "./embedded-facets.js";
@@ -135,7 +135,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   /** The filter over slots: its document-only part judged once per slot and remembered, then the clock and exclusions. */
-  private passes(filter: PostingSearchFilter): (slot: number) => boolean {
+  private passes(filter: EngineFilter): (slot: number) => boolean {
     const fixed = this.filters.test(filter, this.slots.length);
     const current = this.current(filter);
     return (slot) => fixed(slot) && current(slot);
@@ -182,7 +182,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   /** The part of a filter that changes without a write: still valid now, not excluded, among the only ones asked for. */
-  private current(filter: PostingSearchFilter): (slot: number) => boolean {
+  private current(filter: EngineFilter): (slot: number) => boolean {
     const validAt = filter.validAt;
     const slotsOf = (ids: string[]) => new Set(ids.map((id) => this.slotById.get(id)).filter((slot) => slot !== undefined));
     const excluded = slotsOf(filter.excludeIds ?? []);

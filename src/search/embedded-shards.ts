@@ -1,5 +1,5 @@
 import FlexSearch from "flexsearch";
-import type { PostingDocument, PostingSearchFilter } from "./search-port.js";
+import type { PostingDocument, EngineFilter } from "./search-port.js";
 
 // Candidates taken per query token before filtering.
 const PER_TOKEN_LIMIT = 20_000;
@@ -68,7 +68,7 @@ export class EmbeddedShards {
   }
 
   /** The shards a filter can match: those of its region prefixes, or all. */
-  for(filter: PostingSearchFilter): Shard[] {
+  for(filter: EngineFilter): Shard[] {
     const prefixes = filter.regionPrefixes;
     if (!prefixes || prefixes.length === 0) return [...this.shards.values()];
     const keys = new Set<string>();

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import type { Loaders } from "../../graphql/context.js";
 import { PAIRED_PREFECTURES } from "../regions/paired-regions.js";
-import type { PostingDocument, PostingSearchFilter, SearchEngine, SearchHit } from "../../search/search-port.js";
+import type { PostingDocument, EngineFilter as PostingSearchFilter, SearchEngine, SearchHit } from "../../search/search-port.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { educationLevel, type PostingRow } from "../postings/posting.table.js";
 import type { PersonRow } from "../people/person.table.js";

@@ -1,10 +1,15 @@
 import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
-import { findRegion, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
+import { findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
 
 export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
   return parentCode ? findRegionsByParents(db, [parentCode]) : listTopLevelRegions(db);
+}
+
+/** Regions by code (a code not found is left out): for other modules that check or label several codes at once. */
+export function getRegionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
+  return findRegionsByCodes(db, codes);
 }
 
 /** Postings and employers sit in a county (区/县/县级市): a province or prefecture code is refused. */
