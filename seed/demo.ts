@@ -13,7 +13,8 @@ import { partnerApiKeys, partners } from "../src/modules/partners/partner.table.
 import { postings, type PostingKind } from "../src/modules/postings/posting.table.js";
 import { seedDataFolder } from "../src/paths.js";
 import { enqueuePostingSync } from "../src/search/outbox.js";
-import { parse51jobCsv, parseRegionsCsv } from "./postings-51job.js";
+import { parse51jobCsv } from "./51job/posting-parser.js";
+import { parseRegionsCsv } from "./51job/region-parser.js";
 import { seededRandom } from "./random.js";
 import { ensureDemoInstitutions, generatePeopleCsv, generatorRegions } from "./people.js";
 import { Role, type Viewer } from "../src/auth/viewer.js";

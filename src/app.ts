@@ -8,6 +8,7 @@ import { createApolloServer } from "./graphql/apollo.js";
 import { createHttpServer } from "./http/http-server.js";
 import { loggableError, type Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
+import { searchSources } from "./modules/search-sources.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
@@ -43,7 +44,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   await db.migrate();
   const pii = createPiiCipher(config.pii.key);
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
-  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, log, config.search.relayIntervalMs);
+  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, config.search.relayIntervalMs);
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);

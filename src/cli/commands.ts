@@ -16,7 +16,7 @@ import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js"
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { countSqlStatements } from "../db/sql-count.js";
-import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
+import { searchSources } from "../modules/search-sources.js";
 import { loadConfig, type Config } from "../config.js";
 import { wireModuleHooks } from "../modules/module-hooks.js";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client.js";
@@ -243,11 +243,11 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       let indexMs = 0;
       const outcome = await withDatabase(config, async (h) => {
         const engine = createSearchEngine(config);
-        await engine.applySettings(await loadSearchSettings(h.db));
+        await engine.applySettings(await searchSources.settings(h.db));
         if (engine.name === "embedded") {
           io.err("Building the embedded search index from PostgreSQL…\n");
           const began = performance.now();
-          await indexAllPostings(h.db, engine);
+          await indexAllPostings(h.db, engine, searchSources.documents);
           indexMs = Math.round(performance.now() - began);
         }
         // Two batches at once: one ranks while the other waits on PostgreSQL.
@@ -275,14 +275,14 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       if (command === "reindex") {
         const n = await withDatabase(config, async (h) => {
           const bar = progressBar(io, "postings", await h.db.$count(postingsTable));
-          const count = await reindexMeilisearch(h.db, engine, (done) => bar.update(done));
+          const count = await reindexMeilisearch(h.db, engine, searchSources, (done) => bar.update(done));
           bar.stop();
           return count;
         });
         io.err(`Reindexed ${n} postings and swapped the new index in.\n`);
         return 0;
       }
-      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine));
+      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine, searchSources.documents));
       io.out(JSON.stringify({ missing: diff.missing.length, extra: diff.extra.length, missingIds: diff.missing.slice(0, 100), extraIds: diff.extra.slice(0, 100) }, null, 2) + "\n");
       return diff.missing.length + diff.extra.length === 0 ? 0 : 1;
     }

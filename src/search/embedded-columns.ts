@@ -1,4 +1,4 @@
-import type { PostingDocument, PostingSearchFilter } from "./search-port.js";
+import type { PostingDocument, EngineFilter } from "./search-port.js";
 
 /** Small integer codes for a handful of string values (statuses, kinds), assigned as they are met. */
 class Codes {
@@ -97,7 +97,7 @@ export class FilterColumns {
    * with the same semantics as `compileFilter` over documents (and the Meilisearch filter string):
    * what `FilterVerdicts` remembers per slot. The engine adds the validity time and the exclusions.
    */
-  compileFixed(f: PostingSearchFilter): (slot: number) => boolean {
+  compileFixed(f: EngineFilter): (slot: number) => boolean {
     const { status, kind, education, flags, county, salaryMax } = this;
     const statusMask = this.statuses.mask(f.statuses ?? ["OPEN"]);
     const kindMask = f.kinds && f.kinds.length > 0 ? this.kinds.mask(f.kinds) : null;
@@ -155,7 +155,7 @@ export class FilterBits {
     private readonly limit = 256,
   ) {}
 
-  private entry(f: PostingSearchFilter, positions: number) {
+  private entry(f: EngineFilter, positions: number) {
     const key = fixedKey(f);
     let entry = this.byKey.get(key);
     if (entry && entry.judged.length >= wordsFor(positions)) {
@@ -170,7 +170,7 @@ export class FilterBits {
   }
 
   /** The document-only part of `f` as a function of a bit position, judging each at most once. */
-  test(f: PostingSearchFilter, positions: number): (position: number) => boolean {
+  test(f: EngineFilter, positions: number): (position: number) => boolean {
     const { fixed, judged, passing } = this.entry(f, positions);
     const slotAt = this.slotAt;
     return (position) => {
@@ -185,7 +185,7 @@ export class FilterBits {
   }
 
   /** The positions (below `positions`) passing the document-only part of `f`, as bits. Do not write to it. */
-  all(f: PostingSearchFilter, positions: number): Int32Array {
+  all(f: EngineFilter, positions: number): Int32Array {
     const entry = this.entry(f, positions);
     if (!entry.complete) {
       const test = this.test(f, positions);
@@ -202,7 +202,7 @@ export class FilterBits {
 }
 
 /** The document-only fields of a filter, in a fixed order, as a key (order of listed values ignored). */
-function fixedKey(f: PostingSearchFilter): string {
+function fixedKey(f: EngineFilter): string {
   const sorted = (values: string[] | undefined) => (values ? [...values].sort().join(",") : "-");
   return [
     sorted(f.statuses ?? ["OPEN"]),

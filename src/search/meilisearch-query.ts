@@ -1,4 +1,4 @@
-import type { PostingSearchFilter, SearchQuery, SearchSettings } from "./search-port.js";
+import type { EngineFilter, SearchQuery, SearchSettings } from "./search-port.js";
 import { synonymMap } from "./synonyms.js";
 
 /** A string value inside a Meilisearch filter: double-quoted, with `"` and `\` escaped. */
@@ -17,7 +17,7 @@ const list = (values: string[]) => `[${values.map(filterString).join(", ")}]`;
  * The structured filter as Meilisearch filter syntax. The user's search text never enters it (it
  * goes in `q`), and every value is quoted, so text like `" OR status = "CLOSED` cannot widen a filter.
  */
-export function meilisearchFilter(f: PostingSearchFilter): string {
+export function meilisearchFilter(f: EngineFilter): string {
   const clauses = [`status IN ${list(f.statuses ?? ["OPEN"])}`];
   if (f.validAt !== undefined) clauses.push(`validUntil > ${filterNumber(f.validAt, "validAt")}`);
   if (f.regionPrefixes && f.regionPrefixes.length > 0) clauses.push(`regionPath IN ${list(f.regionPrefixes)}`);

@@ -2,10 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "../db/client.js";
 import { newId } from "../db/ids.js";
 import { loggableError, type Logger } from "../logger.js";
-import { findEmployersByIds } from "../modules/employers/employer.repository.js";
-import { findPostingsByIds } from "../modules/postings/posting.repository.js";
-import { postingDocument } from "./posting-document.js";
-import type { SearchEngine } from "./search-port.js";
+import type { PostingDocumentSource } from "./document-source.js";
+import type { PostingDocument, SearchEngine } from "./search-port.js";
 
 /** Records that these postings changed; call inside the transaction that changed them. */
 export async function enqueuePostingSync(db: Executor, postingIds: readonly string[]): Promise<void> {
@@ -16,9 +14,6 @@ export async function enqueuePostingSync(db: Executor, postingIds: readonly stri
   );
 }
 
-// Drafts and blocked postings are not public: they are removed from the index, not indexed.
-const INDEXED_STATUSES = new Set(["OPEN", "CLOSED", "EXPIRED"]);
-
 export interface RelayOptions {
   batchSize?: number;
   /** Tries before a row is dead-lettered. */
@@ -28,11 +23,16 @@ export interface RelayOptions {
 
 /**
  * Applies one batch of pending outbox rows to the engine: claims them (SKIP LOCKED, so two relays
- * never take the same row), reads the postings as they are now, upserts the public ones and
- * removes the rest, and marks the rows done only after the engine succeeded. On failure the rows
+ * never take the same row), reads the postings' documents as they are now from `source`, upserts
+ * the public ones and removes the rest, and marks the rows done only after the engine succeeded. On failure the rows
  * back off exponentially (1 s, 2 s, 4 s … up to 10 min) and are dead-lettered after `maxAttempts`.
  */
-export async function relayOutboxBatch(db: Database, engine: SearchEngine, opts: RelayOptions = {}): Promise<{ claimed: number; indexed: number; removed: number; failed: number }> {
+export async function relayOutboxBatch(
+  db: Database,
+  engine: SearchEngine,
+  source: PostingDocumentSource,
+  opts: RelayOptions = {},
+): Promise<{ claimed: number; indexed: number; removed: number; failed: number }> {
   const batchSize = opts.batchSize ?? 500;
   const maxAttempts = opts.maxAttempts ?? 8;
   return db.transaction(async (tx) => {
@@ -45,11 +45,9 @@ export async function relayOutboxBatch(db: Database, engine: SearchEngine, opts:
     if (rows.length === 0) return { claimed: 0, indexed: 0, removed: 0, failed: 0 };
     const ids = rows.map((r) => r.id);
     const postingIds = [...new Set(rows.map((r) => r.posting_id))];
-    const postings = await findPostingsByIds(tx, postingIds);
-    const employers = new Map((await findEmployersByIds(tx, [...new Set(postings.map((p) => p.employerId))])).map((e) => [e.id, e]));
-    const documents = postings.filter((p) => INDEXED_STATUSES.has(p.status) && employers.has(p.employerId)).map((p) => postingDocument(p, employers.get(p.employerId)!));
-    const indexedIds = new Set(documents.map((d) => d.id));
-    const removals = postingIds.filter((id) => !indexedIds.has(id));
+    const found = await source.documentsFor(tx, postingIds);
+    const documents = [...found.values()].filter((d): d is PostingDocument => d !== null);
+    const removals = postingIds.filter((id) => !found.get(id));
     try {
       await engine.upsert(documents);
       await engine.remove(removals);

@@ -1,16 +1,12 @@
-import { and, asc, gt, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Config } from "../config.js";
 import { queryRows, type Database } from "../db/client.js";
 import { loggableError, type Logger } from "../logger.js";
-import { findEmployersByIds } from "../modules/employers/employer.repository.js";
-import { postings } from "../modules/postings/posting.table.js";
-import { findPostingsByIds } from "../modules/postings/posting.repository.js";
+import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
-import { loadSearchSettings } from "../modules/synonyms/synonym.service.js";
 import { relayOutboxBatch } from "./outbox.js";
-import { postingDocument } from "./posting-document.js";
-import type { SearchEngine } from "./search-port.js";
+import type { PostingDocument, SearchEngine } from "./search-port.js";
 
 export function createSearchEngine(config: Config): SearchEngine {
   return config.search.meilisearchUrl
@@ -18,29 +14,12 @@ export function createSearchEngine(config: Config): SearchEngine {
     : new EmbeddedSearchEngine();
 }
 
-/** The ids of every public posting (OPEN, CLOSED, EXPIRED: what the index should hold), page by page. */
-async function* publicPostingIdPages(db: Database, pageSize: number): AsyncGenerator<string[]> {
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await db
-      .select({ id: postings.id })
-      .from(postings)
-      .where(and(inArray(postings.status, ["OPEN", "CLOSED", "EXPIRED"]), afterId ? gt(postings.id, afterId) : undefined))
-      .orderBy(asc(postings.id))
-      .limit(pageSize);
-    if (page.length === 0) return;
-    yield page.map((p) => p.id);
-    afterId = page.at(-1)!.id;
-  }
-}
-
 /** Every public posting, page by page, into an engine. */
-export async function indexAllPostings(db: Database, engine: SearchEngine, onProgress?: (done: number) => void): Promise<number> {
+export async function indexAllPostings(db: Database, engine: SearchEngine, source: PostingDocumentSource, onProgress?: (done: number) => void): Promise<number> {
   let done = 0;
-  for await (const ids of publicPostingIdPages(db, 1000)) {
-    const rows = await findPostingsByIds(db, ids);
-    const employers = new Map((await findEmployersByIds(db, [...new Set(rows.map((r) => r.employerId))])).map((e) => [e.id, e]));
-    await engine.upsert(rows.filter((r) => employers.has(r.employerId)).map((r) => postingDocument(r, employers.get(r.employerId)!)));
+  for await (const ids of source.publicPostingIds(db, 1000)) {
+    const documents = await source.documentsFor(db, ids);
+    await engine.upsert([...documents.values()].filter((d): d is PostingDocument => d !== null));
     done += ids.length;
     onProgress?.(done);
   }
@@ -58,6 +37,7 @@ export class SearchIndex {
   constructor(
     readonly engine: SearchEngine,
     private readonly db: Database,
+    private readonly sources: SearchSources,
     private readonly log: Logger,
     private readonly intervalMs: number,
   ) {}
@@ -67,7 +47,7 @@ export class SearchIndex {
   /** Applies the settings once the engine answers; until then writes queue in the outbox (and an index not yet made answers SEARCH_UNAVAILABLE). */
   private async ensureSettings(): Promise<void> {
     if (this.settingsApplied) return;
-    await this.engine.applySettings(await loadSearchSettings(this.db));
+    await this.engine.applySettings(await this.sources.settings(this.db));
     this.settingsApplied = true;
   }
 
@@ -79,7 +59,7 @@ export class SearchIndex {
       const began = performance.now();
       const [row] = await queryRows<{ started: Date | string }>(this.db, sql`select now() as started`);
       const started = new Date(row!.started);
-      const n = await indexAllPostings(this.db, this.engine);
+      const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
       await this.db.execute(sql`update search_outbox set done_at = now() where done_at is null and dead_at is null and enqueued_at < ${started}`);
       this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
     }
@@ -104,7 +84,7 @@ export class SearchIndex {
     this.running ??= (async () => {
       try {
         await this.ensureSettings();
-        while ((await relayOutboxBatch(this.db, this.engine, { log: this.log })).claimed > 0);
+        while ((await relayOutboxBatch(this.db, this.engine, this.sources.documents, { log: this.log })).claimed > 0);
       } finally {
         this.running = undefined;
       }
@@ -122,18 +102,18 @@ export class SearchIndex {
  * Rebuilds the Meilisearch index from PostgreSQL beside the live one and swaps it in atomically:
  * searches never see a half-built index. (The embedded engine is rebuilt at every start instead.)
  */
-export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, onProgress?: (done: number) => void): Promise<number> {
+export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, sources: SearchSources, onProgress?: (done: number) => void): Promise<number> {
   const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
-  await fresh.applySettings(await loadSearchSettings(db));
-  const n = await indexAllPostings(db, fresh, onProgress);
+  await fresh.applySettings(await sources.settings(db));
+  const n = await indexAllPostings(db, fresh, sources.documents, onProgress);
   await engine.swapWith(fresh);
   return n;
 }
 
 /** Ids that differ between PostgreSQL's public postings and the index. */
-export async function reconcileIndex(db: Database, engine: SearchEngine): Promise<{ missing: string[]; extra: string[] }> {
+export async function reconcileIndex(db: Database, engine: SearchEngine, source: PostingDocumentSource): Promise<{ missing: string[]; extra: string[] }> {
   const inDatabase = new Set<string>();
-  for await (const ids of publicPostingIdPages(db, 5000)) for (const id of ids) inDatabase.add(id);
+  for await (const ids of source.publicPostingIds(db, 5000)) for (const id of ids) inDatabase.add(id);
   const indexed = new Set(await engine.allIds());
   return { missing: [...inDatabase].filter((id) => !indexed.has(id)), extra: [...indexed].filter((id) => !inDatabase.has(id)) };
 }

@@ -37,7 +37,7 @@ export interface PostingDocument {
   headcount: number;
 }
 
-export interface PostingSearchFilter {
+export interface EngineFilter {
   /** Default ["OPEN"]. */
   statuses?: string[];
   /** Only postings still valid at this epoch second (open postings past validUntil are expired). */
@@ -62,7 +62,7 @@ export const FACETS: readonly FacetName[] = ["regionPrefecture", "kind", "educat
 
 export interface SearchQuery {
   text?: string;
-  filter: PostingSearchFilter;
+  filter: EngineFilter;
   sort?: "RELEVANCE" | "NEWEST" | "SALARY_DESC";
   facets?: readonly FacetName[];
   offset: number;

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { create, insertMultiple, search as oramaSearch } from "@orama/orama";
 import MiniSearch from "minisearch";
-import { parse51jobCsv, parseRegionsCsv } from "../../seed/postings-51job.js";
+import { parse51jobCsv } from "../../seed/51job/posting-parser.js";
+import { parseRegionsCsv } from "../../seed/51job/region-parser.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
-import { salaryBand, type PostingDocument, type PostingSearchFilter } from "../../src/search/search-port.js";
+import { salaryBand, type PostingDocument, type EngineFilter } from "../../src/search/search-port.js";
 import { segmentedText } from "../../src/search/segment.js";
 import { seededRandom } from "../../seed/random.js";
 import { printTable } from "./harness.js";
@@ -14,7 +15,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
 /** The same filter semantics as the port (what each candidate engine is asked to apply). */
-function passes(d: PostingDocument, f: Required<Pick<PostingSearchFilter, "regionPrefixes" | "educationAtMost" | "excludeKinds" | "validAt">>): boolean {
+function passes(d: PostingDocument, f: Required<Pick<EngineFilter, "regionPrefixes" | "educationAtMost" | "excludeKinds" | "validAt">>): boolean {
   return d.status === "OPEN" && d.validUntil > f.validAt && f.regionPrefixes.some((p) => d.regionPath.includes(p)) && d.educationRank <= f.educationAtMost && !f.excludeKinds.includes(d.kind);
 }
 

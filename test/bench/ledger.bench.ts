@@ -26,7 +26,7 @@ async function regionsFrom(url: string | undefined): Promise<GeneratorRegions> {
     await client.end();
   } else {
     // PGlite: the same reference data, read from the CSVs the migration was made from.
-    const { parseRegionsCsv } = await import("../../seed/postings-51job.js");
+    const { parseRegionsCsv } = await import("../../seed/51job/region-parser.js");
     const poverty = new Set(readFileSync("seed/data/poverty52_2020.csv", "utf8").split("\n").slice(1).map((l) => l.split(",")[0]));
     for (const r of parseRegionsCsv(readFileSync("seed/data/regions-cn-2023.csv", "utf8"))) if (r.level === "county") rows.push({ code: r.code, poverty52: poverty.has(r.code) });
   }

@@ -9,6 +9,7 @@ import { regions } from "../../src/modules/regions/region.table.js";
 import { loadSearchSettings } from "../../src/modules/synonyms/synonym.service.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { indexAllPostings } from "../../src/search/search-index.js";
+import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { and, eq, like } from "drizzle-orm";
 import { seededRandom } from "../../seed/random.js";
 import { makeEmployer, makePosting } from "../helpers/factories.js";
@@ -159,7 +160,7 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
     }
     const engine = new EmbeddedSearchEngine();
     await engine.applySettings(await loadSearchSettings(db));
-    const indexed = await indexAllPostings(db, engine);
+    const indexed = await indexAllPostings(db, engine, postingDocumentSource);
 
     const policy = policyReads(db);
     const weights = options.weights ?? (await policy.weights());

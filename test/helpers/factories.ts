@@ -81,7 +81,7 @@ export async function postingsDigest(db: Database): Promise<string> {
 
 import { institutions, type InstitutionRow } from "../../src/modules/institutions/institution.table.js";
 import { syntheticResidentId } from "../../src/pii/resident-id.js";
-import type { PersonDraft } from "../../src/modules/people/person-record.js";
+import type { PersonDraft } from "../../src/modules/people/person-record.validator.js";
 
 export async function makeInstitution(db: Database, overrides: Partial<typeof institutions.$inferInsert> = {}): Promise<InstitutionRow> {
   const n = unique();

@@ -7,6 +7,7 @@ import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.
 import { afterAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
+import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { reconcileIndex } from "../../src/search/search-index.js";
 import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
 import { SwitchableEngine } from "../helpers/faulty-engine.js";
@@ -59,7 +60,7 @@ describe("faults", () => {
       if (left!.n === 0 || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(await reconcileIndex(t.db, engine)).toEqual({ missing: [], extra: [] });
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [] });
     expect((await t.gql<{ searchPostings: { edges: { node: { id: string } }[] } }>(SEARCH, { q: marker })).data!.searchPostings.edges.map((e) => e.node.id)).toEqual([after]);
   });
 

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
+import { postingDocument, postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { relayOutboxBatch } from "../../src/search/outbox.js";
 import { indexAllPostings, reconcileIndex } from "../../src/search/search-index.js";
-import { postingDocument } from "../../src/search/posting-document.js";
 import type { SearchEngine } from "../../src/search/search-port.js";
 import { days, makeEmployer, makePosting } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -16,7 +16,7 @@ async function pending(t: TestApp) {
 }
 
 async function drain(t: TestApp, engine: SearchEngine) {
-  while ((await relayOutboxBatch(t.db, engine)).claimed > 0);
+  while ((await relayOutboxBatch(t.db, engine, postingDocumentSource)).claimed > 0);
 }
 
 describe("the search outbox", () => {
@@ -69,14 +69,14 @@ describe("the search outbox", () => {
     const posting = await makePosting(t.db, { title: "养老护理员" });
     let failures = 0;
     const broken: SearchEngine = { ...good, name: "embedded", applySettings: async () => undefined, search: (q) => good.search(q), allIds: () => good.allIds(), remove: async () => undefined, upsert: async () => { failures++; throw new Error("engine unreachable"); } };
-    const first = await relayOutboxBatch(t.db, broken, { maxAttempts: 2 });
+    const first = await relayOutboxBatch(t.db, broken, postingDocumentSource, { maxAttempts: 2 });
     expect(first).toMatchObject({ claimed: 1, failed: 1 });
     const [row] = await queryRows<{ attempts: number; last_error: string; later: boolean }>(t.db, sql`select attempts, last_error, next_attempt_at > now() as later from search_outbox where posting_id = ${posting.id}`);
     expect(row).toMatchObject({ attempts: 1, last_error: "engine unreachable", later: true });
     // Not due yet: nothing is claimed.
-    expect((await relayOutboxBatch(t.db, broken)).claimed).toBe(0);
+    expect((await relayOutboxBatch(t.db, broken, postingDocumentSource)).claimed).toBe(0);
     await t.db.execute(sql`update search_outbox set next_attempt_at = now() where posting_id = ${posting.id}`);
-    expect(await relayOutboxBatch(t.db, broken, { maxAttempts: 2 })).toMatchObject({ failed: 1 });
+    expect(await relayOutboxBatch(t.db, broken, postingDocumentSource, { maxAttempts: 2 })).toMatchObject({ failed: 1 });
     const [dead] = await queryRows<{ dead: boolean }>(t.db, sql`select dead_at is not null as dead from search_outbox where posting_id = ${posting.id}`);
     expect(dead!.dead).toBe(true);
     expect(failures).toBe(2);
@@ -88,11 +88,11 @@ describe("the search outbox", () => {
 
   it("reconciles the index with PostgreSQL: ids missing from it and ids it should not hold", async () => {
     const engine = new EmbeddedSearchEngine();
-    await indexAllPostings(t.db, engine);
-    expect(await reconcileIndex(t.db, engine)).toEqual({ missing: [], extra: [] });
+    await indexAllPostings(t.db, engine, postingDocumentSource);
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [] });
     const posting = await makePosting(t.db);
     await engine.upsert([{ ...postingDocument(posting, { name: "x", verified: true, isPovertyWorkshop: false }), id: "ghost" }]);
-    const diff = await reconcileIndex(t.db, engine);
+    const diff = await reconcileIndex(t.db, engine, postingDocumentSource);
     expect(diff.missing).toEqual([posting.id]);
     expect(diff.extra).toEqual(["ghost"]);
   });
@@ -104,7 +104,7 @@ describe("the search outbox", () => {
     for (let i = 0; i < 30; i++) await makePosting(t.db, { employerId: employer.id });
     const seen: string[] = [];
     const counting: SearchEngine = { ...engine, name: "embedded", applySettings: async () => undefined, search: (q) => engine.search(q), allIds: () => engine.allIds(), remove: (ids) => engine.remove(ids), upsert: async (docs) => { seen.push(...docs.map((d) => d.id)); await engine.upsert(docs); } };
-    const results = await Promise.all([relayOutboxBatch(t.db, counting, { batchSize: 20 }), relayOutboxBatch(t.db, counting, { batchSize: 20 }), relayOutboxBatch(t.db, counting, { batchSize: 20 })]);
+    const results = await Promise.all([relayOutboxBatch(t.db, counting, postingDocumentSource, { batchSize: 20 }), relayOutboxBatch(t.db, counting, postingDocumentSource, { batchSize: 20 }), relayOutboxBatch(t.db, counting, postingDocumentSource, { batchSize: 20 })]);
     expect(results.reduce((n, r) => n + r.claimed, 0)).toBe(30);
     expect(new Set(seen).size).toBe(seen.length);
     expect(await pending(t)).toBe(0);

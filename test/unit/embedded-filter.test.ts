@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
-import type { PostingDocument, PostingSearchFilter } from "../../src/search/search-port.js";
+import type { PostingDocument, EngineFilter } from "../../src/search/search-port.js";
 
 /** The filter as the port defines it, written plainly: the engine's column filter must agree on every case. */
-function reference(d: PostingDocument, f: PostingSearchFilter): boolean {
+function reference(d: PostingDocument, f: EngineFilter): boolean {
   if (!(f.statuses ?? ["OPEN"]).includes(d.status)) return false;
   if (f.validAt !== undefined && !(d.validUntil > f.validAt)) return false;
   if (f.regionPrefixes && f.regionPrefixes.length > 0 && !f.regionPrefixes.some((p) => d.regionPath.includes(p))) return false;
@@ -38,8 +38,8 @@ function document(i: number): PostingDocument {
   };
 }
 
-function randomFilter(): PostingSearchFilter {
-  const f: PostingSearchFilter = {};
+function randomFilter(): EngineFilter {
+  const f: EngineFilter = {};
   if (rnd() < 0.5) f.statuses = STATUSES.filter(() => rnd() < 0.5);
   if (rnd() < 0.5) f.validAt = 1_000 + Math.floor(rnd() * 100);
   if (rnd() < 0.6) f.regionPrefixes = [pick(["35", "3501", "3502", "350524", "62", "6401", "640422", "3599", "3"]), ...(rnd() < 0.3 ? ["3508"] : [])];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvRecords, decodeChunks } from "../../src/modules/people/people-csv.js";
+import { csvRecords, decodeChunks } from "../../src/modules/people/person-csv.parser.js";
 
 async function* chunks(...parts: string[]) {
   for (const p of parts) yield p;

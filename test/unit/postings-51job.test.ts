@@ -1,14 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  createAreaResolver,
-  parse51jobCsv,
-  parseDegree,
-  parseRegionsCsv,
-  parseSalary,
-  type RegionRow,
-} from "../../seed/postings-51job.js";
+import { createAreaResolver } from "../../seed/51job/area-resolver.js";
+import { parseDegree } from "../../seed/51job/degree-parser.js";
+import { parse51jobCsv } from "../../seed/51job/posting-parser.js";
+import { parseRegionsCsv, type RegionRow } from "../../seed/51job/region-parser.js";
+import { parseSalary } from "../../seed/51job/salary-parser.js";
 
 const dataFile = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`../../seed/data/${name}`, import.meta.url)), "utf8");

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client.js";
+import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
@@ -10,6 +10,7 @@ import {
   countEmployers,
   findEmployerByCreditCode,
   findEmployerById,
+  findEmployersByIds,
   insertEmployer,
   listEmployers,
   updateEmployer,
@@ -62,6 +63,11 @@ export async function verifyEmployer(db: Database, viewer: Viewer, id: string): 
 
 export async function getEmployer(db: Database, id: string): Promise<EmployerRow | null> {
   return (await findEmployerById(db, parseId(id, "id"))) ?? null;
+}
+
+/** Employers by id, in no particular order (an id not found is left out): for other modules that need several at once. */
+export function getEmployersByIds(db: Executor, ids: readonly string[]): Promise<EmployerRow[]> {
+  return findEmployersByIds(db, ids);
 }
 
 export async function searchEmployers(db: Database, filter: EmployerFilter | undefined, page: { first: number; after?: string | null }): Promise<Page<EmployerRow>> {

@@ -6,7 +6,7 @@ import { PopulationEnum } from "../categories/category.inputs.js";
 import { Education } from "../postings/posting.type.js";
 import { EmploymentStatusEnum } from "./person.type.js";
 
-// Shape checks only; the ledger's rules (ID check digit, counties, dates) are person-record.ts's.
+// Shape checks only; the ledger's rules (ID check digit, counties, dates) are person-record.validator.ts's.
 @InputType({ description: "Everything but the identity fields, for registering and for updates." })
 export class PersonFieldsInput {
   @Field({ nullable: true }) @IsOptional() @CharLength(1, 50) name?: string;

@@ -14,7 +14,7 @@ import type { Population } from "../categories/category.table.js";
 import { institutions } from "../institutions/institution.table.js";
 import { regions } from "../regions/region.table.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
-import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.js";
+import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.validator.js";
 import {
   countPeople,
   findPersonById,

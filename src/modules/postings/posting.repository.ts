@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { enqueuePostingSync } from "../../search/outbox.js";
 import { onPostingEnded } from "./posting.hooks.js";
@@ -112,6 +112,17 @@ export async function findPostingById(db: Executor, id: string, opts: { forUpdat
 
 export function findPostingsByIds(db: Executor, ids: readonly string[]): Promise<PostingRow[]> {
   return db.select(postingColumns).from(postings).where(inArray(postings.id, [...ids]));
+}
+
+/** Up to `limit` ids of postings with one of `statuses`, ascending, after `afterId` (keyset pages). */
+export async function listPostingIdsByStatus(db: Executor, statuses: readonly PostingStatus[], page: { afterId?: string; limit: number }): Promise<string[]> {
+  const rows = await db
+    .select({ id: postings.id })
+    .from(postings)
+    .where(and(inArray(postings.status, [...statuses]), page.afterId ? gt(postings.id, page.afterId) : undefined))
+    .orderBy(asc(postings.id))
+    .limit(page.limit);
+  return rows.map((r) => r.id);
 }
 
 // Every write below also enqueues the posting for the search index, through the same executor:

@@ -12,8 +12,8 @@ import {
   closePosting,
   createPosting,
   getPosting,
+  listVisiblePostings,
   publishPosting,
-  searchPostings,
   unblockPosting,
   updatePosting,
   upsertPartnerPostings,
@@ -21,7 +21,9 @@ import {
 import type { PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
 import { selectedFieldNames } from "../../graphql/selection.js";
-import { PostingSearchFilter, PostingSearchResult, SearchSort, searchPublicPostings } from "./posting-search.js";
+import { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
+import { searchPublicPostings } from "./posting-search.service.js";
+import { PostingSearchResult } from "./posting-search.type.js";
 
 export const PostingConnection = connectionType("JobPosting", JobPosting);
 
@@ -38,7 +40,7 @@ export class PostingResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
-    return searchPostings(ctx.db, ctx.viewer, filter, page);
+    return listVisiblePostings(ctx.db, ctx.viewer, filter, page);
   }
 
   @Query(() => PostingSearchResult, {
@@ -46,7 +48,7 @@ export class PostingResolver {
   })
   searchPostings(
     @Arg("query", () => String, { nullable: true, description: "Words to look for; never parsed as a filter." }) query: string | null,
-    @Arg("filter", () => PostingSearchFilter, { nullable: true }) filter: PostingSearchFilter | null,
+    @Arg("filter", () => PostingSearchFilterInput, { nullable: true }) filter: PostingSearchFilterInput | null,
     @Arg("sort", () => SearchSort, { nullable: true }) sort: SearchSort | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,

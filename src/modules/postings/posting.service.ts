@@ -154,8 +154,8 @@ export function postingQueryFor(viewer: Viewer, filter: PostingFilter | undefine
   };
 }
 
-/** Newest first; OPEN only unless the filter asks for other statuses the viewer may see. */
-export async function searchPostings(
+/** The `postings` query: newest first; OPEN only unless the filter asks for other statuses the viewer may see. */
+export async function listVisiblePostings(
   db: Database,
   viewer: Viewer,
   filter: PostingFilter | undefined | null,

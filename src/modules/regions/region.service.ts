@@ -7,6 +7,11 @@ export function listRegions(db: Executor, parentCode: string | null | undefined)
   return parentCode ? findRegionsByParents(db, [parentCode]) : listTopLevelRegions(db);
 }
 
+/** Regions by code (a code not found is left out): for other modules that check or label several codes at once. */
+export function getRegionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
+  return findRegionsByCodes(db, codes);
+}
+
 /** Postings and employers sit in a county (区/县/县级市): a province or prefecture code is refused. */
 export async function requireCounty(db: Executor, code: string, field: string): Promise<RegionRow> {
   const region = await findRegion(db, code);

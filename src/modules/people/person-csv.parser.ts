@@ -1,7 +1,7 @@
 import { TextDecoder } from "node:util";
 import { parse as parseCsvRecord } from "csv-parse/sync";
 import type { Education } from "../postings/posting.table.js";
-import type { PersonDraft } from "./person-record.js";
+import type { PersonDraft } from "./person-record.validator.js";
 import type { EmploymentStatus } from "./person.table.js";
 
 /**

@@ -1,66 +1,10 @@
-import { ArrayMaxSize, IsOptional, Max, Min } from "class-validator";
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { badInput } from "../../errors.js";
-import { PageInfo } from "../../graphql/relay.js";
-import { educationLevel } from "./posting.table.js";
-import type { PostingRow } from "./posting.table.js";
-import { Education, JobPosting, PostingKind } from "./posting.type.js";
-import { regions } from "../regions/region.table.js";
+import { isRegionPrefix } from "../../region-code.js";
 import { FACETS, type FacetName, type SearchEngine } from "../../search/search-port.js";
-
-export enum SearchSort {
-  RELEVANCE = "RELEVANCE",
-  NEWEST = "NEWEST",
-  SALARY_DESC = "SALARY_DESC",
-}
-registerEnumType(SearchSort, { name: "SearchSort", description: "Default: RELEVANCE with a query, NEWEST without." });
-
-@InputType({ description: "Structured filters; never parsed from the search text." })
-export class PostingSearchFilter {
-  @Field(() => [String], { nullable: true, description: "Region-code prefixes (35, 3501, 350102); any matches." })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  regionCodes?: string[];
-  @Field(() => [PostingKind], { nullable: true }) @IsOptional() @ArrayMaxSize(5) kind?: PostingKind[];
-  @Field(() => Education, { nullable: true, description: "Requirement at most this level." }) educationAtMost?: Education;
-  @Field(() => Int, { nullable: true, description: "Pays up to at least this much (yuan/month)." }) @IsOptional() @Min(0) @Max(1_000_000) salaryAtLeast?: number;
-  @Field({ nullable: true }) forKeyGroups?: boolean;
-  @Field({ nullable: true }) employerVerified?: boolean;
-  @Field({ nullable: true, description: "扶贫车间 / 扶贫基地" }) povertyWorkshop?: boolean;
-}
-
-@ObjectType()
-export class FacetCount {
-  @Field() value!: string;
-  @Field() label!: string;
-  @Field(() => Int) count!: number;
-}
-
-@ObjectType()
-export class PostingSearchFacets {
-  @Field(() => [FacetCount], { description: "By prefecture." }) regions!: FacetCount[];
-  @Field(() => [FacetCount]) kinds!: FacetCount[];
-  @Field(() => [FacetCount], { description: "By education requirement." }) education!: FacetCount[];
-  @Field(() => [FacetCount], { description: "By the top of the salary range." }) salaryBands!: FacetCount[];
-}
-
-@ObjectType()
-export class PostingSearchEdge {
-  @Field() cursor!: string;
-  @Field(() => Float, { description: "Relevance in [0, 1]." }) score!: number;
-  @Field(() => JobPosting) node!: JobPosting;
-}
-
-@ObjectType()
-export class PostingSearchResult {
-  @Field(() => Int) totalCount!: number;
-  @Field(() => [PostingSearchEdge]) edges!: PostingSearchEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => PostingSearchFacets) facets!: PostingSearchFacets;
-}
-
+import { getRegionsByCodes } from "../regions/region.service.js";
+import type { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
+import { educationLevel, type PostingRow } from "./posting.table.js";
 
 const encodeOffset = (n: number) => Buffer.from(`o:${n}`).toString("base64url");
 function decodeOffset(cursor: string | null | undefined): number {
@@ -78,7 +22,7 @@ export async function searchPublicPostings(
   deps: { db: Database; search: SearchEngine; loadPostings: (ids: string[]) => Promise<(PostingRow | null)[]> },
   input: {
     query?: string | null;
-    filter?: PostingSearchFilter | null;
+    filter?: PostingSearchFilterInput | null;
     sort?: SearchSort | null;
     first: number;
     after?: string | null;
@@ -90,10 +34,10 @@ export async function searchPublicPostings(
   if (input.query && [...input.query].length > 200) throw badInput("query", "query is at most 200 characters");
   const offset = decodeOffset(input.after);
   const prefixes = input.filter?.regionCodes ?? [];
-  for (const [i, p] of prefixes.entries()) if (!/^(\d{2}|\d{4}|\d{6})$/.test(p)) throw badInput(`filter.regionCodes.${i}`, "A region code prefix is 2, 4 or 6 digits");
+  for (const [i, p] of prefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`filter.regionCodes.${i}`, "A region code prefix is 2, 4 or 6 digits");
   if (prefixes.length > 0) {
     const padded = prefixes.map((p) => p.padEnd(6, "0"));
-    const known = new Set((await deps.db.select({ code: regions.code }).from(regions).where(inArray(regions.code, padded))).map((r) => r.code));
+    const known = new Set((await getRegionsByCodes(deps.db, padded)).map((r) => r.code));
     const unknown = prefixes.findIndex((p) => !known.has(p.padEnd(6, "0")));
     if (unknown >= 0) throw badInput(`filter.regionCodes.${unknown}`, `Unknown region code ${prefixes[unknown]}`);
   }
@@ -138,7 +82,7 @@ async function facetLabels(db: Database, facets: Partial<Record<FacetName, Recor
       .map(([value, count]) => ({ value, label: label(value), count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   const codes = Object.keys(facets.regionPrefecture ?? {});
-  const names = new Map(codes.length ? (await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]) : []);
+  const names = new Map(codes.length ? (await getRegionsByCodes(db, codes)).map((r) => [r.code, r.name]) : []);
   return {
     regions: list(facets.regionPrefecture, (v) => names.get(v) ?? v),
     kinds: list(facets.kind, (v) => v),

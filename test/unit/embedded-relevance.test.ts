@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { setBit, wordsFor } from "../../src/search/embedded-columns.js";
+import { highest4, mergeAscending, relevantPage, SYNONYM_UNITS, WORD_UNITS, type WordBits } from "../../src/search/embedded-relevance.js";
+
+let seed = 11;
+const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+
+/** Random bits over `positions`, each set with probability `p`. */
+function randomBits(positions: number, p: number): Int32Array {
+  const bits = new Int32Array(wordsFor(positions));
+  for (let i = 0; i < positions; i++) if (rnd() < p) setBit(bits, i);
+  return bits;
+}
+const has = (bits: Int32Array, i: number) => ((bits[i >>> 5]! >>> (i & 31)) & 1) === 1;
+
+/** The page written plainly: every position's points, sorted by score then newest (highest position) first. */
+function reference(positions: number, filter: Int32Array, bits: WordBits[], wanted: number, accepts: (p: number) => boolean) {
+  const all: { position: number; score: number; points: number }[] = [];
+  for (let position = 0; position < positions; position++) {
+    if (!has(filter, position)) continue;
+    let points = 0;
+    for (const b of bits) points += has(b.word, position) ? WORD_UNITS : b.synonym && has(b.synonym, position) ? SYNONYM_UNITS : 0;
+    if (points > 0 && accepts(position)) all.push({ position, points, score: Math.min(1, points / (WORD_UNITS * bits.length)) });
+  }
+  all.sort((a, b) => b.points - a.points || b.position - a.position);
+  return all.slice(0, wanted).map(({ position, score }) => ({ position, score }));
+}
+
+describe("the embedded relevance page (pure, over bitsets)", () => {
+  it("reads the highest 4-bit counter among the lanes asked", () => {
+    // Lane 0 counts 5 (planes 0 and 2), lane 1 counts 3 (planes 0 and 1).
+    expect(highest4(0b11, 0b11, 0b10, 0b01, 0)).toBe(5);
+    expect(highest4(0b10, 0b11, 0b10, 0b01, 0)).toBe(3);
+    expect(highest4(0, 0b11, 0b10, 0b01, 0)).toBe(0);
+  });
+
+  it("merges two ascending lists", () => {
+    expect(mergeAscending([1, 4, 9], [2, 3, 10])).toEqual([1, 2, 3, 4, 9, 10]);
+    expect(mergeAscending([], [5])).toEqual([5]);
+  });
+
+  it("gives the same page as a full sort: few and many words, synonyms, filters and refusals", () => {
+    const scratch = { planes: [] as Int32Array[] };
+    for (let round = 0; round < 60; round++) {
+      const positions = 1 + Math.floor(rnd() * 700);
+      const words = 1 + Math.floor(rnd() * (round % 5 === 0 ? 20 : 6));
+      const bits: WordBits[] = Array.from({ length: words }, () => {
+        const word = randomBits(positions, rnd() * 0.4);
+        const synonym = rnd() < 0.5 ? randomBits(positions, 0.2) : null;
+        if (synonym) for (let i = 0; i < synonym.length; i++) synonym[i]! &= ~word[i]!;
+        return { word, synonym };
+      });
+      const filter = randomBits(positions, 0.3 + rnd() * 0.7);
+      const refused = new Set(Array.from({ length: 20 }, () => Math.floor(rnd() * positions)));
+      const accepts = (p: number) => !refused.has(p);
+      const wanted = 1 + Math.floor(rnd() * 60);
+      expect(relevantPage({ positions, filter, bits, wanted, accepts }, scratch)).toEqual(reference(positions, filter, bits, wanted, accepts));
+    }
+  });
+});
