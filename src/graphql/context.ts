@@ -13,6 +13,7 @@ import { createPersonLoaders } from "../modules/people/person.loaders.js";
 import { createMatchLoaders } from "../modules/matching/match.loaders.js";
 import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
+import { createFairLoaders } from "../modules/fairs/fair.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, request: { viewer: Viewer; requestId: string }) {
@@ -26,6 +27,7 @@ export function createLoaders(db: Database, request: { viewer: Viewer; requestId
     ...createMatchLoaders(db),
     ...createReferralLoaders(db),
     ...createMentorLoaders(db),
+    ...createFairLoaders(db, request),
   };
 }
 
