@@ -46,6 +46,9 @@ describe("fair lists run a constant number of SQL statements", () => {
   let t: TestApp;
   let admin: string;
   let fuzhou: string;
+  let xiamen: string;
+  let seekerToken: string;
+  let seekerId: string;
   const fairIds: string[] = [];
   const employerTokens: string[] = [];
   /** Fairs outside the list above: one with two booths, one with ten, each booth with two postings. */
@@ -53,12 +56,14 @@ describe("fair lists run a constant number of SQL statements", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, fuzhou } = await standardTokens(t));
+    ({ admin, fuzhou, xiamen } = await standardTokens(t));
     const seekers: string[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou });
       seekers.push(r.data!.registerPerson.id);
     }
+    seekerId = seekers[0]!;
+    seekerToken = await t.token({ sub: "seeker", role: Role.SEEKER, personId: seekers[0]! });
     // Ten fairs (created oldest first: the list is newest first), each with two booths of two postings,
     // two sessions and a booking in each.
     for (let f = 0; f < 10; f++) {
@@ -95,7 +100,7 @@ describe("fair lists run a constant number of SQL statements", () => {
   afterAll(() => t.close());
 
   it("jobFairs with sessions, booths (with their employer) and bookings: the same count for 2 and 10 fairs, whoever asks", async () => {
-    for (const token of [admin, fuzhou, employerTokens[0]!]) {
+    for (const token of [admin, fuzhou, xiamen, seekerToken, employerTokens[0]!]) {
       const two = await t.gql<Fairs>(NESTED(2), {}, { token });
       const ten = await t.gql<Fairs>(NESTED(10), {}, { token });
       expect(ten.errors).toBeUndefined();
@@ -113,6 +118,11 @@ describe("fair lists run a constant number of SQL statements", () => {
       expect(node.bookings.totalCount).toBe(2);
       expect(node.bookings.edges.every((e) => e.node.personId !== null)).toBe(true);
     }
+    // A caseworker elsewhere sees none of these people's bookings; a seeker their own.
+    const asXiamen = (await t.gql<Fairs>(NESTED(10), {}, { token: xiamen })).data!.jobFairs.edges;
+    expect(asXiamen.map((e) => e.node.bookings.totalCount)).toEqual(Array(10).fill(0));
+    const asSeeker = (await t.gql<Fairs>(NESTED(10), {}, { token: seekerToken })).data!.jobFairs.edges;
+    expect(asSeeker.map((e) => e.node.bookings.edges.length)).toEqual(Array(10).fill(1));
     const asEmployer = (await t.gql<Fairs>(NESTED(10), {}, { token: employerTokens[0]! })).data!.jobFairs.edges;
     expect(asEmployer.map((e) => e.node.bookings.totalCount).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     expect(asEmployer.flatMap((e) => e.node.bookings.edges).map((e) => e.node.personId)).toEqual([null]);
@@ -156,6 +166,12 @@ describe("fair lists run a constant number of SQL statements", () => {
       expect(next.data!.jobFair.bookings.pageInfo.hasNextPage).toBe(false);
       expect(next.data!.jobFair.bookings.edges[0]!.node.id).not.toBe(node.bookings.edges[0]!.node.id);
     }
+    const filtered = (first: number) => `query($p: ID!) { jobFairs(first: ${first}, kind: LABOUR_COOPERATION) { edges { node { bookings(first: 5, personId: $p) { totalCount edges { node { personId } } } } } } }`;
+    type Filtered = { jobFairs: { edges: { node: { bookings: { totalCount: number; edges: { node: { personId: string } }[] } } }[] } };
+    const few = await t.gql<Filtered>(filtered(2), { p: seekerId }, { token: admin });
+    const many = await t.gql<Filtered>(filtered(10), { p: seekerId }, { token: admin });
+    expect(many.sqlStatements).toBe(few.sqlStatements);
+    for (const { node } of many.data!.jobFairs.edges) expect(node.bookings).toEqual({ totalCount: 1, edges: [{ node: { personId: seekerId } }] });
   });
 
   it("the organiser's figures under a list of fairs: the same count for 2 and 10 fairs", async () => {
