@@ -13,9 +13,8 @@ import { bookInterview, cancelBooking, checkIn, recordFairOutcome, registerForFa
 import type { BoothAtFair, FairBookingsKey } from "./fair.loaders.js";
 import { addFairSession, createJobFair, fairRecommendations, fairToFollow, getJobFair, listJobFairs, moveSession, registerBooth, setJobFairStatus } from "./fair.service.js";
 import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
+import { AddFairSessionInput, CreateJobFairInput } from "./fair.inputs.js";
 import {
-  AddFairSessionInput,
-  CreateJobFairInput,
   EmployerFairStats,
   FairBooking,
   FairBooth,
