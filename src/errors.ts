@@ -44,7 +44,7 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return e?.code === "23505" && (constraint === undefined || e.constraint === constraint);
 }
 
-function findPgError(error: unknown): { code?: string; constraint?: string } | undefined {
+export function findPgError(error: unknown): { code?: string; constraint?: string } | undefined {
   // drizzle wraps driver errors; the driver's error sits in `cause`.
   let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {

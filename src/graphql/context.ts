@@ -13,6 +13,7 @@ import { createPersonLoaders } from "../modules/people/person.loaders.js";
 import { createMatchLoaders } from "../modules/matching/match.loaders.js";
 import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
+import { createFairLoaders } from "../modules/fairs/fair.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, search: SearchEngine, request: { viewer: Viewer; requestId: string }) {
@@ -25,6 +26,7 @@ export function createLoaders(db: Database, search: SearchEngine, request: { vie
     ...createAuditLoaders(db, request),
     ...createReferralLoaders(db),
     ...createMentorLoaders(db),
+    ...createFairLoaders(db, request),
   };
   // Recommending reads through the loaders above, so every match in a request shares their batches.
   return { ...loaders, ...createMatchLoaders(db, search, loaders) };

@@ -4,8 +4,7 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { InstitutionRow } from "../institutions/institution.table.js";
 import type { RegionRow } from "../regions/region.table.js";
-import { activeFairPolicy, mayOrganise } from "./fair.service.js";
-import type { JobFairRow } from "./fair.table.js";
+import { activeFairPolicy } from "./fair-policy.service.js";
 
 /** A funnel: each count holds the bookings whose outcome reached that step (a booking's outcome only moves on). */
 export interface OutcomeCounts {
@@ -46,84 +45,95 @@ const OUTCOME_COLUMNS = sql`
   count(*) filter (where b.outcome = 'HIRED')::int as hired,
   count(*) filter (where b.outcome = 'NO_SHOW')::int as "noShow"`;
 
+const fairIn = (column: SQL, fairIds: readonly string[]) => sql`${column} = any(${sql.param([...fairIds])}::uuid[])`;
+
 /**
- * A fair's figures for its organiser: registrations (by the registered people's current target
+ * The figures of these fairs, for their organiser (the caller checks who asks: `mayOrganise`), in
+ * five statements however many fairs: registrations (by the registered people's current target
  * categories — a person in two counts in both), sessions and seats (not called off), bookings,
  * attendance (bookings checked in, people checked in), outcomes as a funnel, and the same per
  * employer (booth postings, sessions, seats, bookings in its sessions, check-ins, outcomes).
  */
-export async function fairStats(db: Executor, viewer: Viewer, fair: JobFairRow): Promise<FairStats> {
-  if (!mayOrganise(viewer, fair)) throw forbidden("A fair's figures are for its organiser");
-  const fairId = fair.id;
-  const [registrations] = await queryRows<{ registrations: number; invited: number; without: number }>(
+export async function fairStatsForFairs(db: Executor, fairIds: readonly string[]): Promise<Map<string, FairStats>> {
+  if (fairIds.length === 0) return new Map();
+  const registrations = await queryRows<{ fairId: string; registrations: number; invited: number; without: number }>(
     db,
-    sql`select count(*)::int as registrations, count(*) filter (where r.invited)::int as invited,
+    sql`select r.fair_id as "fairId", count(*)::int as registrations, count(*) filter (where r.invited)::int as invited,
                count(*) filter (where not exists (select 1 from person_categories pc where pc.person_id = r.person_id))::int as without
-        from fair_registrations r where r.fair_id = ${fairId}`,
+        from fair_registrations r where ${fairIn(sql`r.fair_id`, fairIds)} group by r.fair_id`,
   );
-  const byCategory = await queryRows<{ categoryCode: string; registrations: number }>(
+  const byCategory = await queryRows<{ fairId: string; categoryCode: string; registrations: number }>(
     db,
-    sql`select pc.category_code as "categoryCode", count(*)::int as registrations
+    sql`select r.fair_id as "fairId", pc.category_code as "categoryCode", count(*)::int as registrations
         from fair_registrations r join person_categories pc on pc.person_id = r.person_id
-        where r.fair_id = ${fairId} group by pc.category_code order by pc.category_code`,
+        where ${fairIn(sql`r.fair_id`, fairIds)} group by r.fair_id, pc.category_code order by pc.category_code`,
   );
-  const [sessions] = await queryRows<{ sessions: number; seats: number }>(
+  const sessions = await queryRows<{ fairId: string; sessions: number; seats: number }>(
     db,
-    sql`select count(*)::int as sessions, coalesce(sum(capacity), 0)::int as seats from fair_sessions where fair_id = ${fairId} and status <> 'CANCELLED'`,
+    sql`select fair_id as "fairId", count(*)::int as sessions, coalesce(sum(capacity), 0)::int as seats from fair_sessions
+        where ${fairIn(sql`fair_id`, fairIds)} and status <> 'CANCELLED' group by fair_id`,
   );
-  const [bookings] = await queryRows<Omit<OutcomeCounts, never> & { bookings: number; cancelled: number; checkedIn: number; attendees: number }>(
+  const bookings = await queryRows<OutcomeCounts & { fairId: string; bookings: number; cancelled: number; checkedIn: number; attendees: number }>(
     db,
-    sql`select count(*) filter (where b.status <> 'CANCELLED')::int as bookings, count(*) filter (where b.status = 'CANCELLED')::int as cancelled,
+    sql`select b.fair_id as "fairId", count(*) filter (where b.status <> 'CANCELLED')::int as bookings, count(*) filter (where b.status = 'CANCELLED')::int as cancelled,
                count(*) filter (where b.status = 'CHECKED_IN')::int as "checkedIn",
                count(distinct b.person_id) filter (where b.status = 'CHECKED_IN')::int as attendees, ${OUTCOME_COLUMNS}
-        from fair_bookings b where b.fair_id = ${fairId}`,
+        from fair_bookings b where ${fairIn(sql`b.fair_id`, fairIds)} group by b.fair_id`,
   );
-  // Every employer at the fair: with a booth, or with a session the organiser added.
-  const employers = await queryRows<EmployerFairStats>(
+  // Every employer at each fair: with a booth, or with a session the organiser added.
+  const employers = await queryRows<EmployerFairStats & { fairId: string }>(
     db,
     sql`with at_fair as (
-          select employer_id from fair_booths where fair_id = ${fairId}
-          union select employer_id from fair_sessions where fair_id = ${fairId} and employer_id is not null
+          select fair_id, employer_id from fair_booths where ${fairIn(sql`fair_id`, fairIds)}
+          union select fair_id, employer_id from fair_sessions where ${fairIn(sql`fair_id`, fairIds)} and employer_id is not null
         ),
         postings as (
-          select bo.employer_id, count(*)::int as n from fair_booths bo join fair_booth_postings bp on bp.booth_id = bo.id
-          where bo.fair_id = ${fairId} group by bo.employer_id
+          select bo.fair_id, bo.employer_id, count(*)::int as n from fair_booths bo join fair_booth_postings bp on bp.booth_id = bo.id
+          where ${fairIn(sql`bo.fair_id`, fairIds)} group by bo.fair_id, bo.employer_id
         ),
         sessions as (
-          select employer_id, count(*)::int as n, sum(capacity)::int as seats from fair_sessions
-          where fair_id = ${fairId} and employer_id is not null and status <> 'CANCELLED' group by employer_id
+          select fair_id, employer_id, count(*)::int as n, sum(capacity)::int as seats from fair_sessions
+          where ${fairIn(sql`fair_id`, fairIds)} and employer_id is not null and status <> 'CANCELLED' group by fair_id, employer_id
         ),
         bookings as (
-          select s.employer_id, count(*) filter (where b.status <> 'CANCELLED')::int as bookings,
+          select b.fair_id, s.employer_id, count(*) filter (where b.status <> 'CANCELLED')::int as bookings,
                  count(*) filter (where b.status = 'CHECKED_IN')::int as "checkedIn", ${OUTCOME_COLUMNS}
           from fair_bookings b join fair_sessions s on s.id = b.session_id
-          where b.fair_id = ${fairId} and s.employer_id is not null group by s.employer_id
+          where ${fairIn(sql`b.fair_id`, fairIds)} and s.employer_id is not null group by b.fair_id, s.employer_id
         )
-        select a.employer_id as "employerId", coalesce(p.n, 0) as "boothPostings", coalesce(s.n, 0) as sessions, coalesce(s.seats, 0) as seats,
+        select a.fair_id as "fairId", a.employer_id as "employerId", coalesce(p.n, 0) as "boothPostings", coalesce(s.n, 0) as sessions, coalesce(s.seats, 0) as seats,
                coalesce(b.bookings, 0) as bookings, coalesce(b."checkedIn", 0) as "checkedIn", coalesce(b.applied, 0) as applied,
                coalesce(b.interviewed, 0) as interviewed, coalesce(b.offered, 0) as offered, coalesce(b.hired, 0) as hired, coalesce(b."noShow", 0) as "noShow"
-        from at_fair a left join postings p on p.employer_id = a.employer_id left join sessions s on s.employer_id = a.employer_id
-        left join bookings b on b.employer_id = a.employer_id
+        from at_fair a left join postings p on p.fair_id = a.fair_id and p.employer_id = a.employer_id
+        left join sessions s on s.fair_id = a.fair_id and s.employer_id = a.employer_id
+        left join bookings b on b.fair_id = a.fair_id and b.employer_id = a.employer_id
         order by coalesce(b.hired, 0) desc, coalesce(b.bookings, 0) desc, a.employer_id`,
   );
-  return {
-    registrations: registrations!.registrations,
-    invited: registrations!.invited,
-    registrationsByCategory: byCategory,
-    registrationsWithoutCategory: registrations!.without,
-    sessions: sessions!.sessions,
-    seats: sessions!.seats,
-    bookings: bookings!.bookings,
-    cancelledBookings: bookings!.cancelled,
-    checkedIn: bookings!.checkedIn,
-    attendees: bookings!.attendees,
-    applied: bookings!.applied,
-    interviewed: bookings!.interviewed,
-    offered: bookings!.offered,
-    hired: bookings!.hired,
-    noShow: bookings!.noShow,
-    byEmployer: employers,
-  };
+  const stats = new Map<string, FairStats>();
+  for (const fairId of fairIds) {
+    const r = registrations.find((row) => row.fairId === fairId);
+    const s = sessions.find((row) => row.fairId === fairId);
+    const b = bookings.find((row) => row.fairId === fairId);
+    stats.set(fairId, {
+      registrations: r?.registrations ?? 0,
+      invited: r?.invited ?? 0,
+      registrationsByCategory: byCategory.filter((row) => row.fairId === fairId).map(({ categoryCode, registrations }) => ({ categoryCode, registrations })),
+      registrationsWithoutCategory: r?.without ?? 0,
+      sessions: s?.sessions ?? 0,
+      seats: s?.seats ?? 0,
+      bookings: b?.bookings ?? 0,
+      cancelledBookings: b?.cancelled ?? 0,
+      checkedIn: b?.checkedIn ?? 0,
+      attendees: b?.attendees ?? 0,
+      applied: b?.applied ?? 0,
+      interviewed: b?.interviewed ?? 0,
+      offered: b?.offered ?? 0,
+      hired: b?.hired ?? 0,
+      noShow: b?.noShow ?? 0,
+      byEmployer: employers.filter((row) => row.fairId === fairId).map(({ fairId: _, ...row }) => row),
+    });
+  }
+  return stats;
 }
 
 export interface FairCoverage {

@@ -1,25 +1,20 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { and, asc, desc, eq, gt, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
-import { forbidden, notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
 import { Employer } from "../employers/employer.type.js";
-import { checkFirst } from "../../graphql/page-size.js";
 import { PersonMatches } from "../matching/match.type.js";
-import { getPerson } from "../people/person.service.js";
-import { fairCoverage, fairStats, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
-import type { FairEventHub, FairEventMessage } from "./fair-events.js";
-import { addFairSession, bookInterview, cancelBooking, checkIn, createJobFair, mayOrganise, moveSession, recordFairOutcome, registerBooth, registerForFair, setJobFairStatus } from "./fair.service.js";
-import { fairBookings, fairBoothPostings, fairBooths, fairSessions, jobFairs, type FairBookingRow, type FairSessionRow, type JobFairRow } from "./fair.table.js";
-import { postings } from "../postings/posting.table.js";
 import { JobPosting } from "../postings/posting.type.js";
-import { people } from "../people/person.table.js";
-import { personScope, scopeCondition } from "../people/person.access.js";
+import { fairCoverage, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
+import type { FairEventHub, FairEventMessage } from "./fair-events.js";
+import { bookingPersonShown, mayKnowOfBooking } from "./fair.access.js";
+import { bookInterview, cancelBooking, checkIn, recordFairOutcome, registerForFair } from "./fair-booking.service.js";
+import type { BoothAtFair, FairBookingsKey } from "./fair.loaders.js";
+import { addFairSession, createJobFair, fairRecommendations, fairToFollow, getJobFair, listJobFairs, moveSession, registerBooth, setJobFairStatus } from "./fair.service.js";
+import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
+import { AddFairSessionInput, CreateJobFairInput } from "./fair.inputs.js";
 import {
-  AddFairSessionInput,
-  CreateJobFairInput,
   EmployerFairStats,
   FairBooking,
   FairBooth,
@@ -45,33 +40,10 @@ class FairBookingsArgs extends PageArgs {
   @Field(() => ID, { nullable: true }) sessionId?: string | null;
 }
 
-/**
- * Which of a fair's bookings a viewer sees: all for the organiser (and administrators); a
- * caseworker's people's; a seeker's own; an employer's sessions' (without who — see personId).
- */
-function visibleBookings(viewer: Viewer, fair: JobFairRow): SQL {
-  if (mayOrganise(viewer, fair)) return sql`true`;
-  if (viewer.kind !== "user") throw forbidden("Bookings are for the people, their caseworkers, the organiser and the employers");
-  if (viewer.role === Role.EMPLOYER) return sql`${fairBookings.sessionId} in (select id from fair_sessions where employer_id = ${viewer.employerId ?? null})`;
-  const scope = scopeCondition(personScope(viewer));
-  return sql`${fairBookings.personId} in (select ${people.id} from ${people} where ${scope ?? sql`true`})`;
-}
-
 @ArgsType()
 class JobFairsArgs extends PageArgs {
   @Field(() => FairStatus, { nullable: true }) status?: FairStatus | null;
   @Field(() => FairKind, { nullable: true }) kind?: FairKind | null;
-}
-
-/** Drafts are seen only by who may organise them: administrators, the institution's or region's caseworkers. */
-function visibleFairs(viewer: Viewer): SQL | undefined {
-  if (viewer.kind === "user" && viewer.role === Role.ADMIN) return undefined;
-  const own: SQL[] = [];
-  if (viewer.kind === "user" && viewer.role === Role.CASEWORKER) {
-    if (viewer.institutionId) own.push(eq(jobFairs.organiserInstitutionId, viewer.institutionId));
-    if (viewer.regionCode) own.push(sql`${jobFairs.organiserRegionCode} like ${`${viewer.regionCode}%`}`);
-  }
-  return or(ne(jobFairs.status, "DRAFT"), ...own);
 }
 
 /** The context a subscription runs in: the request's, and the process's event hub. */
@@ -79,10 +51,7 @@ export type SubscriptionContext = Context & { fairEvents: FairEventHub };
 
 /** What a subscriber may see of an event: bookings only if theirs, their session's, or as organiser. */
 function eventFor(viewer: Viewer, fair: JobFairRow, event: FairEventMessage): FairEvent {
-  const mayKnow =
-    mayOrganise(viewer, fair) ||
-    (viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId === event.personId) ||
-    (viewer.kind === "user" && viewer.role === Role.EMPLOYER && event.employerId !== null && viewer.employerId === event.employerId);
+  const mayKnow = mayKnowOfBooking(viewer, fair, event);
   const kind = event.kind === "BOOKING_CONFIRMED" && !mayKnow ? FairEventKind.SLOT_TAKEN : (event.kind as FairEventKind);
   return {
     kind,
@@ -100,10 +69,8 @@ function eventFor(viewer: Viewer, fair: JobFairRow, event: FairEventMessage): Fa
  * before the stream begins, so a refusal is an ordinary GraphQL error.
  */
 async function subscribeToFair(ctx: SubscriptionContext, fairId: string): Promise<AsyncIterable<FairEvent>> {
-  const id = parseId(fairId, "fairId");
-  const [fair] = await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id));
-  if (!fair || (fair.status === "DRAFT" && !mayOrganise(ctx.viewer, fair))) throw notFound("JobFair", id);
-  const events = ctx.fairEvents.subscribe(id);
+  const fair = await fairToFollow(ctx.db, ctx.viewer, fairId);
+  const events = ctx.fairEvents.subscribe(fair.id);
   // Not a generator: one never started would not run its `finally`, and the hub would keep the subscriber.
   const stream: AsyncIterableIterator<FairEvent> = {
     [Symbol.asyncIterator]: () => stream,
@@ -122,23 +89,14 @@ async function subscribeToFair(ctx: SubscriptionContext, fairId: string): Promis
 @Resolver(() => JobFair)
 export class JobFairResolver {
   @Query(() => JobFair, { nullable: true, description: "A fair: public once open (fairs are advertised); a draft only to its organiser." })
-  async jobFair(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const [fair] = await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, parseId(id, "id")));
-    if (!fair || (fair.status === "DRAFT" && !mayOrganise(ctx.viewer, fair))) return null;
-    return fair;
+  jobFair(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getJobFair(ctx.db, ctx.viewer, id);
   }
 
   @Query(() => JobFairConnection, { description: "Fairs, newest first: open, live and closed ones are public; drafts only to their organisers." })
   async jobFairs(@Args(() => JobFairsArgs) args: JobFairsArgs, @Ctx() ctx: Context) {
-    const after = decodeCursor(args.after);
-    const where = and(visibleFairs(ctx.viewer), args.status ? eq(jobFairs.status, args.status) : undefined, args.kind ? eq(jobFairs.kind, args.kind) : undefined);
-    const rows = await ctx.db
-      .select()
-      .from(jobFairs)
-      .where(and(where, after ? lt(jobFairs.id, after) : undefined))
-      .orderBy(desc(jobFairs.id))
-      .limit(args.first + 1);
-    return pageFromRows(rows, args.first, async () => (await ctx.db.$count(jobFairs, where)));
+    const { rows, count } = await listJobFairs(ctx.db, ctx.viewer, { status: args.status, kind: args.kind, afterId: decodeCursor(args.after), limit: args.first + 1 });
+    return pageFromRows(rows, args.first, count);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
@@ -160,47 +118,19 @@ export class JobFairResolver {
   @FieldResolver(() => PersonMatches, {
     description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here).",
   })
-  async recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
-    const person = await getPerson(ctx, ctx.viewer, personId);
-    if (!person) throw notFound("Person", personId);
-    const booths = await ctx.db
-      .selectDistinct({ postingId: fairBoothPostings.postingId })
-      .from(fairBoothPostings)
-      .innerJoin(fairBooths, eq(fairBooths.id, fairBoothPostings.boothId))
-      .where(eq(fairBooths.fairId, fair.id));
-    checkFirst(first);
-    return ctx.loaders.recommendations.load({
-      person,
-      first,
-      among: {
-        fairId: fair.id,
-        postingIds: booths.map((b) => b.postingId),
-        nothingFitsNote: booths.length === 0 ? "该招聘会尚无展位岗位。" : "该招聘会的展位岗位都不符合条件（学历要求、工作地点或岗位类型不符）。",
-      },
-    });
+  recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
+    return fairRecommendations(ctx, ctx.viewer, fair, personId, first);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @FieldResolver(() => FairStats, { description: "Registrations by category, sessions and seats, bookings, attendance and outcomes, overall and per employer: for the organiser." })
   stats(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
-    return fairStats(ctx.db, ctx.viewer, fair);
+    return ctx.loaders.fairStats.load(fair);
   }
 
   @FieldResolver(() => [FairBoothView], { description: "Its booths: each employer and the OPEN postings it brought (postings are public)." })
-  async booths(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
-    const rows = await ctx.db
-      .select({ boothId: fairBooths.id, employerId: fairBooths.employerId, postingId: fairBoothPostings.postingId })
-      .from(fairBooths)
-      .innerJoin(fairBoothPostings, eq(fairBoothPostings.boothId, fairBooths.id))
-      .innerJoin(postings, eq(postings.id, fairBoothPostings.postingId))
-      .where(and(eq(fairBooths.fairId, fair.id), eq(postings.status, "OPEN"), or(isNull(postings.validUntil), gt(postings.validUntil, sql`now()`))))
-      .orderBy(asc(fairBooths.id), desc(fairBoothPostings.postingId));
-    const booths = new Map<string, { boothId: string; employerId: string; postingIds: string[] }>();
-    for (const r of rows) {
-      const booth = booths.get(r.boothId) ?? booths.set(r.boothId, { boothId: r.boothId, employerId: r.employerId, postingIds: [] }).get(r.boothId)!;
-      booth.postingIds.push(r.postingId);
-    }
-    return [...booths.values()];
+  booths(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
+    return ctx.loaders.fairBooths.load(fair.id);
   }
 
   @Authorized()
@@ -208,25 +138,19 @@ export class JobFairResolver {
     description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who).",
   })
   async bookings(@Root() fair: JobFairRow, @Args(() => FairBookingsArgs) args: FairBookingsArgs, @Ctx() ctx: Context) {
-    const after = decodeCursor(args.after);
-    const where = and(
-      eq(fairBookings.fairId, fair.id),
-      visibleBookings(ctx.viewer, fair),
-      args.personId ? eq(fairBookings.personId, parseId(args.personId, "personId")) : undefined,
-      args.sessionId ? eq(fairBookings.sessionId, parseId(args.sessionId, "sessionId")) : undefined,
-    );
-    const rows = await ctx.db
-      .select()
-      .from(fairBookings)
-      .where(and(where, after ? lt(fairBookings.id, after) : undefined))
-      .orderBy(desc(fairBookings.id))
-      .limit(args.first + 1);
-    return pageFromRows(rows, args.first, async () => ctx.db.$count(fairBookings, where));
+    const key: FairBookingsKey = {
+      fair,
+      personId: args.personId ? parseId(args.personId, "personId") : undefined,
+      sessionId: args.sessionId ? parseId(args.sessionId, "sessionId") : undefined,
+      afterId: decodeCursor(args.after),
+      limit: args.first + 1,
+    };
+    return pageFromRows(await ctx.loaders.fairBookings.load(key), args.first, () => ctx.loaders.fairBookingCount.load(key));
   }
 
   @FieldResolver(() => [FairSession], { description: "Its sessions, by start time." })
   sessions(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
-    return ctx.db.select().from(fairSessions).where(eq(fairSessions.fairId, fair.id)).orderBy(asc(fairSessions.startsAt), asc(fairSessions.id));
+    return ctx.loaders.fairSessions.load(fair.id);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
@@ -302,7 +226,7 @@ export class JobFairResolver {
 export class FairBookingResolver {
   @FieldResolver(() => ID, { nullable: true, description: "Who booked — null for employers, who meet people at the fair, not in the ledger." })
   personId(@Root() booking: FairBookingRow, @Ctx() ctx: Context) {
-    return ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER ? null : booking.personId;
+    return bookingPersonShown(ctx.viewer) ? booking.personId : null;
   }
 }
 
@@ -317,12 +241,12 @@ export class FairSessionResolver {
 @Resolver(() => FairBoothView)
 export class FairBoothViewResolver {
   @FieldResolver(() => Employer)
-  employer(@Root() booth: FairBoothView, @Ctx() ctx: Context) {
+  employer(@Root() booth: BoothAtFair, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(booth.employerId);
   }
 
   @FieldResolver(() => [JobPosting])
-  async postings(@Root() booth: FairBoothView, @Ctx() ctx: Context) {
+  async postings(@Root() booth: BoothAtFair, @Ctx() ctx: Context) {
     return (await ctx.loaders.postingById.loadMany(booth.postingIds)).filter((p) => p && !(p instanceof Error));
   }
 }
