@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "../pagination.js";
-import { MAX_QUERY_COST } from "./query-cost.js";
+import { MAX_QUERY_COST } from "../config.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
 import { ERRORS } from "../errors.js";
