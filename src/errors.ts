@@ -1,8 +1,11 @@
 /**
- * Domain errors: the only way a service tells a caller it did something wrong. They become GraphQL
+ * Error codes: every `extensions.code` a client can get, from any layer, in one table. Domain
+ * errors are the only way a service tells a caller it did something wrong; they become GraphQL
  * errors with a stable `extensions.code` in one place (graphql/format-error.ts).
  */
-export type ErrorCode =
+
+/** What a service may throw (a DomainError). */
+export type DomainErrorCode =
   | "BAD_USER_INPUT"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
@@ -12,6 +15,77 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "SEARCH_UNAVAILABLE";
 
+/** Every code a client can see: the domain's, the transport's (HTTP, Idempotency-Key, limits) and graphql-js/Apollo's. */
+export type ErrorCode =
+  | DomainErrorCode
+  | "INTERNAL_SERVER_ERROR"
+  | "BAD_REQUEST"
+  | "PAYLOAD_TOO_LARGE"
+  | "GRAPHQL_PARSE_FAILED"
+  | "GRAPHQL_VALIDATION_FAILED"
+  | "OPERATION_RESOLUTION_FAILURE"
+  | "PERSISTED_QUERY_NOT_FOUND"
+  | "PERSISTED_QUERY_NOT_SUPPORTED"
+  | "QUERY_TOO_DEEP"
+  | "TOO_MANY_ALIASES"
+  | "QUERY_TOO_COMPLEX"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "IDEMPOTENCY_KEY_IN_USE";
+
+export interface ErrorCodeRule {
+  /**
+   * The status when this code refuses a whole request (credentials, rate limits, Idempotency-Key,
+   * limits, the import endpoint, a malformed request). An error raised while resolving travels in
+   * a 200 answer beside the data, whatever its code. Apollo's own codes are listed as Apollo sends them.
+   */
+  http: number;
+  /**
+   * Whether an Idempotency-Key answer carrying this code is kept for replay. False means "not
+   * cached" (a retry runs again), not "retryable": UNAUTHENTICATED is not kept either.
+   */
+  keptForIdempotency: boolean;
+  /**
+   * Whether a GraphQLError (graphql-js, Apollo, our limits, the rate limiter, type-graphql) with
+   * this code reaches the client as it is. The other codes reach it only from a DomainError; any
+   * other error claiming them is masked as INTERNAL_SERVER_ERROR.
+   */
+  passesThrough: boolean;
+}
+
+export const ERRORS = {
+  BAD_USER_INPUT: { http: 400, keptForIdempotency: true, passesThrough: true },
+  UNAUTHENTICATED: { http: 401, keptForIdempotency: false, passesThrough: true },
+  FORBIDDEN: { http: 403, keptForIdempotency: true, passesThrough: true },
+  NOT_FOUND: { http: 404, keptForIdempotency: true, passesThrough: false },
+  CONFLICT: { http: 409, keptForIdempotency: true, passesThrough: false },
+  CAPACITY_EXCEEDED: { http: 409, keptForIdempotency: true, passesThrough: false },
+  RATE_LIMITED: { http: 429, keptForIdempotency: false, passesThrough: true },
+  SEARCH_UNAVAILABLE: { http: 503, keptForIdempotency: false, passesThrough: false },
+  INTERNAL_SERVER_ERROR: { http: 500, keptForIdempotency: false, passesThrough: false },
+  BAD_REQUEST: { http: 400, keptForIdempotency: true, passesThrough: true },
+  PAYLOAD_TOO_LARGE: { http: 413, keptForIdempotency: true, passesThrough: false },
+  GRAPHQL_PARSE_FAILED: { http: 400, keptForIdempotency: true, passesThrough: true },
+  GRAPHQL_VALIDATION_FAILED: { http: 400, keptForIdempotency: true, passesThrough: true },
+  OPERATION_RESOLUTION_FAILURE: { http: 400, keptForIdempotency: true, passesThrough: true },
+  // Apollo answers these 200 (automatic persisted queries are off: see graphql/apollo.ts).
+  PERSISTED_QUERY_NOT_FOUND: { http: 200, keptForIdempotency: true, passesThrough: true },
+  PERSISTED_QUERY_NOT_SUPPORTED: { http: 200, keptForIdempotency: true, passesThrough: true },
+  QUERY_TOO_DEEP: { http: 400, keptForIdempotency: true, passesThrough: true },
+  TOO_MANY_ALIASES: { http: 400, keptForIdempotency: true, passesThrough: true },
+  QUERY_TOO_COMPLEX: { http: 400, keptForIdempotency: true, passesThrough: true },
+  IDEMPOTENCY_KEY_REUSED: { http: 422, keptForIdempotency: true, passesThrough: false },
+  IDEMPOTENCY_KEY_IN_USE: { http: 409, keptForIdempotency: false, passesThrough: false },
+} as const satisfies Record<ErrorCode, ErrorCodeRule>;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERRORS, code);
+}
+
+/** The status for a request refused with `code` as a whole (400 for a code not in the table). */
+export function httpStatusOf(code: string): number {
+  return isErrorCode(code) ? ERRORS[code].http : 400;
+}
+
 export interface ErrorDetails {
   /** The input field at fault, as a path (`input.salaryMin`, `postings.3.regionCode`). */
   field?: string;
@@ -20,7 +94,7 @@ export interface ErrorDetails {
 
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: DomainErrorCode,
     message: string,
     readonly details: ErrorDetails = {},
   ) {
@@ -38,12 +112,19 @@ export const conflict = (message: string, extra: ErrorDetails = {}) => new Domai
 /** The search engine cannot be reached: a search or match is refused (writes go on through the outbox). */
 export const searchUnavailable = () => new DomainError("SEARCH_UNAVAILABLE", "Search is unavailable just now: try again shortly");
 
+/** PostgreSQL's exclusion_violation (an EXCLUDE constraint such as "no two bookings overlap"), as both drivers report it. */
+export function isExclusionViolation(error: unknown, constraint?: string): boolean {
+  const e = findPgError(error);
+  return e?.code === "23P01" && (constraint === undefined || e.constraint === constraint);
+}
+
 /** PostgreSQL's unique_violation, as both drivers report it. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = findPgError(error);
   return e?.code === "23505" && (constraint === undefined || e.constraint === constraint);
 }
 
+/** The driver's error inside whatever wraps it (drizzle puts it in `cause`): its SQLSTATE `code` and `constraint`. */
 export function findPgError(error: unknown): { code?: string; constraint?: string } | undefined {
   // drizzle wraps driver errors; the driver's error sits in `cause`.
   let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;

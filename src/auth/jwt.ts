@@ -1,6 +1,7 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { unauthenticated } from "../errors.js";
+import { isRegionPrefix, REGION_PREFIX_RULE } from "../region-code.js";
 import { Role, type Viewer } from "./viewer.js";
 
 export interface JwtSettings {
@@ -13,7 +14,7 @@ const claimsSchema = z
     // actor columns store "<role>:<sub>" in 100 characters
     sub: z.string().min(1).max(64),
     role: z.enum([Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.EMPLOYER, Role.SEEKER]),
-    regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/).optional(),
+    regionCode: z.string().refine(isRegionPrefix, REGION_PREFIX_RULE).optional(),
     institutionId: z.uuid().transform((v) => v.toLowerCase()).optional(),
     employerId: z.uuid().transform((v) => v.toLowerCase()).optional(),
     personId: z.uuid().transform((v) => v.toLowerCase()).optional(),

@@ -4,6 +4,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { Server } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Config } from "../config.js";
+import { ERRORS } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
@@ -46,7 +47,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
         requestDidStart: async () => ({
           didResolveOperation: async ({ operation }) => {
             if (operation?.operation === "subscription") {
-              throw new GraphQLError("Subscriptions go over WebSocket (graphql-ws) at this same path", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+              throw new GraphQLError("Subscriptions go over WebSocket (graphql-ws) at this same path", { extensions: { code: "BAD_REQUEST", http: { status: ERRORS.BAD_REQUEST.http } } });
             }
           },
         }),

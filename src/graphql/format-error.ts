@@ -3,27 +3,11 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { Context } from "./context.js";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AuthenticationError, AuthorizationError } from "type-graphql";
-import { DomainError } from "../errors.js";
+import { DomainError, ERRORS, isErrorCode, type ErrorCode } from "../errors.js";
 import { loggableError, type Logger } from "../logger.js";
 
-// Codes that graphql-js and Apollo give for malformed requests: safe to pass through as they are.
-const PASS_THROUGH = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "BAD_REQUEST",
-  // The limits (graphql/limits.ts): refused before anything runs.
-  "QUERY_TOO_DEEP",
-  "TOO_MANY_ALIASES",
-  "QUERY_TOO_COMPLEX",
-  "RATE_LIMITED",
-]);
-
 /** Validation rules' own codes, which Apollo replaces with GRAPHQL_VALIDATION_FAILED: given back. */
-const LIMIT_CODES = new Set(["QUERY_TOO_DEEP", "TOO_MANY_ALIASES"]);
+const LIMIT_CODES = new Set<unknown>(["QUERY_TOO_DEEP", "TOO_MANY_ALIASES"] satisfies ErrorCode[]);
 
 /**
  * The one error boundary: domain errors keep their code and details; a malformed request keeps the
@@ -48,11 +32,9 @@ export function classifyError(formatted: GraphQLFormattedError, error: unknown):
   if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && typeof innerCode === "string" && LIMIT_CODES.has(innerCode)) {
     return { formatted: { ...formatted, extensions: { ...formatted.extensions, code: innerCode } } };
   }
+  // A malformed or refused request keeps the code graphql-js, Apollo, the limits or the rate limiter gave it (ERRORS' passesThrough).
   const code = formatted.extensions?.code;
-  if (typeof code === "string" && PASS_THROUGH.has(code) && (original === error || original instanceof GraphQLError)) {
-    return { formatted };
-  }
-  if (typeof code === "string" && (code === "UNAUTHENTICATED" || code === "FORBIDDEN") && original instanceof GraphQLError) {
+  if (isErrorCode(code) && ERRORS[code].passesThrough && original instanceof GraphQLError) {
     return { formatted };
   }
   return { formatted: { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }, unexpected: original };

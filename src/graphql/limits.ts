@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
-import { MAX_PAGE_SIZE } from "./page-size.js";
-import { MAX_QUERY_COST } from "./query-cost.js";
+import { MAX_PAGE_SIZE } from "../pagination.js";
+import { MAX_QUERY_COST } from "../config.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
+import { ERRORS } from "../errors.js";
 
 /**
  * Nesting deeper than this is refused before any resolver runs: Region.parent/children and
@@ -141,10 +142,10 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
           cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
         } catch (error) {
           // Too many nodes to price (fragments spread many times over): as good as too dear.
-          throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: 400 } } });
+          throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
         if (cost > max) {
-          throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: 400 } } });
+          throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
         // The caller's spending per minute (requests are counted before parsing, in the HTTP layer).
         if (limiter && contextValue.rateKey) {

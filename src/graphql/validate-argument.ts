@@ -1,7 +1,7 @@
 import { validate, type ValidationError } from "class-validator";
 import type { ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
-import { findControlCharacter } from "./validators.js";
+import { findControlCharacter } from "../text-input.js";
 
 interface Problem {
   field: string;

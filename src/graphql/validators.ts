@@ -1,6 +1,9 @@
-import { badInput } from "../errors.js";
 import { registerDecorator, type ValidationOptions } from "class-validator";
 import { creditCodeProblem } from "../modules/employers/credit-code.js";
+import { isRegionPrefix } from "../region-code.js";
+
+// Moved to src/text-input.ts (transport-free); re-exported until every importer points there.
+export { findControlCharacter, requiredText } from "../text-input.js";
 
 /** A GB/T 2260 six-digit code; whether it exists (and is a county) is the service's check. */
 export function IsRegionCode(options?: ValidationOptions) {
@@ -22,7 +25,7 @@ export function IsRegionPrefix(options?: ValidationOptions) {
       target: target.constructor,
       propertyName,
       options: { message: `${propertyName} must be a region code prefix of 2, 4 or 6 digits`, ...options },
-      validator: { validate: (value: unknown) => typeof value === "string" && /^(\d{2}|\d{4}|\d{6})$/.test(value) },
+      validator: { validate: (value: unknown) => isRegionPrefix(value) },
     });
 }
 
@@ -63,35 +66,4 @@ export function CharLength(min: number, max: number, options?: ValidationOptions
         },
       },
     });
-}
-
-// C0 control characters other than tab, newline and carriage return; PostgreSQL refuses NUL outright.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** The path of the first string inside `value` that holds a control character, or null. */
-export function findControlCharacter(value: unknown, path: string): string | null {
-  if (typeof value === "string") return CONTROL.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findControlCharacter(item, path ? `${path}.${i}` : String(i));
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findControlCharacter(item, path ? `${path}.${key}` : key);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
-/** A required one-line text field: no control characters, trimmed, 1–`max` characters (code points). */
-export function requiredText(value: string, field: string, max: number): string {
-  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw badInput(field, `${field} is empty`);
-  if ([...trimmed].length > max) throw badInput(field, `${field} is at most ${max} characters`);
-  return trimmed;
 }

@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { databaseReady } from "../db/migrate.js";
 import { runWithSqlCounter } from "../db/sql-count.js";
-import { DomainError } from "../errors.js";
+import { DomainError, ERRORS, type ErrorCode } from "../errors.js";
 import { loggableError, type Logger } from "../logger.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
@@ -20,8 +20,13 @@ import { anonymous, type Viewer } from "../auth/viewer.js";
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A request refused before GraphQL: its code (and so its status) from ERRORS, or BAD_REQUEST with a status of its own (405, 415). */
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number = ERRORS[code].http,
+  ) {
     super(message);
   }
 }
@@ -31,7 +36,7 @@ async function* limitBytes(source: AsyncIterable<Buffer>, max: number): AsyncGen
   let size = 0;
   for await (const chunk of source) {
     size += chunk.length;
-    if (size > max) throw new HttpError(413, `The file is over ${max} bytes`);
+    if (size > max) throw new HttpError("PAYLOAD_TOO_LARGE", `The file is over ${max} bytes`);
     yield chunk;
   }
 }
@@ -41,7 +46,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new HttpError("PAYLOAD_TOO_LARGE", `Request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -52,7 +57,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function graphqlErrorBody(message: string, code: string) {
+function graphqlErrorBody(message: string, code: ErrorCode) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
@@ -60,7 +65,7 @@ function graphqlErrorBody(message: string, code: string) {
 function refuseRateLimited(res: ServerResponse, refusal: GraphQLError) {
   const retryAfter = Number(refusal.extensions.retryAfter);
   res.setHeader("retry-after", String(retryAfter));
-  sendJson(res, 429, { errors: [{ message: refusal.message, extensions: { code: "RATE_LIMITED", retryAfter } }] });
+  sendJson(res, ERRORS.RATE_LIMITED.http, { errors: [{ message: refusal.message, extensions: { code: "RATE_LIMITED", retryAfter } }] });
   return { refused: "RATE_LIMITED" };
 }
 
@@ -95,7 +100,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         try {
           body = text.length > 0 ? JSON.parse(text) : undefined;
         } catch {
-          throw new HttpError(400, "The request body is not valid JSON");
+          throw new HttpError("BAD_REQUEST", "The request body is not valid JSON");
         }
       } else {
         body = text;
@@ -111,7 +116,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (!(error instanceof DomainError)) throw error;
       const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
       if (limited) return refuseRateLimited(res, limited);
-      sendJson(res, error.code === "UNAUTHENTICATED" ? 401 : 400, graphqlErrorBody(error.message, error.code));
+      sendJson(res, ERRORS[error.code].http, graphqlErrorBody(error.message, error.code));
       return { refused: error.code };
     }
     const key = rateKey(viewer, address);
@@ -124,13 +129,13 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (idempotencyKey !== undefined && req.method === "POST" && viewer.kind !== "anonymous") {
       const use = idempotencyFor(body);
       if (use === "refuse") {
-        sendJson(res, 400, graphqlErrorBody("Idempotency-Key cannot be used for an answer holding a secret or personal data in clear (it would be kept): leave it out", "BAD_REQUEST"));
+        sendJson(res, ERRORS.BAD_REQUEST.http, graphqlErrorBody("Idempotency-Key cannot be used for an answer holding a secret or personal data in clear (it would be kept): leave it out", "BAD_REQUEST"));
         return { idempotency: "REFUSED" };
       }
       if (use === "keep") {
         claim = await claimIdempotencyKey(deps.database.db, deps.pii, key, idempotencyKey, requestHash(body as Record<string, unknown>));
         if (claim.kind === "refuse") {
-          sendJson(res, claim.status, graphqlErrorBody(claim.message, claim.code));
+          sendJson(res, ERRORS[claim.code].http, graphqlErrorBody(claim.message, claim.code));
           return { idempotency: claim.code };
         }
         if (claim.kind === "replay") {
@@ -185,10 +190,10 @@ export function createHttpServer(deps: HttpDeps): Server {
    * which no browser form can send without a CORS preflight.
    */
   async function handlePeopleImport(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
-    if (req.method !== "POST") throw new HttpError(405, "POST a CSV to /imports/people");
-    if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError(415, "Send the file with Content-Type: text/csv");
+    if (req.method !== "POST") throw new HttpError("BAD_REQUEST", "POST a CSV to /imports/people", 405);
+    if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError("BAD_REQUEST", "Send the file with Content-Type: text/csv", 415);
     const encodingParam = (url.searchParams.get("encoding") ?? "auto").toLowerCase();
-    if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError(400, "encoding is auto, utf-8 or gbk");
+    if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError("BAD_REQUEST", "encoding is auto, utf-8 or gbk");
     try {
       const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
       const refused = await deps.rateLimiter.request(rateKey(viewer, req.socket.remoteAddress));
@@ -213,10 +218,9 @@ export function createHttpServer(deps: HttpDeps): Server {
             return refuseRateLimited(res, limited);
           }
         }
-        const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403 }[error.code as string] ?? 400;
         // The rest of the body is not read: close the connection instead of reusing it.
         res.setHeader("connection", "close");
-        sendJson(res, status, { errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
+        sendJson(res, ERRORS[error.code].http, { errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
         return { import: { refused: error.code } };
       }
       throw error;
@@ -253,10 +257,10 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (error instanceof HttpError) {
         // The rest of an oversized body is never read: close the connection rather than reuse it.
         if (error.status === 413 || error.status === 415) res.setHeader("connection", "close");
-        if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST"));
+        if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.code));
       } else {
         reqLog.error({ err: loggableError(error) }, "request failed");
-        if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
+        if (!res.headersSent) sendJson(res, ERRORS.INTERNAL_SERVER_ERROR.http, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
         else res.destroy();
       }
     } finally {

@@ -4,6 +4,7 @@ import { getOperationAST, Kind, parse, visit } from "graphql";
 import { MAX_TOKENS } from "../graphql/limits.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { Database } from "../db/client.js";
+import { ERRORS, type ErrorCode } from "../errors.js";
 import { idempotencyKeys } from "./idempotency.table.js";
 
 /** How long a key's answer is kept. */
@@ -20,7 +21,8 @@ export type Claim =
   | { kind: "run"; finish(status: number, body: string): Promise<void> }
   /** Done before with the same payload: send this again. */
   | { kind: "replay"; status: number; body: string }
-  | { kind: "refuse"; status: number; code: string; message: string };
+  /** Refused as a whole: answered with ERRORS[code].http. */
+  | { kind: "refuse"; code: ErrorCode; message: string };
 
 /** Root fields whose answers hold secrets: never kept for a replay. */
 const SECRET_ANSWERS = new Set(["issuePartnerKey"]);
@@ -56,14 +58,16 @@ export function idempotencyFor(body: unknown): "none" | "refuse" | "keep" {
   return secret ? "refuse" : "keep";
 }
 
-/** Codes that say "not now" or "failed" rather than "done": an answer carrying one is not kept, so a retry runs again. */
-const TRANSIENT = new Set(["INTERNAL_SERVER_ERROR", "SEARCH_UNAVAILABLE", "RATE_LIMITED", "UNAUTHENTICATED", "IDEMPOTENCY_KEY_IN_USE"]);
+/** Codes whose answers are not kept (ERRORS' keptForIdempotency): "not now" or "failed" rather than "done", so a retry runs again. */
+const NOT_KEPT = new Set<string>(Object.entries(ERRORS).filter(([, rule]) => !rule.keptForIdempotency).map(([code]) => code));
+/** Their statuses (401, 409, 429, 500, 503), and any other 5xx: an answer with one is not kept whatever its body says. */
+const NOT_KEPT_STATUSES = new Set<number>(Object.values(ERRORS).filter((rule) => !rule.keptForIdempotency).map((rule) => rule.http));
 
 function worthKeeping(status: number, body: string): boolean {
-  if (status >= 500 || status === 429 || status === 409 || status === 401) return false;
+  if (status >= 500 || NOT_KEPT_STATUSES.has(status)) return false;
   try {
     const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
-    return !(parsed.errors ?? []).some((e) => TRANSIENT.has(String(e.extensions?.code)));
+    return !(parsed.errors ?? []).some((e) => NOT_KEPT.has(String(e.extensions?.code)));
   } catch {
     return false;
   }
@@ -89,12 +93,12 @@ export function requestHash(body: { query?: unknown; operationName?: unknown; va
  * Claims a caller's Idempotency-Key for a request. The first claim inserts the key (the primary key
  * makes concurrent firsts one); a repeat with the same payload waits for the first's answer and gets
  * it again (a single effect), with a different payload is refused 422; one still waiting after 10 s is
- * told 409 to retry later. An answer that says "not now" or "failed" (5xx, 401, 409, 429, or an error
- * coded INTERNAL_SERVER_ERROR, SEARCH_UNAVAILABLE …) is not kept, so a retry runs again. Kept answers
+ * told 409 to retry later. An answer that says "not now" or "failed" (a code ERRORS marks not kept —
+ * INTERNAL_SERVER_ERROR, SEARCH_UNAVAILABLE … — or its status, or any 5xx) is not kept, so a retry runs again. Kept answers
  * are sealed with the PII key.
  */
 export async function claimIdempotencyKey(db: Database, cipher: PiiCipher, actor: string, key: string, hash: string): Promise<Claim> {
-  if (!KEY.test(key)) return { kind: "refuse", status: 400, code: "BAD_REQUEST", message: "Idempotency-Key must be 1–255 printable ASCII characters" };
+  if (!KEY.test(key)) return { kind: "refuse", code: "BAD_REQUEST", message: "Idempotency-Key must be 1–255 printable ASCII characters" };
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   const mine = and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key));
   for (;;) {
@@ -121,14 +125,14 @@ export async function claimIdempotencyKey(db: Database, cipher: PiiCipher, actor
       await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.createdAt, row.createdAt)));
       continue;
     }
-    if (row.requestHash !== hash) return { kind: "refuse", status: 422, code: "IDEMPOTENCY_KEY_REUSED", message: "This Idempotency-Key was used for a different request" };
+    if (row.requestHash !== hash) return { kind: "refuse", code: "IDEMPOTENCY_KEY_REUSED", message: "This Idempotency-Key was used for a different request" };
     if (row.responseStatus !== null) return { kind: "replay", status: row.responseStatus, body: cipher.decrypt(row.responseBody ?? "") };
     if (row.createdAt.getTime() < Date.now() - ABANDONED_AFTER_MS) {
       // Its first request died with its process: let go of the key and run this one.
       await db.delete(idempotencyKeys).where(and(mine, sql`${idempotencyKeys.responseStatus} is null`, eq(idempotencyKeys.createdAt, row.createdAt)));
       continue;
     }
-    if (Date.now() > deadline) return { kind: "refuse", status: 409, code: "IDEMPOTENCY_KEY_IN_USE", message: "The first request with this Idempotency-Key is still running: retry later" };
+    if (Date.now() > deadline) return { kind: "refuse", code: "IDEMPOTENCY_KEY_IN_USE", message: "The first request with this Idempotency-Key is still running: retry later" };
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
+import { ERRORS } from "../errors.js";
 import type { Logger } from "../logger.js";
 
 /** Who a limit counts against: a user, a partner key, or — for the public — an address. */
@@ -22,7 +23,7 @@ export function rateKey(viewer: Viewer, address: string | undefined): string {
 export function rateLimited(what: string, limit: number, retryAfterMs: number): GraphQLError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new GraphQLError(`Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s`, {
-    extensions: { code: "RATE_LIMITED", retryAfter: seconds, limit, http: { status: 429, headers: new HeaderMap([["retry-after", String(seconds)]]) } },
+    extensions: { code: "RATE_LIMITED", retryAfter: seconds, limit, http: { status: ERRORS.RATE_LIMITED.http, headers: new HeaderMap([["retry-after", String(seconds)]]) } },
   });
 }
 
