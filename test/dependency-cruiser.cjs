@@ -15,7 +15,7 @@
 const INFRASTRUCTURE = [
   "^src/db/",
   "^src/pii/",
-  "^src/(config|errors|logger|dates|paths|pagination|text-input|region-code)[.]ts$",
+  "^src/(config|errors|logger|dates|paths|pagination|text-input|region-code|hooks)[.]ts$",
 ];
 
 module.exports = {

@@ -3,7 +3,6 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { MAX_PAGE_SIZE, type PageEnd } from "../pagination.js";
 
 // The cursors, pages and page-size rule moved to src/pagination.ts (transport-free); re-exported until every importer points there.
-export { checkFirst, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageFromRows, type Page } from "../pagination.js";
 
 @ArgsType()
 export class PageArgs {

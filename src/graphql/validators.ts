@@ -3,7 +3,6 @@ import { creditCodeProblem } from "../modules/employers/credit-code.js";
 import { isRegionPrefix } from "../region-code.js";
 
 // Moved to src/text-input.ts (transport-free); re-exported until every importer points there.
-export { findControlCharacter, requiredText } from "../text-input.js";
 
 /** A GB/T 2260 six-digit code; whether it exists (and is a county) is the service's check. */
 export function IsRegionCode(options?: ValidationOptions) {

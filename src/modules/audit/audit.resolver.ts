@@ -3,7 +3,8 @@ import { Arg, Args, Authorized, Ctx, Field, ID, InputType, ObjectType, Query, Re
 import { Role } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
-import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { decodeCursor, pageFromRows } from "../../pagination.js";
 import { countAudit, listAudit } from "./audit.repository.js";
 
 @ObjectType({ description: "One unmasked read of personal information." })

@@ -1,12 +1,11 @@
 import { serviceToday } from "../../dates.js";
-import { asc, gt } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
-import { people } from "../people/person.table.js";
+import { peopleInIdOrder, countPeopleInLedger } from "../people/person.scan.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
-import { deleteMemberships, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
+import { deleteMemberships, findCategoriesByIds, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
 
@@ -94,25 +93,26 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
  */
 export async function reevaluateEveryone(db: Database, onProgress?: (done: number, total: number) => void): Promise<{ people: number; added: number; removed: number }> {
   const evaluator = await loadCategoryEvaluator(db);
-  const total = await db.$count(people);
-  let afterId: string | undefined;
+  const total = await countPeopleInLedger(db);
   const result = { people: 0, added: 0, removed: 0 };
-  for (;;) {
-    const page = await db
-      .select()
-      .from(people)
-      .where(afterId ? gt(people.id, afterId) : undefined)
-      .orderBy(asc(people.id))
-      .limit(1000);
-    if (page.length === 0) break;
+  for await (const page of peopleInIdOrder(db, 1000)) {
     const changes = await db.transaction((tx) => syncMemberships(tx, evaluator, page));
     result.people += page.length;
     result.added += changes.added;
     result.removed += changes.removed;
-    afterId = page.at(-1)!.id;
     onProgress?.(result.people, total);
   }
   return result;
 }
 
 export { loadCategoryEvaluator };
+
+/** The category memberships of these people (for loaders and the ranker's key-group boost). */
+export function membershipsOf(db: Executor, personIds: readonly string[]) {
+  return findMemberships(db, personIds);
+}
+
+/** Category versions by id. */
+export function categoriesByIds(db: Executor, ids: readonly string[]) {
+  return findCategoriesByIds(db, ids);
+}

@@ -28,3 +28,13 @@ export function mentorEligible(personId: SQLWrapper, opts: AsOf = {}): SQL {
 export function requiredMinimum(personId: SQLWrapper, opts: AsOf = {}): SQL {
   return sql`coalesce((select max(held_tc.min_referrals) from ${membershipsHeld(opts.asOfEnd)} where held_pc.person_id = ${personId}), 0)`;
 }
+
+/** SQL condition: the person holds the category with this code (any version). */
+export function inCategory(personId: SQLWrapper, categoryCode: string): SQL {
+  return sql`exists (select 1 from person_categories held_pc where held_pc.person_id = ${personId} and held_pc.category_code = ${categoryCode})`;
+}
+
+/** SQL condition: the person holds a category of this population (key-group graduates, poverty labourers). */
+export function inPopulation(personId: SQLWrapper, population: string): SQL {
+  return sql`exists (select 1 from ${membershipsHeld(undefined)} where held_pc.person_id = ${personId} and held_tc.population = ${population})`;
+}

@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, like, lt, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "../../db/client.js";
+import { escapeLike } from "../../db/like.js";
+import { queryRows, type Executor } from "../../db/client.js";
 import { enqueuePostingSync } from "../../search/outbox.js";
-import { postings } from "../postings/posting.table.js";
 import { employers, type EmployerRow } from "./employer.table.js";
 
 export async function findEmployerById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<EmployerRow | undefined> {
@@ -33,7 +33,7 @@ export async function insertEmployerIfAbsent(db: Executor, row: typeof employers
 export async function updateEmployer(db: Executor, id: string, patch: Partial<typeof employers.$inferInsert>): Promise<EmployerRow> {
   const [row] = await db.update(employers).set({ ...patch, updatedAt: sql`now()` }).where(eq(employers.id, id)).returning();
   // Postings carry the employer's name and verification into the search index.
-  const theirs = await db.select({ id: postings.id }).from(postings).where(eq(postings.employerId, id));
+  const theirs = await queryRows<{ id: string }>(db, sql`select id from postings where employer_id = ${id}`);
   await enqueuePostingSync(db, theirs.map((p) => p.id));
   return row!;
 }
@@ -65,7 +65,3 @@ export async function countEmployers(db: Executor, q: EmployerQuery): Promise<nu
   return await db.$count(employers, and(...employerConditions(q)));
 }
 
-/** `%`, `_` and `\` in user text match themselves, not patterns. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}

@@ -3,7 +3,7 @@ import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
-import { pageFromRows, decodeCursor, type Page } from "../../graphql/relay.js";
+import { pageFromRows, decodeCursor, type Page } from "../../pagination.js";
 import { requireCounty } from "../regions/region.service.js";
 import type { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
 import {
@@ -12,6 +12,7 @@ import {
   findEmployerById,
   findEmployersByIds,
   insertEmployer,
+  insertEmployerIfAbsent,
   listEmployers,
   updateEmployer,
 } from "./employer.repository.js";
@@ -81,3 +82,10 @@ export async function searchEmployers(db: Database, filter: EmployerFilter | und
   const rows = await listEmployers(db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
   return pageFromRows(rows, page.first, () => countEmployers(db, q));
 }
+
+/** An employer by id, for the postings module (no visibility rule: callers decide who may post for whom). */
+export function findEmployerForPosting(db: Executor, id: string): Promise<EmployerRow | undefined> {
+  return findEmployerById(db, id);
+}
+
+export { insertEmployerIfAbsent };

@@ -2,7 +2,8 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
-import { connectionType, decodeCursor, PageArgs, pageFromRows } from "../../graphql/relay.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { decodeCursor, pageFromRows } from "../../pagination.js";
 import { Employer } from "../employers/employer.type.js";
 import { PersonMatches } from "../matching/match.type.js";
 import { JobPosting } from "../postings/posting.type.js";

@@ -3,7 +3,7 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
-import { requiredText } from "../../graphql/validators.js";
+import { requiredText } from "../../text-input.js";
 import { isRegionPrefix } from "../../region-code.js";
 import type { createMatchLoaders } from "../matching/match.loaders.js";
 import { getPerson, type LedgerDeps } from "../people/person.service.js";

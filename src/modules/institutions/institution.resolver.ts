@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { institutionsWithin, registerInstitution, RegisterInstitutionInput } from "./institution.service.js";
+import { institutionsWithin, registerInstitution } from "./institution.service.js";
+import { RegisterInstitutionInput } from "./institution.inputs.js";
 import { Institution } from "./institution.type.js";
 
 @Resolver(() => Institution)

@@ -1,23 +1,13 @@
-import { Matches } from "class-validator";
-import { Field, InputType } from "type-graphql";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, conflict, forbidden, isUniqueViolation } from "../../errors.js";
 import { Role, type Viewer } from "../../auth/viewer.js";
-import { CharLength, IsRegionCode } from "../../graphql/validators.js";
 import { requireCounty } from "../regions/region.service.js";
 import { isRegionPrefix } from "../../region-code.js";
-import { findInstitutionsByIds, insertInstitution, listInstitutionPlaces, listInstitutions } from "./institution.repository.js";
+import { findInstitutionsByIds, insertInstitution, listAllInstitutionCodes, listInstitutionPlaces, listInstitutions } from "./institution.repository.js";
 import type { InstitutionRow } from "./institution.table.js";
-import { InstitutionKind } from "./institution.type.js";
+import type { RegisterInstitutionInput } from "./institution.inputs.js";
 
-@InputType()
-export class RegisterInstitutionInput {
-  @Field() @Matches(/^[0-9A-Za-z-]{2,20}$/) code!: string;
-  @Field() @CharLength(2, 100) name!: string;
-  @Field(() => InstitutionKind) kind!: InstitutionKind;
-  @Field() @IsRegionCode() regionCode!: string;
-}
 
 /** Institutions are reference records an administrator keeps (a new school, a renamed one). */
 export async function registerInstitution(db: Database, viewer: Viewer, input: RegisterInstitutionInput): Promise<InstitutionRow> {
@@ -45,4 +35,9 @@ export function institutionsByIds(db: Executor, ids: readonly string[]): Promise
 /** Where every institution is and what kind it is: what the category rules read about schools. */
 export function institutionPlaces(db: Executor): Promise<Pick<InstitutionRow, "id" | "regionCode" | "kind">[]> {
   return listInstitutionPlaces(db);
+}
+
+/** Every institution's code and id (an import maps the codes in its file). */
+export function allInstitutionCodes(db: Executor) {
+  return listAllInstitutionCodes(db);
 }

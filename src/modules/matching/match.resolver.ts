@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
-import { checkFirst } from "../../graphql/page-size.js";
+import { checkFirst } from "../../pagination.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { PersonMatches } from "./match.type.js";

@@ -8,8 +8,8 @@ import { loggableError } from "../../logger.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
 import { onPersonEmployed } from "./person.hooks.js";
 import type { CategoryEvaluator } from "../categories/category-evaluator.js";
-import { listAllInstitutionCodes } from "../institutions/institution.repository.js";
-import { regions } from "../regions/region.table.js";
+import { allInstitutionCodes } from "../institutions/institution.service.js";
+import { allRegionLevels } from "../regions/region.service.js";
 import { mapHeader, csvRecords, decodeChunks, draftFromCells, type CsvEncoding, type ColumnMap } from "./person-csv.parser.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } from "./person-record.validator.js";
@@ -86,8 +86,8 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
 
   // Reference data for every row, loaded once: region levels and institution codes.
   const [regionRows, schools, evaluator] = await Promise.all([
-    deps.db.select({ code: regions.code, level: regions.level }).from(regions),
-    listAllInstitutionCodes(deps.db),
+    allRegionLevels(deps.db),
+    allInstitutionCodes(deps.db),
     loadCategoryEvaluator(deps.db),
   ]);
   const levels = new Map(regionRows.map((r) => [r.code, r.level]));

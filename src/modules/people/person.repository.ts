@@ -1,8 +1,9 @@
 import { and, desc, eq, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import type { Executor } from "../../db/client.js";
-import { personCategories, targetCategories, type Population } from "../categories/category.table.js";
-import { escapeLike } from "../employers/employer.repository.js";
+import type { Population } from "../categories/category.table.js";
+import { inCategory, inPopulation } from "../categories/category.sql.js";
+import { escapeLike } from "../../db/like.js";
 import { scopeCondition, type PersonScope } from "./person.access.js";
 import { employmentHistory, people, type EmploymentStatus, type PersonRow } from "./person.table.js";
 
@@ -69,14 +70,8 @@ function peopleConditions(q: PeopleQuery): SQL[] {
   if (q.regionPrefix) conditions.push(or(like(people.householdRegionCode, `${q.regionPrefix}%`), like(people.originRegionCode, `${q.regionPrefix}%`))!);
   if (q.institutionId) conditions.push(eq(people.institutionId, q.institutionId));
   if (q.employmentStatus) conditions.push(eq(people.employmentStatus, q.employmentStatus));
-  if (q.categoryCode) {
-    conditions.push(sql`exists (select 1 from ${personCategories} where ${personCategories.personId} = ${people.id} and ${personCategories.categoryCode} = ${q.categoryCode})`);
-  }
-  if (q.population) {
-    conditions.push(
-      sql`exists (select 1 from ${personCategories} join ${targetCategories} on ${targetCategories.id} = ${personCategories.categoryId} where ${personCategories.personId} = ${people.id} and ${targetCategories.population} = ${q.population})`,
-    );
-  }
+  if (q.categoryCode) conditions.push(inCategory(people.id, q.categoryCode));
+  if (q.population) conditions.push(inPopulation(people.id, q.population));
   // Text search: a name fragment, or an exact ID number or phone (matched by keyed hash, never in clear).
   const text: SQL[] = [];
   if (q.nameContains) text.push(ilike(people.name, `%${escapeLike(q.nameContains)}%`));

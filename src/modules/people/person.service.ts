@@ -6,13 +6,13 @@ import { serviceToday } from "../../dates.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
-import { decodeCursor, pageFromRows, type Page } from "../../graphql/relay.js";
+import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { parseMobilePhone, parseResidentId } from "../../pii/resident-id.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
 import type { Population } from "../categories/category.table.js";
-import { institutions } from "../institutions/institution.table.js";
-import { regions } from "../regions/region.table.js";
+import { institutionsByIds } from "../institutions/institution.service.js";
+import { getRegionsByCodes } from "../regions/region.service.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.validator.js";
 import {
@@ -44,8 +44,8 @@ export async function recordContextFor(db: Executor, drafts: Partial<PersonDraft
     if (d.institutionId && /^[0-9a-f-]{36}$/i.test(d.institutionId)) institutionIds.add(d.institutionId.toLowerCase());
   }
   // One after another: `db` may be a transaction, whose single connection takes one query at a time.
-  const regionRows = codes.size ? await db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, [...codes])) : [];
-  const institutionRows = institutionIds.size ? await db.select({ id: institutions.id }).from(institutions).where(inArray(institutions.id, [...institutionIds])) : [];
+  const regionRows = codes.size ? await getRegionsByCodes(db, [...codes]) : [];
+  const institutionRows = institutionIds.size ? await institutionsByIds(db, [...institutionIds]) : [];
   const levels = new Map(regionRows.map((r) => [r.code, r.level]));
   const known = new Set(institutionRows.map((r) => r.id));
   return { today, regionLevel: (code) => levels.get(code), institutionExists: (id) => known.has(id.toLowerCase()) };

@@ -1,15 +1,15 @@
 import { validate, type ValidationError } from "class-validator";
-import { findControlCharacter } from "../../graphql/validators.js";
+import { findControlCharacter } from "../../text-input.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, DomainError, forbidden, notFound } from "../../errors.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
-import { decodeCursor, pageFromRows, type Page } from "../../graphql/relay.js";
-import type { Loaders } from "../../graphql/context.js";
+import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
+import type { createPostingLoaders } from "./posting.loaders.js";
 import { loggableError, type Logger } from "../../logger.js";
-import { findEmployerById, insertEmployerIfAbsent } from "../employers/employer.repository.js";
-import { findRegionsByCodes } from "../regions/region.repository.js";
+import { findEmployerForPosting, insertEmployerIfAbsent } from "../employers/employer.service.js";
+import { getRegionsByCodes } from "../regions/region.service.js";
 import { requireCounty } from "../regions/region.service.js";
 import {
   countPostings,
@@ -169,7 +169,7 @@ export async function listVisiblePostings(
 
 /** `Employer.postings`: one employer's page, batched across the employers of a list by the loaders. */
 export async function employerPostingsPage(
-  loaders: Pick<Loaders, "employerPostings" | "employerPostingCount">,
+  loaders: Pick<ReturnType<typeof createPostingLoaders>, "employerPostings" | "employerPostingCount">,
   viewer: Viewer,
   employerId: string,
   filter: PostingFilter | null | undefined,
@@ -199,7 +199,7 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   assertSalaryRange(input.salaryMin, input.salaryMax, "input.salaryMax");
   assertFuture(input.validUntil, "input.validUntil");
   await requireCounty(db, input.regionCode, "input.regionCode");
-  const employer = await findEmployerById(db, employerId);
+  const employer = await findEmployerForPosting(db, employerId);
   if (!employer) throw notFound("Employer", employerId);
   const draft = { employerId, regionCode: input.regionCode, source: "EMPLOYER" as const, partnerId: null };
   if (!canManagePosting(viewer, draft)) throw forbidden(`Region ${input.regionCode} is outside your scope`);
@@ -351,7 +351,7 @@ export async function upsertPartnerPostings(
   // Every well-formed region code of the batch, checked in one query (a malformed one — NUL and all —
   // is its item's own rejection, never part of a query).
   const codes = new Set(items.flatMap((i) => [i?.regionCode, i?.employer?.regionCode]).filter((c): c is string => typeof c === "string" && /^\d{6}$/.test(c)));
-  const regionLevels = new Map((await findRegionsByCodes(db, [...codes])).map((r) => [r.code, r.level]));
+  const regionLevels = new Map((await getRegionsByCodes(db, [...codes])).map((r) => [r.code, r.level]));
   const countyProblem = (code: string) =>
     !regionLevels.has(code) ? `Unknown region code ${code}` : regionLevels.get(code) !== "COUNTY" ? `${code} is not a county` : null;
 

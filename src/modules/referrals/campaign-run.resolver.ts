@@ -1,4 +1,4 @@
-import { checkFirst } from "../../graphql/page-size.js";
+import { checkFirst } from "../../pagination.js";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";

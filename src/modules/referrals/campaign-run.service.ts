@@ -8,7 +8,6 @@ import { parseId } from "../../db/parse-id.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { personScope, scopeCondition, type PersonScope } from "../people/person.access.js";
-import { people } from "../people/person.table.js";
 import { campaignRuns, type CampaignRunRow } from "./campaign-run.table.js";
 
 export type FulfilScope = { personId: string } | { regionCode: string } | { institutionId: string } | { categoryCode: string };
@@ -63,7 +62,7 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
 /** Checks the scope names someone or something that exists, within the caller's own scope. */
 async function checkScope(tx: Executor, allowed: PersonScope, scope: FulfilScope): Promise<void> {
   if ("personId" in scope) {
-    const [person] = await tx.select({ id: people.id }).from(people).where(sql`${people.id} = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
+    const [person] = await queryRows<{ id: string }>(tx, sql`select id from people where people.id = ${scope.personId} and ${scopeCondition(allowed) ?? sql`true`}`);
     if (!person) throw notFound("Person", scope.personId);
   }
   if ("regionCode" in scope) {

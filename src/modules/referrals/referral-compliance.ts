@@ -1,4 +1,4 @@
-import { checkFirst } from "../../graphql/page-size.js";
+import { checkFirst } from "../../pagination.js";
 import { sql } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
@@ -6,7 +6,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Population } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
-import { findPeopleByIds } from "../people/person.repository.js";
+import { findPeopleByIds } from "../people/person.service.js";
 import type { PersonRow } from "../people/person.table.js";
 import { requiredMinimum } from "../categories/category.sql.js";
 import { countsTowardMinimum } from "./referral.sql.js";

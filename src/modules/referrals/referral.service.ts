@@ -6,13 +6,12 @@ import { isUuid } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
-import { findControlCharacter } from "../../graphql/validators.js";
+import { findControlCharacter } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
-import { findPersonById } from "../people/person.repository.js";
-import { applyEmploymentStatus } from "../people/person.service.js";
-import { people } from "../people/person.table.js";
-import { postings, type PostingRow } from "../postings/posting.table.js";
+import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
+import { sharePostings } from "../postings/posting.lock.js";
+import type { PostingRow } from "../postings/posting.table.js";
 import { allowedMoves, mayMove } from "./referral-rules.js";
 import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
 import { referralEvents, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
@@ -78,7 +77,7 @@ export async function recommendPostings(
         continue;
       }
       seen.add(postingId);
-      const [posting] = await tx.select().from(postings).where(eq(postings.id, postingId)).for("share");
+      const posting = (await sharePostings(tx, [postingId])).get(postingId);
       if (!posting || posting.status === "DRAFT") {
         items.push(fail("NOT_FOUND", `Posting ${postingId} not found`));
         continue;
@@ -114,7 +113,7 @@ export async function referralVisibleTo(db: Database, viewer: Viewer, referral: 
       .limit(1);
     return !!applied;
   }
-  const person = await findPersonById(db, referral.personId);
+  const [person] = await findPeopleByIds(db, [referral.personId]);
   return !!person && personWithinScope(personScope(viewer), person);
 }
 
@@ -136,14 +135,14 @@ export async function updateReferralStatus(
     const peek = await findReferralById(tx, referralId);
     if (peek) await lockPerson(tx, peek.personId);
     const referral = peek && (await findReferralById(tx, referralId, { forUpdate: true }));
-    const [posting] = referral ? await tx.select().from(postings).where(eq(postings.id, referral.postingId)) : [];
+    const posting = referral ? (await sharePostings(tx, [referral.postingId])).get(referral.postingId) : undefined;
     if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);
     if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(`You may not mark this referral ${input.status}`);
     if (!mayMove(referral.status, input.status)) throw badInput("status", `A referral cannot move from ${referral.status} to ${input.status}`);
     const by = actorOf(viewer);
     const moved = await moveReferral(tx, referral, input.status, by, note);
     if (input.status === "HIRED") {
-      const person = (await findPersonById(tx, referral.personId, { forUpdate: true }))!;
+      const person = (await lockPerson(tx, referral.personId))!;
       await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `通过推荐入职：${posting.title}` });
     }
     return moved;

@@ -24,3 +24,7 @@ export async function findPoverty52Codes(db: Executor): Promise<Set<string>> {
   const rows = await db.select({ code: regions.code }).from(regions).where(eq(regions.poverty52, true));
   return new Set(rows.map((r) => r.code));
 }
+
+export function listAllRegions(db: Executor): Promise<RegionRow[]> {
+  return db.select().from(regions);
+}

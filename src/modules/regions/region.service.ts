@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
-import { findPoverty52Codes, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
+import { findPoverty52Codes, listAllRegions, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
 
 export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
@@ -33,4 +33,9 @@ export function regionsByCodes(db: Executor, codes: readonly string[]): Promise<
 /** The codes of the poverty52 counties (region data the category rules read). */
 export function poverty52Codes(db: Executor): Promise<Set<string>> {
   return findPoverty52Codes(db);
+}
+
+/** Every region's level (province, prefecture, county), by code: an import checks all its rows against it. */
+export async function allRegionLevels(db: Executor): Promise<{ code: string; level: RegionRow["level"] }[]> {
+  return (await listAllRegions(db)).map((r) => ({ code: r.code, level: r.level }));
 }

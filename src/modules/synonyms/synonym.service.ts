@@ -2,7 +2,7 @@ import { asc, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput } from "../../errors.js";
-import { findControlCharacter } from "../../graphql/validators.js";
+import { findControlCharacter } from "../../text-input.js";
 import type { SearchEngine, SearchSettings } from "../../search/search-port.js";
 import { searchSynonymGroups } from "./synonym.table.js";
 
