@@ -4,6 +4,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
 import { requiredText } from "../../text-input.js";
+import { checkFirst } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
 import type { createMatchLoaders } from "../matching/match.loaders.js";
 import { getPerson, type LedgerDeps } from "../people/person.service.js";
@@ -80,6 +81,7 @@ export async function fairRecommendations(
   personId: string,
   first: number,
 ) {
+  checkFirst(first);
   const person = await getPerson(deps, viewer, personId);
   if (!person) throw notFound("Person", personId);
   const postingIds = await deps.loaders.fairBoothPostingIds.load(fair.id);
