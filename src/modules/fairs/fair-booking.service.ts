@@ -23,7 +23,7 @@ import {
   isRegistered,
   personInCategories,
   shareBoothPosting,
-  sharePostings,
+  shareFairPostings,
   takeSeat,
   updateBooking,
 } from "./fair.repository.js";
@@ -183,7 +183,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       if (booking.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
     } else {
       if (booking.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
-      const [posting] = await sharePostings(tx, [booking.postingId]);
+      const [posting] = await shareFairPostings(tx, [booking.postingId]);
       const to = input.outcome as ReferralStatus;
       let referral = await lockReferralOf(tx, person.id, posting!.id);
       if (!referral) {

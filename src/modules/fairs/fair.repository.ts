@@ -99,7 +99,7 @@ export async function personInCategories(db: Executor, personId: string, categor
 export type FairPosting = Pick<PostingRow, "id" | "employerId" | "title" | "status" | "validUntil" | "minEducation" | "regionCode" | "kind">;
 
 /** Postings share-locked (they may not close while a booth or an outcome is written against them). */
-export async function sharePostings(db: Executor, postingIds: readonly string[]): Promise<FairPosting[]> {
+export async function shareFairPostings(db: Executor, postingIds: readonly string[]): Promise<FairPosting[]> {
   if (postingIds.length === 0) return [];
   const rows = await queryRows<Omit<FairPosting, "validUntil"> & { validUntil: Date | string }>(
     db,

@@ -29,7 +29,7 @@ import {
   putBooth,
   regionExists,
   setSessionStatus,
-  sharePostings,
+  shareFairPostings,
   updateFairStatus,
 } from "./fair.repository.js";
 import { jobFairs, type FairKind, type FairSessionKind, type FairSessionRow, type FairStatus, type JobFairRow } from "./fair.table.js";
@@ -247,7 +247,7 @@ export async function registerBooth(db: Database, viewer: Viewer, input: { fairI
     const fair = await findFairById(tx, fairId, "share");
     if (!fair) throw notFound("JobFair", fairId);
     if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
-    const rows = await sharePostings(tx, postingIds);
+    const rows = await shareFairPostings(tx, postingIds);
     for (const [i, id] of postingIds.entries()) {
       const row = rows.find((r) => r.id === id);
       if (!row || row.employerId !== employerId) throw badInput(`postingIds.${i}`, "Not one of your postings");

@@ -108,23 +108,26 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   const ids = wanted.map((p) => p.id);
   const [weights, synonymGroups, places, members, referred] = await readAll(reads, ids, opts.excludeReferred);
 
-  // Each person's ranked pool.
+  // Each person's ranked pool. The engine is asked for everyone at once, except in a campaign run
+  // (its cache is filled as it goes, and people with the same question share the answer).
   const pools = new Map<string, { person: PersonRow; ranker: ReturnType<typeof rankerFor>; scored: ReturnType<typeof scoreCandidates>; passedOver: Set<string> }>();
-  for (const person of wanted) {
+  const poolFor = async (person: PersonRow) => {
     const already = referred.get(person.id);
     let filter: EngineFilter = hardConstraints(person);
     if (opts.onlyIds) filter = { ...filter, onlyIds: [...opts.onlyIds] };
     if (already && already.size > 0) filter = { ...filter, excludeIds: [...already].sort() };
     const candidates = await candidatesFor(engine, person, filter, candidatePoolSize(limitOf(person)), opts.cache);
     if (candidates.length === 0) {
-      // Nothing left: was it nothing at all, or all of it referred already?
+      // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)
       const allReferred = !!already && already.size > 0 && (await fitsAnything(engine, person, opts.onlyIds));
-      out.set(person.id, { personId: person.id, items: [], note: allReferred ? null : nothingFitsNote, nothingFits: !allReferred, allReferred });
-      continue;
+      out.set(person.id, { personId: person.id, items: [], note: nothingFitsNote, nothingFits: !allReferred, allReferred });
+      return;
     }
     const ranker = rankerFor(person, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
     pools.set(person.id, { person, ranker, scored: scoreCandidates(ranker, candidates), passedOver: new Set() });
-  }
+  };
+  if (opts.cache) for (const person of wanted) await poolFor(person);
+  else await Promise.all(wanted.map(poolFor));
 
   // PostgreSQL, not the index, decides. Each round reads the picks not yet read, for every person at
   // once; a pick that no longer fits the person there is passed over and that person picks again.

@@ -4,12 +4,16 @@ import { people, type PersonRow } from "./person.table.js";
 
 /**
  * Row-locks people (FOR NO KEY UPDATE: their rows may change, references to them may still be made)
- * and returns them, in id order. THE LOCK ORDER, kept by every path that writes for a person:
+ * and returns them, in id order. THE LOCK ORDER for writes that concern a person:
  *   1. people, in id order (this function);
- *   2. then what is theirs or what they take: mentors in id order (mentors), a fair, its session, a
- *      booking (fairs), postings share-locked (referrals);
- *   3. a person is never locked after any of those.
- * Two writers for the same person therefore serialise on step 1 and never deadlock.
+ *   2. then what is theirs or what they take: mentors in id order (mentors); a fair, its session, a
+ *      booking (fairs); postings share-locked (campaign runs, recommendations, fair outcomes);
+ *   3. a posting before its referrals (closing a posting locks it, then its open referrals), so a
+ *      path holding a referral never waits for its posting (updateReferralStatus reads it unlocked).
+ * Two writers for the same person therefore serialise on step 1. Two older paths lock a person
+ * later, and are safe only because nothing takes those locks the other way round: booking a slot
+ * share-locks the fair before the person (nobody locks a person and then a fair for update), and
+ * deactivating a mentor locks mentees who joined after the mentor's lock (nobody can join a locked mentor).
  */
 export async function lockPeople(tx: Executor, ids: readonly string[]): Promise<PersonRow[]> {
   const unique = [...new Set(ids)].sort();

@@ -12,3 +12,10 @@ export async function sharePostings(tx: Executor, ids: readonly string[]): Promi
   const rows = await tx.select().from(postings).where(sql`${postings.id} = any(${sql.param([...ids])}::uuid[])`).orderBy(postings.id).for("share");
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** Postings by id as stored, without a lock: for a check that must not take the posting after a referral's lock (closing a posting locks the posting, then its referrals). */
+export async function readPostings(db: Executor, ids: readonly string[]): Promise<Map<string, PostingRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(postings).where(sql`${postings.id} = any(${sql.param([...ids])}::uuid[])`);
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -10,7 +10,7 @@ import { findControlCharacter } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
-import { sharePostings } from "../postings/posting.lock.js";
+import { readPostings, sharePostings } from "../postings/posting.lock.js";
 import type { PostingRow } from "../postings/posting.table.js";
 import { allowedMoves, mayMove } from "./referral-rules.js";
 import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
@@ -135,7 +135,8 @@ export async function updateReferralStatus(
     const peek = await findReferralById(tx, referralId);
     if (peek) await lockPerson(tx, peek.personId);
     const referral = peek && (await findReferralById(tx, referralId, { forUpdate: true }));
-    const posting = referral ? (await sharePostings(tx, [referral.postingId])).get(referral.postingId) : undefined;
+    // Read without a lock: closing a posting locks it and then its referrals, so a share lock taken here, after the referral's, could deadlock with it.
+    const posting = referral ? (await readPostings(tx, [referral.postingId])).get(referral.postingId) : undefined;
     if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);
     if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(`You may not mark this referral ${input.status}`);
     if (!mayMove(referral.status, input.status)) throw badInput("status", `A referral cannot move from ${referral.status} to ${input.status}`);
