@@ -1,5 +1,5 @@
 import { validate, type ValidationError } from "class-validator";
-import type { ResolverData } from "type-graphql";
+import { getMetadataStorage, type ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
 import { findControlCharacter } from "../text-input.js";
 
@@ -34,7 +34,8 @@ function argumentPath(argValue: unknown, argType: unknown, data: ResolverData<ob
   if (argValue === null || typeof argValue !== "object") {
     for (const [name, value] of Object.entries(args)) if (value === argValue) return name;
   }
-  const typeName = typeof argType === "function" ? argType.name : undefined;
+  // The GraphQL name of the input class (it may differ from the class's own: @InputType("PostingSearchFilter")).
+  const typeName = typeof argType === "function" ? (getMetadataStorage().inputTypes.find((t) => t.target === argType)?.name ?? argType.name) : undefined;
   const field = data.info.parentType.getFields()[data.info.fieldName];
   return field?.args.find((a) => namedTypeName(a.type) === typeName)?.name ?? "";
 }
