@@ -1,4 +1,5 @@
 import type { PostingDocument, EngineFilter } from "./search-port.js";
+import { isRegionPrefix } from "../region-code.js";
 
 /** Small integer codes for a handful of string values (statuses, kinds), assigned as they are met. */
 class Codes {
@@ -103,7 +104,7 @@ export class FilterColumns {
     const kindMask = f.kinds && f.kinds.length > 0 ? this.kinds.mask(f.kinds) : null;
     const excludedKinds = f.excludeKinds && f.excludeKinds.length > 0 ? this.kinds.mask(f.excludeKinds) : null;
     // A prefix of 2, 4 or 6 digits as a division of the county code: 3501 → county / 100 === 3501.
-    const prefixes = (f.regionPrefixes ?? []).filter((p) => /^\d{2}$|^\d{4}$|^\d{6}$/.test(p)).map((p) => [10 ** (6 - p.length), Number(p)] as const);
+    const prefixes = (f.regionPrefixes ?? []).filter(isRegionPrefix).map((p) => [10 ** (6 - p.length), Number(p)] as const);
     const anyRegion = !f.regionPrefixes || f.regionPrefixes.length === 0;
     const flagMask = (f.forKeyGroups !== undefined ? FOR_KEY_GROUPS : 0) | (f.employerVerified !== undefined ? VERIFIED : 0) | (f.povertyWorkshop !== undefined ? WORKSHOP : 0);
     const flagWant = (f.forKeyGroups ? FOR_KEY_GROUPS : 0) | (f.employerVerified ? VERIFIED : 0) | (f.povertyWorkshop ? WORKSHOP : 0);

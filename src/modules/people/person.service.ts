@@ -1,5 +1,4 @@
 import { onPersonEmployed } from "./person.hooks.js";
-import { inArray } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { serviceToday } from "../../dates.js";

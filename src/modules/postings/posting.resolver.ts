@@ -8,7 +8,6 @@ import { Region } from "../regions/region.type.js";
 import { CreatePostingInput, PartnerPostingInput, PostingFilter, UpdatePostingInput } from "./posting.inputs.js";
 import {
   blockPosting,
-  canManagePosting,
   closePosting,
   createPosting,
   getPosting,
@@ -16,8 +15,9 @@ import {
   publishPosting,
   unblockPosting,
   updatePosting,
-  upsertPartnerPostings,
 } from "./posting.service.js";
+import { canManagePosting } from "./posting.access.js";
+import { upsertPartnerPostings } from "./posting-partner.service.js";
 import type { PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
 import { selectedFieldNames } from "../../graphql/selection.js";

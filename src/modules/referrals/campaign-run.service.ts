@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import { isRegionPrefix } from "../../region-code.js";
 import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
 import { countedReferrals } from "./referral.sql.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
@@ -28,7 +29,7 @@ export function parseFulfilScope(input: { personId?: string | null; regionCode?:
   if (key === "personId") return { personId: parseId(value, "scope.personId") };
   if (key === "institutionId") return { institutionId: parseId(value, "scope.institutionId") };
   if (key === "regionCode") {
-    if (!/^(\d{2}|\d{4}|\d{6})$/.test(value)) throw badInput("scope.regionCode", "A region code prefix is 2, 4 or 6 digits");
+    if (!isRegionPrefix(value)) throw badInput("scope.regionCode", "A region code prefix is 2, 4 or 6 digits");
     return { regionCode: value };
   }
   if (!/^[A-Z0-9_]{1,40}$/.test(value)) throw badInput("scope.categoryCode", "Not a category code");

@@ -1,4 +1,5 @@
 import { checkFirst } from "../../pagination.js";
+import { isRegionPrefix } from "../../region-code.js";
 import { sql } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
@@ -37,7 +38,7 @@ export async function referralCompliance(db: Database, viewer: Viewer, filter: C
   if (scope.kind === "none") throw forbidden("Referral compliance is for caseworkers and administrators");
   checkFirst(page.first);
   const after = page.after ? parseId(page.after, "after") : null;
-  if (filter.regionCode && !/^(\d{2}|\d{4}|\d{6})$/.test(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
+  if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
   const conditions = [
     scopeCondition(scope),

@@ -1,0 +1,166 @@
+import { validate, type ValidationError } from "class-validator";
+import { actorOf, type Viewer } from "../../auth/viewer.js";
+import type { Database } from "../../db/client.js";
+import { newId } from "../../db/ids.js";
+import { badInput, conflict, DomainError, forbidden } from "../../errors.js";
+import { loggableError, type Logger } from "../../logger.js";
+import { findControlCharacter } from "../../text-input.js";
+import { insertEmployerIfAbsent } from "../employers/employer.service.js";
+import { getRegionsByCodes } from "../regions/region.service.js";
+import { assertFuture, assertSalaryRange, columnsFromInput } from "./posting.fields.js";
+import { PartnerEmployerInput, PartnerPostingInput } from "./posting.inputs.js";
+import { findPartnerPosting, findPostingById, insertPartnerPostingIfAbsent, updatePostingRow } from "./posting.repository.js";
+import type { PostingRow } from "./posting.table.js";
+import { UpsertOutcome } from "./posting.type.js";
+
+/** One item's fate in a partner push (the GraphQL `PartnerItemResult`). */
+export interface PartnerItemResult {
+  index: number;
+  externalId: string | null;
+  outcome: UpsertOutcome;
+  posting: PostingRow | null;
+  error: { code: string; field: string | null; message: string } | null;
+}
+
+function firstValidationProblem(errors: ValidationError[], path: string): { field: string; message: string } | null {
+  for (const error of errors) {
+    const field = `${path}.${error.property}`;
+    const message = error.constraints ? Object.values(error.constraints)[0] : undefined;
+    if (message) return { field, message };
+    const nested = firstValidationProblem(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+function asInstance(item: PartnerPostingInput): PartnerPostingInput {
+  // type-graphql hands over class instances; plain objects (CLI, tests) are lifted so the decorators apply.
+  if (item instanceof PartnerPostingInput && item.employer instanceof PartnerEmployerInput) return item;
+  return Object.assign(new PartnerPostingInput(), item, { employer: Object.assign(new PartnerEmployerInput(), item.employer) });
+}
+
+const SAME_FIELDS = ["title", "description", "occupation", "minEducation", "regionCode", "salaryMin", "salaryMax", "headcount", "kind", "forKeyGroups", "status"] as const;
+
+function unchanged(existing: PostingRow, next: Record<(typeof SAME_FIELDS)[number], unknown> & { skills: string[]; majors: string[]; validUntil: Date; employerId: string }): boolean {
+  return (
+    SAME_FIELDS.every((f) => existing[f] === next[f]) &&
+    existing.skills.join("\u0000") === next.skills.join("\u0000") &&
+    existing.majors.join("\u0000") === next.majors.join("\u0000") &&
+    existing.validUntil.getTime() === next.validUntil.getTime() &&
+    existing.employerId === next.employerId
+  );
+}
+
+/**
+ * A partner site's bulk push: idempotent by (partner, externalId), one result per item. Each item
+ * is its own transaction, so a bad item is reported and the good ones land.
+ */
+export async function upsertPartnerPostings(
+  db: Database,
+  viewer: Viewer,
+  items: PartnerPostingInput[],
+  opts: { maxBatch: number; log: Logger },
+): Promise<PartnerItemResult[]> {
+  if (viewer.kind !== "partner") throw forbidden("Only partner sites push postings");
+  if (!viewer.scopes.includes("postings:write")) throw forbidden("This API key lacks the postings:write scope");
+  if (items.length > opts.maxBatch) throw badInput("postings", `At most ${opts.maxBatch} postings per request (got ${items.length})`);
+
+  // Every well-formed region code of the batch, checked in one query (a malformed one — NUL and all —
+  // is its item's own rejection, never part of a query).
+  const codes = new Set(items.flatMap((i) => [i?.regionCode, i?.employer?.regionCode]).filter((c): c is string => typeof c === "string" && /^\d{6}$/.test(c)));
+  const regionLevels = new Map((await getRegionsByCodes(db, [...codes])).map((r) => [r.code, r.level]));
+  const countyProblem = (code: string) =>
+    !regionLevels.has(code) ? `Unknown region code ${code}` : regionLevels.get(code) !== "COUNTY" ? `${code} is not a county` : null;
+
+  const seen = new Set<string>();
+  const results: PartnerItemResult[] = [];
+  for (const [index, raw] of items.entries()) {
+    const path = `postings.${index}`;
+    const reject = (error: DomainError): PartnerItemResult => ({
+      index,
+      externalId: raw?.externalId ?? null,
+      outcome: UpsertOutcome.REJECTED,
+      posting: null,
+      error: { code: error.code, field: error.details.field ?? null, message: error.message },
+    });
+    try {
+      const item = asInstance(raw);
+      const control = findControlCharacter(raw, path);
+      if (control) throw badInput(control, `${control} contains a control character`);
+      const problem = firstValidationProblem(await validate(item, { forbidUnknownValues: false }), path);
+      if (problem) throw badInput(problem.field, problem.message);
+      if (seen.has(item.externalId)) throw conflict(`externalId ${item.externalId} appears twice in this batch`, { field: `${path}.externalId` });
+      seen.add(item.externalId);
+      const regionIssue = countyProblem(item.regionCode);
+      if (regionIssue) throw badInput(`${path}.regionCode`, regionIssue);
+      const employerRegionIssue = countyProblem(item.employer.regionCode);
+      if (employerRegionIssue) throw badInput(`${path}.employer.regionCode`, employerRegionIssue);
+      assertSalaryRange(item.salaryMin, item.salaryMax, `${path}.salaryMax`);
+      if (item.status === "OPEN") assertFuture(item.validUntil, `${path}.validUntil`);
+      results.push(await upsertOnePartnerPosting(db, viewer, item, index));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        results.push(reject(error));
+      } else {
+        opts.log.error({ err: loggableError(error), index }, "partner posting upsert failed");
+        results.push(reject(new DomainError("BAD_USER_INPUT", "This item could not be stored")));
+      }
+    }
+  }
+  return results;
+}
+
+async function upsertOnePartnerPosting(
+  db: Database,
+  viewer: Extract<Viewer, { kind: "partner" }>,
+  item: PartnerPostingInput,
+  index: number,
+): Promise<PartnerItemResult> {
+  return db.transaction(async (tx) => {
+    const employerName = item.employer.name.trim();
+    const employer = await insertEmployerIfAbsent(tx, {
+      id: newId(),
+      name: employerName,
+      creditCode: item.employer.creditCode.toUpperCase(),
+      regionCode: item.employer.regionCode,
+      verified: false,
+      createdBy: actorOf(viewer),
+    });
+    // A credit code is public: pushing it with another name would post in a real employer's name.
+    if (employer.name !== employerName) {
+      throw conflict(`Credit code ${employer.creditCode} is registered to "${employer.name}", not "${employerName}"`, { field: `postings.${index}.employer.name` });
+    }
+    const status = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
+    const fields = { employerId: employer.id, ...columnsFromInput(item), status };
+    const now = new Date();
+    const createdId = await insertPartnerPostingIfAbsent(tx, {
+      id: newId(),
+      ...fields,
+      publishedAt: status === "OPEN" ? now : null,
+      closedAt: status === "CLOSED" ? now : null,
+      closedBy: status === "CLOSED" ? actorOf(viewer) : null,
+      source: "PARTNER",
+      partnerId: viewer.partnerId,
+      externalId: item.externalId,
+      createdBy: actorOf(viewer),
+    });
+    if (createdId) {
+      const posting = (await findPostingById(tx, createdId))!;
+      return { index, externalId: item.externalId, outcome: UpsertOutcome.CREATED, posting, error: null };
+    }
+    const existing = (await findPartnerPosting(tx, viewer.partnerId, item.externalId))!;
+    if (existing.status === "BLOCKED") throw forbidden("This posting was blocked by an administrator and cannot be changed");
+    if (existing.status === "CLOSED" && existing.closedBy !== null && existing.closedBy !== actorOf(viewer)) {
+      throw conflict("This posting was closed by its employer or an official and is not reopened by a re-push", { field: `postings.${index}.status` });
+    }
+    if (unchanged(existing, fields)) return { index, externalId: item.externalId, outcome: UpsertOutcome.UNCHANGED, posting: existing, error: null };
+    const reopened = status === "OPEN" && existing.status !== "OPEN";
+    const closed = status === "CLOSED" && existing.status !== "CLOSED";
+    const posting = await updatePostingRow(tx, existing.id, {
+      ...fields,
+      ...(reopened ? { publishedAt: now, closedAt: null, closedBy: null } : {}),
+      ...(closed ? { closedAt: now, closedBy: actorOf(viewer) } : {}),
+    });
+    return { index, externalId: item.externalId, outcome: UpsertOutcome.UPDATED, posting, error: null };
+  });
+}

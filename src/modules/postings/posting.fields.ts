@@ -1,0 +1,32 @@
+import { badInput } from "../../errors.js";
+import type { PostingFieldsInput } from "./posting.inputs.js";
+
+/** The rules on a posting's fields, shared by an employer's posting and a partner's push. */
+export function assertSalaryRange(min: number | null | undefined, max: number | null | undefined, field: string): void {
+  if (min != null && max != null && min > max) throw badInput(field, `salaryMin (${min}) must not exceed salaryMax (${max})`);
+}
+
+export function assertFuture(validUntil: Date, field: string, now = new Date()): void {
+  if (!(validUntil.getTime() > now.getTime())) throw badInput(field, "validUntil must be in the future");
+}
+
+export const cleanTags = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))];
+
+/** The columns an employer's or a partner's posting input writes, normalised the same way for both. */
+export function columnsFromInput(input: PostingFieldsInput) {
+  return {
+    title: input.title.trim(),
+    description: input.description,
+    occupation: input.occupation ?? null,
+    skills: cleanTags(input.skills),
+    majors: cleanTags(input.majors),
+    minEducation: input.minEducation,
+    regionCode: input.regionCode,
+    salaryMin: input.salaryMin ?? null,
+    salaryMax: input.salaryMax ?? null,
+    headcount: input.headcount,
+    kind: input.kind,
+    forKeyGroups: input.forKeyGroups,
+    validUntil: input.validUntil,
+  };
+}
