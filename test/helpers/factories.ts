@@ -131,3 +131,34 @@ export async function makePerson(t: { db: Database; app: { pii: PiiCipher } }, o
   const draft = personDraft({ originRegionCode: household, ...graduate, ...overrides, householdRegionCode: household });
   return registerPerson({ db: t.db, pii: t.app.pii }, factoryViewer, { ...draft, institutionId });
 }
+
+// ---------------------------------------------------------------- referrals, mentors
+
+import { recommendPostings } from "../../src/modules/referrals/referral.service.js";
+import type { ReferralRow } from "../../src/modules/referrals/referral.table.js";
+import { assignMentor, createMentor, logFollowUp } from "../../src/modules/mentors/mentor.service.js";
+import type { FollowUpRow, MentorRow, MentorshipRow } from "../../src/modules/mentors/mentor.table.js";
+
+/** A referral of a posting to a person, made by an administrator (the posting must fit the person: `makePosting(db, { minEducation: "NONE" })` fits the default person). */
+export async function makeReferral(db: Database, personId: string, postingId: string): Promise<ReferralRow> {
+  const [item] = await recommendPostings(db, factoryViewer, { personId, postingIds: [postingId] });
+  if (!item?.referral) throw new Error(`makeReferral: ${item?.error?.code} ${item?.error?.message}`);
+  return item.referral;
+}
+
+/** An active mentor in Fuzhou's Gulou district with room for ten, acting as the MENTOR login `userId` (made unique unless given). */
+export function makeMentor(t: { db: Database; app: { pii: PiiCipher } }, overrides: { name?: string; institutionId?: string | null; regionCode?: string | null; capacity?: number; userId?: string } = {}): Promise<MentorRow> {
+  const n = unique();
+  return createMentor({ db: t.db, pii: t.app.pii }, factoryViewer, { name: `导师${n}`, regionCode: FUZHOU_GULOU, capacity: 10, userId: `mentor-${n}`, ...overrides });
+}
+
+/** A pairing of a person with a mentor, by an administrator (overriding the policy, so anyone can be paired). */
+export function makeMentorship(db: Database, personId: string, mentorId: string): Promise<MentorshipRow> {
+  return assignMentor(db, factoryViewer, { personId, mentorId, overrideReason: "测试配对" });
+}
+
+/** A contact logged by the person's mentor (`mentor.userId`), now. */
+export function makeFollowUp(db: Database, mentor: Pick<MentorRow, "userId">, personId: string): Promise<FollowUpRow> {
+  const viewer: Viewer = { kind: "user", userId: mentor.userId!, role: Role.MENTOR };
+  return logFollowUp(db, viewer, { personId, channel: "PHONE", outcome: "REACHED" });
+}

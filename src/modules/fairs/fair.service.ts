@@ -7,7 +7,8 @@ import { requiredText } from "../../text-input.js";
 import { checkFirst } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
 import type { createMatchLoaders } from "../matching/match.loaders.js";
-import { getPerson, type LedgerDeps } from "../people/person.service.js";
+import { visiblePerson } from "../people/person.access.js";
+import type { createPersonLoaders } from "../people/person.loaders.js";
 import { publishFairEvent, publishFairEvents } from "./fair-events.js";
 import { activeFairPolicy } from "./fair-policy.service.js";
 import { mayOrganise, mayRunSession, mayViewFair, visibleFairsCondition } from "./fair.access.js";
@@ -75,14 +76,15 @@ export async function fairToFollow(db: Executor, viewer: Viewer, fairId: string)
  * ones already referred stay — they may meet the employer at the fair). The person must be in scope.
  */
 export async function fairRecommendations(
-  deps: LedgerDeps & { loaders: Pick<FairLoaders, "fairBoothPostingIds"> & Pick<ReturnType<typeof createMatchLoaders>, "recommendations"> },
+  deps: { loaders: Pick<FairLoaders, "fairBoothPostingIds"> & Pick<ReturnType<typeof createMatchLoaders>, "recommendations"> & Pick<ReturnType<typeof createPersonLoaders>, "personById"> },
   viewer: Viewer,
   fair: JobFairRow,
   personId: string,
   first: number,
 ) {
   checkFirst(first);
-  const person = await getPerson(deps, viewer, personId);
+  // Through the request's loader: one read of the person however many fairs are listed.
+  const person = visiblePerson(viewer, await deps.loaders.personById.load(parseId(personId, "id")));
   if (!person) throw notFound("Person", personId);
   const postingIds = await deps.loaders.fairBoothPostingIds.load(fair.id);
   // The one recommend operation, among the booths' postings (those already referred stay: the person may meet the employer here).

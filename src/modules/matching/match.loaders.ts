@@ -66,17 +66,21 @@ export function createMatchLoaders(db: Executor, engine: SearchEngine, inputs: M
           const g = `${k.first}:${k.among?.fairId ?? ""}`;
           (groups.get(g) ?? groups.set(g, []).get(g)!).push(k);
         }
+        // The groups run together, so their reads (postings, memberships, referrals) share the loaders' batches:
+        // a list of fairs costs the statements of one, not one more per fair.
         const answers = new Map<string, Recommendation>();
-        for (const group of groups.values()) {
-          const [{ first, among }] = group as [RecommendKey];
-          const people = [...new Map(group.map((k) => [k.person.id, k.person])).values()];
-          const result = await recommendForPeople(engine, reads, people, {
-            limit: first,
-            excludeReferred: !among,
-            ...(among ? { onlyIds: among.postingIds, nothingFitsNote: among.nothingFitsNote } : {}),
-          });
-          for (const k of group) answers.set(recommendKey(k), result.get(k.person.id)!);
-        }
+        await Promise.all(
+          [...groups.values()].map(async (group) => {
+            const [{ first, among }] = group as [RecommendKey];
+            const people = [...new Map(group.map((k) => [k.person.id, k.person])).values()];
+            const result = await recommendForPeople(engine, reads, people, {
+              limit: first,
+              excludeReferred: !among,
+              ...(among ? { onlyIds: among.postingIds, nothingFitsNote: among.nothingFitsNote } : {}),
+            });
+            for (const k of group) answers.set(recommendKey(k), result.get(k.person.id)!);
+          }),
+        );
         return keys.map((k) => answers.get(recommendKey(k))!);
       },
       { cacheKeyFn: recommendKey },

@@ -1,7 +1,6 @@
 import DataLoader from "dataloader";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
-import { findPeopleByIds } from "../people/person.service.js";
 import { followUpDays } from "./mentor-policy.service.js";
 import {
   findActiveMentorshipsForMentors,
@@ -13,8 +12,6 @@ import {
 
 export function createMentorLoaders(db: Executor) {
   return {
-    /** People behind pairings; callers check who may see them. */
-    mentoredPerson: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await findPeopleByIds(db, ids), (p) => p.id)),
     mentorById: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await findMentorsByIds(db, ids), (m) => m.id)),
     /** Every pairing of each person, oldest first (the history). */
     mentorshipsForPerson: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findMentorshipsForPeople(db, ids), (m) => m.personId)),

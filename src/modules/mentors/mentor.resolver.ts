@@ -24,9 +24,9 @@ import {
   Mentorship,
 } from "./mentor.type.js";
 
-/** A mentee as the viewer may see them (the rule: `mayViewMentee`), or null. */
+/** A mentee as the viewer may see them (the rule: `mayViewMentee`), or null; read through the request's one `personById`. */
 async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
-  const person = await ctx.loaders.mentoredPerson.load(personId);
+  const person = await ctx.loaders.personById.load(personId);
   if (!person) return null;
   return (await mayViewMentee(ctx.viewer, person, () => ctx.loaders.mentorById.load(mentorId))) ? person : null;
 }
