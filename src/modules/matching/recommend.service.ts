@@ -57,6 +57,8 @@ export interface MatchReads {
   referred(personIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   /** The chosen postings as PostgreSQL holds them now (the source of truth). */
   postings(ids: readonly string[]): Promise<ReadonlyMap<string, PostingRow>>;
+  /** The reads share one connection (a transaction): issue them one at a time. */
+  oneQueryAtATime?: boolean;
 }
 
 /** The policy reads (weights, synonyms, places) straight from an executor: for callers without per-request loaders. */
@@ -106,7 +108,11 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   if (wanted.length === 0) return out;
 
   const ids = wanted.map((p) => p.id);
-  const [weights, synonymGroups, places, members, referred] = await readAll(reads, ids, opts.excludeReferred);
+  // The policy reads (weights, synonyms, places, categories) go on beside the engine's searches in a
+  // request; a campaign run's transaction takes one query at a time, so there they go first, in turn.
+  const policyLoad = reads.oneQueryAtATime ? Promise.resolve(await readPolicy(reads, ids)) : readPolicy(reads, ids);
+  policyLoad.catch(() => undefined); // awaited below; never an unhandled rejection if the engine fails first
+  const referred = opts.excludeReferred ? await reads.referred(ids) : new Map<string, ReadonlySet<string>>();
 
   // Each person's ranked pool. The engine is asked for everyone at once, except in a campaign run
   // (its cache is filled as it goes, and people with the same question share the answer).
@@ -123,6 +129,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
       out.set(person.id, { personId: person.id, items: [], note: nothingFitsNote, nothingFits: !allReferred, allReferred });
       return;
     }
+    const { weights, synonymGroups, places, members } = await policyLoad;
     const ranker = rankerFor(person, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
     pools.set(person.id, { person, ranker, scored: scoreCandidates(ranker, candidates), passedOver: new Set() });
   };
@@ -133,9 +140,10 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   // once; a pick that no longer fits the person there is passed over and that person picks again.
   const rows = new Map<string, PostingRow>();
   const now = new Date();
+  const { employerRepeatDamping } = (await policyLoad).weights;
   let pending = [...pools.values()];
   while (pending.length > 0) {
-    const picks = new Map(pending.map((pool) => [pool.person.id, pickDiverse(pool.scored.filter((c) => !pool.passedOver.has(c.id)), limitOf(pool.person), weights.employerRepeatDamping)]));
+    const picks = new Map(pending.map((pool) => [pool.person.id, pickDiverse(pool.scored.filter((c) => !pool.passedOver.has(c.id)), limitOf(pool.person), employerRepeatDamping)]));
     const unread = [...new Set([...picks.values()].flatMap((ps) => ps.map((p) => p.id)))].filter((id) => !rows.has(id));
     if (unread.length > 0) for (const [id, row] of await reads.postings(unread)) rows.set(id, row);
     const again: typeof pending = [];
@@ -156,14 +164,16 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   return new Map(persons.map((p) => [p.id, out.get(p.id)!]));
 }
 
-/** The reads, one at a time: a campaign run gives a transaction, whose one connection takes one query at a time. */
-async function readAll(reads: MatchReads, ids: string[], excludeReferred: boolean) {
-  const weights = await reads.weights();
-  const synonymGroups = await reads.synonymGroups();
-  const places = await reads.places();
-  const members = await reads.inTargetCategory(ids);
-  const referred = excludeReferred ? await reads.referred(ids) : new Map<string, ReadonlySet<string>>();
-  return [weights, synonymGroups, places, members, referred] as const;
+/** The ranking's policy reads: at once, or one after another when the reads share one connection. */
+async function readPolicy(reads: MatchReads, ids: string[]) {
+  if (reads.oneQueryAtATime) {
+    const weights = await reads.weights();
+    const synonymGroups = await reads.synonymGroups();
+    const places = await reads.places();
+    return { weights, synonymGroups, places, members: await reads.inTargetCategory(ids) };
+  }
+  const [weights, synonymGroups, places, members] = await Promise.all([reads.weights(), reads.synonymGroups(), reads.places(), reads.inTargetCategory(ids)]);
+  return { weights, synonymGroups, places, members };
 }
 
 /** Does anything fit the person, referred or not? (Only asked when nothing unreferred does.) */

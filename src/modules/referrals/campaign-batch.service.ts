@@ -179,5 +179,6 @@ function runReads(tx: Executor): MatchReads {
       return referred;
     },
     postings: (ids) => sharePostings(tx, ids),
+    oneQueryAtATime: true,
   };
 }
