@@ -87,7 +87,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.checkIn": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
   "Mutation.startSession": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
   "Mutation.endSession": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the organiser or the session's employer" },
-  "Mutation.recordFairOutcome": { access: [ADMIN, CASEWORKER, EMPLOYER], scope: "the session's employer, or the organiser for people in scope" },
+  "Mutation.recordFairOutcome": { access: [ADMIN, CASEWORKER, EMPLOYER, SEEKER], scope: "the person APPLIED (own booking); the session's employer the later stages and NO_SHOW; the organiser any, for people in scope" },
 
   // Subscriptions (over graphql-ws, authenticated like HTTP)
   "Subscription.fairEvents": { access: "PUBLIC", scope: "drafts only to organisers; a booking's id only to its person, the organiser, the session's employer" },
@@ -107,7 +107,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   // Other guarded fields
   "JobFair.stats": { access: [ADMIN, CASEWORKER], scope: "the fair's organiser" },
   "JobFair.recommendedPostings": { access: [ADMIN, CASEWORKER, SEEKER], scope: PERSON_SCOPE },
-  "JobFair.bookings": { access: "SIGNED_IN", scope: "the organiser all; a caseworker their people's; a seeker their own; an employer its sessions' without who" },
+  "JobFair.bookings": { access: "SIGNED_IN", scope: "the organiser all; a caseworker their people's; a seeker their own; an employer its sessions' without who (no personId filter)" },
   "FairBooking.personId": { access: "PUBLIC", scope: "null for employers" },
   "Partner.keys": { access: [ADMIN] },
   "JobPosting.referrals": { access: [EMPLOYER, ADMIN], scope: "the posting's employer: referred people as an employer may see them (no ID, phone, poverty or categories)" },

@@ -340,6 +340,9 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     await t.gql(CANCEL, { id: b2 }, { token: fuzhou });
     await t.gql(STATUS, { id: fair, s: "LIVE" }, { token: fuzhou });
     await t.gql(`mutation($s: ID!, $p: ID!) { checkIn(sessionId: $s, personId: $p) { status } }`, { s: slots[0], p: seekers[0] }, { token: employer });
+    // Outcomes once the sessions have started: the person applies, the employer records the rest.
+    for (const s of [slots[0], slots[1]]) await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s }, { token: employer });
+    expect((await t.gql(OUTCOME, { b: b0, o: "APPLIED" }, { token: seekerToken })).errors).toBeUndefined();
     expect((await t.gql(OUTCOME, { b: b0, o: "OFFERED" }, { token: employer })).errors).toBeUndefined();
     expect((await t.gql(OUTCOME, { b: b1, o: "NO_SHOW" }, { token: employer })).errors).toBeUndefined();
 

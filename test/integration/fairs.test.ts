@@ -70,7 +70,7 @@ describe("online job fairs", () => {
     ] as const) {
       expect(codeOf(await t.gql(CREATE, { i: input }, { token: fuzhou })), JSON.stringify(input)).toBe(code);
     }
-    expect(codeOf(await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: xiamen }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: xiamen }))).toBe("NOT_FOUND"); // someone else's draft
     expect(codeOf(await t.gql(STATUS, { id: fairId, s: "LIVE" }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // DRAFT → LIVE skips registration
     expect((await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: fuzhou })).data).toEqual({ setJobFairStatus: { status: "OPEN" } });
 
@@ -145,24 +145,28 @@ describe("online job fairs", () => {
     const PROGRESS = `query($id: ID!) { person(id: $id) { employmentStatus referralProgress { counted } referrals { status source posting { id } } } }`;
     const rebookedId = rebooked.data!.bookInterview.id;
     expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "NO_SHOW" }, { token: employer }))).toBe("CONFLICT"); // checked in
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "INTERVIEWED" }, { token: employer }))).toBe("CONFLICT"); // the person has not applied
+    const seeker23 = await t.token({ sub: "seeker23", role: Role.SEEKER, personId: seekers[23]! });
+    expect((await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: seeker23 })).data).toEqual({ recordFairOutcome: { outcome: "APPLIED" } });
     expect((await t.gql(OUTCOME, { b: rebookedId, o: "INTERVIEWED" }, { token: employer })).data).toEqual({ recordFairOutcome: { outcome: "INTERVIEWED" } });
     let view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
     expect(view.referrals).toEqual([{ status: "INTERVIEWED", source: "JOB_FAIR", posting: { id: postingIds[1] } }]);
     expect(view.referralProgress.counted).toBe(1);
-    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: employer }))).toBe("CONFLICT"); // never backwards
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: employer }))).toBe("FORBIDDEN"); // the person applies, not the employer
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "APPLIED" }, { token: seeker23 }))).toBe("CONFLICT"); // once, never backwards
     expect((await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer })).errors).toBeUndefined();
-    // HIRED again records nothing more (one employment entry).
-    expect((await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer })).errors).toBeUndefined();
+    // HIRED again is refused: each outcome once per booking (one employment entry).
+    expect(codeOf(await t.gql(OUTCOME, { b: rebookedId, o: "HIRED" }, { token: employer }))).toBe("CONFLICT");
     const [jobs] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from employment_history where person_id = ${seekers[23]} and status = 'EMPLOYED'`);
     expect(jobs!.n).toBe(1);
     // Employers are not told who booked; a booking with an outcome, or in a session that has begun, cannot be cancelled.
-    const asEmployer = await t.gql<{ recordFairOutcome: { personId: string | null } }>(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: HIRED) { personId } }`, { b: rebookedId }, { token: employer });
-    expect(asEmployer.data!.recordFairOutcome.personId).toBeNull();
+    expect((await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s: slotB }, { token: employer })).errors).toBeUndefined();
+    const asEmployer = await t.gql<{ recordFairOutcome: { outcome: string; personId: string | null } }>(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: NO_SHOW) { outcome personId } }`, { b: b2 }, { token: employer });
+    expect(asEmployer.data!.recordFairOutcome).toEqual({ outcome: "NO_SHOW", personId: null });
     expect(codeOf(await t.gql(`mutation($id: ID!) { cancelBooking(bookingId: $id) { status } }`, { id: rebookedId }, { token: fuzhou }))).toBe("CONFLICT");
     view = (await t.gql<View>(PROGRESS, { id: seekers[23] }, { token: fuzhou })).data!.person;
     expect(view.employmentStatus).toBe("EMPLOYED");
     expect(view.referrals[0]!.status).toBe("HIRED");
-    expect((await t.gql(OUTCOME, { b: b2, o: "NO_SHOW" }, { token: employer })).data).toEqual({ recordFairOutcome: { outcome: "NO_SHOW" } });
     expect(codeOf(await t.gql(OUTCOME, { b: b2, o: "HIRED" }, { token: await t.token({ sub: "other", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("NOT_FOUND");
 
     expect((await t.gql(STATUS, { id: fairId, s: "CLOSED" }, { token: fuzhou })).errors).toBeUndefined();
@@ -206,10 +210,14 @@ describe("online job fairs", () => {
     await t.gql(REGISTER, { f: second, p: person }, { token: fuzhou });
     const booking = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: again.data!.addFairSession.id, p: person, post: posting }, { token: fuzhou });
     expect(booking.errors).toBeUndefined();
-    // The posting closes before the outcome: no new referral, CONFLICT, nothing written.
+    // The person checks in, the session starts, the posting closes before they apply: no new referral, CONFLICT, nothing written.
+    await t.gql(STATUS, { id: second, s: "LIVE" }, { token: fuzhou });
+    expect((await t.gql(`mutation($s: ID!, $p: ID!) { checkIn(sessionId: $s, personId: $p) { status } }`, { s: again.data!.addFairSession.id, p: person }, { token: firmToken })).errors).toBeUndefined();
+    expect((await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s: again.data!.addFairSession.id }, { token: firmToken })).errors).toBeUndefined();
     await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: posting }, { token: firmToken });
     const before = await counts();
-    expect(codeOf(await t.gql(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: APPLIED) { outcome } }`, { b: booking.data!.bookInterview.id }, { token: firmToken }))).toBe("CONFLICT");
+    const seekerToken = await t.token({ sub: "seeker10", role: Role.SEEKER, personId: person });
+    expect(codeOf(await t.gql(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: APPLIED) { outcome } }`, { b: booking.data!.bookInterview.id }, { token: seekerToken }))).toBe("CONFLICT");
     expect(await counts()).toEqual(before);
   });
 });

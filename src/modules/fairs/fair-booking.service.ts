@@ -1,17 +1,11 @@
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
-import { serviceToday } from "../../dates.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
-import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { lockPerson } from "../people/person.lock.js";
-import { applyEmploymentStatus } from "../people/person.service.js";
-import { mayMove } from "../referrals/referral-rules.js";
-import { lockReferralOf, moveReferralForFair, recordFairReferral } from "../referrals/referral-writes.js";
-import type { ReferralStatus } from "../referrals/referral.table.js";
 import { publishFairEvent } from "./fair-events.js";
-import { isSessionEmployer, mayOrganise, mayRunSession } from "./fair.access.js";
+import { mayOrganise, mayRunSession, mayViewFair } from "./fair.access.js";
 import {
   findBookingById,
   findFairById,
@@ -23,7 +17,6 @@ import {
   isRegistered,
   personInCategories,
   shareBoothPosting,
-  shareFairPostings,
   takeSeat,
   updateBooking,
 } from "./fair.repository.js";
@@ -31,7 +24,8 @@ import type { FairAudience } from "./fair.service.js";
 import type { FairBookingRow, JobFairRow } from "./fair.table.js";
 
 /*
- * A person's part in a fair: registration, bookings, cancellation, check-in and outcomes. Every path
+ * A person's part in a fair: registration, bookings, cancellation and check-in (outcomes:
+ * fair-outcome.service.ts). Every path
  * that writes for a person locks in one order: the person (lockPerson), the fair, the session, the
  * booking (then a posting share-locked, then the referral) — see people/person.lock.ts.
  */
@@ -53,7 +47,8 @@ export async function registerForFair(db: Database, viewer: Viewer, input: { fai
   const personId = parseId(input.personId, "personId");
   return db.transaction(async (tx) => {
     const fair = await findFairById(tx, fairId, "share");
-    if (!fair) throw notFound("JobFair", fairId);
+    // A draft is NOT_FOUND to all but its organisers, as an id that does not exist.
+    if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
     const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     if (fair.status !== "OPEN" && fair.status !== "LIVE") throw conflict(`Registration is not open (the fair is ${fair.status})`, { field: "fairId" });
@@ -85,6 +80,7 @@ export async function bookInterview(db: Database, viewer: Viewer, input: { slotI
     if (!session) throw notFound("FairSession", sessionId);
     // Locks in one order on every path: the person, the fair, the session, the booking.
     const fair = (await findFairById(tx, session.fairId, "share"))!;
+    if (!mayViewFair(viewer, fair)) throw notFound("FairSession", sessionId);
     if (fair.status !== "OPEN" && fair.status !== "LIVE") throw conflict(`Bookings are taken while the fair is open or live (it is ${fair.status})`, { field: "slotId" });
     if (session.status !== "SCHEDULED" || session.startsAt <= new Date()) throw badInput("slotId", "The session has started, is over or was called off: book another");
     if (!(await isRegistered(tx, fair.id, personId))) throw badInput("personId", "Register for the fair first");
@@ -143,6 +139,7 @@ export async function checkIn(db: Database, viewer: Viewer, input: { sessionId: 
     const session = await findSessionById(tx, sessionId);
     if (!session) throw notFound("FairSession", sessionId);
     const fair = (await findFairById(tx, session.fairId))!;
+    if (!mayViewFair(viewer, fair)) throw notFound("FairSession", sessionId);
     if (!mayRunSession(viewer, fair, session)) throw forbidden("The organiser or the session's employer checks people in");
     if (fair.status !== "LIVE") throw conflict(`Check-in happens while the fair is live (it is ${fair.status})`, { field: "sessionId" });
     if (session.status !== "SCHEDULED" && session.status !== "LIVE") throw conflict(`The session is ${session.status}`, { field: "sessionId" });
@@ -152,51 +149,7 @@ export async function checkIn(db: Database, viewer: Viewer, input: { sessionId: 
     const booking = await findLiveBookingForUpdate(tx, sessionId, personId);
     if (!booking) throw refused();
     if (booking.status === "CHECKED_IN") return booking;
+    if (booking.outcome === "NO_SHOW") throw conflict("The person was recorded as a no-show", { field: "personId" });
     return updateBooking(tx, booking.id, { status: "CHECKED_IN" });
-  });
-}
-
-export type FairOutcome = "APPLIED" | "INTERVIEWED" | "OFFERED" | "HIRED" | "NO_SHOW";
-
-/**
- * What came of a booking: NO_SHOW is recorded on the booking alone; any other outcome creates the
- * person's referral to the posting (source JOB_FAIR — so fairs count toward the referral minimum
- * when the posting fitted) or advances it, never backwards; HIRED records the person's employment.
- * By the session's employer or the fair's organiser.
- */
-export async function recordFairOutcome(db: Database, viewer: Viewer, input: { bookingId: string; outcome: FairOutcome }): Promise<FairBookingRow> {
-  const bookingId = parseId(input.bookingId, "bookingId");
-  const by = actorOf(viewer);
-  return db.transaction(async (tx) => {
-    const found = await findBookingById(tx, bookingId);
-    if (!found) throw notFound("FairBooking", bookingId);
-    // The person, the fair, the session, the booking: the order every fair path locks in.
-    const person = (await lockPerson(tx, found.personId))!;
-    const fair = (await findFairById(tx, found.fairId, "share"))!;
-    const session = (await findSessionById(tx, found.sessionId))!;
-    // An organising caseworker records outcomes for people in their own scope only (HIRED writes the ledger).
-    const organiserInScope = mayOrganise(viewer, fair) && personWithinScope(personScope(viewer), person);
-    if (!organiserInScope && !isSessionEmployer(viewer, session)) throw notFound("FairBooking", bookingId);
-    const booking = (await findBookingById(tx, bookingId, "update"))!;
-    if (booking.status === "CANCELLED") throw conflict("The booking was cancelled", { field: "bookingId" });
-    if (input.outcome === "NO_SHOW") {
-      if (booking.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
-    } else {
-      if (booking.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
-      const [posting] = await shareFairPostings(tx, [booking.postingId]);
-      const to = input.outcome as ReferralStatus;
-      let referral = await lockReferralOf(tx, person.id, posting!.id);
-      if (!referral) {
-        // Like recommendPostings: no new referral to a posting that is no longer open.
-        if (posting!.status !== "OPEN") throw conflict("The posting is no longer open", { field: "bookingId" });
-        referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: misfit(person, posting!) === null, note: fair.title });
-      }
-      if (referral.status !== to) {
-        if (!mayMove(referral.status, to)) throw conflict(`The person's referral to this posting is ${referral.status}: it cannot become ${to}`, { field: "outcome" });
-        referral = await moveReferralForFair(tx, referral, to, by, fair.title);
-        if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
-      }
-    }
-    return updateBooking(tx, bookingId, { outcome: input.outcome });
   });
 }

@@ -152,8 +152,9 @@ const yearStart = (year: number) => new Date(`${String(year).padStart(4, "0")}-0
 /**
  * Who held fewer online fairs for key groups in a year than the policy asks (DOMAIN §5: every
  * institution and HR bureau at least one a year; `fair_policies.key_group_fairs_per_year`). A fair counts for its organiser when it began that year (Fujian's calendar),
- * went LIVE (one closed without going live was called off), and its audience named key-group
- * graduates — the population, or a category of it. HR bureaus are Fujian's province, prefectures
+ * went LIVE inside its own window (one closed without going live was called off; one that went
+ * live outside its dates — a January fair opened and closed in December — was not held as
+ * announced), and its audience named key-group graduates — the population, or a category of it. HR bureaus are Fujian's province, prefectures
  * and counties. A caseworker sees their own region's or institution's.
  */
 export async function fairCoverage(db: Executor, viewer: Viewer, year: number): Promise<FairCoverage> {
@@ -169,7 +170,7 @@ export async function fairCoverage(db: Executor, viewer: Viewer, year: number): 
   const bureauScope = !caseworker ? sql`true` : regionPrefix === null ? sql`false` : sql`r.code like ${`${regionPrefix}%`}`;
   const { keyGroupFairsPerYear: required } = await activeFairPolicy(db);
   const held = (organiser: SQL) =>
-    sql`(select count(*) from job_fairs f where ${organiser} and f.went_live_at is not null
+    sql`(select count(*) from job_fairs f where ${organiser} and f.went_live_at between f.starts_at and f.ends_at
           and f.starts_at >= ${yearStart(year)} and f.starts_at < ${yearStart(year + 1)}
           and (f.audience -> 'populations' ? 'KEY_GROUP_GRADUATE'
                or exists (select 1 from jsonb_array_elements_text(f.audience -> 'categoryCodes') c(code)

@@ -56,6 +56,14 @@ export function visibleBookingsCondition(viewer: Viewer, fair: JobFairRow): SQL 
   return sql`fair_bookings.person_id in (select id from people where ${scope ?? sql`true`})`;
 }
 
+/**
+ * An employer may not filter bookings by person: whoever is named, the answer is FORBIDDEN (before
+ * anything is read), so `bookings(personId:) { totalCount }` does not tell it who booked.
+ */
+export function checkBookingFilter(viewer: Viewer, filter: { personId?: string | undefined }): void {
+  if (filter.personId !== undefined && viewer.kind === "user" && viewer.role === Role.EMPLOYER) throw forbidden("Employers do not look bookings up by person");
+}
+
 /** Employers meet people at the fair, not in the ledger: they are not told who booked. */
 export function bookingPersonShown(viewer: Viewer): boolean {
   return !(viewer.kind === "user" && viewer.role === Role.EMPLOYER);

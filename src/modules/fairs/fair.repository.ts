@@ -5,6 +5,7 @@ import type { PostingRow } from "../postings/posting.table.js";
 import {
   fairBookings,
   fairBoothPostings,
+  fairOutcomeEvents,
   fairBooths,
   fairPolicies,
   fairRegistrations,
@@ -288,6 +289,18 @@ export async function updateBooking(db: Executor, id: string, change: { status: 
         : { status: change.status, checkedInAt: sql`now()` };
   const [row] = await db.update(fairBookings).set(set).where(eq(fairBookings.id, id)).returning();
   return row!;
+}
+
+/** The outcomes recorded for a booking, oldest first (the caller holds the booking's lock). */
+export async function findOutcomesOf(db: Executor, bookingId: string): Promise<string[]> {
+  const rows = await db.select({ outcome: fairOutcomeEvents.outcome }).from(fairOutcomeEvents).where(eq(fairOutcomeEvents.bookingId, bookingId)).orderBy(asc(fairOutcomeEvents.at), asc(fairOutcomeEvents.id));
+  return rows.map((r) => r.outcome);
+}
+
+/** Appends an outcome to a booking's trail and makes it the booking's current outcome. */
+export async function appendOutcome(db: Executor, bookingId: string, outcome: string, by: string): Promise<FairBookingRow> {
+  await db.insert(fairOutcomeEvents).values({ id: newId(), bookingId, outcome, by });
+  return updateBooking(db, bookingId, { outcome });
 }
 
 /** A session called off takes its live bookings with it. */

@@ -9,8 +9,9 @@ import { PersonMatches } from "../matching/match.type.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { fairCoverage, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
 import type { FairEventHub, FairEventMessage } from "./fair-events.js";
-import { bookingPersonShown, mayKnowOfBooking } from "./fair.access.js";
-import { bookInterview, cancelBooking, checkIn, recordFairOutcome, registerForFair } from "./fair-booking.service.js";
+import { bookingPersonShown, checkBookingFilter, mayKnowOfBooking } from "./fair.access.js";
+import { bookInterview, cancelBooking, checkIn, registerForFair } from "./fair-booking.service.js";
+import { recordFairOutcome } from "./fair-outcome.service.js";
 import type { BoothAtFair, FairBookingsKey } from "./fair.loaders.js";
 import { addFairSession, createJobFair, fairRecommendations, fairToFollow, getJobFair, listJobFairs, moveSession, registerBooth, setJobFairStatus } from "./fair.service.js";
 import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
@@ -101,7 +102,7 @@ export class JobFairResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held fewer online fairs for key groups in the year than the policy asks (Fujian's calendar; a fair counts when it went live and its audience named key-group graduates)." })
+  @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held fewer online fairs for key groups in the year than the policy asks (Fujian's calendar; a fair counts when it went live inside its own window and its audience named key-group graduates)." })
   fairCoverage(@Arg("year", () => Int) year: number, @Ctx() ctx: Context) {
     return fairCoverage(ctx.db, ctx.viewer, year);
   }
@@ -136,7 +137,7 @@ export class JobFairResolver {
 
   @Authorized()
   @FieldResolver(() => FairBookingConnection, {
-    description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who).",
+    description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who; employers may not filter by `personId`: FORBIDDEN).",
   })
   async bookings(@Root() fair: JobFairRow, @Args(() => FairBookingsArgs) args: FairBookingsArgs, @Ctx() ctx: Context) {
     const key: FairBookingsKey = {
@@ -146,6 +147,7 @@ export class JobFairResolver {
       afterId: decodeCursor(args.after),
       limit: args.first + 1,
     };
+    checkBookingFilter(ctx.viewer, key);
     return pageFromRows(await ctx.loaders.fairBookings.load(key), args.first, () => ctx.loaders.fairBookingCount.load(key));
   }
 
@@ -216,8 +218,11 @@ export class JobFairResolver {
     return moveSession(ctx.db, ctx.viewer, sessionId, "ENDED");
   }
 
-  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER)
-  @Mutation(() => FairBooking, { description: "What came of a booking (the session's employer or the organiser): all but NO_SHOW create or advance the person's referral, source JOB_FAIR; HIRED records employment." })
+  @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER, Role.SEEKER)
+  @Mutation(() => FairBooking, {
+    description:
+      "What came of a booking, once its session has started; each outcome once, only forward, appended to the booking's trail. The person (a seeker, their own booking) says they APPLIED; the session's employer records INTERVIEWED, OFFERED, HIRED (after the person applied) and NO_SHOW; the organiser, for people in scope, any. NO_SHOW only for a person not checked in and without an outcome; the rest only after check-in. All but NO_SHOW create or advance the person's referral, source JOB_FAIR; HIRED records employment.",
+  })
   recordFairOutcome(@Arg("bookingId", () => ID) bookingId: string, @Arg("outcome", () => FairOutcome) outcome: FairOutcome, @Ctx() ctx: Context) {
     return recordFairOutcome(ctx.db, ctx.viewer, { bookingId, outcome });
   }

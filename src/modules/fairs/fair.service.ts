@@ -143,10 +143,11 @@ export async function createJobFair(
 
 const FAIR_MOVES: Record<FairStatus, readonly FairStatus[]> = { DRAFT: ["OPEN", "CLOSED"], OPEN: ["LIVE", "CLOSED"], LIVE: ["CLOSED"], CLOSED: [] };
 
-/** Reads a fair for change, locked: NOT_FOUND, FORBIDDEN (not its organiser) or CONFLICT (closed) otherwise. */
+/** Reads a fair for change, locked: NOT_FOUND (or a draft not theirs), FORBIDDEN (not its organiser) or CONFLICT (closed) otherwise. */
 async function fairForChange(tx: Executor, viewer: Viewer, fairId: string): Promise<JobFairRow> {
   const fair = await findFairById(tx, fairId, "update");
-  if (!fair) throw notFound("JobFair", fairId);
+  // A draft is NOT_FOUND to all but its organisers, as an id that does not exist.
+  if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
   if (!mayOrganise(viewer, fair)) throw forbidden("Only the fair's organiser changes it");
   if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
   return fair;
@@ -201,7 +202,7 @@ export async function addFairSession(
   if (input.kind === "INTERVIEW" && input.capacity != null && input.capacity !== 1) throw badInput("capacity", "An interview slot seats one");
   return db.transaction(async (tx) => {
     const fair = await findFairById(tx, fairId, "update");
-    if (!fair) throw notFound("JobFair", fairId);
+    if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
     if (isEmployer) {
       if (!(await findBoothOf(tx, fairId, employerId!))) throw forbidden("Register a booth at the fair before adding sessions");
     } else if (!mayOrganise(viewer, fair)) throw forbidden("Only the fair's organiser or an employer with a booth adds sessions");
@@ -225,6 +226,7 @@ export async function moveSession(db: Database, viewer: Viewer, id: string, to: 
     const session = await findSessionById(tx, sessionId, "update");
     if (!session) throw notFound("FairSession", sessionId);
     const fair = (await findFairById(tx, session.fairId))!;
+    if (!mayViewFair(viewer, fair)) throw notFound("FairSession", sessionId);
     if (!mayRunSession(viewer, fair, session)) throw forbidden("The organiser or the session's employer runs a session");
     if (fair.status !== "LIVE") throw conflict(`Sessions run while the fair is live (it is ${fair.status})`, { field: "sessionId" });
     const from = to === "LIVE" ? "SCHEDULED" : "LIVE";
@@ -237,7 +239,7 @@ export async function moveSession(db: Database, viewer: Viewer, id: string, to: 
 
 /**
  * An employer's booth at a fair, with some of its OPEN postings (replacing those it had). Only
- * while the fair is not closed.
+ * once the fair is public (a draft is NOT_FOUND) and while it is not closed.
  */
 export async function registerBooth(db: Database, viewer: Viewer, input: { fairId: string; postingIds: string[] }): Promise<{ boothId: string; postingIds: string[] }> {
   if (viewer.kind !== "user" || viewer.role !== Role.EMPLOYER || !viewer.employerId) throw forbidden("Employers register booths");
@@ -247,7 +249,8 @@ export async function registerBooth(db: Database, viewer: Viewer, input: { fairI
   if (postingIds.length === 0 || postingIds.length > 50) throw badInput("postingIds", "Bring 1–50 postings");
   return db.transaction(async (tx) => {
     const fair = await findFairById(tx, fairId, "share");
-    if (!fair) throw notFound("JobFair", fairId);
+    // Someone else's draft (an employer organises none): NOT_FOUND, as an id that does not exist.
+    if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
     if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
     const rows = await shareFairPostings(tx, postingIds);
     for (const [i, id] of postingIds.entries()) {

@@ -136,6 +136,29 @@ export const fairBookings = pgTable(
   ],
 );
 
+/** A fair's outcomes, in the order a booking may reach them (NO_SHOW stands alone). */
+export const FAIR_OUTCOMES = ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED", "NO_SHOW"] as const;
+export type FairOutcomeValue = (typeof FAIR_OUTCOMES)[number];
+
+/**
+ * Every outcome recorded for a booking, appended and never changed: who said it and when. Each
+ * outcome once per booking (a unique index); `fair_bookings.outcome` is the last one reached.
+ */
+export const fairOutcomeEvents = pgTable(
+  "fair_outcome_events",
+  {
+    id: uuid("id").primaryKey(),
+    bookingId: uuid("booking_id").notNull().references(() => fairBookings.id),
+    outcome: text("outcome").notNull(),
+    by: varchar("by", { length: 100 }).notNull(),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("fair_outcome_events_once_idx").on(t.bookingId, t.outcome),
+    check("fair_outcome_events_outcome_check", sql`${t.outcome} in ('APPLIED', 'INTERVIEWED', 'OFFERED', 'HIRED', 'NO_SHOW')`),
+  ],
+);
+
 /**
  * The fair rules as policy data (one active version): how long a fair may run, and how many online
  * fairs for key groups each institution and HR bureau should hold a year (DOMAIN §5: at least one).

@@ -47,3 +47,16 @@ export function allowedMoves(viewer: Viewer, referral: Pick<ReferralRow, "person
       return [];
   }
 }
+
+/** Statuses that mean the person applied: from then on the posting's employer sees the referral. */
+export const APPLIED_OR_LATER: readonly ReferralStatus[] = ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED"];
+
+/**
+ * Whether a referral's trail shows the person applied — the step that hands their name to the
+ * posting's employer: a move to APPLIED or later made by the person, the partner or caseworker acting
+ * for them, or a campaign — never one the employer recorded itself (an employer's own INTERVIEWED or
+ * HIRED, at a fair or anywhere, unlocks nothing).
+ */
+export function personApplied(events: readonly { toStatus: ReferralStatus; by: string }[]): boolean {
+  return events.some((e) => APPLIED_OR_LATER.includes(e.toStatus) && !e.by.startsWith("employer:"));
+}

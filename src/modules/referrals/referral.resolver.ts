@@ -1,12 +1,13 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
-import { forbidden } from "../../errors.js";
+import { forbidden, notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { JobPosting } from "../postings/posting.type.js";
 import type { PostingRow } from "../postings/posting.table.js";
-import { APPLIED_OR_LATER, recommendPostings, updateReferralStatus } from "./referral.service.js";
+import { personApplied } from "./referral-rules.js";
+import { recommendPostings, updateReferralStatus } from "./referral.service.js";
 import type { ReferralRow } from "./referral.table.js";
 import { referralCompliance } from "./referral-compliance.js";
 import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralSource, ReferralStatus } from "./referral.type.js";
@@ -59,6 +60,8 @@ export class ReferralResolver {
 
   @FieldResolver(() => ReferralCandidate, { description: "The person as an employer may see them." })
   async candidate(@Root() referral: ReferralRow, @Ctx() ctx: Context): Promise<ReferralCandidate> {
+    // Every path that hands an employer a referral checks this already; the name is checked again here.
+    if (isEmployer(ctx) && !personApplied(await ctx.loaders.referralEvents.load(referral.id))) throw notFound("Referral", referral.id);
     const person = (await ctx.loaders.personById.load(referral.personId))!;
     return { name: person.name, degreeLevel: person.degreeLevel, major: person.major };
   }
@@ -110,7 +113,7 @@ export class PersonReferralResolver {
 export class PostingReferralResolver {
   @Authorized(Role.EMPLOYER, Role.ADMIN)
   @FieldResolver(() => [Referral], {
-    description: "Referrals to this posting: administrators all; its employer those whose person has applied. People appear as `candidate` (no sensitive fields).",
+    description: "Referrals to this posting: administrators all; its employer those whose person has applied (a step the employer recorded itself does not count). People appear as `candidate` (no sensitive fields).",
   })
   async referrals(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     const viewer = ctx.viewer;
@@ -120,7 +123,7 @@ export class PostingReferralResolver {
     const events = await ctx.loaders.referralEvents.loadMany(all.map((r) => r.id));
     return all.filter((_, i) => {
       const trail = events[i];
-      return Array.isArray(trail) && trail.some((e) => APPLIED_OR_LATER.includes(e.toStatus));
+      return Array.isArray(trail) && personApplied(trail);
     });
   }
 }

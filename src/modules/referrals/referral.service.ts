@@ -12,7 +12,7 @@ import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
 import { readPostings, sharePostings } from "../postings/posting.lock.js";
 import type { PostingRow } from "../postings/posting.table.js";
-import { allowedMoves, mayMove } from "./referral-rules.js";
+import { allowedMoves, APPLIED_OR_LATER, mayMove, personApplied } from "./referral-rules.js";
 import { findReferralById, insertReferralIfAbsent, moveReferral } from "./referral.repository.js";
 import { referralEvents, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
 
@@ -94,24 +94,20 @@ export async function recommendPostings(
   });
 }
 
-/** Statuses that mean the person applied: from then on the posting's employer sees the referral. */
-export const APPLIED_OR_LATER: readonly ReferralStatus[] = ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED"];
-
 /**
  * Whether a viewer may see a referral: the person's ledger scope; the partner that made it; the
  * posting's employer once the person has applied (a recommendation alone does not hand a person's
- * name to an employer — applying does).
+ * name to an employer — applying does; a step the employer recorded itself does not: `personApplied`).
  */
 export async function referralVisibleTo(db: Database, viewer: Viewer, referral: ReferralRow, postingEmployerId: string): Promise<boolean> {
   if (viewer.kind === "partner") return referral.madeBy === `partner:${viewer.partnerId}`;
   if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) {
     if (viewer.employerId !== postingEmployerId) return false;
-    const [applied] = await db
-      .select({ id: referralEvents.id })
+    const trail = await db
+      .select({ toStatus: referralEvents.toStatus, by: referralEvents.by })
       .from(referralEvents)
-      .where(and(eq(referralEvents.referralId, referral.id), inArray(referralEvents.toStatus, [...APPLIED_OR_LATER])))
-      .limit(1);
-    return !!applied;
+      .where(and(eq(referralEvents.referralId, referral.id), inArray(referralEvents.toStatus, [...APPLIED_OR_LATER])));
+    return personApplied(trail);
   }
   const [person] = await findPeopleByIds(db, [referral.personId]);
   return !!person && personWithinScope(personScope(viewer), person);

@@ -1,0 +1,100 @@
+import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
+import type { Database } from "../../db/client.js";
+import { parseId } from "../../db/parse-id.js";
+import { serviceToday } from "../../dates.js";
+import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
+import { misfit } from "../matching/match-constraints.js";
+import { personScope, personWithinScope } from "../people/person.access.js";
+import { lockPerson } from "../people/person.lock.js";
+import { applyEmploymentStatus } from "../people/person.service.js";
+import { mayMove } from "../referrals/referral-rules.js";
+import { lockReferralOf, moveReferralForFair, recordFairReferral } from "../referrals/referral-writes.js";
+import type { ReferralStatus } from "../referrals/referral.table.js";
+import { isSessionEmployer, mayOrganise } from "./fair.access.js";
+import { appendOutcome, findBookingById, findFairById, findOutcomesOf, findSessionById, shareFairPostings } from "./fair.repository.js";
+import { FAIR_OUTCOMES, type FairBookingRow, type FairOutcomeValue } from "./fair.table.js";
+
+export type FairOutcome = FairOutcomeValue;
+
+/** The funnel's order: an outcome only moves on (NO_SHOW stands alone). */
+const rank = (outcome: string) => FAIR_OUTCOMES.indexOf(outcome as FairOutcome);
+
+/**
+ * Who may record which outcome of a booking, or null when the viewer may not touch it (NOT_FOUND).
+ * The person says they APPLIED (a seeker, for their own booking); the session's employer records
+ * the later stages and NO_SHOW; the fair's organiser, for a person in their scope, any of them.
+ */
+function outcomesFor(viewer: Viewer, roles: { seeker: boolean; employer: boolean; organiser: boolean }): readonly FairOutcome[] | null {
+  if (roles.organiser) return FAIR_OUTCOMES;
+  const mine: FairOutcome[] = [];
+  if (roles.seeker) mine.push("APPLIED");
+  if (roles.employer) mine.push("INTERVIEWED", "OFFERED", "HIRED", "NO_SHOW");
+  return viewer.kind === "user" && mine.length > 0 ? mine : null;
+}
+
+/**
+ * What came of a booking, appended to its trail (fair_outcome_events) — never overwritten, each
+ * outcome once. Only once its session has started (LIVE or ENDED): NO_SHOW for a person who did
+ * not check in and has no outcome; anything else for a person who checked in and not after a
+ * NO_SHOW; the later stages only once the person applied, and only forward. APPLIED, INTERVIEWED,
+ * OFFERED and HIRED create the person's referral to the posting (source JOB_FAIR — fairs count
+ * toward the referral minimum when the posting fitted) or advance it; HIRED records employment.
+ */
+export async function recordFairOutcome(db: Database, viewer: Viewer, input: { bookingId: string; outcome: FairOutcome }): Promise<FairBookingRow> {
+  const bookingId = parseId(input.bookingId, "bookingId");
+  const outcome = input.outcome;
+  if (!FAIR_OUTCOMES.includes(outcome)) throw badInput("outcome", "Not an outcome");
+  const by = actorOf(viewer);
+  return db.transaction(async (tx) => {
+    const found = await findBookingById(tx, bookingId);
+    if (!found) throw notFound("FairBooking", bookingId);
+    // The person, the fair, the session, the booking: the order every fair path locks in.
+    const person = (await lockPerson(tx, found.personId))!;
+    const fair = (await findFairById(tx, found.fairId, "share"))!;
+    const session = (await findSessionById(tx, found.sessionId))!;
+    const allowed = outcomesFor(viewer, {
+      // An organising caseworker records outcomes for people in their own scope only (HIRED writes the ledger).
+      organiser: mayOrganise(viewer, fair) && personWithinScope(personScope(viewer), person),
+      seeker: viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId === person.id,
+      employer: isSessionEmployer(viewer, session),
+    });
+    if (!allowed) throw notFound("FairBooking", bookingId);
+    if (!allowed.includes(outcome)) throw forbidden(outcome === "APPLIED" ? "Only the person says they applied; employers record the later stages" : `You may not record ${outcome}`);
+
+    const booking = (await findBookingById(tx, bookingId, "update"))!;
+    if (booking.status === "CANCELLED") throw conflict("The booking was cancelled", { field: "bookingId" });
+    if (session.status !== "LIVE" && session.status !== "ENDED") throw conflict("Outcomes are recorded once the session has started", { field: "bookingId" });
+    const trail = await findOutcomesOf(tx, bookingId);
+    if (trail.includes(outcome)) throw conflict(`${outcome} was recorded for this booking already`, { field: "outcome" });
+    if (outcome === "NO_SHOW") {
+      if (booking.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
+      if (trail.length > 0) throw conflict("The booking has an outcome already: not a no-show", { field: "outcome" });
+    } else {
+      if (trail.includes("NO_SHOW")) throw conflict("The person did not show", { field: "outcome" });
+      if (booking.status !== "CHECKED_IN") throw conflict("The person has not checked in", { field: "bookingId" });
+      if (outcome !== "APPLIED" && trail.length === 0) throw conflict("The person has not applied", { field: "outcome" });
+      if (trail.some((o) => rank(o) > rank(outcome))) throw conflict(`The booking is past ${outcome}: outcomes only move on`, { field: "outcome" });
+      if (booking.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
+      const [posting] = await shareFairPostings(tx, [booking.postingId]);
+      const to = outcome as ReferralStatus;
+      let referral = await lockReferralOf(tx, person.id, posting!.id);
+      if (!referral) {
+        // Like recommendPostings: no new referral to a posting that is no longer open.
+        if (posting!.status !== "OPEN") throw conflict("The posting is no longer open", { field: "bookingId" });
+        referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: misfit(person, posting!) === null, note: fair.title });
+      }
+      if (referral.status !== to) {
+        if (!mayMove(referral.status, to)) throw conflict(`The person's referral to this posting is ${referral.status}: it cannot become ${to}`, { field: "outcome" });
+        referral = await moveReferralForFair(tx, referral, to, by, fair.title);
+        if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
+      }
+    }
+    try {
+      return await appendOutcome(tx, bookingId, outcome, by);
+    } catch (error) {
+      // Two callers at once: the booking's lock serialises them, the unique index is the last word.
+      if (findPgError(error)?.code === "23505") throw conflict(`${outcome} was recorded for this booking already`, { field: "outcome" });
+      throw error;
+    }
+  });
+}
