@@ -15,8 +15,10 @@ import { aliasLimit, depthLimit, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS } from
 import type { Logger } from "../logger.js";
 import type { FairEventHub } from "../modules/fairs/fair-events.js";
 import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
+import { partnerKeyActive } from "../modules/partners/partner.service.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
+import { clientAddress, trustedProxies } from "./client-address.js";
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -43,6 +45,10 @@ interface ConnectionState {
   viewer?: Viewer;
   connectionId?: string;
   expiry?: NodeJS.Timeout;
+  /** When the token expires (ms), if it does. */
+  expiresAt?: number;
+  /** The periodic re-check of a partner key (SUBSCRIPTION_RECHECK_SECONDS). */
+  recheck?: NodeJS.Timeout;
 }
 
 /**
@@ -73,7 +79,8 @@ export function credentialHeaders(params: Record<string, unknown> | undefined, u
  * port and path, /graphql. Authenticated like HTTP — `Authorization: Bearer` or `X-Api-Key`, in the
  * connection_init payload or the upgrade request; a wrong credential is refused (4401 for a bad or
  * expired token, 4403 otherwise), never downgraded to anonymous; a token's expiry closes the
- * connection (4401). Only subscriptions travel
+ * connection (4401), and a partner key revoked while the socket is open closes it (4403): the key is
+ * checked again on every subscribe and every SUBSCRIPTION_RECHECK_SECONDS. Only subscriptions travel
  * here: queries and mutations go over HTTP, where they are logged and limited.
  */
 export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { close(): Promise<void> } {
@@ -82,6 +89,22 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
+  const trusted = trustedProxies(config.trustedProxies);
+  /**
+   * Whether the connection's credential still holds: a token until its expiry, a partner key while not
+   * revoked; if not, the socket is closed (4401 expired, 4403 revoked) and false returned.
+   */
+  const credentialHolds = async (state: ConnectionState, socket: { close(code: number, reason: string): void }): Promise<boolean> => {
+    if (state.expiresAt !== undefined && Date.now() >= state.expiresAt) {
+      socket.close(4401, "The token has expired");
+      return false;
+    }
+    const viewer = state.viewer;
+    if (viewer?.kind !== "partner" || (await partnerKeyActive(database.db, viewer.keyId))) return true;
+    log.info({ connectionId: state.connectionId, keyId: viewer.keyId }, "subscription connection closed: partner key revoked");
+    socket.close(4403, "The API key has been revoked");
+    return false;
+  };
   const stateOf = (extra: object) => {
     let state = states.get(extra);
     if (!state) states.set(extra, (state = {}));
@@ -116,9 +139,17 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         const token = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ""))?.[1];
         const exp = token ? decodeJwt(token).exp : undefined;
         // The socket may have closed while the credentials were checked: then no timer.
+        if (exp !== undefined) state.expiresAt = exp * 1000;
         if (exp !== undefined && socket.readyState === socket.OPEN) {
           state.expiry = setTimeout(() => socket.close(4401, "The token has expired"), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
           state.expiry.unref();
+        }
+        // A partner key can be revoked at any time: checked again periodically (and on each subscribe).
+        if (state.viewer.kind === "partner" && socket.readyState === socket.OPEN) {
+          state.recheck = setInterval(() => {
+            credentialHolds(state, socket).catch((err: unknown) => log.warn({ connectionId: state.connectionId, err: { message: (err as Error).message } }, "could not re-check a partner key"));
+          }, config.subscriptionRecheckSeconds * 1000);
+          state.recheck.unref();
         }
         log.info({ connectionId: state.connectionId, viewer: state.viewer.kind }, "subscription connection");
         return true;
@@ -126,8 +157,11 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
       onClose: (ctx) => {
         const state = stateOf(ctx.extra);
         if (state.expiry) clearTimeout(state.expiry);
+        if (state.recheck) clearInterval(state.recheck);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // The credential is checked again first: a revoked key closes the socket (4403) before anything runs.
+        if (!(await credentialHolds(stateOf(ctx.extra), ctx.extra.socket))) return [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
         }
@@ -171,7 +205,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   // One address may hold only so many sockets (initialised or not).
   const perAddress = new Map<string, number>();
   wss.on("connection", (socket, request) => {
-    const address = request.socket.remoteAddress ?? "unknown";
+    const address = clientAddress(request, trusted);
     const n = (perAddress.get(address) ?? 0) + 1;
     perAddress.set(address, n);
     socket.once("close", () => {
