@@ -90,15 +90,15 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
   const trusted = trustedProxies(config.trustedProxies);
-  /**
-   * Whether the connection's credential still holds: a token until its expiry, a partner key while not
-   * revoked; if not, the socket is closed (4401 expired, 4403 revoked) and false returned.
-   */
-  const credentialHolds = async (state: ConnectionState, socket: { close(code: number, reason: string): void }): Promise<boolean> => {
-    if (state.expiresAt !== undefined && Date.now() >= state.expiresAt) {
-      socket.close(4401, "The token has expired");
-      return false;
-    }
+  type Closable = { close(code: number, reason: string): void };
+  /** A token past its expiry closes the socket (4401): true if so. */
+  const expired = (state: ConnectionState, socket: Closable): boolean => {
+    if (state.expiresAt === undefined || Date.now() < state.expiresAt) return false;
+    socket.close(4401, "The token has expired");
+    return true;
+  };
+  /** Whether a partner connection's key still holds; a revoked one closes the socket (4403). Other viewers: true. */
+  const keyHolds = async (state: ConnectionState, socket: Closable): Promise<boolean> => {
     const viewer = state.viewer;
     if (viewer?.kind !== "partner" || (await partnerKeyActive(database.db, viewer.keyId))) return true;
     log.info({ connectionId: state.connectionId, keyId: viewer.keyId }, "subscription connection closed: partner key revoked");
@@ -109,6 +109,23 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     let state = states.get(extra);
     if (!state) states.set(extra, (state = {}));
     return state;
+  };
+
+  /** A subscribe message parsed, validated and checked to be a subscription; errors reach the client through onError, formatted like HTTP's. */
+  const prepare = (payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+    let document;
+    try {
+      document = parse(payload.query, { maxTokens: MAX_TOKENS });
+    } catch (error) {
+      return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
+    if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+    const operation = getOperationAST(document, payload.operationName);
+    if (operation?.operation !== "subscription") {
+      return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
+    }
+    return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
   };
 
   const server = useServer<Record<string, unknown> | undefined>(
@@ -147,7 +164,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         // A partner key can be revoked at any time: checked again periodically (and on each subscribe).
         if (state.viewer.kind === "partner" && socket.readyState === socket.OPEN) {
           state.recheck = setInterval(() => {
-            credentialHolds(state, socket).catch((err: unknown) => log.warn({ connectionId: state.connectionId, err: { message: (err as Error).message } }, "could not re-check a partner key"));
+            keyHolds(state, socket).catch((err: unknown) => log.warn({ connectionId: state.connectionId, err: { message: (err as Error).message } }, "could not re-check a partner key"));
           }, config.subscriptionRecheckSeconds * 1000);
           state.recheck.unref();
         }
@@ -159,26 +176,18 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         if (state.expiry) clearTimeout(state.expiry);
         if (state.recheck) clearInterval(state.recheck);
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        // The credential is checked again first: a revoked key closes the socket (4403) before anything runs.
-        if (!(await credentialHolds(stateOf(ctx.extra), ctx.extra.socket))) return [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
+      onSubscribe: (ctx, _id, payload) => {
+        // Counted before anything is awaited: graphql-ws holds a subscription from its message on, so a
+        // burst of subscribes sees its own.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
         }
-        // Errors returned here reach the client through onError, formatted like HTTP's.
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: MAX_TOKENS });
-        } catch (error) {
-          return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
-        }
-        const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
-        const operation = getOperationAST(document, payload.operationName);
-        if (operation?.operation !== "subscription") {
-          return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
-        }
-        return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        // The credential is checked again: an expired token (4401) or a revoked partner key (4403) closes the socket before anything runs.
+        const state = stateOf(ctx.extra);
+        const gone = [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
+        if (expired(state, ctx.extra.socket)) return gone;
+        const prepared = prepare(payload);
+        return state.viewer?.kind === "partner" ? keyHolds(state, ctx.extra.socket).then((holds) => (holds ? prepared : gone)) : prepared;
       },
       context: (ctx): SubscriptionContext => {
         const state = stateOf(ctx.extra);
