@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { Config } from "./config.js";
 import { openDatabase, type DatabaseHandle } from "./db/client.js";
+import { databaseReady } from "./db/migrate.js";
 import type { Context } from "./graphql/context.js";
 import { createApolloServer } from "./graphql/apollo.js";
 import { createHttpServer } from "./http/http-server.js";
@@ -41,7 +42,12 @@ export interface App {
 export async function createApp(config: Config, log: Logger, database?: DatabaseHandle, parts: { searchEngine?: SearchEngine } = {}): Promise<App> {
   wireModuleHooks();
   const db = database ?? (await openDatabase(config.database, log));
-  await db.migrate();
+  if (config.migrateOnStart) await db.migrate();
+  else {
+    // A least-privilege role (see `cli db-roles`) cannot migrate: the owner has, or the server does not start.
+    const readiness = await databaseReady(db);
+    if (!readiness.ready) throw new Error(`MIGRATE_ON_START=false but the database is not ready (${readiness.reason}): run the migrations as the owner first`);
+  }
   const pii = createPiiCipher(config.pii.key);
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
   const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, config.search.relayIntervalMs);

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -15,6 +16,14 @@ const DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLWluLXByb2Q="; // base6
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+/** A TRUSTED_PROXIES entry: an IPv4/IPv6 address or CIDR. */
+function proxyEntry(entry: string): boolean {
+  const [address, bits, extra] = entry.split("/");
+  const family = address ? isIP(address) : 0;
+  if (extra !== undefined || family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+}
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "test", "production"]).default("development")),
@@ -48,6 +57,16 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(600)),
   RATE_LIMIT_COST_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(200_000)),
+  TRUSTED_PROXIES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) => v.split(",").map((e) => e.trim()).filter((e) => e.length > 0))
+      .refine((entries) => entries.every(proxyEntry), "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)")
+      .default([]),
+  ),
+  SUBSCRIPTION_RECHECK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
+  MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
   RATE_LIMIT_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("jb")),
 });
 
@@ -76,6 +95,15 @@ export interface Config {
    * counted in this process.
    */
   rateLimits: { requestsPerMinute: number; costPerMinute: number; redisUrl?: string; keyPrefix: string };
+  /**
+   * Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed: the client is the right-most
+   * untrusted address in it. Empty (the default): the peer's address, whatever the header says.
+   */
+  trustedProxies: string[];
+  /** How often an open WebSocket's credential is checked again (a revoked partner key closes it 4403). */
+  subscriptionRecheckSeconds: number;
+  /** Apply migrations at start-up (the default); false when the server runs as a least-privilege role and the owner migrates. */
+  migrateOnStart: boolean;
   /** Dev secrets in use: the server says so loudly at start-up. */
   usingDevSecrets: boolean;
 }
@@ -122,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: e.IMPORT_MAX_BYTES,
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
     rateLimits: { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}) },
+    trustedProxies: e.TRUSTED_PROXIES,
+    subscriptionRecheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
+    migrateOnStart: e.MIGRATE_ON_START === "true",
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
   };
 }

@@ -96,6 +96,8 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Person.idNumber": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
   "Person.phone": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
   "Person.birthDate": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
+  "Person.povertyHouseholdNo": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
+  "Mentor.phone": { access: [ADMIN, CASEWORKER, MENTOR], scope: "unmasked: those who manage the mentor (a caseworker of its region or institution), the mentor themself" },
 
   // Paths to a person below the root (the Person type carries poverty status and category membership).
   "PersonEdge.node": { access: LEDGER_READERS, scope: "through Query.people" },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { registerEnumType } from "type-graphql";
 
 export enum Role {
@@ -43,6 +44,25 @@ export function actorOf(viewer: Viewer): string {
       return `${viewer.role.toLowerCase()}:${viewer.userId}`;
     case "partner":
       return `partner:${viewer.partnerId}`;
+  }
+}
+
+/**
+ * The caller's whole identity as one short string: role, `sub`, region, institution, employer and
+ * person for a token; partner and key id for an API key. Two credentials share it only if every one
+ * of these matches, so what is keyed by it (Idempotency-Key answers, rate-limit buckets) never
+ * crosses tenants — two employer tokens with one `sub` but different employers are two callers.
+ */
+export function identityOf(viewer: Viewer): string {
+  switch (viewer.kind) {
+    case "anonymous":
+      return "anonymous";
+    case "user": {
+      const claims = [viewer.role, viewer.userId, viewer.regionCode ?? null, viewer.institutionId ?? null, viewer.employerId ?? null, viewer.personId ?? null];
+      return `user:${viewer.role}:${createHash("sha256").update(JSON.stringify(claims)).digest("base64url")}`;
+    }
+    case "partner":
+      return `key:${viewer.partnerId}:${viewer.keyId}`;
   }
 }
 

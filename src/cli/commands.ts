@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
+import { APP_ROLE, appRoleStatements, grantAppRole } from "../db/app-role.js";
 import { signToken } from "../auth/jwt.js";
 import { createReadStream, statSync } from "node:fs";
 import { Presets, SingleBar } from "cli-progress";
@@ -49,6 +50,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   assign-mentors --region PREFIX | --institution UUID | --person UUID | --category CODE
                      Start a mentor run: pair everyone of the scope whom the policy makes eligible and who has
                      no mentor with the nearest mentor with room; worked here with a progress bar; prints the outcome.
+  db-roles [--name jb_app] [--print]
+                     As the database owner (after migrating): create or update the least-privilege role the
+                     server runs as in production — reads and writes the tables, owns nothing, and may only
+                     INSERT and SELECT the audit log. Password from APP_DB_PASSWORD. --print: the SQL only.
   schema             Print the GraphQL SDL (npm run schema:emit writes src/graphql/schema.graphql).
   reference-sql      Print the reference-data migration's SQL from seed/data.
 
@@ -137,6 +142,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       encoding: { type: "string", default: "auto" },
       scopes: { type: "string" },
       category: { type: "string" },
+      print: { type: "boolean" },
     },
     allowPositionals: true,
   });
@@ -285,6 +291,21 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine, searchSources.documents));
       io.out(JSON.stringify({ missing: diff.missing.length, extra: diff.extra.length, missingIds: diff.missing.slice(0, 100), extraIds: diff.extra.slice(0, 100) }, null, 2) + "\n");
       return diff.missing.length + diff.extra.length === 0 ? 0 : 1;
+    }
+    case "db-roles": {
+      const role = values.name ?? APP_ROLE;
+      const password = env.APP_DB_PASSWORD?.trim() ? env.APP_DB_PASSWORD : undefined;
+      if (values.print) {
+        io.out(appRoleStatements(role, password === undefined ? {} : { password: "<APP_DB_PASSWORD>" }).join(";\n") + ";\n");
+        return 0;
+      }
+      if (config.database.driver !== "postgres") {
+        io.err("db-roles: for PostgreSQL only (set DATABASE_URL to the owner's connection)\n");
+        return 2;
+      }
+      await withDatabase(config, (h) => grantAppRole(h.db, role, password === undefined ? {} : { password }));
+      io.err(`Role ${role}: tables read and written, audit_log INSERT and SELECT only, owner of nothing.${password === undefined ? " No password set (APP_DB_PASSWORD)." : ""}\n`);
+      return 0;
     }
     case "schema":
       io.out(await printSchemaSdl());

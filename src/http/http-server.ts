@@ -13,9 +13,10 @@ import type { SearchEngine } from "../search/search-port.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { createLoaders, type Context } from "../graphql/context.js";
+import { clientAddress, trustedProxies } from "./client-address.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
 import { claimIdempotencyKey, idempotencyFor, requestHash, type Claim } from "./idempotency.js";
-import { anonymous, type Viewer } from "../auth/viewer.js";
+import { anonymous, identityOf, type Viewer } from "../auth/viewer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -87,7 +88,9 @@ export interface HttpDeps {
 export function createHttpServer(deps: HttpDeps): Server {
   const { config, log } = deps;
 
-  async function handleGraphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
+  const trusted = trustedProxies(config.trustedProxies);
+
+  async function handleGraphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger, address: string) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -108,7 +111,6 @@ export function createHttpServer(deps: HttpDeps): Server {
     }
     // Who is calling, and whether they may call now: before anything else is done for the request.
     // A wrong credential counts against the address it came from, so guessing keys is limited too.
-    const address = req.socket.remoteAddress;
     let viewer: Viewer;
     try {
       viewer = await viewerFromRequest(deps.database.db, config, req.headers);
@@ -133,7 +135,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         return { idempotency: "REFUSED" };
       }
       if (use === "keep") {
-        claim = await claimIdempotencyKey(deps.database.db, deps.pii, key, idempotencyKey, requestHash(body as Record<string, unknown>));
+        claim = await claimIdempotencyKey(deps.database.db, deps.pii, identityOf(viewer), idempotencyKey, requestHash(body as Record<string, unknown>));
         if (claim.kind === "refuse") {
           sendJson(res, ERRORS[claim.code].http, graphqlErrorBody(claim.message, claim.code));
           return { idempotency: claim.code };
@@ -189,14 +191,14 @@ export function createHttpServer(deps: HttpDeps): Server {
    * answered with the same report as the importPeople mutation. Content-Type text/csv is required,
    * which no browser form can send without a CORS preflight.
    */
-  async function handlePeopleImport(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
+  async function handlePeopleImport(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger, address: string) {
     if (req.method !== "POST") throw new HttpError("BAD_REQUEST", "POST a CSV to /imports/people", 405);
     if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError("BAD_REQUEST", "Send the file with Content-Type: text/csv", 415);
     const encodingParam = (url.searchParams.get("encoding") ?? "auto").toLowerCase();
     if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError("BAD_REQUEST", "encoding is auto, utf-8 or gbk");
     try {
       const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-      const refused = await deps.rateLimiter.request(rateKey(viewer, req.socket.remoteAddress));
+      const refused = await deps.rateLimiter.request(rateKey(viewer, address));
       if (refused) {
         res.setHeader("connection", "close");
         return { import: refuseRateLimited(res, refused) };
@@ -212,7 +214,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (error instanceof DomainError) {
         // A wrong credential counts against the address, as on /graphql.
         if (error.code === "UNAUTHENTICATED") {
-          const limited = await deps.rateLimiter.request(rateKey(anonymous, req.socket.remoteAddress));
+          const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
           if (limited) {
             res.setHeader("connection", "close");
             return refuseRateLimited(res, limited);
@@ -238,6 +240,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (clientRequestId) res.setHeader("x-client-request-id", clientRequestId);
     const reqLog = log.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) });
     const url = new URL(req.url ?? "/", "http://localhost");
+    // The client's address (X-Forwarded-For only through TRUSTED_PROXIES): for rate limits and this log.
+    const client = clientAddress(req, trusted);
     let extra: Record<string, unknown> = {};
     try {
       if (url.pathname === "/healthz") {
@@ -247,9 +251,9 @@ export function createHttpServer(deps: HttpDeps): Server {
         if (!readiness.ready) reqLog.warn({ reason: readiness.reason }, "not ready");
         sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready" });
       } else if (url.pathname === "/imports/people") {
-        extra = await handlePeopleImport(req, res, url, requestId, reqLog);
+        extra = await handlePeopleImport(req, res, url, requestId, reqLog, client);
       } else if (url.pathname === "/graphql") {
-        extra = await handleGraphql(req, res, url, requestId, reqLog);
+        extra = await handleGraphql(req, res, url, requestId, reqLog, client);
       } else {
         sendJson(res, 404, { error: "Not found. The API is at /graphql." });
       }
@@ -265,7 +269,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
+      reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
     }
   });
 }

@@ -7,7 +7,7 @@ import { index, integer, pgTable, primaryKey, text, timestamp, varchar } from "d
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    /** Who sent it (`partner:<id>`, `<role>:<sub>`): keys are the caller's own. */
+    /** Who sent it, by their whole identity (`identityOf`: role, sub, region, institution, employer, person; a partner key): keys are the caller's own. */
     actor: varchar("actor", { length: 100 }).notNull(),
     key: varchar("key", { length: 255 }).notNull(),
     /** SHA-256 of the operation, its name and its variables (keys sorted). */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, lt, sql } from "drizzle-orm";
-import { getOperationAST, Kind, parse, visit } from "graphql";
+import { getOperationAST, Kind, parse, visit, type DocumentNode, type FieldNode, type SelectionSetNode } from "graphql";
 import { MAX_TOKENS } from "../graphql/limits.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { Database } from "../db/client.js";
@@ -28,6 +28,30 @@ export type Claim =
 const SECRET_ANSWERS = new Set(["issuePartnerKey"]);
 
 /**
+ * The root fields an operation selects, with fragments resolved: inline fragments (`... on Mutation { … }`,
+ * `... @include(if: …) { … }`) and named ones, nested to any depth, each named fragment walked once.
+ */
+function rootFields(document: DocumentNode, selectionSet: SelectionSetNode): FieldNode[] {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  const fields: FieldNode[] = [];
+  const walked = new Set<string>();
+  const walk = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!walked.has(selection.name.value)) {
+        walked.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment);
+      }
+    }
+  };
+  walk(selectionSet);
+  return fields;
+}
+
+/**
  * What an Idempotency-Key may do with a request: "none" for anything but a mutation (queries ignore
  * keys; a document that does not parse is left to Apollo), "refuse" for a mutation whose answer holds
  * a secret or personal data in clear (an API key, `unmasked: true`) — such answers are not kept —
@@ -45,12 +69,10 @@ export function idempotencyFor(body: unknown): "none" | "refuse" | "keep" {
   }
   const operation = getOperationAST(document, typeof operationName === "string" ? operationName : undefined);
   if (operation?.operation !== "mutation") return "none";
-  let secret = false;
+  // A root field that answers with a secret, however it is reached (through fragments too).
+  let secret = rootFields(document, operation.selectionSet).some((field) => SECRET_ANSWERS.has(field.name.value));
+  // `unmasked` anywhere in the document (fragments included, used or not) unless it is literally false.
   visit(document, {
-    Field(node, _key, _parent, path) {
-      // A root field (path: definitions, i, selectionSet, selections, j) that answers with a secret.
-      if (path.length === 5 && SECRET_ANSWERS.has(node.name.value)) secret = true;
-    },
     Argument(node) {
       if (node.name.value === "unmasked" && !(node.value.kind === Kind.BOOLEAN && !node.value.value)) secret = true;
     },

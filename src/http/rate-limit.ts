@@ -2,21 +2,18 @@ import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Viewer } from "../auth/viewer.js";
+import { identityOf, type Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import { ERRORS } from "../errors.js";
 import type { Logger } from "../logger.js";
 
-/** Who a limit counts against: a user, a partner key, or — for the public — an address. */
+/**
+ * Who a limit counts against: a caller by their whole identity (`identityOf`: role, sub, region,
+ * institution, employer, person; a partner key), or — for the public — the client's address
+ * (`clientAddress`: X-Forwarded-For only from a trusted proxy).
+ */
 export function rateKey(viewer: Viewer, address: string | undefined): string {
-  switch (viewer.kind) {
-    case "user":
-      return `user:${viewer.role}:${viewer.userId}`;
-    case "partner":
-      return `key:${viewer.keyId}`;
-    default:
-      return `addr:${address ?? "unknown"}`;
-  }
+  return viewer.kind === "anonymous" ? `addr:${address ?? "unknown"}` : identityOf(viewer);
 }
 
 /** 429 RATE_LIMITED with Retry-After (whole seconds), as Apollo sends an error's `http` extension. */

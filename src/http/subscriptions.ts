@@ -15,8 +15,10 @@ import { aliasLimit, depthLimit, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS } from
 import type { Logger } from "../logger.js";
 import type { FairEventHub } from "../modules/fairs/fair-events.js";
 import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
+import { partnerKeyActive } from "../modules/partners/partner.service.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
+import { clientAddress, trustedProxies } from "./client-address.js";
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -43,6 +45,10 @@ interface ConnectionState {
   viewer?: Viewer;
   connectionId?: string;
   expiry?: NodeJS.Timeout;
+  /** When the token expires (ms), if it does. */
+  expiresAt?: number;
+  /** The periodic re-check of a partner key (SUBSCRIPTION_RECHECK_SECONDS). */
+  recheck?: NodeJS.Timeout;
 }
 
 /**
@@ -73,7 +79,8 @@ export function credentialHeaders(params: Record<string, unknown> | undefined, u
  * port and path, /graphql. Authenticated like HTTP — `Authorization: Bearer` or `X-Api-Key`, in the
  * connection_init payload or the upgrade request; a wrong credential is refused (4401 for a bad or
  * expired token, 4403 otherwise), never downgraded to anonymous; a token's expiry closes the
- * connection (4401). Only subscriptions travel
+ * connection (4401), and a partner key revoked while the socket is open closes it (4403): the key is
+ * checked again on every subscribe and every SUBSCRIPTION_RECHECK_SECONDS. Only subscriptions travel
  * here: queries and mutations go over HTTP, where they are logged and limited.
  */
 export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { close(): Promise<void> } {
@@ -82,10 +89,43 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
+  const trusted = trustedProxies(config.trustedProxies);
+  type Closable = { close(code: number, reason: string): void };
+  /** A token past its expiry closes the socket (4401): true if so. */
+  const expired = (state: ConnectionState, socket: Closable): boolean => {
+    if (state.expiresAt === undefined || Date.now() < state.expiresAt) return false;
+    socket.close(4401, "The token has expired");
+    return true;
+  };
+  /** Whether a partner connection's key still holds; a revoked one closes the socket (4403). Other viewers: true. */
+  const keyHolds = async (state: ConnectionState, socket: Closable): Promise<boolean> => {
+    const viewer = state.viewer;
+    if (viewer?.kind !== "partner" || (await partnerKeyActive(database.db, viewer.keyId))) return true;
+    log.info({ connectionId: state.connectionId, keyId: viewer.keyId }, "subscription connection closed: partner key revoked");
+    socket.close(4403, "The API key has been revoked");
+    return false;
+  };
   const stateOf = (extra: object) => {
     let state = states.get(extra);
     if (!state) states.set(extra, (state = {}));
     return state;
+  };
+
+  /** A subscribe message parsed, validated and checked to be a subscription; errors reach the client through onError, formatted like HTTP's. */
+  const prepare = (payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+    let document;
+    try {
+      document = parse(payload.query, { maxTokens: MAX_TOKENS });
+    } catch (error) {
+      return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
+    if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+    const operation = getOperationAST(document, payload.operationName);
+    if (operation?.operation !== "subscription") {
+      return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
+    }
+    return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
   };
 
   const server = useServer<Record<string, unknown> | undefined>(
@@ -116,9 +156,17 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         const token = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ""))?.[1];
         const exp = token ? decodeJwt(token).exp : undefined;
         // The socket may have closed while the credentials were checked: then no timer.
+        if (exp !== undefined) state.expiresAt = exp * 1000;
         if (exp !== undefined && socket.readyState === socket.OPEN) {
           state.expiry = setTimeout(() => socket.close(4401, "The token has expired"), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
           state.expiry.unref();
+        }
+        // A partner key can be revoked at any time: checked again periodically (and on each subscribe).
+        if (state.viewer.kind === "partner" && socket.readyState === socket.OPEN) {
+          state.recheck = setInterval(() => {
+            keyHolds(state, socket).catch((err: unknown) => log.warn({ connectionId: state.connectionId, err: { message: (err as Error).message } }, "could not re-check a partner key"));
+          }, config.subscriptionRecheckSeconds * 1000);
+          state.recheck.unref();
         }
         log.info({ connectionId: state.connectionId, viewer: state.viewer.kind }, "subscription connection");
         return true;
@@ -126,25 +174,20 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
       onClose: (ctx) => {
         const state = stateOf(ctx.extra);
         if (state.expiry) clearTimeout(state.expiry);
+        if (state.recheck) clearInterval(state.recheck);
       },
       onSubscribe: (ctx, _id, payload) => {
+        // Counted before anything is awaited: graphql-ws holds a subscription from its message on, so a
+        // burst of subscribes sees its own.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
         }
-        // Errors returned here reach the client through onError, formatted like HTTP's.
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: MAX_TOKENS });
-        } catch (error) {
-          return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
-        }
-        const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
-        const operation = getOperationAST(document, payload.operationName);
-        if (operation?.operation !== "subscription") {
-          return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
-        }
-        return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        // The credential is checked again: an expired token (4401) or a revoked partner key (4403) closes the socket before anything runs.
+        const state = stateOf(ctx.extra);
+        const gone = [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
+        if (expired(state, ctx.extra.socket)) return gone;
+        const prepared = prepare(payload);
+        return state.viewer?.kind === "partner" ? keyHolds(state, ctx.extra.socket).then((holds) => (holds ? prepared : gone)) : prepared;
       },
       context: (ctx): SubscriptionContext => {
         const state = stateOf(ctx.extra);
@@ -171,7 +214,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   // One address may hold only so many sockets (initialised or not).
   const perAddress = new Map<string, number>();
   wss.on("connection", (socket, request) => {
-    const address = request.socket.remoteAddress ?? "unknown";
+    const address = clientAddress(request, trusted);
     const n = (perAddress.get(address) ?? 0) + 1;
     perAddress.set(address, n);
     socket.once("close", () => {

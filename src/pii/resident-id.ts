@@ -50,6 +50,16 @@ export function maskResidentId(idNumber: string): string {
   return `${idNumber.slice(0, 3)}${"*".repeat(11)}${idNumber.slice(-4)}`;
 }
 
+/**
+ * `35**********45`: a poverty household number (建档立卡户编号) as shown by default — its first two and
+ * last two characters when it has at least eight, else nothing but its length.
+ */
+export function maskHouseholdNo(householdNo: string): string {
+  const chars = [...householdNo];
+  if (chars.length < 8) return "*".repeat(chars.length);
+  return `${chars.slice(0, 2).join("")}${"*".repeat(chars.length - 4)}${chars.slice(-2).join("")}`;
+}
+
 /** Mainland mobile numbers: 11 digits starting 13–19 (an optional +86 / 86 prefix is dropped). */
 export function parseMobilePhone(raw: string): string | null {
   const digits = raw.replace(/[\s-]/g, "").replace(/^(\+?86)/, "");

@@ -110,9 +110,9 @@ describe("the authorization table", () => {
 
   it("shows personal data in clear only to the roles its rule names, within scope", async () => {
     const admin = credentials.ADMIN!;
-    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, admin)).data!.registerPerson.id;
+    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft({ registeredPoverty: true, povertyHouseholdNo: "3501020001234" }) }, admin)).data!.registerPerson.id;
     const self = { token: await t.token({ sub: "self", role: Role.SEEKER, personId: person }) };
-    for (const field of ["idNumber", "phone", "birthDate"] as const) {
+    for (const field of ["idNumber", "phone", "birthDate", "povertyHouseholdNo"] as const) {
       const rule = AUTHORIZATION[`Person.${field}`]!;
       for (const [who, creds] of Object.entries({ ...credentials, SEEKER: self })) {
         const role = who === "ANONYMOUS" ? null : (who as Role);
@@ -121,6 +121,16 @@ describe("the authorization table", () => {
         const shown = typeof value === "string" && !value.includes("*");
         expect([field, who, shown]).toEqual([field, who, passesGate(rule.access, role)]);
       }
+    }
+    // A mentor's phone: the mentor (sub "mentor") is placed in Fuzhou, so the Fuzhou caseworker manages them.
+    const mentor = (await t.gql<{ createMentor: { id: string } }>(`mutation($i: CreateMentorInput!) { createMentor(input: $i) { id } }`, { i: { name: "授权表红娘", capacity: 1, regionCode: "350102", phone: "13905910000", userId: "mentor" } }, admin)).data!.createMentor.id;
+    const rule = AUTHORIZATION["Mentor.phone"]!;
+    for (const [who, creds] of Object.entries(credentials)) {
+      const role = who === "ANONYMOUS" ? null : (who as Role);
+      const r = await t.gql<{ mentor: { phone: string | null } | null }>(`query($m: ID!) { mentor(id: $m) { phone(unmasked: true, purpose: "联系红娘") } }`, { m: mentor }, creds);
+      const value = r.data?.mentor?.phone;
+      const shown = typeof value === "string" && !value.includes("*");
+      expect(["Mentor.phone", who, shown]).toEqual(["Mentor.phone", who, passesGate(rule.access, role)]);
     }
   });
 });

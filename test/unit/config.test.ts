@@ -33,6 +33,12 @@ describe("config", () => {
     expect(ok.database).toMatchObject({ driver: "postgres" });
   });
 
+  it("reads TRUSTED_PROXIES as addresses and CIDRs (none by default) and refuses anything else", () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: " 10.0.0.0/8, ::1 ,192.168.1.5" }).trustedProxies).toEqual(["10.0.0.0/8", "::1", "192.168.1.5"]);
+    for (const bad of ["proxy.local", "10.0.0.0/33", "10.0.0.1/8/2", "::1/129"]) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+  });
+
   it("refuses a PII key that is not 32 bytes", () => {
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/PII_KEY/);
   });

@@ -5,8 +5,9 @@ import { actorOf, roleOf, type Viewer } from "../../auth/viewer.js";
 import { insertAuditRows } from "./audit.repository.js";
 
 export interface UnmaskedRead {
+  /** Whose data: a person's id — or, for a field named `Mentor.…`, the mentor's. */
   personId: string;
-  field: "idNumber" | "phone" | "birthDate";
+  field: "idNumber" | "phone" | "birthDate" | "povertyHouseholdNo" | "Mentor.phone";
   purpose: string;
 }
 

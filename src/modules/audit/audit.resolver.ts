@@ -13,7 +13,7 @@ export class AuditEntry {
   @Field() at!: Date;
   @Field() actor!: string;
   @Field() actorRole!: string;
-  @Field(() => ID) personId!: string;
+  @Field(() => ID, { description: "Whose data: the person's id — or the mentor's, for fields named `Mentor.…`." }) personId!: string;
   @Field(() => [String]) fields!: string[];
   @Field() purpose!: string;
   @Field() requestId!: string;

@@ -5,6 +5,7 @@ import { PageArgs } from "../../graphql/relay.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { mayViewMentee } from "./mentor.access.js";
+import { revealMentorPhone } from "./mentor-pii.js";
 import { mentorCoverage } from "./mentor-coverage.service.js";
 import { activeMentoringPolicy, isOverdue, setMentoringPolicy } from "./mentor-policy.service.js";
 import { assignMentor, createMentor, deactivateMentor, getMentor, listMentors, logFollowUp, setMentorCapacity } from "./mentor.service.js";
@@ -106,6 +107,17 @@ export class MentorResolver {
   @Mutation(() => MentoringPolicy, { description: "A new version of the mentoring policy: the days (1–365) without contact that make a mentee overdue." })
   setMentoringPolicy(@Arg("followUpDays", () => Int) days: number, @Ctx() ctx: Context) {
     return setMentoringPolicy(ctx.db, ctx.viewer, days);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Masked (139****1234) unless `unmasked` with a `purpose` (those who manage the mentor, and the mentor themself): then audited." })
+  phone(
+    @Root() mentor: MentorRow,
+    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!unmasked) return mentor.phoneMasked;
+    return revealMentorPhone({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, mentor, purpose);
   }
 
   @FieldResolver(() => [Person], { description: "The people this mentor has now (caseworkers see those within their own scope)." })

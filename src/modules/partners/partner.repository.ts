@@ -25,6 +25,12 @@ export async function findActiveKeyByHash(db: Executor, keyHash: string) {
   return row;
 }
 
+/** Whether a key exists and is not revoked. */
+export async function isKeyActive(db: Executor, keyId: string): Promise<boolean> {
+  const [row] = await db.select({ id: partnerApiKeys.id }).from(partnerApiKeys).where(and(eq(partnerApiKeys.id, keyId), isNull(partnerApiKeys.revokedAt)));
+  return row !== undefined;
+}
+
 export async function revokeKey(db: Executor, keyId: string): Promise<PartnerApiKeyRow | undefined> {
   const [row] = await db
     .update(partnerApiKeys)

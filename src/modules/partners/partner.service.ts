@@ -9,6 +9,7 @@ import {
   findPartnerByName,
   insertApiKey,
   insertPartnerIfAbsent,
+  isKeyActive,
   listPartners,
   revokeKey,
   touchKey,
@@ -77,6 +78,11 @@ export async function viewerFromApiKey(db: Database, apiKey: string): Promise<Vi
     keyId: found.key.id,
     scopes: found.key.scopes.filter((s): s is PartnerScope => PARTNER_SCOPES.includes(s as PartnerScope)),
   };
+}
+
+/** Whether a partner viewer's key still holds (not revoked since): an open WebSocket asks on each subscribe and periodically. */
+export function partnerKeyActive(db: Database, keyId: string): Promise<boolean> {
+  return isKeyActive(db, keyId);
 }
 
 export function listPartnerSites(db: Database): Promise<PartnerRow[]> {

@@ -1,30 +1,32 @@
-import { badInput, forbidden } from "../../errors.js";
+import { forbidden } from "../../errors.js";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { personScope, personWithinScope } from "./person.access.js";
 import type { PersonRow } from "./person.table.js";
 import type { UnmaskedRead } from "../audit/audit.loaders.js";
+import { statedPurpose } from "../audit/audit.purpose.js";
 
 /**
- * An ID number, phone or exact birth date in clear (PIPL): only for an administrator, a caseworker whose scope holds
+ * An ID number, phone, exact birth date or poverty household number in clear (PIPL): only for an administrator, a caseworker whose scope holds
  * the person, or the person themself; only with a stated purpose; and only after the read is audited.
  */
 export async function revealPersonField(
   deps: { viewer: Viewer; pii: PiiCipher; audit: (read: UnmaskedRead) => Promise<unknown> },
   person: PersonRow,
-  field: "idNumber" | "phone" | "birthDate",
+  field: "idNumber" | "phone" | "birthDate" | "povertyHouseholdNo",
   purpose: string | null | undefined,
 ): Promise<string | null> {
-  const why = purpose?.trim() ?? "";
-  if (why.length < 2 || why.length > 200) throw badInput("purpose", "Say why you need the unmasked value (purpose, 2–200 characters)");
+  const why = statedPurpose(purpose);
   const v = deps.viewer;
   const allowed =
     v.kind === "user" &&
     (v.role === Role.ADMIN || ((v.role === Role.CASEWORKER || v.role === Role.SEEKER) && personWithinScope(personScope(v), person)));
   if (!allowed) throw forbidden("Your role may not see this person's personal information unmasked");
-  if (field === "birthDate") {
+  if (field === "birthDate" || field === "povertyHouseholdNo") {
+    const value = field === "birthDate" ? person.birthDate : person.povertyHouseholdNo;
+    if (value === null) return null;
     await deps.audit({ personId: person.id, field, purpose: why });
-    return person.birthDate;
+    return value;
   }
   const sealed = field === "idNumber" ? person.idNumberSealed : person.phoneSealed;
   if (!sealed) return null;

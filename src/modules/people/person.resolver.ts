@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { serviceToday } from "../../dates.js";
-import { maskResidentId } from "../../pii/resident-id.js";
+import { maskHouseholdNo, maskResidentId } from "../../pii/resident-id.js";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
@@ -83,6 +83,17 @@ export class PersonResolver {
   ) {
     if (!unmasked) return person.phoneMasked;
     return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "phone", purpose);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "建档立卡户编号. Masked (35**********45) unless `unmasked` with a `purpose`: then audited." })
+  povertyHouseholdNo(
+    @Root() person: PersonRow,
+    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!unmasked) return person.povertyHouseholdNo === null ? null : maskHouseholdNo(person.povertyHouseholdNo);
+    return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "povertyHouseholdNo", purpose);
   }
 
   @FieldResolver(() => Int, { description: "From the ID number." })

@@ -65,7 +65,7 @@ export class EmploymentHistoryEntry {
 
 @ObjectType({
   description:
-    "A person in the real-name ledger (实名台账). Personal information: never shown to employers or partner sites; ID number and phone are masked unless asked for with a purpose, and every such read is audited.",
+    "A person in the real-name ledger (实名台账). Personal information: never shown to employers or partner sites; ID number, phone, birth date and poverty household number are masked unless asked for with a purpose, and every such read is audited.",
 })
 export class Person {
   @Field(() => ID) id!: string;
@@ -74,7 +74,6 @@ export class Person {
   @Field({ description: "户籍 county code." }) householdRegionCode!: string;
   @Field({ description: "生源地 county code." }) originRegionCode!: string;
   @Field({ description: "建档立卡贫困户" }) registeredPoverty!: boolean;
-  @Field(() => String, { nullable: true }) povertyHouseholdNo!: string | null;
   @Field({ description: "城乡低保家庭" }) minimumLiving!: boolean;
   @Field({ description: "零就业家庭" }) zeroEmployment!: boolean;
   @Field() disabled!: boolean;
