@@ -217,7 +217,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         }
       })();
       const report = await withDatabase(config, (h) =>
-        importPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, OPERATOR, stream, { encoding: values.encoding as "auto" | "utf-8" | "gbk", log }),
+        importPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, OPERATOR, stream, { encoding: values.encoding as "auto" | "utf-8" | "gbk", log, maxRowChars: config.importMaxRowChars }),
       );
       bar.stop();
       io.out(JSON.stringify(report, null, 2) + "\n");
