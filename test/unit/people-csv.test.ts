@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvRecords, decodeChunks, DEFAULT_MAX_RECORD_CHARS } from "../../src/modules/people/person-csv.parser.js";
+import { csvRecords, decodeChunks, DEFAULT_MAX_RECORD_CHARS, draftFromCells, mapHeader } from "../../src/modules/people/person-csv.parser.js";
 
 async function* chunks(...parts: string[]) {
   for (const p of parts) yield p;
@@ -95,6 +95,17 @@ describe("CSV records: the row length cap", () => {
       const oneByOne = await recordsCapped(text, 1024, ...Array.from({ length: text.length - 1 }, (_, i) => i + 1));
       expect(oneByOne).toEqual(whole);
     }
+  });
+});
+
+describe("CSV cells", () => {
+  it("refuses a lone surrogate or a U+FFFD left by decoding in a cell, naming its column", () => {
+    const columns = mapHeader(["姓名", "专业", "技能"]);
+    const { problems } = draftFromCells(["陈\ud800", "会计\uFFFD", "ok"], columns, () => undefined);
+    expect(problems).toEqual([
+      { column: "姓名", message: "contains a lone UTF-16 surrogate (not valid Unicode text)" },
+      { column: "专业", message: "contains bytes that are not valid in the file's encoding (U+FFFD)" },
+    ]);
   });
 });
 

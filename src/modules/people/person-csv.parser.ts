@@ -1,3 +1,4 @@
+import { textProblem } from "../../text-input.js";
 import type { Education } from "../postings/posting.table.js";
 import type { PersonDraft } from "./person-record.validator.js";
 import type { EmploymentStatus } from "./person.table.js";
@@ -101,8 +102,10 @@ export function draftFromCells(
     const column = columns.headerOf.get(field)!;
     // An empty cell says nothing: a new person gets the default, a known one keeps what is stored.
     if (raw === "") return;
-    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(raw)) {
-      problems.push({ column, message: "contains a control character" });
+    // U+FFFD is what decoding leaves of bytes the file's encoding cannot read: refused, not stored.
+    const textIssue = textProblem(raw) ?? (raw.includes("\uFFFD") ? "contains bytes that are not valid in the file's encoding (U+FFFD)" : null);
+    if (textIssue) {
+      problems.push({ column, message: textIssue });
       return;
     }
     if (BOOLEAN_FIELDS.has(field)) {
