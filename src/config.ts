@@ -14,6 +14,12 @@ export const MAX_QUERY_COST = 12_000;
 const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production-0000";
 const DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLWluLXByb2Q="; // base64 of a 32-byte dev key
 
+/** "30d", "12h", "90m", "45s" or plain seconds, in seconds. */
+function spanSeconds(span: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(span.trim())!;
+  return Number(m[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as "" | "s" | "m" | "h" | "d"];
+}
+
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
@@ -40,6 +46,15 @@ const envSchema = z.object({
   MEILISEARCH_API_KEY: optionalString,
   AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   AUTH_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().default("jiuye-bangfu")),
+  AUTH_MAX_TOKEN_LIFETIME: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+\s*[smhd]?$/, "a span such as 30d, 12h, 90m or 3600 (seconds)")
+      .default("30d")
+      .transform(spanSeconds)
+      .refine((s) => s >= 60 && s <= 366 * 86_400, "between 1 minute and 366 days"),
+  ),
   PII_KEY: z.preprocess(
     emptyAsUndefined,
     z
@@ -50,6 +65,7 @@ const envSchema = z.object({
   SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["auto", "always", "never"]).default("auto")),
   POSTING_EXPIRY_SWEEP_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(60)),
   IMPORT_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(200 * 1024 * 1024)),
+  IMPORT_MAX_ROW_CHARS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(65_536)),
   SEARCH_RELAY_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(500)),
   CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
@@ -80,13 +96,16 @@ export interface Config {
   search: { meilisearchUrl?: string; meilisearchApiKey?: string; relayIntervalMs: number };
   /** How often the background runner looks for campaign-run work (0: only on demand). */
   campaignRunIntervalMs: number;
-  auth: { jwtSecret: string; issuer: string };
+  /** `maxTokenLifetimeSeconds`: a token living longer (exp − iat, or exp − now) is refused. */
+  auth: { jwtSecret: string; issuer: string; maxTokenLifetimeSeconds: number };
   pii: { key: Buffer };
   seedDemo: "auto" | "always" | "never";
   postingExpirySweepSeconds: number;
   maxPartnerBatch: number;
   /** Largest CSV accepted by POST /imports/people (it is streamed, never held whole). */
   importMaxBytes: number;
+  /** The longest row (record) an import reads, in characters; a longer one is refused as a bad row, never parsed. */
+  importMaxRowChars: number;
   /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks; off in production unless asked for. */
   exposeSqlCount: boolean;
   /**
@@ -142,12 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { driver: "pglite", dataDir: e.PGLITE_DATA_DIR },
     search: { meilisearchUrl: e.MEILISEARCH_URL, meilisearchApiKey: e.MEILISEARCH_API_KEY, relayIntervalMs: e.SEARCH_RELAY_INTERVAL_MS },
     campaignRunIntervalMs: e.CAMPAIGN_RUN_INTERVAL_MS,
-    auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },
     pii: { key: Buffer.from(e.PII_KEY ?? DEV_PII_KEY, "base64") },
     seedDemo: e.SEED_DEMO,
     postingExpirySweepSeconds: e.POSTING_EXPIRY_SWEEP_SECONDS,
     maxPartnerBatch: e.MAX_PARTNER_BATCH,
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRowChars: e.IMPORT_MAX_ROW_CHARS,
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
     rateLimits: { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}) },
     trustedProxies: e.TRUSTED_PROXIES,

@@ -10,3 +10,24 @@ const formatter = new Intl.DateTimeFormat("en-CA", { timeZone: SERVICE_TIME_ZONE
 export function serviceToday(now = new Date()): string {
   return formatter.format(now);
 }
+
+/**
+ * Bounds on dates a caller gives (a year 9999 is a typing slip or a probe, never a plan): nothing
+ * before 1900-01-01; a validity (a posting's validUntil, a category version's validFrom/validUntil)
+ * at most 10 years ahead; a school date (graduation, leaving school) at most 5 years ahead.
+ */
+export const DATE_BOUNDS = { earliest: "1900-01-01", validityYearsAhead: 10, schoolYearsAhead: 5 } as const;
+
+/** The calendar date `years` after `day` (YYYY-MM-DD; 29 February becomes 1 March in a common year). */
+export function yearsAfter(day: string, years: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The instant `years` after `now`. */
+export function instantYearsAfter(now: Date, years: number): Date {
+  const d = new Date(now.getTime());
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d;
+}

@@ -62,7 +62,9 @@ async function banner(config: Config, url: string, db: import("./db/client.js").
     sql`select id, name from employers where region_code like '3501%' order by created_at, id limit 1`,
   );
   const [person] = await queryRows<{ id: string; name: string }>(db, sql`select id, name from people where household_region_code like '3501%' order by id limit 1`);
-  const sign = (claims: Parameters<typeof signToken>[1]) => signToken(config.auth, claims, "7d");
+  // A week, or less when AUTH_MAX_TOKEN_LIFETIME is shorter (a token over the cap would be refused).
+  const lifetime = Math.min(7 * 86_400, config.auth.maxTokenLifetimeSeconds);
+  const sign = (claims: Parameters<typeof signToken>[1]) => signToken(config.auth, claims, `${lifetime}s`);
   const tokens: [string, string][] = [
     ["ADMIN", await sign({ sub: "demo-admin", role: Role.ADMIN })],
     ["CASEWORKER (福州 3501)", await sign({ sub: "demo-caseworker", role: Role.CASEWORKER, regionCode: "3501" })],
@@ -77,7 +79,7 @@ async function banner(config: Config, url: string, db: import("./db/client.js").
     `  GraphQL:  ${url}`,
     `  Health:   ${url.replace(/\/graphql$/, "/healthz")}  ·  ${url.replace(/\/graphql$/, "/readyz")}`,
     "",
-    "  Demo tokens (Authorization: Bearer <token>, valid 7 days):",
+    `  Demo tokens (Authorization: Bearer <token>, valid ${lifetime === 7 * 86_400 ? "7 days" : `${lifetime} seconds`}):`,
     ...tokens.map(([role, token]) => `    ${role}:\n      ${token}`),
     `  Demo partner key (X-Api-Key):\n      ${demoPartnerKey(config.auth.jwtSecret)}`,
     "",

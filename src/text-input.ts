@@ -1,34 +1,54 @@
 /**
  * Free text from any caller (GraphQL inputs, CSV cells, partner pushes), checked the same way:
- * no control characters, trimmed, lengths in code points as PostgreSQL counts them. No transport here.
+ * no control characters, no lone UTF-16 surrogates, trimmed, lengths in code points as PostgreSQL
+ * counts them. No transport here.
  */
 import { badInput } from "./errors.js";
 
 // C0 control characters other than tab, newline and carriage return; PostgreSQL refuses NUL outright.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// Half of a surrogate pair without its other half ("\ud800" in JSON): not Unicode text, and UTF-8
+// (so the database) would silently store it as U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The path of the first string inside `value` that holds a control character, or null. */
-export function findControlCharacter(value: unknown, path: string): string | null {
-  if (typeof value === "string") return CONTROL.test(value) ? path : null;
+/** What is wrong with one string ("contains a control character", …), or null when it is acceptable text. */
+export function textProblem(text: string): string | null {
+  if (CONTROL.test(text)) return "contains a control character";
+  if (LONE_SURROGATE.test(text)) return "contains a lone UTF-16 surrogate (not valid Unicode text)";
+  return null;
+}
+
+/** The first string inside `value` (strings, lists, objects) that is not acceptable text: its path and the problem, or null. */
+export function findTextProblem(value: unknown, path: string): { field: string; message: string } | null {
+  if (typeof value === "string") {
+    const problem = textProblem(value);
+    return problem ? { field: path, message: `${path} ${problem}` } : null;
+  }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = findControlCharacter(item, path ? `${path}.${i}` : String(i));
+      const found = findTextProblem(item, path ? `${path}.${i}` : String(i));
       if (found) return found;
     }
     return null;
   }
   if (value !== null && typeof value === "object" && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) {
-      const found = findControlCharacter(item, path ? `${path}.${key}` : key);
+      const found = findTextProblem(item, path ? `${path}.${key}` : key);
       if (found) return found;
     }
   }
   return null;
 }
 
-/** A required one-line text field: no control characters, trimmed, 1–`max` characters (code points). */
+/** Throws BAD_USER_INPUT naming the first string inside `value` that is not acceptable text. */
+export function refuseBadText(value: unknown, path: string): void {
+  const found = findTextProblem(value, path);
+  if (found) throw badInput(found.field, found.message);
+}
+
+/** A required one-line text field: acceptable text, trimmed, 1–`max` characters (code points). */
 export function requiredText(value: string, field: string, max: number): string {
-  if (findControlCharacter(value, field) !== null) throw badInput(field, `${field} contains a control character`);
+  refuseBadText(value, field);
   const trimmed = value.trim();
   if (trimmed.length === 0) throw badInput(field, `${field} is empty`);
   if ([...trimmed].length > max) throw badInput(field, `${field} is at most ${max} characters`);

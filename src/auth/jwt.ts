@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
+import { decodeJwt, jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { unauthenticated } from "../errors.js";
 import { isRegionPrefix, REGION_PREFIX_RULE } from "../region-code.js";
@@ -7,6 +7,20 @@ import { Role, type Viewer } from "./viewer.js";
 export interface JwtSettings {
   jwtSecret: string;
   issuer: string;
+  /** The longest a token may live, in seconds (`AUTH_MAX_TOKEN_LIFETIME`; default 30 days). */
+  maxTokenLifetimeSeconds?: number;
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 30 * 86_400;
+// Clocks of the signer and this server may differ a little: an issue time up to this far ahead is not held against a token.
+const CLOCK_SKEW_SECONDS = 60;
+
+/** Why a token's lifetime is refused, or null: `exp − iat` and `exp − now` must both be within the cap. */
+export function lifetimeProblem(settings: JwtSettings, exp: number, iat: number | undefined, nowSeconds = Math.floor(Date.now() / 1000)): string | null {
+  const max = settings.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (iat !== undefined && exp - iat > max) return `the token lives longer than ${max} seconds (AUTH_MAX_TOKEN_LIFETIME)`;
+  if (exp - nowSeconds > max + CLOCK_SKEW_SECONDS) return `the token expires more than ${max} seconds from now (AUTH_MAX_TOKEN_LIFETIME)`;
+  return null;
 }
 
 const claimsSchema = z
@@ -34,13 +48,18 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 export async function signToken(settings: JwtSettings, claims: TokenClaims, expiresIn: string | number = "12h"): Promise<string> {
   const valid = claimsSchema.parse(claims);
   const { sub, ...rest } = valid;
-  return new SignJWT(rest)
+  const token = await new SignJWT(rest)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(sub)
     .setIssuer(settings.issuer)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(key(settings.jwtSecret));
+  // A token the server would refuse is not handed out (`cli token --expires 400d`).
+  const { exp, iat } = decodeJwt(token);
+  const problem = lifetimeProblem(settings, exp!, iat);
+  if (problem) throw new RangeError(`Cannot sign this token: ${problem}`);
+  return token;
 }
 
 /** A bearer token's viewer; a bad, expired or forged token is UNAUTHENTICATED, never anonymous. */
@@ -53,6 +72,9 @@ export async function viewerFromToken(settings: JwtSettings, token: string): Pro
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired");
     throw unauthenticated("The token is not valid");
   }
+  // A token valid for years (exp in 5138) would outlive any revocation of its holder: its lifetime is capped.
+  const { exp, iat } = payload as { exp: number; iat?: unknown };
+  if (lifetimeProblem(settings, exp, typeof iat === "number" ? iat : undefined) !== null) throw unauthenticated("The token lives too long: ask for a new one");
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw unauthenticated("The token's claims are not valid");
   const c = claims.data;

@@ -157,18 +157,25 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         io.err("token: --role must be one of ADMIN, CASEWORKER, MENTOR, EMPLOYER, SEEKER (partners use partner-key)\n");
         return 2;
       }
-      const token = await signToken(
-        config.auth,
-        {
-          sub: values.sub ?? `cli-${role.toLowerCase()}`,
-          role: role as Exclude<Role, Role.PARTNER>,
-          ...(values.region ? { regionCode: values.region } : {}),
-          ...(values.institution ? { institutionId: values.institution } : {}),
-          ...(values.employer ? { employerId: values.employer } : {}),
-          ...(values.person ? { personId: values.person } : {}),
-        },
-        values.expires,
-      );
+      let token: string;
+      try {
+        token = await signToken(
+          config.auth,
+          {
+            sub: values.sub ?? `cli-${role.toLowerCase()}`,
+            role: role as Exclude<Role, Role.PARTNER>,
+            ...(values.region ? { regionCode: values.region } : {}),
+            ...(values.institution ? { institutionId: values.institution } : {}),
+            ...(values.employer ? { employerId: values.employer } : {}),
+            ...(values.person ? { personId: values.person } : {}),
+          },
+          values.expires,
+        );
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        io.err(`token: ${error.message}\n`);
+        return 2;
+      }
       io.out(token + "\n");
       return 0;
     }
@@ -223,7 +230,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         }
       })();
       const report = await withDatabase(config, (h) =>
-        importPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, OPERATOR, stream, { encoding: values.encoding as "auto" | "utf-8" | "gbk", log }),
+        importPeople({ db: h.db, pii: createPiiCipher(config.pii.key) }, OPERATOR, stream, { encoding: values.encoding as "auto" | "utf-8" | "gbk", log, maxRowChars: config.importMaxRowChars }),
       );
       bar.stop();
       io.out(JSON.stringify(report, null, 2) + "\n");

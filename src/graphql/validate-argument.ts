@@ -1,7 +1,7 @@
 import { validate, type ValidationError } from "class-validator";
 import { getMetadataStorage, type ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
-import { findControlCharacter } from "../text-input.js";
+import { refuseBadText } from "../text-input.js";
 
 interface Problem {
   field: string;
@@ -46,13 +46,11 @@ function argumentPath(argValue: unknown, argType: unknown, data: ResolverData<ob
  * reports each bad item rather than refusing all).
  */
 export async function validateArgument(argValue: unknown, argType: unknown, resolverData: ResolverData<object>): Promise<void> {
-  // Control characters (NUL above all, which PostgreSQL refuses) are refused everywhere but in list
-  // arguments of objects, whose services report them item by item.
+  // Control characters (NUL above all, which PostgreSQL refuses) and lone surrogates (which would be
+  // stored as U+FFFD) are refused everywhere but in list arguments of objects, whose services report
+  // them item by item.
   const listOfObjects = Array.isArray(argValue) && argValue.some((v) => v !== null && typeof v === "object");
-  if (!listOfObjects) {
-    const bad = findControlCharacter(argValue, argumentPath(argValue, argType, resolverData));
-    if (bad) throw badInput(bad, `${bad} contains a control character`);
-  }
+  if (!listOfObjects) refuseBadText(argValue, argumentPath(argValue, argType, resolverData));
   if (argValue === null || typeof argValue !== "object" || Array.isArray(argValue)) return;
   const errors = await validate(argValue, { skipMissingProperties: true, forbidUnknownValues: false });
   if (errors.length === 0) return;

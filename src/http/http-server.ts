@@ -207,6 +207,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       const report = await importPeople({ db: deps.database.db, pii: deps.pii }, viewer, limited, {
         encoding: encodingParam === "utf8" ? "utf-8" : (encodingParam as "auto" | "utf-8" | "gbk"),
         log: reqLog,
+        maxRowChars: config.importMaxRowChars,
       });
       sendJson(res, 200, { data: { importPeople: report } });
       return { import: { rows: report.rows, accepted: report.accepted, rejected: report.rejectedCount } };

@@ -9,6 +9,16 @@ describe("config", () => {
     expect(config.exposeSqlCount).toBe(true);
   });
 
+  it("reads the token lifetime cap and the import row cap (issue 15)", () => {
+    expect(loadConfig({}).auth.maxTokenLifetimeSeconds).toBe(30 * 86_400);
+    expect(loadConfig({}).importMaxRowChars).toBe(65_536);
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: "12h" }).auth.maxTokenLifetimeSeconds).toBe(43_200);
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: "3600" }).auth.maxTokenLifetimeSeconds).toBe(3600);
+    expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME: "forever" })).toThrow(/AUTH_MAX_TOKEN_LIFETIME/);
+    expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME: "400d" })).toThrow(/AUTH_MAX_TOKEN_LIFETIME/);
+    expect(loadConfig({ IMPORT_MAX_ROW_CHARS: "1024" }).importMaxRowChars).toBe(1024);
+  });
+
   it("lists every problem at once", () => {
     try {
       loadConfig({ PORT: "70000", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", AUTH_JWT_SECRET: "short" });

@@ -1,4 +1,4 @@
-import { serviceToday } from "../../dates.js";
+import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
 import { peopleInIdOrder, countPeopleInLedger } from "../people/person.scan.js";
 import { newId } from "../../db/ids.js";
@@ -67,6 +67,12 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
   const compiled = compileRule(input.rule);
   if (!compiled.ok) throw badInput("input.rule", compiled.problem);
   if (!Number.isInteger(input.minReferrals) || input.minReferrals < 0 || input.minReferrals > 100) throw badInput("input.minReferrals", "minReferrals is 0–100");
+  // Dates between 1900-01-01 and ten years from today (the LocalDate scalar has checked their form).
+  const latest = yearsAfter(serviceToday(), DATE_BOUNDS.validityYearsAhead);
+  for (const field of ["validFrom", "validUntil"] as const) {
+    const day = input[field];
+    if (day && (day < DATE_BOUNDS.earliest || day > latest)) throw badInput(`input.${field}`, `${field} must be between ${DATE_BOUNDS.earliest} and ${latest}`);
+  }
   if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", "validUntil is before validFrom");
   return db.transaction(async (tx) =>
     insertCategoryVersion(tx, {

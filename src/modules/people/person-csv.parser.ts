@@ -1,5 +1,4 @@
-import { TextDecoder } from "node:util";
-import { parse as parseCsvRecord } from "csv-parse/sync";
+import { textProblem } from "../../text-input.js";
 import type { Education } from "../postings/posting.table.js";
 import type { PersonDraft } from "./person-record.validator.js";
 import type { EmploymentStatus } from "./person.table.js";
@@ -103,8 +102,10 @@ export function draftFromCells(
     const column = columns.headerOf.get(field)!;
     // An empty cell says nothing: a new person gets the default, a known one keeps what is stored.
     if (raw === "") return;
-    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(raw)) {
-      problems.push({ column, message: "contains a control character" });
+    // U+FFFD is what decoding leaves of bytes the file's encoding cannot read: refused, not stored.
+    const textIssue = textProblem(raw) ?? (raw.includes("\uFFFD") ? "contains bytes that are not valid in the file's encoding (U+FFFD)" : null);
+    if (textIssue) {
+      problems.push({ column, message: textIssue });
       return;
     }
     if (BOOLEAN_FIELDS.has(field)) {
@@ -146,143 +147,5 @@ export function draftFromCells(
   return { draft: draft as unknown as PersonDraft, problems };
 }
 
-export interface CsvRecord {
-  /** The spreadsheet row the record starts on (the header is row 1). */
-  row: number;
-  cells?: string[];
-  error?: string;
-}
-
-// A quoted field may span lines, but not many: past this an unclosed quote is a broken row, and
-// reading resumes on the next line instead of swallowing the rest of the file.
-const MAX_LINES_PER_RECORD = 10;
-
-/**
- * Splits CSV text (as it arrives, in chunks) into records, one bad record at a time: a record with
- * broken quoting is reported with its row and skipped; the rows after it are read as usual.
- */
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let buffer = "";
-  let line = 0;
-  let pending: string[] = [];
-  let pendingStart = 0;
-  let inQuotes = false;
-
-  function* finish(lines: string[], start: number): Generator<CsvRecord> {
-    const text = lines.join("\n");
-    if (text.trim() === "") return;
-    try {
-      const parsed = parseCsvRecord(text, { relax_column_count: true }) as string[][];
-      if (parsed.length !== 1) throw new Error("more than one record");
-      yield { row: start, cells: parsed[0]! };
-    } catch (error) {
-      yield { row: start, error: `broken CSV quoting: ${(error as Error).message.replace(/^[^:]*: /, "").slice(0, 160)}` };
-    }
-  }
-
-  function* takeLine(text: string): Generator<CsvRecord> {
-    line++;
-    if (pending.length === 0) pendingStart = line;
-    pending.push(text);
-    inQuotes = quoteStateAfter(text, inQuotes);
-    if (!inQuotes) {
-      yield* finish(pending, pendingStart);
-      pending = [];
-    } else if (pending.length >= MAX_LINES_PER_RECORD) {
-      // Give up on the first line only; the others are read again as records of their own.
-      const [first, ...rest] = pending;
-      yield { row: pendingStart, error: "broken CSV quoting: a quote opened here is not closed" };
-      pending = [];
-      inQuotes = false;
-      line = pendingStart;
-      void first;
-      for (const again of rest) yield* takeLine(again);
-    }
-  }
-
-  for await (const chunk of chunks) {
-    buffer += chunk;
-    let newline: number;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const text = buffer.slice(0, newline).replace(/\r$/, "");
-      buffer = buffer.slice(newline + 1);
-      yield* takeLine(text);
-    }
-  }
-  if (buffer.length > 0) yield* takeLine(buffer.replace(/\r$/, ""));
-  // At the end of the file an open quote can close no more: report its first line, re-read the rest.
-  while (pending.length > 0) {
-    yield { row: pendingStart, error: "broken CSV quoting: a quote opened here is not closed" };
-    const rest = pending.slice(1);
-    pending = [];
-    inQuotes = false;
-    line = pendingStart;
-    for (const again of rest) yield* takeLine(again);
-  }
-}
-
-/** Whether a record is still inside a quoted field after this line (a quote opens one only at a field's start). */
-function quoteStateAfter(text: string, inQuotes: boolean): boolean {
-  let quoted = inQuotes;
-  let atFieldStart = !inQuotes;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') i++;
-        else quoted = false;
-      }
-    } else if (c === '"' && atFieldStart) {
-      quoted = true;
-    } else {
-      atFieldStart = c === ",";
-    }
-  }
-  return quoted;
-}
-
-export type CsvEncoding = "auto" | "utf-8" | "gbk";
-
-/**
- * Bytes to text. `auto` reads the first 64 KiB: valid UTF-8 (with or without a BOM) is UTF-8,
- * anything else is taken as GBK (GB 18030), the usual encoding of Excel's CSV on Chinese Windows.
- */
-export async function* decodeChunks(source: AsyncIterable<Uint8Array | string>, encoding: CsvEncoding, onEncoding?: (chosen: "utf-8" | "gbk") => void): AsyncGenerator<string> {
-  if (encoding !== "auto") onEncoding?.(encoding);
-  let decoder: TextDecoder | undefined = encoding === "auto" ? undefined : new TextDecoder(encoding === "gbk" ? "gb18030" : "utf-8");
-  let head: Uint8Array[] = [];
-  let headSize = 0;
-  const chooseAndFlush = function* (): Generator<string> {
-    const bytes = Buffer.concat(head);
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
-      decoder = new TextDecoder("utf-8");
-      onEncoding?.("utf-8");
-    } catch {
-      decoder = new TextDecoder("gb18030");
-      onEncoding?.("gbk");
-    }
-    head = [];
-    yield decoder.decode(bytes, { stream: true });
-  };
-  for await (const chunk of source) {
-    if (typeof chunk === "string") {
-      onEncoding?.("utf-8");
-      yield chunk;
-      continue;
-    }
-    if (!decoder) {
-      head.push(chunk);
-      headSize += chunk.length;
-      if (headSize >= 65_536) yield* chooseAndFlush();
-      continue;
-    }
-    yield decoder.decode(chunk, { stream: true });
-  }
-  if (!decoder && head.length > 0) yield* chooseAndFlush();
-  if (decoder) {
-    const tail = decoder.decode();
-    if (tail) yield tail;
-  }
-}
-
+// The generic streaming reader (records, row cap, decoding) lives in src/csv-stream.ts.
+export { csvRecords, decodeChunks, DEFAULT_MAX_RECORD_CHARS, ROW_TOO_LONG, type CsvEncoding, type CsvRecord } from "../../csv-stream.js";

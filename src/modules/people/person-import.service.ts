@@ -42,6 +42,8 @@ export interface ImportOptions {
   encoding?: CsvEncoding;
   batchSize?: number;
   maxRejections?: number;
+  /** The longest row read, in characters (`IMPORT_MAX_ROW_CHARS`; default 65,536): a longer one is a rejected row. */
+  maxRowChars?: number;
   onProgress?: (rowsRead: number) => void;
   log?: Logger;
 }
@@ -105,7 +107,7 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
   const firstRowOfId = new Map<string, number>();
   let batch: Ready[] = [];
 
-  for await (const record of csvRecords(decodeChunks(source, opts.encoding ?? "auto", (e) => (report.encoding = e)))) {
+  for await (const record of csvRecords(decodeChunks(source, opts.encoding ?? "auto", (e) => (report.encoding = e)), opts.maxRowChars ? { maxRecordChars: opts.maxRowChars } : {})) {
     if (!columns) {
       if (!record.cells) throw badInput("csv", `The header row cannot be read: ${record.error}`);
       columns = mapHeader(record.cells);
@@ -278,12 +280,12 @@ export function importPeopleInline(
   deps: LedgerDeps,
   viewer: Viewer,
   input: { csv?: string | null; csvBase64?: string | null; encoding: CsvEncoding },
-  log?: Logger,
+  opts: Pick<ImportOptions, "log" | "maxRowChars"> = {},
 ): Promise<ImportReport> {
   const given = [input.csv, input.csvBase64].filter((v) => v != null).length;
   if (given !== 1) throw badInput("input", "Give exactly one of csv and csvBase64");
   const source = input.csv != null ? textSource(input.csv) : bytesSource(Buffer.from(input.csvBase64!, "base64"));
-  return importPeople(deps, viewer, source, { encoding: input.encoding, ...(log ? { log } : {}) });
+  return importPeople(deps, viewer, source, { ...opts, encoding: input.encoding });
 }
 
 /** Plain text (a GraphQL argument) as the single chunk of a source. */

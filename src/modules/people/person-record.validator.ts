@@ -1,4 +1,4 @@
-import { serviceToday } from "../../dates.js";
+import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import { maskPhone, maskResidentId, parseMobilePhone, parseResidentId, type Gender } from "../../pii/resident-id.js";
 import type { Education } from "../postings/posting.table.js";
 import type { EmploymentStatus } from "./person.table.js";
@@ -134,8 +134,12 @@ export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true;
     leaveSchoolDate: draft.leaveSchoolDate || null,
     employmentStatusSince: draft.employmentStatusSince || null,
   };
+  // Out-of-range dates (a year 9999) are refused: nothing before 1900; school dates at most 5 years ahead.
+  const latestSchoolDate = yearsAfter(today, DATE_BOUNDS.schoolYearsAhead);
   for (const [field, value] of Object.entries(dates)) {
     if (value !== null && !validDate(value)) bad(field, `${field} must be a date (YYYY-MM-DD)`);
+    else if (value !== null && value < DATE_BOUNDS.earliest) bad(field, `${field} is before ${DATE_BOUNDS.earliest}`);
+    else if (value !== null && field !== "employmentStatusSince" && value > latestSchoolDate) bad(field, `${field} is more than ${DATE_BOUNDS.schoolYearsAhead} years ahead (after ${latestSchoolDate})`);
   }
   if (id.ok) {
     const birth = id.value.birthDate;

@@ -59,7 +59,7 @@ export class PersonResolver {
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => ImportReport, { description: "Import people from a CSV (columns in the README): every bad row reported, no good row lost; idempotent by ID number." })
   importPeople(@Arg("input", () => ImportPeopleInput, { validate: false }) input: ImportPeopleInput, @Ctx() ctx: Context) {
-    return importPeopleInline(ctx, ctx.viewer, { ...input, encoding: encodingOf(input.encoding) }, ctx.log);
+    return importPeopleInline(ctx, ctx.viewer, { ...input, encoding: encodingOf(input.encoding) }, { log: ctx.log, maxRowChars: ctx.config.importMaxRowChars });
   }
 
   @FieldResolver(() => String, { description: "Masked (350***********1234) unless `unmasked` with a `purpose`: then audited." })

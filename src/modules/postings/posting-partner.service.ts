@@ -4,10 +4,10 @@ import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, conflict, DomainError, forbidden } from "../../errors.js";
 import { loggableError, type Logger } from "../../logger.js";
-import { findControlCharacter } from "../../text-input.js";
+import { refuseBadText } from "../../text-input.js";
 import { insertEmployerIfAbsent } from "../employers/employer.service.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
-import { assertFuture, assertSalaryRange, columnsFromInput } from "./posting.fields.js";
+import { assertSalaryRange, assertValidUntil, columnsFromInput } from "./posting.fields.js";
 import { PartnerEmployerInput, PartnerPostingInput } from "./posting.inputs.js";
 import { findPartnerPosting, findPostingById, insertPartnerPostingIfAbsent, updatePostingRow } from "./posting.repository.js";
 import type { PostingRow } from "./posting.table.js";
@@ -85,8 +85,7 @@ export async function upsertPartnerPostings(
     });
     try {
       const item = asInstance(raw);
-      const control = findControlCharacter(raw, path);
-      if (control) throw badInput(control, `${control} contains a control character`);
+      refuseBadText(raw, path);
       const problem = firstValidationProblem(await validate(item, { forbidUnknownValues: false }), path);
       if (problem) throw badInput(problem.field, problem.message);
       if (seen.has(item.externalId)) throw conflict(`externalId ${item.externalId} appears twice in this batch`, { field: `${path}.externalId` });
@@ -96,7 +95,7 @@ export async function upsertPartnerPostings(
       const employerRegionIssue = countyProblem(item.employer.regionCode);
       if (employerRegionIssue) throw badInput(`${path}.employer.regionCode`, employerRegionIssue);
       assertSalaryRange(item.salaryMin, item.salaryMax, `${path}.salaryMax`);
-      if (item.status === "OPEN") assertFuture(item.validUntil, `${path}.validUntil`);
+      assertValidUntil(item.validUntil, `${path}.validUntil`, { future: item.status === "OPEN" });
       results.push(await upsertOnePartnerPosting(db, viewer, item, index));
     } catch (error) {
       if (error instanceof DomainError) {

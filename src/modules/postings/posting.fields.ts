@@ -1,3 +1,4 @@
+import { DATE_BOUNDS, instantYearsAfter } from "../../dates.js";
 import { badInput } from "../../errors.js";
 import type { PostingFieldsInput } from "./posting.inputs.js";
 
@@ -6,8 +7,15 @@ export function assertSalaryRange(min: number | null | undefined, max: number | 
   if (min != null && max != null && min > max) throw badInput(field, `salaryMin (${min}) must not exceed salaryMax (${max})`);
 }
 
-export function assertFuture(validUntil: Date, field: string, now = new Date()): void {
-  if (!(validUntil.getTime() > now.getTime())) throw badInput(field, "validUntil must be in the future");
+/**
+ * A validUntil at most `DATE_BOUNDS.validityYearsAhead` (10) years ahead and not before 1900; in the
+ * future when the posting is (or is about to be) open.
+ */
+export function assertValidUntil(validUntil: Date, field: string, opts: { future: boolean }, now = new Date()): void {
+  const t = validUntil.getTime();
+  if (Number.isNaN(t) || t < Date.parse(`${DATE_BOUNDS.earliest}T00:00:00Z`)) throw badInput(field, `validUntil must be after ${DATE_BOUNDS.earliest}`);
+  if (opts.future && !(t > now.getTime())) throw badInput(field, "validUntil must be in the future");
+  if (t > instantYearsAfter(now, DATE_BOUNDS.validityYearsAhead).getTime()) throw badInput(field, `validUntil is at most ${DATE_BOUNDS.validityYearsAhead} years ahead`);
 }
 
 export const cleanTags = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))];

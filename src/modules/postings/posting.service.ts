@@ -11,7 +11,7 @@ import { countPostings, expireOverduePostings, findPostingById, insertPosting, l
 import { type CreatePostingInput, type PostingFilter, type UpdatePostingInput } from "./posting.inputs.js";
 import type { PostingRow } from "./posting.table.js";
 import { canManagePosting, canSee, isNamedEmployer, visibilityFor } from "./posting.access.js";
-import { assertFuture, assertSalaryRange, cleanTags, columnsFromInput } from "./posting.fields.js";
+import { assertSalaryRange, assertValidUntil, cleanTags, columnsFromInput } from "./posting.fields.js";
 
 
 /** Loads a posting for a change, locked; refuses what the viewer may not manage (or, for closing, close). */
@@ -90,7 +90,7 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
     throw forbidden("Only employers, caseworkers and admins create postings");
   }
   assertSalaryRange(input.salaryMin, input.salaryMax, "input.salaryMax");
-  assertFuture(input.validUntil, "input.validUntil");
+  assertValidUntil(input.validUntil, "input.validUntil", { future: true });
   await requireCounty(db, input.regionCode, "input.regionCode");
   const employer = await findEmployerForPosting(db, employerId);
   if (!employer) throw notFound("Employer", employerId);
@@ -120,7 +120,7 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
     const salaryMin = input.salaryMin !== undefined ? input.salaryMin : posting.salaryMin;
     const salaryMax = input.salaryMax !== undefined ? input.salaryMax : posting.salaryMax;
     assertSalaryRange(salaryMin, salaryMax, input.salaryMax !== undefined ? "input.salaryMax" : "input.salaryMin");
-    if (input.validUntil && posting.status === "OPEN") assertFuture(input.validUntil, "input.validUntil");
+    if (input.validUntil) assertValidUntil(input.validUntil, "input.validUntil", { future: posting.status === "OPEN" });
     if (input.regionCode && input.regionCode !== posting.regionCode) {
       await requireCounty(tx, input.regionCode, "input.regionCode");
       if (!canManagePosting(viewer, { ...posting, regionCode: input.regionCode })) throw forbidden(`Region ${input.regionCode} is outside your scope`);
@@ -152,7 +152,7 @@ export async function publishPosting(db: Database, viewer: Viewer, id: string, v
     if (posting.status === "OPEN") throw conflict("The posting is already open");
     if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be published");
     const until = validUntil ?? posting.validUntil;
-    assertFuture(until, validUntil ? "validUntil" : "posting.validUntil");
+    assertValidUntil(until, validUntil ? "validUntil" : "posting.validUntil", { future: true });
     return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null, closedBy: null });
   });
 }

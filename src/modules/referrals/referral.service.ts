@@ -6,7 +6,7 @@ import { isUuid } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
-import { findControlCharacter } from "../../text-input.js";
+import { refuseBadText } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
@@ -28,7 +28,7 @@ export interface RecommendItem {
 
 function checkNote(note: string | null | undefined): string | null {
   if (note == null) return null;
-  if (findControlCharacter(note, "note") !== null) throw badInput("note", "note contains a control character");
+  refuseBadText(note, "note");
   if ([...note].length > 500) throw badInput("note", "note is at most 500 characters");
   return note.trim() || null;
 }

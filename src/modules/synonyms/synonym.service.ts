@@ -2,7 +2,7 @@ import { asc, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput } from "../../errors.js";
-import { findControlCharacter } from "../../text-input.js";
+import { textProblem } from "../../text-input.js";
 import type { SearchEngine, SearchSettings } from "../../search/search-port.js";
 import { searchSynonymGroups } from "./synonym.table.js";
 
@@ -32,7 +32,8 @@ export function normaliseSynonymGroups(groups: string[][]): string[][] {
     if (group.length > SYNONYM_LIMITS.termsPerGroup) throw badInput(`groups.${g}`, `At most ${SYNONYM_LIMITS.termsPerGroup} terms in a group`);
     const terms: string[] = [];
     for (const [i, raw] of group.entries()) {
-      if (findControlCharacter(raw, "term") !== null) throw badInput(`groups.${g}.${i}`, "A term cannot contain control characters");
+      const problem = textProblem(raw);
+      if (problem) throw badInput(`groups.${g}.${i}`, `A term ${problem}`);
       const term = raw.trim().toLowerCase().replace(/\s+/g, " ");
       if (!term) throw badInput(`groups.${g}.${i}`, "A term cannot be empty");
       if ([...term].length > SYNONYM_LIMITS.termLength) throw badInput(`groups.${g}.${i}`, `A term is at most ${SYNONYM_LIMITS.termLength} characters`);
