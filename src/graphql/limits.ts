@@ -110,19 +110,39 @@ const LIST_SIZES: Record<string, number> = {
   "MentorDeactivation.reassigned": 100,
 };
 
+/** Fields that each ask the search engine once (a search, a person's ranking): also counted as they run (see engine-calls.ts). */
+export const ENGINE_FIELDS = new Set(["Query.searchPostings", "Person.matches", "JobFair.recommendedPostings"]);
+
+/**
+ * What one engine call costs on its own, before its results: a query to the engine (segmenting,
+ * synonyms, filters, ranking), about what reading 50 rows costs. Multiplied by the lists above it
+ * like any field, so 100 people × 30 aliased `matches` cost over 150,000 and are refused.
+ */
+export const ENGINE_CALL_COST = 50;
+
+/**
+ * Fields that make the engine visit every hit of a search, not just the page: priced as reading a
+ * full page (MAX_PAGE_SIZE) rather than as a constant. Facets add their own lists on top.
+ */
+const SCANNING_FIELDS = new Set(["PostingSearchResult.totalCount", "PostingSearchResult.facets"]);
+export const SEARCH_SCAN_COST = MAX_PAGE_SIZE;
+
 /**
  * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
  * takes one (a page, a matches list), 1 for a list the field above already bounds, a known length
- * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list.
+ * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list. An engine call adds
+ * ENGINE_CALL_COST, a search's total or facets SEARCH_SCAN_COST.
  */
 export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const name = `${type.name}.${field.name}`;
+  const own = 1 + (ENGINE_FIELDS.has(name) ? ENGINE_CALL_COST : 0) + (SCANNING_FIELDS.has(name) ? SEARCH_SCAN_COST : 0);
   // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
   const first = typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : undefined;
-  if (first !== undefined) return 1 + first * childComplexity;
+  if (first !== undefined) return own + first * childComplexity;
   const list = isListType(getNullableType(field.type));
-  if (!list) return 1 + childComplexity;
-  const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(`${type.name}.${field.name}`);
-  return 1 + (bounded ? 1 : (LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE)) * childComplexity;
+  if (!list) return own + childComplexity;
+  const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(name);
+  return own + (bounded ? 1 : (LIST_SIZES[name] ?? DEFAULT_LIST_SIZE)) * childComplexity;
 };
 
 /**
@@ -134,6 +154,19 @@ export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplex
 export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
+      // A document that fails validation cost its validation all the same: charged its price (as dear
+      // as allowed when it cannot be priced), so failing documents spend the budget like running ones.
+      // The refusal, if any, comes with the caller's next request (the HTTP layer checks the budget first).
+      validationDidStart: async ({ request, document, schema, contextValue }) => async (errors) => {
+        if (!errors?.length || !limiter || !contextValue.rateKey || !document) return;
+        let cost = max;
+        try {
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
+        } catch {
+          // Not priceable: as dear as allowed.
+        }
+        await limiter.spend(contextValue.rateKey, Math.max(1, Math.min(cost, max)));
+      },
       didResolveOperation: async ({ request, document, schema, contextValue, operation }) => {
         // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;

@@ -17,6 +17,8 @@ import type { FairEventHub } from "../modules/fairs/fair-events.js";
 import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
+import { checkParsedDocument } from "../graphql/document-limits.js";
+import { rateKey, type RateLimiter } from "./rate-limit.js";
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -37,6 +39,8 @@ export interface SubscriptionDeps {
   search: SearchEngine;
   fairEvents: FairEventHub;
   schema: GraphQLSchema;
+  /** The same per-caller limits as HTTP: each subscribe counts as a request. */
+  rateLimiter?: RateLimiter;
 }
 
 interface ConnectionState {
@@ -127,9 +131,15 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         const state = stateOf(ctx.extra);
         if (state.expiry) clearTimeout(state.expiry);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
+        }
+        // Each subscribe is a request to the caller's per-minute limit (the same count as HTTP's), before it is parsed.
+        const viewer = stateOf(ctx.extra).viewer;
+        if (deps.rateLimiter && viewer) {
+          const refused = await deps.rateLimiter.request(rateKey(viewer, ctx.extra.request.socket.remoteAddress));
+          if (refused) return [new GraphQLError(refused.message, { extensions: { code: "RATE_LIMITED", retryAfter: refused.extensions.retryAfter } })];
         }
         // Errors returned here reach the client through onError, formatted like HTTP's.
         let document;
@@ -138,6 +148,9 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         } catch (error) {
           return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
+        // Fragment spreads and selections capped before validation, as over HTTP.
+        const tooComplex = checkParsedDocument(document, config.graphql);
+        if (tooComplex) return [new GraphQLError(tooComplex.message, { extensions: { ...tooComplex.extensions, http: undefined } })];
         const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         const operation = getOperationAST(document, payload.operationName);
