@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "../pagination.js";
 import { MAX_QUERY_COST } from "../config.js";
@@ -121,21 +121,44 @@ export const ENGINE_FIELDS = new Set(["Query.searchPostings", "Person.matches", 
 export const ENGINE_CALL_COST = 50;
 
 /**
- * Fields that make the engine visit every hit of a search, not just the page: priced as reading a
- * full page (MAX_PAGE_SIZE) rather than as a constant. Facets add their own lists on top.
+ * Fields of a search's result that make the engine visit every hit, not just the page: each adds
+ * SEARCH_SCAN_COST (reading a full page) once to the search that selects it — not multiplied by its
+ * `first`, since the scan happens once per search.
  */
-const SCANNING_FIELDS = new Set(["PostingSearchResult.totalCount", "PostingSearchResult.facets"]);
+const SCANNING_FIELDS = new Set(["totalCount", "facets"]);
 export const SEARCH_SCAN_COST = MAX_PAGE_SIZE;
+
+/** The scanning fields a search selects, through inline fragments and the document's named ones. */
+function scansSelected(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, found = new Set<string>(), seen = new Set<string>()): Set<string> {
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      if (SCANNING_FIELDS.has(selection.name.value)) found.add(selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      scansSelected(selection.selectionSet, fragments, found, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      scansSelected(fragments[selection.name.value]?.selectionSet, fragments, found, seen);
+    }
+  }
+  return found;
+}
+
+/** The named fragments of a document, for the estimator's `context` (so scans behind a fragment are priced too). */
+export function pricingContext(document: DocumentNode): { fragments: Record<string, FragmentDefinitionNode> } {
+  return { fragments: Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f])) };
+}
 
 /**
  * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
  * takes one (a page, a matches list), 1 for a list the field above already bounds, a known length
  * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list. An engine call adds
- * ENGINE_CALL_COST, a search's total or facets SEARCH_SCAN_COST.
+ * ENGINE_CALL_COST, and a search SEARCH_SCAN_COST for each of `totalCount` and `facets` it selects.
  */
-export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childComplexity, context }) => {
   const name = `${type.name}.${field.name}`;
-  const own = 1 + (ENGINE_FIELDS.has(name) ? ENGINE_CALL_COST : 0) + (SCANNING_FIELDS.has(name) ? SEARCH_SCAN_COST : 0);
+  let own = 1;
+  if (ENGINE_FIELDS.has(name)) own += ENGINE_CALL_COST;
+  if (name === "Query.searchPostings") own += SEARCH_SCAN_COST * scansSelected(node.selectionSet, (context?.fragments ?? {}) as Record<string, FragmentDefinitionNode>).size;
   // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
   const first = typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : undefined;
   if (first !== undefined) return own + first * childComplexity;
@@ -161,7 +184,7 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         if (!errors?.length || !limiter || !contextValue.rateKey || !document) return;
         let cost = max;
         try {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
         } catch {
           // Not priceable: as dear as allowed.
         }
@@ -172,7 +195,7 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
         let cost: number;
         try {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
         } catch (error) {
           // Too many nodes to price (fragments spread many times over): as good as too dear.
           throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
