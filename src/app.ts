@@ -57,7 +57,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo!, rateLimiter });
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
-  const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema() });
+  const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,
   // and drops Idempotency-Keys past their 24 hours.

@@ -84,11 +84,30 @@ const envSchema = z.object({
   SUBSCRIPTION_RECHECK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
   MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
   RATE_LIMIT_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("jb")),
+  GRAPHQL_MAX_FRAGMENT_SPREADS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(50)),
+  GRAPHQL_MAX_SELECTIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
+  GRAPHQL_MAX_ENGINE_CALLS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(100)),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(256)),
+  HTTP_HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
+  HTTP_BODY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
+  HTTP_REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
 });
 
 export interface Config {
   env: "development" | "test" | "production";
-  http: { host: string; port: number };
+  /**
+   * The listener, and what one client may hold of it: open connections per address (0: no cap; the
+   * WebSocket cap of subscriptions.ts applies on top), the time to send the headers, a body's
+   * time (a /graphql body whole, an import's between two chunks: 408 and closed after it), and a
+   * whole request's (Node's requestTimeout, long enough for the largest import).
+   */
+  http: { host: string; port: number; maxConnectionsPerAddress: number; headersTimeoutMs: number; bodyTimeoutMs: number; requestTimeoutMs: number };
+  /**
+   * Limits on one GraphQL document and its run: fragment spreads and selections as written (counted
+   * before validation, whose work they bound), and calls to the search engine (searchPostings,
+   * Person.matches, JobFair.recommendedPostings) counted as they run.
+   */
+  graphql: { maxFragmentSpreads: number; maxSelections: number; maxEngineCalls: number };
   log: { level: string };
   database:
     | { driver: "postgres"; url: string; poolSize: number }
@@ -154,7 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    graphql: { maxFragmentSpreads: e.GRAPHQL_MAX_FRAGMENT_SPREADS, maxSelections: e.GRAPHQL_MAX_SELECTIONS, maxEngineCalls: e.GRAPHQL_MAX_ENGINE_CALLS },
     log: { level: e.LOG_LEVEL },
     database: e.DATABASE_URL
       ? { driver: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }

@@ -21,6 +21,8 @@ export type ErrorCode =
   | "INTERNAL_SERVER_ERROR"
   | "BAD_REQUEST"
   | "PAYLOAD_TOO_LARGE"
+  | "REQUEST_TIMEOUT"
+  | "TOO_MANY_CONNECTIONS"
   | "GRAPHQL_PARSE_FAILED"
   | "GRAPHQL_VALIDATION_FAILED"
   | "OPERATION_RESOLUTION_FAILURE"
@@ -64,6 +66,10 @@ export const ERRORS = {
   INTERNAL_SERVER_ERROR: { http: 500, keptForIdempotency: false, passesThrough: false },
   BAD_REQUEST: { http: 400, keptForIdempotency: true, passesThrough: true },
   PAYLOAD_TOO_LARGE: { http: 413, keptForIdempotency: true, passesThrough: false },
+  // The body did not arrive in time (HTTP_BODY_TIMEOUT_MS): answered, then the connection is closed.
+  REQUEST_TIMEOUT: { http: 408, keptForIdempotency: false, passesThrough: false },
+  // One address holds HTTP_MAX_CONNECTIONS_PER_ADDRESS connections already: answered and closed at once.
+  TOO_MANY_CONNECTIONS: { http: 503, keptForIdempotency: false, passesThrough: false },
   GRAPHQL_PARSE_FAILED: { http: 400, keptForIdempotency: true, passesThrough: true },
   GRAPHQL_VALIDATION_FAILED: { http: 400, keptForIdempotency: true, passesThrough: true },
   OPERATION_RESOLUTION_FAILURE: { http: 400, keptForIdempotency: true, passesThrough: true },

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { createEmployerLoaders } from "../modules/employers/employer.loaders.js";
 import { createPartnerLoaders } from "../modules/partners/partner.loaders.js";
 import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
@@ -45,4 +46,6 @@ export interface Context {
   log: Logger;
   /** Who the rate limits count this request against (see http/rate-limit.ts). */
   rateKey?: string;
+  /** The request's calls to the search engine, capped (see engine-calls.ts); absent: not counted. */
+  engineCalls?: EngineCalls;
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "../pagination.js";
 import { MAX_QUERY_COST } from "../config.js";
@@ -110,19 +110,62 @@ const LIST_SIZES: Record<string, number> = {
   "MentorDeactivation.reassigned": 100,
 };
 
+/** Fields that each ask the search engine once (a search, a person's ranking): also counted as they run (see engine-calls.ts). */
+export const ENGINE_FIELDS = new Set(["Query.searchPostings", "Person.matches", "JobFair.recommendedPostings"]);
+
+/**
+ * What one engine call costs on its own, before its results: a query to the engine (segmenting,
+ * synonyms, filters, ranking), about what reading 50 rows costs. Multiplied by the lists above it
+ * like any field, so 100 people × 30 aliased `matches` cost over 150,000 and are refused.
+ */
+export const ENGINE_CALL_COST = 50;
+
+/**
+ * Fields of a search's result that make the engine visit every hit, not just the page: each adds
+ * SEARCH_SCAN_COST (reading a full page) once to the search that selects it — not multiplied by its
+ * `first`, since the scan happens once per search.
+ */
+const SCANNING_FIELDS = new Set(["totalCount", "facets"]);
+export const SEARCH_SCAN_COST = MAX_PAGE_SIZE;
+
+/** The scanning fields a search selects, through inline fragments and the document's named ones. */
+function scansSelected(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, found = new Set<string>(), seen = new Set<string>()): Set<string> {
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      if (SCANNING_FIELDS.has(selection.name.value)) found.add(selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      scansSelected(selection.selectionSet, fragments, found, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      scansSelected(fragments[selection.name.value]?.selectionSet, fragments, found, seen);
+    }
+  }
+  return found;
+}
+
+/** The named fragments of a document, for the estimator's `context` (so scans behind a fragment are priced too). */
+export function pricingContext(document: DocumentNode): { fragments: Record<string, FragmentDefinitionNode> } {
+  return { fragments: Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f])) };
+}
+
 /**
  * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
  * takes one (a page, a matches list), 1 for a list the field above already bounds, a known length
- * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list.
+ * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list. An engine call adds
+ * ENGINE_CALL_COST, and a search SEARCH_SCAN_COST for each of `totalCount` and `facets` it selects.
  */
-export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childComplexity, context }) => {
+  const name = `${type.name}.${field.name}`;
+  let own = 1;
+  if (ENGINE_FIELDS.has(name)) own += ENGINE_CALL_COST;
+  if (name === "Query.searchPostings") own += SEARCH_SCAN_COST * scansSelected(node.selectionSet, (context?.fragments ?? {}) as Record<string, FragmentDefinitionNode>).size;
   // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
   const first = typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : undefined;
-  if (first !== undefined) return 1 + first * childComplexity;
+  if (first !== undefined) return own + first * childComplexity;
   const list = isListType(getNullableType(field.type));
-  if (!list) return 1 + childComplexity;
-  const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(`${type.name}.${field.name}`);
-  return 1 + (bounded ? 1 : (LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE)) * childComplexity;
+  if (!list) return own + childComplexity;
+  const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(name);
+  return own + (bounded ? 1 : (LIST_SIZES[name] ?? DEFAULT_LIST_SIZE)) * childComplexity;
 };
 
 /**
@@ -134,12 +177,25 @@ export const fieldCost: ComplexityEstimator = ({ type, field, args, childComplex
 export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
+      // A document that fails validation cost its validation all the same: charged its price (as dear
+      // as allowed when it cannot be priced), so failing documents spend the budget like running ones.
+      // The refusal, if any, comes with the caller's next request (the HTTP layer checks the budget first).
+      validationDidStart: async ({ request, document, schema, contextValue }) => async (errors) => {
+        if (!errors?.length || !limiter || !contextValue.rateKey || !document) return;
+        let cost = max;
+        try {
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
+        } catch {
+          // Not priceable: as dear as allowed.
+        }
+        await limiter.spend(contextValue.rateKey, Math.max(1, Math.min(cost, max)));
+      },
       didResolveOperation: async ({ request, document, schema, contextValue, operation }) => {
         // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
         let cost: number;
         try {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES });
+          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
         } catch (error) {
           // Too many nodes to price (fragments spread many times over): as good as too dear.
           throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });

@@ -17,41 +17,12 @@ import { clientAddress, trustedProxies } from "./client-address.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
 import { claimIdempotencyKey, idempotencyFor, requestHash, type Claim } from "./idempotency.js";
 import { anonymous, identityOf, type Viewer } from "../auth/viewer.js";
+import { checkDocument } from "../graphql/document-limits.js";
+import { HttpError, isClientGone, limitBytes, readBody } from "./http-body.js";
+import { limitConnections } from "./connection-limits.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** A request refused before GraphQL: its code (and so its status) from ERRORS, or BAD_REQUEST with a status of its own (405, 415). */
-class HttpError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly status: number = ERRORS[code].http,
-  ) {
-    super(message);
-  }
-}
-
-/** Passes chunks through until `max` bytes, then refuses the request (413). */
-async function* limitBytes(source: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
-  let size = 0;
-  for await (const chunk of source) {
-    size += chunk.length;
-    if (size > max) throw new HttpError("PAYLOAD_TOO_LARGE", `The file is over ${max} bytes`);
-    yield chunk;
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError("PAYLOAD_TOO_LARGE", `Request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -95,9 +66,31 @@ export function createHttpServer(deps: HttpDeps): Server {
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
+    // Who is calling, and whether they may call now: before anything else is done for the request —
+    // its body is not even read (a bad or oversized body counts like any other request).
+    // A wrong credential counts against the address it came from, so guessing keys is limited too.
+    let viewer: Viewer;
+    try {
+      viewer = await viewerFromRequest(deps.database.db, config, req.headers);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      res.setHeader("connection", "close"); // the body is left unread
+      const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
+      if (limited) return refuseRateLimited(res, limited);
+      sendJson(res, ERRORS[error.code].http, graphqlErrorBody(error.message, error.code));
+      return { refused: error.code };
+    }
+    const key = rateKey(viewer, address);
+    // Over the requests a minute, or the cost budget already spent (documents failing validation spend it too).
+    const limited = (await deps.rateLimiter.request(key)) ?? (await deps.rateLimiter.costSpent(key));
+    if (limited) {
+      res.setHeader("connection", "close"); // the body is left unread
+      return refuseRateLimited(res, limited);
+    }
+
     let body: unknown = undefined;
     if (req.method === "POST") {
-      const text = await readBody(req);
+      const text = await readBody(req, MAX_BODY_BYTES, config.http.bodyTimeoutMs);
       const contentType = headers.get("content-type") ?? "";
       if (contentType.startsWith("application/json") || contentType.startsWith("application/graphql-response+json")) {
         try {
@@ -109,21 +102,14 @@ export function createHttpServer(deps: HttpDeps): Server {
         body = text;
       }
     }
-    // Who is calling, and whether they may call now: before anything else is done for the request.
-    // A wrong credential counts against the address it came from, so guessing keys is limited too.
-    let viewer: Viewer;
-    try {
-      viewer = await viewerFromRequest(deps.database.db, config, req.headers);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
-      if (limited) return refuseRateLimited(res, limited);
-      sendJson(res, ERRORS[error.code].http, graphqlErrorBody(error.message, error.code));
-      return { refused: error.code };
+    // Fragment spreads and selections capped before Apollo validates the document (whose work grows with their square).
+    const query = req.method === "POST" ? (typeof body === "object" && body !== null ? (body as { query?: unknown }).query : undefined) : url.searchParams.get("query");
+    const tooComplex = checkDocument(query, config.graphql);
+    if (tooComplex) {
+      if (config.exposeSqlCount) res.setHeader("x-sql-statements", "0");
+      sendJson(res, ERRORS.QUERY_TOO_COMPLEX.http, { errors: [{ message: tooComplex.message, extensions: { ...tooComplex.extensions, http: undefined } }] });
+      return { refused: "QUERY_TOO_COMPLEX" };
     }
-    const key = rateKey(viewer, address);
-    const limited = await deps.rateLimiter.request(key);
-    if (limited) return refuseRateLimited(res, limited);
 
     // Idempotency-Key on a mutation by a signed-in caller: the first runs, repeats get its answer.
     const idempotencyKey = headers.get("idempotency-key");
@@ -161,6 +147,7 @@ export function createHttpServer(deps: HttpDeps): Server {
           requestId,
           log: reqLog,
           rateKey: key,
+          engineCalls: { used: 0, max: config.graphql.maxEngineCalls },
         }),
       }),
     );
@@ -203,7 +190,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         res.setHeader("connection", "close");
         return { import: refuseRateLimited(res, refused) };
       }
-      const limited = limitBytes(req as AsyncIterable<Buffer>, config.importMaxBytes);
+      const limited = limitBytes(req, config.importMaxBytes, config.http.bodyTimeoutMs);
       const report = await importPeople({ db: deps.database.db, pii: deps.pii }, viewer, limited, {
         encoding: encodingParam === "utf8" ? "utf-8" : (encodingParam as "auto" | "utf-8" | "gbk"),
         log: reqLog,
@@ -230,7 +217,9 @@ export function createHttpServer(deps: HttpDeps): Server {
     }
   }
 
-  return createServer(async (req, res) => {
+  // Node checks its header and request timeouts this often (30 s by default, too coarse for small timeouts).
+  const connectionsCheckingInterval = Math.min(30_000, Math.max(250, Math.floor(config.http.headersTimeoutMs / 2)));
+  const server = createServer({ connectionsCheckingInterval }, async (req, res) => {
     const started = process.hrtime.bigint();
     // The request id is always the server's own (audit rows cite it); a caller's well-formed id is
     // kept beside it, for tracing across systems.
@@ -260,9 +249,14 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        // The rest of an oversized body is never read: close the connection rather than reuse it.
-        if (error.status === 413 || error.status === 415) res.setHeader("connection", "close");
+        // The rest of an oversized or late body is never read: close the connection rather than reuse it.
+        if (error.status === 413 || error.status === 415 || error.status === 408) res.setHeader("connection", "close");
         if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.code));
+      } else if (isClientGone(error, req)) {
+        // Not our fault and nothing to answer: said without a stack.
+        extra = { ...extra, clientGone: true };
+        reqLog.info({ reason: error instanceof Error ? error.message : String(error) }, "client went away mid-request");
+        res.destroy();
       } else {
         reqLog.error({ err: loggableError(error) }, "request failed");
         if (!res.headersSent) sendJson(res, ERRORS.INTERNAL_SERVER_ERROR.http, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
@@ -273,4 +267,6 @@ export function createHttpServer(deps: HttpDeps): Server {
       reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
     }
   });
+  limitConnections(server, config.http, log);
+  return server;
 }

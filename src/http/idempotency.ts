@@ -85,11 +85,22 @@ const NOT_KEPT = new Set<string>(Object.entries(ERRORS).filter(([, rule]) => !ru
 /** Their statuses (401, 409, 429, 500, 503), and any other 5xx: an answer with one is not kept whatever its body says. */
 const NOT_KEPT_STATUSES = new Set<number>(Object.values(ERRORS).filter((rule) => !rule.keptForIdempotency).map((rule) => rule.http));
 
+/**
+ * Codes that say "nothing here to act on": an answer whose errors are only these, with no root field
+ * answered, changed nothing and is not kept — a retry would answer the same without a row kept for
+ * 24 hours per new key (probing ids under fresh keys kept one each). Answers that refuse a change
+ * (BAD_USER_INPUT, FORBIDDEN, CONFLICT …) are still kept: the same mistake again gets the same answer.
+ */
+const NOTHING_TO_ACT_ON = new Set(["NOT_FOUND"]);
+
 function worthKeeping(status: number, body: string): boolean {
   if (status >= 500 || NOT_KEPT_STATUSES.has(status)) return false;
   try {
-    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
-    return !(parsed.errors ?? []).some((e) => NOT_KEPT.has(String(e.extensions?.code)));
+    const parsed = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: unknown } }[] };
+    const errors = parsed.errors ?? [];
+    if (errors.some((e) => NOT_KEPT.has(String(e.extensions?.code)))) return false;
+    const nothingDone = Object.values(parsed.data ?? {}).every((value) => value === null);
+    return !(errors.length > 0 && nothingDone && errors.every((e) => NOTHING_TO_ACT_ON.has(String(e.extensions?.code))));
   } catch {
     return false;
   }

@@ -70,6 +70,18 @@ export class RateLimiter {
     return this.take(this.cost, key, Math.max(0, Math.ceil(cost)), "query cost", this.limits.costPerMinute);
   }
 
+  /**
+   * A 429 when `key` has spent its cost budget for this minute already, without charging: asked
+   * before a document is parsed and validated, which a document failing validation is charged for
+   * only afterwards.
+   */
+  async costSpent(key: string): Promise<GraphQLError | null> {
+    if (!this.cost) return null;
+    const state = await this.cost.get(key);
+    if (state && state.consumedPoints >= this.limits.costPerMinute) return rateLimited("query cost", this.limits.costPerMinute, state.msBeforeNext);
+    return null;
+  }
+
   private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: string, limit: number): Promise<GraphQLError | null> {
     if (!limiter || points === 0) return null;
     try {

@@ -19,6 +19,8 @@ import { partnerKeyActive } from "../modules/partners/partner.service.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
 import { clientAddress, trustedProxies } from "./client-address.js";
+import { checkParsedDocument } from "../graphql/document-limits.js";
+import { rateKey, type RateLimiter } from "./rate-limit.js";
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -39,6 +41,8 @@ export interface SubscriptionDeps {
   search: SearchEngine;
   fairEvents: FairEventHub;
   schema: GraphQLSchema;
+  /** The same per-caller limits as HTTP: each subscribe counts as a request. */
+  rateLimiter?: RateLimiter;
 }
 
 interface ConnectionState {
@@ -119,6 +123,9 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     } catch (error) {
       return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
     }
+    // Fragment spreads and selections capped before validation, as over HTTP.
+    const tooComplex = checkParsedDocument(document, config.graphql);
+    if (tooComplex) return [new GraphQLError(tooComplex.message, { extensions: { ...tooComplex.extensions, http: undefined } })];
     const errors = validate(deps.schema, document, [...specifiedRules, depthLimit(MAX_QUERY_DEPTH), aliasLimit(MAX_ALIASES)]);
     if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
     const operation = getOperationAST(document, payload.operationName);
@@ -182,12 +189,19 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
         }
-        // The credential is checked again: an expired token (4401) or a revoked partner key (4403) closes the socket before anything runs.
         const state = stateOf(ctx.extra);
         const gone = [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
+        // The credential is checked again: an expired token (4401) or a revoked partner key (4403) closes the socket before anything runs.
         if (expired(state, ctx.extra.socket)) return gone;
-        const prepared = prepare(payload);
-        return state.viewer?.kind === "partner" ? keyHolds(state, ctx.extra.socket).then((holds) => (holds ? prepared : gone)) : prepared;
+        return (async () => {
+          if (state.viewer?.kind === "partner" && !(await keyHolds(state, ctx.extra.socket))) return gone;
+          // Each subscribe is a request to the caller's per-minute limit (the same count as HTTP's), before it is parsed.
+          if (deps.rateLimiter && state.viewer) {
+            const refused = await deps.rateLimiter.request(rateKey(state.viewer, clientAddress(ctx.extra.request, trusted)));
+            if (refused) return [new GraphQLError(refused.message, { extensions: { code: "RATE_LIMITED", retryAfter: refused.extensions.retryAfter } })];
+          }
+          return prepare(payload);
+        })();
       },
       context: (ctx): SubscriptionContext => {
         const state = stateOf(ctx.extra);

@@ -53,6 +53,8 @@ export async function startBenchServer(
     // Load from one token or address is the point of a benchmark: no rate limits (the soak turns them back on).
     RATE_LIMIT_REQUESTS_PER_MINUTE: "0",
     RATE_LIMIT_COST_PER_MINUTE: "0",
+    // Every load-generating client is 127.0.0.1: no per-address connection cap.
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: "0",
     POSTING_EXPIRY_SWEEP_SECONDS: "0",
     ...extraEnv,
   };

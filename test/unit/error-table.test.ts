@@ -14,6 +14,8 @@ describe("the error table (src/errors.ts)", () => {
       INTERNAL_SERVER_ERROR: 500,
       BAD_REQUEST: 400,
       PAYLOAD_TOO_LARGE: 413,
+      REQUEST_TIMEOUT: 408,
+      TOO_MANY_CONNECTIONS: 503,
       QUERY_TOO_COMPLEX: 400,
       IDEMPOTENCY_KEY_REUSED: 422,
       IDEMPOTENCY_KEY_IN_USE: 409,
@@ -22,13 +24,13 @@ describe("the error table (src/errors.ts)", () => {
 
   it("keeps no Idempotency-Key answer that says 'not now' or 'failed' — UNAUTHENTICATED and a key in use included", () => {
     expect(codes((rule) => !rule.keptForIdempotency)).toEqual(
-      ["IDEMPOTENCY_KEY_IN_USE", "INTERNAL_SERVER_ERROR", "RATE_LIMITED", "SEARCH_UNAVAILABLE", "UNAUTHENTICATED"],
+      ["IDEMPOTENCY_KEY_IN_USE", "INTERNAL_SERVER_ERROR", "RATE_LIMITED", "REQUEST_TIMEOUT", "SEARCH_UNAVAILABLE", "TOO_MANY_CONNECTIONS", "UNAUTHENTICATED"],
     );
   });
 
   it("passes through only the codes of malformed or refused requests; domain-only codes come from a DomainError", () => {
     expect(codes((rule) => !rule.passesThrough)).toEqual(
-      ["CAPACITY_EXCEEDED", "CONFLICT", "IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "PAYLOAD_TOO_LARGE", "SEARCH_UNAVAILABLE"],
+      ["CAPACITY_EXCEEDED", "CONFLICT", "IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "PAYLOAD_TOO_LARGE", "REQUEST_TIMEOUT", "SEARCH_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
     );
   });
 

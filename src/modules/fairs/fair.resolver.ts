@@ -2,6 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
+import { countEngineCall } from "../../graphql/engine-calls.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { decodeCursor, pageFromRows } from "../../pagination.js";
 import { Employer } from "../employers/employer.type.js";
@@ -121,6 +122,7 @@ export class JobFairResolver {
     description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here).",
   })
   recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
+    countEngineCall(ctx.engineCalls);
     return fairRecommendations(ctx, ctx.viewer, fair, personId, first);
   }
 

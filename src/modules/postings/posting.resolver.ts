@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
+import { countEngineCall } from "../../graphql/engine-calls.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { Employer } from "../employers/employer.type.js";
 import { Region } from "../regions/region.type.js";
@@ -54,6 +55,7 @@ export class PostingResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
+    countEngineCall(ctx.engineCalls);
     // Totals and facets cost the engine every match: computed only when the query asks for them.
     const selected = selectedFieldNames(info);
     return searchPublicPostings(

@@ -1,0 +1,56 @@
+import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from "graphql";
+import { ERRORS } from "../errors.js";
+import { MAX_TOKENS } from "./limits.js";
+
+export interface DocumentCaps {
+  maxFragmentSpreads: number;
+  maxSelections: number;
+}
+
+/** Fragment spreads and selections (fields, spreads, inline fragments) as written: one walk, no fragment expanded. */
+export function documentShape(document: DocumentNode): { fragmentSpreads: number; selections: number } {
+  let fragmentSpreads = 0;
+  let selections = 0;
+  const stack: SelectionSetNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) stack.push(definition.selectionSet);
+  }
+  for (let set = stack.pop(); set; set = stack.pop()) {
+    for (const selection of set.selections) {
+      selections++;
+      if (selection.kind === Kind.FRAGMENT_SPREAD) fragmentSpreads++;
+      else if (selection.selectionSet) stack.push(selection.selectionSet);
+    }
+  }
+  return { fragmentSpreads, selections };
+}
+
+/**
+ * Refuses a document with more fragment spreads or selections than allowed, before it is validated:
+ * graphql-js's validation (OverlappingFieldsCanBeMerged above all) compares fields and fragments
+ * pairwise, so its work grows with the square of what is written; these caps bound it. A refusal is
+ * 400 QUERY_TOO_COMPLEX with the counts. A document that does not parse is left to the caller's
+ * parser (Apollo's, graphql-ws's), which says why.
+ */
+export function checkDocument(query: unknown, caps: DocumentCaps): GraphQLError | null {
+  if (typeof query !== "string") return null;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: MAX_TOKENS, noLocation: true });
+  } catch {
+    return null;
+  }
+  return checkParsedDocument(document, caps);
+}
+
+export function checkParsedDocument(document: DocumentNode, caps: DocumentCaps): GraphQLError | null {
+  const { fragmentSpreads, selections } = documentShape(document);
+  const extensions = { code: "QUERY_TOO_COMPLEX", fragmentSpreads, maxFragmentSpreads: caps.maxFragmentSpreads, selections, maxSelections: caps.maxSelections, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } };
+  if (fragmentSpreads > caps.maxFragmentSpreads) {
+    return new GraphQLError(`The document spreads fragments ${fragmentSpreads} times; at most ${caps.maxFragmentSpreads} are allowed`, { extensions });
+  }
+  if (selections > caps.maxSelections) {
+    return new GraphQLError(`The document holds ${selections} selections; at most ${caps.maxSelections} are allowed`, { extensions });
+  }
+  return null;
+}
