@@ -16,7 +16,7 @@ import { AUTHORIZATION, passesGate } from "../../src/auth/authorization-table.js
 import { Role } from "../../src/auth/viewer.js";
 import { getSchema } from "../../src/graphql/schema.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
-import { personDraft } from "../helpers/factories.js";
+import { makePerson } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const ROLE_GATE = "Your role may not do this";
@@ -109,8 +109,7 @@ describe("the authorization table", () => {
   });
 
   it("shows personal data in clear only to the roles its rule names, within scope", async () => {
-    const admin = credentials.ADMIN!;
-    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, admin)).data!.registerPerson.id;
+    const person = (await makePerson(t, { institutionId: null })).id;
     const self = { token: await t.token({ sub: "self", role: Role.SEEKER, personId: person }) };
     for (const field of ["idNumber", "phone", "birthDate"] as const) {
       const rule = AUTHORIZATION[`Person.${field}`]!;

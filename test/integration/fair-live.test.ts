@@ -8,7 +8,7 @@ import { publishFairEvent } from "../../src/modules/fairs/fair-events.js";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
@@ -94,12 +94,6 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
   const seekers: string[] = [];
   let seekerToken: string;
 
-  const register = async (overrides: Parameters<typeof personDraft>[0] & Record<string, unknown> = {}) => {
-    const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft(overrides as never) }, { token: fuzhou });
-    expect(r.errors).toBeUndefined();
-    return r.data!.registerPerson.id;
-  };
-
   beforeAll(async () => {
     t = await startTestApp();
     ({ admin, fuzhou, xiamen } = await standardTokens(t));
@@ -116,7 +110,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     await t.app.search.drain();
     const school = await makeInstitution(t.db, { regionCode: "350102" });
     for (let i = 0; i < 4; i++) {
-      seekers.push(await register({ institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" }));
+      seekers.push((await makePerson(t, { institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] })).id);
     }
     seekerToken = await t.token({ sub: "seeker0", role: Role.SEEKER, personId: seekers[0]! });
     fairId = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title: "福州市网络招聘会", kind: "CAMPUS", startsAt: hours(-1), endsAt: hours(240), audience: { populations: ["KEY_GROUP_GRADUATE"] } } }, { token: fuzhou })).data!.createJobFair.id;
@@ -326,7 +320,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     for (let i = 0; i < 3; i++) slots.push((await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "INTERVIEW", title: `面试${i}`, startsAt: hours(3 + i), endsAt: hours(3.25 + i) } }, { token: employer })).data!.addFairSession.id);
     const group = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "GROUP", employerId: second.id, title: "群面", startsAt: hours(3), endsAt: hours(4), capacity: 10 } }, { token: fuzhou })).data!.addFairSession.id;
     for (const p of seekers) await t.gql(REGISTER, { f: fair, p }, { token: fuzhou });
-    const invitee = await register({ birthDate: "1980-01-01", registeredPoverty: true });
+    const invitee = (await makePerson(t, { institutionId: null, birthDate: "1980-01-01", registeredPoverty: true })).id;
     await t.gql(REGISTER, { f: fair, p: invitee, inv: true }, { token: fuzhou });
     const b = async (s: string, p: string, post?: string) => (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s, p, post }, { token: fuzhou })).data!.bookInterview.id;
     const b0 = await b(slots[0]!, seekers[0]!, booth.accounting);

@@ -205,8 +205,8 @@ describe("referrals", () => {
     const [d] = await refer(personId, [postingD]);
     for (const posting of [postingC, postingD]) expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: posting }, { token: employerToken })).errors).toBeUndefined();
     const after = new Map((await view(personId)).referrals.map((x) => [x.id, x.status]));
-    expect(after.get(c)).toBe("OFFERED");
-    expect(after.get(d)).toBe("POSTING_CLOSED");
+    expect(after.get(c!)).toBe("OFFERED");
+    expect(after.get(d!)).toBe("POSTING_CLOSED");
     const [closing] = await queryRows<{ from_status: string }>(t.db, sql`select from_status::text from referral_events where referral_id = ${d} and to_status = 'POSTING_CLOSED'`);
     expect(closing!.from_status).toBe("RECOMMENDED");
     // Made while the posting was open and fitting: it still counts.
