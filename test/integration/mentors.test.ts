@@ -219,7 +219,9 @@ describe("红娘 mentors", () => {
     const quanzhou = { institutionId: school, householdRegionCode: "350503", originRegionCode: "350503" };
     const m = await mentor({ regionCode: "350503", capacity: 10, userId: "mentor-qz" });
     const mentorToken = await t.token({ sub: "mentor-qz", role: Role.MENTOR });
-    const otherMentor = await t.token({ sub: "mentor-login-2", role: Role.MENTOR });
+    // Another mentor, of this test's own (in Sanming, where no one here is paired automatically).
+    await mentor({ regionCode: "350404", capacity: 1, userId: "mentor-sm" });
+    const otherMentor = await t.token({ sub: "mentor-sm", role: Role.MENTOR });
     const paired: string[] = [];
     for (let i = 0; i < 3; i++) {
       const p = await eligible(quanzhou);
