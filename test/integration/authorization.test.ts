@@ -16,7 +16,7 @@ import { AUTHORIZATION, passesGate } from "../../src/auth/authorization-table.js
 import { Role } from "../../src/auth/viewer.js";
 import { getSchema } from "../../src/graphql/schema.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
-import { personDraft } from "../helpers/factories.js";
+import { makePerson } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const ROLE_GATE = "Your role may not do this";
@@ -109,8 +109,7 @@ describe("the authorization table", () => {
   });
 
   it("shows personal data in clear only to the roles its rule names, within scope", async () => {
-    const admin = credentials.ADMIN!;
-    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft({ registeredPoverty: true, povertyHouseholdNo: "3501020001234" }) }, admin)).data!.registerPerson.id;
+    const person = (await makePerson(t, { institutionId: null, registeredPoverty: true, povertyHouseholdNo: "3501020001234" })).id;
     const self = { token: await t.token({ sub: "self", role: Role.SEEKER, personId: person }) };
     for (const field of ["idNumber", "phone", "birthDate", "povertyHouseholdNo"] as const) {
       const rule = AUTHORIZATION[`Person.${field}`]!;
@@ -123,7 +122,7 @@ describe("the authorization table", () => {
       }
     }
     // A mentor's phone: the mentor (sub "mentor") is placed in Fuzhou, so the Fuzhou caseworker manages them.
-    const mentor = (await t.gql<{ createMentor: { id: string } }>(`mutation($i: CreateMentorInput!) { createMentor(input: $i) { id } }`, { i: { name: "授权表红娘", capacity: 1, regionCode: "350102", phone: "13905910000", userId: "mentor" } }, admin)).data!.createMentor.id;
+    const mentor = (await t.gql<{ createMentor: { id: string } }>(`mutation($i: CreateMentorInput!) { createMentor(input: $i) { id } }`, { i: { name: "授权表红娘", capacity: 1, regionCode: "350102", phone: "13905910000", userId: "mentor" } }, credentials.ADMIN!)).data!.createMentor.id;
     const rule = AUTHORIZATION["Mentor.phone"]!;
     for (const [who, creds] of Object.entries(credentials)) {
       const role = who === "ANONYMOUS" ? null : (who as Role);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
-import { days, makeEmployer, makePosting, personDraft } from "../helpers/factories.js";
+import { days, makeEmployer, makePerson, makePosting } from "../helpers/factories.js";
 import { startTestApp, standardTokens, type TestApp } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
@@ -58,10 +58,7 @@ describe("fair lists run a constant number of SQL statements", () => {
     t = await startTestApp();
     ({ admin, fuzhou, xiamen } = await standardTokens(t));
     const seekers: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou });
-      seekers.push(r.data!.registerPerson.id);
-    }
+    for (let i = 0; i < 2; i++) seekers.push((await makePerson(t, { institutionId: null })).id);
     seekerId = seekers[0]!;
     seekerToken = await t.token({ sub: "seeker", role: Role.SEEKER, personId: seekers[0]! });
     // Ten fairs (created oldest first: the list is newest first), each with two booths of two postings,

@@ -8,7 +8,7 @@ import { publishFairEvent } from "../../src/modules/fairs/fair-events.js";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
@@ -88,17 +88,10 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
   let xiamen: string;
   let employer: string;
   let employerId: string;
-  let fairId: string;
   const booth: Record<"accounting" | "doctorate" | "other", string> = { accounting: "", doctorate: "", other: "" };
   let outsideBooth: string;
   const seekers: string[] = [];
   let seekerToken: string;
-
-  const register = async (overrides: Parameters<typeof personDraft>[0] & Record<string, unknown> = {}) => {
-    const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft(overrides as never) }, { token: fuzhou });
-    expect(r.errors).toBeUndefined();
-    return r.data!.registerPerson.id;
-  };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -116,17 +109,24 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     await t.app.search.drain();
     const school = await makeInstitution(t.db, { regionCode: "350102" });
     for (let i = 0; i < 4; i++) {
-      seekers.push(await register({ institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" }));
+      seekers.push((await makePerson(t, { institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] })).id);
     }
     seekerToken = await t.token({ sub: "seeker0", role: Role.SEEKER, personId: seekers[0]! });
-    fairId = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title: "福州市网络招聘会", kind: "CAMPUS", startsAt: hours(-1), endsAt: hours(240), audience: { populations: ["KEY_GROUP_GRADUATE"] } } }, { token: fuzhou })).data!.createJobFair.id;
-    expect((await t.gql(STATUS, { id: fairId, s: "OPEN" }, { token: fuzhou })).errors).toBeUndefined();
   });
+
+  /** Each test's own open key-group fair of Fuzhou, with the employer's booth of `postings` if any. */
+  const openFair = async (postings: string[] = []) => {
+    const id = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title: "福州市网络招聘会", kind: "CAMPUS", startsAt: hours(-1), endsAt: hours(240), audience: { populations: ["KEY_GROUP_GRADUATE"] } } }, { token: fuzhou })).data!.createJobFair.id;
+    expect((await t.gql(STATUS, { id, s: "OPEN" }, { token: fuzhou })).errors).toBeUndefined();
+    if (postings.length) expect((await t.gql(BOOTH, { f: id, p: postings }, { token: employer })).errors).toBeUndefined();
+    return id;
+  };
   afterAll(() => t.close());
 
   it("ranks only the fair's booth postings for a person, with the matching engine's rules and reasons; refuses bad input", async () => {
     const RECOMMENDED = `query($f: ID!, $p: ID!, $n: Int) { jobFair(id: $f) { recommendedPostings(personId: $p, first: $n) { items { posting { id } score reasons { factor } } note } } }`;
     type Recommended = { jobFair: { recommendedPostings: { items: { posting: { id: string }; score: number; reasons: { factor: string }[] }[]; note: string | null } } };
+    const fairId = await openFair();
     const empty = await t.gql<Recommended>(RECOMMENDED, { f: fairId, p: seekers[0] }, { token: seekerToken });
     expect(empty.data!.jobFair.recommendedPostings).toEqual({ items: [], note: "该招聘会尚无展位岗位。" });
 
@@ -153,6 +153,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
   });
 
   it("sends live updates over graphql-ws as changes commit, each shaped for its subscriber; refuses bad credentials and queries", async () => {
+    const fairId = await openFair(Object.values(booth));
     for (const p of seekers) expect(codeOf(await t.gql(REGISTER, { f: fairId, p }, { token: fuzhou }))).toBeUndefined();
     const slot = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId, kind: "INTERVIEW", title: "面试", startsAt: hours(2), endsAt: hours(2.25) } }, { token: employer })).data!.addFairSession.id;
 
@@ -330,7 +331,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     for (let i = 0; i < 3; i++) slots.push((await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "INTERVIEW", title: `面试${i}`, startsAt: hours(3 + i), endsAt: hours(3.25 + i) } }, { token: employer })).data!.addFairSession.id);
     const group = (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "GROUP", employerId: second.id, title: "群面", startsAt: hours(3), endsAt: hours(4), capacity: 10 } }, { token: fuzhou })).data!.addFairSession.id;
     for (const p of seekers) await t.gql(REGISTER, { f: fair, p }, { token: fuzhou });
-    const invitee = await register({ birthDate: "1980-01-01", registeredPoverty: true });
+    const invitee = (await makePerson(t, { institutionId: null, birthDate: "1980-01-01", registeredPoverty: true })).id;
     await t.gql(REGISTER, { f: fair, p: invitee, inv: true }, { token: fuzhou });
     const b = async (s: string, p: string, post?: string) => (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s, p, post }, { token: fuzhou })).data!.bookInterview.id;
     const b0 = await b(slots[0]!, seekers[0]!, booth.accounting);
@@ -428,7 +429,9 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     await fairBy(await t.token({ sub: "cw-xm2", role: Role.CASEWORKER, regionCode: "350200" }), null, true);
     const [xmFair] = await queryRows<{ status: string; live: boolean }>(t.db, sql`select status::text, went_live_at is not null as live from job_fairs where organiser_region_code = '350200'`);
     expect(xmFair).toEqual({ status: "CLOSED", live: true });
-    // The Fuzhou bureau's key-group fair went live in beforeAll's fair (organiser 350100).
+    // Putian's bureau holds one key-group fair, and so does Fuzhou's (whatever other tests held: it is at least one).
+    await fairBy(await t.token({ sub: "cw-pt", role: Role.CASEWORKER, regionCode: "350300" }), { populations: ["KEY_GROUP_GRADUATE"] }, true);
+    await fairBy(fuzhou, { populations: ["KEY_GROUP_GRADUATE"] }, true);
 
     const COVERAGE = `query($y: Int!) { fairCoverage(year: $y) { year required institutions institutionsWithout { id } bureaus bureausWithout { code } } }`;
     type Coverage = { fairCoverage: { year: number; required: number; institutions: number; institutionsWithout: { id: string }[]; bureaus: number; bureausWithout: { code: string }[] } };
@@ -439,11 +442,12 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect(without.has(xmSchool.id)).toBe(true);
     const bureausWithout = new Set(all.bureausWithout.map((b) => b.code));
     expect(bureausWithout.has("350100")).toBe(false);
+    expect(bureausWithout.has("350300")).toBe(false);
     expect(bureausWithout.has("350200")).toBe(true);
     expect(bureausWithout.has("350000")).toBe(true);
     const [fujian] = await queryRows<{ n: number; i: number }>(t.db, sql`select (select count(*) from regions where code like '35%')::int as n, (select count(*) from institutions)::int as i`);
     expect(all).toMatchObject({ year, bureaus: fujian!.n, institutions: fujian!.i });
-    expect(all.bureausWithout).toHaveLength(fujian!.n - 1);
+    expect(all.bureausWithout).toHaveLength(fujian!.n - 2);
     // The number each should hold is policy data: asking two, the institution that held one falls short.
     expect(all.required).toBe(1);
     await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 2 where active`);
@@ -451,7 +455,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
       const stricter = (await t.gql<Coverage>(COVERAGE, { y: year }, { token: admin })).data!.fairCoverage;
       expect(stricter.required).toBe(2);
       expect(stricter.institutionsWithout.map((i) => i.id)).toContain(held.id);
-      expect(stricter.bureausWithout.map((b) => b.code)).toContain("350100");
+      expect(stricter.bureausWithout.map((b) => b.code)).toContain("350300");
     } finally {
       await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 1 where active`);
     }
@@ -480,6 +484,8 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
   it("lists fairs newest first, drafts only to their organisers", async () => {
     const LIST = `query($s: FairStatus, $after: String) { jobFairs(status: $s, first: 2, after: $after) { edges { node { id status } } pageInfo { hasNextPage endCursor } totalCount } }`;
     type List = { jobFairs: { edges: { node: { id: string; status: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } };
+    // Its own fairs: three public (two pages of two) and a draft.
+    for (let i = 0; i < 3; i++) await openFair();
     await t.gql(CREATE, { i: { title: "福州的草稿", kind: "OTHER", startsAt: hours(1), endsAt: hours(10) } }, { token: fuzhou });
     const [counts] = await queryRows<{ public: number; all: number }>(t.db, sql`select count(*) filter (where status <> 'DRAFT')::int as public, count(*)::int as all from job_fairs`);
     const anonymousList = (await t.gql<List>(LIST, {})).data!.jobFairs;

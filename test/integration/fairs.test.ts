@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
@@ -41,16 +41,9 @@ describe("online job fairs", () => {
     employer = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId });
     for (let i = 0; i < 3; i++) postingIds.push((await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id);
     const school = await makeInstitution(t.db, { regionCode: "350102" });
-    for (let i = 0; i < 25; i++) {
-      const r = await t.gql<{ registerPerson: { id: string } }>(
-        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-        { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR" } },
-        { token: fuzhou },
-      );
-      seekers.push(r.data!.registerPerson.id);
-    }
+    for (let i = 0; i < 25; i++) seekers.push((await makePerson(t, { institutionId: school.id, degreeLevel: "BACHELOR" })).id);
     // A poverty labourer of 40, not a graduate: outside a key-group fair's audience.
-    outsider = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: { ...personDraft({ birthDate: "1985-01-01" }), registeredPoverty: true } }, { token: fuzhou })).data!.registerPerson.id;
+    outsider = (await makePerson(t, { institutionId: null, birthDate: "1985-01-01", registeredPoverty: true })).id;
   });
   afterAll(() => t.close());
 
@@ -111,7 +104,7 @@ describe("online job fairs", () => {
     const before2 = await counts();
     expect(codeOf(await t.gql(BOOK, { s: groupId, p: holder }, { token: fuzhou }))).toBe("CONFLICT");
     expect(codeOf(await t.gql(BOOK, { s: slot, p: seekers[21] }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // an interview names its posting
-    expect(codeOf(await t.gql(BOOK, { s: groupId, p: (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou })).data!.registerPerson.id }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // not registered
+    expect(codeOf(await t.gql(BOOK, { s: groupId, p: (await makePerson(t, { institutionId: null })).id }, { token: fuzhou }))).toBe("BAD_USER_INPUT"); // not registered
     expect((await counts()).bk).toBe(before2.bk);
   });
 
@@ -135,7 +128,7 @@ describe("online job fairs", () => {
     const CHECKIN = `mutation($s: ID!, $p: ID!) { checkIn(sessionId: $s, personId: $p) { status } }`;
     expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer }))).toBe("CONFLICT"); // the fair is not live yet
     expect((await t.gql(STATUS, { id: fairId, s: "LIVE" }, { token: fuzhou })).errors).toBeUndefined();
-    const stranger = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: fuzhou })).data!.registerPerson.id;
+    const stranger = (await makePerson(t, { institutionId: null })).id;
     expect(codeOf(await t.gql(CHECKIN, { s: slotA, p: stranger }, { token: employer }))).toBe("BAD_USER_INPUT"); // not registered
     expect((await t.gql(CHECKIN, { s: slotA, p: seekers[23] }, { token: employer })).data).toEqual({ checkIn: { status: "CHECKED_IN" } });
     expect((await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s: slotA }, { token: employer })).data).toEqual({ startSession: { status: "LIVE" } });

@@ -9,7 +9,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { reconcileIndex } from "../../src/search/search-index.js";
-import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { SwitchableEngine } from "../helpers/faulty-engine.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -48,7 +48,7 @@ describe("faults", () => {
     expect(pending!.tried).toBeGreaterThanOrEqual(1);
     const refused = await t.gql(SEARCH, { q: marker });
     expect(codeOf(refused)).toBe("SEARCH_UNAVAILABLE");
-    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: caseworker })).data!.registerPerson.id;
+    const person = (await makePerson(t, { institutionId: null })).id;
     expect(codeOf(await t.gql(`query($p: ID!) { person(id: $p) { matches { items { posting { id } } } } }`, { p: person }, { token: caseworker }))).toBe("SEARCH_UNAVAILABLE");
 
     engine.down = false;
@@ -89,14 +89,7 @@ describe("faults", () => {
     for (let i = 0; i < 12; i++) await makePosting(t.db, { employerId: firms[i % 3]!.id, regionCode: "350102", title: `会计${unique()}`, minEducation: "ASSOCIATE", validUntil: days(30) });
     await t.app.search.drain();
     const people: string[] = [];
-    for (let i = 0; i < 24; i++) {
-      const r = await t.gql<{ registerPerson: { id: string } }>(
-        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-        { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] } },
-        { token: admin },
-      );
-      people.push(r.data!.registerPerson.id);
-    }
+    for (let i = 0; i < 24; i++) people.push((await makePerson(t, { institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] })).id);
     const started = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id total } }`, { s: { institutionId: school.id } }, { token: admin });
     const runId = started.data!.fulfilReferralMinimums.id;
     expect(started.data!.fulfilReferralMinimums.total).toBe(24);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { fieldCost, MAX_ALIASES, MAX_QUERY_COST, MAX_TOKENS } from "../../src/graphql/limits.js";
 import { getSchema } from "../../src/graphql/schema.js";
-import { makeEmployer, makePosting, personDraft } from "../helpers/factories.js";
+import { makeEmployer, makePerson, makePosting } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /** Each limit at n (answered) and n + 1 (refused with 400 and its code, before any SQL). */
@@ -121,7 +121,7 @@ describe("GraphQL limits", () => {
     }
     const firm = await makeEmployer(t.db);
     const fair = (await t.gql<{ createJobFair: { id: string } }>(`mutation { createJobFair(input: { title: "限制", kind: OTHER, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", organiserRegionCode: "350100" }) { id } }`, {}, { token: admin })).data!.createJobFair.id;
-    const person = (await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: admin })).data!.registerPerson.id;
+    const person = (await makePerson(t, { institutionId: null })).id;
     const run = (await t.gql<{ assignMentorsAutomatically: { id: string } }>(`mutation { assignMentorsAutomatically(scope: { personId: "${person}" }) { id } }`, {}, { token: admin })).data?.assignMentorsAutomatically.id;
     // A new list field with `first` must be added here, with its refusal.
     const at101: Record<string, string> = {

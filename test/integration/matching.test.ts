@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
-import { days, makeEmployer, makeInstitution, makePerson, makePosting, personDraft, unique } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const MATCHES = `query($id: ID!, $first: Int) { person(id: $id) { matches(first: $first) { note items { score posting { id title regionCode kind minEducation employer { id } } reasons { factor weight detail } } } } }`;
@@ -33,14 +33,11 @@ describe("Person.matches", () => {
   });
   afterAll(() => t.close());
 
-  async function register(overrides: Record<string, unknown>) {
-    const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: { ...personDraft(), ...overrides } }, { token: admin });
-    expect(r.errors).toBeUndefined();
-    return r.data!.registerPerson.id;
-  }
+  /** Matches are read from the person's own data: by default someone who never studied (no school to weigh). */
+  const seeker = async (overrides: Parameters<typeof makePerson>[1]) => (await makePerson(t, { institutionId: null, ...overrides })).id;
 
   it("puts the obvious fit first, with reasons, and keeps every hard constraint", async () => {
-    const id = await register({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], intentionMinSalary: 5000 });
+    const id = await seeker({ degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"], intentionMinSalary: 5000 });
     const r = await t.gql<Matches>(MATCHES, { id, first: 10 }, { token: admin });
     expect(r.errors).toBeUndefined();
     const items = r.data!.person.matches.items;
@@ -58,13 +55,13 @@ describe("Person.matches", () => {
   });
 
   it("opens all of Fujian to someone willing to move for work", async () => {
-    const id = await register({ degreeLevel: "BACHELOR", intentionKeywords: ["会计"], willingToRelocate: true });
+    const id = await seeker({ degreeLevel: "BACHELOR", intentionKeywords: ["会计"], willingToRelocate: true });
     const ids = (await t.gql<Matches>(MATCHES, { id, first: 20 }, { token: admin })).data!.person.matches.items.map((i) => i.posting.id);
     expect(ids).toContain(p.xiamen);
   });
 
   it("gives poverty labourers public-welfare posts and workshop jobs; others never get public-welfare posts", async () => {
-    const id = await register({ ...personDraft({ birthDate: "1978-03-03", gender: "MALE" }), registeredPoverty: true, skills: ["缝纫"] });
+    const id = await seeker({ birthDate: "1978-03-03", gender: "MALE", registeredPoverty: true, skills: ["缝纫"] });
     const items = (await t.gql<Matches>(MATCHES, { id, first: 10 }, { token: admin })).data!.person.matches.items;
     const ids = items.map((i) => i.posting.id);
     expect(ids).toEqual(expect.arrayContaining([p.welfare, p.workshopJob]));
@@ -74,7 +71,7 @@ describe("Person.matches", () => {
   });
 
   it("still matches someone with no intention data (by home prefecture), saying so", async () => {
-    const id = await register({ degreeLevel: "BACHELOR" });
+    const id = await seeker({ degreeLevel: "BACHELOR" });
     const m = (await t.gql<Matches>(MATCHES, { id }, { token: admin })).data!.person.matches;
     expect(m.items.length).toBeGreaterThan(0);
     expect(m.items.every((i) => i.posting.regionCode.startsWith("3501"))).toBe(true);
@@ -82,7 +79,7 @@ describe("Person.matches", () => {
   });
 
   it("returns an empty list with the reason when nothing fits, and refuses first over 100", async () => {
-    const id = await register({ ...personDraft({ idRegion: "540102" }), householdRegionCode: "540102", originRegionCode: "540102", degreeLevel: "BACHELOR", intentionKeywords: ["会计"] });
+    const id = await seeker({ householdRegionCode: "540102", degreeLevel: "BACHELOR", intentionKeywords: ["会计"] });
     const m = (await t.gql<Matches>(MATCHES, { id }, { token: admin })).data!.person.matches;
     expect(m.items).toEqual([]);
     expect(m.note).toMatch(/没有符合条件/);
@@ -90,10 +87,10 @@ describe("Person.matches", () => {
   });
 
   it("never breaks a hard constraint, for varied people", async () => {
-    const levels = ["JUNIOR_HIGH", "HIGH_SCHOOL", "ASSOCIATE", "BACHELOR"];
+    const levels = ["JUNIOR_HIGH", "HIGH_SCHOOL", "ASSOCIATE", "BACHELOR"] as const;
     for (let i = 0; i < 8; i++) {
       const overrides = { degreeLevel: levels[i % 4], intentionKeywords: i % 2 ? ["会计"] : [], willingToRelocate: i % 3 === 0, registeredPoverty: i % 4 === 1, householdRegionCode: i % 2 ? "350121" : "350102", originRegionCode: "350102", name: `约束${unique()}` };
-      const id = await register(overrides);
+      const id = await seeker(overrides);
       const person = { ...overrides, intentionRegionCodes: [], openToLabourCooperation: false } as never;
       const allowed = hardConstraints({ ...(person as object), householdRegionCode: overrides.householdRegionCode, originRegionCode: "350102" } as never);
       const items = (await t.gql<Matches>(MATCHES, { id, first: 30 }, { token: admin })).data!.person.matches.items;
@@ -111,7 +108,7 @@ describe("Person.matches", () => {
     const lagging = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", title, minEducation: "NONE", validUntil: days(30) })).id;
     const kept = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", title, minEducation: "NONE", validUntil: days(30) })).id;
     await t.app.search.drain();
-    const id = await register({ degreeLevel: "BACHELOR", intentionKeywords: [title] });
+    const id = await seeker({ degreeLevel: "BACHELOR", intentionKeywords: [title] });
     const before = (await t.gql<Matches>(MATCHES, { id, first: 2 }, { token: admin })).data!.person.matches.items.map((i) => i.posting.id);
     expect(before.sort()).toEqual([lagging, kept].sort());
     const employerToken = await t.token({ sub: "e", role: Role.EMPLOYER, employerId: firm.id });

@@ -5,7 +5,7 @@ import { runCli } from "../../src/cli/commands.js";
 import { queryRows } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
-import { makeInstitution, personDraft } from "../helpers/factories.js";
+import { makeInstitution, makePerson, personDraft } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const CREATE = `mutation($i: CreateMentorInput!) { createMentor(input: $i) { id name phoneMasked capacity activeMentees active regionCode institutionId } }`;
@@ -29,15 +29,7 @@ describe("红娘 mentors", () => {
       sql`select (select count(*) from mentors)::int as mentors, (select count(*) from mentorships)::int as mentorships, (select coalesce(sum(active_mentees), 0) from mentors)::int as load`,
     ))[0]!;
   /** A 2020 graduate of a registered-poverty household, out of work: KG2, which the policy marks mentor-eligible. */
-  const eligible = async (overrides: Record<string, unknown> = {}) => {
-    const r = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-      { i: { ...personDraft(), registeredPoverty: true, institutionId: schoolId, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", ...overrides } },
-      { token: admin },
-    );
-    expect(r.errors).toBeUndefined();
-    return r.data!.registerPerson.id;
-  };
+  const eligible = async (overrides: Parameters<typeof makePerson>[1] = {}) => (await makePerson(t, { registeredPoverty: true, institutionId: schoolId, ...overrides })).id;
   const mentor = async (input: Record<string, unknown>, token = admin) => {
     const r = await t.gql<Created>(CREATE, { i: { name: "林老师", capacity: 5, ...input } }, { token });
     expect(r.errors).toBeUndefined();
@@ -95,7 +87,7 @@ describe("红娘 mentors", () => {
     const atSchool = await mentor({ institutionId: otherSchool, capacity: 2 });
     const inCounty = await mentor({ regionCode: "350181", capacity: 1 });
     const inCity = await mentor({ regionCode: "350100", capacity: 4 });
-    const person = (o: Record<string, unknown> = {}) => eligible({ institutionId: otherSchool, householdRegionCode: "350181", originRegionCode: "350181", ...o });
+    const person = (o: Parameters<typeof makePerson>[1] = {}) => eligible({ institutionId: otherSchool, householdRegionCode: "350181", originRegionCode: "350181", ...o });
     const order: string[] = [];
     for (let i = 0; i < 6; i++) {
       const r = await t.gql<Assigned>(ASSIGN, { p: await person() }, { token: admin });
@@ -227,7 +219,9 @@ describe("红娘 mentors", () => {
     const quanzhou = { institutionId: school, householdRegionCode: "350503", originRegionCode: "350503" };
     const m = await mentor({ regionCode: "350503", capacity: 10, userId: "mentor-qz" });
     const mentorToken = await t.token({ sub: "mentor-qz", role: Role.MENTOR });
-    const otherMentor = await t.token({ sub: "mentor-login-2", role: Role.MENTOR });
+    // Another mentor, of this test's own (in Sanming, where no one here is paired automatically).
+    await mentor({ regionCode: "350404", capacity: 1, userId: "mentor-sm" });
+    const otherMentor = await t.token({ sub: "mentor-sm", role: Role.MENTOR });
     const paired: string[] = [];
     for (let i = 0; i < 3; i++) {
       const p = await eligible(quanzhou);
@@ -390,12 +384,7 @@ describe("红娘 mentors", () => {
 
     // The import records a job: the pairing ends as EMPLOYED and the place is free.
     const draft = personDraft({ householdRegionCode: "350902" });
-    const registered = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-      { i: { ...draft, originRegionCode: "350902", registeredPoverty: true, institutionId: school, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
-      { token: admin },
-    );
-    const hiredLater = registered.data!.registerPerson.id;
+    const hiredLater = await eligible({ ...draft, ...ningde });
     expect(codeOf(await t.gql(ASSIGN, { p: hiredLater, m: other.id }, { token: admin }))).toBeUndefined();
     const csv = `姓名,身份证号,户籍地代码,生源地代码,就业状态\n${draft.name},${draft.idNumber},350902,350902,已就业\n`;
     const imported = await t.gql<{ importPeople: { updated: number } }>(`mutation($input: ImportPeopleInput!) { importPeople(input: $input) { updated } }`, { input: { csv } }, { token: admin });

@@ -4,7 +4,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { expirePostings } from "../../src/modules/postings/posting.service.js";
-import { days, makeEmployer, makeInstitution, makePosting, personDraft, unique, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp, standardTokens } from "../helpers/test-app.js";
 
 const RECOMMEND = `mutation($p: ID!, $ids: [ID!]!, $note: String) {
@@ -25,8 +25,6 @@ describe("referrals", () => {
   let admin: string;
   let fuzhou: string;
   let xiamen: string;
-  let personId: string;
-  let otherPersonId: string;
   let employerId: string;
   let employerToken: string;
   const p: Record<string, string> = {};
@@ -37,19 +35,11 @@ describe("referrals", () => {
     ({ admin, fuzhou, xiamen } = await standardTokens(t));
     // The campaign window is policy data: make the active one run through today, so today's referrals count.
     await openCampaignWindow(t.db);
-    const school = await makeInstitution(t.db, { regionCode: "350102" });
-    const register = async (overrides: Record<string, unknown>) => {
-      const r = await t.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: { ...personDraft(), ...overrides } }, { token: fuzhou });
-      expect(r.errors).toBeUndefined();
-      return r.data!.registerPerson.id;
-    };
-    // A 2020 Fujian graduate out of work: key-group categories with a minimum of 3.
-    personId = await register({ institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] });
-    otherPersonId = await register({ degreeLevel: "BACHELOR" });
     const firm = await makeEmployer(t.db, { regionCode: "350102" });
     employerId = firm.id;
     employerToken = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId });
     const base = { employerId, regionCode: "350102", minEducation: "BACHELOR" as const, validUntil: days(30), title: `会计${unique()}` };
+    // Shared, and never closed or moved by a test: each test refers its own people to them, or makes its own postings to close.
     for (const k of ["a", "b", "c", "d", "e"]) p[k] = (await makePosting(t.db, base)).id;
     p.closed = (await makePosting(t.db, { ...base, status: "CLOSED" })).id;
     p.blocked = (await makePosting(t.db, { ...base, status: "BLOCKED", blockedReason: "就业歧视" })).id;
@@ -60,18 +50,34 @@ describe("referrals", () => {
   });
   afterAll(() => t.close());
 
-  const view = async (id = personId, token = fuzhou) => {
+  /** Each test's own person: a 2020 Fujian graduate out of work (key-group categories with a minimum of 3) whom the accountancy postings fit. */
+  const graduate = async () => (await makePerson(t, { degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] })).id;
+  /** Someone in no key-group category (never studied, minimum 0). */
+  const nonGraduate = async () => (await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" })).id;
+  /** A fresh open posting of the firm that the graduates fit, for a test that closes it or reads who was referred to it. */
+  const ownPosting = async () => (await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30), title: `会计${unique()}` })).id;
+  /** Referrals made by a caseworker, each expected to succeed; their ids in order. */
+  const refer = async (personId: string, ids: string[]) => {
+    const r = await t.gql<Recommend>(RECOMMEND, { p: personId, ids }, { token: fuzhou });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.recommendPostings.map((i) => i.error)).toEqual(ids.map(() => null));
+    return r.data!.recommendPostings.map((i) => i.referral!.id);
+  };
+  const view = async (id: string, token = fuzhou) => {
     const r = await t.gql<PersonView>(PERSON, { id }, { token });
     expect(r.errors).toBeUndefined();
     return r.data!.person;
   };
 
   it("starts below the minimum of the person's strictest category", async () => {
-    expect((await view()).referralProgress).toMatchObject({ required: 3, counted: 0, remaining: 3, met: false, deadline: serviceToday(days(60)) });
+    const personId = await graduate();
+    const otherPersonId = await nonGraduate();
+    expect((await view(personId)).referralProgress).toMatchObject({ required: 3, counted: 0, remaining: 3, met: false, deadline: serviceToday(days(60)) });
     expect((await view(otherPersonId)).referralProgress).toMatchObject({ required: 0, met: true });
   });
 
   it("recommends postings, refusing each bad one on its own with a code and the reason, writing nothing for it", async () => {
+    const personId = await graduate();
     const before = await counts();
     const r = await t.gql<Recommend>(RECOMMEND, { p: personId, ids: [p.a, p.closed, p.blocked, p.master, p.xiamen, p.welfare, "00000000-0000-7000-8000-000000000000", "not-an-id", p.a], note: "符合专业" }, { token: fuzhou });
     expect(r.errors).toBeUndefined();
@@ -100,6 +106,7 @@ describe("referrals", () => {
   });
 
   it("refuses an unknown person, a caseworker from another region, an employer and a seeker, writing nothing", async () => {
+    const personId = await graduate();
     const before = await counts();
     expect(codeOf(await t.gql(RECOMMEND, { p: "00000000-0000-7000-8000-000000000000", ids: [p.b] }, { token: fuzhou }))).toBe("NOT_FOUND");
     expect(codeOf(await t.gql(RECOMMEND, { p: personId, ids: [p.b] }, { token: xiamen }))).toBe("NOT_FOUND");
@@ -112,9 +119,11 @@ describe("referrals", () => {
   });
 
   it("counts fitted referrals toward the minimum, and matches no longer offer referred postings", async () => {
-    const r = await t.gql<Recommend>(RECOMMEND, { p: personId, ids: [p.b, p.c] }, { token: fuzhou });
-    expect(r.data!.recommendPostings.every((i) => i.error === null)).toBe(true);
-    const v = await view();
+    const personId = await graduate();
+    await refer(personId, [p.a!]);
+    expect((await view(personId)).referralProgress).toMatchObject({ required: 3, counted: 1, remaining: 2, met: false });
+    await refer(personId, [p.b!, p.c!]);
+    const v = await view(personId);
     expect(v.referralProgress).toMatchObject({ required: 3, counted: 3, remaining: 0, met: true });
     const offered = v.matches.items.map((i) => i.posting.id);
     for (const id of [p.a, p.b, p.c]) expect(offered).not.toContain(id);
@@ -122,11 +131,14 @@ describe("referrals", () => {
   });
 
   it("moves along the funnel by role: the seeker views and applies, the employer interviews and hires; HIRED records employment", async () => {
-    const referralOf = async (postingId: string) => (await view()).referrals.find((x) => x.posting.id === postingId)!.id;
-    const id = await referralOf(p.a!);
+    const personId = await graduate();
+    const otherPersonId = await nonGraduate();
+    // A posting of its own, so the employer's view of its referrals holds this test's person only.
+    const a = await ownPosting();
+    const [id] = await refer(personId, [a]);
     const seeker = await t.token({ sub: "s", role: Role.SEEKER, personId });
     // Before the person applies, the employer sees nothing of them.
-    const early = await t.gql<{ posting: { referrals: unknown[] } }>(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: p.a }, { token: employerToken });
+    const early = await t.gql<{ posting: { referrals: unknown[] } }>(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: a }, { token: employerToken });
     expect(early.data!.posting.referrals).toEqual([]);
     expect(codeOf(await t.gql(MOVE, { id, s: "INTERVIEWED" }, { token: employerToken }))).toBe("NOT_FOUND");
     expect((await t.gql(MOVE, { id, s: "VIEWED" }, { token: seeker })).errors).toBeUndefined();
@@ -149,7 +161,7 @@ describe("referrals", () => {
     // The employer sees its posting's referrals, the person only as a candidate.
     const seen = await t.gql<{ posting: { referrals: { id: string; status: string; candidate: Record<string, unknown> }[] } }>(
       `query($id: ID!) { posting(id: $id) { referrals { id status candidate { name degreeLevel major } } } }`,
-      { id: p.a },
+      { id: a },
       { token: employerToken },
     );
     expect(seen.errors).toBeUndefined();
@@ -157,18 +169,18 @@ describe("referrals", () => {
     // No notes, no recommender, no campaign source for employers: free text and SYSTEM would say too much.
     const detail = await t.gql<{ posting: { referrals: { source: string | null; madeBy: string | null; fitted: boolean | null; note: string | null; events: { by: string; note: string | null }[] }[] } }>(
       `query($id: ID!) { posting(id: $id) { referrals { source madeBy fitted note events { by note } } } }`,
-      { id: p.a },
+      { id: a },
       { token: employerToken },
     );
     expect(detail.data!.posting.referrals[0]).toMatchObject({ source: null, madeBy: null, fitted: null, note: null });
     expect(detail.data!.posting.referrals[0]!.events.every((e) => e.by === "" && e.note === null)).toBe(true);
     expect(Object.keys(seen.data!.posting.referrals[0]!.candidate).sort()).toEqual(["degreeLevel", "major", "name"]);
-    expect(codeOf(await t.gql(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: p.a }, { token: otherFirm }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(`query($id: ID!) { posting(id: $id) { referrals { id } } }`, { id: a }, { token: otherFirm }))).toBe("FORBIDDEN");
 
     for (const s of ["INTERVIEWED", "OFFERED", "HIRED"]) expect((await t.gql(MOVE, { id, s }, { token: employerToken })).errors).toBeUndefined();
     const moved = await t.gql<{ updateReferralStatus: { events: { fromStatus: string | null; toStatus: string; by: string }[] } }>(MOVE, { id, s: "DECLINED" }, { token: employerToken });
     expect(codeOf(moved)).toBe("BAD_USER_INPUT"); // HIRED ends it
-    const v = await view();
+    const v = await view(personId);
     expect(v.employmentStatus).toBe("EMPLOYED");
     const events = await t.gql<{ person: { referrals: { id: string; events: { fromStatus: string | null; toStatus: string; by: string }[] }[] } }>(
       `query($id: ID!) { person(id: $id) { referrals { id events { fromStatus toStatus by } } } }`,
@@ -182,26 +194,27 @@ describe("referrals", () => {
   });
 
   it("a withdrawn referral stops counting; a closing posting ends the open referrals but not an offer", async () => {
-    const referrals = (await view()).referrals;
-    const b = referrals.find((x) => x.posting.id === p.b)!.id;
-    const c = referrals.find((x) => x.posting.id === p.c)!.id;
+    const personId = await graduate();
+    // Postings of its own: this test closes two of them.
+    const [postingB, postingC, postingD] = [await ownPosting(), await ownPosting(), await ownPosting()];
+    const [, b, c] = await refer(personId, [p.a!, postingB, postingC]);
+    expect((await view(personId)).referralProgress).toMatchObject({ counted: 3 });
     expect((await t.gql(MOVE, { id: b, s: "WITHDRAWN", note: "推荐有误" }, { token: fuzhou })).errors).toBeUndefined();
-    // (Hired in the test before, the person is no longer in a key-group category today: no minimum now.)
-    expect((await view()).referralProgress).toMatchObject({ counted: 2 });
+    expect((await view(personId)).referralProgress).toMatchObject({ counted: 2 });
     expect((await t.gql(MOVE, { id: c, s: "OFFERED" }, { token: fuzhou })).errors).toBeUndefined();
-    const r = await t.gql<Recommend>(RECOMMEND, { p: personId, ids: [p.d] }, { token: fuzhou });
-    const d = r.data!.recommendPostings[0]!.referral!.id;
-    for (const posting of [p.c!, p.d!]) expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: posting }, { token: employerToken })).errors).toBeUndefined();
-    const after = new Map((await view()).referrals.map((x) => [x.id, x.status]));
-    expect(after.get(c)).toBe("OFFERED");
-    expect(after.get(d)).toBe("POSTING_CLOSED");
+    const [d] = await refer(personId, [postingD]);
+    for (const posting of [postingC, postingD]) expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { status } }`, { id: posting }, { token: employerToken })).errors).toBeUndefined();
+    const after = new Map((await view(personId)).referrals.map((x) => [x.id, x.status]));
+    expect(after.get(c!)).toBe("OFFERED");
+    expect(after.get(d!)).toBe("POSTING_CLOSED");
     const [closing] = await queryRows<{ from_status: string }>(t.db, sql`select from_status::text from referral_events where referral_id = ${d} and to_status = 'POSTING_CLOSED'`);
     expect(closing!.from_status).toBe("RECOMMENDED");
     // Made while the posting was open and fitting: it still counts.
-    expect((await view()).referralProgress).toMatchObject({ counted: 3 });
+    expect((await view(personId)).referralProgress).toMatchObject({ counted: 3 });
   });
 
   it("two recommenders at once make one referral; the other is told CONFLICT", async () => {
+    const otherPersonId = await nonGraduate();
     const e = (await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id;
     const results = await Promise.all([fuzhou, admin, fuzhou].map((token) => t.gql<Recommend>(RECOMMEND, { p: otherPersonId, ids: [e] }, { token })));
     const outcomes = results.map((r) => r.data!.recommendPostings[0]!.error?.code ?? "CREATED").sort();
@@ -211,6 +224,7 @@ describe("referrals", () => {
   });
 
   it("the expiry sweep ends the open referrals of postings past their date", async () => {
+    const otherPersonId = await nonGraduate();
     const soon = (await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id;
     const r = await t.gql<Recommend>(RECOMMEND, { p: otherPersonId, ids: [soon] }, { token: fuzhou });
     const id = r.data!.recommendPostings[0]!.referral!.id;
