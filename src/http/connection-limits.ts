@@ -2,15 +2,17 @@ import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { TrustedProxies } from "./client-address.js";
 
 /**
  * What one client may hold of the HTTP server: Node's own timeouts for the headers and the whole
  * request, and at most `maxConnectionsPerAddress` open connections per address (WebSockets included,
  * which subscriptions.ts caps lower again). A connection over the cap is answered 503
  * TOO_MANY_CONNECTIONS and closed before its request is read. Benchmarks on loopback (every client
- * one address) raise the cap or set it to 0 (none).
+ * one address) raise the cap or set it to 0 (none). A trusted reverse proxy (TRUSTED_PROXIES) is not
+ * capped: every client behind it shares its address at this level, before any header says who they are.
  */
-export function limitConnections(server: Server, http: Config["http"], log: Logger): void {
+export function limitConnections(server: Server, http: Config["http"], log: Logger, trusted: TrustedProxies = () => false): void {
   server.headersTimeout = http.headersTimeoutMs;
   server.requestTimeout = Math.max(http.requestTimeoutMs, http.headersTimeoutMs);
   if (http.maxConnectionsPerAddress <= 0) return;
@@ -21,6 +23,10 @@ export function limitConnections(server: Server, http: Config["http"], log: Logg
   server.removeAllListeners("connection");
   server.on("connection", (socket: Socket) => {
     const address = socket.remoteAddress ?? "unknown";
+    if (trusted(address)) {
+      for (const listener of nodeListeners) listener.call(server, socket);
+      return;
+    }
     const n = (open.get(address) ?? 0) + 1;
     open.set(address, n);
     socket.once("close", () => {

@@ -267,6 +267,6 @@ export function createHttpServer(deps: HttpDeps): Server {
       reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
     }
   });
-  limitConnections(server, config.http, log);
+  limitConnections(server, config.http, log, trusted);
   return server;
 }

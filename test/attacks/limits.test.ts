@@ -164,6 +164,23 @@ describe("attacks on the limits (issue 15)", () => {
     expect(await rows()).toBe(keys);
   }, 120_000);
 
+  it("11 (low): a trusted reverse proxy is not held to the per-address cap (every client behind it shares its address)", async () => {
+    const t = await start({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: "2", TRUSTED_PROXIES: "127.0.0.1, ::1, ::ffff:127.0.0.1" });
+    const url = new URL(t.url);
+    const host = url.host;
+    const held: Socket[] = [];
+    for (let i = 0; i < 4; i++) {
+      const socket = connect(Number(url.port), url.hostname);
+      held.push(socket);
+      const answer = await new Promise<string>((resolve) => {
+        socket.once("data", (d) => resolve(d.toString("latin1")));
+        socket.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+      });
+      expect(statusOf(answer)).toBe(200);
+    }
+    await Promise.all(held.map((s) => new Promise((r) => (s.once("close", r), s.destroy()))));
+  }, 120_000);
+
   it("12 (low): engine calls are priced — thousands of aliased matches are refused, searches with totals and facets spend the budget, and a request's engine calls are capped", async () => {
     const t = await start({ RATE_LIMIT_COST_PER_MINUTE: "12000", GRAPHQL_MAX_ENGINE_CALLS: "3" });
     const admin = await t.token({ sub: "admin-engine", role: Role.ADMIN });
