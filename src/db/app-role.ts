@@ -25,6 +25,9 @@ export function appRoleStatements(role: string = APP_ROLE, opts: { password?: st
     `GRANT USAGE ON SCHEMA public TO ${r}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+    // Tables and sequences later migrations create (run by this same owner) are granted as they appear.
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${r}`,
     // The audit log (PIPL): append and read only.
     `REVOKE ALL ON TABLE audit_log FROM ${r}`,
     `GRANT SELECT, INSERT ON TABLE audit_log TO ${r}`,

@@ -115,7 +115,10 @@ describe("red team: online job fairs (issue 15)", () => {
     ]);
     expect((await queryRows<{ outcome: string }>(t.db, sql`select outcome from fair_bookings where id = ${bookingA}`))[0]!.outcome).toBe("HIRED");
 
-    // A no-show excludes every later outcome, and a check-in after it.
+    // A no-show only once the session is over (while it runs the person may still come: an employer cannot shut them out)…
+    expect(codeOf(await t.gql(OUTCOME, { b: bookingB, o: "NO_SHOW" }, { token: employer }))).toBe("CONFLICT");
+    await t.gql(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: slotB }, { token: employer });
+    // …and it excludes every later outcome, and a check-in after it.
     expect((await t.gql(OUTCOME, { b: bookingB, o: "NO_SHOW" }, { token: employer })).errors).toBeUndefined();
     expect(codeOf(await t.gql(CHECKIN, { s: slotB, p: absent }, { token: fuzhou }))).toBe("CONFLICT");
     expect(codeOf(await t.gql(OUTCOME, { b: bookingB, o: "APPLIED" }, { token: absentToken }))).toBe("CONFLICT");
@@ -201,5 +204,37 @@ describe("red team: online job fairs (issue 15)", () => {
     const without = coverage.institutionsWithout.map((i) => i.id);
     expect(without).toContain(retroactive);
     expect(without).not.toContain(held);
+  });
+
+  it("1 (high), the honest flow kept: a caseworker records APPLIED for a person without an account, and a referral already further along stays", async () => {
+    const fair = (await t.gql<{ createJobFair: { id: string } }>(CREATE, { i: { title: "代为申请", kind: "CAMPUS", startsAt: hours(-1), endsAt: hours(240), audience: { populations: ["KEY_GROUP_GRADUATE"] } } }, { token: fuzhou })).data!
+      .createJobFair.id;
+    await t.gql(STATUS, { id: fair, s: "OPEN" }, { token: fuzhou });
+    const other = (await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id;
+    expect(codeOf(await t.gql(BOOTH, { f: fair, p: [posting, other] }, { token: employer }))).toBeUndefined();
+    const slotAt = async (h: number) => (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "INTERVIEW", title: "面试", startsAt: hours(h), endsAt: hours(h + 0.25) } }, { token: employer })).data!.addFairSession.id;
+    const [slot, slot2] = [await slotAt(4), await slotAt(5)];
+    const [noAccount, further] = [await registerPerson(), await registerPerson()];
+    for (const p of [noAccount, further]) await t.gql(REGISTER, { f: fair, p }, { token: fuzhou });
+    // `further` was already interviewed for `other` before the fair.
+    const recommended = await t.gql<{ recommendPostings: { referral: { id: string } | null }[] }>(`mutation($p: ID!, $post: [ID!]!) { recommendPostings(personId: $p, postingIds: $post) { referral { id } } }`, { p: further, post: [other] }, { token: fuzhou });
+    const referral = recommended.data!.recommendPostings[0]!.referral!.id;
+    for (const status of ["APPLIED", "INTERVIEWED"]) expect(codeOf(await t.gql(`mutation($id: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $id, status: $s) { status } }`, { id: referral, s: status }, { token: fuzhou }))).toBeUndefined();
+    const bookA = (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slot, p: noAccount, post: posting }, { token: fuzhou })).data!.bookInterview.id;
+    const bookB = (await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: slot2, p: further, post: other }, { token: fuzhou })).data!.bookInterview.id;
+    await t.gql(STATUS, { id: fair, s: "LIVE" }, { token: fuzhou });
+    for (const [s, p] of [[slot, noAccount], [slot2, further]] as const) {
+      await t.gql(START, { s }, { token: employer });
+      expect(codeOf(await t.gql(CHECKIN, { s, p }, { token: fuzhou }))).toBeUndefined();
+    }
+    // The caseworker of the person's region records APPLIED for them; the employer takes it from there.
+    expect(codeOf(await t.gql(OUTCOME, { b: bookA, o: "APPLIED" }, { token: employer }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(OUTCOME, { b: bookA, o: "APPLIED" }, { token: xiamen }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(OUTCOME, { b: bookA, o: "APPLIED" }, { token: fuzhou }))).toBeUndefined();
+    expect(codeOf(await t.gql(OUTCOME, { b: bookA, o: "INTERVIEWED" }, { token: employer }))).toBeUndefined();
+    // A referral already INTERVIEWED: APPLIED at the fair joins the booking's trail, the referral stays where it is.
+    expect(codeOf(await t.gql(OUTCOME, { b: bookB, o: "APPLIED" }, { token: fuzhou }))).toBeUndefined();
+    const [{ status }] = (await queryRows<{ status: string }>(t.db, sql`select status::text from referrals where id = ${referral}`)) as [{ status: string }];
+    expect(status).toBe("INTERVIEWED");
   });
 });

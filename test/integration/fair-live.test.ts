@@ -345,6 +345,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     for (const s of [slots[0], slots[1]]) await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s }, { token: employer });
     expect((await t.gql(OUTCOME, { b: b0, o: "APPLIED" }, { token: seekerToken })).errors).toBeUndefined();
     expect((await t.gql(OUTCOME, { b: b0, o: "OFFERED" }, { token: employer })).errors).toBeUndefined();
+    await t.gql(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: slots[1] }, { token: employer });
     expect((await t.gql(OUTCOME, { b: b1, o: "NO_SHOW" }, { token: employer })).errors).toBeUndefined();
 
     const STATS = `query($f: ID!) { jobFair(id: $f) { stats {

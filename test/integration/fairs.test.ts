@@ -154,6 +154,7 @@ describe("online job fairs", () => {
     expect(jobs!.n).toBe(1);
     // Employers are not told who booked; a booking with an outcome, or in a session that has begun, cannot be cancelled.
     expect((await t.gql(`mutation($s: ID!) { startSession(sessionId: $s) { status } }`, { s: slotB }, { token: employer })).errors).toBeUndefined();
+    await t.gql(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: slotB }, { token: employer });
     const asEmployer = await t.gql<{ recordFairOutcome: { outcome: string; personId: string | null } }>(`mutation($b: ID!) { recordFairOutcome(bookingId: $b, outcome: NO_SHOW) { outcome personId } }`, { b: b2 }, { token: employer });
     expect(asEmployer.data!.recordFairOutcome).toEqual({ outcome: "NO_SHOW", personId: null });
     expect(codeOf(await t.gql(`mutation($id: ID!) { cancelBooking(bookingId: $id) { status } }`, { id: rebookedId }, { token: fuzhou }))).toBe("CONFLICT");

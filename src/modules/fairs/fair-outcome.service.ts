@@ -7,7 +7,7 @@ import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { lockPerson } from "../people/person.lock.js";
 import { applyEmploymentStatus } from "../people/person.service.js";
-import { mayMove } from "../referrals/referral-rules.js";
+import { atOrPast, mayMove } from "../referrals/referral-rules.js";
 import { lockReferralOf, moveReferralForFair, recordFairReferral } from "../referrals/referral-writes.js";
 import type { ReferralStatus } from "../referrals/referral.table.js";
 import { isSessionEmployer, mayOrganise } from "./fair.access.js";
@@ -21,13 +21,14 @@ const rank = (outcome: string) => FAIR_OUTCOMES.indexOf(outcome as FairOutcome);
 
 /**
  * Who may record which outcome of a booking, or null when the viewer may not touch it (NOT_FOUND).
- * The person says they APPLIED (a seeker, for their own booking); the session's employer records
- * the later stages and NO_SHOW; the fair's organiser, for a person in their scope, any of them.
+ * The person's side says they APPLIED (a seeker for their own booking, or the caseworker whose
+ * scope holds them — many people have no account); the session's employer records the later stages
+ * and NO_SHOW; the fair's organiser, for a person in their scope, any of them.
  */
-function outcomesFor(viewer: Viewer, roles: { seeker: boolean; employer: boolean; organiser: boolean }): readonly FairOutcome[] | null {
+function outcomesFor(viewer: Viewer, roles: { seeker: boolean; caseworker: boolean; employer: boolean; organiser: boolean }): readonly FairOutcome[] | null {
   if (roles.organiser) return FAIR_OUTCOMES;
   const mine: FairOutcome[] = [];
-  if (roles.seeker) mine.push("APPLIED");
+  if (roles.seeker || roles.caseworker) mine.push("APPLIED");
   if (roles.employer) mine.push("INTERVIEWED", "OFFERED", "HIRED", "NO_SHOW");
   return viewer.kind === "user" && mine.length > 0 ? mine : null;
 }
@@ -56,6 +57,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       // An organising caseworker records outcomes for people in their own scope only (HIRED writes the ledger).
       organiser: mayOrganise(viewer, fair) && personWithinScope(personScope(viewer), person),
       seeker: viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId === person.id,
+      caseworker: viewer.kind === "user" && (viewer.role === Role.CASEWORKER || viewer.role === Role.ADMIN) && personWithinScope(personScope(viewer), person),
       employer: isSessionEmployer(viewer, session),
     });
     if (!allowed) throw notFound("FairBooking", bookingId);
@@ -68,6 +70,8 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
     if (trail.includes(outcome)) throw conflict(`${outcome} was recorded for this booking already`, { field: "outcome" });
     if (outcome === "NO_SHOW") {
       if (booking.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
+      // Only once the session is over: a person may still arrive while it runs.
+      if (session.status !== "ENDED") throw conflict("A no-show is recorded once the session has ended", { field: "outcome" });
       if (trail.length > 0) throw conflict("The booking has an outcome already: not a no-show", { field: "outcome" });
     } else {
       if (trail.includes("NO_SHOW")) throw conflict("The person did not show", { field: "outcome" });
@@ -83,7 +87,8 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
         if (posting!.status !== "OPEN") throw conflict("The posting is no longer open", { field: "bookingId" });
         referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: misfit(person, posting!) === null, note: fair.title });
       }
-      if (referral.status !== to) {
+      // A referral already this far (say INTERVIEWED before the fair) stays; the booking's trail still records the outcome.
+      if (referral.status !== to && !atOrPast(referral.status, to)) {
         if (!mayMove(referral.status, to)) throw conflict(`The person's referral to this posting is ${referral.status}: it cannot become ${to}`, { field: "outcome" });
         referral = await moveReferralForFair(tx, referral, to, by, fair.title);
         if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });

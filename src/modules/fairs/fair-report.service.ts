@@ -170,8 +170,11 @@ export async function fairCoverage(db: Executor, viewer: Viewer, year: number): 
   const bureauScope = !caseworker ? sql`true` : regionPrefix === null ? sql`false` : sql`r.code like ${`${regionPrefix}%`}`;
   const { keyGroupFairsPerYear: required } = await activeFairPolicy(db);
   const held = (organiser: SQL) =>
-    sql`(select count(*) from job_fairs f where ${organiser} and f.went_live_at between f.starts_at and f.ends_at
-          and f.starts_at >= ${yearStart(year)} and f.starts_at < ${yearStart(year + 1)}
+    // A fair counts in the year it went live (Fujian's calendar), and only if it went live within its own
+    // window (a day's grace before the start for opening early): a fair cannot be dated into a past year.
+    sql`(select count(*) from job_fairs f where ${organiser}
+          and f.went_live_at >= f.starts_at - interval '1 day' and f.went_live_at <= f.ends_at
+          and f.went_live_at >= ${yearStart(year)} and f.went_live_at < ${yearStart(year + 1)}
           and (f.audience -> 'populations' ? 'KEY_GROUP_GRADUATE'
                or exists (select 1 from jsonb_array_elements_text(f.audience -> 'categoryCodes') c(code)
                           join target_categories tc on tc.code = c.code where tc.population = 'KEY_GROUP_GRADUATE'))) >= ${required}`;

@@ -51,6 +51,15 @@ export function allowedMoves(viewer: Viewer, referral: Pick<ReferralRow, "person
 /** Statuses that mean the person applied: from then on the posting's employer sees the referral. */
 export const APPLIED_OR_LATER: readonly ReferralStatus[] = ["APPLIED", "INTERVIEWED", "OFFERED", "HIRED"];
 
+/** The funnel a referral moves along, in order (the other statuses end it). */
+const FUNNEL: readonly ReferralStatus[] = ["RECOMMENDED", "VIEWED", "APPLIED", "INTERVIEWED", "OFFERED", "HIRED"];
+
+/** The referral stands at `to` or further along the funnel already (a fair outcome then adds to the booking's trail only). */
+export function atOrPast(status: ReferralStatus, to: ReferralStatus): boolean {
+  const at = FUNNEL.indexOf(status);
+  return at >= 0 && FUNNEL.indexOf(to) >= 0 && at >= FUNNEL.indexOf(to);
+}
+
 /**
  * Whether a referral's trail shows the person applied — the step that hands their name to the
  * posting's employer: a move to APPLIED or later made by the person, the partner or caseworker acting
