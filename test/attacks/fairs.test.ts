@@ -213,7 +213,8 @@ describe("red team: online job fairs (issue 15)", () => {
     const other = (await makePosting(t.db, { employerId, regionCode: "350102", minEducation: "BACHELOR", validUntil: days(30) })).id;
     expect(codeOf(await t.gql(BOOTH, { f: fair, p: [posting, other] }, { token: employer }))).toBeUndefined();
     const slotAt = async (h: number) => (await t.gql<{ addFairSession: { id: string } }>(SESSION, { i: { fairId: fair, kind: "INTERVIEW", title: "面试", startsAt: hours(h), endsAt: hours(h + 0.25) } }, { token: employer })).data!.addFairSession.id;
-    const [slot, slot2] = [await slotAt(4), await slotAt(5)];
+    // Hours no other test here gives this employer: one employer's sessions never overlap.
+    const [slot, slot2] = [await slotAt(12), await slotAt(13)];
     const [noAccount, further] = [await registerPerson(), await registerPerson()];
     for (const p of [noAccount, further]) await t.gql(REGISTER, { f: fair, p }, { token: fuzhou });
     // `further` was already interviewed for `other` before the fair.
