@@ -65,6 +65,7 @@ const envSchema = z.object({
   SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["auto", "always", "never"]).default("auto")),
   POSTING_EXPIRY_SWEEP_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(60)),
   IMPORT_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(200 * 1024 * 1024)),
+  REGISTRATION_PENDING_CAP: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
   IMPORT_MAX_ROW_CHARS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(65_536)),
   SEARCH_RELAY_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(500)),
   CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
@@ -125,6 +126,8 @@ export interface Config {
   importMaxBytes: number;
   /** The longest row (record) an import reads, in characters; a longer one is refused as a bad row, never parsed. */
   importMaxRowChars: number;
+  /** Registrations one caller may have awaiting another region's review; at the cap that caller registers nothing more until some are resolved. */
+  registrationPendingCap: number;
   /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks; off in production unless asked for. */
   exposeSqlCount: boolean;
   /**
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPartnerBatch: e.MAX_PARTNER_BATCH,
     importMaxBytes: e.IMPORT_MAX_BYTES,
     importMaxRowChars: e.IMPORT_MAX_ROW_CHARS,
+    registrationPendingCap: e.REGISTRATION_PENDING_CAP,
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
     rateLimits: { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}) },
     trustedProxies: e.TRUSTED_PROXIES,

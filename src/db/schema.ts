@@ -5,6 +5,7 @@ export * from "../modules/employers/employer.table.js";
 export * from "../modules/postings/posting.table.js";
 export * from "../modules/institutions/institution.table.js";
 export * from "../modules/people/person.table.js";
+export * from "../modules/people/registration.table.js";
 export * from "../modules/categories/category.table.js";
 export * from "../modules/audit/audit.table.js";
 export * from "../search/outbox.table.js";

@@ -11,6 +11,7 @@ import { AuditResolver } from "../modules/audit/audit.resolver.js";
 import { CategoryResolver } from "../modules/categories/category.resolver.js";
 import { InstitutionResolver } from "../modules/institutions/institution.resolver.js";
 import { PersonResolver } from "../modules/people/person.resolver.js";
+import { RegistrationResolver } from "../modules/people/registration.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
@@ -28,6 +29,7 @@ export const resolvers = [
   PartnerResolver,
   InstitutionResolver,
   PersonResolver,
+  RegistrationResolver,
   CategoryResolver,
   AuditResolver,
   ProgressResolver,

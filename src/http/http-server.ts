@@ -195,6 +195,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         encoding: encodingParam === "utf8" ? "utf-8" : (encodingParam as "auto" | "utf-8" | "gbk"),
         log: reqLog,
         maxRowChars: config.importMaxRowChars,
+        pendingCap: config.registrationPendingCap,
       });
       sendJson(res, 200, { data: { importPeople: report } });
       return { import: { rows: report.rows, accepted: report.accepted, rejected: report.rejectedCount } };

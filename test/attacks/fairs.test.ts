@@ -34,12 +34,12 @@ describe("red team: online job fairs (issue 15)", () => {
 
   const registerPerson = async () =>
     (
-      await t.gql<{ registerPerson: { id: string } }>(
-        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      await t.gql<{ registerPerson: { person: { id: string } } }>(
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`,
         { i: { ...personDraft(), institutionId: school, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01", degreeLevel: "BACHELOR" } },
         { token: fuzhou },
       )
-    ).data!.registerPerson.id;
+    ).data!.registerPerson.person.id;
   const ledger = async (personId: string) =>
     (
       await queryRows<{ status: string; jobs: number; referrals: number }>(

@@ -9,7 +9,7 @@ import { syntheticResidentId } from "../../src/pii/resident-id.js";
 import { days, FUZHOU_GULOU, makeEmployer, makePerson, postingsDigest, tableCounts, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
-const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`;
+const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { person { id } } }`;
 const CREATE_POSTING = `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`;
 const IMPORT = `mutation($input: ImportPeopleInput!) { importPeople(input: $input) { created rejectedCount rejected { row column code message } } }`;
 const UPSERT = `mutation($postings: [PartnerPostingInput!]!) { upsertPartnerPostings(postings: $postings) { created rejected items { outcome error { code field message } } } }`;

@@ -119,13 +119,13 @@ describe("red team: identity (issue 15)", () => {
   it("10 (low): the poverty household number is masked, and shown in clear only with a purpose, audited; mentor phones likewise", async () => {
     const school = await makeInstitution(t.db, { regionCode: FUZHOU_GULOU });
     const householdNo = "35010200012345";
-    const registered = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+    const registered = await t.gql<{ registerPerson: { person: { id: string } } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`,
       { i: { ...personDraft(), registeredPoverty: true, povertyHouseholdNo: householdNo, institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
       { token: admin },
     );
     expect(registered.errors).toBeUndefined();
-    const personId = registered.data!.registerPerson.id;
+    const personId = registered.data!.registerPerson.person.id;
     const created = await t.gql<{ createMentor: { id: string } }>(`mutation($i: CreateMentorInput!) { createMentor(input: $i) { id } }`, { i: { name: "陈老师", capacity: 3, regionCode: FUZHOU_GULOU, phone: "13905917788", userId: "mentor-hh" } }, { token: admin });
     expect(created.errors).toBeUndefined();
     const mentorId = created.data!.createMentor.id;
@@ -201,9 +201,9 @@ describe("red team: identity (issue 15)", () => {
     const app = await startTestApp({ DATABASE_URL: url.toString(), MIGRATE_ON_START: "false" });
     try {
       const tokens = await standardTokens(app);
-      const person = await app.gql<{ registerPerson: { id: string } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, { i: personDraft() }, { token: tokens.admin });
+      const person = await app.gql<{ registerPerson: { person: { id: string } } }>(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`, { i: personDraft() }, { token: tokens.admin });
       expect(person.errors).toBeUndefined();
-      const read = await app.gql<{ person: { idNumber: string } }>(`query($p: ID!) { person(id: $p) { idNumber(unmasked: true, purpose: "核对身份") } }`, { p: person.data!.registerPerson.id }, { token: tokens.admin });
+      const read = await app.gql<{ person: { idNumber: string } }>(`query($p: ID!) { person(id: $p) { idNumber(unmasked: true, purpose: "核对身份") } }`, { p: person.data!.registerPerson.person.id }, { token: tokens.admin });
       expect(read.errors).toBeUndefined();
     } finally {
       await app.close();

@@ -49,11 +49,11 @@ describe("fuzzing every mutation", () => {
     const posting = await makePosting(t.db, { employerId: employer.id, validUntil: days(30) });
     const admin: Viewer = { kind: "user", userId: "fuzz-admin", role: Role.ADMIN };
     const person = (await t.app.apollo.executeOperation(
-      { query: `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`, variables: { i: { ...personDraft(), institutionId: school.id } } },
+      { query: `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`, variables: { i: { ...personDraft(), institutionId: school.id } } },
       { contextValue: context(admin) },
-    )) as { body: { kind: string; singleResult: { data?: { registerPerson: { id: string } } } } };
+    )) as { body: { kind: string; singleResult: { data?: { registerPerson: { person: { id: string } } } } } };
     const partner = await issuePartnerKey(t.db, "fuzz", { name: "模糊测试网", scopes: ["postings:read", "postings:write"] });
-    ids.push(employer.id, school.id, posting.id, person.body.singleResult.data!.registerPerson.id, partner.partner.id, partner.key.id);
+    ids.push(employer.id, school.id, posting.id, person.body.singleResult.data!.registerPerson.person.id, partner.partner.id, partner.key.id);
     // A fair with a booth, an interview slot, a registration and a booking, and a mentor: their ids too.
     const run = async (viewer: Viewer, query: string, variables: Record<string, unknown> = {}) => {
       const r = await t.app.apollo.executeOperation({ query, variables }, { contextValue: context(viewer) });

@@ -108,7 +108,7 @@ describe("Idempotency-Key", () => {
     expect([secret.status, JSON.parse(secret.body).errors[0].extensions.code]).toEqual([400, "BAD_REQUEST"]);
     const [partners] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from partners where name = '幂等密钥'`);
     expect(partners!.n).toBe(0);
-    const clear = await post(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { idNumber(unmasked: true, purpose: "核对身份") } }`, { i: { name: "幂等人", idNumber: "350102199903040021", householdRegionCode: FUZHOU_GULOU, originRegionCode: FUZHOU_GULOU } }, { authorization: `Bearer ${admin}`, "idempotency-key": randomUUID() });
+    const clear = await post(`mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { idNumber(unmasked: true, purpose: "核对身份") } } }`, { i: { name: "幂等人", idNumber: "350102199903040021", householdRegionCode: FUZHOU_GULOU, originRegionCode: FUZHOU_GULOU } }, { authorization: `Bearer ${admin}`, "idempotency-key": randomUUID() });
     expect(clear.status).toBe(400);
     expect(await count("idempotency_keys")).toBe(keys);
     // An internal failure is not kept: the same key runs again once the fault is gone.

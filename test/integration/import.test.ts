@@ -234,14 +234,14 @@ describe("campaign progress", () => {
   });
 
   it("answers as of a date, from the status history", async () => {
-    const reg = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+    const reg = await t.gql<{ registerPerson: { person: { id: string } } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`,
       { i: { name: "时间线", idNumber: id("350981", "1998-01-01"), householdRegionCode: "350981", originRegionCode: "350981", employmentStatusSince: "2020-07-01" } },
       { token: admin },
     );
-    await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2020-11-15") { id } }`, { id: reg.data!.registerPerson.id }, { token: admin });
+    await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2020-11-15") { id } }`, { id: reg.data!.registerPerson.person.id }, { token: admin });
     // Registered during the 2020 campaign: move the registration back behind the API's back.
-    await t.db.execute(sql`update people set created_at = '2020-10-10' where id = ${reg.data!.registerPerson.id}`);
+    await t.db.execute(sql`update people set created_at = '2020-10-10' where id = ${reg.data!.registerPerson.person.id}`);
     const ningde = (asOf: string) => t.gql<Progress>(`query($a: LocalDate) { campaignProgress(groupBy: REGION, regionLevel: COUNTY, asOf: $a) { rows { key registered employed unemployed } total { registered } } }`, { a: asOf }, { token: admin });
     const row = async (asOf: string) => (await ningde(asOf)).data!.campaignProgress.rows.find((r) => r.key === "350981")!;
     expect(await row("2020-11-14")).toMatchObject({ registered: 1, employed: 0, unemployed: 1 });
@@ -253,12 +253,12 @@ describe("campaign progress", () => {
 
   it("counts categories as they were on a past date, from the membership history", async () => {
     const school = await t.gql<{ registerInstitution: { id: string } }>(`mutation { registerInstitution(input: { code: "HX${unique()}", name: "历史学院${unique()}", kind: UNIVERSITY, regionCode: "350981" }) { id } }`, {}, { token: admin });
-    const reg = await t.gql<{ registerPerson: { id: string } }>(
-      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+    const reg = await t.gql<{ registerPerson: { person: { id: string } } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id } } }`,
       { i: { name: "历史", idNumber: id("350981", "1998-02-02"), householdRegionCode: "350981", originRegionCode: "350981", registeredPoverty: true, institutionId: school.data!.registerInstitution.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
       { token: admin },
     );
-    const personId = reg.data!.registerPerson.id;
+    const personId = reg.data!.registerPerson.person.id;
     // Registered, and its categories decided, during the 2020 campaign.
     await t.db.execute(sql`update people set created_at = '2020-10-10' where id = ${personId}`);
     await t.db.execute(sql`update person_category_history set valid_from = '2020-10-10' where person_id = ${personId}`);

@@ -8,9 +8,9 @@ import { codeOf, startTestApp, type GqlResult, type TestApp } from "../helpers/t
 import type { InstitutionRow } from "../../src/modules/institutions/institution.table.js";
 
 const REGISTER = `mutation($input: RegisterPersonInput!) {
-  registerPerson(input: $input) { id birthDate birthYear gender idNumber phone targetCategories { category { code } ruleVersion } }
+  registerPerson(input: $input) { person { id birthDate birthYear gender idNumber phone targetCategories { category { code } ruleVersion } } }
 }`;
-type Registered = { registerPerson: { id: string; birthDate: string; birthYear: number; gender: string; idNumber: string; phone: string; targetCategories: { category: { code: string }; ruleVersion: number }[] } };
+type Registered = { registerPerson: { person: { id: string; birthDate: string; birthYear: number; gender: string; idNumber: string; phone: string; targetCategories: { category: { code: string }; ruleVersion: number }[] } } };
 
 async function ledgerCounts(t: TestApp) {
   const [row] = await queryRows<{ people: number; history: number; memberships: number; audit: number }>(
@@ -34,7 +34,7 @@ describe("the real-name ledger", () => {
   });
   afterAll(() => t.close());
 
-  const codes = (r: GqlResult<Registered>) => r.data!.registerPerson.targetCategories.map((c) => c.category.code).sort();
+  const codes = (r: GqlResult<Registered>) => r.data!.registerPerson.person.targetCategories.map((c) => c.category.code).sort();
 
   describe("categories are decided by the rules, for known cases", () => {
     it("a registered-poverty 2020 Fujian graduate, unemployed: KG1, KG2, KG5, the mentor programme (M1) and a poverty labourer", async () => {
@@ -46,7 +46,7 @@ describe("the real-name ledger", () => {
       expect(r.errors).toBeUndefined();
       expect(codes(r)).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "M1_POVERTY_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
       // KG2 is decided by its version 2 (no longer mentor-eligible: M1 is the programme's own category).
-      expect(r.data!.registerPerson.targetCategories.map((c) => `${c.category.code}@${c.ruleVersion}`)).toContain("KG2_POVERTY_UNEMPLOYED@2");
+      expect(r.data!.registerPerson.person.targetCategories.map((c) => `${c.category.code}@${c.ruleVersion}`)).toContain("KG2_POVERTY_UNEMPLOYED@2");
     });
 
     it("a Hubei-origin 2020 graduate of a Fujian institution who wants to work in Fujian: KG5 and KG9", async () => {
@@ -112,7 +112,7 @@ describe("the real-name ledger", () => {
       );
       const later = await t.gql<{ recordEmploymentStatus: { targetCategories: { category: { code: string } }[] } }>(
         `mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2021-05-01") { targetCategories { category { code } } } }`,
-        { id: r.data!.registerPerson.id },
+        { id: r.data!.registerPerson.person.id },
         { token: fuzhou },
       );
       expect(later.data!.recordEmploymentStatus.targetCategories.map((c) => c.category.code).sort()).toEqual(["KG1_HARDSHIP_HOUSEHOLD", "KG2_POVERTY_UNEMPLOYED", "KG5_COHORT_UNEMPLOYED", "M1_POVERTY_COHORT_UNEMPLOYED", "PL_POVERTY_LABOURER"]);
@@ -124,7 +124,7 @@ describe("the real-name ledger", () => {
         { input: { ...personDraft(), registeredPoverty: true, institutionId: fujianU.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } },
         { token: fuzhou },
       );
-      const id = r.data!.registerPerson.id;
+      const id = r.data!.registerPerson.person.id;
       const hired = await t.gql<{ recordEmploymentStatus: { employmentStatus: string; targetCategories: { category: { code: string } }[]; employmentHistory: { status: string; source: string; recordedBy: string }[] } }>(
         `mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2020-11-15", note: "入职福州某公司") {
            employmentStatus targetCategories { category { code } } employmentHistory { status source recordedBy } } }`,
@@ -145,16 +145,16 @@ describe("the real-name ledger", () => {
       const draft = personDraft({ birthDate: "1999-12-31", gender: "MALE" });
       const r = await t.gql<Registered>(REGISTER, { input: { ...draft, phone: "+86 138-0013-5678" } }, { token: fuzhou });
       // The exact birth date is masked too: with the masked ID number it would rebuild the whole number.
-      expect(r.data!.registerPerson).toMatchObject({ birthDate: "1999-**-**", birthYear: 1999, gender: "MALE", phone: "138****5678" });
-      expect(r.data!.registerPerson.idNumber).toBe(`${draft.idNumber.slice(0, 3)}***********${draft.idNumber.slice(-4)}`);
+      expect(r.data!.registerPerson.person).toMatchObject({ birthDate: "1999-**-**", birthYear: 1999, gender: "MALE", phone: "138****5678" });
+      expect(r.data!.registerPerson.person.idNumber).toBe(`${draft.idNumber.slice(0, 3)}***********${draft.idNumber.slice(-4)}`);
       // Stored sealed: the plain number is nowhere in the row, nor its sequence and check digits.
-      const [row] = await queryRows<Record<string, unknown>>(t.db, sql`select * from people where id = ${r.data!.registerPerson.id}`);
+      const [row] = await queryRows<Record<string, unknown>>(t.db, sql`select * from people where id = ${r.data!.registerPerson.person.id}`);
       expect(JSON.stringify(row)).not.toContain(draft.idNumber);
       expect(JSON.stringify(row)).not.toContain(draft.idNumber.slice(-4));
       expect(JSON.stringify(row)).not.toContain("13800135678");
-      const exact = await t.gql<{ person: { birthDate: string } }>(`query($id: ID!) { person(id: $id) { birthDate(unmasked: true, purpose: "核对年龄") } }`, { id: r.data!.registerPerson.id }, { token: fuzhou });
+      const exact = await t.gql<{ person: { birthDate: string } }>(`query($id: ID!) { person(id: $id) { birthDate(unmasked: true, purpose: "核对年龄") } }`, { id: r.data!.registerPerson.person.id }, { token: fuzhou });
       expect(exact.data!.person.birthDate).toBe("1999-12-31");
-      const [audited] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where person_id = ${r.data!.registerPerson.id} and fields = '{birthDate}'`);
+      const [audited] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where person_id = ${r.data!.registerPerson.person.id} and fields = '{birthDate}'`);
       expect(Number(audited!.n)).toBe(1);
     });
 
@@ -170,7 +170,7 @@ describe("the real-name ledger", () => {
     it("unmasks only with a purpose, for a role that may, and audits each read", async () => {
       const draft = personDraft();
       const r = await t.gql<Registered>(REGISTER, { input: draft }, { token: fuzhou });
-      const id = r.data!.registerPerson.id;
+      const id = r.data!.registerPerson.person.id;
       const q = `query($id: ID!, $p: String) { person(id: $id) { idNumber(unmasked: true, purpose: $p) phone(unmasked: true, purpose: $p) } }`;
 
       const before = await ledgerCounts(t);
@@ -199,7 +199,7 @@ describe("the real-name ledger", () => {
 
     it("employers and partners never reach the ledger; a seeker sees only themself", async () => {
       const r = await t.gql<Registered>(REGISTER, { input: personDraft() }, { token: fuzhou });
-      const id = r.data!.registerPerson.id;
+      const id = r.data!.registerPerson.person.id;
       const employer = await t.token({ sub: "e", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id });
       expect(codeOf(await t.gql(`query($id: ID!) { person(id: $id) { name } }`, { id }, { token: employer }))).toBe("FORBIDDEN");
       expect(codeOf(await t.gql(`{ people { totalCount } }`, {}, { token: employer }))).toBe("FORBIDDEN");
@@ -214,7 +214,7 @@ describe("the real-name ledger", () => {
       expect(mine.data!.person.id).toBe(id);
       expect(mine.data!.people.totalCount).toBe(1);
       const other = await t.gql<Registered>(REGISTER, { input: personDraft() }, { token: fuzhou });
-      const theirs = await t.gql<{ person: null }>(`query($id: ID!) { person(id: $id) { id } }`, { id: other.data!.registerPerson.id }, { token: self });
+      const theirs = await t.gql<{ person: null }>(`query($id: ID!) { person(id: $id) { id } }`, { id: other.data!.registerPerson.person.id }, { token: self });
       expect(theirs.data!.person).toBeNull();
       expect(codeOf(await t.gql(REGISTER, { input: personDraft() }, { token: self }))).toBe("FORBIDDEN");
     });
@@ -254,17 +254,17 @@ describe("the real-name ledger", () => {
       // …and moving one of theirs out of it.
       const mine = await t.gql<Registered>(REGISTER, { input: personDraft() }, { token: fuzhou });
       const before2 = await ledgerCounts(t);
-      const moved = await t.gql(`mutation($id: ID!) { updatePerson(id: $id, input: { householdRegionCode: "350203", originRegionCode: "350203" }) { id } }`, { id: mine.data!.registerPerson.id }, { token: fuzhou });
+      const moved = await t.gql(`mutation($id: ID!) { updatePerson(id: $id, input: { householdRegionCode: "350203", originRegionCode: "350203" }) { id } }`, { id: mine.data!.registerPerson.person.id }, { token: fuzhou });
       expect(codeOf(moved)).toBe("FORBIDDEN");
       expect(await ledgerCounts(t)).toEqual(before2);
     });
 
     it("a status in the future, and one for someone outside the scope", async () => {
       const mine = await t.gql<Registered>(REGISTER, { input: personDraft() }, { token: fuzhou });
-      const future = await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2999-01-01") { id } }`, { id: mine.data!.registerPerson.id }, { token: fuzhou });
+      const future = await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED, since: "2999-01-01") { id } }`, { id: mine.data!.registerPerson.person.id }, { token: fuzhou });
       expect(future.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "since" });
       const xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
-      const other = await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED) { id } }`, { id: mine.data!.registerPerson.id }, { token: xiamen });
+      const other = await t.gql(`mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED) { id } }`, { id: mine.data!.registerPerson.person.id }, { token: xiamen });
       expect(codeOf(other)).toBe("NOT_FOUND");
     });
   });

@@ -19,12 +19,12 @@ describe("target categories are policy data with versions", () => {
 
   it("a new version applies to everyone after re-evaluation, and memberships record the version", async () => {
     const school = await makeInstitution(t.db);
-    const reg = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id targetCategories { category { code } ruleVersion } } }`;
-    const grad = await t.gql<{ registerPerson: { id: string } }>(reg, { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } }, { token: admin });
-    const disabledGrad = await t.gql<{ registerPerson: { id: string } }>(reg, { i: { ...personDraft(), disabled: true, institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } }, { token: admin });
+    const reg = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { person { id targetCategories { category { code } ruleVersion } } } }`;
+    const grad = await t.gql<{ registerPerson: { person: { id: string } } }>(reg, { i: { ...personDraft(), institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } }, { token: admin });
+    const disabledGrad = await t.gql<{ registerPerson: { person: { id: string } } }>(reg, { i: { ...personDraft(), disabled: true, institutionId: school.id, graduationDate: "2020-06-30", leaveSchoolDate: "2020-07-01" } }, { token: admin });
     const kg5 = async (id: string) =>
       (await queryRows<{ rule_version: number }>(t.db, sql`select rule_version from person_categories where person_id = ${id} and category_code = 'KG5_COHORT_UNEMPLOYED'`))[0]?.rule_version;
-    expect(await kg5(grad.data!.registerPerson.id)).toBe(1);
+    expect(await kg5(grad.data!.registerPerson.person.id)).toBe(1);
 
     // Version 2 narrows KG5 to disabled graduates.
     const rule = { and: [{ "==": [{ var: "isGraduate" }, true] }, { "==": [{ var: "household.disabled" }, true] }, { "==": [{ var: "graduationYear" }, { var: "campaign.cohortYear" }] }] };
@@ -35,12 +35,12 @@ describe("target categories are policy data with versions", () => {
     );
     expect(published.data!.publishTargetCategory.version).toBe(2);
     // Nothing changes until people are re-evaluated…
-    expect(await kg5(grad.data!.registerPerson.id)).toBe(1);
+    expect(await kg5(grad.data!.registerPerson.person.id)).toBe(1);
     const result = await reevaluateEveryone(t.db);
     expect(result.people).toBeGreaterThanOrEqual(2);
     // …then the rule of version 2 decides.
-    expect(await kg5(grad.data!.registerPerson.id)).toBeUndefined();
-    expect(await kg5(disabledGrad.data!.registerPerson.id)).toBe(2);
+    expect(await kg5(grad.data!.registerPerson.person.id)).toBeUndefined();
+    expect(await kg5(disabledGrad.data!.registerPerson.person.id)).toBe(2);
     const versions = await t.gql<{ targetCategories: { code: string; version: number }[] }>(`{ targetCategories { code version } }`, {}, { token: admin });
     expect(versions.data!.targetCategories.filter((c) => c.code === "KG5_COHORT_UNEMPLOYED").map((c) => c.version)).toEqual([1, 2]);
   });

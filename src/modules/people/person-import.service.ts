@@ -16,6 +16,7 @@ import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } 
 import { findPeopleByIdHashes, insertHistory, insertPeopleMany, updatePersonRow } from "./person.repository.js";
 import { draftOf, historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
+import { capReached, openRequestCount, queueRegistrations, queuesForeignRegistrations } from "./registration.queue.js";
 
 export interface ImportRejection {
   row: number;
@@ -30,6 +31,10 @@ export interface ImportReport {
   created: number;
   updated: number;
   unchanged: number;
+  /** Rows whose number is held outside the caller's scope: queued for that region's review (registration.queue.ts). */
+  queued: number;
+  /** The first 1,000 of them. */
+  queuedRows: { row: number; registrationId: string }[];
   /** created + updated + unchanged */
   accepted: number;
   rejectedCount: number;
@@ -44,6 +49,8 @@ export interface ImportOptions {
   maxRejections?: number;
   /** The longest row read, in characters (`IMPORT_MAX_ROW_CHARS`; default 65,536): a longer one is a rejected row. */
   maxRowChars?: number;
+  /** `REGISTRATION_PENDING_CAP`: registrations the caller may have queued for other regions. */
+  pendingCap?: number;
   onProgress?: (rowsRead: number) => void;
   log?: Logger;
 }
@@ -85,6 +92,10 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
   const maxRejections = opts.maxRejections ?? 1000;
   const scope = personScope(viewer);
   const actor = actorOf(viewer);
+  // Room for registrations queued for other regions (registration.queue.ts): none left, nothing is imported.
+  const cap = opts.pendingCap ?? Number.POSITIVE_INFINITY;
+  const queueRoom = { left: queuesForeignRegistrations(viewer) ? cap - (await openRequestCount(deps.db, actor)) : Number.POSITIVE_INFINITY };
+  if (queueRoom.left <= 0) throw capReached(cap - queueRoom.left);
 
   // Reference data for every row, loaded once: region levels and institution codes.
   const [regionRows, schools, evaluator] = await Promise.all([
@@ -97,7 +108,7 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
   const institutionIds = new Set(schools.map((s) => s.id));
   const context: RecordContext = { today: new Date(), regionLevel: (c) => levels.get(c), institutionExists: (id) => institutionIds.has(id) };
 
-  const report: ImportReport = { encoding: "utf-8", rows: 0, created: 0, updated: 0, unchanged: 0, accepted: 0, rejectedCount: 0, rejected: [], ignoredColumns: [] };
+  const report: ImportReport = { encoding: "utf-8", rows: 0, created: 0, updated: 0, unchanged: 0, queued: 0, queuedRows: [], accepted: 0, rejectedCount: 0, rejected: [], ignoredColumns: [] };
   const reject = (r: ImportRejection) => {
     report.rejectedCount++;
     if (report.rejected.length < maxRejections) report.rejected.push(r);
@@ -142,12 +153,12 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
     firstRowOfId.set(ready.record.idNumber, record.row);
     batch.push({ ...ready, columns: sealedColumns(ready.record, deps.pii) });
     if (batch.length >= batchSize) {
-      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, log: opts.log });
+      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, queueRoom, log: opts.log });
       batch = [];
     }
   }
   if (!columns) throw badInput("csv", "The file is empty: a header row is needed");
-  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, log: opts.log });
+  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, queueRoom, log: opts.log });
   opts.onProgress?.(report.rows);
   report.accepted = report.created + report.updated + report.unchanged;
   report.rejected.sort((a, b) => a.row - b.row);
@@ -182,6 +193,8 @@ interface BatchContext {
   reject: (r: ImportRejection) => void;
   columns: ColumnMap;
   context: RecordContext;
+  /** How many more registrations may be queued for other regions; once a batch would pass it, every row left is refused. */
+  queueRoom: { left: number };
   log?: Logger | undefined;
 }
 
@@ -192,6 +205,9 @@ async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): 
     ctx.report.created += counts.created;
     ctx.report.updated += counts.updated;
     ctx.report.unchanged += counts.unchanged;
+    ctx.report.queued += counts.queued.length;
+    ctx.queueRoom.left -= counts.queued.length;
+    for (const q of counts.queued) if (ctx.report.queuedRows.length < 1000) ctx.report.queuedRows.push(q);
     counts.rejections.forEach(ctx.reject);
   } catch (error) {
     if (batch.length === 1) {
@@ -205,6 +221,16 @@ async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): 
 
 async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], ctx: BatchContext) {
   const byHash = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
+  const foreign = batch.filter((b) => {
+    const held = byHash.get(b.columns.idNumberHash);
+    return held !== undefined && !personWithinScope(ctx.scope, held);
+  });
+  if (foreign.length > ctx.queueRoom.left) {
+    // The whole batch, and every row after it, is refused alike: which rows were held elsewhere stays unsaid.
+    ctx.queueRoom.left = 0;
+    const message = "Too many registrations await review by other regions (REGISTRATION_PENDING_CAP): this row and the rest of the file were not imported";
+    return { created: 0, updated: 0, unchanged: 0, queued: [], rejections: batch.map((b) => ({ row: b.row, column: null, code: "CAPACITY_EXCEEDED", message })) };
+  }
   const fresh = batch.filter((b) => !byHash.has(b.columns.idNumberHash));
   const inserted = await insertPeopleMany(tx, fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })));
   const idByHash = new Map(inserted.map((p) => [p.id_number_hash, p.id]));
@@ -225,11 +251,12 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   const nowStatus: { personId: string; status: string }[] = [];
   let updated = 0;
   let unchanged = 0;
+  const toQueue: { ready: Ready; held: PersonRow }[] = [];
   const freshRows = new Set(fresh);
   for (const ready of [...batch.filter((b) => !freshRows.has(b)), ...late]) {
     const person = byHash.get(ready.columns.idNumberHash)!;
     if (!personWithinScope(ctx.scope, person)) {
-      rejections.push({ row: ready.row, column: ctx.columns.headerOf.get("idNumber") ?? null, code: "CONFLICT", message: "This ID number is registered outside your scope" });
+      toQueue.push({ ready, held: person }); // awaits the holding region; the report says only "queued"
       continue;
     }
     // The row speaks only for the cells it fills: the rest of the record stays as stored.
@@ -272,7 +299,15 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
   // Current statuses that changed: the modules whose help ends with work react (mentors).
   if (nowStatus.length > 0) await onPersonEmployed.run(tx, { changes: nowStatus, by: ctx.actor });
-  return { created: created.length, updated, unchanged, rejections };
+  const requestIds = await queueRegistrations(
+    tx,
+    pii,
+    ctx.actor,
+    "IMPORT",
+    toQueue.map(({ ready, held }) => ({ draft: ready.draft, idNumberHash: ready.columns.idNumberHash, householdRegionCode: ready.record.householdRegionCode, heldPersonId: held.id })),
+  );
+  const queued = toQueue.map(({ ready }, i) => ({ row: ready.row, registrationId: requestIds[i]! }));
+  return { created: created.length, updated, unchanged, queued, rejections };
 }
 
 /** The importPeople mutation: a small file given inline, as text or as base64 bytes (for GBK). */
@@ -280,7 +315,7 @@ export function importPeopleInline(
   deps: LedgerDeps,
   viewer: Viewer,
   input: { csv?: string | null; csvBase64?: string | null; encoding: CsvEncoding },
-  opts: Pick<ImportOptions, "log" | "maxRowChars"> = {},
+  opts: Pick<ImportOptions, "log" | "maxRowChars" | "pendingCap"> = {},
 ): Promise<ImportReport> {
   const given = [input.csv, input.csvBase64].filter((v) => v != null).length;
   if (given !== 1) throw badInput("input", "Give exactly one of csv and csvBase64");

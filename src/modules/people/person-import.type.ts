@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 
 export enum CsvEncodingEnum {
   AUTO = "AUTO",
@@ -17,6 +17,12 @@ export class ImportRejection {
   @Field() message!: string;
 }
 
+@ObjectType({ description: "A row whose ID number awaits review by the region that holds it (the file does not say where)." })
+export class ImportQueuedRow {
+  @Field(() => Int) row!: number;
+  @Field(() => ID) registrationId!: string;
+}
+
 @ObjectType()
 export class ImportReport {
   @Field() encoding!: string;
@@ -24,6 +30,8 @@ export class ImportReport {
   @Field(() => Int) created!: number;
   @Field(() => Int) updated!: number;
   @Field(() => Int, { description: "Rows identical to the ledger: importing a file twice changes nothing." }) unchanged!: number;
+  @Field(() => Int, { description: "Rows queued as registrations for review (see `registrations`)." }) queued!: number;
+  @Field(() => [ImportQueuedRow], { description: "The first 1,000 queued rows." }) queuedRows!: ImportQueuedRow[];
   @Field(() => Int) accepted!: number;
   @Field(() => Int) rejectedCount!: number;
   @Field(() => [ImportRejection], { description: "The first 1,000 rejections, by row." }) rejected!: ImportRejection[];

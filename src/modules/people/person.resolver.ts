@@ -13,6 +13,8 @@ import { encodingOf, ImportPeopleInput, ImportReport } from "./person-import.typ
 import { PeopleFilter, PersonFieldsInput, RegisterPersonInput } from "./person.inputs.js";
 import { getPerson, recordEmploymentStatus, registerPerson, searchPeople, updatePerson } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
+import { getRegistration } from "./registration.service.js";
+import { RegisterPersonPayload } from "./registration.type.js";
 import { CategoryMembership, EmploymentHistoryEntry, EmploymentStatusEnum, JobIntention, Person } from "./person.type.js";
 
 const PersonConnection = connectionType("Person", Person);
@@ -33,9 +35,14 @@ export class PersonResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Mutation(() => Person, { description: "Register a person in the ledger (one per ID number)." })
-  registerPerson(@Arg("input", () => RegisterPersonInput) input: RegisterPersonInput, @Ctx() ctx: Context) {
-    return registerPerson(ctx, ctx.viewer, input);
+  @Mutation(() => RegisterPersonPayload, {
+    description:
+      "Register a person in the ledger (one per ID number). A number you can see already registered is a CONFLICT naming them; one held outside your scope comes back PENDING, for the holding region to decide (you are not told where).",
+  })
+  async registerPerson(@Arg("input", () => RegisterPersonInput) input: RegisterPersonInput, @Ctx() ctx: Context) {
+    const done = await registerPerson(ctx, ctx.viewer, input, ctx.config.registrationPendingCap);
+    if (done.status === "REGISTERED") return { status: done.status, person: done.person, registration: null };
+    return { status: done.status, person: null, registration: await getRegistration(ctx.db, ctx.viewer, done.registrationId) };
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
@@ -59,7 +66,7 @@ export class PersonResolver {
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => ImportReport, { description: "Import people from a CSV (columns in the README): every bad row reported, no good row lost; idempotent by ID number." })
   importPeople(@Arg("input", () => ImportPeopleInput, { validate: false }) input: ImportPeopleInput, @Ctx() ctx: Context) {
-    return importPeopleInline(ctx, ctx.viewer, { ...input, encoding: encodingOf(input.encoding) }, { log: ctx.log, maxRowChars: ctx.config.importMaxRowChars });
+    return importPeopleInline(ctx, ctx.viewer, { ...input, encoding: encodingOf(input.encoding) }, { log: ctx.log, maxRowChars: ctx.config.importMaxRowChars, pendingCap: ctx.config.registrationPendingCap });
   }
 
   @FieldResolver(() => String, { description: "Masked (350***********1234) unless `unmasked` with a `purpose`: then audited." })

@@ -13,6 +13,7 @@ import type { Population } from "../categories/category.table.js";
 import { institutionsByIds } from "../institutions/institution.service.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
+import { assertRoomToRegister, queueRegistrations } from "./registration.queue.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.validator.js";
 import {
   countPeople,
@@ -72,8 +73,15 @@ function assertMayWrite(viewer: Viewer, place: Pick<PersonRow, "householdRegionC
   if (!personWithinScope(personScope(viewer), { id: "", ...place })) throw forbidden("This person's region and institution are outside your scope");
 }
 
-/** Registers a person in the real-name ledger (应登尽登): one record per ID number; categories are decided, not typed. */
-export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: PersonDraft): Promise<PersonRow> {
+export type Registration = { status: "REGISTERED"; person: PersonRow } | { status: "PENDING"; registrationId: string };
+
+/**
+ * Registers a person in the real-name ledger (应登尽登): one record per ID number; categories are
+ * decided, not typed. A number already held where the caller can see it is a CONFLICT naming the
+ * person; one held outside the caller's scope is queued for the holding region (PENDING), telling
+ * the caller nothing about where — see registration.queue.ts.
+ */
+export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: PersonDraft, pendingCap = Number.POSITIVE_INFINITY): Promise<Registration> {
   if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
   const checked = checkPerson(draft, await recordContextFor(deps.db, [draft]));
   if (!checked.ok) throwProblems(checked.problems, "input");
@@ -81,20 +89,27 @@ export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: Pe
   assertMayWrite(viewer, record);
   const columns = sealedColumns(record, deps.pii);
   try {
-    return await deps.db.transaction(async (tx) => {
+    return await deps.db.transaction(async (tx): Promise<Registration> => {
+      await assertRoomToRegister(tx, viewer, pendingCap);
       const [existing] = await findPeopleByIdHashes(tx, [columns.idNumberHash]);
       if (existing) {
-        const visible = personWithinScope(personScope(viewer), existing);
-        throw conflict("A person with this ID number is already registered", { field: "input.idNumber", ...(visible ? { id: existing.id } : {}) });
+        if (!personWithinScope(personScope(viewer), existing)) {
+          const [registrationId] = await queueRegistrations(tx, deps.pii, actorOf(viewer), "REGISTRATION", [
+            { draft, idNumberHash: columns.idNumberHash, householdRegionCode: record.householdRegionCode, heldPersonId: existing.id },
+          ]);
+          return { status: "PENDING", registrationId: registrationId! };
+        }
+        throw conflict("A person with this ID number is already registered", { field: "input.idNumber", id: existing.id });
       }
       const [person] = await insertPeople(tx, [{ id: newId(), ...columns, createdBy: actorOf(viewer) }]);
       if (!person) throw conflict("A person with this ID number is already registered", { field: "input.idNumber" });
       await insertHistory(tx, [historyRow(person.id, record.employmentStatus, record.employmentStatusSince, "REGISTRATION", actorOf(viewer))]);
       await syncMemberships(tx, await loadCategoryEvaluator(tx), [person]);
-      return person;
+      return { status: "REGISTERED", person };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("A person with this ID number is already registered", { field: "input.idNumber" });
+    // Registered meanwhile by someone else: the caller tries again and gets the answer above.
+    if (isUniqueViolation(error)) throw conflict("A person with this ID number was registered at the same moment: try again", { field: "input.idNumber" });
     throw error;
   }
 }

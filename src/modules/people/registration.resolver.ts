@@ -1,0 +1,66 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { maskResidentId } from "../../pii/resident-id.js";
+import { visiblePerson } from "./person.access.js";
+import { getRegistration, listRegistrations, requestedDraft, resolveRegistration, withdrawRegistration } from "./registration.service.js";
+import type { RegistrationRequestRow } from "./registration.table.js";
+import { Person } from "./person.type.js";
+import { RegistrationDecisionEnum, RegistrationDirectionEnum, RegistrationRequest, RegistrationStatusEnum } from "./registration.type.js";
+
+const RegistrationConnection = connectionType("RegistrationRequest", RegistrationRequest);
+const OFFICIALS = [Role.ADMIN, Role.CASEWORKER];
+
+@Resolver(() => RegistrationRequest)
+export class RegistrationResolver {
+  @Authorized(...OFFICIALS)
+  @Query(() => RegistrationConnection, { description: "Registrations awaiting review: the ones you made, or the ones about people in your scope (for you to decide)." })
+  registrations(
+    @Arg("direction", () => RegistrationDirectionEnum) direction: RegistrationDirectionEnum,
+    @Arg("status", () => RegistrationStatusEnum, { nullable: true }) status: RegistrationStatusEnum | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return listRegistrations(ctx.db, ctx.viewer, { direction, status }, page);
+  }
+
+  @Authorized(...OFFICIALS)
+  @Query(() => RegistrationRequest, { nullable: true })
+  registration(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getRegistration(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(...OFFICIALS)
+  @Mutation(() => RegistrationRequest, { description: "Decide a registration about a person in your scope: TRANSFER moves the record to the requested place; REFUSE needs a reason." })
+  resolveRegistration(
+    @Arg("id", () => ID) id: string,
+    @Arg("decision", () => RegistrationDecisionEnum) decision: RegistrationDecisionEnum,
+    @Arg("reason", () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return resolveRegistration(ctx, ctx.viewer, id, decision, reason);
+  }
+
+  @Authorized(...OFFICIALS)
+  @Mutation(() => RegistrationRequest, { description: "Take back a registration you made that is still PENDING." })
+  withdrawRegistration(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return withdrawRegistration(ctx, ctx.viewer, id);
+  }
+
+  @FieldResolver(() => String)
+  name(@Root() row: RegistrationRequestRow, @Ctx() ctx: Context) {
+    return requestedDraft(row, ctx.pii).name ?? "";
+  }
+
+  @FieldResolver(() => String)
+  idNumber(@Root() row: RegistrationRequestRow, @Ctx() ctx: Context) {
+    const typed = requestedDraft(row, ctx.pii).idNumber;
+    return typed ? maskResidentId(typed) : "";
+  }
+
+  @FieldResolver(() => Person, { nullable: true })
+  async person(@Root() row: RegistrationRequestRow, @Ctx() ctx: Context) {
+    return visiblePerson(ctx.viewer, await ctx.loaders.personById.load(row.heldPersonId));
+  }
+}

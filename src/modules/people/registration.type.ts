@@ -1,0 +1,58 @@
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Person } from "./person.type.js";
+
+export enum RegistrationStatusEnum {
+  PENDING = "PENDING",
+  TRANSFERRED = "TRANSFERRED",
+  REFUSED = "REFUSED",
+  WITHDRAWN = "WITHDRAWN",
+}
+registerEnumType(RegistrationStatusEnum, {
+  name: "RegistrationStatus",
+  description: "PENDING awaits an official of the region that holds the number; TRANSFERRED moved the record to the requested place; REFUSED says why.",
+});
+
+export enum RegistrationDecisionEnum {
+  TRANSFER = "TRANSFER",
+  REFUSE = "REFUSE",
+}
+registerEnumType(RegistrationDecisionEnum, { name: "RegistrationDecision" });
+
+export enum RegistrationDirectionEnum {
+  MADE = "MADE",
+  RECEIVED = "RECEIVED",
+}
+registerEnumType(RegistrationDirectionEnum, { name: "RegistrationDirection", description: "MADE: your requests. RECEIVED: requests about people in your scope, for you to decide." });
+
+export enum RegisterOutcomeEnum {
+  REGISTERED = "REGISTERED",
+  PENDING = "PENDING",
+}
+registerEnumType(RegisterOutcomeEnum, { name: "RegisterOutcome" });
+
+@ObjectType({
+  description:
+    "A registration awaiting review: its ID number is already in the ledger outside the requester's scope. The requester is not told where; an official whose scope holds the person transfers or refuses it.",
+})
+export class RegistrationRequest {
+  @Field(() => ID) id!: string;
+  @Field(() => RegistrationStatusEnum) status!: RegistrationStatusEnum;
+  @Field({ description: "REGISTRATION or IMPORT." }) source!: string;
+  @Field({ description: "The name as the requester typed it." }) name!: string;
+  @Field({ description: "Masked, as typed by the requester." }) idNumber!: string;
+  @Field({ description: "The 户籍 county the requester gave." }) requestedRegionCode!: string;
+  @Field({ description: "Who asked (shown to both sides, so they can talk)." }) requestedBy!: string;
+  @Field(() => String, { nullable: true, description: "The decision's reason (always given for REFUSED)." }) reason!: string | null;
+  @Field(() => String, { nullable: true }) resolvedBy!: string | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => Person, { nullable: true, description: "The person as the ledger holds them, if you may see them: the holder always; the requester once TRANSFERRED." })
+  person!: unknown;
+}
+
+@ObjectType({ description: "What registerPerson did: REGISTERED with the person, or PENDING with a request (the number is awaiting review; nothing says where)." })
+export class RegisterPersonPayload {
+  @Field(() => RegisterOutcomeEnum) status!: RegisterOutcomeEnum;
+  @Field(() => Person, { nullable: true }) person!: unknown;
+  @Field(() => RegistrationRequest, { nullable: true }) registration!: unknown;
+}

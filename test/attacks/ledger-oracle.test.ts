@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { FUZHOU_GULOU, personDraft, XIAMEN_SIMING } from "../helpers/factories.js";
+import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+/*
+ * Issue 15, finding 5: a caseworker of 3501 registering (or importing) an ID number held by a
+ * Xiamen person was told CONFLICT "already registered" / "registered outside your scope" — an
+ * existence oracle a CSV could run over thousands of numbers.
+ */
+
+const REGISTER = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { status person { id } registration { id status name idNumber requestedRegionCode person { id } } } }`;
+const LIST = `query($d: RegistrationDirection!, $s: RegistrationStatus) { registrations(direction: $d, status: $s) { totalCount edges { node { id status source name person { id householdRegionCode } } } } }`;
+const RESOLVE = `mutation($id: ID!, $d: RegistrationDecision!, $r: String) { resolveRegistration(id: $id, decision: $d, reason: $r) { status reason resolvedBy } }`;
+const WITHDRAW = `mutation($id: ID!) { withdrawRegistration(id: $id) { status } }`;
+
+type Registered = {
+  registerPerson: {
+    status: string;
+    person: { id: string } | null;
+    registration: { id: string; status: string; name: string; idNumber: string; requestedRegionCode: string; person: { id: string } | null } | null;
+  };
+};
+type Listed = { registrations: { totalCount: number; edges: { node: { id: string; status: string; source: string; name: string; person: { id: string; householdRegionCode: string } | null } }[] } };
+
+describe("red team: the ledger as an existence oracle (issue 15)", () => {
+  let t: TestApp;
+  let admin: string;
+  let fuzhou: string;
+  let xiamen: string;
+  let quanzhou: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ REGISTRATION_PENDING_CAP: "3" });
+    ({ admin, fuzhou, xiamen } = await standardTokens(t));
+    quanzhou = await t.token({ sub: "cw-qz", role: Role.CASEWORKER, regionCode: "3505" });
+  });
+  afterAll(() => t.close());
+
+  const heldInXiamen = async () => {
+    const draft = personDraft({ householdRegionCode: XIAMEN_SIMING, originRegionCode: XIAMEN_SIMING });
+    const held = await t.gql<Registered>(REGISTER, { i: draft }, { token: admin });
+    return { idNumber: draft.idNumber, heldId: held.data!.registerPerson.person!.id };
+  };
+  const counts = async () =>
+    (await queryRows<{ people: number; requests: number }>(t.db, sql`select (select count(*) from people)::int as people, (select count(*) from registration_requests)::int as requests`))[0]!;
+
+  it("5 (medium): existence oracle in the ledger — a number held elsewhere is queued for the holding region, the caller is told nothing of where, and the holder decides", async () => {
+    const { idNumber, heldId } = await heldInXiamen();
+    const before = await counts();
+
+    // The attack as reported: Fuzhou registers a number Xiamen holds. No CONFLICT, no region, no id.
+    const probe = await t.gql<Registered>(REGISTER, { i: { ...personDraft(), name: "探测", idNumber } }, { token: fuzhou });
+    expect(probe.errors).toBeUndefined();
+    const answer = probe.data!.registerPerson;
+    expect(answer).toMatchObject({ status: "PENDING", person: null, registration: { status: "PENDING", name: "探测", requestedRegionCode: FUZHOU_GULOU, person: null } });
+    expect(answer.registration!.idNumber).toBe(`${idNumber.slice(0, 3)}***********${idNumber.slice(-4)}`);
+    expect(JSON.stringify(probe)).not.toMatch(new RegExp(`${heldId}|${XIAMEN_SIMING}|3502|already|outside`));
+    // Nothing was registered: the ledger still has one person for that number, and one request.
+    expect(await counts()).toEqual({ people: before.people, requests: before.requests + 1 });
+    // Asking again answers with the same request, not a second one.
+    const again = await t.gql<Registered>(REGISTER, { i: { ...personDraft(), name: "探测", idNumber } }, { token: fuzhou });
+    expect(again.data!.registerPerson.registration!.id).toBe(answer.registration!.id);
+    expect((await counts()).requests).toBe(before.requests + 1);
+
+    // A CSV row of the same kind says "queued", never "registered outside your scope"; a new number beside it is created.
+    const fresh = personDraft();
+    const csv = ["name,idNumber,householdRegionCode,originRegionCode", `探测,${idNumber},${FUZHOU_GULOU},${FUZHOU_GULOU}`, `新人,${fresh.idNumber},${FUZHOU_GULOU},${FUZHOU_GULOU}`, ""].join("\n");
+    const report = await t.gql<{ importPeople: { created: number; queued: number; queuedRows: { row: number; registrationId: string }[]; rejectedCount: number } }>(
+      `mutation($csv: String!) { importPeople(input: { csv: $csv }) { created queued queuedRows { row registrationId } rejectedCount } }`,
+      { csv },
+      { token: fuzhou },
+    );
+    expect(report.data!.importPeople).toEqual({ created: 1, queued: 1, queuedRows: [{ row: 2, registrationId: answer.registration!.id }], rejectedCount: 0 });
+
+    // The holding region sees the request with its person; the requester sees it without; a third region not at all.
+    const received = await t.gql<Listed>(LIST, { d: "RECEIVED", s: "PENDING" }, { token: xiamen });
+    expect(received.data!.registrations.edges.map((e) => e.node)).toEqual([{ id: answer.registration!.id, status: "PENDING", source: "REGISTRATION", name: "探测", person: { id: heldId, householdRegionCode: XIAMEN_SIMING } }]);
+    const made = await t.gql<Listed>(LIST, { d: "MADE" }, { token: fuzhou });
+    expect(made.data!.registrations.edges.map((e) => e.node.person)).toEqual([null]);
+    expect((await t.gql<Listed>(LIST, { d: "RECEIVED" }, { token: quanzhou })).data!.registrations.totalCount).toBe(0);
+
+    // Only the holder decides; a refusal needs its reason; a stranger cannot even find the request.
+    const id = answer.registration!.id;
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "TRANSFER" }, { token: fuzhou }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "TRANSFER" }, { token: quanzhou }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "REFUSE" }, { token: xiamen }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "REFUSE", r: "\ud800" }, { token: xiamen }))).toBe("BAD_USER_INPUT");
+    const moved = await t.gql<{ resolveRegistration: { status: string; resolvedBy: string } }>(RESOLVE, { id, d: "TRANSFER", r: "已迁往福州" }, { token: xiamen });
+    expect(moved.data!.resolveRegistration).toMatchObject({ status: "TRANSFERRED", resolvedBy: "caseworker:cw-xm" });
+    // Decided once: Xiamen no longer holds the person (NOT_FOUND), and Fuzhou, which now does, finds it decided.
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "REFUSE", r: "改主意" }, { token: xiamen }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(RESOLVE, { id, d: "REFUSE", r: "改主意" }, { token: fuzhou }))).toBe("CONFLICT");
+    // The record moved to the requested place, so the requester now sees the person it asked for; its history is the ledger's own.
+    const after = await t.gql<Listed>(LIST, { d: "MADE", s: "TRANSFERRED" }, { token: fuzhou });
+    expect(after.data!.registrations.edges[0]!.node.person).toEqual({ id: heldId, householdRegionCode: FUZHOU_GULOU });
+    const [person] = await queryRows<{ name: string; n: number }>(t.db, sql`select name, (select count(*) from people p2 where p2.id_number_hash = p.id_number_hash)::int as n from people p where id = ${heldId}`);
+    expect(person).toEqual({ name: "探测", n: 1 });
+  });
+
+  it("5 (medium): a caller with REGISTRATION_PENDING_CAP requests open registers nothing more — new numbers included, so the cap tells nothing — until one is withdrawn", async () => {
+    const requester = await t.token({ sub: "cw-fz-2", role: Role.CASEWORKER, regionCode: "3501" });
+    const queued: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { idNumber } = await heldInXiamen();
+      const r = await t.gql<Registered>(REGISTER, { i: { ...personDraft(), idNumber } }, { token: requester });
+      queued.push(r.data!.registerPerson.registration!.id);
+    }
+    const before = await counts();
+    const { idNumber: heldNumber } = await heldInXiamen();
+    const held = await t.gql(REGISTER, { i: { ...personDraft(), idNumber: heldNumber } }, { token: requester });
+    const brandNew = await t.gql(REGISTER, { i: personDraft() }, { token: requester });
+    expect([codeOf(held), codeOf(brandNew)]).toEqual(["CAPACITY_EXCEEDED", "CAPACITY_EXCEEDED"]);
+    const csv = ["name,idNumber,householdRegionCode,originRegionCode", `新人,${personDraft().idNumber},${FUZHOU_GULOU},${FUZHOU_GULOU}`, ""].join("\n");
+    expect(codeOf(await t.gql(`mutation($csv: String!) { importPeople(input: { csv: $csv }) { created } }`, { csv }, { token: requester }))).toBe("CAPACITY_EXCEEDED");
+    expect((await counts()).people).toBe(before.people + 1); // only the admin's Xiamen person
+    // Someone else's request is not theirs to withdraw; their own is.
+    expect(codeOf(await t.gql(WITHDRAW, { id: queued[0] }, { token: fuzhou }))).toBe("NOT_FOUND");
+    expect((await t.gql<{ withdrawRegistration: { status: string } }>(WITHDRAW, { id: queued[0] }, { token: requester })).data!.withdrawRegistration.status).toBe("WITHDRAWN");
+    expect((await t.gql<Registered>(REGISTER, { i: personDraft() }, { token: requester })).data!.registerPerson.status).toBe("REGISTERED");
+  });
+
+  it("5 (medium): a file with more numbers held elsewhere than the caller has room for is refused from that batch on, rows of both kinds alike", async () => {
+    const requester = await t.token({ sub: "cw-fz-3", role: Role.CASEWORKER, regionCode: "3501" });
+    const heldNumbers = [];
+    for (let i = 0; i < 4; i++) heldNumbers.push((await heldInXiamen()).idNumber);
+    const rows = [...heldNumbers.map((n) => `探测,${n}`), `新人,${personDraft().idNumber}`].map((r) => `${r},${FUZHOU_GULOU},${FUZHOU_GULOU}`);
+    const csv = ["name,idNumber,householdRegionCode,originRegionCode", ...rows, ""].join("\n");
+    const before = await counts();
+    const report = await t.gql<{ importPeople: { created: number; queued: number; rejected: { row: number; code: string }[] } }>(
+      `mutation($csv: String!) { importPeople(input: { csv: $csv }) { created queued rejected { row code } } }`,
+      { csv },
+      { token: requester },
+    );
+    expect(report.data!.importPeople).toEqual({ created: 0, queued: 0, rejected: [2, 3, 4, 5, 6].map((row) => ({ row, code: "CAPACITY_EXCEEDED" })) });
+    expect(await counts()).toEqual(before);
+  });
+});
