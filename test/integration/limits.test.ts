@@ -136,6 +136,7 @@ describe("GraphQL limits", () => {
       "Query.mentors": `{ mentors(first: 101) { edges { cursor } } }`,
       "Query.people": `{ people(first: 101) { edges { cursor } } }`,
       "Query.postings": `{ postings(first: 101) { edges { cursor } } }`,
+      "Query.registrations": `{ registrations(direction: MADE, first: 101) { totalCount } }`,
       "Query.referralCompliance": `{ referralCompliance(first: 101) { total } }`,
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
     };
