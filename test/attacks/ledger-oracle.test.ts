@@ -100,7 +100,7 @@ describe("red team: the ledger as an existence oracle (issue 15)", () => {
     expect(person).toEqual({ name: "探测", n: 1 });
   });
 
-  it("5 (medium): a caller with REGISTRATION_PENDING_CAP requests open registers nothing more — new numbers included, so the cap tells nothing — until one is withdrawn", async () => {
+  it("5 (medium): a caller with REGISTRATION_PENDING_CAP requests open registers nothing more — new numbers included, so the cap tells nothing — and withdrawing does not make room; a decision does", async () => {
     const requester = await t.token({ sub: "cw-fz-2", role: Role.CASEWORKER, regionCode: "3501" });
     const queued: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -116,25 +116,63 @@ describe("red team: the ledger as an existence oracle (issue 15)", () => {
     const csv = ["name,idNumber,householdRegionCode,originRegionCode", `新人,${personDraft().idNumber},${FUZHOU_GULOU},${FUZHOU_GULOU}`, ""].join("\n");
     expect(codeOf(await t.gql(`mutation($csv: String!) { importPeople(input: { csv: $csv }) { created } }`, { csv }, { token: requester }))).toBe("CAPACITY_EXCEEDED");
     expect((await counts()).people).toBe(before.people + 1); // only the admin's Xiamen person
-    // Someone else's request is not theirs to withdraw; their own is.
+    // Someone else's request is not theirs to withdraw; their own is — but a withdrawn request keeps its place for 30 days.
     expect(codeOf(await t.gql(WITHDRAW, { id: queued[0] }, { token: fuzhou }))).toBe("NOT_FOUND");
     expect((await t.gql<{ withdrawRegistration: { status: string } }>(WITHDRAW, { id: queued[0] }, { token: requester })).data!.withdrawRegistration.status).toBe("WITHDRAWN");
+    expect(codeOf(await t.gql(REGISTER, { i: personDraft() }, { token: requester }))).toBe("CAPACITY_EXCEEDED");
+    // The holder's refusal frees a place. The requester reads the reason, but not who refused (that would name the region).
+    expect((await t.gql<{ resolveRegistration: { resolvedBy: string } }>(RESOLVE, { id: queued[1], d: "REFUSE", r: "身份证号有误" }, { token: xiamen })).data!.resolveRegistration.resolvedBy).toBe("caseworker:cw-xm");
+    const seen = await t.gql<{ registration: { status: string; reason: string; resolvedBy: string | null } }>(`query($id: ID!) { registration(id: $id) { status reason resolvedBy } }`, { id: queued[1] }, { token: requester });
+    expect(seen.data!.registration).toEqual({ status: "REFUSED", reason: "身份证号有误", resolvedBy: null });
     expect((await t.gql<Registered>(REGISTER, { i: personDraft() }, { token: requester })).data!.registerPerson.status).toBe("REGISTERED");
   });
 
-  it("5 (medium): a file with more numbers held elsewhere than the caller has room for is refused from that batch on, rows of both kinds alike", async () => {
+  it("5 (medium): six registrations of one caller at once cannot pass the cap together — the count is taken under a per-caller lock", async () => {
+    const requester = await t.token({ sub: "cw-fz-6", role: Role.CASEWORKER, regionCode: "3501" });
+    const numbers = [];
+    for (let i = 0; i < 6; i++) numbers.push((await heldInXiamen()).idNumber);
+    const answers = await Promise.all(numbers.map((idNumber) => t.gql<Registered>(REGISTER, { i: { ...personDraft(), idNumber } }, { token: requester })));
+    const outcomes = answers.map((a) => a.data?.registerPerson.status ?? codeOf(a)).sort();
+    expect(outcomes).toEqual(["CAPACITY_EXCEEDED", "CAPACITY_EXCEEDED", "CAPACITY_EXCEEDED", "PENDING", "PENDING", "PENDING"]);
+    const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from registration_requests where requested_by = 'caseworker:cw-fz-6'`);
+    expect(row!.n).toBe(3);
+  });
+
+  it("5 (medium): a request is seen by its requester and the holding region only — a third region gets null, a seeker is refused", async () => {
+    const { idNumber, heldId } = await heldInXiamen();
+    const mine = await t.gql<Registered>(REGISTER, { i: { ...personDraft(), idNumber } }, { token: await t.token({ sub: "cw-fz-5", role: Role.CASEWORKER, regionCode: "3501" }) });
+    const id = mine.data!.registerPerson.registration!.id;
+    const ONE = `query($id: ID!) { registration(id: $id) { id } }`;
+    expect((await t.gql<{ registration: { id: string } | null }>(ONE, { id }, { token: xiamen })).data!.registration).toEqual({ id });
+    expect((await t.gql<{ registration: null }>(ONE, { id }, { token: quanzhou })).data!.registration).toBeNull();
+    expect((await t.gql<{ registration: null }>(ONE, { id }, { token: fuzhou })).data!.registration).toBeNull(); // same region, another caseworker, the person not in scope
+    const seeker = await t.token({ sub: "seeker-x", role: Role.SEEKER, personId: heldId });
+    expect(codeOf(await t.gql(ONE, { id }, { token: seeker }))).toBe("FORBIDDEN");
+  });
+
+  it("5 (medium): whether an import is refused depends on what is stored, never on which rows are held elsewhere; the same file imported twice answers the same", async () => {
     const requester = await t.token({ sub: "cw-fz-3", role: Role.CASEWORKER, regionCode: "3501" });
-    const heldNumbers = [];
-    for (let i = 0; i < 4; i++) heldNumbers.push((await heldInXiamen()).idNumber);
-    const rows = [...heldNumbers.map((n) => `探测,${n}`), `新人,${personDraft().idNumber}`].map((r) => `${r},${FUZHOU_GULOU},${FUZHOU_GULOU}`);
-    const csv = ["name,idNumber,householdRegionCode,originRegionCode", ...rows, ""].join("\n");
+    const IMPORT = `mutation($csv: String!) { importPeople(input: { csv: $csv }) { created unchanged queued queuedRows { row registrationId } rejected { row code } } }`;
+    type Report = { importPeople: { created: number; unchanged: number; queued: number; queuedRows: { row: number; registrationId: string }[]; rejected: { row: number; code: string }[] } };
+    const fileOf = (numbers: string[]) => ["name,idNumber,householdRegionCode,originRegionCode", ...numbers.map((n) => `探测,${n},${FUZHOU_GULOU},${FUZHOU_GULOU}`), ""].join("\n");
+    const held = [];
+    for (let i = 0; i < 6; i++) held.push((await heldInXiamen()).idNumber);
+
+    // Room for 3: two held numbers and a new one — both queued, the new one created.
+    const first = fileOf([held[0]!, held[1]!, personDraft().idNumber]);
+    const once = (await t.gql<Report>(IMPORT, { csv: first }, { token: requester })).data!.importPeople;
+    expect(once).toMatchObject({ created: 1, queued: 2, rejected: [] });
+    // The same file again: the same requests (a number already open takes no new place), the new person unchanged.
     const before = await counts();
-    const report = await t.gql<{ importPeople: { created: number; queued: number; rejected: { row: number; code: string }[] } }>(
-      `mutation($csv: String!) { importPeople(input: { csv: $csv }) { created queued rejected { row code } } }`,
-      { csv },
-      { token: requester },
-    );
-    expect(report.data!.importPeople).toEqual({ created: 0, queued: 0, rejected: [2, 3, 4, 5, 6].map((row) => ({ row, code: "CAPACITY_EXCEEDED" })) });
+    const twice = (await t.gql<Report>(IMPORT, { csv: first }, { token: requester })).data!.importPeople;
+    expect(twice).toEqual({ created: 0, unchanged: 1, queued: 2, queuedRows: once.queuedRows, rejected: [] });
     expect(await counts()).toEqual(before);
+
+    // Room for 1, a file with four held numbers: the batch is not refused for what it holds — all four are queued (a batch may pass the cap).
+    const over = (await t.gql<Report>(IMPORT, { csv: fileOf(held.slice(2, 6)) }, { token: requester })).data!.importPeople;
+    expect(over).toMatchObject({ created: 0, queued: 4, rejected: [] });
+    // Now no room: any file is refused, whatever it holds.
+    expect(codeOf(await t.gql(IMPORT, { csv: fileOf([personDraft().idNumber]) }, { token: requester }))).toBe("CAPACITY_EXCEEDED");
+    expect(codeOf(await t.gql(IMPORT, { csv: fileOf([held[0]!]) }, { token: requester }))).toBe("CAPACITY_EXCEEDED");
   });
 });

@@ -16,7 +16,7 @@ import { checkPerson, type PersonDraft, type PersonRecord, type RecordContext } 
 import { findPeopleByIdHashes, insertHistory, insertPeopleMany, updatePersonRow } from "./person.repository.js";
 import { draftOf, historyRow, sealedColumns, type LedgerDeps } from "./person.service.js";
 import type { PersonRow } from "./person.table.js";
-import { capReached, openRequestCount, queueRegistrations, queuesForeignRegistrations } from "./registration.queue.js";
+import { assertRoomToRegister, queueRegistrations, roomToRegister } from "./registration.queue.js";
 
 export interface ImportRejection {
   row: number;
@@ -94,8 +94,8 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
   const actor = actorOf(viewer);
   // Room for registrations queued for other regions (registration.queue.ts): none left, nothing is imported.
   const cap = opts.pendingCap ?? Number.POSITIVE_INFINITY;
-  const queueRoom = { left: queuesForeignRegistrations(viewer) ? cap - (await openRequestCount(deps.db, actor)) : Number.POSITIVE_INFINITY };
-  if (queueRoom.left <= 0) throw capReached(cap - queueRoom.left);
+  await deps.db.transaction((tx) => assertRoomToRegister(tx, viewer, cap));
+  const queueRoom = { viewer, cap };
 
   // Reference data for every row, loaded once: region levels and institution codes.
   const [regionRows, schools, evaluator] = await Promise.all([
@@ -193,8 +193,12 @@ interface BatchContext {
   reject: (r: ImportRejection) => void;
   columns: ColumnMap;
   context: RecordContext;
-  /** How many more registrations may be queued for other regions; once a batch would pass it, every row left is refused. */
-  queueRoom: { left: number };
+  /**
+   * The cap on registrations queued for other regions, recounted at each batch from what is stored
+   * (never from what the batch holds, which would tell which rows are held elsewhere): with no room
+   * left the whole batch is refused; with any, every row of it is queued (one batch may pass the cap).
+   */
+  queueRoom: { viewer: Viewer; cap: number };
   log?: Logger | undefined;
 }
 
@@ -206,7 +210,6 @@ async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): 
     ctx.report.updated += counts.updated;
     ctx.report.unchanged += counts.unchanged;
     ctx.report.queued += counts.queued.length;
-    ctx.queueRoom.left -= counts.queued.length;
     for (const q of counts.queued) if (ctx.report.queuedRows.length < 1000) ctx.report.queuedRows.push(q);
     counts.rejections.forEach(ctx.reject);
   } catch (error) {
@@ -220,17 +223,13 @@ async function writeBatch(deps: LedgerDeps, batch: Ready[], ctx: BatchContext): 
 }
 
 async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], ctx: BatchContext) {
-  const byHash = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
-  const foreign = batch.filter((b) => {
-    const held = byHash.get(b.columns.idNumberHash);
-    return held !== undefined && !personWithinScope(ctx.scope, held);
-  });
-  if (foreign.length > ctx.queueRoom.left) {
-    // The whole batch, and every row after it, is refused alike: which rows were held elsewhere stays unsaid.
-    ctx.queueRoom.left = 0;
-    const message = "Too many registrations await review by other regions (REGISTRATION_PENDING_CAP): this row and the rest of the file were not imported";
+  // Before any person is looked up (and locked: the cap's lock comes first), so the answer depends only on what is stored.
+  if ((await roomToRegister(tx, ctx.queueRoom.viewer, ctx.queueRoom.cap)) <= 0) {
+    // The whole batch is refused alike: which rows were held elsewhere stays unsaid.
+    const message = "Too many registrations await review by other regions (REGISTRATION_PENDING_CAP): this row was not imported";
     return { created: 0, updated: 0, unchanged: 0, queued: [], rejections: batch.map((b) => ({ row: b.row, column: null, code: "CAPACITY_EXCEEDED", message })) };
   }
+  const byHash = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
   const fresh = batch.filter((b) => !byHash.has(b.columns.idNumberHash));
   const inserted = await insertPeopleMany(tx, fresh.map((f) => ({ id: newId(), ...f.columns, createdBy: ctx.actor })));
   const idByHash = new Map(inserted.map((p) => [p.id_number_hash, p.id]));
@@ -299,7 +298,7 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
   // Current statuses that changed: the modules whose help ends with work react (mentors).
   if (nowStatus.length > 0) await onPersonEmployed.run(tx, { changes: nowStatus, by: ctx.actor });
-  const requestIds = await queueRegistrations(
+  const { ids: requestIds } = await queueRegistrations(
     tx,
     pii,
     ctx.actor,

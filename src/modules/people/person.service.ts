@@ -14,6 +14,7 @@ import { institutionsByIds } from "../institutions/institution.service.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
 import { mayWritePeople, personScope, personWithinScope } from "./person.access.js";
 import { assertRoomToRegister, queueRegistrations } from "./registration.queue.js";
+import { lockPerson } from "./person.lock.js";
 import { checkPerson, type PersonDraft, type PersonRecord, type Problem, type RecordContext } from "./person-record.validator.js";
 import {
   countPeople,
@@ -88,31 +89,39 @@ export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: Pe
   const record = checked.record;
   assertMayWrite(viewer, record);
   const columns = sealedColumns(record, deps.pii);
-  try {
-    return await deps.db.transaction(async (tx): Promise<Registration> => {
+  const attempt = () =>
+    deps.db.transaction(async (tx): Promise<Registration> => {
       await assertRoomToRegister(tx, viewer, pendingCap);
-      const [existing] = await findPeopleByIdHashes(tx, [columns.idNumberHash]);
+      const [found] = await findPeopleByIdHashes(tx, [columns.idNumberHash]);
+      // Locked before the request is queued, as an import locks its people first (person.lock.ts).
+      const existing = found ? await lockPerson(tx, found.id) : undefined;
       if (existing) {
         if (!personWithinScope(personScope(viewer), existing)) {
-          const [registrationId] = await queueRegistrations(tx, deps.pii, actorOf(viewer), "REGISTRATION", [
+          const { ids } = await queueRegistrations(tx, deps.pii, actorOf(viewer), "REGISTRATION", [
             { draft, idNumberHash: columns.idNumberHash, householdRegionCode: record.householdRegionCode, heldPersonId: existing.id },
           ]);
-          return { status: "PENDING", registrationId: registrationId! };
+          return { status: "PENDING", registrationId: ids[0]! };
         }
         throw conflict("A person with this ID number is already registered", { field: "input.idNumber", id: existing.id });
       }
       const [person] = await insertPeople(tx, [{ id: newId(), ...columns, createdBy: actorOf(viewer) }]);
-      if (!person) throw conflict("A person with this ID number is already registered", { field: "input.idNumber" });
+      if (!person) throw new RegisteredMeanwhile();
       await insertHistory(tx, [historyRow(person.id, record.employmentStatus, record.employmentStatusSince, "REGISTRATION", actorOf(viewer))]);
       await syncMemberships(tx, await loadCategoryEvaluator(tx), [person]);
       return { status: "REGISTERED", person };
     });
+  try {
+    return await attempt();
   } catch (error) {
-    // Registered meanwhile by someone else: the caller tries again and gets the answer above.
-    if (isUniqueViolation(error)) throw conflict("A person with this ID number was registered at the same moment: try again", { field: "input.idNumber" });
-    throw error;
+    // Registered meanwhile by someone else: now the number is held, so the same question gets the
+    // answer it would have had a moment later (the person, a CONFLICT, or a queued request) — never
+    // an error that would itself say "someone just registered this".
+    if (!(error instanceof RegisteredMeanwhile) && !isUniqueViolation(error)) throw error;
+    return attempt();
   }
 }
+
+class RegisteredMeanwhile extends Error {}
 
 export function historyRow(personId: string, status: EmploymentStatus, since: string, source: "REGISTRATION" | "UPDATE" | "IMPORT" | "REFERRAL", by: string, note?: string | null) {
   return { id: newId(), personId, status, since, source, recordedBy: by, note: note ?? null };

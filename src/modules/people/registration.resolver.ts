@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Role } from "../../auth/viewer.js";
+import { actorOf, Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { maskResidentId } from "../../pii/resident-id.js";
@@ -57,6 +57,12 @@ export class RegistrationResolver {
   idNumber(@Root() row: RegistrationRequestRow, @Ctx() ctx: Context) {
     const typed = requestedDraft(row, ctx.pii).idNumber;
     return typed ? maskResidentId(typed) : "";
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Who decided. A requester is not told who refused (that would name the holding region); they read the reason." })
+  resolvedBy(@Root() row: RegistrationRequestRow, @Ctx() ctx: Context) {
+    const requester = row.requestedBy === actorOf(ctx.viewer);
+    return requester && row.status === "REFUSED" ? null : row.resolvedBy;
   }
 
   @FieldResolver(() => Person, { nullable: true })

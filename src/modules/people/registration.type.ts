@@ -43,7 +43,7 @@ export class RegistrationRequest {
   @Field({ description: "The 户籍 county the requester gave." }) requestedRegionCode!: string;
   @Field({ description: "Who asked (shown to both sides, so they can talk)." }) requestedBy!: string;
   @Field(() => String, { nullable: true, description: "The decision's reason (always given for REFUSED)." }) reason!: string | null;
-  @Field(() => String, { nullable: true }) resolvedBy!: string | null;
+  resolvedBy!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) resolvedAt!: Date | null;
   @Field(() => Person, { nullable: true, description: "The person as the ledger holds them, if you may see them: the holder always; the requester once TRANSFERRED." })
