@@ -44,8 +44,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   reindex            Rebuild the Meilisearch index from PostgreSQL and swap it in atomically.
   reconcile          List posting ids that differ between PostgreSQL and the Meilisearch index.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
-  fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE
-                     Start a campaign run for everyone of the scope below their referral minimum and work
+  fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE [--campaign UUID]
+                     Start a campaign run for everyone of the scope below their referral minimum in the
+                     campaign (default: the only ACTIVE one, or the key-group graduate one) and work
                      it here with a progress bar (a running server's runner helps); prints the outcome.
   assign-mentors --region PREFIX | --institution UUID | --person UUID | --category CODE
                      Start a mentor run: pair everyone of the scope whom the policy makes eligible and who has
@@ -142,6 +143,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       encoding: { type: "string", default: "auto" },
       scopes: { type: "string" },
       category: { type: "string" },
+      campaign: { type: "string" },
       print: { type: "boolean" },
     },
     allowPositionals: true,
@@ -264,7 +266,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
           indexMs = Math.round(performance.now() - began);
         }
         // Two batches at once: one ranks while the other waits on PostgreSQL.
-        return workRun(io, h.db, () => startCampaignRun(h.db, OPERATOR, scope), new CampaignRunner(h.db, engine, log, 0, 100, 2));
+        return workRun(io, h.db, () => startCampaignRun(h.db, OPERATOR, scope, values.campaign ?? null), new CampaignRunner(h.db, engine, log, 0, 100, 2));
       });
       printRun(io, outcome, { indexMs });
       return 0;

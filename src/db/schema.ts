@@ -7,6 +7,7 @@ export * from "../modules/institutions/institution.table.js";
 export * from "../modules/people/person.table.js";
 export * from "../modules/people/registration.table.js";
 export * from "../modules/categories/category.table.js";
+export * from "../modules/progress/progress.table.js";
 export * from "../modules/audit/audit.table.js";
 export * from "../search/outbox.table.js";
 export * from "../modules/matching/matching-policy.table.js";

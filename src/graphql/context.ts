@@ -12,6 +12,7 @@ import { createRegionLoaders } from "../modules/regions/region.loaders.js";
 import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
 import { createPersonLoaders } from "../modules/people/person.loaders.js";
 import { createMatchLoaders } from "../modules/matching/match.loaders.js";
+import { createCampaignLoaders } from "../modules/categories/campaign.loaders.js";
 import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
 import { createFairLoaders } from "../modules/fairs/fair.loaders.js";
@@ -26,6 +27,7 @@ export function createLoaders(db: Database, search: SearchEngine, request: { vie
     ...createPersonLoaders(db),
     ...createAuditLoaders(db, request),
     ...createReferralLoaders(db),
+    ...createCampaignLoaders(db),
     ...createMentorLoaders(db),
     ...createFairLoaders(db, request),
   };

@@ -94,7 +94,7 @@ export const DEFAULT_LIST_SIZE = 10;
 /** Lists bounded by the `first` of the field above them: any page's `edges` (connections, search results), a matches list's items. */
 const BOUNDED_BY_PARENT = new Set(["PersonMatches.items", "ReferralCompliance.below"]);
 
-/** Lists known to run longer than DEFAULT_LIST_SIZE, priced at about their real length. */
+/** Lists known to run longer (or shorter) than DEFAULT_LIST_SIZE, priced at about their real length. */
 const LIST_SIZES: Record<string, number> = {
   "Query.institutions": 200,
   "Query.regions": 100,
@@ -108,6 +108,8 @@ const LIST_SIZES: Record<string, number> = {
   "FairStats.byEmployer": 50,
   "Mentor.mentees": 100,
   "MentorDeactivation.reassigned": 100,
+  // One row per ACTIVE campaign the person has a minimum in: at most one campaign per kind is active.
+  "Person.referralProgress": 4,
 };
 
 /** Fields that each ask the search engine once (a search, a person's ranking): also counted as they run (see engine-calls.ts). */

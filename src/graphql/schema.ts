@@ -9,6 +9,9 @@ import { RegionResolver } from "../modules/regions/region.resolver.js";
 import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
 import { CategoryResolver } from "../modules/categories/category.resolver.js";
+import { CampaignResolver } from "../modules/categories/campaign.resolver.js";
+import { FairPolicyResolver } from "../modules/fairs/fair-policy.resolver.js";
+import { MatchingPolicyResolver } from "../modules/matching/matching-policy.resolver.js";
 import { InstitutionResolver } from "../modules/institutions/institution.resolver.js";
 import { PersonResolver } from "../modules/people/person.resolver.js";
 import { RegistrationResolver } from "../modules/people/registration.resolver.js";
@@ -18,7 +21,7 @@ import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
 import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
-import { PersonReferralResolver, PostingReferralResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
+import { PersonReferralResolver, PostingReferralResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -31,6 +34,9 @@ export const resolvers = [
   PersonResolver,
   RegistrationResolver,
   CategoryResolver,
+  CampaignResolver,
+  FairPolicyResolver,
+  MatchingPolicyResolver,
   AuditResolver,
   ProgressResolver,
   MatchResolver,
@@ -38,6 +44,7 @@ export const resolvers = [
   ReferralResolver,
   PersonReferralResolver,
   PostingReferralResolver,
+  ReferralProgressResolver,
   CampaignRunResolver,
   MentorResolver,
   MentorshipResolver,

@@ -1,3 +1,5 @@
+import { onCampaignClosing } from "./categories/campaign.hooks.js";
+import { freezeCampaignFigures } from "./progress/progress.service.js";
 import { onPersonEmployed } from "./people/person.hooks.js";
 import { onPostingEnded } from "./postings/posting.hooks.js";
 import { closeReferralsOfEndedPostings } from "./referrals/referral.hooks.js";
@@ -12,4 +14,5 @@ export function wireModuleHooks(): void {
   onPostingEnded.register("referrals: close the posting's open referrals", closeReferralsOfEndedPostings);
   onPostingEnded.register("fairs: leave the booths", leaveBoothsOfEndedPostings);
   onPersonEmployed.register("mentors: end mentorships of people who found work", endMentorshipsOnEmployment);
+  onCampaignClosing.register("progress: freeze the campaign's figures", freezeCampaignFigures);
 }

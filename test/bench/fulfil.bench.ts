@@ -25,7 +25,7 @@ export async function fulfilBench(opts: { people?: number }): Promise<boolean> {
     await multiplyPostings(client, 100_000);
     await client.query("update search_outbox set done_at = now() where done_at is null");
     // The campaign window is policy data: run it through today so today's referrals count.
-    await client.query("update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 60 where active");
+    await client.query("update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 60 where status = 'ACTIVE'");
     await client.query("analyze");
     const { rows: [counts] } = await client.query<{ people: number; kg: number; postings: number }>(
       `select (select count(*)::int from people) as people,

@@ -107,7 +107,7 @@ export function personDraft(overrides: Partial<PersonDraft> & { birthDate?: stri
 
 /** The active campaign's window made to run through today and 60 days on (it is policy data), so today's referrals count. */
 export async function openCampaignWindow(db: Database): Promise<void> {
-  await db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where active`);
+  await db.execute(sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where status = 'ACTIVE'`);
 }
 
 // ---------------------------------------------------------------- people

@@ -40,7 +40,7 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
   const tally = async () =>
     (await queryRows<{ n: number; pairs: number; runs: number }>(t.db, sql`select count(*)::int as n, count(distinct (person_id, posting_id))::int as pairs, (select count(*)::int from campaign_runs) as runs from referrals`))[0]!;
   const progressOf = async (id: string) =>
-    (await t.gql<{ person: { referralProgress: { required: number; counted: number; met: boolean } } }>(`query($id: ID!) { person(id: $id) { referralProgress { required counted met } } }`, { id }, { token: admin })).data!.person.referralProgress;
+    (await t.gql<{ person: { referralProgress: { required: number; counted: number; met: boolean }[] } }>(`query($id: ID!) { person(id: $id) { referralProgress { required counted met } } }`, { id }, { token: admin })).data!.person.referralProgress[0] ?? { required: 0, counted: 0, met: true };
   const run = async (id: string, token = admin) => {
     const r = await t.gql<{ campaignRun: Run }>(RUN, { id }, { token });
     if (r.errors && process.env.DEBUG_LOGS) console.log(JSON.stringify(r.errors), t.logs.filter((l) => l.includes("error")).slice(-3).join("\n").slice(0, 2000));
@@ -76,7 +76,7 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: await t.token({ sub: "e", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql(RUN, { id: "00000000-0000-7000-8000-000000000000" }, { token: await t.token({ sub: "s", role: Role.SEEKER, personId: fits[0]! }) }))).toBe("FORBIDDEN");
     // Outside the active campaign's window referrals would not count: no run.
-    await t.db.execute(sql`update campaigns set ends_on = '2020-12-31' where active`);
+    await t.db.execute(sql`update campaigns set ends_on = '2020-12-31' where status = 'ACTIVE'`);
     expect(codeOf(await t.gql(FULFIL, { s: { regionCode: "35" } }, { token: admin }))).toBe("CONFLICT");
     await openCampaignWindow(t.db);
     expect(await tally()).toEqual(before);

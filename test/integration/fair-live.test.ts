@@ -451,23 +451,23 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     expect(all.bureausWithout).toHaveLength(fujian!.n - 2);
     // The number each should hold is policy data: asking two, the institution that held one falls short.
     expect(all.required).toBe(1);
-    await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 2 where active`);
+    await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 2 where version = (select max(version) from fair_policies)`);
     try {
       const stricter = (await t.gql<Coverage>(COVERAGE, { y: year }, { token: admin })).data!.fairCoverage;
       expect(stricter.required).toBe(2);
       expect(stricter.institutionsWithout.map((i) => i.id)).toContain(held.id);
       expect(stricter.bureausWithout.map((b) => b.code)).toContain("350300");
     } finally {
-      await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 1 where active`);
+      await t.db.execute(sql`update fair_policies set key_group_fairs_per_year = 1 where version = (select max(version) from fair_policies)`);
     }
     // So is how long a fair may run.
     const long = { i: { title: "长期招聘会", kind: "OTHER", startsAt: hours(1), endsAt: hours(24 * 70) } };
     expect(codeOf(await t.gql(CREATE, long, { token: fuzhou }))).toBe("BAD_USER_INPUT");
-    await t.db.execute(sql`update fair_policies set max_fair_days = 90 where active`);
+    await t.db.execute(sql`update fair_policies set max_fair_days = 90 where version = (select max(version) from fair_policies)`);
     try {
       expect((await t.gql(CREATE, long, { token: fuzhou })).errors).toBeUndefined();
     } finally {
-      await t.db.execute(sql`update fair_policies set max_fair_days = 62 where active`);
+      await t.db.execute(sql`update fair_policies set max_fair_days = 62 where version = (select max(version) from fair_policies)`);
     }
     // Another year: nobody held one.
     expect((await t.gql<Coverage>(COVERAGE, { y: year - 1 }, { token: admin })).data!.fairCoverage.bureausWithout).toHaveLength(fujian!.n);

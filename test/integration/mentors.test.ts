@@ -339,7 +339,7 @@ describe("红娘 mentors", () => {
     const person = await eligible({ institutionId: school, householdRegionCode: "350802", originRegionCode: "350802" });
     const m = await mentor({ institutionId: school, capacity: 1 });
     // A referral run left pending: the mentor CLI (no search index) must not touch it.
-    await t.db.execute(sql`update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 30 where active`);
+    await t.db.execute(sql`update campaigns set ends_on = (now() at time zone 'Asia/Shanghai')::date + 30 where status = 'ACTIVE'`);
     const referralRun = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation { fulfilReferralMinimums(scope: { regionCode: "3508" }) { id total } }`, {}, { token: admin });
     expect(referralRun.data!.fulfilReferralMinimums.total).toBeGreaterThan(0);
     const out: string[] = [];

@@ -4,8 +4,12 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { campaigns, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
+/** The ACTIVE key-group graduate campaign: key-group categories are decided against its cohort and window. */
 export async function findActiveCampaign(db: Executor): Promise<CampaignRow | null> {
-  const [row] = await db.select().from(campaigns).where(eq(campaigns.active, true));
+  const [row] = await db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.status, "ACTIVE"), eq(campaigns.kind, "KEY_GROUP_GRADUATES")));
   return row ?? null;
 }
 

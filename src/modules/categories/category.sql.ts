@@ -24,9 +24,15 @@ export function mentorEligible(personId: SQLWrapper, opts: AsOf = {}): SQL {
   return sql`exists (select 1 from ${membershipsHeld(opts.asOfEnd)} where held_pc.person_id = ${personId} and held_tc.mentor_eligible)`;
 }
 
-/** SQL integer: the person's referral minimum — the strictest (largest) of their categories' minReferrals; 0 in none. */
-export function requiredMinimum(personId: SQLWrapper, opts: AsOf = {}): SQL {
-  return sql`coalesce((select max(held_tc.min_referrals) from ${membershipsHeld(opts.asOfEnd)} where held_pc.person_id = ${personId}), 0)`;
+/**
+ * SQL integer: the person's referral minimum in a campaign — the strictest (largest) minimum of
+ * their memberships in the categories the campaign binds (the binding's minimum, or the deciding
+ * version's own when the binding leaves it open); 0 when they are in none of them.
+ */
+export function requiredMinimum(personId: SQLWrapper, campaignId: SQLWrapper, opts: AsOf = {}): SQL {
+  return sql`coalesce((select max(coalesce(held_cc.min_referrals, held_tc.min_referrals)) from ${membershipsHeld(opts.asOfEnd)}
+                       join campaign_categories held_cc on held_cc.category_code = held_pc.category_code and held_cc.campaign_id = ${campaignId}
+                       where held_pc.person_id = ${personId}), 0)`;
 }
 
 /** SQL condition: the person holds the category with this code (any version). */

@@ -1,12 +1,30 @@
 import { sql } from "drizzle-orm";
-import { boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { people } from "../people/person.table.js";
 
 export const population = pgEnum("population", ["KEY_GROUP_GRADUATE", "POVERTY_LABOURER"]);
 
+export const campaignStatus = pgEnum("campaign_status", ["DRAFT", "ACTIVE", "CLOSED"]);
+
 /**
- * A campaign (专项行动) as policy data: its window and the graduation cohort it serves. Category
- * rules read `campaign.cohortYear` and are evaluated as of a date inside the active campaign.
+ * What kinds of campaign there are (data, not code): the key-group graduate campaign each autumn,
+ * the poverty-labour action, 就业援助月, 春风行动 … A kind may name the population its campaigns
+ * serve: only that population's categories can be bound to them.
+ */
+export const campaignKinds = pgTable("campaign_kinds", {
+  code: varchar("code", { length: 40 }).primaryKey(),
+  name: varchar("name", { length: 200 }).notNull(),
+  population: population("population"),
+  createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+/**
+ * A campaign (专项行动) as policy data managed through the API: its kind, window (Fujian calendar
+ * days), the graduation cohort it serves, and the category versions bound to it with their minimums
+ * (campaign_categories). DRAFT → ACTIVE → CLOSED; one ACTIVE campaign per kind, and two campaigns of
+ * one kind never share a day (an exclusion constraint, migration 0023). Campaigns of different kinds
+ * run at once: a person's minimum is per campaign. Key-group categories are decided against the
+ * ACTIVE campaign of kind KEY_GROUP_GRADUATES (its cohort year and window).
  */
 export const campaigns = pgTable(
   "campaigns",
@@ -14,14 +32,62 @@ export const campaigns = pgTable(
     id: uuid("id").primaryKey(),
     code: varchar("code", { length: 40 }).notNull().unique(),
     name: varchar("name", { length: 200 }).notNull(),
+    kind: varchar("kind", { length: 40 })
+      .notNull()
+      .default("KEY_GROUP_GRADUATES")
+      .references(() => campaignKinds.code),
     cohortYear: integer("cohort_year").notNull(),
     startsOn: date("starts_on").notNull(),
     endsOn: date("ends_on").notNull(),
-    active: boolean("active").notNull().default(false),
+    status: campaignStatus("status").notNull().default("DRAFT"),
+    /** Whether a push counts toward a minimum when recorded, or only once delivered (the pushes issue builds delivery). */
+    pushCountsWhen: varchar("push_counts_when", { length: 20 }).notNull().default("RECORDED"),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull().default("migration"),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    activatedAt: timestamp("activated_at", { withTimezone: true, precision: 3 }),
+    closedAt: timestamp("closed_at", { withTimezone: true, precision: 3 }),
+    closedBy: varchar("closed_by", { length: 100 }),
   },
-  // At most one active campaign.
-  (t) => [uniqueIndex("campaigns_one_active_idx").on(t.active).where(sql`${t.active}`)],
+  (t) => [
+    uniqueIndex("campaigns_one_active_per_kind_idx").on(t.kind).where(sql`${t.status} = 'ACTIVE'`),
+    check("campaigns_window_chk", sql`${t.endsOn} >= ${t.startsOn}`),
+    check("campaigns_push_counts_chk", sql`${t.pushCountsWhen} in ('RECORDED', 'DELIVERED')`),
+    check("campaigns_closed_chk", sql`(${t.status} = 'CLOSED') = (${t.closedAt} IS NOT NULL)`),
+  ],
+);
+
+/** The category versions a campaign binds, each with the referral minimum it carries in that campaign. Memberships match by code. */
+export const campaignCategories = pgTable(
+  "campaign_categories",
+  {
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    categoryCode: varchar("category_code", { length: 40 }).notNull(),
+    categoryId: uuid("category_id")
+      .notNull()
+      .references(() => targetCategories.id),
+    /** The minimum in this campaign; null: the deciding version's own (how the 2020 campaign counted). */
+    minReferrals: integer("min_referrals"),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.categoryCode] }), index("campaign_categories_code_idx").on(t.categoryCode), check("campaign_categories_min_chk", sql`${t.minReferrals} IS NULL OR ${t.minReferrals} between 0 and 50`)],
+);
+
+/**
+ * The campaign policy (versioned by date like every policy): how long a campaign's window may be.
+ */
+export const campaignPolicies = pgTable(
+  "campaign_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    maxWindowDays: integer("max_window_days").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [check("campaign_policies_days_chk", sql`${t.maxWindowDays} between 1 and 731`)],
 );
 
 /**
@@ -63,6 +129,8 @@ export const personCategories = pgTable(
 );
 
 export type CampaignRow = typeof campaigns.$inferSelect;
+export type CampaignStatus = (typeof campaignStatus.enumValues)[number];
+export type CampaignCategoryRow = typeof campaignCategories.$inferSelect;
 export type TargetCategoryRow = typeof targetCategories.$inferSelect;
 export type Population = (typeof population.enumValues)[number];
 

@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import { sql, type SQL } from "drizzle-orm";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Executor } from "../../db/client.js";
@@ -168,7 +169,9 @@ export async function fairCoverage(db: Executor, viewer: Viewer, year: number): 
     ? sql`true`
     : sql`(${regionPrefix === null ? sql`false` : sql`i.region_code like ${`${regionPrefix}%`}`} or ${institutionId === null ? sql`false` : sql`i.id = ${institutionId}`})`;
   const bureauScope = !caseworker ? sql`true` : regionPrefix === null ? sql`false` : sql`r.code like ${`${regionPrefix}%`}`;
-  const { keyGroupFairsPerYear: required } = await activeFairPolicy(db);
+  // The rule in force as the year ended (or today, for the current year).
+  const today = serviceToday();
+  const { keyGroupFairsPerYear: required } = await activeFairPolicy(db, `${year}-12-31` < today ? `${year}-12-31` : today);
   const held = (organiser: SQL) =>
     // A fair counts in the year it went live (Fujian's calendar), and only if it went live within its own
     // window (a day's grace before the start for opening early): a fair cannot be dated into a past year.

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import type { PostingRow } from "../postings/posting.table.js";
@@ -12,6 +13,7 @@ import {
   fairSessions,
   jobFairs,
   type FairBookingRow,
+  type FairPolicyRow,
   type FairSessionRow,
   type FairStatus,
   type JobFairRow,
@@ -61,9 +63,14 @@ export async function updateFairStatus(db: Executor, id: string, status: FairSta
   return row!;
 }
 
-export async function findActiveFairPolicy(db: Executor): Promise<{ maxFairDays: number; keyGroupFairsPerYear: number } | undefined> {
-  const [row] = await db.select({ maxFairDays: fairPolicies.maxFairDays, keyGroupFairsPerYear: fairPolicies.keyGroupFairsPerYear }).from(fairPolicies).where(eq(fairPolicies.active, true));
-  return row;
+export function findActiveFairPolicy(db: Executor, day?: string): Promise<FairPolicyRow | undefined> {
+  return policyInForce(db, fairPolicies, day);
+}
+
+export async function insertFairPolicyVersion(tx: Executor, policy: { maxFairDays: number; keyGroupFairsPerYear: number }, effectiveFrom: string, by: string): Promise<FairPolicyRow> {
+  const version = await nextPolicyVersion(tx, "fair_policies");
+  const [row] = await tx.insert(fairPolicies).values({ id: newId(), version, ...policy, effectiveFrom, createdBy: by }).returning();
+  return row!;
 }
 
 // ---- what a fair names in other modules ----

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { employers } from "../employers/employer.table.js";
 import { institutions } from "../institutions/institution.table.js";
 import { people } from "../people/person.table.js";
@@ -160,7 +160,7 @@ export const fairOutcomeEvents = pgTable(
 );
 
 /**
- * The fair rules as policy data (one active version): how long a fair may run, and how many online
+ * The fair rules as policy data (versioned by date: the version in force on a day applies): how long a fair may run, and how many online
  * fairs for key groups each institution and HR bureau should hold a year (DOMAIN §5: at least one).
  */
 export const fairPolicies = pgTable(
@@ -170,12 +170,12 @@ export const fairPolicies = pgTable(
     version: integer("version").notNull().unique(),
     maxFairDays: integer("max_fair_days").notNull(),
     keyGroupFairsPerYear: integer("key_group_fairs_per_year").notNull(),
-    active: boolean("active").notNull().default(false),
+    /** The first Fujian day this version is in force; the version in force on a day is the latest that began by then. */
+    effectiveFrom: date("effective_from").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
   (t) => [
-    uniqueIndex("fair_policies_one_active_idx").on(t.active).where(sql`${t.active}`),
     check("fair_policies_days_check", sql`${t.maxFairDays} between 1 and 366`),
     check("fair_policies_per_year_check", sql`${t.keyGroupFairsPerYear} between 1 and 52`),
   ],
@@ -188,3 +188,4 @@ export type FairBoothRow = typeof fairBooths.$inferSelect;
 export type FairKind = (typeof fairKind.enumValues)[number];
 export type FairStatus = (typeof fairStatus.enumValues)[number];
 export type FairSessionKind = (typeof fairSessionKind.enumValues)[number];
+export type FairPolicyRow = typeof fairPolicies.$inferSelect;

@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
+import { policyInForce } from "../../db/policy-version.js";
 import type { MatchWeights } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
-/** The ranker's weights in force (policy data: one active version). */
+/** The ranker's weights in force today (policy data, versioned by date). */
 export async function activeWeights(db: Executor): Promise<MatchWeights> {
-  const [row] = await db.select().from(matchingPolicies).where(eq(matchingPolicies.active, true));
-  if (!row) throw new Error("No active matching policy: the migrations load one");
+  const row = await policyInForce(db, matchingPolicies);
+  if (!row) throw new Error("No matching policy in force: the migrations load one");
   return row.weights as MatchWeights;
 }

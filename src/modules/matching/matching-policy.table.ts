@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
-import { boolean, integer, jsonb, pgTable, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { date, integer, jsonb, pgTable, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 
 /**
- * The ranker's factor weights as policy data (versioned; one active): how much text relevance,
+ * The ranker's factor weights as policy data (versioned by date: the version in force on a day applies): how much text relevance,
  * occupation fit, distance, salary, education, key-group and workshop boosts, freshness and
  * headcount count, and how strongly repeats of one employer are damped.
  */
@@ -12,9 +11,9 @@ export const matchingPolicies = pgTable(
     id: uuid("id").primaryKey(),
     version: integer("version").notNull().unique(),
     weights: jsonb("weights").notNull(),
-    active: boolean("active").notNull().default(false),
+    /** The first Fujian day this version is in force; the version in force on a day is the latest that began by then. */
+    effectiveFrom: date("effective_from").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
-  (t) => [uniqueIndex("matching_policies_one_active_idx").on(t.active).where(sql`${t.active}`)],
 );

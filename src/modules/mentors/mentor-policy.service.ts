@@ -1,18 +1,20 @@
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { badInput, forbidden } from "../../errors.js";
+import { effectiveFromInput } from "../../db/policy-version.js";
 import { findActiveMentoringPolicy, insertMentoringPolicyVersion } from "./mentor.repository.js";
+import type { MentoringPolicyRow } from "./mentor.table.js";
 
-/** The active mentoring policy (versioned data; the migrations load the first). */
-export async function activeMentoringPolicy(db: Executor): Promise<{ version: number; followUpDays: number }> {
-  const row = await findActiveMentoringPolicy(db);
-  if (!row) throw new Error("No active mentoring policy: the migrations load one");
+/** The mentoring policy in force on a day (default today; versioned data, the migrations load the first). */
+export async function activeMentoringPolicy(db: Executor, day?: string | null): Promise<MentoringPolicyRow> {
+  const row = await findActiveMentoringPolicy(db, day ?? undefined);
+  if (!row) throw new Error("No mentoring policy in force: the migrations load one from 2020-01-01");
   return row;
 }
 
-/** The active mentoring policy's days without contact before a mentee is overdue. */
-export async function followUpDays(db: Executor): Promise<number> {
-  return (await activeMentoringPolicy(db)).followUpDays;
+/** The days without contact before a mentee is overdue, under the policy in force on a day (default today). */
+export async function followUpDays(db: Executor, day?: string | null): Promise<number> {
+  return (await activeMentoringPolicy(db, day)).followUpDays;
 }
 
 /**
@@ -26,8 +28,9 @@ export function isOverdue(pairing: { startedAt: Date; endedAt: Date | null }, la
 }
 
 /** A new version of the mentoring policy (administrators): the days without contact that make a mentee overdue. */
-export async function setMentoringPolicy(db: Database, viewer: Viewer, days: number): Promise<{ version: number; followUpDays: number }> {
+export async function setMentoringPolicy(db: Database, viewer: Viewer, days: number, effectiveFrom?: string | null): Promise<MentoringPolicyRow> {
   if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden("Only administrators change the mentoring policy");
   if (!Number.isInteger(days) || days < 1 || days > 365) throw badInput("followUpDays", "followUpDays must be a whole number of days from 1 to 365");
-  return db.transaction((tx) => insertMentoringPolicyVersion(tx, days, actorOf(viewer)));
+  const from = effectiveFromInput(effectiveFrom);
+  return db.transaction((tx) => insertMentoringPolicyVersion(tx, days, from, actorOf(viewer)));
 }

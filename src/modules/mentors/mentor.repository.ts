@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
+import { policyInForce, nextPolicyVersion } from "../../db/policy-version.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { mentorEligible } from "../categories/category.sql.js";
@@ -14,6 +15,7 @@ import {
   type MentorRow,
   type MentorshipEnd,
   type MentorshipRow,
+  type MentoringPolicyRow,
 } from "./mentor.table.js";
 
 // ---- Mentors ----
@@ -242,18 +244,15 @@ export async function lastContacts(db: Executor, mentorshipIds: readonly string[
 
 // ---- The mentoring policy ----
 
-export async function findActiveMentoringPolicy(db: Executor): Promise<{ version: number; followUpDays: number } | undefined> {
-  const [row] = await db.select({ version: mentoringPolicies.version, followUpDays: mentoringPolicies.followUpDays }).from(mentoringPolicies).where(eq(mentoringPolicies.active, true));
-  return row;
+export async function findActiveMentoringPolicy(db: Executor, day?: string): Promise<MentoringPolicyRow | undefined> {
+  return policyInForce(db, mentoringPolicies, day);
 }
 
-/** The next version, made the active one (one writer at a time: versions are numbered in turn). */
-export async function insertMentoringPolicyVersion(tx: Executor, followUpDays: number, by: string): Promise<{ version: number; followUpDays: number }> {
-  await tx.execute(sql`lock table mentoring_policies in share row exclusive mode`);
-  const [last] = await queryRows<{ version: number }>(tx, sql`select coalesce(max(version), 0)::int as version from mentoring_policies`);
-  await tx.update(mentoringPolicies).set({ active: false }).where(eq(mentoringPolicies.active, true));
-  const [row] = await tx.insert(mentoringPolicies).values({ id: newId(), version: last!.version + 1, followUpDays, active: true, createdBy: by }).returning();
-  return { version: row!.version, followUpDays: row!.followUpDays };
+/** The next version, in force from `effectiveFrom` (one writer at a time: versions are numbered in turn). */
+export async function insertMentoringPolicyVersion(tx: Executor, followUpDays: number, effectiveFrom: string, by: string): Promise<MentoringPolicyRow> {
+  const version = await nextPolicyVersion(tx, "mentoring_policies");
+  const [row] = await tx.insert(mentoringPolicies).values({ id: newId(), version, followUpDays, effectiveFrom, createdBy: by }).returning();
+  return row!;
 }
 
 // ---- Coverage ----

@@ -1,3 +1,4 @@
+import { LocalDate } from "../../graphql/scalars.js";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
@@ -98,15 +99,19 @@ export class MentorResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
-  @Query(() => MentoringPolicy, { description: "The active mentoring policy." })
-  mentoringPolicy(@Ctx() ctx: Context): Promise<MentoringPolicy> {
-    return activeMentoringPolicy(ctx.db);
+  @Query(() => MentoringPolicy, { description: "The mentoring policy in force on a day (default today)." })
+  mentoringPolicy(@Arg("on", () => LocalDate, { nullable: true }) on: string | null, @Ctx() ctx: Context): Promise<MentoringPolicy> {
+    return activeMentoringPolicy(ctx.db, on);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => MentoringPolicy, { description: "A new version of the mentoring policy: the days (1–365) without contact that make a mentee overdue." })
-  setMentoringPolicy(@Arg("followUpDays", () => Int) days: number, @Ctx() ctx: Context) {
-    return setMentoringPolicy(ctx.db, ctx.viewer, days);
+  @Mutation(() => MentoringPolicy, { description: "A new version of the mentoring policy: the days (1–365) without contact that make a mentee overdue, in force from `effectiveFrom` (default today; never a past day)." })
+  setMentoringPolicy(
+    @Arg("followUpDays", () => Int) days: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return setMentoringPolicy(ctx.db, ctx.viewer, days, effectiveFrom);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Masked (139****1234) unless `unmasked` with a `purpose` (those who manage the mentor, and the mentor themself): then audited." })

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { institutions } from "../institutions/institution.table.js";
 import { people } from "../people/person.table.js";
 import { regions } from "../regions/region.table.js";
@@ -95,7 +95,7 @@ export const mentorFollowUps = pgTable(
 );
 
 /**
- * The mentoring policy as data (versioned; one active): how many days without a contact flag a
+ * The mentoring policy as data (versioned by date: the version in force on a day applies): how many days without a contact flag a
  * mentee as overdue.
  */
 export const mentoringPolicies = pgTable(
@@ -104,11 +104,12 @@ export const mentoringPolicies = pgTable(
     id: uuid("id").primaryKey(),
     version: integer("version").notNull().unique(),
     followUpDays: integer("follow_up_days").notNull(),
-    active: boolean("active").notNull().default(false),
+    /** The first Fujian day this version is in force; the version in force on a day is the latest that began by then. */
+    effectiveFrom: date("effective_from").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
-  (t) => [uniqueIndex("mentoring_policies_one_active_idx").on(t.active).where(sql`${t.active}`), check("mentoring_policies_days_check", sql`${t.followUpDays} between 1 and 365`)],
+  (t) => [check("mentoring_policies_days_check", sql`${t.followUpDays} between 1 and 365`)],
 );
 
 export type MentorRow = typeof mentors.$inferSelect;
@@ -118,3 +119,4 @@ export type MentorMatch = (typeof mentorMatch.enumValues)[number];
 export type FollowUpRow = typeof mentorFollowUps.$inferSelect;
 export type FollowUpChannel = (typeof followUpChannel.enumValues)[number];
 export type FollowUpOutcome = (typeof followUpOutcome.enumValues)[number];
+export type MentoringPolicyRow = typeof mentoringPolicies.$inferSelect;

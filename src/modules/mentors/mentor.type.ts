@@ -1,3 +1,4 @@
+import { LocalDate } from "../../graphql/scalars.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/relay.js";
 import {
@@ -140,4 +141,7 @@ export class MentorCoverageFilter {
 export class MentoringPolicy {
   @Field(() => Int) version!: number;
   @Field(() => Int) followUpDays!: number;
+  @Field(() => LocalDate, { description: "The first Fujian day this version is in force." }) effectiveFrom!: string;
+  @Field() createdBy!: string;
+  @Field() createdAt!: Date;
 }

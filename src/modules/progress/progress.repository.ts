@@ -34,34 +34,24 @@ export interface ProgressCounts {
 // Counted as employed (就业): the ledger's one definition.
 const EMPLOYED = sql`(${sql.join(EMPLOYED_STATUSES.map((s) => sql.raw(`'${s}'`)), sql`, `)})`;
 
+export interface StandingOptions {
+  campaignId: string;
+  asOf: string;
+  current: boolean;
+  followUpDays: number;
+}
+
 /**
- * Counts of the ledger within a scope as of a day: registered by then, and each person's
- * employment status as it stood that day (from the history). `current` uses the status column
- * instead of the history, for as-of-today reports.
+ * SQL: the CTEs up to `status_at` — each person of `people` (the table, or a CTE of that name)
+ * registered by the end of `asOf` and within `scoped`, with their employment status that day, their
+ * minimum in the campaign and what counted, hired through a referral, and mentoring.
  */
-export async function progressCounts(
-  db: Executor,
-  opts: { scope: PersonScope; asOf: string; current: boolean; groupBy: ProgressGrouping; regionLevel: RegionLevelName; followUpDays: number },
-): Promise<ProgressCounts[]> {
-  const scoped = scopeCondition(opts.scope);
-  // The scope condition is written against the table "people", so the CTE reads it unaliased.
+function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
+  // The scope condition is written against "people", so the CTE reads it unaliased.
   // Registered by the end of `asOf` in Fujian (midnight there, not UTC's).
   const where = sql`people.created_at < ((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})${scoped ? sql` and ${scoped}` : sql``}`;
-  const width = { PROVINCE: 2, PREFECTURE: 4, COUNTY: 6 }[opts.regionLevel];
-  const key: SQL =
-    opts.groupBy === "REGION"
-      ? sql`rpad(left(s.origin_region_code, ${width}), 6, '0')`
-      : opts.groupBy === "INSTITUTION"
-        ? sql`coalesce(s.institution_id::text, '')`
-        : sql`pc.category_code`;
-  // Today's memberships for today; for a past day, the memberships that held at its end.
   const endOfDay = sql`((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})`;
-  const categoryJoin =
-    opts.groupBy !== "CATEGORY"
-      ? sql``
-      : opts.current
-        ? sql`join person_categories pc on pc.person_id = s.id`
-        : sql`join person_category_history pc on pc.person_id = s.id and pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
+  const campaign = sql`${opts.campaignId}::uuid`;
   // The current status is the latest in the history: whoever's started on or before the date had it
   // then too. Only people whose status changed after the date need their history read.
   const status = opts.current
@@ -76,24 +66,77 @@ export async function progressCounts(
   // Mentoring as the day ended: pairings that had begun and not ended, and whether each had gone
   // the policy's days without a contact (the current policy's days).
   const mentoredAt = opts.current ? sql`now()` : endOfDay;
-  const rows = await queryRows<
-    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentor_overdue: number }
-  >(
-    db,
-    sql`with scoped as (select people.id, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
-             required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, held)} as n from scoped s) q where q.n > 0),
+  return sql`with scoped as (select people.id, people.household_region_code, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
+             required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, campaign, held)} as n from scoped s) q where q.n > 0),
              eligible as (select s.id as person_id from scoped s where ${mentorEligible(sql`s.id`, held)}),
              paired as (select ms.person_id, ${overdueCondition("ms", mentoredAt, opts.followUpDays)} as overdue from mentorships ms join scoped s on s.id = ms.person_id
                         where ms.started_at < ${mentoredAt} and (ms.ended_at is null or ms.ended_at >= ${mentoredAt})),
              counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                         where ${countsTowardMinimum("r", endOfDay)} group by 1),
+                         where ${countsTowardMinimum("r", campaign, endOfDay)} group by 1),
              hired as (select distinct r.person_id from referrals r join referral_events e on e.referral_id = r.id join scoped s on s.id = r.person_id
                        where e.to_status = 'HIRED' and e.at < ${endOfDay}),
-             status_at as (select s.id, s.origin_region_code, s.institution_id, ${status} as status,
+             status_at as (select s.id, s.household_region_code, s.origin_region_code, s.institution_id, ${status} as status,
                                   q.n as required, coalesce(c.n, 0) as counted, h.person_id is not null as hired,
                                   e.person_id is not null as mentor_eligible, p.person_id is not null as mentored, coalesce(p.overdue, false) as mentor_overdue
                            from scoped s left join required q on q.person_id = s.id left join counted c on c.person_id = s.id left join hired h on h.person_id = s.id
-                                left join eligible e on e.person_id = s.id left join paired p on p.person_id = s.id)
+                                left join eligible e on e.person_id = s.id left join paired p on p.person_id = s.id)`;
+}
+
+/** The memberships a person held at the end of `asOf` (today's for today), as a join `pc` on `person` (an id column). */
+function membershipJoin(opts: StandingOptions, person = sql`s.id`): SQL {
+  const endOfDay = sql`((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})`;
+  return opts.current
+    ? sql`join person_categories pc on pc.person_id = ${person}`
+    : sql`join person_category_history pc on pc.person_id = ${person} and pc.valid_from < ${endOfDay} and (pc.valid_to is null or pc.valid_to >= ${endOfDay})`;
+}
+
+/**
+ * Freezes a campaign's figures (in the transaction that closes it): every person's standing as its
+ * `asOf` ended into campaign_results, with the codes of their memberships then.
+ */
+export async function freezeStandings(tx: Executor, opts: StandingOptions): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    tx,
+    sql`${standings(opts, undefined)},
+        frozen as (insert into campaign_results (campaign_id, person_id, household_region_code, origin_region_code, institution_id, category_codes, status, required, counted, hired, mentor_eligible, mentored, mentor_overdue)
+                   select ${opts.campaignId}::uuid, s.id, s.household_region_code, s.origin_region_code, s.institution_id,
+                          coalesce((select array_agg(pc.category_code order by pc.category_code) from (select s.id as person_id) me ${membershipJoin(opts, sql`me.person_id`)}), '{}'),
+                          s.status, s.required, s.counted, s.hired, s.mentor_eligible, s.mentored, s.mentor_overdue
+                   from status_at s returning 1)
+        select count(*)::int as n from frozen`,
+  );
+  return rows[0]!.n;
+}
+
+/**
+ * Counts of the ledger within a scope as of a day: registered by then, and each person's
+ * employment status as it stood that day (from the history). `current` uses the status column
+ * instead of the history, for as-of-today reports. `frozen`: the closed campaign's frozen rows instead.
+ */
+export async function progressCounts(
+  db: Executor,
+  opts: StandingOptions & { scope: PersonScope; groupBy: ProgressGrouping; regionLevel: RegionLevelName; frozen?: boolean },
+): Promise<ProgressCounts[]> {
+  const scoped = scopeCondition(opts.scope);
+  const width = { PROVINCE: 2, PREFECTURE: 4, COUNTY: 6 }[opts.regionLevel];
+  const key: SQL =
+    opts.groupBy === "REGION"
+      ? sql`rpad(left(s.origin_region_code, ${width}), 6, '0')`
+      : opts.groupBy === "INSTITUTION"
+        ? sql`coalesce(s.institution_id::text, '')`
+        : sql`pc.category_code`;
+  const source = opts.frozen
+    ? // A CTE named "people" over the frozen rows: the scope condition reads it as it reads the ledger.
+      sql`with people as (select f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id, f.category_codes, f.status, f.required, f.counted,
+                                 f.hired, f.mentor_eligible, f.mentored, f.mentor_overdue from campaign_results f where f.campaign_id = ${opts.campaignId}::uuid),
+             status_at as (select * from people${scoped ? sql` where ${scoped}` : sql``})`
+    : standings(opts, scoped);
+  const categoryJoin = opts.groupBy !== "CATEGORY" ? sql`` : opts.frozen ? sql`cross join lateral unnest(s.category_codes) as pc(category_code)` : membershipJoin(opts);
+  const rows = await queryRows<
+    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentor_overdue: number }
+  >(
+    db,
+    sql`${source}
         select ${key} as key,
                count(*)::int as registered,
                count(*) filter (where s.status in ${EMPLOYED})::int as employed,

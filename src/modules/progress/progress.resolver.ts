@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
+import { Campaign } from "../categories/campaign.type.js";
+import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { LocalDate } from "../../graphql/scalars.js";
@@ -35,6 +36,7 @@ export class ProgressRowType {
 
 @ObjectType()
 export class CampaignProgressType {
+  @Field(() => Campaign) campaign!: unknown;
   @Field(() => LocalDate) asOf!: string;
   @Field(() => ProgressGroupBy) groupBy!: ProgressGroupBy;
   @Field(() => [ProgressRowType]) rows!: ProgressRowType[];
@@ -44,13 +46,14 @@ export class CampaignProgressType {
 @Resolver()
 export class ProgressResolver {
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Query(() => CampaignProgressType, { description: "Registered and employed per region, institution or category, as of a date, within your scope." })
+  @Query(() => CampaignProgressType, { description: "Registered and employed per region, institution or category, as of a date, within your scope, with referral minimums of one campaign." })
   campaignProgress(
+    @Arg("campaignId", () => ID, { nullable: true, description: "Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
     @Arg("groupBy", () => ProgressGroupBy) groupBy: ProgressGroupBy,
     @Arg("asOf", () => LocalDate, { nullable: true, description: "Default today." }) asOf: string | null,
     @Arg("regionLevel", () => RegionLevel, { nullable: true, defaultValue: RegionLevel.PREFECTURE }) regionLevel: RegionLevel,
     @Ctx() ctx: Context,
   ) {
-    return campaignProgress(ctx.db, ctx.viewer, { groupBy, asOf, regionLevel });
+    return campaignProgress(ctx.db, ctx.viewer, { campaignId, groupBy, asOf, regionLevel });
   }
 }

@@ -1,19 +1,22 @@
-import type { Database } from "../../db/client.js";
+import type { Database, Executor } from "../../db/client.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../auth/viewer.js";
+import { campaignFor } from "../categories/campaign.service.js";
+import type { CampaignRow } from "../categories/category.table.js";
 import { listTargetCategories } from "../categories/category.service.js";
 import { institutionsByIds } from "../institutions/institution.service.js";
 import { followUpDays } from "../mentors/mentor-policy.service.js";
 import { personScope } from "../people/person.access.js";
 import { regionsByCodes } from "../regions/region.service.js";
-import { progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
+import { freezeStandings, progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
 
 export interface ProgressRow extends ProgressCounts {
   label: string;
 }
 
 export interface CampaignProgress {
+  campaign: CampaignRow;
   asOf: string;
   groupBy: ProgressGrouping;
   rows: ProgressRow[];
@@ -29,19 +32,25 @@ export interface CampaignProgress {
 export async function campaignProgress(
   db: Database,
   viewer: Viewer,
-  opts: { groupBy: ProgressGrouping; asOf?: string | null; regionLevel?: RegionLevelName | null },
+  opts: { campaignId?: string | null; groupBy: ProgressGrouping; asOf?: string | null; regionLevel?: RegionLevelName | null },
 ): Promise<CampaignProgress> {
   const scope = personScope(viewer);
   if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
+  const campaign = await campaignFor(db, opts.campaignId);
+  const campaignId = campaign.id;
   const today = serviceToday();
-  const asOf = opts.asOf ?? today;
+  // A closed campaign's figures are those frozen when it closed, as its last day (or the closing day) ended.
+  const frozenOn = frozenDay(campaign);
+  if (frozenOn && opts.asOf && opts.asOf !== frozenOn) throw badInput("asOf", `The campaign is CLOSED: its figures are frozen as ${frozenOn} ended`);
+  const asOf = frozenOn ?? opts.asOf ?? today;
   if (asOf > today) throw badInput("asOf", "asOf is in the future");
-  const days = await followUpDays(db);
-  const rows = await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE", followUpDays: days });
+  const days = await followUpDays(db, asOf);
+  const base = { campaignId, scope, asOf, current: asOf === today, frozen: frozenOn !== null, followUpDays: days };
+  const rows = await progressCounts(db, { ...base, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
   const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
   const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0, mentorEligible: 0, mentored: 0, mentorOverdue: 0 };
   // A person in several categories counts once in the total, so the category total is the registered total.
-  const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { scope, asOf, current: asOf === today, groupBy: "INSTITUTION", regionLevel: "PREFECTURE", followUpDays: days }) : rows;
+  const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { ...base, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
   for (const r of totals) {
     total.registered += r.registered;
     total.employed += r.employed;
@@ -56,7 +65,7 @@ export async function campaignProgress(
     total.mentored += r.mentored;
     total.mentorOverdue += r.mentorOverdue;
   }
-  return { asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
+  return { campaign, asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
 }
 
 async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]): Promise<Map<string, string>> {
@@ -71,4 +80,18 @@ async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]
   }
   const versions = await listTargetCategories(db);
   return new Map(versions.map((c) => [c.code, c.name])); // the newest version's name wins (ordered by version)
+}
+
+/** The day a closed campaign's figures were frozen as of (its last day, or the closing day if earlier); null while it is open. */
+export function frozenDay(campaign: CampaignRow): string | null {
+  if (campaign.status !== "CLOSED" || !campaign.closedAt) return null;
+  const closed = serviceToday(campaign.closedAt);
+  return closed < campaign.endsOn ? closed : campaign.endsOn;
+}
+
+/** The onCampaignClosing reaction: the campaign's figures, frozen into campaign_results as they stand. */
+export async function freezeCampaignFigures(tx: Executor, event: { campaign: CampaignRow }): Promise<void> {
+  const today = serviceToday();
+  const asOf = event.campaign.endsOn < today ? event.campaign.endsOn : today;
+  await freezeStandings(tx, { campaignId: event.campaign.id, asOf, current: asOf === today, followUpDays: await followUpDays(tx, asOf) });
 }

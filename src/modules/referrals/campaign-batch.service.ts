@@ -53,9 +53,9 @@ export async function processRunBatch(
 ): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
   let claimedKeys: ItemKey[] = [];
   return db.transaction(async (tx) => {
-    const items = await queryRows<{ runId: string; personId: string; kind: RunKind }>(
+    const items = await queryRows<{ runId: string; personId: string; kind: RunKind; campaignId: string | null }>(
       tx,
-      sql`select i.run_id as "runId", i.person_id as "personId", r.kind from campaign_run_items i join campaign_runs r on r.id = i.run_id
+      sql`select i.run_id as "runId", i.person_id as "personId", r.kind, r.campaign_id as "campaignId" from campaign_run_items i join campaign_runs r on r.id = i.run_id
           where i.state = 'PENDING' ${opts.kinds ? sql`and r.kind::text = any(${sql.param([...opts.kinds])}::text[])` : sql``} ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
           order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
     );
@@ -70,8 +70,13 @@ export async function processRunBatch(
       const wanted = new Set(items.filter((i) => i.kind === kind).map((i) => i.personId));
       return persons.filter((p) => wanted.has(p.id));
     };
-    const runOf = new Map(items.filter((i) => i.kind === "REFERRALS").map((i) => [i.personId, i.runId]));
-    const referralOutcomes = await referForPeople(tx, engine, cache, byKind("REFERRALS"), runOf);
+    const referralItems = items.filter((i) => i.kind === "REFERRALS");
+    const runOf = new Map(referralItems.map((i) => [i.personId, i.runId]));
+    // A person in runs of several campaigns is served once, up to the most any of them lacks: a
+    // referral made today counts in every active campaign whose window holds today.
+    const campaignsOf = new Map<string, Set<string>>();
+    for (const i of referralItems) (campaignsOf.get(i.personId) ?? campaignsOf.set(i.personId, new Set()).get(i.personId)!).add(i.campaignId!);
+    const referralOutcomes = await referForPeople(tx, engine, cache, byKind("REFERRALS"), runOf, campaignsOf);
     const pairingOutcomes = await pairPeople(tx, byKind("MENTORS"), "system:mentor-run");
     const byPerson = new Map<string, Outcome>([
       ...referralOutcomes.map((o): [string, Outcome] => [`REFERRALS:${o.personId}`, o]),
@@ -138,10 +143,21 @@ export class BatchFailed extends Error {
  * as Person.matches, with the chosen postings share-locked in this transaction and checked there —
  * in two statements for the batch; each outcome says why a person stays below.
  */
-async function referForPeople(tx: Executor, engine: SearchEngine, cache: CandidateCache, persons: PersonRow[], runOf: Map<string, string>): Promise<Outcome[]> {
+async function referForPeople(
+  tx: Executor,
+  engine: SearchEngine,
+  cache: CandidateCache,
+  persons: PersonRow[],
+  runOf: Map<string, string>,
+  campaignsOf: Map<string, Set<string>>,
+): Promise<Outcome[]> {
   if (persons.length === 0) return [];
   const ids = persons.map((p) => p.id);
-  const lack = new Map((await referralProgress(tx, ids)).map((p) => [p.personId, Math.max(0, p.required - p.counted)]));
+  const campaignIds = [...new Set([...campaignsOf.values()].flatMap((s) => [...s]))];
+  const lack = new Map<string, number>();
+  for (const p of await referralProgress(tx, ids, campaignIds)) {
+    if (campaignsOf.get(p.personId)?.has(p.campaignId)) lack.set(p.personId, Math.max(lack.get(p.personId) ?? 0, p.required - p.counted));
+  }
   const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache });
 
   const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];

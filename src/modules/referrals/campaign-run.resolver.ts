@@ -17,6 +17,7 @@ function view(summary: RunSummary): RunView {
     kind: run.kind as CampaignRun["kind"],
     status: run.status as CampaignRun["status"],
     scope: { personId: scope.personId ?? null, regionCode: scope.regionCode ?? null, institutionId: scope.institutionId ?? null, categoryCode: scope.categoryCode ?? null },
+    campaignId: run.campaignId,
     createdBy: run.createdBy,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
@@ -35,8 +36,12 @@ export class CampaignRunResolver {
   @Mutation(() => CampaignRun, {
     description: "Start a background campaign run that recommends each person of the scope, below their referral minimum, their best matches until it is met. Follow it with campaignRun(id).",
   })
-  async fulfilReferralMinimums(@Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput, @Ctx() ctx: Context) {
-    const run = await startCampaignRun(ctx.db, ctx.viewer, parseFulfilScope(scope));
+  async fulfilReferralMinimums(
+    @Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput,
+    @Arg("campaignId", () => ID, { nullable: true, description: "The ACTIVE campaign whose minimums to meet. Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    const run = await startCampaignRun(ctx.db, ctx.viewer, parseFulfilScope(scope), campaignId);
     return view((await getCampaignRun(ctx.db, ctx.viewer, run.id))!);
   }
 

@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { isRegionPrefix } from "../../region-code.js";
+import { campaignFor } from "../categories/campaign.service.js";
 import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
 import { countedReferrals } from "./referral.sql.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
@@ -41,21 +42,20 @@ export function parseFulfilScope(input: { personId?: string | null; regionCode?:
  * who are below their referral minimum now become its items, in one statement; the background runner
  * does the rest. A scope with nobody below is a run that is DONE at once.
  */
-export async function startCampaignRun(db: Database, viewer: Viewer, scope: FulfilScope): Promise<CampaignRunRow> {
+export async function startCampaignRun(db: Database, viewer: Viewer, scope: FulfilScope, campaignId?: string | null): Promise<CampaignRunRow> {
   const allowed = mayRun(viewer);
   return db.transaction(async (tx) => {
-    // Referrals made outside the active campaign's window do not count: a run then would send
+    const campaign = await campaignFor(tx, campaignId);
+    // Referrals made outside the campaign's window do not count in it: a run then would send
     // postings that change nothing, and every later run would send more.
-    const [campaign] = await queryRows<{ starts_on: string; ends_on: string; today: string }>(
-      tx,
-      sql`select to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(ends_on, 'YYYY-MM-DD') as ends_on, to_char((now() at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD') as today from campaigns where active`,
-    );
-    if (campaign && (campaign.today < campaign.starts_on || campaign.today > campaign.ends_on)) {
-      throw conflict(`The active campaign runs ${campaign.starts_on} to ${campaign.ends_on}: referrals made today would not count toward anyone's minimum`);
+    if (campaign.status !== "ACTIVE") throw conflict(`The campaign is ${campaign.status}: runs work ACTIVE campaigns`);
+    const [today] = await queryRows<{ today: string }>(tx, sql`select to_char((now() at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD') as today`);
+    if (today!.today < campaign.startsOn || today!.today > campaign.endsOn) {
+      throw conflict(`The campaign runs ${campaign.startsOn} to ${campaign.endsOn}: referrals made today would not count toward anyone's minimum in it`);
     }
     await checkScope(tx, allowed, scope);
-    const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "REFERRALS", scope, createdBy: actorOf(viewer) }).returning();
-    await insertItems(tx, run!.id, allowed, scope, belowMinimum(sql`people.id`));
+    const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "REFERRALS", scope, campaignId: campaign.id, createdBy: actorOf(viewer) }).returning();
+    await insertItems(tx, run!.id, allowed, scope, belowMinimum(sql`people.id`, sql`${campaign.id}::uuid`));
     return finishIfEmpty(tx, run!);
   });
 }
@@ -123,9 +123,9 @@ export async function startMentorRun(db: Database, viewer: Viewer, scope: Fulfil
   });
 }
 
-/** SQL: the person is below their referral minimum now. */
-function belowMinimum(personId: SQL) {
-  return sql`${requiredMinimum(personId)} > ${countedReferrals(personId)}`;
+/** SQL: the person is below their referral minimum in the campaign now. */
+function belowMinimum(personId: SQL, campaignId: SQL) {
+  return sql`${requiredMinimum(personId, campaignId)} > ${countedReferrals(personId, campaignId)}`;
 }
 
 export interface RunSummary {

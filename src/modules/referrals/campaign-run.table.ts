@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { campaigns } from "../categories/category.table.js";
 import { people } from "../people/person.table.js";
 
 export const campaignRunStatus = pgEnum("campaign_run_status", ["QUEUED", "RUNNING", "DONE"]);
@@ -19,6 +20,8 @@ export const campaignRuns = pgTable("campaign_runs", {
   kind: campaignRunKind("kind").notNull().default("REFERRALS"),
   /** What was asked: { personId } | { regionCode } | { institutionId } | { categoryCode }. */
   scope: jsonb("scope").notNull(),
+  /** The campaign whose minimums a REFERRALS run brings people to (mentor runs have none). */
+  campaignId: uuid("campaign_id").references(() => campaigns.id),
   status: campaignRunStatus("status").notNull().default("QUEUED"),
   createdBy: varchar("created_by", { length: 100 }).notNull(),
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -53,6 +53,7 @@ export class CampaignRun {
   @Field(() => CampaignRunKind, { description: "REFERRALS (fulfilReferralMinimums) or MENTORS (assignMentorsAutomatically)." }) kind!: CampaignRunKind;
   @Field(() => CampaignRunStatus) status!: CampaignRunStatus;
   @Field(() => FulfilScope) scope!: FulfilScope;
+  @Field(() => ID, { nullable: true, description: "The campaign whose minimums a REFERRALS run meets (null for MENTORS)." }) campaignId!: string | null;
   @Field() createdBy!: string;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;

@@ -5,7 +5,8 @@ import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, forbidden } from "../../errors.js";
-import type { Population } from "../categories/category.table.js";
+import { campaignFor } from "../categories/campaign.service.js";
+import type { CampaignRow, Population } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { findPeopleByIds } from "../people/person.service.js";
 import type { PersonRow } from "../people/person.table.js";
@@ -20,6 +21,7 @@ export interface ComplianceFilter {
 }
 
 export interface ComplianceReport {
+  campaign: CampaignRow;
   total: number;
   atMinimum: number;
   belowMinimum: number;
@@ -31,29 +33,48 @@ export interface ComplianceReport {
 /**
  * Who in the caller's scope (and the filter) has a referral minimum, how many meet it, and the people
  * still below it — with what they lack and, if a campaign run could not help them, its reason.
- * Counting as `Person.referralProgress`: fitted, not withdrawn, inside the active campaign's window.
+ * In one campaign (default: see `campaignFor`); counting as `Person.referralProgress`: fitted, not withdrawn, inside its window.
  */
-export async function referralCompliance(db: Database, viewer: Viewer, filter: ComplianceFilter, page: { first: number; after?: string | null }): Promise<ComplianceReport> {
+export async function referralCompliance(
+  db: Database,
+  viewer: Viewer,
+  filter: ComplianceFilter,
+  page: { first: number; after?: string | null },
+  campaignId?: string | null,
+): Promise<ComplianceReport> {
   const scope = personScope(viewer);
   if (scope.kind === "none") throw forbidden("Referral compliance is for caseworkers and administrators");
+  const campaign = await campaignFor(db, campaignId);
+  const inCampaign = sql`${campaign.id}::uuid`;
   checkFirst(page.first);
   const after = page.after ? parseId(page.after, "after") : null;
   if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
+  // A closed campaign answers from the figures frozen when it closed: a CTE named "people" over them
+  // lets the scope condition and the filters read them as they read the ledger.
+  const frozen = campaign.status === "CLOSED";
+  const inCategory = (code: string) =>
+    frozen ? sql`${code} = any(people.category_codes)` : sql`exists (select 1 from person_categories f where f.person_id = people.id and f.category_code = ${code})`;
+  const inPopulation = (population: string) =>
+    frozen
+      ? sql`exists (select 1 from target_categories ft where ft.code = any(people.category_codes) and ft.population = ${population})`
+      : sql`exists (select 1 from person_categories f join target_categories ft on ft.id = f.category_id where f.person_id = people.id and ft.population = ${population})`;
   const conditions = [
     scopeCondition(scope),
     filter.regionCode ? sql`(people.household_region_code like ${`${filter.regionCode}%`} or people.origin_region_code like ${`${filter.regionCode}%`})` : undefined,
     institutionId ? sql`people.institution_id = ${institutionId}` : undefined,
-    filter.categoryCode ? sql`exists (select 1 from person_categories f where f.person_id = people.id and f.category_code = ${filter.categoryCode})` : undefined,
-    filter.population
-      ? sql`exists (select 1 from person_categories f join target_categories ft on ft.id = f.category_id where f.person_id = people.id and ft.population = ${filter.population})`
-      : undefined,
+    filter.categoryCode ? inCategory(filter.categoryCode) : undefined,
+    filter.population ? inPopulation(filter.population) : undefined,
   ].filter((c) => c !== undefined);
   const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
-  const standing = sql`with scoped as (select people.id from people where ${where}),
-      required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`)} as n from scoped s) q where q.n > 0),
+  const standing = frozen
+    ? sql`with people as (select f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id, f.category_codes, f.required, f.counted
+                          from campaign_results f where f.campaign_id = ${inCampaign} and f.required is not null),
+          standing as (select people.id as person_id, people.required, people.counted from people where ${where})`
+    : sql`with scoped as (select people.id from people where ${where}),
+      required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, inCampaign)} as n from scoped s) q where q.n > 0),
       counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                  where ${countsTowardMinimum("r")} group by 1),
+                  where ${countsTowardMinimum("r", inCampaign)} group by 1),
       standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;
   const [totals] = await queryRows<{ total: number; at: number; below: number }>(
     db,
@@ -63,13 +84,15 @@ export async function referralCompliance(db: Database, viewer: Viewer, filter: C
     db,
     sql`${standing}
         select s.person_id as "personId", s.required, s.counted,
-               (select i.reason from campaign_run_items i where i.person_id = s.person_id and i.state = 'BELOW' order by i.processed_at desc nulls last limit 1) as "lastRunReason"
+               (select i.reason from campaign_run_items i join campaign_runs cr on cr.id = i.run_id and cr.campaign_id = ${inCampaign}
+                 where i.person_id = s.person_id and i.state = 'BELOW' order by i.processed_at desc nulls last limit 1) as "lastRunReason"
         from standing s where s.counted < s.required ${after ? sql`and s.person_id > ${after}` : sql``}
         order by s.person_id limit ${page.first + 1}`,
   );
   const pageRows = rows.slice(0, page.first);
   const people = new Map((await findPeopleByIds(db, pageRows.map((r) => r.personId))).map((p) => [p.id, p]));
   return {
+    campaign,
     total: totals!.total,
     atMinimum: totals!.at,
     belowMinimum: totals!.below,

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Executor } from "../../db/client.js";
-import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
+import { groupByKeys } from "../../db/loader-helpers.js";
 import { findEventsForReferrals, findReferralsForPeople, findReferralsForPostings, referralProgress } from "./referral.repository.js";
 
 export function createReferralLoaders(db: Executor) {
@@ -8,6 +8,16 @@ export function createReferralLoaders(db: Executor) {
     referralsForPerson: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findReferralsForPeople(db, ids), (r) => r.personId)),
     referralsForPosting: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findReferralsForPostings(db, ids), (r) => r.postingId)),
     referralEvents: new DataLoader(async (ids: readonly string[]) => groupByKeys(ids, await findEventsForReferrals(db, ids), (e) => e.referralId)),
-    referralProgress: new DataLoader(async (ids: readonly string[]) => orderByKeys(ids, await referralProgress(db, ids), (p) => p.personId)),
+    /** Keys `personId|campaignId` (a campaign named) or `personId|` (every ACTIVE campaign the person has a minimum in): one query per campaign asked about. */
+    referralProgress: new DataLoader(async (keys: readonly string[]) => {
+      const byCampaign = new Map<string, string[]>();
+      for (const key of keys) {
+        const [personId, campaignId] = key.split("|") as [string, string];
+        (byCampaign.get(campaignId) ?? byCampaign.set(campaignId, []).get(campaignId)!).push(personId);
+      }
+      const rows = [];
+      for (const [campaignId, personIds] of byCampaign) rows.push(...(await referralProgress(db, personIds, campaignId ? [campaignId] : undefined)).map((r) => ({ ...r, key: `${r.personId}|${campaignId}` })));
+      return groupByKeys(keys, rows, (r) => r.key);
+    }),
   };
 }

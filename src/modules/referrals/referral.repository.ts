@@ -68,17 +68,25 @@ export { countedReferrals, countsTowardMinimum } from "./referral.sql.js";
 
 export interface ProgressRow {
   personId: string;
+  campaignId: string;
   required: number;
   counted: number;
   deadline: string | null;
 }
 
-/** Each person's minimum, what counts toward it, and the active campaign's last day. */
-export function referralProgress(db: Executor, personIds: readonly string[]): Promise<ProgressRow[]> {
+/**
+ * Each person's minimum in each campaign, what counts toward it, and the campaign's last day: the
+ * campaigns named, or every ACTIVE campaign in which the person has a minimum.
+ */
+export function referralProgress(db: Executor, personIds: readonly string[], campaignIds?: readonly string[]): Promise<ProgressRow[]> {
+  const which = campaignIds ? sql`c.id = any(${sql.param([...campaignIds])}::uuid[])` : sql`c.status = 'ACTIVE'`;
   return queryRows<ProgressRow>(
     db,
-    sql`select p.id as "personId", ${requiredMinimum(sql`p.id`)}::int as "required", ${countedReferrals(sql`p.id`)}::int as "counted",
-               (select to_char(ends_on, 'YYYY-MM-DD') from campaigns where active) as "deadline"
-        from people p where p.id = any(${sql.param([...personIds])}::uuid[])`,
+    sql`select q."personId", q."campaignId", q.required, ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`)}::int as "counted", q.deadline
+        from (select p.id as "personId", c.id as "campaignId", ${requiredMinimum(sql`p.id`, sql`c.id`)}::int as "required", to_char(c.ends_on, 'YYYY-MM-DD') as "deadline", c.starts_on
+              from people p cross join campaigns c
+              where p.id = any(${sql.param([...personIds])}::uuid[]) and ${which}) q
+        where ${campaignIds ? sql`true` : sql`q.required > 0`}
+        order by q."personId", q.starts_on, q."campaignId"`,
   );
 }

@@ -1,8 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { parseId } from "../../db/parse-id.js";
 import { Role } from "../../auth/viewer.js";
 import { forbidden, notFound } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { Person } from "../people/person.type.js";
+import { Campaign } from "../categories/campaign.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { JobPosting } from "../postings/posting.type.js";
 import type { PostingRow } from "../postings/posting.table.js";
@@ -46,11 +48,12 @@ export class ReferralResolver {
   @Query(() => ReferralCompliance, { description: "Referral minimums within your scope: totals, and the people still below with what they lack." })
   referralCompliance(
     @Arg("filter", () => ReferralComplianceFilter, { nullable: true }) filter: ReferralComplianceFilter | null,
+    @Arg("campaignId", () => ID, { nullable: true, description: "Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
     @Arg("first", () => Int, { defaultValue: 50 }) first: number,
     @Arg("after", () => ID, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    return referralCompliance(ctx.db, ctx.viewer, filter ?? {}, { first, after });
+    return referralCompliance(ctx.db, ctx.viewer, filter ?? {}, { first, after }, campaignId);
   }
 
   @FieldResolver(() => JobPosting)
@@ -101,11 +104,17 @@ export class PersonReferralResolver {
     return ctx.loaders.referralsForPerson.load(person.id);
   }
 
-  @FieldResolver(() => ReferralProgress, { description: "The person's referral minimum in the active campaign and how far they are from it." })
-  async referralProgress(@Root() person: PersonRow, @Ctx() ctx: Context): Promise<ReferralProgress> {
-    const row = (await ctx.loaders.referralProgress.load(person.id))!;
-    const remaining = Math.max(0, row.required - row.counted);
-    return { required: row.required, counted: row.counted, remaining, met: remaining === 0, deadline: row.deadline };
+  @FieldResolver(() => [ReferralProgress], {
+    description: "The person's referral minimum in a campaign and how far they are from it: the campaign named, or every ACTIVE campaign the person has a minimum in (one referral can count in several).",
+  })
+  async referralProgress(@Root() person: PersonRow, @Arg("campaignId", () => ID, { nullable: true }) campaignId: string | null, @Ctx() ctx: Context): Promise<Omit<ReferralProgress, "campaign">[]> {
+    const campaign = campaignId ? parseId(campaignId, "campaignId") : "";
+    const rows = await ctx.loaders.referralProgress.load(`${person.id}|${campaign}`);
+    if (campaign && rows.length === 0) throw notFound("Campaign", campaign);
+    return rows.map((row) => {
+      const remaining = Math.max(0, row.required - row.counted);
+      return { campaignId: row.campaignId, required: row.required, counted: row.counted, remaining, met: remaining === 0, deadline: row.deadline };
+    });
   }
 }
 
@@ -125,5 +134,13 @@ export class PostingReferralResolver {
       const trail = events[i];
       return Array.isArray(trail) && personApplied(trail);
     });
+  }
+}
+
+@Resolver(() => ReferralProgress)
+export class ReferralProgressResolver {
+  @FieldResolver(() => Campaign)
+  campaign(@Root() progress: ReferralProgress, @Ctx() ctx: Context) {
+    return ctx.loaders.campaignById.load(progress.campaignId);
   }
 }

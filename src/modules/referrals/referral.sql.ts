@@ -1,26 +1,26 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 
 /**
  * The counting rule, in one place (every count of referrals toward a minimum uses it): a referral
- * counts if it fitted the person when made, was not withdrawn, and was made inside the active
- * campaign's window (Fujian's days, start to end inclusive; everything when no campaign is active).
+ * counts in a campaign if it fitted the person when made, was not withdrawn, and was made inside
+ * that campaign's window (Fujian's days, start to end inclusive). The same referral counts in every
+ * campaign whose window it falls in (a person's minimum in each comes from its own categories).
  * With `asOfEnd`, as things stood at that instant: made before it, not withdrawn before it.
  * `r` is the referrals table's alias in the caller's query.
  */
-export function countsTowardMinimum(r: string, asOfEnd?: SQL): SQL {
+export function countsTowardMinimum(r: string, campaignId: SQLWrapper, asOfEnd?: SQL): SQL {
   const ref = sql.raw(r);
   const notWithdrawn = asOfEnd
     ? sql`${ref}.made_at < ${asOfEnd} and not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd})`
     : sql`${ref}.status <> 'WITHDRAWN'`;
   return sql`${ref}.fitted and ${notWithdrawn}
-    and (not exists (select 1 from campaigns cw where cw.active)
-         or exists (select 1 from campaigns cw where cw.active
-                     and ${ref}.made_at >= (cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
-                     and ${ref}.made_at < ((cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})))`;
+    and exists (select 1 from campaigns cw where cw.id = ${campaignId}
+                 and ${ref}.made_at >= (cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
+                 and ${ref}.made_at < ((cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}))`;
 }
 
-/** SQL: how many of a person's referrals count toward their minimum now. */
-export function countedReferrals(personId: SQL): SQL {
-  return sql`(select count(*) from referrals r where r.person_id = ${personId} and ${countsTowardMinimum("r")})`;
+/** SQL: how many of a person's referrals count toward their minimum in a campaign now. */
+export function countedReferrals(personId: SQL, campaignId: SQLWrapper): SQL {
+  return sql`(select count(*) from referrals r where r.person_id = ${personId} and ${countsTowardMinimum("r", campaignId)})`;
 }

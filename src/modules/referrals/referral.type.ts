@@ -1,3 +1,4 @@
+import { Campaign } from "../categories/campaign.type.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PopulationEnum } from "../categories/category.inputs.js";
 import { Person } from "../people/person.type.js";
@@ -65,8 +66,10 @@ export class RecommendResult {
   @Field(() => PostingItemError, { nullable: true, description: "NOT_FOUND, BAD_USER_INPUT (with the reason it does not fit) or CONFLICT (already referred)." }) error!: PostingItemError | null;
 }
 
-@ObjectType({ description: "A person's referral minimum in the active campaign and how far they are from it." })
+@ObjectType({ description: "A person's referral minimum in one campaign and how far they are from it." })
 export class ReferralProgress {
+  @Field(() => ID) campaignId!: string;
+  @Field(() => Campaign) campaign!: unknown;
   @Field(() => Int, { description: "The strictest minimum of the person's categories (0 when in none)." }) required!: number;
   @Field(() => Int, { description: "Referrals that count: fitted when made, not withdrawn, inside the campaign window; each posting once." }) counted!: number;
   @Field(() => Int) remaining!: number;
@@ -93,6 +96,7 @@ export class BelowMinimum {
 
 @ObjectType({ description: "Who has a referral minimum, who meets it, and who is still below it." })
 export class ReferralCompliance {
+  @Field(() => Campaign) campaign!: unknown;
   @Field(() => Int, { description: "People with a minimum." }) total!: number;
   @Field(() => Int) atMinimum!: number;
   @Field(() => Int) belowMinimum!: number;

@@ -1,0 +1,54 @@
+import { desc, sql, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { serviceToday } from "../dates.js";
+import { badInput } from "../errors.js";
+import { queryRows, type Executor } from "./client.js";
+
+/**
+ * Policy rows (matching weights, the mentoring, fair and campaign policies) are versioned by date:
+ * each version says the first Fujian day it is in force, and the version in force on a day is the
+ * latest that began by then (the higher version when two begin the same day). A change is a new
+ * version with who and when; nothing is overwritten, so any past day's rules can be read back.
+ */
+export interface VersionedPolicy extends PgTable {
+  version: PgColumn;
+  effectiveFrom: PgColumn;
+}
+
+/**
+ * The version in force on `day` (YYYY-MM-DD, Fujian; default today). A day before the first
+ * version (a report of 2019) reads the first: the rules began with it. Undefined only when there is none.
+ */
+export async function policyInForce<T extends VersionedPolicy>(db: Executor, table: T, day = serviceToday()): Promise<T["$inferSelect"] | undefined> {
+  const [row] = await db
+    .select()
+    .from(table as PgTable)
+    .orderBy(sql`(${table.effectiveFrom} <= ${day}::date) desc`, sql`case when ${table.effectiveFrom} <= ${day}::date then ${table.effectiveFrom} end desc`, table.effectiveFrom, desc(table.version))
+    .limit(1);
+  return row as T["$inferSelect"] | undefined;
+}
+
+/**
+ * The next version number, under a lock that makes writers of this policy take turns (two changes
+ * at once get consecutive versions, never the same one).
+ */
+export async function nextPolicyVersion(tx: Executor, tableName: string): Promise<number> {
+  await tx.execute(sql`lock table ${sql.identifier(tableName)} in share row exclusive mode`);
+  const [last] = await queryRows<{ version: number }>(tx, sql`select coalesce(max(version), 0)::int as version from ${sql.identifier(tableName)}`);
+  return last!.version + 1;
+}
+
+/** A new version's first day: today or later (a past day would rewrite what was in force). */
+export function effectiveFromInput(day: string | null | undefined, field = "effectiveFrom"): string {
+  const today = serviceToday();
+  if (day == null) return today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput(field, `${field} is a date, YYYY-MM-DD`);
+  if (day < today) throw badInput(field, `${field} cannot be in the past: what was in force then stays as it was`);
+  if (day > `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`) throw badInput(field, `${field} is at most five years ahead`);
+  return day;
+}
+
+/** SQL: the version in force on a day, as a subquery over `tableName` (for joins in reports). */
+export function policyInForceSql(tableName: string, day: SQL): SQL {
+  return sql`(select * from ${sql.identifier(tableName)} where effective_from <= ${day} order by effective_from desc, version desc limit 1)`;
+}

@@ -1,0 +1,94 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
+import type { Context } from "../../graphql/context.js";
+import { LocalDate } from "../../graphql/scalars.js";
+import {
+  activateCampaign,
+  bindingsOf,
+  campaignKindList,
+  campaignPolicyOn,
+  closeCampaign,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  setCampaignPolicy,
+  updateCampaign,
+} from "./campaign.service.js";
+import { Campaign, CampaignCategory, CampaignKind, CampaignPolicy, CampaignStatusEnum, CreateCampaignInput, UpdateCampaignInput } from "./campaign.type.js";
+import { findCategoriesByIds } from "./category.repository.js";
+import type { CampaignRow } from "./category.table.js";
+
+const READERS = [Role.ADMIN, Role.CASEWORKER];
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  @Authorized(...READERS)
+  @Query(() => [Campaign], { description: "Campaigns, newest window first." })
+  campaigns(
+    @Arg("status", () => CampaignStatusEnum, { nullable: true }) status: CampaignStatusEnum | null,
+    @Arg("kind", () => String, { nullable: true }) kind: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return listCampaigns(ctx.db, ctx.viewer, { status, kind });
+  }
+
+  @Authorized(...READERS)
+  @Query(() => Campaign, { nullable: true })
+  campaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return getCampaign(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(...READERS)
+  @Query(() => [CampaignKind], { description: "The kinds of campaign (data)." })
+  campaignKinds(@Ctx() ctx: Context) {
+    return campaignKindList(ctx.db);
+  }
+
+  @Authorized(...READERS)
+  @Query(() => CampaignPolicy, { description: "The campaign policy in force on a day (default today)." })
+  campaignPolicy(@Arg("on", () => LocalDate, { nullable: true }) on: string | null, @Ctx() ctx: Context) {
+    return campaignPolicyOn(ctx.db, on);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CampaignPolicy, { description: "A new version of the campaign policy: the longest window, in force from `effectiveFrom` (default today, never a past day)." })
+  setCampaignPolicy(
+    @Arg("maxWindowDays", () => Int) maxWindowDays: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return setCampaignPolicy(ctx.db, ctx.viewer, maxWindowDays, effectiveFrom);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Campaign, { description: "A new DRAFT campaign with its categories." })
+  createCampaign(@Arg("input", () => CreateCampaignInput) input: CreateCampaignInput, @Ctx() ctx: Context) {
+    return createCampaign(ctx.db, ctx.viewer, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Campaign, { description: "Edit a DRAFT campaign (an ACTIVE or CLOSED one is CONFLICT)." })
+  updateCampaign(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateCampaignInput) input: UpdateCampaignInput, @Ctx() ctx: Context) {
+    const { categories, ...rest } = input;
+    return updateCampaign(ctx.db, ctx.viewer, id, { ...rest, ...(categories ? { categories } : {}) } as Parameters<typeof updateCampaign>[3]);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Campaign, { description: "DRAFT → ACTIVE (one ACTIVE campaign per kind; categories needed). Re-decide people's categories after activating a key-group campaign: `npm run cli -- reevaluate-categories`." })
+  activateCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return activateCampaign(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Campaign, { description: "ACTIVE → CLOSED: its figures are frozen as they stand." })
+  closeCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return closeCampaign(ctx.db, ctx.viewer, id);
+  }
+
+  @FieldResolver(() => [CampaignCategory])
+  async categories(@Root() campaign: CampaignRow, @Ctx() ctx: Context) {
+    const bindings = await bindingsOf(ctx.db, [campaign.id]);
+    const versions = new Map((await findCategoriesByIds(ctx.db, bindings.map((b) => b.categoryId))).map((v) => [v.id, v]));
+    return bindings.map((b) => ({ categoryCode: b.categoryCode, category: versions.get(b.categoryId), minReferrals: b.minReferrals ?? versions.get(b.categoryId)!.minReferrals }));
+  }
+}
