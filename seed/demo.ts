@@ -20,6 +20,7 @@ import { ensureDemoInstitutions, generatePeopleCsv, generatorRegions } from "./p
 import { Role, type Viewer } from "../src/auth/viewer.js";
 import { createPiiCipher, type PiiCipher } from "../src/pii/pii-crypto.js";
 import { importPeople, type ImportReport } from "../src/modules/people/person-import.service.js";
+import { seedDemoActivity, seedDemoCampaigns } from "./campaigns.js";
 
 const DAY = 86_400_000;
 const SEED_ACTOR = "seed:demo";
@@ -60,6 +61,11 @@ export interface DemoSummary {
   postings: number;
   skippedRealPostings: number;
   people: number;
+  /** This year's key-group campaign and poverty-labour action (ACTIVE), the OPEN fair, the queued runs. */
+  currentCampaignId: string;
+  labourCampaignId: string;
+  fairId: string;
+  runs: string[];
 }
 
 const SEED_OPERATOR: Viewer = { kind: "user", userId: "seed", role: Role.ADMIN };
@@ -68,10 +74,10 @@ const SEED_OPERATOR: Viewer = { kind: "user", userId: "seed", role: Role.ADMIN }
  * Generated people, through the same import as a county's spreadsheet (so they are checked and their
  * categories decided like anyone's). Deterministic for a seed; safe to run again (unchanged rows).
  */
-export async function seedPeople(deps: { db: Database; pii: PiiCipher }, count: number, opts: { seed?: number; onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
+export async function seedPeople(deps: { db: Database; pii: PiiCipher }, count: number, opts: { seed?: number; cohortYear?: number; onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
   await ensureDemoInstitutions(deps.db);
   const regions = await generatorRegions(deps.db);
-  const report = await importPeople(deps, SEED_OPERATOR, generatePeopleCsv(count, regions, opts.seed ?? 2020), opts.onProgress ? { onProgress: opts.onProgress } : {});
+  const report = await importPeople(deps, SEED_OPERATOR, generatePeopleCsv(count, regions, opts.seed ?? 2020, opts.cohortYear ?? 2020), opts.onProgress ? { onProgress: opts.onProgress } : {});
   await deps.db.execute(sql`analyze people`);
   await deps.db.execute(sql`analyze employment_history`);
   await deps.db.execute(sql`analyze person_categories`);
@@ -219,8 +225,24 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
   // Fresh statistics, so the planner uses the indexes at once (PGlite runs no autovacuum).
   await db.execute(sql`analyze employers`);
   await db.execute(sql`analyze postings`);
-  const people = await seedPeople({ db, pii: createPiiCipher(opts.piiKey) }, opts.people ?? 300);
-  const summary = { employers: employerRows.length, postings: postingRows.length, skippedRealPostings: parsed.skipped.length, people: people.created };
+  // This year's campaigns before the people, so their categories are decided against this year's cohort.
+  log.info("demo: closing the 2020 campaign, opening this year's key-group campaign and poverty-labour action");
+  const demo = await seedDemoCampaigns(db, now);
+  const cohortYear = demo.current.cohortYear;
+  const pii = createPiiCipher(opts.piiKey);
+  const people = await seedPeople({ db, pii }, opts.people ?? 300, { cohortYear });
+  log.info("demo: mentors, an OPEN fair with booths and sessions, and runs for the runner (Xiamen to its minimums; mentors paired)");
+  const activity = await seedDemoActivity({ db, pii }, demo, now);
+  const summary: DemoSummary = {
+    employers: employerRows.length,
+    postings: postingRows.length,
+    skippedRealPostings: parsed.skipped.length,
+    people: people.created,
+    currentCampaignId: demo.current.id,
+    labourCampaignId: demo.labour.id,
+    fairId: activity.fairId,
+    runs: activity.runs,
+  };
   log.info(summary, "demo data seeded");
   return summary;
 }

@@ -80,8 +80,10 @@ const csvCell = (v: string | number | boolean | null | undefined) => {
  * Realistic people as CSV, deterministic for a seed: Fujian-origin graduates of Fujian institutions,
  * graduates from the paired regions and the 52 counties, Hubei-origin 2020 graduates, and registered
  * poverty labourers across Fujian's counties. Yields chunks of up to 1,000 lines after the header.
+ * Graduates leave school in `cohortYear` (most) or the year before; the demo passes the current campaign's.
  */
-export async function* generatePeopleCsv(count: number, regions: GeneratorRegions, seed = 2020): AsyncGenerator<string> {
+export async function* generatePeopleCsv(count: number, regions: GeneratorRegions, seed = 2020, cohortYear = 2020): AsyncGenerator<string> {
+  const shift = cohortYear - 2020;
   const random = seededRandom(seed);
   const perDay = new Map<string, number>();
   // Different seeds start the ID sequence numbers elsewhere, so two generated populations rarely share IDs.
@@ -94,8 +96,8 @@ export async function* generatePeopleCsv(count: number, regions: GeneratorRegion
     const kind = roll < 0.55 ? "fujian" : roll < 0.65 ? "paired" : roll < 0.72 ? "poverty52" : roll < 0.77 ? "hubei" : "labourer";
     const gender = random.chance(0.5) ? "MALE" : "FEMALE";
     const graduate = kind !== "labourer";
-    const cohort = kind === "hubei" || random.chance(0.7) ? 2020 : 2019;
-    const birthYear = graduate ? cohort - random.int(21, 24) : random.int(1962, 2002);
+    const cohort = kind === "hubei" || random.chance(0.7) ? cohortYear : cohortYear - 1;
+    const birthYear = graduate ? cohort - random.int(21, 24) : random.int(1962, 2002) + shift;
     const birthDate = `${birthYear}-${String(random.int(1, 12)).padStart(2, "0")}-${String(random.int(1, 28)).padStart(2, "0")}`;
     const origin =
       kind === "fujian" || kind === "labourer"
@@ -117,7 +119,7 @@ export async function* generatePeopleCsv(count: number, regions: GeneratorRegion
     const status = graduate
       ? random.pick(["UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "EMPLOYED", "EMPLOYED", "EMPLOYED", "FURTHER_STUDY", "SELF_EMPLOYED", "UNEMPLOYED"])
       : random.pick(["UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "EMPLOYED", "PUBLIC_WELFARE_POST"]);
-    const since = status === "UNEMPLOYED" ? leave || "2020-03-01" : `${graduate ? cohort : 2020}-${String(random.int(8, 11)).padStart(2, "0")}-15`;
+    const since = status === "UNEMPLOYED" ? leave || `${cohortYear}-03-01` : `${graduate ? cohort : cohortYear}-${String(random.int(8, 11)).padStart(2, "0")}-15`;
     const wantsFujian = kind === "fujian" || kind === "labourer" || random.chance(kind === "hubei" ? 0.8 : 0.6);
     const intentionRegions = wantsFujian ? [random.chance(0.5) ? `${origin.slice(0, 4)}00` : "350000"] : [`${origin.slice(0, 2)}0000`];
     const name = random.pick(SURNAMES) + random.pick(GIVEN) + (random.chance(0.6) ? random.pick(GIVEN) : "");

@@ -1,13 +1,10 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
-import { signToken } from "./auth/jwt.js";
-import { Role } from "./auth/viewer.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { createLogger } from "./logger.js";
-import { databaseIsEmpty, demoPartnerKey, seedDemo } from "../seed/demo.js";
-import { queryRows } from "./db/client.js";
-import { sql } from "drizzle-orm";
+import { databaseIsEmpty, seedDemo } from "../seed/demo.js";
+import { banner } from "./banner.js";
 
 /** Start-up: config → database (migrated) → demo seed on first run → server. SIGTERM drains and closes. */
 async function main(): Promise<void> {
@@ -53,41 +50,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-}
-
-/** What a developer needs to try the API at once: tokens for each role and a query to paste. */
-async function banner(config: Config, url: string, db: import("./db/client.js").Database): Promise<string> {
-  const [employer] = await queryRows<{ id: string; name: string }>(
-    db,
-    sql`select id, name from employers where region_code like '3501%' order by created_at, id limit 1`,
-  );
-  const [person] = await queryRows<{ id: string; name: string }>(db, sql`select id, name from people where household_region_code like '3501%' order by id limit 1`);
-  // A week, or less when AUTH_MAX_TOKEN_LIFETIME is shorter (a token over the cap would be refused).
-  const lifetime = Math.min(7 * 86_400, config.auth.maxTokenLifetimeSeconds);
-  const sign = (claims: Parameters<typeof signToken>[1]) => signToken(config.auth, claims, `${lifetime}s`);
-  const tokens: [string, string][] = [
-    ["ADMIN", await sign({ sub: "demo-admin", role: Role.ADMIN })],
-    ["CASEWORKER (福州 3501)", await sign({ sub: "demo-caseworker", role: Role.CASEWORKER, regionCode: "3501" })],
-    ["MENTOR", await sign({ sub: "demo-mentor", role: Role.MENTOR })],
-  ];
-  if (person) tokens.push([`SEEKER (${person.name}, in the ledger)`, await sign({ sub: "demo-seeker", role: Role.SEEKER, personId: person.id })]);
-  if (employer) tokens.push([`EMPLOYER (${employer.name})`, await sign({ sub: "demo-employer", role: Role.EMPLOYER, employerId: employer.id })]);
-  const query = `{ postings(first: 3, filter: { regionCode: "35" }) { totalCount edges { node { title salaryMin salaryMax employer { name } region { name } } } } }`;
-  return [
-    "",
-    "  就业帮扶 API — development mode (dev secrets; demo data)",
-    `  GraphQL:  ${url}`,
-    `  Health:   ${url.replace(/\/graphql$/, "/healthz")}  ·  ${url.replace(/\/graphql$/, "/readyz")}`,
-    "",
-    `  Demo tokens (Authorization: Bearer <token>, valid ${lifetime === 7 * 86_400 ? "7 days" : `${lifetime} seconds`}):`,
-    ...tokens.map(([role, token]) => `    ${role}:\n      ${token}`),
-    `  Demo partner key (X-Api-Key):\n      ${demoPartnerKey(config.auth.jwtSecret)}`,
-    "",
-    "  Try:",
-    `    curl -s ${url} -H 'content-type: application/json' \\`,
-    `      -d '${JSON.stringify({ query })}'`,
-    "",
-  ].join("\n");
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,116 @@
+import { createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { Role } from "../../src/auth/viewer.js";
+import { banner } from "../../src/banner.js";
+import { serviceToday } from "../../src/dates.js";
+import { demoCampaignWindow } from "../../seed/campaigns.js";
+import { seedDemo, type DemoSummary } from "../../seed/demo.js";
+import { startTestApp, type TestApp } from "../helpers/test-app.js";
+
+/*
+ * Issue 16, "the demo runs a live campaign": what a newcomer does first, with the banner's tokens,
+ * on the seeded demo — this year's campaign is ACTIVE, a recommendation counts in it, fulfil brings
+ * a region to its minimum, and the banner's fair answers a subscription.
+ */
+
+type Progress = { campaign: { id: string; code: string }; required: number; counted: number; met: boolean };
+type Compliance = { referralCompliance: { total: number; atMinimum: number; belowMinimum: number } };
+const COMPLIANCE = `query($c: ID, $r: String) { referralCompliance(campaignId: $c, filter: { regionCode: $r }) { total atMinimum belowMinimum } }`;
+const PROGRESS = `query($p: ID!, $c: ID) { person(id: $p) { referralProgress(campaignId: $c) { campaign { id code } required counted met } matches(first: 3) { items { posting { id } } } } }`;
+
+describe("the demo (npm start on a fresh database)", () => {
+  let t: TestApp;
+  let summary: DemoSummary;
+  let admin: string;
+  let fuzhou: string;
+  let printed: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    summary = (await seedDemo(t.db, t.app.log, { jwtSecret: "x".repeat(32), piiKey: t.config.pii.key, fujianPostings: 600, people: 300 }))!;
+    await t.app.search.drain();
+    await t.app.runner.drain(); // the runs the seed queued (the server's runner works them on its own)
+    admin = await t.token({ sub: "demo-admin", role: Role.ADMIN });
+    fuzhou = await t.token({ sub: "demo-caseworker", role: Role.CASEWORKER, regionCode: "3501" });
+    printed = await banner(t.config, t.url, t.db);
+  }, 180_000);
+  afterAll(() => t.close());
+
+  it("runs this year's key-group campaign and poverty-labour action (2020 closed), and the banner names the campaign and the fair", async () => {
+    const today = serviceToday();
+    const listed = await t.gql<{ campaigns: { id: string; code: string; kind: string; status: string; startsOn: string; endsOn: string }[] }>(`{ campaigns { id code kind status startsOn endsOn } }`, {}, { token: fuzhou });
+    const byStatus = (s: string) => listed.data!.campaigns.filter((c) => c.status === s);
+    const active = byStatus("ACTIVE");
+    expect(active.map((c) => c.kind).sort()).toEqual(["KEY_GROUP_GRADUATES", "POVERTY_LABOUR"]);
+    for (const c of active) expect(c.startsOn <= today && today <= c.endsOn).toBe(true);
+    expect(byStatus("CLOSED").map((c) => c.code)).toEqual(["FJ-2020-KG"]);
+    expect(active.find((c) => c.kind === "KEY_GROUP_GRADUATES")!.id).toBe(summary.currentCampaignId);
+    expect(printed).toContain(summary.currentCampaignId);
+    expect(printed).toContain(summary.fairId);
+  });
+
+  it("has people at their minimum (Xiamen, fulfilled by the seeded run) and below it (Fuzhou), and mentors paired", async () => {
+    const xiamen = await t.gql<Compliance>(COMPLIANCE, { c: summary.currentCampaignId, r: "3502" }, { token: admin });
+    const fz = await t.gql<Compliance>(COMPLIANCE, { c: summary.currentCampaignId, r: "3501" }, { token: admin });
+    expect(xiamen.data!.referralCompliance.total).toBeGreaterThan(0);
+    expect(xiamen.data!.referralCompliance.atMinimum).toBeGreaterThan(0);
+    expect(fz.data!.referralCompliance.belowMinimum).toBeGreaterThan(0);
+    const mentors = await t.gql<{ mentors: { edges: { node: { activeMentees: number } }[] } }>(`{ mentors(first: 20) { edges { node { activeMentees } } } }`, {}, { token: admin });
+    expect(mentors.data!.mentors.edges.length).toBe(9);
+    expect(mentors.data!.mentors.edges.reduce((n, e) => n + e.node.activeMentees, 0)).toBeGreaterThan(0);
+  });
+
+  it("a caseworker's first recommendation raises the graduate's progress in the current campaign; fulfil brings Fuzhou to its minimums", async () => {
+    const personId = /below their minimum: person ([0-9a-f-]{36})/.exec(printed)![1]!;
+    const before = await t.gql<{ person: { referralProgress: Progress[]; matches: { items: { posting: { id: string } }[] } } }>(PROGRESS, { p: personId, c: summary.currentCampaignId }, { token: fuzhou });
+    const [progress] = before.data!.person.referralProgress;
+    expect(progress).toMatchObject({ campaign: { id: summary.currentCampaignId }, counted: 0, met: false });
+    expect(progress!.required).toBeGreaterThan(0);
+    const posting = before.data!.person.matches.items[0]!.posting.id;
+    const made = await t.gql(`mutation($p: ID!, $x: [ID!]!) { recommendPostings(personId: $p, postingIds: $x) { referral { id } } }`, { p: personId, x: [posting] }, { token: fuzhou });
+    expect(made.errors).toBeUndefined();
+    const after = await t.gql<{ person: { referralProgress: Progress[] } }>(PROGRESS, { p: personId, c: summary.currentCampaignId }, { token: fuzhou });
+    expect(after.data!.person.referralProgress[0]!.counted).toBe(1);
+
+    const run = await t.gql<{ fulfilReferralMinimums: { id: string } }>(
+      `mutation($c: ID) { fulfilReferralMinimums(campaignId: $c, scope: { regionCode: "3501" }) { id } }`,
+      { c: summary.currentCampaignId },
+      { token: fuzhou },
+    );
+    expect(run.errors).toBeUndefined();
+    await t.app.runner.drain();
+    const done = await t.gql<{ campaignRun: { status: string; created: number; stillBelow: number } }>(`query($id: ID!) { campaignRun(id: $id) { status created stillBelow } }`, { id: run.data!.fulfilReferralMinimums.id }, { token: fuzhou });
+    expect(done.data!.campaignRun.status).toBe("DONE");
+    expect(done.data!.campaignRun.created).toBeGreaterThan(0);
+    const fz = await t.gql<Compliance>(COMPLIANCE, { c: summary.currentCampaignId, r: "3501" }, { token: fuzhou });
+    // Everyone a fitting posting exists for is at the minimum; those left are the run's listed remainder.
+    expect(fz.data!.referralCompliance.belowMinimum).toBe(done.data!.campaignRun.stillBelow);
+    expect(fz.data!.referralCompliance.atMinimum).toBeGreaterThan(fz.data!.referralCompliance.belowMinimum);
+  });
+
+  it("the banner's fair is OPEN with booths and sessions and answers a fairEvents subscription", async () => {
+    const fair = await t.gql<{ jobFair: { status: string; sessions: { kind: string }[] } }>(`query($f: ID!) { jobFair(id: $f) { status sessions { kind } } }`, { f: summary.fairId }, { token: fuzhou });
+    expect(fair.data!.jobFair.status).toBe("OPEN");
+    expect(fair.data!.jobFair.sessions.filter((s) => s.kind === "INTERVIEW").length).toBeGreaterThanOrEqual(3);
+    const client = createClient({ url: t.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0 });
+    const outcome = await new Promise<string>((resolve) => {
+      const stop = client.subscribe(
+        { query: `subscription($f: ID!) { fairEvents(fairId: $f) { __typename } }`, variables: { f: summary.fairId } },
+        { next: () => resolve("event"), error: (e) => resolve(`error ${JSON.stringify(e)}`), complete: () => resolve("complete") },
+      );
+      // Accepted and open: a moment later, nothing has refused it.
+      setTimeout(() => (stop(), resolve("open")), 500);
+    });
+    await client.dispose();
+    expect(outcome).toBe("open");
+  });
+
+  it("picks a key-group campaign window that contains today, whatever the day", () => {
+    for (const day of ["2026-12-05", "2026-10-01", "2027-03-15", "2027-01-31", "2027-07-01", "2027-11-30", "2028-02-29"]) {
+      const w = demoCampaignWindow(day);
+      expect(w.startsOn <= day && day <= w.endsOn, `${day} in ${w.startsOn}…${w.endsOn}`).toBe(true);
+      expect(w.cohortYear).toBe(Number(day.slice(5, 7)) >= 7 ? Number(day.slice(0, 4)) : Number(day.slice(0, 4)) - 1);
+    }
+  });
+});
