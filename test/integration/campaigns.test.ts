@@ -140,7 +140,22 @@ describe("campaigns as data (issue 16)", () => {
     // A run for the action brings the person to its minimum there (and the referral counts in 2020 too).
     const run = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation($c: ID) { fulfilReferralMinimums(scope: { personId: "${person}" }, campaignId: $c) { id total } }`, { c: pl.id }, { token: fuzhou });
     expect(run.data!.fulfilReferralMinimums.total).toBe(1);
+
+    // Mentor coverage per campaign: the poverty graduate is mentor-eligible and in both campaigns; a 就业援助月
+    // campaign binding only the willing-to-relocate labourers does not hold them.
+    const COVERAGE = `query($c: ID) { mentorCoverage(filter: { campaignId: $c }) { eligible unassigned } }`;
+    const eligible = async (c: string | null) => (await t.gql<{ mentorCoverage: { eligible: number } }>(COVERAGE, { c }, { token: fuzhou })).data!.mentorCoverage.eligible;
+    const kg = (await t.gql<{ campaigns: { id: string }[] }>(`{ campaigns(status: ACTIVE, kind: "KEY_GROUP_GRADUATES") { id } }`, {}, { token: fuzhou })).data!.campaigns[0]!.id;
+    const aid = (await create({ kind: "EMPLOYMENT_AID_MONTH", categories: [{ categoryId: versions.get("PL_WILLING_TO_RELOCATE")! }] })).data!.createCampaign;
+    const all = await eligible(null);
+    expect(all).toBeGreaterThanOrEqual(1);
+    expect({ kg: await eligible(kg), pl: await eligible(pl.id), aid: await eligible(aid.id) }).toEqual({ kg: all, pl: all, aid: 0 });
+    // Someone newly eligible joins the campaigns they are in.
+    await makePerson(t, { institutionId: school.id, registeredPoverty: true, willingToRelocate: true });
+    expect({ kg: await eligible(kg), pl: await eligible(pl.id), aid: await eligible(aid.id) }).toEqual({ kg: all + 1, pl: all + 1, aid: 1 });
+    expect(codeOf(await t.gql(COVERAGE, { c: "01890000-0000-7000-8000-000000000000" }, { token: fuzhou }))).toBe("NOT_FOUND");
     await t.gql(CLOSE, { id: pl.id }, { token: admin });
+    expect(codeOf(await t.gql(COVERAGE, { c: pl.id }, { token: fuzhou }))).toBe("BAD_USER_INPUT");
   });
 
   it("closing a campaign freezes its figures: a later edit of a person does not move them", async () => {

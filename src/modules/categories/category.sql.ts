@@ -44,3 +44,9 @@ export function inCategory(personId: SQLWrapper, categoryCode: string): SQL {
 export function inPopulation(personId: SQLWrapper, population: string): SQL {
   return sql`exists (select 1 from ${membershipsHeld(undefined)} where held_pc.person_id = ${personId} and held_tc.population = ${population})`;
 }
+
+/** SQL condition: the person holds a category the campaign binds (they are in the campaign). */
+export function inCampaign(personId: SQLWrapper, campaignId: SQLWrapper, opts: AsOf = {}): SQL {
+  return sql`exists (select 1 from ${membershipsHeld(opts.asOfEnd)} join campaign_categories held_cc on held_cc.category_code = held_pc.category_code
+                     where held_pc.person_id = ${personId} and held_cc.campaign_id = ${campaignId})`;
+}

@@ -3,7 +3,7 @@ import { insertMany } from "../../db/bulk-insert.js";
 import { policyInForce, nextPolicyVersion } from "../../db/policy-version.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { mentorEligible } from "../categories/category.sql.js";
+import { inCampaign, mentorEligible } from "../categories/category.sql.js";
 import { overdueCondition } from "./mentor.sql.js";
 import {
   mentorFollowUps,
@@ -262,6 +262,8 @@ export interface CoveragePeople {
   scope: SQL | undefined;
   regionPrefix: string | null;
   institutionId: string | null;
+  /** Only people in this campaign (holding a category it binds). */
+  campaignId?: string | null;
 }
 
 /** Counts for the coverage report among those people: eligible, eligible and paired, paired and overdue, paired outside the policy. */
@@ -270,6 +272,7 @@ export async function coverageCounts(db: Executor, people: CoveragePeople, days:
     people.scope,
     people.regionPrefix !== null ? sql`(people.household_region_code like ${`${people.regionPrefix}%`} or people.origin_region_code like ${`${people.regionPrefix}%`})` : undefined,
     people.institutionId !== null ? sql`people.institution_id = ${people.institutionId}` : undefined,
+    people.campaignId != null ? inCampaign(sql`people.id`, sql`${people.campaignId}::uuid`) : undefined,
   ].filter((c): c is SQL => c !== undefined);
   const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
   const [row] = await queryRows<{ eligible: number; assigned: number; overdue: number; override: number }>(

@@ -135,6 +135,7 @@ export class MentorCoverage {
 export class MentorCoverageFilter {
   @Field(() => String, { nullable: true, description: "Region prefix (户籍 or 生源地) of 2, 4 or 6 digits." }) regionCode?: string | null;
   @Field(() => ID, { nullable: true }) institutionId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Only people in this ACTIVE campaign (a closed campaign's figures are frozen in campaignProgress)." }) campaignId?: string | null;
 }
 
 @ObjectType({ description: "The mentoring policy (data): days without contact before a mentee is overdue." })
