@@ -21,6 +21,7 @@ import { Role, type Viewer } from "../src/auth/viewer.js";
 import { createPiiCipher, type PiiCipher } from "../src/pii/pii-crypto.js";
 import { importPeople, type ImportReport } from "../src/modules/people/person-import.service.js";
 import { seedDemoActivity, seedDemoCampaigns } from "./campaigns.js";
+import { findActiveCampaign } from "../src/modules/categories/category.repository.js";
 
 const DAY = 86_400_000;
 const SEED_ACTOR = "seed:demo";
@@ -77,7 +78,9 @@ const SEED_OPERATOR: Viewer = { kind: "user", userId: "seed", role: Role.ADMIN }
 export async function seedPeople(deps: { db: Database; pii: PiiCipher }, count: number, opts: { seed?: number; cohortYear?: number; onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
   await ensureDemoInstitutions(deps.db);
   const regions = await generatorRegions(deps.db);
-  const report = await importPeople(deps, SEED_OPERATOR, generatePeopleCsv(count, regions, opts.seed ?? 2020, opts.cohortYear ?? 2020), opts.onProgress ? { onProgress: opts.onProgress } : {});
+  // Graduates of the running key-group campaign's cohort unless told otherwise.
+  const cohortYear = opts.cohortYear ?? (await findActiveCampaign(deps.db))?.cohortYear ?? 2020;
+  const report = await importPeople(deps, SEED_OPERATOR, generatePeopleCsv(count, regions, opts.seed ?? 2020, cohortYear), opts.onProgress ? { onProgress: opts.onProgress } : {});
   await deps.db.execute(sql`analyze people`);
   await deps.db.execute(sql`analyze employment_history`);
   await deps.db.execute(sql`analyze person_categories`);

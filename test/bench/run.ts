@@ -13,7 +13,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   postings: postingsBench,
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
   engines: () => enginesBench(values.documents ? { documents: Number(values.documents) } : {}),
-  fulfil: () => fulfilBench(values.people ? { people: Number(values.people) } : {}),
+  // --compare: the key-group campaign's run with one and with two campaigns ACTIVE, 3 interleaved runs each (issue 16).
+  fulfil: () => fulfilBench({ ...(values.people ? { people: Number(values.people) } : {}), compare: values.compare === true }),
   mentors: () => mentorsBench({ ...(values.people ? { people: Number(values.people) } : {}), ...(values.mentors ? { mentors: Number(values.mentors) } : {}) }),
   matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
   // 200 seekers at once unless --connections says otherwise.
@@ -23,7 +24,7 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

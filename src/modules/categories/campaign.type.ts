@@ -44,6 +44,7 @@ export class Campaign {
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: "Who closed it." }) closedBy!: string | null;
 }
 
 @InputType()
