@@ -66,8 +66,13 @@ UPDATE "campaigns" SET "status" = CASE WHEN "active" THEN 'ACTIVE'::campaign_sta
 INSERT INTO "campaign_categories" ("campaign_id", "category_code", "category_id", "min_referrals")
 SELECT c."id", tc."code", (SELECT t2."id" FROM "target_categories" t2 WHERE t2."code" = tc."code" ORDER BY t2."version" DESC LIMIT 1), NULL
 FROM "campaigns" c CROSS JOIN (SELECT DISTINCT "code" FROM "target_categories") tc;--> statement-breakpoint
--- Referral runs worked the active campaign.
-UPDATE "campaign_runs" SET "campaign_id" = (SELECT "id" FROM "campaigns" WHERE "active") WHERE "kind" = 'REFERRALS';--> statement-breakpoint
+-- Referral runs worked the active campaign; with none active (an operator may have switched it off),
+-- the campaign whose window held the run's day, else the newest one (migration 0004 always made one).
+UPDATE "campaign_runs" r SET "campaign_id" = coalesce(
+  (SELECT "id" FROM "campaigns" WHERE "active" LIMIT 1),
+  (SELECT c."id" FROM "campaigns" c WHERE (r."created_at" AT TIME ZONE 'Asia/Shanghai')::date BETWEEN c."starts_on" AND c."ends_on" ORDER BY c."starts_on" DESC LIMIT 1),
+  (SELECT c."id" FROM "campaigns" c ORDER BY c."starts_on" DESC LIMIT 1))
+WHERE r."kind" = 'REFERRALS';--> statement-breakpoint
 ALTER TABLE "campaigns" DROP COLUMN "active";--> statement-breakpoint
 ALTER TABLE "fair_policies" DROP COLUMN "active";--> statement-breakpoint
 ALTER TABLE "matching_policies" DROP COLUMN "active";--> statement-breakpoint

@@ -1,3 +1,4 @@
+import { serviceToday } from "../src/dates.js";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../src/db/client.js";
 import { newId } from "../src/db/ids.js";
@@ -84,6 +85,7 @@ const csvCell = (v: string | number | boolean | null | undefined) => {
  */
 export async function* generatePeopleCsv(count: number, regions: GeneratorRegions, seed = 2020, cohortYear = 2020): AsyncGenerator<string> {
   const shift = cohortYear - 2020;
+  const today = serviceToday();
   const random = seededRandom(seed);
   const perDay = new Map<string, number>();
   // Different seeds start the ID sequence numbers elsewhere, so two generated populations rarely share IDs.
@@ -119,7 +121,9 @@ export async function* generatePeopleCsv(count: number, regions: GeneratorRegion
     const status = graduate
       ? random.pick(["UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "EMPLOYED", "EMPLOYED", "EMPLOYED", "FURTHER_STUDY", "SELF_EMPLOYED", "UNEMPLOYED"])
       : random.pick(["UNEMPLOYED", "UNEMPLOYED", "UNEMPLOYED", "EMPLOYED", "PUBLIC_WELFARE_POST"]);
-    const since = status === "UNEMPLOYED" ? leave || `${cohortYear}-03-01` : `${graduate ? cohort : cohortYear}-${String(random.int(8, 11)).padStart(2, "0")}-15`;
+    const stated = status === "UNEMPLOYED" ? leave || `${cohortYear}-03-01` : `${graduate ? cohort : cohortYear}-${String(random.int(8, 11)).padStart(2, "0")}-15`;
+    // This year's cohort found work in August–November: never a day still to come.
+    const since = stated > today ? today : stated;
     const wantsFujian = kind === "fujian" || kind === "labourer" || random.chance(kind === "hubei" ? 0.8 : 0.6);
     const intentionRegions = wantsFujian ? [random.chance(0.5) ? `${origin.slice(0, 4)}00` : "350000"] : [`${origin.slice(0, 2)}0000`];
     const name = random.pick(SURNAMES) + random.pick(GIVEN) + (random.chance(0.6) ? random.pick(GIVEN) : "");

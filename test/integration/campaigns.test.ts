@@ -188,6 +188,32 @@ describe("campaigns as data (issue 16)", () => {
     expect(codeOf(await t.gql(`query($c: ID) { campaignProgress(campaignId: $c, groupBy: REGION, asOf: "2020-11-01") { asOf } }`, { c: pl.id }, { token: admin }))).toBe("BAD_USER_INPUT");
   });
 
+  it("a closed campaign stays closed: its referralProgress is frozen, its runs end at the close, and no run starts on it", async () => {
+    // Kinds are data: a county's own action, so no other test's window is in the way.
+    await t.db.execute(sql`insert into campaign_kinds (code, name) values ('COUNTY_ACTION', '县级专项行动')`);
+    const pl = (await create({ kind: "COUNTY_ACTION", categories: [{ categoryId: versions.get("PL_POVERTY_LABOURER")!, minReferrals: 2 }] })).data!.createCampaign;
+    await t.gql(ACTIVATE, { id: pl.id }, { token: admin });
+    const person = (await makePerson(t, { institutionId: null, registeredPoverty: true, birthDate: "1990-03-01" })).id;
+    const employer = await makeEmployer(t.db, { regionCode: "350102" });
+    const postings = await Promise.all([1, 2].map(() => makePosting(t.db, { employerId: employer.id, regionCode: "350102", minEducation: "NONE", validUntil: days(30) })));
+    await t.app.search.drain();
+    // A run is queued for the person, and the campaign closes before the runner reaches it.
+    const run = await t.gql<{ fulfilReferralMinimums: { id: string; total: number } }>(`mutation($c: ID) { fulfilReferralMinimums(scope: { personId: "${person}" }, campaignId: $c) { id total } }`, { c: pl.id }, { token: admin });
+    expect(run.data!.fulfilReferralMinimums.total).toBe(1);
+    expect(codeOf(await t.gql(CLOSE, { id: pl.id }, { token: admin }))).toBeUndefined();
+    await t.app.runner.drain();
+    const ended = await t.gql<{ campaignRun: { status: string; created: number; stillBelow: number } }>(`query($id: ID!) { campaignRun(id: $id) { status created stillBelow } }`, { id: run.data!.fulfilReferralMinimums.id }, { token: admin });
+    expect(ended.data!.campaignRun).toEqual({ status: "DONE", created: 0, stillBelow: 1 });
+    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referrals where person_id = ${person}`))[0]!.n).toBe(0);
+    // A referral made after the close does not count in it: the person's standing there is as frozen.
+    const frozen = (await t.gql<{ person: { referralProgress: Progress[] } }>(PERSON, { id: person, c: pl.id }, { token: admin })).data!.person.referralProgress;
+    expect(frozen).toMatchObject([{ required: 2, counted: 0 }]);
+    await t.gql(`mutation($p: ID!, $x: [ID!]!) { recommendPostings(personId: $p, postingIds: $x) { referral { id } } }`, { p: person, x: postings.map((p) => p.id) }, { token: admin });
+    expect((await t.gql<{ person: { referralProgress: Progress[] } }>(PERSON, { id: person, c: pl.id }, { token: admin })).data!.person.referralProgress).toEqual(frozen);
+    // A run asked for on the closed campaign is refused.
+    expect(codeOf(await t.gql(`mutation($c: ID) { fulfilReferralMinimums(scope: { personId: "${person}" }, campaignId: $c) { id } }`, { c: pl.id }, { token: admin }))).toBe("CONFLICT");
+  });
+
   it("policy rows are data: versions with who and when, the one in force on any day, and bad values refused", async () => {
     const fair = await t.gql<{ setFairPolicy: { version: number; effectiveFrom: string; createdBy: string } }>(
       `mutation { setFairPolicy(input: { maxFairDays: 45, keyGroupFairsPerYear: 2 }) { version effectiveFrom createdBy } }`,

@@ -1,3 +1,4 @@
+import { serviceToday } from "../../dates.js";
 import { and, eq, type SQL } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
@@ -128,7 +129,8 @@ export async function createJobFair(
   for (const [i, p] of audience.regionPrefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`audience.regionPrefixes.${i}`, "A region prefix is 2, 4 or 6 digits");
   for (const [i, p] of audience.populations.entries()) if (p !== "KEY_GROUP_GRADUATE" && p !== "POVERTY_LABOURER") throw badInput(`audience.populations.${i}`, "Not a population");
   return db.transaction(async (tx) => {
-    const { maxFairDays } = await activeFairPolicy(tx);
+    // The rules in force on the fair's first day (a fair for next year follows next year's version).
+    const { maxFairDays } = await activeFairPolicy(tx, serviceToday(input.startsAt));
     if (input.endsAt.getTime() - input.startsAt.getTime() > maxFairDays * 86_400_000) throw badInput("endsAt", `A fair runs at most ${maxFairDays} days`);
     if (audience.categoryCodes.length > 0) {
       const known = await knownCategoryCodes(tx, audience.categoryCodes);

@@ -56,7 +56,7 @@ export async function processRunBatch(
     const items = await queryRows<{ runId: string; personId: string; kind: RunKind; campaignId: string | null }>(
       tx,
       sql`select i.run_id as "runId", i.person_id as "personId", r.kind, r.campaign_id as "campaignId" from campaign_run_items i join campaign_runs r on r.id = i.run_id
-          where i.state = 'PENDING' ${opts.kinds ? sql`and r.kind::text = any(${sql.param([...opts.kinds])}::text[])` : sql``} ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
+          where i.state = 'PENDING' and (r.campaign_id is null or exists (select 1 from campaigns c where c.id = r.campaign_id and c.status = 'ACTIVE')) ${opts.kinds ? sql`and r.kind::text = any(${sql.param([...opts.kinds])}::text[])` : sql``} ${opts.after ? sql`and (i.run_id, i.person_id) > (${opts.after.runId}::uuid, ${opts.after.personId}::uuid)` : sql``}
           order by i.run_id, i.person_id limit ${opts.size} for update of i skip locked`,
     );
     if (items.length === 0) return { claimed: 0, runIds: [], last: null };

@@ -45,7 +45,14 @@ export function parseFulfilScope(input: { personId?: string | null; regionCode?:
 export async function startCampaignRun(db: Database, viewer: Viewer, scope: FulfilScope, campaignId?: string | null): Promise<CampaignRunRow> {
   const allowed = mayRun(viewer);
   return db.transaction(async (tx) => {
-    const campaign = await campaignFor(tx, campaignId);
+    const named = await campaignFor(tx, campaignId);
+    // Share-locked: a close (which locks it for update) waits for this run to be queued, and then ends it;
+    // a run asked for while the campaign closes waits, and sees it CLOSED.
+    const [campaign] = await queryRows<{ id: string; status: string; startsOn: string; endsOn: string }>(
+      tx,
+      sql`select id, status::text, to_char(starts_on, 'YYYY-MM-DD') as "startsOn", to_char(ends_on, 'YYYY-MM-DD') as "endsOn" from campaigns where id = ${named.id} for share`,
+    );
+    if (!campaign) throw conflict("The campaign is gone");
     // Referrals made outside the campaign's window do not count in it: a run then would send
     // postings that change nothing, and every later run would send more.
     if (campaign.status !== "ACTIVE") throw conflict(`The campaign is ${campaign.status}: runs work ACTIVE campaigns`);

@@ -80,11 +80,16 @@ export interface ProgressRow {
  */
 export function referralProgress(db: Executor, personIds: readonly string[], campaignIds?: readonly string[]): Promise<ProgressRow[]> {
   const which = campaignIds ? sql`c.id = any(${sql.param([...campaignIds])}::uuid[])` : sql`c.status = 'ACTIVE'`;
+  // A CLOSED campaign answers from the figures frozen when it closed (campaign_results), never live.
   return queryRows<ProgressRow>(
     db,
-    sql`select q."personId", q."campaignId", q.required, ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`)}::int as "counted", q.deadline
-        from (select p.id as "personId", c.id as "campaignId", ${requiredMinimum(sql`p.id`, sql`c.id`)}::int as "required", to_char(c.ends_on, 'YYYY-MM-DD') as "deadline", c.starts_on
+    sql`select q."personId", q."campaignId", q.required,
+               (case when q.closed then coalesce(q.frozen_counted, 0) else ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`)} end)::int as "counted", q.deadline
+        from (select p.id as "personId", c.id as "campaignId", c.status = 'CLOSED' as closed, f.counted as frozen_counted,
+                     (case when c.status = 'CLOSED' then coalesce(f.required, 0) else ${requiredMinimum(sql`p.id`, sql`c.id`)} end)::int as "required",
+                     to_char(c.ends_on, 'YYYY-MM-DD') as "deadline", c.starts_on
               from people p cross join campaigns c
+              left join campaign_results f on f.campaign_id = c.id and f.person_id = p.id
               where p.id = any(${sql.param([...personIds])}::uuid[]) and ${which}) q
         where ${campaignIds ? sql`true` : sql`q.required > 0`}
         order by q."personId", q.starts_on, q."campaignId"`,
