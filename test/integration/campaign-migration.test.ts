@@ -109,4 +109,28 @@ describe("the 2020 campaign across migration 0023", () => {
       await client.close();
     }
   });
+  it("migrates databases as deployed: no campaign active with a referral run on record, and hand-written campaigns overlapping", async () => {
+    for (const setup of [
+      [`update campaigns set active = false`, `insert into campaign_runs (id, scope, created_by, kind, created_at) values (gen_random_uuid(), '{}', 'x', 'REFERRALS', '2020-11-02T03:00:00Z')`],
+      [`insert into campaigns (id, code, name, cohort_year, starts_on, ends_on, active) values (gen_random_uuid(), 'FJ-2020-PILOT', 'pilot', 2020, '2020-09-01', '2020-10-15', false)`],
+    ]) {
+      const client = await PGlite.create("memory://", { extensions: { btree_gist } });
+      const db = drizzle(client);
+      try {
+        await migrate(db, { migrationsFolder: migrationsUpTo(22) });
+        for (const statement of setup) await client.query(statement);
+        await migrate(db, { migrationsFolder });
+        const runs = await client.query<{ n: number }>(`select count(*)::int as n from campaign_runs r join campaigns c on c.id = r.campaign_id where c.code = 'FJ-2020-KG'`);
+        const campaigns = await client.query<{ code: string; status: string }>(`select code, status::text from campaigns order by code`);
+        if (setup.length === 2) {
+          expect(runs.rows[0]!.n).toBe(1); // the run is the 2020 campaign's: its day was in its window
+          expect(campaigns.rows).toEqual([{ code: "FJ-2020-KG", status: "CLOSED" }]);
+        } else {
+          expect(campaigns.rows).toEqual([{ code: "FJ-2020-KG", status: "ACTIVE" }, { code: "FJ-2020-PILOT", status: "CLOSED" }]);
+        }
+      } finally {
+        await client.close();
+      }
+    }
+  });
 });
