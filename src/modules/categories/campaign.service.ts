@@ -95,8 +95,10 @@ async function checkCampaign(tx: Executor, c: CampaignInput): Promise<{ bindings
       throw badInput(`input.categories.${i}.categoryId`, `${version.code} v${version.version} is for ${version.population}; a ${kind.code} campaign serves ${kind.population}`);
     if (codes.has(version.code)) throw badInput(`input.categories.${i}.categoryId`, `${version.code} is bound twice`);
     codes.add(version.code);
-    const min = b.minReferrals ?? null;
-    if (min !== null && (!Number.isInteger(min) || min < 0 || min > 50)) throw badInput(`input.categories.${i}.minReferrals`, "minReferrals is 0–50");
+    // The minimum is fixed when bound (the version's own unless given), so what the campaign shows is what it
+    // counts, even after a later version of the category changes its own. (NULL only on the migrated 2020 rows.)
+    const min = b.minReferrals ?? version.minReferrals;
+    if (!Number.isInteger(min) || min < 0 || min > 50) throw badInput(`input.categories.${i}.minReferrals`, "minReferrals is 0–50");
     return { categoryCode: version.code, categoryId: version.id, minReferrals: min };
   });
   return { bindings };
