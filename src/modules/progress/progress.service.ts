@@ -1,5 +1,6 @@
-import type { Database, Executor } from "../../db/client.js";
-import { serviceToday } from "../../dates.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database, type Executor } from "../../db/client.js";
+import { SERVICE_TIME_ZONE, serviceToday } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { campaignFor } from "../categories/campaign.service.js";
@@ -91,7 +92,10 @@ export function frozenDay(campaign: CampaignRow): string | null {
 
 /** The onCampaignClosing reaction: the campaign's figures, frozen into campaign_results as they stand. */
 export async function freezeCampaignFigures(tx: Executor, event: { campaign: CampaignRow }): Promise<void> {
-  const today = serviceToday();
+  // The database's day, as of the transaction's now(): the same instant closed_at records (frozenDay reads it),
+  // whatever this process's clock says.
+  const [row] = await queryRows<{ today: string }>(tx, sql`select to_char((now() at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD') as today`);
+  const today = row!.today;
   const asOf = event.campaign.endsOn < today ? event.campaign.endsOn : today;
   await freezeStandings(tx, { campaignId: event.campaign.id, asOf, current: asOf === today, followUpDays: await followUpDays(tx, asOf) });
 }
