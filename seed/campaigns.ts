@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { Role, type Viewer } from "../src/auth/viewer.js";
 import type { Database } from "../src/db/client.js";
 import { queryRows } from "../src/db/client.js";
-import { serviceToday as fujianDay } from "../src/dates.js";
+import { serviceToday } from "../src/dates.js";
 import { activateCampaign, closeCampaign, createCampaign } from "../src/modules/categories/campaign.service.js";
 import { campaigns, targetCategories, type CampaignRow, type Population } from "../src/modules/categories/category.table.js";
 import { addFairSession, createJobFair, registerBooth, setJobFairStatus } from "../src/modules/fairs/fair.service.js";
@@ -49,7 +49,7 @@ export function demoCampaignWindow(today: string): { startsOn: string; endsOn: s
 
 /** Closes campaigns whose window has ended (freezing their figures) and opens this year's two. */
 export async function seedDemoCampaigns(db: Database, now: Date): Promise<DemoCampaigns> {
-  const today = fujianDay(now);
+  const today = serviceToday(now);
   const ended = await db.select().from(campaigns).where(and(eq(campaigns.status, "ACTIVE"), sql`${campaigns.endsOn} < ${today}`));
   for (const c of ended) await closeCampaign(db, ADMIN, c.id);
   const year = Number(today.slice(0, 4));
@@ -102,9 +102,9 @@ export async function seedDemoActivity(deps: { db: Database; pii: PiiCipher }, d
   }
 
   // Tomorrow 09:00 to the day after 17:00, Beijing time.
-  const tomorrow = Date.parse(`${fujianDay(new Date(now.getTime() + DAY))}T09:00:00+08:00`);
+  const tomorrow = Date.parse(`${serviceToday(new Date(now.getTime() + DAY))}T09:00:00+08:00`);
   const fair = await createJobFair(db, ADMIN, {
-    title: `${fujianDay(now).slice(0, 4)}年福建省高校毕业生重点群体网络招聘会（演示）`,
+    title: `${serviceToday(now).slice(0, 4)}年福建省高校毕业生重点群体网络招聘会（演示）`,
     kind: "CAMPUS",
     startsAt: new Date(tomorrow),
     endsAt: new Date(tomorrow + DAY + 8 * 3_600_000),

@@ -1,6 +1,6 @@
-import { desc, sql, type SQL } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import { serviceToday } from "../dates.js";
+import { serviceToday, yearsAfter } from "../dates.js";
 import { badInput } from "../errors.js";
 import { queryRows, type Executor } from "./client.js";
 
@@ -44,11 +44,6 @@ export function effectiveFromInput(day: string | null | undefined, field = "effe
   if (day == null) return today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput(field, `${field} is a date, YYYY-MM-DD`);
   if (day < today) throw badInput(field, `${field} cannot be in the past: what was in force then stays as it was`);
-  if (day > `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`) throw badInput(field, `${field} is at most five years ahead`);
+  if (day > yearsAfter(today, 5)) throw badInput(field, `${field} is at most five years ahead`);
   return day;
-}
-
-/** SQL: the version in force on a day, as a subquery over `tableName` (for joins in reports). */
-export function policyInForceSql(tableName: string, day: SQL): SQL {
-  return sql`(select * from ${sql.identifier(tableName)} where effective_from <= ${day} order by effective_from desc, version desc limit 1)`;
 }

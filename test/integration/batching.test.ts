@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../src/db/client.js";
 import { Role } from "../../src/auth/viewer.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { makeEmployer, makeFollowUp, makeInstitution, makeMentor, makeMentorship, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
@@ -52,6 +54,24 @@ describe("nested lists run a constant number of SQL statements", () => {
 
   const PERSON_FIELDS = `id name phone(unmasked: true, purpose: "核对身份") householdRegion { name parent { name } } originRegion { name }
     institution { name } targetCategories { category { code } } employmentHistory { status } referralProgress { required remaining }`;
+
+  it("campaigns with their bound categories and versions: the same count for 2 and 4 campaigns", async () => {
+    const [pl] = await queryRows<{ id: string }>(t.db, sql`select id from target_categories where code = 'PL_POVERTY_LABOURER' order by version desc limit 1`);
+    for (const [kind, n] of [["BATCH_TWO", 2], ["BATCH_FOUR", 4]] as const) {
+      await t.db.execute(sql`insert into campaign_kinds (code, name) values (${kind}, ${kind})`);
+      for (let i = 0; i < n; i++) {
+        const made = await t.gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+          i: { code: `${kind}-${i}`, name: "批量", kind, cohortYear: 2030, startsOn: `2030-0${i + 1}-01`, endsOn: `2030-0${i + 1}-20`, categories: [{ categoryId: pl!.id }] },
+        }, { token: admin });
+        expect(made.errors).toBeUndefined();
+      }
+    }
+    const query = `query($k: String) { campaigns(kind: $k) { code categories { categoryCode minReferrals category { code version } } } }`;
+    const { counts, results } = await statements(query, [{ k: "BATCH_TWO" }, { k: "BATCH_FOUR" }]);
+    expect(results[1]!.data.campaigns).toHaveLength(4);
+    expect(results[1]!.data.campaigns[3].categories[0].category.code).toBe("PL_POVERTY_LABOURER");
+    expect(counts[1]).toBe(counts[0]);
+  });
 
   it("people: a page with each person's institution, regions, categories, history, progress and unmasked phone", async () => {
     const [two, eight] = [await cohort(2), await cohort(8)];

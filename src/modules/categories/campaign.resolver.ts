@@ -4,7 +4,6 @@ import type { Context } from "../../graphql/context.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import {
   activateCampaign,
-  bindingsOf,
   campaignKindList,
   campaignPolicyOn,
   closeCampaign,
@@ -15,7 +14,6 @@ import {
   updateCampaign,
 } from "./campaign.service.js";
 import { Campaign, CampaignCategory, CampaignKind, CampaignPolicy, CampaignStatusEnum, CreateCampaignInput, UpdateCampaignInput } from "./campaign.type.js";
-import { findCategoriesByIds } from "./category.repository.js";
 import type { CampaignRow } from "./category.table.js";
 
 const READERS = [Role.ADMIN, Role.CASEWORKER];
@@ -86,9 +84,8 @@ export class CampaignResolver {
   }
 
   @FieldResolver(() => [CampaignCategory])
-  async categories(@Root() campaign: CampaignRow, @Ctx() ctx: Context) {
-    const bindings = await bindingsOf(ctx.db, [campaign.id]);
-    const versions = new Map((await findCategoriesByIds(ctx.db, bindings.map((b) => b.categoryId))).map((v) => [v.id, v]));
-    return bindings.map((b) => ({ categoryCode: b.categoryCode, category: versions.get(b.categoryId), minReferrals: b.minReferrals ?? versions.get(b.categoryId)!.minReferrals }));
+  categories(@Root() campaign: CampaignRow, @Ctx() ctx: Context) {
+    return ctx.loaders.campaignBindings.load(campaign.id);
   }
+
 }
