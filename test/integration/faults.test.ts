@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { readdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import pg from "pg";
@@ -104,14 +105,18 @@ describe("faults", () => {
     while ((await processed()) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (process.env.PG_REAL_RESTART === "1") {
       // The real thing (CI runs this alone, after the suite): the server restarts; meanwhile connections are refused.
+      // Asynchronously, as a server lives through it: the event loop goes on, so the pool sees each idle
+      // connection's termination as it arrives (a blocked loop would hand out a dead connection afterwards).
       await admin2.end();
-      execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", readdirSync("/etc/postgresql")[0]!, "main", "restart"], { stdio: "inherit" });
+      await promisify(execFile)("pg_ctlcluster", ["--skip-systemctl-redirect", readdirSync("/etc/postgresql")[0]!, "main", "restart"]);
     } else {
       const cut = await admin2.query<{ n: number }>(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
       expect(cut.rows[0]!.n).toBeGreaterThan(0);
       await admin2.end();
     }
     const outcome = await working;
+    // One turn of the loop for the pool to drop the connections whose termination is still unread.
+    await new Promise((r) => setTimeout(r, 100));
     const [midway] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where run_id = ${runId} and state <> 'PENDING'`);
     expect(midway!.n).toBeLessThan(24); // cut mid-run
     // The server's next runner tick: the pool opens new connections and the run carries on.
