@@ -14,6 +14,7 @@ import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
 import { CampaignRunner } from "./modules/referrals/campaign-run.worker.js";
+import { ReevaluationWorker } from "./modules/categories/reevaluation.worker.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";
@@ -28,6 +29,8 @@ export interface App {
   pii: PiiCipher;
   search: SearchIndex;
   runner: CampaignRunner;
+  /** Re-decides everyone's categories in the background when a key-group campaign or a category changes. */
+  reevaluations: ReevaluationWorker;
   /** Live fair updates: this process's subscribers, fed by PostgreSQL NOTIFY. */
   fairEvents: FairEventHub;
   apollo: ApolloServer<Context>;
@@ -52,6 +55,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
   const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, config.search.relayIntervalMs);
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
+  const reevaluations = new ReevaluationWorker(db.db, log, config.campaignRunIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo!, rateLimiter });
@@ -80,6 +84,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
     pii,
     search,
     runner,
+    reevaluations,
     fairEvents,
     apollo,
     http,
@@ -87,6 +92,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await search.start();
       await fairEvents.start(db);
       runner.start();
+      reevaluations.start();
       return new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(config.http.port, config.http.host, () => {
@@ -115,6 +121,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await step("fair events", () => fairEvents.close());
       await step("apollo", () => apollo.stop());
       await step("campaign runner", () => runner.stop());
+      await step("category re-decisions", () => reevaluations.stop());
       await step("search relay", () => search.stop());
       await step("rate limiter", () => rateLimiter.close());
       if (http.listening) await step("http", () => new Promise<void>((resolve) => http.close(() => resolve())));

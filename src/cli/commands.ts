@@ -5,7 +5,7 @@ import { signToken } from "../auth/jwt.js";
 import { createReadStream, statSync } from "node:fs";
 import { Presets, SingleBar } from "cli-progress";
 import { Role, type Viewer } from "../auth/viewer.js";
-import { reevaluateEveryone } from "../modules/categories/category.service.js";
+import { reevaluateEveryone } from "../modules/categories/reevaluation.service.js";
 import { importPeople } from "../modules/people/person-import.service.js";
 import { people as peopleTable } from "../modules/people/person.table.js";
 import { createPiiCipher } from "../pii/pii-crypto.js";

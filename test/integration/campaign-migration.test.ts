@@ -10,13 +10,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { migrationsFolder } from "../../src/paths.js";
 import { requiredMinimum } from "../../src/modules/categories/category.sql.js";
 import { countedReferrals } from "../../src/modules/referrals/referral.sql.js";
+import { Role } from "../../src/auth/viewer.js";
+import { startTestApp } from "../helpers/test-app.js";
 
 /*
  * Issue 16: the 2020 campaign becomes one row among others with its figures unchanged. A database is
  * migrated up to 0022 (the one-campaign schema), filled with people, memberships and referrals,
  * measured with the rules as they were written then (the strictest minimum of any membership; a
  * referral counting if fitted, not withdrawn, and inside the active campaign's window); then migrated
- * on, and measured with today's rules for the 2020 campaign. Every person's minimum and count agree.
+ * on, and measured with today's rules for the 2020 campaign. Every person's minimum and count agree,
+ * and the server, started on the migrated database, reports through the API (campaignProgress,
+ * referralCompliance) exactly the figures the old rules give.
  */
 
 const dirs: string[] = [];
@@ -41,9 +45,13 @@ function random(seed: number) {
 }
 
 describe("the 2020 campaign across migration 0023", () => {
-  it("gives every person the same minimum and the same count of referrals before and after", async () => {
-    const client = await PGlite.create("memory://", { extensions: { btree_gist } });
+  it("gives every person the same minimum and the same count of referrals before and after, and the API reports the same figures", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "jb-pglite-2020-"));
+    dirs.push(dataDir);
+    const client = await PGlite.create(dataDir, { extensions: { btree_gist } });
     const db = drizzle(client);
+    let campaignId = "";
+    let before: { id: string; required: number; counted: number }[] = [];
     try {
       await migrate(db, { migrationsFolder: migrationsUpTo(22) });
       const rnd = random(2020);
@@ -72,14 +80,20 @@ describe("the 2020 campaign across migration 0023", () => {
         for (let k = 0; k < postings.length; k++) {
           if (rnd() > 0.5) continue;
           const status = rnd() < 0.15 ? "WITHDRAWN" : "RECOMMENDED";
-          await client.query(
-            `insert into referrals (id, person_id, posting_id, source, made_by, fitted, status, made_at) values (gen_random_uuid(), $1, $2, 'CASEWORKER', 'test', $3, $4, $5)`,
-            [person, postings[k], rnd() > 0.1, status, made[Math.floor(rnd() * made.length)]],
-          );
+          const madeAt = made[Math.floor(rnd() * made.length)];
+          const [referral] = (
+            await client.query<{ id: string }>(
+              `insert into referrals (id, person_id, posting_id, source, made_by, fitted, status, made_at) values (gen_random_uuid(), $1, $2, 'CASEWORKER', 'test', $3, $4, $5) returning id`,
+              [person, postings[k], rnd() > 0.1, status, madeAt],
+            )
+          ).rows;
+          // As the service writes them: every change of status is an event (reports as of a day read them).
+          await client.query(`insert into referral_events (id, referral_id, from_status, to_status, at, by) values (gen_random_uuid(), $1, null, 'RECOMMENDED', $2, 'test')`, [referral!.id, madeAt]);
+          if (status === "WITHDRAWN") await client.query(`insert into referral_events (id, referral_id, from_status, to_status, at, by) values (gen_random_uuid(), $1, 'RECOMMENDED', 'WITHDRAWN', $2::timestamptz + interval '1 day', 'seeker')`, [referral!.id, madeAt]);
         }
       }
       // The rules as migration 0022's code wrote them.
-      const before = (
+      before = (
         await client.query<{ id: string; required: number; counted: number }>(
           `select p.id,
                   coalesce((select max(tc.min_referrals) from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = p.id), 0)::int as required,
@@ -99,6 +113,7 @@ describe("the 2020 campaign across migration 0023", () => {
       await migrate(db, { migrationsFolder });
       const [campaign] = (await client.query<{ id: string; status: string; kind: string }>(`select id, status::text, kind from campaigns where code = 'FJ-2020-KG'`)).rows;
       expect(campaign).toMatchObject({ status: "ACTIVE", kind: "KEY_GROUP_GRADUATES" });
+      campaignId = campaign!.id;
       const after = (
         await db.execute<{ id: string; required: number; counted: number }>(
           sql`select p.id, ${requiredMinimum(sql`p.id`, sql`${campaign!.id}::uuid`)}::int as required, ${countedReferrals(sql`p.id`, sql`${campaign!.id}::uuid`)}::int as counted from people p order by p.id`,
@@ -107,6 +122,41 @@ describe("the 2020 campaign across migration 0023", () => {
       expect(after).toEqual(before);
     } finally {
       await client.close();
+    }
+
+    // The server on the migrated database (the embedded one, whichever database the suite runs on).
+    const t = await startTestApp({ DATABASE_URL: "", PGLITE_DATA_DIR: dataDir });
+    try {
+      const admin = await t.token({ sub: "admin", role: Role.ADMIN });
+      const withMinimum = before.filter((b) => b.required > 0);
+      const at = withMinimum.filter((b) => b.counted >= b.required);
+      const progress = await t.gql<{ campaignProgress: { campaign: { code: string }; total: Record<string, number>; rows: Record<string, unknown>[] } }>(
+        `query($c: ID) { campaignProgress(campaignId: $c, groupBy: REGION) { campaign { code } total { registered withMinimum atMinimum belowMinimum } rows { key registered withMinimum atMinimum belowMinimum } } }`,
+        { c: campaignId },
+        { token: admin },
+      );
+      expect(progress.errors).toBeUndefined();
+      const figures = { registered: 60, withMinimum: withMinimum.length, atMinimum: at.length, belowMinimum: withMinimum.length - at.length };
+      expect(progress.data!.campaignProgress.total).toEqual(figures);
+      expect(progress.data!.campaignProgress.rows).toEqual([{ key: "350100", ...figures }]);
+      // The default campaign is the 2020 one too (the only one active).
+      const byDefault = await t.gql<{ campaignProgress: { campaign: { code: string }; total: Record<string, number> } }>(`{ campaignProgress(groupBy: REGION) { campaign { code } total { registered withMinimum atMinimum belowMinimum } } }`, {}, { token: admin });
+      expect(byDefault.data!.campaignProgress).toEqual({ campaign: { code: "FJ-2020-KG" }, total: figures });
+      const compliance = await t.gql<{ referralCompliance: { total: number; atMinimum: number; belowMinimum: number; below: { required: number; counted: number; person: { id: string } }[]; nextCursor: string | null } }>(
+        `query($c: ID) { referralCompliance(campaignId: $c, first: 100) { total atMinimum belowMinimum below { required counted person { id } } nextCursor } }`,
+        { c: campaignId },
+        { token: admin },
+      );
+      expect(compliance.errors).toBeUndefined();
+      expect(compliance.data!.referralCompliance).toEqual({
+        total: withMinimum.length,
+        atMinimum: at.length,
+        belowMinimum: withMinimum.length - at.length,
+        below: withMinimum.filter((b) => b.counted < b.required).map((b) => ({ required: b.required, counted: b.counted, person: { id: b.id } })),
+        nextCursor: null,
+      });
+    } finally {
+      await t.close();
     }
   });
   it("migrates databases as deployed: no campaign active with a referral run on record, and hand-written campaigns overlapping", async () => {
@@ -127,6 +177,9 @@ describe("the 2020 campaign across migration 0023", () => {
           expect(campaigns.rows).toEqual([{ code: "FJ-2020-KG", status: "CLOSED" }]);
         } else {
           expect(campaigns.rows).toEqual([{ code: "FJ-2020-KG", status: "ACTIVE" }, { code: "FJ-2020-PILOT", status: "CLOSED" }]);
+          // The migration froze nothing for the campaign it closed: its reports read the ledger, not empty frozen rows.
+          const frozen = await client.query<{ frozen: boolean }>(`select figures_frozen_at is not null as frozen from campaigns where code = 'FJ-2020-PILOT'`);
+          expect(frozen.rows).toEqual([{ frozen: false }]);
         }
       } finally {
         await client.close();

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
-import { reevaluateEveryone } from "../../src/modules/categories/category.service.js";
+import { reevaluateEveryone } from "../../src/modules/categories/reevaluation.service.js";
 import { makeInstitution, personDraft } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 

@@ -13,7 +13,8 @@ import {
   setCampaignPolicy,
   updateCampaign,
 } from "./campaign.service.js";
-import { Campaign, CampaignCategory, CampaignKind, CampaignPolicy, CampaignStatusEnum, CreateCampaignInput, UpdateCampaignInput } from "./campaign.type.js";
+import { Campaign, CampaignCategory, CampaignKind, CampaignPolicy, CampaignStatusEnum, CategoryReevaluation, CreateCampaignInput, UpdateCampaignInput } from "./campaign.type.js";
+import { listReevaluations, requestReevaluationBy } from "./reevaluation.service.js";
 import type { CampaignRow } from "./category.table.js";
 
 const READERS = [Role.ADMIN, Role.CASEWORKER];
@@ -72,15 +73,27 @@ export class CampaignResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Campaign, { description: "DRAFT → ACTIVE (one ACTIVE campaign per kind; categories needed). Re-decide people's categories after activating a key-group campaign: `npm run cli -- reevaluate-categories`." })
+  @Mutation(() => Campaign, { description: "DRAFT → ACTIVE (one ACTIVE campaign per kind; categories needed). A key-group campaign's activation re-decides everyone's categories against its cohort and window, in the background: `categoryReevaluations` shows how far (start runs once it is DONE)." })
   activateCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     return activateCampaign(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Campaign, { description: "ACTIVE → CLOSED: its figures are frozen as they stand." })
+  @Mutation(() => Campaign, { description: "ACTIVE → CLOSED: its figures are frozen as they stand (a key-group campaign's closing then re-decides categories as of today, in the background)." })
   closeCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     return closeCampaign(ctx.db, ctx.viewer, id);
+  }
+
+  @Authorized(...READERS)
+  @Query(() => [CategoryReevaluation], { description: "The latest re-decisions of everyone's categories, newest first." })
+  categoryReevaluations(@Arg("first", () => Int, { defaultValue: 10, description: "1–100." }) first: number, @Ctx() ctx: Context) {
+    return listReevaluations(ctx.db, ctx.viewer, first);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CategoryReevaluation, { description: "Re-decide everyone's categories now (in the background), e.g. after correcting reference data; supersedes an unfinished one." })
+  reevaluateCategories(@Ctx() ctx: Context) {
+    return requestReevaluationBy(ctx.db, ctx.viewer);
   }
 
   @FieldResolver(() => [CampaignCategory])

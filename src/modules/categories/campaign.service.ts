@@ -8,6 +8,7 @@ import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import { badInput, conflict, forbidden, isExclusionViolation, isUniqueViolation, notFound } from "../../errors.js";
 import { requiredText } from "../../text-input.js";
 import { onCampaignClosing } from "./campaign.hooks.js";
+import { requestReevaluation } from "./reevaluation.request.js";
 import {
   campaignCategories,
   campaignKinds,
@@ -25,6 +26,9 @@ import {
  * ACTIVE campaign per kind, no two campaigns of one kind sharing a day, a window that ends after it
  * starts, a closed campaign with its closing time.
  */
+
+/** The kind whose ACTIVE campaign key-group categories are decided against (category-evaluator.ts). */
+const KEY_GROUP_KIND = "KEY_GROUP_GRADUATES";
 
 export interface CampaignInput {
   code: string;
@@ -196,6 +200,8 @@ export async function activateCampaign(db: Database, viewer: Viewer, id: string)
       const [bound] = await tx.select({ n: sql<number>`count(*)::int` }).from(campaignCategories).where(eq(campaignCategories.campaignId, row.id));
       if (!bound || bound.n === 0) throw conflict("The campaign has no categories: bind the categories it serves before activating it", { field: "categories" });
       const [updated] = await tx.update(campaigns).set({ status: "ACTIVE", activatedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
+      // Key-group categories are decided against this campaign's cohort and window: everyone is re-decided (in the background).
+      if (updated!.kind === KEY_GROUP_KIND) await requestReevaluation(tx, "CAMPAIGN_ACTIVATED", actorOf(viewer), updated!.id);
       return updated!;
     });
   } catch (error) {
@@ -213,7 +219,10 @@ export async function closeCampaign(db: Database, viewer: Viewer, id: string): P
     const row = await lockedCampaign(tx, id);
     if (row.status !== "ACTIVE") throw conflict(`The campaign is ${row.status}: only an ACTIVE campaign is closed`);
     await onCampaignClosing.run(tx, { campaign: row, by: actorOf(viewer) });
-    const [updated] = await tx.update(campaigns).set({ status: "CLOSED", closedAt: sql`now()`, closedBy: actorOf(viewer), updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
+    const [updated] = await tx.update(campaigns).set({ status: "CLOSED", closedAt: sql`now()`, closedBy: actorOf(viewer), figuresFrozenAt: sql`now()`, updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
+    // With no key-group campaign active, key-group categories are decided as of today: re-decided in the background
+    // (the closed campaign's figures are frozen above, so this does not move them).
+    if (updated!.kind === KEY_GROUP_KIND) await requestReevaluation(tx, "CAMPAIGN_CLOSED", actorOf(viewer), updated!.id);
     return updated!;
   });
 }

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Authorized, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Role } from "../../auth/viewer.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import { TargetCategory } from "../people/person.type.js";
 
@@ -40,11 +41,17 @@ export class Campaign {
   @Field(() => LocalDate) endsOn!: string;
   @Field(() => CampaignStatusEnum) status!: CampaignStatusEnum;
   @Field(() => PushCountsWhenEnum) pushCountsWhen!: PushCountsWhenEnum;
-  @Field() createdBy!: string;
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Field({ description: "Who created it (staff only: a seeker reading their progress sees the campaign, not its officials)." })
+  createdBy!: string;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
-  @Field(() => String, { nullable: true, description: "Who closed it." }) closedBy!: string | null;
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Field(() => String, { nullable: true, description: "Who closed it (staff only)." })
+  closedBy!: string | null;
+  @Field(() => Date, { nullable: true, description: "When its figures were frozen (closing does it); null while they are read from the ledger — open, or closed by the 2020 migration, which froze nothing." })
+  figuresFrozenAt!: Date | null;
 }
 
 @InputType()
@@ -84,4 +91,29 @@ export class CampaignPolicy {
   @Field(() => LocalDate) effectiveFrom!: string;
   @Field() createdBy!: string;
   @Field() createdAt!: Date;
+}
+
+export enum ReevaluationStatusEnum {
+  PENDING = "PENDING",
+  RUNNING = "RUNNING",
+  DONE = "DONE",
+  SUPERSEDED = "SUPERSEDED",
+}
+registerEnumType(ReevaluationStatusEnum, { name: "ReevaluationStatus", description: "PENDING → RUNNING → DONE, or SUPERSEDED by a newer request (which re-decides everyone)." });
+
+@ObjectType({
+  description:
+    "A re-decision of everyone's categories, worked in the background page by page: asked for when a key-group campaign is activated or closed, a category version published, or an administrator asks.",
+})
+export class CategoryReevaluation {
+  @Field(() => ID) id!: string;
+  @Field({ description: "CAMPAIGN_ACTIVATED, CAMPAIGN_CLOSED, CATEGORY_PUBLISHED or REQUESTED." }) reason!: string;
+  @Field(() => ID, { nullable: true, description: "The campaign whose activation or closing asked for it." }) campaignId!: string | null;
+  @Field(() => ReevaluationStatusEnum) status!: ReevaluationStatusEnum;
+  @Field(() => Int, { description: "People re-decided so far." }) people!: number;
+  @Field(() => Int, { description: "Memberships begun or re-decided by another version." }) added!: number;
+  @Field(() => Int, { description: "Memberships ended." }) removed!: number;
+  @Field() requestedBy!: string;
+  @Field() requestedAt!: Date;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
 }

@@ -16,7 +16,7 @@ export class CategoryResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => TargetCategory, { description: "Publish a new version of a category; re-evaluate people with `npm run cli -- reevaluate-categories`." })
+  @Mutation(() => TargetCategory, { description: "Publish a new version of a category; everyone is re-decided in the background (`categoryReevaluations`)." })
   publishTargetCategory(@Arg("input", () => TargetCategoryInput) input: TargetCategoryInput, @Ctx() ctx: Context) {
     let rule: unknown;
     try {

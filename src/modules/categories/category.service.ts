@@ -1,6 +1,5 @@
 import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
-import { peopleInIdOrder, countPeopleInLedger } from "../people/person.scan.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
@@ -8,6 +7,7 @@ import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./ca
 import { deleteMemberships, findCategoriesByIds, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
+import { requestReevaluation } from "./reevaluation.request.js";
 
 /**
  * Brings the stored memberships of these people in line with the categories in force: a person's
@@ -59,7 +59,7 @@ export interface CategoryVersionInput {
 
 /**
  * A new version of a target category (policy data). Existing memberships keep the version that
- * decided them until people are re-evaluated (`npm run cli -- reevaluate-categories`).
+ * decided them until the re-decision it asks for (in the background, categoryReevaluations) reaches them.
  */
 export async function publishTargetCategory(db: Database, viewer: Viewer, input: CategoryVersionInput): Promise<TargetCategoryRow> {
   if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators change policy data");
@@ -74,8 +74,8 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
     if (day && (day < DATE_BOUNDS.earliest || day > latest)) throw badInput(`input.${field}`, `${field} must be between ${DATE_BOUNDS.earliest} and ${latest}`);
   }
   if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", "validUntil is before validFrom");
-  return db.transaction(async (tx) =>
-    insertCategoryVersion(tx, {
+  return db.transaction(async (tx) => {
+    const row = await insertCategoryVersion(tx, {
       id: newId(),
       code: input.code,
       version: await nextCategoryVersion(tx, input.code),
@@ -88,27 +88,10 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
       validFrom: input.validFrom,
       validUntil: input.validUntil ?? null,
       createdBy: actorOf(viewer),
-    }),
-  );
-}
-
-/**
- * Re-decides every person's categories after a policy change (a new category version, a new active
- * campaign): the ledger in pages of 1,000, each page in its own transaction, so it can be stopped
- * and run again.
- */
-export async function reevaluateEveryone(db: Database, onProgress?: (done: number, total: number) => void): Promise<{ people: number; added: number; removed: number }> {
-  const evaluator = await loadCategoryEvaluator(db);
-  const total = await countPeopleInLedger(db);
-  const result = { people: 0, added: 0, removed: 0 };
-  for await (const page of peopleInIdOrder(db, 1000)) {
-    const changes = await db.transaction((tx) => syncMemberships(tx, evaluator, page));
-    result.people += page.length;
-    result.added += changes.added;
-    result.removed += changes.removed;
-    onProgress?.(result.people, total);
-  }
-  return result;
+    });
+    await requestReevaluation(tx, "CATEGORY_PUBLISHED", actorOf(viewer));
+    return row;
+  });
 }
 
 export { loadCategoryEvaluator };

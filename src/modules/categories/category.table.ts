@@ -48,14 +48,53 @@ export const campaigns = pgTable(
     activatedAt: timestamp("activated_at", { withTimezone: true, precision: 3 }),
     closedAt: timestamp("closed_at", { withTimezone: true, precision: 3 }),
     closedBy: varchar("closed_by", { length: 100 }),
+    /**
+     * When its figures were frozen into campaign_results (closing through the API does it). Null on a
+     * campaign the migration closed: its reports are computed from the ledger, as they were before.
+     */
+    figuresFrozenAt: timestamp("figures_frozen_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [
     uniqueIndex("campaigns_one_active_per_kind_idx").on(t.kind).where(sql`${t.status} = 'ACTIVE'`),
     check("campaigns_window_chk", sql`${t.endsOn} >= ${t.startsOn}`),
     check("campaigns_push_counts_chk", sql`${t.pushCountsWhen} in ('RECORDED', 'DELIVERED')`),
     check("campaigns_closed_chk", sql`(${t.status} = 'CLOSED') = (${t.closedAt} IS NOT NULL)`),
+    check("campaigns_frozen_chk", sql`${t.figuresFrozenAt} IS NULL OR ${t.status} = 'CLOSED'`),
   ],
 );
+
+export const reevaluationStatus = pgEnum("reevaluation_status", ["PENDING", "RUNNING", "DONE", "SUPERSEDED"]);
+
+/**
+ * A re-decision of everyone's categories, worked in the background a page of people at a time (each
+ * page its own transaction, the cursor saved with it), so it survives restarts and any replica may
+ * take the next page. Asked for when what decides categories changes: a key-group campaign activated
+ * or closed, a category version published, or an administrator's request. A newer request supersedes
+ * the unfinished ones (it re-decides everyone against the newer policy anyway).
+ */
+export const categoryReevaluations = pgTable(
+  "category_reevaluations",
+  {
+    id: uuid("id").primaryKey(),
+    reason: varchar("reason", { length: 40 }).notNull(),
+    campaignId: uuid("campaign_id").references(() => campaigns.id),
+    requestedBy: varchar("requested_by", { length: 100 }).notNull(),
+    requestedAt: timestamp("requested_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    status: reevaluationStatus("status").notNull().default("PENDING"),
+    /** The last person re-decided (id order); the next page starts past it. */
+    cursor: uuid("cursor"),
+    people: integer("people").notNull().default(0),
+    added: integer("added").notNull().default(0),
+    removed: integer("removed").notNull().default(0),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    index("category_reevaluations_open_idx").on(t.requestedAt).where(sql`${t.status} in ('PENDING', 'RUNNING')`),
+    check("category_reevaluations_reason_chk", sql`${t.reason} in ('CAMPAIGN_ACTIVATED', 'CAMPAIGN_CLOSED', 'CATEGORY_PUBLISHED', 'REQUESTED')`),
+    check("category_reevaluations_finished_chk", sql`(${t.status} in ('DONE', 'SUPERSEDED')) = (${t.finishedAt} IS NOT NULL)`),
+  ],
+);
+export type CategoryReevaluationRow = typeof categoryReevaluations.$inferSelect;
 
 /** The category versions a campaign binds, each with the referral minimum it carries in that campaign. Memberships match by code. */
 export const campaignCategories = pgTable(

@@ -29,7 +29,7 @@ export async function mentorCoverage(db: Executor, viewer: Viewer, filter: { reg
   if (filter.campaignId != null) {
     const campaign = await campaignNamed(db, filter.campaignId, "filter.campaignId");
     // A closed campaign's figures are frozen with its report; today's pairings would move them.
-    if (campaign.status === "CLOSED") throw badInput("filter.campaignId", `${campaign.code} is closed: its mentoring figures are frozen in campaignProgress(campaignId) (mentorEligible, mentored, mentorOverdue)`);
+    if (campaign.figuresFrozenAt) throw badInput("filter.campaignId", `${campaign.code} is closed: its mentoring figures are frozen in campaignProgress(campaignId) (mentorEligible, mentored, mentorOverdue)`);
     campaignId = campaign.id;
   }
   const scope = scopeCondition(personScope(viewer));

@@ -26,3 +26,17 @@ export async function lockPerson(tx: Executor, id: string): Promise<PersonRow | 
   const [person] = await lockPeople(tx, [id]);
   return person;
 }
+
+/**
+ * The next `size` people past `afterId` in id order, row-locked as `lockPeople` locks them: for work
+ * over the whole ledger (re-deciding categories) that must not decide on a row a writer is changing.
+ */
+export function lockPeoplePage(tx: Executor, afterId: string | null, size: number): Promise<PersonRow[]> {
+  return tx
+    .select()
+    .from(people)
+    .where(afterId ? sql`${people.id} > ${afterId}` : undefined)
+    .orderBy(people.id)
+    .limit(size)
+    .for("no key update");
+}

@@ -83,9 +83,12 @@ async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]
   return new Map(versions.map((c) => [c.code, c.name])); // the newest version's name wins (ordered by version)
 }
 
-/** The day a closed campaign's figures were frozen as of (its last day, or the closing day if earlier); null while it is open. */
+/**
+ * The day a closed campaign's figures were frozen as of (its last day, or the closing day if earlier); null
+ * while it is open, and for a campaign the migration closed (it froze nothing: its figures are the ledger's).
+ */
 export function frozenDay(campaign: CampaignRow): string | null {
-  if (campaign.status !== "CLOSED" || !campaign.closedAt) return null;
+  if (!campaign.figuresFrozenAt || !campaign.closedAt) return null;
   const closed = serviceToday(campaign.closedAt);
   return closed < campaign.endsOn ? closed : campaign.endsOn;
 }

@@ -51,8 +51,9 @@ export async function referralCompliance(
   if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
   // A closed campaign answers from the figures frozen when it closed: a CTE named "people" over them
-  // lets the scope condition and the filters read them as they read the ledger.
-  const frozen = campaign.status === "CLOSED";
+  // lets the scope condition and the filters read them as they read the ledger. (One the migration
+  // closed froze nothing, and answers from the ledger as it did before.)
+  const frozen = campaign.figuresFrozenAt !== null;
   const inCategory = (code: string) =>
     frozen ? sql`${code} = any(people.category_codes)` : sql`exists (select 1 from person_categories f where f.person_id = people.id and f.category_code = ${code})`;
   const inPopulation = (population: string) =>

@@ -80,13 +80,14 @@ export interface ProgressRow {
  */
 export function referralProgress(db: Executor, personIds: readonly string[], campaignIds?: readonly string[]): Promise<ProgressRow[]> {
   const which = campaignIds ? sql`c.id = any(${sql.param([...campaignIds])}::uuid[])` : sql`c.status = 'ACTIVE'`;
-  // A CLOSED campaign answers from the figures frozen when it closed (campaign_results), never live.
+  // A CLOSED campaign answers from the figures frozen when it closed (campaign_results), never live
+  // (one the migration closed froze nothing: it answers from the ledger, as it did before).
   return queryRows<ProgressRow>(
     db,
     sql`select q."personId", q."campaignId", q.required,
                (case when q.closed then coalesce(q.frozen_counted, 0) else ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`)} end)::int as "counted", q.deadline
-        from (select p.id as "personId", c.id as "campaignId", c.status = 'CLOSED' as closed, f.counted as frozen_counted,
-                     (case when c.status = 'CLOSED' then coalesce(f.required, 0) else ${requiredMinimum(sql`p.id`, sql`c.id`)} end)::int as "required",
+        from (select p.id as "personId", c.id as "campaignId", c.figures_frozen_at is not null as closed, f.counted as frozen_counted,
+                     (case when c.figures_frozen_at is not null then coalesce(f.required, 0) else ${requiredMinimum(sql`p.id`, sql`c.id`)} end)::int as "required",
                      to_char(c.ends_on, 'YYYY-MM-DD') as "deadline", c.starts_on
               from people p cross join campaigns c
               left join campaign_results f on f.campaign_id = c.id and f.person_id = p.id
