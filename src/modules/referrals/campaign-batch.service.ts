@@ -49,7 +49,7 @@ export async function processRunBatch(
   db: Database,
   engine: SearchEngine,
   cache: CandidateCache,
-  opts: { size: number; beforeCommit?: () => void; after?: ItemKey | null; kinds?: readonly RunKind[] },
+  opts: { size: number; beforeCommit?: () => void | Promise<void>; after?: ItemKey | null; kinds?: readonly RunKind[] },
 ): Promise<{ claimed: number; runIds: string[]; last: ItemKey | null }> {
   let claimedKeys: ItemKey[] = [];
   return db.transaction(async (tx) => {
@@ -95,7 +95,7 @@ export async function processRunBatch(
       from unnest(${sql.param(items.map((i) => i.runId))}::uuid[], ${sql.param(rows.map((r) => r.personId))}::uuid[], ${sql.param(rows.map((r) => r.state))}::text[],
                   ${sql.param(rows.map((r) => r.created))}::int[], ${sql.param(rows.map((r) => r.remaining))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[]) as u(run_id, person_id, state, created, remaining, reason)
       where i.run_id = u.run_id and i.person_id = u.person_id`);
-    opts.beforeCommit?.();
+    await opts.beforeCommit?.();
     return { claimed: items.length, runIds, last: items.at(-1)! };
   }).catch((error: unknown) => {
     throw new BatchFailed(claimedKeys, error);

@@ -47,7 +47,7 @@ export class CampaignRunner {
    * Works until nothing is pending (one drain at a time per runner). `beforeCommit` is for tests:
    * throwing there is a crash in the middle of a batch.
    */
-  drain(opts: { maxBatches?: number; beforeCommit?: () => void; onBatch?: (claimed: number) => void } = {}): Promise<void> {
+  drain(opts: { maxBatches?: number; beforeCommit?: () => void | Promise<void>; onBatch?: (claimed: number) => void } = {}): Promise<void> {
     this.running ??= (async () => {
       const cache = new CandidateCache();
       let batches = 0;
