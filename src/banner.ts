@@ -4,6 +4,7 @@ import { signToken } from "./auth/jwt.js";
 import { Role } from "./auth/viewer.js";
 import type { Config } from "./config.js";
 import { queryRows, type Database } from "./db/client.js";
+import { serviceToday } from "./dates.js";
 
 /** What a developer needs to try the API at once: tokens for each role and a query to paste. */
 export async function banner(config: Config, url: string, db: Database): Promise<string> {
@@ -44,6 +45,13 @@ export async function banner(config: Config, url: string, db: Database): Promise
   const tryLines: string[] = [];
   if (campaign) {
     tryLines.push(`  Current campaign: ${campaign.code} (${campaign.starts_on} … ${campaign.ends_on})  id ${campaign.id}`);
+    // A demo database kept past its campaign's window (or a real one nobody has rolled over) says so.
+    const today = serviceToday();
+    if (campaign.ends_on < today || campaign.starts_on > today)
+      tryLines.push(
+        `  ! Today (${today}) is outside its window: referrals made today do not count in it. An administrator closes it`,
+        "    (closeCampaign) and creates and activates this year's (createCampaign, activateCampaign); for a fresh demo, delete .data/pglite.",
+      );
     if (graduate) tryLines.push(`  A Fuzhou key-group graduate below their minimum: person ${graduate.id}`);
     tryLines.push(
       "  As the caseworker: `{ person(id: \"<person>\") { matches(first: 3) { items { posting { id title } } } referralProgress { campaign { code } required counted } } }`,",

@@ -1,4 +1,5 @@
 import { createClient } from "graphql-ws";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { Role } from "../../src/auth/viewer.js";
@@ -6,6 +7,7 @@ import { banner } from "../../src/banner.js";
 import { serviceToday } from "../../src/dates.js";
 import { demoCampaignWindow } from "../../seed/campaigns.js";
 import { seedDemo, type DemoSummary } from "../../seed/demo.js";
+import { days } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /*
@@ -48,6 +50,7 @@ describe("the demo (npm start on a fresh database)", () => {
     expect(active.find((c) => c.kind === "KEY_GROUP_GRADUATES")!.id).toBe(summary.currentCampaignId);
     expect(printed).toContain(summary.currentCampaignId);
     expect(printed).toContain(summary.fairId);
+    expect(printed).not.toContain("outside its window");
   });
 
   it("has people at their minimum (Xiamen, fulfilled by the seeded run) and below it (Fuzhou), and mentors paired", async () => {
@@ -89,21 +92,32 @@ describe("the demo (npm start on a fresh database)", () => {
     expect(fz.data!.referralCompliance.atMinimum).toBeGreaterThan(fz.data!.referralCompliance.belowMinimum);
   });
 
-  it("the banner's fair is OPEN with booths and sessions and answers a fairEvents subscription", async () => {
+  it("the banner's fair is OPEN with booths and sessions, and its fairEvents subscribers hear it go LIVE", async () => {
     const fair = await t.gql<{ jobFair: { status: string; sessions: { kind: string }[] } }>(`query($f: ID!) { jobFair(id: $f) { status sessions { kind } } }`, { f: summary.fairId }, { token: fuzhou });
     expect(fair.data!.jobFair.status).toBe("OPEN");
     expect(fair.data!.jobFair.sessions.filter((s) => s.kind === "INTERVIEW").length).toBeGreaterThanOrEqual(3);
     const client = createClient({ url: t.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0 });
     const outcome = await new Promise<string>((resolve) => {
-      const stop = client.subscribe(
-        { query: `subscription($f: ID!) { fairEvents(fairId: $f) { __typename } }`, variables: { f: summary.fairId } },
-        { next: () => resolve("event"), error: (e) => resolve(`error ${JSON.stringify(e)}`), complete: () => resolve("complete") },
+      const stop = client.subscribe<{ fairEvents: { kind: string; fairStatus: string | null } }>(
+        { query: `subscription($f: ID!) { fairEvents(fairId: $f) { kind fairStatus } }`, variables: { f: summary.fairId } },
+        { next: (e) => (stop(), resolve(`${e.data?.fairEvents.kind} ${e.data?.fairEvents.fairStatus}`)), error: (e) => resolve(`error ${JSON.stringify(e)}`), complete: () => resolve("complete") },
       );
-      // Accepted and open: a moment later, nothing has refused it.
-      setTimeout(() => (stop(), resolve("open")), 500);
+      // Once the subscription has settled in, the organiser opens the fair's doors: its subscribers hear it.
+      setTimeout(() => {
+        void t.gql(`mutation($f: ID!) { setJobFairStatus(id: $f, status: LIVE) { status } }`, { f: summary.fairId }, { token: admin }).then((r) => r.errors && resolve(`mutation ${JSON.stringify(r.errors)}`));
+      }, 500);
+      setTimeout(() => (stop(), resolve("no event within 10 s")), 10_000);
     });
     await client.dispose();
-    expect(outcome).toBe("open");
+    expect(outcome).toBe("FAIR_STATUS LIVE");
+  });
+
+  it("a demo kept past its campaign's window: the banner says today's referrals do not count, and what to do", async () => {
+    // The campaign's last day was yesterday (as if the demo database had been kept for months).
+    await t.db.execute(sql`update campaigns set starts_on = ${serviceToday(days(-60))}::date, ends_on = ${serviceToday(days(-1))}::date where id = ${summary.currentCampaignId}`);
+    const later = await banner(t.config, t.url, t.db);
+    expect(later).toContain(`Today (${serviceToday()}) is outside its window`);
+    expect(later).toContain("closeCampaign");
   });
 
   it("picks a key-group campaign window that contains today, whatever the day", () => {
