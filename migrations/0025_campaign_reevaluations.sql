@@ -20,5 +20,6 @@ ALTER TABLE "category_reevaluations" ADD CONSTRAINT "category_reevaluations_camp
 CREATE INDEX "category_reevaluations_open_idx" ON "category_reevaluations" USING btree ("requested_at") WHERE "category_reevaluations"."status" in ('PENDING', 'RUNNING');--> statement-breakpoint
 ALTER TABLE "campaigns" ADD CONSTRAINT "campaigns_frozen_chk" CHECK ("campaigns"."figures_frozen_at" IS NULL OR "campaigns"."status" = 'CLOSED');--> statement-breakpoint
 -- Campaigns closed through the API before this migration froze their figures when they closed; the ones
--- migration 0023 closed (closed_by 'migration') froze nothing and keep reading the ledger.
-UPDATE "campaigns" SET "figures_frozen_at" = "closed_at" WHERE "status" = 'CLOSED' AND "closed_by" IS DISTINCT FROM 'migration';
+-- migration 0023 closed (closed_by 'migration') froze nothing and keep reading the ledger, as does any that has no frozen rows.
+UPDATE "campaigns" SET "figures_frozen_at" = "closed_at" WHERE "status" = 'CLOSED' AND "closed_by" IS DISTINCT FROM 'migration'
+  AND EXISTS (SELECT 1 FROM "campaign_results" r WHERE r."campaign_id" = "campaigns"."id");

@@ -4,6 +4,7 @@ import type { Database } from "../src/db/client.js";
 import { queryRows } from "../src/db/client.js";
 import { serviceToday } from "../src/dates.js";
 import { activateCampaign, closeCampaign, createCampaign } from "../src/modules/categories/campaign.service.js";
+import { reevaluateNextPage } from "../src/modules/categories/reevaluation.service.js";
 import { campaigns, targetCategories, type CampaignRow, type Population } from "../src/modules/categories/category.table.js";
 import { addFairSession, createJobFair, registerBooth, setJobFairStatus } from "../src/modules/fairs/fair.service.js";
 import { createMentor } from "../src/modules/mentors/mentor.service.js";
@@ -130,6 +131,9 @@ export async function seedDemoActivity(deps: { db: Database; pii: PiiCipher }, d
     }
   }
 
+  // The activations asked for everyone to be re-decided (the people were imported after, already decided
+  // on the new campaign): done here, as the server's worker would, so the runs may start.
+  while ((await reevaluateNextPage(db)) !== null);
   const fulfil = await startCampaignRun(db, ADMIN, parseFulfilScope({ regionCode: "3502" }), demo.current.id);
   const mentors = await startMentorRun(db, ADMIN, parseFulfilScope({ regionCode: "35" }));
   return { fairId: fair.id, mentors: PREFECTURES.length, runs: [fulfil.id, mentors.id] };

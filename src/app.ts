@@ -55,7 +55,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
   const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, config.search.relayIntervalMs);
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
-  const reevaluations = new ReevaluationWorker(db.db, log, config.campaignRunIntervalMs);
+  const reevaluations = new ReevaluationWorker(db.db, log, config.categoryReevaluationIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo!, rateLimiter });

@@ -69,6 +69,7 @@ const envSchema = z.object({
   IMPORT_MAX_ROW_CHARS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(65_536)),
   SEARCH_RELAY_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(500)),
   CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
+  CATEGORY_REEVALUATION_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
   EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
@@ -116,6 +117,8 @@ export interface Config {
   search: { meilisearchUrl?: string; meilisearchApiKey?: string; relayIntervalMs: number };
   /** How often the background runner looks for campaign-run work (0: only on demand). */
   campaignRunIntervalMs: number;
+  /** How often the server's worker looks for category re-decisions to work (0: only on demand). */
+  categoryReevaluationIntervalMs: number;
   /** `maxTokenLifetimeSeconds`: a token living longer (exp − iat, or exp − now) is refused. */
   auth: { jwtSecret: string; issuer: string; maxTokenLifetimeSeconds: number };
   pii: { key: Buffer };
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { driver: "pglite", dataDir: e.PGLITE_DATA_DIR },
     search: { meilisearchUrl: e.MEILISEARCH_URL, meilisearchApiKey: e.MEILISEARCH_API_KEY, relayIntervalMs: e.SEARCH_RELAY_INTERVAL_MS },
     campaignRunIntervalMs: e.CAMPAIGN_RUN_INTERVAL_MS,
+    categoryReevaluationIntervalMs: e.CATEGORY_REEVALUATION_INTERVAL_MS,
     auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },
     pii: { key: Buffer.from(e.PII_KEY ?? DEV_PII_KEY, "base64") },
     seedDemo: e.SEED_DEMO,

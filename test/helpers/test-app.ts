@@ -57,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
     // Tests drain the search outbox themselves (app.search.drain()), so nothing races them.
     SEARCH_RELAY_INTERVAL_MS: "0",
     CAMPAIGN_RUN_INTERVAL_MS: "0",
+    CATEGORY_REEVALUATION_INTERVAL_MS: "0",
     SEED_DEMO: "never",
   };
   if (template) {

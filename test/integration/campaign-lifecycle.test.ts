@@ -70,6 +70,13 @@ describe("a campaign's life (issue 16)", () => {
     expect(closed!.finishedAt).not.toBeNull();
     const progress = async () => (await t.gql<{ person: { referralProgress: { campaign: { code: string }; required: number; counted: number }[] } }>(PROGRESS, { id: person.id, c: current.id }, { token: admin })).data!.person.referralProgress;
     expect(await progress()).toEqual([{ campaign: { code: current.code }, required: 0, counted: 0 }]);
+    // A run now would pass over the people the new decision gives a minimum: refused until it is done, nothing queued.
+    const runs = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_runs`))[0]!.n;
+    const runsBefore = await runs();
+    const early = await t.gql(`mutation($c: ID, $s: FulfilScopeInput!) { fulfilReferralMinimums(campaignId: $c, scope: $s) { id } }`, { c: current.id, s: { regionCode: "3501" } }, { token: admin });
+    expect(codeOf(early)).toBe("CONFLICT");
+    expect(codeOf(await t.gql(`mutation { assignMentorsAutomatically(scope: { regionCode: "3501" }) { id } }`, {}, { token: admin }))).toBe("CONFLICT");
+    expect(await runs()).toBe(runsBefore);
 
     // The server's worker (a tick; tests run it by hand): not of this year's cohort, but more than a year out as of today.
     await t.app.reevaluations.drain();
@@ -100,6 +107,22 @@ describe("a campaign's life (issue 16)", () => {
     expect(seen.slice(0, -1).every((s, i) => s.status === "RUNNING" && s.people === 2 * (i + 1))).toBe(true);
     // Everyone was already decided: nothing changed.
     expect((await reevaluations())[0]).toMatchObject({ added: 0, removed: 0 });
+  });
+
+  it("publishing a category version asks for everyone to be re-decided, in the same transaction", async () => {
+    const [v] = await queryRows<{ rule: unknown; name: string }>(t.db, sql`select rule, name from target_categories where id = ${kg3}`);
+    const published = await t.gql(
+      `mutation($i: TargetCategoryInput!) { publishTargetCategory(input: $i) { version } }`,
+      { i: { code: "KG3_FUJIAN_LONG_UNEMPLOYED", name: v!.name, population: "KEY_GROUP_GRADUATE", ruleJson: JSON.stringify(v!.rule), minReferrals: 3, mentorEligible: false, validFrom: "2020-10-01" } },
+      { token: admin },
+    );
+    expect(published.errors).toBeUndefined();
+    expect((await reevaluations())[0]).toMatchObject({ reason: "CATEGORY_PUBLISHED", status: "PENDING", campaignId: null });
+    await t.app.reevaluations.drain();
+    // Everyone in KG3 is now decided by the new version.
+    const [stale] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.category_code = 'KG3_FUJIAN_LONG_UNEMPLOYED' and tc.id = ${kg3}`);
+    expect(stale!.n).toBe(0);
+    expect((await reevaluations())[0]).toMatchObject({ reason: "CATEGORY_PUBLISHED", status: "DONE" });
   });
 
   it("refuses re-decisions to anyone but administrators, and bad page sizes, writing nothing", async () => {

@@ -1,5 +1,7 @@
 import { serviceToday } from "../../dates.js";
 import { LogicEngine } from "json-logic-engine";
+import { sql } from "drizzle-orm";
+import { POLICY_LOCK } from "./reevaluation.request.js";
 import type { Executor } from "../../db/client.js";
 import { institutionPlaces } from "../institutions/institution.service.js";
 import { poverty52Codes } from "../regions/region.service.js";
@@ -76,10 +78,14 @@ export interface CategoryEvaluator {
 
 /**
  * Loads what deciding categories needs (policy rows, the active campaign, the 52 counties, where
- * institutions are) in four small queries, once per unit of work (a registration, an import batch).
+ * institutions are) in four small queries, once per unit of work (a registration, an import batch),
+ * inside its transaction: it takes the policy lock shared for the rest of it.
  */
 export async function loadCategoryEvaluator(db: Executor, today = new Date()): Promise<CategoryEvaluator> {
   // One after another: `db` may be a transaction, whose single connection takes one query at a time.
+  // The policy cannot change under this transaction's decisions: a change waits for it, and asks for
+  // everyone to be re-decided once it commits (reevaluation.request.ts).
+  await db.execute(sql`select pg_advisory_xact_lock_shared(${POLICY_LOCK})`);
   const campaign = await findActiveCampaign(db);
   const versions = await listCategoryVersions(db);
   const poverty52 = await poverty52Codes(db);

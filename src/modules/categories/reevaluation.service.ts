@@ -2,13 +2,14 @@ import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { badInput, forbidden } from "../../errors.js";
+import { forbidden } from "../../errors.js";
+import { checkFirst } from "../../pagination.js";
 import { countPeopleInLedger } from "../people/person.scan.js";
 import { lockPeoplePage } from "../people/person.lock.js";
 import { loadCategoryEvaluator } from "./category-evaluator.js";
 import { syncMemberships } from "./category.service.js";
 import { categoryReevaluations, type CategoryReevaluationRow } from "./category.table.js";
-import { OPEN_REEVALUATION, requestReevaluation } from "./reevaluation.request.js";
+import { OPEN_REEVALUATION, PAGE_LOCK, requestReevaluation } from "./reevaluation.request.js";
 
 export { requestReevaluation };
 
@@ -23,7 +24,7 @@ export const REEVALUATION_PAGE = 1000;
  */
 export async function reevaluateNextPage(db: Database, size = REEVALUATION_PAGE): Promise<{ id: string; done: boolean } | null> {
   return db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('category-reevaluation')) as ok`);
+    const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PAGE_LOCK}) as ok`);
     if (!lock?.ok) return null;
     const [job] = await tx.select().from(categoryReevaluations).where(inArray(categoryReevaluations.status, [...OPEN_REEVALUATION])).orderBy(desc(categoryReevaluations.requestedAt), desc(categoryReevaluations.id)).limit(1);
     if (!job) return null;
@@ -46,7 +47,7 @@ export async function reevaluateNextPage(db: Database, size = REEVALUATION_PAGE)
         removed: sql`${categoryReevaluations.removed} + ${changes.removed}`,
         finishedAt: done ? sql`now()` : null,
       })
-      .where(eq(categoryReevaluations.id, job.id));
+      .where(and(eq(categoryReevaluations.id, job.id), inArray(categoryReevaluations.status, [...OPEN_REEVALUATION])));
     return { id: job.id, done };
   });
 }
@@ -60,7 +61,7 @@ export async function requestReevaluationBy(db: Database, viewer: Viewer): Promi
 /** The latest requests, newest first (caseworkers and administrators). */
 export async function listReevaluations(db: Executor, viewer: Viewer, first: number): Promise<CategoryReevaluationRow[]> {
   if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden("Category re-decisions are read by caseworkers and administrators");
-  if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput("first", "first is 1–100");
+  checkFirst(first);
   return db.select().from(categoryReevaluations).orderBy(desc(categoryReevaluations.requestedAt), desc(categoryReevaluations.id)).limit(first);
 }
 

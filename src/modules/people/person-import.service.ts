@@ -7,7 +7,6 @@ import type { Logger } from "../../logger.js";
 import { loggableError } from "../../logger.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
 import { onPersonEmployed } from "./person.hooks.js";
-import type { CategoryEvaluator } from "../categories/category-evaluator.js";
 import { allInstitutionCodes } from "../institutions/institution.service.js";
 import { allRegionLevels } from "../regions/region.service.js";
 import { mapHeader, csvRecords, decodeChunks, draftFromCells, type CsvEncoding, type ColumnMap } from "./person-csv.parser.js";
@@ -98,11 +97,7 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
   const queueRoom = { viewer, cap };
 
   // Reference data for every row, loaded once: region levels and institution codes.
-  const [regionRows, schools, evaluator] = await Promise.all([
-    allRegionLevels(deps.db),
-    allInstitutionCodes(deps.db),
-    loadCategoryEvaluator(deps.db),
-  ]);
+  const [regionRows, schools] = await Promise.all([allRegionLevels(deps.db), allInstitutionCodes(deps.db)]);
   const levels = new Map(regionRows.map((r) => [r.code, r.level]));
   const institutionByCode = new Map(schools.map((s) => [s.code, s.id]));
   const institutionIds = new Set(schools.map((s) => s.id));
@@ -153,12 +148,12 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
     firstRowOfId.set(ready.record.idNumber, record.row);
     batch.push({ ...ready, columns: sealedColumns(ready.record, deps.pii) });
     if (batch.length >= batchSize) {
-      await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, queueRoom, log: opts.log });
+      await writeBatch(deps, batch, { scope, actor, report, reject, columns, context, queueRoom, log: opts.log });
       batch = [];
     }
   }
   if (!columns) throw badInput("csv", "The file is empty: a header row is needed");
-  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, evaluator, report, reject, columns, context, queueRoom, log: opts.log });
+  if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, report, reject, columns, context, queueRoom, log: opts.log });
   opts.onProgress?.(report.rows);
   report.accepted = report.created + report.updated + report.unchanged;
   report.rejected.sort((a, b) => a.row - b.row);
@@ -188,7 +183,6 @@ function checkRow(
 interface BatchContext {
   scope: ReturnType<typeof personScope>;
   actor: string;
-  evaluator: CategoryEvaluator;
   report: ImportReport;
   reject: (r: ImportRejection) => void;
   columns: ColumnMap;
@@ -295,7 +289,9 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
     updated++;
   }
   await insertHistory(tx, history);
-  await syncMemberships(tx, ctx.evaluator, [...created, ...touched]);
+  // Decided on the policy in force as this batch commits (a campaign activated mid-import re-decides
+  // everyone written before; the batches after read the new one).
+  await syncMemberships(tx, await loadCategoryEvaluator(tx), [...created, ...touched]);
   // Current statuses that changed: the modules whose help ends with work react (mentors).
   if (nowStatus.length > 0) await onPersonEmployed.run(tx, { changes: nowStatus, by: ctx.actor });
   const { ids: requestIds } = await queueRegistrations(

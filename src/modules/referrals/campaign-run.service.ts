@@ -2,6 +2,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { isRegionPrefix } from "../../region-code.js";
 import { campaignFor } from "../categories/campaign.service.js";
 import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
+import { openReevaluations } from "../categories/reevaluation.request.js";
 import { countedReferrals } from "./referral.sql.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
@@ -61,10 +62,23 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
       throw conflict(`The campaign runs ${campaign.startsOn} to ${campaign.endsOn}: referrals made today would not count toward anyone's minimum in it`);
     }
     await checkScope(tx, allowed, scope);
+    await refuseWhileRedeciding(tx);
     const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "REFERRALS", scope, campaignId: campaign.id, createdBy: actorOf(viewer) }).returning();
     await insertItems(tx, run!.id, allowed, scope, belowMinimum(sql`people.id`, sql`${campaign.id}::uuid`));
     return finishIfEmpty(tx, run!);
   });
+}
+
+/**
+ * A run picks its people by their categories: while everyone's are being re-decided (a key-group
+ * campaign just activated, a category version published), it would pass over people the new decision
+ * gives a minimum or a mentor — and mark them done. CONFLICT until the re-decision is DONE.
+ */
+async function refuseWhileRedeciding(tx: Executor): Promise<void> {
+  const [open] = await openReevaluations(tx);
+  if (open) {
+    throw conflict(`Everyone's categories are being re-decided (${open.reason}; ${open.people} people so far): start the run once categoryReevaluations shows it DONE`, { field: "campaignId" });
+  }
 }
 
 /** Checks the scope names someone or something that exists, within the caller's own scope. */
@@ -117,6 +131,7 @@ export async function startMentorRun(db: Database, viewer: Viewer, scope: Fulfil
   const allowed = mayRun(viewer);
   return db.transaction(async (tx) => {
     await checkScope(tx, allowed, scope);
+    await refuseWhileRedeciding(tx);
     const [run] = await tx.insert(campaignRuns).values({ id: newId(), kind: "MENTORS", scope, createdBy: actorOf(viewer) }).returning();
     await insertItems(
       tx,
