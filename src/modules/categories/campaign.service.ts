@@ -14,6 +14,7 @@ import {
   campaignKinds,
   campaignPolicies,
   campaigns,
+  KEY_GROUP_KIND,
   targetCategories,
   type CampaignCategoryRow,
   type CampaignRow,
@@ -26,9 +27,6 @@ import {
  * ACTIVE campaign per kind, no two campaigns of one kind sharing a day, a window that ends after it
  * starts, a closed campaign with its closing time.
  */
-
-/** The kind whose ACTIVE campaign key-group categories are decided against (category-evaluator.ts). */
-const KEY_GROUP_KIND = "KEY_GROUP_GRADUATES";
 
 export interface CampaignInput {
   code: string;
@@ -272,7 +270,7 @@ export async function campaignFor(db: Executor, id: string | null | undefined, f
   if (id) return campaignNamed(db, id, field);
   const active = await activeCampaigns(db);
   if (active.length === 1) return active[0]!;
-  const keyGroup = active.find((c) => c.kind === "KEY_GROUP_GRADUATES");
+  const keyGroup = active.find((c) => c.kind === KEY_GROUP_KIND);
   if (keyGroup) return keyGroup;
   if (active.length === 0) throw badInput(field, "No campaign is active: name one (campaignId)");
   throw badInput(field, `${active.length} campaigns are active: name one (campaignId)`);

@@ -2,14 +2,14 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { campaigns, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
+import { campaigns, KEY_GROUP_KIND, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
 /** The ACTIVE key-group graduate campaign: key-group categories are decided against its cohort and window. */
 export async function findActiveCampaign(db: Executor): Promise<CampaignRow | null> {
   const [row] = await db
     .select()
     .from(campaigns)
-    .where(and(eq(campaigns.status, "ACTIVE"), eq(campaigns.kind, "KEY_GROUP_GRADUATES")));
+    .where(and(eq(campaigns.status, "ACTIVE"), eq(campaigns.kind, KEY_GROUP_KIND)));
   return row ?? null;
 }
 

@@ -6,6 +6,9 @@ export const population = pgEnum("population", ["KEY_GROUP_GRADUATE", "POVERTY_L
 
 export const campaignStatus = pgEnum("campaign_status", ["DRAFT", "ACTIVE", "CLOSED"]);
 
+/** The kind whose ACTIVE campaign key-group categories are decided against (its cohort and window). */
+export const KEY_GROUP_KIND = "KEY_GROUP_GRADUATES";
+
 /**
  * What kinds of campaign there are (data, not code): the key-group graduate campaign each autumn,
  * the poverty-labour action, 就业援助月, 春风行动 … A kind may name the population its campaigns

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
@@ -10,8 +10,6 @@ import { loadCategoryEvaluator } from "./category-evaluator.js";
 import { syncMemberships } from "./category.service.js";
 import { categoryReevaluations, type CategoryReevaluationRow } from "./category.table.js";
 import { OPEN_REEVALUATION, PAGE_LOCK, requestReevaluation } from "./reevaluation.request.js";
-
-export { requestReevaluation };
 
 /** People re-decided per page (one transaction each). */
 export const REEVALUATION_PAGE = 1000;
@@ -27,12 +25,8 @@ export async function reevaluateNextPage(db: Database, size = REEVALUATION_PAGE)
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PAGE_LOCK}) as ok`);
     if (!lock?.ok) return null;
     const [job] = await tx.select().from(categoryReevaluations).where(inArray(categoryReevaluations.status, [...OPEN_REEVALUATION])).orderBy(desc(categoryReevaluations.requestedAt), desc(categoryReevaluations.id)).limit(1);
+    // Requests are made one at a time, each superseding the open one (reevaluation.request.ts): at most one is open.
     if (!job) return null;
-    // Two requests committed at once both stay open; the newer does the work.
-    await tx
-      .update(categoryReevaluations)
-      .set({ status: "SUPERSEDED", finishedAt: sql`now()` })
-      .where(and(inArray(categoryReevaluations.status, [...OPEN_REEVALUATION]), lt(categoryReevaluations.requestedAt, job.requestedAt)));
     const evaluator = await loadCategoryEvaluator(tx);
     const page = await lockPeoplePage(tx, job.cursor, size);
     const changes = await syncMemberships(tx, evaluator, page);
@@ -63,11 +57,6 @@ export async function listReevaluations(db: Executor, viewer: Viewer, first: num
   if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden("Category re-decisions are read by caseworkers and administrators");
   checkFirst(first);
   return db.select().from(categoryReevaluations).orderBy(desc(categoryReevaluations.requestedAt), desc(categoryReevaluations.id)).limit(first);
-}
-
-/** How many people the ledger holds (what a request's `people` grows to). */
-export function ledgerSize(db: Executor): Promise<number> {
-  return countPeopleInLedger(db);
 }
 
 /**
