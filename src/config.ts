@@ -70,6 +70,8 @@ const envSchema = z.object({
   SEARCH_RELAY_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(500)),
   CAMPAIGN_RUN_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
   CATEGORY_REEVALUATION_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
+  REPORT_LINK_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(86_400).default(300)),
+  REPORT_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(2)),
   MAX_PARTNER_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(5000).default(500)),
   EXPOSE_SQL_COUNT: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
@@ -125,6 +127,8 @@ export interface Config {
   seedDemo: "auto" | "always" | "never";
   postingExpirySweepSeconds: number;
   maxPartnerBatch: number;
+  /** Signed report links live `linkTtlSeconds` (REPORT_LINK_TTL_SECONDS); at most `concurrency` reports are made at once per process (REPORT_CONCURRENCY). */
+  reports: { linkTtlSeconds: number; concurrency: number };
   /** Largest CSV accepted by POST /imports/people (it is streamed, never held whole). */
   importMaxBytes: number;
   /** The longest row (record) an import reads, in characters; a longer one is refused as a bad row, never parsed. */
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     postingExpirySweepSeconds: e.POSTING_EXPIRY_SWEEP_SECONDS,
     maxPartnerBatch: e.MAX_PARTNER_BATCH,
+    reports: { linkTtlSeconds: e.REPORT_LINK_TTL_SECONDS, concurrency: e.REPORT_CONCURRENCY },
     importMaxBytes: e.IMPORT_MAX_BYTES,
     importMaxRowChars: e.IMPORT_MAX_ROW_CHARS,
     registrationPendingCap: e.REGISTRATION_PENDING_CAP,

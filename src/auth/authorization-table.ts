@@ -40,6 +40,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Query.registration": { access: [ADMIN, CASEWORKER], scope: "its requester, or an official whose scope holds the person; anyone else: null" },
   "Query.targetCategories": { access: [ADMIN, CASEWORKER, MENTOR] },
   "Query.campaignProgress": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
+  "Query.campaignReportLinks": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution; region only within their own" },
   "Query.campaignRun": { access: [CASEWORKER, ADMIN] },
   "Query.referralCompliance": { access: [CASEWORKER, ADMIN], scope: "a caseworker's region or institution" },
   "Query.auditLog": { access: [ADMIN] },

@@ -16,6 +16,7 @@ import { InstitutionResolver } from "../modules/institutions/institution.resolve
 import { PersonResolver } from "../modules/people/person.resolver.js";
 import { RegistrationResolver } from "../modules/people/registration.resolver.js";
 import { ProgressResolver } from "../modules/progress/progress.resolver.js";
+import { ReportResolver } from "../modules/reports/report.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
@@ -39,6 +40,7 @@ export const resolvers = [
   MatchingPolicyResolver,
   AuditResolver,
   ProgressResolver,
+  ReportResolver,
   MatchResolver,
   SynonymResolver,
   ReferralResolver,

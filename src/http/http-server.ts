@@ -20,6 +20,7 @@ import { anonymous, identityOf, type Viewer } from "../auth/viewer.js";
 import { checkDocument } from "../graphql/document-limits.js";
 import { HttpError, isClientGone, limitBytes, readBody } from "./http-body.js";
 import { limitConnections } from "./connection-limits.js";
+import { isReportPath, reportRoutes } from "./report-routes.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -52,14 +53,15 @@ export interface HttpDeps {
 }
 
 /**
- * Node's HTTP server: /graphql (Apollo), /healthz (alive), /readyz (database reachable and
- * migrated). Each request gets an id (X-Request-Id in, or a new one), one JSON log line, and its
+ * Node's HTTP server: /graphql (Apollo), /imports/people, /reports/campaigns/… (report-routes.ts),
+ * /healthz (alive), /readyz (database reachable and migrated). Each request gets an id (X-Request-Id in, or a new one), one JSON log line, and its
  * SQL statement count.
  */
 export function createHttpServer(deps: HttpDeps): Server {
   const { config, log } = deps;
 
   const trusted = trustedProxies(config.trustedProxies);
+  const handleReport = reportRoutes({ config, db: deps.database.db, rateLimiter: deps.rateLimiter, refuseRateLimited });
 
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger, address: string) {
     const headers = new HeaderMap();
@@ -243,6 +245,8 @@ export function createHttpServer(deps: HttpDeps): Server {
         sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready" });
       } else if (url.pathname === "/imports/people") {
         extra = await handlePeopleImport(req, res, url, requestId, reqLog, client);
+      } else if (isReportPath(url.pathname)) {
+        extra = await handleReport(req, res, url, reqLog, client);
       } else if (url.pathname === "/graphql") {
         extra = await handleGraphql(req, res, url, requestId, reqLog, client);
       } else {

@@ -27,6 +27,8 @@ export interface ProgressCounts {
   mentorEligible: number;
   /** People with a mentor as the day ended. */
   mentored: number;
+  /** Of the eligible, with a mentor as the day ended (mentored counts pairings outside the policy too). */
+  mentoredEligible: number;
   /** Of those, with no contact for the mentoring policy's days by then. */
   mentorOverdue: number;
 }
@@ -133,7 +135,7 @@ export async function progressCounts(
     : standings(opts, scoped);
   const categoryJoin = opts.groupBy !== "CATEGORY" ? sql`` : opts.frozen ? sql`cross join lateral unnest(s.category_codes) as pc(category_code)` : membershipJoin(opts);
   const rows = await queryRows<
-    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentor_overdue: number }
+    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentored_eligible: number; mentor_overdue: number }
   >(
     db,
     sql`${source}
@@ -149,6 +151,7 @@ export async function progressCounts(
                count(*) filter (where s.hired)::int as hired,
                count(*) filter (where s.mentor_eligible)::int as mentor_eligible,
                count(*) filter (where s.mentored)::int as mentored,
+               count(*) filter (where s.mentored and s.mentor_eligible)::int as mentored_eligible,
                count(*) filter (where s.mentor_overdue)::int as mentor_overdue
         from status_at s ${categoryJoin}
         group by 1 order by 1`,
@@ -166,6 +169,7 @@ export async function progressCounts(
     hiredThroughReferral: Number(r.hired),
     mentorEligible: Number(r.mentor_eligible),
     mentored: Number(r.mentored),
+    mentoredEligible: Number(r.mentored_eligible),
     mentorOverdue: Number(r.mentor_overdue),
   }));
 }

@@ -31,7 +31,8 @@ export class ProgressRowType {
   @Field(() => Int, { description: "People hired through a referral by the end of the day." }) hiredThroughReferral!: number;
   @Field(() => Int, { description: "People the mentoring policy made eligible for a 红娘 mentor (a mentorEligible category) as the day ended." }) mentorEligible!: number;
   @Field(() => Int, { description: "People with a mentor as the day ended." }) mentored!: number;
-  @Field(() => Int, { description: "Of those, with no contact for the mentoring policy's days (the current policy's) by then." }) mentorOverdue!: number;
+  @Field(() => Int, { description: "Of the eligible, with a mentor as the day ended (mentored also counts pairings outside the policy: overrides, categories since changed)." }) mentoredEligible!: number;
+  @Field(() => Int, { description: "Of the mentored, with no contact for the mentoring policy's days (the current policy's) by then." }) mentorOverdue!: number;
 }
 
 @ObjectType()

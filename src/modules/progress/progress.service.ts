@@ -49,7 +49,7 @@ export async function campaignProgress(
   const base = { campaignId, scope, asOf, current: asOf === today, frozen: frozenOn !== null, followUpDays: days };
   const rows = await progressCounts(db, { ...base, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
   const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
-  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0, mentorEligible: 0, mentored: 0, mentorOverdue: 0 };
+  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0, mentorEligible: 0, mentored: 0, mentoredEligible: 0, mentorOverdue: 0 };
   // A person in several categories counts once in the total, so the category total is the registered total.
   const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { ...base, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
   for (const r of totals) {
@@ -64,6 +64,7 @@ export async function campaignProgress(
     total.hiredThroughReferral += r.hiredThroughReferral;
     total.mentorEligible += r.mentorEligible;
     total.mentored += r.mentored;
+    total.mentoredEligible += r.mentoredEligible;
     total.mentorOverdue += r.mentorOverdue;
   }
   return { campaign, asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };

@@ -1,6 +1,6 @@
 import { checkFirst } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
@@ -68,15 +68,7 @@ export async function referralCompliance(
     filter.population ? inPopulation(filter.population) : undefined,
   ].filter((c) => c !== undefined);
   const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
-  const standing = frozen
-    ? sql`with people as (select f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id, f.category_codes, f.required, f.counted
-                          from campaign_results f where f.campaign_id = ${inCampaign} and f.required is not null),
-          standing as (select people.id as person_id, people.required, people.counted from people where ${where})`
-    : sql`with scoped as (select people.id from people where ${where}),
-      required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, inCampaign)} as n from scoped s) q where q.n > 0),
-      counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                  where ${countsTowardMinimum("r", inCampaign)} group by 1),
-      standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;
+  const standing = complianceStanding(campaign, where);
   const [totals] = await queryRows<{ total: number; at: number; below: number }>(
     db,
     sql`${standing} select count(*)::int as total, count(*) filter (where counted >= required)::int as at, count(*) filter (where counted < required)::int as below from standing`,
@@ -85,8 +77,7 @@ export async function referralCompliance(
     db,
     sql`${standing}
         select s.person_id as "personId", s.required, s.counted,
-               (select i.reason from campaign_run_items i join campaign_runs cr on cr.id = i.run_id and cr.campaign_id = ${inCampaign}
-                 where i.person_id = s.person_id and i.state = 'BELOW' order by i.processed_at desc nulls last limit 1) as "lastRunReason"
+               ${lastRunReason(inCampaign, sql`s.person_id`)} as "lastRunReason"
         from standing s where s.counted < s.required ${after ? sql`and s.person_id > ${after}` : sql``}
         order by s.person_id limit ${page.first + 1}`,
   );
@@ -100,4 +91,30 @@ export async function referralCompliance(
     below: pageRows.map((r) => ({ person: people.get(r.personId)!, required: r.required, counted: r.counted, remaining: r.required - r.counted, lastRunReason: r.lastRunReason })),
     nextCursor: rows.length > page.first ? pageRows.at(-1)!.personId : null,
   };
+}
+
+/**
+ * SQL: the CTEs up to `standing (person_id, required, counted)` — everyone with a referral minimum in
+ * the campaign among `people` rows matching `where` (written against "people"). A closed campaign's
+ * come from the figures frozen when it closed: a CTE named "people" over them lets `where` read them
+ * as it reads the ledger (its rows carry category_codes; one the migration closed froze nothing and
+ * reads the ledger).
+ */
+export function complianceStanding(campaign: CampaignRow, where: SQL): SQL {
+  const inCampaign = sql`${campaign.id}::uuid`;
+  return campaign.figuresFrozenAt !== null
+    ? sql`with people as (select f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id, f.category_codes, f.required, f.counted
+                          from campaign_results f where f.campaign_id = ${inCampaign} and f.required is not null),
+          standing as (select people.id as person_id, people.required, people.counted from people where ${where})`
+    : sql`with scoped as (select people.id from people where ${where}),
+      required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, inCampaign)} as n from scoped s) q where q.n > 0),
+      counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
+                  where ${countsTowardMinimum("r", inCampaign)} group by 1),
+      standing as (select q.person_id, q.n::int as required, coalesce(c.n, 0)::int as counted from required q left join counted c on c.person_id = q.person_id)`;
+}
+
+/** SQL text: the reason the campaign's latest run left the person below their minimum, or null. */
+export function lastRunReason(campaignId: SQL, personId: SQL): SQL {
+  return sql`(select i.reason from campaign_run_items i join campaign_runs cr on cr.id = i.run_id and cr.campaign_id = ${campaignId}
+              where i.person_id = ${personId} and i.state = 'BELOW' order by i.processed_at desc nulls last limit 1)`;
 }

@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GraphQLError } from "graphql";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { runWithSqlCounter } from "../db/sql-count.js";
+import { badInput, DomainError, ERRORS } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { viewerFromRequest } from "../auth/viewer-from-request.js";
+import { anonymous, type Viewer } from "../auth/viewer.js";
+import { reportPage } from "../modules/reports/report-page.js";
+import { verifyReportLink } from "../modules/reports/report-link.js";
+import { SHEET_KEYS, sheetOutput, workbookSheets, type SheetKey } from "../modules/reports/report-tables.js";
+import { OutputClosed, writeCsv, writeXlsx } from "../modules/reports/report-writers.js";
+import { authoriseReport, campaignReport, peopleBelowMinimum } from "../modules/reports/report.service.js";
+import { HttpError } from "./http-body.js";
+import { rateKey, type RateLimiter } from "./rate-limit.js";
+
+const PATH = /^\/reports\/campaigns\/([^/.]+)(?:\.([^/]*))?$/;
+const FORMATS = ["xlsx", "csv"] as const;
+
+export const isReportPath = (pathname: string) => pathname.startsWith("/reports/");
+
+interface ReportDeps {
+  config: Config;
+  db: Database;
+  rateLimiter: RateLimiter;
+  refuseRateLimited: (res: ServerResponse, refusal: GraphQLError) => Record<string, unknown>;
+}
+
+function sendError(res: ServerResponse, error: DomainError) {
+  res.writeHead(ERRORS[error.code].http, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify({ errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] }));
+}
+
+/**
+ * GET /reports/campaigns/{id} (the page of charts), {id}.xlsx (the workbook) and {id}.csv?sheet=…
+ * (one sheet): authorised like campaignProgress — a token in the Authorization header, or a signed
+ * `?link=` from campaignReportLinks — and `?region=` to narrow it. At most REPORT_CONCURRENCY are made
+ * at once in a process (more are refused with Retry-After); the spreadsheet is streamed at the
+ * reader's pace, and a reader who goes away stops it (the database cursor is closed).
+ */
+export function reportRoutes(deps: ReportDeps) {
+  let running = 0;
+  return async function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, reqLog: Logger, address: string): Promise<Record<string, unknown>> {
+    if (req.method !== "GET") throw new HttpError("BAD_REQUEST", "GET a report", 405);
+    const match = PATH.exec(url.pathname);
+    if (!match) throw new HttpError("BAD_REQUEST", "Reports are at /reports/campaigns/{id}, {id}.xlsx and {id}.csv?sheet=…", 404);
+    const campaignId = decodeURIComponent(match[1]!);
+    const format = match[2];
+    let viewer: Viewer = anonymous;
+    try {
+      // What is asked for is checked first: it says nothing about any campaign.
+      if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw badInput("format", "A report is the page (no extension), .xlsx or .csv");
+      const sheet = url.searchParams.get("sheet");
+      if (format === "csv" && !(SHEET_KEYS as readonly string[]).includes(sheet ?? "")) throw badInput("sheet", `A CSV is one sheet: sheet=${SHEET_KEYS.join("|")}`);
+      const link = url.searchParams.get("link");
+      let region = url.searchParams.get("region");
+      if (link !== null) {
+        if (req.headers.authorization !== undefined || req.headers["x-api-key"] !== undefined) throw badInput("link", "Send either a signed link or a credential, not both");
+        const grant = await verifyReportLink(deps.config.auth.jwtSecret, link, campaignId);
+        if (region !== null && region !== grant.region) throw badInput("region", "The link is for another region: ask for a link to this one");
+        viewer = grant.viewer;
+        region = grant.region;
+      } else {
+        viewer = await viewerFromRequest(deps.db, deps.config, req.headers);
+      }
+      const limited = await deps.rateLimiter.request(rateKey(viewer, address));
+      if (limited) return deps.refuseRateLimited(res, limited);
+      const allowed = await authoriseReport(deps.db, viewer, campaignId, region);
+      if (running >= deps.config.reports.concurrency) {
+        res.setHeader("retry-after", "5");
+        res.writeHead(ERRORS.RATE_LIMITED.http, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ errors: [{ message: "Reports are being made for others just now: try again in a few seconds", extensions: { code: "RATE_LIMITED", retryAfter: 5 } }] }));
+        return { report: { refused: "BUSY" } };
+      }
+      running++;
+      const counter = { statements: 0 };
+      try {
+        const rows = await runWithSqlCounter(counter, () => writeReport(res, url, allowed, format as (typeof FORMATS)[number] | undefined, sheet as SheetKey | null, deps.db));
+        return { report: { campaignId: allowed.campaign.id, format: format ?? "page", ...(sheet ? { sheet } : {}), rows, sqlStatements: counter.statements } };
+      } finally {
+        running--;
+      }
+    } catch (error) {
+      if (error instanceof DomainError) {
+        if (error.code === "UNAUTHENTICATED") {
+          // A wrong credential or link counts against the address, as on /graphql.
+          const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
+          if (limited) return deps.refuseRateLimited(res, limited);
+        }
+        sendError(res, error);
+        return { report: { refused: error.code } };
+      }
+      if (error instanceof OutputClosed) {
+        reqLog.info("client went away mid-report: stopped");
+        res.destroy();
+        return { report: { clientGone: true } };
+      }
+      throw error;
+    }
+  };
+}
+
+async function writeReport(
+  res: ServerResponse,
+  url: URL,
+  { viewer, campaign }: Awaited<ReturnType<typeof authoriseReport>>,
+  format: "xlsx" | "csv" | undefined,
+  sheet: SheetKey | null,
+  db: Database,
+): Promise<number> {
+  const report = await campaignReport(db, viewer, campaign);
+  // Personal data (names, masked phones): never cached on the way, never sent on as a referrer.
+  const common = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
+  const file = `${campaign.code}-${report.asOf}`;
+  if (format === undefined) {
+    const page = reportPage(report, { xlsx: `${campaign.id}.xlsx${url.search}` });
+    res.writeHead(200, { ...common, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:" });
+    res.end(page);
+    return report.prefectures.length;
+  }
+  const below = peopleBelowMinimum(db, viewer, campaign);
+  if (format === "csv") {
+    res.writeHead(200, { ...common, "content-type": "text/csv; charset=utf-8", "content-disposition": attachment(`${file}-${sheet}.csv`) });
+    return writeCsv(res, sheetOutput(report, sheet!, below));
+  }
+  res.writeHead(200, { ...common, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "content-disposition": attachment(`${file}.xlsx`) });
+  return writeXlsx(res, workbookSheets(report, below));
+}
+
+/** Content-Disposition for a download, its name in UTF-8 (RFC 6266) with an ASCII fallback. */
+const attachment = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`;

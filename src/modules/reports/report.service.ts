@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { Role, type Viewer } from "../../auth/viewer.js";
+import type { Database } from "../../db/client.js";
+import { parseId } from "../../db/parse-id.js";
+import { serviceToday, SERVICE_TIME_ZONE } from "../../dates.js";
+import { badInput, forbidden, notFound, unauthenticated } from "../../errors.js";
+import { isRegionPrefix } from "../../region-code.js";
+import { campaignNamed } from "../categories/campaign.service.js";
+import type { CampaignRow } from "../categories/category.table.js";
+import { fairCoverage } from "../fairs/fair-report.service.js";
+import { personScope, scopeCondition } from "../people/person.access.js";
+import { campaignProgress, frozenDay } from "../progress/progress.service.js";
+import { signReportLink } from "./report-link.js";
+import { CSV_SHEETS, type CampaignReport, type SheetKey } from "./report-tables.js";
+import { belowMinimumRows, reachedMinimumByDay, type BelowMinimumRow } from "./report.repository.js";
+
+export type { BelowMinimumRow, CampaignReport };
+
+/**
+ * Who may have a campaign's report, and of what (authorised like `campaignProgress`): administrators
+ * and caseworkers, each within their scope. `regionCode` narrows it to a region prefix — an
+ * administrator's any, a caseworker's only within their own region. A draft campaign has nothing to
+ * report: NOT_FOUND, like an unknown one.
+ */
+export async function authoriseReport(db: Database, viewer: Viewer, campaignId: string, regionCode: string | null): Promise<{ viewer: Viewer; campaign: CampaignRow }> {
+  if (viewer.kind === "anonymous") throw unauthenticated("Sign in to read a campaign report: a token, or a signed link from campaignReportLinks");
+  if (personScope(viewer).kind === "none" || viewer.kind !== "user" || viewer.role === Role.SEEKER) throw forbidden("Campaign reports are for caseworkers and administrators");
+  const id = parseId(campaignId, "campaignId");
+  const campaign = await campaignNamed(db, id).catch(() => null);
+  if (!campaign || campaign.status === "DRAFT") throw notFound("Campaign", id);
+  if (regionCode === null) return { viewer, campaign };
+  if (!isRegionPrefix(regionCode)) throw badInput("region", "region is a region code prefix of 2, 4 or 6 digits");
+  if (viewer.role === Role.CASEWORKER && !(viewer.regionCode && regionCode.startsWith(viewer.regionCode))) {
+    throw forbidden(viewer.regionCode ? `Your reports are of region ${viewer.regionCode} and the regions within it` : "Your reports are of your institution");
+  }
+  // The narrowed report is the one a caseworker of that region would see.
+  return { viewer: { kind: "user", userId: viewer.userId, role: Role.CASEWORKER, regionCode }, campaign };
+}
+
+/** A report's figures, in a constant number of statements: progress four ways, the daily curve, fair coverage. */
+export async function campaignReport(db: Database, viewer: Viewer, campaign: CampaignRow): Promise<CampaignReport> {
+  const progress = (groupBy: "REGION" | "INSTITUTION" | "CATEGORY", regionLevel: "PREFECTURE" | "COUNTY" = "PREFECTURE") =>
+    campaignProgress(db, viewer, { campaignId: campaign.id, groupBy, regionLevel });
+  const prefectures = await progress("REGION");
+  const counties = await progress("REGION", "COUNTY");
+  const institutions = await progress("INSTITUTION");
+  const categories = await progress("CATEGORY");
+  const frozenOn = frozenDay(campaign);
+  const asOf = prefectures.asOf;
+  const asOfEnd = frozenOn ? sql`((${frozenOn}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})` : undefined;
+  const where = scopeCondition(personScope(viewer)) ?? sql`true`;
+  const reached = await reachedMinimumByDay(db, campaign, where, asOfEnd);
+  const fairs = await fairCoverage(db, viewer, Number(asOf.slice(0, 4)));
+  return {
+    campaign,
+    asOf,
+    frozen: frozenOn !== null,
+    scope: scopeLabel(viewer),
+    generatedAt: new Date(),
+    prefectures: prefectures.rows,
+    counties: counties.rows,
+    institutions: institutions.rows,
+    categories: categories.rows,
+    total: prefectures.total,
+    curve: cumulativeCurve(campaign.startsOn, asOf, reached),
+    fairs,
+  };
+}
+
+/** Everyone in the viewer's scope below their minimum in the campaign, streamed in batches. */
+export function peopleBelowMinimum(db: Database, viewer: Viewer, campaign: CampaignRow): AsyncGenerator<BelowMinimumRow[]> {
+  return belowMinimumRows(db, campaign, scopeCondition(personScope(viewer)) ?? sql`true`);
+}
+
+/** Every day from `from` to `to` (none if the campaign has not begun), with the running total of `perDay`. */
+export function cumulativeCurve(from: string, to: string, perDay: { day: string; reached: number }[]): { day: string; reached: number }[] {
+  const byDay = new Map(perDay.map((d) => [d.day, d.reached]));
+  const curve: { day: string; reached: number }[] = [];
+  let total = 0;
+  for (let day = new Date(`${from}T00:00:00Z`); day.toISOString().slice(0, 10) <= to; day.setUTCDate(day.getUTCDate() + 1)) {
+    const key = day.toISOString().slice(0, 10);
+    total += byDay.get(key) ?? 0;
+    curve.push({ day: key, reached: total });
+  }
+  return curve;
+}
+
+function scopeLabel(viewer: Viewer): string {
+  if (viewer.kind !== "user" || viewer.role === Role.ADMIN) return "全省";
+  const parts = [viewer.regionCode ? `地区 ${viewer.regionCode}` : null, viewer.institutionId ? `院校 ${viewer.institutionId}` : null].filter(Boolean);
+  return parts.join("、");
+}
+
+/** Today on Fujian's calendar (for a report's file name). */
+export const reportDay = () => serviceToday();
+
+export interface ReportLinks {
+  page: string;
+  xlsx: string;
+  csv: { sheet: SheetKey; title: string; url: string }[];
+  expiresAt: Date;
+}
+
+/**
+ * Signed links to a campaign's report, for a browser (checked now as the report itself would be, so
+ * a link is only made for a report the caller may have). Paths on this server, valid for `ttlSeconds`.
+ */
+export async function campaignReportLinks(
+  db: Database,
+  settings: { jwtSecret: string; ttlSeconds: number },
+  viewer: Viewer,
+  campaignId: string,
+  region: string | null,
+): Promise<ReportLinks> {
+  const { campaign } = await authoriseReport(db, viewer, campaignId, region);
+  const { token, expiresAt } = await signReportLink(settings.jwtSecret, { viewer, campaignId: campaign.id, region }, settings.ttlSeconds);
+  const base = `/reports/campaigns/${campaign.id}`;
+  const query = (extra: string) => `?link=${encodeURIComponent(token)}${region ? `&region=${region}` : ""}${extra}`;
+  return {
+    page: `${base}${query("")}`,
+    xlsx: `${base}.xlsx${query("")}`,
+    csv: CSV_SHEETS.map((s) => ({ sheet: s.key, title: s.title, url: `${base}.csv${query(`&sheet=${s.key}`)}` })),
+    expiresAt,
+  };
+}
