@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
+import { streamRows } from "../../src/db/stream-rows.js";
 import { signReportLink } from "../../src/modules/reports/report-link.js";
 import { days, makeEmployer, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, tableCounts, XIAMEN_SIMING } from "../helpers/factories.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -227,5 +228,19 @@ describe("campaign reports (issue 17)", () => {
     const page = await (await get(`/reports/campaigns/${campaignId}`, admin)).text();
     expect(page).toContain("数据已冻结");
     expect(page).toContain(`<span id="curve-last">${frozen.total.atMinimum}</span>`);
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))("a streamed read stopped early closes its cursor and gives its connection back (PostgreSQL)", async () => {
+    const pool = (t.db as unknown as { $client: { totalCount: number; idleCount: number; waitingCount: number } }).$client;
+    for (let i = 0; i < 25; i++) {
+      let batches = 0;
+      for await (const batch of streamRows<{ g: number }>(t.db, sql`select g from generate_series(1, 1000000) g`, 100)) {
+        expect(batch.map((r) => r.g)).toEqual(Array.from({ length: 100 }, (_, k) => k + 1));
+        if (++batches === 2) break;
+      }
+    }
+    // More early stops (25) than the pool has connections (20), and every one is back, idle.
+    expect(pool.waitingCount).toBe(0);
+    expect(pool.idleCount).toBe(pool.totalCount);
   });
 });

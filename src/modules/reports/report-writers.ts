@@ -17,6 +17,9 @@ export class OutputClosed extends Error {
  * once it is closed — so a slow download holds one batch in memory, and an abandoned one ends.
  */
 export async function keepPace(out: Writable): Promise<void> {
+  // A turn of the event loop first: the zip and the socket move their bytes on only then (rows that
+  // arrive without I/O — an array, the embedded database — would otherwise all be buffered first).
+  await new Promise((resolve) => setImmediate(resolve));
   if (out.destroyed || out.writableEnded) throw new OutputClosed();
   if (!out.writableNeedDrain) return;
   const [event] = await Promise.race([once(out, "drain").then(() => ["drain"]), once(out, "close").then(() => ["close"])]);
@@ -27,7 +30,10 @@ export async function keepPace(out: Writable): Promise<void> {
 async function finishOrClose(out: Writable, finishing: Promise<unknown>): Promise<void> {
   let onClose = () => {};
   const closed = new Promise<never>((_, reject) => {
-    onClose = () => reject(new OutputClosed());
+    // A close after the last bytes were handed over is the normal end, not the reader leaving.
+    onClose = () => {
+      if (!out.writableFinished) reject(new OutputClosed());
+    };
     out.once("close", onClose);
   });
   closed.catch(() => undefined);
