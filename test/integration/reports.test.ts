@@ -235,7 +235,7 @@ describe("campaign reports (issue 17)", () => {
     for (let i = 0; i < 25; i++) {
       let batches = 0;
       for await (const batch of streamRows<{ g: number }>(t.db, sql`select g from generate_series(1, 1000000) g`, 100)) {
-        expect(batch.map((r) => r.g)).toEqual(Array.from({ length: 100 }, (_, k) => k + 1));
+        expect(batch.map((r) => r.g)).toEqual(Array.from({ length: 100 }, (_, k) => batches * 100 + k + 1));
         if (++batches === 2) break;
       }
     }
