@@ -17,6 +17,7 @@ import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js"
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { countSqlStatements } from "../db/sql-count.js";
+import { writeReportFile } from "./report-command.js";
 import { searchSources } from "../modules/search-sources.js";
 import { loadConfig, type Config } from "../config.js";
 import { wireModuleHooks } from "../modules/module-hooks.js";
@@ -41,6 +42,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                      Import a CSV of people (columns in the README) as an administrator; prints the report.
   reevaluate-categories
                      Re-decide every person's target categories after a policy change.
+  report --campaign UUID --out FILE.xlsx | FILE.csv --sheet KEY [--region PREFIX]
+                     Write a campaign's report (the workbook, or one sheet as CSV: summary prefecture county
+                     institution category below mentors fairs) as an administrator, with a progress bar;
+                     prints {file, rows, ms, sqlStatements}.
   reindex            Rebuild the Meilisearch index from PostgreSQL and swap it in atomically.
   reconcile          List posting ids that differ between PostgreSQL and the Meilisearch index.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
@@ -144,6 +149,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       scopes: { type: "string" },
       category: { type: "string" },
       campaign: { type: "string" },
+      out: { type: "string" },
+      sheet: { type: "string" },
       print: { type: "boolean" },
     },
     allowPositionals: true,
@@ -278,6 +285,17 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         workRun(io, h.db, () => startMentorRun(h.db, OPERATOR, scope), new CampaignRunner(h.db, new EmbeddedSearchEngine(), log, 0, 200, 2, ["MENTORS"])),
       );
       printRun(io, outcome, {});
+      return 0;
+    }
+    case "report": {
+      if (!values.campaign || !values.out) {
+        io.err("report: --campaign ID --out FILE.xlsx (or FILE.csv --sheet KEY) [--region PREFIX]\n");
+        return 2;
+      }
+      const written = await withDatabase(config, (h) =>
+        writeReportFile(h.db, OPERATOR, { campaignId: values.campaign!, out: values.out!, region: values.region ?? null, sheet: values.sheet ?? null }, (total) => progressBar(io, "people below", total)),
+      );
+      io.out(JSON.stringify(written) + "\n");
       return 0;
     }
     case "reindex":

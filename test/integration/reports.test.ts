@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/commands.js";
 import { streamRows } from "../../src/db/stream-rows.js";
 import { signReportLink } from "../../src/modules/reports/report-link.js";
 import { days, makeEmployer, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, tableCounts, XIAMEN_SIMING } from "../helpers/factories.js";
@@ -20,6 +24,7 @@ const PROGRESS = `query($c: ID, $g: ProgressGroupBy!, $l: RegionLevel) { campaig
   rows { key label registered withMinimum atMinimum belowMinimum employed mentorEligible mentoredEligible hiredThroughReferral } } }`;
 const LINKS = `query($c: ID!, $r: String) { campaignReportLinks(campaignId: $c, region: $r) { page xlsx csv { sheet title url } expiresAt } }`;
 
+type ErrorBody = { errors: { extensions: { code: string } }[] };
 type Row = { key: string; label: string; registered: number; withMinimum: number; atMinimum: number; belowMinimum: number; employed: number; mentorEligible: number; mentoredEligible: number; hiredThroughReferral: number };
 
 describe("campaign reports (issue 17)", () => {
@@ -59,7 +64,7 @@ describe("campaign reports (issue 17)", () => {
     ({ admin, fuzhou, xiamen } = await standardTokens(t));
     // The active (2020) key-group campaign, its window made to run from 20 days ago through 60 days on.
     await t.db.execute(sql`update campaigns set starts_on = ${serviceToday(days(-20))}::date, ends_on = ${serviceToday(days(60))}::date where status = 'ACTIVE'`);
-    [{ id: campaignId }] = await queryRows<{ id: string }>(t.db, sql`select id from campaigns where status = 'ACTIVE' and kind = 'KEY_GROUP_GRADUATES'`);
+    campaignId = (await queryRows<{ id: string }>(t.db, sql`select id from campaigns where status = 'ACTIVE' and kind = 'KEY_GROUP_GRADUATES'`))[0]!.id;
     const employer = await makeEmployer(t.db);
     const postings = await Promise.all([1, 2, 3].map(() => makePosting(t.db, { employerId: employer.id, minEducation: "NONE" })));
     // Fuzhou: one at their minimum (3 referrals), one below (1), one named like a formula (none), one employed, one mentored.
@@ -135,7 +140,7 @@ describe("campaign reports (issue 17)", () => {
     expect(xm).not.toContain("差两条");
     const refused = await get(`/reports/campaigns/${campaignId}.xlsx?region=3501`, xiamen);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(((await refused.json()) as ErrorBody).errors[0]!.extensions.code).toBe("FORBIDDEN");
     // An administrator narrows to a region; a caseworker within their own.
     const narrowed = await (await get(`/reports/campaigns/${campaignId}.csv?sheet=prefecture&region=3502`, admin)).text();
     expect(narrowed.trim().split("\r\n").slice(1, -1).map((l) => l.split(",")[0])).toEqual(["350200"]);
@@ -174,7 +179,7 @@ describe("campaign reports (issue 17)", () => {
     expect(codeOf(await t.gql(`{ viewer { role } }`, {}, { token }))).toBe("UNAUTHENTICATED");
     const refusedWith = async (path: string) => {
       const r = await get(path);
-      return [r.status, (await r.json()).errors[0].extensions.code];
+      return [r.status, ((await r.json()) as ErrorBody).errors[0]!.extensions.code];
     };
     const tampered = token.slice(0, -3) + (token.endsWith("AAA") ? "BBB" : "AAA");
     expect(await refusedWith(l.page.replace(token, tampered))).toEqual([401, "UNAUTHENTICATED"]);
@@ -184,13 +189,30 @@ describe("campaign reports (issue 17)", () => {
     expect(await refusedWith(`/reports/campaigns/01a24655-0000-7000-8000-000000000000?link=${token}`)).toEqual([401, "UNAUTHENTICATED"]);
   });
 
+  it("the CLI writes the same workbook to a file and tells what it wrote", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "report-")), "report.xlsx");
+    const out: string[] = [];
+    const env = { NODE_ENV: "test", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "silent" };
+    expect(await runCli(["report", "--campaign", campaignId, "--out", file], env, { out: (s) => out.push(s), err: () => undefined }, { database: t.app.database })).toBe(0);
+    const written = JSON.parse(out.join(""));
+    expect(written).toMatchObject({ file, sqlStatements: expect.any(Number) });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const fromServer = await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin));
+    expect(rowsOf(book, "按区县")).toEqual(rowsOf(fromServer, "按区县"));
+    expect(rowsOf(book, "低于推荐下限人员")).toEqual(rowsOf(fromServer, "低于推荐下限人员"));
+    expect(await runCli(["report", "--campaign", campaignId, "--out", file.replace(".xlsx", ".csv")], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/--sheet/);
+  });
+
   it("refuses every bad request with its code and writes nothing", async () => {
     const before = await tableCounts(t.db);
     const seeker = await t.token({ sub: "s", role: Role.SEEKER, personId: (await queryRows<{ id: string }>(t.db, sql`select id from people limit 1`))[0]!.id });
-    const [{ id: draft }] = await queryRows<{ id: string }>(
+    const draft = (
+      await queryRows<{ id: string }>(
       t.db,
       sql`insert into campaigns (id, code, name, kind, cohort_year, starts_on, ends_on) values (gen_random_uuid(), 'DRAFT-R', '草稿', 'POVERTY_LABOUR', 2030, '2030-01-01', '2030-12-31') returning id`,
-    );
+      )
+    )[0]!.id;
     const counts = await tableCounts(t.db);
     const cases: [string, string | undefined, number, string][] = [
       [`/reports/campaigns/${campaignId}.pdf`, admin, 400, "BAD_USER_INPUT"],
@@ -206,7 +228,7 @@ describe("campaign reports (issue 17)", () => {
     ];
     for (const [path, token, status, code] of cases) {
       const r = await get(path, token);
-      expect([path, r.status, (await r.json()).errors[0].extensions.code]).toEqual([path, status, code]);
+      expect([path, r.status, ((await r.json()) as ErrorBody).errors[0]!.extensions.code]).toEqual([path, status, code]);
     }
     expect(codeOf(await t.gql(LINKS, { c: campaignId, r: "3501" }, { token: xiamen }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql(LINKS, { c: draft }, { token: admin }))).toBe("NOT_FOUND");

@@ -70,7 +70,7 @@ describe("report writers", () => {
     const rows = [{ name: "=cmd|' /C calc'!A0", n: 1 }, { name: "王五", n: 2 }];
     expect(await writeXlsx(out, [{ sheet: SHEET as SheetDefinition<unknown>, rows }])).toBe(2);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(Buffer.concat(chunks));
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
     const sheet = book.getWorksheet("测试")!;
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(["姓名", "数", "率"]);
     expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(["'=cmd|' /C calc'!A0", 1, 0.25]);
