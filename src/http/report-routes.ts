@@ -45,10 +45,15 @@ export function reportRoutes(deps: ReportDeps) {
     if (req.method !== "GET") throw new HttpError("BAD_REQUEST", "GET a report", 405);
     const match = PATH.exec(url.pathname);
     if (!match) throw new HttpError("BAD_REQUEST", "Reports are at /reports/campaigns/{id}, {id}.xlsx and {id}.csv?sheet=…", 404);
-    const campaignId = decodeURIComponent(match[1]!);
     const format = match[2];
     let viewer: Viewer = anonymous;
     try {
+      let campaignId: string;
+      try {
+        campaignId = decodeURIComponent(match[1]!);
+      } catch {
+        throw badInput("campaignId", "The campaign id is not a valid path segment");
+      }
       // What is asked for is checked first: it says nothing about any campaign.
       if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw badInput("format", "A report is the page (no extension), .xlsx or .csv");
       const sheet = url.searchParams.get("sheet");

@@ -223,6 +223,7 @@ describe("campaign reports (issue 17)", () => {
       [`/reports/campaigns/00000000-0000-4000-8000-000000000000.xlsx`, admin, 404, "NOT_FOUND"],
       [`/reports/campaigns/${draft}.xlsx`, admin, 404, "NOT_FOUND"],
       [`/reports/campaigns/not-an-id`, admin, 400, "BAD_USER_INPUT"],
+      [`/reports/campaigns/%E0`, admin, 400, "BAD_USER_INPUT"],
       [`/reports/campaigns/${campaignId}.xlsx?region=3501`, xiamen, 403, "FORBIDDEN"],
       [`/reports/campaigns/${campaignId}.xlsx?region=35x`, admin, 400, "BAD_USER_INPUT"],
     ];

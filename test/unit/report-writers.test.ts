@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { cumulativeCurve } from "../../src/modules/reports/report.service.js";
 import type { SheetDefinition } from "../../src/modules/reports/report-tables.js";
-import { csvCell, OutputClosed, writeCsv, writeXlsx } from "../../src/modules/reports/report-writers.js";
+import { csvCell, keepPace, OutputClosed, writeCsv, writeXlsx } from "../../src/modules/reports/report-writers.js";
 
 /*
  * Issue 17: the report writers stream at the reader's pace and stop when the reader goes away —
@@ -62,6 +62,22 @@ describe("report writers", () => {
       expect(state.closed).toBe(true);
     });
   }
+
+  it("gives up on a reader that takes nothing for the stall limit: the response is destroyed, no listener is left behind", async () => {
+    const out = stalledReader();
+    out.write(Buffer.alloc(4096));
+    expect(out.writableNeedDrain).toBe(true);
+    await expect(keepPace(out, 50)).rejects.toBeInstanceOf(OutputClosed);
+    expect(out.destroyed).toBe(true);
+    const slow = stalledReader();
+    slow.write(Buffer.alloc(4096));
+    const before = slow.listenerCount("close") + slow.listenerCount("drain") + slow.listenerCount("error");
+    const waiting = keepPace(slow, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    slow.emit("drain");
+    await waiting;
+    expect(slow.listenerCount("close") + slow.listenerCount("drain") + slow.listenerCount("error")).toBe(before);
+  });
 
   it("XLSX: a whole workbook reads back, text neutralised and shares formatted as percentages", async () => {
     const out = new PassThrough();

@@ -12,18 +12,34 @@ export class OutputClosed extends Error {
   }
 }
 
+/** How long a reader may go without taking what it was sent before the report gives up on it. */
+export const STALL_LIMIT_MS = 30_000;
+
 /**
  * Waits while `out` holds more than it should (its reader is slower than the database), and stops
- * once it is closed — so a slow download holds one batch in memory, and an abandoned one ends.
+ * once it is closed — so a slow download holds one batch in memory, and an abandoned one ends. A
+ * reader that takes nothing for `stallMs` is treated as gone (the response is destroyed): it would
+ * otherwise hold a report slot, a database connection and an open transaction for as long as it liked.
  */
-export async function keepPace(out: Writable): Promise<void> {
+export async function keepPace(out: Writable, stallMs = STALL_LIMIT_MS): Promise<void> {
   // A turn of the event loop first: the zip and the socket move their bytes on only then (rows that
   // arrive without I/O — an array, the embedded database — would otherwise all be buffered first).
   await new Promise((resolve) => setImmediate(resolve));
   if (out.destroyed || out.writableEnded) throw new OutputClosed();
   if (!out.writableNeedDrain) return;
-  const [event] = await Promise.race([once(out, "drain").then(() => ["drain"]), once(out, "close").then(() => ["close"])]);
-  if (event === "close") throw new OutputClosed();
+  // One listener each, removed whichever comes first (a long download waits thousands of times).
+  const done = new AbortController();
+  const stalled = new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve("stalled"), stallMs);
+    done.signal.addEventListener("abort", () => clearTimeout(timer));
+  });
+  const event = await Promise.race([
+    once(out, "drain", { signal: done.signal }).then(() => "drain", () => "aborted"),
+    once(out, "close", { signal: done.signal }).then(() => "close", () => "aborted"),
+    stalled,
+  ]).finally(() => done.abort());
+  if (event === "stalled") out.destroy();
+  if (event !== "drain") throw new OutputClosed();
 }
 
 /** Waits for `finishing` (the last bytes handed over), or throws OutputClosed if the reader goes first. */
