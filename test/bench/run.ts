@@ -7,6 +7,7 @@ import { fairsBench } from "./fairs.bench.js";
 import { mentorsBench } from "./mentors.bench.js";
 import { soakBench } from "./soak.bench.js";
 import { postingsBench } from "./postings.bench.js";
+import { reportBench } from "./report.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -20,6 +21,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   // 200 seekers at once unless --connections says otherwise.
   // 300 s unless --duration says otherwise.
   soak: () => soakBench(values.duration ? { duration: Number(values.duration) } : {}),
+  // The workbook and the page of a campaign's report over 100,000 people unless --people says otherwise (and a fifth of them, in the same run).
+  report: () => reportBench(values.people ? { people: Number(values.people) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
