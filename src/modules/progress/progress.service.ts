@@ -49,25 +49,19 @@ export async function campaignProgress(
   const base = { campaignId, scope, asOf, current: asOf === today, frozen: frozenOn !== null, followUpDays: days };
   const rows = await progressCounts(db, { ...base, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
   const labels = await labelsFor(db, opts.groupBy, rows.map((r) => r.key));
-  const total = { key: "TOTAL", label: "合计", registered: 0, employed: 0, unemployed: 0, furtherStudy: 0, outOfLabourForce: 0, withMinimum: 0, atMinimum: 0, belowMinimum: 0, hiredThroughReferral: 0, mentorEligible: 0, mentored: 0, mentoredEligible: 0, mentorOverdue: 0 };
   // A person in several categories counts once in the total, so the category total is the registered total.
   const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { ...base, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
-  for (const r of totals) {
-    total.registered += r.registered;
-    total.employed += r.employed;
-    total.unemployed += r.unemployed;
-    total.furtherStudy += r.furtherStudy;
-    total.outOfLabourForce += r.outOfLabourForce;
-    total.withMinimum += r.withMinimum;
-    total.atMinimum += r.atMinimum;
-    total.belowMinimum += r.belowMinimum;
-    total.hiredThroughReferral += r.hiredThroughReferral;
-    total.mentorEligible += r.mentorEligible;
-    total.mentored += r.mentored;
-    total.mentoredEligible += r.mentoredEligible;
-    total.mentorOverdue += r.mentorOverdue;
-  }
+  const total = sumProgress(totals, "TOTAL", "合计");
   return { campaign, asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
+}
+
+const COUNTS = ["registered", "employed", "unemployed", "furtherStudy", "outOfLabourForce", "withMinimum", "atMinimum", "belowMinimum", "hiredThroughReferral", "mentorEligible", "mentored", "mentoredEligible", "mentorOverdue"] as const satisfies readonly (keyof ProgressCounts)[];
+
+/** Rows added up into one (each person must be in one row only: not the category rows). */
+export function sumProgress(rows: readonly ProgressCounts[], key: string, label: string): ProgressRow {
+  const sum = { key, label } as ProgressRow;
+  for (const count of COUNTS) sum[count] = rows.reduce((n, r) => n + r[count], 0);
+  return sum;
 }
 
 async function labelsFor(db: Database, groupBy: ProgressGrouping, keys: string[]): Promise<Map<string, string>> {

@@ -1,5 +1,5 @@
 import * as echarts from "echarts";
-import type { ProgressRow } from "../progress/progress.service.js";
+import { sumProgress, type ProgressRow } from "../progress/progress.service.js";
 import { FAIR_SHEET, fairRows, MENTOR_SHEET, PREFECTURE_SHEET, withTotal, type Cell, type SheetDefinition } from "./report-tables.js";
 import type { CampaignReport } from "./report.service.js";
 
@@ -30,27 +30,7 @@ function chartRows(rows: ProgressRow[]): ProgressRow[] {
   const fujian = rows.filter((r) => r.key.startsWith("35"));
   const outside = rows.filter((r) => !r.key.startsWith("35"));
   if (outside.length === 0) return fujian;
-  const sum = (pick: (r: ProgressRow) => number) => outside.reduce((n, r) => n + pick(r), 0);
-  return [
-    ...fujian,
-    {
-      key: "OUTSIDE",
-      label: "省外",
-      registered: sum((r) => r.registered),
-      employed: sum((r) => r.employed),
-      unemployed: sum((r) => r.unemployed),
-      furtherStudy: sum((r) => r.furtherStudy),
-      outOfLabourForce: sum((r) => r.outOfLabourForce),
-      withMinimum: sum((r) => r.withMinimum),
-      atMinimum: sum((r) => r.atMinimum),
-      belowMinimum: sum((r) => r.belowMinimum),
-      hiredThroughReferral: sum((r) => r.hiredThroughReferral),
-      mentorEligible: sum((r) => r.mentorEligible),
-      mentored: sum((r) => r.mentored),
-      mentoredEligible: sum((r) => r.mentoredEligible),
-      mentorOverdue: sum((r) => r.mentorOverdue),
-    },
-  ];
+  return [...fujian, sumProgress(outside, "OUTSIDE", "省外")];
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
