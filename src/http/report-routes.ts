@@ -114,7 +114,8 @@ async function writeReport(
   sheet: SheetKey | null,
   db: Database,
 ): Promise<number> {
-  const report = await campaignReport(db, viewer, campaign);
+  // The page shows prefectures only: it need not count counties, institutions and categories.
+  const report = await campaignReport(db, viewer, campaign, { prefecturesOnly: format === undefined });
   // Personal data (names, masked phones): never cached on the way, never sent on as a referrer.
   const common = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
   const file = `${campaign.code}-${report.asOf}`;

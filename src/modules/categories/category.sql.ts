@@ -30,10 +30,23 @@ export function mentorEligible(personId: SQLWrapper, opts: AsOf = {}): SQL {
  * version's own when the binding leaves it open); 0 when they are in none of them.
  */
 export function requiredMinimum(personId: SQLWrapper, campaignId: SQLWrapper, opts: AsOf = {}): SQL {
-  return sql`coalesce((select max(coalesce(held_cc.min_referrals, held_tc.min_referrals)) from ${membershipsHeld(opts.asOfEnd)}
-                       join campaign_categories held_cc on held_cc.category_code = held_pc.category_code and held_cc.campaign_id = ${campaignId}
+  return sql`coalesce((select ${STRICTEST} from ${membershipsHeld(opts.asOfEnd)} ${bindingJoin(campaignId)}
                        where held_pc.person_id = ${personId}), 0)`;
 }
+
+/**
+ * SQL relation (person_id, n): `requiredMinimum` for many people at once — each of `people` (a
+ * relation with an `id` column) whose minimum in the campaign is above 0 — in one grouped join
+ * rather than a subquery a person.
+ */
+export function requiredMinimums(people: SQL, campaignId: SQLWrapper, opts: AsOf = {}): SQL {
+  return sql`(select held_pc.person_id, ${STRICTEST} as n from ${people} held_p join ${membershipsHeld(opts.asOfEnd)} on held_pc.person_id = held_p.id ${bindingJoin(campaignId)}
+              group by held_pc.person_id having ${STRICTEST} > 0)`;
+}
+
+// The strictest minimum of a person's memberships the campaign binds: the binding's, or the version's own when the binding leaves it open.
+const STRICTEST = sql`max(coalesce(held_cc.min_referrals, held_tc.min_referrals))`;
+const bindingJoin = (campaignId: SQLWrapper) => sql`join campaign_categories held_cc on held_cc.category_code = held_pc.category_code and held_cc.campaign_id = ${campaignId}`;
 
 /** SQL condition: the person holds the category with this code (any version). */
 export function inCategory(personId: SQLWrapper, categoryCode: string): SQL {

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { scopeCondition, type PersonScope } from "../people/person.access.js";
-import { mentorEligible, requiredMinimum } from "../categories/category.sql.js";
+import { mentorEligible, requiredMinimums } from "../categories/category.sql.js";
 import { overdueCondition } from "../mentors/mentor.sql.js";
 import { EMPLOYED_STATUSES } from "../people/employment-status.js";
 import { countsTowardMinimum } from "../referrals/referral.sql.js";
@@ -68,19 +68,26 @@ function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
   // Mentoring as the day ended: pairings that had begun and not ended, and whether each had gone
   // the policy's days without a contact (the current policy's days).
   const mentoredAt = opts.current ? sql`now()` : endOfDay;
+  // One pass over the people's referrals: how many counted, when the required-th that counted was made
+  // (the day they reached their minimum), and whether one had ended in HIRED by then (HIRED ends a
+  // referral: only those HIRED now need their event read).
+  const counts = countsTowardMinimum("r", campaign, endOfDay);
   return sql`with scoped as (select people.id, people.household_region_code, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
-             required as (select q.person_id, q.n from (select s.id as person_id, ${requiredMinimum(sql`s.id`, campaign, held)} as n from scoped s) q where q.n > 0),
+             required as ${requiredMinimums(sql`scoped`, campaign, held)},
              eligible as (select s.id as person_id from scoped s where ${mentorEligible(sql`s.id`, held)}),
              paired as (select ms.person_id, ${overdueCondition("ms", mentoredAt, opts.followUpDays)} as overdue from mentorships ms join scoped s on s.id = ms.person_id
                         where ms.started_at < ${mentoredAt} and (ms.ended_at is null or ms.ended_at >= ${mentoredAt})),
-             counted as (select r.person_id, count(*) as n from referrals r join required q on q.person_id = r.person_id
-                         where ${countsTowardMinimum("r", campaign, endOfDay)} group by 1),
-             hired as (select distinct r.person_id from referrals r join referral_events e on e.referral_id = r.id join scoped s on s.id = r.person_id
-                       where e.to_status = 'HIRED' and e.at < ${endOfDay}),
+             refs as (select x.person_id, count(*) filter (where x.counts) as counted, max(x.made_at) filter (where x.counts and x.k = x.required) as reached_at, bool_or(x.hired) as hired
+                      from (select r.person_id, r.made_at, q.n as required, ${counts} as counts,
+                                   row_number() over (partition by r.person_id, ${counts} order by r.made_at, r.id) as k,
+                                   r.status = 'HIRED' and exists (select 1 from referral_events e where e.referral_id = r.id and e.to_status = 'HIRED' and e.at < ${endOfDay}) as hired
+                            from referrals r join scoped s on s.id = r.person_id left join required q on q.person_id = r.person_id) x
+                      group by x.person_id),
              status_at as (select s.id, s.household_region_code, s.origin_region_code, s.institution_id, ${status} as status,
-                                  q.n as required, coalesce(c.n, 0) as counted, h.person_id is not null as hired,
+                                  q.n as required, case when q.n is null then 0 else coalesce(f.counted, 0) end as counted,
+                                  f.reached_at, coalesce(f.hired, false) as hired,
                                   e.person_id is not null as mentor_eligible, p.person_id is not null as mentored, coalesce(p.overdue, false) as mentor_overdue
-                           from scoped s left join required q on q.person_id = s.id left join counted c on c.person_id = s.id left join hired h on h.person_id = s.id
+                           from scoped s left join required q on q.person_id = s.id left join refs f on f.person_id = s.id
                                 left join eligible e on e.person_id = s.id left join paired p on p.person_id = s.id)`;
 }
 
@@ -127,20 +134,96 @@ export async function progressCounts(
       : opts.groupBy === "INSTITUTION"
         ? sql`coalesce(s.institution_id::text, '')`
         : sql`pc.category_code`;
-  const source = opts.frozen
+  const categoryJoin = opts.groupBy === "CATEGORY" ? categoriesOf(opts) : sql``;
+  const rows = await queryRows<CountRow>(
+    db,
+    sql`${standingSource(opts, scoped)}
+        select ${key} as key, ${COUNT_COLUMNS}
+        from status_at s ${categoryJoin}
+        group by 1 order by 1`,
+  );
+  return rows.map(toCounts);
+}
+
+/** The CTEs up to `status_at`: the standings computed from the ledger, or a closed campaign's frozen rows. */
+function standingSource(opts: StandingOptions & { frozen?: boolean }, scoped: SQL | undefined): SQL {
+  return opts.frozen
     ? // A CTE named "people" over the frozen rows: the scope condition reads it as it reads the ledger.
       sql`with people as (select f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id, f.category_codes, f.status, f.required, f.counted,
                                  f.hired, f.mentor_eligible, f.mentored, f.mentor_overdue from campaign_results f where f.campaign_id = ${opts.campaignId}::uuid),
-             status_at as (select * from people${scoped ? sql` where ${scoped}` : sql``})`
+             status_at as (select people.*, ${frozenReachedAt(opts)} as reached_at from people${scoped ? sql` where ${scoped}` : sql``})`
     : standings(opts, scoped);
-  const categoryJoin = opts.groupBy !== "CATEGORY" ? sql`` : opts.frozen ? sql`cross join lateral unnest(s.category_codes) as pc(category_code)` : membershipJoin(opts);
-  const rows = await queryRows<
-    ProgressCounts & { further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentored_eligible: number; mentor_overdue: number }
-  >(
+}
+
+/** SQL: for a frozen row at its minimum, when its required-th referral that counted (as the frozen day ended) was made. */
+function frozenReachedAt(opts: StandingOptions): SQL {
+  const endOfDay = sql`((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})`;
+  return sql`case when people.counted >= people.required then
+               (select r.made_at from referrals r where r.person_id = people.id and ${countsTowardMinimum("r", sql`${opts.campaignId}::uuid`, endOfDay)}
+                order by r.made_at, r.id offset people.required - 1 limit 1) end`;
+}
+
+/** A join `pc` (with a category_code) on each standing `s`: its memberships as the day ended. */
+function categoriesOf(opts: StandingOptions & { frozen?: boolean }): SQL {
+  return opts.frozen ? sql`cross join lateral unnest(s.category_codes) as pc(category_code)` : membershipJoin(opts);
+}
+
+export interface ProgressBreakdown {
+  prefectures: ProgressCounts[];
+  counties: ProgressCounts[];
+  institutions: ProgressCounts[];
+  categories: ProgressCounts[];
+  /** Everyone once. */
+  total: ProgressCounts;
+  /** The days on which the people at their minimum reached it (their `required`-th referral that counts was made), as counts per day. */
+  reachedByDay: { day: string; reached: number }[];
+}
+
+/**
+ * Everything a campaign report counts, from one computation of the standings in one statement: the
+ * counts by 生源地 prefecture and county, institution and category, the total, and the days on which
+ * people reached their minimum — so the report's figures agree with each other and with
+ * `progressCounts` (the same standings, the same count columns).
+ */
+export async function progressBreakdown(db: Executor, opts: StandingOptions & { scope: PersonScope; frozen?: boolean; prefecturesOnly?: boolean }): Promise<ProgressBreakdown> {
+  // Prefectures only (a page of charts): no county, institution or category rows to count.
+  // Which grouping set a row is of: grouping() has a bit a column, set when the row is not grouped by it.
+  const sets = opts.prefecturesOnly ? sql`(s.prefecture), ()` : sql`(s.prefecture), (s.county), (s.institution), ()`;
+  const keys = opts.prefecturesOnly ? sql`s.prefecture` : sql`s.prefecture, s.county, s.institution`;
+  const kind = opts.prefecturesOnly
+    ? sql`case grouping(s.prefecture) when 0 then 'PREFECTURE' else 'TOTAL' end`
+    : sql`case grouping(s.prefecture, s.county, s.institution) when 3 then 'PREFECTURE' when 5 then 'COUNTY' when 6 then 'INSTITUTION' else 'TOTAL' end`;
+  const categories = opts.prefecturesOnly
+    ? sql``
+    : sql`union all
+        select 'CATEGORY', pc.category_code, ${COUNT_COLUMNS}, null from status_at s ${categoriesOf(opts)} group by pc.category_code`;
+  // The curve's rows ride in the same result: kind DAY, the day as the key, the count in `reached`.
+  const rows = await queryRows<CountRow & { kind: "PREFECTURE" | "COUNTY" | "INSTITUTION" | "TOTAL" | "CATEGORY" | "DAY"; reached: number | null }>(
     db,
-    sql`${source}
-        select ${key} as key,
-               count(*)::int as registered,
+    sql`${standingSource(opts, scopeCondition(opts.scope))}
+        select ${kind} as kind, coalesce(${keys}, 'TOTAL') as key, ${COUNT_COLUMNS}, null::int as reached
+        from (select s.*, rpad(left(s.origin_region_code, 4), 6, '0') as prefecture, rpad(left(s.origin_region_code, 6), 6, '0') as county,
+                     coalesce(s.institution_id::text, '') as institution from status_at s) s
+        group by grouping sets (${sets})
+        ${categories}
+        union all
+        select 'DAY', to_char((s.reached_at at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD'), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int
+        from status_at s where s.reached_at is not null group by 2
+        order by 1, 2`,
+  );
+  const of = (kind: string) => rows.filter((r) => r.kind === kind).map(toCounts);
+  return {
+    prefectures: of("PREFECTURE"),
+    counties: of("COUNTY"),
+    institutions: of("INSTITUTION"),
+    categories: of("CATEGORY"),
+    total: of("TOTAL")[0] ?? toCounts({ key: "TOTAL", registered: 0, employed: 0, unemployed: 0, further_study: 0, out_of_labour_force: 0, with_minimum: 0, at_minimum: 0, below_minimum: 0, hired: 0, mentor_eligible: 0, mentored: 0, mentored_eligible: 0, mentor_overdue: 0 }),
+    reachedByDay: rows.filter((r) => r.kind === "DAY").map((r) => ({ day: r.key, reached: Number(r.reached) })),
+  };
+}
+
+/** The counts of a group of people's standings (a `status_at` alias `s`), as SQL select columns. */
+const COUNT_COLUMNS = sql`count(*)::int as registered,
                count(*) filter (where s.status in ${EMPLOYED})::int as employed,
                count(*) filter (where s.status = 'UNEMPLOYED' or s.status is null)::int as unemployed,
                count(*) filter (where s.status = 'FURTHER_STUDY')::int as further_study,
@@ -152,11 +235,12 @@ export async function progressCounts(
                count(*) filter (where s.mentor_eligible)::int as mentor_eligible,
                count(*) filter (where s.mentored)::int as mentored,
                count(*) filter (where s.mentored and s.mentor_eligible)::int as mentored_eligible,
-               count(*) filter (where s.mentor_overdue)::int as mentor_overdue
-        from status_at s ${categoryJoin}
-        group by 1 order by 1`,
-  );
-  return rows.map((r) => ({
+               count(*) filter (where s.mentor_overdue)::int as mentor_overdue`;
+
+type CountRow = { key: string; registered: number; employed: number; unemployed: number; further_study: number; out_of_labour_force: number; with_minimum: number; at_minimum: number; below_minimum: number; hired: number; mentor_eligible: number; mentored: number; mentored_eligible: number; mentor_overdue: number };
+
+function toCounts(r: CountRow): ProgressCounts {
+  return {
     key: r.key,
     registered: Number(r.registered),
     employed: Number(r.employed),
@@ -171,6 +255,6 @@ export async function progressCounts(
     mentored: Number(r.mentored),
     mentoredEligible: Number(r.mentored_eligible),
     mentorOverdue: Number(r.mentor_overdue),
-  }));
+  };
 }
 

@@ -10,7 +10,7 @@ import { institutionsByIds } from "../institutions/institution.service.js";
 import { followUpDays } from "../mentors/mentor-policy.service.js";
 import { personScope } from "../people/person.access.js";
 import { regionsByCodes } from "../regions/region.service.js";
-import { freezeStandings, progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
+import { freezeStandings, progressBreakdown, progressCounts, type ProgressCounts, type ProgressGrouping, type RegionLevelName } from "./progress.repository.js";
 
 export interface ProgressRow extends ProgressCounts {
   label: string;
@@ -53,6 +53,51 @@ export async function campaignProgress(
   const totals = opts.groupBy === "CATEGORY" ? await progressCounts(db, { ...base, groupBy: "INSTITUTION", regionLevel: "PREFECTURE" }) : rows;
   const total = sumProgress(totals, "TOTAL", "合计");
   return { campaign, asOf, groupBy: opts.groupBy, rows: rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key })), total };
+}
+
+export interface CampaignBreakdown {
+  campaign: CampaignRow;
+  asOf: string;
+  frozen: boolean;
+  prefectures: ProgressRow[];
+  counties: ProgressRow[];
+  institutions: ProgressRow[];
+  categories: ProgressRow[];
+  total: ProgressRow;
+  /** The days on which the people now at their minimum reached it, as counts per day. */
+  reachedByDay: { day: string; reached: number }[];
+}
+
+/**
+ * A campaign's progress every way a report shows it — by 生源地 prefecture and county, institution and
+ * category, with the total and the days people reached their minimum — as `campaignProgress` counts
+ * it (the same standings, scope and as-of rule), computed once (one statement) rather than once a grouping.
+ * `prefecturesOnly` (a page of charts) leaves the county, institution and category rows empty.
+ */
+export async function campaignBreakdown(db: Database, viewer: Viewer, campaignId: string, opts: { prefecturesOnly?: boolean } = {}): Promise<CampaignBreakdown> {
+  const scope = personScope(viewer);
+  if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
+  const campaign = await campaignFor(db, campaignId);
+  const today = serviceToday();
+  const frozenOn = frozenDay(campaign);
+  const asOf = frozenOn ?? today;
+  const days = await followUpDays(db, asOf);
+  const b = await progressBreakdown(db, { campaignId: campaign.id, scope, asOf, current: asOf === today, frozen: frozenOn !== null, followUpDays: days, prefecturesOnly: opts.prefecturesOnly });
+  const regions = await labelsFor(db, "REGION", [...b.prefectures, ...b.counties].map((r) => r.key));
+  const institutions = await labelsFor(db, "INSTITUTION", b.institutions.map((r) => r.key));
+  const categories = await labelsFor(db, "CATEGORY", b.categories.map((r) => r.key));
+  const label = (labels: Map<string, string>) => (r: ProgressCounts) => ({ ...r, label: labels.get(r.key) ?? r.key });
+  return {
+    campaign,
+    asOf,
+    frozen: frozenOn !== null,
+    prefectures: b.prefectures.map(label(regions)),
+    counties: b.counties.map(label(regions)),
+    institutions: b.institutions.map(label(institutions)),
+    categories: b.categories.map(label(categories)),
+    total: { ...b.total, key: "TOTAL", label: "合计" },
+    reachedByDay: b.reachedByDay,
+  };
 }
 
 const COUNTS = ["registered", "employed", "unemployed", "furtherStudy", "outOfLabourForce", "withMinimum", "atMinimum", "belowMinimum", "hiredThroughReferral", "mentorEligible", "mentored", "mentoredEligible", "mentorOverdue"] as const satisfies readonly (keyof ProgressCounts)[];

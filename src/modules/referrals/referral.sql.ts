@@ -12,12 +12,14 @@ import { SERVICE_TIME_ZONE } from "../../dates.js";
 export function countsTowardMinimum(r: string, campaignId: SQLWrapper, asOfEnd?: SQL): SQL {
   const ref = sql.raw(r);
   const notWithdrawn = asOfEnd
-    ? sql`${ref}.made_at < ${asOfEnd} and not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd})`
+    ? // WITHDRAWN ends a referral (referral-rules): one not withdrawn now was not withdrawn then, and
+      // only the few withdrawn since need their event read.
+      sql`${ref}.made_at < ${asOfEnd} and (${ref}.status <> 'WITHDRAWN' or not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd}))`
     : sql`${ref}.status <> 'WITHDRAWN'`;
+  // The window's bounds are subqueries of the campaign alone: computed once a statement, not once a referral.
   return sql`${ref}.fitted and ${notWithdrawn}
-    and exists (select 1 from campaigns cw where cw.id = ${campaignId}
-                 and ${ref}.made_at >= (cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE})
-                 and ${ref}.made_at < ((cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}))`;
+    and ${ref}.made_at >= (select cw.starts_on::timestamp at time zone ${SERVICE_TIME_ZONE} from campaigns cw where cw.id = ${campaignId})
+    and ${ref}.made_at < (select (cw.ends_on + 1)::timestamp at time zone ${SERVICE_TIME_ZONE} from campaigns cw where cw.id = ${campaignId})`;
 }
 
 /** SQL: how many of a person's referrals count toward their minimum in a campaign now. */

@@ -2,17 +2,17 @@ import { sql } from "drizzle-orm";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
-import { serviceToday, SERVICE_TIME_ZONE } from "../../dates.js";
+import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound, unauthenticated } from "../../errors.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { campaignNamed } from "../categories/campaign.service.js";
 import type { CampaignRow } from "../categories/category.table.js";
 import { fairCoverage } from "../fairs/fair-report.service.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
-import { campaignProgress, frozenDay } from "../progress/progress.service.js";
+import { campaignBreakdown } from "../progress/progress.service.js";
 import { signReportLink } from "./report-link.js";
 import { CSV_SHEETS, type CampaignReport, type SheetKey } from "./report-tables.js";
-import { belowMinimumRows, reachedMinimumByDay, type BelowMinimumRow } from "./report.repository.js";
+import { belowMinimumRows, type BelowMinimumRow } from "./report.repository.js";
 
 export type { BelowMinimumRow, CampaignReport };
 
@@ -37,32 +37,26 @@ export async function authoriseReport(db: Database, viewer: Viewer, campaignId: 
   return { viewer: { kind: "user", userId: viewer.userId, role: Role.CASEWORKER, regionCode }, campaign };
 }
 
-/** A report's figures, in a constant number of statements: progress four ways, the daily curve, fair coverage. */
-export async function campaignReport(db: Database, viewer: Viewer, campaign: CampaignRow): Promise<CampaignReport> {
-  const progress = (groupBy: "REGION" | "INSTITUTION" | "CATEGORY", regionLevel: "PREFECTURE" | "COUNTY" = "PREFECTURE") =>
-    campaignProgress(db, viewer, { campaignId: campaign.id, groupBy, regionLevel });
-  const prefectures = await progress("REGION");
-  const counties = await progress("REGION", "COUNTY");
-  const institutions = await progress("INSTITUTION");
-  const categories = await progress("CATEGORY");
-  const frozenOn = frozenDay(campaign);
-  const asOf = prefectures.asOf;
-  const asOfEnd = frozenOn ? sql`((${frozenOn}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})` : undefined;
-  const where = scopeCondition(personScope(viewer)) ?? sql`true`;
-  const reached = await reachedMinimumByDay(db, campaign, where, asOfEnd);
-  const fairs = await fairCoverage(db, viewer, Number(asOf.slice(0, 4)));
+/**
+ * A report's figures, in a constant number of statements: progress every way and the daily curve (one
+ * computation), fair coverage. `prefecturesOnly`: what the page of charts shows, no county, institution
+ * or category rows.
+ */
+export async function campaignReport(db: Database, viewer: Viewer, campaign: CampaignRow, opts: { prefecturesOnly?: boolean } = {}): Promise<CampaignReport> {
+  const progress = await campaignBreakdown(db, viewer, campaign.id, opts);
+  const fairs = await fairCoverage(db, viewer, Number(progress.asOf.slice(0, 4)));
   return {
     campaign,
-    asOf,
-    frozen: frozenOn !== null,
+    asOf: progress.asOf,
+    frozen: progress.frozen,
     scope: scopeLabel(viewer),
     generatedAt: new Date(),
-    prefectures: prefectures.rows,
-    counties: counties.rows,
-    institutions: institutions.rows,
-    categories: categories.rows,
-    total: prefectures.total,
-    curve: cumulativeCurve(campaign.startsOn, asOf, reached),
+    prefectures: progress.prefectures,
+    counties: progress.counties,
+    institutions: progress.institutions,
+    categories: progress.categories,
+    total: progress.total,
+    curve: cumulativeCurve(campaign.startsOn, progress.asOf, progress.reachedByDay),
     fairs,
   };
 }
