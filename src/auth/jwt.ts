@@ -86,5 +86,6 @@ export async function viewerFromToken(settings: JwtSettings, token: string): Pro
     ...(c.institutionId ? { institutionId: c.institutionId } : {}),
     ...(c.employerId ? { employerId: c.employerId } : {}),
     ...(c.personId ? { personId: c.personId } : {}),
+    credentialExpiresAt: exp,
   };
 }

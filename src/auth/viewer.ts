@@ -30,6 +30,8 @@ export type Viewer =
       employerId?: string;
       /** A seeker's own ledger record. */
       personId?: string;
+      /** When the credential this viewer came from expires (a token's `exp`, in seconds): nothing it grants may outlive it. */
+      credentialExpiresAt?: number;
     }
   | { kind: "partner"; role: Role.PARTNER; partnerId: string; partnerName: string; keyId: string; scopes: PartnerScope[] };
 

@@ -17,7 +17,7 @@ import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js"
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { countSqlStatements } from "../db/sql-count.js";
-import { writeReportFile } from "./report-command.js";
+import { reportUsageProblem, writeReportFile } from "./report-command.js";
 import { searchSources } from "../modules/search-sources.js";
 import { loadConfig, type Config } from "../config.js";
 import { wireModuleHooks } from "../modules/module-hooks.js";
@@ -288,12 +288,13 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       return 0;
     }
     case "report": {
-      if (!values.campaign || !values.out) {
-        io.err("report: --campaign ID --out FILE.xlsx (or FILE.csv --sheet KEY) [--region PREFIX]\n");
+      const usage = !values.campaign || !values.out ? "--campaign and --out are required" : reportUsageProblem({ out: values.out, sheet: values.sheet ?? null });
+      if (usage) {
+        io.err(`report: ${usage}. Usage: report --campaign ID --out FILE.xlsx (or FILE.csv --sheet KEY) [--region PREFIX]\n`);
         return 2;
       }
       const written = await withDatabase(config, (h) =>
-        writeReportFile(h.db, OPERATOR, { campaignId: values.campaign!, out: values.out!, region: values.region ?? null, sheet: values.sheet ?? null }, (total) => progressBar(io, "people below", total)),
+        writeReportFile(h.db, OPERATOR, { campaignId: values.campaign!, out: values.out!, region: values.region ?? null, sheet: values.sheet ?? null }, (total) => progressBar(io, "rows", total)),
       );
       io.out(JSON.stringify(written) + "\n");
       return 0;

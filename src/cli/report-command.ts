@@ -1,5 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { rm } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Viewer } from "../auth/viewer.js";
 import type { Database } from "../db/client.js";
@@ -15,6 +16,14 @@ export interface ReportCommandOptions {
   sheet: string | null;
 }
 
+/** Why the command's options cannot make a report (the file's kind, the CSV's sheet), or null. */
+export function reportUsageProblem(opts: Pick<ReportCommandOptions, "out" | "sheet">): string | null {
+  const format = extname(opts.out).toLowerCase();
+  if (format !== ".xlsx" && format !== ".csv") return "--out must end in .xlsx or .csv";
+  if (format === ".csv" && !(SHEET_KEYS as readonly string[]).includes(opts.sheet ?? "")) return `a CSV is one sheet: --sheet ${SHEET_KEYS.join("|")}`;
+  return null;
+}
+
 /**
  * `npm run cli -- report --campaign ID --out FILE.xlsx|FILE.csv [--sheet KEY] [--region PREFIX]`: the
  * campaign's report written to a file as the server streams it, with `onRows` told as rows are written
@@ -27,20 +36,27 @@ export async function writeReportFile(
   progress: (total: number) => { update: (n: number) => void; stop: () => void },
 ): Promise<{ file: string; rows: number; ms: number; sqlStatements: number }> {
   const format = extname(opts.out).toLowerCase();
-  if (format !== ".xlsx" && format !== ".csv") throw new RangeError("--out must end in .xlsx or .csv");
-  if (format === ".csv" && !(SHEET_KEYS as readonly string[]).includes(opts.sheet ?? "")) throw new RangeError(`a CSV is one sheet: --sheet ${SHEET_KEYS.join("|")}`);
+  const usage = reportUsageProblem(opts);
+  if (usage) throw new RangeError(usage);
   const started = performance.now();
   const { result: rows, statements } = await countSqlStatements(async () => {
     const allowed = await authoriseReport(db, viewer, opts.campaignId, opts.region);
     const report = await campaignReport(db, allowed.viewer, allowed.campaign);
     const below = peopleBelowMinimum(db, allowed.viewer, allowed.campaign);
-    const bar = progress(report.total.belowMinimum);
+    const sheets = format === ".xlsx" ? workbookSheets(report, below) : [sheetOutput(report, opts.sheet as SheetKey, below)];
+    // The bar counts every row the file will hold: the sheets' own, and the people below streamed.
+    const bar = progress(sheets.reduce((n, s) => n + (Array.isArray(s.rows) ? s.rows.length : report.total.belowMinimum), 0));
     let written = 0;
     const onRows = (n: number) => bar.update((written += n));
     const file = createWriteStream(opts.out);
     try {
       await once(file, "open");
-      return format === ".xlsx" ? await writeXlsx(file, workbookSheets(report, below), onRows) : await writeCsv(file, sheetOutput(report, opts.sheet as SheetKey, below), onRows);
+      return format === ".xlsx" ? await writeXlsx(file, sheets, onRows) : await writeCsv(file, sheets[0]!, onRows);
+    } catch (error) {
+      // No half-written report is left behind to be mistaken for a whole one.
+      file.destroy();
+      await rm(opts.out, { force: true });
+      throw error;
     } finally {
       bar.stop();
     }

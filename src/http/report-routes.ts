@@ -8,7 +8,7 @@ import type { Logger } from "../logger.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
 import { anonymous, type Viewer } from "../auth/viewer.js";
 import { reportPage } from "../modules/reports/report-page.js";
-import { verifyReportLink } from "../modules/reports/report-link.js";
+import { signReportLink, verifyReportLink } from "../modules/reports/report-link.js";
 import { SHEET_KEYS, sheetOutput, workbookSheets, type SheetKey } from "../modules/reports/report-tables.js";
 import { OutputClosed, writeCsv, writeXlsx } from "../modules/reports/report-writers.js";
 import { authoriseReport, campaignReport, peopleBelowMinimum } from "../modules/reports/report.service.js";
@@ -42,7 +42,10 @@ function sendError(res: ServerResponse, error: DomainError) {
 export function reportRoutes(deps: ReportDeps) {
   let running = 0;
   return async function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, reqLog: Logger, address: string): Promise<Record<string, unknown>> {
-    if (req.method !== "GET") throw new HttpError("BAD_REQUEST", "GET a report", 405);
+    if (req.method !== "GET") {
+      res.setHeader("allow", "GET");
+      throw new HttpError("BAD_REQUEST", "GET a report", 405);
+    }
     const match = PATH.exec(url.pathname);
     if (!match) throw new HttpError("BAD_REQUEST", "Reports are at /reports/campaigns/{id}, {id}.xlsx and {id}.csv?sheet=…", 404);
     const format = match[2];
@@ -74,14 +77,20 @@ export function reportRoutes(deps: ReportDeps) {
       const allowed = await authoriseReport(deps.db, viewer, campaignId, region);
       if (running >= deps.config.reports.concurrency) {
         res.setHeader("retry-after", "5");
-        res.writeHead(ERRORS.RATE_LIMITED.http, { "content-type": "application/json; charset=utf-8" });
+        res.writeHead(ERRORS.RATE_LIMITED.http, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
         res.end(JSON.stringify({ errors: [{ message: "Reports are being made for others just now: try again in a few seconds", extensions: { code: "RATE_LIMITED", retryAfter: 5 } }] }));
         return { report: { refused: "BUSY" } };
       }
       running++;
       const counter = { statements: 0 };
       try {
-        const rows = await runWithSqlCounter(counter, () => writeReport(res, url, allowed, format as (typeof FORMATS)[number] | undefined, sheet as SheetKey | null, deps.db));
+        // The page's download link: the signed link it was opened with, or — opened with a token, which
+        // a browser's plain link cannot send — a new one for this report.
+        const download =
+          format !== undefined || link !== null
+            ? url.search
+            : `?link=${encodeURIComponent((await signReportLink(deps.config.auth.jwtSecret, { viewer, campaignId: allowed.campaign.id, region }, deps.config.reports.linkTtlSeconds)).token)}${region ? `&region=${encodeURIComponent(region)}` : ""}`;
+        const rows = await runWithSqlCounter(counter, () => writeReport(res, download, allowed, format as (typeof FORMATS)[number] | undefined, sheet as SheetKey | null, deps.db));
         return { report: { campaignId: allowed.campaign.id, format: format ?? "page", ...(sheet ? { sheet } : {}), rows, sqlStatements: counter.statements } };
       } finally {
         running--;
@@ -108,7 +117,7 @@ export function reportRoutes(deps: ReportDeps) {
 
 async function writeReport(
   res: ServerResponse,
-  url: URL,
+  downloadQuery: string,
   { viewer, campaign }: Awaited<ReturnType<typeof authoriseReport>>,
   format: "xlsx" | "csv" | undefined,
   sheet: SheetKey | null,
@@ -116,11 +125,13 @@ async function writeReport(
 ): Promise<number> {
   // The page shows prefectures only: it need not count counties, institutions and categories.
   const report = await campaignReport(db, viewer, campaign, { prefecturesOnly: format === undefined });
+  // A reader who left while the figures were counted gets nothing more: no cursor is opened for them.
+  if (res.destroyed || !res.socket || res.socket.destroyed) throw new OutputClosed();
   // Personal data (names, masked phones): never cached on the way, never sent on as a referrer.
   const common = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
   const file = `${campaign.code}-${report.asOf}`;
   if (format === undefined) {
-    const page = reportPage(report, { xlsx: `${campaign.id}.xlsx${url.search}` });
+    const page = reportPage(report, { xlsx: `${campaign.id}.xlsx${downloadQuery}` });
     res.writeHead(200, { ...common, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:" });
     res.end(page);
     return report.prefectures.length;

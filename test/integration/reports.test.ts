@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/commands.js";
@@ -34,6 +34,7 @@ describe("campaign reports (issue 17)", () => {
   let xiamen: string;
   let campaignId: string;
   const hyperlink = '=HYPERLINK("x")';
+  const atMinimumReferrals: string[] = [];
 
   const get = (path: string, token?: string) => fetch(`${t.url.replace(/\/graphql$/, "")}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const progress = async (groupBy: string, regionLevel = "PREFECTURE", token = admin, c = campaignId) => {
@@ -69,7 +70,7 @@ describe("campaign reports (issue 17)", () => {
     const postings = await Promise.all([1, 2, 3].map(() => makePosting(t.db, { employerId: employer.id, minEducation: "NONE" })));
     // Fuzhou: one at their minimum (3 referrals), one below (1), one named like a formula (none), one employed, one mentored.
     const atMinimum = await makePerson(t, { name: "达标者" });
-    for (const p of postings) await makeReferral(t.db, atMinimum.id, p.id);
+    for (const p of postings) atMinimumReferrals.push((await makeReferral(t.db, atMinimum.id, p.id)).id);
     const below = await makePerson(t, { name: "差两条" });
     await makeReferral(t.db, below.id, postings[0]!.id);
     await makePerson(t, { name: hyperlink });
@@ -201,7 +202,13 @@ describe("campaign reports (issue 17)", () => {
     const fromServer = await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin));
     expect(rowsOf(book, "按区县")).toEqual(rowsOf(fromServer, "按区县"));
     expect(rowsOf(book, "低于推荐下限人员")).toEqual(rowsOf(fromServer, "低于推荐下限人员"));
-    expect(await runCli(["report", "--campaign", campaignId, "--out", file.replace(".xlsx", ".csv")], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/--sheet/);
+    // A CSV without its sheet, or a file of another kind: the usage and exit code 2, no file.
+    for (const out of [file.replace(".xlsx", ".csv"), file.replace(".xlsx", ".pdf")]) {
+      const err: string[] = [];
+      expect(await runCli(["report", "--campaign", campaignId, "--out", out], env, { out: () => undefined, err: (s) => err.push(s) }, { database: t.app.database })).toBe(2);
+      expect(err.join("")).toMatch(/Usage: report --campaign/);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   it("refuses every bad request with its code and writes nothing", async () => {
@@ -238,6 +245,34 @@ describe("campaign reports (issue 17)", () => {
     expect(await tableCounts(t.db)).toEqual(before);
   });
 
+  it("a link narrowed to a region opens that region's report only; the page opened with a token links its workbook with a signed link; no link outlives its token", async () => {
+    const narrowed = await t.gql<{ campaignReportLinks: { csv: { sheet: string; url: string }[] } }>(LINKS, { c: campaignId, r: "350102" }, { token: fuzhou });
+    expect(narrowed.errors).toBeUndefined();
+    const url = narrowed.data!.campaignReportLinks.csv.find((c) => c.sheet === "county")!.url;
+    const lines = (await (await get(url)).text()).trim().split("\r\n");
+    expect(lines.slice(1, -1).map((l) => l.split(",")[0])).toEqual(["350102"]);
+    // The link is for its region: asking it for another is refused.
+    const other = await get(url.replace("region=350102", "region=350103"));
+    expect([other.status, ((await other.json()) as ErrorBody).errors[0]!.extensions.code]).toEqual([400, "BAD_USER_INPUT"]);
+
+    // A page opened with a token (which a browser's plain link cannot send): its download link is signed.
+    const html = await (await get(`/reports/campaigns/${campaignId}?region=350102`, fuzhou)).text();
+    const href = /<a href="([^"]+\.xlsx[^"]*)"/.exec(html)![1]!.replaceAll("&amp;", "&");
+    expect(href).toContain("link=");
+    const book = await workbook(await get(`/reports/campaigns/${href}`));
+    expect(rowsOf(book, "按区县").slice(0, -1).map((r) => r[0])).toEqual(["350102"]);
+
+    // A token with 60 s left asks for links: they expire with it, not TTL seconds on.
+    const shortLived = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" }, "60s");
+    const links = await t.gql<{ campaignReportLinks: { expiresAt: string } }>(LINKS, { c: campaignId }, { token: shortLived });
+    expect(links.errors).toBeUndefined();
+    expect(new Date(links.data!.campaignReportLinks.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 61_000);
+
+    // Reports are read, never written to: another method is 405 with Allow.
+    const posted = await fetch(`${t.url.replace(/\/graphql$/, "")}/reports/campaigns/${campaignId}.xlsx`, { method: "POST", headers: { authorization: `Bearer ${admin}` } });
+    expect([posted.status, posted.headers.get("allow")]).toEqual([405, "GET"]);
+  });
+
   it("a closed campaign's report holds the figures frozen when it closed, whatever happens after", async () => {
     const closed = await t.gql<{ closeCampaign: { figuresFrozenAt: string } }>(`mutation($id: ID!) { closeCampaign(id: $id) { figuresFrozenAt } }`, { id: campaignId }, { token: admin });
     expect(closed.errors).toBeUndefined();
@@ -245,9 +280,14 @@ describe("campaign reports (issue 17)", () => {
     const read = async () => rowsOf(await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin)), "按地市");
     const atClose = await read();
     expect(atClose.slice(0, -1).map((r) => [r[0], r[2], r[4], r[5]])).toEqual(frozen.rows.map((r) => [r.key, r.registered, r.atMinimum, r.belowMinimum]));
-    // Someone registered after the close is not in it.
+    // Someone registered after the close is not in it; a referral withdrawn after it changes nothing.
+    const belowAtClose = rowsOf(await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin)), "低于推荐下限人员");
+    expect(belowAtClose).toHaveLength(frozen.total.belowMinimum);
     await makePerson(t, { name: "结束后登记" });
+    const withdrawn = await t.gql(`mutation($r: ID!) { updateReferralStatus(referralId: $r, status: WITHDRAWN) { status } }`, { r: atMinimumReferrals[0] }, { token: admin });
+    expect(withdrawn.errors).toBeUndefined();
     expect(await read()).toEqual(atClose);
+    expect(rowsOf(await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin)), "低于推荐下限人员")).toEqual(belowAtClose);
     const page = await (await get(`/reports/campaigns/${campaignId}`, admin)).text();
     expect(page).toContain("数据已冻结");
     expect(page).toContain(`<span id="curve-last">${frozen.total.atMinimum}</span>`);

@@ -155,11 +155,16 @@ function standingSource(opts: StandingOptions & { frozen?: boolean }, scoped: SQ
     : standings(opts, scoped);
 }
 
-/** SQL: for a frozen row at its minimum, when its required-th referral that counted (as the frozen day ended) was made. */
+/**
+ * SQL: for a frozen row at its minimum, when its required-th referral that counted was made — counting
+ * as the figures were frozen: as the frozen day ended, or at the freeze itself if that came first (a
+ * campaign closed mid-day froze what had counted by then).
+ */
 function frozenReachedAt(opts: StandingOptions): SQL {
-  const endOfDay = sql`((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE})`;
+  const campaign = sql`${opts.campaignId}::uuid`;
+  const cut = sql`least(((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}), (select c.figures_frozen_at from campaigns c where c.id = ${campaign}))`;
   return sql`case when people.counted >= people.required then
-               (select r.made_at from referrals r where r.person_id = people.id and ${countsTowardMinimum("r", sql`${opts.campaignId}::uuid`, endOfDay)}
+               (select r.made_at from referrals r where r.person_id = people.id and ${countsTowardMinimum("r", campaign, cut)}
                 order by r.made_at, r.id offset people.required - 1 limit 1) end`;
 }
 

@@ -33,7 +33,8 @@ export interface ReportLinkGrant {
 export async function signReportLink(jwtSecret: string, grant: ReportLinkGrant, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
   const v = grant.viewer;
   if (v.kind !== "user" || (v.role !== Role.ADMIN && v.role !== Role.CASEWORKER)) throw new TypeError("Report links are for administrators and caseworkers");
-  const expiresAt = new Date((Math.floor(Date.now() / 1000) + ttlSeconds) * 1000);
+  // A link never outlives the credential that asked for it.
+  const expiresAt = new Date(Math.min(Math.floor(Date.now() / 1000) + ttlSeconds, v.credentialExpiresAt ?? Infinity) * 1000);
   const token = await new SignJWT({
     role: v.role,
     ...(v.regionCode ? { regionCode: v.regionCode } : {}),
@@ -62,7 +63,14 @@ export async function verifyReportLink(jwtSecret: string, token: string, campaig
   if (!claims.success || claims.data.campaignId !== campaignId.toLowerCase()) throw unauthenticated("The report link is not valid for this report");
   const c = claims.data;
   return {
-    viewer: { kind: "user", userId: c.sub, role: c.role, ...(c.regionCode ? { regionCode: c.regionCode } : {}), ...(c.institutionId ? { institutionId: c.institutionId } : {}) },
+    viewer: {
+      kind: "user",
+      userId: c.sub,
+      role: c.role,
+      ...(c.regionCode ? { regionCode: c.regionCode } : {}),
+      ...(c.institutionId ? { institutionId: c.institutionId } : {}),
+      credentialExpiresAt: (payload as { exp: number }).exp,
+    },
     campaignId: c.campaignId,
     region: c.region,
   };

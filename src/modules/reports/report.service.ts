@@ -8,6 +8,8 @@ import { isRegionPrefix } from "../../region-code.js";
 import { campaignNamed } from "../categories/campaign.service.js";
 import type { CampaignRow } from "../categories/category.table.js";
 import { fairCoverage } from "../fairs/fair-report.service.js";
+import { institutionsByIds } from "../institutions/institution.service.js";
+import { regionsByCodes } from "../regions/region.service.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { campaignBreakdown } from "../progress/progress.service.js";
 import { signReportLink } from "./report-link.js";
@@ -49,7 +51,7 @@ export async function campaignReport(db: Database, viewer: Viewer, campaign: Cam
     campaign,
     asOf: progress.asOf,
     frozen: progress.frozen,
-    scope: scopeLabel(viewer),
+    scope: await scopeLabel(db, viewer),
     generatedAt: new Date(),
     prefectures: progress.prefectures,
     counties: progress.counties,
@@ -79,9 +81,15 @@ export function cumulativeCurve(from: string, to: string, perDay: { day: string;
   return curve;
 }
 
-function scopeLabel(viewer: Viewer): string {
+/** Whose report, in words: 全省, or the caseworker's region (code and name) and institution (by name). */
+async function scopeLabel(db: Database, viewer: Viewer): Promise<string> {
   if (viewer.kind !== "user" || viewer.role === Role.ADMIN) return "全省";
-  const parts = [viewer.regionCode ? `地区 ${viewer.regionCode}` : null, viewer.institutionId ? `院校 ${viewer.institutionId}` : null].filter(Boolean);
+  const region = viewer.regionCode ? (await regionsByCodes(db, [viewer.regionCode.padEnd(6, "0")]))[0] : undefined;
+  const institution = viewer.institutionId ? (await institutionsByIds(db, [viewer.institutionId]))[0] : undefined;
+  const parts = [
+    viewer.regionCode ? `地区 ${viewer.regionCode}${region ? `（${region.name}）` : ""}` : null,
+    viewer.institutionId ? `院校 ${institution?.name ?? viewer.institutionId}` : null,
+  ].filter(Boolean);
   return parts.join("、");
 }
 
