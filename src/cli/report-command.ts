@@ -49,13 +49,16 @@ export async function writeReportFile(
     let written = 0;
     const onRows = (n: number) => bar.update((written += n));
     const file = createWriteStream(opts.out);
+    let opened = false;
     try {
       await once(file, "open");
+      opened = true;
       return format === ".xlsx" ? await writeXlsx(file, sheets, onRows) : await writeCsv(file, sheets[0]!, onRows);
     } catch (error) {
-      // No half-written report is left behind to be mistaken for a whole one.
+      // No half-written report is left behind to be mistaken for a whole one (a file that could not be
+      // opened was never ours to remove).
       file.destroy();
-      await rm(opts.out, { force: true });
+      if (opened) await rm(opts.out, { force: true }).catch(() => undefined);
       throw error;
     } finally {
       bar.stop();

@@ -90,7 +90,7 @@ export function reportRoutes(deps: ReportDeps) {
           format !== undefined || link !== null
             ? url.search
             : `?link=${encodeURIComponent((await signReportLink(deps.config.auth.jwtSecret, { viewer, campaignId: allowed.campaign.id, region }, deps.config.reports.linkTtlSeconds)).token)}${region ? `&region=${encodeURIComponent(region)}` : ""}`;
-        const rows = await runWithSqlCounter(counter, () => writeReport(res, download, allowed, format as (typeof FORMATS)[number] | undefined, sheet as SheetKey | null, deps.db));
+        const rows = await runWithSqlCounter(counter, () => writeReport(res, () => req.destroyed || req.socket.destroyed || res.destroyed, download, allowed, format as (typeof FORMATS)[number] | undefined, sheet as SheetKey | null, deps.db));
         return { report: { campaignId: allowed.campaign.id, format: format ?? "page", ...(sheet ? { sheet } : {}), rows, sqlStatements: counter.statements } };
       } finally {
         running--;
@@ -117,6 +117,7 @@ export function reportRoutes(deps: ReportDeps) {
 
 async function writeReport(
   res: ServerResponse,
+  gone: () => boolean,
   downloadQuery: string,
   { viewer, campaign }: Awaited<ReturnType<typeof authoriseReport>>,
   format: "xlsx" | "csv" | undefined,
@@ -126,7 +127,7 @@ async function writeReport(
   // The page shows prefectures only: it need not count counties, institutions and categories.
   const report = await campaignReport(db, viewer, campaign, { prefecturesOnly: format === undefined });
   // A reader who left while the figures were counted gets nothing more: no cursor is opened for them.
-  if (res.destroyed || !res.socket || res.socket.destroyed) throw new OutputClosed();
+  if (gone()) throw new OutputClosed();
   // Personal data (names, masked phones): never cached on the way, never sent on as a referrer.
   const common = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
   const file = `${campaign.code}-${report.asOf}`;

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/commands.js";
 import { streamRows } from "../../src/db/stream-rows.js";
 import { signReportLink } from "../../src/modules/reports/report-link.js";
+import { campaignReport } from "../../src/modules/reports/report.service.js";
+import { campaignNamed } from "../../src/modules/categories/campaign.service.js";
 import { days, makeEmployer, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, tableCounts, XIAMEN_SIMING } from "../helpers/factories.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -20,7 +22,7 @@ import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/t
  */
 
 const PROGRESS = `query($c: ID, $g: ProgressGroupBy!, $l: RegionLevel) { campaignProgress(campaignId: $c, groupBy: $g, regionLevel: $l) {
-  asOf total { registered withMinimum atMinimum belowMinimum employed mentorEligible mentoredEligible }
+  asOf total { registered withMinimum atMinimum belowMinimum employed mentorEligible mentoredEligible hiredThroughReferral }
   rows { key label registered withMinimum atMinimum belowMinimum employed mentorEligible mentoredEligible hiredThroughReferral } } }`;
 const LINKS = `query($c: ID!, $r: String) { campaignReportLinks(campaignId: $c, region: $r) { page xlsx csv { sheet title url } expiresAt } }`;
 
@@ -271,6 +273,66 @@ describe("campaign reports (issue 17)", () => {
     // Reports are read, never written to: another method is 405 with Allow.
     const posted = await fetch(`${t.url.replace(/\/graphql$/, "")}/reports/campaigns/${campaignId}.xlsx`, { method: "POST", headers: { authorization: `Bearer ${admin}` } });
     expect([posted.status, posted.headers.get("allow")]).toEqual([405, "GET"]);
+  });
+
+  it("counts as referralCompliance does, hires through referrals, a past day's withdrawals and hires, and the day each reached their minimum", async () => {
+    const employer = await makeEmployer(t.db);
+    const postings = await Promise.all([1, 2, 3, 4].map(() => makePosting(t.db, { employerId: employer.id, minEducation: "NONE" })));
+    // Made in the past (inside the window): one reached the minimum five days ago, one four days ago and
+    // had a referral withdrawn today; one hired today.
+    const back = async (referralId: string, daysAgo: number) =>
+      t.db.execute(sql`with moved as (update referrals set made_at = now() - make_interval(days => ${daysAgo}), status_at = now() - make_interval(days => ${daysAgo}) where id = ${referralId} returning id)
+                       update referral_events set at = now() - make_interval(days => ${daysAgo}) where referral_id in (select id from moved)`);
+    const early = await makePerson(t, { name: "五天前达标" });
+    for (const [i, ago] of [7, 6, 5].entries()) await back((await makeReferral(t.db, early.id, postings[i]!.id)).id, ago);
+    const lapsed = await makePerson(t, { name: "今天撤回" });
+    const lapsedReferrals: string[] = [];
+    for (const [i, ago] of [4, 4, 4].entries()) {
+      const r = await makeReferral(t.db, lapsed.id, postings[i]!.id);
+      await back(r.id, ago);
+      lapsedReferrals.push(r.id);
+    }
+    const hire = await makePerson(t, { name: "今天入职" });
+    const hired = await makeReferral(t.db, hire.id, postings[3]!.id);
+    // Registered, and in their categories, ten days ago.
+    const ids = [early.id, lapsed.id, hire.id];
+    await t.db.execute(sql`update people set created_at = now() - interval '10 days' where id = any(${sql.param(ids)}::uuid[])`);
+    await t.db.execute(sql`update person_category_history set valid_from = now() - interval '10 days' where person_id = any(${sql.param(ids)}::uuid[])`);
+    const move = (r: string, status: string) => t.gql(`mutation($r: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $r, status: $s) { status } }`, { r, s: status }, { token: admin });
+    expect((await move(lapsedReferrals[0]!, "WITHDRAWN")).errors).toBeUndefined();
+    expect((await move(hired.id, "HIRED")).errors).toBeUndefined();
+
+    // Today: the lapsed one is below, the hire counts; the same totals as referralCompliance (its own statement).
+    const today = await progress("REGION");
+    const compliance = await t.gql<{ referralCompliance: { total: number; atMinimum: number; belowMinimum: number } }>(
+      `query($c: ID) { referralCompliance(campaignId: $c) { total atMinimum belowMinimum } }`,
+      { c: campaignId },
+      { token: admin },
+    );
+    expect(compliance.errors).toBeUndefined();
+    const c = compliance.data!.referralCompliance;
+    expect([today.total.withMinimum, today.total.atMinimum, today.total.belowMinimum]).toEqual([c.total, c.atMinimum, c.belowMinimum]);
+    const book = await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin));
+    const totalRow = rowsOf(book, "按地市").at(-1)!;
+    expect(totalRow[11]).toBe(today.total.hiredThroughReferral);
+    // Yesterday: the lapsed one was at their minimum (withdrawn today), the hire had not happened.
+    const yesterday = await t.gql<{ campaignProgress: { total: { atMinimum: number; hiredThroughReferral: number } } }>(
+      `query($c: ID, $d: LocalDate) { campaignProgress(campaignId: $c, groupBy: REGION, asOf: $d) { total { atMinimum hiredThroughReferral } } }`,
+      { c: campaignId, d: serviceToday(days(-1)) },
+      { token: admin },
+    );
+    expect(yesterday.errors).toBeUndefined();
+    const hiredToday = await queryRows<{ n: number }>(t.db, sql`select count(distinct person_id)::int as n from referrals where status = 'HIRED'`);
+    expect(yesterday.data!.campaignProgress.total.hiredThroughReferral).toBe(0);
+    expect(today.total.hiredThroughReferral).toBe(hiredToday[0]!.n);
+    expect(yesterday.data!.campaignProgress.total.atMinimum).toBe(2); // 五天前达标 and 今天撤回 (the fixture's referrals were made today)
+
+    // The curve: one more on the day 五天前达标's third referral was made, and it ends at those at their minimum now.
+    const report = await campaignReport(t.db, { kind: "user", userId: "admin", role: Role.ADMIN }, (await campaignNamed(t.db, campaignId))!);
+    const on = (day: string) => report.curve.find((d) => d.day === day)!.reached;
+    expect(on(serviceToday(days(-5))) - on(serviceToday(days(-6)))).toBe(1);
+    expect(on(serviceToday(days(-4)))).toBe(on(serviceToday(days(-5)))); // 今天撤回 is below now: not on the curve
+    expect(report.curve.at(-1)!.reached).toBe(today.total.atMinimum);
   });
 
   it("a closed campaign's report holds the figures frozen when it closed, whatever happens after", async () => {

@@ -69,8 +69,10 @@ function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
   // the policy's days without a contact (the current policy's days).
   const mentoredAt = opts.current ? sql`now()` : endOfDay;
   // One pass over the people's referrals: how many counted, when the required-th that counted was made
-  // (the day they reached their minimum), and whether one had ended in HIRED by then (HIRED ends a
-  // referral: only those HIRED now need their event read).
+  // (the day they reached their minimum), and whether one had ended in HIRED by then. HIRED and
+  // WITHDRAWN end a referral, and a status is only ever written with its event (referral-rules.ts,
+  // held by a test): only those HIRED now need their event read, and only those WITHDRAWN now can
+  // have been withdrawn by then.
   const counts = countsTowardMinimum("r", campaign, endOfDay);
   return sql`with scoped as (select people.id, people.household_region_code, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
              required as ${requiredMinimums(sql`scoped`, campaign, held)},
@@ -78,10 +80,10 @@ function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
              paired as (select ms.person_id, ${overdueCondition("ms", mentoredAt, opts.followUpDays)} as overdue from mentorships ms join scoped s on s.id = ms.person_id
                         where ms.started_at < ${mentoredAt} and (ms.ended_at is null or ms.ended_at >= ${mentoredAt})),
              refs as (select x.person_id, count(*) filter (where x.counts) as counted, max(x.made_at) filter (where x.counts and x.k = x.required) as reached_at, bool_or(x.hired) as hired
-                      from (select r.person_id, r.made_at, q.n as required, ${counts} as counts,
-                                   row_number() over (partition by r.person_id, ${counts} order by r.made_at, r.id) as k,
-                                   r.status = 'HIRED' and exists (select 1 from referral_events e where e.referral_id = r.id and e.to_status = 'HIRED' and e.at < ${endOfDay}) as hired
-                            from referrals r join scoped s on s.id = r.person_id left join required q on q.person_id = r.person_id) x
+                      from (select c.*, row_number() over (partition by c.person_id, c.counts order by c.made_at, c.id) as k
+                            from (select r.id, r.person_id, r.made_at, q.n as required, ${counts} as counts,
+                                         r.status = 'HIRED' and exists (select 1 from referral_events e where e.referral_id = r.id and e.to_status = 'HIRED' and e.at < ${endOfDay}) as hired
+                                  from referrals r join scoped s on s.id = r.person_id left join required q on q.person_id = r.person_id) c) x
                       group by x.person_id),
              status_at as (select s.id, s.household_region_code, s.origin_region_code, s.institution_id, ${status} as status,
                                   q.n as required, case when q.n is null then 0 else coalesce(f.counted, 0) end as counted,
