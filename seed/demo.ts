@@ -12,7 +12,7 @@ import { hashApiKey } from "../src/modules/partners/partner.service.js";
 import { partnerApiKeys, partners } from "../src/modules/partners/partner.table.js";
 import { postings, type PostingKind } from "../src/modules/postings/posting.table.js";
 import { seedDataFolder } from "../src/paths.js";
-import { enqueuePostingSync } from "../src/search/outbox.js";
+import { logPostingChanges } from "../src/search/change-log.js";
 import { parse51jobCsv } from "./51job/posting-parser.js";
 import { parseRegionsCsv } from "./51job/region-parser.js";
 import { seededRandom } from "./random.js";
@@ -209,7 +209,7 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
   await db.transaction(async (tx) => {
     for (let i = 0; i < employerRows.length; i += 500) await tx.insert(employers).values(employerRows.slice(i, i + 500));
     for (let i = 0; i < postingRows.length; i += 500) await tx.insert(postings).values(postingRows.slice(i, i + 500));
-    await enqueuePostingSync(tx, postingRows.map((p) => p.id!));
+    await logPostingChanges(tx, postingRows.map((p) => p.id!));
     const partnerId = newId();
     await tx.insert(partners).values({ id: partnerId, name: DEMO_PARTNER_NAME, createdBy: SEED_ACTOR }).onConflictDoNothing();
     const key = demoPartnerKey(opts.jwtSecret);

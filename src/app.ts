@@ -53,12 +53,12 @@ export async function createApp(config: Config, log: Logger, database?: Database
   }
   const pii = createPiiCipher(config.pii.key);
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
-  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, config.search.relayIntervalMs);
+  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, { intervalMs: config.search.relayIntervalMs, listen: db.listen });
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   const reevaluations = new ReevaluationWorker(db.db, log, config.categoryReevaluationIntervalMs);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);
-  const http = createHttpServer({ config, log, database: db, pii, search: search.engine, apollo: () => apollo!, rateLimiter });
+  const http = createHttpServer({ config, log, database: db, pii, search: search.engine, searchPosition: () => search.position, apollo: () => apollo!, rateLimiter });
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema(), rateLimiter });

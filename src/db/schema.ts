@@ -9,7 +9,7 @@ export * from "../modules/people/registration.table.js";
 export * from "../modules/categories/category.table.js";
 export * from "../modules/progress/progress.table.js";
 export * from "../modules/audit/audit.table.js";
-export * from "../search/outbox.table.js";
+export * from "../search/change-log.table.js";
 export * from "../modules/matching/matching-policy.table.js";
 export * from "../modules/synonyms/synonym.table.js";
 export * from "../modules/referrals/referral.table.js";

@@ -21,6 +21,7 @@ import { checkDocument } from "../graphql/document-limits.js";
 import { HttpError, isClientGone, limitBytes, readBody } from "./http-body.js";
 import { limitConnections } from "./connection-limits.js";
 import { isReportPath, reportRoutes } from "./report-routes.js";
+import { formatPosition, type LogPosition } from "../search/change-log.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -48,13 +49,15 @@ export interface HttpDeps {
   database: DatabaseHandle;
   pii: PiiCipher;
   search: SearchEngine;
+  /** How far this process's search index has followed the posting change log (on /readyz). */
+  searchPosition?: () => LogPosition | null;
   apollo: () => ApolloServer<Context>;
   rateLimiter: RateLimiter;
 }
 
 /**
  * Node's HTTP server: /graphql (Apollo), /imports/people, /reports/campaigns/… (report-routes.ts),
- * /healthz (alive), /readyz (database reachable and migrated). Each request gets an id (X-Request-Id in, or a new one), one JSON log line, and its
+ * /healthz (alive), /readyz (database reachable and migrated; the search index's change-log position). Each request gets an id (X-Request-Id in, or a new one), one JSON log line, and its
  * SQL statement count.
  */
 export function createHttpServer(deps: HttpDeps): Server {
@@ -242,7 +245,9 @@ export function createHttpServer(deps: HttpDeps): Server {
       } else if (url.pathname === "/readyz") {
         const readiness = await databaseReady(deps.database);
         if (!readiness.ready) reqLog.warn({ reason: readiness.reason }, "not ready");
-        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready" });
+        // How far this process's search index has followed the change log: replicas agree once each is at the head.
+        const position = deps.searchPosition?.();
+        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready", search: { engine: deps.search.name, position: position ? formatPosition(position) : null } });
       } else if (url.pathname === "/imports/people") {
         extra = await handlePeopleImport(req, res, url, requestId, reqLog, client);
       } else if (isReportPath(url.pathname)) {

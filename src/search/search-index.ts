@@ -1,11 +1,12 @@
-import { sql } from "drizzle-orm";
 import type { Config } from "../config.js";
-import { queryRows, type Database } from "../db/client.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database, type DatabaseHandle, type Executor } from "../db/client.js";
 import { loggableError, type Logger } from "../logger.js";
 import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
-import { relayOutboxBatch } from "./outbox.js";
+import { ChangeFollower, MemoryPosition, processIdentity, StoredPosition } from "./change-follower.js";
+import { CHANGE_CHANNEL, logHead, LOG_START, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 
 export function createSearchEngine(config: Config): SearchEngine {
@@ -27,64 +28,141 @@ export async function indexAllPostings(db: Database, engine: SearchEngine, sourc
 }
 
 /**
- * The search index as the app runs it: settings applied at start-up, the embedded engine built from
- * PostgreSQL (it keeps nothing between runs), and a relay that follows the outbox.
+ * Brings an engine in line with a page of the change log: the settings read again if they changed,
+ * each named posting read as it is now — its document written, or removed when it is no longer public.
+ */
+export async function applyChanges(db: Executor, engine: SearchEngine, sources: SearchSources, changes: readonly LoggedChange[]): Promise<void> {
+  if (changes.some((c) => c.kind === "SETTINGS")) await engine.applySettings(await sources.settings(db));
+  const ids = [...new Set(changes.flatMap((c) => (c.postingId ? [c.postingId] : [])))];
+  if (ids.length === 0) return;
+  const found = await sources.documents.documentsFor(db, ids);
+  await engine.upsert([...found.values()].filter((d): d is PostingDocument => d !== null));
+  await engine.remove(ids.filter((id) => !found.get(id)));
+}
+
+/** Applies the log from `from` to its head into `engine` (after a reindex: what changed while it was built). */
+export async function replayChanges(db: Database, engine: SearchEngine, sources: SearchSources, from: LogPosition): Promise<LogPosition> {
+  const follower = new ChangeFollower(db, (changes) => applyChanges(db, engine, sources, changes), new MemoryPosition(), { backoffMs: () => 0 });
+  await follower.placeAt(from);
+  for (;;) {
+    const result = await follower.catchUp();
+    if (result.failed) throw new Error("Replaying the change log into the new index failed");
+    if (!result.pendingBeyond) return follower.position!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface SearchIndexOptions {
+  /** Polling interval of the follower (0: only when `drain` is called — the tests). */
+  intervalMs: number;
+  /** LISTEN for committed changes (with polling as the fallback). */
+  listen?: DatabaseHandle["listen"];
+  /** The Meilisearch relay's reader name (two Meilisearch instances are two readers). */
+  readerName?: string;
+}
+
+/**
+ * The search index as the app runs it: settings applied at start-up, then a follower of the change
+ * log. With the embedded engine every process keeps its own index: built from PostgreSQL at start
+ * (it keeps nothing between runs) as of the log's head, then following the log from there — so every
+ * replica sees every change, whichever replica made it. With Meilisearch the index is shared: one
+ * process at a time (a lease) relays the log into it from the position stored in PostgreSQL.
  */
 export class SearchIndex {
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private unlisten: (() => Promise<void>) | undefined;
+  private settingsApplied = false;
+  private follower: ChangeFollower | undefined;
+  private store: StoredPosition | undefined;
+  /** The shared relay's position as last read, when another process holds it. */
+  private relayedElsewhere: LogPosition | null = null;
+  private leaseRenewedAt = 0;
+  private lastSaid = 0;
 
   constructor(
     readonly engine: SearchEngine,
     private readonly db: Database,
     private readonly sources: SearchSources,
     private readonly log: Logger,
-    private readonly intervalMs: number,
+    private readonly opts: SearchIndexOptions,
   ) {}
 
-  private settingsApplied = false;
+  /** How far this process's index has applied the log (the shared relay's position with Meilisearch); null until started. */
+  get position(): LogPosition | null {
+    return this.follower?.position ?? this.relayedElsewhere;
+  }
 
-  /** Applies the settings once the engine answers; until then writes queue in the outbox (and an index not yet made answers SEARCH_UNAVAILABLE). */
+  /** Applies the settings once the engine answers (an index not yet made answers SEARCH_UNAVAILABLE). */
   private async ensureSettings(): Promise<void> {
     if (this.settingsApplied) return;
     await this.engine.applySettings(await this.sources.settings(this.db));
     this.settingsApplied = true;
   }
 
+  private newFollower(store: StoredPosition, durable: boolean): ChangeFollower {
+    return new ChangeFollower(this.db, (changes) => applyChanges(this.db, this.engine, this.sources, changes), store, {
+      log: this.log,
+      ...(durable ? { deadLetterAs: store.name } : {}),
+    });
+  }
+
   async start(): Promise<void> {
-    // A search engine that is down does not keep the server from starting (the relay tries again).
+    // A search engine that is down does not keep the server from starting (the follower tries again).
     await this.ensureSettings().catch((err: unknown) => this.log.warn({ err: loggableError(err) }, "search engine unavailable at start-up; settings applied once it answers"));
     if (this.engine.name === "embedded") {
-      // Built from PostgreSQL as it is now: what the outbox held before the build is in it already.
+      // Built from PostgreSQL as of the log's head: every change before it is in what is read, every
+      // change after it is read from the log (twice is harmless).
       const began = performance.now();
-      const [row] = await queryRows<{ started: Date | string }>(this.db, sql`select now() as started`);
-      const started = new Date(row!.started);
+      this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false);
+      await this.store.acquire();
+      const head = await logHead(this.db);
       const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
-      await this.db.execute(sql`update search_outbox set done_at = now() where done_at is null and dead_at is null and enqueued_at < ${started}`);
+      this.follower = this.newFollower(this.store, false);
+      await this.follower.placeAt(head);
       this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
+    } else {
+      this.store = new StoredPosition(this.db, this.opts.readerName ?? "meilisearch", true);
     }
-    if (this.intervalMs > 0) {
-      // An engine that is down fails every tick: said once a minute at most.
-      let lastSaid = 0;
-      this.timer = setInterval(
-        () =>
-          void this.drain().catch((err: unknown) => {
-            if (Date.now() - lastSaid < 60_000) return;
-            lastSaid = Date.now();
-            this.log.error({ err: loggableError(err) }, "search relay failed");
-          }),
-        this.intervalMs,
-      );
+    if (this.opts.intervalMs > 0) {
+      this.timer = setInterval(() => this.wake(), this.opts.intervalMs);
       this.timer.unref();
+      if (this.opts.listen) {
+        this.unlisten = await this.opts
+          .listen(CHANGE_CHANNEL, () => this.wake(), () => this.wake())
+          .catch((err: unknown) => (this.log.warn({ err: loggableError(err) }, "could not LISTEN for search changes; polling only"), undefined));
+      }
     }
   }
 
-  /** Applies every pending outbox row now (one run at a time). */
+  /** Runs the follower in the background; an engine that is down fails every run, said once a minute at most. */
+  private wake(): void {
+    if (this.stopped) return;
+    this.drain().catch((err: unknown) => {
+      if (Date.now() - this.lastSaid < 60_000) return;
+      this.lastSaid = Date.now();
+      this.log.error({ err: loggableError(err) }, "search follower failed");
+    });
+  }
+
+  /**
+   * Applies every change committed before the call (one run at a time: a call during a run makes it
+   * run once more). A failing engine leaves the changes in the log for the next try, after a back-off.
+   */
   drain(): Promise<void> {
-    this.running ??= (async () => {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
       try {
-        await this.ensureSettings();
-        while ((await relayOutboxBatch(this.db, this.engine, this.sources.documents, { log: this.log })).claimed > 0);
+        do {
+          this.again = false;
+          await this.runOnce();
+        } while (this.again && !this.stopped);
       } finally {
         this.running = undefined;
       }
@@ -92,21 +170,67 @@ export class SearchIndex {
     return this.running;
   }
 
+  private async runOnce(): Promise<void> {
+    if (!this.store) return;
+    await this.ensureSettings();
+    if (this.engine.name !== "embedded") {
+      // The shared index: only the process holding the relay's lease writes to it.
+      if (!(await this.holdsRelay())) return;
+    } else if (Date.now() - this.leaseRenewedAt > 20_000) {
+      await this.store.acquire(); // an embedded reader's row says it is alive (pruning waits for it)
+      this.leaseRenewedAt = Date.now();
+    }
+    const result = await this.follower!.catchUp();
+    // Changes committed behind a transaction still running: looked at again shortly.
+    if ((result.pendingBeyond || result.failed) && this.opts.intervalMs > 0 && !this.stopped) {
+      clearTimeout(this.soon);
+      this.soon = setTimeout(() => this.wake(), result.failed ? result.retryInMs : 50);
+      this.soon.unref();
+    }
+  }
+
+  private async holdsRelay(): Promise<boolean> {
+    const held = await this.store!.acquire();
+    if (!held) {
+      this.follower = undefined;
+      this.relayedElsewhere = await storedPosition(this.db, this.store!.name);
+      return false;
+    }
+    if (!this.follower) {
+      this.follower = this.newFollower(this.store!, true);
+      await this.follower.placeAt(held.position ?? LOG_START);
+    }
+    return true;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    clearTimeout(this.soon);
+    await this.unlisten?.().catch(() => undefined);
+    await this.running?.catch(() => undefined);
+    await this.store?.release().catch(() => undefined);
   }
 }
 
+async function storedPosition(db: Database, name: string): Promise<LogPosition | null> {
+  const [row] = await queryRows<{ txid: string; seq: number | string }>(db, sql`select txid::text as txid, seq from change_log_readers where name = ${name}`);
+  return row ? { txid: row.txid, seq: Number(row.seq) } : null;
+}
+
 /**
- * Rebuilds the Meilisearch index from PostgreSQL beside the live one and swaps it in atomically:
- * searches never see a half-built index. (The embedded engine is rebuilt at every start instead.)
+ * Rebuilds the Meilisearch index from PostgreSQL beside the live one and swaps it in atomically
+ * (searches never see a half-built index), then replays into it every change logged since the
+ * rebuild began: a posting edited while its page was being read, and written to the old index,
+ * is not lost with the old index.
  */
 export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, sources: SearchSources, onProgress?: (done: number) => void): Promise<number> {
   const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
   await fresh.applySettings(await sources.settings(db));
+  const from = await logHead(db);
   const n = await indexAllPostings(db, fresh, sources.documents, onProgress);
   await engine.swapWith(fresh);
+  await replayChanges(db, engine, sources, from);
   return n;
 }
 

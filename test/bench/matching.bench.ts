@@ -37,7 +37,7 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await multiplyPostings(client, 100_000);
-  await client.query("update search_outbox set done_at = now() where done_at is null");
+  await client.query("delete from posting_changes");
   await client.query("analyze");
   const { rows: [open] } = await client.query<{ n: number }>("select count(*)::int as n from postings where status = 'OPEN'");
   // Each person's hard constraints and words, so the raw query asks the engine exactly what matches asks.

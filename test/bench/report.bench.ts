@@ -196,7 +196,7 @@ async function fitReportData(client: pg.Client): Promise<string> {
   await q("select setseed(0.17)");
   // The demo's queued runs (a Xiamen fulfil, a mentor run) would make referrals while we measure.
   await q("delete from campaign_run_items; delete from campaign_runs");
-  await q("update search_outbox set done_at = now() where done_at is null");
+  await q("delete from posting_changes");
   // The window is policy data: from 60 days ago to 60 days on, whatever today is.
   const {
     rows: [campaign],

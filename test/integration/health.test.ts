@@ -13,7 +13,8 @@ describe("health, readiness and HTTP basics", () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready" });
+    // The search index says how far it has followed the posting change log (replicas compare these).
+    expect(await ready.json()).toEqual({ status: "ready", search: { engine: "embedded", position: expect.stringMatching(/^\d+:\d+$/) } });
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 

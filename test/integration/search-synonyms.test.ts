@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { replaceSynonymGroups } from "../../src/modules/synonyms/synonym.service.js";
-import type { SearchEngine } from "../../src/search/search-port.js";
 import { makeEmployer, makePosting, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -40,11 +39,13 @@ describe("search synonyms are data", () => {
       const res = await t.gql<{ setSearchSynonyms: string[][] }>(SET, { g: [["  司机 ", "车手"], ["会计", "财务"]] }, { token: admin });
       expect(res.errors).toBeUndefined();
       expect(res.data!.setSearchSynonyms).toEqual([["司机", "车手"], ["会计", "财务"]]);
+      await t.app.search.drain(); // the follower applies the logged change
       expect(await groups()).toEqual([["司机", "车手"], ["会计", "财务"]]);
       expect(await found("司机")).not.toContain(driver); // 驾驶员 is no longer a synonym of 司机
       expect(await found(marker)).toContain(driver);
     } finally {
       expect((await t.gql(SET, { g: before }, { token: admin })).errors).toBeUndefined();
+      await t.app.search.drain();
     }
     expect(await found("司机")).toContain(driver);
   });
@@ -73,10 +74,16 @@ describe("search synonyms are data", () => {
     expect(await found("司机")).toContain(driver);
   });
 
-  it("keeps the old groups when the engine refuses the new ones", async () => {
-    const before = await digest();
-    const refusing: SearchEngine = { ...t.app.search.engine, name: "meilisearch", applySettings: async () => { throw new Error("settings task failed"); } };
-    await expect(replaceSynonymGroups(t.db, refusing, "test", [["甲", "乙"]])).rejects.toThrow("settings task failed");
-    expect(await digest()).toBe(before);
+  it("logs a change in its own transaction and waits on no engine: a refused change logs nothing", async () => {
+    const settingsChanges = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from posting_changes where kind = 'SETTINGS'`))[0]!.n;
+    const before = await settingsChanges();
+    const groupsBefore = await groups();
+    await expect(replaceSynonymGroups(t.db, "test", [["甲", "乙"]])).resolves.toEqual([["甲", "乙"]]);
+    expect(await settingsChanges()).toBe(before + 1);
+    await expect(replaceSynonymGroups(t.db, "test", [["甲"]])).rejects.toThrow();
+    expect(await settingsChanges()).toBe(before + 1);
+    await replaceSynonymGroups(t.db, "test", groupsBefore);
+    await t.app.search.drain();
+    expect(await found("司机")).toContain(driver);
   });
 });

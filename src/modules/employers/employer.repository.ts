@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, like, lt, sql, type SQL } from "drizzle-orm";
 import { escapeLike } from "../../db/like.js";
 import { queryRows, type Executor } from "../../db/client.js";
-import { enqueuePostingSync } from "../../search/outbox.js";
+import { logPostingChanges } from "../../search/change-log.js";
 import { employers, type EmployerRow } from "./employer.table.js";
 
 export async function findEmployerById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<EmployerRow | undefined> {
@@ -34,7 +34,7 @@ export async function updateEmployer(db: Executor, id: string, patch: Partial<ty
   const [row] = await db.update(employers).set({ ...patch, updatedAt: sql`now()` }).where(eq(employers.id, id)).returning();
   // Postings carry the employer's name and verification into the search index.
   const theirs = await queryRows<{ id: string }>(db, sql`select id from postings where employer_id = ${id}`);
-  await enqueuePostingSync(db, theirs.map((p) => p.id));
+  await logPostingChanges(db, theirs.map((p) => p.id));
   return row!;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { enqueuePostingSync } from "../../search/outbox.js";
+import { logPostingChanges } from "../../search/change-log.js";
 import { onPostingEnded } from "./posting.hooks.js";
 import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 
@@ -130,7 +130,7 @@ export async function listPostingIdsByStatus(db: Executor, statuses: readonly Po
 
 export async function insertPosting(db: Executor, row: typeof postings.$inferInsert): Promise<PostingRow> {
   const [inserted] = await db.insert(postings).values(row).returning({ id: postings.id });
-  await enqueuePostingSync(db, [inserted!.id]);
+  await logPostingChanges(db, [inserted!.id]);
   return (await findPostingById(db, inserted!.id))!;
 }
 
@@ -140,7 +140,7 @@ const ENDING = new Set(["CLOSED", "BLOCKED", "EXPIRED"]);
 
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
-  await enqueuePostingSync(db, [id]);
+  await logPostingChanges(db, [id]);
   if (patch.status && ENDING.has(patch.status)) {
     await onPostingEnded.run(db, { postingIds: [id], by: patch.closedBy ?? "system" });
   }
@@ -164,7 +164,7 @@ export async function insertPartnerPostingIfAbsent(db: Executor, row: typeof pos
     .values(row)
     .onConflictDoNothing({ target: [postings.partnerId, postings.externalId] })
     .returning({ id: postings.id });
-  if (inserted) await enqueuePostingSync(db, [inserted.id]);
+  if (inserted) await logPostingChanges(db, [inserted.id]);
   return inserted?.id;
 }
 
@@ -175,7 +175,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .set({ status: "EXPIRED", updatedAt: sql`now()` })
     .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
     .returning({ id: postings.id });
-  await enqueuePostingSync(db, rows.map((r) => r.id));
+  await logPostingChanges(db, rows.map((r) => r.id));
   if (rows.length > 0) await onPostingEnded.run(db, { postingIds: rows.map((r) => r.id), by: "system:expiry" });
   return rows.length;
 }

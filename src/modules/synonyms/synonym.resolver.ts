@@ -12,9 +12,9 @@ export class SynonymResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => [[String]], {
-    description: "Replace every synonym group (terms trimmed and lower-cased; 2–20 terms a group; a term in one group only). Applies to the search engine at once; no reindex needed.",
+    description: "Replace every synonym group (terms trimmed and lower-cased; 2–20 terms a group; a term in one group only). Every search engine follows within moments (the change is in the posting change log); no reindex needed.",
   })
   setSearchSynonyms(@Arg("groups", () => [[String]]) groups: string[][], @Ctx() ctx: Context) {
-    return replaceSynonymGroups(ctx.db, ctx.search, actorOf(ctx.viewer), groups);
+    return replaceSynonymGroups(ctx.db, actorOf(ctx.viewer), groups);
   }
 }

@@ -3,7 +3,8 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput } from "../../errors.js";
 import { textProblem } from "../../text-input.js";
-import type { SearchEngine, SearchSettings } from "../../search/search-port.js";
+import { logSettingsChange } from "../../search/change-log.js";
+import type { SearchSettings } from "../../search/search-port.js";
 import { searchSynonymGroups } from "./synonym.table.js";
 
 /** Limits on the groups an admin may set (Meilisearch applies them to every query). */
@@ -50,17 +51,18 @@ export function normaliseSynonymGroups(groups: string[][]): string[][] {
 }
 
 /**
- * Replaces every synonym group and applies them to the search engine in the same transaction
- * (serialised by a lock): if the engine refuses them, the database keeps the old groups; two admins
- * at once end with the database and the engine agreeing on the later one.
+ * Replaces every synonym group (serialised by a lock) and records the change in the posting change
+ * log in the same transaction: every process's search follower applies it to its engine (the
+ * Meilisearch relay to Meilisearch) — no engine is waited on inside the transaction, so a slow or
+ * failing engine can neither hold the lock nor leave it and PostgreSQL disagreeing.
  */
-export async function replaceSynonymGroups(db: Database, engine: SearchEngine, actor: string, groups: string[][]): Promise<string[][]> {
+export async function replaceSynonymGroups(db: Database, actor: string, groups: string[][]): Promise<string[][]> {
   const normalised = normaliseSynonymGroups(groups);
   return db.transaction(async (tx) => {
     await tx.execute(sql`lock table search_synonym_groups in exclusive mode`);
     await tx.delete(searchSynonymGroups);
     if (normalised.length > 0) await tx.insert(searchSynonymGroups).values(normalised.map((terms) => ({ id: newId(), terms, createdBy: actor })));
-    await engine.applySettings({ synonyms: normalised });
+    await logSettingsChange(tx);
     return normalised;
   });
 }

@@ -1,0 +1,189 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../db/client.js";
+import { newId } from "../db/ids.js";
+import { loggableError, type Logger } from "../logger.js";
+import { comparePositions, formatPosition, readChanges, type LoggedChange, type LogPosition } from "./change-log.js";
+
+/** This process, as a lease owner and a reader's name: host, pid and a random part (a pid is reused after a restart). */
+export const processIdentity = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+
+/** Where a reader keeps its position between reads. */
+export interface PositionStore {
+  /** Takes the reader (a lease): its stored position, or null when another process holds it now. */
+  acquire(): Promise<{ position: LogPosition | null } | null>;
+  /** Records the position (renewing the lease); false when the lease was lost to another process. */
+  save(position: LogPosition): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** A position held only by this process (tests; nothing outside it reads it). */
+export class MemoryPosition implements PositionStore {
+  position: LogPosition | null = null;
+  async acquire() {
+    return { position: this.position };
+  }
+  async save(position: LogPosition) {
+    this.position = position;
+    return true;
+  }
+  async release() {}
+}
+
+/**
+ * A position in `change_log_readers`, held under a lease so that one process at a time reads for a
+ * durable reader (the Meilisearch relay), and so that pruning knows how far every live reader is.
+ */
+export class StoredPosition implements PositionStore {
+  constructor(
+    private readonly db: Database,
+    readonly name: string,
+    private readonly durable: boolean,
+    private readonly owner = processIdentity,
+    private readonly leaseMs = 60_000,
+  ) {}
+
+  async acquire(): Promise<{ position: LogPosition | null } | null> {
+    const [row] = await queryRows<{ txid: string; seq: number | string; fresh: boolean }>(
+      this.db,
+      sql`insert into change_log_readers (name, durable, lease_owner, lease_until)
+          values (${this.name}, ${this.durable}, ${this.owner}, now() + ${this.leaseMs} * interval '1 millisecond')
+          on conflict (name) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until, updated_at = now()
+            where change_log_readers.lease_owner is null or change_log_readers.lease_owner = excluded.lease_owner or change_log_readers.lease_until < now()
+          returning txid::text as txid, seq, (xmax = 0) as fresh`,
+    );
+    if (!row) return null;
+    return { position: row.fresh ? null : { txid: row.txid, seq: Number(row.seq) } };
+  }
+
+  async save(position: LogPosition): Promise<boolean> {
+    const rows = await queryRows<{ name: string }>(
+      this.db,
+      sql`update change_log_readers set txid = ${position.txid}::xid8, seq = ${position.seq}, updated_at = now(),
+            lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
+          where name = ${this.name} and lease_owner = ${this.owner} returning name`,
+    );
+    return rows.length > 0;
+  }
+
+  async release(): Promise<void> {
+    if (this.durable) await this.db.execute(sql`update change_log_readers set lease_owner = null, lease_until = null where name = ${this.name} and lease_owner = ${this.owner}`);
+    else await this.db.execute(sql`delete from change_log_readers where name = ${this.name} and lease_owner = ${this.owner}`);
+  }
+}
+
+/** An engine's verdict that a document itself is bad (it will fail however often it is sent), as opposed to the engine being away. */
+export class ChangeRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChangeRejected";
+  }
+}
+
+export interface FollowerOptions {
+  /** Changes read and applied at once. */
+  batchSize?: number;
+  /** Delay before the n-th retry of a failing batch (default 1 s, 2 s, 4 s … at most a minute). */
+  backoffMs?: (attempt: number) => number;
+  /**
+   * A durable reader sets aside a change its engine rejects (after isolating it by halving the batch)
+   * as a dead letter, and goes on; without this, it stops there until the change applies.
+   */
+  deadLetterAs?: string;
+  log?: Logger;
+}
+
+export interface CatchUp {
+  applied: number;
+  /** Committed changes wait behind a transaction still running: read again soon. */
+  pendingBeyond: boolean;
+  /** The last batch failed; retried after `retryInMs`. */
+  failed: boolean;
+  retryInMs: number;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(60_000, 1000 * 2 ** (attempt - 1));
+
+/**
+ * Reads the change log from its position and applies each page (`apply` reads the postings as they
+ * are now and writes them to an engine): the position moves only once a page applied, so a failure
+ * means the page is read and applied again, never lost. Applying twice is harmless (a document is
+ * written as it is now).
+ */
+export class ChangeFollower {
+  private at: LogPosition | null = null;
+  private attempts = 0;
+  private retryAt = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly apply: (changes: LoggedChange[]) => Promise<void>,
+    private readonly store: PositionStore,
+    private readonly opts: FollowerOptions = {},
+  ) {}
+
+  /** The last position applied (null before the follower is placed). */
+  get position(): LogPosition | null {
+    return this.at;
+  }
+
+  /** Starts at `position` (an embedded index built from PostgreSQL as of there), recording it. */
+  async placeAt(position: LogPosition): Promise<void> {
+    this.at = position;
+    await this.store.save(position);
+  }
+
+  async catchUp(): Promise<CatchUp> {
+    const batchSize = this.opts.batchSize ?? 500;
+    const wait = this.retryAt - Date.now();
+    if (wait > 0) return { applied: 0, pendingBeyond: false, failed: true, retryInMs: wait };
+    if (!this.at) throw new Error("The follower is not placed in the log yet");
+    let applied = 0;
+    for (;;) {
+      const page = await readChanges(this.db, this.at, batchSize);
+      if (page.changes.length > 0) {
+        try {
+          await this.applyIsolating(page.changes);
+        } catch (error) {
+          this.attempts += 1;
+          const retryInMs = (this.opts.backoffMs ?? defaultBackoff)(this.attempts);
+          this.retryAt = Date.now() + retryInMs;
+          this.opts.log?.warn({ err: loggableError(error), changes: page.changes.length, attempt: this.attempts, at: formatPosition(this.at) }, "search index could not apply changes; will retry");
+          return { applied, pendingBeyond: page.pendingBeyond, failed: true, retryInMs };
+        }
+        this.attempts = 0;
+        applied += page.changes.length;
+      }
+      if (comparePositions(page.next, this.at) > 0) {
+        this.at = page.next;
+        if (!(await this.store.save(page.next))) throw new Error("The change-log reader's lease was taken by another process");
+      }
+      if (page.changes.length < batchSize) return { applied, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
+    }
+  }
+
+  /** Applies the changes; with dead letters on, a rejected batch is halved until the bad change stands alone. */
+  private async applyIsolating(changes: LoggedChange[]): Promise<void> {
+    try {
+      await this.apply(changes);
+    } catch (error) {
+      if (!this.opts.deadLetterAs || !(error instanceof ChangeRejected)) throw error;
+      if (changes.length === 1) {
+        const change = changes[0]!;
+        this.opts.log?.error({ postingId: change.postingId, kind: change.kind, reason: error.message }, "search change rejected by the engine: set aside as a dead letter");
+        await this.db.execute(
+          sql`insert into search_dead_letters (id, reader, kind, posting_id, attempts, error) values (${newId()}, ${this.opts.deadLetterAs}, ${change.kind}, ${change.postingId}, 1, ${error.message.slice(0, 2000)})`,
+        );
+        return;
+      }
+      const half = Math.ceil(changes.length / 2);
+      await this.applyIsolating(changes.slice(0, half));
+      await this.applyIsolating(changes.slice(half));
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.store.release().catch(() => undefined);
+  }
+}

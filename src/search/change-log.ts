@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Executor } from "../db/client.js";
+
+/**
+ * The posting change log (the `posting_changes` table): every posting write adds a row for each
+ * posting it changed, in the same transaction, so no reader can miss a committed change.
+ *
+ * **Order.** A plain sequence numbers rows in insert order, not commit order: a reader that asked for
+ * "seq > the last I saw" would skip for ever a row whose transaction took seq 41 and committed after
+ * the row with seq 42 was read. So every row also records its transaction id (`xid8`, 64 bits, never
+ * wraps), readers read in (txid, seq) order, and only rows whose transaction is below the visibility
+ * watermark — `pg_snapshot_xmin`, the oldest transaction still running. Every transaction below it
+ * has ended, so no row can later appear behind a reader's position. The cost: a long-running writing
+ * transaction (read-only ones hold no id and do not count) holds the readers back until it ends —
+ * a delay, never a loss. One serialised writer (a lock on every posting write) was the other way;
+ * it would make every posting write in the province wait on one lock, and still need the readers
+ * to wait for commits.
+ */
+
+/** NOTIFY channel: a change was committed (readers wake up; polling covers a missed one). */
+export const CHANGE_CHANNEL = "posting_changes";
+
+/** A reader's place in the log: every row at or before it has been applied. */
+export interface LogPosition {
+  /** A transaction id (xid8) as a decimal string. */
+  txid: string;
+  seq: number;
+}
+
+export const LOG_START: LogPosition = { txid: "0", seq: 0 };
+
+export function formatPosition(p: LogPosition): string {
+  return `${p.txid}:${p.seq}`;
+}
+
+export function parsePosition(text: string): LogPosition | null {
+  const m = /^(\d{1,20}):(\d{1,19})$/.exec(text);
+  return m ? { txid: BigInt(m[1]!).toString(), seq: Number(m[2]) } : null;
+}
+
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  const ta = BigInt(a.txid);
+  const tb = BigInt(b.txid);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+export function laterOf(a: LogPosition, b: LogPosition): LogPosition {
+  return comparePositions(a, b) >= 0 ? a : b;
+}
+
+/** Records that these postings changed; call inside the transaction that changed them. */
+export async function logPostingChanges(db: Executor, postingIds: readonly string[]): Promise<void> {
+  if (postingIds.length === 0) return;
+  const unique = [...new Set(postingIds)];
+  await db.execute(sql`insert into posting_changes (kind, posting_id) select 'POSTING', id from unnest(${sql.param(unique)}::uuid[]) as u(id)`);
+  await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
+}
+
+/** Records that the engines' settings (the synonym groups) changed; inside the transaction that changed them. */
+export async function logSettingsChange(db: Executor): Promise<void> {
+  await db.execute(sql`insert into posting_changes (kind) values ('SETTINGS')`);
+  await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
+}
+
+/**
+ * The log's head as a position: every change committed before this call is at or before it (its
+ * transaction is below the watermark), and every row after it is yet to be read by a reader there.
+ */
+export async function logHead(db: Executor): Promise<LogPosition> {
+  const [row] = await queryRows<{ xmin: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
+  return { txid: row!.xmin, seq: 0 };
+}
+
+export interface LoggedChange {
+  seq: number;
+  txid: string;
+  kind: "POSTING" | "SETTINGS";
+  postingId: string | null;
+}
+
+export interface ChangePage {
+  changes: LoggedChange[];
+  /** Where a reader stands once it has applied `changes`: past the last, or at the watermark when the page was not full. */
+  next: LogPosition;
+  /** Committed rows wait beyond the watermark (a transaction still running holds it back): read again soon. */
+  pendingBeyond: boolean;
+}
+
+/**
+ * The next changes after `after`, in (txid, seq) order, up to `limit`, all below the watermark — in
+ * one statement, so the watermark and the rows come from one snapshot.
+ */
+export async function readChanges(db: Executor, after: LogPosition, limit: number): Promise<ChangePage> {
+  const [row] = await queryRows<{ xmin: string; beyond: boolean; rows: LoggedChange[] | string }>(
+    db,
+    sql`with w as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+         page as (
+           select c.seq, c.txid, c.kind, c.posting_id from posting_changes c, w
+           where (c.txid, c.seq) > (${after.txid}::xid8, ${after.seq}::bigint) and c.txid < w.xmin
+           order by c.txid, c.seq limit ${limit}
+         )
+         select (select xmin::text from w) as xmin,
+                exists (select 1 from posting_changes c, w where c.txid >= w.xmin) as beyond,
+                coalesce((select json_agg(json_build_object('seq', seq, 'txid', txid::text, 'kind', kind, 'postingId', posting_id) order by txid, seq) from page), '[]'::json) as rows`,
+  );
+  const changes = (typeof row!.rows === "string" ? JSON.parse(row!.rows) : row!.rows) as LoggedChange[];
+  const last = changes.at(-1);
+  const watermark: LogPosition = { txid: row!.xmin, seq: 0 };
+  const next = changes.length < limit ? laterOf(last ? { txid: last.txid, seq: last.seq } : after, laterOf(after, watermark)) : { txid: last!.txid, seq: last!.seq };
+  return { changes, next, pendingBeyond: row!.beyond };
+}

@@ -1,0 +1,218 @@
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { postingDocument, postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
+import { updatePostingRow } from "../../src/modules/postings/posting.repository.js";
+import { searchSources } from "../../src/modules/search-sources.js";
+import { ChangeFollower, ChangeRejected, MemoryPosition, StoredPosition } from "../../src/search/change-follower.js";
+import { comparePositions, logHead, LOG_START, readChanges, type LogPosition } from "../../src/search/change-log.js";
+import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
+import { applyChanges, indexAllPostings, reconcileIndex } from "../../src/search/search-index.js";
+import type { PostingDocument, SearchEngine } from "../../src/search/search-port.js";
+import { days, makeEmployer, makePosting, unique } from "../helpers/factories.js";
+import { startTestApp, type TestApp } from "../helpers/test-app.js";
+
+/** A follower of the log into `engine`, from where the log is now (or from `from`). */
+async function follower(t: TestApp, engine: SearchEngine, opts: { from?: LogPosition; deadLetterAs?: string } = {}) {
+  const f = new ChangeFollower(t.db, (changes) => applyChanges(t.db, engine, searchSources, changes), new MemoryPosition(), {
+    backoffMs: () => 0,
+    ...(opts.deadLetterAs ? { deadLetterAs: opts.deadLetterAs } : {}),
+  });
+  await f.placeAt(opts.from ?? (await logHead(t.db)));
+  return f;
+}
+
+async function logged(t: TestApp): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from posting_changes`);
+  return row!.n;
+}
+
+const search = (engine: SearchEngine, text: string, statuses = ["OPEN"]) => engine.search({ text, filter: { statuses }, offset: 0, limit: 10 }).then((r) => r.hits.map((h) => h.id));
+
+describe("the posting change log", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("logs every posting write in its transaction, and a follower brings its index in line", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await engine.applySettings(await searchSources.settings(t.db));
+    const f = await follower(t, engine);
+    const employer = await makeEmployer(t.db, { name: "茶业有限公司" });
+    const token = await t.token({ sub: "e", role: Role.EMPLOYER, employerId: employer.id });
+    const before = await logged(t);
+    const created = await t.gql<{ createPosting: { id: string } }>(
+      `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`,
+      { i: { title: "茶叶加工技术员", skills: ["制茶"], regionCode: "350781", validUntil: days(20).toISOString() } },
+      { token },
+    );
+    const id = created.data!.createPosting.id;
+    expect(await logged(t)).toBe(before + 1);
+    // A draft is not public: the follower keeps it out of the index.
+    expect((await f.catchUp()).applied).toBe(1);
+    expect(await engine.allIds()).not.toContain(id);
+
+    await t.gql(`mutation($id: ID!) { publishPosting(id: $id) { id } }`, { id }, { token });
+    await f.catchUp();
+    expect(await search(engine, "制茶")).toEqual([id]);
+
+    await t.gql(`mutation($id: ID!) { closePosting(id: $id) { id } }`, { id }, { token });
+    await f.catchUp();
+    expect(await search(engine, "制茶")).toEqual([]);
+    expect(await search(engine, "制茶", ["CLOSED"])).toEqual([id]);
+    // Caught up: nothing is read again.
+    expect((await f.catchUp()).applied).toBe(0);
+  });
+
+  it("logs nothing when the write itself is refused", async () => {
+    const before = await logged(t);
+    const employer = await makeEmployer(t.db);
+    const token = await t.token({ sub: "e", role: Role.EMPLOYER, employerId: employer.id });
+    const refused = await t.gql(`mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`, { i: { title: "x", regionCode: "359999", validUntil: days(5).toISOString() } }, { token });
+    expect(refused.errors).toBeDefined();
+    expect(await logged(t)).toBe(before);
+  });
+
+  it("keeps its place while the engine fails, and applies everything once it answers", async () => {
+    const good = new EmbeddedSearchEngine();
+    let failing = true;
+    let tries = 0;
+    const flaky: SearchEngine = {
+      name: "embedded",
+      applySettings: (s) => good.applySettings(s),
+      search: (q) => good.search(q),
+      allIds: () => good.allIds(),
+      remove: (ids) => good.remove(ids),
+      upsert: async (docs) => {
+        tries++;
+        if (failing) throw new Error("engine unreachable");
+        await good.upsert(docs);
+      },
+    };
+    const f = new ChangeFollower(t.db, (changes) => applyChanges(t.db, flaky, searchSources, changes), new MemoryPosition(), { backoffMs: (n) => (n === 1 ? 60_000 : 0) });
+    await f.placeAt(await logHead(t.db));
+    const marker = `护理${unique()}`;
+    const posting = await makePosting(t.db, { title: `养老护理员 ${marker}` });
+    const at = f.position!;
+    const first = await f.catchUp();
+    expect(first).toMatchObject({ failed: true, applied: 0 });
+    expect(first.retryInMs).toBeGreaterThan(50_000);
+    expect(f.position).toEqual(at);
+    // Within the back-off nothing is tried.
+    expect((await f.catchUp()).failed).toBe(true);
+    expect(tries).toBe(1);
+    failing = false;
+    (f as unknown as { retryAt: number }).retryAt = 0; // the back-off has passed
+    expect(await f.catchUp()).toMatchObject({ failed: false, applied: 1 });
+    expect(comparePositions(f.position!, at)).toBeGreaterThan(0);
+    expect(await search(good, marker)).toEqual([posting.id]);
+  });
+
+  it("isolates a change the engine rejects by halving the batch, sets it aside alone, and applies the rest", async () => {
+    const engine = new EmbeddedSearchEngine();
+    const f = await follower(t, engine, { deadLetterAs: "test-reader" });
+    const employer = await makeEmployer(t.db);
+    const marker = `拒收${unique()}`;
+    const made: string[] = [];
+    for (let i = 0; i < 9; i++) made.push((await makePosting(t.db, { employerId: employer.id, title: `仓管员 ${marker}` })).id);
+    const bad = made[5]!;
+    let calls = 0;
+    const picky: SearchEngine = {
+      ...engine,
+      name: "meilisearch",
+      applySettings: (s) => engine.applySettings(s),
+      search: (q) => engine.search(q),
+      allIds: () => engine.allIds(),
+      remove: (ids) => engine.remove(ids),
+      upsert: async (docs: PostingDocument[]) => {
+        calls++;
+        if (docs.some((d) => d.id === bad)) throw new ChangeRejected(`document ${bad}: invalid_document_fields`);
+        await engine.upsert(docs);
+      },
+    };
+    const g = new ChangeFollower(t.db, (changes) => applyChanges(t.db, picky, searchSources, changes), new MemoryPosition(), { deadLetterAs: "test-reader", backoffMs: () => 0 });
+    await g.placeAt(f.position!);
+    expect(await g.catchUp()).toMatchObject({ failed: false, applied: 9 });
+    expect(calls).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(9)) + 1);
+    expect((await search(engine, marker)).sort()).toEqual(made.filter((id) => id !== bad).sort());
+    const letters = await queryRows<{ posting_id: string; error: string }>(t.db, sql`select posting_id, error from search_dead_letters where reader = 'test-reader'`);
+    expect(letters).toEqual([{ posting_id: bad, error: expect.stringContaining("invalid_document_fields") }]);
+    // An engine that is away is not a rejection: nothing is set aside, the place is kept.
+    const away: SearchEngine = { ...picky, upsert: async () => { throw new Error("connect ECONNREFUSED"); } };
+    const h = new ChangeFollower(t.db, (changes) => applyChanges(t.db, away, searchSources, changes), new MemoryPosition(), { deadLetterAs: "test-reader", backoffMs: () => 0 });
+    await h.placeAt(f.position!);
+    expect((await h.catchUp()).failed).toBe(true);
+    expect(h.position).toEqual(f.position);
+    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from search_dead_letters where reader = 'test-reader'`))[0]!.n).toBe(1);
+  });
+
+  it("a reader's position is held under a lease: one process at a time, the lease lost on expiry", async () => {
+    const name = `reader-${unique()}`;
+    const a = new StoredPosition(t.db, name, true, "process-a", 60_000);
+    const b = new StoredPosition(t.db, name, true, "process-b", 60_000);
+    expect(await a.acquire()).toEqual({ position: null });
+    expect(await b.acquire()).toBeNull();
+    expect(await a.save({ txid: "12345", seq: 7 })).toBe(true);
+    expect(await a.acquire()).toEqual({ position: { txid: "12345", seq: 7 } });
+    await t.db.execute(sql`update change_log_readers set lease_until = now() - interval '1 second' where name = ${name}`);
+    expect(await b.acquire()).toEqual({ position: { txid: "12345", seq: 7 } });
+    expect(await a.save({ txid: "12346", seq: 1 })).toBe(false);
+    await b.release();
+    expect(await a.acquire()).toEqual({ position: { txid: "12345", seq: 7 } });
+  });
+
+  it("reconciles the index with PostgreSQL: ids missing from it and ids it should not hold", async () => {
+    const engine = new EmbeddedSearchEngine();
+    await indexAllPostings(t.db, engine, postingDocumentSource);
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [] });
+    const posting = await makePosting(t.db);
+    await engine.upsert([{ ...postingDocument(posting, { name: "x", verified: true, isPovertyWorkshop: false }), id: "ghost" }]);
+    const diff = await reconcileIndex(t.db, engine, postingDocumentSource);
+    expect(diff.missing).toEqual([posting.id]);
+    expect(diff.extra).toEqual(["ghost"]);
+  });
+
+  it("reads from the start of the log when asked, in (transaction, sequence) order", async () => {
+    const page = await readChanges(t.db, LOG_START, 1000);
+    expect(page.changes.length).toBeGreaterThan(0);
+    for (let i = 1; i < page.changes.length; i++) {
+      const [a, b] = [page.changes[i - 1]!, page.changes[i]!];
+      expect(comparePositions({ txid: a.txid, seq: a.seq }, { txid: b.txid, seq: b.seq })).toBeLessThan(0);
+    }
+  });
+
+  // PGlite has one connection: transactions there never overlap. On PostgreSQL they do.
+  it.runIf(Boolean(process.env.DATABASE_URL))("never skips a change whose transaction commits after a later one was read (PostgreSQL)", async () => {
+    const engine = new EmbeddedSearchEngine();
+    const f = await follower(t, engine);
+    const employer = await makeEmployer(t.db);
+    const marker = `迟交${unique()}`;
+    const early = await makePosting(t.db, { employerId: employer.id, title: `出纳 ${marker}`, status: "DRAFT" });
+    const late = await makePosting(t.db, { employerId: employer.id, title: `会计 ${marker}`, status: "DRAFT" });
+    await f.catchUp();
+    const slow = new pg.Client({ connectionString: (t.config.database as { url: string }).url });
+    await slow.connect();
+    try {
+      // The slow transaction logs its change first (the lower seq) and commits last.
+      await slow.query("begin");
+      await slow.query("update postings set status = 'OPEN' where id = $1", [early.id]);
+      await slow.query("insert into posting_changes (kind, posting_id) values ('POSTING', $1)", [early.id]);
+      await t.db.transaction(async (tx) => {
+        await updatePostingRow(tx, late.id, { status: "OPEN" });
+      });
+      const held = await f.catchUp();
+      // The committed change waits behind the slow transaction: neither is read yet.
+      expect(held.pendingBeyond).toBe(true);
+      expect(await search(engine, marker)).toEqual([]);
+      await slow.query("commit");
+    } finally {
+      await slow.end();
+    }
+    await f.catchUp();
+    expect((await search(engine, marker)).sort()).toEqual([early.id, late.id].sort());
+  });
+});
