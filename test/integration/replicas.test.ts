@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { comparePositions, logHead, type LogPosition } from "../../src/search/change-log.js";
+import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, unique } from "../helpers/factories.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const CREATE = `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`;
+const PUBLISH = `mutation($id: ID!) { publishPosting(id: $id) { status } }`;
+const CLOSE = `mutation($id: ID!) { closePosting(id: $id) { status } }`;
+const SEARCH = `query($q: String, $first: Int) { searchPostings(query: $q, first: $first) { totalCount facets { regions { value count } kinds { value count } } edges { score node { id } } } }`;
+const MATCHES = `query($id: ID!) { person(id: $id) { matches(first: 10) { items { score posting { id } } } } }`;
+
+type Search = { searchPostings: { totalCount: number; facets: unknown; edges: { node: { id: string } }[] } };
+
+/**
+ * Several API processes on one PostgreSQL, each with its own embedded index: whichever process a
+ * write goes through, every process's search and matches agree once each reports (on /readyz) that
+ * it has followed the change log to its head. The test waits for positions, never for time.
+ */
+describe.runIf(Boolean(process.env.DATABASE_URL))("replicas on one PostgreSQL (PostgreSQL)", () => {
+  let t: TestApp;
+  const servers: ServerProcess[] = [];
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    env = { DATABASE_URL: (t.config.database as { url: string }).url, SEARCH_RELAY_INTERVAL_MS: "1000" };
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of servers) await s.kill();
+    await t?.close();
+  });
+
+  const start = async (name: string) => {
+    const s = await startServerProcess(name, env);
+    servers.push(s);
+    return s;
+  };
+
+  /** Until every live replica's position is at or past the log's head as it is now. */
+  async function converge(replicas: ServerProcess[]): Promise<LogPosition> {
+    const head = await logHead(t.db);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const positions = await Promise.all(replicas.map((r) => r.searchPosition()));
+      if (positions.every((p) => p && comparePositions(p, head) >= 0)) return head;
+      if (Date.now() > deadline) throw new Error(`replicas did not reach ${head.txid}:${head.seq}: ${JSON.stringify(positions)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function agree(replicas: ServerProcess[], marker: string, token: string, person: string) {
+    const answers = await Promise.all(replicas.map(async (r) => ({ search: (await r.gql<Search>(SEARCH, { q: marker, first: 100 })).data!.searchPostings, matches: (await r.gql(MATCHES, { id: person }, token)).data })));
+    for (const a of answers.slice(1)) {
+      expect(a.search).toEqual(answers[0]!.search);
+      expect(a.matches).toEqual(answers[0]!.matches);
+    }
+    return answers[0]!;
+  }
+
+  it("writes through any replica reach every replica's search and matches; a late starter and a killed one catch up", async () => {
+    const [a, b] = await Promise.all([start("A"), start("B")]);
+    const marker = `副本${unique()}`;
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const emp = await t.token({ sub: "emp", role: Role.EMPLOYER, employerId: employer.id });
+    const admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    const school = await makeInstitution(t.db, { regionCode: FUZHOU_GULOU });
+    const person = (await makePerson(t, { institutionId: school.id, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计", marker] })).id;
+    const publish = async (via: ServerProcess, i: number) => {
+      const created = await via.gql<{ createPosting: { id: string } }>(
+        CREATE,
+        { i: { title: `会计 ${marker} ${i}`, description: "账务处理", minEducation: "ASSOCIATE", regionCode: FUZHOU_GULOU, headcount: 1, kind: "REGULAR", validUntil: days(30).toISOString() } },
+        emp,
+      );
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createPosting.id;
+      expect((await via.gql(PUBLISH, { id }, emp)).errors).toBeUndefined();
+      return id;
+    };
+
+    // 20 postings, alternating A and B; C starts while they are being written.
+    const ids: string[] = [];
+    const writing = (async () => {
+      for (let i = 0; i < 20; i++) ids.push(await publish(i % 2 ? b : a, i));
+    })();
+    const c = await start("C");
+    await writing;
+    await converge([a, b, c]);
+    const first = await agree([a, b, c], marker, admin, person);
+    expect(first.search.totalCount).toBe(20);
+    expect(first.search.edges.map((e) => e.node.id).sort()).toEqual([...ids].sort());
+
+    // 10 closed through B: gone everywhere, counts included.
+    for (const id of ids.slice(0, 10)) expect((await b.gql(CLOSE, { id }, emp)).errors).toBeUndefined();
+    await converge([a, b, c]);
+    const closed = await agree([a, b, c], marker, admin, person);
+    expect(closed.search.totalCount).toBe(10);
+    expect(closed.search.edges.map((e) => e.node.id).sort()).toEqual(ids.slice(10).sort());
+
+    // C dies without a goodbye; writes go on through A; C restarted catches up.
+    await c.kill();
+    const more: string[] = [];
+    for (let i = 20; i < 25; i++) more.push(await publish(a, i));
+    const c2 = await start("C again");
+    await converge([a, b, c2]);
+    const after = await agree([a, b, c2], marker, admin, person);
+    expect(after.search.totalCount).toBe(15);
+    expect(after.search.edges.map((e) => e.node.id).sort()).toEqual([...ids.slice(10), ...more].sort());
+
+    // A synonym group set through B applies in every replica's engine.
+    // (簿记 is one token: a synonym applies to a query's words.) Before, it finds nothing.
+    const word = "簿记";
+    const count = (r: ServerProcess) => r.gql<Search>(SEARCH, { q: word, first: 100 }).then((res) => res.data!.searchPostings.totalCount);
+    expect(await Promise.all([a, b, c2].map(count))).toEqual([0, 0, 0]);
+    const groups = (await b.gql<{ searchSynonyms: string[][] }>(`{ searchSynonyms }`)).data!.searchSynonyms;
+    expect((await b.gql(`mutation($g: [[String!]!]!) { setSearchSynonyms(groups: $g) }`, { g: [...groups.filter((g) => !g.includes("会计")), [word, "会计"]] }, admin)).errors).toBeUndefined();
+    await converge([a, b, c2]);
+    expect(await Promise.all([a, b, c2].map(count))).toEqual([15, 15, 15]);
+  }, 240_000);
+});
