@@ -1,9 +1,11 @@
 CREATE TABLE "change_log_policies" (
-	"version" integer PRIMARY KEY NOT NULL,
+	"id" uuid PRIMARY KEY NOT NULL,
+	"version" integer NOT NULL,
 	"retention_days" integer NOT NULL,
-	"valid_from" timestamp (3) with time zone NOT NULL,
-	"created_by" text NOT NULL,
+	"effective_from" date NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"created_by" varchar(100) NOT NULL,
+	CONSTRAINT "change_log_policies_version_unique" UNIQUE("version"),
 	CONSTRAINT "change_log_policies_days_chk" CHECK ("change_log_policies"."retention_days" between 1 and 3650)
 );
 --> statement-breakpoint
@@ -41,5 +43,5 @@ CREATE INDEX "posting_changes_at_idx" ON "posting_changes" USING btree ("at");--
 -- What the outbox had not yet relayed is carried into the log (read again by every reader), and its dead rows become dead letters.
 INSERT INTO "posting_changes" ("posting_id", "at") SELECT DISTINCT ON ("posting_id") "posting_id", "enqueued_at" FROM "search_outbox" WHERE "done_at" IS NULL AND "dead_at" IS NULL ORDER BY "posting_id", "enqueued_at";--> statement-breakpoint
 INSERT INTO "search_dead_letters" ("id", "reader", "kind", "posting_id", "attempts", "error", "at") SELECT "id", 'meilisearch', 'POSTING', "posting_id", "attempts", coalesce("last_error", ''), "dead_at" FROM "search_outbox" WHERE "dead_at" IS NOT NULL;--> statement-breakpoint
--- The feed keeps 30 days of history by default (an official changes it through the API).
-INSERT INTO "change_log_policies" ("version", "retention_days", "valid_from", "created_by") VALUES (1, 30, '2000-01-01T00:00:00Z', 'migration');
+-- The log keeps 30 days of history by default (an official changes it through the API).
+INSERT INTO "change_log_policies" ("id", "version", "retention_days", "effective_from", "created_by") VALUES ('0197a7a0-0000-7000-8000-000000000026', 1, 30, '2020-01-01', 'migration');

@@ -10,6 +10,7 @@ import { createHttpServer } from "./http/http-server.js";
 import { loggableError, type Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { searchSources } from "./modules/search-sources.js";
+import { pruneChangeLogByPolicy } from "./modules/change-log/change-log-policy.service.js";
 import { createPiiCipher, type PiiCipher } from "./pii/pii-crypto.js";
 import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
@@ -64,7 +65,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,
-  // and drops Idempotency-Keys past their 24 hours.
+  // drops Idempotency-Keys past their 24 hours, and prunes the posting change log by its policy.
   let sweeper: NodeJS.Timeout | undefined;
   if (config.postingExpirySweepSeconds > 0) {
     sweeper = setInterval(() => {
@@ -72,6 +73,9 @@ export async function createApp(config: Config, log: Logger, database?: Database
         .then((n) => n > 0 && log.info({ expired: n }, "postings expired"))
         .catch((err: unknown) => log.error({ err }, "expiry sweep failed"));
       sweepIdempotencyKeys(db.db).catch((err: unknown) => log.error({ err }, "idempotency-key sweep failed"));
+      pruneChangeLogByPolicy(db.db)
+        .then((n) => n > 0 && log.info({ pruned: n }, "posting change log pruned"))
+        .catch((err: unknown) => log.error({ err }, "change-log pruning failed"));
     }, config.postingExpirySweepSeconds * 1000);
     sweeper.unref();
   }

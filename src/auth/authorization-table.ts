@@ -55,6 +55,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Query.campaignPolicy": { access: [ADMIN, CASEWORKER] },
   "Query.categoryReevaluations": { access: [ADMIN, CASEWORKER] },
   "Query.fairPolicy": { access: [ADMIN, CASEWORKER] },
+  "Query.changeLogPolicy": { access: [ADMIN] },
   "Query.matchingPolicy": { access: [ADMIN, CASEWORKER] },
   "Query.fairCoverage": { access: [ADMIN, CASEWORKER], scope: "a caseworker's region or institution" },
 
@@ -91,6 +92,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.setMentoringPolicy": { access: [ADMIN] },
   "Mutation.setCampaignPolicy": { access: [ADMIN] },
   "Mutation.setFairPolicy": { access: [ADMIN] },
+  "Mutation.setChangeLogPolicy": { access: [ADMIN] },
   "Mutation.setMatchingPolicy": { access: [ADMIN] },
   "Mutation.createCampaign": { access: [ADMIN] },
   "Mutation.updateCampaign": { access: [ADMIN], scope: "a DRAFT campaign only" },

@@ -19,6 +19,7 @@ import { ProgressResolver } from "../modules/progress/progress.resolver.js";
 import { ReportResolver } from "../modules/reports/report.resolver.js";
 import { MatchResolver } from "../modules/matching/match.resolver.js";
 import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
+import { ChangeLogPolicyResolver } from "../modules/change-log/change-log-policy.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
 import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
@@ -43,6 +44,7 @@ export const resolvers = [
   ReportResolver,
   MatchResolver,
   SynonymResolver,
+  ChangeLogPolicyResolver,
   ReferralResolver,
   PersonReferralResolver,
   PostingReferralResolver,

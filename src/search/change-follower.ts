@@ -11,7 +11,7 @@ export const processIdentity = `${hostname()}:${process.pid}:${randomBytes(3).to
 
 /** Where a reader keeps its position between reads. */
 export interface PositionStore {
-  /** Takes the reader (a lease): its stored position, or null when another process holds it now. */
+  /** Takes the reader (a lease): its stored position (null: never placed), or null when another process holds it now. */
   acquire(): Promise<{ position: LogPosition | null } | null>;
   /** Records the position (renewing the lease); false when the lease was lost to another process. */
   save(position: LogPosition): Promise<boolean>;
@@ -45,16 +45,17 @@ export class StoredPosition implements PositionStore {
   ) {}
 
   async acquire(): Promise<{ position: LogPosition | null } | null> {
-    const [row] = await queryRows<{ txid: string; seq: number | string; fresh: boolean }>(
+    const [row] = await queryRows<{ txid: string; seq: number | string }>(
       this.db,
       sql`insert into change_log_readers (name, durable, lease_owner, lease_until)
           values (${this.name}, ${this.durable}, ${this.owner}, now() + ${this.leaseMs} * interval '1 millisecond')
           on conflict (name) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until, updated_at = now()
             where change_log_readers.lease_owner is null or change_log_readers.lease_owner = excluded.lease_owner or change_log_readers.lease_until < now()
-          returning txid::text as txid, seq, (xmax = 0) as fresh`,
+          returning txid::text as txid, seq`,
     );
     if (!row) return null;
-    return { position: row.fresh ? null : { txid: row.txid, seq: Number(row.seq) } };
+    // A reader never placed is at 0:0.
+    return { position: row.txid === "0" && Number(row.seq) === 0 ? null : { txid: row.txid, seq: Number(row.seq) } };
   }
 
   async save(position: LogPosition): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, customType, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, customType, date, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 
 /** PostgreSQL's 64-bit transaction id (never wraps), carried as text in TypeScript. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
@@ -62,11 +62,12 @@ export const searchDeadLetters = pgTable("search_dead_letters", {
 export const changeLogPolicies = pgTable(
   "change_log_policies",
   {
-    version: integer("version").primaryKey(),
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
     retentionDays: integer("retention_days").notNull(),
-    validFrom: timestamp("valid_from", { withTimezone: true, precision: 3 }).notNull(),
-    createdBy: text("created_by").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
   (t) => [check("change_log_policies_days_chk", sql`${t.retentionDays} between 1 and 3650`)],
 );

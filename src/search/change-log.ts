@@ -110,3 +110,36 @@ export async function readChanges(db: Executor, after: LogPosition, limit: numbe
   const next = changes.length < limit ? laterOf(last ? { txid: last.txid, seq: last.seq } : after, laterOf(after, watermark)) : { txid: last!.txid, seq: last!.seq };
   return { changes, next, pendingBeyond: row!.beyond };
 }
+
+/**
+ * Drops rows older than `retentionDays` that every reader has passed: every durable reader (the
+ * Meilisearch relay, whose index outlives processes) and every live process's embedded index (its
+ * lease renewed as it reads). A process gone without a goodbye stops holding rows back once its
+ * lease has lapsed (it rebuilds from PostgreSQL when it starts again), and its row is dropped a day
+ * later. Returns the rows dropped.
+ */
+export async function pruneChangeLog(db: Executor, retentionDays: number, batch = 10_000): Promise<number> {
+  await db.execute(sql`delete from change_log_readers where not durable and lease_until < now() - interval '1 day'`);
+  let dropped = 0;
+  // In batches, so no one statement holds many row locks or runs for long.
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`with slowest as (
+            select txid, seq from change_log_readers where durable or lease_until > now() order by txid, seq limit 1
+          ),
+          gone as (
+            delete from posting_changes where seq in (
+              select c.seq from posting_changes c
+              where c.at < now() - ${retentionDays} * interval '1 day'
+                and not exists (select 1 from slowest s where (c.txid, c.seq) > (s.txid, s.seq))
+              limit ${batch}
+            )
+            returning 1
+          )
+          select count(*)::int as n from gone`,
+    );
+    dropped += row!.n;
+    if (row!.n < batch) return dropped;
+  }
+}

@@ -6,7 +6,7 @@ import type { PostingDocumentSource, SearchSources } from "./document-source.js"
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
 import { ChangeFollower, MemoryPosition, processIdentity, StoredPosition } from "./change-follower.js";
-import { CHANGE_CHANNEL, logHead, LOG_START, type LoggedChange, type LogPosition } from "./change-log.js";
+import { CHANGE_CHANNEL, logHead, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 
 export function createSearchEngine(config: Config): SearchEngine {
@@ -197,8 +197,18 @@ export class SearchIndex {
       return false;
     }
     if (!this.follower) {
-      this.follower = this.newFollower(this.store!, true);
-      await this.follower.placeAt(held.position ?? LOG_START);
+      const follower = this.newFollower(this.store!, true);
+      if (held.position) await follower.placeAt(held.position);
+      else {
+        // A relay that never ran (a new Meilisearch, or a database upgraded from the outbox): the
+        // index is filled from PostgreSQL as of the log's head, then follows the log from there.
+        const began = performance.now();
+        const head = await logHead(this.db);
+        const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
+        await follower.placeAt(head);
+        this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "Meilisearch index filled from PostgreSQL; relaying the change log from here");
+      }
+      this.follower = follower;
     }
     return true;
   }

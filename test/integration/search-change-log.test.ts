@@ -215,4 +215,42 @@ describe("the posting change log", () => {
     await f.catchUp();
     expect((await search(engine, marker)).sort()).toEqual([early.id, late.id].sort());
   });
+
+  it("prunes only what is older than the retention and every reader has passed; the retention is policy data", async () => {
+    await t.db.execute(sql`delete from change_log_readers where name like 'reader-%'`); // the lease test's
+    await t.app.search.drain(); // this process's own index, at the head
+    for (let i = 0; i < 6; i++) await makePosting(t.db);
+    await t.app.search.drain();
+    await t.db.execute(sql`update posting_changes set at = now() - interval '40 days'`);
+    const all = (await readChanges(t.db, LOG_START, 100_000)).changes;
+    const middle = all[all.length - 3]!;
+    // A durable reader (a Meilisearch relay) three changes from the end holds those three back.
+    await t.db.execute(sql`insert into change_log_readers (name, durable, txid, seq) values ('slow-relay', true, ${middle.txid}::xid8, ${middle.seq})`);
+    // A process gone without a goodbye (its lease lapsed) holds nothing back.
+    await t.db.execute(sql`insert into change_log_readers (name, durable, txid, seq, lease_owner, lease_until) values ('embedded:gone', false, '1'::xid8, 0, 'gone', now() - interval '1 minute')`);
+    const { pruneChangeLog } = await import("../../src/search/change-log.js");
+    expect(await pruneChangeLog(t.db, 30, 2)).toBe(all.length - 2);
+    expect((await readChanges(t.db, LOG_START, 1000)).changes.map((c) => c.seq)).toEqual(all.slice(-2).map((c) => c.seq));
+    // Younger than the retention: kept, whoever has passed it.
+    await t.db.execute(sql`update change_log_readers set txid = pg_snapshot_xmin(pg_current_snapshot()), seq = 0 where name = 'slow-relay'`);
+    await t.db.execute(sql`update posting_changes set at = now() - interval '5 days'`);
+    expect(await pruneChangeLog(t.db, 30)).toBe(0);
+    const admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    const POLICY = `query { changeLogPolicy { version retentionDays } }`;
+    const SET = `mutation($d: Int!) { setChangeLogPolicy(retentionDays: $d) { version retentionDays } }`;
+    expect((await t.gql(POLICY, {}, { token: admin })).data).toEqual({ changeLogPolicy: { version: 1, retentionDays: 30 } });
+    for (const d of [0, 3651]) {
+      const refused = await t.gql(SET, { d }, { token: admin });
+      expect(refused.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "retentionDays" });
+    }
+    const caseworker = await t.token({ sub: "cw", role: Role.CASEWORKER, regionCode: "35" });
+    expect((await t.gql(SET, { d: 3 }, { token: caseworker })).errors![0]!.extensions!.code).toBe("FORBIDDEN");
+    expect((await t.gql(POLICY, {}, { token: admin })).data).toEqual({ changeLogPolicy: { version: 1, retentionDays: 30 } });
+    expect((await t.gql(SET, { d: 3 }, { token: admin })).data).toEqual({ setChangeLogPolicy: { version: 2, retentionDays: 3 } });
+    // A lease lapsed over a day ago: the row itself goes too.
+    await t.db.execute(sql`update change_log_readers set lease_until = now() - interval '2 days' where name = 'embedded:gone'`);
+    const { pruneChangeLogByPolicy } = await import("../../src/modules/change-log/change-log-policy.service.js");
+    expect(await pruneChangeLogByPolicy(t.db)).toBe(2);
+    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from change_log_readers where name = 'embedded:gone'`))[0]!.n).toBe(0);
+  });
 });
