@@ -44,6 +44,8 @@ const envSchema = z.object({
   PGLITE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data/pglite")),
   MEILISEARCH_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   MEILISEARCH_API_KEY: optionalString,
+  MEILISEARCH_SEARCH_KEY: optionalString,
+  MEILISEARCH_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(120_000).default(5_000)),
   AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   AUTH_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().default("jiuye-bangfu")),
   AUTH_MAX_TOKEN_LIFETIME: z.preprocess(
@@ -116,7 +118,7 @@ export interface Config {
   database:
     | { driver: "postgres"; url: string; poolSize: number }
     | { driver: "pglite"; dataDir: string };
-  search: { meilisearchUrl?: string; meilisearchApiKey?: string; relayIntervalMs: number };
+  search: { meilisearchUrl?: string; meilisearchApiKey?: string; meilisearchSearchKey?: string; meilisearchTimeoutMs: number; relayIntervalMs: number };
   /** How often the background runner looks for campaign-run work (0: only on demand). */
   campaignRunIntervalMs: number;
   /** How often the server's worker looks for category re-decisions to work (0: only on demand). */
@@ -196,7 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: e.DATABASE_URL
       ? { driver: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { driver: "pglite", dataDir: e.PGLITE_DATA_DIR },
-    search: { meilisearchUrl: e.MEILISEARCH_URL, meilisearchApiKey: e.MEILISEARCH_API_KEY, relayIntervalMs: e.SEARCH_RELAY_INTERVAL_MS },
+    search: {
+      meilisearchUrl: e.MEILISEARCH_URL,
+      meilisearchApiKey: e.MEILISEARCH_API_KEY,
+      meilisearchSearchKey: e.MEILISEARCH_SEARCH_KEY,
+      meilisearchTimeoutMs: e.MEILISEARCH_TIMEOUT_MS,
+      relayIntervalMs: e.SEARCH_RELAY_INTERVAL_MS,
+    },
     campaignRunIntervalMs: e.CAMPAIGN_RUN_INTERVAL_MS,
     categoryReevaluationIntervalMs: e.CATEGORY_REEVALUATION_INTERVAL_MS,
     auth: { jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },

@@ -10,7 +10,7 @@ import { importPeople } from "../modules/people/person-import.service.js";
 import { people as peopleTable } from "../modules/people/person.table.js";
 import { createPiiCipher } from "../pii/pii-crypto.js";
 import { postings as postingsTable } from "../modules/postings/posting.table.js";
-import { MeilisearchEngine } from "../search/meilisearch-engine.js";
+import { createScopedKeys, MeilisearchEngine } from "../search/meilisearch-engine.js";
 import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
 import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun, type RunSummary } from "../modules/referrals/campaign-run.service.js";
 import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js";
@@ -46,8 +46,14 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                      Write a campaign's report (the workbook, or one sheet as CSV: summary prefecture county
                      institution category below mentors fairs) as an administrator, with a progress bar;
                      prints {file, rows, ms, sqlStatements}.
-  reindex            Rebuild the Meilisearch index from PostgreSQL and swap it in atomically.
-  reconcile          List posting ids that differ between PostgreSQL and the Meilisearch index.
+  reindex            Rebuild the Meilisearch index from PostgreSQL beside the live one, swap it in, and replay
+                     the change log from where the rebuild began (nothing edited meanwhile is lost).
+  reconcile [--repair]
+                     Compare the Meilisearch index with PostgreSQL by content (a hash per document): missing,
+                     extra and stale postings (exit 1 if any); --repair writes and removes what differs.
+  meilisearch-keys --master-key KEY
+                     As Meilisearch's master key, once: create the API's two keys — writes scoped to postings*
+                     (MEILISEARCH_API_KEY) and search only (MEILISEARCH_SEARCH_KEY); prints them as JSON.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
   fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE [--campaign UUID]
                      Start a campaign run for everyone of the scope below their referral minimum in the
@@ -152,6 +158,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       out: { type: "string" },
       sheet: { type: "string" },
       print: { type: "boolean" },
+      repair: { type: "boolean" },
+      "master-key": { type: "string" },
     },
     allowPositionals: true,
   });
@@ -309,16 +317,36 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       if (command === "reindex") {
         const n = await withDatabase(config, async (h) => {
           const bar = progressBar(io, "postings", await h.db.$count(postingsTable));
-          const count = await reindexMeilisearch(h.db, engine, searchSources, (done) => bar.update(done));
+          const count = await reindexMeilisearch(h.db, engine, searchSources, (done) => {
+            bar.update(done);
+          });
           bar.stop();
           return count;
         });
         io.err(`Reindexed ${n} postings and swapped the new index in.\n`);
         return 0;
       }
-      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine, searchSources.documents));
-      io.out(JSON.stringify({ missing: diff.missing.length, extra: diff.extra.length, missingIds: diff.missing.slice(0, 100), extraIds: diff.extra.slice(0, 100) }, null, 2) + "\n");
-      return diff.missing.length + diff.extra.length === 0 ? 0 : 1;
+      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine, searchSources.documents, { repair: values.repair === true }));
+      const summary = {
+        missing: diff.missing.length,
+        extra: diff.extra.length,
+        stale: diff.stale.length,
+        missingIds: diff.missing.slice(0, 100),
+        extraIds: diff.extra.slice(0, 100),
+        staleIds: diff.stale.slice(0, 100),
+        ...(diff.repaired ? { repaired: diff.repaired } : {}),
+      };
+      io.out(JSON.stringify(summary, null, 2) + "\n");
+      return diff.repaired || diff.missing.length + diff.extra.length + diff.stale.length === 0 ? 0 : 1;
+    }
+    case "meilisearch-keys": {
+      const master = values["master-key"] ?? env.MEILI_MASTER_KEY;
+      if (!config.search.meilisearchUrl || !master) {
+        io.err("meilisearch-keys: set MEILISEARCH_URL and give --master-key (or MEILI_MASTER_KEY)\n");
+        return 2;
+      }
+      io.out(JSON.stringify(await createScopedKeys(config.search.meilisearchUrl, master), null, 2) + "\n");
+      return 0;
     }
     case "db-roles": {
       const role = values.name ?? APP_ROLE;

@@ -16,6 +16,8 @@ export interface PositionStore {
   /** Records the position (renewing the lease); false when the lease was lost to another process. */
   save(position: LogPosition): Promise<boolean>;
   release(): Promise<void>;
+  /** Renews the lease when less than `ms` of it is left; false when it was lost. (A durable reader sends nothing on a lease about to lapse: a process that took it over could otherwise see its newer writes overtaken by this one's older.) */
+  ensureLease?(ms: number): Promise<boolean>;
 }
 
 /** A position held only by this process (tests; nothing outside it reads it). */
@@ -44,7 +46,16 @@ export class StoredPosition implements PositionStore {
     private readonly leaseMs = 60_000,
   ) {}
 
+  /** Until when (this process's clock) the lease is surely held: counted from before the statement that took it. */
+  private heldUntil = 0;
+
+  async ensureLease(ms: number): Promise<boolean> {
+    if (this.heldUntil - Date.now() >= ms) return true;
+    return (await this.acquire()) !== null;
+  }
+
   async acquire(): Promise<{ position: LogPosition | null } | null> {
+    const asked = Date.now();
     const [row] = await queryRows<{ txid: string; seq: number | string }>(
       this.db,
       sql`insert into change_log_readers (name, durable, lease_owner, lease_until)
@@ -54,17 +65,20 @@ export class StoredPosition implements PositionStore {
           returning txid::text as txid, seq`,
     );
     if (!row) return null;
+    this.heldUntil = asked + this.leaseMs;
     // A reader never placed is at 0:0.
     return { position: row.txid === "0" && Number(row.seq) === 0 ? null : { txid: row.txid, seq: Number(row.seq) } };
   }
 
   async save(position: LogPosition): Promise<boolean> {
+    const asked = Date.now();
     const rows = await queryRows<{ name: string }>(
       this.db,
       sql`update change_log_readers set txid = ${position.txid}::xid8, seq = ${position.seq}, updated_at = now(),
             lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
           where name = ${this.name} and lease_owner = ${this.owner} returning name`,
     );
+    if (rows.length > 0) this.heldUntil = asked + this.leaseMs;
     return rows.length > 0;
   }
 
@@ -82,7 +96,22 @@ export class ChangeRejected extends Error {
   }
 }
 
+/**
+ * Writes the engine accepted (its tasks enqueued) but had not finished within the wait: the
+ * follower polls them by uid and moves on once they are done, rather than sending them again.
+ */
+export class TasksStillRunning extends Error {
+  constructor(readonly taskUids: number[]) {
+    super(`Engine tasks ${taskUids.join(", ")} are still running`);
+    this.name = "TasksStillRunning";
+  }
+}
+
 export interface FollowerOptions {
+  /** Whether an engine task enqueued earlier is done (true), still running (false); throws if it failed. */
+  taskDone?: (taskUid: number) => Promise<boolean>;
+  /** A durable reader renews its lease before sending when less than this is left (default 20 s: longer than a request and its wait). */
+  minLeaseMs?: number;
   /** Changes read and applied at once. */
   batchSize?: number;
   /** Delay before the n-th retry of a failing batch (default 1 s, 2 s, 4 s … at most a minute). */
@@ -97,6 +126,8 @@ export interface FollowerOptions {
 
 export interface CatchUp {
   applied: number;
+  /** The engine is still working on tasks this follower sent: asked again later. */
+  awaitingTasks: boolean;
   /** Committed changes wait behind a transaction still running: read again soon. */
   pendingBeyond: boolean;
   /** The last batch failed; retried after `retryInMs`. */
@@ -116,6 +147,8 @@ export class ChangeFollower {
   private at: LogPosition | null = null;
   private attempts = 0;
   private retryAt = 0;
+  /** Tasks sent for the page that ends at `next`, not yet done. */
+  private awaiting: { taskUids: number[]; next: LogPosition; count: number } | null = null;
 
   constructor(
     private readonly db: Database,
@@ -138,30 +171,56 @@ export class ChangeFollower {
   async catchUp(): Promise<CatchUp> {
     const batchSize = this.opts.batchSize ?? 500;
     const wait = this.retryAt - Date.now();
-    if (wait > 0) return { applied: 0, pendingBeyond: false, failed: true, retryInMs: wait };
+    if (wait > 0) return { applied: 0, awaitingTasks: false, pendingBeyond: false, failed: true, retryInMs: wait };
     if (!this.at) throw new Error("The follower is not placed in the log yet");
     let applied = 0;
+    if (this.awaiting) {
+      const awaiting = this.awaiting;
+      try {
+        const done = await Promise.all(awaiting.taskUids.map((uid) => this.opts.taskDone!(uid)));
+        if (done.some((d) => !d)) return { applied, awaitingTasks: true, pendingBeyond: false, failed: false, retryInMs: 0 };
+      } catch (error) {
+        // A task that failed after all: the page is read and applied again (a rejected change isolated).
+        this.awaiting = null;
+        return this.failed(error, awaiting.count, applied, false);
+      }
+      this.awaiting = null;
+      applied += awaiting.count;
+      await this.advance(awaiting.next);
+    }
     for (;;) {
       const page = await readChanges(this.db, this.at, batchSize);
       if (page.changes.length > 0) {
+        if (this.store.ensureLease && !(await this.store.ensureLease(this.opts.minLeaseMs ?? 20_000))) throw new Error("The change-log reader's lease was taken by another process");
         try {
           await this.applyIsolating(page.changes);
         } catch (error) {
-          this.attempts += 1;
-          const retryInMs = (this.opts.backoffMs ?? defaultBackoff)(this.attempts);
-          this.retryAt = Date.now() + retryInMs;
-          this.opts.log?.warn({ err: loggableError(error), changes: page.changes.length, attempt: this.attempts, at: formatPosition(this.at) }, "search index could not apply changes; will retry");
-          return { applied, pendingBeyond: page.pendingBeyond, failed: true, retryInMs };
+          if (error instanceof TasksStillRunning && this.opts.taskDone) {
+            this.awaiting = { taskUids: error.taskUids, next: page.next, count: page.changes.length };
+            return { applied, awaitingTasks: true, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
+          }
+          return this.failed(error, page.changes.length, applied, page.pendingBeyond);
         }
         this.attempts = 0;
         applied += page.changes.length;
       }
-      if (comparePositions(page.next, this.at) > 0) {
-        this.at = page.next;
-        if (!(await this.store.save(page.next))) throw new Error("The change-log reader's lease was taken by another process");
-      }
-      if (page.changes.length < batchSize) return { applied, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
+      await this.advance(page.next);
+      if (page.changes.length < batchSize) return { applied, awaitingTasks: false, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
     }
+  }
+
+  private async advance(next: LogPosition): Promise<void> {
+    if (comparePositions(next, this.at!) <= 0) return;
+    this.at = next;
+    if (!(await this.store.save(next))) throw new Error("The change-log reader's lease was taken by another process");
+  }
+
+  private failed(error: unknown, changes: number, applied: number, pendingBeyond: boolean): CatchUp {
+    this.attempts += 1;
+    const retryInMs = (this.opts.backoffMs ?? defaultBackoff)(this.attempts);
+    this.retryAt = Date.now() + retryInMs;
+    this.opts.log?.warn({ err: loggableError(error), changes, attempt: this.attempts, at: formatPosition(this.at!) }, "search index could not apply changes; will retry");
+    return { applied, awaitingTasks: false, pendingBeyond, failed: true, retryInMs };
   }
 
   /** Applies the changes; with dead letters on, a rejected batch is halved until the bad change stands alone. */

@@ -4,8 +4,8 @@ import { FilterBits, FilterColumns, setBit, wordsFor } from "./embedded-columns.
 import { countFacets, sortScored, type Scored } from "./embedded-facets.js";
 import { relevantPage, type RelevanceScratch, type WordBits } from "./embedded-relevance.js";
 import { EmbeddedShards, LISTS_KEPT, newestFirst, recency, slotsWith } from "./embedded-shards.js";
-import { segment } from "./segment.js";
-import { synonymMap } from "./synonyms.js";
+import { queryTokens } from "./segment.js";
+import { segmentedSynonyms } from "./synonyms.js";
 
 /**
  * The embedded engine (the default when MEILISEARCH_URL is unset): FlexSearch over the
@@ -53,9 +53,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async applySettings(settings: SearchSettings): Promise<void> {
     // The rest of the settings are this class; the synonyms are data.
-    this.synonyms = new Map(
-      Object.entries(synonymMap(settings.synonyms)).map(([word, group]) => [word, [...new Set(group.map((s) => segment(s).join(" ")).filter(Boolean))]]),
-    );
+    this.synonyms = segmentedSynonyms(settings.synonyms);
     this.wordBits.clear();
   }
 
@@ -134,6 +132,10 @@ export class EmbeddedSearchEngine implements SearchEngine {
     return [...this.slotById.keys()];
   }
 
+  async allDocuments(): Promise<PostingDocument[]> {
+    return [...this.slotById.values()].map((slot) => this.slots[slot]!);
+  }
+
   /** The filter over slots: its document-only part judged once per slot and remembered, then the clock and exclusions. */
   private passes(filter: EngineFilter): (slot: number) => boolean {
     const fixed = this.filters.test(filter, this.slots.length);
@@ -196,7 +198,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const tokens = query.text ? [...new Set(segment(query.text))] : [];
+    const tokens = query.text ? queryTokens(query.text) : [];
     const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
     const pageOnly = query.countTotal === false && !(query.facets && query.facets.length > 0);
     const wanted = query.offset + query.limit;

@@ -1,48 +1,128 @@
-import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, MeilisearchError, MeilisearchTaskTimeOutError, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
 import { searchUnavailable } from "../errors.js";
+import { ChangeRejected, TasksStillRunning } from "./change-follower.js";
 import { meilisearchSearchBody, meilisearchSettings } from "./meilisearch-query.js";
+import { shareOfWords } from "./relevance.js";
 import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
-import { segmentedText } from "./segment.js";
+import { queryTokens } from "./segment.js";
+import { segmentedSynonyms } from "./synonyms.js";
+
+/** The oldest Meilisearch this project runs on: 1.16 stopped giving Chinese words typos (会计 → 会议) and has `localizedAttributes`, prefix search off and swap. */
+export const MEILISEARCH_MIN_VERSION = [1, 16] as const;
 
 /** A Meilisearch task that ended in anything but `succeeded` (the client resolves failed tasks normally). */
 export class SearchTaskError extends Error {
   constructor(
     readonly what: string,
-    readonly task: Pick<Task, "uid" | "status"> & { error?: { code?: string; message?: string } | null },
+    readonly task: Pick<Task, "uid" | "status"> & { error?: { code?: string; message?: string; type?: string } | null },
   ) {
     super(`Meilisearch task ${task.uid} (${what}) ended ${task.status}${task.error?.code ? `: ${task.error.code} — ${task.error.message}` : ""}`);
     this.name = "SearchTaskError";
   }
 }
 
+/** Whether a failed task's error is the document's fault (it will fail however often it is sent). */
+function documentsRejected(task: { error?: { code?: string; type?: string } | null }): boolean {
+  const code = task.error?.code ?? "";
+  return task.error?.type === "invalid_request" && (code.startsWith("invalid_document") || code === "missing_document_id" || code === "invalid_vectors" || code === "payload_too_large");
+}
+
+export interface MeilisearchOptions {
+  host: string;
+  /** The key writes are made with: a scoped key (`cli meilisearch-keys`), never the master key in production. */
+  apiKey?: string | undefined;
+  /** The key searches are made with: a search-only key; default `apiKey`. */
+  searchKey?: string | undefined;
+  /** Each HTTP request's time limit (a Meilisearch that hangs fails the request: SEARCH_UNAVAILABLE). */
+  timeoutMs?: number;
+}
+
+/** "v1.16.0" or "1.16.0-rc.1" as [major, minor]; null when it cannot be read. */
+export function parseVersion(text: string): [number, number] | null {
+  const m = /^v?(\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
 /** The production engine: Meilisearch through its official client. */
 export class MeilisearchEngine implements SearchEngine {
   readonly name = "meilisearch" as const;
-  private readonly client: Meilisearch;
+  private readonly writer: Meilisearch;
+  private readonly searcher: Meilisearch;
+  private synonyms = new Map<string, string[]>();
+  private versionChecked = false;
 
   constructor(
-    private readonly options: { host: string; apiKey?: string | undefined },
+    private readonly options: MeilisearchOptions,
     readonly indexUid = "postings",
-    private readonly waitOptions = { timeout: 60_000, interval: 50 },
+    private readonly waitOptions = { timeout: 30_000, interval: 50 },
   ) {
-    this.client = new Meilisearch({ host: options.host, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+    const timeout = options.timeoutMs ?? 5_000;
+    this.writer = new Meilisearch({ host: options.host, timeout, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+    const searchKey = options.searchKey ?? options.apiKey;
+    this.searcher = new Meilisearch({ host: options.host, timeout, ...(searchKey ? { apiKey: searchKey } : {}) });
   }
 
   private index() {
-    return this.client.index<PostingDocument>(this.indexUid);
+    return this.writer.index<PostingDocument>(this.indexUid);
   }
 
-  /** Waits for a task and fails unless it `succeeded`. */
+  /** Waits for a task: it `succeeded`, or a rejection of the documents (ChangeRejected), or a failure; still running after the wait: TasksStillRunning (polled later, not sent again). */
   private async settled(enqueued: EnqueuedTaskPromise, what: string, tolerate: string[] = []): Promise<Task> {
-    const task = await enqueued.waitTask(this.waitOptions);
-    if (task.status !== "succeeded" && !(task.error?.code && tolerate.includes(task.error.code))) throw new SearchTaskError(what, task);
-    return task;
+    let task: Task;
+    try {
+      task = await enqueued.waitTask(this.waitOptions);
+    } catch (error) {
+      if (error instanceof MeilisearchTaskTimeOutError) throw new TasksStillRunning([error.cause.taskUid]);
+      throw error;
+    }
+    return this.verdict(task, what, tolerate);
+  }
+
+  private verdict(task: Task, what: string, tolerate: string[] = []): Task {
+    if (task.status === "succeeded" || (task.error?.code && tolerate.includes(task.error.code))) return task;
+    if (documentsRejected(task)) throw new ChangeRejected(new SearchTaskError(what, task).message);
+    throw new SearchTaskError(what, task);
+  }
+
+  /** A task enqueued earlier (TasksStillRunning): done (true), still running (false), or it failed (throws as `settled` would). */
+  async taskDone(taskUid: number): Promise<boolean> {
+    const task = await this.writer.tasks.getTask(taskUid);
+    if (task.status === "enqueued" || task.status === "processing") return false;
+    this.verdict(task, `task ${taskUid}`);
+    return true;
+  }
+
+  /** Refuses a Meilisearch older than MEILISEARCH_MIN_VERSION, with a message saying what to do. */
+  async checkVersion(): Promise<string> {
+    const { pkgVersion } = await this.writer.getVersion();
+    const v = parseVersion(pkgVersion);
+    const [major, minor] = MEILISEARCH_MIN_VERSION;
+    if (!v || v[0] < major || (v[0] === major && v[1] < minor)) {
+      throw new Error(`Meilisearch ${pkgVersion} is too old: this API needs Meilisearch ${major}.${minor} or later (Chinese words get typos before 1.16). Upgrade it, or unset MEILISEARCH_URL to use the embedded engine.`);
+    }
+    this.versionChecked = true;
+    return pkgVersion;
   }
 
   async applySettings(settings: SearchSettings): Promise<void> {
-    // Creating an index that exists fails its task with index_already_exists: that is fine here.
-    await this.settled(this.client.createIndex(this.indexUid, { primaryKey: "id" }), "create index", ["index_already_exists"]);
+    if (!this.versionChecked) await this.checkVersion();
+    await this.ensureIndex();
     await this.settled(this.index().updateSettings(meilisearchSettings(settings) as never), "update settings");
+    this.synonyms = segmentedSynonyms(settings.synonyms);
+  }
+
+  /** Makes the index when it is missing (creating one that exists would leave a failed task at every start). */
+  private async ensureIndex(): Promise<void> {
+    const exists = await this.index()
+      .getRawInfo()
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof MeilisearchApiError && error.cause?.code === "index_not_found") return false;
+          throw error;
+        },
+      );
+    if (!exists) await this.settled(this.writer.createIndex(this.indexUid, { primaryKey: "id" }), "create index", ["index_already_exists"]);
   }
 
   async upsert(documents: PostingDocument[]): Promise<void> {
@@ -55,22 +135,23 @@ export class MeilisearchEngine implements SearchEngine {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: Object.fromEntries((query.facets ?? []).map((f) => [f, {}])) };
-    const { q, ...options } = meilisearchSearchBody(query, query.text ? segmentedText(query.text) : "");
-    const response = await this.index()
+    const tokens = query.text ? queryTokens(query.text) : [];
+    const { q, ...options } = meilisearchSearchBody(query, tokens);
+    const response = await this.searcher
+      .index<PostingDocument>(this.indexUid)
       .search(q, options)
       .catch((error: unknown) => {
-        // Unreachable, timed out, or failing on its side: the caller is told SEARCH_UNAVAILABLE.
-        // An index not made yet (Meilisearch was down at start-up) is unavailable too, until the relay makes it.
-        const down =
-          error instanceof MeilisearchRequestError ||
-          error instanceof MeilisearchRequestTimeOutError ||
-          (error instanceof MeilisearchApiError && (error.response.status >= 500 || error.cause?.code === "index_not_found"));
-        throw down ? searchUnavailable() : error;
+        // Unreachable, timed out, refusing the key, failing on its side, or refusing a request it
+        // would take once the settings land (invalid_search_sort, an index not made yet): the caller
+        // is told SEARCH_UNAVAILABLE, never the engine's own words (the operator reads them in the log).
+        if (error instanceof MeilisearchError) throw searchUnavailable();
+        throw error;
       });
     return {
       hits: response.hits.map((h) => {
-        const { _rankingScore, ...document } = h as PostingDocument & { _rankingScore?: number };
-        return { id: String(h.id), score: Number(_rankingScore ?? 0), ...(query.withDocuments ? { document: document as PostingDocument } : {}) };
+        const { _rankingScore: _ignored, ...document } = h as PostingDocument & { _rankingScore?: number };
+        const score = shareOfWords(tokens, this.synonyms, new Set(String(document.searchText ?? "").split(" ")));
+        return { id: String(h.id), score, ...(query.withDocuments ? { document: document as PostingDocument } : {}) };
       }),
       total: response.estimatedTotalHits ?? (response as { totalHits?: number }).totalHits ?? response.hits.length,
       facets: (response.facetDistribution ?? {}) as Partial<Record<FacetName, Record<string, number>>>,
@@ -79,22 +160,72 @@ export class MeilisearchEngine implements SearchEngine {
 
   /** An engine on another index of the same server (for building a replacement). */
   withIndex(uid: string): MeilisearchEngine {
-    return new MeilisearchEngine(this.options, uid, this.waitOptions);
+    const other = new MeilisearchEngine(this.options, uid, this.waitOptions);
+    other.versionChecked = this.versionChecked;
+    return other;
   }
 
-  /** Atomically puts `other`'s documents under this index's name (swapIndexes), then drops the old ones. */
+  /**
+   * Atomically puts `other`'s documents under this index's name, then drops the old ones. A live
+   * index that does not exist yet (a first reindex) is made first: a swap needs both.
+   */
   async swapWith(other: MeilisearchEngine): Promise<void> {
-    // `rename` is left out: servers before v1.18 refuse unknown fields, later ones default it to false.
-    await this.settled(this.client.swapIndexes([{ indexes: [this.indexUid, other.indexUid] } as IndexSwap]), "swap indexes");
-    await this.settled(this.client.deleteIndex(other.indexUid), "delete the replaced index");
+    await this.ensureIndex();
+    await this.settled(this.writer.swapIndexes([{ indexes: [this.indexUid, other.indexUid] } as IndexSwap]), "swap indexes");
+    await this.settled(this.writer.deleteIndex(other.indexUid), "delete the replaced index");
   }
 
   async allIds(): Promise<string[]> {
-    const ids: string[] = [];
+    return (await this.allDocuments(["id"])).map((d) => String(d.id));
+  }
+
+  /** Every indexed document (the asked fields), page by page. */
+  async allDocuments(fields?: (keyof PostingDocument)[]): Promise<PostingDocument[]> {
+    const documents: PostingDocument[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await this.index().getDocuments({ fields: ["id"], limit: 1000, offset });
-      ids.push(...page.results.map((d) => String(d.id)));
-      if (page.results.length < 1000) return ids;
+      const page = await this.index().getDocuments({ ...(fields ? { fields } : {}), limit: 1000, offset });
+      documents.push(...(page.results as PostingDocument[]));
+      if (page.results.length < 1000) return documents;
     }
   }
+}
+
+/** What the API's writing key may do, on `postings*` only (the live index and its rebuilds): Meilisearch's documented key actions. */
+export const WRITER_KEY_ACTIONS = [
+  "search",
+  "documents.add",
+  "documents.get",
+  "documents.delete",
+  "indexes.create",
+  "indexes.get",
+  "indexes.delete",
+  "indexes.swap",
+  "settings.get",
+  "settings.update",
+  "tasks.get",
+  "version",
+] as const;
+
+/**
+ * Makes the two keys the API runs with (as the master key, once, by an operator): a writing key
+ * scoped to `postings*` for the relay and reindex (MEILISEARCH_API_KEY) and a search-only key for
+ * the request path (MEILISEARCH_SEARCH_KEY). The master key stays with the operator.
+ */
+export async function createScopedKeys(host: string, masterKey: string, indexUid = "postings"): Promise<{ apiKey: string; searchKey: string }> {
+  const admin = new Meilisearch({ host, apiKey: masterKey, timeout: 10_000 });
+  const writer = await admin.createKey({
+    name: "jiuye-bangfu API (writes)",
+    description: "The change-log relay and reindex: documents, settings, swaps and tasks of the postings indexes",
+    actions: [...WRITER_KEY_ACTIONS],
+    indexes: [`${indexUid}*`],
+    expiresAt: null,
+  });
+  const searcher = await admin.createKey({
+    name: "jiuye-bangfu API (search)",
+    description: "The request path: search only, the live postings index only",
+    actions: ["search"],
+    indexes: [indexUid],
+    expiresAt: null,
+  });
+  return { apiKey: writer.key, searchKey: searcher.key };
 }

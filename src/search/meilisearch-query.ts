@@ -6,8 +6,12 @@ export function filterString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-function filterNumber(value: number, name: string): string {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
+/**
+ * A number in a filter. JavaScript writes 1e21 and above as `1e+21`, which Meilisearch's filter
+ * parser does not read as a number: such values are refused (no posting field comes near them).
+ */
+export function filterNumber(value: number, name: string): string {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e21) throw new RangeError(`${name} must be a finite number below 1e21`);
   return String(Math.trunc(value));
 }
 
@@ -35,16 +39,25 @@ export function meilisearchFilter(f: EngineFilter): string {
   return clauses.join(" AND ");
 }
 
-/** The body of a Meilisearch search request for a structured query (`q` is the segmented text). */
-export function meilisearchSearchBody(query: SearchQuery, segmentedQuery: string) {
-  const sort = query.sort === "NEWEST" ? ["publishedAt:desc"] : query.sort === "SALARY_DESC" ? ["salaryMax:desc", "publishedAt:desc"] : undefined;
+/**
+ * The body of a Meilisearch search request for a structured query (`tokens`: the query's words,
+ * segmented and chosen as the embedded engine chooses them). Both engines answer alike:
+ * - no words and no sort: newest first (`publishedAt:desc` sent; Meilisearch would give insertion order);
+ * - a posting matches when it holds any of the words (or a synonym), ranked by how many: `frequency`
+ *   drops the commonest words first, so the most telling words decide which postings come back;
+ * - only `searchText` is searched (the employer's name is not, in either engine);
+ * - relevance ties newest first (the last ranking rule), and a sort overrides relevance (the first).
+ */
+export function meilisearchSearchBody(query: SearchQuery, tokens: readonly string[]) {
+  const sort = query.sort === "SALARY_DESC" ? ["salaryMax:desc", "publishedAt:desc"] : query.sort === "NEWEST" || tokens.length === 0 ? ["publishedAt:desc"] : undefined;
   return {
-    q: segmentedQuery,
+    q: tokens.join(" "),
     filter: meilisearchFilter(query.filter),
     offset: query.offset,
     limit: query.limit,
-    attributesToRetrieve: query.withDocuments ? ["*"] : ["id"],
-    showRankingScore: true,
+    // The indexed text comes back with each hit: the relevance score is computed from it (relevance.ts).
+    attributesToRetrieve: query.withDocuments ? ["*"] : ["id", "searchText"],
+    matchingStrategy: "frequency" as const,
     ...(sort ? { sort } : {}),
     ...(query.facets && query.facets.length > 0 ? { facets: [...query.facets] } : {}),
   };
@@ -52,16 +65,19 @@ export function meilisearchSearchBody(query: SearchQuery, segmentedQuery: string
 
 /**
  * Index settings, applied idempotently at start-up. The text is pre-segmented with jieba's
- * cut_for_search (Meilisearch's own tokenizer uses `cut`, meilisearch#4935); typos make little
- * sense for Chinese words, so only long Latin words get them.
+ * cut_for_search (Meilisearch's own tokenizer uses `cut`, meilisearch#4935), each token once; the
+ * embedded engine has neither typos nor prefix matching, so Meilisearch has neither; the text is
+ * declared Chinese (`localizedAttributes`, so Latin-looking queries are not segmented as another language).
  */
 export const meilisearchSettings = (settings: SearchSettings) => ({
-  searchableAttributes: ["searchText", "title", "employerName"],
+  searchableAttributes: ["searchText"],
   filterableAttributes: ["id", "status", "validUntil", "regionPath", "educationRank", "salaryMax", "kind", "forKeyGroups", "employerVerified", "povertyWorkshop", "regionPrefecture", "salaryBand"],
   sortableAttributes: ["publishedAt", "salaryMax", "validUntil"],
-  rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+  rankingRules: ["sort", "words", "exactness", "publishedAt:desc"],
   synonyms: synonymMap(settings.synonyms),
-  typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 6, twoTypos: 10 } },
+  typoTolerance: { enabled: false },
+  prefixSearch: "disabled",
+  localizedAttributes: [{ attributePatterns: ["searchText"], locales: ["cmn"] }],
   faceting: { maxValuesPerFacet: 500 },
   pagination: { maxTotalHits: 10_000 },
 });

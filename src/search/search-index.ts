@@ -1,28 +1,35 @@
 import type { Config } from "../config.js";
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type DatabaseHandle, type Executor } from "../db/client.js";
 import { loggableError, type Logger } from "../logger.js";
 import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
-import { ChangeFollower, MemoryPosition, processIdentity, StoredPosition } from "./change-follower.js";
+import { ChangeFollower, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
 import { CHANGE_CHANNEL, logHead, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
+import { SwappableEngine } from "./swappable-engine.js";
 
 export function createSearchEngine(config: Config): SearchEngine {
   return config.search.meilisearchUrl
-    ? new MeilisearchEngine({ host: config.search.meilisearchUrl, apiKey: config.search.meilisearchApiKey })
+    ? new MeilisearchEngine({
+        host: config.search.meilisearchUrl,
+        apiKey: config.search.meilisearchApiKey,
+        searchKey: config.search.meilisearchSearchKey,
+        timeoutMs: config.search.meilisearchTimeoutMs,
+      })
     : new EmbeddedSearchEngine();
 }
 
 /** Every public posting, page by page, into an engine. */
-export async function indexAllPostings(db: Database, engine: SearchEngine, source: PostingDocumentSource, onProgress?: (done: number) => void): Promise<number> {
+export async function indexAllPostings(db: Database, engine: SearchEngine, source: PostingDocumentSource, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
   let done = 0;
   for await (const ids of source.publicPostingIds(db, 1000)) {
     const documents = await source.documentsFor(db, ids);
     await engine.upsert([...documents.values()].filter((d): d is PostingDocument => d !== null));
     done += ids.length;
-    onProgress?.(done);
+    await onProgress?.(done);
   }
   return done;
 }
@@ -32,12 +39,28 @@ export async function indexAllPostings(db: Database, engine: SearchEngine, sourc
  * each named posting read as it is now — its document written, or removed when it is no longer public.
  */
 export async function applyChanges(db: Executor, engine: SearchEngine, sources: SearchSources, changes: readonly LoggedChange[]): Promise<void> {
-  if (changes.some((c) => c.kind === "SETTINGS")) await engine.applySettings(await sources.settings(db));
+  // Every write of the page is sent even when an earlier one is still running (the engine applies
+  // them in the order sent); the follower then waits for all of them by task uid.
+  const running: number[] = [];
+  const send = async (write: () => Promise<void>) => {
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof TasksStillRunning)) throw error;
+      running.push(...error.taskUids);
+    }
+  };
+  if (changes.some((c) => c.kind === "SETTINGS")) {
+    const settings = await sources.settings(db);
+    await send(() => engine.applySettings(settings));
+  }
   const ids = [...new Set(changes.flatMap((c) => (c.postingId ? [c.postingId] : [])))];
-  if (ids.length === 0) return;
-  const found = await sources.documents.documentsFor(db, ids);
-  await engine.upsert([...found.values()].filter((d): d is PostingDocument => d !== null));
-  await engine.remove(ids.filter((id) => !found.get(id)));
+  if (ids.length > 0) {
+    const found = await sources.documents.documentsFor(db, ids);
+    await send(() => engine.upsert([...found.values()].filter((d): d is PostingDocument => d !== null)));
+    await send(() => engine.remove(ids.filter((id) => !found.get(id))));
+  }
+  if (running.length > 0) throw new TasksStillRunning(running);
 }
 
 /** Applies the log from `from` to its head into `engine` (after a reindex: what changed while it was built). */
@@ -83,13 +106,48 @@ export class SearchIndex {
   private leaseRenewedAt = 0;
   private lastSaid = 0;
 
+  /** The engine searches are served from (an embedded index behind a swap, so that it can be rebuilt while it serves). */
+  readonly engine: SearchEngine;
+
   constructor(
-    readonly engine: SearchEngine,
+    engine: SearchEngine,
     private readonly db: Database,
     private readonly sources: SearchSources,
     private readonly log: Logger,
     private readonly opts: SearchIndexOptions,
-  ) {}
+  ) {
+    this.engine = engine.name === "embedded" ? new SwappableEngine(engine) : engine;
+  }
+
+  /**
+   * Rebuilds this process's index beside the live one and swaps it in (see `rebuildIndex`): the
+   * embedded index here, the shared one with Meilisearch. The follower is held meanwhile, so that
+   * it does not write into the old index what the swap would lose (the replay brings the new one up
+   * to date, and the follower goes on from where it was: applying again is harmless).
+   */
+  async reindex(onProgress?: (done: number) => void | Promise<void>): Promise<number> {
+    const build = async () => {
+      if (this.engine instanceof SwappableEngine) {
+        const live = this.engine;
+        const fresh = new EmbeddedSearchEngine();
+        return rebuildIndex(this.db, this.sources, { fresh, swapIn: async () => live.swap(fresh), live }, onProgress);
+      }
+      if (this.engine instanceof MeilisearchEngine) return reindexMeilisearch(this.db, this.engine, this.sources, onProgress);
+      throw new Error(`No reindex for the ${this.engine.name} engine`);
+    };
+    // After any run in progress; runs started meanwhile wait for the rebuild.
+    while (this.running) await this.running.catch(() => undefined);
+    const rebuilding = build();
+    this.running = rebuilding.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await rebuilding;
+    } finally {
+      this.running = undefined;
+    }
+  }
 
   /** How far this process's index has applied the log (the shared relay's position with Meilisearch); null until started. */
   get position(): LogPosition | null {
@@ -107,6 +165,7 @@ export class SearchIndex {
     return new ChangeFollower(this.db, (changes) => applyChanges(this.db, this.engine, this.sources, changes), store, {
       log: this.log,
       ...(durable ? { deadLetterAs: store.name } : {}),
+      ...(this.engine instanceof MeilisearchEngine ? { taskDone: (uid: number) => (this.engine as MeilisearchEngine).taskDone(uid) } : {}),
     });
   }
 
@@ -182,9 +241,9 @@ export class SearchIndex {
     }
     const result = await this.follower!.catchUp();
     // Changes committed behind a transaction still running: looked at again shortly.
-    if ((result.pendingBeyond || result.failed) && this.opts.intervalMs > 0 && !this.stopped) {
+    if ((result.pendingBeyond || result.failed || result.awaitingTasks) && this.opts.intervalMs > 0 && !this.stopped) {
       clearTimeout(this.soon);
-      this.soon = setTimeout(() => this.wake(), result.failed ? result.retryInMs : 50);
+      this.soon = setTimeout(() => this.wake(), result.failed ? result.retryInMs : result.awaitingTasks ? 500 : 50);
       this.soon.unref();
     }
   }
@@ -229,25 +288,74 @@ async function storedPosition(db: Database, name: string): Promise<LogPosition |
 }
 
 /**
- * Rebuilds the Meilisearch index from PostgreSQL beside the live one and swaps it in atomically
- * (searches never see a half-built index), then replays into it every change logged since the
- * rebuild began: a posting edited while its page was being read, and written to the old index,
- * is not lost with the old index.
+ * A new index built beside the live one while it serves, swapped in, then brought up to date: the
+ * log's position is recorded before the first page is read, and every change logged since is
+ * replayed into the live index after the swap — a posting edited while its page was being read (and
+ * written to the old index) is not lost with the old index.
  */
-export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, sources: SearchSources, onProgress?: (done: number) => void): Promise<number> {
-  const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
-  await fresh.applySettings(await sources.settings(db));
+export async function rebuildIndex(
+  db: Database,
+  sources: SearchSources,
+  parts: { fresh: SearchEngine; swapIn: () => Promise<void>; live: SearchEngine },
+  onProgress?: (done: number) => void | Promise<void>,
+): Promise<number> {
+  await parts.fresh.applySettings(await sources.settings(db));
   const from = await logHead(db);
-  const n = await indexAllPostings(db, fresh, sources.documents, onProgress);
-  await engine.swapWith(fresh);
-  await replayChanges(db, engine, sources, from);
+  const n = await indexAllPostings(db, parts.fresh, sources.documents, onProgress);
+  await parts.swapIn();
+  await replayChanges(db, parts.live, sources, from);
   return n;
 }
 
-/** Ids that differ between PostgreSQL's public postings and the index. */
-export async function reconcileIndex(db: Database, engine: SearchEngine, source: PostingDocumentSource): Promise<{ missing: string[]; extra: string[] }> {
-  const inDatabase = new Set<string>();
-  for await (const ids of source.publicPostingIds(db, 5000)) for (const id of ids) inDatabase.add(id);
-  const indexed = new Set(await engine.allIds());
-  return { missing: [...inDatabase].filter((id) => !indexed.has(id)), extra: [...indexed].filter((id) => !inDatabase.has(id)) };
+/** The Meilisearch index rebuilt beside the live one (`postings_rebuild_…`) and swapped in (the live one made first if it never was). */
+export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, sources: SearchSources, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
+  const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
+  return rebuildIndex(db, sources, { fresh, swapIn: () => engine.swapWith(fresh), live: engine }, onProgress);
+}
+
+/** A document's content as a hash (keys in a fixed order): what reconciling compares. */
+export function documentHash(document: PostingDocument): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === "object" ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])])) : value;
+  return createHash("sha256").update(JSON.stringify(canonical(document))).digest("base64url");
+}
+
+export interface Reconciliation {
+  /** Public in PostgreSQL, not in the index. */
+  missing: string[];
+  /** In the index, not public in PostgreSQL. */
+  extra: string[];
+  /** In both, with other content in the index than PostgreSQL's now. */
+  stale: string[];
+  /** With `repair`: documents written and removed. */
+  repaired?: { written: number; removed: number };
+}
+
+/**
+ * Compares the index with PostgreSQL by content (a hash per document), not only by id, and with
+ * `repair` writes what is missing or stale and removes what should not be there.
+ */
+export async function reconcileIndex(db: Database, engine: SearchEngine, source: PostingDocumentSource, opts: { repair?: boolean } = {}): Promise<Reconciliation> {
+  const indexed = new Map((await engine.allDocuments()).map((d) => [String(d.id), documentHash(d)]));
+  const missing: string[] = [];
+  const stale: string[] = [];
+  const toWrite: PostingDocument[] = [];
+  const seen = new Set<string>();
+  for await (const ids of source.publicPostingIds(db, 1000)) {
+    const documents = await source.documentsFor(db, ids);
+    for (const [id, document] of documents) {
+      if (!document) continue;
+      seen.add(id);
+      const hash = indexed.get(id);
+      if (hash === undefined) missing.push(id);
+      else if (hash !== documentHash(document)) stale.push(id);
+      else continue;
+      if (opts.repair) toWrite.push(document);
+    }
+  }
+  const extra = [...indexed.keys()].filter((id) => !seen.has(id));
+  if (!opts.repair) return { missing, extra, stale };
+  for (let i = 0; i < toWrite.length; i += 1000) await engine.upsert(toWrite.slice(i, i + 1000));
+  for (let i = 0; i < extra.length; i += 1000) await engine.remove(extra.slice(i, i + 1000));
+  return { missing, extra, stale, repaired: { written: toWrite.length, removed: extra.length } };
 }

@@ -102,8 +102,10 @@ export interface SearchEngine {
   upsert(documents: PostingDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
-  /** Every indexed id (for reconciling with PostgreSQL). */
+  /** Every indexed id. */
   allIds(): Promise<string[]>;
+  /** Every indexed document as stored (reconciling compares their content with PostgreSQL's). */
+  allDocuments(): Promise<PostingDocument[]>;
 }
 
 /** Salary bands for faceting, in yuan per month (by salaryMax). */

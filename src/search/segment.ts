@@ -17,7 +17,32 @@ export function segment(text: string): string[] {
   return tokens;
 }
 
-/** Tokens joined by spaces: the pre-segmented field a whitespace tokenizer (Meilisearch's, FlexSearch's) reads as is. */
+/**
+ * Distinct tokens joined by spaces: the pre-segmented field a whitespace tokenizer (Meilisearch's,
+ * FlexSearch's) reads as is. Each token once: an engine that re-segments a token cannot double it.
+ */
 export function segmentedText(text: string): string {
-  return segment(text).join(" ");
+  return [...new Set(segment(text))].join(" ");
+}
+
+/** Meilisearch reads at most 10 words of a query (its `words_limit`); both engines keep the same 10. */
+export const MAX_QUERY_WORDS = 10;
+
+/**
+ * A query's words: its distinct tokens, and past MAX_QUERY_WORDS the most telling of them — the
+ * longest (a longer word is rarer: 软件工程 says more than 工程), the earlier on a tie — in their
+ * order. Matching joins a person's words into one query, so this is where they are chosen, the
+ * same for both engines.
+ */
+export function queryTokens(text: string): string[] {
+  const tokens = [...new Set(segment(text))];
+  if (tokens.length <= MAX_QUERY_WORDS) return tokens;
+  const kept = new Set(
+    tokens
+      .map((token, i) => ({ i, length: [...token].length }))
+      .sort((a, b) => b.length - a.length || a.i - b.i)
+      .slice(0, MAX_QUERY_WORDS)
+      .map((t) => t.i),
+  );
+  return tokens.filter((_, i) => kept.has(i));
 }

@@ -34,4 +34,8 @@ export class SwitchableEngine implements SearchEngine {
     this.check();
     return this.inner.allIds();
   }
+  async allDocuments() {
+    this.check();
+    return this.inner.allDocuments();
+  }
 }

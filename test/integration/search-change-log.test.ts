@@ -9,6 +9,7 @@ import { searchSources } from "../../src/modules/search-sources.js";
 import { ChangeFollower, ChangeRejected, MemoryPosition, StoredPosition } from "../../src/search/change-follower.js";
 import { comparePositions, logHead, LOG_START, readChanges, type LogPosition } from "../../src/search/change-log.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
+import { SwappableEngine } from "../../src/search/swappable-engine.js";
 import { applyChanges, indexAllPostings, reconcileIndex } from "../../src/search/search-index.js";
 import type { PostingDocument, SearchEngine } from "../../src/search/search-port.js";
 import { days, makeEmployer, makePosting, unique } from "../helpers/factories.js";
@@ -86,6 +87,7 @@ describe("the posting change log", () => {
       applySettings: (s) => good.applySettings(s),
       search: (q) => good.search(q),
       allIds: () => good.allIds(),
+      allDocuments: () => good.allDocuments(),
       remove: (ids) => good.remove(ids),
       upsert: async (docs) => {
         tries++;
@@ -127,6 +129,7 @@ describe("the posting change log", () => {
       applySettings: (s) => engine.applySettings(s),
       search: (q) => engine.search(q),
       allIds: () => engine.allIds(),
+      allDocuments: () => engine.allDocuments(),
       remove: (ids) => engine.remove(ids),
       upsert: async (docs: PostingDocument[]) => {
         calls++;
@@ -165,15 +168,54 @@ describe("the posting change log", () => {
     expect(await a.acquire()).toEqual({ position: { txid: "12345", seq: 7 } });
   });
 
-  it("reconciles the index with PostgreSQL: ids missing from it and ids it should not hold", async () => {
+  it("reconciles the index with PostgreSQL by content — missing, extra and stale — and repairs it", async () => {
     const engine = new EmbeddedSearchEngine();
     await indexAllPostings(t.db, engine, postingDocumentSource);
-    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [] });
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [], stale: [] });
     const posting = await makePosting(t.db);
     await engine.upsert([{ ...postingDocument(posting, { name: "x", verified: true, isPovertyWorkshop: false }), id: "ghost" }]);
+    // An edit the index never got: the same id, other content.
+    const edited = await makePosting(t.db, { title: "旧标题" });
+    const [doc] = [...(await postingDocumentSource.documentsFor(t.db, [edited.id])).values()];
+    await engine.upsert([doc!]);
+    await t.db.execute(sql`update postings set title = '新标题' where id = ${edited.id}`);
     const diff = await reconcileIndex(t.db, engine, postingDocumentSource);
-    expect(diff.missing).toEqual([posting.id]);
-    expect(diff.extra).toEqual(["ghost"]);
+    expect(diff).toEqual({ missing: [posting.id], extra: ["ghost"], stale: [edited.id] });
+    const repaired = await reconcileIndex(t.db, engine, postingDocumentSource, { repair: true });
+    expect(repaired.repaired).toEqual({ written: 2, removed: 1 });
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [], stale: [] });
+    expect(await search(engine, "新标题")).toEqual([edited.id]);
+  });
+
+  it("reindexes the embedded index beside the live one while it serves: postings edited during the rebuild are found after the swap", async () => {
+    const employer = await makeEmployer(t.db);
+    const admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    const marker = `重建${unique()}`;
+    const a = await makePosting(t.db, { employerId: employer.id, title: `焊工 ${marker}` });
+    const b = await makePosting(t.db, { employerId: employer.id, title: `钳工 ${marker}` });
+    await t.app.search.drain();
+    const found = async (q: string) => (await t.gql<{ searchPostings: { edges: { node: { id: string } }[] } }>(`query($q: String) { searchPostings(query: $q) { edges { node { id } } } }`, { q })).data!.searchPostings.edges.map((e) => e.node.id).sort();
+    const served = (t.app.search.engine as SwappableEngine).inner;
+    let c = "";
+    let duringRebuild: string[] = [];
+    await t.app.search.reindex(async () => {
+      if (c) return;
+      // Every posting has been read into the new index: now one is edited, one closed, one made.
+      await t.db.transaction((tx) => updatePostingRow(tx, a.id, { title: `电工 ${marker}` }));
+      expect((await t.gql(`mutation($id: ID!) { closePosting(id: $id) { id } }`, { id: b.id }, { token: admin })).errors).toBeUndefined();
+      c = (await makePosting(t.db, { employerId: employer.id, title: `瓦工 ${marker}` })).id;
+      // The live index still serves meanwhile, as it was (a's old title still finds it there).
+      duringRebuild = await found("焊工");
+    });
+    expect(duringRebuild).toContain(a.id);
+    expect((t.app.search.engine as SwappableEngine).inner).not.toBe(served);
+    expect(await found(marker)).toEqual([a.id, c].sort());
+    expect(await found("电工")).toContain(a.id);
+    expect(await found("焊工")).not.toContain(a.id);
+    expect(await reconcileIndex(t.db, t.app.search.engine, postingDocumentSource)).toEqual({ missing: [], extra: [], stale: [] });
+    // The follower goes on from where it was.
+    await t.app.search.drain();
+    expect(await found(marker)).toEqual([a.id, c].sort());
   });
 
   it("reads from the start of the log when asked, in (transaction, sequence) order", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterString, meilisearchFilter, meilisearchSearchBody } from "../../src/search/meilisearch-query.js";
+import { filterNumber, filterString, meilisearchFilter, meilisearchSearchBody } from "../../src/search/meilisearch-query.js";
 
 describe("Meilisearch filter strings", () => {
   it("builds the structured filter with every value quoted", () => {
@@ -19,7 +19,26 @@ describe("Meilisearch filter strings", () => {
   it("refuses non-finite numbers and keeps search text out of the filter", () => {
     expect(() => meilisearchFilter({ educationAtMost: Number.NaN })).toThrow(RangeError);
     expect(() => meilisearchFilter({ onlyIds: [] })).toThrow(RangeError);
-    const body = meilisearchSearchBody({ text: '会计" OR status = "CLOSED', filter: {}, offset: 0, limit: 10, sort: "NEWEST", facets: ["kind"] }, "会计 or status closed");
-    expect(body).toMatchObject({ q: "会计 or status closed", filter: 'status IN ["OPEN"]', sort: ["publishedAt:desc"], facets: ["kind"], showRankingScore: true });
+    const body = meilisearchSearchBody({ text: '会计" OR status = "CLOSED', filter: {}, offset: 0, limit: 10, sort: "NEWEST", facets: ["kind"] }, ["会计", "or", "status", "closed"]);
+    expect(body).toMatchObject({ q: "会计 or status closed", filter: 'status IN ["OPEN"]', sort: ["publishedAt:desc"], facets: ["kind"] });
+  });
+
+  it("refuses numbers JavaScript would write as 1e+21 (Meilisearch's parser reads no such number)", () => {
+    expect(() => meilisearchFilter({ salaryAtLeast: 1e21 })).toThrow(RangeError);
+    expect(() => meilisearchFilter({ salaryAtLeast: -1e21 })).toThrow(RangeError);
+    expect(() => filterNumber(1e300, "x")).toThrow(RangeError);
+    expect(filterNumber(999_999_999_999_999_900_000, "x")).toBe("999999999999999900000");
+    expect(meilisearchFilter({ salaryAtLeast: 8000.7 })).toBe('status IN ["OPEN"] AND salaryMax >= 8000');
+  });
+
+  it("sends newest first when there are no words and no sort, relevance (no sort) with words, and a sort when asked", () => {
+    const q = (sort: "RELEVANCE" | "NEWEST" | "SALARY_DESC" | undefined, tokens: string[]) =>
+      meilisearchSearchBody({ filter: {}, offset: 0, limit: 10, ...(sort ? { sort } : {}) }, tokens) as { sort?: string[] };
+    expect(q(undefined, []).sort).toEqual(["publishedAt:desc"]);
+    expect(q("RELEVANCE", []).sort).toEqual(["publishedAt:desc"]);
+    expect(q(undefined, ["会计"]).sort).toBeUndefined();
+    expect(q("RELEVANCE", ["会计"]).sort).toBeUndefined();
+    expect(q("NEWEST", ["会计"]).sort).toEqual(["publishedAt:desc"]);
+    expect(q("SALARY_DESC", ["会计"]).sort).toEqual(["salaryMax:desc", "publishedAt:desc"]);
   });
 });

@@ -1,139 +1,198 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MeilisearchEngine, SearchTaskError } from "../../src/search/meilisearch-engine.js";
+import { DomainError } from "../../src/errors.js";
+import { ChangeRejected, TasksStillRunning } from "../../src/search/change-follower.js";
+import { createScopedKeys, MeilisearchEngine, parseVersion, SearchTaskError, WRITER_KEY_ACTIONS } from "../../src/search/meilisearch-engine.js";
 import { CONTRACT_DOCUMENTS } from "../contract/search-engine.contract.js";
+import { MeiliRecorder } from "../helpers/meili-recorder.js";
 
 /**
  * Request-level tests of the Meilisearch engine without a server: a loopback HTTP endpoint records
- * what the official client sends and answers with responses shaped as Meilisearch documents them
- * (tasks are enqueued with 202 and polled at /tasks/:uid).
+ * what the official client sends and answers as Meilisearch documents its API.
  */
-interface Recorded {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: unknown;
-}
-
 describe("Meilisearch engine, request by request", () => {
-  let server: Server;
-  let host: string;
-  let recorded: Recorded[] = [];
-  let taskOutcome: (uid: number) => Record<string, unknown> = () => ({ status: "succeeded" });
-  let searchResponse: Record<string, unknown> = {};
-  let nextTask = 1;
+  const meili = new MeiliRecorder();
+  beforeAll(() => meili.start());
+  afterAll(() => meili.stop());
+  beforeEach(() => meili.reset());
 
-  beforeAll(async () => {
-    server = createServer(async (req, res) => {
-      let text = "";
-      for await (const chunk of req) text += chunk;
-      const path = req.url ?? "";
-      recorded.push({ method: req.method ?? "", path, headers: req.headers, body: text ? JSON.parse(text) : undefined });
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
-      const task = /^\/tasks\/(\d+)/.exec(path);
-      if (task) {
-        const uid = Number(task[1]);
-        return reply(200, { uid, indexUid: "postings", type: "documentAdditionOrUpdate", enqueuedAt: "2026-11-22T10:00:00Z", error: null, ...taskOutcome(uid) });
-      }
-      if (path.endsWith("/search")) return reply(200, searchResponse);
-      if (req.method === "GET" && path.startsWith("/indexes/postings/documents")) {
-        return reply(200, { results: CONTRACT_DOCUMENTS.slice(0, 3).map((d) => ({ id: d.id })), offset: 0, limit: 1000, total: 3 });
-      }
-      reply(202, { taskUid: nextTask++, indexUid: "postings", status: "enqueued", type: "documentAdditionOrUpdate", enqueuedAt: "2026-11-22T10:00:00Z" });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-  beforeEach(() => {
-    recorded = [];
-    taskOutcome = () => ({ status: "succeeded" });
-  });
+  const engine = (opts: { timeoutMs?: number; wait?: number } = {}) =>
+    new MeilisearchEngine({ host: meili.host, apiKey: "write-key", searchKey: "search-key", timeoutMs: opts.timeoutMs ?? 2000 }, "postings", { timeout: opts.wait ?? 2000, interval: 5 });
 
-  const engine = () => new MeilisearchEngine({ host, apiKey: "masterKey-for-test" }, "postings", { timeout: 2000, interval: 5 });
-
-  it("applies the settings idempotently: an existing index is fine", async () => {
-    nextTask = 1; // the create-index task is uid 1: it fails as an existing index does
-    taskOutcome = (uid) => (uid === 1 ? { status: "failed", error: { code: "index_already_exists", message: "exists" } } : { status: "succeeded" });
+  it("checks the version, makes the index only when missing, and applies the settings both engines share", async () => {
+    meili.indexes.clear();
     await engine().applySettings({ synonyms: [["会计", "财务"], ["司机", "驾驶员", "开车"]] });
-    const create = recorded.find((r) => r.method === "POST" && r.path === "/indexes")!;
-    expect(create.body).toEqual({ uid: "postings", primaryKey: "id" });
-    const settings = recorded.find((r) => r.path === "/indexes/postings/settings")!;
+    expect(meili.to("/version", "GET")).toHaveLength(1);
+    expect(meili.to("/indexes", "POST").map((r) => r.body)).toEqual([{ uid: "postings", primaryKey: "id" }]);
+    const settings = meili.to("/indexes/postings/settings")[0]!;
     expect(settings.method).toBe("PATCH");
     const body = settings.body as Record<string, unknown>;
-    // The synonyms from the data, each word mapped to the rest of its group (Meilisearch's documented shape).
     expect(body.synonyms).toEqual({ 会计: ["财务"], 财务: ["会计"], 司机: ["驾驶员", "开车"], 驾驶员: ["司机", "开车"], 开车: ["司机", "驾驶员"] });
-    expect(body.searchableAttributes).toEqual(["searchText", "title", "employerName"]);
+    // The embedded engine searches searchText only, has no typos and no prefix matching, ranks by
+    // the words then newest, and lets a sort override relevance.
+    expect(body.searchableAttributes).toEqual(["searchText"]);
+    expect(body.typoTolerance).toEqual({ enabled: false });
+    expect(body.prefixSearch).toBe("disabled");
+    expect(body.rankingRules).toEqual(["sort", "words", "exactness", "publishedAt:desc"]);
+    expect(body.localizedAttributes).toEqual([{ attributePatterns: ["searchText"], locales: ["cmn"] }]);
     expect(body.filterableAttributes).toEqual(expect.arrayContaining(["status", "validUntil", "regionPath", "educationRank", "kind", "id"]));
     expect(body.sortableAttributes).toEqual(expect.arrayContaining(["publishedAt", "salaryMax"]));
-    expect(body.rankingRules).toEqual(["words", "typo", "proximity", "attribute", "sort", "exactness"]);
-    expect(create.headers.authorization).toBe("Bearer masterKey-for-test");
+    expect(settings.headers.authorization).toBe("Bearer write-key");
+
+    // A second start: the index exists, so no create task is left failing.
+    meili.reset();
+    await engine().applySettings({ synonyms: [] });
+    expect(meili.to("/indexes", "POST")).toEqual([]);
+    expect(meili.to("/indexes/postings", "GET")).toHaveLength(1);
   });
 
-  it("sends documents with their pre-segmented text and public fields only, and waits for the task", async () => {
+  it("refuses a Meilisearch older than 1.16 with a message saying what to do", async () => {
+    meili.version = "1.15.2";
+    await expect(engine().applySettings({ synonyms: [] })).rejects.toThrow(/Meilisearch 1\.15\.2 is too old: this API needs Meilisearch 1\.16 or later/);
+    expect(meili.to("/indexes/postings/settings")).toEqual([]);
+    expect(parseVersion("v1.16.0")).toEqual([1, 16]);
+    expect(parseVersion("2.0.0-rc.1")).toEqual([2, 0]);
+    meili.version = "2.0.0";
+    await expect(engine().applySettings({ synonyms: [] })).resolves.toBeUndefined();
+  });
+
+  it("sends documents with their pre-segmented text, each token once, and waits for the task", async () => {
     await engine().upsert(CONTRACT_DOCUMENTS.slice(0, 2));
-    const add = recorded.find((r) => r.path.startsWith("/indexes/postings/documents"))!;
-    expect(add.method).toBe("POST");
+    const add = meili.to(/^\/indexes\/postings\/documents/, "POST")[0]!;
     expect(add.path).toContain("primaryKey=id");
     const docs = add.body as Record<string, unknown>[];
     expect(docs).toHaveLength(2);
     expect(docs[0]!.searchText).toContain("农业");
     expect(Object.keys(docs[0]!).sort()).toEqual(Object.keys(CONTRACT_DOCUMENTS[0]!).sort());
-    expect(recorded.some((r) => r.path.startsWith("/tasks/"))).toBe(true);
+    expect(meili.to(/^\/tasks\//).length).toBeGreaterThan(0);
+    expect(add.headers.authorization).toBe("Bearer write-key");
   });
 
-  it("fails when the task fails, though the client resolves it normally", async () => {
-    taskOutcome = () => ({ status: "failed", error: { code: "invalid_document_id", message: "bad id" } });
-    await expect(engine().upsert(CONTRACT_DOCUMENTS.slice(0, 1))).rejects.toThrow(SearchTaskError);
-    await expect(engine().remove(["x"])).rejects.toThrow(/invalid_document_id/);
+  it("tells a rejected document (ChangeRejected) from any other failed task, and a task still running from both", async () => {
+    meili.outcomeOf = () => ({ status: "failed", error: { code: "invalid_document_fields", message: "bad", type: "invalid_request" } });
+    await expect(engine().upsert(CONTRACT_DOCUMENTS.slice(0, 1))).rejects.toThrow(ChangeRejected);
+    meili.outcomeOf = () => ({ status: "failed", error: { code: "internal", message: "disk full", type: "internal" } });
+    await expect(engine().remove(["x"])).rejects.toThrow(SearchTaskError);
+    // Still processing after the wait: the uid is reported, and the documents are not sent again.
+    meili.reset();
+    meili.outcomeOf = () => ({ status: "succeeded", processingPolls: 1_000 });
+    const slow = engine({ wait: 50 });
+    const error = await slow.upsert(CONTRACT_DOCUMENTS.slice(0, 1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TasksStillRunning);
+    const [uid] = (error as TasksStillRunning).taskUids;
+    expect(meili.to(/^\/indexes\/postings\/documents/, "POST")).toHaveLength(1);
+    expect(await slow.taskDone(uid!)).toBe(false);
   });
 
-  it("searches with segmented text, the quoted filter, facets and sort, and maps the answer", async () => {
-    searchResponse = { hits: [{ id: "p-bank", _rankingScore: 0.93 }, { id: "p-acct", _rankingScore: 0.5 }], estimatedTotalHits: 2, facetDistribution: { kind: { REGULAR: 2 } }, query: "", processingTimeMs: 1, limit: 20, offset: 0 };
+  it("searches with the query's words, the quoted filter, facets and sort, on the search-only key, and scores hits as the embedded engine does", async () => {
+    meili.searchResponse = {
+      hits: [
+        { id: "p-bank", searchText: "中国 农业 银行 柜员" },
+        { id: "p-acct", searchText: "会计 财务" },
+      ],
+      estimatedTotalHits: 2,
+      facetDistribution: { kind: { REGULAR: 2 } },
+      query: "",
+      processingTimeMs: 1,
+      limit: 20,
+      offset: 0,
+    };
     const result = await engine().search({ text: '农业" OR status = "CLOSED', filter: { validAt: 1_800_000_000, regionPrefixes: ["3501"] }, facets: ["kind"], sort: "NEWEST", offset: 0, limit: 20 });
-    const search = recorded.find((r) => r.path === "/indexes/postings/search")!;
+    const search = meili.to("/indexes/postings/search")[0]!;
     const body = search.body as Record<string, unknown>;
     expect(body.filter).toBe('status IN ["OPEN"] AND validUntil > 1800000000 AND regionPath IN ["3501"]');
-    expect(String(body.q)).toContain("农业");
+    expect(String(body.q).split(" ")).toContain("农业");
     expect(String(body.filter)).not.toContain("CLOSED");
-    expect(body).toMatchObject({ facets: ["kind"], sort: ["publishedAt:desc"], attributesToRetrieve: ["id"], showRankingScore: true, limit: 20, offset: 0 });
-    expect(result).toEqual({ hits: [{ id: "p-bank", score: 0.93 }, { id: "p-acct", score: 0.5 }], total: 2, facets: { kind: { REGULAR: 2 } } });
+    expect(body).toMatchObject({ facets: ["kind"], sort: ["publishedAt:desc"], attributesToRetrieve: ["id", "searchText"], matchingStrategy: "frequency", limit: 20, offset: 0 });
+    expect(search.headers.authorization).toBe("Bearer search-key");
+    // q's words: 农业, or, status, closed — p-bank holds one of the four.
+    expect(result).toEqual({ hits: [{ id: "p-bank", score: 0.25 }, { id: "p-acct", score: 0 }], total: 2, facets: { kind: { REGULAR: 2 } } });
+  });
+
+  it("sends newest first when there are no words, and at most 10 words, the most telling", async () => {
+    await engine().search({ filter: {}, offset: 0, limit: 5 });
+    expect((meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>).sort).toEqual(["publishedAt:desc"]);
+    meili.reset();
+    await engine().search({ text: "会计 出纳 审计 税务 财务 统计 银行 保险 证券 基金 软件工程 人力资源管理", filter: {}, offset: 0, limit: 5 });
+    const q = String((meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>).q).split(" ");
+    expect(q).toHaveLength(10);
+    // 17 tokens: the two four-character ones are kept, then the first two-character ones in order.
+    expect(q).toEqual(["会计", "出纳", "审计", "税务", "财务", "统计", "银行", "保险", "软件工程", "资源管理"]);
+  });
+
+  it("answers SEARCH_UNAVAILABLE for a refused key, a request it would take once the settings land, and a hung server — never the engine's words", async () => {
+    for (const refusal of [
+      [403, "invalid_api_key", "auth"],
+      [401, "missing_authorization_header", "auth"],
+      [400, "invalid_search_sort", "invalid_request"],
+      [404, "index_not_found", "invalid_request"],
+      [500, "internal", "internal"],
+    ] as [number, string, string][]) {
+      meili.searchError = refusal;
+      const error = await engine()
+        .search({ text: "会计", filter: {}, offset: 0, limit: 5 })
+        .catch((e: unknown) => e);
+      expect(error, refusal[1]).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe("SEARCH_UNAVAILABLE");
+      expect((error as DomainError).message).not.toContain(refusal[1]);
+    }
+    meili.searchError = null;
+    meili.hangSearch = true;
+    const began = Date.now();
+    const hung = await engine({ timeoutMs: 300 })
+      .search({ text: "会计", filter: {}, offset: 0, limit: 5 })
+      .catch((e: unknown) => e);
+    expect((hung as DomainError).code).toBe("SEARCH_UNAVAILABLE");
+    expect(Date.now() - began).toBeLessThan(5_000);
   });
 
   it("asks for whole documents only when the ranker wants them, and returns them without Meilisearch's own fields", async () => {
     const [bank, acct] = CONTRACT_DOCUMENTS;
-    searchResponse = { hits: [{ ...bank, _rankingScore: 0.9 }, { ...acct, _rankingScore: 0.4 }], estimatedTotalHits: 2, query: "", processingTimeMs: 1, limit: 2, offset: 0 };
+    meili.searchResponse = { hits: [{ ...bank, _rankingScore: 0.9 }, { ...acct, _rankingScore: 0.4 }], estimatedTotalHits: 2, query: "", processingTimeMs: 1, limit: 2, offset: 0 };
     const result = await engine().search({ text: "会计", filter: {}, offset: 0, limit: 2, countTotal: false, withDocuments: true });
-    const body = recorded.find((r) => r.path === "/indexes/postings/search")!.body as Record<string, unknown>;
+    const body = meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>;
     expect(body.attributesToRetrieve).toEqual(["*"]);
-    expect(result.hits).toEqual([{ id: bank!.id, score: 0.9, document: bank }, { id: acct!.id, score: 0.4, document: acct }]);
+    expect(result.hits.map((h) => h.document)).toEqual([bank, acct]);
+    expect(result.hits[1]!.score).toBe(acct!.searchText.split(" ").includes("会计") ? 1 : 0);
   });
 
   it("answers a search among no postings itself (an empty onlyIds), and sends the others' ids quoted", async () => {
     expect(await engine().search({ filter: { onlyIds: [] }, offset: 0, limit: 10 })).toEqual({ hits: [], total: 0, facets: {} });
-    expect(recorded).toEqual([]);
-    searchResponse = { hits: [], estimatedTotalHits: 0, query: "", processingTimeMs: 1, limit: 10, offset: 0 };
+    expect(meili.recorded).toEqual([]);
     await engine().search({ filter: { onlyIds: ["p-1", 'x" OR id = "y'] }, offset: 0, limit: 10 });
-    const body = recorded.find((r) => r.path === "/indexes/postings/search")!.body as Record<string, unknown>;
+    const body = meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>;
     expect(body.filter).toBe('status IN ["OPEN"] AND id IN ["p-1", "x\\" OR id = \\"y"]');
   });
 
-  it("swaps a rebuilt index in atomically, then drops the old one", async () => {
+  it("swaps a rebuilt index in atomically — making the live one first when it never was — then drops the old one", async () => {
+    meili.indexes = new Set(["postings_rebuild_1"]);
     const live = engine();
     await live.swapWith(live.withIndex("postings_rebuild_1"));
-    const swap = recorded.find((r) => r.path === "/swap-indexes")!;
+    expect(meili.to("/indexes", "POST").map((r) => r.body)).toEqual([{ uid: "postings", primaryKey: "id" }]);
+    const swap = meili.to("/swap-indexes")[0]!;
     expect(swap.method).toBe("POST");
     expect(swap.body).toEqual([{ indexes: ["postings", "postings_rebuild_1"] }]);
-    expect(recorded.some((r) => r.method === "DELETE" && r.path === "/indexes/postings_rebuild_1")).toBe(true);
+    expect(meili.to("/indexes/postings_rebuild_1", "DELETE")).toHaveLength(1);
+    // Both existing: no create.
+    meili.reset();
+    meili.indexes.add("postings_rebuild_2");
+    await live.swapWith(live.withIndex("postings_rebuild_2"));
+    expect(meili.to("/indexes", "POST")).toEqual([]);
   });
 
-  it("lists every indexed id, page by page", async () => {
+  it("lists every indexed document, page by page", async () => {
+    meili.documents = CONTRACT_DOCUMENTS.slice(0, 3) as unknown as Record<string, unknown>[];
     expect(await engine().allIds()).toEqual(CONTRACT_DOCUMENTS.slice(0, 3).map((d) => d.id));
-    const get = recorded.find((r) => r.path.startsWith("/indexes/postings/documents"))!;
-    expect(get.path).toMatch(/fields=id/);
+    expect(meili.to(/^\/indexes\/postings\/documents/, "GET")[0]!.path).toMatch(/fields=id/);
+    expect(await engine().allDocuments()).toEqual(CONTRACT_DOCUMENTS.slice(0, 3));
+  });
+
+  it("makes the API's two keys with the master key: writes scoped to postings*, and search only", async () => {
+    const keys = await createScopedKeys(meili.host, "master-key");
+    const made = meili.to("/keys", "POST");
+    expect(made.map((r) => r.headers.authorization)).toEqual(["Bearer master-key", "Bearer master-key"]);
+    expect(made[0]!.body).toMatchObject({ actions: [...WRITER_KEY_ACTIONS], indexes: ["postings*"], expiresAt: null });
+    expect((made[0]!.body as { actions: string[] }).actions).not.toContain("*");
+    expect(made[1]!.body).toMatchObject({ actions: ["search"], indexes: ["postings"], expiresAt: null });
+    expect(keys).toEqual({ apiKey: "key-write", searchKey: "key-search" });
   });
 });
