@@ -155,6 +155,47 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
       expect((await engine.search(q({ text: "会计" }))).hits.every((h) => h.document === undefined)).toBe(true);
     });
 
+    // The differences a reading of Meilisearch's source found between the engines: each is decided
+    // (README, "Two engines, one behaviour") and held here.
+    it("程序员 finds 开发工程师 through a phrase synonym", async () => {
+      expect(ids(await engine.search(q({ text: "程序员" })))).toEqual(["p-dev"]);
+    });
+
+    it("测试 finds the testing posting, not every posting of an employer named 测试单位 (employer names are not searched)", async () => {
+      expect(ids(await engine.search(q({ text: "测试" })))).toEqual(["p-qa"]);
+    });
+
+    it("兰州 会计: the posting with both words first, then those with either", async () => {
+      const r = await engine.search(q({ text: "兰州 会计" }));
+      expect(ids(r)[0]).toBe("p-gansu");
+      expect(r.hits[0]!.score).toBe(1);
+      expect(ids(r)).toEqual(expect.arrayContaining(["p-acct", "p-fin"]));
+    });
+
+    it("no typos and no prefixes: sprnig and 会 find nothing, Spring and 会计 do", async () => {
+      expect(ids(await engine.search(q({ text: "sprnig" })))).toEqual([]);
+      expect(ids(await engine.search(q({ text: "Spring" })))).toEqual(["p-dev"]);
+      expect(ids(await engine.search(q({ text: "会" })))).toEqual([]);
+      expect(ids(await engine.search(q({ text: "会计" })))).toContain("p-acct");
+    });
+
+    it("no text and no sort: newest first", async () => {
+      const open = CONTRACT_DOCUMENTS.filter((d) => d.status === "OPEN" && d.validUntil > NOW).sort((a, b) => b.publishedAt - a.publishedAt);
+      expect(ids(await engine.search(q({})))).toEqual(open.map((d) => d.id));
+      expect(ids(await engine.search(q({ countTotal: false, limit: 3 })))).toEqual(open.slice(0, 3).map((d) => d.id));
+    });
+
+    it("more than 10 words: the same 10 kept, the most telling (longest) among them", async () => {
+      const filler = ["东方", "西方", "南方", "北方", "上面", "下面", "左边", "右边", "前面", "后面", "中间"];
+      for (const text of [`${filler.join(" ")} 软件测试`, `软件测试 ${filler.join(" ")}`]) {
+        const r = await engine.search(q({ text }));
+        expect(ids(r)).toEqual(["p-qa"]);
+        // Its words are among the 10 kept wherever they stand (the filler finds nothing): a share of them.
+        expect(r.hits[0]!.score).toBeGreaterThan(0);
+        expect(r.hits[0]!.score).toBeLessThan(0.5);
+      }
+    });
+
     it("follows updates and removals", async () => {
       await engine.upsert([{ ...CONTRACT_DOCUMENTS[5]!, searchText: segmentedText("护林员 森林防火 巡山") }]);
       expect(ids(await engine.search(q({ text: "森林防火" })))).toEqual(["p-forest"]);

@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { queryRows } from "../../src/db/client.js";
+import { createLogger } from "../../src/logger.js";
+import { searchSources } from "../../src/modules/search-sources.js";
+import { replaceSynonymGroups } from "../../src/modules/synonyms/synonym.service.js";
+import { comparePositions, logHead } from "../../src/search/change-log.js";
+import { MeilisearchEngine } from "../../src/search/meilisearch-engine.js";
+import { SearchIndex } from "../../src/search/search-index.js";
+import { makeEmployer, makePosting, unique } from "../helpers/factories.js";
+import { MeiliRecorder, type Recorded } from "../helpers/meili-recorder.js";
+import { startTestApp, type TestApp } from "../helpers/test-app.js";
+
+/**
+ * The Meilisearch relay as a reader of the change log, against the recording endpoint: every
+ * request it sends, its task polling after a wait timeout, its batch halving, synonyms through it.
+ */
+describe("the Meilisearch relay, request by request", () => {
+  let t: TestApp;
+  const meili = new MeiliRecorder();
+  beforeAll(async () => {
+    t = await startTestApp();
+    await meili.start();
+  });
+  afterAll(async () => {
+    await meili.stop();
+    await t.close();
+  });
+  beforeEach(() => meili.reset());
+
+  const relay = (wait = 2000) =>
+    new SearchIndex(new MeilisearchEngine({ host: meili.host, apiKey: "write-key", timeoutMs: 2000 }, "postings", { timeout: wait, interval: 5 }), t.db, searchSources, createLogger("silent"), {
+      intervalMs: 0,
+      readerName: `meilisearch-${unique()}`,
+    });
+  const sentIds = (r: Recorded[]) => r.flatMap((x) => (x.body as { id: string }[]).map((d) => d.id));
+  const documentWrites = () => meili.to(/^\/indexes\/postings\/documents/, "POST");
+
+  it("a relay that never ran fills the index from PostgreSQL as of the log's head, then sends each change once", async () => {
+    const before = await makePosting(t.db);
+    const r = relay();
+    await r.start();
+    const head = await logHead(t.db);
+    await r.drain();
+    expect(sentIds(documentWrites())).toContain(before.id);
+    expect(comparePositions(r.position!, head)).toBeGreaterThanOrEqual(0);
+    meili.reset();
+    const after = await makePosting(t.db);
+    await r.drain();
+    expect(sentIds(documentWrites())).toEqual([after.id]);
+    // The position is stored: another process taking the relay over starts there.
+    const [stored] = await queryRows<{ durable: boolean }>(t.db, sql`select durable from change_log_readers where name like 'meilisearch-%' and lease_owner is not null`);
+    expect(stored!.durable).toBe(true);
+    await r.stop();
+  });
+
+  it("polls a task still running after the wait instead of sending its documents again, and moves on once it is done", async () => {
+    const r = relay(40);
+    await r.start();
+    await r.drain();
+    meili.reset();
+    meili.outcomeOf = (req) => (req.path.startsWith("/indexes/postings/documents") ? { status: "succeeded", processingPolls: 30 } : { status: "succeeded" });
+    const at = r.position!;
+    const posting = await makePosting(t.db);
+    await r.drain();
+    expect(r.position).toEqual(at); // not done yet
+    for (let i = 0; i < 100 && comparePositions(r.position!, at) === 0; i++) {
+      await new Promise((done) => setTimeout(done, 20));
+      await r.drain();
+    }
+    expect(comparePositions(r.position!, at)).toBeGreaterThan(0);
+    expect(sentIds(documentWrites())).toEqual([posting.id]); // sent once
+    expect(meili.to(/^\/tasks\//).length).toBeGreaterThan(1);
+    await r.stop();
+  });
+
+  it("isolates the one document Meilisearch rejects by halving the batch: dead-lettered alone, with its error; the rest indexed", async () => {
+    const r = relay();
+    await r.start();
+    await r.drain();
+    meili.reset();
+    const employer = await makeEmployer(t.db);
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) made.push((await makePosting(t.db, { employerId: employer.id })).id);
+    const bad = made[7]!;
+    meili.outcomeOf = (req) =>
+      req.path.startsWith("/indexes/postings/documents") && (req.body as { id: string }[]).some((d) => d.id === bad)
+        ? { status: "failed", error: { code: "invalid_document_fields", message: `document ${bad}: a field is too long`, type: "invalid_request" } }
+        : { status: "succeeded" };
+    const head = await logHead(t.db);
+    await r.drain();
+    const accepted = documentWrites().filter((w) => !(w.body as { id: string }[]).some((d) => d.id === bad));
+    expect(new Set(sentIds(accepted))).toEqual(new Set(made.filter((id) => id !== bad)));
+    expect(documentWrites().length).toBeLessThanOrEqual(1 + 2 * 4);
+    const letters = await queryRows<{ posting_id: string; error: string }>(t.db, sql`select posting_id, error from search_dead_letters where posting_id = any(${sql.param(made)}::uuid[])`);
+    expect(letters).toEqual([{ posting_id: bad, error: expect.stringContaining("invalid_document_fields") }]);
+    expect(comparePositions(r.position!, head)).toBeGreaterThanOrEqual(0);
+    await r.stop();
+  });
+
+  it("applies synonyms set in PostgreSQL through the relay: no engine is waited on in the transaction", async () => {
+    const r = relay();
+    await r.start();
+    await r.drain();
+    meili.reset();
+    meili.outcomeOf = () => ({ status: "failed", error: { code: "internal", message: "engine down", type: "internal" } });
+    // The engine fails, yet the groups are saved: the change waits in the log.
+    await replaceSynonymGroups(t.db, "test", [["簿记", "会计"]]);
+    expect(meili.recorded).toEqual([]);
+    await r.drain();
+    expect(meili.to("/indexes/postings/settings", "PATCH")).toHaveLength(1);
+    const stuck = r.position!;
+    meili.outcomeOf = () => ({ status: "succeeded" });
+    (r as unknown as { follower: { retryAt: number } }).follower.retryAt = 0; // the back-off has passed
+    await r.drain();
+    const patches = meili.to("/indexes/postings/settings", "PATCH");
+    expect(patches).toHaveLength(2);
+    expect((patches[1]!.body as { synonyms: Record<string, string[]> }).synonyms).toEqual({ 簿记: ["会计"], 会计: ["簿记"] });
+    expect(comparePositions(r.position!, stuck)).toBeGreaterThan(0);
+    await r.stop();
+  });
+});
