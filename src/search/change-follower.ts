@@ -130,6 +130,8 @@ export interface CatchUp {
   awaitingTasks: boolean;
   /** Committed changes wait behind a transaction still running: read again soon. */
   pendingBeyond: boolean;
+  /** Changes were applied while a transaction was running: reading again shortly moves the position on to the head. */
+  settling?: boolean;
   /** The last batch failed; retried after `retryInMs`. */
   failed: boolean;
   retryInMs: number;
@@ -205,7 +207,7 @@ export class ChangeFollower {
         applied += page.changes.length;
       }
       await this.advance(page.next);
-      if (page.changes.length < batchSize) return { applied, awaitingTasks: false, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
+      if (page.changes.length < batchSize) return { applied, awaitingTasks: false, pendingBeyond: page.pendingBeyond, settling: applied > 0 && page.held, failed: false, retryInMs: 0 };
     }
   }
 

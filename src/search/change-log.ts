@@ -85,6 +85,8 @@ export interface ChangePage {
   next: LogPosition;
   /** Committed rows wait beyond the watermark (a transaction still running holds it back): read again soon. */
   pendingBeyond: boolean;
+  /** Some transaction was still running: the watermark (and a reader's position) will move on without a new change. */
+  held: boolean;
 }
 
 /**
@@ -92,15 +94,15 @@ export interface ChangePage {
  * one statement, so the watermark and the rows come from one snapshot.
  */
 export async function readChanges(db: Executor, after: LogPosition, limit: number): Promise<ChangePage> {
-  const [row] = await queryRows<{ xmin: string; beyond: boolean; rows: LoggedChange[] | string }>(
+  const [row] = await queryRows<{ xmin: string; held: boolean; beyond: boolean; rows: LoggedChange[] | string }>(
     db,
-    sql`with w as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+    sql`with w as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin, pg_snapshot_xmax(pg_current_snapshot()) as xmax),
          page as (
            select c.seq, c.txid, c.kind, c.posting_id from posting_changes c, w
            where (c.txid, c.seq) > (${after.txid}::xid8, ${after.seq}::bigint) and c.txid < w.xmin
            order by c.txid, c.seq limit ${limit}
          )
-         select (select xmin::text from w) as xmin,
+         select (select xmin::text from w) as xmin, (select xmin < xmax from w) as held,
                 exists (select 1 from posting_changes c, w where c.txid >= w.xmin) as beyond,
                 coalesce((select json_agg(json_build_object('seq', seq, 'txid', txid::text, 'kind', kind, 'postingId', posting_id) order by txid, seq) from page), '[]'::json) as rows`,
   );
@@ -108,7 +110,7 @@ export async function readChanges(db: Executor, after: LogPosition, limit: numbe
   const last = changes.at(-1);
   const watermark: LogPosition = { txid: row!.xmin, seq: 0 };
   const next = changes.length < limit ? laterOf(last ? { txid: last.txid, seq: last.seq } : after, laterOf(after, watermark)) : { txid: last!.txid, seq: last!.seq };
-  return { changes, next, pendingBeyond: row!.beyond };
+  return { changes, next, pendingBeyond: row!.beyond, held: row!.held };
 }
 
 /**

@@ -240,8 +240,8 @@ export class SearchIndex {
       this.leaseRenewedAt = Date.now();
     }
     const result = await this.follower!.catchUp();
-    // Changes committed behind a transaction still running: looked at again shortly.
-    if ((result.pendingBeyond || result.failed || result.awaitingTasks) && this.opts.intervalMs > 0 && !this.stopped) {
+    // Changes committed behind a transaction still running, or applied while one ran: looked at again shortly.
+    if ((result.pendingBeyond || result.settling || result.failed || result.awaitingTasks) && this.opts.intervalMs > 0 && !this.stopped) {
       clearTimeout(this.soon);
       this.soon = setTimeout(() => this.wake(), result.failed ? result.retryInMs : result.awaitingTasks ? 500 : 50);
       this.soon.unref();

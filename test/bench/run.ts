@@ -8,6 +8,7 @@ import { mentorsBench } from "./mentors.bench.js";
 import { soakBench } from "./soak.bench.js";
 import { postingsBench } from "./postings.bench.js";
 import { reportBench } from "./report.bench.js";
+import { replicasBench } from "./replicas.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -23,11 +24,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   soak: () => soakBench(values.duration ? { duration: Number(values.duration) } : {}),
   // The workbook and the page of a campaign's report over 100,000 people unless --people says otherwise (and a fifth of them, in the same run).
   report: () => reportBench(values.people ? { people: Number(values.people) } : {}),
+  // Three API processes on one PostgreSQL (DATABASE_URL): writes/s through one, and the lag until all three agree (issue 18).
+  replicas: () => replicasBench(values.writes ? { writes: Number(values.writes) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

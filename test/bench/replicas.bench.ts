@@ -1,0 +1,92 @@
+import pg from "pg";
+import { signToken } from "../../src/auth/jwt.js";
+import { Role } from "../../src/auth/viewer.js";
+import { comparePositions, parsePosition, type LogPosition } from "../../src/search/change-log.js";
+import { BENCH_SECRET, printTable, startBenchServer, type BenchServer } from "./harness.js";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+
+/**
+ * Three API processes on one PostgreSQL, each with its own embedded index (issue 18): writes per
+ * second through one replica, and the lag from a write's answer until all three replicas report
+ * (on /readyz) that their index has followed the change log past it — measured per write, p50 and
+ * p99. The baseline in the same run: a `{ __typename }` round trip to the same server.
+ */
+export async function replicasBench(opts: { writes?: number } = {}): Promise<boolean> {
+  if (!process.env.DATABASE_URL) {
+    console.log("replicas: needs PostgreSQL (DATABASE_URL); skipped");
+    return true;
+  }
+  const writes = opts.writes ?? 200;
+  const a = await startBenchServer({ SEARCH_RELAY_INTERVAL_MS: "1000" });
+  const servers: BenchServer[] = [a];
+  const db = new pg.Client({ connectionString: a.databaseUrl });
+  await db.connect();
+  try {
+    for (let i = 0; i < 2; i++) servers.push(await startBenchServer({ DATABASE_URL: a.databaseUrl!, SEED_DEMO: "never", SEARCH_RELAY_INTERVAL_MS: "1000" }, { reuseDatabase: true }));
+    const { rows: [employer] } = await db.query<{ id: string }>("select id from employers where verified order by id limit 1");
+    const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu", maxTokenLifetimeSeconds: 86_400 }, { sub: "bench-employer", role: Role.EMPLOYER, employerId: employer!.id });
+    const gql = async (server: BenchServer, query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { data?: Record<string, { id: string }>; errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data!;
+    };
+    const publish = async (server: BenchServer, i: number) => {
+      const created = await gql(server, `mutation($i: CreatePostingInput!) { createPosting(input: $i) { id } }`, {
+        i: { title: `基准岗位 会计 ${i}`, description: "副本基准", minEducation: "ASSOCIATE", regionCode: "350102", headcount: 1, kind: "REGULAR", validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      });
+      await gql(server, `mutation($id: ID!) { publishPosting(id: $id) { id } }`, { id: created.createPosting!.id });
+    };
+    const head = async (): Promise<LogPosition> => ({ txid: (await db.query<{ x: string }>("select pg_snapshot_xmin(pg_current_snapshot())::text as x")).rows[0]!.x, seq: 0 });
+    const position = async (server: BenchServer) => parsePosition(((await (await fetch(server.url.replace(/graphql$/, "readyz"))).json()) as { search: { position: string } }).search.position)!;
+
+    // Baseline: an empty round trip.
+    const trips: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const began = performance.now();
+      await gql(a, `{ __typename }`);
+      trips.push(performance.now() - began);
+    }
+
+    // Writes per second through A (10 at a time), while B and C follow.
+    let next = 0;
+    const began = performance.now();
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < writes) await publish(a, next++);
+      }),
+    );
+    const writesPerSecond = writes / ((performance.now() - began) / 1000);
+
+    // Lag, one write at a time through A, B and C in turn: from its answer until all three are past it.
+    const lags: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await publish(servers[i % 3]!, writes + i);
+      const answered = performance.now();
+      const at = await head();
+      for (;;) {
+        const positions = await Promise.all(servers.map(position));
+        if (positions.every((p) => comparePositions(p, at) >= 0)) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      lags.push(performance.now() - answered);
+    }
+    const counts = await Promise.all(servers.map(async (s) => (await gql(s, `{ searchPostings(query: "基准岗位", first: 1) { totalCount } }`)) as unknown as { searchPostings: { totalCount: number } }));
+    const agree = counts.every((c) => c.searchPostings.totalCount === counts[0]!.searchPostings.totalCount);
+    printTable([
+      { measure: "baseline: { __typename } round trip (ms, median)", value: median(trips).toFixed(2) },
+      { measure: `writes/s through one replica (create + publish, 10 at a time, ${writes})`, value: writesPerSecond.toFixed(1) },
+      { measure: "lag until all three agree: p50 (ms)", value: median(lags).toFixed(1) },
+      { measure: "lag until all three agree: p99 (ms)", value: pct(lags, 99).toFixed(1) },
+      { measure: "lag p50 / baseline round trip", value: (median(lags) / median(trips)).toFixed(1) },
+      { measure: "search totals agree on every replica", value: agree ? `yes (${counts[0]!.searchPostings.totalCount})` : JSON.stringify(counts) },
+    ]);
+    return agree;
+  } finally {
+    await db.end();
+    for (const s of servers.slice(1).reverse()) await s.stop({ keepDatabase: true });
+    await a.stop();
+  }
+}
