@@ -44,7 +44,11 @@ export class StoredPosition implements PositionStore {
     private readonly durable: boolean,
     private readonly owner = processIdentity,
     private readonly leaseMs = 60_000,
+    /** At most one write of the position per this long (an embedded index's row only tells pruning how far it is; a durable reader's must be exact). */
+    private readonly saveEveryMs = 0,
   ) {}
+
+  private savedAt = 0;
 
   /** Until when (this process's clock) the lease is surely held: counted from before the statement that took it. */
   private heldUntil = 0;
@@ -72,13 +76,17 @@ export class StoredPosition implements PositionStore {
 
   async save(position: LogPosition): Promise<boolean> {
     const asked = Date.now();
+    if (this.saveEveryMs > 0 && asked - this.savedAt < this.saveEveryMs && this.heldUntil - asked > this.saveEveryMs) return true;
     const rows = await queryRows<{ name: string }>(
       this.db,
       sql`update change_log_readers set txid = ${position.txid}::xid8, seq = ${position.seq}, updated_at = now(),
             lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
           where name = ${this.name} and lease_owner = ${this.owner} returning name`,
     );
-    if (rows.length > 0) this.heldUntil = asked + this.leaseMs;
+    if (rows.length > 0) {
+      this.heldUntil = asked + this.leaseMs;
+      this.savedAt = asked;
+    }
     return rows.length > 0;
   }
 

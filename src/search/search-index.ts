@@ -176,7 +176,9 @@ export class SearchIndex {
       // Built from PostgreSQL as of the log's head: every change before it is in what is read, every
       // change after it is read from the log (twice is harmless).
       const began = performance.now();
-      this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false);
+      // Its row only tells pruning how far this process is (and that it lives): written every 10 s at most,
+      // not at every read — each write is a transaction of its own, which would move the watermark for everyone.
+      this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false, processIdentity, 60_000, this.opts.intervalMs > 0 ? 10_000 : 0);
       await this.store.acquire();
       const head = await logHead(this.db);
       const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
