@@ -62,7 +62,7 @@ describe("faults", () => {
       if (comparePositions(t.app.search.position!, head) >= 0 || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [] });
+    expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [], stale: [] });
     expect((await t.gql<{ searchPostings: { edges: { node: { id: string } }[] } }>(SEARCH, { q: marker })).data!.searchPostings.edges.map((e) => e.node.id)).toEqual([after]);
   });
 
