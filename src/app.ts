@@ -54,7 +54,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   }
   const pii = createPiiCipher(config.pii.key);
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
-  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config), db.db, searchSources, log, { intervalMs: config.search.relayIntervalMs, listen: db.listen });
+  const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config, log), db.db, searchSources, log, { intervalMs: config.search.relayIntervalMs, listen: db.listen });
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   const reevaluations = new ReevaluationWorker(db.db, log, config.categoryReevaluationIntervalMs);
   let apollo: ApolloServer<Context> | undefined;

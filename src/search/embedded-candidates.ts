@@ -11,15 +11,17 @@ export interface CandidateScratch {
   points: Float64Array;
   verdict: Uint8Array;
   best: Float64Array;
+  /** How many of the query's words a slot holds (ALL keeps those holding every one). */
+  held: Uint8Array;
 }
 
-export const emptyScratch = (): CandidateScratch => ({ points: new Float64Array(0), verdict: new Uint8Array(0), best: new Float64Array(0) });
+export const emptyScratch = (): CandidateScratch => ({ points: new Float64Array(0), verdict: new Uint8Array(0), best: new Float64Array(0), held: new Uint8Array(0) });
 
 /** The scratch arrays, widened (zeroed) if the index has grown past them. */
 export function fitScratch(scratch: CandidateScratch, slots: number): CandidateScratch {
   if (scratch.points.length >= slots) return scratch;
   const size = Math.max(1024, slots * 2);
-  return { points: new Float64Array(size), verdict: new Uint8Array(size), best: new Float64Array(size) };
+  return { points: new Float64Array(size), verdict: new Uint8Array(size), best: new Float64Array(size), held: new Uint8Array(size) };
 }
 
 export interface CandidateQuery {
@@ -33,10 +35,12 @@ export interface CandidateQuery {
   passes: (slot: number) => boolean;
   /** Each slot's document. */
   slots: readonly (PostingDocument | undefined)[];
+  /** ALL: only postings holding every word (or a synonym of it); ANY: any of them. */
+  words: "ALL" | "ANY";
 }
 
 /**
- * Every posting holding a word of the query (or a synonym) that passes the filter, with its
+ * Every posting holding a word of the query (or a synonym; with ALL, every word) that passes the filter, with its
  * relevance, candidate by candidate. Each word of the query counts once — 1 if the posting holds it,
  * else 0.6 if it holds one of the word's synonyms (every token of the synonym, so 开发工程师 is not
  * found by a lone 工程师) — and relevance is the share of the words (an engine's "words" rule).
@@ -44,7 +48,7 @@ export interface CandidateQuery {
  */
 export function scoreCandidates(q: CandidateQuery, scratch: CandidateScratch): Scored[] {
   const { tokens, synonyms, shards, passes, slots } = q;
-  const { points, verdict, best } = scratch;
+  const { points, verdict, best, held } = scratch;
   const judged: number[] = [];
   const passed: number[] = [];
   try {
@@ -70,16 +74,19 @@ export function scoreCandidates(q: CandidateQuery, scratch: CandidateScratch): S
       for (const slot of credited) {
         points[slot]! += best[slot]!;
         best[slot] = 0;
+        held[slot]! += 1;
       }
     }
     const relevance = (slot: number) => Math.min(1, points[slot]! / (WORD_UNITS * tokens.length));
-    return passed.map((slot) => ({ doc: slots[slot]!, score: relevance(slot) }));
+    const kept = q.words === "ALL" ? passed.filter((slot) => held[slot] === tokens.length) : passed;
+    return kept.map((slot) => ({ doc: slots[slot]!, score: relevance(slot) }));
   } finally {
     // Leave the scratch arrays zeroed for the next query.
     for (const slot of judged) {
       verdict[slot] = 0;
       points[slot] = 0;
       best[slot] = 0;
+      held[slot] = 0;
     }
   }
 }

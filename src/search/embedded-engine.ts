@@ -170,11 +170,18 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const order = this.ranks();
     const positions = order.length;
     const current = this.current(query.filter);
+    const bits = tokens.map((t) => this.bitsOf(t, positions));
+    let filter = this.rankFilters.all(query.filter, positions);
+    if ((query.words ?? "ALL") === "ALL") {
+      // Only the positions holding every word (or a synonym of it).
+      filter = Int32Array.from(filter);
+      for (const { word, synonym } of bits) for (let i = 0; i < filter.length; i++) filter[i]! &= word[i]! | (synonym ? synonym[i]! : 0);
+    }
     const page = relevantPage(
       {
         positions,
-        filter: this.rankFilters.all(query.filter, positions),
-        bits: tokens.map((t) => this.bitsOf(t, positions)),
+        filter,
+        bits,
         wanted: query.offset + query.limit,
         accepts: (position) => current(order[position]!),
       },
@@ -198,7 +205,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const tokens = query.text ? queryTokens(query.text) : [];
+    const tokens = query.text ? queryTokens(query.text, query.words ?? "ALL") : [];
     const sort = query.sort ?? (tokens.length > 0 ? "RELEVANCE" : "NEWEST");
     const pageOnly = query.countTotal === false && !(query.facets && query.facets.length > 0);
     const wanted = query.offset + query.limit;
@@ -236,7 +243,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
       }
     } else {
       this.scratch = fitScratch(this.scratch, this.slots.length);
-      scored = scoreCandidates({ tokens, synonyms: this.synonyms, shards: this.shards.for(query.filter), passes, slots: this.slots }, this.scratch);
+      scored = scoreCandidates({ tokens, synonyms: this.synonyms, shards: this.shards.for(query.filter), passes, slots: this.slots, words: query.words ?? "ALL" }, this.scratch);
     }
     sortScored(scored, sort);
     return {

@@ -1,7 +1,9 @@
-import { Meilisearch, MeilisearchApiError, MeilisearchError, MeilisearchTaskTimeOutError, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, MeilisearchTaskTimeOutError, type EnqueuedTaskPromise, type IndexSwap, type Task } from "meilisearch";
 import { searchUnavailable } from "../errors.js";
+import { loggableError, type Logger } from "../logger.js";
 import { ChangeRejected, TasksStillRunning } from "./change-follower.js";
-import { meilisearchSearchBody, meilisearchSettings } from "./meilisearch-query.js";
+import { countFacets, sortScored, type Scored } from "./embedded-facets.js";
+import { meilisearchSearchBody, meilisearchSettings, meilisearchWordQueries } from "./meilisearch-query.js";
 import { shareOfWords } from "./relevance.js";
 import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { queryTokens } from "./segment.js";
@@ -35,6 +37,8 @@ export interface MeilisearchOptions {
   searchKey?: string | undefined;
   /** Each HTTP request's time limit (a Meilisearch that hangs fails the request: SEARCH_UNAVAILABLE). */
   timeoutMs?: number;
+  /** Where a failed search is told in the engine's own words (the caller gets SEARCH_UNAVAILABLE). */
+  log?: Logger;
 }
 
 /** "v1.16.0" or "1.16.0-rc.1" as [major, minor]; null when it cannot be read. */
@@ -135,27 +139,62 @@ export class MeilisearchEngine implements SearchEngine {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     if (query.filter.onlyIds && query.filter.onlyIds.length === 0) return { hits: [], total: 0, facets: Object.fromEntries((query.facets ?? []).map((f) => [f, {}])) };
-    const tokens = query.text ? queryTokens(query.text) : [];
+    const tokens = query.text ? queryTokens(query.text, query.words ?? "ALL") : [];
+    if (query.words === "ANY" && tokens.length > 1) return this.searchAnyWord(query, tokens);
     const { q, ...options } = meilisearchSearchBody(query, tokens);
-    const response = await this.searcher
-      .index<PostingDocument>(this.indexUid)
-      .search(q, options)
-      .catch((error: unknown) => {
-        // Unreachable, timed out, refusing the key, failing on its side, or refusing a request it
-        // would take once the settings land (invalid_search_sort, an index not made yet): the caller
-        // is told SEARCH_UNAVAILABLE, never the engine's own words (the operator reads them in the log).
-        if (error instanceof MeilisearchError) throw searchUnavailable();
-        throw error;
-      });
+    const response = await this.unavailableOnError(() => this.searcher.index<PostingDocument>(this.indexUid).search(q, options));
     return {
       hits: response.hits.map((h) => {
         const { _rankingScore: _ignored, ...document } = h as PostingDocument & { _rankingScore?: number };
-        const score = shareOfWords(tokens, this.synonyms, new Set(String(document.searchText ?? "").split(" ")));
-        return { id: String(h.id), score, ...(query.withDocuments ? { document: document as PostingDocument } : {}) };
+        return { id: String(h.id), score: this.score(tokens, document), ...(query.withDocuments ? { document: document as PostingDocument } : {}) };
       }),
       total: response.estimatedTotalHits ?? (response as { totalHits?: number }).totalHits ?? response.hits.length,
       facets: (response.facetDistribution ?? {}) as Partial<Record<FacetName, Record<string, number>>>,
     };
+  }
+
+  /** The share of the query's words a hit holds, from its indexed text (relevance.ts): the embedded engine's score. */
+  private score(tokens: readonly string[], document: Partial<PostingDocument>): number {
+    return shareOfWords(tokens, this.synonyms, new Set(String(document.searchText ?? "").split(" ")));
+  }
+
+  /**
+   * ANY of the words (matching): one query per word in one multi-search request, every posting
+   * holding the word; the union scored, ordered, counted and paged here as the embedded engine does.
+   */
+  private async searchAnyWord(query: SearchQuery, tokens: string[]): Promise<SearchResult> {
+    const { results } = await this.unavailableOnError(() => this.searcher.multiSearch<{ queries: ReturnType<typeof meilisearchWordQueries> }, PostingDocument>({ queries: meilisearchWordQueries(query, tokens, this.indexUid) }));
+    const union = new Map<string, Scored>();
+    for (const result of results) {
+      for (const hit of result.hits) {
+        const id = String(hit.id);
+        if (union.has(id)) continue;
+        const { _rankingScore: _ignored, _federation: _f, ...document } = hit as PostingDocument & { _rankingScore?: number; _federation?: unknown };
+        union.set(id, { doc: document as PostingDocument, score: this.score(tokens, document) });
+      }
+    }
+    const scored = [...union.values()];
+    sortScored(scored, query.sort ?? "RELEVANCE");
+    return {
+      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => ({ id: String(doc.id), score, ...(query.withDocuments ? { document: doc } : {}) })),
+      total: scored.length,
+      facets: countFacets(scored, query.facets ?? []),
+    };
+  }
+
+  /**
+   * Unreachable, timed out, refusing the key, failing on its side (a 5xx body that is not even
+   * JSON), or refusing a request it would take once the settings land (invalid_search_sort, an index
+   * not made yet): the caller is told SEARCH_UNAVAILABLE, never the engine's own words — the
+   * operator reads them in the log.
+   */
+  private async unavailableOnError<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      this.options.log?.warn({ err: loggableError(error) }, "Meilisearch search failed");
+      throw searchUnavailable();
+    }
   }
 
   /** An engine on another index of the same server (for building a replacement). */

@@ -39,17 +39,21 @@ export function meilisearchFilter(f: EngineFilter): string {
   return clauses.join(" AND ");
 }
 
+/** The tie-break of both engines: newest first, then the greater id (embedded-shards.ts `newestFirst`). */
+const NEWEST = ["publishedAt:desc", "id:desc"];
+
 /**
  * The body of a Meilisearch search request for a structured query (`tokens`: the query's words,
- * segmented and chosen as the embedded engine chooses them). Both engines answer alike:
+ * segmented and chosen as the embedded engine chooses them), with ALL words (the search box). Both
+ * engines answer alike:
  * - no words and no sort: newest first (`publishedAt:desc` sent; Meilisearch would give insertion order);
- * - a posting matches when it holds any of the words (or a synonym), ranked by how many: `frequency`
- *   drops the commonest words first, so the most telling words decide which postings come back;
+ * - every word must be held, or a synonym of it (`matchingStrategy: all`; Meilisearch's default `last`
+ *   would drop words from the end, `frequency` the commonest first — neither is what the embedded engine did);
  * - only `searchText` is searched (the employer's name is not, in either engine);
- * - relevance ties newest first (the last ranking rule), and a sort overrides relevance (the first).
+ * - relevance ties newest first, then by id (the last ranking rules), and a sort overrides relevance (the first).
  */
 export function meilisearchSearchBody(query: SearchQuery, tokens: readonly string[]) {
-  const sort = query.sort === "SALARY_DESC" ? ["salaryMax:desc", "publishedAt:desc"] : query.sort === "NEWEST" || tokens.length === 0 ? ["publishedAt:desc"] : undefined;
+  const sort = query.sort === "SALARY_DESC" ? ["salaryMax:desc", ...NEWEST] : query.sort === "NEWEST" || tokens.length === 0 ? NEWEST : undefined;
   return {
     q: tokens.join(" "),
     filter: meilisearchFilter(query.filter),
@@ -57,10 +61,32 @@ export function meilisearchSearchBody(query: SearchQuery, tokens: readonly strin
     limit: query.limit,
     // The indexed text comes back with each hit: the relevance score is computed from it (relevance.ts).
     attributesToRetrieve: query.withDocuments ? ["*"] : ["id", "searchText"],
-    matchingStrategy: "frequency" as const,
+    matchingStrategy: "all" as const,
     ...(sort ? { sort } : {}),
     ...(query.facets && query.facets.length > 0 ? { facets: [...query.facets] } : {}),
   };
+}
+
+/** Meilisearch's `maxTotalHits` here: the most hits one query can page through. */
+export const MAX_TOTAL_HITS = 10_000;
+
+/**
+ * The queries of a multi-search request for a query with ANY of its words (matching): one per word,
+ * each every posting passing the filter that holds the word (or a synonym), with what the engine
+ * needs to score, order and count them itself as the embedded engine does (`meilisearch-engine.ts`).
+ */
+export function meilisearchWordQueries(query: SearchQuery, tokens: readonly string[], indexUid: string) {
+  const whole = query.withDocuments || (query.facets && query.facets.length > 0);
+  return tokens.map((token) => ({
+    indexUid,
+    q: token,
+    filter: meilisearchFilter(query.filter),
+    offset: 0,
+    limit: MAX_TOTAL_HITS,
+    attributesToRetrieve: whole ? ["*"] : ["id", "searchText", "publishedAt", "salaryMax"],
+    matchingStrategy: "all" as const,
+    sort: NEWEST,
+  }));
 }
 
 /**
@@ -72,12 +98,12 @@ export function meilisearchSearchBody(query: SearchQuery, tokens: readonly strin
 export const meilisearchSettings = (settings: SearchSettings) => ({
   searchableAttributes: ["searchText"],
   filterableAttributes: ["id", "status", "validUntil", "regionPath", "educationRank", "salaryMax", "kind", "forKeyGroups", "employerVerified", "povertyWorkshop", "regionPrefecture", "salaryBand"],
-  sortableAttributes: ["publishedAt", "salaryMax", "validUntil"],
-  rankingRules: ["sort", "words", "exactness", "publishedAt:desc"],
+  sortableAttributes: ["publishedAt", "salaryMax", "validUntil", "id"],
+  rankingRules: ["sort", "words", "exactness", "publishedAt:desc", "id:desc"],
   synonyms: synonymMap(settings.synonyms),
   typoTolerance: { enabled: false },
   prefixSearch: "disabled",
   localizedAttributes: [{ attributePatterns: ["searchText"], locales: ["cmn"] }],
   faceting: { maxValuesPerFacet: 500 },
-  pagination: { maxTotalHits: 10_000 },
+  pagination: { maxTotalHits: MAX_TOTAL_HITS },
 });

@@ -11,13 +11,14 @@ import { CHANGE_CHANNEL, logHead, type LoggedChange, type LogPosition } from "./
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 import { SwappableEngine } from "./swappable-engine.js";
 
-export function createSearchEngine(config: Config): SearchEngine {
+export function createSearchEngine(config: Config, log?: Logger): SearchEngine {
   return config.search.meilisearchUrl
     ? new MeilisearchEngine({
         host: config.search.meilisearchUrl,
         apiKey: config.search.meilisearchApiKey,
         searchKey: config.search.meilisearchSearchKey,
         timeoutMs: config.search.meilisearchTimeoutMs,
+        ...(log ? { log } : {}),
       })
     : new EmbeddedSearchEngine();
 }

@@ -62,6 +62,14 @@ export const FACETS: readonly FacetName[] = ["regionPrefecture", "kind", "educat
 
 export interface SearchQuery {
   text?: string;
+  /**
+   * How a query of several words matches (both engines alike). ALL (the default, the search box): a
+   * posting holds every word, or a synonym of it — each word added narrows. ANY (matching, which
+   * asks with a person's words): a posting holds at least one of them; relevance (the share held)
+   * ranks them. Meilisearch answers ANY with one query per word in one multi-search request, exact
+   * while no word is held by more than 10,000 postings passing the filter (its `maxTotalHits`).
+   */
+  words?: "ALL" | "ANY";
   filter: EngineFilter;
   sort?: "RELEVANCE" | "NEWEST" | "SALARY_DESC";
   facets?: readonly FacetName[];

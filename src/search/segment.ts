@@ -1,4 +1,4 @@
-import { cut_for_search } from "jieba-wasm";
+import { cut, cut_for_search } from "jieba-wasm";
 
 /**
  * Chinese text to search tokens, the same way for documents and queries (a mismatch between the
@@ -6,9 +6,10 @@ import { cut_for_search } from "jieba-wasm";
  * words inside compounds — "农业" inside "农业发展银行" — which plain `cut` (and so Meilisearch's own
  * tokenizer, meilisearch#4935) does not. Latin words are kept whole and lower-cased.
  */
-export function segment(text: string): string[] {
+export function segment(text: string, granularity: "parts" | "whole" = "parts"): string[] {
   const tokens: string[] = [];
-  for (const raw of cut_for_search(text.normalize("NFKC"), true)) {
+  const normal = text.normalize("NFKC");
+  for (const raw of granularity === "parts" ? cut_for_search(normal, true) : cut(normal, true)) {
     const token = raw.trim().toLowerCase();
     // Punctuation and single Latin letters carry no meaning for search.
     if (token.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(token) || /^[a-z]$/.test(token)) continue;
@@ -33,9 +34,15 @@ export const MAX_QUERY_WORDS = 10;
  * longest (a longer word is rarer: 软件工程 says more than 工程), the earlier on a tie — in their
  * order. Matching joins a person's words into one query, so this is where they are chosen, the
  * same for both engines.
+ *
+ * With ALL words (the search box) the words are whole (jieba's `cut`: 程序员, not also 程序), each
+ * of which a posting's text holds when it holds the same words — its tokens are cut finer and hold
+ * the whole words too (indexing fine, searching whole: the ik_max_word/ik_smart practice). Requiring
+ * the parts as well would make a synonym of the whole word useless (程序员 → 开发工程师 holds no 程序).
+ * With ANY word (matching) the parts count too: a posting holding 财务 shares something with 财务管理.
  */
-export function queryTokens(text: string): string[] {
-  const tokens = [...new Set(segment(text))];
+export function queryTokens(text: string, words: "ALL" | "ANY" = "ALL"): string[] {
+  const tokens = [...new Set(segment(text, words === "ALL" ? "whole" : "parts"))];
   if (tokens.length <= MAX_QUERY_WORDS) return tokens;
   const kept = new Set(
     tokens

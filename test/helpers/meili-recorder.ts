@@ -30,6 +30,10 @@ export class MeiliRecorder {
   searchResponse: Record<string, unknown> = { hits: [], estimatedTotalHits: 0, query: "", processingTimeMs: 1, limit: 20, offset: 0 };
   /** An error answer to searches instead: [status, code, type]. */
   searchError: [number, string, string] | null = null;
+  /** The hits each query of a multi-search answers with (by the query's `q`). */
+  multiSearchHits: (query: { q: string; indexUid: string }) => Record<string, unknown>[] = () => [];
+  /** A raw answer to searches instead (a proxy's HTML error page): [status, body]. */
+  searchRaw: [number, string] | null = null;
   /** Searches never answered (a hung Meilisearch). */
   hangSearch = false;
   documents: Record<string, unknown>[] = [];
@@ -67,8 +71,26 @@ export class MeiliRecorder {
           error: processing ? null : (t.error ?? null),
         });
       }
+      if (req.method === "POST" && path === "/multi-search") {
+        if (this.searchError) return error(...this.searchError);
+        if (this.searchRaw) {
+          res.writeHead(this.searchRaw[0], { "content-type": "text/html" });
+          return res.end(this.searchRaw[1]);
+        }
+        const { queries } = entry.body as { queries: { q: string; indexUid: string; limit?: number; offset?: number }[] };
+        return reply(200, {
+          results: queries.map((query) => {
+            const hits = this.multiSearchHits(query);
+            return { indexUid: query.indexUid, hits, query: query.q, processingTimeMs: 1, limit: query.limit ?? 20, offset: query.offset ?? 0, estimatedTotalHits: hits.length };
+          }),
+        });
+      }
       if (path.endsWith("/search")) {
         if (this.hangSearch) return; // never answered
+        if (this.searchRaw) {
+          res.writeHead(this.searchRaw[0], { "content-type": "text/html" });
+          return res.end(this.searchRaw[1]);
+        }
         if (this.searchError) return error(...this.searchError);
         return reply(200, this.searchResponse);
       }
@@ -98,6 +120,8 @@ export class MeiliRecorder {
     this.outcomeOf = () => ({ status: "succeeded" });
     this.searchError = null;
     this.hangSearch = false;
+    this.searchRaw = null;
+    this.multiSearchHits = () => [];
     this.version = "1.16.0";
     this.indexes = new Set(["postings"]);
   }

@@ -131,7 +131,7 @@ describe("the embedded engine's column filter", () => {
     await check();
   });
 
-  it("pages by relevance exactly as the full sort does for queries of more than 15 words (wider counters)", async () => {
+  it("pages by relevance exactly as the full sort does for queries of more than 15 words (wider counters), with ANY word and with ALL", async () => {
     const engine = new EmbeddedSearchEngine();
     await engine.applySettings({ synonyms: [["word1", "word2"]] });
     const vocabulary = Array.from({ length: 24 }, (_, i) => `word${i}`);
@@ -139,11 +139,22 @@ describe("the embedded engine's column filter", () => {
     await engine.upsert(docs);
     for (const size of [15, 16, 20, 24]) {
       const text = vocabulary.slice(0, size).join(" ");
-      const full = (await engine.search({ text, filter: {}, offset: 0, limit: 1000 })).hits;
+      const full = (await engine.search({ text, words: "ANY", filter: {}, offset: 0, limit: 1000 })).hits;
       expect(full.length).toBeGreaterThan(100);
       for (const [offset, limit] of [[0, 10], [20, 100]] as const) {
-        const page = (await engine.search({ text, filter: {}, offset, limit, countTotal: false })).hits;
+        const page = (await engine.search({ text, words: "ANY", filter: {}, offset, limit, countTotal: false })).hits;
         expect(page, `${size} words ${offset}+${limit}`).toEqual(full.slice(offset, offset + limit));
+      }
+    }
+    // ALL: only postings holding every word (word1 or its synonym word2 stands in for the other), paged alike.
+    for (const text of ["word0 word3", "word1 word5", "word2 word4 word6"]) {
+      const words = text.split(" ");
+      const full = (await engine.search({ text, filter: {}, offset: 0, limit: 1000 })).hits;
+      const holds = (d: { searchText: string }, w: string) => d.searchText.split(" ").includes(w) || ((w === "word1" || w === "word2") && d.searchText.split(" ").some((t) => t === "word1" || t === "word2"));
+      expect(full.map((h) => h.id).sort()).toEqual(docs.filter((d) => words.every((w) => holds(d, w))).map((d) => d.id).sort());
+      expect(full.length).toBeGreaterThan(10);
+      for (const [offset, limit] of [[0, 10], [5, 20]] as const) {
+        expect((await engine.search({ text, filter: {}, offset, limit, countTotal: false })).hits, `${text} ${offset}+${limit}`).toEqual(full.slice(offset, offset + limit));
       }
     }
   });

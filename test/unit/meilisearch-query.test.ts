@@ -20,7 +20,7 @@ describe("Meilisearch filter strings", () => {
     expect(() => meilisearchFilter({ educationAtMost: Number.NaN })).toThrow(RangeError);
     expect(() => meilisearchFilter({ onlyIds: [] })).toThrow(RangeError);
     const body = meilisearchSearchBody({ text: '会计" OR status = "CLOSED', filter: {}, offset: 0, limit: 10, sort: "NEWEST", facets: ["kind"] }, ["会计", "or", "status", "closed"]);
-    expect(body).toMatchObject({ q: "会计 or status closed", filter: 'status IN ["OPEN"]', sort: ["publishedAt:desc"], facets: ["kind"] });
+    expect(body).toMatchObject({ q: "会计 or status closed", filter: 'status IN ["OPEN"]', sort: ["publishedAt:desc", "id:desc"], facets: ["kind"], matchingStrategy: "all" });
   });
 
   it("refuses numbers JavaScript would write as 1e+21 (Meilisearch's parser reads no such number)", () => {
@@ -34,11 +34,12 @@ describe("Meilisearch filter strings", () => {
   it("sends newest first when there are no words and no sort, relevance (no sort) with words, and a sort when asked", () => {
     const q = (sort: "RELEVANCE" | "NEWEST" | "SALARY_DESC" | undefined, tokens: string[]) =>
       meilisearchSearchBody({ filter: {}, offset: 0, limit: 10, ...(sort ? { sort } : {}) }, tokens) as { sort?: string[] };
-    expect(q(undefined, []).sort).toEqual(["publishedAt:desc"]);
-    expect(q("RELEVANCE", []).sort).toEqual(["publishedAt:desc"]);
+    // Ties newest, then the greater id: the embedded engine's order exactly.
+    expect(q(undefined, []).sort).toEqual(["publishedAt:desc", "id:desc"]);
+    expect(q("RELEVANCE", []).sort).toEqual(["publishedAt:desc", "id:desc"]);
     expect(q(undefined, ["会计"]).sort).toBeUndefined();
     expect(q("RELEVANCE", ["会计"]).sort).toBeUndefined();
-    expect(q("NEWEST", ["会计"]).sort).toEqual(["publishedAt:desc"]);
-    expect(q("SALARY_DESC", ["会计"]).sort).toEqual(["salaryMax:desc", "publishedAt:desc"]);
+    expect(q("NEWEST", ["会计"]).sort).toEqual(["publishedAt:desc", "id:desc"]);
+    expect(q("SALARY_DESC", ["会计"]).sort).toEqual(["salaryMax:desc", "publishedAt:desc", "id:desc"]);
   });
 });

@@ -4,6 +4,7 @@ import { ChangeRejected, TasksStillRunning } from "../../src/search/change-follo
 import { createScopedKeys, MeilisearchEngine, parseVersion, SearchTaskError, WRITER_KEY_ACTIONS } from "../../src/search/meilisearch-engine.js";
 import { CONTRACT_DOCUMENTS } from "../contract/search-engine.contract.js";
 import { MeiliRecorder } from "../helpers/meili-recorder.js";
+import { createLogger } from "../../src/logger.js";
 
 /**
  * Request-level tests of the Meilisearch engine without a server: a loopback HTTP endpoint records
@@ -15,8 +16,11 @@ describe("Meilisearch engine, request by request", () => {
   afterAll(() => meili.stop());
   beforeEach(() => meili.reset());
 
-  const engine = (opts: { timeoutMs?: number; wait?: number } = {}) =>
-    new MeilisearchEngine({ host: meili.host, apiKey: "write-key", searchKey: "search-key", timeoutMs: opts.timeoutMs ?? 2000 }, "postings", { timeout: opts.wait ?? 2000, interval: 5 });
+  /** What the engines told the operator. */
+  const told: string[] = [];
+  const logger = createLogger("warn", { write: (line: string) => void told.push(line) });
+  const engine = (opts: { timeoutMs?: number; wait?: number; log?: typeof logger } = {}) =>
+    new MeilisearchEngine({ host: meili.host, apiKey: "write-key", searchKey: "search-key", timeoutMs: opts.timeoutMs ?? 2000, ...(opts.log ? { log: opts.log } : {}) }, "postings", { timeout: opts.wait ?? 2000, interval: 5 });
 
   it("checks the version, makes the index only when missing, and applies the settings both engines share", async () => {
     meili.indexes.clear();
@@ -32,7 +36,7 @@ describe("Meilisearch engine, request by request", () => {
     expect(body.searchableAttributes).toEqual(["searchText"]);
     expect(body.typoTolerance).toEqual({ enabled: false });
     expect(body.prefixSearch).toBe("disabled");
-    expect(body.rankingRules).toEqual(["sort", "words", "exactness", "publishedAt:desc"]);
+    expect(body.rankingRules).toEqual(["sort", "words", "exactness", "publishedAt:desc", "id:desc"]);
     expect(body.localizedAttributes).toEqual([{ attributePatterns: ["searchText"], locales: ["cmn"] }]);
     expect(body.filterableAttributes).toEqual(expect.arrayContaining(["status", "validUntil", "regionPath", "educationRank", "kind", "id"]));
     expect(body.sortableAttributes).toEqual(expect.arrayContaining(["publishedAt", "salaryMax"]));
@@ -102,15 +106,56 @@ describe("Meilisearch engine, request by request", () => {
     expect(body.filter).toBe('status IN ["OPEN"] AND validUntil > 1800000000 AND regionPath IN ["3501"]');
     expect(String(body.q).split(" ")).toContain("农业");
     expect(String(body.filter)).not.toContain("CLOSED");
-    expect(body).toMatchObject({ facets: ["kind"], sort: ["publishedAt:desc"], attributesToRetrieve: ["id", "searchText"], matchingStrategy: "frequency", limit: 20, offset: 0 });
+    expect(body).toMatchObject({ facets: ["kind"], sort: ["publishedAt:desc", "id:desc"], attributesToRetrieve: ["id", "searchText"], matchingStrategy: "all", limit: 20, offset: 0 });
     expect(search.headers.authorization).toBe("Bearer search-key");
     // q's words: 农业, or, status, closed — p-bank holds one of the four.
     expect(result).toEqual({ hits: [{ id: "p-bank", score: 0.25 }, { id: "p-acct", score: 0 }], total: 2, facets: { kind: { REGULAR: 2 } } });
   });
 
+  it("asks ANY of the words (matching) as one query per word in one multi-search, and scores, orders, pages and counts the union as the embedded engine does", async () => {
+    const posting = (id: string, publishedAt: number, searchText: string) => ({ id, publishedAt, salaryMax: 5000, searchText });
+    const byWord: Record<string, Record<string, unknown>[]> = {
+      兰州: [posting("p-gansu", 50, "会计 兰州"), posting("p-lz", 80, "兰州 司机")],
+      会计: [posting("p-acct", 70, "会计 报税"), posting("p-gansu", 50, "会计 兰州"), posting("p-fin", 90, "财务 报表")],
+    };
+    meili.multiSearchHits = (query) => byWord[query.q] ?? [];
+    const e = engine();
+    await e.applySettings({ synonyms: [["会计", "财务"]] });
+    const result = await e.search({ text: "兰州 会计", words: "ANY", filter: { validAt: 1_800_000_000 }, offset: 1, limit: 3, countTotal: false });
+    const [multi] = meili.to("/multi-search", "POST");
+    expect(meili.to("/indexes/postings/search")).toEqual([]);
+    expect(multi!.headers.authorization).toBe("Bearer search-key");
+    const queries = (multi!.body as { queries: Record<string, unknown>[] }).queries;
+    expect(queries.map((query) => query.q)).toEqual(["兰州", "会计"]);
+    for (const query of queries) {
+      expect(query).toEqual({
+        indexUid: "postings",
+        q: query.q,
+        filter: 'status IN ["OPEN"] AND validUntil > 1800000000',
+        offset: 0,
+        limit: 10_000,
+        attributesToRetrieve: ["id", "searchText", "publishedAt", "salaryMax"],
+        matchingStrategy: "all",
+        sort: ["publishedAt:desc", "id:desc"],
+      });
+    }
+    // The union: p-gansu holds both (1), p-acct 会计 and p-lz 兰州 (0.5 each, p-lz newer), p-fin a synonym (0.3); page 2–4.
+    expect(result.hits).toEqual([
+      { id: "p-lz", score: 0.5 },
+      { id: "p-acct", score: 0.5 },
+      { id: "p-fin", score: expect.closeTo(0.3, 6) },
+    ]);
+    expect(result.total).toBe(4);
+    // A single word is an ordinary search.
+    meili.reset();
+    await e.search({ text: "会计", words: "ANY", filter: {}, offset: 0, limit: 3 });
+    expect(meili.to("/multi-search")).toEqual([]);
+    expect(meili.to("/indexes/postings/search")).toHaveLength(1);
+  });
+
   it("sends newest first when there are no words, and at most 10 words, the most telling", async () => {
     await engine().search({ filter: {}, offset: 0, limit: 5 });
-    expect((meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>).sort).toEqual(["publishedAt:desc"]);
+    expect((meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>).sort).toEqual(["publishedAt:desc", "id:desc"]);
     meili.reset();
     await engine().search({ text: "会计 出纳 审计 税务 财务 统计 银行 保险 证券 基金 软件工程 人力资源管理", filter: {}, offset: 0, limit: 5 });
     const q = String((meili.to("/indexes/postings/search")[0]!.body as Record<string, unknown>).q).split(" ");
@@ -136,6 +181,17 @@ describe("Meilisearch engine, request by request", () => {
       expect((error as DomainError).message).not.toContain(refusal[1]);
     }
     meili.searchError = null;
+    // A proxy in front of Meilisearch answering with its own page (not JSON), as a search and as a multi-search.
+    meili.searchRaw = [502, "<html><body>502 Bad Gateway</body></html>"];
+    for (const words of ["ALL", "ANY"] as const) {
+      const proxied = await engine({ log: logger })
+        .search({ text: "会计 兰州", words, filter: {}, offset: 0, limit: 5 })
+        .catch((e: unknown) => e);
+      expect((proxied as DomainError).code, words).toBe("SEARCH_UNAVAILABLE");
+    }
+    // The operator is told in the engine's words.
+    expect(told.some((line) => line.includes("Meilisearch search failed"))).toBe(true);
+    meili.searchRaw = null;
     meili.hangSearch = true;
     const began = Date.now();
     const hung = await engine({ timeoutMs: 300 })

@@ -229,7 +229,8 @@ export async function gatherCandidates(search: SearchEngine, person: PersonRow, 
   const take = (hits: SearchHit[], relevance: (h: SearchHit) => number) => {
     for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: relevance(h) });
   };
-  if (text) take((await search.search({ text, filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
+  // ANY: a posting holding some of the person's words is a candidate, ranked by the share it holds.
+  if (text) take((await search.search({ text, words: "ANY", filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
   if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, () => 0);
   return candidates;
 }
