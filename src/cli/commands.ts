@@ -11,7 +11,7 @@ import { people as peopleTable } from "../modules/people/person.table.js";
 import { createPiiCipher } from "../pii/pii-crypto.js";
 import { postings as postingsTable } from "../modules/postings/posting.table.js";
 import { createScopedKeys, MeilisearchEngine } from "../search/meilisearch-engine.js";
-import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch } from "../search/search-index.js";
+import { createSearchEngine, indexAllPostings, reconcileIndex, reindexMeilisearch, SearchIndex } from "../search/search-index.js";
 import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun, type RunSummary } from "../modules/referrals/campaign-run.service.js";
 import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
@@ -326,7 +326,18 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         io.err(`Reindexed ${n} postings and swapped the new index in.\n`);
         return 0;
       }
-      const diff = await withDatabase(config, (h) => reconcileIndex(h.db, engine, searchSources.documents, { repair: values.repair === true }));
+      const diff = await withDatabase(config, async (h) => {
+        const found = await reconcileIndex(h.db, engine, searchSources.documents, { repair: values.repair === true });
+        if (found.repaired && found.repaired.logged > 0) {
+          // The repairs are in the log: relayed here unless a running server holds the relay (it applies them then).
+          const index = new SearchIndex(engine, h.db, searchSources, log, { intervalMs: 0 });
+          await index.start();
+          await index.drain();
+          await index.stop();
+          io.err(index.position ? "Repairs relayed to Meilisearch.\n" : "Repairs logged; the server holding the relay applies them.\n");
+        }
+        return found;
+      });
       const summary = {
         missing: diff.missing.length,
         extra: diff.extra.length,

@@ -115,15 +115,35 @@ export class TasksStillRunning extends Error {
   }
 }
 
+/** The reader's lease was taken by another process: this one must stop writing to the engine. */
+export class LeaseLost extends Error {
+  constructor() {
+    super("The change-log reader's lease was taken by another process");
+    this.name = "LeaseLost";
+  }
+}
+
+/**
+ * Applies a page of changes to an engine. `guard` is called before each engine call: it renews a
+ * durable reader's lease when it runs short, and throws LeaseLost when another process has it.
+ */
+export type ApplyChanges = (changes: LoggedChange[], guard: () => Promise<void>) => Promise<void>;
+
 export interface FollowerOptions {
-  /** Whether an engine task enqueued earlier is done (true), still running (false); throws if it failed. */
+  /** Whether an engine task enqueued earlier is done (true), still running (false); throws if it failed (ChangeRejected when the engine refused the documents). */
   taskDone?: (taskUid: number) => Promise<boolean>;
-  /** A durable reader renews its lease before sending when less than this is left (default 20 s: longer than a request and its wait). */
+  /**
+   * A durable reader renews its lease before each engine call when less than this is left: longer
+   * than the longest call (a request's timeout and a task's wait), so that a lease never lapses
+   * while one is under way (default 20 s).
+   */
   minLeaseMs?: number;
   /** Changes read and applied at once. */
   batchSize?: number;
   /** Delay before the n-th retry of a failing batch (default 1 s, 2 s, 4 s … at most a minute). */
   backoffMs?: (attempt: number) => number;
+  /** Between polls of tasks a rejected batch's parts wait for (default 500 ms). */
+  pollMs?: number;
   /**
    * A durable reader sets aside a change its engine rejects (after isolating it by halving the batch)
    * as a dead letter, and goes on; without this, it stops there until the change applies.
@@ -152,6 +172,11 @@ const defaultBackoff = (attempt: number) => Math.min(60_000, 1000 * 2 ** (attemp
  * are now and writes them to an engine): the position moves only once a page applied, so a failure
  * means the page is read and applied again, never lost. Applying twice is harmless (a document is
  * written as it is now).
+ *
+ * A page whose engine tasks are still running after the wait is not sent again: their uids are kept
+ * and polled at the next run, and the position moves once they are done. A page the engine rejects
+ * (at once, or when a task polled later failed) is applied again in halves, each waited for, until
+ * the bad change stands alone and is set aside as a dead letter.
  */
 export class ChangeFollower {
   private at: LogPosition | null = null;
@@ -159,10 +184,13 @@ export class ChangeFollower {
   private retryAt = 0;
   /** Tasks sent for the page that ends at `next`, not yet done. */
   private awaiting: { taskUids: number[]; next: LogPosition; count: number } | null = null;
+  /** A task of the last page was rejected after the fact: the page is applied again in halves. */
+  private isolateNext = false;
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
-    private readonly apply: (changes: LoggedChange[]) => Promise<void>,
+    private readonly apply: ApplyChanges,
     private readonly store: PositionStore,
     private readonly opts: FollowerOptions = {},
   ) {}
@@ -172,10 +200,16 @@ export class ChangeFollower {
     return this.at;
   }
 
-  /** Starts at `position` (an embedded index built from PostgreSQL as of there), recording it. */
+  /** Renews a durable reader's lease when it runs short; throws LeaseLost when another process took it. */
+  readonly guard = async (): Promise<void> => {
+    if (this.store.ensureLease && !(await this.store.ensureLease(this.opts.minLeaseMs ?? 20_000))) throw new LeaseLost();
+  };
+
+  /** Starts at `position` (an index built from PostgreSQL as of there), recording it. */
   async placeAt(position: LogPosition): Promise<void> {
     this.at = position;
-    await this.store.save(position);
+    this.awaiting = null;
+    if (!(await this.store.save(position))) throw new LeaseLost();
   }
 
   async catchUp(): Promise<CatchUp> {
@@ -190,25 +224,29 @@ export class ChangeFollower {
         const done = await Promise.all(awaiting.taskUids.map((uid) => this.opts.taskDone!(uid)));
         if (done.some((d) => !d)) return { applied, awaitingTasks: true, pendingBeyond: false, failed: false, retryInMs: 0 };
       } catch (error) {
-        // A task that failed after all: the page is read and applied again (a rejected change isolated).
+        // A task that failed after all: the page is read and applied again — in halves when the
+        // engine refused a document, so that the bad one is isolated.
         this.awaiting = null;
+        if (error instanceof ChangeRejected && this.opts.deadLetterAs) this.isolateNext = true;
         return this.failed(error, awaiting.count, applied, false);
       }
       this.awaiting = null;
+      this.attempts = 0;
       applied += awaiting.count;
       await this.advance(awaiting.next);
     }
     for (;;) {
       const page = await readChanges(this.db, this.at, batchSize);
       if (page.changes.length > 0) {
-        if (this.store.ensureLease && !(await this.store.ensureLease(this.opts.minLeaseMs ?? 20_000))) throw new Error("The change-log reader's lease was taken by another process");
         try {
-          await this.applyIsolating(page.changes);
-        } catch (error) {
-          if (error instanceof TasksStillRunning && this.opts.taskDone) {
-            this.awaiting = { taskUids: error.taskUids, next: page.next, count: page.changes.length };
+          await this.guard();
+          const running = await this.applyPage(page.changes);
+          if (running.length > 0) {
+            this.awaiting = { taskUids: running, next: page.next, count: page.changes.length };
             return { applied, awaitingTasks: true, pendingBeyond: page.pendingBeyond, failed: false, retryInMs: 0 };
           }
+        } catch (error) {
+          if (error instanceof LeaseLost) throw error;
           return this.failed(error, page.changes.length, applied, page.pendingBeyond);
         }
         this.attempts = 0;
@@ -219,10 +257,28 @@ export class ChangeFollower {
     }
   }
 
+  /** Applies a page; returns the uids of engine tasks still running (polled at the next run). */
+  private async applyPage(changes: LoggedChange[]): Promise<number[]> {
+    if (this.isolateNext) {
+      await this.isolate(changes);
+      this.isolateNext = false;
+      return [];
+    }
+    try {
+      await this.apply(changes, this.guard);
+      return [];
+    } catch (error) {
+      if (error instanceof TasksStillRunning && this.opts.taskDone) return error.taskUids;
+      if (!(error instanceof ChangeRejected) || !this.opts.deadLetterAs) throw error;
+      await this.isolate(changes, error);
+      return [];
+    }
+  }
+
   private async advance(next: LogPosition): Promise<void> {
     if (comparePositions(next, this.at!) <= 0) return;
     this.at = next;
-    if (!(await this.store.save(next))) throw new Error("The change-log reader's lease was taken by another process");
+    if (!(await this.store.save(next))) throw new LeaseLost();
   }
 
   private failed(error: unknown, changes: number, applied: number, pendingBeyond: boolean): CatchUp {
@@ -233,24 +289,51 @@ export class ChangeFollower {
     return { applied, awaitingTasks: false, pendingBeyond, failed: true, retryInMs };
   }
 
-  /** Applies the changes; with dead letters on, a rejected batch is halved until the bad change stands alone. */
-  private async applyIsolating(changes: LoggedChange[]): Promise<void> {
+  /**
+   * Applies the changes in parts, each waited for (its tasks polled to the end), halving a part the
+   * engine rejects until the bad change stands alone: set aside as a dead letter, with its error.
+   */
+  private async isolate(changes: LoggedChange[], rejected?: ChangeRejected): Promise<void> {
     try {
-      await this.apply(changes);
+      // A part already rejected as a whole is not sent again as a whole.
+      if (rejected) throw rejected;
+      await this.applyWaited(changes);
     } catch (error) {
-      if (!this.opts.deadLetterAs || !(error instanceof ChangeRejected)) throw error;
+      if (!(error instanceof ChangeRejected)) throw error;
       if (changes.length === 1) {
         const change = changes[0]!;
         this.opts.log?.error({ postingId: change.postingId, kind: change.kind, reason: error.message }, "search change rejected by the engine: set aside as a dead letter");
         await this.db.execute(
-          sql`insert into search_dead_letters (id, reader, kind, posting_id, attempts, error) values (${newId()}, ${this.opts.deadLetterAs}, ${change.kind}, ${change.postingId}, 1, ${error.message.slice(0, 2000)})`,
+          sql`insert into search_dead_letters (id, reader, kind, posting_id, attempts, error) values (${newId()}, ${this.opts.deadLetterAs!}, ${change.kind}, ${change.postingId}, 1, ${error.message.slice(0, 2000)})`,
         );
         return;
       }
       const half = Math.ceil(changes.length / 2);
-      await this.applyIsolating(changes.slice(0, half));
-      await this.applyIsolating(changes.slice(half));
+      await this.isolate(changes.slice(0, half));
+      await this.isolate(changes.slice(half));
     }
+  }
+
+  /** Applies the changes and waits for their tasks to end (a rejection surfaces as ChangeRejected). */
+  private async applyWaited(changes: LoggedChange[]): Promise<void> {
+    try {
+      await this.apply(changes, this.guard);
+    } catch (error) {
+      if (!(error instanceof TasksStillRunning) || !this.opts.taskDone) throw error;
+      let uids = error.taskUids;
+      while (uids.length > 0) {
+        if (this.stopping) throw new Error("The follower is stopping");
+        await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 500));
+        await this.guard();
+        const done = await Promise.all(uids.map((uid) => this.opts.taskDone!(uid)));
+        uids = uids.filter((_, i) => !done[i]);
+      }
+    }
+  }
+
+  /** Makes a run under way give up at its next wait (the process is stopping). */
+  stop(): void {
+    this.stopping = true;
   }
 
   async release(): Promise<void> {

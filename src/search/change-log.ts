@@ -64,12 +64,22 @@ export async function logSettingsChange(db: Executor): Promise<void> {
 }
 
 /**
- * The log's head as a position: every change committed before this call is at or before it (its
- * transaction is below the watermark), and every row after it is yet to be read by a reader there.
+ * The log's head as a position: the watermark (the oldest transaction still running). Every change
+ * logged below it is committed and readable; a change committed before this call by a transaction
+ * younger than one still running is past it (use `logHorizon` to wait for those too).
  */
 export async function logHead(db: Executor): Promise<LogPosition> {
   const [row] = await queryRows<{ xmin: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
   return { txid: row!.xmin, seq: 0 };
+}
+
+/**
+ * A position past every transaction begun before this call: a reader that reaches it has applied
+ * every change committed before the call (it gets there once the transactions then running end).
+ */
+export async function logHorizon(db: Executor): Promise<LogPosition> {
+  const [row] = await queryRows<{ xmax: string }>(db, sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`);
+  return { txid: row!.xmax, seq: 0 };
 }
 
 export interface LoggedChange {

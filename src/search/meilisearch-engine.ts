@@ -108,6 +108,16 @@ export class MeilisearchEngine implements SearchEngine {
     return pkgVersion;
   }
 
+  /** The longest one call can take: a request's time limit and a task's wait. */
+  get longestCallMs(): number {
+    return (this.options.timeoutMs ?? 5_000) + this.waitOptions.timeout;
+  }
+
+  /** Scores with these settings' synonyms, without writing them (a process that does not relay). */
+  useSettings(settings: SearchSettings): void {
+    this.synonyms = segmentedSynonyms(settings.synonyms);
+  }
+
   async applySettings(settings: SearchSettings): Promise<void> {
     if (!this.versionChecked) await this.checkVersion();
     await this.ensureIndex();

@@ -6,8 +6,8 @@ import { loggableError, type Logger } from "../logger.js";
 import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
-import { ChangeFollower, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
-import { CHANGE_CHANNEL, logHead, type LoggedChange, type LogPosition } from "./change-log.js";
+import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
+import { CHANGE_CHANNEL, comparePositions, logHead, logHorizon, logPostingChanges, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 import { SwappableEngine } from "./swappable-engine.js";
 
@@ -24,10 +24,18 @@ export function createSearchEngine(config: Config, log?: Logger): SearchEngine {
 }
 
 /** Every public posting, page by page, into an engine. */
-export async function indexAllPostings(db: Database, engine: SearchEngine, source: PostingDocumentSource, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
+export async function indexAllPostings(
+  db: Database,
+  engine: SearchEngine,
+  source: PostingDocumentSource,
+  onProgress?: (done: number) => void | Promise<void>,
+  /** Collects the ids written. */
+  seen?: Set<string>,
+): Promise<number> {
   let done = 0;
   for await (const ids of source.publicPostingIds(db, 1000)) {
     const documents = await source.documentsFor(db, ids);
+    if (seen) for (const [id, document] of documents) if (document) seen.add(id);
     await engine.upsert([...documents.values()].filter((d): d is PostingDocument => d !== null));
     done += ids.length;
     await onProgress?.(done);
@@ -39,11 +47,13 @@ export async function indexAllPostings(db: Database, engine: SearchEngine, sourc
  * Brings an engine in line with a page of the change log: the settings read again if they changed,
  * each named posting read as it is now — its document written, or removed when it is no longer public.
  */
-export async function applyChanges(db: Executor, engine: SearchEngine, sources: SearchSources, changes: readonly LoggedChange[]): Promise<void> {
+export async function applyChanges(db: Executor, engine: SearchEngine, sources: SearchSources, changes: readonly LoggedChange[], guard?: () => Promise<void>): Promise<void> {
   // Every write of the page is sent even when an earlier one is still running (the engine applies
-  // them in the order sent); the follower then waits for all of them by task uid.
+  // them in the order sent); the follower then waits for all of them by task uid. Before each, the
+  // guard makes sure this process still holds the reader (a durable one's lease).
   const running: number[] = [];
   const send = async (write: () => Promise<void>) => {
+    await guard?.();
     try {
       await write();
     } catch (error) {
@@ -64,15 +74,25 @@ export async function applyChanges(db: Executor, engine: SearchEngine, sources: 
   if (running.length > 0) throw new TasksStillRunning(running);
 }
 
-/** Applies the log from `from` to its head into `engine` (after a reindex: what changed while it was built). */
-export async function replayChanges(db: Database, engine: SearchEngine, sources: SearchSources, from: LogPosition): Promise<LogPosition> {
-  const follower = new ChangeFollower(db, (changes) => applyChanges(db, engine, sources, changes), new MemoryPosition(), { backoffMs: () => 0 });
+/** Whether an engine task is done (the Meilisearch engine's `taskDone`), for a follower that polls them. */
+function taskPolling(engine: SearchEngine): { taskDone?: (uid: number) => Promise<boolean> } {
+  return engine instanceof MeilisearchEngine ? { taskDone: (uid: number) => engine.taskDone(uid) } : {};
+}
+
+/**
+ * Applies the log from `from` up to its head as of the call into `engine` (after a reindex: what
+ * changed while it was built), waiting for the engine's tasks. It stops at that head even while
+ * writes go on: the index's own follower carries on from there.
+ */
+export async function replayChanges(db: Database, engine: SearchEngine, sources: SearchSources, from: LogPosition, until?: LogPosition): Promise<LogPosition> {
+  const end = until ?? (await logHead(db));
+  const follower = new ChangeFollower(db, (changes, guard) => applyChanges(db, engine, sources, changes, guard), new MemoryPosition(), { backoffMs: () => 0, ...taskPolling(engine) });
   await follower.placeAt(from);
   for (;;) {
     const result = await follower.catchUp();
     if (result.failed) throw new Error("Replaying the change log into the new index failed");
-    if (!result.pendingBeyond) return follower.position!;
-    await new Promise((r) => setTimeout(r, 50));
+    if (comparePositions(follower.position!, end) >= 0 && !result.awaitingTasks) return follower.position!;
+    await new Promise((r) => setTimeout(r, result.awaitingTasks ? 200 : 50));
   }
 }
 
@@ -83,6 +103,10 @@ export interface SearchIndexOptions {
   listen?: DatabaseHandle["listen"];
   /** The Meilisearch relay's reader name (two Meilisearch instances are two readers). */
   readerName?: string;
+  /** Between polls of engine tasks a rejected page's parts wait for (default 500 ms). */
+  taskPollMs?: number;
+  /** Who this process is as a lease owner (default: host, pid and a random part; tests run two in one process). */
+  owner?: string;
 }
 
 /**
@@ -95,11 +119,10 @@ export interface SearchIndexOptions {
 export class SearchIndex {
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private running: Promise<CatchUp | undefined> | undefined;
   private again = false;
   private stopped = false;
   private unlisten: (() => Promise<void>) | undefined;
-  private settingsApplied = false;
   private follower: ChangeFollower | undefined;
   private store: StoredPosition | undefined;
   /** The shared relay's position as last read, when another process holds it. */
@@ -155,39 +178,46 @@ export class SearchIndex {
     return this.follower?.position ?? this.relayedElsewhere;
   }
 
-  /** Applies the settings once the engine answers (an index not yet made answers SEARCH_UNAVAILABLE). */
-  private async ensureSettings(): Promise<void> {
-    if (this.settingsApplied) return;
-    await this.engine.applySettings(await this.sources.settings(this.db));
-    this.settingsApplied = true;
-  }
-
   private newFollower(store: StoredPosition, durable: boolean): ChangeFollower {
-    return new ChangeFollower(this.db, (changes) => applyChanges(this.db, this.engine, this.sources, changes), store, {
+    return new ChangeFollower(this.db, (changes, guard) => applyChanges(this.db, this.engine, this.sources, changes, guard), store, {
       log: this.log,
-      ...(durable ? { deadLetterAs: store.name } : {}),
-      ...(this.engine instanceof MeilisearchEngine ? { taskDone: (uid: number) => (this.engine as MeilisearchEngine).taskDone(uid) } : {}),
+      ...(durable ? { deadLetterAs: store.name, minLeaseMs: this.relayLease().minMs } : {}),
+      ...(this.opts.taskPollMs ? { pollMs: this.opts.taskPollMs } : {}),
+      ...taskPolling(this.engine),
     });
   }
 
+  /**
+   * The relay's lease: renewed before each engine call when less than `minMs` is left — longer than
+   * the longest call (a request's timeout and a task's wait, with a margin) — so that it never
+   * lapses while a call is under way; and twice that long in all.
+   */
+  private relayLease(): { ms: number; minMs: number } {
+    const minMs = (this.engine instanceof MeilisearchEngine ? this.engine.longestCallMs : 20_000) + 10_000;
+    return { ms: Math.max(60_000, 2 * minMs), minMs };
+  }
+
   async start(): Promise<void> {
-    // A search engine that is down does not keep the server from starting (the follower tries again).
-    await this.ensureSettings().catch((err: unknown) => this.log.warn({ err: loggableError(err) }, "search engine unavailable at start-up; settings applied once it answers"));
     if (this.engine.name === "embedded") {
-      // Built from PostgreSQL as of the log's head: every change before it is in what is read, every
-      // change after it is read from the log (twice is harmless).
+      // Built from PostgreSQL as of the log's head: every change before it is in what is read (the
+      // settings included: read after the head is taken), every change after it is read from the
+      // log (twice is harmless).
       const began = performance.now();
       // Its row only tells pruning how far this process is (and that it lives): written every 10 s at most,
       // not at every read — each write is a transaction of its own, which would move the watermark for everyone.
       this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false, processIdentity, 60_000, this.opts.intervalMs > 0 ? 10_000 : 0);
       await this.store.acquire();
       const head = await logHead(this.db);
+      await this.engine.applySettings(await this.sources.settings(this.db));
       const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
       this.follower = this.newFollower(this.store, false);
       await this.follower.placeAt(head);
       this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
     } else {
-      this.store = new StoredPosition(this.db, this.opts.readerName ?? "meilisearch", true);
+      const lease = this.relayLease();
+      this.store = new StoredPosition(this.db, this.opts.readerName ?? "meilisearch", true, this.opts.owner ?? processIdentity, lease.ms);
+      // Scores are computed with the synonyms on every process; only the relay writes the engine's settings.
+      await this.useSettings().catch((err: unknown) => this.log.warn({ err: loggableError(err) }, "could not read the search settings"));
     }
     if (this.opts.intervalMs > 0) {
       this.timer = setInterval(() => this.wake(), this.opts.intervalMs);
@@ -200,10 +230,15 @@ export class SearchIndex {
     }
   }
 
+  /** The settings as this process scores with them, without writing them to a shared engine. */
+  private async useSettings(): Promise<void> {
+    if (this.engine instanceof MeilisearchEngine) this.engine.useSettings(await this.sources.settings(this.db));
+  }
+
   /** Runs the follower in the background; an engine that is down fails every run, said once a minute at most. */
   private wake(): void {
     if (this.stopped) return;
-    this.drain().catch((err: unknown) => {
+    this.run().catch((err: unknown) => {
       if (Date.now() - this.lastSaid < 60_000) return;
       this.lastSaid = Date.now();
       this.log.error({ err: loggableError(err) }, "search follower failed");
@@ -211,64 +246,106 @@ export class SearchIndex {
   }
 
   /**
-   * Applies every change committed before the call (one run at a time: a call during a run makes it
-   * run once more). A failing engine leaves the changes in the log for the next try, after a back-off.
+   * Applies every change committed before the call: runs the follower until its position is past
+   * every transaction then running (`logHorizon`) — or until a run fails or leaves engine tasks
+   * running (the back-off and the polling go on in the background), or `timeoutMs` has passed.
+   * What tests, the CLI and anyone needing "my write is searchable now" call.
    */
-  drain(): Promise<void> {
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const horizon = await logHorizon(this.db);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.run();
+      const at = this.follower?.position;
+      if (!result || result.failed || result.awaitingTasks || !at || comparePositions(at, horizon) >= 0 || this.stopped || Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** One run of the follower at a time: a call during a run makes it run once more (the last run's outcome). */
+  private run(): Promise<CatchUp | undefined> {
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    const running = (async () => {
       try {
+        let result: CatchUp | undefined;
         do {
           this.again = false;
-          await this.runOnce();
+          result = await this.runOnce();
         } while (this.again && !this.stopped);
+        return result;
       } finally {
         this.running = undefined;
       }
     })();
-    return this.running;
+    this.running = running;
+    return running;
   }
 
-  private async runOnce(): Promise<void> {
-    if (!this.store) return;
-    await this.ensureSettings();
+  private async runOnce(): Promise<CatchUp | undefined> {
+    if (!this.store) return undefined;
     if (this.engine.name !== "embedded") {
       // The shared index: only the process holding the relay's lease writes to it.
-      if (!(await this.holdsRelay())) return;
+      if (!(await this.holdsRelay())) return undefined;
     } else if (Date.now() - this.leaseRenewedAt > 20_000) {
       await this.store.acquire(); // an embedded reader's row says it is alive (pruning waits for it)
       this.leaseRenewedAt = Date.now();
     }
-    const result = await this.follower!.catchUp();
+    let result;
+    try {
+      result = await this.follower!.catchUp();
+    } catch (error) {
+      // Another process took the relay: it goes on from the stored position; this one stops writing.
+      if (error instanceof LeaseLost) this.follower = undefined;
+      throw error;
+    }
     // Changes committed behind a transaction still running, or applied while one ran: looked at again shortly.
     if ((result.pendingBeyond || result.settling || result.failed || result.awaitingTasks) && this.opts.intervalMs > 0 && !this.stopped) {
       clearTimeout(this.soon);
       this.soon = setTimeout(() => this.wake(), result.failed ? result.retryInMs : result.awaitingTasks ? 500 : 50);
       this.soon.unref();
     }
+    return result;
   }
 
   private async holdsRelay(): Promise<boolean> {
     const held = await this.store!.acquire();
     if (!held) {
       this.follower = undefined;
-      this.relayedElsewhere = await storedPosition(this.db, this.store!.name);
+      const position = await storedPosition(this.db, this.store!.name);
+      // The relay moved on (it may have applied new synonyms): this process scores with the settings as they are.
+      if (!position || !this.relayedElsewhere || comparePositions(position, this.relayedElsewhere) !== 0) await this.useSettings();
+      this.relayedElsewhere = position;
       return false;
     }
     if (!this.follower) {
       const follower = this.newFollower(this.store!, true);
-      if (held.position) await follower.placeAt(held.position);
-      else {
+      if (held.position) {
+        // The settings as they are now (this code's, and the synonyms): a later change to them is in the log.
+        await follower.guard();
+        await this.engine.applySettings(await this.sources.settings(this.db));
+        await follower.placeAt(held.position);
+      } else {
         // A relay that never ran (a new Meilisearch, or a database upgraded from the outbox): the
-        // index is filled from PostgreSQL as of the log's head, then follows the log from there.
+        // index is filled from PostgreSQL as of the log's head — settings read after the head is
+        // taken — then follows the log from there. What an earlier relay left in it that is no
+        // longer public (a posting closed while the old outbox's rows were carried over) goes.
         const began = performance.now();
         const head = await logHead(this.db);
-        const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
+        await follower.guard();
+        await this.engine.applySettings(await this.sources.settings(this.db));
+        const seen = new Set<string>();
+        const n = await indexAllPostings(this.db, this.engine, this.sources.documents, () => follower.guard(), seen);
+        await follower.guard();
+        const extra = (await this.engine.allIds()).filter((id) => !seen.has(id));
+        for (let i = 0; i < extra.length; i += 1000) {
+          await follower.guard();
+          await this.engine.remove(extra.slice(i, i + 1000));
+        }
         await follower.placeAt(head);
-        this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "Meilisearch index filled from PostgreSQL; relaying the change log from here");
+        this.log.info({ postings: n, removed: extra.length, ms: Math.round(performance.now() - began) }, "Meilisearch index filled from PostgreSQL; relaying the change log from here");
       }
       this.follower = follower;
     }
@@ -277,6 +354,7 @@ export class SearchIndex {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.follower?.stop();
     if (this.timer) clearInterval(this.timer);
     clearTimeout(this.soon);
     await this.unlisten?.().catch(() => undefined);
@@ -302,8 +380,9 @@ export async function rebuildIndex(
   parts: { fresh: SearchEngine; swapIn: () => Promise<void>; live: SearchEngine },
   onProgress?: (done: number) => void | Promise<void>,
 ): Promise<number> {
-  await parts.fresh.applySettings(await sources.settings(db));
+  // The head first: a settings change after it is replayed.
   const from = await logHead(db);
+  await parts.fresh.applySettings(await sources.settings(db));
   const n = await indexAllPostings(db, parts.fresh, sources.documents, onProgress);
   await parts.swapIn();
   await replayChanges(db, parts.live, sources, from);
@@ -330,19 +409,23 @@ export interface Reconciliation {
   extra: string[];
   /** In both, with other content in the index than PostgreSQL's now. */
   stale: string[];
-  /** With `repair`: documents written and removed. */
-  repaired?: { written: number; removed: number };
+  /** With `repair`: the postings logged as changed (the relay brings each in line), and ids removed at once that can be no posting's. */
+  repaired?: { logged: number; removed: number };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Compares the index with PostgreSQL by content (a hash per document), not only by id, and with
- * `repair` writes what is missing or stale and removes what should not be there.
+ * Compares the index with PostgreSQL by content (a hash per document), not only by id. With
+ * `repair`, every posting that differs is logged as changed, in one transaction: the relay (the one
+ * writer of a shared index, in log order) then writes it as it is then, or removes it — a repair
+ * written directly could overwrite a newer document the relay has just sent. An id that can be no
+ * posting's (not a uuid) is removed at once: nothing will ever write it again.
  */
 export async function reconcileIndex(db: Database, engine: SearchEngine, source: PostingDocumentSource, opts: { repair?: boolean } = {}): Promise<Reconciliation> {
   const indexed = new Map((await engine.allDocuments()).map((d) => [String(d.id), documentHash(d)]));
   const missing: string[] = [];
   const stale: string[] = [];
-  const toWrite: PostingDocument[] = [];
   const seen = new Set<string>();
   for await (const ids of source.publicPostingIds(db, 1000)) {
     const documents = await source.documentsFor(db, ids);
@@ -352,13 +435,15 @@ export async function reconcileIndex(db: Database, engine: SearchEngine, source:
       const hash = indexed.get(id);
       if (hash === undefined) missing.push(id);
       else if (hash !== documentHash(document)) stale.push(id);
-      else continue;
-      if (opts.repair) toWrite.push(document);
     }
   }
   const extra = [...indexed.keys()].filter((id) => !seen.has(id));
   if (!opts.repair) return { missing, extra, stale };
-  for (let i = 0; i < toWrite.length; i += 1000) await engine.upsert(toWrite.slice(i, i + 1000));
-  for (let i = 0; i < extra.length; i += 1000) await engine.remove(extra.slice(i, i + 1000));
-  return { missing, extra, stale, repaired: { written: toWrite.length, removed: extra.length } };
+  const toLog = [...missing, ...stale, ...extra.filter((id) => UUID.test(id))];
+  const garbage = extra.filter((id) => !UUID.test(id));
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < toLog.length; i += 1000) await logPostingChanges(tx, toLog.slice(i, i + 1000));
+  });
+  for (let i = 0; i < garbage.length; i += 1000) await engine.remove(garbage.slice(i, i + 1000));
+  return { missing, extra, stale, repaired: { logged: toLog.length, removed: garbage.length } };
 }

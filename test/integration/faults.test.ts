@@ -10,7 +10,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { reconcileIndex } from "../../src/search/search-index.js";
-import { comparePositions, logHead, LOG_START, readChanges } from "../../src/search/change-log.js";
+import { comparePositions, logHorizon, LOG_START, readChanges } from "../../src/search/change-log.js";
 import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { SwitchableEngine } from "../helpers/faulty-engine.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -55,7 +55,7 @@ describe("faults", () => {
 
     engine.down = false;
     // The changes are tried again after the back-off (1 s for a first failure).
-    const head = await logHead(t.db);
+    const head = await logHorizon(t.db);
     const deadline = Date.now() + 10_000;
     for (;;) {
       await t.app.search.drain();
@@ -78,8 +78,13 @@ describe("faults", () => {
     );
     expect(created.errors).toBeUndefined();
     expect(codeOf(await t.gql(`{ searchPostings(query: "出纳") { totalCount } }`))).toBe("SEARCH_UNAVAILABLE");
-    // The change waits in the log for the relay, which has not placed itself yet (Meilisearch never answered).
+    // The change waits in the log for the relay, which has not placed itself yet (Meilisearch never answered):
+    // its stored position, if it has a row at all, is still the log's start — nothing was marked done.
+    expect(await t.app.search.drain().then(() => "drained", (e: Error) => e.message)).not.toBe("drained");
     expect((await readChanges(t.db, LOG_START, 10_000)).changes.map((c) => c.postingId)).toContain((created.data as { createPosting: { id: string } }).createPosting.id);
+    const relay = await queryRows<{ txid: string; seq: number }>(t.db, sql`select txid::text as txid, seq from change_log_readers where name = 'meilisearch'`);
+    expect(relay.every((r) => r.txid === "0" && Number(r.seq) === 0)).toBe(true);
+    expect(t.app.search.position).toBeNull();
   });
 
   it.runIf(Boolean(process.env.DATABASE_URL))("resumes a campaign run after PostgreSQL drops every connection mid-run — or, with PG_REAL_RESTART=1, restarts (PostgreSQL)", async () => {

@@ -4,7 +4,7 @@ import { queryRows } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { searchSources } from "../../src/modules/search-sources.js";
 import { replaceSynonymGroups } from "../../src/modules/synonyms/synonym.service.js";
-import { comparePositions, logHead } from "../../src/search/change-log.js";
+import { comparePositions, logHead, logHorizon } from "../../src/search/change-log.js";
 import { MeilisearchEngine } from "../../src/search/meilisearch-engine.js";
 import { SearchIndex } from "../../src/search/search-index.js";
 import { makeEmployer, makePosting, unique } from "../helpers/factories.js";
@@ -28,17 +28,20 @@ describe("the Meilisearch relay, request by request", () => {
   });
   beforeEach(() => meili.reset());
 
-  const relay = (wait = 2000) =>
+  const relay = (wait = 2000, readerName = `meilisearch-${unique()}`, owner?: string) =>
     new SearchIndex(new MeilisearchEngine({ host: meili.host, apiKey: "write-key", timeoutMs: 2000 }, "postings", { timeout: wait, interval: 5 }), t.db, searchSources, createLogger("silent"), {
       intervalMs: 0,
-      readerName: `meilisearch-${unique()}`,
+      readerName,
+      taskPollMs: 5,
+      ...(owner ? { owner } : {}),
     });
   const sentIds = (r: Recorded[]) => r.flatMap((x) => (x.body as { id: string }[]).map((d) => d.id));
   const documentWrites = () => meili.to(/^\/indexes\/postings\/documents/, "POST");
 
   it("a relay that never ran fills the index from PostgreSQL as of the log's head, then sends each change once", async () => {
     const before = await makePosting(t.db);
-    const r = relay();
+    const name = `meilisearch-${unique()}`;
+    const r = relay(2000, name);
     await r.start();
     const head = await logHead(t.db);
     await r.drain();
@@ -49,9 +52,17 @@ describe("the Meilisearch relay, request by request", () => {
     await r.drain();
     expect(sentIds(documentWrites())).toEqual([after.id]);
     // The position is stored: another process taking the relay over starts there.
-    const [stored] = await queryRows<{ durable: boolean }>(t.db, sql`select durable from change_log_readers where name like 'meilisearch-%' and lease_owner is not null`);
-    expect(stored!.durable).toBe(true);
+    const [stored] = await queryRows<{ durable: boolean; txid: string; seq: number }>(t.db, sql`select durable, txid::text as txid, seq from change_log_readers where name = ${name}`);
+    expect(stored).toMatchObject({ durable: true, txid: r.position!.txid });
+    expect(Number(stored!.seq)).toBe(r.position!.seq);
     await r.stop();
+    meili.reset();
+    const next = relay(2000, name);
+    await next.start();
+    await next.drain();
+    expect(documentWrites()).toEqual([]); // nothing filled again, nothing sent again
+    expect(comparePositions(next.position!, r.position!)).toBeGreaterThanOrEqual(0);
+    await next.stop();
   });
 
   it("polls a task still running after the wait instead of sending its documents again, and moves on once it is done", async () => {
@@ -118,5 +129,81 @@ describe("the Meilisearch relay, request by request", () => {
     expect((patches[1]!.body as { synonyms: Record<string, string[]> }).synonyms).toEqual({ 簿记: ["会计"], 会计: ["簿记"] });
     expect(comparePositions(r.position!, stuck)).toBeGreaterThan(0);
     await r.stop();
+  });
+
+  it("isolates a rejection that comes only after the wait: the task polled, found failed, its page applied again in halves, each waited for", async () => {
+    const r = relay(30);
+    await r.start();
+    await r.drain();
+    meili.reset();
+    const employer = await makeEmployer(t.db);
+    const made: string[] = [];
+    for (let i = 0; i < 8; i++) made.push((await makePosting(t.db, { employerId: employer.id })).id);
+    const bad = made[5]!;
+    // Every write outlives the 30 ms wait (the client polls every 5 ms); the one holding the bad document fails in the end.
+    meili.outcomeOf = (req) =>
+      req.path.startsWith("/indexes/postings/documents") && Array.isArray(req.body) && (req.body as { id: string }[]).some((d) => d.id === bad)
+        ? { status: "failed", error: { code: "invalid_document_fields", message: `document ${bad}: a field is too long`, type: "invalid_request" }, processingPolls: 40 }
+        : { status: "succeeded", processingPolls: 40 };
+    const horizon = await logHorizon(t.db);
+    const follower = () => (r as unknown as { follower: { retryAt: number } }).follower;
+    for (let i = 0; i < 200 && comparePositions(r.position!, horizon) < 0; i++) {
+      follower().retryAt = 0; // the back-off after the late rejection has passed
+      await r.drain();
+      await new Promise((done) => setTimeout(done, 10));
+    }
+    expect(comparePositions(r.position!, horizon)).toBeGreaterThanOrEqual(0);
+    const letters = await queryRows<{ posting_id: string; error: string }>(t.db, sql`select posting_id, error from search_dead_letters where posting_id = any(${sql.param(made)}::uuid[])`);
+    expect(letters).toEqual([{ posting_id: bad, error: expect.stringContaining("invalid_document_fields") }]);
+    // Every good document was written in a write that did not fail (none lost with a later half).
+    const accepted = documentWrites().filter((w) => Array.isArray(w.body) && !(w.body as { id: string }[]).some((d) => d.id === bad));
+    expect(new Set(sentIds(accepted))).toEqual(new Set(made.filter((id) => id !== bad)));
+    // Each write's task was polled past the wait (its documents not sent again while it ran).
+    expect(meili.to(/^\/tasks\//).length).toBeGreaterThan(40 * documentWrites().length);
+    await r.stop();
+  });
+
+  it("a first fill removes what the index holds that PostgreSQL does not list (an index left by an older relay)", async () => {
+    const listed = await makePosting(t.db);
+    const blocked = await makePosting(t.db);
+    await t.db.execute(sql`update postings set status = 'BLOCKED', blocked_reason = '虚假招聘' where id = ${blocked.id}`);
+    meili.documents = [{ id: listed.id }, { id: blocked.id }];
+    const r = relay();
+    await r.start();
+    await r.drain();
+    const deletions = meili.to("/indexes/postings/documents/delete-batch", "POST").flatMap((d) => d.body as string[]);
+    expect(deletions).toContain(blocked.id);
+    expect(deletions).not.toContain(listed.id);
+    await r.stop();
+    meili.documents = [];
+  });
+
+  it("only the relay's holder writes to Meilisearch — settings included — and every process scores with the synonyms it applied", async () => {
+    const name = `meilisearch-${unique()}`;
+    await replaceSynonymGroups(t.db, "test", []);
+    const holder = relay(2000, name, "holder");
+    await holder.start();
+    await holder.drain();
+    meili.reset();
+    const other = relay(2000, name, "other");
+    await other.start();
+    await other.drain();
+    const writes = () => meili.recorded.filter((x) => x.method !== "GET" && !x.path.endsWith("/search"));
+    expect(writes()).toEqual([]);
+    meili.searchResponse = { hits: [{ id: "p-1", searchText: "会计 记账" }], estimatedTotalHits: 1, query: "", processingTimeMs: 1, limit: 20, offset: 0 };
+    const score = async () => (await other.engine.search({ text: "簿记", filter: {}, offset: 0, limit: 5 })).hits[0]!.score;
+    expect(await score()).toBe(0);
+    await replaceSynonymGroups(t.db, "test", [["簿记", "会计"]]);
+    await other.drain();
+    expect(writes()).toEqual([]);
+    await holder.drain();
+    expect(meili.to("/indexes/postings/settings", "PATCH")).toHaveLength(1);
+    await other.drain();
+    expect(await score()).toBeCloseTo(0.6, 6);
+    expect(writes().filter((x) => x.path.endsWith("/settings"))).toHaveLength(1);
+    await replaceSynonymGroups(t.db, "test", []);
+    await holder.drain();
+    await other.stop();
+    await holder.stop();
   });
 });

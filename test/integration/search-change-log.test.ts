@@ -6,11 +6,11 @@ import { queryRows } from "../../src/db/client.js";
 import { postingDocument, postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { updatePostingRow } from "../../src/modules/postings/posting.repository.js";
 import { searchSources } from "../../src/modules/search-sources.js";
-import { ChangeFollower, ChangeRejected, MemoryPosition, StoredPosition } from "../../src/search/change-follower.js";
-import { comparePositions, logHead, LOG_START, readChanges, type LogPosition } from "../../src/search/change-log.js";
+import { ChangeFollower, ChangeRejected, LeaseLost, MemoryPosition, StoredPosition } from "../../src/search/change-follower.js";
+import { comparePositions, logHead, logHorizon, LOG_START, readChanges, type LogPosition } from "../../src/search/change-log.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { SwappableEngine } from "../../src/search/swappable-engine.js";
-import { applyChanges, indexAllPostings, reconcileIndex } from "../../src/search/search-index.js";
+import { applyChanges, indexAllPostings, reconcileIndex, replayChanges } from "../../src/search/search-index.js";
 import type { PostingDocument, SearchEngine } from "../../src/search/search-port.js";
 import { days, makeEmployer, makePosting, unique } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -168,6 +168,44 @@ describe("the posting change log", () => {
     expect(await a.acquire()).toEqual({ position: { txid: "12345", seq: 7 } });
   });
 
+  it("checks a durable reader's lease before every engine call: once another process has it, the next write is not made, and placing is refused", async () => {
+    const name = `lease-guard-${unique()}`;
+    const a = new StoredPosition(t.db, name, true, "process-a", 60_000);
+    const b = new StoredPosition(t.db, name, true, "process-b", 60_000);
+    const calls: string[] = [];
+    // minLeaseMs above the lease: the lease is looked at again before every call.
+    const f = new ChangeFollower(
+      t.db,
+      async (_changes, guard) => {
+        await guard();
+        calls.push("settings");
+        // Meanwhile the lease lapses and another process takes the reader.
+        await t.db.execute(sql`update change_log_readers set lease_until = now() - interval '1 second' where name = ${name}`);
+        expect(await b.acquire()).not.toBeNull();
+        await guard();
+        calls.push("documents");
+      },
+      a,
+      { minLeaseMs: 120_000 },
+    );
+    expect(await a.acquire()).not.toBeNull();
+    await f.placeAt(await logHead(t.db));
+    await makePosting(t.db);
+    const horizon = await logHorizon(t.db);
+    let outcome: unknown;
+    for (let i = 0; i < 200 && calls.length === 0 && comparePositions(f.position!, horizon) < 0; i++) {
+      outcome = await f.catchUp().then(
+        () => "ran",
+        (e: unknown) => e,
+      );
+    }
+    expect(calls).toEqual(["settings"]);
+    expect(outcome).toBeInstanceOf(LeaseLost);
+    await expect(f.placeAt(await logHead(t.db))).rejects.toBeInstanceOf(LeaseLost);
+    // A durable reader holds pruning back: this one goes.
+    await t.db.execute(sql`delete from change_log_readers where name = ${name}`);
+  });
+
   it("reconciles the index with PostgreSQL by content — missing, extra and stale — and repairs it", async () => {
     const engine = new EmbeddedSearchEngine();
     await indexAllPostings(t.db, engine, postingDocumentSource);
@@ -179,10 +217,20 @@ describe("the posting change log", () => {
     const [doc] = [...(await postingDocumentSource.documentsFor(t.db, [edited.id])).values()];
     await engine.upsert([doc!]);
     await t.db.execute(sql`update postings set title = '新标题' where id = ${edited.id}`);
+    // A posting blocked while the index was not told: still in it.
+    const closed = await makePosting(t.db);
+    await engine.upsert([...(await postingDocumentSource.documentsFor(t.db, [closed.id])).values()].filter((d) => d !== null));
+    await t.db.execute(sql`update postings set status = 'BLOCKED', blocked_reason = '虚假招聘' where id = ${closed.id}`);
     const diff = await reconcileIndex(t.db, engine, postingDocumentSource);
-    expect(diff).toEqual({ missing: [posting.id], extra: ["ghost"], stale: [edited.id] });
+    expect(diff).toEqual({ missing: [posting.id], extra: expect.arrayContaining(["ghost", closed.id]), stale: [edited.id] });
+    expect(diff.extra).toHaveLength(2);
+    const from = await logHead(t.db);
     const repaired = await reconcileIndex(t.db, engine, postingDocumentSource, { repair: true });
-    expect(repaired.repaired).toEqual({ written: 2, removed: 1 });
+    // Three postings logged for the relay; the id that can be no posting's removed at once.
+    expect(repaired.repaired).toEqual({ logged: 3, removed: 1 });
+    expect((await reconcileIndex(t.db, engine, postingDocumentSource)).extra).toEqual([closed.id]);
+    // The relay (here: the log replayed into the engine) brings each in line.
+    await replayChanges(t.db, engine, searchSources, from, await logHorizon(t.db));
     expect(await reconcileIndex(t.db, engine, postingDocumentSource)).toEqual({ missing: [], extra: [], stale: [] });
     expect(await search(engine, "新标题")).toEqual([edited.id]);
   });
