@@ -3,7 +3,7 @@ import { searchUnavailable } from "../errors.js";
 import { loggableError, type Logger } from "../logger.js";
 import { ChangeRejected, TasksStillRunning } from "./change-follower.js";
 import { countFacets, sortScored, type Scored } from "./embedded-facets.js";
-import { meilisearchSearchBody, meilisearchSettings, meilisearchWordQueries } from "./meilisearch-query.js";
+import { MAX_TOTAL_HITS, meilisearchFilter, meilisearchSearchBody, meilisearchSettings, meilisearchWordQueries } from "./meilisearch-query.js";
 import { shareOfWords } from "./relevance.js";
 import type { FacetName, PostingDocument, SearchEngine, SearchQuery, SearchResult, SearchSettings } from "./search-port.js";
 import { queryTokens } from "./segment.js";
@@ -176,20 +176,34 @@ export class MeilisearchEngine implements SearchEngine {
     const { results } = await this.unavailableOnError(() => this.searcher.multiSearch<{ queries: ReturnType<typeof meilisearchWordQueries> }, PostingDocument>({ queries: meilisearchWordQueries(query, tokens, this.indexUid) }));
     const union = new Map<string, Scored>();
     for (const result of results) {
+      if (result.hits.length >= MAX_TOTAL_HITS) this.options.log?.warn({ word: result.query, hits: result.estimatedTotalHits }, "a matching word holds more postings than one Meilisearch query returns: the oldest are left out");
       for (const hit of result.hits) {
         const id = String(hit.id);
         if (union.has(id)) continue;
         const { _rankingScore: _ignored, _federation: _f, ...document } = hit as PostingDocument & { _rankingScore?: number; _federation?: unknown };
-        union.set(id, { doc: document as PostingDocument, score: this.score(tokens, document) });
+        const score = this.score(tokens, document);
+        // Matched by Meilisearch's own re-segmentation or n-grams but holding none of the words as the embedded engine reads them: not a hit there either.
+        if (score > 0) union.set(id, { doc: document as PostingDocument, score });
       }
     }
     const scored = [...union.values()];
     sortScored(scored, query.sort ?? "RELEVANCE");
+    const page = scored.slice(query.offset, query.offset + query.limit);
+    const documents = query.withDocuments ? await this.documentsById(page.map((s) => String(s.doc.id)), query.filter.statuses ?? ["OPEN"]) : null;
     return {
-      hits: scored.slice(query.offset, query.offset + query.limit).map(({ doc, score }) => ({ id: String(doc.id), score, ...(query.withDocuments ? { document: doc } : {}) })),
+      hits: page.map(({ doc, score }) => ({ id: String(doc.id), score, ...(documents ? { document: documents.get(String(doc.id))! } : {}) })).filter((h) => !documents || h.document),
       total: scored.length,
       facets: countFacets(scored, query.facets ?? []),
     };
+  }
+
+  /** Whole documents of a page, by id (one search filtered to them). */
+  private async documentsById(ids: string[], statuses: string[]): Promise<Map<string, PostingDocument>> {
+    if (ids.length === 0) return new Map();
+    const response = await this.unavailableOnError(() =>
+      this.searcher.index<PostingDocument>(this.indexUid).search("", { filter: meilisearchFilter({ statuses, onlyIds: ids }), limit: ids.length, attributesToRetrieve: ["*"] }),
+    );
+    return new Map(response.hits.map((h) => [String(h.id), h as PostingDocument]));
   }
 
   /**

@@ -76,14 +76,15 @@ export const MAX_TOTAL_HITS = 10_000;
  * needs to score, order and count them itself as the embedded engine does (`meilisearch-engine.ts`).
  */
 export function meilisearchWordQueries(query: SearchQuery, tokens: readonly string[], indexUid: string) {
-  const whole = query.withDocuments || (query.facets && query.facets.length > 0);
+  // Only what scoring, ordering and the asked facets need: the page's whole documents are fetched after (by id).
+  const fields = ["id", "searchText", "publishedAt", "salaryMax", ...(query.facets ?? [])];
   return tokens.map((token) => ({
     indexUid,
     q: token,
     filter: meilisearchFilter(query.filter),
     offset: 0,
     limit: MAX_TOTAL_HITS,
-    attributesToRetrieve: whole ? ["*"] : ["id", "searchText", "publishedAt", "salaryMax"],
+    attributesToRetrieve: fields,
     matchingStrategy: "all" as const,
     sort: NEWEST,
   }));

@@ -1,4 +1,4 @@
-import { cut, cut_for_search } from "jieba-wasm";
+import { cut, cut_all, cut_for_search } from "jieba-wasm";
 
 /**
  * Chinese text to search tokens, the same way for documents and queries (a mismatch between the
@@ -19,11 +19,27 @@ export function segment(text: string, granularity: "parts" | "whole" = "parts"):
 }
 
 /**
- * Distinct tokens joined by spaces: the pre-segmented field a whitespace tokenizer (Meilisearch's,
- * FlexSearch's) reads as is. Each token once: an engine that re-segments a token cannot double it.
+ * A posting's tokens: `cut_for_search`'s, and every dictionary word of two characters or more found
+ * anywhere in the text (`cut_all`) — so that each whole word a query may be cut into is among them:
+ * `cut_for_search` adds only the 2- and 3-character words inside a compound, so 人力资源 inside
+ * 人力资源管理专员 (or 软件工程 inside 软件工程师) would be found by no search-box query.
+ */
+export function documentTokens(text: string): string[] {
+  const tokens = segment(text);
+  for (const raw of cut_all(text.normalize("NFKC"))) {
+    const token = raw.trim().toLowerCase();
+    if ([...token].length >= 2 && !/^[\p{P}\p{S}\s]+$/u.test(token)) tokens.push(token);
+  }
+  return [...new Set(tokens)];
+}
+
+/**
+ * Distinct document tokens joined by spaces: the pre-segmented field a whitespace tokenizer
+ * (Meilisearch's, FlexSearch's) reads as is. Each token once: an engine that re-segments a token
+ * cannot double it.
  */
 export function segmentedText(text: string): string {
-  return [...new Set(segment(text))].join(" ");
+  return documentTokens(text).join(" ");
 }
 
 /** Meilisearch reads at most 10 words of a query (its `words_limit`); both engines keep the same 10. */
@@ -37,7 +53,8 @@ export const MAX_QUERY_WORDS = 10;
  *
  * With ALL words (the search box) the words are whole (jieba's `cut`: 程序员, not also 程序), each
  * of which a posting's text holds when it holds the same words — its tokens are cut finer and hold
- * the whole words too (indexing fine, searching whole: the ik_max_word/ik_smart practice). Requiring
+ * every dictionary word inside it (`documentTokens`: indexing fine, searching whole, the
+ * ik_max_word/ik_smart practice). Requiring
  * the parts as well would make a synonym of the whole word useless (程序员 → 开发工程师 holds no 程序).
  * With ANY word (matching) the parts count too: a posting holding 财务 shares something with 财务管理.
  */

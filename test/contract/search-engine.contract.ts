@@ -177,6 +177,25 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
       expect(ids(await engine.search(q({ text: "兰州 测试" })))).toEqual([]);
     });
 
+    it("a search-box word inside a longer one is found (人力资源 in 人力资源管理专员, 软件工程 in 软件工程师 …)", async () => {
+      const pairs: [string, string][] = [
+        ["人力资源", "人力资源管理专员"],
+        ["软件工程", "软件工程师"],
+        ["数据分析", "大数据分析师"],
+        ["农业银行", "中国农业银行柜员"],
+      ];
+      const made = pairs.map(([, title], i) => ({ ...CONTRACT_DOCUMENTS[5]!, id: `p-inside-${i}`, title, searchText: segmentedText(title) }));
+      await engine.upsert(made);
+      try {
+        for (const [i, [word]] of pairs.entries()) {
+          expect(ids(await engine.search(q({ text: word }))), word).toContain(`p-inside-${i}`);
+          expect(ids(await engine.search(q({ text: word, words: "ANY" }))), word).toContain(`p-inside-${i}`);
+        }
+      } finally {
+        await engine.remove(made.map((d) => d.id));
+      }
+    });
+
     it("兰州 会计 in matching (ANY word): the posting with both first, then by the share held, ties newest", async () => {
       const r = await engine.search(q({ text: "兰州 会计", words: "ANY" }));
       expect(ids(r)).toEqual(["p-gansu", "p-acct", "p-fin"]);

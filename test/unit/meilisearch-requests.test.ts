@@ -115,7 +115,8 @@ describe("Meilisearch engine, request by request", () => {
   it("asks ANY of the words (matching) as one query per word in one multi-search, and scores, orders, pages and counts the union as the embedded engine does", async () => {
     const posting = (id: string, publishedAt: number, searchText: string) => ({ id, publishedAt, salaryMax: 5000, searchText });
     const byWord: Record<string, Record<string, unknown>[]> = {
-      兰州: [posting("p-gansu", 50, "会计 兰州"), posting("p-lz", 80, "兰州 司机")],
+      // p-ngram: matched by Meilisearch's own re-reading of its text, holding neither word as the embedded engine reads it.
+      兰州: [posting("p-gansu", 50, "会计 兰州"), posting("p-lz", 80, "兰州 司机"), posting("p-ngram", 99, "兰 州")],
       会计: [posting("p-acct", 70, "会计 报税"), posting("p-gansu", 50, "会计 兰州"), posting("p-fin", 90, "财务 报表")],
     };
     meili.multiSearchHits = (query) => byWord[query.q] ?? [];
@@ -146,6 +147,15 @@ describe("Meilisearch engine, request by request", () => {
       { id: "p-fin", score: expect.closeTo(0.3, 6) },
     ]);
     expect(result.total).toBe(4);
+    // The page's whole documents, when asked for, come from one more search by id (the word queries carry only what scoring needs).
+    meili.reset();
+    meili.multiSearchHits = (query) => byWord[query.q] ?? [];
+    meili.searchResponse = { hits: [{ ...posting("p-gansu", 50, "会计 兰州"), title: "会计" }], estimatedTotalHits: 1, query: "", processingTimeMs: 1, limit: 1, offset: 0 };
+    const withDocuments = await e.search({ text: "兰州 会计", words: "ANY", filter: {}, offset: 0, limit: 1, countTotal: false, withDocuments: true });
+    expect(withDocuments.hits).toEqual([{ id: "p-gansu", score: 1, document: expect.objectContaining({ id: "p-gansu", title: "会计" }) }]);
+    const [byId] = meili.to("/indexes/postings/search");
+    expect(byId!.body).toMatchObject({ q: "", filter: 'status IN ["OPEN"] AND id IN ["p-gansu"]', limit: 1, attributesToRetrieve: ["*"] });
+    for (const query of (meili.to("/multi-search")[0]!.body as { queries: { attributesToRetrieve: string[] }[] }).queries) expect(query.attributesToRetrieve).not.toContain("*");
     // A single word is an ordinary search.
     meili.reset();
     await e.search({ text: "会计", words: "ANY", filter: {}, offset: 0, limit: 3 });

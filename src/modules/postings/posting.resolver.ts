@@ -48,7 +48,7 @@ export class PostingResolver {
     description: "Full-text search over open postings (Chinese segmented with jieba; synonyms), for the portal and partner sites. Public fields only.",
   })
   searchPostings(
-    @Arg("query", () => String, { nullable: true, description: "Words to look for; never parsed as a filter." }) query: string | null,
+    @Arg("query", () => String, { nullable: true, description: "Words to look for: a posting holds every one of them, or a synonym of it. Never parsed as a filter." }) query: string | null,
     @Arg("filter", () => PostingSearchFilterInput, { nullable: true }) filter: PostingSearchFilterInput | null,
     @Arg("sort", () => SearchSort, { nullable: true }) sort: SearchSort | null,
     @Args() page: PageArgs,
