@@ -332,9 +332,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
           // The repairs are in the log: relayed here unless a running server holds the relay (it applies them then).
           const index = new SearchIndex(engine, h.db, searchSources, log, { intervalMs: 0 });
           await index.start();
-          await index.drain();
+          const relayed = await index.drain().then(
+            (reached) => reached,
+            (err: unknown) => (io.err(`Relaying the repairs here failed (${err instanceof Error ? err.message : String(err)}).\n`), false),
+          );
           await index.stop();
-          io.err(index.position ? "Repairs relayed to Meilisearch.\n" : "Repairs logged; the server holding the relay applies them.\n");
+          io.err(relayed ? "Repairs relayed to Meilisearch.\n" : "Repairs logged; the process holding the relay applies them.\n");
         }
         return found;
       });

@@ -144,6 +144,8 @@ export interface FollowerOptions {
   backoffMs?: (attempt: number) => number;
   /** Between polls of tasks a rejected batch's parts wait for (default 500 ms). */
   pollMs?: number;
+  /** How long a rejected batch's part waits for its tasks before the run gives up (default 10 minutes). */
+  taskWaitMs?: number;
   /**
    * A durable reader sets aside a change its engine rejects (after isolating it by halving the batch)
    * as a dead letter, and goes on; without this, it stops there until the change applies.
@@ -321,8 +323,11 @@ export class ChangeFollower {
     } catch (error) {
       if (!(error instanceof TasksStillRunning) || !this.opts.taskDone) throw error;
       let uids = error.taskUids;
+      const deadline = Date.now() + (this.opts.taskWaitMs ?? 600_000);
       while (uids.length > 0) {
         if (this.stopping) throw new Error("The follower is stopping");
+        // Given up for now: the page is applied again at the next run (the tasks may have ended by then).
+        if (Date.now() > deadline) throw new Error(`Engine tasks ${uids.join(", ")} still running after ${this.opts.taskWaitMs ?? 600_000} ms`);
         await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 500));
         await this.guard();
         const done = await Promise.all(uids.map((uid) => this.opts.taskDone!(uid)));

@@ -66,7 +66,7 @@ export async function logSettingsChange(db: Executor): Promise<void> {
 /**
  * The log's head as a position: the watermark (the oldest transaction still running). Every change
  * logged below it is committed and readable; a change committed before this call by a transaction
- * younger than one still running is past it (use `logHorizon` to wait for those too).
+ * younger than one still running is past it (`lastChange` is the position to reach for those too).
  */
 export async function logHead(db: Executor): Promise<LogPosition> {
   const [row] = await queryRows<{ xmin: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
@@ -74,12 +74,12 @@ export async function logHead(db: Executor): Promise<LogPosition> {
 }
 
 /**
- * A position past every transaction begun before this call: a reader that reaches it has applied
- * every change committed before the call (it gets there once the transactions then running end).
+ * The last change visible to this call (null: none): a reader at or past it has applied every change
+ * committed before the call — without waiting for transactions that logged nothing.
  */
-export async function logHorizon(db: Executor): Promise<LogPosition> {
-  const [row] = await queryRows<{ xmax: string }>(db, sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`);
-  return { txid: row!.xmax, seq: 0 };
+export async function lastChange(db: Executor): Promise<LogPosition | null> {
+  const [row] = await queryRows<{ txid: string; seq: number | string }>(db, sql`select txid::text as txid, seq from posting_changes order by txid desc, seq desc limit 1`);
+  return row ? { txid: row.txid, seq: Number(row.seq) } : null;
 }
 
 export interface LoggedChange {

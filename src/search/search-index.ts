@@ -7,7 +7,7 @@ import type { PostingDocumentSource, SearchSources } from "./document-source.js"
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
 import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
-import { CHANGE_CHANNEL, comparePositions, logHead, logHorizon, logPostingChanges, type LoggedChange, type LogPosition } from "./change-log.js";
+import { CHANGE_CHANNEL, comparePositions, formatPosition, lastChange, logHead, logPostingChanges, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 import { SwappableEngine } from "./swappable-engine.js";
 
@@ -246,20 +246,30 @@ export class SearchIndex {
   }
 
   /**
-   * Applies every change committed before the call: runs the follower until its position is past
-   * every transaction then running (`logHorizon`) — or until a run fails or leaves engine tasks
-   * running (the back-off and the polling go on in the background), or `timeoutMs` has passed.
-   * What tests, the CLI and anyone needing "my write is searchable now" call.
+   * Applies every change committed before the call: runs the follower until its position reaches the
+   * last change visible at the call (`lastChange`) — or a run fails or leaves engine tasks running
+   * (the back-off and the polling go on in the background). Throws when `timeoutMs` passes first
+   * (a transaction older than that change still running holds every reader back). True when this
+   * process's index — or the relay, held here — has applied them. What tests, the CLI and anyone
+   * needing "my write is searchable now" call.
    */
-  async drain(timeoutMs = 30_000): Promise<void> {
-    const horizon = await logHorizon(this.db);
+  async drain(timeoutMs = 20_000): Promise<boolean> {
+    const target = await lastChange(this.db);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const result = await this.run();
       const at = this.follower?.position;
-      if (!result || result.failed || result.awaitingTasks || !at || comparePositions(at, horizon) >= 0 || this.stopped || Date.now() > deadline) return;
+      // Whether this process's index (or the relay, held here) has applied every change up to the call.
+      const reached = at !== undefined && at !== null && (!target || comparePositions(at, target) >= 0);
+      if (reached || !result || result.failed || result.awaitingTasks || this.stopped) return reached;
+      if (Date.now() > deadline) throw new Error(`The search index did not reach ${formatPosition(target!)} within ${timeoutMs} ms (it is at ${formatPosition(at!)}): a transaction older than that change is still running`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /** Whether this process writes the index now (its own embedded one, or the shared one as the relay's holder). */
+  get writing(): boolean {
+    return this.follower !== undefined;
   }
 
   /** One run of the follower at a time: a call during a run makes it run once more (the last run's outcome). */

@@ -10,7 +10,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
 import { reconcileIndex } from "../../src/search/search-index.js";
-import { comparePositions, logHorizon, LOG_START, readChanges } from "../../src/search/change-log.js";
+import { comparePositions, lastChange, LOG_START, readChanges } from "../../src/search/change-log.js";
 import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { SwitchableEngine } from "../helpers/faulty-engine.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -55,7 +55,7 @@ describe("faults", () => {
 
     engine.down = false;
     // The changes are tried again after the back-off (1 s for a first failure).
-    const head = await logHorizon(t.db);
+    const head = (await lastChange(t.db))!;
     const deadline = Date.now() + 10_000;
     for (;;) {
       await t.app.search.drain();

@@ -4,7 +4,7 @@ import { queryRows } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { searchSources } from "../../src/modules/search-sources.js";
 import { replaceSynonymGroups } from "../../src/modules/synonyms/synonym.service.js";
-import { comparePositions, logHead, logHorizon } from "../../src/search/change-log.js";
+import { comparePositions, lastChange, logHead } from "../../src/search/change-log.js";
 import { MeilisearchEngine } from "../../src/search/meilisearch-engine.js";
 import { SearchIndex } from "../../src/search/search-index.js";
 import { makeEmployer, makePosting, unique } from "../helpers/factories.js";
@@ -145,7 +145,7 @@ describe("the Meilisearch relay, request by request", () => {
       req.path.startsWith("/indexes/postings/documents") && Array.isArray(req.body) && (req.body as { id: string }[]).some((d) => d.id === bad)
         ? { status: "failed", error: { code: "invalid_document_fields", message: `document ${bad}: a field is too long`, type: "invalid_request" }, processingPolls: 40 }
         : { status: "succeeded", processingPolls: 40 };
-    const horizon = await logHorizon(t.db);
+    const horizon = (await lastChange(t.db))!;
     const follower = () => (r as unknown as { follower: { retryAt: number } }).follower;
     for (let i = 0; i < 200 && comparePositions(r.position!, horizon) < 0; i++) {
       follower().retryAt = 0; // the back-off after the late rejection has passed
