@@ -321,6 +321,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
             bar.update(done);
           });
           bar.stop();
+          // What changed during the rebuild is logged again for the relay: relayed here unless a running server holds it.
+          const index = new SearchIndex(engine, h.db, searchSources, log, { intervalMs: 0 });
+          await index.start();
+          const relayed = await index.drain().catch(() => false);
+          await index.stop();
+          io.err(relayed ? "Changes made during the rebuild relayed.\n" : "Changes made during the rebuild logged; the process holding the relay applies them.\n");
           return count;
         });
         io.err(`Reindexed ${n} postings and swapped the new index in.\n`);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Executor } from "../db/client.js";
+import { queryRows, type Database, type Executor } from "../db/client.js";
 
 /**
  * The posting change log (the `posting_changes` table): every posting write adds a row for each
@@ -55,6 +55,29 @@ export async function logPostingChanges(db: Executor, postingIds: readonly strin
   const unique = [...new Set(postingIds)];
   await db.execute(sql`insert into posting_changes (kind, posting_id) select 'POSTING', id from unnest(${sql.param(unique)}::uuid[]) as u(id)`);
   await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
+}
+
+/**
+ * Logs again every posting (and the settings) changed after `from`, in one transaction: a shared
+ * index swapped for a rebuilt one gets them from its relay — the one writer, in log order — rather
+ * than from a replay written beside it. Returns the changes logged.
+ */
+export async function relogSince(db: Database, from: LogPosition): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{ n: number }>(
+      tx,
+      sql`with again as (
+            insert into posting_changes (kind, posting_id)
+            select 'POSTING', posting_id from posting_changes where (txid, seq) > (${from.txid}::xid8, ${from.seq}::bigint) and kind = 'POSTING' group by posting_id
+            union all
+            select 'SETTINGS', null where exists (select 1 from posting_changes where (txid, seq) > (${from.txid}::xid8, ${from.seq}::bigint) and kind = 'SETTINGS')
+            returning 1
+          )
+          select count(*)::int as n from again`,
+    );
+    await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
+    return row!.n;
+  });
 }
 
 /** Records that the engines' settings (the synonym groups) changed; inside the transaction that changed them. */

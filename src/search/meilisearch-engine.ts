@@ -121,8 +121,9 @@ export class MeilisearchEngine implements SearchEngine {
   async applySettings(settings: SearchSettings): Promise<void> {
     if (!this.versionChecked) await this.checkVersion();
     await this.ensureIndex();
-    await this.settled(this.index().updateSettings(meilisearchSettings(settings) as never), "update settings");
+    // Scored with from now (also when the task outlasts the wait and is polled later).
     this.synonyms = segmentedSynonyms(settings.synonyms);
+    await this.settled(this.index().updateSettings(meilisearchSettings(settings) as never), "update settings");
   }
 
   /** Makes the index when it is missing (creating one that exists would leave a failed task at every start). */

@@ -85,8 +85,8 @@ export function meilisearchWordQueries(query: SearchQuery, tokens: readonly stri
     offset: 0,
     limit: MAX_TOTAL_HITS,
     attributesToRetrieve: fields,
+    // No sort: the union is ordered here; the ranking rules decide only which hits a word past maxTotalHits keeps.
     matchingStrategy: "all" as const,
-    sort: NEWEST,
   }));
 }
 

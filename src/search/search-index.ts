@@ -7,7 +7,7 @@ import type { PostingDocumentSource, SearchSources } from "./document-source.js"
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
 import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
-import { CHANGE_CHANNEL, comparePositions, formatPosition, lastChange, logHead, logPostingChanges, type LoggedChange, type LogPosition } from "./change-log.js";
+import { CHANGE_CHANNEL, comparePositions, formatPosition, lastChange, logHead, logPostingChanges, relogSince, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 import { SwappableEngine } from "./swappable-engine.js";
 
@@ -154,7 +154,7 @@ export class SearchIndex {
       if (this.engine instanceof SwappableEngine) {
         const live = this.engine;
         const fresh = new EmbeddedSearchEngine();
-        return rebuildIndex(this.db, this.sources, { fresh, swapIn: async () => live.swap(fresh), live }, onProgress);
+        return rebuildIndex(this.db, this.sources, { fresh, swapIn: async () => live.swap(fresh), catchUp: (from) => replayChanges(this.db, live, this.sources, from) }, onProgress);
       }
       if (this.engine instanceof MeilisearchEngine) return reindexMeilisearch(this.db, this.engine, this.sources, onProgress);
       throw new Error(`No reindex for the ${this.engine.name} engine`);
@@ -334,8 +334,7 @@ export class SearchIndex {
       const follower = this.newFollower(this.store!, true);
       if (held.position) {
         // The settings as they are now (this code's, and the synonyms): a later change to them is in the log.
-        await follower.guard();
-        await this.engine.applySettings(await this.sources.settings(this.db));
+        await this.writeSettings(follower);
         await follower.placeAt(held.position);
       } else {
         // A relay that never ran (a new Meilisearch, or a database upgraded from the outbox): the
@@ -344,8 +343,7 @@ export class SearchIndex {
         // longer public (a posting closed while the old outbox's rows were carried over) goes.
         const began = performance.now();
         const head = await logHead(this.db);
-        await follower.guard();
-        await this.engine.applySettings(await this.sources.settings(this.db));
+        await this.writeSettings(follower);
         const seen = new Set<string>();
         const n = await indexAllPostings(this.db, this.engine, this.sources.documents, () => follower.guard(), seen);
         await follower.guard();
@@ -360,6 +358,29 @@ export class SearchIndex {
       this.follower = follower;
     }
     return true;
+  }
+
+  /**
+   * The relay's holder writes the settings (under its lease) and waits for them: a change of
+   * searchable or sortable attributes makes Meilisearch re-index everything, which outlasts the
+   * wait — its task is then polled, not sent again.
+   */
+  private async writeSettings(follower: ChangeFollower): Promise<void> {
+    const settings = await this.sources.settings(this.db);
+    await follower.guard();
+    try {
+      await this.engine.applySettings(settings);
+    } catch (error) {
+      if (!(error instanceof TasksStillRunning) || !(this.engine instanceof MeilisearchEngine)) throw error;
+      for (const uid of error.taskUids) {
+        while (!(await this.engine.taskDone(uid))) {
+          if (this.stopped) throw new Error("Stopping");
+          await new Promise((r) => setTimeout(r, this.opts.taskPollMs ?? 500));
+          await follower.guard();
+        }
+      }
+      this.engine.useSettings(settings);
+    }
   }
 
   async stop(): Promise<void> {
@@ -380,29 +401,35 @@ async function storedPosition(db: Database, name: string): Promise<LogPosition |
 
 /**
  * A new index built beside the live one while it serves, swapped in, then brought up to date: the
- * log's position is recorded before the first page is read, and every change logged since is
- * replayed into the live index after the swap — a posting edited while its page was being read (and
- * written to the old index) is not lost with the old index.
+ * log's position is recorded before the first page is read (and before the settings are), and every
+ * change logged since is applied to the live index after the swap — a posting edited while its page
+ * was being read (and written to the old index) is not lost with the old index. `catchUp` does it:
+ * the embedded engine replays them itself (the index is this process's own; its follower is held);
+ * a shared index has them logged again for its relay.
  */
 export async function rebuildIndex(
   db: Database,
   sources: SearchSources,
-  parts: { fresh: SearchEngine; swapIn: () => Promise<void>; live: SearchEngine },
+  parts: { fresh: SearchEngine; swapIn: () => Promise<void>; catchUp: (from: LogPosition) => Promise<unknown> },
   onProgress?: (done: number) => void | Promise<void>,
 ): Promise<number> {
-  // The head first: a settings change after it is replayed.
   const from = await logHead(db);
   await parts.fresh.applySettings(await sources.settings(db));
   const n = await indexAllPostings(db, parts.fresh, sources.documents, onProgress);
   await parts.swapIn();
-  await replayChanges(db, parts.live, sources, from);
+  await parts.catchUp(from);
   return n;
 }
 
-/** The Meilisearch index rebuilt beside the live one (`postings_rebuild_…`) and swapped in (the live one made first if it never was). */
+/**
+ * The Meilisearch index rebuilt beside the live one (`postings_rebuild_…`) and swapped in (the live
+ * one made first if it never was). What changed since the rebuild began is logged again: the relay
+ * (whichever process holds it) writes it into the new live index — never a second writer beside it,
+ * whose older read of a posting could land after the relay's newer one.
+ */
 export async function reindexMeilisearch(db: Database, engine: MeilisearchEngine, sources: SearchSources, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
   const fresh = engine.withIndex(`${engine.indexUid}_rebuild_${Date.now()}`);
-  return rebuildIndex(db, sources, { fresh, swapIn: () => engine.swapWith(fresh), live: engine }, onProgress);
+  return rebuildIndex(db, sources, { fresh, swapIn: () => engine.swapWith(fresh), catchUp: (from) => relogSince(db, from) }, onProgress);
 }
 
 /** A document's content as a hash (keys in a fixed order): what reconciling compares. */

@@ -6,7 +6,8 @@ import { searchSources } from "../../src/modules/search-sources.js";
 import { replaceSynonymGroups } from "../../src/modules/synonyms/synonym.service.js";
 import { comparePositions, lastChange, logHead } from "../../src/search/change-log.js";
 import { MeilisearchEngine } from "../../src/search/meilisearch-engine.js";
-import { SearchIndex } from "../../src/search/search-index.js";
+import { reindexMeilisearch, SearchIndex } from "../../src/search/search-index.js";
+import { updatePostingRow } from "../../src/modules/postings/posting.repository.js";
 import { makeEmployer, makePosting, unique } from "../helpers/factories.js";
 import { MeiliRecorder, type Recorded } from "../helpers/meili-recorder.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -205,5 +206,35 @@ describe("the Meilisearch relay, request by request", () => {
     await holder.drain();
     await other.stop();
     await holder.stop();
+  });
+
+  it("reindexes Meilisearch beside the live index and swaps it in; what changed during the rebuild reaches the new index through the relay, not beside it", async () => {
+    const r = relay();
+    await r.start();
+    await r.drain();
+    const employer = await makeEmployer(t.db);
+    const edited = await makePosting(t.db, { employerId: employer.id, title: `焊工 ${unique()}` });
+    await r.drain();
+    meili.reset();
+    const engine = new MeilisearchEngine({ host: meili.host, apiKey: "write-key", timeoutMs: 2000 }, "postings", { timeout: 2000, interval: 5 });
+    let editedDuring = false;
+    const n = await reindexMeilisearch(t.db, engine, searchSources, async () => {
+      if (editedDuring) return;
+      editedDuring = true;
+      await t.db.transaction((tx) => updatePostingRow(tx, edited.id, { title: "电工" }));
+    });
+    expect(n).toBeGreaterThan(0);
+    const rebuilt = meili.to("/indexes", "POST").map((x) => (x.body as { uid: string }).uid);
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt[0]).toMatch(/^postings_rebuild_\d+$/);
+    // The rebuild writes only the new index; the swap, then the old one dropped.
+    expect(meili.recorded.filter((x) => x.method === "POST" && x.path.startsWith("/indexes/postings/"))).toEqual([]);
+    expect(meili.to("/swap-indexes", "POST")[0]!.body).toEqual([{ indexes: ["postings", rebuilt[0]] }]);
+    expect(meili.to(`/indexes/${rebuilt[0]}`, "DELETE")).toHaveLength(1);
+    // The edit made during the rebuild is sent to the live index by the relay, as it is now.
+    await r.drain();
+    const sent = documentWrites().flatMap((x) => x.body as { id: string; title: string }[]);
+    expect(sent.filter((d) => d.id === edited.id).map((d) => d.title)).toEqual(["电工"]);
+    await r.stop();
   });
 });

@@ -137,7 +137,6 @@ describe("Meilisearch engine, request by request", () => {
         limit: 10_000,
         attributesToRetrieve: ["id", "searchText", "publishedAt", "salaryMax"],
         matchingStrategy: "all",
-        sort: ["publishedAt:desc", "id:desc"],
       });
     }
     // The union: p-gansu holds both (1), p-acct 会计 and p-lz 兰州 (0.5 each, p-lz newer), p-fin a synonym (0.3); page 2–4.
