@@ -153,7 +153,18 @@ export class MeilisearchEngine implements SearchEngine {
     const tokens = query.text ? queryTokens(query.text, query.words ?? "ALL") : [];
     if (query.words === "ANY" && tokens.length > 1) return this.searchAnyWord(query, tokens);
     const { q, ...options } = meilisearchSearchBody(query, tokens);
-    const response = await this.unavailableOnError(() => this.searcher.index<PostingDocument>(this.indexUid).search(q, options));
+    const index = this.searcher.index<PostingDocument>(this.indexUid);
+    const response = await this.unavailableOnError(() =>
+      index.search(q, options).catch((error: unknown) => {
+        // Settings that lag this code (a rolling deploy, before the new code holds the relay): `id` not
+        // sortable yet. Asked again without the id tie-break, rather than failing every newest-first page.
+        if (error instanceof MeilisearchApiError && error.cause?.code === "invalid_search_sort" && options.sort?.includes("id:desc")) {
+          this.options.log?.warn("Meilisearch's settings lag this code (id is not sortable yet): sorted without the id tie-break");
+          return index.search(q, { ...options, sort: options.sort.filter((s) => s !== "id:desc") });
+        }
+        throw error;
+      }),
+    );
     return {
       hits: response.hits.map((h) => {
         const { _rankingScore: _ignored, ...document } = h as PostingDocument & { _rankingScore?: number };

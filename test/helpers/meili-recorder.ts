@@ -30,6 +30,8 @@ export class MeiliRecorder {
   searchResponse: Record<string, unknown> = { hits: [], estimatedTotalHits: 0, query: "", processingTimeMs: 1, limit: 20, offset: 0 };
   /** An error answer to searches instead: [status, code, type]. */
   searchError: [number, string, string] | null = null;
+  /** An error answer to the searches it picks (by body). */
+  searchErrorFor: (body: Record<string, unknown>) => [number, string, string] | null = () => null;
   /** The hits each query of a multi-search answers with (by the query's `q`). */
   multiSearchHits: (query: { q: string; indexUid: string }) => Record<string, unknown>[] = () => [];
   /** A raw answer to searches instead (a proxy's HTML error page): [status, body]. */
@@ -92,6 +94,8 @@ export class MeiliRecorder {
           return res.end(this.searchRaw[1]);
         }
         if (this.searchError) return error(...this.searchError);
+        const picked = this.searchErrorFor(entry.body as Record<string, unknown>);
+        if (picked) return error(...picked);
         return reply(200, this.searchResponse);
       }
       const indexInfo = /^\/indexes\/([^/?]+)$/.exec(path);
@@ -121,6 +125,7 @@ export class MeiliRecorder {
     this.searchError = null;
     this.hangSearch = false;
     this.searchRaw = null;
+    this.searchErrorFor = () => null;
     this.multiSearchHits = () => [];
     this.version = "1.16.0";
     this.indexes = new Set(["postings"]);

@@ -210,6 +210,17 @@ describe("Meilisearch engine, request by request", () => {
     expect(Date.now() - began).toBeLessThan(5_000);
   });
 
+  it("while Meilisearch's settings lag this code (id not sortable yet), asks newest-first pages again without the id tie-break", async () => {
+    meili.searchErrorFor = (body) => ((body.sort as string[] | undefined)?.includes("id:desc") ? [400, "invalid_search_sort", "invalid_request"] : null);
+    meili.searchResponse = { hits: [{ id: "p-1", searchText: "会计" }], estimatedTotalHits: 1, query: "", processingTimeMs: 1, limit: 5, offset: 0 };
+    const result = await engine().search({ filter: {}, offset: 0, limit: 5 });
+    expect(result.hits.map((h) => h.id)).toEqual(["p-1"]);
+    expect(meili.to("/indexes/postings/search").map((x) => (x.body as { sort: string[] }).sort)).toEqual([["publishedAt:desc", "id:desc"], ["publishedAt:desc"]]);
+    // Any other refusal is still SEARCH_UNAVAILABLE.
+    meili.searchErrorFor = () => [400, "invalid_search_sort", "invalid_request"];
+    expect(((await engine().search({ filter: {}, offset: 0, limit: 5 }).catch((e: unknown) => e)) as DomainError).code).toBe("SEARCH_UNAVAILABLE");
+  });
+
   it("asks for whole documents only when the ranker wants them, and returns them without Meilisearch's own fields", async () => {
     const [bank, acct] = CONTRACT_DOCUMENTS;
     meili.searchResponse = { hits: [{ ...bank, _rankingScore: 0.9 }, { ...acct, _rankingScore: 0.4 }], estimatedTotalHits: 2, query: "", processingTimeMs: 1, limit: 2, offset: 0 };
