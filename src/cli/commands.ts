@@ -324,9 +324,10 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
           // What changed during the rebuild is logged again for the relay: relayed here unless a running server holds it.
           const index = new SearchIndex(engine, h.db, searchSources, log, { intervalMs: 0 });
           await index.start();
-          const relayed = await index.drain().catch(() => false);
+          const relayed = await index.drain().catch((err: unknown) => (io.err(`Relaying here failed (${err instanceof Error ? err.message : String(err)}).\n`), false));
+          const holding = index.writing;
           await index.stop();
-          io.err(relayed ? "Changes made during the rebuild relayed.\n" : "Changes made during the rebuild logged; the process holding the relay applies them.\n");
+          io.err(relayed ? "Changes made during the rebuild relayed.\n" : holding ? "Changes made during the rebuild logged; not all relayed yet — the next relay run applies them.\n" : "Changes made during the rebuild logged; the process holding the relay applies them.\n");
           return count;
         });
         io.err(`Reindexed ${n} postings and swapped the new index in.\n`);
@@ -342,8 +343,9 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
             (reached) => reached,
             (err: unknown) => (io.err(`Relaying the repairs here failed (${err instanceof Error ? err.message : String(err)}).\n`), false),
           );
+          const holding = index.writing;
           await index.stop();
-          io.err(relayed ? "Repairs relayed to Meilisearch.\n" : "Repairs logged; the process holding the relay applies them.\n");
+          io.err(relayed ? "Repairs relayed to Meilisearch.\n" : holding ? "Repairs logged; not all relayed yet — the next relay run applies them.\n" : "Repairs logged; the process holding the relay applies them.\n");
         }
         return found;
       });

@@ -185,7 +185,9 @@ export class MeilisearchEngine implements SearchEngine {
    * holding the word; the union scored, ordered, counted and paged here as the embedded engine does.
    */
   private async searchAnyWord(query: SearchQuery, tokens: string[]): Promise<SearchResult> {
-    const { results } = await this.unavailableOnError(() => this.searcher.multiSearch<{ queries: ReturnType<typeof meilisearchWordQueries> }, PostingDocument>({ queries: meilisearchWordQueries(query, tokens, this.indexUid) }));
+    // Built first: a query the engine could not be asked (a number past 1e21) is the caller's error, not the engine's.
+    const queries = meilisearchWordQueries(query, tokens, this.indexUid);
+    const { results } = await this.unavailableOnError(() => this.searcher.multiSearch<{ queries: typeof queries }, PostingDocument>({ queries }));
     const union = new Map<string, Scored>();
     for (const result of results) {
       if (result.hits.length >= MAX_TOTAL_HITS) this.options.log?.warn({ word: result.query, hits: result.estimatedTotalHits }, "a matching word holds more postings than one Meilisearch query returns: the oldest are left out");
@@ -212,9 +214,8 @@ export class MeilisearchEngine implements SearchEngine {
   /** Whole documents of a page, by id (one search filtered to them). */
   private async documentsById(ids: string[], statuses: string[]): Promise<Map<string, PostingDocument>> {
     if (ids.length === 0) return new Map();
-    const response = await this.unavailableOnError(() =>
-      this.searcher.index<PostingDocument>(this.indexUid).search("", { filter: meilisearchFilter({ statuses, onlyIds: ids }), limit: ids.length, attributesToRetrieve: ["*"] }),
-    );
+    const filter = meilisearchFilter({ statuses, onlyIds: ids });
+    const response = await this.unavailableOnError(() => this.searcher.index<PostingDocument>(this.indexUid).search("", { filter, limit: ids.length, attributesToRetrieve: ["*"] }));
     return new Map(response.hits.map((h) => [String(h.id), h as PostingDocument]));
   }
 

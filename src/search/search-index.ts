@@ -159,7 +159,9 @@ export class SearchIndex {
       if (this.engine instanceof MeilisearchEngine) return reindexMeilisearch(this.db, this.engine, this.sources, onProgress);
       throw new Error(`No reindex for the ${this.engine.name} engine`);
     };
-    // After any run in progress; runs started meanwhile wait for the rebuild.
+    // A shared index's relay goes on meanwhile (what it writes into the old index is logged again after the swap).
+    if (!(this.engine instanceof SwappableEngine)) return build();
+    // After any run in progress; runs started meanwhile wait for the rebuild, and run once it is done.
     while (this.running) await this.running.catch(() => undefined);
     const rebuilding = build();
     this.running = rebuilding.then(
@@ -170,6 +172,10 @@ export class SearchIndex {
       return await rebuilding;
     } finally {
       this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
     }
   }
 
@@ -261,9 +267,16 @@ export class SearchIndex {
       const at = this.follower?.position;
       // Whether this process's index (or the relay, held here) has applied every change up to the call.
       const reached = at !== undefined && at !== null && (!target || comparePositions(at, target) >= 0);
-      if (reached || !result || result.failed || result.awaitingTasks || this.stopped) return reached;
-      if (Date.now() > deadline) throw new Error(`The search index did not reach ${formatPosition(target!)} within ${timeoutMs} ms (it is at ${formatPosition(at!)}): a transaction older than that change is still running`);
-      await new Promise((r) => setTimeout(r, 20));
+      if (reached || !result || result.failed || this.stopped) return reached;
+      if (Date.now() > deadline) {
+        throw new Error(
+          result.awaitingTasks
+            ? `The search engine's tasks were still running after ${timeoutMs} ms`
+            : `The search index did not reach ${formatPosition(target!)} within ${timeoutMs} ms (it is at ${formatPosition(at!)}): a transaction older than that change is still running`,
+        );
+      }
+      // Engine tasks still running are polled again; a transaction holding the watermark is waited out.
+      await new Promise((r) => setTimeout(r, result.awaitingTasks ? 200 : 20));
     }
   }
 
@@ -372,9 +385,11 @@ export class SearchIndex {
       await this.engine.applySettings(settings);
     } catch (error) {
       if (!(error instanceof TasksStillRunning) || !(this.engine instanceof MeilisearchEngine)) throw error;
+      const deadline = Date.now() + 600_000;
       for (const uid of error.taskUids) {
         while (!(await this.engine.taskDone(uid))) {
           if (this.stopped) throw new Error("Stopping");
+          if (Date.now() > deadline) throw new Error(`Meilisearch's settings task ${uid} still running after 10 minutes; tried again at the next run`);
           await new Promise((r) => setTimeout(r, this.opts.taskPollMs ?? 500));
           await follower.guard();
         }
@@ -416,8 +431,12 @@ export async function rebuildIndex(
   const from = await logHead(db);
   await parts.fresh.applySettings(await sources.settings(db));
   const n = await indexAllPostings(db, parts.fresh, sources.documents, onProgress);
-  await parts.swapIn();
-  await parts.catchUp(from);
+  try {
+    await parts.swapIn();
+  } finally {
+    // Also when the swap's wait failed (it may have happened all the same): harmless if it did not.
+    await parts.catchUp(from);
+  }
   return n;
 }
 

@@ -1,4 +1,4 @@
-import { cut, cut_all, cut_for_search } from "jieba-wasm";
+import { cut, cut_all, cut_for_search, tokenize } from "jieba-wasm";
 
 /**
  * Chinese text to search tokens, the same way for documents and queries (a mismatch between the
@@ -19,16 +19,33 @@ export function segment(text: string, granularity: "parts" | "whole" = "parts"):
 }
 
 /**
- * A posting's tokens: `cut_for_search`'s, and every dictionary word of two characters or more found
- * anywhere in the text (`cut_all`) — so that each whole word a query may be cut into is among them:
- * `cut_for_search` adds only the 2- and 3-character words inside a compound, so 人力资源 inside
- * 人力资源管理专员 (or 软件工程 inside 软件工程师) would be found by no search-box query.
+ * A posting's tokens: `cut_for_search`'s, and every dictionary word of two characters or more inside
+ * them (`cut_all`) that starts and ends where a `cut_for_search` token does — so that a whole word a
+ * search-box query is cut into is found inside a longer one (`cut_for_search` adds only the 2- and
+ * 3-character words inside a compound: 人力资源 inside 人力资源管理专员, 软件工程 inside 软件工程师
+ * would be found by no query), while a word straddling two others is not (招聘会 in 招聘会计师, 市长
+ * in 南京市长江大桥). A query word jieba invents from its model rather than its dictionary (仓管) is
+ * still found only where the posting has it whole.
  */
 export function documentTokens(text: string): string[] {
   const tokens = segment(text);
-  for (const raw of cut_all(text.normalize("NFKC"))) {
-    const token = raw.trim().toLowerCase();
-    if ([...token].length >= 2 && !/^[\p{P}\p{S}\s]+$/u.test(token)) tokens.push(token);
+  const normal = text.normalize("NFKC");
+  // tokenize counts characters; indexOf counts UTF-16 units: the boundaries in units.
+  const unitAt: number[] = [0];
+  for (const ch of normal) unitAt.push(unitAt.at(-1)! + ch.length);
+  const bounds = new Set<number>();
+  for (const t of tokenize(normal, "search", true)) {
+    bounds.add(unitAt[t.start]!);
+    bounds.add(unitAt[t.end]!);
+  }
+  for (const raw of new Set(cut_all(normal))) {
+    if ([...raw].length < 2 || /^[\p{P}\p{S}\s]+$/u.test(raw)) continue;
+    for (let at = normal.indexOf(raw); at >= 0; at = normal.indexOf(raw, at + 1)) {
+      if (bounds.has(at) && bounds.has(at + raw.length)) {
+        tokens.push(raw.trim().toLowerCase());
+        break;
+      }
+    }
   }
   return [...new Set(tokens)];
 }

@@ -191,8 +191,12 @@ export function describeSearchEngineContract(name: string, makeEngine: () => Pro
           expect(ids(await engine.search(q({ text: word }))), word).toContain(`p-inside-${i}`);
           expect(ids(await engine.search(q({ text: word, words: "ANY" }))), word).toContain(`p-inside-${i}`);
         }
+        // A word straddling two others is not in the posting: 招聘会 (a job fair) is not in 招聘会计师.
+        await engine.upsert([{ ...CONTRACT_DOCUMENTS[5]!, id: "p-inside-x", title: "招聘会计师", searchText: segmentedText("招聘会计师") }]);
+        expect(ids(await engine.search(q({ text: "招聘会" })))).not.toContain("p-inside-x");
+        expect(ids(await engine.search(q({ text: "会计师" })))).toContain("p-inside-x");
       } finally {
-        await engine.remove(made.map((d) => d.id));
+        await engine.remove([...made.map((d) => d.id), "p-inside-x"]);
       }
     });
 

@@ -74,12 +74,8 @@ describe("the Meilisearch relay, request by request", () => {
     meili.outcomeOf = (req) => (req.path.startsWith("/indexes/postings/documents") ? { status: "succeeded", processingPolls: 30 } : { status: "succeeded" });
     const at = r.position!;
     const posting = await makePosting(t.db);
+    // drain() polls the task until it is done (30 polls answered "processing"), then moves on.
     await r.drain();
-    expect(r.position).toEqual(at); // not done yet
-    for (let i = 0; i < 100 && comparePositions(r.position!, at) === 0; i++) {
-      await new Promise((done) => setTimeout(done, 20));
-      await r.drain();
-    }
     expect(comparePositions(r.position!, at)).toBeGreaterThan(0);
     expect(sentIds(documentWrites())).toEqual([posting.id]); // sent once
     expect(meili.to(/^\/tasks\//).length).toBeGreaterThan(1);
