@@ -87,6 +87,15 @@ const envSchema = z.object({
       .refine((entries) => entries.every(proxyEntry), "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)")
       .default([]),
   ),
+  CORS_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) => v.split(",").map((e) => e.trim()).filter((e) => e.length > 0))
+      .refine((entries) => entries.every((e) => /^https?:\/\/[^/\s:*]+(:(\d{1,5}|\*))?$/.test(e)), "must be a comma-separated list of origins (https://job.example.cn, or http://localhost:* for any port)")
+      .optional(),
+  ),
+  COMPRESS_MIN_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1024)),
   SUBSCRIPTION_RECHECK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
   MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
   RATE_LIMIT_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("jb")),
@@ -150,6 +159,14 @@ export interface Config {
    * untrusted address in it. Empty (the default): the peer's address, whatever the header says.
    */
   trustedProxies: string[];
+  /**
+   * Browser origins that may call the API over HTTP and WebSocket (CORS_ORIGINS; `http://localhost:*`
+   * for any port). Default: none in production; any port on localhost otherwise (a front end's
+   * development server).
+   */
+  corsOrigins: string[];
+  /** Responses this large or larger are compressed (br or gzip, as the client accepts); 0: never. */
+  compressMinBytes: number;
   /** How often an open WebSocket's credential is checked again (a revoked partner key closes it 4403). */
   subscriptionRecheckSeconds: number;
   /** Apply migrations at start-up (the default); false when the server runs as a least-privilege role and the owner migrates. */
@@ -219,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exposeSqlCount: e.EXPOSE_SQL_COUNT ? e.EXPOSE_SQL_COUNT === "true" : !production,
     rateLimits: { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}) },
     trustedProxies: e.TRUSTED_PROXIES,
+    corsOrigins: e.CORS_ORIGINS ?? (production ? [] : ["http://localhost:*", "http://127.0.0.1:*"]),
+    compressMinBytes: e.COMPRESS_MIN_BYTES,
     subscriptionRecheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
     migrateOnStart: e.MIGRATE_ON_START === "true",
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { MAX_PAGE_SIZE } from "../pagination.js";
 import { MAX_QUERY_COST } from "../config.js";
@@ -170,6 +170,46 @@ export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childC
   return own + (bounded ? 1 : (LIST_SIZES[name] ?? DEFAULT_LIST_SIZE)) * childComplexity;
 };
 
+/** Introspection fields that return lists: their nesting is what makes an introspection query large. */
+const INTROSPECTION_LISTS = new Set(["types", "fields", "args", "inputFields", "interfaces", "possibleTypes", "enumValues", "directives", "locations"]);
+
+/**
+ * The most introspection lists nested in one another: the standard introspection query (what
+ * GraphQL Code Generator, GraphiQL, Inspector and Postman send) nests three —
+ * `__schema.types.fields.args` — and its `ofType` chains add no fan-out.
+ */
+export const MAX_INTROSPECTION_LISTS = 3;
+
+/**
+ * Whether an operation asks only the schema about itself (`__schema`, `__type`, `__typename`)
+ * with at most MAX_INTROSPECTION_LISTS lists nested: then it is not priced (the cost limit counts
+ * data; such a query reads none, and its size is bounded by the schema's). Introspection is off in
+ * production. Anything deeper, or mixed with data fields, is priced as usual.
+ */
+export function plainIntrospection(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+  const visit = (set: SelectionSetNode | undefined, lists: number, top: boolean, seen: Set<string>): boolean => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (top && !name.startsWith("__")) return false;
+        const depth = lists + (INTROSPECTION_LISTS.has(name) ? 1 : 0);
+        if (depth > MAX_INTROSPECTION_LISTS) return false;
+        if (!visit(selection.selectionSet, depth, false, seen)) return false;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (!visit(selection.selectionSet, lists, top, seen)) return false;
+      } else {
+        const name = selection.name.value;
+        // A fragment spread again along the same path is a cycle (refused by validation anyway).
+        if (seen.has(name)) return false;
+        const next = new Set(seen).add(name);
+        if (!visit(fragments[name]?.selectionSet, lists, top, next)) return false;
+      }
+    }
+    return true;
+  };
+  return visit(operation.selectionSet, 0, true, new Set());
+}
+
 /**
  * An Apollo plugin that prices each operation with its variables once it is resolved, before any
  * resolver runs, and refuses one over `max` with 400 QUERY_TOO_COMPLEX; then charges the cost to the
@@ -195,6 +235,14 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
       didResolveOperation: async ({ request, document, schema, contextValue, operation }) => {
         // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
+        // A tool reading the schema (development only: production refuses introspection in validation).
+        if (operation && plainIntrospection(operation, pricingContext(document).fragments)) {
+          if (limiter && contextValue.rateKey) {
+            const refused = await limiter.spend(contextValue.rateKey, 1);
+            if (refused) throw refused;
+          }
+          return;
+        }
         let cost: number;
         try {
           cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });

@@ -22,6 +22,7 @@ import { HttpError, isClientGone, limitBytes, readBody } from "./http-body.js";
 import { limitConnections } from "./connection-limits.js";
 import { isReportPath, reportRoutes } from "./report-routes.js";
 import { formatPosition, type LogPosition } from "../search/change-log.js";
+import { compressed, handleCors, OriginPolicy } from "./cors.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -64,6 +65,7 @@ export function createHttpServer(deps: HttpDeps): Server {
   const { config, log } = deps;
 
   const trusted = trustedProxies(config.trustedProxies);
+  const origins = new OriginPolicy(config.corsOrigins);
   const handleReport = reportRoutes({ config, db: deps.database.db, rateLimiter: deps.rateLimiter, refuseRateLimited });
 
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger, address: string) {
@@ -169,7 +171,14 @@ export function createHttpServer(deps: HttpDeps): Server {
         // The answer is sent whatever becomes of keeping it; a key that could not be finished is let go after 2 minutes.
         await claim.finish(res.statusCode, response.body.string).catch((err: unknown) => reqLog.error({ err: loggableError(err) }, "could not keep the idempotent answer"));
       }
-      res.end(response.body.string);
+      const out = await compressed(req, response.body.string, config.compressMinBytes);
+      const vary = new Set(String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean));
+      res.setHeader("vary", [...vary, "Origin", "Accept-Encoding"].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
+      if (out.encoding) {
+        res.setHeader("content-encoding", out.encoding);
+        res.removeHeader("content-length");
+      }
+      res.end(out.body);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
@@ -240,7 +249,10 @@ export function createHttpServer(deps: HttpDeps): Server {
     const client = clientAddress(req, trusted);
     let extra: Record<string, unknown> = {};
     try {
-      if (url.pathname === "/healthz") {
+      // CORS first: a preflight is answered before any check could refuse it (CSRF prevention included).
+      if (handleCors(req, res, origins)) {
+        extra = { preflight: true };
+      } else if (url.pathname === "/healthz") {
         sendJson(res, 200, { status: "ok" });
       } else if (url.pathname === "/readyz") {
         const readiness = await databaseReady(deps.database);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders, Server } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, Server } from "node:http";
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
@@ -21,6 +21,16 @@ import type { SearchEngine } from "../search/search-port.js";
 import { clientAddress, trustedProxies } from "./client-address.js";
 import { checkParsedDocument } from "../graphql/document-limits.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
+import { OriginPolicy } from "./cors.js";
+
+/** Whether a browser's Origin is the server's own host (a page it served itself). */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -91,7 +101,15 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
   const { config, log, database } = deps;
   const formatError = createFormatError(log, { hideHints: config.env === "production" });
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  const wss = new WebSocketServer({ server: http, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
+  const origins = new OriginPolicy(config.corsOrigins);
+  // A browser always sends Origin: a page on an origin not allowed cannot open a socket with its
+  // visitor's credentials (cross-site WebSocket hijacking). Clients that are not browsers send none.
+  const wss = new WebSocketServer({
+    server: http,
+    path: "/graphql",
+    maxPayload: MAX_MESSAGE_BYTES,
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }) => !origin || origins.allows(origin) || sameOrigin(origin, req.headers.host),
+  });
   const states = new WeakMap<object, ConnectionState>();
   const trusted = trustedProxies(config.trustedProxies);
   type Closable = { close(code: number, reason: string): void };

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlib, gzip } from "node:zlib";
+
+/**
+ * Which browser origins may call the API (CORS_ORIGINS): exact origins (`https://job.fujian.gov.cn`),
+ * or a host on any port (`http://localhost:*`, for a front end's development server). No wildcard
+ * origin: every answer to an allowed origin names it, with `Vary: Origin`.
+ */
+export class OriginPolicy {
+  private readonly exact = new Set<string>();
+  private readonly anyPort: string[] = [];
+
+  constructor(entries: readonly string[]) {
+    for (const entry of entries) {
+      if (entry.endsWith(":*")) this.anyPort.push(entry.slice(0, -2));
+      else this.exact.add(entry);
+    }
+  }
+
+  allows(origin: string | undefined): origin is string {
+    if (!origin) return false;
+    if (this.exact.has(origin)) return true;
+    const port = /^(https?:\/\/[^/:]+)(?::\d{1,5})?$/.exec(origin);
+    return port !== null && this.anyPort.includes(port[1]!);
+  }
+}
+
+/** Request headers a browser front end may send (its preflight asks for them). */
+const ALLOWED_HEADERS = ["content-type", "authorization", "x-api-key", "idempotency-key", "x-request-id", "apollo-require-preflight", "x-apollo-operation-name", "accept-language", "accept"];
+/** Response headers a browser front end may read. */
+const EXPOSED_HEADERS = ["x-request-id", "x-client-request-id", "retry-after", "ratelimit", "ratelimit-policy", "idempotent-replayed", "content-disposition"];
+
+/**
+ * CORS for an allowed origin: the headers every answer carries, and the answer to a preflight
+ * (OPTIONS with Access-Control-Request-Method) — given before anything else looks at the request,
+ * so a preflight is never refused as a CSRF attempt. A preflight from any other origin is refused
+ * (403, no CORS headers: the browser then sends nothing). Returns true when the request was a
+ * preflight and has been answered.
+ */
+export function handleCors(req: IncomingMessage, res: ServerResponse, policy: OriginPolicy): boolean {
+  const origin = req.headers.origin;
+  res.setHeader("vary", "Origin");
+  const preflight = req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined;
+  if (!policy.allows(origin)) {
+    if (!preflight) return false;
+    res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ errors: [{ message: "This origin may not call the API (CORS_ORIGINS)", extensions: { code: "FORBIDDEN" } }] }));
+    return true;
+  }
+  res.setHeader("access-control-allow-origin", origin);
+  // Bearer tokens, not cookies; allowed so that a front end sending `credentials: "include"` is not refused.
+  res.setHeader("access-control-allow-credentials", "true");
+  res.setHeader("access-control-expose-headers", EXPOSED_HEADERS.join(", "));
+  if (!preflight) return false;
+  res.writeHead(204, {
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": ALLOWED_HEADERS.join(", "),
+    "access-control-max-age": "600",
+    "content-length": "0",
+  });
+  res.end();
+  return true;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/**
+ * A body compressed as the client accepts (br, else gzip) when it is at least `minBytes`; small
+ * bodies go as they are (compressing them costs more than it saves).
+ */
+export async function compressed(req: IncomingMessage, body: string, minBytes: number): Promise<{ body: Buffer | string; encoding?: "br" | "gzip" }> {
+  if (minBytes <= 0 || Buffer.byteLength(body) < minBytes) return { body };
+  const accepted = String(req.headers["accept-encoding"] ?? "")
+    .split(",")
+    .map((part) => part.trim().split(";"))
+    .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
+    .map(([name]) => name!.toLowerCase());
+  // Quality 4: close to gzip's speed, smaller output (the default 11 is for static files).
+  if (accepted.includes("br")) return { body: await brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }), encoding: "br" };
+  if (accepted.includes("gzip")) return { body: await gzipAsync(body), encoding: "gzip" };
+  return { body };
+}

@@ -1,0 +1,97 @@
+import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from "graphql";
+import { request as httpRequest } from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { getSchema } from "../../src/graphql/schema.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+/** What an integrator's tools do first, against a development server. */
+describe("the integrator's first hour", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("answers the standard introspection query (what codegen, GraphiQL, Inspector and Postman send) outside the cost limit, and a client schema built from it is the server's", async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const answer = await t.gql<IntrospectionQuery>(query);
+    expect(answer.status).toBe(200);
+    expect(answer.errors).toBeUndefined();
+    const client = buildClientSchema(answer.data!);
+    expect(printSchema(client)).toBe(printSchema(await getSchema()));
+  });
+
+  it("prices an introspection query that nests more lists than the standard one, and one mixed with data", async () => {
+    // Four lists nested (graphql-js's own introspection-depth rule lets it through: one `fields`).
+    const deeper = await t.gql(`{ __schema { types { fields { args { type { enumValues { name } } } } } } }`);
+    expect(codeOf(deeper), JSON.stringify(deeper.errors)).toBe("QUERY_TOO_COMPLEX");
+    // Three, as the standard query: answered.
+    const three = await t.gql(`{ __schema { directives { args { type { fields { name } } } } } }`);
+    expect(three.errors).toBeUndefined();
+    const mixed = await t.gql(`{ __schema { types { name fields { name args { name } } } } searchPostings(first: 100) { edges { node { id employer { postings(first: 100) { edges { node { id } } } } } } } }`);
+    expect(codeOf(mixed)).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("lets a browser front end on an allowed origin call it: the preflight answered before CSRF checks, the answer readable; another origin refused", async () => {
+    const origin = "http://localhost:5173";
+    const preflight = await fetch(t.url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(preflight.headers.get("vary")).toContain("Origin");
+    const answer = await fetch(t.url, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(answer.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    const stranger = "https://evil.example";
+    const refused = await fetch(t.url, { method: "OPTIONS", headers: { origin: stranger, "access-control-request-method": "POST" } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const unread = await fetch(t.url, { method: "POST", headers: { origin: stranger, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    expect(unread.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("accepts a WebSocket from an allowed origin or none (not a browser), and refuses one from another origin", async () => {
+    const ws = (origin?: string) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(t.url.replace(/^http/, "ws"), "graphql-transport-ws", origin ? { headers: { origin } } : {});
+        socket.on("open", () => (socket.close(), resolve("open")));
+        socket.on("unexpected-response", (_req, res) => resolve(`refused ${res.statusCode}`));
+        socket.on("error", (e) => resolve(`error ${e.message}`));
+      });
+    expect(await ws("http://localhost:5173")).toBe("open");
+    expect(await ws()).toBe("open");
+    expect(await ws("https://evil.example")).toBe("refused 401");
+  });
+
+  it("compresses answers above the threshold as the client accepts (br, else gzip), and leaves small ones alone", async () => {
+    const query = `{ __schema { types { name description fields { name description } } } }`;
+    const body = JSON.stringify({ query });
+    const ask = (encoding: string) => new Promise<{ encoding: string | undefined; raw: Buffer }>((resolve, reject) => {
+      const url = new URL(t.url);
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "accept-encoding": encoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], raw: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    const plain = await ask("identity");
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.raw.length).toBeGreaterThan(1024);
+    const br = await ask("gzip, deflate, br");
+    expect(br.encoding).toBe("br");
+    expect(brotliDecompressSync(br.raw).toString()).toBe(plain.raw.toString());
+    expect(br.raw.length).toBeLessThan(plain.raw.length / 3);
+    const gz = await ask("gzip");
+    expect(gz.encoding).toBe("gzip");
+    expect(gunzipSync(gz.raw).toString()).toBe(plain.raw.toString());
+    // Small: as it is.
+    const small = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", "accept-encoding": "br" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    expect(small.headers.get("content-encoding")).toBeNull();
+  });
+});
