@@ -1,5 +1,10 @@
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from "graphql";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generate } from "@graphql-codegen/cli";
+import ts from "typescript";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -93,5 +98,40 @@ describe("the integrator's first hour", () => {
     // Small: as it is.
     const small = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", "accept-encoding": "br" }, body: JSON.stringify({ query: "{ __typename }" }) });
     expect(small.headers.get("content-encoding")).toBeNull();
+  });
+
+  it("GraphQL Code Generator reads the running server's schema and types a front end's operations; the result compiles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "codegen-"));
+    try {
+      writeFileSync(
+        join(dir, "operations.graphql"),
+        `query Search($q: String, $after: String) {
+           searchPostings(query: $q, first: 5, after: $after) { totalCount edges { cursor node { id title salaryMin salaryMax employer { name } region { code name } } } pageInfo { hasNextPage endCursor } }
+         }
+         query Regions { regions(parentCode: "350000") { code name } }`,
+      );
+      await generate(
+        {
+          schema: t.url,
+          documents: join(dir, "operations.graphql"),
+          generates: { [join(dir, "graphql.ts")]: { plugins: ["typescript", "typescript-operations"] } },
+          silent: true,
+        },
+        true,
+      );
+      const generated = readFileSync(join(dir, "graphql.ts"), "utf8");
+      expect(generated).toContain("export type SearchQuery");
+      // A front end's use of the types: compiled strictly.
+      writeFileSync(
+        join(dir, "use.ts"),
+        `import type { SearchQuery } from "./graphql.js";
+         export function titles(answer: SearchQuery): string[] { return answer.searchPostings.edges.map((e) => e.node.title); }`,
+      );
+      const program = ts.createProgram([join(dir, "use.ts")], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
