@@ -1,6 +1,10 @@
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from "graphql";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "@graphql-codegen/cli";
@@ -10,6 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { getSchema } from "../../src/graphql/schema.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const run = promisify(execFile);
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage"];
+if (!CHROMIUM && process.env.REQUIRE_BROWSER === "1") throw new Error("REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)");
 
 /** What an integrator's tools do first, against a development server. */
 describe("the integrator's first hour", () => {
@@ -132,6 +141,34 @@ describe("the integrator's first hour", () => {
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(Boolean(CHROMIUM))("a page on another origin, in headless Chromium, calls the API over HTTP (preflighted) and WebSocket and shows the answers", async () => {
+    const api = new URL(t.url);
+    // The page's own server: another origin (localhost on another port) than the API's.
+    const page = `<!doctype html><html><body><p id="http">…</p><p id="ws">…</p><script>
+      fetch(${JSON.stringify(t.url)}, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ regions(parentCode: \\"350000\\") { name } }" }) })
+        .then((r) => r.json()).then((j) => { document.getElementById("http").textContent = "http:" + j.data.regions.map((r) => r.name).join(","); })
+        .catch((e) => { document.getElementById("http").textContent = "http-error:" + e; });
+      const ws = new WebSocket(${JSON.stringify(t.url.replace(/^http/, "ws"))}, "graphql-transport-ws");
+      ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init", payload: {} }));
+      ws.onmessage = (m) => { document.getElementById("ws").textContent = "ws:" + JSON.parse(m.data).type; ws.close(); };
+      ws.onerror = () => { document.getElementById("ws").textContent = "ws-error"; };
+    </script></body></html>`;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(page);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const pageUrl = `http://localhost:${(server.address() as AddressInfo).port}/`;
+      expect(new URL(pageUrl).origin).not.toBe(api.origin);
+      const { stdout: dom } = await run(CHROMIUM!, [...FLAGS, "--virtual-time-budget=15000", "--dump-dom", pageUrl], { timeout: 60_000, maxBuffer: 5_000_000 });
+      expect(dom).toMatch(/<p id="http">http:[^<]*福州市/);
+      expect(dom).toContain(`<p id="ws">ws:connection_ack</p>`);
+    } finally {
+      server.close();
     }
   });
 });
