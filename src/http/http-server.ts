@@ -27,8 +27,17 @@ import { compressed, handleCors, OriginPolicy } from "./cors.js";
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * The media type of the server's own answers: `application/graphql-response+json` when the client
+ * asks for it (GraphQL over HTTP: then a client such as Apollo Client reads the error's code from
+ * the body whatever the status), else `application/json`.
+ */
+export function answerType(accept: string | undefined): string {
+  return /application\/graphql-response\+json/i.test(accept ?? "") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8";
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.writeHead(status, { "content-type": answerType(res.req?.headers.accept) });
   res.end(JSON.stringify(body));
 }
 

@@ -171,4 +171,19 @@ describe("the integrator's first hour", () => {
       server.close();
     }
   });
+
+  it("answers the server's own refusals as application/graphql-response+json when the client asks for it", async () => {
+    const ask = (accept?: string) =>
+      fetch(t.url, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer not-a-token", ...(accept ? { accept } : {}) }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const graphqlResponse = await ask("application/graphql-response+json, application/json;q=0.9");
+    expect(graphqlResponse.status).toBe(401);
+    expect(graphqlResponse.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
+    expect(((await graphqlResponse.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+    const plain = await ask();
+    expect(plain.status).toBe(401);
+    expect(plain.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const tooBig = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(1_100_000) } }) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
+  });
 });
