@@ -218,7 +218,14 @@ export function plainIntrospection(operation: OperationDefinitionNode, fragments
  */
 export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
   return {
-    requestDidStart: async () => ({
+    requestDidStart: async () => {
+      /** The operation's price, said in the answer's `extensions.cost` (what the budget was charged). */
+      let priced: number | undefined;
+      return {
+      willSendResponse: async ({ response }) => {
+        if (priced === undefined || response.body.kind !== "single") return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { requested: priced, maximum: max } };
+      },
       // A document that fails validation cost its validation all the same: charged its price (as dear
       // as allowed when it cannot be priced), so failing documents spend the budget like running ones.
       // The refusal, if any, comes with the caller's next request (the HTTP layer checks the budget first).
@@ -237,6 +244,7 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
         // A tool reading the schema (development only: production refuses introspection in validation).
         if (operation && plainIntrospection(operation, pricingContext(document).fragments)) {
+          priced = 1;
           if (limiter && contextValue.rateKey) {
             const refused = await limiter.spend(contextValue.rateKey, 1);
             if (refused) throw refused;
@@ -253,12 +261,14 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         if (cost > max) {
           throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
+        priced = cost;
         // The caller's spending per minute (requests are counted before parsing, in the HTTP layer).
         if (limiter && contextValue.rateKey) {
           const refused = await limiter.spend(contextValue.rateKey, cost);
           if (refused) throw refused;
         }
       },
-    }),
+      };
+    },
   };
 }

@@ -97,8 +97,12 @@ export function createHttpServer(deps: HttpDeps): Server {
       return { refused: error.code };
     }
     const key = rateKey(viewer, address);
+    // The limits in force and what is left of the requests (IETF RateLimit-Policy / RateLimit); the cost is in the answer's extensions.
+    const policy = deps.rateLimiter.policyHeader();
+    if (policy) res.setHeader("ratelimit-policy", policy);
+    const quota = (state: { remaining: number; resetSeconds: number }) => res.setHeader("ratelimit", `"requests";r=${state.remaining};t=${state.resetSeconds}`);
     // Over the requests a minute, or the cost budget already spent (documents failing validation spend it too).
-    const limited = (await deps.rateLimiter.request(key)) ?? (await deps.rateLimiter.costSpent(key));
+    const limited = (await deps.rateLimiter.request(key, quota)) ?? (await deps.rateLimiter.costSpent(key));
     if (limited) {
       res.setHeader("connection", "close"); // the body is left unread
       return refuseRateLimited(res, limited);

@@ -30,6 +30,12 @@ export function rateLimited(what: string, limit: number, retryAfterMs: number): 
  * is back (rate-limiter-flexible's insurance limiter) rather than refusing everyone. Without it
  * (the embedded mode), in this process's memory.
  */
+/** What is left of a limit in its window (for the RateLimit header). */
+export interface QuotaState {
+  remaining: number;
+  resetSeconds: number;
+}
+
 export class RateLimiter {
   private readonly requests: RateLimiterAbstract | null;
   private readonly cost: RateLimiterAbstract | null;
@@ -61,8 +67,20 @@ export class RateLimiter {
   }
 
   /** Counts one request against `key`; a GraphQLError (429) when over. */
-  async request(key: string): Promise<GraphQLError | null> {
-    return this.take(this.requests, key, 1, "requests", this.limits.requestsPerMinute);
+  async request(key: string, seen?: (state: QuotaState) => void): Promise<GraphQLError | null> {
+    return this.take(this.requests, key, 1, "requests", this.limits.requestsPerMinute, seen);
+  }
+
+  /**
+   * The IETF RateLimit-Policy header for the limits in force (draft-ietf-httpapi-ratelimit-headers):
+   * requests and cost per 60-second window; null when neither is limited.
+   */
+  policyHeader(): string | null {
+    const parts = [
+      ...(this.requests ? [`"requests";q=${this.limits.requestsPerMinute};w=60`] : []),
+      ...(this.cost ? [`"cost";q=${this.limits.costPerMinute};w=60`] : []),
+    ];
+    return parts.length > 0 ? parts.join(", ") : null;
   }
 
   /** Counts an operation's cost against `key`; a GraphQLError (429) when over. */
@@ -82,13 +100,17 @@ export class RateLimiter {
     return null;
   }
 
-  private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: string, limit: number): Promise<GraphQLError | null> {
+  private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: string, limit: number, seen?: (state: QuotaState) => void): Promise<GraphQLError | null> {
     if (!limiter || points === 0) return null;
     try {
-      await limiter.consume(key, points);
+      const res = await limiter.consume(key, points);
+      seen?.({ remaining: Math.max(0, res.remainingPoints), resetSeconds: Math.ceil(res.msBeforeNext / 1000) });
       return null;
     } catch (refusal) {
-      if (refusal instanceof RateLimiterRes) return rateLimited(what, limit, refusal.msBeforeNext);
+      if (refusal instanceof RateLimiterRes) {
+        seen?.({ remaining: 0, resetSeconds: Math.ceil(refusal.msBeforeNext / 1000) });
+        return rateLimited(what, limit, refusal.msBeforeNext);
+      }
       throw refusal;
     }
   }

@@ -14,6 +14,8 @@ export interface GqlResult<T = Record<string, unknown>> {
   headers: Headers;
   data: T | null | undefined;
   errors: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown }; path?: unknown[] }[] | undefined;
+  /** The answer's extensions (the operation's cost). */
+  extensions?: Record<string, unknown> | undefined;
   /** SQL statements the request ran (X-Sql-Statements). */
   sqlStatements: number;
 }
@@ -97,7 +99,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
       if (credentials.apiKey) headers["x-api-key"] = credentials.apiKey;
       const res = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
       const text = await res.text();
-      let body: { data?: T | null; errors?: GqlResult<T>["errors"] } = {};
+      let body: { data?: T | null; errors?: GqlResult<T>["errors"]; extensions?: Record<string, unknown> } = {};
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
@@ -108,6 +110,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
         headers: res.headers,
         data: body.data,
         errors: body.errors,
+        extensions: body.extensions,
         sqlStatements: Number(res.headers.get("x-sql-statements") ?? NaN),
       };
     },

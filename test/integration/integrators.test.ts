@@ -186,4 +186,18 @@ describe("the integrator's first hour", () => {
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
   });
+
+  it("says the limits in force and what is left (IETF RateLimit headers), and each operation's cost in its answer", async () => {
+    const answer = await t.gql<{ regions: { name: string }[] }>(`{ regions(parentCode: "350000") { name } }`);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.headers.get("ratelimit-policy")).toMatch(/^"requests";q=\d+;w=60, "cost";q=\d+;w=60$/);
+    const first = /^"requests";r=(\d+);t=(\d+)$/.exec(answer.headers.get("ratelimit") ?? "");
+    expect(first).not.toBeNull();
+    const cost = answer.extensions?.cost as { requested: number; maximum: number } | undefined;
+    expect(cost).toEqual({ requested: expect.any(Number), maximum: 12_000 });
+    expect(cost!.requested).toBeGreaterThan(1);
+    const again = await t.gql(`{ __typename }`);
+    const second = /^"requests";r=(\d+);t=(\d+)$/.exec(again.headers.get("ratelimit") ?? "");
+    expect(Number(second![1])).toBe(Number(first![1]) - 1);
+  });
 });
