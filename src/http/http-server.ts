@@ -23,6 +23,7 @@ import { limitConnections } from "./connection-limits.js";
 import { isReportPath, reportRoutes } from "./report-routes.js";
 import { formatPosition, type LogPosition } from "../search/change-log.js";
 import { compressed, handleCors, OriginPolicy } from "./cors.js";
+import { EXPLORER_PATH, serveExplorer } from "./explorer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -277,6 +278,11 @@ export function createHttpServer(deps: HttpDeps): Server {
         extra = await handlePeopleImport(req, res, url, requestId, reqLog, client);
       } else if (isReportPath(url.pathname)) {
         extra = await handleReport(req, res, url, reqLog, client);
+      } else if (config.env !== "production" && (await serveExplorer(req, res, url.pathname))) {
+        extra = { explorer: true };
+      } else if (url.pathname === "/graphql" && req.method === "GET" && !url.searchParams.has("query") && config.env !== "production" && /text\/html/.test(req.headers.accept ?? "")) {
+        // A browser opening the endpoint: the explorer (a GET without a query is no GraphQL request).
+        res.writeHead(302, { location: EXPLORER_PATH }).end();
       } else if (url.pathname === "/graphql") {
         extra = await handleGraphql(req, res, url, requestId, reqLog, client);
       } else {

@@ -1,4 +1,5 @@
-import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from "graphql";
+import { buildClientSchema, getIntrospectionQuery, parse, printSchema, validate, type IntrospectionQuery } from "graphql";
+import { EXPLORER_TABS } from "../../src/http/explorer.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -199,5 +200,27 @@ describe("the integrator's first hour", () => {
     const again = await t.gql(`{ __typename }`);
     const second = /^"requests";r=(\d+);t=(\d+)$/.exec(again.headers.get("ratelimit") ?? "");
     expect(Number(second![1])).toBe(Number(first![1]) - 1);
+  });
+
+  it.runIf(Boolean(CHROMIUM))("serves an offline schema explorer (GraphiQL from npm, no CDN) that opens in Chromium with the audiences' examples; a browser opening /graphql is sent there", async () => {
+    const base = t.url.replace(/\/graphql$/, "");
+    const html = await (await fetch(`${base}/graphiql`)).text();
+    // Every script and style from this server.
+    for (const [, src] of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(src!.startsWith("/graphiql/assets/")).toBe(true);
+    for (const name of ["react.js", "react-dom.js", "graphql-ws.js", "graphiql.js", "graphiql.css"]) {
+      const asset = await fetch(`${base}/graphiql/assets/${name}`);
+      expect(asset.status, name).toBe(200);
+      expect(asset.headers.get("content-type")).toContain(name.endsWith(".css") ? "text/css" : "javascript");
+    }
+    expect((await fetch(`${base}/graphiql/assets/nothing.js`)).status).toBe(404);
+    const opened = await fetch(t.url, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("location")).toBe("/graphiql");
+    const { stdout: dom } = await run(CHROMIUM!, [...FLAGS, "--virtual-time-budget=15000", "--dump-dom", `${base}/graphiql`], { timeout: 60_000, maxBuffer: 20_000_000 });
+    expect(dom).toContain("graphiql-container");
+    expect(dom).not.toMatch(/The explorer failed: Uncaught/);
+    // The examples it opens with are valid operations of this schema.
+    const schema = await getSchema();
+    for (const tab of EXPLORER_TABS) expect(validate(schema, parse(tab.query)).map((e) => e.message), tab.query).toEqual([]);
   });
 });

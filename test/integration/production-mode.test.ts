@@ -17,6 +17,12 @@ describe("production mode", () => {
     expect(introspection.status).toBe(400);
     expect(codeOf(introspection)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(introspection.data).toBeUndefined();
+    // Nor the explorer, nor CORS for localhost.
+    const base = t.url.replace(/\/graphql$/, "");
+    expect((await fetch(`${base}/graphiql`)).status).toBe(404);
+    expect((await fetch(`${base}/graphiql/assets/graphiql.js`)).status).toBe(404);
+    const preflight = await fetch(t.url, { method: "OPTIONS", headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" } });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     const typo = await t.gql(`{ postingz { edges { cursor } } }`);
     expect(typo.status).toBe(400);
     expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);
@@ -58,7 +64,7 @@ describe("production mode", () => {
     const batch = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]) });
     expect(batch.status).toBe(400);
     const single = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
-    expect(await single.json()).toEqual({ data: { __typename: "Query" } });
+    expect(await single.json()).toEqual({ data: { __typename: "Query" }, extensions: { cost: { requested: 1, maximum: 12_000 } } });
   });
 });
 
