@@ -40,7 +40,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
-      costLimitPlugin(MAX_QUERY_COST, rateLimiter),
+      costLimitPlugin(MAX_QUERY_COST, rateLimiter, !production),
       logUnexpectedErrors(log),
       // Subscriptions travel over graphql-ws; over HTTP one would run as a plain execution and fail inside.
       {

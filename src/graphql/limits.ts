@@ -187,22 +187,38 @@ export const MAX_INTROSPECTION_LISTS = 3;
  * production. Anything deeper, or mixed with data fields, is priced as usual.
  */
 export function plainIntrospection(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
-  const visit = (set: SelectionSetNode | undefined, lists: number, top: boolean, seen: Set<string>): boolean => {
+  // Each fragment judged once per (lists so far, at the top or not): a fragment spread over and over
+  // must not be walked again on every path (that grows exponentially with the fragments).
+  const memo = new Map<string, boolean>();
+  let roots = 0;
+  // And a budget: a document that takes more visits than this is no plain introspection (it is priced, which has its own cap).
+  let visits = 0;
+  const visit = (set: SelectionSetNode | undefined, lists: number, top: boolean, inProgress: Set<string>): boolean => {
     for (const selection of set?.selections ?? []) {
+      if (++visits > 5_000) return false;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (top && !name.startsWith("__")) return false;
+        // At most two asks of the schema at the top (the standard query has one): aliases cannot multiply it.
+        if (top && name !== "__typename" && ++roots > 2) return false;
         const depth = lists + (INTROSPECTION_LISTS.has(name) ? 1 : 0);
         if (depth > MAX_INTROSPECTION_LISTS) return false;
-        if (!visit(selection.selectionSet, depth, false, seen)) return false;
+        if (!visit(selection.selectionSet, depth, false, inProgress)) return false;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (!visit(selection.selectionSet, lists, top, seen)) return false;
+        if (!visit(selection.selectionSet, lists, top, inProgress)) return false;
       } else {
         const name = selection.name.value;
-        // A fragment spread again along the same path is a cycle (refused by validation anyway).
-        if (seen.has(name)) return false;
-        const next = new Set(seen).add(name);
-        if (!visit(fragments[name]?.selectionSet, lists, top, next)) return false;
+        if (inProgress.has(name)) return false; // a cycle (refused by validation anyway)
+        const key = `${name}:${lists}:${top}`;
+        let fine = top ? undefined : memo.get(key);
+        if (fine === undefined) {
+          inProgress.add(name);
+          fine = visit(fragments[name]?.selectionSet, lists, top, inProgress);
+          inProgress.delete(name);
+          // At the top a fragment's fields count as roots each time it is spread: not remembered there.
+          if (!top) memo.set(key, fine);
+        }
+        if (!fine) return false;
       }
     }
     return true;
@@ -216,7 +232,7 @@ export function plainIntrospection(operation: OperationDefinitionNode, fragments
  * caller's per-minute budget (429 RATE_LIMITED when spent). Variables that do not coerce are left to
  * execution, which answers BAD_USER_INPUT.
  */
-export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServerPlugin<Context> {
+export function costLimitPlugin(max: number, limiter?: RateLimiter, introspection = true): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => {
       /** The operation's price, said in the answer's `extensions.cost` (what the budget was charged). */
@@ -243,12 +259,12 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
         if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
         // A tool reading the schema (development only: production refuses introspection in validation).
-        if (operation && plainIntrospection(operation, pricingContext(document).fragments)) {
-          priced = 1;
+        if (introspection && operation && plainIntrospection(operation, pricingContext(document).fragments)) {
           if (limiter && contextValue.rateKey) {
             const refused = await limiter.spend(contextValue.rateKey, 1);
             if (refused) throw refused;
           }
+          priced = 1;
           return;
         }
         let cost: number;
@@ -261,12 +277,12 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter): ApolloServe
         if (cost > max) {
           throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
-        priced = cost;
         // The caller's spending per minute (requests are counted before parsing, in the HTTP layer).
         if (limiter && contextValue.rateKey) {
           const refused = await limiter.spend(contextValue.rateKey, cost);
           if (refused) throw refused;
         }
+        priced = cost;
       },
       };
     },

@@ -72,7 +72,8 @@ export async function serveExplorer(req: IncomingMessage, res: ServerResponse, p
     res.end(page("/graphql"));
     return true;
   }
-  const asset = ASSETS[pathname.slice(`${EXPLORER_PATH}/assets/`.length)];
+  const name = pathname.slice(`${EXPLORER_PATH}/assets/`.length);
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!asset) {
     res.writeHead(404).end();
     return true;

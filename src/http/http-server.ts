@@ -105,6 +105,9 @@ export function createHttpServer(deps: HttpDeps): Server {
     // Over the requests a minute, or the cost budget already spent (documents failing validation spend it too).
     const limited = (await deps.rateLimiter.request(key, quota)) ?? (await deps.rateLimiter.costSpent(key));
     if (limited) {
+      // Whichever limit refused, nothing is left of it until Retry-After.
+      const what = String(limited.message).includes("query cost") ? "cost" : "requests";
+      res.setHeader("ratelimit", `"${what}";r=0;t=${Number(limited.extensions.retryAfter)}`);
       res.setHeader("connection", "close"); // the body is left unread
       return refuseRateLimited(res, limited);
     }

@@ -1,4 +1,5 @@
-import { buildClientSchema, getIntrospectionQuery, parse, printSchema, validate, type IntrospectionQuery } from "graphql";
+import { buildClientSchema, getIntrospectionQuery, Kind, parse, printSchema, validate, type IntrospectionQuery, type OperationDefinitionNode } from "graphql";
+import { plainIntrospection, pricingContext } from "../../src/graphql/limits.js";
 import { EXPLORER_TABS } from "../../src/http/explorer.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFile } from "node:child_process";
@@ -42,6 +43,14 @@ describe("the integrator's first hour", () => {
     // Four lists nested (graphql-js's own introspection-depth rule lets it through: one `fields`).
     const deeper = await t.gql(`{ __schema { types { fields { args { type { enumValues { name } } } } } } }`);
     expect(codeOf(deeper), JSON.stringify(deeper.errors)).toBe("QUERY_TOO_COMPLEX");
+    // Aliases cannot multiply the schema's answer: a third ask at the top is priced.
+    const many = await t.gql(`{ a: __schema { types { fields { name } } } b: __schema { types { fields { name } } } c: __schema { types { fields { name } } } }`);
+    expect(many.extensions?.cost).not.toEqual({ requested: 1, maximum: 12_000 });
+    // Fragments spread over and over are not walked path by path: 3^24 paths here, judged within a visit budget.
+    const fragments = Array.from({ length: 24 }, (_, i) => `fragment F${i} on Query { __typename ${i < 23 ? `...F${i + 1} ...F${i + 1} ...F${i + 1}` : ""} }`).join("\n");
+    const document = parse(`query { __typename ...F0 }\n${fragments}`);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    expect(plainIntrospection(operation, pricingContext(document).fragments)).toBe(false);
     // Three, as the standard query: answered.
     const three = await t.gql(`{ __schema { directives { args { type { fields { name } } } } } }`);
     expect(three.errors).toBeUndefined();
