@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
+import { DateTimeISO } from "./scalars.js";
 import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
 import { PartnerResolver } from "../modules/partners/partner.resolver.js";
@@ -77,7 +78,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** Built once per process: type-graphql's metadata is global, and the schema does not change at run time. */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument, pubSub: noTopics });
+  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument, pubSub: noTopics, scalarsMap: [{ type: Date, scalar: DateTimeISO }] });
   return built;
 }
 

@@ -1,4 +1,4 @@
-import { buildClientSchema, getIntrospectionQuery, Kind, parse, printSchema, validate, type IntrospectionQuery, type OperationDefinitionNode } from "graphql";
+import { buildClientSchema, getIntrospectionQuery, Kind, parse, printSchema, validate, type GraphQLScalarType, type IntrospectionQuery, type OperationDefinitionNode } from "graphql";
 import { plainIntrospection, pricingContext } from "../../src/graphql/limits.js";
 import { EXPLORER_TABS } from "../../src/http/explorer.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +37,8 @@ describe("the integrator's first hour", () => {
     expect(answer.errors).toBeUndefined();
     const client = buildClientSchema(answer.data!);
     expect(printSchema(client)).toBe(printSchema(await getSchema()));
+    // Custom scalars say which specification they follow (code generators type them from it).
+    for (const name of ["LocalDate", "DateTimeISO"]) expect((client.getType(name) as GraphQLScalarType).specifiedByURL, name).toMatch(/^https:\/\/scalars\.graphql\.org\//);
   });
 
   it("prices an introspection query that nests more lists than the standard one, and one mixed with data", async () => {

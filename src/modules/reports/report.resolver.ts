@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, GraphQLISODateTime, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { DateTimeISO } from "../../graphql/scalars.js";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { campaignReportLinks } from "./report.service.js";
@@ -15,7 +16,7 @@ export class CampaignReportLinks {
   @Field({ description: "The page of charts (HTML, printable to A4)." }) page!: string;
   @Field({ description: "The whole workbook (.xlsx)." }) xlsx!: string;
   @Field(() => [ReportSheetLink]) csv!: ReportSheetLink[];
-  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+  @Field(() => DateTimeISO) expiresAt!: Date;
 }
 
 @Resolver()
