@@ -5,9 +5,20 @@ import { describe, expect, it } from "vitest";
 import { creditCodeProblem } from "../../src/modules/employers/credit-code.js";
 import { getSchema } from "../../src/graphql/schema.js";
 import { projectRoot } from "../../src/paths.js";
+import { currentContents, tableOfContents } from "../helpers/readme-toc.js";
 
 const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
 const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe("README table of contents", () => {
+  it("lists every section and subsection, linked by the anchor GitHub gives it", () => {
+    const current = currentContents(readme);
+    expect(current, "README.md has a <!-- contents --> block").not.toBeNull();
+    // Run `npx tsx test/helpers/readme-toc.ts` after adding or renaming a section.
+    expect(current).toBe(tableOfContents(readme));
+    expect(current!.split("\n").filter((l) => l.includes("](#")).length).toBeGreaterThan(15);
+  });
+});
 
 describe("README example operations", () => {
   it("has examples for each audience", () => {
