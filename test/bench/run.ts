@@ -9,6 +9,7 @@ import { soakBench } from "./soak.bench.js";
 import { postingsBench } from "./postings.bench.js";
 import { reportBench } from "./report.bench.js";
 import { replicasBench } from "./replicas.bench.js";
+import { startupBench } from "./startup.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -26,11 +27,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   report: () => reportBench(values.people ? { people: Number(values.people) } : {}),
   // Three API processes on one PostgreSQL (DATABASE_URL): writes/s through one, and the lag until all three agree (issue 18).
   replicas: () => replicasBench(values.writes ? { writes: Number(values.writes) } : {}),
+  // `npm start` to its first answer: on a fresh data directory and on a restart (issue 19).
+  startup: () => startupBench(values.runs ? { runs: Number(values.runs) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

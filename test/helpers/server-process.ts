@@ -8,9 +8,9 @@ import { parsePosition, type LogPosition } from "../../src/search/change-log.js"
 const buildDir = join(projectRoot, ".replica-build");
 let built: Promise<void> | undefined;
 
-/** Compiles the server once per test run (tsc, as `npm run build` does, into its own folder). */
+/** Compiles the server once per test run (swc, as `npm run build` does, into its own folder). */
 export function buildServer(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", join(projectRoot, "tsconfig.json"), "--outDir", buildDir], {
+  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), join(projectRoot, "src/tools/build.ts"), "--out", ".replica-build"], {
     cwd: projectRoot,
   }).then(() => undefined);
   return built;

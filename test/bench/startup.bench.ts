@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../../src/paths.js";
+
+/** What `npm start` is held to on this machine, idle (issue 19). */
+const TARGETS = { freshSeconds: 15, restartSeconds: 6 };
+const QUERY = JSON.stringify({ query: "{ searchPostings(query: \"会计\", first: 1) { totalCount } }" });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs `npm start` (build included) on `dataDir` and times it to the first answered searchPostings; then stops it. */
+async function timeToFirstAnswer(dataDir: string, port: number): Promise<number> {
+  const began = performance.now();
+  const child = spawn("npm", ["start", "--silent"], { cwd: projectRoot, env: { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" }, stdio: "ignore", detached: true });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+      const answer = await fetch(`http://127.0.0.1:${port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY }).then(
+        (r) => r.text(),
+        () => "",
+      );
+      if (answer.includes("totalCount")) return (performance.now() - began) / 1000;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    process.kill(-child.pid!, "SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+/** Node's own floor: a process started and answering nothing (the baseline of this run). */
+async function nodeFloor(): Promise<number> {
+  const began = performance.now();
+  await new Promise((r) => spawn(process.execPath, ["-e", ""], { stdio: "ignore" }).once("exit", r));
+  return (performance.now() - began) / 1000;
+}
+
+/**
+ * `npm run bench -- startup [--runs 3]`: `npm start` on a fresh data directory (build, migrations,
+ * the demo seeded, the index built) to the first answered searchPostings, and a restart on the same
+ * directory; medians of `runs`, against node's own start-up as the baseline and the issue's targets.
+ */
+export async function startupBench(opts: { runs?: number } = {}): Promise<boolean> {
+  const runs = opts.runs ?? 3;
+  const floor: number[] = [];
+  const fresh: number[] = [];
+  const restart: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    floor.push(await nodeFloor());
+    const dir = mkdtempSync(join(tmpdir(), "startup-"));
+    try {
+      fresh.push(await timeToFirstAnswer(join(dir, "pglite"), 4700 + i));
+      restart.push(await timeToFirstAnswer(join(dir, "pglite"), 4700 + i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const row = (what: string, value: string) => console.log(`| ${what.padEnd(58)} | ${value.padEnd(12)} |`);
+  console.log(`| ${"measure".padEnd(58)} | ${"value".padEnd(12)} |\n|${"-".repeat(60)}|${"-".repeat(14)}|`);
+  row("baseline: node starts and exits (s, median)", median(floor).toFixed(2));
+  row(`fresh data directory → first searchPostings (s, median of ${runs})`, `${median(fresh).toFixed(1)} (≤ ${TARGETS.freshSeconds})`);
+  row(`restart → first searchPostings (s, median of ${runs})`, `${median(restart).toFixed(1)} (≤ ${TARGETS.restartSeconds})`);
+  row("fresh / baseline", (median(fresh) / median(floor)).toFixed(0));
+  row("restart / baseline", (median(restart) / median(floor)).toFixed(0));
+  return true;
+}
