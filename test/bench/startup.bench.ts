@@ -10,23 +10,47 @@ const QUERY = JSON.stringify({ query: "{ searchPostings(query: \"会计\", first
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs `npm start` (build included) on `dataDir` and times it to the first answered searchPostings; then stops it. */
+/** Whether any process of the group is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `npm start` (build included) on `dataDir` and times it to the first answered searchPostings;
+ * then stops the whole process group (npm, its shell, the server) and waits until every one of them
+ * has gone — the server drains before it lets go of the port and the data directory.
+ */
 async function timeToFirstAnswer(dataDir: string, port: number): Promise<number> {
   const began = performance.now();
-  const child = spawn("npm", ["start", "--silent"], { cwd: projectRoot, env: { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" }, stdio: "ignore", detached: true });
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: "development", SEED_DEMO: "auto", PORT: String(port), PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const pgid = child.pid!;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+      if (performance.now() - began > 180_000) throw new Error("npm start gave no answer within 180 s");
+      if (!groupAlive(pgid)) throw new Error("npm start exited before answering");
       const answer = await fetch(`http://127.0.0.1:${port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY }).then(
-        (r) => r.text(),
-        () => "",
+        (r) => r.json() as Promise<{ data?: { searchPostings?: { totalCount?: unknown } } }>,
+        () => null,
       );
-      if (answer.includes("totalCount")) return (performance.now() - began) / 1000;
+      if (typeof answer?.data?.searchPostings?.totalCount === "number") return (performance.now() - began) / 1000;
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
-    process.kill(-child.pid!, "SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    if (groupAlive(pgid)) process.kill(-pgid, "SIGTERM");
+    for (const deadline = Date.now() + 60_000; groupAlive(pgid); ) {
+      if (Date.now() > deadline) process.kill(-pgid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 

@@ -23,12 +23,15 @@ export function tableOfContents(readme: string): string {
   let fence = false;
   for (const line of body.split("\n")) {
     if (line.startsWith("```")) fence = !fence;
-    const m = !fence && /^(##|###) (.+)$/.exec(line);
+    const m = !fence && /^(#{1,6}) (.+)$/.exec(line);
     if (!m) continue;
     const text = m[2]!.trim();
     const label = text.replace(/`/g, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+    // Every heading takes its anchor (GitHub numbers repeats across all levels); only ## and ### are listed.
+    const slug = githubSlug(label, seen);
+    if (m[1] !== "##" && m[1] !== "###") continue;
     // Angle brackets escaped in the link text (else rendered as a tag and lost).
-    lines.push(`${m[1] === "###" ? "  " : ""}- [${label.replace(/[[\]]/g, "").replace(/</g, "\\<").replace(/>/g, "\\>")}](#${githubSlug(label, seen)})`);
+    lines.push(`${m[1] === "###" ? "  " : ""}- [${label.replace(/[[\]]/g, "").replace(/</g, "\\<").replace(/>/g, "\\>")}](#${slug})`);
   }
   return `${START}\n${lines.join("\n")}\n${END}`;
 }
