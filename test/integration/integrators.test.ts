@@ -2,11 +2,9 @@ import { buildClientSchema, getIntrospectionQuery, Kind, parse, printSchema, val
 import { plainIntrospection, pricingContext } from "../../src/graphql/limits.js";
 import { EXPLORER_TABS } from "../../src/http/explorer.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "@graphql-codegen/cli";
@@ -15,12 +13,9 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { getSchema } from "../../src/graphql/schema.js";
+import { CHROMIUM, CHROMIUM_FLAGS, runChromium } from "../helpers/chromium.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const run = promisify(execFile);
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage"];
-if (!CHROMIUM && process.env.REQUIRE_BROWSER === "1") throw new Error("REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)");
 
 /** What an integrator's tools do first, against a development server. */
 describe("the integrator's first hour", () => {
@@ -192,7 +187,7 @@ describe("the integrator's first hour", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const pageUrl = `http://localhost:${(server.address() as AddressInfo).port}/`;
     expect(new URL(pageUrl).origin).not.toBe(api.origin);
-    const browser = spawn(CHROMIUM!, [...FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), "chromium-"))}`, pageUrl], { stdio: "ignore" });
+    const browser = spawn(CHROMIUM!, [...CHROMIUM_FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), "chromium-"))}`, pageUrl], { stdio: "ignore" });
     try {
       const shown = await Promise.race([reported, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the page reported nothing within 25 s")), 25_000))]);
       expect(shown.http).toMatch(/^http:.*福州市/);
@@ -247,7 +242,7 @@ describe("the integrator's first hour", () => {
     const opened = await fetch(t.url, { headers: { accept: "text/html" }, redirect: "manual" });
     expect(opened.status).toBe(302);
     expect(opened.headers.get("location")).toBe("/graphiql");
-    const { stdout: dom } = await run(CHROMIUM!, [...FLAGS, "--virtual-time-budget=15000", "--dump-dom", `${base}/graphiql`], { timeout: 60_000, maxBuffer: 20_000_000 });
+    const { stdout: dom } = await runChromium(["--virtual-time-budget=15000", "--dump-dom", `${base}/graphiql`], { timeout: 60_000, maxBuffer: 20_000_000 });
     expect(dom).toContain("graphiql-container");
     expect(dom).not.toMatch(/The explorer failed: Uncaught/);
     // The examples it opens with are valid operations of this schema.

@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { CHROMIUM, runChromium } from "../helpers/chromium.js";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
@@ -17,13 +16,9 @@ import { standardTokens, startTestApp, type TestApp } from "../helpers/test-app.
  * a missing browser fails rather than skips.
  */
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const run = promisify(execFile);
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage"];
 
 describe("the report page in a real browser (issue 17)", () => {
-  if (!CHROMIUM && process.env.REQUIRE_BROWSER === "1") throw new Error("REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)");
-  let t: TestApp;
+    let t: TestApp;
   let admin: string;
   let campaignId: string;
 
@@ -47,7 +42,7 @@ describe("the report page in a real browser (issue 17)", () => {
     const links = await t.gql<{ campaignReportLinks: { page: string } }>(`query($c: ID!) { campaignReportLinks(campaignId: $c) { page } }`, { c: campaignId }, { token: admin });
     expect(links.errors).toBeUndefined();
     const url = `${t.url.replace(/\/graphql$/, "")}${links.data!.campaignReportLinks.page}`;
-    const { stdout: dom } = await run(CHROMIUM!, [...FLAGS, "--dump-dom", url], { timeout: 60_000, maxBuffer: 20_000_000 });
+    const { stdout: dom } = await runChromium(["--dump-dom", url], { timeout: 60_000, maxBuffer: 20_000_000 });
     const progress = await t.gql<{ campaignProgress: { total: { registered: number; atMinimum: number; employed: number }; rows: { label: string }[] } }>(
       `query($c: ID) { campaignProgress(campaignId: $c, groupBy: REGION) { total { registered atMinimum employed } rows { label } } }`,
       { c: campaignId },
@@ -67,7 +62,7 @@ describe("the report page in a real browser (issue 17)", () => {
     const dir = join(process.cwd(), "test", "artifacts");
     mkdirSync(dir, { recursive: true });
     const shot = join(dir, `report-page-${process.env.DATABASE_URL ? "postgres" : "pglite"}.png`);
-    await run(CHROMIUM!, [...FLAGS, "--hide-scrollbars", "--window-size=794,3000", `--screenshot=${shot}`, url], { timeout: 60_000 });
+    await runChromium(["--hide-scrollbars", "--window-size=794,3000", `--screenshot=${shot}`, url], { timeout: 60_000 });
     expect(statSync(shot).size).toBeGreaterThan(20_000);
   }, 120_000);
 });
