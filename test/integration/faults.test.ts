@@ -101,30 +101,47 @@ describe("faults", () => {
     const runId = started.data!.fulfilReferralMinimums.id;
     expect(started.data!.fulfilReferralMinimums.total).toBe(24);
 
-    // A runner at one person per batch; once a few are done, every connection to the database is cut.
+    // A runner at one person per batch. Two batches commit; the third holds its transaction open
+    // (before its commit) while every connection to the database is cut — deterministically mid-run.
     const runner = new CampaignRunner(t.db, t.app.search.engine, createLogger("silent"), 0, 1);
-    const working = runner.drain().then(() => "finished", (err: Error) => `failed: ${err.message}`);
+    let batches = 0;
+    let release!: () => void;
+    const cutDone = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const working = runner
+      .drain({
+        beforeCommit: async () => {
+          if (++batches !== 3) return;
+          held();
+          await cutDone;
+        },
+      })
+      .then(() => "finished", (err: Error) => `failed: ${err.message}`);
     const admin2 = new pg.Client({ connectionString: t.config.database.driver === "postgres" ? t.config.database.url : "" });
     await admin2.connect();
-    const processed = async () => (await admin2.query<{ n: number }>(`select count(*)::int as n from campaign_run_items where run_id = $1 and state <> 'PENDING'`, [runId])).rows[0]!.n;
-    const deadline = Date.now() + 20_000;
-    while ((await processed()) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (process.env.PG_REAL_RESTART === "1") {
-      // The real thing (CI runs this alone, after the suite): the server restarts; meanwhile connections are refused.
-      // Asynchronously, as a server lives through it: the event loop goes on, so the pool sees each idle
-      // connection's termination as it arrives (a blocked loop would hand out a dead connection afterwards).
-      await admin2.end();
-      await promisify(execFile)("pg_ctlcluster", ["--skip-systemctl-redirect", readdirSync("/etc/postgresql")[0]!, "main", "restart"]);
-    } else {
-      const cut = await admin2.query<{ n: number }>(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
-      expect(cut.rows[0]!.n).toBeGreaterThan(0);
-      await admin2.end();
+    await holding;
+    try {
+      if (process.env.PG_REAL_RESTART === "1") {
+        // The real thing (CI runs this alone, after the suite): the server restarts; meanwhile connections are refused.
+        // Asynchronously, as a server lives through it: the event loop goes on, so the pool sees each idle
+        // connection's termination as it arrives (a blocked loop would hand out a dead connection afterwards).
+        await admin2.end();
+        await promisify(execFile)("pg_ctlcluster", ["--skip-systemctl-redirect", readdirSync("/etc/postgresql")[0]!, "main", "restart"]);
+      } else {
+        const cut = await admin2.query<{ n: number }>(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+        expect(cut.rows[0]!.n).toBeGreaterThan(0);
+        await admin2.end();
+      }
+    } finally {
+      release();
     }
     const outcome = await working;
     // One turn of the loop for the pool to drop the connections whose termination is still unread.
     await new Promise((r) => setTimeout(r, 100));
     const [midway] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from campaign_run_items where run_id = ${runId} and state <> 'PENDING'`);
-    expect(midway!.n).toBeLessThan(24); // cut mid-run
+    expect(outcome).toMatch(/^failed/); // the held batch's commit met the cut
+    expect(midway!.n).toBe(2); // the two committed batches; the held one rolled back
     // The server's next runner tick: the pool opens new connections and the run carries on.
     if (outcome !== "finished") await runner.drain();
     await runner.drain();
