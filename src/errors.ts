@@ -1,3 +1,5 @@
+import { msg, type Message } from "./i18n.js";
+
 /**
  * Error codes: every `extensions.code` a client can get, from any layer, in one table. Domain
  * errors are the only way a service tells a caller it did something wrong; they become GraphQL
@@ -99,24 +101,42 @@ export interface ErrorDetails {
 }
 
 export class DomainError extends Error {
+  /** What the caller is told, in their language (Error.message, for logs, is the English). */
+  readonly text: Message | string;
   constructor(
     readonly code: DomainErrorCode,
-    message: string,
+    message: Message,
     readonly details: ErrorDetails = {},
   ) {
-    super(message);
+    super(typeof message === "string" ? message : message.en);
+    this.text = message;
     this.name = "DomainError";
   }
 }
 
-export const badInput = (field: string, message: string, extra: Omit<ErrorDetails, "field"> = {}) =>
+export const badInput = (field: string, message: Message, extra: Omit<ErrorDetails, "field"> = {}) =>
   new DomainError("BAD_USER_INPUT", message, { field, ...extra });
-export const notFound = (what: string, id: string) => new DomainError("NOT_FOUND", `${what} ${id} not found`, { id });
-export const forbidden = (message: string) => new DomainError("FORBIDDEN", message);
-export const unauthenticated = (message = "Sign in to do this") => new DomainError("UNAUTHENTICATED", message);
-export const conflict = (message: string, extra: ErrorDetails = {}) => new DomainError("CONFLICT", message, extra);
+/** What a NOT_FOUND names: the kind of thing, in both languages (`Posting` → 岗位). */
+const THINGS = {
+  Campaign: "专项行动",
+  Employer: "用人单位",
+  FairBooking: "招聘会预约",
+  FairSession: "招聘会场次",
+  JobFair: "招聘会",
+  Mentor: "红娘",
+  "Partner key": "合作平台密钥",
+  Person: "人员",
+  Posting: "岗位",
+  Referral: "推荐",
+  Registration: "登记申请",
+} as const satisfies Record<string, string>;
+export const notFound = (what: keyof typeof THINGS, id: string) => new DomainError("NOT_FOUND", msg(`未找到${THINGS[what]} ${id}`, `${what} ${id} not found`), { id });
+export const forbidden = (message: Message) => new DomainError("FORBIDDEN", message);
+export const SIGN_IN = msg("请先登录再进行此操作", "Sign in to do this");
+export const unauthenticated = (message: Message = SIGN_IN) => new DomainError("UNAUTHENTICATED", message);
+export const conflict = (message: Message, extra: ErrorDetails = {}) => new DomainError("CONFLICT", message, extra);
 /** The search engine cannot be reached: a search or match is refused (writes go on through the outbox). */
-export const searchUnavailable = () => new DomainError("SEARCH_UNAVAILABLE", "Search is unavailable just now: try again shortly");
+export const searchUnavailable = () => new DomainError("SEARCH_UNAVAILABLE", msg("搜索暂时不可用，请稍后再试", "Search is unavailable just now: try again shortly"));
 
 /** PostgreSQL's exclusion_violation (an EXCLUDE constraint such as "no two bookings overlap"), as both drivers report it. */
 export function isExclusionViolation(error: unknown, constraint?: string): boolean {

@@ -5,13 +5,14 @@
  */
 import { isUuid } from "./db/ids.js";
 import { badInput } from "./errors.js";
+import { msg } from "./i18n.js";
 
 /** The most any list gives at once. */
 export const MAX_PAGE_SIZE = 100;
 
 /** `first` on any list (pages, matches, reports): a whole number from 1 to MAX_PAGE_SIZE. */
 export function checkFirst(first: number, field = "first"): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(field, `${field} must be 1–${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(field, msg(`${field} 须在 1 至 ${MAX_PAGE_SIZE} 之间`, `${field} must be 1–${MAX_PAGE_SIZE}`));
   return first;
 }
 
@@ -24,7 +25,7 @@ export function decodeCursor(cursor: string | null | undefined, field = "after")
   if (cursor === null || cursor === undefined) return undefined;
   const decoded = Buffer.from(cursor, "base64url").toString("utf8");
   const id = decoded.startsWith("c:") ? decoded.slice(2) : "";
-  if (!isUuid(id)) throw badInput(field, "The cursor is not one this API issued");
+  if (!isUuid(id)) throw badInput(field, msg("游标无效：不是本接口返回的游标", "The cursor is not one this API issued"));
   return id;
 }
 

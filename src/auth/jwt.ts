@@ -1,6 +1,7 @@
 import { decodeJwt, jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { unauthenticated } from "../errors.js";
+import { msg } from "../i18n.js";
 import { isRegionPrefix, REGION_PREFIX_RULE } from "../region-code.js";
 import { Role, type Viewer } from "./viewer.js";
 
@@ -69,14 +70,14 @@ export async function viewerFromToken(settings: JwtSettings, token: string): Pro
     // A token without an expiry would never expire: `exp` is required.
     ({ payload } = await jwtVerify(token, key(settings.jwtSecret), { algorithms: ["HS256"], issuer: settings.issuer, requiredClaims: ["exp"] }));
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired");
-    throw unauthenticated("The token is not valid");
+    if (error instanceof joseErrors.JWTExpired) throw unauthenticated(msg("令牌已过期", "The token has expired"));
+    throw unauthenticated(msg("令牌无效", "The token is not valid"));
   }
   // A token valid for years (exp in 5138) would outlive any revocation of its holder: its lifetime is capped.
   const { exp, iat } = payload as { exp: number; iat?: unknown };
-  if (lifetimeProblem(settings, exp, typeof iat === "number" ? iat : undefined) !== null) throw unauthenticated("The token lives too long: ask for a new one");
+  if (lifetimeProblem(settings, exp, typeof iat === "number" ? iat : undefined) !== null) throw unauthenticated(msg("令牌有效期过长：请重新获取令牌", "The token lives too long: ask for a new one"));
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw unauthenticated("The token's claims are not valid");
+  if (!claims.success) throw unauthenticated(msg("令牌的声明信息无效", "The token's claims are not valid"));
   const c = claims.data;
   return {
     kind: "user",

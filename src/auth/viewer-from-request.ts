@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { badInput, unauthenticated } from "../errors.js";
+import { msg } from "../i18n.js";
 import { viewerFromApiKey } from "../modules/partners/partner.service.js";
 import { viewerFromToken } from "./jwt.js";
 import { anonymous, type Viewer } from "./viewer.js";
@@ -13,12 +14,12 @@ import { anonymous, type Viewer } from "./viewer.js";
 export async function viewerFromRequest(db: Database, config: Config, headers: IncomingHttpHeaders): Promise<Viewer> {
   const authorization = headers.authorization;
   const apiKey = headers["x-api-key"];
-  if (authorization !== undefined && apiKey !== undefined) throw badInput("headers", "Send either Authorization or X-Api-Key, not both");
+  if (authorization !== undefined && apiKey !== undefined) throw badInput("headers", msg("Authorization 与 X-Api-Key 只能发送其一，不能同时发送", "Send either Authorization or X-Api-Key, not both"));
   if (apiKey !== undefined) return viewerFromApiKey(db, String(apiKey).trim());
   // Present but empty is a wrong credential, not an anonymous request.
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw unauthenticated("Authorization must be `Bearer <token>`");
+    if (!match) throw unauthenticated(msg("Authorization 的格式须为 `Bearer <token>`", "Authorization must be `Bearer <token>`"));
     return viewerFromToken(config.auth, match[1]!);
   }
   return anonymous;

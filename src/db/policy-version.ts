@@ -2,6 +2,7 @@ import { desc, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { serviceToday, yearsAfter } from "../dates.js";
 import { badInput } from "../errors.js";
+import { msg } from "../i18n.js";
 import { queryRows, type Executor } from "./client.js";
 
 /**
@@ -42,8 +43,8 @@ export async function nextPolicyVersion(tx: Executor, tableName: string): Promis
 export function effectiveFromInput(day: string | null | undefined, field = "effectiveFrom"): string {
   const today = serviceToday();
   if (day == null) return today;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput(field, `${field} is a date, YYYY-MM-DD`);
-  if (day < today) throw badInput(field, `${field} cannot be in the past: what was in force then stays as it was`);
-  if (day > yearsAfter(today, 5)) throw badInput(field, `${field} is at most five years ahead`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput(field, msg(`${field} 须为日期，格式为 YYYY-MM-DD`, `${field} is a date, YYYY-MM-DD`));
+  if (day < today) throw badInput(field, msg(`${field} 不能早于今天：过去已生效的规则保持不变`, `${field} cannot be in the past: what was in force then stays as it was`));
+  if (day > yearsAfter(today, 5)) throw badInput(field, msg(`${field} 最晚只能设在五年之后`, `${field} is at most five years ahead`));
   return day;
 }

@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from "graphql";
 import { ERRORS } from "../errors.js";
 import { MAX_TOKENS } from "./limits.js";
+import { msg, say } from "../i18n.js";
 
 export interface DocumentCaps {
   maxFragmentSpreads: number;
@@ -47,10 +48,10 @@ export function checkParsedDocument(document: DocumentNode, caps: DocumentCaps):
   const { fragmentSpreads, selections } = documentShape(document);
   const extensions = { code: "QUERY_TOO_COMPLEX", fragmentSpreads, maxFragmentSpreads: caps.maxFragmentSpreads, selections, maxSelections: caps.maxSelections, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } };
   if (fragmentSpreads > caps.maxFragmentSpreads) {
-    return new GraphQLError(`The document spreads fragments ${fragmentSpreads} times; at most ${caps.maxFragmentSpreads} are allowed`, { extensions });
+    return new GraphQLError(say(msg(`文档展开片段 ${fragmentSpreads} 次，最多允许 ${caps.maxFragmentSpreads} 次`, `The document spreads fragments ${fragmentSpreads} times; at most ${caps.maxFragmentSpreads} are allowed`)), { extensions });
   }
   if (selections > caps.maxSelections) {
-    return new GraphQLError(`The document holds ${selections} selections; at most ${caps.maxSelections} are allowed`, { extensions });
+    return new GraphQLError(say(msg(`文档包含 ${selections} 个选择，最多允许 ${caps.maxSelections} 个`, `The document holds ${selections} selections; at most ${caps.maxSelections} are allowed`)), { extensions });
   }
   return null;
 }

@@ -3,8 +3,12 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { Context } from "./context.js";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AuthenticationError, AuthorizationError } from "type-graphql";
-import { DomainError, ERRORS, isErrorCode, type ErrorCode } from "../errors.js";
+import { DomainError, ERRORS, isErrorCode, SIGN_IN, type ErrorCode } from "../errors.js";
+import { msg, say } from "../i18n.js";
 import { loggableError, type Logger } from "../logger.js";
+
+const ROLE_MAY_NOT = msg("您的角色无权进行此操作", "Your role may not do this");
+export const INTERNAL = msg("服务器内部错误", "Internal server error");
 
 /** Validation rules' own codes, which Apollo replaces with GRAPHQL_VALIDATION_FAILED: given back. */
 const LIMIT_CODES = new Set<unknown>(["QUERY_TOO_DEEP", "TOO_MANY_ALIASES"] satisfies ErrorCode[]);
@@ -19,13 +23,13 @@ export function classifyError(formatted: GraphQLFormattedError, error: unknown):
   const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
 
   if (original instanceof DomainError) {
-    return { formatted: { ...base, message: original.message, extensions: { ...original.details, code: original.code } } };
+    return { formatted: { ...base, message: say(original.text), extensions: { ...original.details, code: original.code } } };
   }
   if (original instanceof AuthenticationError) {
-    return { formatted: { ...base, message: "Sign in to do this", extensions: { code: "UNAUTHENTICATED" } } };
+    return { formatted: { ...base, message: say(SIGN_IN), extensions: { code: "UNAUTHENTICATED" } } };
   }
   if (original instanceof AuthorizationError) {
-    return { formatted: { ...base, message: "Your role may not do this", extensions: { code: "FORBIDDEN" } } };
+    return { formatted: { ...base, message: say(ROLE_MAY_NOT), extensions: { code: "FORBIDDEN" } } };
   }
   const inner = error instanceof GraphQLError ? error.originalError : undefined;
   const innerCode = inner instanceof GraphQLError ? inner.extensions?.code : undefined;
@@ -37,7 +41,7 @@ export function classifyError(formatted: GraphQLFormattedError, error: unknown):
   if (isErrorCode(code) && ERRORS[code].passesThrough && original instanceof GraphQLError) {
     return { formatted };
   }
-  return { formatted: { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }, unexpected: original };
+  return { formatted: { ...base, message: say(INTERNAL), extensions: { code: "INTERNAL_SERVER_ERROR" } }, unexpected: original };
 }
 
 /** graphql-js's suggestions ("Did you mean …?") name the schema's fields and values. */

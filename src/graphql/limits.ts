@@ -6,6 +6,7 @@ import { MAX_QUERY_COST } from "../config.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
 import { ERRORS } from "../errors.js";
+import { msg, say } from "../i18n.js";
 
 /**
  * Nesting deeper than this is refused before any resolver runs: Region.parent/children and
@@ -53,7 +54,7 @@ export function depthLimit(max: number) {
       );
       const depth = selectionDepth(operation.selectionSet, fragments, new Map());
       if (depth > max) {
-        context.reportError(new GraphQLError(`The query is nested ${depth} levels deep; at most ${max} are allowed`, { nodes: [operation], extensions: { code: "QUERY_TOO_DEEP" } }));
+        context.reportError(new GraphQLError(say(msg(`查询嵌套 ${depth} 层，最多允许 ${max} 层`, `The query is nested ${depth} levels deep; at most ${max} are allowed`)), { nodes: [operation], extensions: { code: "QUERY_TOO_DEEP" } }));
       }
     },
   });
@@ -72,7 +73,7 @@ export function aliasLimit(max: number) {
       Document: {
         leave(document) {
           if (aliases > max) {
-            context.reportError(new GraphQLError(`The query uses ${aliases} aliases; at most ${max} are allowed`, { nodes: [document], extensions: { code: "TOO_MANY_ALIASES" } }));
+            context.reportError(new GraphQLError(say(msg(`查询使用了 ${aliases} 个别名，最多允许 ${max} 个`, `The query uses ${aliases} aliases; at most ${max} are allowed`)), { nodes: [document], extensions: { code: "TOO_MANY_ALIASES" } }));
           }
         },
       },
@@ -272,10 +273,10 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter, introspectio
           cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
         } catch (error) {
           // Too many nodes to price (fragments spread many times over): as good as too dear.
-          throw new GraphQLError(`The query could not be priced: ${error instanceof Error ? error.message : "too large"}`, { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
+          throw new GraphQLError(say(msg(`无法计算查询开销：${error instanceof Error ? error.message : "查询过大"}`, `The query could not be priced: ${error instanceof Error ? error.message : "too large"}`)), { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
         if (cost > max) {
-          throw new GraphQLError(`The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`, { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
+          throw new GraphQLError(say(msg(`查询开销为 ${cost}，最多允许 ${max}（请调小 \`first\` 或少取字段）`, `The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`)), { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
         // The caller's spending per minute (requests are counted before parsing, in the HTTP layer).
         if (limiter && contextValue.rateKey) {

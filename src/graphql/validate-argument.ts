@@ -2,6 +2,7 @@ import { validate, type ValidationError } from "class-validator";
 import { getMetadataStorage, type ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
 import { refuseBadText } from "../text-input.js";
+import { msg, said, say, validatorMessage } from "../i18n.js";
 
 interface Problem {
   field: string;
@@ -11,7 +12,8 @@ interface Problem {
 function collectProblems(errors: ValidationError[], prefix: string, into: Problem[]): Problem[] {
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) into.push({ field, message });
+    // In the request's language (class-validator's own English said in Chinese by the table in i18n.ts).
+    for (const message of Object.values(error.constraints ?? {})) into.push({ field, message: say(validatorMessage(message)) });
     collectProblems(error.children ?? [], field, into);
   }
   return into;
@@ -55,6 +57,7 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
   const errors = await validate(argValue, { skipMissingProperties: true, forbidUnknownValues: false });
   if (errors.length === 0) return;
   const problems = collectProblems(errors, argumentPath(argValue, argType, resolverData), []);
-  const first = problems[0] ?? { field: "", message: "Invalid input" };
-  throw badInput(first.field, first.message, { problems });
+  const first = problems[0] ?? { field: "", message: say(msg("输入无效", "Invalid input")) };
+  // The problems' messages were worded as they were validated, in the request's language.
+  throw badInput(first.field, said(first.message), { problems });
 }

@@ -1,6 +1,7 @@
 import { registerDecorator, type ValidationOptions } from "class-validator";
 import { creditCodeProblem } from "../modules/employers/credit-code.js";
 import { isRegionPrefix } from "../region-code.js";
+import { msg, say } from "../i18n.js";
 
 // Moved to src/text-input.ts (transport-free); re-exported until every importer points there.
 
@@ -11,7 +12,7 @@ export function IsRegionCode(options?: ValidationOptions) {
       name: "isRegionCode",
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a six-digit GB/T 2260 region code`, ...options },
+      options: { message: () => say(msg(`${propertyName} 须为 6 位 GB/T 2260 行政区划代码`, `${propertyName} must be a six-digit GB/T 2260 region code`)), ...options },
       validator: { validate: (value: unknown) => typeof value === "string" && /^\d{6}$/.test(value) },
     });
 }
@@ -23,7 +24,7 @@ export function IsRegionPrefix(options?: ValidationOptions) {
       name: "isRegionPrefix",
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a region code prefix of 2, 4 or 6 digits`, ...options },
+      options: { message: () => say(msg(`${propertyName} 须为 2、4 或 6 位行政区划代码前缀`, `${propertyName} must be a region code prefix of 2, 4 or 6 digits`)), ...options },
       validator: { validate: (value: unknown) => isRegionPrefix(value) },
     });
 }
@@ -55,7 +56,8 @@ export function CharLength(min: number, max: number, options?: ValidationOptions
       target: target.constructor,
       propertyName,
       options: {
-        message: min > 0 ? `${propertyName} must be ${min}–${max} characters (not only spaces)` : `${propertyName} must be at most ${max} characters`,
+        message: () =>
+          say(min > 0 ? msg(`${propertyName} 须为 ${min}–${max} 个字符（不能全是空格）`, `${propertyName} must be ${min}–${max} characters (not only spaces)`) : msg(`${propertyName} 最多 ${max} 个字符`, `${propertyName} must be at most ${max} characters`)),
         ...options,
       },
       validator: {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { brotliCompress, constants as zlib, gzip } from "node:zlib";
+import { msg, say } from "../i18n.js";
 
 /**
  * Which browser origins may call the API (CORS_ORIGINS): exact origins (`https://job.fujian.gov.cn`),
@@ -45,7 +46,7 @@ export function handleCors(req: IncomingMessage, res: ServerResponse, policy: Or
   if (!policy.allows(origin)) {
     if (!preflight) return false;
     res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify({ errors: [{ message: "This origin may not call the API (CORS_ORIGINS)", extensions: { code: "FORBIDDEN" } }] }));
+    res.end(JSON.stringify({ errors: [{ message: say(msg("此来源不允许调用接口（CORS_ORIGINS）", "This origin may not call the API (CORS_ORIGINS)")), extensions: { code: "FORBIDDEN" } }] }));
     return true;
   }
   res.setHeader("access-control-allow-origin", origin);

@@ -1,14 +1,19 @@
 import type { IncomingMessage } from "node:http";
 import { ERRORS, type ErrorCode } from "../errors.js";
 
+import { msg, type Message } from "../i18n.js";
+
 /** A request refused before GraphQL: its code (and so its status) from ERRORS, or BAD_REQUEST with a status of its own (405, 415). */
 export class HttpError extends Error {
+  /** What the caller is told, in their language (Error.message, for logs, is the English). */
+  readonly text: Message | string;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: Message,
     readonly status: number = ERRORS[code].http,
   ) {
-    super(message);
+    super(typeof message === "string" ? message : message.en);
+    this.text = message;
   }
 }
 
@@ -19,7 +24,7 @@ export class ClientGone extends Error {
   }
 }
 
-const timedOut = (ms: number) => new HttpError("REQUEST_TIMEOUT", `The request body did not arrive within ${ms} ms`);
+const timedOut = (ms: number) => new HttpError("REQUEST_TIMEOUT", msg(`请求正文未在 ${ms} 毫秒内到达`, `The request body did not arrive within ${ms} ms`));
 
 /**
  * A body of at most `max` bytes, read whole within `timeoutMs` (HTTP_BODY_TIMEOUT_MS): 413 past the
@@ -38,7 +43,7 @@ export function readBody(req: IncomingMessage, max: number, timeoutMs: number): 
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > max) settle(() => reject(new HttpError("PAYLOAD_TOO_LARGE", `Request body over ${max} bytes`)));
+      if (size > max) settle(() => reject(new HttpError("PAYLOAD_TOO_LARGE", msg(`请求正文超过 ${max} 字节`, `Request body over ${max} bytes`))));
       else chunks.push(chunk);
     };
     const onEnd = () => settle(() => resolve(Buffer.concat(chunks).toString("utf8")));
@@ -73,7 +78,7 @@ export async function* limitBytes(req: IncomingMessage, max: number, idleMs: num
     }
     if (next.done) return;
     size += next.value.length;
-    if (size > max) throw new HttpError("PAYLOAD_TOO_LARGE", `The file is over ${max} bytes`);
+    if (size > max) throw new HttpError("PAYLOAD_TOO_LARGE", msg(`文件超过 ${max} 字节`, `The file is over ${max} bytes`));
     yield next.value;
   }
 }

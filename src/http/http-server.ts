@@ -23,6 +23,8 @@ import { limitConnections } from "./connection-limits.js";
 import { isReportPath, reportRoutes } from "./report-routes.js";
 import { formatPosition, type LogPosition } from "../search/change-log.js";
 import { compressed, handleCors, OriginPolicy } from "./cors.js";
+import { msg, negotiateLanguage, say, withLanguage, type Message } from "../i18n.js";
+import { INTERNAL } from "../graphql/format-error.js";
 import { EXPLORER_PATH, serveExplorer } from "./explorer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -42,8 +44,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function graphqlErrorBody(message: string, code: ErrorCode) {
-  return { errors: [{ message, extensions: { code } }] };
+function graphqlErrorBody(message: Message | string, code: ErrorCode) {
+  return { errors: [{ message: say(message), extensions: { code } }] };
 }
 
 /** 429 with Retry-After, as the rate limiter worded it. */
@@ -94,7 +96,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       res.setHeader("connection", "close"); // the body is left unread
       const limited = await deps.rateLimiter.request(rateKey(anonymous, address));
       if (limited) return refuseRateLimited(res, limited);
-      sendJson(res, ERRORS[error.code].http, graphqlErrorBody(error.message, error.code));
+      sendJson(res, ERRORS[error.code].http, graphqlErrorBody(error.text, error.code));
       return { refused: error.code };
     }
     const key = rateKey(viewer, address);
@@ -120,7 +122,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         try {
           body = text.length > 0 ? JSON.parse(text) : undefined;
         } catch {
-          throw new HttpError("BAD_REQUEST", "The request body is not valid JSON");
+          throw new HttpError("BAD_REQUEST", msg("请求正文不是有效的 JSON", "The request body is not valid JSON"));
         }
       } else {
         body = text;
@@ -141,7 +143,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (idempotencyKey !== undefined && req.method === "POST" && viewer.kind !== "anonymous") {
       const use = idempotencyFor(body);
       if (use === "refuse") {
-        sendJson(res, ERRORS.BAD_REQUEST.http, graphqlErrorBody("Idempotency-Key cannot be used for an answer holding a secret or personal data in clear (it would be kept): leave it out", "BAD_REQUEST"));
+        sendJson(res, ERRORS.BAD_REQUEST.http, graphqlErrorBody(msg("含有密钥或明文个人信息的答复不能使用 Idempotency-Key（答复会被保存）：请去掉该请求头", "Idempotency-Key cannot be used for an answer holding a secret or personal data in clear (it would be kept): leave it out"), "BAD_REQUEST"));
         return { idempotency: "REFUSED" };
       }
       if (use === "keep") {
@@ -190,7 +192,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
       const out = await compressed(req, response.body.string, config.compressMinBytes);
       const vary = new Set(String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean));
-      res.setHeader("vary", [...vary, "Origin", "Accept-Encoding"].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
+      res.setHeader("vary", [...vary, "Origin", "Accept-Encoding", "Accept-Language"].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
       if (out.encoding) {
         res.setHeader("content-encoding", out.encoding);
         res.removeHeader("content-length");
@@ -210,10 +212,10 @@ export function createHttpServer(deps: HttpDeps): Server {
    * which no browser form can send without a CORS preflight.
    */
   async function handlePeopleImport(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger, address: string) {
-    if (req.method !== "POST") throw new HttpError("BAD_REQUEST", "POST a CSV to /imports/people", 405);
-    if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError("BAD_REQUEST", "Send the file with Content-Type: text/csv", 415);
+    if (req.method !== "POST") throw new HttpError("BAD_REQUEST", msg("请用 POST 将 CSV 文件提交到 /imports/people", "POST a CSV to /imports/people"), 405);
+    if (!(req.headers["content-type"] ?? "").startsWith("text/csv")) throw new HttpError("BAD_REQUEST", msg("请以 Content-Type: text/csv 发送文件", "Send the file with Content-Type: text/csv"), 415);
     const encodingParam = (url.searchParams.get("encoding") ?? "auto").toLowerCase();
-    if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError("BAD_REQUEST", "encoding is auto, utf-8 or gbk");
+    if (!["auto", "utf-8", "utf8", "gbk"].includes(encodingParam)) throw new HttpError("BAD_REQUEST", msg("encoding 只能是 auto、utf-8 或 gbk", "encoding is auto, utf-8 or gbk"));
     try {
       const viewer = await viewerFromRequest(deps.database.db, config, req.headers);
       const refused = await deps.rateLimiter.request(rateKey(viewer, address));
@@ -242,7 +244,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         }
         // The rest of the body is not read: close the connection instead of reusing it.
         res.setHeader("connection", "close");
-        sendJson(res, ERRORS[error.code].http, { errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
+        sendJson(res, ERRORS[error.code].http, { errors: [{ message: say(error.text), extensions: { ...error.details, code: error.code } }] });
         return { import: { refused: error.code } };
       }
       throw error;
@@ -251,7 +253,9 @@ export function createHttpServer(deps: HttpDeps): Server {
 
   // Node checks its header and request timeouts this often (30 s by default, too coarse for small timeouts).
   const connectionsCheckingInterval = Math.min(30_000, Math.max(250, Math.floor(config.http.headersTimeoutMs / 2)));
-  const server = createServer({ connectionsCheckingInterval }, async (req, res) => {
+  // Each request is answered in the language it asks for (Accept-Language; Chinese by default).
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => withLanguage(negotiateLanguage(req.headers["accept-language"]), () => handle(req, res)));
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     // The request id is always the server's own (audit rows cite it); a caller's well-formed id is
     // kept beside it, for tracing across systems.
@@ -289,13 +293,13 @@ export function createHttpServer(deps: HttpDeps): Server {
       } else if (url.pathname === "/graphql") {
         extra = await handleGraphql(req, res, url, requestId, reqLog, client);
       } else {
-        sendJson(res, 404, { error: "Not found. The API is at /graphql." });
+        sendJson(res, 404, { error: say(msg("未找到。接口地址为 /graphql。", "Not found. The API is at /graphql.")) });
       }
     } catch (error) {
       if (error instanceof HttpError) {
         // The rest of an oversized or late body is never read: close the connection rather than reuse it.
         if (error.status === 413 || error.status === 415 || error.status === 408) res.setHeader("connection", "close");
-        if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.message, error.code));
+        if (!res.headersSent) sendJson(res, error.status, graphqlErrorBody(error.text, error.code));
       } else if (isClientGone(error, req)) {
         // Not our fault and nothing to answer: said without a stack.
         extra = { ...extra, clientGone: true };
@@ -303,14 +307,14 @@ export function createHttpServer(deps: HttpDeps): Server {
         res.destroy();
       } else {
         reqLog.error({ err: loggableError(error) }, "request failed");
-        if (!res.headersSent) sendJson(res, ERRORS.INTERNAL_SERVER_ERROR.http, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
+        if (!res.headersSent) sendJson(res, ERRORS.INTERNAL_SERVER_ERROR.http, graphqlErrorBody(INTERNAL, "INTERNAL_SERVER_ERROR"));
         else res.destroy();
       }
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
     }
-  });
+  };
   limitConnections(server, config.http, log, trusted);
   return server;
 }

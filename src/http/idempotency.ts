@@ -6,6 +6,7 @@ import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { Database } from "../db/client.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { idempotencyKeys } from "./idempotency.table.js";
+import { msg, type Message } from "../i18n.js";
 
 /** How long a key's answer is kept. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -22,7 +23,7 @@ export type Claim =
   /** Done before with the same payload: send this again. */
   | { kind: "replay"; status: number; body: string }
   /** Refused as a whole: answered with ERRORS[code].http. */
-  | { kind: "refuse"; code: ErrorCode; message: string };
+  | { kind: "refuse"; code: ErrorCode; message: Message };
 
 /** Root fields whose answers hold secrets: never kept for a replay. */
 const SECRET_ANSWERS = new Set(["issuePartnerKey"]);
@@ -131,7 +132,7 @@ export function requestHash(body: { query?: unknown; operationName?: unknown; va
  * are sealed with the PII key.
  */
 export async function claimIdempotencyKey(db: Database, cipher: PiiCipher, actor: string, key: string, hash: string): Promise<Claim> {
-  if (!KEY.test(key)) return { kind: "refuse", code: "BAD_REQUEST", message: "Idempotency-Key must be 1–255 printable ASCII characters" };
+  if (!KEY.test(key)) return { kind: "refuse", code: "BAD_REQUEST", message: msg("Idempotency-Key 须为 1–255 个可打印 ASCII 字符", "Idempotency-Key must be 1–255 printable ASCII characters") };
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   const mine = and(eq(idempotencyKeys.actor, actor), eq(idempotencyKeys.key, key));
   for (;;) {
@@ -158,14 +159,14 @@ export async function claimIdempotencyKey(db: Database, cipher: PiiCipher, actor
       await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.createdAt, row.createdAt)));
       continue;
     }
-    if (row.requestHash !== hash) return { kind: "refuse", code: "IDEMPOTENCY_KEY_REUSED", message: "This Idempotency-Key was used for a different request" };
+    if (row.requestHash !== hash) return { kind: "refuse", code: "IDEMPOTENCY_KEY_REUSED", message: msg("此 Idempotency-Key 已用于另一个请求", "This Idempotency-Key was used for a different request") };
     if (row.responseStatus !== null) return { kind: "replay", status: row.responseStatus, body: cipher.decrypt(row.responseBody ?? "") };
     if (row.createdAt.getTime() < Date.now() - ABANDONED_AFTER_MS) {
       // Its first request died with its process: let go of the key and run this one.
       await db.delete(idempotencyKeys).where(and(mine, sql`${idempotencyKeys.responseStatus} is null`, eq(idempotencyKeys.createdAt, row.createdAt)));
       continue;
     }
-    if (Date.now() > deadline) return { kind: "refuse", code: "IDEMPOTENCY_KEY_IN_USE", message: "The first request with this Idempotency-Key is still running: retry later" };
+    if (Date.now() > deadline) return { kind: "refuse", code: "IDEMPOTENCY_KEY_IN_USE", message: msg("使用此 Idempotency-Key 的首个请求仍在处理中，请稍后重试", "The first request with this Idempotency-Key is still running: retry later") };
     await new Promise((r) => setTimeout(r, 50));
   }
 }

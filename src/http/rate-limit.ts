@@ -6,6 +6,7 @@ import { identityOf, type Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import { ERRORS } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { msg, say } from "../i18n.js";
 
 /**
  * Who a limit counts against: a caller by their whole identity (`identityOf`: role, sub, region,
@@ -16,10 +17,13 @@ export function rateKey(viewer: Viewer, address: string | undefined): string {
   return viewer.kind === "anonymous" ? `addr:${address ?? "unknown"}` : identityOf(viewer);
 }
 
+const WHAT_ZH: Record<string, string> = { requests: "请求", "query cost": "查询开销", subscriptions: "订阅" };
+
 /** 429 RATE_LIMITED with Retry-After (whole seconds), as Apollo sends an error's `http` extension. */
 export function rateLimited(what: string, limit: number, retryAfterMs: number): GraphQLError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new GraphQLError(`Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s`, {
+  const zh = WHAT_ZH[what] ?? what;
+  return new GraphQLError(say(msg(`${zh}过多：每分钟最多 ${limit}，请 ${seconds} 秒后再试`, `Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s`)), {
     extensions: { code: "RATE_LIMITED", retryAfter: seconds, limit, http: { status: ERRORS.RATE_LIMITED.http, headers: new HeaderMap([["retry-after", String(seconds)]]) } },
   });
 }

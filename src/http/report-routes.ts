@@ -14,6 +14,7 @@ import { OutputClosed, writeCsv, writeXlsx } from "../modules/reports/report-wri
 import { authoriseReport, campaignReport, peopleBelowMinimum } from "../modules/reports/report.service.js";
 import { HttpError } from "./http-body.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
+import { msg, say } from "../i18n.js";
 
 const PATH = /^\/reports\/campaigns\/([^/.]+)(?:\.([^/]*))?$/;
 const FORMATS = ["xlsx", "csv"] as const;
@@ -29,7 +30,7 @@ interface ReportDeps {
 
 function sendError(res: ServerResponse, error: DomainError) {
   res.writeHead(ERRORS[error.code].http, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(JSON.stringify({ errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] }));
+  res.end(JSON.stringify({ errors: [{ message: say(error.text), extensions: { ...error.details, code: error.code } }] }));
 }
 
 /**
@@ -44,10 +45,10 @@ export function reportRoutes(deps: ReportDeps) {
   return async function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, reqLog: Logger, address: string): Promise<Record<string, unknown>> {
     if (req.method !== "GET") {
       res.setHeader("allow", "GET");
-      throw new HttpError("BAD_REQUEST", "GET a report", 405);
+      throw new HttpError("BAD_REQUEST", msg("请用 GET 获取报表", "GET a report"), 405);
     }
     const match = PATH.exec(url.pathname);
-    if (!match) throw new HttpError("BAD_REQUEST", "Reports are at /reports/campaigns/{id}, {id}.xlsx and {id}.csv?sheet=…", 404);
+    if (!match) throw new HttpError("BAD_REQUEST", msg("报表地址为 /reports/campaigns/{id}、{id}.xlsx 和 {id}.csv?sheet=…", "Reports are at /reports/campaigns/{id}, {id}.xlsx and {id}.csv?sheet=…"), 404);
     const format = match[2];
     let viewer: Viewer = anonymous;
     try {
@@ -55,18 +56,18 @@ export function reportRoutes(deps: ReportDeps) {
       try {
         campaignId = decodeURIComponent(match[1]!);
       } catch {
-        throw badInput("campaignId", "The campaign id is not a valid path segment");
+        throw badInput("campaignId", msg("专项行动 ID 不是有效的路径段", "The campaign id is not a valid path segment"));
       }
       // What is asked for is checked first: it says nothing about any campaign.
-      if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw badInput("format", "A report is the page (no extension), .xlsx or .csv");
+      if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw badInput("format", msg("报表格式为网页（无扩展名）、.xlsx 或 .csv", "A report is the page (no extension), .xlsx or .csv"));
       const sheet = url.searchParams.get("sheet");
-      if (format === "csv" && !(SHEET_KEYS as readonly string[]).includes(sheet ?? "")) throw badInput("sheet", `A CSV is one sheet: sheet=${SHEET_KEYS.join("|")}`);
+      if (format === "csv" && !(SHEET_KEYS as readonly string[]).includes(sheet ?? "")) throw badInput("sheet", msg(`CSV 只含一张表：sheet=${SHEET_KEYS.join("|")}`, `A CSV is one sheet: sheet=${SHEET_KEYS.join("|")}`));
       const link = url.searchParams.get("link");
       let region = url.searchParams.get("region");
       if (link !== null) {
-        if (req.headers.authorization !== undefined || req.headers["x-api-key"] !== undefined) throw badInput("link", "Send either a signed link or a credential, not both");
+        if (req.headers.authorization !== undefined || req.headers["x-api-key"] !== undefined) throw badInput("link", msg("请只发送签名链接或凭据之一，不能同时发送", "Send either a signed link or a credential, not both"));
         const grant = await verifyReportLink(deps.config.auth.jwtSecret, link, campaignId);
-        if (region !== null && region !== grant.region) throw badInput("region", "The link is for another region: ask for a link to this one");
+        if (region !== null && region !== grant.region) throw badInput("region", msg("该链接属于另一个地区：请申请本地区的链接", "The link is for another region: ask for a link to this one"));
         viewer = grant.viewer;
         region = grant.region;
       } else {

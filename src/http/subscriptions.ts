@@ -22,6 +22,7 @@ import { clientAddress, trustedProxies } from "./client-address.js";
 import { checkParsedDocument } from "../graphql/document-limits.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
 import { OriginPolicy } from "./cors.js";
+import { msg, negotiateLanguage, say, withLanguage } from "../i18n.js";
 
 /** Whether a browser's Origin is the server's own host (a page it served itself). */
 function sameOrigin(origin: string, host: string | undefined): boolean {
@@ -40,6 +41,8 @@ export const MAX_CONNECTIONS = 10_000;
 export const MAX_CONNECTIONS_PER_ADDRESS = 200;
 /** How long closing waits for clients to answer the close before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
+const languageOf = (request: IncomingMessage) => negotiateLanguage(request.headers["accept-language"]);
+
 /** A single message's largest size: subscribe messages are small. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -79,8 +82,8 @@ export function credentialHeaders(params: Record<string, unknown> | undefined, u
     for (const [key, value] of Object.entries(source)) {
       const name = key.toLowerCase();
       if (name !== "authorization" && name !== "x-api-key") continue;
-      if (typeof value !== "string") throw unauthenticated(`${key} must be a string`);
-      if (found[name] !== undefined && found[name] !== value) throw badInput("connectionParams", `${key} is given twice`);
+      if (typeof value !== "string") throw unauthenticated(msg(`${key} 须为字符串`, `${key} must be a string`));
+      if (found[name] !== undefined && found[name] !== value) throw badInput("connectionParams", msg(`${key} 重复给出`, `${key} is given twice`));
       found[name] = value;
     }
   }
@@ -148,7 +151,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
     const operation = getOperationAST(document, payload.operationName);
     if (operation?.operation !== "subscription") {
-      return [new GraphQLError("Only subscriptions travel over WebSocket: send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
+      return [new GraphQLError(say(msg("WebSocket 只承载订阅：查询和变更请通过 HTTP 发送", "Only subscriptions travel over WebSocket: send queries and mutations over HTTP")), { extensions: { code: "BAD_REQUEST" } })];
     }
     return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
   };
@@ -201,14 +204,14 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         if (state.expiry) clearTimeout(state.expiry);
         if (state.recheck) clearInterval(state.recheck);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => withLanguage(languageOf(ctx.extra.request), () => {
         // Counted before anything is awaited: graphql-ws holds a subscription from its message on, so a
         // burst of subscribes sees its own.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: "BAD_REQUEST" } })];
+          return [new GraphQLError(say(msg(`每个连接最多 ${MAX_SUBSCRIPTIONS_PER_CONNECTION} 个订阅`, `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`)), { extensions: { code: "BAD_REQUEST" } })];
         }
         const state = stateOf(ctx.extra);
-        const gone = [new GraphQLError("The credential no longer holds", { extensions: { code: "UNAUTHENTICATED" } })];
+        const gone = [new GraphQLError(say(msg("凭据已失效", "The credential no longer holds")), { extensions: { code: "UNAUTHENTICATED" } })];
         // The credential is checked again: an expired token (4401) or a revoked partner key (4403) closes the socket before anything runs.
         if (expired(state, ctx.extra.socket)) return gone;
         return (async () => {
@@ -220,7 +223,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           }
           return prepare(payload);
         })();
-      },
+      }),
       context: (ctx): SubscriptionContext => {
         const state = stateOf(ctx.extra);
         const viewer = state.viewer!;
@@ -237,8 +240,9 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           fairEvents: deps.fairEvents,
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      // Errors in the language of the upgrade request's Accept-Language (a browser sends its own).
+      onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: withLanguage(languageOf(ctx.extra.request), () => format(result.errors!)) } : undefined),
+      onError: (ctx, _id, _payload, errors) => withLanguage(languageOf(ctx.extra.request), () => format(errors)),
     },
     wss,
   );

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { inject } from "vitest";
 import { createApp, type App } from "../../src/app.js";
@@ -44,6 +45,21 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+let pgliteDump: Buffer | undefined;
+/** The migrated PGlite template (global-setup.ts), read once per worker; undefined without one (an empty cluster, migrated at start). */
+function pgliteTemplate(): Blob | undefined {
+  const file = inject("pgliteTemplate");
+  if (!file) return undefined;
+  pgliteDump ??= readFileSync(file);
+  return new Blob([pgliteDump]);
+}
+
+/** A test app on in-memory PGlite starts from the template (one on disk, as a test may ask, starts empty). */
+function pgliteOptions(config: Config): { loadDataDir?: Blob } {
+  const dump = config.database.driver === "pglite" && config.database.dataDir === "memory://" ? pgliteTemplate() : undefined;
+  return dump ? { loadDataDir: dump } : {};
+}
+
 /**
  * A real server on a free loopback port with its own database: an in-memory PGlite, or (with
  * DATABASE_URL) a fresh copy of the migrated template. Nothing is shared between test files.
@@ -85,7 +101,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
   const config = loadConfig({ ...baseEnv, ...env });
   const logs: string[] = [];
   const log = opts.captureLogs ? createLogger("trace", { write: (line: string) => void logs.push(line) }) : createLogger(config.log.level);
-  const app = await createApp(config, log, await openDatabase(config.database, log), opts.searchEngine ? { searchEngine: opts.searchEngine } : {});
+  const app = await createApp(config, log, await openDatabase(config.database, log, pgliteOptions(config)), opts.searchEngine ? { searchEngine: opts.searchEngine } : {});
   const url = await app.listen();
 
   return {
@@ -94,7 +110,9 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
     db: app.database.db,
     config,
     async gql<T>(query: string, variables?: Record<string, unknown>, credentials: Credentials = {}) {
-      const headers: Record<string, string> = { "content-type": "application/json", ...credentials.headers };
+      // English, which the suite's assertions on messages are written in (the server's default, Chinese,
+      // is asserted where it is the point: test/integration/integrators.test.ts, test/unit/i18n.test.ts).
+      const headers: Record<string, string> = { "content-type": "application/json", "accept-language": "en", ...credentials.headers };
       if (credentials.token) headers.authorization = `Bearer ${credentials.token}`;
       if (credentials.apiKey) headers["x-api-key"] = credentials.apiKey;
       const res = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });

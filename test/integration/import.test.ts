@@ -180,7 +180,7 @@ describe("importing people from spreadsheets", () => {
     expect((await fetch(url, { method: "POST", headers: { "content-type": "text/plain", authorization: `Bearer ${admin}` }, body: csv })).status).toBe(415);
     const noId = await fetch(url, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${admin}` }, body: "name,phone\n某,13800000000\n" });
     expect(noId.status).toBe(400);
-    expect(((await noId.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/Missing required columns: idNumber/);
+    expect(((await noId.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/缺少必填列：idNumber/); // Chinese by default
     expect(codeOf(await t.gql(IMPORT, { input: { csv, csvBase64: "eA==" } }, { token: admin }))).toBe("BAD_USER_INPUT");
     expect(codeOf(await t.gql(IMPORT, { input: { csv } }, { token: employer }))).toBe("FORBIDDEN");
     expect(await peopleSnapshot(t)).toEqual(before);

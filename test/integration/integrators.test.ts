@@ -214,6 +214,43 @@ describe("the integrator's first hour", () => {
     expect(tooBig.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
   });
 
+  it("speaks Chinese by default and English when asked (Accept-Language), with the code and field unchanged — in resolvers, validation, limits and the server's own refusals", async () => {
+    const post = async (body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+      return { res, body: (await res.json()) as { errors: { message: string; extensions: { code: string; field?: string } }[] } };
+    };
+    const cases: { body: unknown; headers?: Record<string, string>; code: string; zh: RegExp; en: RegExp; field?: string }[] = [
+      // Argument validation (class-validator's own wording, said in Chinese).
+      { body: { query: "{ searchPostings(query: \"会计\", first: 0) { totalCount } }" }, code: "BAD_USER_INPUT", field: "first", zh: /^first 不能小于 1$/, en: /^first must not be less than 1$/ },
+      // A resolver's DomainError (an id that is none).
+      { body: { query: "{ posting(id: \"x\") { id } }" }, code: "BAD_USER_INPUT", field: "id", zh: /^id 不是有效的 ID$/, en: /^id is not a valid ID$/ },
+      // The server's own refusal before GraphQL (a body that is not JSON).
+      { body: "{not json", code: "BAD_REQUEST", zh: /^请求正文不是有效的 JSON$/, en: /^The request body is not valid JSON$/ },
+      // A credential refused (401).
+      { body: { query: "{ __typename }" }, headers: { authorization: "Bearer not-a-token" }, code: "UNAUTHENTICATED", zh: /[\u4e00-\u9fff]/, en: /^[\x20-\x7e–—’]+$/ },
+      // The document limits (aliases).
+      { body: { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(" ")} }` }, code: "TOO_MANY_ALIASES", zh: /查询使用了 40 个别名/, en: /^The query uses 40 aliases/ },
+    ];
+    for (const c of cases) {
+      const zh = await post(c.body, c.headers);
+      const en = await post(c.body, { ...c.headers, "accept-language": "en-GB,en;q=0.9,zh-CN;q=0.8" });
+      for (const answer of [zh, en]) {
+        expect(answer.body.errors[0]!.extensions.code).toBe(c.code);
+        if (c.field) expect(answer.body.errors[0]!.extensions.field).toBe(c.field);
+      }
+      expect(zh.res.status).toBe(en.res.status);
+      expect(zh.body.errors[0]!.message).toMatch(c.zh);
+      expect(en.body.errors[0]!.message).toMatch(c.en);
+      // An answer GraphQL made varies by language for caches.
+      if (zh.res.status === 200) expect(zh.res.headers.get("vary") ?? "").toMatch(/Accept-Language/);
+    }
+    // Chinese weighted above English, or a language the server does not speak: Chinese.
+    const preferZh = await post(cases[0]!.body, { "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" });
+    expect(preferZh.body.errors[0]!.message).toMatch(cases[0]!.zh);
+    const other = await post(cases[0]!.body, { "accept-language": "fr-FR" });
+    expect(other.body.errors[0]!.message).toMatch(cases[0]!.zh);
+  });
+
   it("says the limits in force and what is left (IETF RateLimit headers), and each operation's cost in its answer", async () => {
     const answer = await t.gql<{ regions: { name: string }[] }>(`{ regions(parentCode: "350000") { name } }`);
     expect(answer.errors).toBeUndefined();

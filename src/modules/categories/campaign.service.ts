@@ -6,6 +6,7 @@ import { parseId } from "../../db/parse-id.js";
 import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
 import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import { badInput, conflict, forbidden, isExclusionViolation, isUniqueViolation, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { requiredText } from "../../text-input.js";
 import { onCampaignClosing } from "./campaign.hooks.js";
 import { requestReevaluation } from "./reevaluation.request.js";
@@ -43,11 +44,11 @@ export interface CampaignInput {
 export type CampaignPatch = Partial<CampaignInput>;
 
 function mustAdminister(viewer: Viewer): void {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators manage campaigns");
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以管理专项行动", "Only administrators manage campaigns"));
 }
 
 function mayRead(viewer: Viewer): void {
-  if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden("Campaigns are read by caseworkers and administrators");
+  if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden(msg("只有经办人员和管理员可以查看专项行动", "Campaigns are read by caseworkers and administrators"));
 }
 
 /** The campaign policy in force on a day (default today). */
@@ -60,7 +61,7 @@ export async function campaignPolicyOn(db: Executor, day?: string | null) {
 /** A new version of the campaign policy (administrators). */
 export async function setCampaignPolicy(db: Database, viewer: Viewer, maxWindowDays: number, effectiveFrom?: string | null) {
   mustAdminister(viewer);
-  if (!Number.isInteger(maxWindowDays) || maxWindowDays < 1 || maxWindowDays > 731) throw badInput("maxWindowDays", "maxWindowDays is a whole number of days from 1 to 731");
+  if (!Number.isInteger(maxWindowDays) || maxWindowDays < 1 || maxWindowDays > 731) throw badInput("maxWindowDays", msg("maxWindowDays 须为 1 至 731 之间的整数天数", "maxWindowDays is a whole number of days from 1 to 731"));
   const from = effectiveFromInput(effectiveFrom);
   return db.transaction(async (tx) => {
     const version = await nextPolicyVersion(tx, "campaign_policies");
@@ -73,34 +74,35 @@ const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:
 
 /** Checks a whole campaign (after a patch is applied): fields, window against the policy, the kind, the categories against its population. */
 async function checkCampaign(tx: Executor, c: CampaignInput): Promise<{ bindings: Omit<CampaignCategoryRow, "campaignId">[] }> {
-  if (!/^[A-Z0-9][A-Z0-9_-]{1,39}$/.test(c.code)) throw badInput("input.code", "code is 2–40 capitals, digits, hyphens and underscores");
+  if (!/^[A-Z0-9][A-Z0-9_-]{1,39}$/.test(c.code)) throw badInput("input.code", msg("code 须为 2–40 个大写字母、数字、连字符或下划线", "code is 2–40 capitals, digits, hyphens and underscores"));
   requiredText(c.name, "input.name", 200);
-  if (!Number.isInteger(c.cohortYear) || c.cohortYear < 2000 || c.cohortYear > 2100) throw badInput("input.cohortYear", "cohortYear is a graduation year, 2000–2100");
+  if (!Number.isInteger(c.cohortYear) || c.cohortYear < 2000 || c.cohortYear > 2100) throw badInput("input.cohortYear", msg("cohortYear 须为毕业年份（2000–2100）", "cohortYear is a graduation year, 2000–2100"));
   const latest = yearsAfter(serviceToday(), DATE_BOUNDS.schoolYearsAhead);
   for (const field of ["startsOn", "endsOn"] as const) {
-    if (c[field] < "2000-01-01" || c[field] > latest) throw badInput(`input.${field}`, `${field} must be between 2000-01-01 and ${latest}`);
+    if (c[field] < "2000-01-01" || c[field] > latest) throw badInput(`input.${field}`, msg(`${field} 须在 2000-01-01 至 ${latest} 之间`, `${field} must be between 2000-01-01 and ${latest}`));
   }
-  if (c.endsOn < c.startsOn) throw badInput("input.endsOn", "The window ends before it starts");
+  if (c.endsOn < c.startsOn) throw badInput("input.endsOn", msg("结束日期早于开始日期", "The window ends before it starts"));
   const { maxWindowDays } = await campaignPolicyOn(tx, c.startsOn);
-  if (dayCount(c.startsOn, c.endsOn) > maxWindowDays) throw badInput("input.endsOn", `A campaign runs at most ${maxWindowDays} days (the campaign policy); this window has ${dayCount(c.startsOn, c.endsOn)}`);
-  if (c.pushCountsWhen === "DELIVERED") throw badInput("input.pushCountsWhen", "Pushes are recorded, not yet delivered: DELIVERED comes with push delivery");
+  const days = dayCount(c.startsOn, c.endsOn);
+  if (days > maxWindowDays) throw badInput("input.endsOn", msg(`专项行动最长 ${maxWindowDays} 天（专项行动政策），所设时段为 ${days} 天`, `A campaign runs at most ${maxWindowDays} days (the campaign policy); this window has ${days}`));
+  if (c.pushCountsWhen === "DELIVERED") throw badInput("input.pushCountsWhen", msg("目前推送只作记录、尚未实际送达：DELIVERED 待推送送达功能上线后可用", "Pushes are recorded, not yet delivered: DELIVERED comes with push delivery"));
   const [kind] = await tx.select().from(campaignKinds).where(eq(campaignKinds.code, c.kind));
-  if (!kind) throw badInput("input.kind", `Unknown campaign kind ${c.kind}`);
+  if (!kind) throw badInput("input.kind", msg(`未知的专项行动类型 ${c.kind}`, `Unknown campaign kind ${c.kind}`));
   const ids = c.categories.map((b, i) => parseId(b.categoryId, `input.categories.${i}.categoryId`));
   const versions = ids.length ? await tx.select().from(targetCategories).where(inArray(targetCategories.id, ids)) : [];
   const byId = new Map(versions.map((v) => [v.id, v]));
   const codes = new Set<string>();
   const bindings = c.categories.map((b, i) => {
     const version = byId.get(ids[i]!);
-    if (!version) throw badInput(`input.categories.${i}.categoryId`, `No category version ${ids[i]}`);
+    if (!version) throw badInput(`input.categories.${i}.categoryId`, msg(`不存在重点群体类别版本 ${ids[i]}`, `No category version ${ids[i]}`));
     if (kind.population && version.population !== kind.population)
-      throw badInput(`input.categories.${i}.categoryId`, `${version.code} v${version.version} is for ${version.population}; a ${kind.code} campaign serves ${kind.population}`);
-    if (codes.has(version.code)) throw badInput(`input.categories.${i}.categoryId`, `${version.code} is bound twice`);
+      throw badInput(`input.categories.${i}.categoryId`, msg(`${version.code} v${version.version} 适用于 ${version.population}，而 ${kind.code} 专项行动面向 ${kind.population}`, `${version.code} v${version.version} is for ${version.population}; a ${kind.code} campaign serves ${kind.population}`));
+    if (codes.has(version.code)) throw badInput(`input.categories.${i}.categoryId`, msg(`${version.code} 重复绑定`, `${version.code} is bound twice`));
     codes.add(version.code);
     // The minimum is fixed when bound (the version's own unless given), so what the campaign shows is what it
     // counts, even after a later version of the category changes its own. (NULL only on the migrated 2020 rows.)
     const min = b.minReferrals ?? version.minReferrals;
-    if (!Number.isInteger(min) || min < 0 || min > 50) throw badInput(`input.categories.${i}.minReferrals`, "minReferrals is 0–50");
+    if (!Number.isInteger(min) || min < 0 || min > 50) throw badInput(`input.categories.${i}.minReferrals`, msg("minReferrals 须为 0–50", "minReferrals is 0–50"));
     return { categoryCode: version.code, categoryId: version.id, minReferrals: min };
   });
   return { bindings };
@@ -108,9 +110,9 @@ async function checkCampaign(tx: Executor, c: CampaignInput): Promise<{ bindings
 
 /** The database's guards, said as the API says them. */
 function asConflict(error: unknown): never {
-  if (isExclusionViolation(error, "campaigns_kind_window_excl")) throw conflict("Another campaign of this kind already covers some of these days", { field: "input.startsOn" });
-  if (isUniqueViolation(error, "campaigns_one_active_per_kind_idx")) throw conflict("Another campaign of this kind is ACTIVE: close it first");
-  if (isUniqueViolation(error, "campaigns_code_unique")) throw conflict("A campaign with this code exists", { field: "input.code" });
+  if (isExclusionViolation(error, "campaigns_kind_window_excl")) throw conflict(msg("同类型的另一专项行动已覆盖其中部分日期", "Another campaign of this kind already covers some of these days"), { field: "input.startsOn" });
+  if (isUniqueViolation(error, "campaigns_one_active_per_kind_idx")) throw conflict(msg("同类型的另一专项行动正处于 ACTIVE 状态：请先将其关闭", "Another campaign of this kind is ACTIVE: close it first"));
+  if (isUniqueViolation(error, "campaigns_code_unique")) throw conflict(msg("已有使用此 code 的专项行动", "A campaign with this code exists"), { field: "input.code" });
   throw error;
 }
 
@@ -160,7 +162,7 @@ export async function updateCampaign(db: Database, viewer: Viewer, id: string, p
   try {
     return await db.transaction(async (tx) => {
       const row = await lockedCampaign(tx, id);
-      if (row.status !== "DRAFT") throw conflict(`The campaign is ${row.status}: only a DRAFT is edited`);
+      if (row.status !== "DRAFT") throw conflict(msg(`该专项行动状态为 ${row.status}：只有 DRAFT 状态的专项行动可以编辑`, `The campaign is ${row.status}: only a DRAFT is edited`));
       const bound = await tx.select().from(campaignCategories).where(eq(campaignCategories.campaignId, row.id));
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)) as CampaignPatch;
       const merged: CampaignInput = {
@@ -194,9 +196,9 @@ export async function activateCampaign(db: Database, viewer: Viewer, id: string)
   try {
     return await db.transaction(async (tx) => {
       const row = await lockedCampaign(tx, id);
-      if (row.status !== "DRAFT") throw conflict(`The campaign is ${row.status}: only a DRAFT is activated`);
+      if (row.status !== "DRAFT") throw conflict(msg(`该专项行动状态为 ${row.status}：只有 DRAFT 状态的专项行动可以启动`, `The campaign is ${row.status}: only a DRAFT is activated`));
       const [bound] = await tx.select({ n: sql<number>`count(*)::int` }).from(campaignCategories).where(eq(campaignCategories.campaignId, row.id));
-      if (!bound || bound.n === 0) throw conflict("The campaign has no categories: bind the categories it serves before activating it", { field: "categories" });
+      if (!bound || bound.n === 0) throw conflict(msg("该专项行动尚未绑定重点群体类别：请先绑定其服务的类别再启动", "The campaign has no categories: bind the categories it serves before activating it"), { field: "categories" });
       const [updated] = await tx.update(campaigns).set({ status: "ACTIVE", activatedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
       // Key-group categories are decided against this campaign's cohort and window: everyone is re-decided (in the background).
       if (updated!.kind === KEY_GROUP_KIND) await requestReevaluation(tx, "CAMPAIGN_ACTIVATED", actorOf(viewer), updated!.id);
@@ -215,7 +217,7 @@ export async function closeCampaign(db: Database, viewer: Viewer, id: string): P
   mustAdminister(viewer);
   return db.transaction(async (tx) => {
     const row = await lockedCampaign(tx, id);
-    if (row.status !== "ACTIVE") throw conflict(`The campaign is ${row.status}: only an ACTIVE campaign is closed`);
+    if (row.status !== "ACTIVE") throw conflict(msg(`该专项行动状态为 ${row.status}：只有 ACTIVE 状态的专项行动可以关闭`, `The campaign is ${row.status}: only an ACTIVE campaign is closed`));
     await onCampaignClosing.run(tx, { campaign: row, by: actorOf(viewer) });
     const [updated] = await tx.update(campaigns).set({ status: "CLOSED", closedAt: sql`now()`, closedBy: actorOf(viewer), figuresFrozenAt: sql`now()`, updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
     // With no key-group campaign active, key-group categories are decided as of today: re-decided in the background
@@ -272,6 +274,6 @@ export async function campaignFor(db: Executor, id: string | null | undefined, f
   if (active.length === 1) return active[0]!;
   const keyGroup = active.find((c) => c.kind === KEY_GROUP_KIND);
   if (keyGroup) return keyGroup;
-  if (active.length === 0) throw badInput(field, "No campaign is active: name one (campaignId)");
-  throw badInput(field, `${active.length} campaigns are active: name one (campaignId)`);
+  if (active.length === 0) throw badInput(field, msg("当前没有进行中的专项行动：请指定一个（campaignId）", "No campaign is active: name one (campaignId)"));
+  throw badInput(field, msg(`当前有 ${active.length} 个进行中的专项行动：请指定一个（campaignId）`, `${active.length} campaigns are active: name one (campaignId)`));
 }

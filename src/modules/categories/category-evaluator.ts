@@ -1,4 +1,5 @@
 import { serviceToday } from "../../dates.js";
+import { msg, type Message } from "../../i18n.js";
 import { LogicEngine } from "json-logic-engine";
 import { sql } from "drizzle-orm";
 import { POLICY_LOCK } from "./reevaluation.request.js";
@@ -16,15 +17,17 @@ const engine = new LogicEngine();
 const compiled = new Map<string, CompiledRule>();
 
 /** Compiles a rule, or says why it cannot be one (unknown operator, not an object). */
-export function compileRule(rule: unknown): { ok: true; fn: CompiledRule } | { ok: false; problem: string } {
-  if (rule === null || typeof rule !== "object" || Array.isArray(rule)) return { ok: false, problem: "a rule is a JSON-logic object" };
+export function compileRule(rule: unknown): { ok: true; fn: CompiledRule } | { ok: false; problem: Message } {
+  if (rule === null || typeof rule !== "object" || Array.isArray(rule)) return { ok: false, problem: msg("规则须为 JSON-logic 对象", "a rule is a JSON-logic object") };
   try {
     const fn = engine.build(rule as Parameters<typeof engine.build>[0]) as CompiledRule;
     // A dry run on sample facts catches rules that compile but fail when run ({"throw": …}, arithmetic on nulls).
     for (const sample of SAMPLE_FACTS) fn(sample);
     return { ok: true, fn };
   } catch (error) {
-    return { ok: false, problem: `not a valid JSON-logic rule${error instanceof Error && error.message ? `: ${error.message}` : ""}` };
+    // The engine's own words (English) follow in both languages.
+    const detail = error instanceof Error && error.message ? error.message : "";
+    return { ok: false, problem: msg(`不是有效的 JSON-logic 规则${detail ? `：${detail}` : ""}`, `not a valid JSON-logic rule${detail ? `: ${detail}` : ""}`) };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import { badInput } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { Context } from "../../graphql/context.js";
 import { TargetCategory } from "../people/person.type.js";
 import { TargetCategoryInput } from "./category.inputs.js";
@@ -22,7 +23,7 @@ export class CategoryResolver {
     try {
       rule = JSON.parse(input.ruleJson);
     } catch {
-      throw badInput("input.ruleJson", "ruleJson is not valid JSON");
+      throw badInput("input.ruleJson", msg("ruleJson 不是有效的 JSON", "ruleJson is not valid JSON"));
     }
     return publishTargetCategory(ctx.db, ctx.viewer, { ...input, rule });
   }

@@ -2,6 +2,7 @@ import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
 import { deleteMemberships, findCategoriesByIds, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
@@ -62,18 +63,18 @@ export interface CategoryVersionInput {
  * decided them until the re-decision it asks for (in the background, categoryReevaluations) reaches them.
  */
 export async function publishTargetCategory(db: Database, viewer: Viewer, input: CategoryVersionInput): Promise<TargetCategoryRow> {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators change policy data");
-  if (!/^[A-Z0-9_]{2,40}$/.test(input.code)) throw badInput("input.code", "code is 2–40 capitals, digits and underscores");
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以修改政策数据", "Only administrators change policy data"));
+  if (!/^[A-Z0-9_]{2,40}$/.test(input.code)) throw badInput("input.code", msg("code 须为 2–40 个大写字母、数字或下划线", "code is 2–40 capitals, digits and underscores"));
   const compiled = compileRule(input.rule);
   if (!compiled.ok) throw badInput("input.rule", compiled.problem);
-  if (!Number.isInteger(input.minReferrals) || input.minReferrals < 0 || input.minReferrals > 100) throw badInput("input.minReferrals", "minReferrals is 0–100");
+  if (!Number.isInteger(input.minReferrals) || input.minReferrals < 0 || input.minReferrals > 100) throw badInput("input.minReferrals", msg("minReferrals 须为 0–100", "minReferrals is 0–100"));
   // Dates between 1900-01-01 and ten years from today (the LocalDate scalar has checked their form).
   const latest = yearsAfter(serviceToday(), DATE_BOUNDS.validityYearsAhead);
   for (const field of ["validFrom", "validUntil"] as const) {
     const day = input[field];
-    if (day && (day < DATE_BOUNDS.earliest || day > latest)) throw badInput(`input.${field}`, `${field} must be between ${DATE_BOUNDS.earliest} and ${latest}`);
+    if (day && (day < DATE_BOUNDS.earliest || day > latest)) throw badInput(`input.${field}`, msg(`${field} 须在 ${DATE_BOUNDS.earliest} 至 ${latest} 之间`, `${field} must be between ${DATE_BOUNDS.earliest} and ${latest}`));
   }
-  if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", "validUntil is before validFrom");
+  if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", msg("validUntil 早于 validFrom", "validUntil is before validFrom"));
   return db.transaction(async (tx) => {
     const row = await insertCategoryVersion(tx, {
       id: newId(),

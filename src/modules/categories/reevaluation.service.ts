@@ -3,6 +3,7 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { checkFirst } from "../../pagination.js";
 import { countPeopleInLedger } from "../people/person.scan.js";
 import { lockPeoplePage } from "../people/person.lock.js";
@@ -48,13 +49,13 @@ export async function reevaluateNextPage(db: Database, size = REEVALUATION_PAGE)
 
 /** An administrator asks for a re-decision (after correcting reference data, say). */
 export async function requestReevaluationBy(db: Database, viewer: Viewer): Promise<CategoryReevaluationRow> {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators ask for categories to be re-decided");
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以申请重新认定重点群体类别", "Only administrators ask for categories to be re-decided"));
   return db.transaction((tx) => requestReevaluation(tx, "REQUESTED", actorOf(viewer)));
 }
 
 /** The latest requests, newest first (caseworkers and administrators). */
 export async function listReevaluations(db: Executor, viewer: Viewer, first: number): Promise<CategoryReevaluationRow[]> {
-  if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden("Category re-decisions are read by caseworkers and administrators");
+  if (!(viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER))) throw forbidden(msg("只有经办人员和管理员可以查看重点群体类别的重新认定", "Category re-decisions are read by caseworkers and administrators"));
   checkFirst(first);
   return db.select().from(categoryReevaluations).orderBy(desc(categoryReevaluations.requestedAt), desc(categoryReevaluations.id)).limit(first);
 }

@@ -3,6 +3,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { pruneChangeLog } from "../../search/change-log.js";
 import { changeLogPolicies } from "../../search/change-log.table.js";
 
@@ -17,8 +18,8 @@ export async function changeLogPolicyOn(db: Executor, day?: string | null): Prom
 
 /** A new version (administrators): how many days the posting change log keeps what every reader has passed. */
 export async function setChangeLogPolicy(db: Database, viewer: Viewer, retentionDays: number, effectiveFrom?: string | null): Promise<ChangeLogPolicyRow> {
-  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden("Only administrators change the change-log policy");
-  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw badInput("retentionDays", "retentionDays is a whole number of days from 1 to 3650");
+  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改变更日志策略", "Only administrators change the change-log policy"));
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw badInput("retentionDays", msg("retentionDays 须为 1 至 3650 之间的整数天数", "retentionDays is a whole number of days from 1 to 3650"));
   const from = effectiveFromInput(effectiveFrom);
   return db.transaction(async (tx) => {
     const version = await nextPolicyVersion(tx, "change_log_policies");

@@ -1,3 +1,5 @@
+import { msg, type Message } from "../../i18n.js";
+
 /**
  * Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters —
  * registration authority (1), organisation kind (1), GB/T 2260 region (6),
@@ -18,12 +20,17 @@ export function creditCodeCheckCharacter(first17: string): string {
   return ALPHABET[(31 - (sum % 31)) % 31]!;
 }
 
-/** Why a string is not a valid credit code, or null when it is. */
-export function creditCodeProblem(code: string): string | null {
-  if (code.length !== 18) return "must be 18 characters";
-  if (!SHAPE.test(code)) return "has characters outside GB 32100 (digits and capitals without I, O, Z, S, V; positions 3–8 a region code)";
-  if (creditCodeCheckCharacter(code.slice(0, 17)) !== code[17]) return "check character does not match (GB 32100)";
+/** Why a string is not a valid credit code, in both languages, or null when it is. */
+export function creditCodeIssue(code: string): Message | null {
+  if (code.length !== 18) return msg("须为 18 位", "must be 18 characters");
+  if (!SHAPE.test(code)) return msg("含有 GB 32100 不允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母；第 3–8 位为行政区划代码）", "has characters outside GB 32100 (digits and capitals without I, O, Z, S, V; positions 3–8 a region code)");
+  if (creditCodeCheckCharacter(code.slice(0, 17)) !== code[17]) return msg("校验码不符（GB 32100）", "check character does not match (GB 32100)");
   return null;
+}
+
+/** Why a string is not a valid credit code, in English, or null when it is. */
+export function creditCodeProblem(code: string): string | null {
+  return creditCodeIssue(code)?.en ?? null;
 }
 
 export function isValidCreditCode(code: string): boolean {

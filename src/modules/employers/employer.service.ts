@@ -2,6 +2,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import { pageFromRows, decodeCursor, type Page } from "../../pagination.js";
 import { requireCounty } from "../regions/region.service.js";
@@ -22,7 +23,7 @@ import type { EmployerRow } from "./employer.table.js";
 function assertMayAdministerRegion(viewer: Viewer, regionCode: string): void {
   if (viewer.kind === "user" && viewer.role === Role.ADMIN) return;
   if (viewer.kind === "user" && viewer.role === Role.CASEWORKER && regionWithinScope(viewer.regionCode, regionCode)) return;
-  throw forbidden(`Employers in region ${regionCode} are outside your scope`);
+  throw forbidden(msg(`地区 ${regionCode} 的用人单位不在您的管辖范围内`, `Employers in region ${regionCode} are outside your scope`));
 }
 
 /**
@@ -34,7 +35,7 @@ export async function registerEmployer(db: Database, viewer: Viewer, input: Regi
   await requireCounty(db, input.regionCode, "input.regionCode");
   assertMayAdministerRegion(viewer, input.regionCode);
   const existing = await findEmployerByCreditCode(db, input.creditCode);
-  if (existing) throw conflict(`An employer with credit code ${input.creditCode} is already registered`, { field: "input.creditCode", id: existing.id });
+  if (existing) throw conflict(msg(`统一社会信用代码为 ${input.creditCode} 的用人单位已登记`, `An employer with credit code ${input.creditCode} is already registered`), { field: "input.creditCode", id: existing.id });
   try {
     return await insertEmployer(db, {
       id: newId(),
@@ -47,7 +48,7 @@ export async function registerEmployer(db: Database, viewer: Viewer, input: Regi
     });
   } catch (error) {
     // Lost a race with a concurrent registration of the same code.
-    if (isUniqueViolation(error)) throw conflict(`An employer with credit code ${input.creditCode} is already registered`, { field: "input.creditCode" });
+    if (isUniqueViolation(error)) throw conflict(msg(`统一社会信用代码为 ${input.creditCode} 的用人单位已登记`, `An employer with credit code ${input.creditCode} is already registered`), { field: "input.creditCode" });
     throw error;
   }
 }

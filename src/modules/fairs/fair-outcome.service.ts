@@ -3,6 +3,7 @@ import type { Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { lockPerson } from "../people/person.lock.js";
@@ -44,7 +45,7 @@ function outcomesFor(viewer: Viewer, roles: { seeker: boolean; caseworker: boole
 export async function recordFairOutcome(db: Database, viewer: Viewer, input: { bookingId: string; outcome: FairOutcome }): Promise<FairBookingRow> {
   const bookingId = parseId(input.bookingId, "bookingId");
   const outcome = input.outcome;
-  if (!FAIR_OUTCOMES.includes(outcome)) throw badInput("outcome", "Not an outcome");
+  if (!FAIR_OUTCOMES.includes(outcome)) throw badInput("outcome", msg("不是有效的结果", "Not an outcome"));
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
     const found = await findBookingById(tx, bookingId);
@@ -61,35 +62,35 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       employer: isSessionEmployer(viewer, session),
     });
     if (!allowed) throw notFound("FairBooking", bookingId);
-    if (!allowed.includes(outcome)) throw forbidden(outcome === "APPLIED" ? "Only the person says they applied; employers record the later stages" : `You may not record ${outcome}`);
+    if (!allowed.includes(outcome)) throw forbidden(outcome === "APPLIED" ? msg("“已投递”由求职者本人一方登记，后续环节由用人单位登记", "Only the person says they applied; employers record the later stages") : msg(`您无权记录 ${outcome}`, `You may not record ${outcome}`));
 
     const booking = (await findBookingById(tx, bookingId, "update"))!;
-    if (booking.status === "CANCELLED") throw conflict("The booking was cancelled", { field: "bookingId" });
-    if (session.status !== "LIVE" && session.status !== "ENDED") throw conflict("Outcomes are recorded once the session has started", { field: "bookingId" });
+    if (booking.status === "CANCELLED") throw conflict(msg("该预约已取消", "The booking was cancelled"), { field: "bookingId" });
+    if (session.status !== "LIVE" && session.status !== "ENDED") throw conflict(msg("场次开始后方可记录结果", "Outcomes are recorded once the session has started"), { field: "bookingId" });
     const trail = await findOutcomesOf(tx, bookingId);
-    if (trail.includes(outcome)) throw conflict(`${outcome} was recorded for this booking already`, { field: "outcome" });
+    if (trail.includes(outcome)) throw conflict(msg(`该预约已记录过 ${outcome}`, `${outcome} was recorded for this booking already`), { field: "outcome" });
     if (outcome === "NO_SHOW") {
-      if (booking.status === "CHECKED_IN") throw conflict("The person checked in: not a no-show", { field: "outcome" });
+      if (booking.status === "CHECKED_IN") throw conflict(msg("该人员已签到，不属于未到场", "The person checked in: not a no-show"), { field: "outcome" });
       // Only once the session is over: a person may still arrive while it runs.
-      if (session.status !== "ENDED") throw conflict("A no-show is recorded once the session has ended", { field: "outcome" });
-      if (trail.length > 0) throw conflict("The booking has an outcome already: not a no-show", { field: "outcome" });
+      if (session.status !== "ENDED") throw conflict(msg("场次结束后方可记录未到场", "A no-show is recorded once the session has ended"), { field: "outcome" });
+      if (trail.length > 0) throw conflict(msg("该预约已有结果记录，不属于未到场", "The booking has an outcome already: not a no-show"), { field: "outcome" });
     } else {
-      if (trail.includes("NO_SHOW")) throw conflict("The person did not show", { field: "outcome" });
-      if (booking.status !== "CHECKED_IN") throw conflict("The person has not checked in", { field: "bookingId" });
-      if (outcome !== "APPLIED" && trail.length === 0) throw conflict("The person has not applied", { field: "outcome" });
-      if (trail.some((o) => rank(o) > rank(outcome))) throw conflict(`The booking is past ${outcome}: outcomes only move on`, { field: "outcome" });
-      if (booking.postingId === null) throw badInput("bookingId", "The booking names no posting: an outcome needs one");
+      if (trail.includes("NO_SHOW")) throw conflict(msg("该人员未到场", "The person did not show"), { field: "outcome" });
+      if (booking.status !== "CHECKED_IN") throw conflict(msg("该人员尚未签到", "The person has not checked in"), { field: "bookingId" });
+      if (outcome !== "APPLIED" && trail.length === 0) throw conflict(msg("该人员尚未投递", "The person has not applied"), { field: "outcome" });
+      if (trail.some((o) => rank(o) > rank(outcome))) throw conflict(msg(`该预约已过 ${outcome} 环节，结果只能向后推进`, `The booking is past ${outcome}: outcomes only move on`), { field: "outcome" });
+      if (booking.postingId === null) throw badInput("bookingId", msg("该预约未指明岗位，记录结果须有岗位", "The booking names no posting: an outcome needs one"));
       const [posting] = await shareFairPostings(tx, [booking.postingId]);
       const to = outcome as ReferralStatus;
       let referral = await lockReferralOf(tx, person.id, posting!.id);
       if (!referral) {
         // Like recommendPostings: no new referral to a posting that is no longer open.
-        if (posting!.status !== "OPEN") throw conflict("The posting is no longer open", { field: "bookingId" });
+        if (posting!.status !== "OPEN") throw conflict(msg("该岗位已不再开放", "The posting is no longer open"), { field: "bookingId" });
         referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: misfit(person, posting!) === null, note: fair.title });
       }
       // A referral already this far (say INTERVIEWED before the fair) stays; the booking's trail still records the outcome.
       if (referral.status !== to && !atOrPast(referral.status, to)) {
-        if (!mayMove(referral.status, to)) throw conflict(`The person's referral to this posting is ${referral.status}: it cannot become ${to}`, { field: "outcome" });
+        if (!mayMove(referral.status, to)) throw conflict(msg(`该人员对此岗位的推荐状态为 ${referral.status}，不能变为 ${to}`, `The person's referral to this posting is ${referral.status}: it cannot become ${to}`), { field: "outcome" });
         referral = await moveReferralForFair(tx, referral, to, by, fair.title);
         if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
       }
@@ -98,7 +99,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       return await appendOutcome(tx, bookingId, outcome, by);
     } catch (error) {
       // Two callers at once: the booking's lock serialises them, the unique index is the last word.
-      if (findPgError(error)?.code === "23505") throw conflict(`${outcome} was recorded for this booking already`, { field: "outcome" });
+      if (findPgError(error)?.code === "23505") throw conflict(msg(`该预约已记录过 ${outcome}`, `${outcome} was recorded for this booking already`), { field: "outcome" });
       throw error;
     }
   });

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { InstitutionRow } from "../institutions/institution.table.js";
 import type { RegionRow } from "../regions/region.table.js";
 import { activeFairPolicy } from "./fair-policy.service.js";
@@ -159,8 +160,8 @@ const yearStart = (year: number) => new Date(`${String(year).padStart(4, "0")}-0
  * and counties. A caseworker sees their own region's or institution's.
  */
 export async function fairCoverage(db: Executor, viewer: Viewer, year: number): Promise<FairCoverage> {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput("year", "year must be 2000–2100");
-  if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Coverage is for administrators and caseworkers");
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput("year", msg("year 须在 2000 至 2100 之间", "year must be 2000–2100"));
+  if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden(msg("招聘会覆盖情况仅供管理员和经办人员查看", "Coverage is for administrators and caseworkers"));
   const caseworker = viewer.role === Role.CASEWORKER;
   const regionPrefix = caseworker ? (viewer.regionCode ?? null) : null;
   const institutionId = caseworker ? (viewer.institutionId ?? null) : null;

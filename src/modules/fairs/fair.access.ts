@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import type { FairEventMessage } from "./fair-events.js";
 import type { FairSessionRow, JobFairRow } from "./fair.table.js";
@@ -50,7 +51,7 @@ export function mayRunSession(viewer: Viewer, fair: JobFairRow, session: Pick<Fa
  */
 export function visibleBookingsCondition(viewer: Viewer, fair: JobFairRow): SQL {
   if (mayOrganise(viewer, fair)) return sql`true`;
-  if (viewer.kind !== "user") throw forbidden("Bookings are for the people, their caseworkers, the organiser and the employers");
+  if (viewer.kind !== "user") throw forbidden(msg("预约信息仅供本人、其经办人员、主办方和用人单位查看", "Bookings are for the people, their caseworkers, the organiser and the employers"));
   if (viewer.role === Role.EMPLOYER) return sql`fair_bookings.session_id in (select id from fair_sessions where employer_id = ${viewer.employerId ?? null})`;
   const scope = scopeCondition(personScope(viewer));
   return sql`fair_bookings.person_id in (select id from people where ${scope ?? sql`true`})`;
@@ -61,7 +62,7 @@ export function visibleBookingsCondition(viewer: Viewer, fair: JobFairRow): SQL 
  * anything is read), so `bookings(personId:) { totalCount }` does not tell it who booked.
  */
 export function checkBookingFilter(viewer: Viewer, filter: { personId?: string | undefined }): void {
-  if (filter.personId !== undefined && viewer.kind === "user" && viewer.role === Role.EMPLOYER) throw forbidden("Employers do not look bookings up by person");
+  if (filter.personId !== undefined && viewer.kind === "user" && viewer.role === Role.EMPLOYER) throw forbidden(msg("用人单位不能按人员查询预约", "Employers do not look bookings up by person"));
 }
 
 /** Employers meet people at the fair, not in the ledger: they are not told who booked. */

@@ -3,6 +3,7 @@ import type { Viewer } from "../../auth/viewer.js";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys } from "../../db/loader-helpers.js";
 import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { mayOrganise, visibleBookingsCondition } from "./fair.access.js";
 import { fairStatsForFairs, type FairStats } from "./fair-report.service.js";
 import { countBookingsForFairs, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
@@ -106,7 +107,7 @@ export function createFairLoaders(db: Executor, request: { viewer: Viewer }) {
       async (fairs) => {
         const allowed = fairs.filter((fair) => mayOrganise(viewer, fair)).map((fair) => fair.id);
         const stats = await fairStatsForFairs(db, allowed);
-        return fairs.map((fair) => stats.get(fair.id) ?? forbidden("A fair's figures are for its organiser"));
+        return fairs.map((fair) => stats.get(fair.id) ?? forbidden(msg("招聘会的统计数据仅供其主办方查看", "A fair's figures are for its organiser")));
       },
       { cacheKeyFn: (fair) => fair.id },
     ),

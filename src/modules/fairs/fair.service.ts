@@ -4,6 +4,7 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { requiredText } from "../../text-input.js";
 import { checkFirst } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
@@ -43,8 +44,8 @@ export interface FairAudience {
 }
 
 export function checkWindow(startsAt: Date, endsAt: Date, field: string): void {
-  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw badInput(field, "Not a time");
-  if (!(startsAt < endsAt)) throw badInput(field, "startsAt must be before endsAt");
+  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw badInput(field, msg("不是有效的时间", "Not a time"));
+  if (!(startsAt < endsAt)) throw badInput(field, msg("startsAt 必须早于 endsAt", "startsAt must be before endsAt"));
 }
 
 /** A fair as the viewer may see it: public once open; a draft only to its organiser (null otherwise). */
@@ -110,7 +111,7 @@ export async function createJobFair(
   viewer: Viewer,
   input: { title: string; kind: FairKind; startsAt: Date; endsAt: Date; audience?: Partial<FairAudience> | null; organiserInstitutionId?: string | null; organiserRegionCode?: string | null },
 ): Promise<JobFairRow> {
-  if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden("Fairs are organised by institutions and HR bureaus");
+  if (viewer.kind !== "user" || (viewer.role !== Role.ADMIN && viewer.role !== Role.CASEWORKER)) throw forbidden(msg("招聘会由高校和人社部门主办", "Fairs are organised by institutions and HR bureaus"));
   const title = requiredText(input.title, "title", 200);
   checkWindow(input.startsAt, input.endsAt, "endsAt");
 
@@ -120,25 +121,25 @@ export async function createJobFair(
     organiserInstitutionId = viewer.institutionId ?? null;
     organiserRegionCode = viewer.institutionId ? null : (viewer.regionCode ?? "").padEnd(6, "0");
   }
-  if ((organiserInstitutionId === null) === (organiserRegionCode === null)) throw badInput("organiserRegionCode", "Name the organiser: an institution or a regional HR bureau");
+  if ((organiserInstitutionId === null) === (organiserRegionCode === null)) throw badInput("organiserRegionCode", msg("请指明主办方：高校或地区人社部门", "Name the organiser: an institution or a regional HR bureau"));
   const audience: FairAudience = {
     categoryCodes: [...new Set(input.audience?.categoryCodes ?? [])],
     populations: [...new Set(input.audience?.populations ?? [])],
     regionPrefixes: [...new Set(input.audience?.regionPrefixes ?? [])],
   };
-  for (const [i, p] of audience.regionPrefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`audience.regionPrefixes.${i}`, "A region prefix is 2, 4 or 6 digits");
-  for (const [i, p] of audience.populations.entries()) if (p !== "KEY_GROUP_GRADUATE" && p !== "POVERTY_LABOURER") throw badInput(`audience.populations.${i}`, "Not a population");
+  for (const [i, p] of audience.regionPrefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`audience.regionPrefixes.${i}`, msg("地区代码前缀应为 2、4 或 6 位数字", "A region prefix is 2, 4 or 6 digits"));
+  for (const [i, p] of audience.populations.entries()) if (p !== "KEY_GROUP_GRADUATE" && p !== "POVERTY_LABOURER") throw badInput(`audience.populations.${i}`, msg("不是有效的人群类别", "Not a population"));
   return db.transaction(async (tx) => {
     // The rules in force on the fair's first day (a fair for next year follows next year's version).
     const { maxFairDays } = await activeFairPolicy(tx, serviceToday(input.startsAt));
-    if (input.endsAt.getTime() - input.startsAt.getTime() > maxFairDays * 86_400_000) throw badInput("endsAt", `A fair runs at most ${maxFairDays} days`);
+    if (input.endsAt.getTime() - input.startsAt.getTime() > maxFairDays * 86_400_000) throw badInput("endsAt", msg(`招聘会最长举办 ${maxFairDays} 天`, `A fair runs at most ${maxFairDays} days`));
     if (audience.categoryCodes.length > 0) {
       const known = await knownCategoryCodes(tx, audience.categoryCodes);
       const unknown = audience.categoryCodes.findIndex((c) => !known.has(c));
-      if (unknown >= 0) throw badInput(`audience.categoryCodes.${unknown}`, `Unknown category ${audience.categoryCodes[unknown]}`);
+      if (unknown >= 0) throw badInput(`audience.categoryCodes.${unknown}`, msg(`未知的人员类别 ${audience.categoryCodes[unknown]}`, `Unknown category ${audience.categoryCodes[unknown]}`));
     }
-    if (organiserRegionCode !== null && !(await regionExists(tx, organiserRegionCode))) throw badInput("organiserRegionCode", `Unknown region ${organiserRegionCode}`);
-    if (organiserInstitutionId !== null && !(await institutionExists(tx, organiserInstitutionId))) throw badInput("organiserInstitutionId", "Unknown institution");
+    if (organiserRegionCode !== null && !(await regionExists(tx, organiserRegionCode))) throw badInput("organiserRegionCode", msg(`未知的地区代码 ${organiserRegionCode}`, `Unknown region ${organiserRegionCode}`));
+    if (organiserInstitutionId !== null && !(await institutionExists(tx, organiserInstitutionId))) throw badInput("organiserInstitutionId", msg("未知的高校", "Unknown institution"));
     return insertFair(tx, { title, kind: input.kind, organiserInstitutionId, organiserRegionCode, startsAt: input.startsAt, endsAt: input.endsAt, audience, createdBy: actorOf(viewer) });
   });
 }
@@ -150,8 +151,8 @@ async function fairForChange(tx: Executor, viewer: Viewer, fairId: string): Prom
   const fair = await findFairById(tx, fairId, "update");
   // A draft is NOT_FOUND to all but its organisers, as an id that does not exist.
   if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
-  if (!mayOrganise(viewer, fair)) throw forbidden("Only the fair's organiser changes it");
-  if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
+  if (!mayOrganise(viewer, fair)) throw forbidden(msg("只有招聘会主办方可以修改", "Only the fair's organiser changes it"));
+  if (fair.status === "CLOSED") throw conflict(msg("招聘会已关闭", "The fair is closed"), { field: "fairId" });
   return fair;
 }
 
@@ -160,7 +161,7 @@ export async function setJobFairStatus(db: Database, viewer: Viewer, id: string,
   const fairId = parseId(id, "id");
   return db.transaction(async (tx) => {
     const fair = await fairForChange(tx, viewer, fairId);
-    if (!FAIR_MOVES[fair.status].includes(status)) throw badInput("status", `A ${fair.status} fair cannot become ${status}`);
+    if (!FAIR_MOVES[fair.status].includes(status)) throw badInput("status", msg(`状态为 ${fair.status} 的招聘会不能变为 ${status}`, `A ${fair.status} fair cannot become ${status}`));
     const row = await updateFairStatus(tx, fairId, status);
     await publishFairEvent(tx, { kind: "FAIR_STATUS", fairId, fairStatus: status });
     if (status === "CLOSED") {
@@ -198,24 +199,24 @@ export async function addFairSession(
   let employerId = input.employerId == null ? null : parseId(input.employerId, "employerId");
   const isEmployer = viewer.kind === "user" && viewer.role === Role.EMPLOYER;
   if (isEmployer) employerId = viewer.employerId ?? null;
-  if (input.kind !== "GROUP" && employerId === null) throw badInput("employerId", "Presentations and interview slots belong to an employer");
+  if (input.kind !== "GROUP" && employerId === null) throw badInput("employerId", msg("宣讲会和面试时段须属于某一用人单位", "Presentations and interview slots belong to an employer"));
   const capacity = input.kind === "INTERVIEW" ? 1 : (input.capacity ?? (input.kind === "PRESENTATION" ? 500 : null));
-  if (capacity === null || !Number.isInteger(capacity) || capacity < 1 || capacity > 5000) throw badInput("capacity", "capacity must be a whole number from 1 to 5,000 (an interview slot seats one)");
-  if (input.kind === "INTERVIEW" && input.capacity != null && input.capacity !== 1) throw badInput("capacity", "An interview slot seats one");
+  if (capacity === null || !Number.isInteger(capacity) || capacity < 1 || capacity > 5000) throw badInput("capacity", msg("capacity 须为 1 至 5000 的整数（面试时段只设一个名额）", "capacity must be a whole number from 1 to 5,000 (an interview slot seats one)"));
+  if (input.kind === "INTERVIEW" && input.capacity != null && input.capacity !== 1) throw badInput("capacity", msg("面试时段只设一个名额", "An interview slot seats one"));
   return db.transaction(async (tx) => {
     const fair = await findFairById(tx, fairId, "update");
     if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
     if (isEmployer) {
-      if (!(await findBoothOf(tx, fairId, employerId!))) throw forbidden("Register a booth at the fair before adding sessions");
-    } else if (!mayOrganise(viewer, fair)) throw forbidden("Only the fair's organiser or an employer with a booth adds sessions");
-    if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
-    if (input.startsAt < fair.startsAt || input.endsAt > fair.endsAt) throw badInput("startsAt", "The session must lie inside the fair's window");
-    if (employerId !== null && !(await employerExists(tx, employerId))) throw badInput("employerId", "Unknown employer");
+      if (!(await findBoothOf(tx, fairId, employerId!))) throw forbidden(msg("请先在招聘会登记展位，再添加场次", "Register a booth at the fair before adding sessions"));
+    } else if (!mayOrganise(viewer, fair)) throw forbidden(msg("只有招聘会主办方或已设展位的用人单位可以添加场次", "Only the fair's organiser or an employer with a booth adds sessions"));
+    if (fair.status === "CLOSED") throw conflict(msg("招聘会已关闭", "The fair is closed"), { field: "fairId" });
+    if (input.startsAt < fair.startsAt || input.endsAt > fair.endsAt) throw badInput("startsAt", msg("场次须在招聘会举办时间之内", "The session must lie inside the fair's window"));
+    if (employerId !== null && !(await employerExists(tx, employerId))) throw badInput("employerId", msg("未知的用人单位", "Unknown employer"));
     try {
       return await insertSession(tx, { fairId, kind: input.kind, employerId, title, startsAt: input.startsAt, endsAt: input.endsAt, capacity });
     } catch (error) {
       // exclusion_violation: the employer's sessions overlap.
-      if (findPgError(error)?.code === "23P01") throw conflict("The employer already has a session at that time", { field: "startsAt" });
+      if (findPgError(error)?.code === "23P01") throw conflict(msg("该用人单位在该时段已有场次", "The employer already has a session at that time"), { field: "startsAt" });
       throw error;
     }
   });
@@ -229,10 +230,10 @@ export async function moveSession(db: Database, viewer: Viewer, id: string, to: 
     if (!session) throw notFound("FairSession", sessionId);
     const fair = (await findFairById(tx, session.fairId))!;
     if (!mayViewFair(viewer, fair)) throw notFound("FairSession", sessionId);
-    if (!mayRunSession(viewer, fair, session)) throw forbidden("The organiser or the session's employer runs a session");
-    if (fair.status !== "LIVE") throw conflict(`Sessions run while the fair is live (it is ${fair.status})`, { field: "sessionId" });
+    if (!mayRunSession(viewer, fair, session)) throw forbidden(msg("场次由主办方或该场次的用人单位主持", "The organiser or the session's employer runs a session"));
+    if (fair.status !== "LIVE") throw conflict(msg(`招聘会进行中方可开展场次（当前状态为 ${fair.status}）`, `Sessions run while the fair is live (it is ${fair.status})`), { field: "sessionId" });
     const from = to === "LIVE" ? "SCHEDULED" : "LIVE";
-    if (session.status !== from) throw badInput("sessionId", `A ${session.status} session cannot become ${to}`);
+    if (session.status !== from) throw badInput("sessionId", msg(`状态为 ${session.status} 的场次不能变为 ${to}`, `A ${session.status} session cannot become ${to}`));
     const row = await setSessionStatus(tx, sessionId, to);
     await publishFairEvent(tx, { kind: to === "LIVE" ? "SESSION_STARTED" : "SESSION_ENDED", fairId: fair.id, sessionId, seatsLeft: row.capacity - row.booked, employerId: row.employerId });
     return row;
@@ -244,21 +245,21 @@ export async function moveSession(db: Database, viewer: Viewer, id: string, to: 
  * once the fair is public (a draft is NOT_FOUND) and while it is not closed.
  */
 export async function registerBooth(db: Database, viewer: Viewer, input: { fairId: string; postingIds: string[] }): Promise<{ boothId: string; postingIds: string[] }> {
-  if (viewer.kind !== "user" || viewer.role !== Role.EMPLOYER || !viewer.employerId) throw forbidden("Employers register booths");
+  if (viewer.kind !== "user" || viewer.role !== Role.EMPLOYER || !viewer.employerId) throw forbidden(msg("展位由用人单位登记", "Employers register booths"));
   const employerId = viewer.employerId;
   const fairId = parseId(input.fairId, "fairId");
   const postingIds = [...new Set(input.postingIds.map((p, i) => parseId(p, `postingIds.${i}`)))];
-  if (postingIds.length === 0 || postingIds.length > 50) throw badInput("postingIds", "Bring 1–50 postings");
+  if (postingIds.length === 0 || postingIds.length > 50) throw badInput("postingIds", msg("请提供 1 至 50 个岗位", "Bring 1–50 postings"));
   return db.transaction(async (tx) => {
     const fair = await findFairById(tx, fairId, "share");
     // Someone else's draft (an employer organises none): NOT_FOUND, as an id that does not exist.
     if (!fair || !mayViewFair(viewer, fair)) throw notFound("JobFair", fairId);
-    if (fair.status === "CLOSED") throw conflict("The fair is closed", { field: "fairId" });
+    if (fair.status === "CLOSED") throw conflict(msg("招聘会已关闭", "The fair is closed"), { field: "fairId" });
     const rows = await shareFairPostings(tx, postingIds);
     for (const [i, id] of postingIds.entries()) {
       const row = rows.find((r) => r.id === id);
-      if (!row || row.employerId !== employerId) throw badInput(`postingIds.${i}`, "Not one of your postings");
-      if (row.status !== "OPEN") throw badInput(`postingIds.${i}`, "Only OPEN postings go to a fair");
+      if (!row || row.employerId !== employerId) throw badInput(`postingIds.${i}`, msg("不是本单位的岗位", "Not one of your postings"));
+      if (row.status !== "OPEN") throw badInput(`postingIds.${i}`, msg("只有状态为 OPEN 的岗位可以参加招聘会", "Only OPEN postings go to a fair"));
     }
     const boothId = await putBooth(tx, fairId, employerId, postingIds);
     return { boothId, postingIds };

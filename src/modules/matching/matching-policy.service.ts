@@ -3,6 +3,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg, type Message } from "../../i18n.js";
 import type { MatchWeights } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
@@ -19,24 +20,25 @@ export async function matchingPolicyOn(db: Executor, day?: string | null): Promi
 }
 
 /** Every problem with a set of weights, by field: each factor 0–1, the factors summing to 1 (±0.001), the damping in (0, 1]. */
-export function weightProblems(weights: MatchWeights): { field: string; message: string }[] {
-  const problems: { field: string; message: string }[] = [];
+export function weightProblems(weights: MatchWeights): { field: string; message: Message }[] {
+  const problems: { field: string; message: Message }[] = [];
   for (const f of FACTORS) {
     const w = weights[f];
-    if (!Number.isFinite(w) || w < 0 || w > 1) problems.push({ field: `weights.${f}`, message: `${f} is a share of the score, from 0 to 1` });
+    if (!Number.isFinite(w) || w < 0 || w > 1) problems.push({ field: `weights.${f}`, message: msg(`${f} 是其在总分中所占的权重，须在 0 至 1 之间`, `${f} is a share of the score, from 0 to 1`) });
   }
   const sum = FACTORS.reduce((s, f) => s + (Number.isFinite(weights[f]) ? weights[f] : 0), 0);
-  if (problems.length === 0 && Math.abs(sum - 1) > 0.001) problems.push({ field: "weights", message: `The factors' weights sum to ${sum.toFixed(3)}; they must sum to 1` });
+  if (problems.length === 0 && Math.abs(sum - 1) > 0.001) problems.push({ field: "weights", message: msg(`各项因素的权重之和为 ${sum.toFixed(3)}，须等于 1`, `The factors' weights sum to ${sum.toFixed(3)}; they must sum to 1`) });
   const d = weights.employerRepeatDamping;
-  if (!Number.isFinite(d) || d <= 0 || d > 1) problems.push({ field: "weights.employerRepeatDamping", message: "employerRepeatDamping multiplies each further posting of one employer: above 0, at most 1" });
+  if (!Number.isFinite(d) || d <= 0 || d > 1) problems.push({ field: "weights.employerRepeatDamping", message: msg("employerRepeatDamping 是同一用人单位每多一个岗位所乘的衰减系数：须大于 0 且不超过 1", "employerRepeatDamping multiplies each further posting of one employer: above 0, at most 1") });
   return problems;
 }
 
 /** A new version of the ranker's weights (administrators), in force from `effectiveFrom` (default today, never a past day). */
 export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: MatchWeights, effectiveFrom?: string | null): Promise<MatchingPolicyRow> {
-  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden("Only administrators change the matching policy");
+  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改人岗匹配规则", "Only administrators change the matching policy"));
   const problems = weightProblems(weights);
-  if (problems.length > 0) throw badInput(problems[0]!.field, problems[0]!.message, { problems });
+  // The details list every problem, in English (what clients were sent before); the message is in the caller's language.
+  if (problems.length > 0) throw badInput(problems[0]!.field, problems[0]!.message, { problems: problems.map((p) => ({ field: p.field, message: p.message.en })) });
   const from = effectiveFromInput(effectiveFrom);
   const clean: MatchWeights = { ...Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), employerRepeatDamping: weights.employerRepeatDamping } as MatchWeights;
   return db.transaction(async (tx) => {

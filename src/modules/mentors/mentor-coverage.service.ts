@@ -2,6 +2,7 @@ import type { Viewer } from "../../auth/viewer.js";
 import type { Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { followUpDays } from "./mentor-policy.service.js";
@@ -23,13 +24,13 @@ export interface MentorCoverage {
  * with no contact for the policy's days, and those paired by an administrator's override.
  */
 export async function mentorCoverage(db: Executor, viewer: Viewer, filter: { regionCode?: string | null; institutionId?: string | null; campaignId?: string | null }): Promise<MentorCoverage> {
-  if (filter.regionCode != null && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "regionCode must be a prefix of 2, 4 or 6 digits");
+  if (filter.regionCode != null && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", msg("regionCode 须为 2、4 或 6 位数字的地区代码前缀", "regionCode must be a prefix of 2, 4 or 6 digits"));
   const institutionId = filter.institutionId == null ? null : parseId(filter.institutionId, "filter.institutionId");
   let campaignId: string | null = null;
   if (filter.campaignId != null) {
     const campaign = await campaignNamed(db, filter.campaignId, "filter.campaignId");
     // A closed campaign's figures are frozen with its report; today's pairings would move them.
-    if (campaign.figuresFrozenAt) throw badInput("filter.campaignId", `${campaign.code} is closed: its mentoring figures are frozen in campaignProgress(campaignId) (mentorEligible, mentored, mentorOverdue)`);
+    if (campaign.figuresFrozenAt) throw badInput("filter.campaignId", msg(`专项行动 ${campaign.code} 已结束：其红娘帮扶数据已固定，请查看 campaignProgress(campaignId)（mentorEligible、mentored、mentorOverdue）`, `${campaign.code} is closed: its mentoring figures are frozen in campaignProgress(campaignId) (mentorEligible, mentored, mentorOverdue)`));
     campaignId = campaign.id;
   }
   const scope = scopeCondition(personScope(viewer));

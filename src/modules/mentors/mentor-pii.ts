@@ -1,4 +1,5 @@
 import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import type { UnmaskedRead } from "../audit/audit.loaders.js";
@@ -19,7 +20,7 @@ export async function revealMentorPhone(
   const why = statedPurpose(purpose);
   const v = deps.viewer;
   const allowed = mayManageMentor(v, mentor) || (v.kind === "user" && v.role === Role.MENTOR && mentor.userId === v.userId);
-  if (!allowed) throw forbidden("Your role may not see this mentor's phone unmasked");
+  if (!allowed) throw forbidden(msg("您的角色无权查看该红娘的完整手机号码", "Your role may not see this mentor's phone unmasked"));
   if (!mentor.phoneSealed) return null;
   await deps.audit({ personId: mentor.id, field: "Mentor.phone", purpose: why });
   return deps.pii.decrypt(mentor.phoneSealed);

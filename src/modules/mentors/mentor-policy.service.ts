@@ -1,6 +1,7 @@
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { effectiveFromInput } from "../../db/policy-version.js";
 import { findActiveMentoringPolicy, insertMentoringPolicyVersion } from "./mentor.repository.js";
 import type { MentoringPolicyRow } from "./mentor.table.js";
@@ -29,8 +30,8 @@ export function isOverdue(pairing: { startedAt: Date; endedAt: Date | null }, la
 
 /** A new version of the mentoring policy (administrators): the days without contact that make a mentee overdue. */
 export async function setMentoringPolicy(db: Database, viewer: Viewer, days: number, effectiveFrom?: string | null): Promise<MentoringPolicyRow> {
-  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden("Only administrators change the mentoring policy");
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw badInput("followUpDays", "followUpDays must be a whole number of days from 1 to 365");
+  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改红娘帮扶规则", "Only administrators change the mentoring policy"));
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw badInput("followUpDays", msg("followUpDays 须为 1 至 365 之间的整数天数", "followUpDays must be a whole number of days from 1 to 365"));
   const from = effectiveFromInput(effectiveFrom);
   return db.transaction((tx) => insertMentoringPolicyVersion(tx, days, from, actorOf(viewer)));
 }

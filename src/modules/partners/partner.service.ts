@@ -3,6 +3,7 @@ import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, notFound, unauthenticated } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { PARTNER_SCOPES, Role, type PartnerScope, type Viewer } from "../../auth/viewer.js";
 import {
   findActiveKeyByHash,
@@ -35,11 +36,11 @@ export async function issuePartnerKey(
   input: { name: string; scopes?: readonly string[] },
 ): Promise<IssuedKey> {
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 100) throw badInput("name", "A partner name is 1–100 characters");
+  if (name.length === 0 || name.length > 100) throw badInput("name", msg("合作平台名称须为 1–100 个字符", "A partner name is 1–100 characters"));
   const scopes = [...new Set(input.scopes ?? PARTNER_SCOPES)];
-  if (scopes.length === 0) throw badInput("scopes", "A key needs at least one scope");
+  if (scopes.length === 0) throw badInput("scopes", msg("密钥至少需要一个权限范围", "A key needs at least one scope"));
   const unknown = scopes.filter((s) => !PARTNER_SCOPES.includes(s as PartnerScope));
-  if (unknown.length > 0) throw badInput("scopes", `Unknown scopes: ${unknown.join(", ")} (known: ${PARTNER_SCOPES.join(", ")})`);
+  if (unknown.length > 0) throw badInput("scopes", msg(`未知的权限范围：${unknown.join(", ")}（可用：${PARTNER_SCOPES.join(", ")}）`, `Unknown scopes: ${unknown.join(", ")} (known: ${PARTNER_SCOPES.join(", ")})`));
 
   return db.transaction(async (tx) => {
     await insertPartnerIfAbsent(tx, { id: newId(), name, createdBy: actor });
@@ -65,9 +66,9 @@ export async function revokePartnerKey(db: Database, keyId: string): Promise<Par
 
 /** The viewer behind an `X-Api-Key`; an unknown or revoked key is UNAUTHENTICATED. */
 export async function viewerFromApiKey(db: Database, apiKey: string): Promise<Viewer> {
-  if (!apiKey.startsWith(KEY_PREFIX) || apiKey.length > 200) throw unauthenticated("The API key is not valid");
+  if (!apiKey.startsWith(KEY_PREFIX) || apiKey.length > 200) throw unauthenticated(msg("API 密钥无效", "The API key is not valid"));
   const found = await findActiveKeyByHash(db, hashApiKey(apiKey));
-  if (!found) throw unauthenticated("The API key is not valid or has been revoked");
+  if (!found) throw unauthenticated(msg("API 密钥无效或已被吊销", "The API key is not valid or has been revoked"));
   const stale = !found.key.lastUsedAt || Date.now() - found.key.lastUsedAt.getTime() > 3_600_000;
   if (stale) void touchKey(db, found.key.id).catch(() => undefined);
   return {

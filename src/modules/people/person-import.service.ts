@@ -2,6 +2,7 @@
 import type { Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden, unauthenticated } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Logger } from "../../logger.js";
 import { loggableError } from "../../logger.js";
@@ -86,7 +87,7 @@ function sameAsStored(person: PersonRow, ready: Ready): boolean {
  */
 export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: AsyncIterable<Uint8Array | string>, opts: ImportOptions = {}): Promise<ImportReport> {
   if (viewer.kind === "anonymous") throw unauthenticated();
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators import people");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以导入人员", "Only caseworkers and administrators import people"));
   const batchSize = opts.batchSize ?? 500;
   const maxRejections = opts.maxRejections ?? 1000;
   const scope = personScope(viewer);
@@ -115,9 +116,9 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
 
   for await (const record of csvRecords(decodeChunks(source, opts.encoding ?? "auto", (e) => (report.encoding = e)), opts.maxRowChars ? { maxRecordChars: opts.maxRowChars } : {})) {
     if (!columns) {
-      if (!record.cells) throw badInput("csv", `The header row cannot be read: ${record.error}`);
+      if (!record.cells) throw badInput("csv", msg(`无法读取表头行：${record.error}`, `The header row cannot be read: ${record.error}`));
       columns = mapHeader(record.cells);
-      if (columns.missing.length > 0) throw badInput("csv", `Missing required columns: ${columns.missing.join(", ")} (see the README for the columns)`);
+      if (columns.missing.length > 0) throw badInput("csv", msg(`缺少必填列：${columns.missing.join(", ")}（各列说明见 README）`, `Missing required columns: ${columns.missing.join(", ")} (see the README for the columns)`));
       report.ignoredColumns = columns.ignored;
       continue;
     }
@@ -152,7 +153,7 @@ export async function importPeople(deps: LedgerDeps, viewer: Viewer, source: Asy
       batch = [];
     }
   }
-  if (!columns) throw badInput("csv", "The file is empty: a header row is needed");
+  if (!columns) throw badInput("csv", msg("文件为空：须有表头行", "The file is empty: a header row is needed"));
   if (batch.length > 0) await writeBatch(deps, batch, { scope, actor, report, reject, columns, context, queueRoom, log: opts.log });
   opts.onProgress?.(report.rows);
   report.accepted = report.created + report.updated + report.unchanged;
@@ -173,7 +174,7 @@ function checkRow(
   if (!checked.ok) {
     for (const p of checked.problems) {
       const column = columns.headerOf.get(p.field === "institutionId" ? "institutionCode" : p.field) ?? p.field;
-      if (!rejections.some((r) => r.column === column)) rejections.push({ row, column, code: p.code, message: p.message });
+      if (!rejections.some((r) => r.column === column)) rejections.push({ row, column, code: p.code, message: p.message.en });
     }
   }
   if (rejections.length > 0 || !checked.ok) return { rejections };
@@ -261,7 +262,7 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
     };
     const checked = checkPerson(merged, ctx.context);
     if (!checked.ok) {
-      for (const p of checked.problems) rejections.push({ row: ready.row, column: ctx.columns.headerOf.get(p.field) ?? p.field, code: p.code, message: p.message });
+      for (const p of checked.problems) rejections.push({ row: ready.row, column: ctx.columns.headerOf.get(p.field) ?? p.field, code: p.code, message: p.message.en });
       continue;
     }
     const record = checked.record;
@@ -313,7 +314,7 @@ export function importPeopleInline(
   opts: Pick<ImportOptions, "log" | "maxRowChars" | "pendingCap"> = {},
 ): Promise<ImportReport> {
   const given = [input.csv, input.csvBase64].filter((v) => v != null).length;
-  if (given !== 1) throw badInput("input", "Give exactly one of csv and csvBase64");
+  if (given !== 1) throw badInput("input", msg("csv 和 csvBase64 须提供且只能提供其中一个", "Give exactly one of csv and csvBase64"));
   const source = input.csv != null ? textSource(input.csv) : bytesSource(Buffer.from(input.csvBase64!, "base64"));
   return importPeople(deps, viewer, source, { ...opts, encoding: input.encoding });
 }

@@ -1,4 +1,5 @@
 import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { personScope, personWithinScope } from "./person.access.js";
@@ -21,7 +22,7 @@ export async function revealPersonField(
   const allowed =
     v.kind === "user" &&
     (v.role === Role.ADMIN || ((v.role === Role.CASEWORKER || v.role === Role.SEEKER) && personWithinScope(personScope(v), person)));
-  if (!allowed) throw forbidden("Your role may not see this person's personal information unmasked");
+  if (!allowed) throw forbidden(msg("您的角色无权查看该人员未脱敏的个人信息", "Your role may not see this person's personal information unmasked"));
   if (field === "birthDate" || field === "povertyHouseholdNo") {
     const value = field === "birthDate" ? person.birthDate : person.povertyHouseholdNo;
     if (value === null) return null;

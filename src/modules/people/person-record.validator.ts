@@ -1,4 +1,5 @@
 import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
+import { msg, type Message } from "../../i18n.js";
 import { maskPhone, maskResidentId, parseMobilePhone, parseResidentId, type Gender } from "../../pii/resident-id.js";
 import type { Education } from "../postings/posting.table.js";
 import type { EmploymentStatus } from "./person.table.js";
@@ -70,7 +71,7 @@ export interface PersonRecord {
 export interface Problem {
   field: string;
   code: "BAD_USER_INPUT";
-  message: string;
+  message: Message;
 }
 
 export interface RecordContext {
@@ -90,6 +91,17 @@ function validDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+/** What parseResidentId says is wrong (English, from src/pii), in Chinese; an unknown one is quoted as it is. */
+const ID_PROBLEMS_ZH: Record<string, string> = {
+  "must be 18 characters: 17 digits and a digit or X": "须为 18 位：17 位数字加 1 位数字或 X",
+  "check digit does not match (GB 11643)": "校验码不符（GB 11643）",
+  "has no valid birth date": "中的出生日期无效",
+  "has a birth date in the future": "中的出生日期晚于今天",
+};
+const idProblemZh = (problem: string) => ID_PROBLEMS_ZH[problem] ?? `无效（${problem}）`;
+
+const LEVEL_ZH = { PROVINCE: "省级", PREFECTURE: "地级", COUNTY: "县级" } as const;
+
 function cleanList(values: string[] | undefined): string[] {
   return [...new Set((values ?? []).map((v) => v.trim()).filter((v) => v.length > 0))];
 }
@@ -101,33 +113,33 @@ function cleanList(values: string[] | undefined): string[] {
  */
 export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true; record: PersonRecord } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
-  const bad = (field: string, message: string) => problems.push({ field, code: "BAD_USER_INPUT", message });
+  const bad = (field: string, message: Message) => problems.push({ field, code: "BAD_USER_INPUT", message });
   const today = serviceToday(ctx.today);
 
   const name = (draft.name ?? "").trim();
-  if (name.length === 0 || name.length > 50) bad("name", "name must be 1–50 characters");
+  if (name.length === 0 || name.length > 50) bad("name", msg("name 须为 1–50 个字符", "name must be 1–50 characters"));
 
   const id = parseResidentId(draft.idNumber ?? "", ctx.today);
-  if (!id.ok) bad("idNumber", `idNumber ${id.problem}`);
+  if (!id.ok) bad("idNumber", msg(`身份证号${idProblemZh(id.problem)}`, `idNumber ${id.problem}`));
 
   let phone: string | null = null;
   if (draft.phone && draft.phone.trim() !== "") {
     phone = parseMobilePhone(draft.phone);
-    if (!phone) bad("phone", "phone must be a mainland mobile number (11 digits, 13x–19x)");
+    if (!phone) bad("phone", msg("phone 须为中国大陆手机号（11 位，13x–19x 开头）", "phone must be a mainland mobile number (11 digits, 13x–19x)"));
   }
 
   for (const field of ["householdRegionCode", "originRegionCode"] as const) {
     const code = draft[field];
     const level = code ? ctx.regionLevel(code) : undefined;
-    if (!code || !/^\d{6}$/.test(code)) bad(field, `${field} must be a six-digit county code`);
-    else if (!level) bad(field, `Unknown region code ${code}`);
-    else if (level !== "COUNTY") bad(field, `${code} is a ${level.toLowerCase()}, not a county`);
+    if (!code || !/^\d{6}$/.test(code)) bad(field, msg(`${field} 须为 6 位县级行政区代码`, `${field} must be a six-digit county code`));
+    else if (!level) bad(field, msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`));
+    else if (level !== "COUNTY") bad(field, msg(`${code} 是${LEVEL_ZH[level]}行政区，不是县级行政区`, `${code} is a ${level.toLowerCase()}, not a county`));
   }
 
   const intentionRegionCodes = cleanList(draft.intentionRegionCodes);
-  for (const code of intentionRegionCodes) if (!ctx.regionLevel(code)) bad("intentionRegionCodes", `Unknown region code ${code}`);
+  for (const code of intentionRegionCodes) if (!ctx.regionLevel(code)) bad("intentionRegionCodes", msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`));
 
-  if (draft.institutionId && !ctx.institutionExists(draft.institutionId)) bad("institutionId", "Unknown institution");
+  if (draft.institutionId && !ctx.institutionExists(draft.institutionId)) bad("institutionId", msg("未知的高校", "Unknown institution"));
 
   const dates: Record<"graduationDate" | "leaveSchoolDate" | "employmentStatusSince", string | null> = {
     graduationDate: draft.graduationDate || null,
@@ -137,26 +149,26 @@ export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true;
   // Out-of-range dates (a year 9999) are refused: nothing before 1900; school dates at most 5 years ahead.
   const latestSchoolDate = yearsAfter(today, DATE_BOUNDS.schoolYearsAhead);
   for (const [field, value] of Object.entries(dates)) {
-    if (value !== null && !validDate(value)) bad(field, `${field} must be a date (YYYY-MM-DD)`);
-    else if (value !== null && value < DATE_BOUNDS.earliest) bad(field, `${field} is before ${DATE_BOUNDS.earliest}`);
-    else if (value !== null && field !== "employmentStatusSince" && value > latestSchoolDate) bad(field, `${field} is more than ${DATE_BOUNDS.schoolYearsAhead} years ahead (after ${latestSchoolDate})`);
+    if (value !== null && !validDate(value)) bad(field, msg(`${field} 须为日期（YYYY-MM-DD）`, `${field} must be a date (YYYY-MM-DD)`));
+    else if (value !== null && value < DATE_BOUNDS.earliest) bad(field, msg(`${field} 早于 ${DATE_BOUNDS.earliest}`, `${field} is before ${DATE_BOUNDS.earliest}`));
+    else if (value !== null && field !== "employmentStatusSince" && value > latestSchoolDate) bad(field, msg(`${field} 超过 ${DATE_BOUNDS.schoolYearsAhead} 年后（晚于 ${latestSchoolDate}）`, `${field} is more than ${DATE_BOUNDS.schoolYearsAhead} years ahead (after ${latestSchoolDate})`));
   }
   if (id.ok) {
     const birth = id.value.birthDate;
-    if (dates.graduationDate && validDate(dates.graduationDate) && dates.graduationDate <= birth) bad("graduationDate", "graduationDate is before the birth date in the ID number");
-    if (dates.leaveSchoolDate && validDate(dates.leaveSchoolDate) && dates.leaveSchoolDate <= birth) bad("leaveSchoolDate", "leaveSchoolDate is before the birth date in the ID number");
+    if (dates.graduationDate && validDate(dates.graduationDate) && dates.graduationDate <= birth) bad("graduationDate", msg("graduationDate 早于身份证号中的出生日期", "graduationDate is before the birth date in the ID number"));
+    if (dates.leaveSchoolDate && validDate(dates.leaveSchoolDate) && dates.leaveSchoolDate <= birth) bad("leaveSchoolDate", msg("leaveSchoolDate 早于身份证号中的出生日期", "leaveSchoolDate is before the birth date in the ID number"));
   }
-  if (dates.employmentStatusSince && dates.employmentStatusSince > today) bad("employmentStatusSince", "employmentStatusSince is in the future");
+  if (dates.employmentStatusSince && dates.employmentStatusSince > today) bad("employmentStatusSince", msg("employmentStatusSince 不能是将来的日期", "employmentStatusSince is in the future"));
 
   const registeredPoverty = draft.registeredPoverty ?? false;
   const povertyHouseholdNo = draft.povertyHouseholdNo?.trim() || null;
-  if (povertyHouseholdNo && !registeredPoverty) bad("povertyHouseholdNo", "povertyHouseholdNo is only for registered poverty households (建档立卡)");
-  if (povertyHouseholdNo && povertyHouseholdNo.length > 40) bad("povertyHouseholdNo", "povertyHouseholdNo is at most 40 characters");
+  if (povertyHouseholdNo && !registeredPoverty) bad("povertyHouseholdNo", msg("povertyHouseholdNo 仅适用于建档立卡贫困户", "povertyHouseholdNo is only for registered poverty households (建档立卡)"));
+  if (povertyHouseholdNo && povertyHouseholdNo.length > 40) bad("povertyHouseholdNo", msg("povertyHouseholdNo 最多 40 个字符", "povertyHouseholdNo is at most 40 characters"));
 
   const major = draft.major?.trim() || null;
-  if (major && major.length > 100) bad("major", "major is at most 100 characters");
+  if (major && major.length > 100) bad("major", msg("major 最多 100 个字符", "major is at most 100 characters"));
   if (draft.intentionMinSalary != null && (!Number.isInteger(draft.intentionMinSalary) || draft.intentionMinSalary < 0 || draft.intentionMinSalary > 1_000_000)) {
-    bad("intentionMinSalary", "intentionMinSalary must be a whole number of yuan from 0 to 1,000,000");
+    bad("intentionMinSalary", msg("intentionMinSalary 须为 0 至 1,000,000 元之间的整数", "intentionMinSalary must be a whole number of yuan from 0 to 1,000,000"));
   }
   const lists = {
     intentionKeywords: cleanList(draft.intentionKeywords),
@@ -164,8 +176,8 @@ export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true;
     trainingWishes: cleanList(draft.trainingWishes),
   };
   for (const [field, values] of Object.entries({ ...lists, intentionRegionCodes })) {
-    if (values.length > MAX_TAGS) bad(field, `${field} has at most ${MAX_TAGS} entries`);
-    if (values.some((v) => v.length > MAX_TAG)) bad(field, `each of ${field} is at most ${MAX_TAG} characters`);
+    if (values.length > MAX_TAGS) bad(field, msg(`${field} 最多 ${MAX_TAGS} 项`, `${field} has at most ${MAX_TAGS} entries`));
+    if (values.some((v) => v.length > MAX_TAG)) bad(field, msg(`${field} 中每项最多 ${MAX_TAG} 个字符`, `each of ${field} is at most ${MAX_TAG} characters`));
   }
 
   if (problems.length > 0 || !id.ok) return { ok: false, problems };

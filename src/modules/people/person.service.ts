@@ -4,6 +4,7 @@ import { newId } from "../../db/ids.js";
 import { serviceToday } from "../../dates.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
+import { msg, say } from "../../i18n.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
@@ -66,12 +67,13 @@ export function sealedColumns(record: PersonRecord, pii: PiiCipher) {
 
 function throwProblems(problems: Problem[], prefix: string): never {
   const first = problems[0]!;
-  throw badInput(`${prefix}.${first.field}`, first.message, { problems: problems.map((p) => ({ ...p, field: `${prefix}.${p.field}` })) });
+  // Each problem in the extensions is a string in the caller's language, as the message is.
+  throw badInput(`${prefix}.${first.field}`, first.message, { problems: problems.map((p) => ({ ...p, field: `${prefix}.${p.field}`, message: say(p.message) })) });
 }
 
 function assertMayWrite(viewer: Viewer, place: Pick<PersonRow, "householdRegionCode" | "originRegionCode" | "institutionId">): void {
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
-  if (!personWithinScope(personScope(viewer), { id: "", ...place })) throw forbidden("This person's region and institution are outside your scope");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
+  if (!personWithinScope(personScope(viewer), { id: "", ...place })) throw forbidden(msg("该人员所属的地区和高校不在您的管辖范围内", "This person's region and institution are outside your scope"));
 }
 
 export type Registration = { status: "REGISTERED"; person: PersonRow } | { status: "PENDING"; registrationId: string };
@@ -83,7 +85,7 @@ export type Registration = { status: "REGISTERED"; person: PersonRow } | { statu
  * the caller nothing about where — see registration.queue.ts.
  */
 export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: PersonDraft, pendingCap = Number.POSITIVE_INFINITY): Promise<Registration> {
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
   const checked = checkPerson(draft, await recordContextFor(deps.db, [draft]));
   if (!checked.ok) throwProblems(checked.problems, "input");
   const record = checked.record;
@@ -102,7 +104,7 @@ export async function registerPerson(deps: LedgerDeps, viewer: Viewer, draft: Pe
           ]);
           return { status: "PENDING", registrationId: ids[0]! };
         }
-        throw conflict("A person with this ID number is already registered", { field: "input.idNumber", id: existing.id });
+        throw conflict(msg("该身份证号的人员已登记", "A person with this ID number is already registered"), { field: "input.idNumber", id: existing.id });
       }
       const [person] = await insertPeople(tx, [{ id: newId(), ...columns, createdBy: actorOf(viewer) }]);
       if (!person) throw new RegisteredMeanwhile();
@@ -141,7 +143,7 @@ export type PersonPatch = Partial<Omit<PersonDraft, "idNumber" | "employmentStat
 /** Corrects or completes a record. The ID number is the identity and cannot change; status changes go through recordEmploymentStatus. */
 export async function updatePerson(deps: LedgerDeps, viewer: Viewer, id: string, patch: PersonPatch): Promise<PersonRow> {
   const personId = parseId(id, "id");
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
   return deps.db.transaction(async (tx) => {
     const person = await findPersonById(tx, personId, { forUpdate: true });
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
@@ -190,16 +192,16 @@ export async function recordEmploymentStatus(
   change: { status: EmploymentStatus; since?: string | null; note?: string | null },
 ): Promise<PersonRow> {
   const personId = parseId(id, "personId");
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
   const today = serviceToday();
   const since = change.since ?? today;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) throw badInput("since", "since must be a date (YYYY-MM-DD)");
-  if (since > today) throw badInput("since", "since is in the future");
-  if (change.note && change.note.length > 500) throw badInput("note", "note is at most 500 characters");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) throw badInput("since", msg("since 须为日期（YYYY-MM-DD）", "since must be a date (YYYY-MM-DD)"));
+  if (since > today) throw badInput("since", msg("since 不能是将来的日期", "since is in the future"));
+  if (change.note && change.note.length > 500) throw badInput("note", msg("note 最多 500 个字符", "note is at most 500 characters"));
   return deps.db.transaction(async (tx) => {
     const person = await findPersonById(tx, personId, { forUpdate: true });
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
-    if (since < person.birthDate) throw badInput("since", "since is before the person's birth date");
+    if (since < person.birthDate) throw badInput("since", msg("since 早于该人员的出生日期", "since is before the person's birth date"));
     return applyEmploymentStatus(tx, person, { ...change, since, source: "UPDATE", by: actorOf(viewer) });
   });
 }

@@ -4,6 +4,7 @@ import { queryRows } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import { DomainError } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { personScope } from "./person.access.js";
 import type { PersonDraft } from "./person-record.validator.js";
@@ -60,7 +61,10 @@ export async function assertRoomToRegister(tx: Executor, viewer: Viewer, cap: nu
 export const capReached = (counted: number) =>
   new DomainError(
     "CAPACITY_EXCEEDED",
-    `You have ${counted} registrations awaiting review by other regions or withdrawn in the last ${WITHDRAWN_COUNTS_DAYS} days (REGISTRATION_PENDING_CAP): wait for decisions before registering more`,
+    msg(
+      `您有 ${counted} 条登记申请正等待其他地区审核或在近 ${WITHDRAWN_COUNTS_DAYS} 天内撤回（REGISTRATION_PENDING_CAP）：请等待审核结果后再继续登记`,
+      `You have ${counted} registrations awaiting review by other regions or withdrawn in the last ${WITHDRAWN_COUNTS_DAYS} days (REGISTRATION_PENDING_CAP): wait for decisions before registering more`,
+    ),
   );
 
 export interface QueuedDraft {

@@ -3,6 +3,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { requiredText } from "../../text-input.js";
@@ -56,11 +57,11 @@ export type Decision = "TRANSFER" | "REFUSE";
  */
 export async function resolveRegistration(deps: RegistrationDeps, viewer: Viewer, id: string, decision: Decision, reason: string | null | undefined): Promise<RegistrationRequestRow> {
   const why = reason == null || reason.trim() === "" ? null : requiredText(reason, "reason", 500);
-  if (decision === "REFUSE" && !why) throw badInput("reason", "Say why the registration is refused: the requester reads it");
+  if (decision === "REFUSE" && !why) throw badInput("reason", msg("请说明拒绝登记的原因（申请人会看到）", "Say why the registration is refused: the requester reads it"));
   return deps.db.transaction(async (tx) => {
     const { row, held, side } = await lockedRequest(tx, viewer, id);
-    if (side !== "holder") throw forbidden("Only an official whose scope holds the person decides a registration");
-    if (row.status !== "PENDING") throw conflict(`The registration is already ${row.status}`);
+    if (side !== "holder") throw forbidden(msg("只有管辖该人员的工作人员可以处理登记申请", "Only an official whose scope holds the person decides a registration"));
+    if (row.status !== "PENDING") throw conflict(msg(`该登记申请已是 ${row.status} 状态`, `The registration is already ${row.status}`));
     if (decision === "TRANSFER") {
       const merged: PersonDraft = {
         ...draftOf(held, deps.pii),
@@ -69,7 +70,10 @@ export async function resolveRegistration(deps: RegistrationDeps, viewer: Viewer
         employmentStatusSince: held.employmentStatusSince,
       };
       const checked = checkPerson(merged, await recordContextFor(tx, [merged]));
-      if (!checked.ok) throw badInput(`draft.${checked.problems[0]!.field}`, `The requested record no longer holds: ${checked.problems[0]!.message}`);
+      if (!checked.ok) {
+        const problem = checked.problems[0]!;
+        throw badInput(`draft.${problem.field}`, msg(`申请登记的信息已不符合要求：${problem.message.zh}`, `The requested record no longer holds: ${problem.message.en}`));
+      }
       const { employmentStatus: _s, employmentStatusSince: _since, ...columns } = sealedColumns(checked.record, deps.pii);
       const updated = await updatePersonRow(tx, held.id, {
         ...columns,
@@ -91,8 +95,8 @@ export async function resolveRegistration(deps: RegistrationDeps, viewer: Viewer
 export async function withdrawRegistration(deps: RegistrationDeps, viewer: Viewer, id: string): Promise<RegistrationRequestRow> {
   return deps.db.transaction(async (tx) => {
     const { row } = await lockedRequest(tx, viewer, id);
-    if (row.requestedBy !== actorOf(viewer)) throw forbidden("Only the requester withdraws a registration");
-    if (row.status !== "PENDING") throw conflict(`The registration is already ${row.status}`);
+    if (row.requestedBy !== actorOf(viewer)) throw forbidden(msg("只有申请人可以撤回登记申请", "Only the requester withdraws a registration"));
+    if (row.status !== "PENDING") throw conflict(msg(`该登记申请已是 ${row.status} 状态`, `The registration is already ${row.status}`));
     const [done] = await tx
       .update(registrationRequests)
       .set({ status: "WITHDRAWN", resolvedBy: actorOf(viewer), resolvedAt: sql`now()` })
@@ -111,7 +115,7 @@ export async function listRegistrations(
   filter: { direction: RegistrationDirection; status?: RegistrationRequestRow["status"] | null },
   page: { first: number; after?: string | null },
 ): Promise<Page<RegistrationRequestRow>> {
-  if (!mayWritePeople(viewer)) throw forbidden("Only caseworkers and administrators keep the ledger");
+  if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
   const afterId = decodeCursor(page.after);
   const where: (SQL | undefined)[] = [filter.status ? eq(registrationRequests.status, filter.status) : undefined];
   if (filter.direction === "MADE") where.push(eq(registrationRequests.requestedBy, actorOf(viewer)));

@@ -3,6 +3,7 @@ import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, conflict, DomainError, forbidden } from "../../errors.js";
+import { msg, say, validatorMessage } from "../../i18n.js";
 import { loggableError, type Logger } from "../../logger.js";
 import { refuseBadText } from "../../text-input.js";
 import { insertEmployerIfAbsent } from "../employers/employer.service.js";
@@ -61,16 +62,16 @@ export async function upsertPartnerPostings(
   items: PartnerPostingInput[],
   opts: { maxBatch: number; log: Logger },
 ): Promise<PartnerItemResult[]> {
-  if (viewer.kind !== "partner") throw forbidden("Only partner sites push postings");
-  if (!viewer.scopes.includes("postings:write")) throw forbidden("This API key lacks the postings:write scope");
-  if (items.length > opts.maxBatch) throw badInput("postings", `At most ${opts.maxBatch} postings per request (got ${items.length})`);
+  if (viewer.kind !== "partner") throw forbidden(msg("只有合作平台可以推送岗位", "Only partner sites push postings"));
+  if (!viewer.scopes.includes("postings:write")) throw forbidden(msg("此 API 密钥没有 postings:write 权限范围", "This API key lacks the postings:write scope"));
+  if (items.length > opts.maxBatch) throw badInput("postings", msg(`每次请求最多推送 ${opts.maxBatch} 个岗位（本次 ${items.length} 个）`, `At most ${opts.maxBatch} postings per request (got ${items.length})`));
 
   // Every well-formed region code of the batch, checked in one query (a malformed one — NUL and all —
   // is its item's own rejection, never part of a query).
   const codes = new Set(items.flatMap((i) => [i?.regionCode, i?.employer?.regionCode]).filter((c): c is string => typeof c === "string" && /^\d{6}$/.test(c)));
   const regionLevels = new Map((await getRegionsByCodes(db, [...codes])).map((r) => [r.code, r.level]));
   const countyProblem = (code: string) =>
-    !regionLevels.has(code) ? `Unknown region code ${code}` : regionLevels.get(code) !== "COUNTY" ? `${code} is not a county` : null;
+    !regionLevels.has(code) ? msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`) : regionLevels.get(code) !== "COUNTY" ? msg(`${code} 不是县级行政区代码`, `${code} is not a county`) : null;
 
   const seen = new Set<string>();
   const results: PartnerItemResult[] = [];
@@ -81,14 +82,14 @@ export async function upsertPartnerPostings(
       externalId: raw?.externalId ?? null,
       outcome: UpsertOutcome.REJECTED,
       posting: null,
-      error: { code: error.code, field: error.details.field ?? null, message: error.message },
+      error: { code: error.code, field: error.details.field ?? null, message: say(error.text) },
     });
     try {
       const item = asInstance(raw);
       refuseBadText(raw, path);
       const problem = firstValidationProblem(await validate(item, { forbidUnknownValues: false }), path);
-      if (problem) throw badInput(problem.field, problem.message);
-      if (seen.has(item.externalId)) throw conflict(`externalId ${item.externalId} appears twice in this batch`, { field: `${path}.externalId` });
+      if (problem) throw badInput(problem.field, validatorMessage(problem.message));
+      if (seen.has(item.externalId)) throw conflict(msg(`externalId ${item.externalId} 在本批次中重复出现`, `externalId ${item.externalId} appears twice in this batch`), { field: `${path}.externalId` });
       seen.add(item.externalId);
       const regionIssue = countyProblem(item.regionCode);
       if (regionIssue) throw badInput(`${path}.regionCode`, regionIssue);
@@ -102,7 +103,7 @@ export async function upsertPartnerPostings(
         results.push(reject(error));
       } else {
         opts.log.error({ err: loggableError(error), index }, "partner posting upsert failed");
-        results.push(reject(new DomainError("BAD_USER_INPUT", "This item could not be stored")));
+        results.push(reject(new DomainError("BAD_USER_INPUT", msg("此条目未能保存", "This item could not be stored"))));
       }
     }
   }
@@ -127,7 +128,7 @@ async function upsertOnePartnerPosting(
     });
     // A credit code is public: pushing it with another name would post in a real employer's name.
     if (employer.name !== employerName) {
-      throw conflict(`Credit code ${employer.creditCode} is registered to "${employer.name}", not "${employerName}"`, { field: `postings.${index}.employer.name` });
+      throw conflict(msg(`统一社会信用代码 ${employer.creditCode} 登记的用人单位是“${employer.name}”，而不是“${employerName}”`, `Credit code ${employer.creditCode} is registered to "${employer.name}", not "${employerName}"`), { field: `postings.${index}.employer.name` });
     }
     const status = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
     const fields = { employerId: employer.id, ...columnsFromInput(item), status };
@@ -148,9 +149,9 @@ async function upsertOnePartnerPosting(
       return { index, externalId: item.externalId, outcome: UpsertOutcome.CREATED, posting, error: null };
     }
     const existing = (await findPartnerPosting(tx, viewer.partnerId, item.externalId))!;
-    if (existing.status === "BLOCKED") throw forbidden("This posting was blocked by an administrator and cannot be changed");
+    if (existing.status === "BLOCKED") throw forbidden(msg("此岗位已被管理员屏蔽，不能修改", "This posting was blocked by an administrator and cannot be changed"));
     if (existing.status === "CLOSED" && existing.closedBy !== null && existing.closedBy !== actorOf(viewer)) {
-      throw conflict("This posting was closed by its employer or an official and is not reopened by a re-push", { field: `postings.${index}.status` });
+      throw conflict(msg("此岗位已被用人单位或工作人员关闭，重新推送不会使其重新开放", "This posting was closed by its employer or an official and is not reopened by a re-push"), { field: `postings.${index}.status` });
     }
     if (unchanged(existing, fields)) return { index, externalId: item.externalId, outcome: UpsertOutcome.UNCHANGED, posting: existing, error: null };
     const reopened = status === "OPEN" && existing.status !== "OPEN";

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.js";
 import { badInput } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { FACETS, type FacetName, type SearchEngine } from "../../search/search-port.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
@@ -10,7 +11,7 @@ const encodeOffset = (n: number) => Buffer.from(`o:${n}`).toString("base64url");
 function decodeOffset(cursor: string | null | undefined): number {
   if (!cursor) return 0;
   const m = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m) throw badInput("after", "The cursor is not one this API issued");
+  if (!m) throw badInput("after", msg("该游标不是本接口签发的", "The cursor is not one this API issued"));
   return Number(m[1]);
 }
 
@@ -31,15 +32,15 @@ export async function searchPublicPostings(
   },
 ) {
   const want = input.want ?? { totalCount: true, facets: true };
-  if (input.query && [...input.query].length > 200) throw badInput("query", "query is at most 200 characters");
+  if (input.query && [...input.query].length > 200) throw badInput("query", msg("query 最多 200 个字符", "query is at most 200 characters"));
   const offset = decodeOffset(input.after);
   const prefixes = input.filter?.regionCodes ?? [];
-  for (const [i, p] of prefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`filter.regionCodes.${i}`, "A region code prefix is 2, 4 or 6 digits");
+  for (const [i, p] of prefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`filter.regionCodes.${i}`, msg("地区代码前缀应为 2、4 或 6 位数字", "A region code prefix is 2, 4 or 6 digits"));
   if (prefixes.length > 0) {
     const padded = prefixes.map((p) => p.padEnd(6, "0"));
     const known = new Set((await getRegionsByCodes(deps.db, padded)).map((r) => r.code));
     const unknown = prefixes.findIndex((p) => !known.has(p.padEnd(6, "0")));
-    if (unknown >= 0) throw badInput(`filter.regionCodes.${unknown}`, `Unknown region code ${prefixes[unknown]}`);
+    if (unknown >= 0) throw badInput(`filter.regionCodes.${unknown}`, msg(`未知的地区代码 ${prefixes[unknown]}`, `Unknown region code ${prefixes[unknown]}`));
   }
   const f = input.filter;
   const result = await deps.search.search({

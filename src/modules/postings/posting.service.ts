@@ -2,6 +2,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
 import type { createPostingLoaders } from "./posting.loaders.js";
@@ -22,7 +23,7 @@ async function lockManagedPosting(tx: Executor, viewer: Viewer, id: string, purp
   if (!posting || !canSee(viewer, posting)) throw notFound("Posting", postingId);
   const allowed = canManagePosting(viewer, posting) || (purpose === "close" && isNamedEmployer(viewer, posting));
   if (!allowed) {
-    throw forbidden(posting.source === "PARTNER" ? "This posting is managed by the partner site that pushed it" : "You cannot change this posting");
+    throw forbidden(posting.source === "PARTNER" ? msg("此岗位由推送它的合作平台管理", "This posting is managed by the partner site that pushed it") : msg("您无权修改此岗位", "You cannot change this posting"));
   }
   return posting;
 }
@@ -78,16 +79,16 @@ export async function employerPostingsPage(
 
 /** Creates a DRAFT. An employer posts as itself; caseworkers and admins name the employer. */
 export async function createPosting(db: Database, viewer: Viewer, input: CreatePostingInput): Promise<PostingRow> {
-  if (viewer.kind !== "user") throw forbidden("Only employers, caseworkers and admins create postings");
+  if (viewer.kind !== "user") throw forbidden(msg("只有用人单位、经办人员和管理员可以创建岗位", "Only employers, caseworkers and admins create postings"));
   let employerId: string;
   if (viewer.role === Role.EMPLOYER) {
-    if (input.employerId && parseId(input.employerId, "input.employerId") !== viewer.employerId) throw forbidden("An employer posts only as itself");
+    if (input.employerId && parseId(input.employerId, "input.employerId") !== viewer.employerId) throw forbidden(msg("用人单位只能以本单位名义发布岗位", "An employer posts only as itself"));
     employerId = viewer.employerId!;
   } else if (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER) {
-    if (!input.employerId) throw badInput("input.employerId", "employerId is required when posting for an employer");
+    if (!input.employerId) throw badInput("input.employerId", msg("代用人单位发布岗位时须提供 employerId", "employerId is required when posting for an employer"));
     employerId = parseId(input.employerId, "input.employerId");
   } else {
-    throw forbidden("Only employers, caseworkers and admins create postings");
+    throw forbidden(msg("只有用人单位、经办人员和管理员可以创建岗位", "Only employers, caseworkers and admins create postings"));
   }
   assertSalaryRange(input.salaryMin, input.salaryMax, "input.salaryMax");
   assertValidUntil(input.validUntil, "input.validUntil", { future: true });
@@ -95,7 +96,7 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   const employer = await findEmployerForPosting(db, employerId);
   if (!employer) throw notFound("Employer", employerId);
   const draft = { employerId, regionCode: input.regionCode, source: "EMPLOYER" as const, partnerId: null };
-  if (!canManagePosting(viewer, draft)) throw forbidden(`Region ${input.regionCode} is outside your scope`);
+  if (!canManagePosting(viewer, draft)) throw forbidden(msg(`地区 ${input.regionCode} 不在您的管辖范围内`, `Region ${input.regionCode} is outside your scope`));
 
   return db.transaction((tx) => insertPosting(tx, {
     id: newId(),
@@ -112,18 +113,18 @@ const CLEARABLE = new Set(["occupation", "salaryMin", "salaryMax"]);
 
 export async function updatePosting(db: Database, viewer: Viewer, id: string, input: UpdatePostingInput): Promise<PostingRow> {
   for (const [field, value] of Object.entries(input)) {
-    if (value === null && !CLEARABLE.has(field)) throw badInput(`input.${field}`, `${field} cannot be null; leave it out to keep it`);
+    if (value === null && !CLEARABLE.has(field)) throw badInput(`input.${field}`, msg(`${field} 不能为 null；如需保留原值，请不要传该字段`, `${field} cannot be null; leave it out to keep it`));
   }
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
-    if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be edited; an administrator must unblock it first");
+    if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能编辑，须先由管理员解除屏蔽", "A blocked posting cannot be edited; an administrator must unblock it first"));
     const salaryMin = input.salaryMin !== undefined ? input.salaryMin : posting.salaryMin;
     const salaryMax = input.salaryMax !== undefined ? input.salaryMax : posting.salaryMax;
     assertSalaryRange(salaryMin, salaryMax, input.salaryMax !== undefined ? "input.salaryMax" : "input.salaryMin");
     if (input.validUntil) assertValidUntil(input.validUntil, "input.validUntil", { future: posting.status === "OPEN" });
     if (input.regionCode && input.regionCode !== posting.regionCode) {
       await requireCounty(tx, input.regionCode, "input.regionCode");
-      if (!canManagePosting(viewer, { ...posting, regionCode: input.regionCode })) throw forbidden(`Region ${input.regionCode} is outside your scope`);
+      if (!canManagePosting(viewer, { ...posting, regionCode: input.regionCode })) throw forbidden(msg(`地区 ${input.regionCode} 不在您的管辖范围内`, `Region ${input.regionCode} is outside your scope`));
     }
     return updatePostingRow(tx, posting.id, {
       ...(input.title !== undefined ? { title: input.title.trim() } : {}),
@@ -149,8 +150,8 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
 export async function publishPosting(db: Database, viewer: Viewer, id: string, validUntil?: Date | null): Promise<PostingRow> {
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
-    if (posting.status === "OPEN") throw conflict("The posting is already open");
-    if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be published");
+    if (posting.status === "OPEN") throw conflict(msg("该岗位已在招聘中", "The posting is already open"));
+    if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能发布", "A blocked posting cannot be published"));
     const until = validUntil ?? posting.validUntil;
     assertValidUntil(until, validUntil ? "validUntil" : "posting.validUntil", { future: true });
     return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null, closedBy: null });
@@ -165,16 +166,16 @@ export async function closePosting(db: Database, viewer: Viewer, id: string): Pr
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id, "close");
     if (posting.status === "CLOSED") return posting;
-    if (posting.status === "BLOCKED") throw conflict("A blocked posting cannot be closed; it is already withdrawn");
+    if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能关闭：它已经下架", "A blocked posting cannot be closed; it is already withdrawn"));
     return updatePostingRow(tx, posting.id, { status: "CLOSED", closedAt: new Date(), closedBy: actorOf(viewer) });
   });
 }
 
 /** An administrator withdraws a false or discriminatory posting (虚假招聘、就业歧视); the reason is kept. */
 export async function blockPosting(db: Database, viewer: Viewer, id: string, reason: string): Promise<PostingRow> {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators block postings");
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以屏蔽岗位", "Only administrators block postings"));
   const why = reason.trim();
-  if (why.length === 0 || why.length > 500) throw badInput("reason", "A reason of 1–500 characters is required");
+  if (why.length === 0 || why.length > 500) throw badInput("reason", msg("须填写原因（1–500 个字符）", "A reason of 1–500 characters is required"));
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
     return updatePostingRow(tx, posting.id, { status: "BLOCKED", blockedReason: why, closedAt: new Date(), closedBy: actorOf(viewer) });
@@ -183,10 +184,10 @@ export async function blockPosting(db: Database, viewer: Viewer, id: string, rea
 
 /** A blocked posting goes back to DRAFT: its employer fixes it and publishes again. */
 export async function unblockPosting(db: Database, viewer: Viewer, id: string): Promise<PostingRow> {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden("Only administrators unblock postings");
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以解除岗位屏蔽", "Only administrators unblock postings"));
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
-    if (posting.status !== "BLOCKED") throw conflict("The posting is not blocked");
+    if (posting.status !== "BLOCKED") throw conflict(msg("该岗位未被屏蔽", "The posting is not blocked"));
     return updatePostingRow(tx, posting.id, { status: "DRAFT", blockedReason: null });
   });
 }

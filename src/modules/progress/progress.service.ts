@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { SERVICE_TIME_ZONE, serviceToday } from "../../dates.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { campaignFor } from "../categories/campaign.service.js";
 import type { CampaignRow } from "../categories/category.table.js";
@@ -36,15 +37,15 @@ export async function campaignProgress(
   opts: { campaignId?: string | null; groupBy: ProgressGrouping; asOf?: string | null; regionLevel?: RegionLevelName | null },
 ): Promise<CampaignProgress> {
   const scope = personScope(viewer);
-  if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
+  if (scope.kind === "none") throw forbidden(msg("专项行动进度仅供经办人员和管理员查看", "Campaign progress is for caseworkers and administrators"));
   const campaign = await campaignFor(db, opts.campaignId);
   const campaignId = campaign.id;
   const today = serviceToday();
   // A closed campaign's figures are those frozen when it closed, as its last day (or the closing day) ended.
   const frozenOn = frozenDay(campaign);
-  if (frozenOn && opts.asOf && opts.asOf !== frozenOn) throw badInput("asOf", `The campaign is CLOSED: its figures are frozen as ${frozenOn} ended`);
+  if (frozenOn && opts.asOf && opts.asOf !== frozenOn) throw badInput("asOf", msg(`该专项行动已结束（CLOSED）：其数据已固定为截至 ${frozenOn} 日终的数据`, `The campaign is CLOSED: its figures are frozen as ${frozenOn} ended`));
   const asOf = frozenOn ?? opts.asOf ?? today;
-  if (asOf > today) throw badInput("asOf", "asOf is in the future");
+  if (asOf > today) throw badInput("asOf", msg("asOf 不能是将来的日期", "asOf is in the future"));
   const days = await followUpDays(db, asOf);
   const base = { campaignId, scope, asOf, current: asOf === today, frozen: frozenOn !== null, followUpDays: days };
   const rows = await progressCounts(db, { ...base, groupBy: opts.groupBy, regionLevel: opts.regionLevel ?? "PREFECTURE" });
@@ -76,7 +77,7 @@ export interface CampaignBreakdown {
  */
 export async function campaignBreakdown(db: Database, viewer: Viewer, campaignId: string, opts: { prefecturesOnly?: boolean } = {}): Promise<CampaignBreakdown> {
   const scope = personScope(viewer);
-  if (scope.kind === "none") throw forbidden("Campaign progress is for caseworkers and administrators");
+  if (scope.kind === "none") throw forbidden(msg("专项行动进度仅供经办人员和管理员查看", "Campaign progress is for caseworkers and administrators"));
   const campaign = await campaignFor(db, campaignId);
   const today = serviceToday();
   const frozenOn = frozenDay(campaign);

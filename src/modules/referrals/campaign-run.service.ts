@@ -10,6 +10,7 @@ import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { personScope, scopeCondition, type PersonScope } from "../people/person.access.js";
 import { campaignRuns, type CampaignRunRow } from "./campaign-run.table.js";
 
@@ -18,7 +19,7 @@ export type FulfilScope = { personId: string } | { regionCode: string } | { inst
 function mayRun(viewer: Viewer): PersonScope {
   const scope = personScope(viewer);
   if (!(viewer.kind === "user" && (viewer.role === Role.CASEWORKER || viewer.role === Role.ADMIN)) || scope.kind === "none") {
-    throw forbidden("Only caseworkers and administrators start campaign runs");
+    throw forbidden(msg("只有经办人员和管理员可以发起专项行动批量任务", "Only caseworkers and administrators start campaign runs"));
   }
   return scope;
 }
@@ -26,15 +27,15 @@ function mayRun(viewer: Viewer): PersonScope {
 /** Exactly one of the scope's fields, checked. */
 export function parseFulfilScope(input: { personId?: string | null; regionCode?: string | null; institutionId?: string | null; categoryCode?: string | null }): FulfilScope {
   const given = Object.entries(input).filter(([, v]) => v != null && v !== "");
-  if (given.length !== 1) throw badInput("scope", "Name exactly one of personId, regionCode, institutionId, categoryCode");
+  if (given.length !== 1) throw badInput("scope", msg("personId、regionCode、institutionId、categoryCode 须指定且只能指定其中一项", "Name exactly one of personId, regionCode, institutionId, categoryCode"));
   const [key, value] = given[0]! as [keyof typeof input, string];
   if (key === "personId") return { personId: parseId(value, "scope.personId") };
   if (key === "institutionId") return { institutionId: parseId(value, "scope.institutionId") };
   if (key === "regionCode") {
-    if (!isRegionPrefix(value)) throw badInput("scope.regionCode", "A region code prefix is 2, 4 or 6 digits");
+    if (!isRegionPrefix(value)) throw badInput("scope.regionCode", msg("地区代码前缀应为 2、4 或 6 位数字", "A region code prefix is 2, 4 or 6 digits"));
     return { regionCode: value };
   }
-  if (!/^[A-Z0-9_]{1,40}$/.test(value)) throw badInput("scope.categoryCode", "Not a category code");
+  if (!/^[A-Z0-9_]{1,40}$/.test(value)) throw badInput("scope.categoryCode", msg("不是有效的人员类别代码", "Not a category code"));
   return { categoryCode: value };
 }
 
@@ -53,13 +54,13 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
       tx,
       sql`select id, status::text, to_char(starts_on, 'YYYY-MM-DD') as "startsOn", to_char(ends_on, 'YYYY-MM-DD') as "endsOn" from campaigns where id = ${named.id} for share`,
     );
-    if (!campaign) throw conflict("The campaign is gone");
+    if (!campaign) throw conflict(msg("该专项行动已不存在", "The campaign is gone"));
     // Referrals made outside the campaign's window do not count in it: a run then would send
     // postings that change nothing, and every later run would send more.
-    if (campaign.status !== "ACTIVE") throw conflict(`The campaign is ${campaign.status}: runs work ACTIVE campaigns`);
+    if (campaign.status !== "ACTIVE") throw conflict(msg(`该专项行动的状态为 ${campaign.status}：只有状态为 ACTIVE 的专项行动可以发起批量任务`, `The campaign is ${campaign.status}: runs work ACTIVE campaigns`));
     const [today] = await queryRows<{ today: string }>(tx, sql`select to_char((now() at time zone ${SERVICE_TIME_ZONE})::date, 'YYYY-MM-DD') as today`);
     if (today!.today < campaign.startsOn || today!.today > campaign.endsOn) {
-      throw conflict(`The campaign runs ${campaign.startsOn} to ${campaign.endsOn}: referrals made today would not count toward anyone's minimum in it`);
+      throw conflict(msg(`该专项行动的起止日期为 ${campaign.startsOn} 至 ${campaign.endsOn}：今天所作的推荐不会计入任何人在该专项行动中的最低推荐数`, `The campaign runs ${campaign.startsOn} to ${campaign.endsOn}: referrals made today would not count toward anyone's minimum in it`));
     }
     await checkScope(tx, allowed, scope);
     await refuseWhileRedeciding(tx);
@@ -77,7 +78,7 @@ export async function startCampaignRun(db: Database, viewer: Viewer, scope: Fulf
 async function refuseWhileRedeciding(tx: Executor): Promise<void> {
   const [open] = await openReevaluations(tx);
   if (open) {
-    throw conflict(`Everyone's categories are being re-decided (${open.reason}; ${open.people} people so far): start the run once categoryReevaluations shows it DONE`, { field: "campaignId" });
+    throw conflict(msg(`正在重新认定全体人员的类别（${open.reason}；目前已处理 ${open.people} 人）：请待 categoryReevaluations 显示为 DONE 后再发起批量任务`, `Everyone's categories are being re-decided (${open.reason}; ${open.people} people so far): start the run once categoryReevaluations shows it DONE`), { field: "campaignId" });
   }
 }
 
@@ -89,11 +90,11 @@ async function checkScope(tx: Executor, allowed: PersonScope, scope: FulfilScope
   }
   if ("regionCode" in scope) {
     const [known] = await queryRows<{ code: string }>(tx, sql`select code from regions where code = ${scope.regionCode.padEnd(6, "0")}`);
-    if (!known) throw badInput("scope.regionCode", `Unknown region code ${scope.regionCode}`);
+    if (!known) throw badInput("scope.regionCode", msg(`未知的地区代码 ${scope.regionCode}`, `Unknown region code ${scope.regionCode}`));
   }
   if ("categoryCode" in scope) {
     const [known] = await queryRows<{ code: string }>(tx, sql`select code from target_categories where code = ${scope.categoryCode} limit 1`);
-    if (!known) throw badInput("scope.categoryCode", `Unknown category ${scope.categoryCode}`);
+    if (!known) throw badInput("scope.categoryCode", msg(`未知的人员类别 ${scope.categoryCode}`, `Unknown category ${scope.categoryCode}`));
   }
 }
 

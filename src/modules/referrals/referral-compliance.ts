@@ -5,6 +5,7 @@ import type { Viewer } from "../../auth/viewer.js";
 import { queryRows, type Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { campaignFor } from "../categories/campaign.service.js";
 import type { CampaignRow, Population } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
@@ -43,12 +44,12 @@ export async function referralCompliance(
   campaignId?: string | null,
 ): Promise<ComplianceReport> {
   const scope = personScope(viewer);
-  if (scope.kind === "none") throw forbidden("Referral compliance is for caseworkers and administrators");
+  if (scope.kind === "none") throw forbidden(msg("推荐达标情况仅供经办人员和管理员查看", "Referral compliance is for caseworkers and administrators"));
   const campaign = await campaignFor(db, campaignId);
   const inCampaign = sql`${campaign.id}::uuid`;
   checkFirst(page.first);
   const after = page.after ? parseId(page.after, "after") : null;
-  if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", "A region code prefix is 2, 4 or 6 digits");
+  if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", msg("地区代码前缀应为 2、4 或 6 位数字", "A region code prefix is 2, 4 or 6 digits"));
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
   // A closed campaign answers from the figures frozen when it closed: a CTE named "people" over them
   // lets the scope condition and the filters read them as they read the ledger. (One the migration

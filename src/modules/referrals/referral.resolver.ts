@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { parseId } from "../../db/parse-id.js";
 import { Role } from "../../auth/viewer.js";
 import { forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { Context } from "../../graphql/context.js";
 import { Person } from "../people/person.type.js";
 import { Campaign } from "../categories/campaign.type.js";
@@ -128,7 +129,7 @@ export class PostingReferralResolver {
     const viewer = ctx.viewer;
     const all = await ctx.loaders.referralsForPosting.load(posting.id);
     if (!(viewer.kind === "user" && viewer.role === Role.EMPLOYER)) return all;
-    if (viewer.employerId !== posting.employerId) throw forbidden("Only the posting's employer sees its referrals");
+    if (viewer.employerId !== posting.employerId) throw forbidden(msg("只有发布该岗位的用人单位可以查看其推荐记录", "Only the posting's employer sees its referrals"));
     const events = await ctx.loaders.referralEvents.loadMany(all.map((r) => r.id));
     return all.filter((_, i) => {
       const trail = events[i];

@@ -6,6 +6,7 @@ import { isUuid } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { refuseBadText } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
@@ -29,14 +30,14 @@ export interface RecommendItem {
 function checkNote(note: string | null | undefined): string | null {
   if (note == null) return null;
   refuseBadText(note, "note");
-  if ([...note].length > 500) throw badInput("note", "note is at most 500 characters");
+  if ([...note].length > 500) throw badInput("note", msg("note 最多 500 个字符", "note is at most 500 characters"));
   return note.trim() || null;
 }
 
 /** Who recommends as what: caseworkers and administrators as CASEWORKER (mentors and fairs come with their features). */
 function sourceOf(viewer: Viewer): ReferralSource {
   if (viewer.kind === "user" && (viewer.role === Role.CASEWORKER || viewer.role === Role.ADMIN)) return "CASEWORKER";
-  throw forbidden("Only caseworkers and administrators recommend postings");
+  throw forbidden(msg("只有经办人员和管理员可以推荐岗位", "Only caseworkers and administrators recommend postings"));
 }
 
 /**
@@ -53,8 +54,8 @@ export async function recommendPostings(
 ): Promise<RecommendItem[]> {
   const source = sourceOf(viewer);
   const personId = parseId(input.personId, "personId");
-  if (input.postingIds.length === 0) throw badInput("postingIds", "Name at least one posting");
-  if (input.postingIds.length > MAX_RECOMMENDATIONS_PER_CALL) throw badInput("postingIds", `At most ${MAX_RECOMMENDATIONS_PER_CALL} postings per call`);
+  if (input.postingIds.length === 0) throw badInput("postingIds", msg("请至少指定一个岗位", "Name at least one posting"));
+  if (input.postingIds.length > MAX_RECOMMENDATIONS_PER_CALL) throw badInput("postingIds", msg(`每次最多推荐 ${MAX_RECOMMENDATIONS_PER_CALL} 个岗位`, `At most ${MAX_RECOMMENDATIONS_PER_CALL} postings per call`));
   const note = checkNote(input.note);
   const by = actorOf(viewer);
   return db.transaction(async (tx) => {
@@ -125,7 +126,7 @@ export async function updateReferralStatus(
 ): Promise<ReferralRow> {
   const referralId = parseId(input.referralId, "referralId");
   const note = checkNote(input.note);
-  if (input.status === "RECOMMENDED" || input.status === "POSTING_CLOSED") throw badInput("status", `${input.status} is not set by hand`);
+  if (input.status === "RECOMMENDED" || input.status === "POSTING_CLOSED") throw badInput("status", msg(`${input.status} 状态不能手动设置`, `${input.status} is not set by hand`));
   return db.transaction(async (tx) => {
     // Person before referral, as recommendations and campaign batches lock them: no lock cycles.
     const peek = await findReferralById(tx, referralId);
@@ -134,8 +135,8 @@ export async function updateReferralStatus(
     // Read without a lock: closing a posting locks it and then its referrals, so a share lock taken here, after the referral's, could deadlock with it.
     const posting = referral ? (await readPostings(tx, [referral.postingId])).get(referral.postingId) : undefined;
     if (!referral || !posting || !(await referralVisibleTo(tx as unknown as Database, viewer, referral, posting.employerId))) throw notFound("Referral", referralId);
-    if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(`You may not mark this referral ${input.status}`);
-    if (!mayMove(referral.status, input.status)) throw badInput("status", `A referral cannot move from ${referral.status} to ${input.status}`);
+    if (!allowedMoves(viewer, referral, posting.employerId).includes(input.status)) throw forbidden(msg(`您无权将该推荐标记为 ${input.status}`, `You may not mark this referral ${input.status}`));
+    if (!mayMove(referral.status, input.status)) throw badInput("status", msg(`推荐状态不能从 ${referral.status} 变为 ${input.status}`, `A referral cannot move from ${referral.status} to ${input.status}`));
     const by = actorOf(viewer);
     const moved = await moveReferral(tx, referral, input.status, by, note);
     if (input.status === "HIRED") {

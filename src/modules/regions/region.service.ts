@@ -1,5 +1,6 @@
 import type { Executor } from "../../db/client.js";
 import { badInput } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { findPoverty52Codes, listAllRegions, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
 
@@ -12,11 +13,13 @@ export function getRegionsByCodes(db: Executor, codes: readonly string[]): Promi
   return findRegionsByCodes(db, codes);
 }
 
+const LEVEL_ZH = { PROVINCE: "省级", PREFECTURE: "地级", COUNTY: "县级" } as const;
+
 /** Postings and employers sit in a county (区/县/县级市): a province or prefecture code is refused. */
 export async function requireCounty(db: Executor, code: string, field: string): Promise<RegionRow> {
   const region = await findRegion(db, code);
-  if (!region) throw badInput(field, `Unknown region code ${code}`);
-  if (region.level !== "COUNTY") throw badInput(field, `${code} (${region.name}) is a ${region.level.toLowerCase()}, not a county`);
+  if (!region) throw badInput(field, msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`));
+  if (region.level !== "COUNTY") throw badInput(field, msg(`${code}（${region.name}）是${LEVEL_ZH[region.level]}行政区，不是县级行政区`, `${code} (${region.name}) is a ${region.level.toLowerCase()}, not a county`));
   return region;
 }
 

@@ -3,6 +3,7 @@ import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { Role, type Viewer } from "../../auth/viewer.js";
 import { unauthenticated } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { isRegionPrefix } from "../../region-code.js";
 
 /**
@@ -57,10 +58,10 @@ export async function verifyReportLink(jwtSecret: string, token: string, campaig
   try {
     ({ payload } = await jwtVerify(token, linkKey(jwtSecret), { algorithms: ["HS256"], audience: AUDIENCE, requiredClaims: ["exp"] }));
   } catch {
-    throw unauthenticated("The report link is not valid or has expired: ask for a new one (campaignReportLinks)");
+    throw unauthenticated(msg("报表链接无效或已过期：请重新获取（campaignReportLinks）", "The report link is not valid or has expired: ask for a new one (campaignReportLinks)"));
   }
   const claims = linkClaims.safeParse(payload);
-  if (!claims.success || claims.data.campaignId !== campaignId.toLowerCase()) throw unauthenticated("The report link is not valid for this report");
+  if (!claims.success || claims.data.campaignId !== campaignId.toLowerCase()) throw unauthenticated(msg("该报表链接不适用于此报表", "The report link is not valid for this report"));
   const c = claims.data;
   return {
     viewer: {

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound, unauthenticated } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { campaignNamed } from "../categories/campaign.service.js";
 import type { CampaignRow } from "../categories/category.table.js";
@@ -25,15 +26,15 @@ export type { BelowMinimumRow, CampaignReport };
  * report: NOT_FOUND, like an unknown one.
  */
 export async function authoriseReport(db: Database, viewer: Viewer, campaignId: string, regionCode: string | null): Promise<{ viewer: Viewer; campaign: CampaignRow }> {
-  if (viewer.kind === "anonymous") throw unauthenticated("Sign in to read a campaign report: a token, or a signed link from campaignReportLinks");
-  if (personScope(viewer).kind === "none" || viewer.kind !== "user" || viewer.role === Role.SEEKER) throw forbidden("Campaign reports are for caseworkers and administrators");
+  if (viewer.kind === "anonymous") throw unauthenticated(msg("请登录后查看专项行动报表：使用令牌，或使用 campaignReportLinks 生成的签名链接", "Sign in to read a campaign report: a token, or a signed link from campaignReportLinks"));
+  if (personScope(viewer).kind === "none" || viewer.kind !== "user" || viewer.role === Role.SEEKER) throw forbidden(msg("专项行动报表仅供经办人员和管理员查看", "Campaign reports are for caseworkers and administrators"));
   const id = parseId(campaignId, "campaignId");
   const campaign = await campaignNamed(db, id).catch(() => null);
   if (!campaign || campaign.status === "DRAFT") throw notFound("Campaign", id);
   if (regionCode === null) return { viewer, campaign };
-  if (!isRegionPrefix(regionCode)) throw badInput("region", "region is a region code prefix of 2, 4 or 6 digits");
+  if (!isRegionPrefix(regionCode)) throw badInput("region", msg("region 须为 2、4 或 6 位数字的地区代码前缀", "region is a region code prefix of 2, 4 or 6 digits"));
   if (viewer.role === Role.CASEWORKER && !(viewer.regionCode && regionCode.startsWith(viewer.regionCode))) {
-    throw forbidden(viewer.regionCode ? `Your reports are of region ${viewer.regionCode} and the regions within it` : "Your reports are of your institution");
+    throw forbidden(viewer.regionCode ? msg(`您只能查看地区 ${viewer.regionCode} 及其下辖地区的报表`, `Your reports are of region ${viewer.regionCode} and the regions within it`) : msg("您只能查看本高校的报表", "Your reports are of your institution"));
   }
   // The narrowed report is the one a caseworker of that region would see.
   return { viewer: { kind: "user", userId: viewer.userId, role: Role.CASEWORKER, regionCode }, campaign };

@@ -2,7 +2,8 @@ import { asc, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput } from "../../errors.js";
-import { textProblem } from "../../text-input.js";
+import { msg } from "../../i18n.js";
+import { textIssue } from "../../text-input.js";
 import { logSettingsChange } from "../../search/change-log.js";
 import type { SearchSettings } from "../../search/search-port.js";
 import { searchSynonymGroups } from "./synonym.table.js";
@@ -27,25 +28,25 @@ export async function loadSearchSettings(db: Executor): Promise<SearchSettings> 
  * would be ambiguous), within SYNONYM_LIMITS.
  */
 export function normaliseSynonymGroups(groups: string[][]): string[][] {
-  if (groups.length > SYNONYM_LIMITS.groups) throw badInput("groups", `At most ${SYNONYM_LIMITS.groups} synonym groups`);
+  if (groups.length > SYNONYM_LIMITS.groups) throw badInput("groups", msg(`同义词组最多 ${SYNONYM_LIMITS.groups} 个`, `At most ${SYNONYM_LIMITS.groups} synonym groups`));
   const owner = new Map<string, number>();
   return groups.map((group, g) => {
-    if (group.length > SYNONYM_LIMITS.termsPerGroup) throw badInput(`groups.${g}`, `At most ${SYNONYM_LIMITS.termsPerGroup} terms in a group`);
+    if (group.length > SYNONYM_LIMITS.termsPerGroup) throw badInput(`groups.${g}`, msg(`每组最多 ${SYNONYM_LIMITS.termsPerGroup} 个词`, `At most ${SYNONYM_LIMITS.termsPerGroup} terms in a group`));
     const terms: string[] = [];
     for (const [i, raw] of group.entries()) {
-      const problem = textProblem(raw);
-      if (problem) throw badInput(`groups.${g}.${i}`, `A term ${problem}`);
+      const problem = textIssue(raw);
+      if (problem) throw badInput(`groups.${g}.${i}`, msg(`词语${problem.zh}`, `A term ${problem.en}`));
       const term = raw.trim().toLowerCase().replace(/\s+/g, " ");
-      if (!term) throw badInput(`groups.${g}.${i}`, "A term cannot be empty");
-      if ([...term].length > SYNONYM_LIMITS.termLength) throw badInput(`groups.${g}.${i}`, `A term is at most ${SYNONYM_LIMITS.termLength} characters`);
+      if (!term) throw badInput(`groups.${g}.${i}`, msg("词语不能为空", "A term cannot be empty"));
+      if ([...term].length > SYNONYM_LIMITS.termLength) throw badInput(`groups.${g}.${i}`, msg(`词语最多 ${SYNONYM_LIMITS.termLength} 个字符`, `A term is at most ${SYNONYM_LIMITS.termLength} characters`));
       const seen = owner.get(term);
-      if (seen !== undefined && seen !== g) throw badInput(`groups.${g}.${i}`, `“${term}” is already in group ${seen}`);
+      if (seen !== undefined && seen !== g) throw badInput(`groups.${g}.${i}`, msg(`“${term}”已在组 ${seen} 中`, `“${term}” is already in group ${seen}`));
       if (seen === undefined) {
         owner.set(term, g);
         terms.push(term);
       }
     }
-    if (terms.length < 2) throw badInput(`groups.${g}`, "A synonym group needs at least two different terms");
+    if (terms.length < 2) throw badInput(`groups.${g}`, msg("每个同义词组至少需要两个不同的词", "A synonym group needs at least two different terms"));
     return terms;
   });
 }

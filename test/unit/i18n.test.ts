@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { currentLanguage, msg, negotiateLanguage, say, withLanguage } from "../../src/i18n.js";
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+describe("messages in two languages", () => {
+  it("negotiates Accept-Language by weight, Chinese by default", () => {
+    expect(negotiateLanguage(undefined)).toBe("zh");
+    expect(negotiateLanguage("")).toBe("zh");
+    expect(negotiateLanguage("en")).toBe("en");
+    expect(negotiateLanguage("en-US,en;q=0.9")).toBe("en");
+    expect(negotiateLanguage("zh-CN,zh;q=0.9,en;q=0.8")).toBe("zh");
+    expect(negotiateLanguage("fr;q=1, en;q=0.5, zh;q=0.7")).toBe("zh");
+    expect(negotiateLanguage("fr;q=1, en;q=0.8, zh;q=0.7")).toBe("en");
+    expect(negotiateLanguage("en;q=0, zh;q=0.1")).toBe("zh");
+    expect(negotiateLanguage("de, fr")).toBe("zh");
+    expect(negotiateLanguage("english")).toBe("zh");
+    expect(negotiateLanguage("en;q=abc")).toBe("zh");
+  });
+
+  it("says a message in the language of the request it is said in", async () => {
+    const m = msg("岗位已关闭", "The posting is closed");
+    expect(say(m)).toBe("岗位已关闭");
+    expect(currentLanguage()).toBe("zh");
+    await withLanguage("en", async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      expect(say(m)).toBe("The posting is closed");
+    });
+    expect(say("as it is")).toBe("as it is");
+  });
+
+  it("every message written in the source has its Chinese first and its English second", () => {
+    const problems: string[] = [];
+    let count = 0;
+    for (const file of sources("src")) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/\bmsg\(\s*(["`])((?:\\.|(?!\1)[^\\])*)\1\s*,\s*(["`])((?:\\.|(?!\3)[^\\])*)\3\s*\)/g)) {
+        count++;
+        const [, , zh, , en] = match;
+        // The Chinese is Chinese (or made of Chinese parts: `${problem.zh}`, a `…_ZH` table).
+        if (!/[\u4e00-\u9fff]/.test(zh!) && !/\.zh\b|_ZH\b/.test(zh!)) problems.push(`${file}: no Chinese in ${JSON.stringify(zh)}`);
+        // The English is English: Chinese only as a term in parentheses (建档立卡) or interpolated.
+        if (/[\u4e00-\u9fff]/.test(en!.replace(/\$\{[^}]*\}/g, "").replace(/\([^)]*\)/g, ""))) problems.push(`${file}: Chinese in the English ${JSON.stringify(en)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(count).toBeGreaterThan(200);
+  });
+});
