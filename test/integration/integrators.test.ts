@@ -15,6 +15,8 @@ import WebSocket from "ws";
 import { getSchema } from "../../src/graphql/schema.js";
 import { CHROMIUM, CHROMIUM_FLAGS, runChromium } from "../helpers/chromium.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { makePosting } from "../helpers/factories.js";
+import { Role } from "../../src/auth/viewer.js";
 
 
 /** What an integrator's tools do first, against a development server. */
@@ -249,6 +251,19 @@ describe("the integrator's first hour", () => {
     expect(preferZh.body.errors[0]!.message).toMatch(cases[0]!.zh);
     const other = await post(cases[0]!.body, { "accept-language": "fr-FR" });
     expect(other.body.errors[0]!.message).toMatch(cases[0]!.zh);
+  });
+
+  it("a field whose access varies by caller is null for one who may not see it, with the error at its path — the rest of the answer stands", async () => {
+    const posting = await makePosting(t.db);
+    const seeker = await t.token({ sub: "s", role: Role.SEEKER, personId: "00000000-0000-4000-8000-000000000001" });
+    const admin = await t.token({ sub: "a", role: Role.ADMIN });
+    const query = `query($id: ID!) { posting(id: $id) { id title referrals { id } } }`;
+    const refused = await t.gql<{ posting: { id: string; title: string; referrals: unknown } | null }>(query, { id: posting.id }, { token: seeker });
+    expect(refused.data?.posting).toEqual({ id: posting.id, title: posting.title, referrals: null });
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([["FORBIDDEN", ["posting", "referrals"]]]);
+    const allowed = await t.gql<{ posting: { referrals: unknown[] } }>(query, { id: posting.id }, { token: admin });
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data!.posting.referrals).toEqual([]);
   });
 
   it("says the limits in force and what is left (IETF RateLimit headers), and each operation's cost in its answer", async () => {

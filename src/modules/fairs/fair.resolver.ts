@@ -119,7 +119,8 @@ export class JobFairResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.SEEKER)
   @FieldResolver(() => PersonMatches, {
-    description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here).",
+    nullable: true,
+    description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here). Null, with the error at this path, for a caller who may not see that person's matches.",
   })
   recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
     countEngineCall(ctx.engineCalls);
@@ -127,7 +128,10 @@ export class JobFairResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @FieldResolver(() => FairStats, { description: "Registrations by category, sessions and seats, bookings, attendance and outcomes, overall and per employer: for the organiser." })
+  @FieldResolver(() => FairStats, {
+    nullable: true,
+    description: "Registrations by category, sessions and seats, bookings, attendance and outcomes, overall and per employer: for the organiser. Null, with FORBIDDEN at this path, for other callers.",
+  })
   stats(@Root() fair: JobFairRow, @Ctx() ctx: Context) {
     return ctx.loaders.fairStats.load(fair);
   }
@@ -139,7 +143,8 @@ export class JobFairResolver {
 
   @Authorized()
   @FieldResolver(() => FairBookingConnection, {
-    description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who; employers may not filter by `personId`: FORBIDDEN).",
+    nullable: true,
+    description: "Its bookings, newest first, as far as you may see them: the organiser all, a caseworker their people's, a seeker their own, an employer its sessions' (without who; employers may not filter by `personId`: FORBIDDEN). Null, with the error at this path, when refused: the rest of the fair stands.",
   })
   async bookings(@Root() fair: JobFairRow, @Args(() => FairBookingsArgs) args: FairBookingsArgs, @Ctx() ctx: Context) {
     const key: FairBookingsKey = {

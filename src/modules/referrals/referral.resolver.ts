@@ -123,7 +123,8 @@ export class PersonReferralResolver {
 export class PostingReferralResolver {
   @Authorized(Role.EMPLOYER, Role.ADMIN)
   @FieldResolver(() => [Referral], {
-    description: "Referrals to this posting: administrators all; its employer those whose person has applied (a step the employer recorded itself does not count). People appear as `candidate` (no sensitive fields).",
+    nullable: true,
+    description: "Referrals to this posting: administrators all; its employer those whose person has applied (a step the employer recorded itself does not count). People appear as `candidate` (no sensitive fields). Null, with a FORBIDDEN error at this path, for any other caller: the rest of the answer stands.",
   })
   async referrals(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     const viewer = ctx.viewer;
