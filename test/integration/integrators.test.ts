@@ -266,6 +266,25 @@ describe("the integrator's first hour", () => {
     expect(allowed.data!.posting.referrals).toEqual([]);
   });
 
+  it("does what the README says of GET, CSRF and 401", async () => {
+    const get = (query: string, headers: Record<string, string> = {}) => fetch(`${t.url}?query=${encodeURIComponent(query)}`, { headers });
+    // A plain GET (what a page on another site could make a browser send) is refused by CSRF prevention.
+    const plain = await get("{ __typename }");
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BAD_REQUEST");
+    // With the preflight header, a query runs; a mutation never does over GET.
+    const query = await get("{ __typename }", { "apollo-require-preflight": "true" });
+    expect(query.status).toBe(200);
+    expect(((await query.json()) as { data: unknown }).data).toEqual({ __typename: "Query" });
+    const mutation = await get(`mutation { revokePartnerKey(keyId: "x") { id } }`, { "apollo-require-preflight": "true" });
+    expect(mutation.status).toBe(405);
+    // A wrong credential: 401 for the whole request. None at all: the public, a guarded field null with UNAUTHENTICATED at its path, in a 200.
+    expect((await t.gql("{ __typename }", {}, { token: "not-a-token" })).status).toBe(401);
+    const anonymous = await t.gql<{ __typename: string; viewer: { role: string } }>("{ __typename viewer { role } people(first: 1) { totalCount } }");
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([["UNAUTHENTICATED", ["people"]]]);
+  });
+
   it("says the limits in force and what is left (IETF RateLimit headers), and each operation's cost in its answer", async () => {
     const answer = await t.gql<{ regions: { name: string }[] }>(`{ regions(parentCode: "350000") { name } }`);
     expect(answer.errors).toBeUndefined();
