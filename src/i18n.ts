@@ -24,22 +24,38 @@ export function isMessage(value: unknown): value is Message {
 
 /**
  * The language for an `Accept-Language` header (RFC 9110 §12.5.4): the supported language with the
- * highest weight, ties to the one listed first; Chinese when the header names neither (or is absent).
+ * highest weight, ties to the one listed first; `*` weighs every language the header does not name;
+ * q=0 refuses a language. Chinese when the header names neither (or is absent), English when it
+ * names none with a weight but refuses Chinese.
  */
 export function negotiateLanguage(header: string | string[] | undefined): Language {
   const value = Array.isArray(header) ? header.join(",") : (header ?? "");
-  let best: { lang: Language; q: number } | undefined;
-  for (const part of value.split(",").slice(0, 20)) {
-    const [range = "", ...params] = part.trim().split(";");
-    const tag = range.trim().toLowerCase();
-    const lang: Language | undefined = tag === "en" || tag.startsWith("en-") ? "en" : tag === "zh" || tag.startsWith("zh-") ? "zh" : undefined;
-    if (!lang) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith("q="));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    if (!Number.isFinite(q) || q <= 0 || q > 1) continue;
-    if (!best || q > best.q) best = { lang, q };
-  }
-  return best?.lang ?? "zh";
+  const named = new Map<Language, { q: number; at: number }>();
+  let star: { q: number; at: number } | undefined;
+  value
+    .split(",")
+    .slice(0, 20)
+    .forEach((part, at) => {
+      const [range = "", ...params] = part.trim().split(";");
+      const tag = range.trim().toLowerCase();
+      const lang: Language | undefined = tag === "en" || tag.startsWith("en-") ? "en" : tag === "zh" || tag.startsWith("zh-") ? "zh" : undefined;
+      if (!lang && tag !== "*") return;
+      const qParam = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith("q="));
+      const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+      if (!Number.isFinite(q) || q < 0 || q > 1) return;
+      if (!lang) star ??= { q, at };
+      else {
+        const seen = named.get(lang);
+        named.set(lang, { q: Math.max(q, seen?.q ?? 0), at: seen?.at ?? at });
+      }
+    });
+  const weightOf = (lang: Language) => named.get(lang) ?? star;
+  const wanted = (["zh", "en"] as const)
+    .map((lang) => ({ lang, weight: weightOf(lang) }))
+    .filter((c) => c.weight && c.weight.q > 0)
+    .sort((a, b) => b.weight!.q - a.weight!.q || a.weight!.at - b.weight!.at);
+  if (wanted[0]) return wanted[0].lang;
+  return weightOf("zh")?.q === 0 && weightOf("en")?.q !== 0 ? "en" : "zh";
 }
 
 const storage = new AsyncLocalStorage<Language>();

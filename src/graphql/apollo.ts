@@ -3,6 +3,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Server } from "node:http";
 import { GraphQLError } from "graphql";
+import { msg, say } from "../i18n.js";
 import type { Config } from "../config.js";
 import { ERRORS } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -47,7 +48,7 @@ export async function createApolloServer(config: Config, log: Logger, httpServer
         requestDidStart: async () => ({
           didResolveOperation: async ({ operation }) => {
             if (operation?.operation === "subscription") {
-              throw new GraphQLError("Subscriptions go over WebSocket (graphql-ws) at this same path", { extensions: { code: "BAD_REQUEST", http: { status: ERRORS.BAD_REQUEST.http } } });
+              throw new GraphQLError(say(msg("订阅须经 WebSocket（graphql-ws）发送，路径相同", "Subscriptions go over WebSocket (graphql-ws) at this same path")), { extensions: { code: "BAD_REQUEST", http: { status: ERRORS.BAD_REQUEST.http } } });
             }
           },
         }),

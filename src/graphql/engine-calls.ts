@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { msg, say } from "../i18n.js";
 
 /** A request's calls to the search engine so far, and the most it may make (GRAPHQL_MAX_ENGINE_CALLS). */
 export interface EngineCalls {
@@ -17,7 +18,7 @@ export function countEngineCall(calls: EngineCalls | undefined): void {
   if (!calls) return;
   calls.used++;
   if (calls.used > calls.max) {
-    throw new GraphQLError(`One request may ask the search engine at most ${calls.max} times (searchPostings, matches, recommendedPostings): ask for fewer`, {
+    throw new GraphQLError(say(msg(`一次请求最多调用搜索引擎 ${calls.max} 次（searchPostings、matches、recommendedPostings）：请少问一些`, `One request may ask the search engine at most ${calls.max} times (searchPostings, matches, recommendedPostings): ask for fewer`)), {
       extensions: { code: "QUERY_TOO_COMPLEX", maxEngineCalls: calls.max },
     });
   }

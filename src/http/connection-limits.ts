@@ -40,7 +40,8 @@ export function limitConnections(server: Server, http: Config["http"], log: Logg
         lastSaid = Date.now();
         log.warn({ max: http.maxConnectionsPerAddress }, "an address is over its connection cap: refusing its new connections");
       }
-      const body = JSON.stringify({ errors: [{ message: `Too many connections from this address (at most ${http.maxConnectionsPerAddress}): try again later`, extensions: { code: "TOO_MANY_CONNECTIONS" } }] });
+      // Refused before a request is read, so before its Accept-Language: said in both languages.
+      const body = JSON.stringify({ errors: [{ message: `来自此地址的连接过多（最多 ${http.maxConnectionsPerAddress} 个），请稍后再试 / Too many connections from this address (at most ${http.maxConnectionsPerAddress}): try again later`, extensions: { code: "TOO_MANY_CONNECTIONS" } }] });
       socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n${body}`);
       socket.on("error", () => undefined);
       // Half-open until the client reads and closes; cut off if it does not.

@@ -39,7 +39,15 @@ export function answerType(accept: string | undefined): string {
   return /application\/graphql-response\+json/i.test(accept ?? "") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8";
 }
 
+/** Adds to the answer's `Vary` what it was chosen by, keeping what is there (each name once). */
+function varyBy(res: ServerResponse, ...names: string[]): void {
+  const have = String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  res.setHeader("vary", [...have, ...names].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
+}
+
+/** A JSON answer worded in the request's language: it varies by Accept-Language (and by Origin, for CORS). */
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  varyBy(res, "Origin", "Accept-Language");
   res.writeHead(status, { "content-type": answerType(res.req?.headers.accept) });
   res.end(JSON.stringify(body));
 }
@@ -52,7 +60,8 @@ function graphqlErrorBody(message: Message | string, code: ErrorCode) {
 function refuseRateLimited(res: ServerResponse, refusal: GraphQLError) {
   const retryAfter = Number(refusal.extensions.retryAfter);
   res.setHeader("retry-after", String(retryAfter));
-  sendJson(res, ERRORS.RATE_LIMITED.http, { errors: [{ message: refusal.message, extensions: { code: "RATE_LIMITED", retryAfter } }] });
+  res.setHeader("ratelimit", `"${String(refusal.extensions.rateLimit)}";r=0;t=${retryAfter}`);
+  sendJson(res, ERRORS.RATE_LIMITED.http, { errors: [{ message: refusal.message, extensions: { code: "RATE_LIMITED", rateLimit: refusal.extensions.rateLimit, retryAfter } }] });
   return { refused: "RATE_LIMITED" };
 }
 
@@ -108,8 +117,6 @@ export function createHttpServer(deps: HttpDeps): Server {
     const limited = (await deps.rateLimiter.request(key, quota)) ?? (await deps.rateLimiter.costSpent(key));
     if (limited) {
       // Whichever limit refused, nothing is left of it until Retry-After.
-      const what = String(limited.message).includes("query cost") ? "cost" : "requests";
-      res.setHeader("ratelimit", `"${what}";r=0;t=${Number(limited.extensions.retryAfter)}`);
       res.setHeader("connection", "close"); // the body is left unread
       return refuseRateLimited(res, limited);
     }
@@ -191,8 +198,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         await claim.finish(res.statusCode, response.body.string).catch((err: unknown) => reqLog.error({ err: loggableError(err) }, "could not keep the idempotent answer"));
       }
       const out = await compressed(req, response.body.string, config.compressMinBytes);
-      const vary = new Set(String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean));
-      res.setHeader("vary", [...vary, "Origin", "Accept-Encoding", "Accept-Language"].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
+      varyBy(res, "Origin", "Accept-Encoding", "Accept-Language");
       if (out.encoding) {
         res.setHeader("content-encoding", out.encoding);
         res.removeHeader("content-length");

@@ -17,14 +17,23 @@ export function rateKey(viewer: Viewer, address: string | undefined): string {
   return viewer.kind === "anonymous" ? `addr:${address ?? "unknown"}` : identityOf(viewer);
 }
 
-const WHAT_ZH: Record<string, string> = { requests: "请求", "query cost": "查询开销", subscriptions: "订阅" };
+/** Which limit refused: said in the error's `extensions.rateLimit`, and by name in the RateLimit header. */
+export type LimitName = "requests" | "cost";
 
-/** 429 RATE_LIMITED with Retry-After (whole seconds), as Apollo sends an error's `http` extension. */
-export function rateLimited(what: string, limit: number, retryAfterMs: number): GraphQLError {
+const SAID: Record<LimitName, { zh: string; unit: string; en: string }> = {
+  requests: { zh: "请求", unit: " 次", en: "requests" },
+  cost: { zh: "查询开销", unit: "", en: "query cost" },
+};
+
+/**
+ * 429 RATE_LIMITED with Retry-After (whole seconds) and the refusing limit spent in the RateLimit
+ * header, as Apollo sends an error's `http` extension.
+ */
+export function rateLimited(what: LimitName, limit: number, retryAfterMs: number): GraphQLError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  const zh = WHAT_ZH[what] ?? what;
-  return new GraphQLError(say(msg(`${zh}过多：每分钟最多 ${limit}，请 ${seconds} 秒后再试`, `Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s`)), {
-    extensions: { code: "RATE_LIMITED", retryAfter: seconds, limit, http: { status: ERRORS.RATE_LIMITED.http, headers: new HeaderMap([["retry-after", String(seconds)]]) } },
+  const said = SAID[what];
+  return new GraphQLError(say(msg(`${said.zh}过多：每分钟最多 ${limit}${said.unit}，请 ${seconds} 秒后再试`, `Too many ${said.en}: at most ${limit} a minute. Try again in ${seconds} s`)), {
+    extensions: { code: "RATE_LIMITED", rateLimit: what, retryAfter: seconds, limit, http: { status: ERRORS.RATE_LIMITED.http, headers: new HeaderMap([["retry-after", String(seconds)], ["ratelimit", `"${what}";r=0;t=${seconds}`]]) } },
   });
 }
 
@@ -89,7 +98,7 @@ export class RateLimiter {
 
   /** Counts an operation's cost against `key`; a GraphQLError (429) when over. */
   async spend(key: string, cost: number): Promise<GraphQLError | null> {
-    return this.take(this.cost, key, Math.max(0, Math.ceil(cost)), "query cost", this.limits.costPerMinute);
+    return this.take(this.cost, key, Math.max(0, Math.ceil(cost)), "cost", this.limits.costPerMinute);
   }
 
   /**
@@ -100,11 +109,11 @@ export class RateLimiter {
   async costSpent(key: string): Promise<GraphQLError | null> {
     if (!this.cost) return null;
     const state = await this.cost.get(key);
-    if (state && state.consumedPoints >= this.limits.costPerMinute) return rateLimited("query cost", this.limits.costPerMinute, state.msBeforeNext);
+    if (state && state.consumedPoints >= this.limits.costPerMinute) return rateLimited("cost", this.limits.costPerMinute, state.msBeforeNext);
     return null;
   }
 
-  private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: string, limit: number, seen?: (state: QuotaState) => void): Promise<GraphQLError | null> {
+  private async take(limiter: RateLimiterAbstract | null, key: string, points: number, what: LimitName, limit: number, seen?: (state: QuotaState) => void): Promise<GraphQLError | null> {
     if (!limiter || points === 0) return null;
     try {
       const res = await limiter.consume(key, points);

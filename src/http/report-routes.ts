@@ -79,7 +79,7 @@ export function reportRoutes(deps: ReportDeps) {
       if (running >= deps.config.reports.concurrency) {
         res.setHeader("retry-after", "5");
         res.writeHead(ERRORS.RATE_LIMITED.http, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-        res.end(JSON.stringify({ errors: [{ message: "Reports are being made for others just now: try again in a few seconds", extensions: { code: "RATE_LIMITED", retryAfter: 5 } }] }));
+        res.end(JSON.stringify({ errors: [{ message: say(msg("正在为其他人生成报表，请几秒后再试", "Reports are being made for others just now: try again in a few seconds")), extensions: { code: "RATE_LIMITED", rateLimit: "reports", retryAfter: 5 } }] }));
         return { report: { refused: "BUSY" } };
       }
       running++;

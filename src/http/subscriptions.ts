@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, Server } from "node:http";
-import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { getOperationAST, GraphQLError, parse, specifiedRules, subscribe, validate, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
 import { WebSocketServer } from "ws";
@@ -22,7 +22,7 @@ import { clientAddress, trustedProxies } from "./client-address.js";
 import { checkParsedDocument } from "../graphql/document-limits.js";
 import { rateKey, type RateLimiter } from "./rate-limit.js";
 import { OriginPolicy } from "./cors.js";
-import { msg, negotiateLanguage, say, withLanguage } from "../i18n.js";
+import { msg, negotiateLanguage, say, withLanguage, type Language } from "../i18n.js";
 
 /** Whether a browser's Origin is the server's own host (a page it served itself). */
 function sameOrigin(origin: string, host: string | undefined): boolean {
@@ -42,6 +42,24 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 200;
 /** How long closing waits for clients to answer the close before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
 const languageOf = (request: IncomingMessage) => negotiateLanguage(request.headers["accept-language"]);
+/** The language of each subscription's context (the upgrade request's). */
+const languages = new WeakMap<object, Language>();
+
+/**
+ * A subscription's event stream whose every step runs in `language`: graphql-ws pulls events from
+ * its own loop, outside the context the subscription was started in.
+ */
+function speaking<T>(language: Language, result: AsyncGenerator<T> | T): AsyncGenerator<T> | T {
+  if (typeof result !== "object" || result === null || !(Symbol.asyncIterator in result)) return result;
+  const events = result as AsyncGenerator<T>;
+  const stream: AsyncGenerator<T> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: (...args) => withLanguage(language, () => events.next(...args)),
+    return: (value) => withLanguage(language, () => events.return(value)),
+    throw: (error) => withLanguage(language, () => events.throw(error)),
+  };
+  return stream;
+}
 
 /** A single message's largest size: subscribe messages are small. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -142,7 +160,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     try {
       document = parse(payload.query, { maxTokens: MAX_TOKENS });
     } catch (error) {
-      return [new GraphQLError(error instanceof GraphQLError ? error.message : "Not a GraphQL document", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+      return [new GraphQLError(error instanceof GraphQLError ? error.message : say(msg("这不是 GraphQL 文档", "Not a GraphQL document")), { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
     }
     // Fragment spreads and selections capped before validation, as over HTTP.
     const tooComplex = checkParsedDocument(document, config.graphql);
@@ -160,6 +178,11 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
     {
       schema: deps.schema,
       isProd: config.env === "production",
+      // The subscription runs — and each event is shaped — in the upgrade request's language.
+      subscribe: async (args) => {
+        const language = languages.get(args.contextValue as object) ?? "zh";
+        return speaking(language, await withLanguage(language, () => subscribe(args)));
+      },
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (wss.clients.size > MAX_CONNECTIONS) {
@@ -219,7 +242,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           // Each subscribe is a request to the caller's per-minute limit (the same count as HTTP's), before it is parsed.
           if (deps.rateLimiter && state.viewer) {
             const refused = await deps.rateLimiter.request(rateKey(state.viewer, clientAddress(ctx.extra.request, trusted)));
-            if (refused) return [new GraphQLError(refused.message, { extensions: { code: "RATE_LIMITED", retryAfter: refused.extensions.retryAfter } })];
+            if (refused) return [new GraphQLError(refused.message, { extensions: { code: "RATE_LIMITED", rateLimit: refused.extensions.rateLimit, retryAfter: refused.extensions.retryAfter } })];
           }
           return prepare(payload);
         })();
@@ -228,7 +251,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
         const state = stateOf(ctx.extra);
         const viewer = state.viewer!;
         const requestId = state.connectionId!;
-        return {
+        const context: SubscriptionContext = {
           viewer,
           db: database.db,
           config,
@@ -239,6 +262,8 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           log: log.child({ connectionId: requestId }),
           fairEvents: deps.fairEvents,
         };
+        languages.set(context, languageOf(ctx.extra.request));
+        return context;
       },
       // Errors in the language of the upgrade request's Accept-Language (a browser sends its own).
       onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: withLanguage(languageOf(ctx.extra.request), () => format(result.errors!)) } : undefined),

@@ -104,6 +104,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
   const app = await createApp(config, log, await openDatabase(config.database, log, pgliteOptions(config)), opts.searchEngine ? { searchEngine: opts.searchEngine } : {});
   const url = await app.listen();
 
+  let closing: Promise<void> | undefined;
   return {
     app,
     url,
@@ -134,10 +135,12 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
     },
     token: (claims, expiresIn) => signToken(config.auth, claims, expiresIn),
     logs,
-    async close() {
-      await app.close();
-      await dropDatabase?.();
-    },
+    // Once: a test may close its app early and leave it on a list closed again afterwards.
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await dropDatabase?.();
+      })()),
   };
 }
 

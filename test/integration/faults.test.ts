@@ -89,6 +89,7 @@ describe("faults", () => {
 
   it.runIf(Boolean(process.env.DATABASE_URL))("resumes a campaign run after PostgreSQL drops every connection mid-run — or, with PG_REAL_RESTART=1, restarts (PostgreSQL)", async () => {
     const t = await startTestApp({ LOG_LEVEL: "warn" }, { captureLogs: true });
+    opened.push(t);
     const admin = await t.token({ sub: "admin", role: Role.ADMIN });
     await openCampaignWindow(t.db);
     const school = await makeInstitution(t.db, { regionCode: "350102" });

@@ -279,7 +279,9 @@ describe("the integrator's first hour", () => {
     const mutation = await get(`mutation { revokePartnerKey(keyId: "x") { id } }`, { "apollo-require-preflight": "true" });
     expect(mutation.status).toBe(405);
     // A wrong credential: 401 for the whole request. None at all: the public, a guarded field null with UNAUTHENTICATED at its path, in a 200.
-    expect((await t.gql("{ __typename }", {}, { token: "not-a-token" })).status).toBe(401);
+    const wrong = await t.gql("{ __typename }", {}, { token: "not-a-token" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("vary")).toMatch(/Accept-Language/); // worded in the request's language, so a cache keeps each apart
     const anonymous = await t.gql<{ __typename: string; viewer: { role: string } }>("{ __typename viewer { role } people(first: 1) { totalCount } }");
     expect(anonymous.status).toBe(200);
     expect(anonymous.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([["UNAUTHENTICATED", ["people"]]]);

@@ -33,7 +33,10 @@ describe("rate limits", () => {
     const b = await t.token({ sub: "cw-b", role: Role.CASEWORKER, regionCode: "3501" });
     for (let i = 0; i < 5; i++) expect((await t.gql(`{ viewer { role } }`, {}, { token: a })).errors).toBeUndefined();
     const [before] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from job_fairs`);
-    limited(await t.gql(`mutation { createJobFair(input: { title: "限流", kind: OTHER, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z" }) { id } }`, {}, { token: a }));
+    const over = await t.gql(`mutation { createJobFair(input: { title: "限流", kind: OTHER, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z" }) { id } }`, {}, { token: a, headers: { "accept-language": "zh" } });
+    limited(over);
+    expect(over.errors![0]!.message).toMatch(/^请求过多：每分钟最多 5 次/);
+    expect([over.errors![0]!.extensions?.rateLimit, over.headers.get("ratelimit")?.replace(/t=\d+$/, "")]).toEqual(["requests", '"requests";r=0;']);
     const [after] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from job_fairs`);
     expect(after!.n).toBe(before!.n);
     // Another user, a partner key and the public each have their own count.
@@ -59,6 +62,13 @@ describe("rate limits", () => {
     const over = await t.gql(q);
     limited(over);
     expect(over.errors![0]!.message).toMatch(/query cost/);
+    expect(over.errors![0]!.extensions?.rateLimit).toBe("cost");
+    expect(over.headers.get("ratelimit")).toMatch(/^"cost";r=0;t=\d+$/);
+    // The header names the limit by the refusal, not by its wording: the same in Chinese.
+    const inChinese = await t.gql(q, {}, { headers: { "accept-language": "zh-CN" } });
+    limited(inChinese);
+    expect(inChinese.errors![0]!.message).toMatch(/查询开销过多/);
+    expect(inChinese.headers.get("ratelimit")).toMatch(/^"cost";r=0;t=\d+$/);
     expect(over.sqlStatements).toBe(0);
     const other = await t.token({ sub: "other", role: Role.ADMIN });
     expect((await t.gql(q, {}, { token: other })).status).toBe(200); // another caller has their own budget

@@ -23,6 +23,14 @@ describe("messages in two languages", () => {
     expect(negotiateLanguage("de, fr")).toBe("zh");
     expect(negotiateLanguage("english")).toBe("zh");
     expect(negotiateLanguage("en;q=abc")).toBe("zh");
+    // `*` weighs what is not named; q=0 refuses (RFC 9110 §12.5.4).
+    expect(negotiateLanguage("fr, *;q=0.5")).toBe("zh");
+    expect(negotiateLanguage("zh;q=0.2, *;q=0.5")).toBe("en");
+    expect(negotiateLanguage("en;q=0.2, *")).toBe("zh");
+    expect(negotiateLanguage("zh;q=0")).toBe("en");
+    expect(negotiateLanguage("fr, zh-CN;q=0")).toBe("en");
+    expect(negotiateLanguage("*;q=0")).toBe("zh");
+    expect(negotiateLanguage("zh;q=0, en;q=0")).toBe("zh");
   });
 
   it("says a message in the language of the request it is said in", async () => {
@@ -39,9 +47,12 @@ describe("messages in two languages", () => {
   it("every message written in the source has its Chinese first and its English second", () => {
     const problems: string[] = [];
     let count = 0;
+    let calls = 0;
     for (const file of sources("src")) {
       const text = readFileSync(file, "utf8");
-      for (const match of text.matchAll(/\bmsg\(\s*(["`])((?:\\.|(?!\1)[^\\])*)\1\s*,\s*(["`])((?:\\.|(?!\3)[^\\])*)\3\s*\)/g)) {
+      // Every call is read, so none escapes the checks below by being written differently.
+      calls += [...text.matchAll(/(?<![\w.])msg\(/g)].length - (file.endsWith("i18n.ts") ? [...text.matchAll(/(?<![\w.])msg\((?!\s*["`])/g)].length : 0);
+      for (const match of text.matchAll(/\bmsg\(\s*(["`])((?:\\.|(?!\1)[^\\])*)\1\s*,\s*(["`])((?:\\.|(?!\3)[^\\])*)\3\s*,?\s*\)/g)) {
         count++;
         const [, , zh, , en] = match;
         // The Chinese is Chinese (or made of Chinese parts: `${problem.zh}`, a `…_ZH` table).
@@ -52,5 +63,12 @@ describe("messages in two languages", () => {
     }
     expect(problems).toEqual([]);
     expect(count).toBeGreaterThan(200);
+    expect(count).toBe(calls);
+  });
+
+  it("no error is worded in one language only where it is made", () => {
+    // A GraphQLError's message is said (say(msg(…))) or passed on; a DomainError or HttpError takes a Message (the compiler holds those).
+    const bare = sources("src").flatMap((file) => [...readFileSync(file, "utf8").matchAll(/new GraphQLError\(\s*["'`]/g)].map((m) => `${file}@${m.index}`));
+    expect(bare).toEqual([]);
   });
 });

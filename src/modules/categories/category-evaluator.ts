@@ -27,7 +27,9 @@ export function compileRule(rule: unknown): { ok: true; fn: CompiledRule } | { o
   } catch (error) {
     // The engine's own words (English) follow in both languages.
     const detail = error instanceof Error && error.message ? error.message : "";
-    return { ok: false, problem: msg(`不是有效的 JSON-logic 规则${detail ? `：${detail}` : ""}`, `not a valid JSON-logic rule${detail ? `: ${detail}` : ""}`) };
+    const zhDetail = detail ? `：${detail}` : "";
+    const enDetail = detail ? `: ${detail}` : "";
+    return { ok: false, problem: msg(`不是有效的 JSON-logic 规则${zhDetail}`, `not a valid JSON-logic rule${enDetail}`) };
   }
 }
 

@@ -3,7 +3,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
 import { badInput, forbidden } from "../../errors.js";
-import { msg, type Message } from "../../i18n.js";
+import { msg, say, type Message } from "../../i18n.js";
 import type { MatchWeights } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
@@ -37,8 +37,8 @@ export function weightProblems(weights: MatchWeights): { field: string; message:
 export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: MatchWeights, effectiveFrom?: string | null): Promise<MatchingPolicyRow> {
   if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改人岗匹配规则", "Only administrators change the matching policy"));
   const problems = weightProblems(weights);
-  // The details list every problem, in English (what clients were sent before); the message is in the caller's language.
-  if (problems.length > 0) throw badInput(problems[0]!.field, problems[0]!.message, { problems: problems.map((p) => ({ field: p.field, message: p.message.en })) });
+  // The message says the first problem, the details every one, in the caller's language.
+  if (problems.length > 0) throw badInput(problems[0]!.field, problems[0]!.message, { problems: problems.map((p) => ({ field: p.field, message: say(p.message) })) });
   const from = effectiveFromInput(effectiveFrom);
   const clean: MatchWeights = { ...Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), employerRepeatDamping: weights.employerRepeatDamping } as MatchWeights;
   return db.transaction(async (tx) => {
