@@ -10,6 +10,9 @@ import { msg } from "./i18n.js";
 /** The most any list gives at once. */
 export const MAX_PAGE_SIZE = 100;
 
+/** A connection's page when the client gives neither `first` nor `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 /** `first` on any list (pages, matches, reports): a whole number from 1 to MAX_PAGE_SIZE. */
 export function checkFirst(first: number, field = "first"): number {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(field, msg(`${field} 须在 1 至 ${MAX_PAGE_SIZE} 之间`, `${field} must be 1–${MAX_PAGE_SIZE}`));
@@ -29,9 +32,52 @@ export function decodeCursor(cursor: string | null | undefined, field = "after")
   return id;
 }
 
-/** Where a page ends: the shape of GraphQL's PageInfo. */
+/** The arguments of a Relay connection (cursor connections spec): `first`/`after` forward, `last`/`before` back. */
+export interface PageRequest {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/**
+ * Which rows a page of a newest-first list (ordered by id, descending) asks for, by keyset: rows
+ * older than `afterId` and newer than `beforeId`. Read forward, the newest `limit` of them; read
+ * backward (`last`), the oldest `limit`, which come in ascending order and are turned round.
+ */
+export interface KeysetPage {
+  afterId?: string | undefined;
+  beforeId?: string | undefined;
+  /** Rows to fetch: the page and one more, which says whether there is more in the direction read. */
+  limit: number;
+  backward?: boolean | undefined;
+}
+
+/** A page request read: its size and direction, its cursors decoded and checked. */
+export interface Keyset extends KeysetPage {
+  size: number;
+  backward: boolean;
+}
+
+/** How many, and which way: `first` or `last` (1–MAX_PAGE_SIZE, not both); neither is the first `defaultSize`. */
+export function pageSize(page: Pick<PageRequest, "first" | "last">, defaultSize = DEFAULT_PAGE_SIZE): { size: number; backward: boolean } {
+  if (page.first != null && page.last != null) throw badInput("last", msg("first 与 last 只能给其一", "Give first or last, not both"));
+  if (page.last != null) return { size: checkFirst(page.last, "last"), backward: true };
+  return { size: checkFirst(page.first ?? defaultSize), backward: false };
+}
+
+export function keysetOf(page: PageRequest, defaultSize = DEFAULT_PAGE_SIZE): Keyset {
+  const { size, backward } = pageSize(page, defaultSize);
+  const afterId = decodeCursor(page.after, "after");
+  const beforeId = decodeCursor(page.before, "before");
+  return { ...(afterId ? { afterId } : {}), ...(beforeId ? { beforeId } : {}), size, limit: size + 1, backward };
+}
+
+/** Where a page begins and ends: the shape of GraphQL's PageInfo. */
 export interface PageEnd {
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
   endCursor: string | null;
 }
 
@@ -42,13 +88,24 @@ export interface Page<T> {
   totalCount: () => Promise<number>;
 }
 
-/** Rows fetched with `limit first + 1`: the extra row only says whether there is a next page. */
-export function pageFromRows<T extends { id: string }>(rows: T[], first: number, count: () => Promise<number>): Page<T> {
-  const nodes = rows.slice(0, first);
+/**
+ * A page from rows fetched with `keyset.limit` (one more than the page): the extra row says there is
+ * more in the direction read; the other direction has more when the page began at a cursor (the
+ * cursor's own row, at least — as the Relay spec allows, without another query).
+ */
+export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset, count: () => Promise<number>): Page<T> {
+  const more = rows.length > keyset.size;
+  const nodes = rows.slice(0, keyset.size);
+  if (keyset.backward) nodes.reverse();
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: keyset.backward ? keyset.beforeId !== undefined : more,
+      hasPreviousPage: keyset.backward ? more : keyset.afterId !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     totalCount: count,
   };
 }

@@ -23,6 +23,8 @@ const PERSON_SCOPE = "a caseworker's region or institution, a seeker's own recor
 export const AUTHORIZATION: Record<string, Rule> = {
   // Queries
   "Query.viewer": { access: "PUBLIC" },
+  "Query.node": { access: "PUBLIC", scope: "each type as its own root field (posting, person …) shows it to the caller; anything else: null" },
+  "Query.nodes": { access: "PUBLIC", scope: "as Query.node, per id" },
   "Query.region": { access: "PUBLIC" },
   "Query.regions": { access: "PUBLIC" },
   "Query.institutions": { access: "PUBLIC" },

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
-import { MAX_PAGE_SIZE } from "../pagination.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination.js";
 import { MAX_QUERY_COST } from "../config.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
@@ -162,8 +162,11 @@ export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childC
   let own = 1;
   if (ENGINE_FIELDS.has(name)) own += ENGINE_CALL_COST;
   if (name === "Query.searchPostings") own += SEARCH_SCAN_COST * scansSelected(node.selectionSet, (context?.fragments ?? {}) as Record<string, FragmentDefinitionNode>).size;
-  // A `first` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the most allowed.
-  const first = typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : undefined;
+  // A `first` or `last` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the
+  // most allowed; a connection given neither reads its default page. `nodes` fetches one per id.
+  const sized = (n: unknown) => (typeof n === "number" ? Math.min(Math.max(n, 0), MAX_PAGE_SIZE) : undefined);
+  const pageArgs = field.args.some((a) => a.name === "first");
+  const first = sized(args.first) ?? sized(args.last) ?? (name === "Query.nodes" && Array.isArray(args.ids) ? sized(args.ids.length) : undefined) ?? (pageArgs ? DEFAULT_PAGE_SIZE : undefined);
   if (first !== undefined) return own + first * childComplexity;
   const list = isListType(getNullableType(field.type));
   if (!list) return own + childComplexity;

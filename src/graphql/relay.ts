@@ -1,24 +1,41 @@
-import { Max, Min } from "class-validator";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
-import { MAX_PAGE_SIZE, type PageEnd } from "../pagination.js";
+import type { PageEnd, PageRequest } from "../pagination.js";
 
 // The cursors, pages and page-size rule moved to src/pagination.ts (transport-free); re-exported until every importer points there.
 
+/**
+ * A Relay connection's arguments: `first` (after `after`) reads forward, `last` (before `before`)
+ * backward; neither is the first 20. Sizes 1–100, one of `first`/`last` at most (checked where the
+ * page is read: keysetOf in src/pagination.ts).
+ */
 @ArgsType()
-export class PageArgs {
-  @Field(() => Int, { defaultValue: 20, description: "Page size, 1–100." })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first: number = 20;
+export class PageArgs implements PageRequest {
+  @Field(() => Int, { nullable: true, description: "How many from the start (after `after`), 1–100. Neither `first` nor `last`: the first 20." })
+  first?: number | null;
 
-  @Field(() => String, { nullable: true, description: "The `endCursor` of the previous page." })
+  @Field(() => String, { nullable: true, description: "Start after this cursor (a page's `endCursor`)." })
   after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "How many from the end (before `before`), 1–100; not with `first`." })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: "End before this cursor (a page's `startCursor`)." })
+  before?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Where a page of a connection begins and ends (Relay cursor connections)." })
 export class PageInfo implements PageEnd {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field({ description: "More after this page (read forward: there are; read backward: the page ended at `before`)." })
+  hasNextPage!: boolean;
+
+  @Field({ description: "More before this page (read backward: there are; read forward: the page began at `after`)." })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The first edge's cursor: pass as `before` for the page before." })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The last edge's cursor: pass as `after` for the page after." })
+  endCursor!: string | null;
 }
 
 /** A Relay connection type for a node type: `<Name>Connection { edges { cursor node } pageInfo totalCount }`. */

@@ -24,7 +24,8 @@ import { ChangeLogPolicyResolver } from "../modules/change-log/change-log-policy
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
 import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
-import { PersonReferralResolver, PostingReferralResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
+import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
+import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
 export const resolvers = [
@@ -50,6 +51,7 @@ export const resolvers = [
   PersonReferralResolver,
   PostingReferralResolver,
   ReferralProgressResolver,
+  ReferralComplianceResolver,
   CampaignRunResolver,
   MentorResolver,
   MentorshipResolver,
@@ -59,6 +61,7 @@ export const resolvers = [
   EmployerFairStatsResolver,
   FairSessionResolver,
   FairBoothViewResolver,
+  NodeResolver,
 ] as const;
 
 /**

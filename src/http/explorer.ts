@@ -33,7 +33,7 @@ export const EXPLORER_TABS = [
     headers: `{ "Authorization": "Bearer <EMPLOYER token from the start banner>" }`,
   },
   {
-    query: `# 经办人 (caseworker token): who is still below the minimum\nquery Compliance {\n  referralCompliance(first: 20) {\n    total atMinimum belowMinimum\n    below { person { id name } required counted remaining lastRunReason }\n    nextCursor\n  }\n}`,
+    query: `# 经办人 (caseworker token): who is still below the minimum\nquery Compliance {\n  referralCompliance {\n    total atMinimum belowMinimum\n    belowPeople(first: 20) {\n      edges { node { person { id name } required counted remaining lastRunReason } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n}`,
     headers: `{ "Authorization": "Bearer <CASEWORKER token from the start banner>" }`,
   },
 ];

@@ -177,6 +177,22 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     const page2 = (await t.gql<Compliance>(COMPLIANCE, { f: mine, first: 1, after: page1.nextCursor }, { token: admin })).data!.referralCompliance;
     expect([...page1.below, ...page2.below].map((b) => b.person.id).sort()).toEqual([...stranded].sort());
     expect(page2.nextCursor).toBeNull();
+    // The same people as a Relay connection, by person id, both ways.
+    const CONNECTION = `query($f: ReferralComplianceFilter, $first: Int, $after: String, $last: Int, $before: String) { referralCompliance(filter: $f) {
+      belowPeople(first: $first, after: $after, last: $last, before: $before) { totalCount edges { node { person { id } remaining } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+    type Connection = { referralCompliance: { belowPeople: { totalCount: number; edges: { node: { person: { id: string }; remaining: number } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } } };
+    const below = async (vars: Record<string, unknown>) => (await t.gql<Connection>(CONNECTION, { f: mine, ...vars }, { token: admin })).data!.referralCompliance.belowPeople;
+    const ids = (c: Awaited<ReturnType<typeof below>>) => c.edges.map((e) => e.node.person.id);
+    const byId = [...stranded].sort();
+    const ahead = await below({ first: 1 });
+    expect([ids(ahead), ahead.totalCount, ahead.pageInfo.hasNextPage, ahead.pageInfo.hasPreviousPage]).toEqual([[byId[0]], 2, true, false]);
+    const next = await below({ first: 1, after: ahead.pageInfo.endCursor });
+    expect([ids(next), next.pageInfo.hasNextPage, next.pageInfo.hasPreviousPage]).toEqual([[byId[1]], false, true]);
+    const last = await below({ last: 1 });
+    expect([ids(last), last.pageInfo.hasPreviousPage, last.pageInfo.hasNextPage]).toEqual([[byId[1]], true, false]);
+    const before = await below({ last: 5, before: last.pageInfo.startCursor });
+    expect([ids(before), before.pageInfo.hasPreviousPage, before.pageInfo.hasNextPage]).toEqual([[byId[0]], false, true]);
+    expect(ids(await below({}))).toEqual(byId);
     expect((await t.gql<Compliance>(COMPLIANCE, { f: mine }, { token: fuzhou })).data!.referralCompliance).toMatchObject({ total: 2, belowMinimum: 0, below: [] });
     expect((await t.gql<Compliance>(COMPLIANCE, { f: { ...mine, categoryCode: "KG9_HUBEI_IN_FUJIAN" } }, { token: admin })).data!.referralCompliance.total).toBe(0);
     expect((await t.gql<Compliance>(COMPLIANCE, { f: { ...mine, population: "POVERTY_LABOURER" } }, { token: admin })).data!.referralCompliance.total).toBe(0);

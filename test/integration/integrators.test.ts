@@ -223,7 +223,8 @@ describe("the integrator's first hour", () => {
     };
     const cases: { body: unknown; headers?: Record<string, string>; code: string; zh: RegExp; en: RegExp; field?: string }[] = [
       // Argument validation (class-validator's own wording, said in Chinese).
-      { body: { query: "{ searchPostings(query: \"会计\", first: 0) { totalCount } }" }, code: "BAD_USER_INPUT", field: "first", zh: /^first 不能小于 1$/, en: /^first must not be less than 1$/ },
+      { body: { query: "{ searchPostings(query: \"会计\", filter: { salaryAtLeast: -1 }) { totalCount } }" }, code: "BAD_USER_INPUT", field: "filter.salaryAtLeast", zh: /^salaryAtLeast 不能小于 0$/, en: /^salaryAtLeast must not be less than 0$/ },
+      { body: { query: "{ searchPostings(query: \"会计\", first: 0) { totalCount } }" }, code: "BAD_USER_INPUT", field: "first", zh: /^first 须在 1 至 100 之间$/, en: /^first must be 1–100$/ },
       // A resolver's DomainError (an id that is none).
       { body: { query: "{ posting(id: \"x\") { id } }" }, code: "BAD_USER_INPUT", field: "id", zh: /^id 不是有效的 ID$/, en: /^id is not a valid ID$/ },
       // The server's own refusal before GraphQL (a body that is not JSON).

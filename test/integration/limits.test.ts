@@ -140,6 +140,7 @@ describe("GraphQL limits", () => {
       "Query.registrations": `{ registrations(direction: MADE, first: 101) { totalCount } }`,
       "Query.referralCompliance": `{ referralCompliance(first: 101) { total } }`,
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
+      "ReferralCompliance.belowPeople": `{ referralCompliance { belowPeople(first: 101) { totalCount } } }`,
     };
     expect(withFirst.sort().join(" ")).toBe(Object.keys(at101).sort().join(" "));
     expect(run).toBeDefined();
@@ -151,6 +152,12 @@ describe("GraphQL limits", () => {
       const atLimit = await t.gql(q.replace("first: 101", "first: 100"), {}, { token: admin });
       expect([field, atLimit.errors?.find((e) => e.extensions?.field === "first")]).toEqual([field, undefined]);
       expect([field, atLimit.status]).toEqual([field, 200]);
+      // A connection's `last` is held the same way.
+      const [typeName, fieldName] = field.split(".");
+      if ((schema.getType(typeName!) as GraphQLObjectType).getFields()[fieldName!]!.args.some((a) => a.name === "last")) {
+        const last = await t.gql(q.replace("first: 101", "last: 101"), {}, { token: admin });
+        expect([field, codeOf(last), last.errors![0]!.extensions?.field]).toEqual([field, "BAD_USER_INPUT", "last"]);
+      }
     }
   });
 });

@@ -68,7 +68,7 @@ describe("searchPostings", () => {
 
   it("pages alike when the query asks for neither total nor facets (the engine stops at the page)", async () => {
     const LEAN = `query($q: String, $first: Int, $after: String) { searchPostings(query: $q, first: $first, after: $after, sort: SALARY_DESC) { pageInfo { hasNextPage endCursor } ...E } }
-      fragment E on PostingSearchResult { edges { node { id } } }`;
+      fragment E on PostingSearchConnection { edges { node { id } } }`;
     type Lean = { searchPostings: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] } };
     let after: string | null = null;
     const seen: string[] = [];

@@ -1,6 +1,8 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { auditLog, type AuditRow } from "./audit.table.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 export async function insertAuditRows(db: Executor, rows: (typeof auditLog.$inferInsert)[]): Promise<void> {
   if (rows.length > 0) await db.insert(auditLog).values(rows);
@@ -22,10 +24,9 @@ function auditConditions(q: AuditQuery): SQL[] {
   return c;
 }
 
-export function listAudit(db: Executor, q: AuditQuery, page: { afterId?: string; limit: number }): Promise<AuditRow[]> {
+export function listAudit(db: Executor, q: AuditQuery, page: KeysetPage): Promise<AuditRow[]> {
   const c = auditConditions(q);
-  if (page.afterId) c.push(lt(auditLog.id, page.afterId));
-  return db.select().from(auditLog).where(and(...c)).orderBy(desc(auditLog.id)).limit(page.limit);
+  return db.select().from(auditLog).where(and(...c, keysetRange(auditLog.id, page))).orderBy(keysetOrder(auditLog.id, page)).limit(page.limit);
 }
 
 export async function countAudit(db: Executor, q: AuditQuery): Promise<number> {

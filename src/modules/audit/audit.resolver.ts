@@ -4,7 +4,7 @@ import { Role } from "../../auth/viewer.js";
 import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
-import { decodeCursor, pageFromRows } from "../../pagination.js";
+import { keysetOf, pageFromRows } from "../../pagination.js";
 import { countAudit, listAudit } from "./audit.repository.js";
 
 @ObjectType({ description: "One unmasked read of personal information." })
@@ -40,8 +40,8 @@ export class AuditResolver {
       ...(filter?.from ? { from: filter.from } : {}),
       ...(filter?.to ? { to: filter.to } : {}),
     };
-    const afterId = decodeCursor(page.after);
-    const rows = await listAudit(ctx.db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
-    return pageFromRows(rows, page.first, () => countAudit(ctx.db, q));
+    const keyset = keysetOf(page);
+    const rows = await listAudit(ctx.db, q, keyset);
+    return pageFromRows(rows, keyset, () => countAudit(ctx.db, q));
   }
 }

@@ -15,9 +15,12 @@ import {
 } from "./campaign.service.js";
 import { Campaign, CampaignCategory, CampaignKind, CampaignPolicy, CampaignStatusEnum, CategoryReevaluation, CreateCampaignInput, UpdateCampaignInput } from "./campaign.type.js";
 import { listReevaluations, requestReevaluationBy } from "./reevaluation.service.js";
-import type { CampaignRow } from "./category.table.js";
+import { campaigns, type CampaignRow } from "./category.table.js";
+import { nodeType } from "../../graphql/node.js";
 
 const READERS = [Role.ADMIN, Role.CASEWORKER];
+
+nodeType("Campaign", { rootField: "Query.campaign", table: campaigns, fetch: (ctx, id) => getCampaign(ctx.db, ctx.viewer, id) });
 
 @Resolver(() => Campaign)
 export class CampaignResolver {

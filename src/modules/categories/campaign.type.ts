@@ -2,6 +2,7 @@ import { Authorized, Field, ID, InputType, Int, ObjectType, registerEnumType } f
 import { Role } from "../../auth/viewer.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import { TargetCategory } from "../people/person.type.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum CampaignStatusEnum {
   DRAFT = "DRAFT",
@@ -30,7 +31,8 @@ export class CampaignCategory {
   @Field(() => Int, { description: "The minimum in this campaign (the version's own when the binding left it open)." }) minReferrals!: number;
 }
 
-@ObjectType({ description: "A campaign (专项行动) as policy data: kind, window (Fujian days), cohort, bound categories." })
+@ObjectType({
+  implements: Node, description: "A campaign (专项行动) as policy data: kind, window (Fujian days), cohort, bound categories." })
 export class Campaign {
   @Field(() => ID) id!: string;
   @Field() code!: string;

@@ -3,6 +3,8 @@ import { escapeLike } from "../../db/like.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { logPostingChanges } from "../../search/change-log.js";
 import { employers, type EmployerRow } from "./employer.table.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 export async function findEmployerById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<EmployerRow | undefined> {
   const query = db.select().from(employers).where(eq(employers.id, id));
@@ -54,10 +56,8 @@ function employerConditions(q: EmployerQuery): SQL[] {
   return conditions;
 }
 
-export function listEmployers(db: Executor, q: EmployerQuery, page: { afterId?: string; limit: number }): Promise<EmployerRow[]> {
-  const conditions = employerConditions(q);
-  if (page.afterId) conditions.push(lt(employers.id, page.afterId));
-  return db.select().from(employers).where(and(...conditions)).orderBy(desc(employers.id)).limit(page.limit);
+export function listEmployers(db: Executor, q: EmployerQuery, page: KeysetPage): Promise<EmployerRow[]> {
+  return db.select().from(employers).where(and(...employerConditions(q), keysetRange(employers.id, page))).orderBy(keysetOrder(employers.id, page)).limit(page.limit);
 }
 
 export async function countEmployers(db: Executor, q: EmployerQuery): Promise<number> {

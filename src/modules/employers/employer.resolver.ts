@@ -8,10 +8,13 @@ import { employerPostingsPage } from "../postings/posting.service.js";
 import { Region } from "../regions/region.type.js";
 import { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
 import { getEmployer, registerEmployer, searchEmployers, verifyEmployer } from "./employer.service.js";
-import type { EmployerRow } from "./employer.table.js";
+import { employers, type EmployerRow } from "./employer.table.js";
 import { Employer } from "./employer.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 const EmployerConnection = connectionType("Employer", Employer);
+
+nodeType("Employer", { rootField: "Query.employer", table: employers, fetch: (ctx, id) => getEmployer(ctx.db, id) });
 
 @Resolver(() => Employer)
 export class EmployerResolver {

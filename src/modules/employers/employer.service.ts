@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import { conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { actorOf, regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
-import { pageFromRows, decodeCursor, type Page } from "../../pagination.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
 import { requireCounty } from "../regions/region.service.js";
 import type { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
 import {
@@ -72,16 +72,16 @@ export function getEmployersByIds(db: Executor, ids: readonly string[]): Promise
   return findEmployersByIds(db, ids);
 }
 
-export async function searchEmployers(db: Database, filter: EmployerFilter | undefined, page: { first: number; after?: string | null }): Promise<Page<EmployerRow>> {
+export async function searchEmployers(db: Database, filter: EmployerFilter | undefined, page: PageRequest): Promise<Page<EmployerRow>> {
   const q = {
     ...(filter?.regionCode ? { regionPrefix: filter.regionCode } : {}),
     ...(filter?.verified != null ? { verified: filter.verified } : {}),
     ...(filter?.isPovertyWorkshop != null ? { isPovertyWorkshop: filter.isPovertyWorkshop } : {}),
     ...(filter?.nameContains ? { nameContains: filter.nameContains } : {}),
   };
-  const afterId = decodeCursor(page.after);
-  const rows = await listEmployers(db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
-  return pageFromRows(rows, page.first, () => countEmployers(db, q));
+  const keyset = keysetOf(page);
+  const rows = await listEmployers(db, q, keyset);
+  return pageFromRows(rows, keyset, () => countEmployers(db, q));
 }
 
 /** An employer by id, for the postings module (no visibility rule: callers decide who may post for whom). */

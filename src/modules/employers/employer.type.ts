@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node-interface.js";
 
-@ObjectType({ description: "An employer (用人单位). Business registry data, public." })
+@ObjectType({
+  implements: Node, description: "An employer (用人单位). Business registry data, public." })
 export class Employer {
   @Field(() => ID) id!: string;
   @Field() name!: string;

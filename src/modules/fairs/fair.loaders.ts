@@ -8,6 +8,7 @@ import { mayOrganise, visibleBookingsCondition } from "./fair.access.js";
 import { fairStatsForFairs, type FairStats } from "./fair-report.service.js";
 import { countBookingsForFairs, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
 import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
+import type { Keyset } from "../../pagination.js";
 
 /** A booth as a fair lists it: who, and the OPEN postings it brought. */
 export interface BoothAtFair {
@@ -21,8 +22,7 @@ export interface FairBookingsKey {
   fair: JobFairRow;
   personId?: string | undefined;
   sessionId?: string | undefined;
-  afterId?: string | undefined;
-  limit: number;
+  keyset: Keyset;
 }
 
 /**
@@ -60,7 +60,7 @@ async function batchByArguments<R>(
 }
 
 const filterSignature = (key: FairBookingsKey) => JSON.stringify([key.personId ?? null, key.sessionId ?? null]);
-const pageSignature = (key: FairBookingsKey) => JSON.stringify([key.personId ?? null, key.sessionId ?? null, key.afterId ?? null, key.limit]);
+const pageSignature = (key: FairBookingsKey) => JSON.stringify([key.personId ?? null, key.sessionId ?? null, key.keyset.afterId ?? null, key.keyset.beforeId ?? null, key.keyset.limit, Boolean(key.keyset.backward)]);
 
 /** Per-request loaders of the fairs module: every list nested under a fair is one statement for all fairs. */
 export function createFairLoaders(db: Executor, request: { viewer: Viewer }) {
@@ -87,7 +87,7 @@ export function createFairLoaders(db: Executor, request: { viewer: Viewer }) {
     fairBookings: new DataLoader<FairBookingsKey, FairBookingRow[], string>(
       (keys) =>
         batchByArguments(viewer, keys, pageSignature, async (fairIds, sample) => {
-          const rows = await listBookingsForFairs(db, fairIds, filterOf(sample), { afterId: sample.afterId, limit: sample.limit });
+          const rows = await listBookingsForFairs(db, fairIds, filterOf(sample), sample.keyset);
           const grouped = groupByKeys(fairIds, rows, (r) => r.fairId);
           const byFair = new Map(fairIds.map((id, i) => [id, grouped[i]!]));
           return (fairId) => byFair.get(fairId) ?? [];

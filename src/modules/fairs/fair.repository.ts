@@ -18,6 +18,8 @@ import {
   type FairStatus,
   type JobFairRow,
 } from "./fair.table.js";
+import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 /**
  * SQL of the fairs module. Other modules' tables are read by name in raw SQL (postings, people's
@@ -36,12 +38,12 @@ export async function findFairById(db: Executor, id: string, lock?: Lock): Promi
 }
 
 /** A page of fairs matching `where` (over `job_fairs`), newest first, after a cursor. */
-export function listFairs(db: Executor, where: SQL | undefined, page: { afterId?: string | undefined; limit: number }): Promise<JobFairRow[]> {
+export function listFairs(db: Executor, where: SQL | undefined, page: KeysetPage): Promise<JobFairRow[]> {
   return db
     .select()
     .from(jobFairs)
-    .where(and(where, page.afterId ? lt(jobFairs.id, page.afterId) : undefined))
-    .orderBy(desc(jobFairs.id))
+    .where(and(where, keysetRange(jobFairs.id, page)))
+    .orderBy(keysetOrder(jobFairs.id, page))
     .limit(page.limit);
 }
 
@@ -335,16 +337,16 @@ const bookingsWhere = (fairIds: readonly string[], filter: BookingFilter) =>
   );
 
 /** A page of each fair's bookings (newest first, after a cursor, `limit` per fair) in one statement. */
-export function listBookingsForFairs(db: Executor, fairIds: readonly string[], filter: BookingFilter, page: { afterId?: string | undefined; limit: number }): Promise<FairBookingRow[]> {
-  const where = and(bookingsWhere(fairIds, filter), page.afterId ? lt(fairBookings.id, page.afterId) : undefined);
+export function listBookingsForFairs(db: Executor, fairIds: readonly string[], filter: BookingFilter, page: KeysetPage): Promise<FairBookingRow[]> {
+  const where = and(bookingsWhere(fairIds, filter), keysetRange(fairBookings.id, page));
   return db
     .select()
     .from(fairBookings)
     .where(
-      sql`${fairBookings.id} in (select ranked.id from (select fair_bookings.id, row_number() over (partition by fair_bookings.fair_id order by fair_bookings.id desc) as n
+      sql`${fairBookings.id} in (select ranked.id from (select fair_bookings.id, row_number() over (partition by fair_bookings.fair_id order by fair_bookings.id ${keysetDirection(page)}) as n
                                    from fair_bookings where ${where}) ranked where ranked.n <= ${page.limit})`,
     )
-    .orderBy(desc(fairBookings.id));
+    .orderBy(keysetOrder(fairBookings.id, page));
 }
 
 /** How many of each fair's bookings match, in one statement. */

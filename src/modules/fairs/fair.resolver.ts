@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import type { Context } from "../../graphql/context.js";
 import { countEngineCall } from "../../graphql/engine-calls.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
-import { decodeCursor, pageFromRows } from "../../pagination.js";
+import { keysetOf, pageFromRows } from "../../pagination.js";
 import { Employer } from "../employers/employer.type.js";
 import { PersonMatches } from "../matching/match.type.js";
 import { JobPosting } from "../postings/posting.type.js";
@@ -15,7 +15,7 @@ import { bookInterview, cancelBooking, checkIn, registerForFair } from "./fair-b
 import { recordFairOutcome } from "./fair-outcome.service.js";
 import type { BoothAtFair, FairBookingsKey } from "./fair.loaders.js";
 import { addFairSession, createJobFair, fairRecommendations, fairToFollow, getJobFair, listJobFairs, moveSession, registerBooth, setJobFairStatus } from "./fair.service.js";
-import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
+import { jobFairs, type FairBookingRow, type FairSessionRow, type JobFairRow } from "./fair.table.js";
 import { AddFairSessionInput, CreateJobFairInput } from "./fair.inputs.js";
 import {
   EmployerFairStats,
@@ -33,6 +33,7 @@ import {
   FairStatus,
   JobFair,
 } from "./fair.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 const JobFairConnection = connectionType("JobFair", JobFair);
 const FairBookingConnection = connectionType("FairBooking", FairBooking);
@@ -89,6 +90,8 @@ async function subscribeToFair(ctx: SubscriptionContext, fairId: string): Promis
   return stream;
 }
 
+nodeType("JobFair", { rootField: "Query.jobFair", table: jobFairs, fetch: (ctx, id) => getJobFair(ctx.db, ctx.viewer, id) });
+
 @Resolver(() => JobFair)
 export class JobFairResolver {
   @Query(() => JobFair, { nullable: true, description: "A fair: public once open (fairs are advertised); a draft only to its organiser." })
@@ -98,8 +101,9 @@ export class JobFairResolver {
 
   @Query(() => JobFairConnection, { description: "Fairs, newest first: open, live and closed ones are public; drafts only to their organisers." })
   async jobFairs(@Args(() => JobFairsArgs) args: JobFairsArgs, @Ctx() ctx: Context) {
-    const { rows, count } = await listJobFairs(ctx.db, ctx.viewer, { status: args.status, kind: args.kind, afterId: decodeCursor(args.after), limit: args.first + 1 });
-    return pageFromRows(rows, args.first, count);
+    const keyset = keysetOf(args);
+    const { rows, count } = await listJobFairs(ctx.db, ctx.viewer, { status: args.status, kind: args.kind, page: keyset });
+    return pageFromRows(rows, keyset, count);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
@@ -151,11 +155,10 @@ export class JobFairResolver {
       fair,
       personId: args.personId ? parseId(args.personId, "personId") : undefined,
       sessionId: args.sessionId ? parseId(args.sessionId, "sessionId") : undefined,
-      afterId: decodeCursor(args.after),
-      limit: args.first + 1,
+      keyset: keysetOf(args),
     };
     checkBookingFilter(ctx.viewer, key);
-    return pageFromRows(await ctx.loaders.fairBookings.load(key), args.first, () => ctx.loaders.fairBookingCount.load(key));
+    return pageFromRows(await ctx.loaders.fairBookings.load(key), key.keyset, () => ctx.loaders.fairBookingCount.load(key));
   }
 
   @FieldResolver(() => [FairSession], { description: "Its sessions, by start time." })

@@ -6,7 +6,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { requiredText } from "../../text-input.js";
-import { checkFirst } from "../../pagination.js";
+import { checkFirst, type KeysetPage } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
 import type { createMatchLoaders } from "../matching/match.loaders.js";
 import { visiblePerson } from "../people/person.access.js";
@@ -58,10 +58,10 @@ export async function getJobFair(db: Executor, viewer: Viewer, id: string): Prom
 export async function listJobFairs(
   db: Executor,
   viewer: Viewer,
-  args: { status?: FairStatus | null; kind?: FairKind | null; afterId?: string | undefined; limit: number },
+  args: { status?: FairStatus | null; kind?: FairKind | null; page: KeysetPage },
 ): Promise<{ rows: JobFairRow[]; count: () => Promise<number> }> {
   const where: SQL | undefined = and(visibleFairsCondition(viewer), args.status ? eq(jobFairs.status, args.status) : undefined, args.kind ? eq(jobFairs.kind, args.kind) : undefined);
-  const rows = await listFairs(db, where, { afterId: args.afterId, limit: args.limit });
+  const rows = await listFairs(db, where, args.page);
   return { rows, count: () => countFairs(db, where) };
 }
 

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Institution } from "../institutions/institution.type.js";
 import { Region } from "../regions/region.type.js";
 import { fairBookingStatus, fairKind, fairSessionKind, fairSessionStatus, fairStatus } from "./fair.table.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum FairKind {
   CAMPUS = "CAMPUS",
@@ -65,7 +66,8 @@ export class FairAudienceType {
   @Field(() => [String]) regionPrefixes!: string[];
 }
 
-@ObjectType({ description: "An online job fair (网络招聘会)." })
+@ObjectType({
+  implements: Node, description: "An online job fair (网络招聘会)." })
 export class JobFair {
   @Field(() => ID) id!: string;
   @Field() title!: string;

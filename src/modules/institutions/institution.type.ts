@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { institutionKind } from "./institution.table.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum InstitutionKind {
   UNIVERSITY = "UNIVERSITY",
@@ -12,7 +13,8 @@ registerEnumType(InstitutionKind, {
 });
 if (institutionKind.enumValues.join() !== Object.values(InstitutionKind).join()) throw new Error("InstitutionKind out of sync");
 
-@ObjectType({ description: "A university, vocational college or technical school (高校 / 技工院校)." })
+@ObjectType({
+  implements: Node, description: "A university, vocational college or technical school (高校 / 技工院校)." })
 export class Institution {
   @Field(() => ID) id!: string;
   @Field() code!: string;

@@ -17,6 +17,8 @@ import {
   type MentorshipRow,
   type MentoringPolicyRow,
 } from "./mentor.table.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 // ---- Mentors ----
 
@@ -107,20 +109,20 @@ export interface MentorListFilter {
   withRoom: boolean;
 }
 
-function listCondition(scope: SQL | undefined, filter: MentorListFilter, after?: string): SQL | undefined {
+function listCondition(scope: SQL | undefined, filter: MentorListFilter, page?: KeysetPage): SQL | undefined {
   return and(
     scope,
     filter.regionPrefix !== null ? sql`${mentors.regionCode} like ${`${filter.regionPrefix}%`}` : undefined,
     filter.institutionId !== null ? eq(mentors.institutionId, filter.institutionId) : undefined,
     filter.active !== null ? eq(mentors.active, filter.active) : undefined,
     filter.withRoom ? sql`${mentors.active} and ${mentors.activeMentees} < ${mentors.capacity}` : undefined,
-    after ? gt(mentors.id, after) : undefined,
+    page ? keysetRange(mentors.id, page, "oldest") : undefined,
   );
 }
 
 /** Mentors within a scope condition and a filter, oldest record first, after a cursor. */
-export function findMentorsPage(db: Executor, scope: SQL | undefined, filter: MentorListFilter, after: string | undefined, limit: number): Promise<MentorRow[]> {
-  return db.select().from(mentors).where(listCondition(scope, filter, after)).orderBy(asc(mentors.id)).limit(limit);
+export function findMentorsPage(db: Executor, scope: SQL | undefined, filter: MentorListFilter, page: KeysetPage): Promise<MentorRow[]> {
+  return db.select().from(mentors).where(listCondition(scope, filter, page)).orderBy(keysetOrder(mentors.id, page, "oldest")).limit(page.limit);
 }
 
 export function countMentors(db: Executor, scope: SQL | undefined, filter: MentorListFilter): Promise<number> {

@@ -10,7 +10,7 @@ import { revealMentorPhone } from "./mentor-pii.js";
 import { mentorCoverage } from "./mentor-coverage.service.js";
 import { activeMentoringPolicy, isOverdue, setMentoringPolicy } from "./mentor-policy.service.js";
 import { assignMentor, createMentor, deactivateMentor, getMentor, listMentors, logFollowUp, setMentorCapacity } from "./mentor.service.js";
-import type { MentorRow, MentorshipRow } from "./mentor.table.js";
+import { mentors, type MentorRow, type MentorshipRow } from "./mentor.table.js";
 import {
   CreateMentorInput,
   FollowUp,
@@ -25,6 +25,7 @@ import {
   MentoringPolicy,
   Mentorship,
 } from "./mentor.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 /** A mentee as the viewer may see them (the rule: `mayViewMentee`), or null; read through the request's one `personById`. */
 async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
@@ -32,6 +33,8 @@ async function menteeFor(ctx: Context, personId: string, mentorId: string): Prom
   if (!person) return null;
   return (await mayViewMentee(ctx.viewer, person, () => ctx.loaders.mentorById.load(mentorId))) ? person : null;
 }
+
+nodeType("Mentor", { rootField: "Query.mentor", table: mentors, fetch: (ctx, id) => getMentor(ctx.db, ctx.viewer, id) });
 
 @Resolver(() => Mentor)
 export class MentorResolver {

@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { msg, said } from "../../i18n.js";
 import { requiredText } from "../../text-input.js";
-import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { maskPhone, parseMobilePhone } from "../../pii/resident-id.js";
 import { isRegionPrefix } from "../../region-code.js";
@@ -216,8 +216,8 @@ export interface MentorFilter {
 }
 
 /** Mentors the viewer may see (and the filter), oldest record first, a page at a time. */
-export async function listMentors(db: Executor, viewer: Viewer, filter: MentorFilter, page: { first: number; after?: string | null }): Promise<Page<MentorRow>> {
-  const after = decodeCursor(page.after);
+export async function listMentors(db: Executor, viewer: Viewer, filter: MentorFilter, page: PageRequest): Promise<Page<MentorRow>> {
+  const keyset = keysetOf(page);
   if (filter.regionCode != null && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", msg("regionCode 须为 2、4 或 6 位数字的地区代码前缀", "regionCode must be a prefix of 2, 4 or 6 digits"));
   const parsed: MentorListFilter = {
     regionPrefix: filter.regionCode ?? null,
@@ -226,8 +226,8 @@ export async function listMentors(db: Executor, viewer: Viewer, filter: MentorFi
     withRoom: filter.withRoom === true,
   };
   const scope = mentorScopeCondition(viewer);
-  const rows = await findMentorsPage(db, scope, parsed, after, page.first + 1);
-  return pageFromRows(rows, page.first, () => countMentors(db, scope, parsed));
+  const rows = await findMentorsPage(db, scope, parsed, keyset);
+  return pageFromRows(rows, keyset, () => countMentors(db, scope, parsed));
 }
 
 /**

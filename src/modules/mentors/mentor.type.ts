@@ -1,6 +1,7 @@
 import { LocalDate } from "../../graphql/scalars.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/relay.js";
+import { Node } from "../../graphql/node-interface.js";
 import {
   followUpChannel,
   followUpOutcome,
@@ -33,7 +34,8 @@ export enum MentorshipEnd {
 registerEnumType(MentorshipEnd, { name: "MentorshipEnd", description: "Why a mentorship ended." });
 if (mentorshipEnd.enumValues.join() !== Object.values(MentorshipEnd).join()) throw new Error("MentorshipEnd out of sync");
 
-@ObjectType({ description: "A 红娘 mentor: staff or a volunteer who takes a few poverty-family graduates one to one." })
+@ObjectType({
+  implements: Node, description: "A 红娘 mentor: staff or a volunteer who takes a few poverty-family graduates one to one." })
 export class Mentor {
   @Field(() => ID) id!: string;
   @Field() name!: string;

@@ -6,6 +6,8 @@ import { inCategory, inPopulation } from "../categories/category.sql.js";
 import { escapeLike } from "../../db/like.js";
 import { scopeCondition, type PersonScope } from "./person.access.js";
 import { employmentHistory, people, type EmploymentStatus, type PersonRow } from "./person.table.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 export async function findPersonById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<PersonRow | undefined> {
   const query = db.select().from(people).where(eq(people.id, id));
@@ -81,10 +83,9 @@ function peopleConditions(q: PeopleQuery): SQL[] {
   return conditions;
 }
 
-export function listPeople(db: Executor, q: PeopleQuery, page: { afterId?: string; limit: number }): Promise<PersonRow[]> {
+export function listPeople(db: Executor, q: PeopleQuery, page: KeysetPage): Promise<PersonRow[]> {
   const conditions = peopleConditions(q);
-  if (page.afterId) conditions.push(lt(people.id, page.afterId));
-  return db.select().from(people).where(and(...conditions)).orderBy(desc(people.id)).limit(page.limit);
+  return db.select().from(people).where(and(...conditions, keysetRange(people.id, page))).orderBy(keysetOrder(people.id, page)).limit(page.limit);
 }
 
 export async function countPeople(db: Executor, q: PeopleQuery): Promise<number> {

@@ -12,13 +12,16 @@ import { importPeopleInline } from "./person-import.service.js";
 import { encodingOf, ImportPeopleInput, ImportReport } from "./person-import.type.js";
 import { PeopleFilter, PersonFieldsInput, RegisterPersonInput } from "./person.inputs.js";
 import { getPerson, recordEmploymentStatus, registerPerson, searchPeople, updatePerson } from "./person.service.js";
-import type { PersonRow } from "./person.table.js";
+import { people, type PersonRow } from "./person.table.js";
 import { getRegistration } from "./registration.service.js";
 import { RegisterPersonPayload } from "./registration.type.js";
 import { CategoryMembership, EmploymentHistoryEntry, EmploymentStatusEnum, JobIntention, Person } from "./person.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 const PersonConnection = connectionType("Person", Person);
 const LEDGER_READERS = [Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.SEEKER];
+
+nodeType("Person", { rootField: "Query.person", table: people, fetch: (ctx, id) => getPerson(ctx, ctx.viewer, id) });
 
 @Resolver(() => Person)
 export class PersonResolver {

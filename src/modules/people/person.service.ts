@@ -6,7 +6,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from "../../errors.js";
 import { msg, say } from "../../i18n.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
-import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { parseMobilePhone, parseResidentId } from "../../pii/resident-id.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
@@ -221,7 +221,7 @@ export interface PeopleFilterValues {
 }
 
 /** The ledger within the viewer's scope. `text` matches a name fragment, or an exact ID number or phone. */
-export async function searchPeople(deps: LedgerDeps, viewer: Viewer, filter: PeopleFilterValues | null | undefined, page: { first: number; after?: string | null }): Promise<Page<PersonRow>> {
+export async function searchPeople(deps: LedgerDeps, viewer: Viewer, filter: PeopleFilterValues | null | undefined, page: PageRequest): Promise<Page<PersonRow>> {
   const text = filter?.text?.trim();
   const asId = text ? parseResidentId(text) : null;
   const asPhone = text ? parseMobilePhone(text) : null;
@@ -234,7 +234,7 @@ export async function searchPeople(deps: LedgerDeps, viewer: Viewer, filter: Peo
     ...(filter?.employmentStatus ? { employmentStatus: filter.employmentStatus } : {}),
     ...(asId?.ok ? { idNumberHash: deps.pii.lookupHash("id", asId.value.idNumber) } : asPhone ? { phoneHash: deps.pii.lookupHash("phone", asPhone) } : text ? { nameContains: text } : {}),
   };
-  const afterId = decodeCursor(page.after);
-  const rows = await listPeople(deps.db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
-  return pageFromRows(rows, page.first, () => countPeople(deps.db, q));
+  const keyset = keysetOf(page);
+  const rows = await listPeople(deps.db, q, keyset);
+  return pageFromRows(rows, keyset, () => countPeople(deps.db, q));
 }

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { LocalDate } from "../../graphql/scalars.js";
 import { Education } from "../postings/posting.type.js";
 import { employmentStatus, gender, statusSource } from "./person.table.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum EmploymentStatusEnum {
   UNEMPLOYED = "UNEMPLOYED",
@@ -64,6 +65,7 @@ export class EmploymentHistoryEntry {
 }
 
 @ObjectType({
+  implements: Node,
   description:
     "A person in the real-name ledger (实名台账). Personal information: never shown to employers or partner sites; ID number, phone, birth date and poverty household number are masked unless asked for with a purpose, and every such read is audited.",
 })

@@ -5,12 +5,15 @@ import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { maskResidentId } from "../../pii/resident-id.js";
 import { visiblePerson } from "./person.access.js";
 import { getRegistration, listRegistrations, requestedDraft, resolveRegistration, withdrawRegistration } from "./registration.service.js";
-import type { RegistrationRequestRow } from "./registration.table.js";
+import { registrationRequests, type RegistrationRequestRow } from "./registration.table.js";
 import { Person } from "./person.type.js";
 import { RegistrationDecisionEnum, RegistrationDirectionEnum, RegistrationRequest, RegistrationStatusEnum } from "./registration.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 const RegistrationConnection = connectionType("RegistrationRequest", RegistrationRequest);
 const OFFICIALS = [Role.ADMIN, Role.CASEWORKER];
+
+nodeType("RegistrationRequest", { rootField: "Query.registration", table: registrationRequests, fetch: (ctx, id) => getRegistration(ctx.db, ctx.viewer, id) });
 
 @Resolver(() => RegistrationRequest)
 export class RegistrationResolver {

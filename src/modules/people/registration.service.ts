@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { requiredText } from "../../text-input.js";
 import { loadCategoryEvaluator, syncMemberships } from "../categories/category.service.js";
@@ -15,6 +15,7 @@ import { updatePersonRow } from "./person.repository.js";
 import { draftOf, recordContextFor, sealedColumns } from "./person.service.js";
 import { people, type PersonRow } from "./person.table.js";
 import { registrationRequests, type RegistrationRequestRow } from "./registration.table.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
 
 /** Deciding, withdrawing and listing the registrations queued by `registration.queue.ts`. */
 
@@ -113,21 +114,21 @@ export async function listRegistrations(
   db: Database,
   viewer: Viewer,
   filter: { direction: RegistrationDirection; status?: RegistrationRequestRow["status"] | null },
-  page: { first: number; after?: string | null },
+  page: PageRequest,
 ): Promise<Page<RegistrationRequestRow>> {
   if (!mayWritePeople(viewer)) throw forbidden(msg("只有经办人员和管理员可以维护实名台账", "Only caseworkers and administrators keep the ledger"));
-  const afterId = decodeCursor(page.after);
+  const keyset = keysetOf(page);
   const where: (SQL | undefined)[] = [filter.status ? eq(registrationRequests.status, filter.status) : undefined];
   if (filter.direction === "MADE") where.push(eq(registrationRequests.requestedBy, actorOf(viewer)));
   else where.push(scopeCondition(personScope(viewer)));
   const base = () => db.select({ r: registrationRequests }).from(registrationRequests).innerJoin(people, eq(people.id, registrationRequests.heldPersonId));
   const rows = await base()
-    .where(and(...where, afterId ? lt(registrationRequests.id, afterId) : undefined))
-    .orderBy(desc(registrationRequests.id))
-    .limit(page.first + 1);
+    .where(and(...where, keysetRange(registrationRequests.id, keyset)))
+    .orderBy(keysetOrder(registrationRequests.id, keyset))
+    .limit(keyset.limit);
   return pageFromRows(
     rows.map((r) => r.r),
-    page.first,
+    keyset,
     async () => (await db.select({ n: sql<number>`count(*)::int` }).from(registrationRequests).innerJoin(people, eq(people.id, registrationRequests.heldPersonId)).where(and(...where)))[0]!.n,
   );
 }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Person } from "./person.type.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum RegistrationStatusEnum {
   PENDING = "PENDING",
@@ -31,6 +32,7 @@ export enum RegisterOutcomeEnum {
 registerEnumType(RegisterOutcomeEnum, { name: "RegisterOutcome" });
 
 @ObjectType({
+  implements: Node,
   description:
     "A registration awaiting review: its ID number is already in the ledger outside the requester's scope. The requester is not told where; an official whose scope holds the person transfers or refuses it.",
 })

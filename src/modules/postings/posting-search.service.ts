@@ -1,17 +1,20 @@
 import type { Database } from "../../db/client.js";
 import { badInput } from "../../errors.js";
 import { msg } from "../../i18n.js";
+import { pageSize, type PageRequest } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { FACETS, type FacetName, type SearchEngine } from "../../search/search-port.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
 import type { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
 import { educationLevel, type PostingRow } from "./posting.table.js";
 
+// A hit's cursor is its position in the engine's order (1-based): `after` it the page starts at
+// that offset; `before` it, it ends one short of it.
 const encodeOffset = (n: number) => Buffer.from(`o:${n}`).toString("base64url");
-function decodeOffset(cursor: string | null | undefined): number {
-  if (!cursor) return 0;
+function decodeOffset(cursor: string | null | undefined, field: "after" | "before"): number | undefined {
+  if (!cursor) return undefined;
   const m = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m) throw badInput("after", msg("该游标不是本接口签发的", "The cursor is not one this API issued"));
+  if (!m) throw badInput(field, msg("该游标不是本接口签发的", "The cursor is not one this API issued"));
   return Number(m[1]);
 }
 
@@ -25,15 +28,16 @@ export async function searchPublicPostings(
     query?: string | null;
     filter?: PostingSearchFilterInput | null;
     sort?: SearchSort | null;
-    first: number;
-    after?: string | null;
+    page: PageRequest;
     /** What the caller reads (default both): without them the engine stops at the page. */
     want?: { totalCount: boolean; facets: boolean };
   },
 ) {
   const want = input.want ?? { totalCount: true, facets: true };
   if (input.query && [...input.query].length > 200) throw badInput("query", msg("query 最多 200 个字符", "query is at most 200 characters"));
-  const offset = decodeOffset(input.after);
+  const { size, backward } = pageSize(input.page);
+  const after = decodeOffset(input.page.after, "after") ?? 0;
+  const beforePosition = decodeOffset(input.page.before, "before");
   const prefixes = input.filter?.regionCodes ?? [];
   for (const [i, p] of prefixes.entries()) if (!isRegionPrefix(p)) throw badInput(`filter.regionCodes.${i}`, msg("地区代码前缀应为 2、4 或 6 位数字", "A region code prefix is 2, 4 or 6 digits"));
   if (prefixes.length > 0) {
@@ -43,7 +47,7 @@ export async function searchPublicPostings(
     if (unknown >= 0) throw badInput(`filter.regionCodes.${unknown}`, msg(`未知的地区代码 ${prefixes[unknown]}`, `Unknown region code ${prefixes[unknown]}`));
   }
   const f = input.filter;
-  const result = await deps.search.search({
+  const request = {
     ...(input.query?.trim() ? { text: input.query.trim() } : {}),
     filter: {
       statuses: ["OPEN"],
@@ -58,21 +62,32 @@ export async function searchPublicPostings(
     },
     ...(input.sort ? { sort: input.sort } : {}),
     ...(want.facets ? { facets: FACETS } : {}),
-    offset,
-    // Uncounted, one hit more than the page says whether there is a next page.
-    ...(want.totalCount || want.facets ? { limit: input.first } : { limit: input.first + 1, countTotal: false }),
-  });
-  const hasNextPage = want.totalCount || want.facets ? offset + result.hits.length < result.total : result.hits.length > input.first;
-  result.hits = result.hits.slice(0, input.first);
+  };
+  // The page is hits [start, end): forward from `after` (up to `before`), or back from `before` — or,
+  // without it, from the end, which only a count can say (one more engine call).
+  let end = beforePosition === undefined ? undefined : Math.max(0, beforePosition - 1);
+  if (backward && end === undefined) end = (await deps.search.search({ ...request, offset: 0, limit: 1 })).total;
+  const start = backward ? Math.max(after, end! - size) : after;
+  const limit = end === undefined ? size : Math.max(0, Math.min(size, end - start));
+  const counted = want.totalCount || want.facets;
+  // Uncounted, one hit more than the page says whether there is a next page.
+  const result = await deps.search.search({ ...request, offset: start, ...(counted ? { limit } : { limit: limit + 1, countTotal: false }) });
+  const hasNextPage = counted ? start + Math.min(limit, result.hits.length) < result.total : result.hits.length > limit || (end !== undefined && beforePosition !== undefined);
+  result.hits = result.hits.slice(0, limit);
   const rows = await deps.loadPostings(result.hits.map((h) => h.id));
   const edges = result.hits
-    .map((hit, i) => ({ hit, row: rows[i], position: offset + i + 1 }))
+    .map((hit, i) => ({ hit, row: rows[i], position: start + i + 1 }))
     .filter((e): e is { hit: { id: string; score: number }; row: PostingRow; position: number } => e.row != null && e.row.status === "OPEN")
     .map((e) => ({ cursor: encodeOffset(e.position), score: e.hit.score, node: e.row }));
   return {
     totalCount: result.total,
     edges,
-    pageInfo: { hasNextPage, endCursor: result.hits.length > 0 ? encodeOffset(offset + result.hits.length) : null },
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: start > 0,
+      startCursor: result.hits.length > 0 ? encodeOffset(start + 1) : null,
+      endCursor: result.hits.length > 0 ? encodeOffset(start + result.hits.length) : null,
+    },
     facets: want.facets ? await facetLabels(deps.db, result.facets) : { regions: [], kinds: [], education: [], salaryBands: [] },
   };
 }

@@ -17,17 +17,17 @@ export class PostingSearchFacets {
   @Field(() => [FacetCount], { description: "By the top of the salary range." }) salaryBands!: FacetCount[];
 }
 
-@ObjectType()
+@ObjectType({ description: "One hit of a search: the posting, where it stands and how well it matched." })
 export class PostingSearchEdge {
-  @Field() cursor!: string;
+  @Field({ description: "Its place in the search's order: pass as `after` (or `before`) to page from here." }) cursor!: string;
   @Field(() => Float, { description: "Relevance in [0, 1]." }) score!: number;
-  @Field(() => JobPosting) node!: JobPosting;
+  @Field(() => JobPosting, { description: "The posting (public fields)." }) node!: JobPosting;
 }
 
-@ObjectType()
-export class PostingSearchResult {
-  @Field(() => Int) totalCount!: number;
-  @Field(() => [PostingSearchEdge]) edges!: PostingSearchEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => PostingSearchFacets) facets!: PostingSearchFacets;
+@ObjectType({ description: "A page of search hits (a Relay connection, in the engine's order), with the whole result's count and facets." })
+export class PostingSearchConnection {
+  @Field(() => Int, { description: "Every hit of the search, not just this page (asking for it makes the engine count them all)." }) totalCount!: number;
+  @Field(() => [PostingSearchEdge], { description: "This page's hits, best first (or in `sort` order)." }) edges!: PostingSearchEdge[];
+  @Field(() => PageInfo, { description: "Where this page begins and ends." }) pageInfo!: PageInfo;
+  @Field(() => PostingSearchFacets, { description: "How the whole result divides by region, kind, education and salary (asking for it makes the engine read every hit)." }) facets!: PostingSearchFacets;
 }

@@ -2,17 +2,17 @@ import DataLoader from "dataloader";
 import type { Executor } from "../../db/client.js";
 import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
 import { countPostingsForEmployers, findPostingsByIds, listPostingsForEmployers, type PostingQuery } from "./posting.repository.js";
+import type { KeysetPage } from "../../pagination.js";
 import type { PostingRow } from "./posting.table.js";
 
 /** `Employer.postings` under a list of employers: one key per employer, one statement per distinct set of arguments. */
 export interface EmployerPostingsKey {
   employerId: string;
   query: PostingQuery;
-  afterId?: string;
-  limit: number;
+  keyset: KeysetPage;
 }
 
-const signature = (key: Omit<EmployerPostingsKey, "employerId">) => JSON.stringify([key.query, key.afterId ?? null, key.limit]);
+const signature = (key: Omit<EmployerPostingsKey, "employerId">) => JSON.stringify([key.query, key.keyset.afterId ?? null, key.keyset.beforeId ?? null, key.keyset.limit, Boolean(key.keyset.backward)]);
 
 /** Splits keys into groups that share everything but the employer, runs `load` once per group, answers in key order. */
 async function batchBySignature<R>(
@@ -43,10 +43,7 @@ export function createPostingLoaders(db: Executor) {
     employerPostings: new DataLoader<EmployerPostingsKey, PostingRow[], string>(
       (keys) =>
         batchBySignature(keys, async (employerIds, sample) => {
-          const rows = await listPostingsForEmployers(db, employerIds, sample.query, {
-            ...(sample.afterId ? { afterId: sample.afterId } : {}),
-            limit: sample.limit,
-          });
+          const rows = await listPostingsForEmployers(db, employerIds, sample.query, sample.keyset);
           const grouped = groupByKeys(employerIds, rows, (r) => r.employerId);
           const byEmployer = new Map(employerIds.map((id, i) => [id, grouped[i]!]));
           return (employerId) => byEmployer.get(employerId) ?? [];

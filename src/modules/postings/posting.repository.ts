@@ -3,6 +3,8 @@ import type { Executor } from "../../db/client.js";
 import { logPostingChanges } from "../../search/change-log.js";
 import { onPostingEnded } from "./posting.hooks.js";
 import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
+import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 
 /**
  * An OPEN posting past its validUntil is EXPIRED the moment it passes, whether or not the sweeper
@@ -63,10 +65,8 @@ function queryConditions(q: PostingQuery): SQL[] {
   return conditions;
 }
 
-export function listPostings(db: Executor, q: PostingQuery, page: { afterId?: string; limit: number }): Promise<PostingRow[]> {
-  const conditions = queryConditions(q);
-  if (page.afterId) conditions.push(lt(postings.id, page.afterId));
-  return db.select(postingColumns).from(postings).where(and(...conditions)).orderBy(desc(postings.id)).limit(page.limit);
+export function listPostings(db: Executor, q: PostingQuery, page: KeysetPage): Promise<PostingRow[]> {
+  return db.select(postingColumns).from(postings).where(and(...queryConditions(q), keysetRange(postings.id, page))).orderBy(keysetOrder(postings.id, page)).limit(page.limit);
 }
 
 // drizzle's $count is a thenable that runs again on every `.then`: await it once into a real Promise.
@@ -82,16 +82,15 @@ export async function listPostingsForEmployers(
   db: Executor,
   employerIds: readonly string[],
   q: PostingQuery,
-  page: { afterId?: string; limit: number },
+  page: KeysetPage,
 ): Promise<PostingRow[]> {
-  const conditions = queryConditions({ ...q, employerIds: [...employerIds] });
-  if (page.afterId) conditions.push(lt(postings.id, page.afterId));
+  const conditions = [...queryConditions({ ...q, employerIds: [...employerIds] }), keysetRange(postings.id, page)];
   const numbered = db
-    .select({ ...postingColumns, status: effectiveStatus.as("effective_status"), rowNumber: sql<number>`row_number() over (partition by ${postings.employerId} order by ${postings.id} desc)`.as("row_number") })
+    .select({ ...postingColumns, status: effectiveStatus.as("effective_status"), rowNumber: sql<number>`row_number() over (partition by ${postings.employerId} order by ${postings.id} ${keysetDirection(page)})`.as("row_number") })
     .from(postings)
     .where(and(...conditions))
     .as("numbered");
-  const rows = await db.select().from(numbered).where(lte(numbered.rowNumber, page.limit)).orderBy(numbered.employerId, desc(numbered.id));
+  const rows = await db.select().from(numbered).where(lte(numbered.rowNumber, page.limit)).orderBy(numbered.employerId, keysetOrder(numbered.id, page));
   return rows.map(({ rowNumber: _rowNumber, ...row }) => row as PostingRow);
 }
 

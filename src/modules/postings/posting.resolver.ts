@@ -19,14 +19,17 @@ import {
 } from "./posting.service.js";
 import { canManagePosting } from "./posting.access.js";
 import { upsertPartnerPostings } from "./posting-partner.service.js";
-import type { PostingRow } from "./posting.table.js";
+import { postings, type PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
 import { selectedFieldNames } from "../../graphql/selection.js";
 import { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
 import { searchPublicPostings } from "./posting-search.service.js";
-import { PostingSearchResult } from "./posting-search.type.js";
+import { PostingSearchConnection } from "./posting-search.type.js";
+import { nodeType } from "../../graphql/node.js";
 
 export const PostingConnection = connectionType("JobPosting", JobPosting);
+
+nodeType("JobPosting", { rootField: "Query.posting", table: postings, fetch: (ctx, id) => getPosting(ctx.db, ctx.viewer, id) });
 
 @Resolver(() => JobPosting)
 export class PostingResolver {
@@ -44,7 +47,7 @@ export class PostingResolver {
     return listVisiblePostings(ctx.db, ctx.viewer, filter, page);
   }
 
-  @Query(() => PostingSearchResult, {
+  @Query(() => PostingSearchConnection, {
     description: "Full-text search over open postings (Chinese segmented with jieba; synonyms), for the portal and partner sites. Public fields only.",
   })
   searchPostings(
@@ -60,7 +63,7 @@ export class PostingResolver {
     const selected = selectedFieldNames(info);
     return searchPublicPostings(
       { db: ctx.db, search: ctx.search, loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) },
-      { query, filter, sort, ...page, want: { totalCount: selected.has("totalCount"), facets: selected.has("facets") } },
+      { query, filter, sort, page, want: { totalCount: selected.has("totalCount"), facets: selected.has("facets") } },
     );
   }
 

@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
-import { decodeCursor, pageFromRows, type Page } from "../../pagination.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
 import type { createPostingLoaders } from "./posting.loaders.js";
 import { findEmployerForPosting } from "../employers/employer.service.js";
 import { requireCounty } from "../regions/region.service.js";
@@ -53,12 +53,12 @@ export async function listVisiblePostings(
   db: Database,
   viewer: Viewer,
   filter: PostingFilter | undefined | null,
-  page: { first: number; after?: string | null },
+  page: PageRequest,
 ): Promise<Page<PostingRow>> {
   const q = postingQueryFor(viewer, filter);
-  const afterId = decodeCursor(page.after);
-  const rows = await listPostings(db, q, { ...(afterId ? { afterId } : {}), limit: page.first + 1 });
-  return pageFromRows(rows, page.first, () => countPostings(db, q));
+  const keyset = keysetOf(page);
+  const rows = await listPostings(db, q, keyset);
+  return pageFromRows(rows, keyset, () => countPostings(db, q));
 }
 
 /** `Employer.postings`: one employer's page, batched across the employers of a list by the loaders. */
@@ -67,12 +67,12 @@ export async function employerPostingsPage(
   viewer: Viewer,
   employerId: string,
   filter: PostingFilter | null | undefined,
-  page: { first: number; after?: string | null },
+  page: PageRequest,
 ): Promise<Page<PostingRow>> {
-  const afterId = decodeCursor(page.after);
-  const key = { employerId, query: postingQueryFor(viewer, { ...filter, employerId: undefined }), ...(afterId ? { afterId } : {}), limit: page.first + 1 };
+  const keyset = keysetOf(page);
+  const key = { employerId, query: postingQueryFor(viewer, { ...filter, employerId: undefined }), keyset };
   const rows = await loaders.employerPostings.load(key);
-  return pageFromRows(rows, page.first, () => loaders.employerPostingCount.load(key));
+  return pageFromRows(rows, keyset, () => loaders.employerPostingCount.load(key));
 }
 
 // ---------------------------------------------------------------- the lifecycle

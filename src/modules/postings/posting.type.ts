@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { educationLevel, postingKind, postingSource, postingStatus } from "./posting.table.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum Education {
   NONE = "NONE",
@@ -57,7 +58,8 @@ for (const [gql, db] of [
   if (Object.values(gql).join() !== db.enumValues.join()) throw new Error(`GraphQL enum out of sync with ${db.enumName}`);
 }
 
-@ObjectType({ description: "A job posting (岗位). Public fields only; nothing here is personal data." })
+@ObjectType({
+  implements: Node, description: "A job posting (岗位). Public fields only; nothing here is personal data." })
 export class JobPosting {
   @Field(() => ID) id!: string;
   @Field() title!: string;

@@ -5,6 +5,8 @@ import type { Context } from "../../graphql/context.js";
 import { visiblePerson } from "../people/person.access.js";
 import { getCampaignRun, parseFulfilScope, runStillBelow, startCampaignRun, startMentorRun, type RunSummary } from "./campaign-run.service.js";
 import { CampaignRun, FulfilScopeInput, RunStillBelow } from "./campaign-run.type.js";
+import { nodeType } from "../../graphql/node.js";
+import { campaignRuns } from "./campaign-run.table.js";
 
 type RunView = CampaignRun & { summary: RunSummary };
 
@@ -29,6 +31,11 @@ function view(summary: RunSummary): RunView {
     reasons: summary.reasons,
   };
 }
+
+nodeType("CampaignRun", { rootField: "Query.campaignRun", table: campaignRuns, fetch: async (ctx, id) => {
+    const summary = await getCampaignRun(ctx.db, ctx.viewer, id);
+    return summary ? view(summary) : null;
+  } });
 
 @Resolver(() => CampaignRun)
 export class CampaignRunResolver {

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Person } from "../people/person.type.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum CampaignRunStatus {
   QUEUED = "QUEUED",
@@ -45,6 +46,7 @@ export enum CampaignRunKind {
 registerEnumType(CampaignRunKind, { name: "CampaignRunKind" });
 
 @ObjectType({
+  implements: Node,
   description:
     "A background campaign run: fulfilReferralMinimums (the people of a scope below their minimum, recommended their best matches until it is met) or assignMentorsAutomatically (the eligible people of a scope without a mentor, each paired with the nearest mentor with room).",
 })

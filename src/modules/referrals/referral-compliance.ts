@@ -1,4 +1,5 @@
-import { checkFirst } from "../../pagination.js";
+import { keysetDirection } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 import { isRegionPrefix } from "../../region-code.js";
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../../auth/viewer.js";
@@ -26,9 +27,21 @@ export interface ComplianceReport {
   total: number;
   atMinimum: number;
   belowMinimum: number;
-  below: { person: PersonRow; required: number; counted: number; remaining: number; lastRunReason: string | null }[];
-  /** Pass as `after` for the next page of `below`; null at the end. */
-  nextCursor: string | null;
+  /**
+   * A page of the people still below, in person-id order (a keyset over it: `afterId`/`beforeId`
+   * are person ids), each with what they lack.
+   */
+  belowPage(page: KeysetPage): Promise<BelowRow[]>;
+}
+
+export interface BelowRow {
+  /** The person's id: the key the pages are cut by. */
+  id: string;
+  person: PersonRow;
+  required: number;
+  counted: number;
+  remaining: number;
+  lastRunReason: string | null;
 }
 
 /**
@@ -40,15 +53,12 @@ export async function referralCompliance(
   db: Database,
   viewer: Viewer,
   filter: ComplianceFilter,
-  page: { first: number; after?: string | null },
   campaignId?: string | null,
 ): Promise<ComplianceReport> {
   const scope = personScope(viewer);
   if (scope.kind === "none") throw forbidden(msg("推荐达标情况仅供经办人员和管理员查看", "Referral compliance is for caseworkers and administrators"));
   const campaign = await campaignFor(db, campaignId);
   const inCampaign = sql`${campaign.id}::uuid`;
-  checkFirst(page.first);
-  const after = page.after ? parseId(page.after, "after") : null;
   if (filter.regionCode && !isRegionPrefix(filter.regionCode)) throw badInput("filter.regionCode", msg("地区代码前缀应为 2、4 或 6 位数字", "A region code prefix is 2, 4 or 6 digits"));
   const institutionId = filter.institutionId ? parseId(filter.institutionId, "filter.institutionId") : null;
   // A closed campaign answers from the figures frozen when it closed: a CTE named "people" over them
@@ -74,24 +84,20 @@ export async function referralCompliance(
     db,
     sql`${standing} select count(*)::int as total, count(*) filter (where counted >= required)::int as at, count(*) filter (where counted < required)::int as below from standing`,
   );
-  const rows = await queryRows<{ personId: string; required: number; counted: number; lastRunReason: string | null }>(
-    db,
-    sql`${standing}
-        select s.person_id as "personId", s.required, s.counted,
-               ${lastRunReason(inCampaign, sql`s.person_id`)} as "lastRunReason"
-        from standing s where s.counted < s.required ${after ? sql`and s.person_id > ${after}` : sql``}
-        order by s.person_id limit ${page.first + 1}`,
-  );
-  const pageRows = rows.slice(0, page.first);
-  const people = new Map((await findPeopleByIds(db, pageRows.map((r) => r.personId))).map((p) => [p.id, p]));
-  return {
-    campaign,
-    total: totals!.total,
-    atMinimum: totals!.at,
-    belowMinimum: totals!.below,
-    below: pageRows.map((r) => ({ person: people.get(r.personId)!, required: r.required, counted: r.counted, remaining: r.required - r.counted, lastRunReason: r.lastRunReason })),
-    nextCursor: rows.length > page.first ? pageRows.at(-1)!.personId : null,
+  const belowPage = async (page: KeysetPage): Promise<BelowRow[]> => {
+    const rows = await queryRows<{ personId: string; required: number; counted: number; lastRunReason: string | null }>(
+      db,
+      sql`${standing}
+          select s.person_id as "personId", s.required, s.counted,
+                 ${lastRunReason(inCampaign, sql`s.person_id`)} as "lastRunReason"
+          from standing s where s.counted < s.required
+            ${page.afterId ? sql`and s.person_id > ${page.afterId}` : sql``} ${page.beforeId ? sql`and s.person_id < ${page.beforeId}` : sql``}
+          order by s.person_id ${keysetDirection(page, "oldest")} limit ${page.limit}`,
+    );
+    const people = new Map((await findPeopleByIds(db, rows.map((r) => r.personId))).map((p) => [p.id, p]));
+    return rows.map((r) => ({ id: r.personId, person: people.get(r.personId)!, required: r.required, counted: r.counted, remaining: r.required - r.counted, lastRunReason: r.lastRunReason }));
   };
+  return { campaign, total: totals!.total, atMinimum: totals!.at, belowMinimum: totals!.below, belowPage };
 }
 
 /**

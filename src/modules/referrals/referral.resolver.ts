@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../db/parse-id.js";
+import { PageArgs } from "../../graphql/relay.js";
+import { checkFirst, keysetOf, pageFromRows } from "../../pagination.js";
 import { Role } from "../../auth/viewer.js";
 import { forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
@@ -13,7 +15,7 @@ import { personApplied } from "./referral-rules.js";
 import { recommendPostings, updateReferralStatus } from "./referral.service.js";
 import type { ReferralRow } from "./referral.table.js";
 import { referralCompliance } from "./referral-compliance.js";
-import { RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralSource, ReferralStatus } from "./referral.type.js";
+import { BelowMinimum, BelowMinimumConnection, RecommendResult, Referral, ReferralCandidate, ReferralCompliance, ReferralComplianceFilter, ReferralEvent, ReferralProgress, ReferralSource, ReferralStatus } from "./referral.type.js";
 
 const isEmployer = (ctx: Context) => ctx.viewer.kind === "user" && ctx.viewer.role === Role.EMPLOYER;
 
@@ -47,14 +49,16 @@ export class ReferralResolver {
 
   @Authorized(Role.CASEWORKER, Role.ADMIN)
   @Query(() => ReferralCompliance, { description: "Referral minimums within your scope: totals, and the people still below with what they lack." })
-  referralCompliance(
+  async referralCompliance(
     @Arg("filter", () => ReferralComplianceFilter, { nullable: true }) filter: ReferralComplianceFilter | null,
     @Arg("campaignId", () => ID, { nullable: true, description: "Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
-    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
-    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, { defaultValue: 50, deprecationReason: "Page `belowPeople` instead (a connection).", description: "The size of the deprecated `below` page, 1–100." }) first: number,
+    @Arg("after", () => ID, { nullable: true, deprecationReason: "Page `belowPeople` instead (a connection).", description: "The deprecated `below` page starts after this person id (`nextCursor`)." }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    return referralCompliance(ctx.db, ctx.viewer, filter ?? {}, { first, after }, campaignId);
+    checkFirst(first);
+    const legacyPage = { first, after: after ? parseId(after, "after") : null };
+    return { ...(await referralCompliance(ctx.db, ctx.viewer, filter ?? {}, campaignId)), legacyPage };
   }
 
   @FieldResolver(() => JobPosting)
@@ -144,5 +148,32 @@ export class ReferralProgressResolver {
   @FieldResolver(() => Campaign)
   campaign(@Root() progress: ReferralProgress, @Ctx() ctx: Context) {
     return ctx.loaders.campaignById.load(progress.campaignId);
+  }
+}
+
+/** The deprecated `below` page and one row more (whether there is a next page): read once for both fields. */
+const legacyRows = (report: ReferralCompliance) => {
+  const { first, after } = report.legacyPage;
+  return (report.legacyRows ??= report.belowPage({ ...(after ? { afterId: after } : {}), limit: first + 1 }));
+};
+
+@Resolver(() => ReferralCompliance)
+export class ReferralComplianceResolver {
+  @FieldResolver(() => BelowMinimumConnection, { description: "The people still below their minimum, by person id, a page at a time (a Relay connection; `totalCount` is `belowMinimum`)." })
+  async belowPeople(@Root() report: ReferralCompliance, @Args(() => PageArgs) page: PageArgs) {
+    const keyset = keysetOf(page);
+    return pageFromRows(await report.belowPage(keyset), keyset, async () => report.belowMinimum);
+  }
+
+  @FieldResolver(() => [BelowMinimum], { deprecationReason: "Use `belowPeople` (a connection: `first`/`after`, `last`/`before`).", description: "The people below, by id, as many as referralCompliance's `first`." })
+  async below(@Root() report: ReferralCompliance) {
+    return (await legacyRows(report)).slice(0, report.legacyPage.first);
+  }
+
+  @FieldResolver(() => ID, { nullable: true, deprecationReason: "Use `belowPeople { pageInfo { endCursor hasNextPage } }`.", description: "Pass as referralCompliance's `after` for the next `below` page; null at the end." })
+  async nextCursor(@Root() report: ReferralCompliance) {
+    const { first } = report.legacyPage;
+    const rows = await legacyRows(report);
+    return rows.length > first ? rows[first - 1]!.id : null;
   }
 }

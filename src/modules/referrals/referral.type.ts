@@ -3,6 +3,8 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { PopulationEnum } from "../categories/category.inputs.js";
 import { Person } from "../people/person.type.js";
 import { Education, PostingItemError } from "../postings/posting.type.js";
+import { connectionType } from "../../graphql/relay.js";
+import type { KeysetPage } from "../../pagination.js";
 import type { ReferralSource as Source, ReferralStatus as Status } from "./referral.table.js";
 
 export enum ReferralStatus {
@@ -87,6 +89,8 @@ export class ReferralComplianceFilter {
 
 @ObjectType({ description: "A person still below their referral minimum." })
 export class BelowMinimum {
+  /** The person's id (the pages' key); not a field of its own: `person { id }`. */
+  id!: string;
   @Field(() => Person) person!: unknown;
   @Field(() => Int) required!: number;
   @Field(() => Int) counted!: number;
@@ -100,6 +104,12 @@ export class ReferralCompliance {
   @Field(() => Int, { description: "People with a minimum." }) total!: number;
   @Field(() => Int) atMinimum!: number;
   @Field(() => Int) belowMinimum!: number;
-  @Field(() => [BelowMinimum], { description: "The people below, by id; page with `after: nextCursor`." }) below!: BelowMinimum[];
-  @Field(() => ID, { nullable: true }) nextCursor!: string | null;
+  /** A page of the people below (see referral-compliance.ts), for the fields that list them. */
+  belowPage!: (page: KeysetPage) => Promise<BelowMinimum[]>;
+  /** The deprecated `below`/`nextCursor` page: referralCompliance's own `first` and `after`. */
+  legacyPage!: { first: number; after: string | null };
+  legacyRows?: Promise<BelowMinimum[]>;
 }
+
+/** The people still below, a Relay connection: `ReferralCompliance.belowPeople`. */
+export const BelowMinimumConnection = connectionType("BelowMinimum", BelowMinimum);

@@ -1,10 +1,19 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
+import { nodeType } from "../../graphql/node.js";
 import { listRegions } from "./region.service.js";
 import { Region } from "./region.type.js";
 
+// A region's id is its code: six digits, unlike every other id (UUIDs).
+nodeType("Region", { rootField: "Query.region", idPattern: /^\d{6}$/, fetch: (ctx, id) => ctx.loaders.regionByCode.load(id) });
+
 @Resolver(() => Region)
 export class RegionResolver {
+  @FieldResolver(() => ID, { description: "Its GB/T 2260 code, as a Relay id (`node(id)` fetches the region)." })
+  id(@Root() region: Region) {
+    return region.code;
+  }
+
   @Query(() => [Region], { description: "Provinces, or the children of `parentCode`." })
   regions(@Arg("parentCode", () => String, { nullable: true }) parentCode: string | null, @Ctx() ctx: Context) {
     return listRegions(ctx.db, parentCode);

@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType, registerEnumType } from "type-graphql";
 import { regionLevel } from "./region.table.js";
+import { Node } from "../../graphql/node-interface.js";
 
 export enum RegionLevel {
   PROVINCE = "PROVINCE",
@@ -10,7 +11,8 @@ registerEnumType(RegionLevel, { name: "RegionLevel" });
 // The GraphQL enum and the database enum must not drift apart.
 if (regionLevel.enumValues.join() !== Object.values(RegionLevel).join()) throw new Error("RegionLevel out of sync");
 
-@ObjectType({ description: "A GB/T 2260 division: province, prefecture or county." })
+@ObjectType({
+  implements: Node, description: "A GB/T 2260 division: province, prefecture or county." })
 export class Region {
   @Field() code!: string;
   @Field() name!: string;
