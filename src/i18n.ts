@@ -41,8 +41,9 @@ export function negotiateLanguage(header: string | string[] | undefined): Langua
       const lang: Language | undefined = tag === "en" || tag.startsWith("en-") ? "en" : tag === "zh" || tag.startsWith("zh-") ? "zh" : undefined;
       if (!lang && tag !== "*") return;
       const qParam = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith("q="));
+      // A weight is 0–1 with up to three decimals (RFC 9110 §12.4.2); a range with any other is ignored.
+      if (qParam !== undefined && !/^[qQ]=(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(qParam)) return;
       const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-      if (!Number.isFinite(q) || q < 0 || q > 1) return;
       if (!lang) star ??= { q, at };
       else {
         const seen = named.get(lang);

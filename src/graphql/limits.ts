@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { getNamedType, getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination.js";
 import { MAX_QUERY_COST } from "../config.js";
@@ -93,7 +93,13 @@ export { MAX_QUERY_COST };
 export const DEFAULT_LIST_SIZE = 10;
 
 /** Lists bounded by the `first` of the field above them: any page's `edges` (connections, search results), a matches list's items. */
-const BOUNDED_BY_PARENT = new Set(["PersonMatches.items", "ReferralCompliance.below"]);
+const BOUNDED_BY_PARENT = new Set(["PersonMatches.items"]);
+
+/** Object types that hold one page of a list bounded by the `first` of the field returning them. */
+const PAGE_HOLDERS = new Set(["PersonMatches"]);
+
+/** What finding one object of `nodes(ids)` costs besides its fields: a type probe and a fetch, batched or not. */
+const NODE_FETCH_COST = 5;
 
 /** Lists known to run longer (or shorter) than DEFAULT_LIST_SIZE, priced at about their real length. */
 const LIST_SIZES: Record<string, number> = {
@@ -111,6 +117,8 @@ const LIST_SIZES: Record<string, number> = {
   "MentorDeactivation.reassigned": 100,
   // One row per ACTIVE campaign the person has a minimum in: at most one campaign per kind is active.
   "Person.referralProgress": 4,
+  // The deprecated page under referralCompliance, up to its `first` (at most 100).
+  "ReferralCompliance.below": 100,
 };
 
 /** Fields that each ask the search engine once (a search, a person's ranking): also counted as they run (see engine-calls.ts). */
@@ -152,8 +160,9 @@ export function pricingContext(document: DocumentNode): { fragments: Record<stri
 }
 
 /**
- * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` when it
- * takes one (a page, a matches list), 1 for a list the field above already bounds, a known length
+ * A field's cost: 1, plus its selections' cost times how many of them it returns — `first` or `last`
+ * when it takes one (a page, a matches list; the default page when neither is given), the ids of
+ * `nodes`, 1 for a list the field above already bounds, a known length
  * for the long lists (LIST_SIZES), and DEFAULT_LIST_SIZE for any other list. An engine call adds
  * ENGINE_CALL_COST, and a search SEARCH_SCAN_COST for each of `totalCount` and `facets` it selects.
  */
@@ -162,13 +171,21 @@ export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childC
   let own = 1;
   if (ENGINE_FIELDS.has(name)) own += ENGINE_CALL_COST;
   if (name === "Query.searchPostings") own += SEARCH_SCAN_COST * scansSelected(node.selectionSet, (context?.fragments ?? {}) as Record<string, FragmentDefinitionNode>).size;
-  // A `first` or `last` over the page size is refused by the field itself (BAD_USER_INPUT): priced at the
-  // most allowed; a connection given neither reads its default page. `nodes` fetches one per id.
-  const sized = (n: unknown) => (typeof n === "number" ? Math.min(Math.max(n, 0), MAX_PAGE_SIZE) : undefined);
-  const pageArgs = field.args.some((a) => a.name === "first");
-  const first = sized(args.first) ?? sized(args.last) ?? (name === "Query.nodes" && Array.isArray(args.ids) ? sized(args.ids.length) : undefined) ?? (pageArgs ? DEFAULT_PAGE_SIZE : undefined);
-  if (first !== undefined) return own + first * childComplexity;
+  // Only a field that returns many is multiplied by its page: a list, a connection, or an object that
+  // holds a page (a person's matches). referralCompliance takes a `first` for its deprecated `below`
+  // but returns one object. A `first` or `last` over the page size is refused by the field itself
+  // (BAD_USER_INPUT): priced at the most allowed; a connection given neither reads its default page.
   const list = isListType(getNullableType(field.type));
+  const named = getNamedType(field.type).name;
+  if (list || named.endsWith("Connection") || PAGE_HOLDERS.has(named)) {
+    const sized = (n: unknown) => (typeof n === "number" ? Math.min(Math.max(n, 0), MAX_PAGE_SIZE) : undefined);
+    // `nodes` finds each id (a probe and a fetch) besides reading its fields.
+    if (name === "Query.nodes") return own + (Array.isArray(args.ids) ? Math.min(args.ids.length, MAX_PAGE_SIZE) : MAX_PAGE_SIZE) * (NODE_FETCH_COST + childComplexity);
+    // Search hits read back from the end need the whole result counted first: a scan.
+    if (name === "Query.searchPostings" && args.last != null && args.before == null) own += SEARCH_SCAN_COST;
+    const first = sized(args.first) ?? sized(args.last) ?? (field.args.some((a) => a.name === "first") ? DEFAULT_PAGE_SIZE : undefined);
+    if (first !== undefined) return own + first * childComplexity;
+  }
   if (!list) return own + childComplexity;
   const bounded = field.name === "edges" || BOUNDED_BY_PARENT.has(name);
   return own + (bounded ? 1 : (LIST_SIZES[name] ?? DEFAULT_LIST_SIZE)) * childComplexity;

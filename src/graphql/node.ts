@@ -63,25 +63,32 @@ async function typesOf(ctx: Context, ids: readonly string[]): Promise<Map<string
   return found;
 }
 
-async function fetchNodes(ctx: Context, ids: readonly string[]): Promise<(object | null)[]> {
+/** An id as stored: UUIDs in lower case (as `parseId` reads them for the root fields), others as given. */
+const canonical = (id: string) => (isUuid(id) ? id.toLowerCase() : id);
+
+async function fetchNodes(ctx: Context, asked: readonly string[]): Promise<(object | null)[]> {
+  const ids = asked.map(canonical);
   const types = await typesOf(ctx, ids);
-  return Promise.all(
-    ids.map(async (id) => {
-      const name = types.get(id);
-      const kind = name ? KINDS.get(name) : undefined;
-      if (!name || !kind || !passes(ctx.viewer, AUTHORIZATION[kind.rootField]!.access)) return null;
-      try {
-        const object = await kind.fetch(ctx, id);
-        if (!object) return null;
-        nodeTypeOf.set(object, name);
-        return object;
-      } catch (error) {
-        // Refused further by the service (scope): as for anything not to be seen, null.
-        if (error instanceof DomainError && (error.code === "NOT_FOUND" || error.code === "FORBIDDEN")) return null;
-        throw error;
-      }
-    }),
-  );
+  // Each id fetched once, all at once: the types that fetch through the request's loaders (postings,
+  // people, employers, mentors, institutions, regions) answer many ids in one statement.
+  const fetched = new Map<string, Promise<object | null>>();
+  const fetchOne = async (id: string): Promise<object | null> => {
+    const name = types.get(id);
+    const kind = name ? KINDS.get(name) : undefined;
+    if (!name || !kind || !passes(ctx.viewer, AUTHORIZATION[kind.rootField]!.access)) return null;
+    try {
+      const object = await kind.fetch(ctx, id);
+      if (!object) return null;
+      nodeTypeOf.set(object, name);
+      return object;
+    } catch (error) {
+      // Refused further by the service (scope): as for anything not to be seen, null.
+      if (error instanceof DomainError && (error.code === "NOT_FOUND" || error.code === "FORBIDDEN")) return null;
+      throw error;
+    }
+  };
+  for (const id of ids) if (!fetched.has(id)) fetched.set(id, fetchOne(id));
+  return Promise.all(ids.map((id) => fetched.get(id)!));
 }
 
 @Resolver()

@@ -185,5 +185,5 @@ describe("the 2020 campaign across migration 0023", () => {
         await client.close();
       }
     }
-  });
+  }, 120_000);
 });

@@ -67,7 +67,14 @@ describe("the Meilisearch relay, request by request", () => {
   });
 
   it("polls a task still running after the wait instead of sending its documents again, and moves on once it is done", async () => {
-    const r = relay(40);
+    // The first fill with an ample wait (a fill does not poll on: under load a 40 ms wait could run out
+    // on an already-succeeded task); then the relay with the short wait, from the stored position.
+    const name = `meilisearch-${unique()}`;
+    const filler = relay(2000, name);
+    await filler.start();
+    await filler.drain();
+    await filler.stop();
+    const r = relay(40, name);
     await r.start();
     await r.drain();
     meili.reset();

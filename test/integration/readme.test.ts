@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, validate } from "graphql";
+import { getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, typeFromAST, validate, type GraphQLInputType, type NamedTypeNode, type OperationDefinitionNode } from "graphql";
+import { getComplexity } from "graphql-query-complexity";
+import { fieldCost, MAX_QUERY_COST, pricingContext } from "../../src/graphql/limits.js";
 import { describe, expect, it } from "vitest";
 import { creditCodeProblem } from "../../src/modules/employers/credit-code.js";
 import { getSchema } from "../../src/graphql/schema.js";
@@ -20,14 +22,31 @@ describe("README table of contents", () => {
   });
 });
 
+/** A value of `type` for pricing: one of each list, the required fields of an input, a page at its largest. */
+function sample(type: GraphQLInputType): unknown {
+  const inner = getNullableType(type);
+  if (isListType(inner)) return [sample(inner.ofType)];
+  if (isEnumType(inner)) return inner.getValues()[0]!.value;
+  if (isInputObjectType(inner)) return Object.fromEntries(Object.values(inner.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, sample(f.type)]));
+  return ({ ID: "01900000-0000-7000-8000-000000000000", Int: 100, Float: 1, Boolean: true, LocalDate: "2026-12-01", DateTimeISO: "2026-12-01T00:00:00Z" } as Record<string, unknown>)[inner.name] ?? "x";
+}
+
 describe("README example operations", () => {
   it("has examples for each audience", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(blocks.map((block, i) => [i, block]))("block %i is valid against the schema", async (_i, block) => {
-    const errors = validate(await getSchema(), parse(block as string));
+  it.each(blocks.map((block, i) => [i, block]))("block %i is valid against the schema, and each operation in it costs less than the limit", async (_i, block) => {
+    const schema = await getSchema();
+    const document = parse(block as string);
+    const errors = validate(schema, document);
     expect(errors.map((e) => e.message)).toEqual([]);
+    for (const operation of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+      // The variables the example leaves to the reader, filled with a value of their type.
+      const variables = Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as NamedTypeNode)!)]));
+      const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables, estimators: [fieldCost], context: pricingContext(document) });
+      expect([operation.name?.value, cost <= MAX_QUERY_COST]).toEqual([operation.name?.value, true]);
+    }
   });
 
   it("uses credit codes that pass the GB 32100 check", () => {

@@ -133,6 +133,12 @@ describe("Relay: connections both ways, and objects by id", () => {
     const many = await t.gql<{ nodes: ({ __typename: string; id: string } | null)[] }>(NODES, { ids: ["350100", person, employerId, school.id, newestFirst[1]] });
     expect(many.data!.nodes).toEqual([{ __typename: "Region", id: "350100" }, null, { __typename: "Employer", id: employerId }, { __typename: "Institution", id: school.id }, { __typename: "JobPosting", id: newestFirst[1] }]);
     expect(codeOf(await t.gql(NODES, { ids: Array.from({ length: 101 }, () => "350100") }))).toBe("BAD_USER_INPUT");
+    // An id in upper case is the same id (as for posting(id)); many postings and people at once take a
+    // statement per type, not per id, and an id asked twice is fetched once.
+    expect(await node(newestFirst[2]!.toUpperCase())).toMatchObject({ __typename: "JobPosting", id: newestFirst[2] });
+    const batch = await t.gql<{ nodes: { id: string }[] }>(NODES, { ids: [...newestFirst, ...newestFirst, person] }, { token: tokens.fuzhou });
+    expect(batch.data!.nodes.map((n) => n.id)).toEqual([...newestFirst, ...newestFirst, person]);
+    expect(batch.sqlStatements).toBeLessThanOrEqual(4);
     // Every region has an id a cache can normalise by.
     const regions = (await t.gql<{ regions: { id: string; code: string }[] }>(`{ regions(parentCode: "350000") { id code } }`)).data!.regions;
     expect(regions.length).toBeGreaterThan(5);

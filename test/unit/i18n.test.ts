@@ -31,6 +31,11 @@ describe("messages in two languages", () => {
     expect(negotiateLanguage("fr, zh-CN;q=0")).toBe("en");
     expect(negotiateLanguage("*;q=0")).toBe("zh");
     expect(negotiateLanguage("zh;q=0, en;q=0")).toBe("zh");
+    // A malformed weight is no refusal: the range is ignored.
+    expect(negotiateLanguage("zh;q=")).toBe("zh");
+    expect(negotiateLanguage("zh-CN;q=x")).toBe("zh");
+    expect(negotiateLanguage("zh;q=1.5")).toBe("zh");
+    expect(negotiateLanguage("en;q=0.1234")).toBe("zh");
   });
 
   it("says a message in the language of the request it is said in", async () => {

@@ -14,7 +14,7 @@ import { nodeType } from "../../graphql/node.js";
 
 const EmployerConnection = connectionType("Employer", Employer);
 
-nodeType("Employer", { rootField: "Query.employer", table: employers, fetch: (ctx, id) => getEmployer(ctx.db, id) });
+nodeType("Employer", { rootField: "Query.employer", table: employers, fetch: (ctx, id) => ctx.loaders.employerById.load(id) });
 
 @Resolver(() => Employer)
 export class EmployerResolver {

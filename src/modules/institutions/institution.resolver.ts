@@ -1,13 +1,13 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
-import { institutionsByIds, institutionsWithin, registerInstitution } from "./institution.service.js";
+import { institutionsWithin, registerInstitution } from "./institution.service.js";
 import { RegisterInstitutionInput } from "./institution.inputs.js";
 import { Institution } from "./institution.type.js";
 import { nodeType } from "../../graphql/node.js";
 import { institutions } from "./institution.table.js";
 
-nodeType("Institution", { rootField: "Query.institutions", table: institutions, fetch: async (ctx, id) => (await institutionsByIds(ctx.db, [id]))[0] });
+nodeType("Institution", { rootField: "Query.institutions", table: institutions, fetch: (ctx, id) => ctx.loaders.institutionById.load(id) });
 
 @Resolver(() => Institution)
 export class InstitutionResolver {

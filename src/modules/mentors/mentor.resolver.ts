@@ -26,6 +26,7 @@ import {
   Mentorship,
 } from "./mentor.type.js";
 import { nodeType } from "../../graphql/node.js";
+import { maySeeMentor } from "./mentor.access.js";
 
 /** A mentee as the viewer may see them (the rule: `mayViewMentee`), or null; read through the request's one `personById`. */
 async function menteeFor(ctx: Context, personId: string, mentorId: string): Promise<PersonRow | null> {
@@ -34,7 +35,12 @@ async function menteeFor(ctx: Context, personId: string, mentorId: string): Prom
   return (await mayViewMentee(ctx.viewer, person, () => ctx.loaders.mentorById.load(mentorId))) ? person : null;
 }
 
-nodeType("Mentor", { rootField: "Query.mentor", table: mentors, fetch: (ctx, id) => getMentor(ctx.db, ctx.viewer, id) });
+nodeType("Mentor", { rootField: "Query.mentor", table: mentors, // As getMentor, through the request's loader.
+  fetch: async (ctx, id) => {
+    const mentor = await ctx.loaders.mentorById.load(id);
+    return mentor && maySeeMentor(ctx.viewer, mentor) ? mentor : null;
+  },
+});
 
 @Resolver(() => Mentor)
 export class MentorResolver {

@@ -17,11 +17,17 @@ import { getRegistration } from "./registration.service.js";
 import { RegisterPersonPayload } from "./registration.type.js";
 import { CategoryMembership, EmploymentHistoryEntry, EmploymentStatusEnum, JobIntention, Person } from "./person.type.js";
 import { nodeType } from "../../graphql/node.js";
+import { personScope, personWithinScope } from "./person.access.js";
 
 const PersonConnection = connectionType("Person", Person);
 const LEDGER_READERS = [Role.ADMIN, Role.CASEWORKER, Role.MENTOR, Role.SEEKER];
 
-nodeType("Person", { rootField: "Query.person", table: people, fetch: (ctx, id) => getPerson(ctx, ctx.viewer, id) });
+nodeType("Person", { rootField: "Query.person", table: people, // As getPerson, through the request's loader: `nodes` of many people is one statement.
+  fetch: async (ctx, id) => {
+    const person = await ctx.loaders.personById.load(id);
+    return person && personWithinScope(personScope(ctx.viewer), person) ? person : null;
+  },
+});
 
 @Resolver(() => Person)
 export class PersonResolver {

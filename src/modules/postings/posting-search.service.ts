@@ -23,7 +23,13 @@ function decodeOffset(cursor: string | null | undefined, field: "after" | "befor
  * engine's order, PostgreSQL's rows (the source of truth; a hit no longer public is dropped).
  */
 export async function searchPublicPostings(
-  deps: { db: Database; search: SearchEngine; loadPostings: (ids: string[]) => Promise<(PostingRow | null)[]> },
+  deps: {
+    db: Database;
+    search: SearchEngine;
+    loadPostings: (ids: string[]) => Promise<(PostingRow | null)[]>;
+    /** Counts a call to the engine against the request's cap (the count that reading back from the end needs). */
+    countEngineCall?: () => void;
+  },
   input: {
     query?: string | null;
     filter?: PostingSearchFilterInput | null;
@@ -66,7 +72,11 @@ export async function searchPublicPostings(
   // The page is hits [start, end): forward from `after` (up to `before`), or back from `before` — or,
   // without it, from the end, which only a count can say (one more engine call).
   let end = beforePosition === undefined ? undefined : Math.max(0, beforePosition - 1);
-  if (backward && end === undefined) end = (await deps.search.search({ ...request, offset: 0, limit: 1 })).total;
+  if (backward && end === undefined) {
+    deps.countEngineCall?.();
+    const { facets: _facets, ...counting } = request;
+    end = (await deps.search.search({ ...counting, offset: 0, limit: 1 })).total;
+  }
   const start = backward ? Math.max(after, end! - size) : after;
   const limit = end === undefined ? size : Math.max(0, Math.min(size, end - start));
   const counted = want.totalCount || want.facets;

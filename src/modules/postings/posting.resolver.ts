@@ -26,10 +26,16 @@ import { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js
 import { searchPublicPostings } from "./posting-search.service.js";
 import { PostingSearchConnection } from "./posting-search.type.js";
 import { nodeType } from "../../graphql/node.js";
+import { canSee } from "./posting.access.js";
 
 export const PostingConnection = connectionType("JobPosting", JobPosting);
 
-nodeType("JobPosting", { rootField: "Query.posting", table: postings, fetch: (ctx, id) => getPosting(ctx.db, ctx.viewer, id) });
+nodeType("JobPosting", { rootField: "Query.posting", table: postings, // As getPosting, through the request's loader: `nodes` of many postings is one statement.
+  fetch: async (ctx, id) => {
+    const posting = await ctx.loaders.postingById.load(id);
+    return posting && canSee(ctx.viewer, posting) ? posting : null;
+  },
+});
 
 @Resolver(() => JobPosting)
 export class PostingResolver {
@@ -62,7 +68,7 @@ export class PostingResolver {
     // Totals and facets cost the engine every match: computed only when the query asks for them.
     const selected = selectedFieldNames(info);
     return searchPublicPostings(
-      { db: ctx.db, search: ctx.search, loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) },
+      { db: ctx.db, search: ctx.search, countEngineCall: () => countEngineCall(ctx.engineCalls), loadPostings: (ids) => ctx.loaders.postingById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))) },
       { query, filter, sort, page, want: { totalCount: selected.has("totalCount"), facets: selected.has("facets") } },
     );
   }
