@@ -18,6 +18,22 @@ registerEnumType(Role, { name: "Role", description: "What a caller may do; scope
 export type PartnerScope = "postings:read" | "postings:write";
 export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write"];
 
+/** The scopes as a GraphQL enum: the name a client sends, the value stored with the key. */
+export enum PartnerScopeEnum {
+  POSTINGS_READ = "postings:read",
+  POSTINGS_WRITE = "postings:write",
+}
+registerEnumType(PartnerScopeEnum, {
+  name: "PartnerScope",
+  description: "What a partner site's API key may do.",
+  valuesConfig: {
+    POSTINGS_READ: { description: "Read postings (reads are not narrowed by scope yet: any valid key reads what the public reads)." },
+    POSTINGS_WRITE: { description: "Push the site's own postings (upsertPartnerPostings)." },
+  },
+});
+const scopesInSync: readonly PartnerScope[] = Object.values(PartnerScopeEnum);
+if (scopesInSync.join() !== PARTNER_SCOPES.join()) throw new Error("PartnerScope out of sync");
+
 export type Viewer =
   | { kind: "anonymous" }
   | {

@@ -2,6 +2,7 @@ import { Authorized, Field, ID, InputType, Int, ObjectType, registerEnumType } f
 import { Role } from "../../auth/viewer.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import { TargetCategory } from "../people/person.type.js";
+import { PopulationEnum } from "./category.inputs.js";
 
 export enum CampaignStatusEnum {
   DRAFT = "DRAFT",
@@ -20,7 +21,7 @@ registerEnumType(PushCountsWhenEnum, { name: "PushCountsWhen", description: "Whe
 export class CampaignKind {
   @Field() code!: string;
   @Field() name!: string;
-  @Field(() => String, { nullable: true, description: "KEY_GROUP_GRADUATE or POVERTY_LABOURER: only that population's categories bind to its campaigns." }) population!: string | null;
+  @Field(() => PopulationEnum, { nullable: true, description: "The population it serves: only that population's categories bind to its campaigns (null: any)." }) population!: PopulationEnum | null;
 }
 
 @ObjectType({ description: "A category version bound to a campaign, with the minimum it carries there." })

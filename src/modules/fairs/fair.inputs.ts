@@ -1,10 +1,11 @@
 import { Field, ID, InputType, Int } from "type-graphql";
+import { PopulationEnum } from "../categories/category.inputs.js";
 import { FairKind, FairSessionKind } from "./fair.type.js";
 
 @InputType()
 export class FairAudienceInput {
   @Field(() => [String], { nullable: true, description: "Target category codes; any one admits." }) categoryCodes?: string[] | null;
-  @Field(() => [String], { nullable: true, description: "KEY_GROUP_GRADUATE, POVERTY_LABOURER." }) populations?: string[] | null;
+  @Field(() => [PopulationEnum], { nullable: true, description: "Populations; anyone in a category of one of them is admitted." }) populations?: PopulationEnum[] | null;
   @Field(() => [String], { nullable: true, description: "Region prefixes of 户籍 or 生源地." }) regionPrefixes?: string[] | null;
 }
 

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PopulationEnum } from "../categories/category.inputs.js";
 import { Institution } from "../institutions/institution.type.js";
 import { Region } from "../regions/region.type.js";
 import { fairBookingStatus, fairKind, fairSessionKind, fairSessionStatus, fairStatus } from "./fair.table.js";
@@ -59,9 +60,9 @@ for (const [db, gql] of [
 }
 
 @ObjectType()
-export class FairAudienceType {
+export class FairAudience {
   @Field(() => [String]) categoryCodes!: string[];
-  @Field(() => [String]) populations!: string[];
+  @Field(() => [PopulationEnum]) populations!: PopulationEnum[];
   @Field(() => [String]) regionPrefixes!: string[];
 }
 
@@ -74,7 +75,7 @@ export class JobFair {
   @Field(() => String, { nullable: true, description: "The HR bureau's region, when a bureau organises." }) organiserRegionCode!: string | null;
   @Field() startsAt!: Date;
   @Field() endsAt!: Date;
-  @Field(() => FairAudienceType) audience!: FairAudienceType;
+  @Field(() => FairAudience) audience!: FairAudience;
   @Field(() => FairStatus) status!: FairStatus;
 }
 

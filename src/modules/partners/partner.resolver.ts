@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { actorOf, Role } from "../../auth/viewer.js";
+import { actorOf, PartnerScopeEnum, Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { issuePartnerKey, listPartnerSites, revokePartnerKey } from "./partner.service.js";
 import { IssuedPartnerKey, Partner, PartnerApiKey } from "./partner.type.js";
@@ -22,7 +22,7 @@ export class PartnerResolver {
   @Mutation(() => IssuedPartnerKey, { description: "Issue an API key for a partner site (created on first use)." })
   issuePartnerKey(
     @Arg("name", () => String) name: string,
-    @Arg("scopes", () => [String], { nullable: true }) scopes: string[] | null,
+    @Arg("scopes", () => [PartnerScopeEnum], { nullable: true, description: "What the key may do (default: every scope)." }) scopes: string[] | null,
     @Ctx() ctx: Context,
   ) {
     return issuePartnerKey(ctx.db, actorOf(ctx.viewer), { name, ...(scopes ? { scopes } : {}) });

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { PartnerScopeEnum } from "../../auth/viewer.js";
 
 @ObjectType({ description: "A third-party recruitment site." })
 export class Partner {
@@ -11,7 +12,7 @@ export class Partner {
 export class PartnerApiKey {
   @Field(() => ID) id!: string;
   @Field({ description: "The key's first characters, to tell keys apart." }) keyPrefix!: string;
-  @Field(() => [String]) scopes!: string[];
+  @Field(() => [PartnerScopeEnum], { description: "What the key may do." }) scopes!: string[];
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
   @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { LocalDate } from "../../graphql/scalars.js";
+import { PopulationEnum } from "../categories/category.inputs.js";
 import { Education } from "../postings/posting.type.js";
 import { employmentStatus, gender, statusSource } from "./person.table.js";
 
@@ -98,7 +99,7 @@ export class TargetCategory {
   @Field(() => Int) version!: number;
   @Field() name!: string;
   @Field() description!: string;
-  @Field() population!: string;
+  @Field(() => PopulationEnum) population!: PopulationEnum;
   @Field({ description: "The JSON-logic rule, as JSON text." }) ruleJson!: string;
   @Field(() => Int) minReferrals!: number;
   @Field() mentorEligible!: boolean;

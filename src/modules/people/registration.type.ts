@@ -30,6 +30,16 @@ export enum RegisterOutcomeEnum {
 }
 registerEnumType(RegisterOutcomeEnum, { name: "RegisterOutcome" });
 
+export enum RegistrationSourceEnum {
+  REGISTRATION = "REGISTRATION",
+  IMPORT = "IMPORT",
+}
+registerEnumType(RegistrationSourceEnum, {
+  name: "RegistrationSource",
+  description: "How a registration that awaits review was asked for.",
+  valuesConfig: { REGISTRATION: { description: "registerPerson." }, IMPORT: { description: "A row of a spreadsheet import (POST /imports/people)." } },
+});
+
 @ObjectType({
   description:
     "A registration awaiting review: its ID number is already in the ledger outside the requester's scope. The requester is not told where; an official whose scope holds the person transfers or refuses it.",
@@ -37,7 +47,7 @@ registerEnumType(RegisterOutcomeEnum, { name: "RegisterOutcome" });
 export class RegistrationRequest {
   @Field(() => ID) id!: string;
   @Field(() => RegistrationStatusEnum) status!: RegistrationStatusEnum;
-  @Field({ description: "REGISTRATION or IMPORT." }) source!: string;
+  @Field(() => RegistrationSourceEnum, { description: "How it was asked for." }) source!: `${RegistrationSourceEnum}`;
   @Field({ description: "The name as the requester typed it." }) name!: string;
   @Field({ description: "Masked, as typed by the requester." }) idNumber!: string;
   @Field({ description: "The 户籍 county the requester gave." }) requestedRegionCode!: string;

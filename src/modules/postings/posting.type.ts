@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { educationLevel, postingKind, postingSource, postingStatus } from "./posting.table.js";
+import type { DomainErrorCode } from "../../errors.js";
 
 export enum Education {
   NONE = "NONE",
@@ -85,9 +86,37 @@ export class JobPosting {
   blockedReason!: string | null;
 }
 
+/** The codes a service refuses with (errors.ts), as a GraphQL enum for per-item results. */
+export enum ItemErrorCode {
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  NOT_FOUND = "NOT_FOUND",
+  CONFLICT = "CONFLICT",
+  CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED",
+  RATE_LIMITED = "RATE_LIMITED",
+  SEARCH_UNAVAILABLE = "SEARCH_UNAVAILABLE",
+}
+registerEnumType(ItemErrorCode, {
+  name: "ItemErrorCode",
+  description: "Why one item of a batch was refused (the codes of `extensions.code` a service refuses with).",
+  valuesConfig: {
+    BAD_USER_INPUT: { description: "The item is malformed or does not fit the rules; `field` names the input at fault." },
+    UNAUTHENTICATED: { description: "The caller is not signed in." },
+    FORBIDDEN: { description: "The caller may not do this to this item." },
+    NOT_FOUND: { description: "Something the item refers to does not exist (or is outside the caller's scope)." },
+    CONFLICT: { description: "The item clashes with what exists (a duplicate, a state that does not allow it)." },
+    CAPACITY_EXCEEDED: { description: "A capacity (a mentor's, a slot's) is full." },
+    RATE_LIMITED: { description: "The caller is over a rate limit." },
+    SEARCH_UNAVAILABLE: { description: "The search engine did not answer; try again shortly." },
+  },
+});
+const itemCodesInSync: Record<DomainErrorCode, ItemErrorCode> = ItemErrorCode;
+void itemCodesInSync;
+
 @ObjectType()
 export class PostingItemError {
-  @Field() code!: string;
+  @Field(() => ItemErrorCode, { description: "Why the item was refused: the same code a whole request would carry in `extensions.code`." }) code!: DomainErrorCode;
   @Field(() => String, { nullable: true }) field!: string | null;
   @Field() message!: string;
 }

@@ -16,7 +16,7 @@ registerEnumType(ProgressGroupBy, {
   valuesConfig: { REGION: { description: "By 生源地 (origin), at `regionLevel`." }, CATEGORY: { description: "A person in several categories counts in each." } },
 });
 
-@ObjectType()
+@ObjectType("ProgressRow")
 export class ProgressRowType {
   @Field({ description: "Region code, institution id or category code." }) key!: string;
   @Field() label!: string;
@@ -35,7 +35,7 @@ export class ProgressRowType {
   @Field(() => Int, { description: "Of the mentored, with no contact for the mentoring policy's days (the current policy's) by then." }) mentorOverdue!: number;
 }
 
-@ObjectType()
+@ObjectType("CampaignProgress")
 export class CampaignProgressType {
   @Field(() => Campaign) campaign!: unknown;
   @Field(() => LocalDate) asOf!: string;

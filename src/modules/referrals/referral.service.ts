@@ -5,7 +5,7 @@ import type { Database } from "../../db/client.js";
 import { isUuid } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
-import { badInput, forbidden, notFound } from "../../errors.js";
+import { badInput, forbidden, notFound, type DomainErrorCode } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { refuseBadText } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
@@ -24,7 +24,7 @@ export interface RecommendItem {
   index: number;
   postingId: string;
   referral: ReferralRow | null;
-  error: { code: string; field: string | null; message: string } | null;
+  error: { code: DomainErrorCode; field: string | null; message: string } | null;
 }
 
 function checkNote(note: string | null | undefined): string | null {
@@ -67,7 +67,7 @@ export async function recommendPostings(
     const items: RecommendItem[] = [];
     for (const [index, raw] of input.postingIds.entries()) {
       const field = `postingIds.${index}`;
-      const fail = (code: string, message: string): RecommendItem => ({ index, postingId: raw, referral: null, error: { code, field, message } });
+      const fail = (code: DomainErrorCode, message: string): RecommendItem => ({ index, postingId: raw, referral: null, error: { code, field, message } });
       if (!isUuid(raw)) {
         items.push(fail("BAD_USER_INPUT", "Not a posting id"));
         continue;

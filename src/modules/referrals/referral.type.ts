@@ -1,5 +1,6 @@
 import { Campaign } from "../categories/campaign.type.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { LocalDate } from "../../graphql/scalars.js";
 import { PopulationEnum } from "../categories/category.inputs.js";
 import { Person } from "../people/person.type.js";
 import { Education, PostingItemError } from "../postings/posting.type.js";
@@ -74,7 +75,7 @@ export class ReferralProgress {
   @Field(() => Int, { description: "Referrals that count: fitted when made, not withdrawn, inside the campaign window; each posting once." }) counted!: number;
   @Field(() => Int) remaining!: number;
   @Field() met!: boolean;
-  @Field(() => String, { nullable: true, description: "The campaign's last day (YYYY-MM-DD, Fujian)." }) deadline!: string | null;
+  @Field(() => LocalDate, { nullable: true, description: "The campaign's last day (its endsOn, a Fujian day)." }) deadline!: string | null;
 }
 
 @InputType()

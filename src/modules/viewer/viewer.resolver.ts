@@ -1,5 +1,5 @@
 import { Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
-import { Role } from "../../auth/viewer.js";
+import { PartnerScopeEnum, Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 
 @ObjectType({ description: "Who the API thinks is calling, and their scope." })
@@ -10,7 +10,7 @@ export class ViewerInfo {
   @Field(() => String, { nullable: true }) institutionId!: string | null;
   @Field(() => ID, { nullable: true }) employerId!: string | null;
   @Field(() => String, { nullable: true }) partnerName!: string | null;
-  @Field(() => [String], { description: "A partner key's scopes." }) scopes!: string[];
+  @Field(() => [PartnerScopeEnum], { description: "A partner key's scopes; empty for anyone else." }) scopes!: string[];
 }
 
 @Resolver()
