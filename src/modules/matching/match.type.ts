@@ -38,17 +38,17 @@ void factorsInSync;
 export class MatchReason {
   @Field(() => MatchFactor, { description: "Which factor this reason is about." }) factor!: Factor["factor"];
   @Field(() => Float, { description: "What this factor added to the score (its policy weight × how well it fits)." }) weight!: number;
-  @Field() detail!: string;
+  @Field({ description: "The reason in words a caseworker can read to the person (Chinese)." }) detail!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "A posting that fits a person, with its score and the reasons." })
 export class Match {
-  @Field(() => JobPosting) posting!: JobPosting;
-  @Field(() => Float) score!: number;
-  @Field(() => [MatchReason]) reasons!: MatchReason[];
+  @Field(() => JobPosting, { description: "The posting." }) posting!: JobPosting;
+  @Field(() => Float, { description: "The ranker's score: the policy-weighted sum of the factors, in [0, 1]." }) score!: number;
+  @Field(() => [MatchReason], { description: "Why it was matched, biggest contribution first." }) reasons!: MatchReason[];
 }
 
-@ObjectType()
+@ObjectType({ description: "A person's best-fitting open postings." })
 export class PersonMatches {
   @Field(() => [Match], { description: "Best first." }) items!: Match[];
   @Field(() => String, { nullable: true, description: "Why the list is short or empty, or how it was made." }) note!: string | null;

@@ -7,13 +7,13 @@ import { IssuedPartnerKey, Partner, PartnerApiKey } from "./partner.type.js";
 @Resolver(() => Partner)
 export class PartnerResolver {
   @Authorized(Role.ADMIN)
-  @Query(() => [Partner])
+  @Query(() => [Partner], { description: "Every partner site (administrators)." })
   partners(@Ctx() ctx: Context) {
     return listPartnerSites(ctx.db);
   }
 
   @Authorized(Role.ADMIN)
-  @FieldResolver(() => [PartnerApiKey])
+  @FieldResolver(() => [PartnerApiKey], { description: "Its keys, revoked ones included (metadata only)." })
   keys(@Root() partner: Partner, @Ctx() ctx: Context) {
     return ctx.loaders.partnerKeys.load(partner.id);
   }
@@ -21,7 +21,7 @@ export class PartnerResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => IssuedPartnerKey, { description: "Issue an API key for a partner site (created on first use)." })
   issuePartnerKey(
-    @Arg("name", () => String) name: string,
+    @Arg("name", () => String, { description: "The partner site's name (1–100 characters); a new name creates the partner." }) name: string,
     @Arg("scopes", () => [PartnerScopeEnum], { nullable: true, description: "What the key may do (default: every scope)." }) scopes: string[] | null,
     @Ctx() ctx: Context,
   ) {
@@ -29,8 +29,8 @@ export class PartnerResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => PartnerApiKey)
-  revokePartnerKey(@Arg("keyId", () => ID) keyId: string, @Ctx() ctx: Context) {
+  @Mutation(() => PartnerApiKey, { description: "Revoke a partner key at once (administrators)." })
+  revokePartnerKey(@Arg("keyId", () => ID, { description: "The key's id." }) keyId: string, @Ctx() ctx: Context) {
     return revokePartnerKey(ctx.db, keyId);
   }
 }

@@ -45,8 +45,8 @@ export class ReportSheetLink {
 export class CampaignReportLinks {
   @Field({ description: "The page of charts (HTML, printable to A4)." }) page!: string;
   @Field({ description: "The whole workbook (.xlsx)." }) xlsx!: string;
-  @Field(() => [ReportSheetLink]) csv!: ReportSheetLink[];
-  @Field(() => DateTimeISO) expiresAt!: Date;
+  @Field(() => [ReportSheetLink], { description: "One link per sheet, as CSV." }) csv!: ReportSheetLink[];
+  @Field(() => DateTimeISO, { description: "When the links stop working (REPORT_LINK_TTL_SECONDS after they were made)." }) expiresAt!: Date;
 }
 
 @Resolver()
@@ -58,7 +58,7 @@ export class ReportResolver {
       "With a token in the Authorization header the same paths need no link.",
   })
   campaignReportLinks(
-    @Arg("campaignId", () => ID) campaignId: string,
+    @Arg("campaignId", () => ID, { description: "The campaign's id." }) campaignId: string,
     @Arg("region", () => String, { nullable: true, description: "Narrow the report to a region prefix (a caseworker's within their own region)." }) region: string | null,
     @Ctx() ctx: Context,
   ) {
