@@ -13,7 +13,18 @@ export enum Role {
   /** A job seeker acting for themself. */
   SEEKER = "SEEKER",
 }
-registerEnumType(Role, { name: "Role", description: "What a caller may do; scopes narrow it further.", valuesConfig: { ADMIN: { description: "An administrator: the whole province; blocks postings, issues partner keys, sets policy." }, CASEWORKER: { description: "A caseworker of an HR & social-security or education bureau, scoped to a region-code prefix and/or an institution." }, EMPLOYER: { description: "Acts for one employer only." }, MENTOR: { description: "A 红娘 mentor, for their own mentees." }, PARTNER: { description: "A third-party recruitment site (X-Api-Key)." }, SEEKER: { description: "A job seeker acting for themself." } } });
+registerEnumType(Role, {
+  name: "Role",
+  description: "What a caller may do; scopes narrow it further.",
+  valuesConfig: {
+    ADMIN: { description: "An administrator: the whole province; blocks postings, issues partner keys, sets policy." },
+    CASEWORKER: { description: "A caseworker of an HR & social-security or education bureau, scoped to a region-code prefix and/or an institution." },
+    EMPLOYER: { description: "Acts for one employer only." },
+    MENTOR: { description: "A 红娘 mentor, for their own mentees." },
+    PARTNER: { description: "A third-party recruitment site (X-Api-Key)." },
+    SEEKER: { description: "A job seeker acting for themself." },
+  },
+});
 
 export type PartnerScope = "postings:read" | "postings:write";
 export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write"];

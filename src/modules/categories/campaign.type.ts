@@ -10,13 +10,28 @@ export enum CampaignStatusEnum {
   ACTIVE = "ACTIVE",
   CLOSED = "CLOSED",
 }
-registerEnumType(CampaignStatusEnum, { name: "CampaignStatus", description: "DRAFT (edited) → ACTIVE (counting) → CLOSED (figures frozen).", valuesConfig: { DRAFT: { description: "Being prepared: editable, counts nothing." }, ACTIVE: { description: "In force: referrals inside its window count toward its minimums." }, CLOSED: { description: "Over: its figures are frozen as they stood when it closed." } } });
+registerEnumType(CampaignStatusEnum, {
+  name: "CampaignStatus",
+  description: "DRAFT (edited) → ACTIVE (counting) → CLOSED (figures frozen).",
+  valuesConfig: {
+    DRAFT: { description: "Being prepared: editable, counts nothing." },
+    ACTIVE: { description: "In force: referrals inside its window count toward its minimums." },
+    CLOSED: { description: "Over: its figures are frozen as they stood when it closed." },
+  },
+});
 
 export enum PushCountsWhenEnum {
   RECORDED = "RECORDED",
   DELIVERED = "DELIVERED",
 }
-registerEnumType(PushCountsWhenEnum, { name: "PushCountsWhen", description: "Whether a push counts toward a minimum when recorded, or only once delivered (DELIVERED comes with push delivery).", valuesConfig: { RECORDED: { description: "A push counts once it is recorded." }, DELIVERED: { description: "A push counts only once it is delivered to the person." } } });
+registerEnumType(PushCountsWhenEnum, {
+  name: "PushCountsWhen",
+  description: "Whether a push counts toward a minimum when recorded, or only once delivered (DELIVERED comes with push delivery).",
+  valuesConfig: {
+    RECORDED: { description: "A push counts once it is recorded." },
+    DELIVERED: { description: "A push counts only once it is delivered to the person." },
+  },
+});
 
 @ObjectType({ description: "A kind of campaign (data): the population it serves, if one." })
 export class CampaignKind {
@@ -101,7 +116,16 @@ export enum ReevaluationStatusEnum {
   DONE = "DONE",
   SUPERSEDED = "SUPERSEDED",
 }
-registerEnumType(ReevaluationStatusEnum, { name: "ReevaluationStatus", description: "PENDING → RUNNING → DONE, or SUPERSEDED by a newer request (which re-decides everyone).", valuesConfig: { PENDING: { description: "Waiting for the background worker." }, RUNNING: { description: "Being worked, page by page." }, DONE: { description: "Everyone has been re-decided." }, SUPERSEDED: { description: "A newer request took over (it re-decides everyone)." } } });
+registerEnumType(ReevaluationStatusEnum, {
+  name: "ReevaluationStatus",
+  description: "PENDING → RUNNING → DONE, or SUPERSEDED by a newer request (which re-decides everyone).",
+  valuesConfig: {
+    PENDING: { description: "Waiting for the background worker." },
+    RUNNING: { description: "Being worked, page by page." },
+    DONE: { description: "Everyone has been re-decided." },
+    SUPERSEDED: { description: "A newer request took over (it re-decides everyone)." },
+  },
+});
 
 export enum ReevaluationReasonEnum {
   CAMPAIGN_ACTIVATED = "CAMPAIGN_ACTIVATED",

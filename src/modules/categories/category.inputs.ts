@@ -10,7 +10,11 @@ export enum PopulationEnum {
 }
 registerEnumType(PopulationEnum, {
   name: "Population",
-  valuesConfig: { KEY_GROUP_GRADUATE: { description: "高校毕业生重点群体" }, POVERTY_LABOURER: { description: "建档立卡贫困劳动力" } }, description: "The two populations the policy serves; each target category belongs to one.",
+  description: "The two populations the policy serves; each target category belongs to one.",
+  valuesConfig: {
+    KEY_GROUP_GRADUATE: { description: "高校毕业生重点群体" },
+    POVERTY_LABOURER: { description: "建档立卡贫困劳动力" },
+  },
 });
 if (population.enumValues.join() !== Object.values(PopulationEnum).join()) throw new Error("Population out of sync");
 

@@ -13,7 +13,14 @@ export enum FairKind {
 }
 registerEnumType(FairKind, {
   name: "FairKind",
-  valuesConfig: { CAMPUS: { description: "校园招聘" }, EMPLOYMENT_AID_MONTH: { description: "就业援助月" }, SPRING_BREEZE: { description: "春风行动" }, LABOUR_COOPERATION: { description: "劳务协作（对口帮扶地区）" }, OTHER: { description: "Any other fair." } }, description: "The kind of a fair, as the policy names the campaigns that hold them.",
+  description: "The kind of a fair, as the policy names the campaigns that hold them.",
+  valuesConfig: {
+    CAMPUS: { description: "校园招聘" },
+    EMPLOYMENT_AID_MONTH: { description: "就业援助月" },
+    SPRING_BREEZE: { description: "春风行动" },
+    LABOUR_COOPERATION: { description: "劳务协作（对口帮扶地区）" },
+    OTHER: { description: "Any other fair." },
+  },
 });
 export enum FairStatus {
   DRAFT = "DRAFT",
@@ -21,26 +28,60 @@ export enum FairStatus {
   LIVE = "LIVE",
   CLOSED = "CLOSED",
 }
-registerEnumType(FairStatus, { name: "FairStatus", description: "DRAFT → OPEN (registration) → LIVE → CLOSED; a draft or open fair may be closed.", valuesConfig: { DRAFT: { description: "Being prepared; seen only by its organiser." }, OPEN: { description: "Advertised and taking registrations, booths and bookings." }, LIVE: { description: "Running: sessions start, people check in, outcomes are recorded." }, CLOSED: { description: "Over (or called off before going live); it changes no more." } } });
+registerEnumType(FairStatus, {
+  name: "FairStatus",
+  description: "DRAFT → OPEN (registration) → LIVE → CLOSED; a draft or open fair may be closed.",
+  valuesConfig: {
+    DRAFT: { description: "Being prepared; seen only by its organiser." },
+    OPEN: { description: "Advertised and taking registrations, booths and bookings." },
+    LIVE: { description: "Running: sessions start, people check in, outcomes are recorded." },
+    CLOSED: { description: "Over (or called off before going live); it changes no more." },
+  },
+});
 export enum FairSessionKind {
   PRESENTATION = "PRESENTATION",
   GROUP = "GROUP",
   INTERVIEW = "INTERVIEW",
 }
-registerEnumType(FairSessionKind, { name: "FairSessionKind", description: "PRESENTATION (one employer to many), GROUP (a capacity), INTERVIEW (a one-to-one slot).", valuesConfig: { PRESENTATION: { description: "One employer presenting to many (宣讲会)." }, GROUP: { description: "A group session with a set capacity." }, INTERVIEW: { description: "A one-to-one interview slot for one posting." } } });
+registerEnumType(FairSessionKind, {
+  name: "FairSessionKind",
+  description: "PRESENTATION (one employer to many), GROUP (a capacity), INTERVIEW (a one-to-one slot).",
+  valuesConfig: {
+    PRESENTATION: { description: "One employer presenting to many (宣讲会)." },
+    GROUP: { description: "A group session with a set capacity." },
+    INTERVIEW: { description: "A one-to-one interview slot for one posting." },
+  },
+});
 export enum FairSessionStatus {
   SCHEDULED = "SCHEDULED",
   LIVE = "LIVE",
   ENDED = "ENDED",
   CANCELLED = "CANCELLED",
 }
-registerEnumType(FairSessionStatus, { name: "FairSessionStatus", description: "Where a session stands.", valuesConfig: { SCHEDULED: { description: "Not started yet; bookable." }, LIVE: { description: "Started (startSession)." }, ENDED: { description: "Ended (endSession)." }, CANCELLED: { description: "Called off: its fair closed before it began; its bookings are cancelled." } } });
+registerEnumType(FairSessionStatus, {
+  name: "FairSessionStatus",
+  description: "Where a session stands.",
+  valuesConfig: {
+    SCHEDULED: { description: "Not started yet; bookable." },
+    LIVE: { description: "Started (startSession)." },
+    ENDED: { description: "Ended (endSession)." },
+    CANCELLED: { description: "Called off: its fair closed before it began; its bookings are cancelled." },
+  },
+});
 export enum FairBookingStatus {
   BOOKED = "BOOKED",
   CANCELLED = "CANCELLED",
   CHECKED_IN = "CHECKED_IN",
 }
-registerEnumType(FairBookingStatus, { name: "FairBookingStatus", description: "Where a booking stands.", valuesConfig: { BOOKED: { description: "A seat is held." }, CANCELLED: { description: "Cancelled; the seat is free again." }, CHECKED_IN: { description: "The person came (checked in by the organiser or the session's employer)." } } });
+registerEnumType(FairBookingStatus, {
+  name: "FairBookingStatus",
+  description: "Where a booking stands.",
+  valuesConfig: {
+    BOOKED: { description: "A seat is held." },
+    CANCELLED: { description: "Cancelled; the seat is free again." },
+    CHECKED_IN: { description: "The person came (checked in by the organiser or the session's employer)." },
+  },
+});
 export enum FairOutcome {
   APPLIED = "APPLIED",
   INTERVIEWED = "INTERVIEWED",
@@ -48,7 +89,17 @@ export enum FairOutcome {
   HIRED = "HIRED",
   NO_SHOW = "NO_SHOW",
 }
-registerEnumType(FairOutcome, { name: "FairOutcome", description: "What came of a booking; all but NO_SHOW create or advance the person's referral (source JOB_FAIR).", valuesConfig: { APPLIED: { description: "The person applied for the posting (said by the person, or recorded by the organiser)." }, INTERVIEWED: { description: "The employer interviewed the person." }, OFFERED: { description: "The employer offered the person the job." }, HIRED: { description: "The employer hired the person (their employment is recorded)." }, NO_SHOW: { description: "The person did not come (only without check-in and without another outcome)." } } });
+registerEnumType(FairOutcome, {
+  name: "FairOutcome",
+  description: "What came of a booking; all but NO_SHOW create or advance the person's referral (source JOB_FAIR).",
+  valuesConfig: {
+    APPLIED: { description: "The person applied for the posting (said by the person, or recorded by the organiser)." },
+    INTERVIEWED: { description: "The employer interviewed the person." },
+    OFFERED: { description: "The employer offered the person the job." },
+    HIRED: { description: "The employer hired the person (their employment is recorded)." },
+    NO_SHOW: { description: "The person did not come (only without check-in and without another outcome)." },
+  },
+});
 for (const [db, gql] of [
   [fairKind.enumValues, FairKind],
   [fairStatus.enumValues, FairStatus],
@@ -180,14 +231,17 @@ export enum FairEventKind {
 }
 registerEnumType(FairEventKind, {
   name: "FairEventKind",
+  description: "What a live fair event says happened.",
   valuesConfig: {
     FAIR_STATUS: { description: "The fair's status changed (see fairStatus)." },
     SESSION_CANCELLED: { description: "Called off (its fair closed before it began): its bookings are cancelled." },
     SLOT_TAKEN: { description: "A seat was booked by someone whose booking you do not see." },
     BOOKING_CONFIRMED: { description: "A booking you may see was made (yours, your session's, or as organiser)." },
     SLOT_FREED: { description: "A booking was cancelled: a seat is free." },
-    RESYNC: { description: "Events may have been missed (the server lost its database connection, or you fell 1,000 events behind): re-read the fair." }, SESSION_STARTED: { description: "A session went LIVE." }, SESSION_ENDED: { description: "A session ENDED." },
-  }, description: "What a live fair event says happened.",
+    RESYNC: { description: "Events may have been missed (the server lost its database connection, or you fell 1,000 events behind): re-read the fair." },
+    SESSION_STARTED: { description: "A session went LIVE." },
+    SESSION_ENDED: { description: "A session ENDED." },
+  },
 });
 
 @ObjectType({ description: "A live update of a fair." })

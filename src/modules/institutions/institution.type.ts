@@ -8,7 +8,12 @@ export enum InstitutionKind {
 }
 registerEnumType(InstitutionKind, {
   name: "InstitutionKind",
-  valuesConfig: { UNIVERSITY: { description: "本科高校" }, VOCATIONAL_COLLEGE: { description: "高职/专科院校" }, TECHNICAL_SCHOOL: { description: "技工院校" } }, description: "The kind of an institution.",
+  description: "The kind of an institution.",
+  valuesConfig: {
+    UNIVERSITY: { description: "本科高校" },
+    VOCATIONAL_COLLEGE: { description: "高职/专科院校" },
+    TECHNICAL_SCHOOL: { description: "技工院校" },
+  },
 });
 if (institutionKind.enumValues.join() !== Object.values(InstitutionKind).join()) throw new Error("InstitutionKind out of sync");
 

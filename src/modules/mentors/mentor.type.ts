@@ -20,7 +20,13 @@ export enum MentorMatch {
 }
 registerEnumType(MentorMatch, {
   name: "MentorMatch",
-  description: "How a mentor was chosen: automatically at the same institution, county or prefecture, or named by a caseworker (CHOSEN).", valuesConfig: { INSTITUTION: { description: "A mentor at the person's institution." }, COUNTY: { description: "A mentor in the person's county." }, PREFECTURE: { description: "A mentor in the person's prefecture." }, CHOSEN: { description: "Named by a caseworker or administrator (assignMentor with mentorId)." } },
+  description: "How a mentor was chosen: automatically at the same institution, county or prefecture, or named by a caseworker (CHOSEN).",
+  valuesConfig: {
+    INSTITUTION: { description: "A mentor at the person's institution." },
+    COUNTY: { description: "A mentor in the person's county." },
+    PREFECTURE: { description: "A mentor in the person's prefecture." },
+    CHOSEN: { description: "Named by a caseworker or administrator (assignMentor with mentorId)." },
+  },
 });
 if (mentorMatch.enumValues.join() !== Object.values(MentorMatch).join()) throw new Error("MentorMatch out of sync");
 
@@ -30,7 +36,16 @@ export enum MentorshipEnd {
   EMPLOYED = "EMPLOYED",
   ENDED_BY_CASEWORKER = "ENDED_BY_CASEWORKER",
 }
-registerEnumType(MentorshipEnd, { name: "MentorshipEnd", description: "Why a mentorship ended.", valuesConfig: { REASSIGNED: { description: "The person was paired with another mentor." }, MENTOR_DEACTIVATED: { description: "The mentor was deactivated." }, EMPLOYED: { description: "The person found work and no longer needs a mentor." }, ENDED_BY_CASEWORKER: { description: "A caseworker ended it." } } });
+registerEnumType(MentorshipEnd, {
+  name: "MentorshipEnd",
+  description: "Why a mentorship ended.",
+  valuesConfig: {
+    REASSIGNED: { description: "The person was paired with another mentor." },
+    MENTOR_DEACTIVATED: { description: "The mentor was deactivated." },
+    EMPLOYED: { description: "The person found work and no longer needs a mentor." },
+    ENDED_BY_CASEWORKER: { description: "A caseworker ended it." },
+  },
+});
 if (mentorshipEnd.enumValues.join() !== Object.values(MentorshipEnd).join()) throw new Error("MentorshipEnd out of sync");
 
 @ObjectType({ description: "A 红娘 mentor: staff or a volunteer who takes a few poverty-family graduates one to one." })
@@ -52,7 +67,7 @@ export class Mentorship {
   @Field(() => ID, { description: "The pairing's id." }) id!: string;
   @Field(() => MentorMatch, { description: "How the mentor was chosen." }) matchedBy!: Match;
   @Field({ description: "When the pairing began." }) startedAt!: Date;
-  @Field({ description: "Who paired them (`role:user id`, or the campaign run)." }) startedBy!: string;
+  @Field({ description: "Who paired them (`role:user id`, or `system:mentor-run` for a campaign run)." }) startedBy!: string;
   @Field(() => String, { nullable: true, description: "An administrator's reason for pairing someone the policy does not make eligible." }) overrideReason!: string | null;
   @Field(() => Date, { nullable: true, description: "When it ended (null while it lasts)." }) endedAt!: Date | null;
   @Field(() => String, { nullable: true, description: "Who or what ended it (null while it lasts)." }) endedBy!: string | null;
@@ -98,7 +113,16 @@ export enum FollowUpChannel {
   VISIT = "VISIT",
   VIDEO = "VIDEO",
 }
-registerEnumType(FollowUpChannel, { name: "FollowUpChannel", description: "How a mentor contacted a mentee.", valuesConfig: { PHONE: { description: "A phone call." }, WECHAT: { description: "WeChat." }, VISIT: { description: "A visit in person." }, VIDEO: { description: "A video call." } } });
+registerEnumType(FollowUpChannel, {
+  name: "FollowUpChannel",
+  description: "How a mentor contacted a mentee.",
+  valuesConfig: {
+    PHONE: { description: "A phone call." },
+    WECHAT: { description: "WeChat." },
+    VISIT: { description: "A visit in person." },
+    VIDEO: { description: "A video call." },
+  },
+});
 if (followUpChannel.enumValues.join() !== Object.values(FollowUpChannel).join()) throw new Error("FollowUpChannel out of sync");
 
 export enum FollowUpOutcome {
@@ -108,7 +132,17 @@ export enum FollowUpOutcome {
   INTERVIEW_ARRANGED = "INTERVIEW_ARRANGED",
   OTHER = "OTHER",
 }
-registerEnumType(FollowUpOutcome, { name: "FollowUpOutcome", description: "What came of a contact: reached, not reached, postings shared, an interview arranged, or other (say what in the note).", valuesConfig: { REACHED: { description: "The mentee was reached." }, NOT_REACHED: { description: "The mentee could not be reached." }, POSTINGS_SHARED: { description: "Postings were shared with the mentee." }, INTERVIEW_ARRANGED: { description: "An interview was arranged." }, OTHER: { description: "Something else (say what in the note)." } } });
+registerEnumType(FollowUpOutcome, {
+  name: "FollowUpOutcome",
+  description: "What came of a contact: reached, not reached, postings shared, an interview arranged, or other (say what in the note).",
+  valuesConfig: {
+    REACHED: { description: "The mentee was reached." },
+    NOT_REACHED: { description: "The mentee could not be reached." },
+    POSTINGS_SHARED: { description: "Postings were shared with the mentee." },
+    INTERVIEW_ARRANGED: { description: "An interview was arranged." },
+    OTHER: { description: "Something else (say what in the note)." },
+  },
+});
 if (followUpOutcome.enumValues.join() !== Object.values(FollowUpOutcome).join()) throw new Error("FollowUpOutcome out of sync");
 
 @ObjectType({ description: "A mentor's contact with a mentee (跟踪回访)." })

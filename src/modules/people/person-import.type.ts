@@ -7,7 +7,15 @@ export enum CsvEncodingEnum {
   UTF8 = "UTF8",
   GBK = "GBK",
 }
-registerEnumType(CsvEncodingEnum, { name: "CsvEncoding", description: "AUTO: UTF-8 if the bytes are valid UTF-8, else GBK (Excel's CSV on Chinese Windows).", valuesConfig: { AUTO: { description: "UTF-8 if the bytes are valid UTF-8, else GBK." }, UTF8: { description: "UTF-8." }, GBK: { description: "GBK (Excel's CSV on Chinese Windows)." } } });
+registerEnumType(CsvEncodingEnum, {
+  name: "CsvEncoding",
+  description: "AUTO: UTF-8 if the bytes are valid UTF-8, else GBK (Excel's CSV on Chinese Windows).",
+  valuesConfig: {
+    AUTO: { description: "UTF-8 if the bytes are valid UTF-8, else GBK." },
+    UTF8: { description: "UTF-8." },
+    GBK: { description: "GBK (Excel's CSV on Chinese Windows)." },
+  },
+});
 
 export const encodingOf = (e: CsvEncodingEnum) => (e === CsvEncodingEnum.GBK ? "gbk" : e === CsvEncodingEnum.UTF8 ? "utf-8" : "auto") as "auto" | "utf-8" | "gbk";
 

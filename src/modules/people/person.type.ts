@@ -35,8 +35,24 @@ registerEnumType(EmploymentStatusEnum, {
     OUT_OF_LABOUR_FORCE: { description: "退出劳动力市场" },
   }, description: "A person's employment status, as the ledger records it.",
 });
-registerEnumType(GenderEnum, { name: "Gender", description: "Gender, as the resident ID number records it.", valuesConfig: { MALE: { description: "Male." }, FEMALE: { description: "Female." } } });
-registerEnumType(StatusSourceEnum, { name: "StatusSource", description: "How an employment status came to be recorded.", valuesConfig: { REGISTRATION: { description: "Given when the person was registered." }, UPDATE: { description: "Recorded by an official (recordEmploymentStatus)." }, IMPORT: { description: "From a spreadsheet import." }, REFERRAL: { description: "From a referral or fair outcome (HIRED)." } } });
+registerEnumType(GenderEnum, {
+  name: "Gender",
+  description: "Gender, as the resident ID number records it.",
+  valuesConfig: {
+    MALE: { description: "Male." },
+    FEMALE: { description: "Female." },
+  },
+});
+registerEnumType(StatusSourceEnum, {
+  name: "StatusSource",
+  description: "How an employment status came to be recorded.",
+  valuesConfig: {
+    REGISTRATION: { description: "Given when the person was registered." },
+    UPDATE: { description: "Recorded by an official (recordEmploymentStatus)." },
+    IMPORT: { description: "From a spreadsheet import." },
+    REFERRAL: { description: "From a referral or fair outcome (HIRED)." },
+  },
+});
 for (const [gql, db] of [
   [EmploymentStatusEnum, employmentStatus],
   [GenderEnum, gender],

@@ -9,26 +9,53 @@ export enum RegistrationStatusEnum {
 }
 registerEnumType(RegistrationStatusEnum, {
   name: "RegistrationStatus",
-  description: "PENDING awaits an official of the region that holds the number; TRANSFERRED moved the record to the requested place; REFUSED says why.", valuesConfig: { PENDING: { description: "Awaiting a decision by the region that holds the number." }, TRANSFERRED: { description: "The record was moved to the requested place." }, REFUSED: { description: "Refused, with a reason." }, WITHDRAWN: { description: "Taken back by its requester." } },
+  description: "PENDING awaits an official of the region that holds the number; TRANSFERRED moved the record to the requested place; REFUSED says why.",
+  valuesConfig: {
+    PENDING: { description: "Awaiting a decision by the region that holds the number." },
+    TRANSFERRED: { description: "The record was moved to the requested place." },
+    REFUSED: { description: "Refused, with a reason." },
+    WITHDRAWN: { description: "Taken back by its requester." },
+  },
 });
 
 export enum RegistrationDecisionEnum {
   TRANSFER = "TRANSFER",
   REFUSE = "REFUSE",
 }
-registerEnumType(RegistrationDecisionEnum, { name: "RegistrationDecision", description: "A decision on a registration awaiting review.", valuesConfig: { TRANSFER: { description: "Move the record to the requested place (the requester then sees the person)." }, REFUSE: { description: "Refuse it, with a reason." } } });
+registerEnumType(RegistrationDecisionEnum, {
+  name: "RegistrationDecision",
+  description: "A decision on a registration awaiting review.",
+  valuesConfig: {
+    TRANSFER: { description: "Move the record to the requested place (the requester then sees the person)." },
+    REFUSE: { description: "Refuse it, with a reason." },
+  },
+});
 
 export enum RegistrationDirectionEnum {
   MADE = "MADE",
   RECEIVED = "RECEIVED",
 }
-registerEnumType(RegistrationDirectionEnum, { name: "RegistrationDirection", description: "MADE: your requests. RECEIVED: requests about people in your scope, for you to decide.", valuesConfig: { MADE: { description: "Registrations you asked for." }, RECEIVED: { description: "Registrations about people in your scope, for you to decide." } } });
+registerEnumType(RegistrationDirectionEnum, {
+  name: "RegistrationDirection",
+  description: "MADE: your requests. RECEIVED: requests about people in your scope, for you to decide.",
+  valuesConfig: {
+    MADE: { description: "Registrations you asked for." },
+    RECEIVED: { description: "Registrations about people in your scope, for you to decide." },
+  },
+});
 
 export enum RegisterOutcomeEnum {
   REGISTERED = "REGISTERED",
   PENDING = "PENDING",
 }
-registerEnumType(RegisterOutcomeEnum, { name: "RegisterOutcome", description: "What registerPerson did.", valuesConfig: { REGISTERED: { description: "The person is in the ledger (new, or updated when already in your scope)." }, PENDING: { description: "The ID number is held outside your scope: a registration awaits review there." } } });
+registerEnumType(RegisterOutcomeEnum, {
+  name: "RegisterOutcome",
+  description: "What registerPerson did.",
+  valuesConfig: {
+    REGISTERED: { description: "The person is in the ledger (new, or updated when already in your scope)." },
+    PENDING: { description: "The ID number is held outside your scope: a registration awaits review there." },
+  },
+});
 
 export enum RegistrationSourceEnum {
   REGISTRATION = "REGISTRATION",
@@ -37,7 +64,10 @@ export enum RegistrationSourceEnum {
 registerEnumType(RegistrationSourceEnum, {
   name: "RegistrationSource",
   description: "How a registration that awaits review was asked for.",
-  valuesConfig: { REGISTRATION: { description: "registerPerson." }, IMPORT: { description: "A row of a spreadsheet import (POST /imports/people)." } },
+  valuesConfig: {
+    REGISTRATION: { description: "registerPerson." },
+    IMPORT: { description: "A row of a spreadsheet import (POST /imports/people)." },
+  },
 });
 
 @ObjectType({

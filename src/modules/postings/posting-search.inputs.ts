@@ -7,7 +7,15 @@ export enum SearchSort {
   NEWEST = "NEWEST",
   SALARY_DESC = "SALARY_DESC",
 }
-registerEnumType(SearchSort, { name: "SearchSort", description: "Default: RELEVANCE with a query, NEWEST without.", valuesConfig: { RELEVANCE: { description: "Best match first (needs a query)." }, NEWEST: { description: "Newest published first." }, SALARY_DESC: { description: "Highest salary (the top of its range) first." } } });
+registerEnumType(SearchSort, {
+  name: "SearchSort",
+  description: "Default: RELEVANCE with a query, NEWEST without.",
+  valuesConfig: {
+    RELEVANCE: { description: "Best match first (needs a query)." },
+    NEWEST: { description: "Newest published first." },
+    SALARY_DESC: { description: "Highest salary (the top of its range) first." },
+  },
+});
 
 /** The `searchPostings` filter as the client sends it (the engine's own filter is `EngineFilter`). */
 @InputType("PostingSearchFilter", { description: "Structured filters; never parsed from the search text." })

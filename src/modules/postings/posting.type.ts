@@ -29,7 +29,19 @@ export enum PostingSourceEnum {
   EMPLOYER = "EMPLOYER",
   PARTNER = "PARTNER",
 }
-registerEnumType(Education, { name: "Education", description: "Ordered: NONE < JUNIOR_HIGH < HIGH_SCHOOL (高中/中专/中技) < ASSOCIATE (大专) < BACHELOR < MASTER < DOCTORATE.", valuesConfig: { NONE: { description: "No requirement." }, JUNIOR_HIGH: { description: "Junior high school (初中)." }, HIGH_SCHOOL: { description: "Senior high school, secondary vocational or technical school (高中/中专/中技)." }, ASSOCIATE: { description: "Associate degree (大专)." }, BACHELOR: { description: "Bachelor's degree (本科)." }, MASTER: { description: "Master's degree (硕士)." }, DOCTORATE: { description: "Doctorate (博士)." } } });
+registerEnumType(Education, {
+  name: "Education",
+  description: "Ordered: NONE < JUNIOR_HIGH < HIGH_SCHOOL (高中/中专/中技) < ASSOCIATE (大专) < BACHELOR < MASTER < DOCTORATE.",
+  valuesConfig: {
+    NONE: { description: "No requirement." },
+    JUNIOR_HIGH: { description: "Junior high school (初中)." },
+    HIGH_SCHOOL: { description: "Senior high school, secondary vocational or technical school (高中/中专/中技)." },
+    ASSOCIATE: { description: "Associate degree (大专)." },
+    BACHELOR: { description: "Bachelor's degree (本科)." },
+    MASTER: { description: "Master's degree (硕士)." },
+    DOCTORATE: { description: "Doctorate (博士)." },
+  },
+});
 registerEnumType(PostingKind, {
   name: "PostingKind",
   valuesConfig: {
@@ -41,12 +53,23 @@ registerEnumType(PostingKind, {
 });
 registerEnumType(PostingStatusEnum, {
   name: "PostingStatus",
+  description: "Where a posting is: DRAFT → OPEN → CLOSED or EXPIRED; BLOCKED by an administrator.",
   valuesConfig: {
     EXPIRED: { description: "Was OPEN and passed validUntil." },
-    BLOCKED: { description: "Blocked by an administrator as false or discriminatory (虚假招聘、就业歧视)." }, DRAFT: { description: "Not yet published; seen only by those who manage it." }, OPEN: { description: "Published and taking applications until validUntil." }, CLOSED: { description: "Closed by its employer, an official or its partner site." },
-  }, description: "Where a posting is: DRAFT → OPEN → CLOSED or EXPIRED; BLOCKED by an administrator.",
+    BLOCKED: { description: "Blocked by an administrator as false or discriminatory (虚假招聘、就业歧视)." },
+    DRAFT: { description: "Not yet published; seen only by those who manage it." },
+    OPEN: { description: "Published and taking applications until validUntil." },
+    CLOSED: { description: "Closed by its employer, an official or its partner site." },
+  },
 });
-registerEnumType(PostingSourceEnum, { name: "PostingSource", description: "Where a posting came from.", valuesConfig: { EMPLOYER: { description: "Written here, by its employer or an official for it." }, PARTNER: { description: "Pushed by a partner site (upsertPartnerPostings)." } } });
+registerEnumType(PostingSourceEnum, {
+  name: "PostingSource",
+  description: "Where a posting came from.",
+  valuesConfig: {
+    EMPLOYER: { description: "Written here, by its employer or an official for it." },
+    PARTNER: { description: "Pushed by a partner site (upsertPartnerPostings)." },
+  },
+});
 
 // The GraphQL enums and the database enums must not drift apart.
 for (const [gql, db] of [
@@ -127,7 +150,16 @@ export enum UpsertOutcome {
   UNCHANGED = "UNCHANGED",
   REJECTED = "REJECTED",
 }
-registerEnumType(UpsertOutcome, { name: "UpsertOutcome", description: "What a push did to one posting.", valuesConfig: { CREATED: { description: "A new posting was stored." }, UPDATED: { description: "The partner's posting with this externalId was changed." }, UNCHANGED: { description: "The posting already read so; nothing was written." }, REJECTED: { description: "The item was refused; nothing was written for it." } } });
+registerEnumType(UpsertOutcome, {
+  name: "UpsertOutcome",
+  description: "What a push did to one posting.",
+  valuesConfig: {
+    CREATED: { description: "A new posting was stored." },
+    UPDATED: { description: "The partner's posting with this externalId was changed." },
+    UNCHANGED: { description: "The posting already read so; nothing was written." },
+    REJECTED: { description: "The item was refused; nothing was written for it." },
+  },
+});
 
 @ObjectType({ description: "What became of one pushed item." })
 export class PartnerPostingResult {

@@ -13,7 +13,12 @@ export enum ProgressGroupBy {
 }
 registerEnumType(ProgressGroupBy, {
   name: "ProgressGroupBy",
-  valuesConfig: { REGION: { description: "By 生源地 (origin), at `regionLevel`." }, CATEGORY: { description: "A person in several categories counts in each." }, INSTITUTION: { description: "By institution." } }, description: "How campaignProgress groups people.",
+  description: "How campaignProgress groups people.",
+  valuesConfig: {
+    REGION: { description: "By 生源地 (origin), at `regionLevel`." },
+    CATEGORY: { description: "A person in several categories counts in each." },
+    INSTITUTION: { description: "By institution." },
+  },
 });
 
 @ObjectType("ProgressRow", { description: "The figures of one group (or of everyone, as `total`)." })

@@ -6,7 +6,15 @@ export enum CampaignRunStatus {
   RUNNING = "RUNNING",
   DONE = "DONE",
 }
-registerEnumType(CampaignRunStatus, { name: "CampaignRunStatus", description: "Where a campaign run stands.", valuesConfig: { QUEUED: { description: "Waiting for the background runner." }, RUNNING: { description: "Being worked, in batches (each batch one transaction)." }, DONE: { description: "Every person has been worked." } } });
+registerEnumType(CampaignRunStatus, {
+  name: "CampaignRunStatus",
+  description: "Where a campaign run stands.",
+  valuesConfig: {
+    QUEUED: { description: "Waiting for the background runner." },
+    RUNNING: { description: "Being worked, in batches (each batch one transaction)." },
+    DONE: { description: "Every person has been worked." },
+  },
+});
 
 @InputType({ description: "Whom a campaign run serves: exactly one of these (within the caller's own scope)." })
 export class FulfilScopeInput {
@@ -42,7 +50,14 @@ export enum CampaignRunKind {
   REFERRALS = "REFERRALS",
   MENTORS = "MENTORS",
 }
-registerEnumType(CampaignRunKind, { name: "CampaignRunKind", description: "What a campaign run does.", valuesConfig: { REFERRALS: { description: "Brings people to their referral minimum (fulfilReferralMinimums)." }, MENTORS: { description: "Pairs eligible people with mentors (assignMentorsAutomatically)." } } });
+registerEnumType(CampaignRunKind, {
+  name: "CampaignRunKind",
+  description: "What a campaign run does.",
+  valuesConfig: {
+    REFERRALS: { description: "Brings people to their referral minimum (fulfilReferralMinimums)." },
+    MENTORS: { description: "Pairs eligible people with mentors (assignMentorsAutomatically)." },
+  },
+});
 
 @ObjectType({
   description:

@@ -19,7 +19,18 @@ export enum ReferralStatus {
 }
 registerEnumType(ReferralStatus, {
   name: "ReferralStatus",
-  description: "RECOMMENDED → VIEWED → APPLIED → INTERVIEWED → OFFERED → HIRED, or DECLINED / WITHDRAWN / POSTING_CLOSED (these four end it).", valuesConfig: { RECOMMENDED: { description: "Recommended to the person." }, VIEWED: { description: "The person has seen it." }, APPLIED: { description: "The person applied." }, INTERVIEWED: { description: "The employer interviewed them." }, OFFERED: { description: "The employer offered them the job." }, HIRED: { description: "The employer hired them (their employment is recorded)." }, DECLINED: { description: "The person or the employer said no (ends it)." }, WITHDRAWN: { description: "Taken back by whoever recommended it (ends it; it no longer counts toward a minimum)." }, POSTING_CLOSED: { description: "The posting closed while the referral was still open (ends it)." } },
+  description: "RECOMMENDED → VIEWED → APPLIED → INTERVIEWED → OFFERED → HIRED, or DECLINED / WITHDRAWN / POSTING_CLOSED (these four end it).",
+  valuesConfig: {
+    RECOMMENDED: { description: "Recommended to the person." },
+    VIEWED: { description: "The person has seen it." },
+    APPLIED: { description: "The person applied." },
+    INTERVIEWED: { description: "The employer interviewed them." },
+    OFFERED: { description: "The employer offered them the job." },
+    HIRED: { description: "The employer hired them (their employment is recorded)." },
+    DECLINED: { description: "The person or the employer said no (ends it)." },
+    WITHDRAWN: { description: "Taken back by whoever recommended it (ends it; it no longer counts toward a minimum)." },
+    POSTING_CLOSED: { description: "The posting closed while the referral was still open (ends it)." },
+  },
 });
 
 export enum ReferralSource {
@@ -29,14 +40,24 @@ export enum ReferralSource {
   JOB_FAIR = "JOB_FAIR",
   PARTNER = "PARTNER",
 }
-registerEnumType(ReferralSource, { name: "ReferralSource", description: "Who made a referral.", valuesConfig: { SYSTEM: { description: "A campaign run (fulfilReferralMinimums)." }, CASEWORKER: { description: "A caseworker or administrator (recommendPostings)." }, MENTOR: { description: "The person's 红娘 mentor." }, JOB_FAIR: { description: "An outcome recorded at a job fair." }, PARTNER: { description: "A partner site." } } });
+registerEnumType(ReferralSource, {
+  name: "ReferralSource",
+  description: "Who made a referral.",
+  valuesConfig: {
+    SYSTEM: { description: "A campaign run (fulfilReferralMinimums)." },
+    CASEWORKER: { description: "A caseworker or administrator (recommendPostings)." },
+    MENTOR: { description: "The person's 红娘 mentor." },
+    JOB_FAIR: { description: "An outcome recorded at a job fair." },
+    PARTNER: { description: "A partner site." },
+  },
+});
 
 @ObjectType({ description: "A step of a referral: from what to what, when, by whom." })
 export class ReferralEvent {
   @Field(() => ReferralStatus, { nullable: true, description: "Null for the referral's creation (and for a posting's closing, which moves many at once)." }) fromStatus!: Status | null;
   @Field(() => ReferralStatus, { description: "The status it moved to." }) toStatus!: Status;
   @Field({ description: "When." }) at!: Date;
-  @Field({ description: "Who moved it (`role:user id`, `partner:id`, or `system:…` for a campaign run)." }) by!: string;
+  @Field({ description: "Who moved it (`role:user id`, `partner:id`, or `system:…`: a campaign run, a posting's expiry)." }) by!: string;
   @Field(() => String, { nullable: true, description: "A note with the step, if any." }) note!: string | null;
 }
 
