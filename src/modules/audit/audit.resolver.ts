@@ -14,7 +14,7 @@ export class AuditEntry {
   @Field({ description: "Who read (`role:user id`)." }) actor!: string;
   @Field({ description: "The reader's role: a Role name, or ANONYMOUS." }) actorRole!: string;
   @Field(() => ID, { description: "Whose data: the person's id — or the mentor's, for fields named `Mentor.…`." }) personId!: string;
-  @Field(() => [String], { description: "What was read unmasked (`Person.idNumber`, `Mentor.phone` …)." }) fields!: string[];
+  @Field(() => [String], { description: "What was read unmasked: a person's `idNumber`, `phone`, `birthDate` or `povertyHouseholdNo`, or `Mentor.phone`." }) fields!: string[];
   @Field({ description: "The purpose the reader stated." }) purpose!: string;
   @Field({ description: "The request's id (its X-Request-Id), to find it in the logs." }) requestId!: string;
 }

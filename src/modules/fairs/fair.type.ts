@@ -134,11 +134,11 @@ export class JobFair {
 export class FairSession {
   @Field(() => ID, { description: "The session's id." }) id!: string;
   @Field(() => FairSessionKind, { description: "PRESENTATION, GROUP or INTERVIEW." }) kind!: FairSessionKind;
-  @Field(() => ID, { nullable: true, description: "The employer holding it (null for the organiser's own sessions)." }) employerId!: string | null;
+  @Field(() => ID, { nullable: true, description: "The employer holding it (null only for a GROUP session the organiser holds)." }) employerId!: string | null;
   @Field({ description: "Its title (at most 200 characters)." }) title!: string;
   @Field({ description: "When it starts (inside the fair's window)." }) startsAt!: Date;
   @Field({ description: "When it ends (inside the fair's window)." }) endsAt!: Date;
-  @Field(() => Int, { description: "Seats: 1 for an interview slot." }) capacity!: number;
+  @Field(() => Int, { description: "Seats (1–5,000; 1 for an interview slot)." }) capacity!: number;
   @Field(() => Int, { description: "Seats booked (bookings not cancelled)." }) booked!: number;
   @Field(() => FairSessionStatus, { description: "SCHEDULED, LIVE, ENDED or CANCELLED." }) status!: FairSessionStatus;
 }

@@ -141,7 +141,7 @@ void itemCodesInSync;
 export class PostingItemError {
   @Field(() => ItemErrorCode, { description: "Why the item was refused: the same code a whole request would carry in `extensions.code`." }) code!: DomainErrorCode;
   @Field(() => String, { nullable: true, description: "The input at fault, as a path (`postings.3.regionCode`), when one is." }) field!: string | null;
-  @Field({ description: "What is wrong, in the request's language (Chinese by default)." }) message!: string;
+  @Field({ description: "What is wrong, for people to read." }) message!: string;
 }
 
 export enum UpsertOutcome {
