@@ -13,10 +13,37 @@ export enum Role {
   /** A job seeker acting for themself. */
   SEEKER = "SEEKER",
 }
-registerEnumType(Role, { name: "Role", description: "What a caller may do; scopes narrow it further." });
+registerEnumType(Role, {
+  name: "Role",
+  description: "What a caller may do; scopes narrow it further.",
+  valuesConfig: {
+    ADMIN: { description: "An administrator: the whole province; blocks postings, issues partner keys, sets policy." },
+    CASEWORKER: { description: "A caseworker of an HR & social-security or education bureau, scoped to a region-code prefix and/or an institution." },
+    EMPLOYER: { description: "Acts for one employer only." },
+    MENTOR: { description: "A 红娘 mentor, for their own mentees." },
+    PARTNER: { description: "A third-party recruitment site (X-Api-Key)." },
+    SEEKER: { description: "A job seeker acting for themself." },
+  },
+});
 
 export type PartnerScope = "postings:read" | "postings:write";
 export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write"];
+
+/** The scopes as a GraphQL enum: the name a client sends, the value stored with the key. */
+export enum PartnerScopeEnum {
+  POSTINGS_READ = "postings:read",
+  POSTINGS_WRITE = "postings:write",
+}
+registerEnumType(PartnerScopeEnum, {
+  name: "PartnerScope",
+  description: "What a partner site's API key may do.",
+  valuesConfig: {
+    POSTINGS_READ: { description: "Read postings (reads are not narrowed by scope yet: any valid key reads what the public reads)." },
+    POSTINGS_WRITE: { description: "Push the site's own postings (upsertPartnerPostings)." },
+  },
+});
+const scopesInSync: readonly PartnerScope[] = Object.values(PartnerScopeEnum);
+if (scopesInSync.join() !== PARTNER_SCOPES.join()) throw new Error("PartnerScope out of sync");
 
 export type Viewer =
   | { kind: "anonymous" }

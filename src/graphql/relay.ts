@@ -40,16 +40,16 @@ export class PageInfo implements PageEnd {
 
 /** A Relay connection type for a node type: `<Name>Connection { edges { cursor node } pageInfo totalCount }`. */
 export function connectionType<T extends object>(name: string, nodeType: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its place in the list.` })
   class Edge {
-    @Field() cursor!: string;
-    @Field(() => nodeType) node!: T;
+    @Field({ description: "Its place in the list: pass as `after` or `before` to page from here." }) cursor!: string;
+    @Field(() => nodeType, { description: `The ${name}.` }) node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} (a Relay connection): its edges, where it begins and ends, and how many there are in all.` })
   class Connection {
-    @Field(() => [Edge]) edges!: Edge[];
-    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => [Edge], { description: "This page's items, in the list's order." }) edges!: Edge[];
+    @Field(() => PageInfo, { description: "Where this page begins and ends." }) pageInfo!: PageInfo;
     totalCount!: () => Promise<number>;
 
     @Field(() => Int, { name: "totalCount", description: "All matching rows, not just this page." })

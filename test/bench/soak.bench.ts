@@ -62,7 +62,7 @@ export async function soakBench(opts: { duration?: number }): Promise<boolean> {
     // Three partner sites share the searches, each within its 600 a minute.
     const partners: Record<string, string>[] = [];
     for (let i = 0; i < 3; i++) {
-      const key = (await must({ query: `mutation { issuePartnerKey(name: "压测招聘网${i}", scopes: ["postings:read"]) { apiKey } }` }, admin)) as { issuePartnerKey: { apiKey: string } };
+      const key = (await must({ query: `mutation { issuePartnerKey(name: "压测招聘网${i}", scopes: [POSTINGS_READ]) { apiKey } }` }, admin)) as { issuePartnerKey: { apiKey: string } };
       partners.push({ "x-api-key": key.issuePartnerKey.apiKey });
     }
     // People within the caseworker's scope (Fujian's): the writes are theirs to make.

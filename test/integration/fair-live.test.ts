@@ -135,7 +135,7 @@ describe("job fairs: recommendations, figures, coverage and live updates", () =>
     // The doctorate post does not fit a bachelor; the better match outside the booth is not at this fair.
     expect(ranked.items.map((i) => i.posting.id)).toEqual([booth.accounting, booth.other]);
     expect(ranked.items[0]!.score).toBeGreaterThan(ranked.items[1]!.score);
-    expect(ranked.items[0]!.reasons.map((r) => r.factor)).toContain("occupation");
+    expect(ranked.items[0]!.reasons.map((r) => r.factor)).toContain("OCCUPATION");
     // The ordinary matches do include the posting outside the booth.
     const matches = await t.gql<{ person: { matches: { items: { posting: { id: string } }[] } } }>(`query($p: ID!) { person(id: $p) { matches(first: 10) { items { posting { id } } } } }`, { p: seekers[0] }, { token: seekerToken });
     expect(matches.data!.person.matches.items.map((i) => i.posting.id)).toContain(outsideBooth);

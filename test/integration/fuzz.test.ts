@@ -97,7 +97,7 @@ describe("fuzzing every mutation", () => {
     if (n === "startsat" || n === "endsat" || n === "validuntil" || n === "at") return fc.integer({ min: -48, max: 24 * 90 }).map((h) => new Date(Date.now() + h * 3_600_000).toISOString());
     if (n === "categorycodes" || n === "categorycode" || n === "code") return fc.constantFrom("KG1_HARDSHIP_HOUSEHOLD", "KG5_COHORT_UNEMPLOYED", "M1_POVERTY_COHORT_UNEMPLOYED", "NOPE");
     if (n === "populations" || n === "population") return fc.constantFrom("KEY_GROUP_GRADUATE", "POVERTY_LABOURER", "x");
-    if (n === "scopes") return fc.constantFrom("postings:read", "postings:write", "admin");
+    if (n === "scopes") return fc.constantFrom("POSTINGS_READ", "POSTINGS_WRITE", "admin");
     if (n === "title" || n === "name") return fc.constantFrom("会计", "福州市网络招聘会", "某科技有限公司", "林老师");
     return undefined;
   }

@@ -48,8 +48,8 @@ describe("Person.matches", () => {
     expect(items.map((i) => i.score)).toEqual([...items.map((i) => i.score)].sort((a, b) => b - a));
     if (ids.includes(p.nearbyLowPay!)) expect(ids.indexOf(p.best!)).toBeLessThan(ids.indexOf(p.nearbyLowPay!));
     const reasons = items[0]!.reasons.map((x) => x.factor);
-    expect(reasons).toEqual(expect.arrayContaining(["text", "occupation", "distance", "salary"]));
-    expect(items[0]!.reasons.find((x) => x.factor === "distance")!.detail).toMatch(/本县/);
+    expect(reasons).toEqual(expect.arrayContaining(["TEXT", "OCCUPATION", "DISTANCE", "SALARY"]));
+    expect(items[0]!.reasons.find((x) => x.factor === "DISTANCE")!.detail).toMatch(/本县/);
     // Diversity: one employer does not fill the list.
     expect(new Set(items.slice(0, 5).map((i) => i.posting.employer.id)).size).toBeGreaterThan(1);
   });
@@ -67,7 +67,7 @@ describe("Person.matches", () => {
     expect(ids).toEqual(expect.arrayContaining([p.welfare, p.workshopJob]));
     // No degree recorded: nothing that requires one.
     expect(items.every((i) => ["NONE", "JUNIOR_HIGH"].includes(i.posting.minEducation))).toBe(true);
-    expect(items.find((i) => i.posting.id === p.workshopJob)!.reasons.map((x) => x.factor)).toEqual(expect.arrayContaining(["workshop", "keyGroup"]));
+    expect(items.find((i) => i.posting.id === p.workshopJob)!.reasons.map((x) => x.factor)).toEqual(expect.arrayContaining(["WORKSHOP", "KEY_GROUP"]));
   });
 
   it("still matches someone with no intention data (by home prefecture), saying so", async () => {

@@ -171,7 +171,7 @@ describe("campaign reports (issue 17)", () => {
     expect(new Date(l.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(t.config.reports.linkTtlSeconds * 1000);
     expect((await get(l.page)).status).toBe(200);
     expect((await workbook(await get(l.xlsx))).worksheets).toHaveLength(8);
-    const below = l.csv.find((c) => c.sheet === "below")!;
+    const below = l.csv.find((c) => c.sheet === "BELOW")!;
     const csv = await (await get(below.url)).text();
     expect(csv).toContain("差两条");
     expect(csv).not.toContain("厦门甲");
@@ -250,7 +250,7 @@ describe("campaign reports (issue 17)", () => {
   it("a link narrowed to a region opens that region's report only; the page opened with a token links its workbook with a signed link; no link outlives its token", async () => {
     const narrowed = await t.gql<{ campaignReportLinks: { csv: { sheet: string; url: string }[] } }>(LINKS, { c: campaignId, r: "350102" }, { token: fuzhou });
     expect(narrowed.errors).toBeUndefined();
-    const url = narrowed.data!.campaignReportLinks.csv.find((c) => c.sheet === "county")!.url;
+    const url = narrowed.data!.campaignReportLinks.csv.find((c) => c.sheet === "COUNTY")!.url;
     const lines = (await (await get(url)).text()).trim().split("\r\n");
     expect(lines.slice(1, -1).map((l) => l.split(",")[0])).toEqual(["350102"]);
     // The link is for its region: asking it for another is refused.

@@ -9,22 +9,22 @@ import { countAudit, listAudit } from "./audit.repository.js";
 
 @ObjectType({ description: "One unmasked read of personal information." })
 export class AuditEntry {
-  @Field(() => ID) id!: string;
-  @Field() at!: Date;
-  @Field() actor!: string;
-  @Field() actorRole!: string;
+  @Field(() => ID, { description: "The entry's id." }) id!: string;
+  @Field({ description: "When." }) at!: Date;
+  @Field({ description: "Who read (`role:user id`)." }) actor!: string;
+  @Field({ description: "The reader's role: a Role name, or ANONYMOUS." }) actorRole!: string;
   @Field(() => ID, { description: "Whose data: the person's id — or the mentor's, for fields named `Mentor.…`." }) personId!: string;
-  @Field(() => [String]) fields!: string[];
-  @Field() purpose!: string;
-  @Field() requestId!: string;
+  @Field(() => [String], { description: "What was read unmasked: a person's `idNumber`, `phone`, `birthDate` or `povertyHouseholdNo`, or `Mentor.phone`." }) fields!: string[];
+  @Field({ description: "The purpose the reader stated." }) purpose!: string;
+  @Field({ description: "The request's id (its X-Request-Id), to find it in the logs." }) requestId!: string;
 }
 
-@InputType()
+@InputType({ description: "Which reads to list." })
 export class AuditFilter {
-  @Field(() => ID, { nullable: true }) personId?: string;
-  @Field({ nullable: true }) @IsOptional() actor?: string;
-  @Field({ nullable: true }) from?: Date;
-  @Field({ nullable: true }) to?: Date;
+  @Field(() => ID, { nullable: true, description: "Only reads of this person's (or mentor's) data." }) personId?: string;
+  @Field({ nullable: true, description: "Only this reader (`role:user id`, exactly)." }) @IsOptional() actor?: string;
+  @Field({ nullable: true, description: "From this moment (inclusive)." }) from?: Date;
+  @Field({ nullable: true, description: "Up to this moment (inclusive)." }) to?: Date;
 }
 
 const AuditConnection = connectionType("AuditEntry", AuditEntry);
@@ -33,7 +33,7 @@ const AuditConnection = connectionType("AuditEntry", AuditEntry);
 export class AuditResolver {
   @Authorized(Role.ADMIN)
   @Query(() => AuditConnection, { description: "Unmasked reads of personal information, newest first." })
-  async auditLog(@Arg("filter", () => AuditFilter, { nullable: true }) filter: AuditFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  async auditLog(@Arg("filter", () => AuditFilter, { nullable: true, description: "Narrow the list (default: every read)." }) filter: AuditFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
     const q = {
       ...(filter?.personId ? { personId: parseId(filter.personId, "filter.personId") } : {}),
       ...(filter?.actor ? { actor: filter.actor } : {}),

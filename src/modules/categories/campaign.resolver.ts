@@ -27,16 +27,16 @@ export class CampaignResolver {
   @Authorized(...READERS)
   @Query(() => [Campaign], { description: "Campaigns, newest window first." })
   campaigns(
-    @Arg("status", () => CampaignStatusEnum, { nullable: true }) status: CampaignStatusEnum | null,
-    @Arg("kind", () => String, { nullable: true }) kind: string | null,
+    @Arg("status", () => CampaignStatusEnum, { nullable: true, description: "Only campaigns in this status." }) status: CampaignStatusEnum | null,
+    @Arg("kind", () => String, { nullable: true, description: "Only campaigns of this kind (a CampaignKind code)." }) kind: string | null,
     @Ctx() ctx: Context,
   ) {
     return listCampaigns(ctx.db, ctx.viewer, { status, kind });
   }
 
   @Authorized(...READERS)
-  @Query(() => Campaign, { nullable: true })
-  campaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Campaign, { nullable: true, description: "A campaign by id (administrators and caseworkers)." })
+  campaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() ctx: Context) {
     return getCampaign(ctx.db, ctx.viewer, id);
   }
 
@@ -48,15 +48,15 @@ export class CampaignResolver {
 
   @Authorized(...READERS)
   @Query(() => CampaignPolicy, { description: "The campaign policy in force on a day (default today)." })
-  campaignPolicy(@Arg("on", () => LocalDate, { nullable: true }) on: string | null, @Ctx() ctx: Context) {
+  campaignPolicy(@Arg("on", () => LocalDate, { nullable: true, description: "The day (default today, Fujian time)." }) on: string | null, @Ctx() ctx: Context) {
     return campaignPolicyOn(ctx.db, on);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CampaignPolicy, { description: "A new version of the campaign policy: the longest window, in force from `effectiveFrom` (default today, never a past day)." })
   setCampaignPolicy(
-    @Arg("maxWindowDays", () => Int) maxWindowDays: number,
-    @Arg("effectiveFrom", () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Arg("maxWindowDays", () => Int, { description: "The longest window, in days (1–731)." }) maxWindowDays: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true, description: "The first day it is in force (default today; never a past day)." }) effectiveFrom: string | null,
     @Ctx() ctx: Context,
   ) {
     return setCampaignPolicy(ctx.db, ctx.viewer, maxWindowDays, effectiveFrom);
@@ -64,26 +64,26 @@ export class CampaignResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Campaign, { description: "A new DRAFT campaign with its categories." })
-  createCampaign(@Arg("input", () => CreateCampaignInput) input: CreateCampaignInput, @Ctx() ctx: Context) {
+  createCampaign(@Arg("input", () => CreateCampaignInput, { description: "The campaign." }) input: CreateCampaignInput, @Ctx() ctx: Context) {
     return createCampaign(ctx.db, ctx.viewer, input);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Campaign, { description: "Edit a DRAFT campaign (an ACTIVE or CLOSED one is CONFLICT)." })
-  updateCampaign(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateCampaignInput) input: UpdateCampaignInput, @Ctx() ctx: Context) {
+  updateCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Arg("input", () => UpdateCampaignInput, { description: "What to change." }) input: UpdateCampaignInput, @Ctx() ctx: Context) {
     const { categories, ...rest } = input;
     return updateCampaign(ctx.db, ctx.viewer, id, { ...rest, ...(categories ? { categories } : {}) } as Parameters<typeof updateCampaign>[3]);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Campaign, { description: "DRAFT → ACTIVE (one ACTIVE campaign per kind; categories needed). A key-group campaign's activation re-decides everyone's categories against its cohort and window, in the background: `categoryReevaluations` shows how far (start runs once it is DONE)." })
-  activateCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  activateCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() ctx: Context) {
     return activateCampaign(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Campaign, { description: "ACTIVE → CLOSED: its figures are frozen as they stand (a key-group campaign's closing then re-decides categories as of today, in the background)." })
-  closeCampaign(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  closeCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() ctx: Context) {
     return closeCampaign(ctx.db, ctx.viewer, id);
   }
 
@@ -99,7 +99,7 @@ export class CampaignResolver {
     return requestReevaluationBy(ctx.db, ctx.viewer);
   }
 
-  @FieldResolver(() => [CampaignCategory])
+  @FieldResolver(() => [CampaignCategory], { description: "The category versions bound to it, with the minimum each carries here." })
   categories(@Root() campaign: CampaignRow, @Ctx() ctx: Context) {
     return ctx.loaders.campaignBindings.load(campaign.id);
   }

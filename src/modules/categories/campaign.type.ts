@@ -3,52 +3,68 @@ import { Role } from "../../auth/viewer.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import { TargetCategory } from "../people/person.type.js";
 import { Node } from "../../graphql/node-interface.js";
+import { PopulationEnum } from "./category.inputs.js";
+import type { ReevaluationReason } from "./reevaluation.request.js";
 
 export enum CampaignStatusEnum {
   DRAFT = "DRAFT",
   ACTIVE = "ACTIVE",
   CLOSED = "CLOSED",
 }
-registerEnumType(CampaignStatusEnum, { name: "CampaignStatus", description: "DRAFT (edited) → ACTIVE (counting) → CLOSED (figures frozen)." });
+registerEnumType(CampaignStatusEnum, {
+  name: "CampaignStatus",
+  description: "DRAFT (edited) → ACTIVE (counting) → CLOSED (figures frozen).",
+  valuesConfig: {
+    DRAFT: { description: "Being prepared: editable, counts nothing." },
+    ACTIVE: { description: "In force: referrals inside its window count toward its minimums." },
+    CLOSED: { description: "Over: its figures are frozen as they stood when it closed." },
+  },
+});
 
 export enum PushCountsWhenEnum {
   RECORDED = "RECORDED",
   DELIVERED = "DELIVERED",
 }
-registerEnumType(PushCountsWhenEnum, { name: "PushCountsWhen", description: "Whether a push counts toward a minimum when recorded, or only once delivered (DELIVERED comes with push delivery)." });
+registerEnumType(PushCountsWhenEnum, {
+  name: "PushCountsWhen",
+  description: "Whether a push counts toward a minimum when recorded, or only once delivered (DELIVERED comes with push delivery).",
+  valuesConfig: {
+    RECORDED: { description: "A push counts once it is recorded." },
+    DELIVERED: { description: "A push counts only once it is delivered to the person." },
+  },
+});
 
 @ObjectType({ description: "A kind of campaign (data): the population it serves, if one." })
 export class CampaignKind {
-  @Field() code!: string;
-  @Field() name!: string;
-  @Field(() => String, { nullable: true, description: "KEY_GROUP_GRADUATE or POVERTY_LABOURER: only that population's categories bind to its campaigns." }) population!: string | null;
+  @Field({ description: "Its code, as campaigns name it in `kind`." }) code!: string;
+  @Field({ description: "Its name." }) name!: string;
+  @Field(() => PopulationEnum, { nullable: true, description: "The population it serves: only that population's categories bind to its campaigns (null: any)." }) population!: PopulationEnum | null;
 }
 
 @ObjectType({ description: "A category version bound to a campaign, with the minimum it carries there." })
 export class CampaignCategory {
-  @Field() categoryCode!: string;
-  @Field(() => TargetCategory) category!: unknown;
+  @Field({ description: "The category's code." }) categoryCode!: string;
+  @Field(() => TargetCategory, { description: "The category version bound." }) category!: unknown;
   @Field(() => Int, { description: "The minimum in this campaign (the version's own when the binding left it open)." }) minReferrals!: number;
 }
 
-@ObjectType({
-  implements: Node, description: "A campaign (专项行动) as policy data: kind, window (Fujian days), cohort, bound categories." })
+@ObjectType({ implements: Node, description: "A campaign (专项行动) as policy data: kind, window (Fujian days), cohort, bound categories." })
 export class Campaign {
-  @Field(() => ID) id!: string;
-  @Field() code!: string;
-  @Field() name!: string;
-  @Field() kind!: string;
+  @Field(() => ID, { description: "The campaign's id." }) id!: string;
+  @Field({ description: "Its short code (2–40 capitals, digits, - and _; e.g. FJ-2026-KG)." }) code!: string;
+  @Field({ description: "Its name (e.g. 2026年高校毕业生重点群体就业帮扶专项行动)." }) name!: string;
+  @Field({ description: "Its kind: a CampaignKind code (data, not a fixed list). One ACTIVE campaign per kind." }) kind!: string;
   @Field(() => Int, { description: "The graduation year it serves (key-group categories read it)." }) cohortYear!: number;
-  @Field(() => LocalDate) startsOn!: string;
-  @Field(() => LocalDate) endsOn!: string;
-  @Field(() => CampaignStatusEnum) status!: CampaignStatusEnum;
-  @Field(() => PushCountsWhenEnum) pushCountsWhen!: PushCountsWhenEnum;
+  @Field(() => LocalDate, { description: "Its first day (Fujian)." }) startsOn!: string;
+  @Field(() => LocalDate, { description: "Its last day (Fujian); referrals made after it do not count." }) endsOn!: string;
+  @Field(() => CampaignStatusEnum, { description: "DRAFT, ACTIVE or CLOSED." }) status!: CampaignStatusEnum;
+  @Field(() => PushCountsWhenEnum, { description: "When a system push counts toward a minimum." }) pushCountsWhen!: PushCountsWhenEnum;
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Field({ description: "Who created it (staff only: a seeker reading their progress sees the campaign, not its officials)." })
   createdBy!: string;
-  @Field() createdAt!: Date;
-  @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
-  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  @Field({ description: "When it was created." }) createdAt!: Date;
+  @Field(() => Date, { nullable: true, description: "When it was activated (null while a draft)." }) activatedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "When it was closed (null until then)." }) closedAt!: Date | null;
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Field(() => String, { nullable: true, description: "Who closed it (staff only)." })
   closedBy!: string | null;
@@ -56,43 +72,43 @@ export class Campaign {
   figuresFrozenAt!: Date | null;
 }
 
-@InputType()
+@InputType({ description: "A category version to bind to a campaign, with its minimum there." })
 export class CampaignCategoryInput {
   @Field(() => ID, { description: "A category version (TargetCategory.id)." }) categoryId!: string;
   @Field(() => Int, { nullable: true, description: "0–50; default the version's own minimum." }) minReferrals?: number | null;
 }
 
-@InputType()
+@InputType({ description: "A new DRAFT campaign." })
 export class CreateCampaignInput {
   @Field({ description: "2–40 capitals, digits, - and _ (e.g. FJ-2026-KG)." }) code!: string;
-  @Field() name!: string;
+  @Field({ description: "Its name (1–200 characters)." }) name!: string;
   @Field({ description: "A CampaignKind code." }) kind!: string;
-  @Field(() => Int) cohortYear!: number;
-  @Field(() => LocalDate) startsOn!: string;
-  @Field(() => LocalDate) endsOn!: string;
-  @Field(() => PushCountsWhenEnum, { nullable: true, defaultValue: PushCountsWhenEnum.RECORDED }) pushCountsWhen?: PushCountsWhenEnum | null;
-  @Field(() => [CampaignCategoryInput]) categories!: CampaignCategoryInput[];
+  @Field(() => Int, { description: "The graduation year it serves (2000–2100)." }) cohortYear!: number;
+  @Field(() => LocalDate, { description: "Its first day." }) startsOn!: string;
+  @Field(() => LocalDate, { description: "Its last day: not before startsOn, the window at most the campaign policy's maxWindowDays." }) endsOn!: string;
+  @Field(() => PushCountsWhenEnum, { nullable: true, defaultValue: PushCountsWhenEnum.RECORDED, description: "When a system push counts (default RECORDED)." }) pushCountsWhen?: PushCountsWhenEnum | null;
+  @Field(() => [CampaignCategoryInput], { description: "The category versions it binds (of its kind's population, when the kind names one)." }) categories!: CampaignCategoryInput[];
 }
 
 @InputType({ description: "What to change in a DRAFT campaign; categories, if given, replace the bound list." })
 export class UpdateCampaignInput {
-  @Field(() => String, { nullable: true }) code?: string | null;
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true }) kind?: string | null;
-  @Field(() => Int, { nullable: true }) cohortYear?: number | null;
-  @Field(() => LocalDate, { nullable: true }) startsOn?: string | null;
-  @Field(() => LocalDate, { nullable: true }) endsOn?: string | null;
-  @Field(() => PushCountsWhenEnum, { nullable: true }) pushCountsWhen?: PushCountsWhenEnum | null;
-  @Field(() => [CampaignCategoryInput], { nullable: true }) categories?: CampaignCategoryInput[] | null;
+  @Field(() => String, { nullable: true, description: "A new code (2–40 capitals, digits, - and _)." }) code?: string | null;
+  @Field(() => String, { nullable: true, description: "A new name (1–200 characters)." }) name?: string | null;
+  @Field(() => String, { nullable: true, description: "A new kind (a CampaignKind code)." }) kind?: string | null;
+  @Field(() => Int, { nullable: true, description: "A new graduation year (2000–2100)." }) cohortYear?: number | null;
+  @Field(() => LocalDate, { nullable: true, description: "A new first day." }) startsOn?: string | null;
+  @Field(() => LocalDate, { nullable: true, description: "A new last day." }) endsOn?: string | null;
+  @Field(() => PushCountsWhenEnum, { nullable: true, description: "When a system push counts." }) pushCountsWhen?: PushCountsWhenEnum | null;
+  @Field(() => [CampaignCategoryInput], { nullable: true, description: "The category versions to bind instead of those bound now." }) categories?: CampaignCategoryInput[] | null;
 }
 
 @ObjectType({ description: "The campaign policy (data, versioned by date): how long a campaign's window may be." })
 export class CampaignPolicy {
-  @Field(() => Int) version!: number;
-  @Field(() => Int) maxWindowDays!: number;
-  @Field(() => LocalDate) effectiveFrom!: string;
-  @Field() createdBy!: string;
-  @Field() createdAt!: Date;
+  @Field(() => Int, { description: "The version number, from 1." }) version!: number;
+  @Field(() => Int, { description: "The longest a campaign's window may be, in days (1–731)." }) maxWindowDays!: number;
+  @Field(() => LocalDate, { description: "The first Fujian day this version is in force." }) effectiveFrom!: string;
+  @Field({ description: "Who set it (`role:user id`)." }) createdBy!: string;
+  @Field({ description: "When it was set." }) createdAt!: Date;
 }
 
 export enum ReevaluationStatusEnum {
@@ -101,21 +117,50 @@ export enum ReevaluationStatusEnum {
   DONE = "DONE",
   SUPERSEDED = "SUPERSEDED",
 }
-registerEnumType(ReevaluationStatusEnum, { name: "ReevaluationStatus", description: "PENDING → RUNNING → DONE, or SUPERSEDED by a newer request (which re-decides everyone)." });
+registerEnumType(ReevaluationStatusEnum, {
+  name: "ReevaluationStatus",
+  description: "PENDING → RUNNING → DONE, or SUPERSEDED by a newer request (which re-decides everyone).",
+  valuesConfig: {
+    PENDING: { description: "Waiting for the background worker." },
+    RUNNING: { description: "Being worked, page by page." },
+    DONE: { description: "Everyone has been re-decided." },
+    SUPERSEDED: { description: "A newer request took over (it re-decides everyone)." },
+  },
+});
+
+export enum ReevaluationReasonEnum {
+  CAMPAIGN_ACTIVATED = "CAMPAIGN_ACTIVATED",
+  CAMPAIGN_CLOSED = "CAMPAIGN_CLOSED",
+  CATEGORY_PUBLISHED = "CATEGORY_PUBLISHED",
+  REQUESTED = "REQUESTED",
+}
+registerEnumType(ReevaluationReasonEnum, {
+  name: "ReevaluationReason",
+  description: "What asked for a re-decision of everyone's categories.",
+  valuesConfig: {
+    CAMPAIGN_ACTIVATED: { description: "A key-group campaign was activated (its cohort and window now decide)." },
+    CAMPAIGN_CLOSED: { description: "A key-group campaign was closed (categories are decided as of today again)." },
+    CATEGORY_PUBLISHED: { description: "A new version of a target category was published." },
+    REQUESTED: { description: "An administrator asked (reevaluateCategories)." },
+  },
+});
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const reasonsInSync: SameSet<`${ReevaluationReasonEnum}`, ReevaluationReason> = true;
+void reasonsInSync;
 
 @ObjectType({
   description:
     "A re-decision of everyone's categories, worked in the background page by page: asked for when a key-group campaign is activated or closed, a category version published, or an administrator asks.",
 })
 export class CategoryReevaluation {
-  @Field(() => ID) id!: string;
-  @Field({ description: "CAMPAIGN_ACTIVATED, CAMPAIGN_CLOSED, CATEGORY_PUBLISHED or REQUESTED." }) reason!: string;
+  @Field(() => ID, { description: "Its id." }) id!: string;
+  @Field(() => ReevaluationReasonEnum, { description: "What asked for it." }) reason!: ReevaluationReason;
   @Field(() => ID, { nullable: true, description: "The campaign whose activation or closing asked for it." }) campaignId!: string | null;
-  @Field(() => ReevaluationStatusEnum) status!: ReevaluationStatusEnum;
+  @Field(() => ReevaluationStatusEnum, { description: "Where it stands." }) status!: ReevaluationStatusEnum;
   @Field(() => Int, { description: "People re-decided so far." }) people!: number;
   @Field(() => Int, { description: "Memberships begun or re-decided by another version." }) added!: number;
   @Field(() => Int, { description: "Memberships ended." }) removed!: number;
-  @Field() requestedBy!: string;
-  @Field() requestedAt!: Date;
-  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+  @Field({ description: "Who or what asked for it (`role:user id`)." }) requestedBy!: string;
+  @Field({ description: "When it was asked for." }) requestedAt!: Date;
+  @Field(() => Date, { nullable: true, description: "When it was DONE or SUPERSEDED (null until then)." }) finishedAt!: Date | null;
 }

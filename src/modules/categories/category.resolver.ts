@@ -18,7 +18,7 @@ export class CategoryResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => TargetCategory, { description: "Publish a new version of a category; everyone is re-decided in the background (`categoryReevaluations`)." })
-  publishTargetCategory(@Arg("input", () => TargetCategoryInput) input: TargetCategoryInput, @Ctx() ctx: Context) {
+  publishTargetCategory(@Arg("input", () => TargetCategoryInput, { description: "The new version." }) input: TargetCategoryInput, @Ctx() ctx: Context) {
     let rule: unknown;
     try {
       rule = JSON.parse(input.ruleJson);

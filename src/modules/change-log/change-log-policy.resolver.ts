@@ -9,26 +9,26 @@ import { changeLogPolicyOn, setChangeLogPolicy } from "./change-log-policy.servi
     "How long the posting change log keeps history (policy data, versioned by date): a change is dropped once it is older than this and every reader of the log (each search index, the Meilisearch relay) has passed it.",
 })
 export class ChangeLogPolicy {
-  @Field(() => Int) version!: number;
+  @Field(() => Int, { description: "The version number, from 1." }) version!: number;
   @Field(() => Int, { description: "Days of history kept (1–3650)." }) retentionDays!: number;
   @Field(() => LocalDate, { description: "The first Fujian day this version is in force." }) effectiveFrom!: string;
-  @Field() createdBy!: string;
-  @Field() createdAt!: Date;
+  @Field({ description: "Who set it (`role:user id`)." }) createdBy!: string;
+  @Field({ description: "When it was set." }) createdAt!: Date;
 }
 
 @Resolver(() => ChangeLogPolicy)
 export class ChangeLogPolicyResolver {
   @Authorized(Role.ADMIN)
   @Query(() => ChangeLogPolicy, { description: "The change-log policy in force on a day (default today)." })
-  changeLogPolicy(@Arg("on", () => LocalDate, { nullable: true }) on: string | null, @Ctx() ctx: Context) {
+  changeLogPolicy(@Arg("on", () => LocalDate, { nullable: true, description: "The day (default today, Fujian time)." }) on: string | null, @Ctx() ctx: Context) {
     return changeLogPolicyOn(ctx.db, on);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ChangeLogPolicy, { description: "A new version of the change-log policy (administrators), in force from `effectiveFrom` (default today, never a past day)." })
   setChangeLogPolicy(
-    @Arg("retentionDays", () => Int) retentionDays: number,
-    @Arg("effectiveFrom", () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Arg("retentionDays", () => Int, { description: "Days of history to keep (1–3650)." }) retentionDays: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true, description: "The first day it is in force (default today; never a past day)." }) effectiveFrom: string | null,
     @Ctx() ctx: Context,
   ) {
     return setChangeLogPolicy(ctx.db, ctx.viewer, retentionDays, effectiveFrom);

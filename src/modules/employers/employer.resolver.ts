@@ -18,29 +18,29 @@ nodeType("Employer", { rootField: "Query.employer", table: employers, fetch: (ct
 
 @Resolver(() => Employer)
 export class EmployerResolver {
-  @Query(() => Employer, { nullable: true })
-  employer(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Employer, { nullable: true, description: "An employer (public registry data)." })
+  employer(@Arg("id", () => ID, { description: "The employer's id." }) id: string, @Ctx() ctx: Context) {
     return getEmployer(ctx.db, id);
   }
 
-  @Query(() => EmployerConnection)
-  employers(@Arg("filter", () => EmployerFilter, { nullable: true }) filter: EmployerFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  @Query(() => EmployerConnection, { description: "Employers, newest first (public registry data)." })
+  employers(@Arg("filter", () => EmployerFilter, { nullable: true, description: "Narrow the list (default: all)." }) filter: EmployerFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return searchEmployers(ctx.db, filter ?? undefined, page);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => Employer, { description: "Register an employer (verified: an official checked its licence)." })
-  registerEmployer(@Arg("input", () => RegisterEmployerInput) input: RegisterEmployerInput, @Ctx() ctx: Context) {
+  registerEmployer(@Arg("input", () => RegisterEmployerInput, { description: "The employer." }) input: RegisterEmployerInput, @Ctx() ctx: Context) {
     return registerEmployer(ctx.db, ctx.viewer, input);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Mutation(() => Employer)
-  verifyEmployer(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  @Mutation(() => Employer, { description: "Mark an employer as checked by an official (caseworkers, administrators)." })
+  verifyEmployer(@Arg("id", () => ID, { description: "The employer's id." }) id: string, @Ctx() ctx: Context) {
     return verifyEmployer(ctx.db, ctx.viewer, id);
   }
 
-  @FieldResolver(() => Region)
+  @FieldResolver(() => Region, { description: "The county where it is registered." })
   region(@Root() employer: EmployerRow, @Ctx() ctx: Context) {
     return ctx.loaders.regionByCode.load(employer.regionCode);
   }
@@ -48,7 +48,7 @@ export class EmployerResolver {
   @FieldResolver(() => PostingConnection, { description: "This employer's postings, newest first (OPEN only unless `filter.status` says otherwise)." })
   postings(
     @Root() employer: EmployerRow,
-    @Arg("filter", () => PostingFilter, { nullable: true }) filter: PostingFilter | null,
+    @Arg("filter", () => PostingFilter, { nullable: true, description: "Narrow the list (default: OPEN postings)." }) filter: PostingFilter | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {

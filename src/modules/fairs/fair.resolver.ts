@@ -40,14 +40,14 @@ const FairBookingConnection = connectionType("FairBooking", FairBooking);
 
 @ArgsType()
 class FairBookingsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true }) personId?: string | null;
-  @Field(() => ID, { nullable: true }) sessionId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Only this person's bookings (not for employers: FORBIDDEN)." }) personId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Only this session's bookings." }) sessionId?: string | null;
 }
 
 @ArgsType()
 class JobFairsArgs extends PageArgs {
-  @Field(() => FairStatus, { nullable: true }) status?: FairStatus | null;
-  @Field(() => FairKind, { nullable: true }) kind?: FairKind | null;
+  @Field(() => FairStatus, { nullable: true, description: "Only fairs in this status." }) status?: FairStatus | null;
+  @Field(() => FairKind, { nullable: true, description: "Only fairs of this kind." }) kind?: FairKind | null;
 }
 
 /** The context a subscription runs in: the request's, and the process's event hub. */
@@ -95,7 +95,7 @@ nodeType("JobFair", { rootField: "Query.jobFair", table: jobFairs, fetch: (ctx, 
 @Resolver(() => JobFair)
 export class JobFairResolver {
   @Query(() => JobFair, { nullable: true, description: "A fair: public once open (fairs are advertised); a draft only to its organiser." })
-  jobFair(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  jobFair(@Arg("id", () => ID, { description: "The fair's id." }) id: string, @Ctx() ctx: Context) {
     return getJobFair(ctx.db, ctx.viewer, id);
   }
 
@@ -108,7 +108,7 @@ export class JobFairResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Query(() => FairCoverage, { description: "The institutions and HR bureaus within your scope that held fewer online fairs for key groups in the year than the policy asks (Fujian's calendar; a fair counts when it went live inside its own window and its audience named key-group graduates)." })
-  fairCoverage(@Arg("year", () => Int) year: number, @Ctx() ctx: Context) {
+  fairCoverage(@Arg("year", () => Int, { description: "The calendar year (Fujian time)." }) year: number, @Ctx() ctx: Context) {
     return fairCoverage(ctx.db, ctx.viewer, year);
   }
 
@@ -117,7 +117,7 @@ export class JobFairResolver {
       "Live updates of a fair over graphql-ws (the same endpoint, authenticated like HTTP): fair status, sessions started and ended, seats freed and taken, bookings confirmed (to those who may see them). Sent when the change commits.",
     subscribe: ({ args, context }) => subscribeToFair(context as SubscriptionContext, String(args.fairId)),
   })
-  fairEvents(@Root() event: FairEvent, @Arg("fairId", () => ID) _fairId: string): FairEvent {
+  fairEvents(@Root() event: FairEvent, @Arg("fairId", () => ID, { description: "The fair to follow." }) _fairId: string): FairEvent {
     return event;
   }
 
@@ -126,7 +126,7 @@ export class JobFairResolver {
     nullable: true,
     description: "The fair's booth postings ranked for a person by the matching engine (only those that fit them; ones already referred stay — they may meet the employer here). Null, with the error at this path, for a caller who may not see that person's matches.",
   })
-  recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID) personId: string, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
+  recommendedPostings(@Root() fair: JobFairRow, @Arg("personId", () => ID, { description: "The person to rank the booth postings for (a seeker: themself)." }) personId: string, @Arg("first", () => Int, { defaultValue: 10, description: "How many to return, best first (default 10)." }) first: number, @Ctx() ctx: Context) {
     countEngineCall(ctx.engineCalls);
     return fairRecommendations(ctx, ctx.viewer, fair, personId, first);
   }
@@ -168,31 +168,31 @@ export class JobFairResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => JobFair, { description: "Create a fair (DRAFT): caseworkers organise for their institution or, without one, as their region's HR bureau." })
-  createJobFair(@Arg("input", () => CreateJobFairInput) input: CreateJobFairInput, @Ctx() ctx: Context) {
+  createJobFair(@Arg("input", () => CreateJobFairInput, { description: "The fair to create." }) input: CreateJobFairInput, @Ctx() ctx: Context) {
     return createJobFair(ctx.db, ctx.viewer, { ...input, kind: input.kind, audience: input.audience ? { categoryCodes: input.audience.categoryCodes ?? [], populations: input.audience.populations ?? [], regionPrefixes: input.audience.regionPrefixes ?? [] } : null });
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => JobFair, { description: "Move a fair along DRAFT → OPEN → LIVE → CLOSED (its organiser); a CLOSED fair changes no more." })
-  setJobFairStatus(@Arg("id", () => ID) id: string, @Arg("status", () => FairStatus) status: FairStatus, @Ctx() ctx: Context) {
+  setJobFairStatus(@Arg("id", () => ID, { description: "The fair's id." }) id: string, @Arg("status", () => FairStatus, { description: "The next status (only forward; CLOSED from DRAFT or OPEN calls it off)." }) status: FairStatus, @Ctx() ctx: Context) {
     return setJobFairStatus(ctx.db, ctx.viewer, id, status);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER)
   @Mutation(() => FairSession, { description: "Add a session inside the fair's window (the organiser, or an employer with a booth for itself). One employer's sessions never overlap." })
-  addFairSession(@Arg("input", () => AddFairSessionInput) input: AddFairSessionInput, @Ctx() ctx: Context) {
+  addFairSession(@Arg("input", () => AddFairSessionInput, { description: "The session to add." }) input: AddFairSessionInput, @Ctx() ctx: Context) {
     return addFairSession(ctx.db, ctx.viewer, input);
   }
 
   @Authorized(Role.EMPLOYER)
   @Mutation(() => FairBooth, { description: "Register your booth at a fair with some of your OPEN postings (replacing those it had). A posting that closes leaves every booth." })
-  registerBooth(@Arg("fairId", () => ID) fairId: string, @Arg("postingIds", () => [ID]) postingIds: string[], @Ctx() ctx: Context) {
+  registerBooth(@Arg("fairId", () => ID, { description: "The fair's id." }) fairId: string, @Arg("postingIds", () => [ID], { description: "Your OPEN postings to show at the booth (replacing those it had)." }) postingIds: string[], @Ctx() ctx: Context) {
     return registerBooth(ctx.db, ctx.viewer, { fairId, postingIds });
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.SEEKER)
   @Mutation(() => FairRegistration, { description: "Register a person for a fair that is OPEN or LIVE: within its audience, or invited by its organiser (`invite: true`)." })
-  registerForFair(@Arg("fairId", () => ID) fairId: string, @Arg("personId", () => ID) personId: string, @Arg("invite", () => Boolean, { nullable: true }) invite: boolean | null, @Ctx() ctx: Context) {
+  registerForFair(@Arg("fairId", () => ID, { description: "The fair's id (OPEN or LIVE)." }) fairId: string, @Arg("personId", () => ID, { description: "The person to register (a seeker: themself)." }) personId: string, @Arg("invite", () => Boolean, { nullable: true, description: "The organiser invites the person: the audience need not admit them (organisers only; default false)." }) invite: boolean | null, @Ctx() ctx: Context) {
     return registerForFair(ctx.db, ctx.viewer, { fairId, personId, invite });
   }
 
@@ -200,31 +200,31 @@ export class JobFairResolver {
   @Mutation(() => FairBooking, {
     description: "Book a seat in a session (an interview slot needs the posting) for a registered person: never past its capacity, never twice in one session, never two overlapping bookings for a person.",
   })
-  bookInterview(@Arg("slotId", () => ID) slotId: string, @Arg("personId", () => ID) personId: string, @Arg("postingId", () => ID, { nullable: true }) postingId: string | null, @Ctx() ctx: Context) {
+  bookInterview(@Arg("slotId", () => ID, { description: "The session to book a seat in." }) slotId: string, @Arg("personId", () => ID, { description: "The registered person (a seeker: themself)." }) personId: string, @Arg("postingId", () => ID, { nullable: true, description: "The booth posting the interview is for (required for an INTERVIEW slot)." }) postingId: string | null, @Ctx() ctx: Context) {
     return bookInterview(ctx.db, ctx.viewer, { slotId, personId, postingId });
   }
 
   @Authorized()
   @Mutation(() => FairBooking, { description: "Cancel a booking (the person, a caseworker in scope, the organiser) and free its seat." })
-  cancelBooking(@Arg("bookingId", () => ID) bookingId: string, @Ctx() ctx: Context) {
+  cancelBooking(@Arg("bookingId", () => ID, { description: "The booking's id." }) bookingId: string, @Ctx() ctx: Context) {
     return cancelBooking(ctx.db, ctx.viewer, bookingId);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER)
   @Mutation(() => FairBooking, { description: "Check a registered person in to their booked session (the organiser or the session's employer, while the fair is live)." })
-  checkIn(@Arg("sessionId", () => ID) sessionId: string, @Arg("personId", () => ID) personId: string, @Ctx() ctx: Context) {
+  checkIn(@Arg("sessionId", () => ID, { description: "The session they booked." }) sessionId: string, @Arg("personId", () => ID, { description: "The person who came." }) personId: string, @Ctx() ctx: Context) {
     return checkIn(ctx.db, ctx.viewer, { sessionId, personId });
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER)
   @Mutation(() => FairSession, { description: "SCHEDULED → LIVE." })
-  startSession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: Context) {
+  startSession(@Arg("sessionId", () => ID, { description: "The session's id." }) sessionId: string, @Ctx() ctx: Context) {
     return moveSession(ctx.db, ctx.viewer, sessionId, "LIVE");
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER)
   @Mutation(() => FairSession, { description: "LIVE → ENDED." })
-  endSession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: Context) {
+  endSession(@Arg("sessionId", () => ID, { description: "The session's id." }) sessionId: string, @Ctx() ctx: Context) {
     return moveSession(ctx.db, ctx.viewer, sessionId, "ENDED");
   }
 
@@ -233,7 +233,7 @@ export class JobFairResolver {
     description:
       "What came of a booking, once its session has started; each outcome once, only forward, appended to the booking's trail. The person (a seeker, their own booking) says they APPLIED; the session's employer records INTERVIEWED, OFFERED, HIRED (after the person applied) and NO_SHOW; the organiser, for people in scope, any. NO_SHOW only for a person not checked in and without an outcome; the rest only after check-in. All but NO_SHOW create or advance the person's referral, source JOB_FAIR; HIRED records employment.",
   })
-  recordFairOutcome(@Arg("bookingId", () => ID) bookingId: string, @Arg("outcome", () => FairOutcome) outcome: FairOutcome, @Ctx() ctx: Context) {
+  recordFairOutcome(@Arg("bookingId", () => ID, { description: "The booking's id." }) bookingId: string, @Arg("outcome", () => FairOutcome, { description: "What came of it." }) outcome: FairOutcome, @Ctx() ctx: Context) {
     return recordFairOutcome(ctx.db, ctx.viewer, { bookingId, outcome });
   }
 }
@@ -256,12 +256,12 @@ export class FairSessionResolver {
 
 @Resolver(() => FairBoothView)
 export class FairBoothViewResolver {
-  @FieldResolver(() => Employer)
+  @FieldResolver(() => Employer, { description: "The employer." })
   employer(@Root() booth: BoothAtFair, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(booth.employerId);
   }
 
-  @FieldResolver(() => [JobPosting])
+  @FieldResolver(() => [JobPosting], { description: "Its OPEN postings." })
   async postings(@Root() booth: BoothAtFair, @Ctx() ctx: Context) {
     return (await ctx.loaders.postingById.loadMany(booth.postingIds)).filter((p) => p && !(p instanceof Error));
   }
@@ -269,7 +269,7 @@ export class FairBoothViewResolver {
 
 @Resolver(() => EmployerFairStats)
 export class EmployerFairStatsResolver {
-  @FieldResolver(() => Employer)
+  @FieldResolver(() => Employer, { description: "The employer." })
   async employer(@Root() row: EmployerFairStatsRow, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(row.employerId);
   }

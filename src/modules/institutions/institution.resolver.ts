@@ -12,13 +12,13 @@ nodeType("Institution", { rootField: "Query.institutions", table: institutions, 
 @Resolver(() => Institution)
 export class InstitutionResolver {
   @Query(() => [Institution], { description: "Institutions, optionally within a region-code prefix." })
-  institutions(@Arg("regionCode", () => String, { nullable: true }) regionCode: string | null, @Ctx() ctx: Context) {
+  institutions(@Arg("regionCode", () => String, { nullable: true, description: "A region-code prefix (35, 3501, 350102); default: all." }) regionCode: string | null, @Ctx() ctx: Context) {
     return institutionsWithin(ctx.db, regionCode);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Institution)
-  registerInstitution(@Arg("input", () => RegisterInstitutionInput) input: RegisterInstitutionInput, @Ctx() ctx: Context) {
+  @Mutation(() => Institution, { description: "Register a university, vocational college or technical school (administrators)." })
+  registerInstitution(@Arg("input", () => RegisterInstitutionInput, { description: "The institution." }) input: RegisterInstitutionInput, @Ctx() ctx: Context) {
     return registerInstitution(ctx.db, ctx.viewer, input);
   }
 }

@@ -19,7 +19,7 @@ import {
 } from "./match-score.js";
 
 export interface MatchReasonRow {
-  factor: string;
+  factor: Factor["factor"];
   weight: number;
   detail: string;
 }

@@ -9,7 +9,7 @@ import { PersonMatches } from "./match.type.js";
 @Resolver(() => Person)
 export class MatchResolver {
   @FieldResolver(() => PersonMatches, { description: "The open postings that fit this person, best first, with reasons." })
-  matches(@Root() person: PersonRow, @Arg("first", () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
+  matches(@Root() person: PersonRow, @Arg("first", () => Int, { defaultValue: 10, description: "How many to return, best first (1–100; default 10)." }) first: number, @Ctx() ctx: Context) {
     checkFirst(first);
     countEngineCall(ctx.engineCalls);
     return ctx.loaders.recommendations.load({ person, first });

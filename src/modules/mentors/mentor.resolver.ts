@@ -46,25 +46,25 @@ nodeType("Mentor", { rootField: "Query.mentor", table: mentors, // As getMentor,
 export class MentorResolver {
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
   @Query(() => Mentor, { nullable: true, description: "A mentor: administrators any; caseworkers those of their region or institution; a mentor themself." })
-  mentor(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  mentor(@Arg("id", () => ID, { description: "The mentor's id." }) id: string, @Ctx() ctx: Context) {
     return getMentor(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
   @Query(() => MentorConnection, { description: "Mentors within your scope, oldest record first." })
-  mentors(@Arg("filter", () => MentorFilter, { nullable: true }) filter: MentorFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  mentors(@Arg("filter", () => MentorFilter, { nullable: true, description: "Narrow the list (default: every mentor in your scope)." }) filter: MentorFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return listMentors(ctx.db, ctx.viewer, filter ?? {}, page);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => Mentor, { description: "Register a mentor (caseworkers: within their region or institution). Capacity 1–100." })
-  createMentor(@Arg("input", () => CreateMentorInput) input: CreateMentorInput, @Ctx() ctx: Context) {
+  createMentor(@Arg("input", () => CreateMentorInput, { description: "The mentor to register." }) input: CreateMentorInput, @Ctx() ctx: Context) {
     return createMentor(ctx, ctx.viewer, input);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => Mentor, { description: "Change a mentor's capacity (never below the mentees they have now)." })
-  setMentorCapacity(@Arg("id", () => ID) id: string, @Arg("capacity", () => Int) capacity: number, @Ctx() ctx: Context) {
+  setMentorCapacity(@Arg("id", () => ID, { description: "The mentor's id." }) id: string, @Arg("capacity", () => Int, { description: "The new capacity (1–100, not below the mentees they have now)." }) capacity: number, @Ctx() ctx: Context) {
     return setMentorCapacity(ctx.db, ctx.viewer, id, capacity);
   }
 
@@ -74,9 +74,9 @@ export class MentorResolver {
       "Pair a person with a mentor: the one named (a person with a mentor is moved; the old pairing ends REASSIGNED), or without one the nearest with room — same institution, then county, then prefecture, lowest load first. Only for people the policy makes eligible, unless an administrator gives overrideReason. Never past a mentor's capacity.",
   })
   assignMentor(
-    @Arg("personId", () => ID) personId: string,
-    @Arg("mentorId", () => ID, { nullable: true }) mentorId: string | null,
-    @Arg("overrideReason", () => String, { nullable: true }) overrideReason: string | null,
+    @Arg("personId", () => ID, { description: "The person to pair." }) personId: string,
+    @Arg("mentorId", () => ID, { nullable: true, description: "The mentor to pair with (default: chosen automatically)." }) mentorId: string | null,
+    @Arg("overrideReason", () => String, { nullable: true, description: "Administrators: why to pair someone the policy does not make eligible." }) overrideReason: string | null,
     @Ctx() ctx: Context,
   ) {
     return assignMentor(ctx.db, ctx.viewer, { personId, mentorId, overrideReason });
@@ -84,18 +84,18 @@ export class MentorResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => MentorDeactivation, { description: "A mentor leaves: their mentees are paired again by the automatic rules; those nobody within reach can take are listed with the reason." })
-  deactivateMentor(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  deactivateMentor(@Arg("id", () => ID, { description: "The mentor's id." }) id: string, @Ctx() ctx: Context) {
     return deactivateMentor(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(Role.MENTOR)
   @Mutation(() => FollowUp, { description: "Log a contact with your mentee (mentors only, for their own mentees): when (default now; not in the future, not before the pairing), how, and what came of it." })
   logFollowUp(
-    @Arg("personId", () => ID) personId: string,
-    @Arg("channel", () => FollowUpChannel) channel: FollowUpChannel,
-    @Arg("outcome", () => FollowUpOutcome) outcome: FollowUpOutcome,
-    @Arg("note", () => String, { nullable: true }) note: string | null,
-    @Arg("at", () => Date, { nullable: true }) at: Date | null,
+    @Arg("personId", () => ID, { description: "Your mentee." }) personId: string,
+    @Arg("channel", () => FollowUpChannel, { description: "How you got in touch." }) channel: FollowUpChannel,
+    @Arg("outcome", () => FollowUpOutcome, { description: "What came of it." }) outcome: FollowUpOutcome,
+    @Arg("note", () => String, { nullable: true, description: "A note (optional)." }) note: string | null,
+    @Arg("at", () => Date, { nullable: true, description: "When the contact happened (default now; not in the future, not before the pairing)." }) at: Date | null,
     @Ctx() ctx: Context,
   ) {
     return logFollowUp(ctx.db, ctx.viewer, { personId, channel, outcome, note, at });
@@ -103,21 +103,21 @@ export class MentorResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Query(() => MentorCoverage, { description: "Mentoring coverage within your scope: eligible, assigned, unassigned, overdue for a contact." })
-  mentorCoverage(@Arg("filter", () => MentorCoverageFilter, { nullable: true }) filter: MentorCoverageFilter | null, @Ctx() ctx: Context) {
+  mentorCoverage(@Arg("filter", () => MentorCoverageFilter, { nullable: true, description: "Narrow the count (default: your whole scope)." }) filter: MentorCoverageFilter | null, @Ctx() ctx: Context) {
     return mentorCoverage(ctx.db, ctx.viewer, filter ?? {});
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER, Role.MENTOR)
   @Query(() => MentoringPolicy, { description: "The mentoring policy in force on a day (default today)." })
-  mentoringPolicy(@Arg("on", () => LocalDate, { nullable: true }) on: string | null, @Ctx() ctx: Context): Promise<MentoringPolicy> {
+  mentoringPolicy(@Arg("on", () => LocalDate, { nullable: true, description: "The day (default today, Fujian time)." }) on: string | null, @Ctx() ctx: Context): Promise<MentoringPolicy> {
     return activeMentoringPolicy(ctx.db, on);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => MentoringPolicy, { description: "A new version of the mentoring policy: the days (1–365) without contact that make a mentee overdue, in force from `effectiveFrom` (default today; never a past day)." })
   setMentoringPolicy(
-    @Arg("followUpDays", () => Int) days: number,
-    @Arg("effectiveFrom", () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Arg("followUpDays", () => Int, { description: "Days without contact that make a mentee overdue (1–365)." }) days: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true, description: "The first day it is in force (default today; never a past day)." }) effectiveFrom: string | null,
     @Ctx() ctx: Context,
   ) {
     return setMentoringPolicy(ctx.db, ctx.viewer, days, effectiveFrom);
@@ -126,8 +126,8 @@ export class MentorResolver {
   @FieldResolver(() => String, { nullable: true, description: "Masked (139****1234) unless `unmasked` with a `purpose` (those who manage the mentor, and the mentor themself): then audited." })
   phone(
     @Root() mentor: MentorRow,
-    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
-    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Arg("unmasked", () => Boolean, { defaultValue: false, description: "Ask for the whole number (default false: masked)." }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true, description: "Why you need the unmasked number (2–200 characters; required with `unmasked`; audited)." }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
     if (!unmasked) return mentor.phoneMasked;
@@ -168,7 +168,7 @@ export class MentorshipResolver {
     return isOverdue(mentorship, last?.at ?? null, days);
   }
 
-  @FieldResolver(() => Mentor)
+  @FieldResolver(() => Mentor, { description: "The mentor." })
   async mentor(@Root() mentorship: MentorshipRow, @Ctx() ctx: Context) {
     return ctx.loaders.mentorById.load(mentorship.mentorId);
   }

@@ -1,7 +1,7 @@
 
 import type { Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { badInput, forbidden, unauthenticated } from "../../errors.js";
+import { badInput, forbidden, unauthenticated, type DomainErrorCode } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Logger } from "../../logger.js";
@@ -21,7 +21,7 @@ import { assertRoomToRegister, queueRegistrations, roomToRegister } from "./regi
 export interface ImportRejection {
   row: number;
   column: string | null;
-  code: string;
+  code: DomainErrorCode;
   message: string;
 }
 
@@ -222,7 +222,7 @@ async function writeRows(tx: Executor, pii: LedgerDeps["pii"], batch: Ready[], c
   if ((await roomToRegister(tx, ctx.queueRoom.viewer, ctx.queueRoom.cap)) <= 0) {
     // The whole batch is refused alike: which rows were held elsewhere stays unsaid.
     const message = "Too many registrations await review by other regions (REGISTRATION_PENDING_CAP): this row was not imported";
-    return { created: 0, updated: 0, unchanged: 0, queued: [], rejections: batch.map((b) => ({ row: b.row, column: null, code: "CAPACITY_EXCEEDED", message })) };
+    return { created: 0, updated: 0, unchanged: 0, queued: [], rejections: batch.map((b) => ({ row: b.row, column: null, code: "CAPACITY_EXCEEDED" as const, message })) };
   }
   const byHash = new Map((await findPeopleByIdHashes(tx, batch.map((b) => b.columns.idNumberHash), { forUpdate: true })).map((p) => [p.idNumberHash, p]));
   const fresh = batch.filter((b) => !byHash.has(b.columns.idNumberHash));

@@ -33,13 +33,13 @@ nodeType("Person", { rootField: "Query.person", table: people, // As getPerson, 
 export class PersonResolver {
   @Authorized(...LEDGER_READERS)
   @Query(() => Person, { nullable: true, description: "A person within your scope." })
-  person(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  person(@Arg("id", () => ID, { description: "The person's id." }) id: string, @Ctx() ctx: Context) {
     return getPerson(ctx, ctx.viewer, id);
   }
 
   @Authorized(...LEDGER_READERS)
   @Query(() => PersonConnection, { description: "The ledger within your scope, newest first." })
-  people(@Arg("filter", () => PeopleFilter, { nullable: true }) filter: PeopleFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  people(@Arg("filter", () => PeopleFilter, { nullable: true, description: "Narrow the list (default: everyone in your scope)." }) filter: PeopleFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return searchPeople(ctx, ctx.viewer, filter, page);
   }
 
@@ -48,7 +48,7 @@ export class PersonResolver {
     description:
       "Register a person in the ledger (one per ID number). A number you can see already registered is a CONFLICT naming them; one held outside your scope comes back PENDING, for the holding region to decide (you are not told where).",
   })
-  async registerPerson(@Arg("input", () => RegisterPersonInput) input: RegisterPersonInput, @Ctx() ctx: Context) {
+  async registerPerson(@Arg("input", () => RegisterPersonInput, { description: "The person." }) input: RegisterPersonInput, @Ctx() ctx: Context) {
     const done = await registerPerson(ctx, ctx.viewer, input, ctx.config.registrationPendingCap);
     if (done.status === "REGISTERED") return { status: done.status, person: done.person, registration: null };
     return { status: done.status, person: null, registration: await getRegistration(ctx.db, ctx.viewer, done.registrationId) };
@@ -56,17 +56,17 @@ export class PersonResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => Person, { description: "Correct or complete a record (not the ID number; not the employment status)." })
-  updatePerson(@Arg("id", () => ID) id: string, @Arg("input", () => PersonFieldsInput) input: PersonFieldsInput, @Ctx() ctx: Context) {
+  updatePerson(@Arg("id", () => ID, { description: "The person's id." }) id: string, @Arg("input", () => PersonFieldsInput, { description: "The fields to change (those left out stay)." }) input: PersonFieldsInput, @Ctx() ctx: Context) {
     return updatePerson(ctx, ctx.viewer, id, input);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => Person, { description: "Record a change of employment status, dated and attributed." })
   recordEmploymentStatus(
-    @Arg("personId", () => ID) personId: string,
-    @Arg("status", () => EmploymentStatusEnum) status: EmploymentStatusEnum,
+    @Arg("personId", () => ID, { description: "The person's id." }) personId: string,
+    @Arg("status", () => EmploymentStatusEnum, { description: "The new status." }) status: EmploymentStatusEnum,
     @Arg("since", () => LocalDate, { nullable: true, description: "Default today." }) since: string | null,
-    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Arg("note", () => String, { nullable: true, description: "A note (optional)." }) note: string | null,
     @Ctx() ctx: Context,
   ) {
     return recordEmploymentStatus(ctx, ctx.viewer, personId, { status, since, note });
@@ -74,15 +74,15 @@ export class PersonResolver {
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Mutation(() => ImportReport, { description: "Import people from a CSV (columns in the README): every bad row reported, no good row lost; idempotent by ID number." })
-  importPeople(@Arg("input", () => ImportPeopleInput, { validate: false }) input: ImportPeopleInput, @Ctx() ctx: Context) {
+  importPeople(@Arg("input", () => ImportPeopleInput, { validate: false, description: "The CSV." }) input: ImportPeopleInput, @Ctx() ctx: Context) {
     return importPeopleInline(ctx, ctx.viewer, { ...input, encoding: encodingOf(input.encoding) }, { log: ctx.log, maxRowChars: ctx.config.importMaxRowChars, pendingCap: ctx.config.registrationPendingCap });
   }
 
   @FieldResolver(() => String, { description: "Masked (350***********1234) unless `unmasked` with a `purpose`: then audited." })
   idNumber(
     @Root() person: PersonRow,
-    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
-    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Arg("unmasked", () => Boolean, { defaultValue: false, description: "Ask for the whole value (default false: masked)." }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true, description: "Why you need the unmasked value (2–200 characters; required with `unmasked`; audited)." }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
     // The mask is made from the sealed number: no plain column keeps its digits.
@@ -93,8 +93,8 @@ export class PersonResolver {
   @FieldResolver(() => String, { nullable: true, description: "Masked (138****5678) unless `unmasked` with a `purpose`: then audited." })
   phone(
     @Root() person: PersonRow,
-    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
-    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Arg("unmasked", () => Boolean, { defaultValue: false, description: "Ask for the whole value (default false: masked)." }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true, description: "Why you need the unmasked value (2–200 characters; required with `unmasked`; audited)." }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
     if (!unmasked) return person.phoneMasked;
@@ -104,8 +104,8 @@ export class PersonResolver {
   @FieldResolver(() => String, { nullable: true, description: "建档立卡户编号. Masked (35**********45) unless `unmasked` with a `purpose`: then audited." })
   povertyHouseholdNo(
     @Root() person: PersonRow,
-    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
-    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Arg("unmasked", () => Boolean, { defaultValue: false, description: "Ask for the whole value (default false: masked)." }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true, description: "Why you need the unmasked value (2–200 characters; required with `unmasked`; audited)." }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
     if (!unmasked) return person.povertyHouseholdNo === null ? null : maskHouseholdNo(person.povertyHouseholdNo);
@@ -129,30 +129,30 @@ export class PersonResolver {
   })
   birthDate(
     @Root() person: PersonRow,
-    @Arg("unmasked", () => Boolean, { defaultValue: false }) unmasked: boolean,
-    @Arg("purpose", () => String, { nullable: true }) purpose: string | null,
+    @Arg("unmasked", () => Boolean, { defaultValue: false, description: "Ask for the whole value (default false: masked)." }) unmasked: boolean,
+    @Arg("purpose", () => String, { nullable: true, description: "Why you need the unmasked value (2–200 characters; required with `unmasked`; audited)." }) purpose: string | null,
     @Ctx() ctx: Context,
   ) {
     if (!unmasked) return `${person.birthDate.slice(0, 4)}-**-**`;
     return revealPersonField({ viewer: ctx.viewer, pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, person, "birthDate", purpose);
   }
 
-  @FieldResolver(() => Region)
+  @FieldResolver(() => Region, { description: "Their 户籍 county." })
   householdRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
     return ctx.loaders.regionByCode.load(person.householdRegionCode);
   }
 
-  @FieldResolver(() => Region)
+  @FieldResolver(() => Region, { description: "Their 生源地 county." })
   originRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
     return ctx.loaders.regionByCode.load(person.originRegionCode);
   }
 
-  @FieldResolver(() => Institution, { nullable: true })
+  @FieldResolver(() => Institution, { nullable: true, description: "Their institution (graduates), if any." })
   institution(@Root() person: PersonRow, @Ctx() ctx: Context) {
     return person.institutionId ? ctx.loaders.institutionById.load(person.institutionId) : null;
   }
 
-  @FieldResolver(() => JobIntention)
+  @FieldResolver(() => JobIntention, { description: "Where and what they want to work at." })
   intention(@Root() person: PersonRow): JobIntention {
     return {
       keywords: person.intentionKeywords,

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { LocalDate } from "../../graphql/scalars.js";
+import { PopulationEnum } from "../categories/category.inputs.js";
 import { Education } from "../postings/posting.type.js";
 import { employmentStatus, gender, statusSource } from "./person.table.js";
 import { Node } from "../../graphql/node-interface.js";
@@ -33,10 +34,26 @@ registerEnumType(EmploymentStatusEnum, {
     PUBLIC_WELFARE_POST: { description: "公益性岗位" },
     GRASSROOTS_PROJECT: { description: "基层项目" },
     OUT_OF_LABOUR_FORCE: { description: "退出劳动力市场" },
+  }, description: "A person's employment status, as the ledger records it.",
+});
+registerEnumType(GenderEnum, {
+  name: "Gender",
+  description: "Gender, as the resident ID number records it.",
+  valuesConfig: {
+    MALE: { description: "Male." },
+    FEMALE: { description: "Female." },
   },
 });
-registerEnumType(GenderEnum, { name: "Gender" });
-registerEnumType(StatusSourceEnum, { name: "StatusSource" });
+registerEnumType(StatusSourceEnum, {
+  name: "StatusSource",
+  description: "How an employment status came to be recorded.",
+  valuesConfig: {
+    REGISTRATION: { description: "Given when the person was registered." },
+    UPDATE: { description: "Recorded by an official (recordEmploymentStatus)." },
+    IMPORT: { description: "From a spreadsheet import." },
+    REFERRAL: { description: "From a referral or fair outcome (HIRED)." },
+  },
+});
 for (const [gql, db] of [
   [EmploymentStatusEnum, employmentStatus],
   [GenderEnum, gender],
@@ -54,13 +71,13 @@ export class JobIntention {
   @Field({ description: "Open to labour-cooperation postings in paired regions." }) openToLabourCooperation!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: "One recorded employment status of a person, from a day on." })
 export class EmploymentHistoryEntry {
-  @Field(() => EmploymentStatusEnum) status!: EmploymentStatusEnum;
-  @Field(() => LocalDate) since!: string;
-  @Field(() => StatusSourceEnum) source!: StatusSourceEnum;
-  @Field(() => String, { nullable: true }) note!: string | null;
-  @Field() recordedAt!: Date;
+  @Field(() => EmploymentStatusEnum, { description: "The status." }) status!: EmploymentStatusEnum;
+  @Field(() => LocalDate, { description: "The day it began (Fujian)." }) since!: string;
+  @Field(() => StatusSourceEnum, { description: "How it was recorded." }) source!: StatusSourceEnum;
+  @Field(() => String, { nullable: true, description: "A note with it, if any." }) note!: string | null;
+  @Field({ description: "When it was recorded." }) recordedAt!: Date;
   @Field({ description: "Who recorded it." }) recordedBy!: string;
 }
 
@@ -70,47 +87,47 @@ export class EmploymentHistoryEntry {
     "A person in the real-name ledger (实名台账). Personal information: never shown to employers or partner sites; ID number, phone, birth date and poverty household number are masked unless asked for with a purpose, and every such read is audited.",
 })
 export class Person {
-  @Field(() => ID) id!: string;
-  @Field() name!: string;
+  @Field(() => ID, { description: "The person's id." }) id!: string;
+  @Field({ description: "Their name." }) name!: string;
   @Field(() => GenderEnum, { description: "From the ID number." }) gender!: GenderEnum;
   @Field({ description: "户籍 county code." }) householdRegionCode!: string;
   @Field({ description: "生源地 county code." }) originRegionCode!: string;
   @Field({ description: "建档立卡贫困户" }) registeredPoverty!: boolean;
   @Field({ description: "城乡低保家庭" }) minimumLiving!: boolean;
   @Field({ description: "零就业家庭" }) zeroEmployment!: boolean;
-  @Field() disabled!: boolean;
-  @Field(() => String, { nullable: true }) major!: string | null;
-  @Field(() => Education, { nullable: true }) degreeLevel!: Education | null;
-  @Field(() => LocalDate, { nullable: true }) graduationDate!: string | null;
-  @Field(() => LocalDate, { nullable: true }) leaveSchoolDate!: string | null;
-  @Field(() => EmploymentStatusEnum) employmentStatus!: EmploymentStatusEnum;
-  @Field(() => LocalDate) employmentStatusSince!: string;
+  @Field({ description: "A registered disabled person (残疾人)." }) disabled!: boolean;
+  @Field(() => String, { nullable: true, description: "Their major (graduates)." }) major!: string | null;
+  @Field(() => Education, { nullable: true, description: "Their highest education." }) degreeLevel!: Education | null;
+  @Field(() => LocalDate, { nullable: true, description: "When they graduated or will graduate." }) graduationDate!: string | null;
+  @Field(() => LocalDate, { nullable: true, description: "When they left school (离校), if not on graduating." }) leaveSchoolDate!: string | null;
+  @Field(() => EmploymentStatusEnum, { description: "Their employment status now." }) employmentStatus!: EmploymentStatusEnum;
+  @Field(() => LocalDate, { description: "Since when (a Fujian day)." }) employmentStatusSince!: string;
   @Field({ description: "有就业能力" }) ableToWork!: boolean;
   @Field({ description: "有就业需求" }) seekingWork!: boolean;
-  @Field(() => [String]) skills!: string[];
-  @Field(() => [String]) trainingWishes!: string[];
-  @Field() createdAt!: Date;
-  @Field() updatedAt!: Date;
+  @Field(() => [String], { description: "Their skills." }) skills!: string[];
+  @Field(() => [String], { description: "Training they would like (培训意愿)." }) trainingWishes!: string[];
+  @Field({ description: "When they were entered in the ledger." }) createdAt!: Date;
+  @Field({ description: "When their record last changed." }) updatedAt!: Date;
 }
 
 @ObjectType({ description: "A target category (帮扶对象范围) version: policy data." })
 export class TargetCategory {
-  @Field(() => ID) id!: string;
-  @Field() code!: string;
-  @Field(() => Int) version!: number;
-  @Field() name!: string;
-  @Field() description!: string;
-  @Field() population!: string;
+  @Field(() => ID, { description: "This version's id." }) id!: string;
+  @Field({ description: "The category's code, the same in every version (e.g. KG1_HARDSHIP_HOUSEHOLD)." }) code!: string;
+  @Field(() => Int, { description: "The version number, from 1." }) version!: number;
+  @Field({ description: "Its name." }) name!: string;
+  @Field({ description: "What it covers, for officials." }) description!: string;
+  @Field(() => PopulationEnum, { description: "The population it belongs to." }) population!: PopulationEnum;
   @Field({ description: "The JSON-logic rule, as JSON text." }) ruleJson!: string;
-  @Field(() => Int) minReferrals!: number;
-  @Field() mentorEligible!: boolean;
-  @Field(() => LocalDate) validFrom!: string;
-  @Field(() => LocalDate, { nullable: true }) validUntil!: string | null;
+  @Field(() => Int, { description: "Referrals each member should get per campaign (a campaign may set its own)." }) minReferrals!: number;
+  @Field({ description: "Whether its members get a 红娘 mentor." }) mentorEligible!: boolean;
+  @Field(() => LocalDate, { description: "The first day this version decides." }) validFrom!: string;
+  @Field(() => LocalDate, { nullable: true, description: "The last day it decides (null: open-ended)." }) validUntil!: string | null;
 }
 
 @ObjectType({ description: "A person's membership of a category, with the rule version that decided it." })
 export class CategoryMembership {
-  @Field(() => TargetCategory) category!: TargetCategory;
-  @Field(() => Int) ruleVersion!: number;
-  @Field() decidedAt!: Date;
+  @Field(() => TargetCategory, { description: "The category version that holds them." }) category!: TargetCategory;
+  @Field(() => Int, { description: "The version of the rule that decided it." }) ruleVersion!: number;
+  @Field({ description: "When it was decided." }) decidedAt!: Date;
 }

@@ -20,8 +20,8 @@ export class RegistrationResolver {
   @Authorized(...OFFICIALS)
   @Query(() => RegistrationConnection, { description: "Registrations awaiting review: the ones you made, or the ones about people in your scope (for you to decide)." })
   registrations(
-    @Arg("direction", () => RegistrationDirectionEnum) direction: RegistrationDirectionEnum,
-    @Arg("status", () => RegistrationStatusEnum, { nullable: true }) status: RegistrationStatusEnum | null,
+    @Arg("direction", () => RegistrationDirectionEnum, { description: "MADE (yours) or RECEIVED (about people in your scope)." }) direction: RegistrationDirectionEnum,
+    @Arg("status", () => RegistrationStatusEnum, { nullable: true, description: "Only registrations in this status (default: all)." }) status: RegistrationStatusEnum | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
@@ -29,17 +29,17 @@ export class RegistrationResolver {
   }
 
   @Authorized(...OFFICIALS)
-  @Query(() => RegistrationRequest, { nullable: true })
-  registration(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => RegistrationRequest, { nullable: true, description: "A registration you made or received (else null)." })
+  registration(@Arg("id", () => ID, { description: "The registration's id." }) id: string, @Ctx() ctx: Context) {
     return getRegistration(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(...OFFICIALS)
   @Mutation(() => RegistrationRequest, { description: "Decide a registration about a person in your scope: TRANSFER moves the record to the requested place; REFUSE needs a reason." })
   resolveRegistration(
-    @Arg("id", () => ID) id: string,
-    @Arg("decision", () => RegistrationDecisionEnum) decision: RegistrationDecisionEnum,
-    @Arg("reason", () => String, { nullable: true }) reason: string | null,
+    @Arg("id", () => ID, { description: "The registration's id." }) id: string,
+    @Arg("decision", () => RegistrationDecisionEnum, { description: "TRANSFER or REFUSE." }) decision: RegistrationDecisionEnum,
+    @Arg("reason", () => String, { nullable: true, description: "Why (required to REFUSE; the requester reads it)." }) reason: string | null,
     @Ctx() ctx: Context,
   ) {
     return resolveRegistration(ctx, ctx.viewer, id, decision, reason);
@@ -47,7 +47,7 @@ export class RegistrationResolver {
 
   @Authorized(...OFFICIALS)
   @Mutation(() => RegistrationRequest, { description: "Take back a registration you made that is still PENDING." })
-  withdrawRegistration(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  withdrawRegistration(@Arg("id", () => ID, { description: "The registration's id." }) id: string, @Ctx() ctx: Context) {
     return withdrawRegistration(ctx, ctx.viewer, id);
   }
 

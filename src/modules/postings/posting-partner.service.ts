@@ -2,7 +2,7 @@ import { validate, type ValidationError } from "class-validator";
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { badInput, conflict, DomainError, forbidden } from "../../errors.js";
+import { badInput, conflict, DomainError, forbidden, type DomainErrorCode } from "../../errors.js";
 import { msg, say, validatorMessage } from "../../i18n.js";
 import { loggableError, type Logger } from "../../logger.js";
 import { refuseBadText } from "../../text-input.js";
@@ -20,7 +20,7 @@ export interface PartnerItemResult {
   externalId: string | null;
   outcome: UpsertOutcome;
   posting: PostingRow | null;
-  error: { code: string; field: string | null; message: string } | null;
+  error: { code: DomainErrorCode; field: string | null; message: string } | null;
 }
 
 function firstValidationProblem(errors: ValidationError[], path: string): { field: string; message: string } | null {

@@ -7,7 +7,15 @@ export enum SearchSort {
   NEWEST = "NEWEST",
   SALARY_DESC = "SALARY_DESC",
 }
-registerEnumType(SearchSort, { name: "SearchSort", description: "Default: RELEVANCE with a query, NEWEST without." });
+registerEnumType(SearchSort, {
+  name: "SearchSort",
+  description: "Default: RELEVANCE with a query, NEWEST without.",
+  valuesConfig: {
+    RELEVANCE: { description: "Best match first (needs a query)." },
+    NEWEST: { description: "Newest published first." },
+    SALARY_DESC: { description: "Highest salary (the top of its range) first." },
+  },
+});
 
 /** The `searchPostings` filter as the client sends it (the engine's own filter is `EngineFilter`). */
 @InputType("PostingSearchFilter", { description: "Structured filters; never parsed from the search text." })
@@ -16,10 +24,10 @@ export class PostingSearchFilterInput {
   @IsOptional()
   @ArrayMaxSize(20)
   regionCodes?: string[];
-  @Field(() => [PostingKind], { nullable: true }) @IsOptional() @ArrayMaxSize(5) kind?: PostingKind[];
+  @Field(() => [PostingKind], { nullable: true, description: "Only these kinds." }) @IsOptional() @ArrayMaxSize(5) kind?: PostingKind[];
   @Field(() => Education, { nullable: true, description: "Requirement at most this level." }) educationAtMost?: Education;
   @Field(() => Int, { nullable: true, description: "Pays up to at least this much (yuan/month)." }) @IsOptional() @Min(0) @Max(1_000_000) salaryAtLeast?: number;
-  @Field({ nullable: true }) forKeyGroups?: boolean;
-  @Field({ nullable: true }) employerVerified?: boolean;
+  @Field({ nullable: true, description: "Only postings reserved (true) or not reserved (false) for key groups." }) forKeyGroups?: boolean;
+  @Field({ nullable: true, description: "Only postings of employers an official verified (true) or not (false)." }) employerVerified?: boolean;
   @Field({ nullable: true, description: "扶贫车间 / 扶贫基地" }) povertyWorkshop?: boolean;
 }

@@ -40,13 +40,13 @@ nodeType("JobPosting", { rootField: "Query.posting", table: postings, // As getP
 @Resolver(() => JobPosting)
 export class PostingResolver {
   @Query(() => JobPosting, { nullable: true, description: "A posting; drafts and blocked ones only for those who manage them." })
-  posting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  posting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Ctx() ctx: Context) {
     return getPosting(ctx.db, ctx.viewer, id);
   }
 
   @Query(() => PostingConnection, { description: "Postings, newest first. OPEN only unless `filter.status` says otherwise." })
   postings(
-    @Arg("filter", () => PostingFilter, { nullable: true }) filter: PostingFilter | null,
+    @Arg("filter", () => PostingFilter, { nullable: true, description: "Narrow the list (default: OPEN postings everywhere)." }) filter: PostingFilter | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
@@ -58,8 +58,8 @@ export class PostingResolver {
   })
   searchPostings(
     @Arg("query", () => String, { nullable: true, description: "Words to look for: a posting holds every one of them, or a synonym of it. Never parsed as a filter." }) query: string | null,
-    @Arg("filter", () => PostingSearchFilterInput, { nullable: true }) filter: PostingSearchFilterInput | null,
-    @Arg("sort", () => SearchSort, { nullable: true }) sort: SearchSort | null,
+    @Arg("filter", () => PostingSearchFilterInput, { nullable: true, description: "Structured filters, applied to the words' matches." }) filter: PostingSearchFilterInput | null,
+    @Arg("sort", () => SearchSort, { nullable: true, description: "The order (default: RELEVANCE with a query, NEWEST without)." }) sort: SearchSort | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
@@ -75,41 +75,41 @@ export class PostingResolver {
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
   @Mutation(() => JobPosting, { description: "Create a DRAFT posting." })
-  createPosting(@Arg("input", () => CreatePostingInput) input: CreatePostingInput, @Ctx() ctx: Context) {
+  createPosting(@Arg("input", () => CreatePostingInput, { description: "The posting." }) input: CreatePostingInput, @Ctx() ctx: Context) {
     return createPosting(ctx.db, ctx.viewer, input);
   }
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
-  @Mutation(() => JobPosting)
-  updatePosting(@Arg("id", () => ID) id: string, @Arg("input", () => UpdatePostingInput) input: UpdatePostingInput, @Ctx() ctx: Context) {
+  @Mutation(() => JobPosting, { description: "Change a posting's fields (those who manage it; not a BLOCKED one)." })
+  updatePosting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Arg("input", () => UpdatePostingInput, { description: "The fields to change." }) input: UpdatePostingInput, @Ctx() ctx: Context) {
     return updatePosting(ctx.db, ctx.viewer, id, input);
   }
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
   @Mutation(() => JobPosting, { description: "DRAFT, CLOSED or EXPIRED → OPEN. Optionally sets a new validUntil." })
   publishPosting(
-    @Arg("id", () => ID) id: string,
-    @Arg("validUntil", () => Date, { nullable: true }) validUntil: Date | null,
+    @Arg("id", () => ID, { description: "The posting's id." }) id: string,
+    @Arg("validUntil", () => Date, { nullable: true, description: "A new end date (must be in the future)." }) validUntil: Date | null,
     @Ctx() ctx: Context,
   ) {
     return publishPosting(ctx.db, ctx.viewer, id, validUntil);
   }
 
   @Authorized(Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
-  @Mutation(() => JobPosting)
-  closePosting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  @Mutation(() => JobPosting, { description: "Close a posting (a DRAFT is discarded; closing twice is harmless; a BLOCKED one is CONFLICT): its open referrals end (POSTING_CLOSED) and it leaves every fair booth." })
+  closePosting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Ctx() ctx: Context) {
     return closePosting(ctx.db, ctx.viewer, id);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => JobPosting, { description: "Withdraw a false or discriminatory posting (虚假招聘、就业歧视)." })
-  blockPosting(@Arg("id", () => ID) id: string, @Arg("reason", () => String) reason: string, @Ctx() ctx: Context) {
+  blockPosting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Arg("reason", () => String, { description: "Why, for the record (shown to those who manage the posting)." }) reason: string, @Ctx() ctx: Context) {
     return blockPosting(ctx.db, ctx.viewer, id, reason);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => JobPosting, { description: "BLOCKED → DRAFT." })
-  unblockPosting(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  unblockPosting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Ctx() ctx: Context) {
     return unblockPosting(ctx.db, ctx.viewer, id);
   }
 
@@ -119,7 +119,7 @@ export class PostingResolver {
   })
   async upsertPartnerPostings(
     // Validated per item by the service, so that one bad item does not refuse the batch.
-    @Arg("postings", () => [PartnerPostingInput], { validate: false }) items: PartnerPostingInput[],
+    @Arg("postings", () => [PartnerPostingInput], { validate: false, description: "The postings, at most MAX_PARTNER_BATCH (500 by default) per call." }) items: PartnerPostingInput[],
     @Ctx() ctx: Context,
   ) {
     const results = await upsertPartnerPostings(ctx.db, ctx.viewer, items, { maxBatch: ctx.config.maxPartnerBatch, log: ctx.log });
@@ -133,12 +133,12 @@ export class PostingResolver {
     };
   }
 
-  @FieldResolver(() => Employer)
+  @FieldResolver(() => Employer, { description: "The employer offering the job." })
   employer(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(posting.employerId);
   }
 
-  @FieldResolver(() => Region)
+  @FieldResolver(() => Region, { description: "The county where the work is." })
   region(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     return ctx.loaders.regionByCode.load(posting.regionCode);
   }

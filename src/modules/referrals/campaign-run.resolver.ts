@@ -44,7 +44,7 @@ export class CampaignRunResolver {
     description: "Start a background campaign run that recommends each person of the scope, below their referral minimum, their best matches until it is met. Follow it with campaignRun(id).",
   })
   async fulfilReferralMinimums(
-    @Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput,
+    @Arg("scope", () => FulfilScopeInput, { description: "Whom to serve." }) scope: FulfilScopeInput,
     @Arg("campaignId", () => ID, { nullable: true, description: "The ACTIVE campaign whose minimums to meet. Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
     @Ctx() ctx: Context,
   ) {
@@ -57,14 +57,14 @@ export class CampaignRunResolver {
     description:
       "Start a background run that pairs each person of the scope whom the policy makes eligible and who has no mentor with the nearest mentor with room (as assignMentor without a mentor named). Those nobody within reach can take are listed with the reason (stillBelowPeople). Follow it with campaignRun(id).",
   })
-  async assignMentorsAutomatically(@Arg("scope", () => FulfilScopeInput) scope: FulfilScopeInput, @Ctx() ctx: Context) {
+  async assignMentorsAutomatically(@Arg("scope", () => FulfilScopeInput, { description: "Whom to serve." }) scope: FulfilScopeInput, @Ctx() ctx: Context) {
     const run = await startMentorRun(ctx.db, ctx.viewer, parseFulfilScope(scope));
     return view((await getCampaignRun(ctx.db, ctx.viewer, run.id))!);
   }
 
   @Authorized(Role.CASEWORKER, Role.ADMIN)
   @Query(() => CampaignRun, { nullable: true, description: "A campaign run as it stands: a caseworker's own, or any for an administrator." })
-  async campaignRun(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+  async campaignRun(@Arg("id", () => ID, { description: "The run's id." }) id: string, @Ctx() ctx: Context) {
     const summary = await getCampaignRun(ctx.db, ctx.viewer, id);
     return summary ? view(summary) : null;
   }
@@ -72,8 +72,8 @@ export class CampaignRunResolver {
   @FieldResolver(() => [RunStillBelow], { description: "The people left below their minimum, by person id." })
   async stillBelowPeople(
     @Root() run: RunView,
-    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
-    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, { defaultValue: 50, description: "How many, 1–100." }) first: number,
+    @Arg("after", () => ID, { nullable: true, description: "Start after this person id (the last one of the page before)." }) after: string | null,
     @Ctx() ctx: Context,
   ) {
     checkFirst(first);

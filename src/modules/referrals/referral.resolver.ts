@@ -26,9 +26,9 @@ export class ReferralResolver {
     description: "Recommend postings to a person (at most 20): one result per posting — recorded, or refused on its own (NOT_FOUND, BAD_USER_INPUT with the reason it does not fit, CONFLICT if already referred).",
   })
   recommendPostings(
-    @Arg("personId", () => ID) personId: string,
-    @Arg("postingIds", () => [ID]) postingIds: string[],
-    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Arg("personId", () => ID, { description: "The person's id." }) personId: string,
+    @Arg("postingIds", () => [ID], { description: "The postings (at most 20)." }) postingIds: string[],
+    @Arg("note", () => String, { nullable: true, description: "A note for the record (optional)." }) note: string | null,
     @Ctx() ctx: Context,
   ) {
     return recommendPostings(ctx.db, ctx.viewer, { personId, postingIds, note });
@@ -39,9 +39,9 @@ export class ReferralResolver {
     description: "Move a referral along its funnel. Caseworkers: any legal step; the seeker (own referrals) and the partner that made it: VIEWED, APPLIED; the posting's employer: INTERVIEWED, OFFERED, HIRED, DECLINED. HIRED records the person's employment.",
   })
   updateReferralStatus(
-    @Arg("referralId", () => ID) referralId: string,
-    @Arg("status", () => ReferralStatus) status: ReferralStatus,
-    @Arg("note", () => String, { nullable: true }) note: string | null,
+    @Arg("referralId", () => ID, { description: "The referral's id." }) referralId: string,
+    @Arg("status", () => ReferralStatus, { description: "The status to move to." }) status: ReferralStatus,
+    @Arg("note", () => String, { nullable: true, description: "A note for the step (optional)." }) note: string | null,
     @Ctx() ctx: Context,
   ) {
     return updateReferralStatus(ctx.db, ctx.viewer, { referralId, status, note });
@@ -50,7 +50,7 @@ export class ReferralResolver {
   @Authorized(Role.CASEWORKER, Role.ADMIN)
   @Query(() => ReferralCompliance, { description: "Referral minimums within your scope: totals, and the people still below with what they lack." })
   async referralCompliance(
-    @Arg("filter", () => ReferralComplianceFilter, { nullable: true }) filter: ReferralComplianceFilter | null,
+    @Arg("filter", () => ReferralComplianceFilter, { nullable: true, description: "Some of the people within your scope; omitted: all of them." }) filter: ReferralComplianceFilter | null,
     @Arg("campaignId", () => ID, { nullable: true, description: "Default: the only ACTIVE campaign, or with several the key-group graduate one." }) campaignId: string | null,
     @Arg("first", () => Int, { defaultValue: 50, deprecationReason: "Page `belowPeople` instead (a connection).", description: "The size of the deprecated `below` page, 1–100." }) first: number,
     @Arg("after", () => ID, { nullable: true, deprecationReason: "Page `belowPeople` instead (a connection).", description: "The deprecated `below` page starts after this person id (`nextCursor`)." }) after: string | null,
@@ -61,7 +61,7 @@ export class ReferralResolver {
     return { ...(await referralCompliance(ctx.db, ctx.viewer, filter ?? {}, campaignId)), legacyPage };
   }
 
-  @FieldResolver(() => JobPosting)
+  @FieldResolver(() => JobPosting, { description: "The posting recommended." })
   async posting(@Root() referral: ReferralRow, @Ctx() ctx: Context) {
     return ctx.loaders.postingById.load(referral.postingId);
   }
@@ -112,7 +112,7 @@ export class PersonReferralResolver {
   @FieldResolver(() => [ReferralProgress], {
     description: "The person's referral minimum in a campaign and how far they are from it: the campaign named, or every ACTIVE campaign the person has a minimum in (one referral can count in several).",
   })
-  async referralProgress(@Root() person: PersonRow, @Arg("campaignId", () => ID, { nullable: true }) campaignId: string | null, @Ctx() ctx: Context): Promise<Omit<ReferralProgress, "campaign">[]> {
+  async referralProgress(@Root() person: PersonRow, @Arg("campaignId", () => ID, { nullable: true, description: "Only this campaign (default: every ACTIVE campaign the person has a minimum in)." }) campaignId: string | null, @Ctx() ctx: Context): Promise<Omit<ReferralProgress, "campaign">[]> {
     const campaign = campaignId ? parseId(campaignId, "campaignId") : "";
     const rows = await ctx.loaders.referralProgress.load(`${person.id}|${campaign}`);
     if (campaign && rows.length === 0) throw notFound("Campaign", campaign);
@@ -145,7 +145,7 @@ export class PostingReferralResolver {
 
 @Resolver(() => ReferralProgress)
 export class ReferralProgressResolver {
-  @FieldResolver(() => Campaign)
+  @FieldResolver(() => Campaign, { description: "The campaign." })
   campaign(@Root() progress: ReferralProgress, @Ctx() ctx: Context) {
     return ctx.loaders.campaignById.load(progress.campaignId);
   }

@@ -5,8 +5,8 @@ import type { Database } from "../../db/client.js";
 import { isUuid } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
-import { badInput, forbidden, notFound } from "../../errors.js";
-import { msg } from "../../i18n.js";
+import { badInput, forbidden, notFound, type DomainErrorCode } from "../../errors.js";
+import { msg, say, type Message } from "../../i18n.js";
 import { refuseBadText } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
@@ -24,7 +24,7 @@ export interface RecommendItem {
   index: number;
   postingId: string;
   referral: ReferralRow | null;
-  error: { code: string; field: string | null; message: string } | null;
+  error: { code: DomainErrorCode; field: string | null; message: string } | null;
 }
 
 function checkNote(note: string | null | undefined): string | null {
@@ -67,20 +67,20 @@ export async function recommendPostings(
     const items: RecommendItem[] = [];
     for (const [index, raw] of input.postingIds.entries()) {
       const field = `postingIds.${index}`;
-      const fail = (code: string, message: string): RecommendItem => ({ index, postingId: raw, referral: null, error: { code, field, message } });
+      const fail = (code: DomainErrorCode, message: Message): RecommendItem => ({ index, postingId: raw, referral: null, error: { code, field, message: say(message) } });
       if (!isUuid(raw)) {
-        items.push(fail("BAD_USER_INPUT", "Not a posting id"));
+        items.push(fail("BAD_USER_INPUT", msg("不是岗位 id", "Not a posting id")));
         continue;
       }
       const postingId = raw.toLowerCase();
       if (seen.has(postingId)) {
-        items.push(fail("BAD_USER_INPUT", "The same posting is named twice"));
+        items.push(fail("BAD_USER_INPUT", msg("同一岗位被指定了两次", "The same posting is named twice")));
         continue;
       }
       seen.add(postingId);
       const posting = (await sharePostings(tx, [postingId])).get(postingId);
       if (!posting || posting.status === "DRAFT") {
-        items.push(fail("NOT_FOUND", `Posting ${postingId} not found`));
+        items.push(fail("NOT_FOUND", msg(`未找到岗位 ${postingId}`, `Posting ${postingId} not found`)));
         continue;
       }
       const why = misfit(person, posting as PostingRow, now);
@@ -89,7 +89,7 @@ export async function recommendPostings(
         continue;
       }
       const referral = await insertReferralIfAbsent(tx, { personId, postingId, source, madeBy: by, fitted: true, note });
-      items.push(referral ? { index, postingId, referral, error: null } : fail("CONFLICT", "This posting was already referred to the person"));
+      items.push(referral ? { index, postingId, referral, error: null } : fail("CONFLICT", msg("此岗位已推荐给此人", "This posting was already referred to the person")));
     }
     return items;
   });

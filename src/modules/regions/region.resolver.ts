@@ -15,21 +15,21 @@ export class RegionResolver {
   }
 
   @Query(() => [Region], { description: "Provinces, or the children of `parentCode`." })
-  regions(@Arg("parentCode", () => String, { nullable: true }) parentCode: string | null, @Ctx() ctx: Context) {
+  regions(@Arg("parentCode", () => String, { nullable: true, description: "A province's or prefecture's code (350000, 350100); omitted: the provinces." }) parentCode: string | null, @Ctx() ctx: Context) {
     return listRegions(ctx.db, parentCode);
   }
 
-  @Query(() => Region, { nullable: true })
-  region(@Arg("code", () => String) code: string, @Ctx() ctx: Context) {
+  @Query(() => Region, { nullable: true, description: "A division by its six-digit GB/T 2260 code; null if there is none." })
+  region(@Arg("code", () => String, { description: "Six digits, e.g. 350102." }) code: string, @Ctx() ctx: Context) {
     return ctx.loaders.regionByCode.load(code);
   }
 
-  @FieldResolver(() => Region, { nullable: true })
+  @FieldResolver(() => Region, { nullable: true, description: "The division it belongs to; null for a province." })
   parent(@Root() region: Region, @Ctx() ctx: Context) {
     return region.parentCode ? ctx.loaders.regionByCode.load(region.parentCode) : null;
   }
 
-  @FieldResolver(() => [Region])
+  @FieldResolver(() => [Region], { description: "The divisions directly under it (a province's prefectures, a prefecture's counties); none under a county." })
   children(@Root() region: Region, @Ctx() ctx: Context) {
     return ctx.loaders.regionChildren.load(region.code);
   }

@@ -1,12 +1,42 @@
-import { Arg, Authorized, Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, ID, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
 import { DateTimeISO } from "../../graphql/scalars.js";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
+import type { SheetKey } from "./report-tables.js";
 import { campaignReportLinks } from "./report.service.js";
+
+/** The report's sheets (report-tables.ts); the value is the CSV's `?sheet=` name. */
+export enum ReportSheet {
+  SUMMARY = "summary",
+  PREFECTURE = "prefecture",
+  COUNTY = "county",
+  INSTITUTION = "institution",
+  CATEGORY = "category",
+  BELOW = "below",
+  MENTORS = "mentors",
+  FAIRS = "fairs",
+}
+registerEnumType(ReportSheet, {
+  name: "ReportSheet",
+  description: "A sheet of a campaign's report (its CSV's `?sheet=` name is the value in lower case).",
+  valuesConfig: {
+    SUMMARY: { description: "The cover: what the report is of, as of when, for whom, and its totals." },
+    PREFECTURE: { description: "Progress per prefecture (生源地)." },
+    COUNTY: { description: "Progress per county (生源地)." },
+    INSTITUTION: { description: "Progress per institution." },
+    CATEGORY: { description: "Progress per target category (a person in several counts in each)." },
+    BELOW: { description: "The people still below their referral minimum, one row each." },
+    MENTORS: { description: "红娘 mentor coverage per prefecture: eligible, paired, overdue for contact." },
+    FAIRS: { description: "Institutions and HR bureaus short of their yearly job-fair target (招聘会未达标单位)." },
+  },
+});
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sheetsInSync: SameSet<`${ReportSheet}`, SheetKey> = true;
+void sheetsInSync;
 
 @ObjectType({ description: "One sheet of a campaign's report as CSV." })
 export class ReportSheetLink {
-  @Field({ description: "summary, prefecture, county, institution, category, below, mentors or fairs." }) sheet!: string;
+  @Field(() => ReportSheet, { description: "Which sheet." }) sheet!: SheetKey;
   @Field({ description: "The sheet's Chinese title (as in the workbook)." }) title!: string;
   @Field({ description: "A path on this server: GET it (no header needed) until expiresAt." }) url!: string;
 }
@@ -15,8 +45,8 @@ export class ReportSheetLink {
 export class CampaignReportLinks {
   @Field({ description: "The page of charts (HTML, printable to A4)." }) page!: string;
   @Field({ description: "The whole workbook (.xlsx)." }) xlsx!: string;
-  @Field(() => [ReportSheetLink]) csv!: ReportSheetLink[];
-  @Field(() => DateTimeISO) expiresAt!: Date;
+  @Field(() => [ReportSheetLink], { description: "One link per sheet, as CSV." }) csv!: ReportSheetLink[];
+  @Field(() => DateTimeISO, { description: "When the links stop working (REPORT_LINK_TTL_SECONDS after they were made)." }) expiresAt!: Date;
 }
 
 @Resolver()
@@ -28,7 +58,7 @@ export class ReportResolver {
       "With a token in the Authorization header the same paths need no link.",
   })
   campaignReportLinks(
-    @Arg("campaignId", () => ID) campaignId: string,
+    @Arg("campaignId", () => ID, { description: "The campaign's id." }) campaignId: string,
     @Arg("region", () => String, { nullable: true, description: "Narrow the report to a region prefix (a caseworker's within their own region)." }) region: string | null,
     @Ctx() ctx: Context,
   ) {

@@ -14,7 +14,7 @@ export class SynonymResolver {
   @Mutation(() => [[String]], {
     description: "Replace every synonym group (terms trimmed and lower-cased; 2–20 terms a group; a term in one group only). Every search engine follows within moments (the change is in the posting change log); no reindex needed.",
   })
-  setSearchSynonyms(@Arg("groups", () => [[String]]) groups: string[][], @Ctx() ctx: Context) {
+  setSearchSynonyms(@Arg("groups", () => [[String]], { description: "The groups: each 2–20 terms, a term in one group only." }) groups: string[][], @Ctx() ctx: Context) {
     return replaceSynonymGroups(ctx.db, actorOf(ctx.viewer), groups);
   }
 }
