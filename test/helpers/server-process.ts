@@ -10,7 +10,7 @@ let built: Promise<void> | undefined;
 
 /** Compiles the server once per test run (swc, as `npm run build` does, into its own folder). */
 export function buildServer(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), join(projectRoot, "src/tools/build.ts"), "--out", ".replica-build"], {
+  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "src/tools/build.mjs"), "--out", ".replica-build"], {
     cwd: projectRoot,
   }).then(() => undefined);
   return built;
