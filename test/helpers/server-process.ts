@@ -62,8 +62,8 @@ export async function startServerProcess(name: string, env: Record<string, strin
         output.push(line);
         if (!line.startsWith("{")) continue;
         try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === "server listening" && entry.url) {
+          const entry = JSON.parse(line) as { step?: string; url?: string };
+          if (entry.step === "listening" && entry.url) {
             clearTimeout(timer);
             resolve(entry.url);
           }
