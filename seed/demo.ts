@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import type { Database, Executor } from "../src/db/client.js";
 import { queryRows } from "../src/db/client.js";
 import { newId } from "../src/db/ids.js";
+import { insertMany } from "../src/db/bulk-insert.js";
 import { logStep, type Logger } from "../src/logger.js";
 import { syntheticCreditCode } from "../src/modules/employers/credit-code.js";
 import { employers } from "../src/modules/employers/employer.table.js";
@@ -131,6 +132,7 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
         name: p.companyName.slice(0, 200),
         creditCode: syntheticCreditCode(p.regionCode, serial++),
         regionCode: p.regionCode,
+        isPovertyWorkshop: false,
         verified: true,
         createdBy: SEED_ACTOR,
       });
@@ -149,9 +151,11 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
       salaryMax: p.salaryMax,
       headcount: random.int(1, 5),
       kind: "REGULAR",
+      forKeyGroups: false,
       status: "OPEN",
       validUntil: new Date(now.getTime() + random.int(20, 90) * DAY),
       publishedAt: p.issuedAt,
+      closedAt: null,
       source: "EMPLOYER",
       createdBy: SEED_ACTOR,
     });
@@ -228,8 +232,9 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
           scopes: ["postings:read", "postings:write"],
           createdBy: SEED_ACTOR,
         });
-        for (let i = 0; i < employerRows.length; i += 500) await tx.insert(employers).values(employerRows.slice(i, i + 500));
-        for (let i = 0; i < postingRows.length; i += 500) await tx.insert(postings).values(postingRows.slice(i, i + 500));
+        // One set-based INSERT … SELECT FROM unnest(…) per table: a parameter per column, not per value.
+        await insertMany(tx, employers, employerRows);
+        await insertMany(tx, postings, postingRows);
         await logPostingChanges(tx, postingRows.map((p) => p.id!));
         return true;
       }),
