@@ -10,16 +10,11 @@ export interface PostingDocumentSource {
   /**
    * Each asked posting as the index should hold it now: its document, or null when it should not be
    * in the index (gone, a draft or blocked, or its employer missing). Every asked id is a key.
-   * `segment` does the texts' segmentation (`segmentedText`) elsewhere — a worker thread while a
-   * whole index is built; by default it is done here.
    */
-  documentsFor(db: Executor, postingIds: readonly string[], segment?: Segmenter): Promise<Map<string, PostingDocument | null>>;
+  documentsFor(db: Executor, postingIds: readonly string[]): Promise<Map<string, PostingDocument | null>>;
   /** The ids of every posting the index should hold, ascending, `pageSize` at a time. */
   publicPostingIds(db: Database, pageSize: number): AsyncIterable<string[]>;
 }
-
-/** Texts segmented as `segmentedText` does, in order. */
-export type Segmenter = (texts: string[]) => Promise<string[]>;
 
 /** What the search index needs from the rest of the app: the documents and the engines' settings (the synonym groups). */
 export interface SearchSources {

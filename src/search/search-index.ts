@@ -3,8 +3,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type DatabaseHandle, type Executor } from "../db/client.js";
 import { loggableError, type Logger } from "../logger.js";
-import type { PostingDocumentSource, SearchSources, Segmenter } from "./document-source.js";
-import { SegmentPool } from "./segment-pool.js";
+import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
 import { MeilisearchEngine } from "./meilisearch-engine.js";
 import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
@@ -24,10 +23,7 @@ export function createSearchEngine(config: Config, log?: Logger): SearchEngine {
     : new EmbeddedSearchEngine();
 }
 
-/**
- * Every public posting, page by page, into an engine. The next page is read while this one is
- * segmented (by `segment`, a worker thread at start-up) and written; pages reach the engine in order.
- */
+/** Every public posting, page by page, into an engine. */
 export async function indexAllPostings(
   db: Database,
   engine: SearchEngine,
@@ -35,28 +31,14 @@ export async function indexAllPostings(
   onProgress?: (done: number) => void | Promise<void>,
   /** Collects the ids written. */
   seen?: Set<string>,
-  segment?: Segmenter,
 ): Promise<number> {
   let done = 0;
-  const write = async (ids: string[], documents: Map<string, PostingDocument | null>) => {
+  for await (const ids of source.publicPostingIds(db, 1000)) {
+    const documents = await source.documentsFor(db, ids);
     if (seen) for (const [id, document] of documents) if (document) seen.add(id);
     await engine.upsert([...documents.values()].filter((d): d is PostingDocument => d !== null));
     done += ids.length;
     await onProgress?.(done);
-  };
-  let previous: { ids: string[]; documents: Promise<Map<string, PostingDocument | null>> } | undefined;
-  try {
-    for await (const ids of source.publicPostingIds(db, 1000)) {
-      const documents = source.documentsFor(db, ids, segment);
-      // Not left unhandled while the page before it is written (its failure is thrown when awaited).
-      documents.catch(() => undefined);
-      if (previous) await write(previous.ids, await previous.documents);
-      previous = { ids, documents };
-    }
-    if (previous) await write(previous.ids, await previous.documents);
-  } finally {
-    // A page read but not written (an earlier one failed) is waited for, so no read outlives the call.
-    await previous?.documents.catch(() => undefined);
   }
   return done;
 }
@@ -231,17 +213,10 @@ export class SearchIndex {
       // Its row only tells pruning how far this process is (and that it lives): written every 10 s at most,
       // not at every read — each write is a transaction of its own, which would move the watermark for everyone.
       this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false, processIdentity, 60_000, this.opts.intervalMs > 0 ? 10_000 : 0);
-      // The postings are segmented by a worker (its jieba loading while this thread loads its own for the synonyms).
-      const pool = new SegmentPool().start();
-      let head: LogPosition;
-      try {
-        await this.store.acquire();
-        head = await logHead(this.db);
-        await this.engine.applySettings(await this.sources.settings(this.db));
-        indexed = await indexAllPostings(this.db, this.engine, this.sources.documents, undefined, undefined, (texts) => pool.segment(texts));
-      } finally {
-        await pool.stop();
-      }
+      await this.store.acquire();
+      const head = await logHead(this.db);
+      await this.engine.applySettings(await this.sources.settings(this.db));
+      indexed = await indexAllPostings(this.db, this.engine, this.sources.documents);
       this.follower = this.newFollower(this.store, false);
       await this.follower.placeAt(head);
     } else {

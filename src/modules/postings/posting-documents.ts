@@ -1,5 +1,5 @@
 import type { Database, Executor } from "../../db/client.js";
-import type { PostingDocumentSource, Segmenter } from "../../search/document-source.js";
+import type { PostingDocumentSource } from "../../search/document-source.js";
 import { salaryBand, type PostingDocument } from "../../search/search-port.js";
 import { segmentedText } from "../../search/segment.js";
 import { getEmployersByIds } from "../employers/employer.service.js";
@@ -12,19 +12,13 @@ export const INDEXED_STATUSES: readonly PostingStatus[] = ["OPEN", "CLOSED", "EX
 
 const epoch = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : 0);
 
-/** What is searched of a posting (its title, occupation, skills, majors and description), before segmentation. */
-function postingText(posting: PostingRow): string {
-  return [posting.title, posting.occupation ?? "", posting.skills.join(" "), posting.majors.join(" "), posting.description].join("\n");
-}
-
-const segmentHere: Segmenter = async (texts) => texts.map(segmentedText);
-
-/** The public face of a posting as the engines index it (no personal data: postings carry none); `searchText` when already segmented. */
-export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">, searchText = segmentedText(postingText(posting))): PostingDocument {
+/** The public face of a posting as the engines index it (no personal data: postings carry none). */
+export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">): PostingDocument {
+  const text = [posting.title, posting.occupation ?? "", posting.skills.join(" "), posting.majors.join(" "), posting.description].join("\n");
   return {
     id: posting.id,
     title: posting.title,
-    searchText,
+    searchText: segmentedText(text),
     matchText: [posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ").toLowerCase(),
     majors: posting.majors,
     employerId: posting.employerId,
@@ -49,17 +43,14 @@ export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow,
 
 /** The postings module as the search index's document source (see `PostingDocumentSource`). */
 export const postingDocumentSource: PostingDocumentSource = {
-  async documentsFor(db: Executor, postingIds: readonly string[], segment: Segmenter = segmentHere): Promise<Map<string, PostingDocument | null>> {
+  async documentsFor(db: Executor, postingIds: readonly string[]): Promise<Map<string, PostingDocument | null>> {
     const postings = await findPostingsByIds(db, postingIds);
     const employers = new Map((await getEmployersByIds(db, [...new Set(postings.map((p) => p.employerId))])).map((e) => [e.id, e]));
-    const shown = postings.filter((p) => INDEXED_STATUSES.includes(p.status) && employers.has(p.employerId));
-    const texts = await segment(shown.map(postingText));
-    const searchTextOf = new Map(shown.map((p, i) => [p.id, texts[i]!]));
     // In the order PostgreSQL returned them (the order they reach the engine), then the ids not found.
     const documents = new Map<string, PostingDocument | null>();
     for (const p of postings) {
-      const searchText = searchTextOf.get(p.id);
-      documents.set(p.id, searchText !== undefined ? postingDocument(p, employers.get(p.employerId)!, searchText) : null);
+      const employer = employers.get(p.employerId);
+      documents.set(p.id, INDEXED_STATUSES.includes(p.status) && employer ? postingDocument(p, employer) : null);
     }
     for (const id of postingIds) if (!documents.has(id)) documents.set(id, null);
     return documents;
