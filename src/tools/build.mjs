@@ -9,6 +9,7 @@
  * kept beside the output, and a restart of `npm start` with nothing changed skips the build.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 
@@ -52,7 +53,10 @@ const hash = createHash("sha256");
 for (const file of [import.meta.filename, join(root, "package-lock.json"), ...files]) hash.update(`${relative(root, file)}\0`).update(await readFile(file)).update("\0");
 const digest = hash.digest("hex");
 const built = await readFile(stamp, "utf8").catch(() => null);
-if (built === digest) {
+/** @param {string} file */
+const targetOf = (file) => join(out, relative(root, file)).replace(/\.ts$/, ".js");
+// Up to date: built from these sources, and no output deleted since.
+if (built === digest && files.every((file) => existsSync(targetOf(file)))) {
   console.error(`build: up to date (${files.length} files unchanged; checked in ${Math.round(performance.now() - began)} ms)`);
 } else {
   const { transformFile } = await import("@swc/core");
@@ -60,7 +64,7 @@ if (built === digest) {
   await rm(out, { recursive: true, force: true });
   await Promise.all(
     files.map(async (file) => {
-      const target = join(out, relative(root, file)).replace(/\.ts$/, ".js");
+      const target = targetOf(file);
       const { code, map } = await transformFile(file, { ...options, sourceFileName: relative(dirname(target), file) });
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, `${code}\n//# sourceMappingURL=${target.split("/").at(-1)}.map\n`);
