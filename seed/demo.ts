@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Database } from "../src/db/client.js";
+import type { Database, Executor } from "../src/db/client.js";
 import { queryRows } from "../src/db/client.js";
 import { newId } from "../src/db/ids.js";
-import type { Logger } from "../src/logger.js";
+import { insertMany } from "../src/db/bulk-insert.js";
+import { logStep, type Logger } from "../src/logger.js";
 import { syntheticCreditCode } from "../src/modules/employers/credit-code.js";
 import { employers } from "../src/modules/employers/employer.table.js";
 import { hashApiKey } from "../src/modules/partners/partner.service.js";
@@ -26,6 +27,8 @@ import { findActiveCampaign } from "../src/modules/categories/category.repositor
 const DAY = 86_400_000;
 const SEED_ACTOR = "seed:demo";
 export const DEMO_PARTNER_NAME = "演示招聘网 (demo partner)";
+// Held while the demo's postings and marker are written (see seedDemo).
+const DEMO_SEED_LOCK = 73_202_021;
 
 /** The demo partner's key, derived from the (dev) JWT secret so the start-up banner can print it. */
 export function demoPartnerKey(jwtSecret: string): string {
@@ -94,7 +97,7 @@ export async function databaseIsEmpty(db: Database): Promise<boolean> {
 }
 
 /** The demo is loaded once: its partner is the marker. */
-export async function demoPresent(db: Database): Promise<boolean> {
+export async function demoPresent(db: Executor): Promise<boolean> {
   const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from partners where name = ${DEMO_PARTNER_NAME}`);
   return Number(row?.n ?? 0) > 0;
 }
@@ -129,6 +132,7 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
         name: p.companyName.slice(0, 200),
         creditCode: syntheticCreditCode(p.regionCode, serial++),
         regionCode: p.regionCode,
+        isPovertyWorkshop: false,
         verified: true,
         createdBy: SEED_ACTOR,
       });
@@ -147,9 +151,11 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
       salaryMax: p.salaryMax,
       headcount: random.int(1, 5),
       kind: "REGULAR",
+      forKeyGroups: false,
       status: "OPEN",
       validUntil: new Date(now.getTime() + random.int(20, 90) * DAY),
       publishedAt: p.issuedAt,
+      closedAt: null,
       source: "EMPLOYER",
       createdBy: SEED_ACTOR,
     });
@@ -206,36 +212,49 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
   postingRows.sort((a, b) => (a.publishedAt?.getTime() ?? now.getTime()) - (b.publishedAt?.getTime() ?? now.getTime()));
   for (const row of postingRows) row.id = newId();
 
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < employerRows.length; i += 500) await tx.insert(employers).values(employerRows.slice(i, i + 500));
-    for (let i = 0; i < postingRows.length; i += 500) await tx.insert(postings).values(postingRows.slice(i, i + 500));
-    await logPostingChanges(tx, postingRows.map((p) => p.id!));
-    const partnerId = newId();
-    await tx.insert(partners).values({ id: partnerId, name: DEMO_PARTNER_NAME, createdBy: SEED_ACTOR }).onConflictDoNothing();
-    const key = demoPartnerKey(opts.jwtSecret);
-    await tx
-      .insert(partnerApiKeys)
-      .values({
-        id: newId(),
-        partnerId,
-        keyHash: hashApiKey(key),
-        keyPrefix: key.slice(0, 12),
-        scopes: ["postings:read", "postings:write"],
-        createdBy: SEED_ACTOR,
-      })
-      .onConflictDoNothing();
-  });
+  // Several processes may start at once on one empty PostgreSQL: one seeds, under a lock taken in
+  // the transaction that writes the demo's marker (its partner); the others find the marker and go on.
+  const inserted = await logStep(
+    log,
+    "demo",
+    () =>
+      db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_SEED_LOCK})`);
+        if (await demoPresent(tx)) return false;
+        const partnerId = newId();
+        await tx.insert(partners).values({ id: partnerId, name: DEMO_PARTNER_NAME, createdBy: SEED_ACTOR });
+        const key = demoPartnerKey(opts.jwtSecret);
+        await tx.insert(partnerApiKeys).values({
+          id: newId(),
+          partnerId,
+          keyHash: hashApiKey(key),
+          keyPrefix: key.slice(0, 12),
+          scopes: ["postings:read", "postings:write"],
+          createdBy: SEED_ACTOR,
+        });
+        // One set-based INSERT … SELECT FROM unnest(…) per table: a parameter per column, not per value.
+        await insertMany(tx, employers, employerRows);
+        await insertMany(tx, postings, postingRows);
+        await logPostingChanges(tx, postingRows.map((p) => p.id!));
+        return true;
+      }),
+    (done) => (done ? `inserted ${employerRows.length.toLocaleString("en")} employers and ${postingRows.length.toLocaleString("en")} postings, the demo partner` : "loaded meanwhile by another process"),
+  );
+  if (!inserted) return null;
   // Fresh statistics, so the planner uses the indexes at once (PGlite runs no autovacuum).
   await db.execute(sql`analyze employers`);
   await db.execute(sql`analyze postings`);
   // This year's campaigns before the people, so their categories are decided against this year's cohort.
-  log.info("demo: closing the 2020 campaign, opening this year's key-group campaign and poverty-labour action");
-  const demo = await seedDemoCampaigns(db, now);
+  const demo = await logStep(log, "demo", () => seedDemoCampaigns(db, now), () => "closed the 2020 campaign, opened this year's key-group campaign and poverty-labour action");
   const cohortYear = demo.current.cohortYear;
   const pii = createPiiCipher(opts.piiKey);
-  const people = await seedPeople({ db, pii }, opts.people ?? 300, { cohortYear });
-  log.info("demo: mentors, an OPEN fair with booths and sessions, and runs for the runner (Xiamen to its minimums; mentors paired)");
-  const activity = await seedDemoActivity({ db, pii }, demo, now);
+  const people = await logStep(log, "demo", () => seedPeople({ db, pii }, opts.people ?? 300, { cohortYear }), (r) => `imported ${r.created} generated people into the ledger`);
+  const activity = await logStep(
+    log,
+    "demo",
+    () => seedDemoActivity({ db, pii }, demo, now),
+    () => "mentors, an OPEN fair with booths and sessions, and runs for the runner (Xiamen to its minimums; mentors paired)",
+  );
   const summary: DemoSummary = {
     employers: employerRows.length,
     postings: postingRows.length,
@@ -246,6 +265,6 @@ export async function seedDemo(db: Database, log: Logger, opts: { jwtSecret: str
     fairId: activity.fairId,
     runs: activity.runs,
   };
-  log.info(summary, "demo data seeded");
+  log.debug(summary, "demo data seeded");
   return summary;
 }

@@ -3,11 +3,11 @@ import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { Config } from "./config.js";
 import { openDatabase, type DatabaseHandle } from "./db/client.js";
-import { databaseReady } from "./db/migrate.js";
+import { databaseReady, pendingMigrationCount } from "./db/migrate.js";
 import type { Context } from "./graphql/context.js";
 import { createApolloServer } from "./graphql/apollo.js";
 import { createHttpServer } from "./http/http-server.js";
-import { loggableError, type Logger } from "./logger.js";
+import { loggableError, logStep, type Logger } from "./logger.js";
 import { expirePostings } from "./modules/postings/posting.service.js";
 import { searchSources } from "./modules/search-sources.js";
 import { pruneChangeLogByPolicy } from "./modules/change-log/change-log-policy.service.js";
@@ -46,8 +46,18 @@ export interface App {
 export async function createApp(config: Config, log: Logger, database?: DatabaseHandle, parts: { searchEngine?: SearchEngine } = {}): Promise<App> {
   wireModuleHooks();
   const db = database ?? (await openDatabase(config.database, log));
-  if (config.migrateOnStart) await db.migrate();
-  else {
+  if (config.migrateOnStart) {
+    await logStep(
+      log,
+      "migrations",
+      async () => {
+        const pending = await pendingMigrationCount(db);
+        await db.migrate();
+        return pending;
+      },
+      (pending) => (pending === 0 ? "none to apply" : `applied ${pending}`),
+    );
+  } else {
     // A least-privilege role (see `cli db-roles`) cannot migrate: the owner has, or the server does not start.
     const readiness = await databaseReady(db);
     if (!readiness.ready) throw new Error(`MIGRATE_ON_START=false but the database is not ready (${readiness.reason}): run the migrations as the owner first`);
@@ -93,7 +103,12 @@ export async function createApp(config: Config, log: Logger, database?: Database
     apollo,
     http,
     listen: async () => {
-      await search.start();
+      await logStep(
+        log,
+        "search",
+        () => search.start(),
+        (indexed) => (indexed === null ? `${search.engine.name}: relaying the change log` : `indexed ${indexed.toLocaleString("en")} postings (embedded engine)`),
+      );
       await fairEvents.start(db);
       runner.start();
       reevaluations.start();

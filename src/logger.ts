@@ -35,3 +35,15 @@ export function loggableError(error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * One start-up step as a progress line: what it did and how long it took — "database: opened PGlite
+ * at .data/pglite (1.2 s)" — with `step` and `ms` as fields for whoever reads the JSON.
+ */
+export async function logStep<T>(log: Logger, step: string, work: () => Promise<T>, said: (result: T) => string): Promise<T> {
+  const began = performance.now();
+  const result = await work();
+  const ms = Math.round(performance.now() - began);
+  log.info({ step, ms }, `${step}: ${said(result)} (${(ms / 1000).toFixed(1)} s)`);
+  return result;
+}

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
-import { createLogger } from "./logger.js";
+import { createLogger, logStep } from "./logger.js";
 import { databaseIsEmpty, seedDemo } from "../seed/demo.js";
 import { banner } from "./banner.js";
 
@@ -24,15 +24,29 @@ async function main(): Promise<void> {
   }
 
   if (config.env === "production" && config.exposeSqlCount) log.warn("EXPOSE_SQL_COUNT is on in production: responses carry X-Sql-Statements");
-  const database = await openDatabase(config.database, log);
+  // A progress line per step, each with its time (the first: node's own start and loading the modules).
+  log.info({ step: "starting", ms: Math.round(process.uptime() * 1000) }, `starting: node and the modules loaded (${process.uptime().toFixed(1)} s)`);
+  const opened = config.database.driver === "pglite" ? `opened PGlite at ${config.database.dataDir}` : `connected to PostgreSQL (a pool of ${config.database.poolSize})`;
+  const database = await logStep(log, "database", () => openDatabase(config.database, log), () => opened);
   const app = await createApp(config, log, database);
   // auto: a fresh database outside production gets the demo; always: the demo is loaded if it is not there yet.
-  const shouldSeed =
-    config.seedDemo === "always" || (config.seedDemo === "auto" && config.env !== "production" && (await databaseIsEmpty(database.db)));
-  if (shouldSeed) await seedDemo(database.db, log, { jwtSecret: config.auth.jwtSecret, piiKey: config.pii.key });
+  const wanted = config.seedDemo === "always" || (config.seedDemo === "auto" && config.env !== "production");
+  await logStep(
+    log,
+    "demo",
+    async () => {
+      if (!wanted) return `not seeded (SEED_DEMO=${config.seedDemo}, NODE_ENV=${config.env})`;
+      if (config.seedDemo === "auto" && !(await databaseIsEmpty(database.db))) return "the database holds data: not seeded";
+      const seeded = await seedDemo(database.db, log, { jwtSecret: config.auth.jwtSecret, piiKey: config.pii.key });
+      return seeded
+        ? `seeded ${seeded.employers.toLocaleString("en")} employers, ${seeded.postings.toLocaleString("en")} postings, ${seeded.people} people, this year's campaigns, mentors and a fair`
+        : "already loaded";
+    },
+    (said) => said,
+  );
 
   const url = await app.listen();
-  log.info({ url, database: database.driver }, "server listening");
+  log.info({ step: "listening", url, database: database.driver, ms: Math.round(process.uptime() * 1000) }, `listening on ${url} (${process.uptime().toFixed(1)} s after node started)`);
   if (config.usingDevSecrets) process.stdout.write(await banner(config, url, database.db));
 
   let stopping = false;

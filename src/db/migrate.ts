@@ -20,3 +20,11 @@ export async function databaseReady(handle: DatabaseHandle): Promise<{ ready: bo
     return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
   }
 }
+
+/** How many of migrations/ the database has yet to apply (every one on a fresh database). */
+export async function pendingMigrationCount(handle: DatabaseHandle): Promise<number> {
+  const [table] = await queryRows<{ present: boolean }>(handle.db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  if (!table?.present) return expectedMigrationCount();
+  const [row] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return Math.max(0, expectedMigrationCount() - (row?.n ?? 0));
+}

@@ -133,7 +133,7 @@ async function writeReport(
   const common = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
   const file = `${campaign.code}-${report.asOf}`;
   if (format === undefined) {
-    const page = reportPage(report, { xlsx: `${campaign.id}.xlsx${downloadQuery}` });
+    const page = await reportPage(report, { xlsx: `${campaign.id}.xlsx${downloadQuery}` });
     res.writeHead(200, { ...common, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:" });
     res.end(page);
     return report.prefectures.length;

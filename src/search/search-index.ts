@@ -203,22 +203,22 @@ export class SearchIndex {
     return { ms: Math.max(60_000, 2 * minMs), minMs };
   }
 
-  async start(): Promise<void> {
+  /** Resolves to the postings indexed (the embedded engine), or null (a shared index, relayed). */
+  async start(): Promise<number | null> {
+    let indexed: number | null = null;
     if (this.engine.name === "embedded") {
       // Built from PostgreSQL as of the log's head: every change before it is in what is read (the
       // settings included: read after the head is taken), every change after it is read from the
       // log (twice is harmless).
-      const began = performance.now();
       // Its row only tells pruning how far this process is (and that it lives): written every 10 s at most,
       // not at every read — each write is a transaction of its own, which would move the watermark for everyone.
       this.store = new StoredPosition(this.db, `embedded:${processIdentity}`, false, processIdentity, 60_000, this.opts.intervalMs > 0 ? 10_000 : 0);
       await this.store.acquire();
       const head = await logHead(this.db);
       await this.engine.applySettings(await this.sources.settings(this.db));
-      const n = await indexAllPostings(this.db, this.engine, this.sources.documents);
+      indexed = await indexAllPostings(this.db, this.engine, this.sources.documents);
       this.follower = this.newFollower(this.store, false);
       await this.follower.placeAt(head);
-      this.log.info({ postings: n, ms: Math.round(performance.now() - began) }, "embedded search index built");
     } else {
       const lease = this.relayLease();
       this.store = new StoredPosition(this.db, this.opts.readerName ?? "meilisearch", true, this.opts.owner ?? processIdentity, lease.ms);
@@ -234,6 +234,7 @@ export class SearchIndex {
           .catch((err: unknown) => (this.log.warn({ err: loggableError(err) }, "could not LISTEN for search changes; polling only"), undefined));
       }
     }
+    return indexed;
   }
 
   /** The settings as this process scores with them, without writing them to a shared engine. */

@@ -10,7 +10,7 @@ let built: Promise<void> | undefined;
 
 /** Compiles the server once per test run (swc, as `npm run build` does, into its own folder). */
 export function buildServer(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), join(projectRoot, "src/tools/build.ts"), "--out", ".replica-build"], {
+  built ??= promisify(execFile)(process.execPath, [join(projectRoot, "src/tools/build.mjs"), "--out", ".replica-build"], {
     cwd: projectRoot,
   }).then(() => undefined);
   return built;
@@ -62,8 +62,8 @@ export async function startServerProcess(name: string, env: Record<string, strin
         output.push(line);
         if (!line.startsWith("{")) continue;
         try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === "server listening" && entry.url) {
+          const entry = JSON.parse(line) as { step?: string; url?: string };
+          if (entry.step === "listening" && entry.url) {
             clearTimeout(timer);
             resolve(entry.url);
           }

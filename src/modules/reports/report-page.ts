@@ -1,4 +1,4 @@
-import * as echarts from "echarts";
+import type { EChartsOption } from "echarts";
 import { sumProgress, type ProgressRow } from "../progress/progress.service.js";
 import { FAIR_SHEET, fairRows, MENTOR_SHEET, PREFECTURE_SHEET, withTotal, type Cell, type SheetDefinition } from "./report-tables.js";
 import type { CampaignReport } from "./report.service.js";
@@ -11,8 +11,16 @@ const HEIGHT = 300;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
+type Echarts = typeof import("echarts");
+let echartsLoading: Promise<Echarts> | undefined;
+
+/** ECharts, loaded with the first report page rather than at start-up (it is half a second of the server's start). */
+export function loadCharts(): Promise<Echarts> {
+  return (echartsLoading ??= import("echarts"));
+}
+
 /** One chart as an SVG string, drawn on the server (ECharts' SSR renderer: no script, no CDN). */
-function svgChart(option: echarts.EChartsOption, height = HEIGHT): string {
+function svgChart(echarts: Echarts, option: EChartsOption, height = HEIGHT): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
@@ -35,8 +43,8 @@ function chartRows(rows: ProgressRow[]): ProgressRow[] {
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
-function prefectureBars(rows: ProgressRow[]): string {
-  return svgChart({
+function prefectureBars(echarts: Echarts, rows: ProgressRow[]): string {
+  return svgChart(echarts, {
     title: { text: "各地市推荐下限达标率与就业率（%）", left: "center", textStyle: { fontSize: 14, fontFamily: FONT } },
     legend: { bottom: 0, data: ["下限达标率", "就业率"] },
     grid: { left: 50, right: 20, top: 44, bottom: 70 },
@@ -49,8 +57,8 @@ function prefectureBars(rows: ProgressRow[]): string {
   });
 }
 
-function curveChart(curve: { day: string; reached: number }[]): string {
-  return svgChart({
+function curveChart(echarts: Echarts, curve: { day: string; reached: number }[]): string {
+  return svgChart(echarts, {
     title: { text: "每日累计达到推荐下限人数", left: "center", textStyle: { fontSize: 14, fontFamily: FONT } },
     grid: { left: 60, right: 30, top: 40, bottom: 40 },
     xAxis: { type: "category", data: curve.map((d) => d.day), boundaryGap: false },
@@ -59,8 +67,8 @@ function curveChart(curve: { day: string; reached: number }[]): string {
   });
 }
 
-function mentorBars(rows: ProgressRow[]): string {
-  return svgChart({
+function mentorBars(echarts: Echarts, rows: ProgressRow[]): string {
+  return svgChart(echarts, {
     title: { text: "各地市红娘覆盖", left: "center", textStyle: { fontSize: 14, fontFamily: FONT } },
     legend: { bottom: 0, data: ["应配红娘", "已配红娘"] },
     grid: { left: 50, right: 20, top: 44, bottom: 70 },
@@ -73,9 +81,10 @@ function mentorBars(rows: ProgressRow[]): string {
   });
 }
 
-function fairBars(report: CampaignReport): string {
+function fairBars(echarts: Echarts, report: CampaignReport): string {
   const f = report.fairs;
   return svgChart(
+    echarts,
     {
       title: { text: `${f.year} 年重点群体网络招聘会（每单位应办 ${f.required} 场）`, left: "center", textStyle: { fontSize: 14, fontFamily: FONT } },
       legend: { bottom: 0, data: ["达标", "未达标"] },
@@ -125,7 +134,8 @@ const STYLE = `
  * The campaign at a glance, as one HTML page: four charts drawn on the server as SVG, each with its
  * figures as a table — printable to A4, readable without JavaScript, with nothing fetched from elsewhere.
  */
-export function reportPage(report: CampaignReport, links: { xlsx: string }): string {
+export async function reportPage(report: CampaignReport, links: { xlsx: string }): Promise<string> {
+  const echarts = await loadCharts();
   const c = report.campaign;
   const t = report.total;
   const prefectures = report.prefectures;
@@ -138,11 +148,11 @@ export function reportPage(report: CampaignReport, links: { xlsx: string }): str
 <p class="meta">活动期间 ${c.startsOn} 至 ${c.endsOn}；数据截至 <span id="as-of">${report.asOf}</span>${report.frozen ? "（活动已结束，数据已冻结）" : ""}；范围：${escapeHtml(report.scope)}；
 登记 <span id="registered">${t.registered}</span> 人，有推荐下限 ${t.withMinimum} 人，达到下限 <span id="at-minimum">${t.atMinimum}</span> 人，已就业 <span id="employed">${t.employed}</span> 人。
 <a href="${escapeHtml(links.xlsx)}">下载 Excel 报表</a></p>
-<section id="by-prefecture"><h2>各地市进展</h2><figure>${prefectureBars(chartRows(prefectures))}</figure>${table(PREFECTURE_SHEET, withTotal(prefectures, t), "prefecture-table")}</section>
-<section id="curve"><h2>达到推荐下限的每日进度</h2><figure>${report.curve.length > 0 ? curveChart(report.curve) : "<p>活动尚未开始。</p>"}</figure>
+<section id="by-prefecture"><h2>各地市进展</h2><figure>${prefectureBars(echarts, chartRows(prefectures))}</figure>${table(PREFECTURE_SHEET, withTotal(prefectures, t), "prefecture-table")}</section>
+<section id="curve"><h2>达到推荐下限的每日进度</h2><figure>${report.curve.length > 0 ? curveChart(echarts, report.curve) : "<p>活动尚未开始。</p>"}</figure>
 <p>截至 ${lastDay?.day ?? report.asOf}，累计 <span id="curve-last">${lastDay?.reached ?? 0}</span> 人达到推荐下限（按其第 N 条计数推荐的日期；N 为其下限）。</p></section>
-<section id="mentors"><h2>红娘覆盖</h2><figure>${mentorBars(chartRows(prefectures))}</figure>${table(MENTOR_SHEET, withTotal(prefectures, t), "mentor-table")}</section>
-<section id="fairs"><h2>网络招聘会覆盖</h2><figure>${fairBars(report)}</figure>${table(FAIR_SHEET, fairRows(report), "fair-table")}</section>
+<section id="mentors"><h2>红娘覆盖</h2><figure>${mentorBars(echarts, chartRows(prefectures))}</figure>${table(MENTOR_SHEET, withTotal(prefectures, t), "mentor-table")}</section>
+<section id="fairs"><h2>网络招聘会覆盖</h2><figure>${fairBars(echarts, report)}</figure>${table(FAIR_SHEET, fairRows(report), "fair-table")}</section>
 <p class="meta">生成于 ${report.generatedAt.toISOString()}。人员按生源地计入地区。</p>
 </body></html>`;
 }
