@@ -117,6 +117,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Subscription.fairEvents": { access: "PUBLIC", scope: "drafts only to organisers; a booking's id only to its person, the organiser, the session's employer" },
 
   // Personal data in clear: audited, with a stated purpose.
+  "ViewerInfo.person": { access: "PUBLIC", scope: "a seeker's own record (the token's personId, within the ledger's rule for seekers); null for anyone else" },
   "Person.idNumber": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
   "Person.phone": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },
   "Person.birthDate": { access: [ADMIN, CASEWORKER, SEEKER], scope: `unmasked: ${PERSON_SCOPE}` },

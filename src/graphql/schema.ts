@@ -23,7 +23,7 @@ import { SynonymResolver } from "../modules/synonyms/synonym.resolver.js";
 import { ChangeLogPolicyResolver } from "../modules/change-log/change-log-policy.resolver.js";
 import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.js";
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
-import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver } from "../modules/fairs/fair.resolver.js";
+import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver, PersonFairResolver } from "../modules/fairs/fair.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
@@ -61,6 +61,7 @@ export const resolvers = [
   EmployerFairStatsResolver,
   FairSessionResolver,
   FairBoothViewResolver,
+  PersonFairResolver,
   NodeResolver,
 ] as const;
 

@@ -149,7 +149,7 @@ export async function makeReferral(db: Database, personId: string, postingId: st
 }
 
 /** An active mentor in Fuzhou's Gulou district with room for ten, acting as the MENTOR login `userId` (made unique unless given). */
-export function makeMentor(t: { db: Database; app: { pii: PiiCipher } }, overrides: { name?: string; institutionId?: string | null; regionCode?: string | null; capacity?: number; userId?: string } = {}): Promise<MentorRow> {
+export function makeMentor(t: { db: Database; app: { pii: PiiCipher } }, overrides: { name?: string; institutionId?: string | null; regionCode?: string | null; capacity?: number; userId?: string; phone?: string } = {}): Promise<MentorRow> {
   const n = unique();
   return createMentor({ db: t.db, pii: t.app.pii }, factoryViewer, { name: `导师${n}`, regionCode: FUZHOU_GULOU, capacity: 10, userId: `mentor-${n}`, ...overrides });
 }

@@ -6,7 +6,7 @@ import { forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { mayOrganise, visibleBookingsCondition } from "./fair.access.js";
 import { fairStatsForFairs, type FairStats } from "./fair-report.service.js";
-import { countBookingsForFairs, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
+import { countBookingsForFairs, findBookingsOfPeople, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
 import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
 import type { Keyset } from "../../pagination.js";
 
@@ -84,6 +84,8 @@ export function createFairLoaders(db: Executor, request: { viewer: Viewer }) {
     fairBoothPostingIds: new DataLoader<string, string[]>(async (fairIds) =>
       groupByKeys(fairIds, await findBoothPostingIdsForFairs(db, fairIds), (r) => r.fairId).map((rows) => rows.map((r) => r.postingId)),
     ),
+    /** Each person's bookings at any fair, newest first: one statement for every person asked for. */
+    bookingsOfPerson: new DataLoader<string, FairBookingRow[]>(async (personIds) => groupByKeys(personIds, await findBookingsOfPeople(db, personIds), (b) => b.personId)),
     fairBookings: new DataLoader<FairBookingsKey, FairBookingRow[], string>(
       (keys) =>
         batchByArguments(viewer, keys, pageSignature, async (fairIds, sample) => {

@@ -358,3 +358,12 @@ export async function countBookingsForFairs(db: Executor, fairIds: readonly stri
     .groupBy(fairBookings.fairId);
   return new Map(rows.map((r) => [r.fairId, r.n]));
 }
+
+/** The bookings of each of these people, newest first, in one statement (`Person.fairBookings`). */
+export function findBookingsOfPeople(db: Executor, personIds: readonly string[]): Promise<FairBookingRow[]> {
+  return db
+    .select()
+    .from(fairBookings)
+    .where(sql`${fairBookings.personId} = any(${sql.param([...personIds])}::uuid[])`)
+    .orderBy(desc(fairBookings.id));
+}

@@ -7,6 +7,8 @@ import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { keysetOf, pageFromRows } from "../../pagination.js";
 import { Employer } from "../employers/employer.type.js";
 import { PersonMatches } from "../matching/match.type.js";
+import { Person } from "../people/person.type.js";
+import type { PersonRow } from "../people/person.table.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { fairCoverage, type EmployerFairStats as EmployerFairStatsRow } from "./fair-report.service.js";
 import type { FairEventHub, FairEventMessage } from "./fair-events.js";
@@ -272,5 +274,15 @@ export class EmployerFairStatsResolver {
   @FieldResolver(() => Employer, { description: "The employer." })
   async employer(@Root() row: EmployerFairStatsRow, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(row.employerId);
+  }
+}
+
+@Resolver(() => Person)
+export class PersonFairResolver {
+  @FieldResolver(() => [FairBooking], {
+    description: "The person's bookings at online job fairs (registrations and interview slots), newest first: to whoever may see the person (the person themself, their caseworkers).",
+  })
+  fairBookings(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return ctx.loaders.bookingsOfPerson.load(person.id);
   }
 }
