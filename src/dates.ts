@@ -31,3 +31,8 @@ export function instantYearsAfter(now: Date, years: number): Date {
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return d;
 }
+
+/** The instant a Fujian day begins (00:00 in Asia/Shanghai, which keeps no daylight saving: UTC+8). */
+export function startOfServiceDay(day = serviceToday()): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}

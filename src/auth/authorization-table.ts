@@ -23,6 +23,7 @@ const PERSON_SCOPE = "a caseworker's region or institution, a seeker's own recor
 export const AUTHORIZATION: Record<string, Rule> = {
   // Queries
   "Query.viewer": { access: "PUBLIC" },
+  "Query.applicationPolicy": { access: "PUBLIC" },
   "Query.node": { access: "PUBLIC", scope: "each type as its own root field (posting, person …) shows it to the caller; anything else: null" },
   "Query.nodes": { access: "PUBLIC", scope: "as Query.node, per id" },
   "Query.region": { access: "PUBLIC" },
@@ -95,6 +96,9 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.setCampaignPolicy": { access: [ADMIN] },
   "Mutation.setFairPolicy": { access: [ADMIN] },
   "Mutation.setChangeLogPolicy": { access: [ADMIN] },
+  "Mutation.setApplicationPolicy": { access: [ADMIN] },
+  "Mutation.applyToPosting": { access: [SEEKER], scope: "for themself: the token's personId" },
+  "Mutation.withdrawApplication": { access: [SEEKER], scope: "their own application; another's is NOT_FOUND" },
   "Mutation.setMatchingPolicy": { access: [ADMIN] },
   "Mutation.createCampaign": { access: [ADMIN] },
   "Mutation.updateCampaign": { access: [ADMIN], scope: "a DRAFT campaign only" },

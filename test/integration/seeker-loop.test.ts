@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
-import { days, makeEmployer, makeMentor, makeMentorship, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
-import { standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { queryRows } from "../../src/db/client.js";
+import { days, makeEmployer, makeInstitution, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
+import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
 
@@ -84,5 +86,115 @@ describe("the seeker's own view (viewer.person)", () => {
     expect((await t.gql<{ person: unknown }>(PERSON, { id: personId }, { token: tokens.xiamen })).data!.person).toBeNull();
     const other = (await makePerson(t, { institutionId: null })).id;
     expect((await t.gql<{ person: unknown }>(`query($id: ID!) { person(id: $id) { id } }`, { id: other }, { token: seeker })).data?.person ?? null).toBeNull();
+  });
+});
+
+describe("applications from the portal (applyToPosting, withdrawApplication)", () => {
+  let t: TestApp;
+  let tokens: Awaited<ReturnType<typeof standardTokens>>;
+  let firmId: string;
+  let school: string;
+  const APPLY = `mutation($p: ID!, $n: String) { applyToPosting(postingId: $p, note: $n) { id source status posting { id } } }`;
+  const WITHDRAW = `mutation($r: ID!) { withdrawApplication(referralId: $r) { id status } }`;
+  const PROGRESS = `query($id: ID!) { person(id: $id) { referralProgress { required counted } referrals { posting { id } source status } } }`;
+  type Applied = { applyToPosting: { id: string; source: string; status: string; posting: { id: string } } };
+  type Progress = { person: { referralProgress: { required: number; counted: number }[]; referrals: { posting: { id: string }; source: string; status: string }[] } };
+
+  const seekerOf = async () => {
+    const id = (await makePerson(t, { institutionId: school, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["会计"] })).id;
+    return { id, token: await t.token({ sub: `seeker-${id}`, role: Role.SEEKER, personId: id }) };
+  };
+  const posting = async (overrides: Parameters<typeof makePosting>[1] = {}) => (await makePosting(t.db, { employerId: firmId, regionCode: "350102", minEducation: "ASSOCIATE", validUntil: days(30), ...overrides })).id;
+  const writes = async () => (await queryRows<{ n: number }>(t.db, sql`select (select count(*) from referrals)::int + (select count(*) from referral_events)::int as n`))[0]!.n;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tokens = await standardTokens(t);
+    await openCampaignWindow(t.db);
+    firmId = (await makeEmployer(t.db, { regionCode: "350102" })).id;
+    school = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+  });
+  afterAll(() => t.close());
+
+  it("applies to an open posting as the person's own (SELF, not counted toward the minimum), or takes up a recommendation (counted as before)", async () => {
+    const me = await seekerOf();
+    const [own, recommended] = [await posting(), await posting()];
+    await makeReferral(t.db, me.id, recommended);
+    const before = (await t.gql<Progress>(PROGRESS, { id: me.id }, { token: tokens.admin })).data!.person;
+    expect(before.referralProgress[0]).toMatchObject({ required: 3, counted: 1 });
+    const applied = await t.gql<Applied>(APPLY, { p: own, n: "我有三年出纳经验" }, { token: me.token });
+    expect(applied.errors).toBeUndefined();
+    expect(applied.data!.applyToPosting).toMatchObject({ source: "SELF", status: "APPLIED", posting: { id: own } });
+    const takenUp = await t.gql<Applied>(APPLY, { p: recommended }, { token: me.token });
+    expect(takenUp.data!.applyToPosting).toMatchObject({ source: "CASEWORKER", status: "APPLIED" });
+    const after = (await t.gql<Progress>(PROGRESS, { id: me.id }, { token: tokens.admin })).data!.person;
+    expect(after.referralProgress[0]).toMatchObject({ required: 3, counted: 1 }); // the own application does not count
+    expect(after.referrals.map((r) => [r.posting.id, r.source, r.status]).sort()).toEqual([[own, "SELF", "APPLIED"], [recommended, "CASEWORKER", "APPLIED"]].sort());
+    // A later recommendation of the posting they applied to is refused as CONFLICT.
+    const again = await t.gql<{ recommendPostings: { error: { code: string } | null }[] }>(`mutation($p: ID!, $q: [ID!]!) { recommendPostings(personId: $p, postingIds: $q) { error { code } } }`, { p: me.id, q: [own] }, { token: tokens.admin });
+    expect(again.data!.recommendPostings[0]!.error?.code).toBe("CONFLICT");
+  });
+
+  it("refuses, writing nothing: twice, a posting not open, a non-seeker, a flood of the same application at once", async () => {
+    const me = await seekerOf();
+    const open = await posting();
+    expect((await t.gql(APPLY, { p: open }, { token: me.token })).errors).toBeUndefined();
+    const refusals: [string, Record<string, unknown>, string][] = [
+      ["twice", { p: open }, "CONFLICT"],
+      ["closed", { p: await posting({ status: "CLOSED" }) }, "BAD_USER_INPUT"],
+      ["expired", { p: await posting({ validUntil: days(-1) }) }, "BAD_USER_INPUT"],
+      ["blocked", { p: await posting({ status: "BLOCKED", blockedReason: "虚假招聘" }) }, "NOT_FOUND"],
+      ["draft", { p: await posting({ status: "DRAFT" }) }, "NOT_FOUND"],
+      ["no such posting", { p: "01900000-0000-7000-8000-000000000001" }, "NOT_FOUND"],
+      ["not an id", { p: "x" }, "BAD_USER_INPUT"],
+      ["a note too long", { p: await posting(), n: "长".repeat(501) }, "BAD_USER_INPUT"],
+    ];
+    for (const [what, vars, code] of refusals) {
+      const before = await writes();
+      expect([what, codeOf(await t.gql(APPLY, vars, { token: me.token }))]).toEqual([what, code]);
+      expect([what, await writes()]).toEqual([what, before]);
+    }
+    // Only a seeker applies, and only for themself (the token names them).
+    for (const token of [tokens.fuzhou, tokens.admin, await t.token({ sub: "emp", role: Role.EMPLOYER, employerId: firmId })]) expect(codeOf(await t.gql(APPLY, { p: open }, { token }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(APPLY, { p: open }))).toBe("UNAUTHENTICATED");
+    // Ten of the same application at once: one is made, the others are CONFLICT.
+    const target = await posting();
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.gql<Applied>(APPLY, { p: target }, { token: me.token })));
+    expect(results.filter((r) => !r.errors).length).toBe(1);
+    expect(results.filter((r) => codeOf(r) === "CONFLICT").length).toBe(9);
+    const [pairs] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referrals where person_id = ${me.id} and posting_id = ${target}`);
+    expect(pairs!.n).toBe(1);
+  });
+
+  it("withdraws the person's own application (WITHDRAWN, not made again), and no one else's", async () => {
+    const me = await seekerOf();
+    const other = await seekerOf();
+    const [mine, recommendedOnly] = [await posting(), await posting()];
+    const id = (await t.gql<Applied>(APPLY, { p: mine }, { token: me.token })).data!.applyToPosting.id;
+    const theirs = (await t.gql<Applied>(APPLY, { p: mine }, { token: other.token })).data!.applyToPosting.id;
+    expect(codeOf(await t.gql(WITHDRAW, { r: theirs }, { token: me.token }))).toBe("NOT_FOUND");
+    const referral = await makeReferral(t.db, me.id, recommendedOnly);
+    expect(codeOf(await t.gql(WITHDRAW, { r: referral.id }, { token: me.token }))).toBe("BAD_USER_INPUT"); // recommended, not applied
+    const withdrawn = await t.gql<{ withdrawApplication: { status: string } }>(WITHDRAW, { r: id }, { token: me.token });
+    expect(withdrawn.data!.withdrawApplication.status).toBe("WITHDRAWN");
+    expect(codeOf(await t.gql(WITHDRAW, { r: id }, { token: me.token }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(APPLY, { p: mine }, { token: me.token }))).toBe("CONFLICT");
+    expect(codeOf(await t.gql(WITHDRAW, { r: theirs }, { token: tokens.fuzhou }))).toBe("FORBIDDEN");
+  });
+
+  it("holds each person to the day's allowance, which officials set as policy data", async () => {
+    const POLICY = `mutation($n: Int!) { setApplicationPolicy(maxPerDay: $n) { version maxPerDay effectiveFrom } }`;
+    expect((await t.gql<{ applicationPolicy: { maxPerDay: number } }>(`{ applicationPolicy { maxPerDay } }`)).data!.applicationPolicy.maxPerDay).toBe(20);
+    expect(codeOf(await t.gql(POLICY, { n: 0 }, { token: tokens.admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(POLICY, { n: 3 }, { token: tokens.fuzhou }))).toBe("FORBIDDEN");
+    expect((await t.gql<{ setApplicationPolicy: { maxPerDay: number } }>(POLICY, { n: 3 }, { token: tokens.admin })).data!.setApplicationPolicy.maxPerDay).toBe(3);
+    const me = await seekerOf();
+    for (let i = 0; i < 3; i++) expect((await t.gql(APPLY, { p: await posting() }, { token: me.token })).errors).toBeUndefined();
+    const before = await writes();
+    const over = await t.gql(APPLY, { p: await posting() }, { token: me.token });
+    expect([codeOf(over), over.errors![0]!.extensions?.maxPerDay]).toEqual(["RATE_LIMITED", 3]);
+    expect(await writes()).toBe(before);
+    // Another person has their own allowance.
+    expect((await t.gql(APPLY, { p: await posting() }, { token: (await seekerOf()).token })).errors).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { requiredMinimum } from "../categories/category.sql.js";
@@ -95,4 +95,29 @@ export function referralProgress(db: Executor, personIds: readonly string[], cam
         where ${campaignIds ? sql`true` : sql`q.required > 0`}
         order by q."personId", q.starts_on, q."campaignId"`,
   );
+}
+
+/** A person's referral or application for a posting, locked for update (the pair is unique). */
+export async function findReferralForUpdate(db: Executor, personId: string, postingId: string): Promise<ReferralRow | undefined> {
+  const [row] = await db.select().from(referrals).where(and(eq(referrals.personId, personId), eq(referrals.postingId, postingId))).for("update");
+  return row;
+}
+
+/** A person's own application (source SELF), APPLIED from its first event, in the caller's transaction. */
+export async function insertApplication(db: Executor, row: { personId: string; postingId: string; madeBy: string; fitted: boolean; note: string | null }): Promise<ReferralRow> {
+  const [inserted] = await db
+    .insert(referrals)
+    .values({ id: newId(), ...row, source: "SELF", status: "APPLIED" })
+    .returning();
+  await db.insert(referralEvents).values({ id: newId(), referralId: inserted!.id, fromStatus: null, toStatus: "APPLIED", by: row.madeBy, note: row.note });
+  return inserted!;
+}
+
+/** How many times `by` moved something to APPLIED (an application, or a referral taken up) since `since`. */
+export async function countApplicationsSince(db: Executor, by: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(referralEvents)
+    .where(and(eq(referralEvents.by, by), eq(referralEvents.toStatus, "APPLIED"), gte(referralEvents.at, since)));
+  return row!.n;
 }

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { people } from "../people/person.table.js";
 import { campaignRuns } from "./campaign-run.table.js";
 import { postings } from "../postings/posting.table.js";
 
-export const referralSource = pgEnum("referral_source", ["SYSTEM", "CASEWORKER", "MENTOR", "JOB_FAIR", "PARTNER"]);
+// SELF: the person applied on their own (the portal), not recommended: never counts toward a minimum.
+export const referralSource = pgEnum("referral_source", ["SYSTEM", "CASEWORKER", "MENTOR", "JOB_FAIR", "PARTNER", "SELF"]);
 export const referralStatus = pgEnum("referral_status", [
   "RECOMMENDED",
   "VIEWED",
@@ -63,3 +64,21 @@ export const referralEvents = pgTable(
 export type ReferralRow = typeof referrals.$inferSelect;
 export type ReferralStatus = (typeof referralStatus.enumValues)[number];
 export type ReferralSource = (typeof referralSource.enumValues)[number];
+
+/**
+ * How many applications one person may make in a Fujian day (policy data, versioned by date like the
+ * other policies): a seeker's own applications through the portal, and their moves of a referral to
+ * APPLIED, counted together.
+ */
+export const applicationPolicies = pgTable(
+  "application_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    maxPerDay: integer("max_per_day").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [check("application_policies_max_chk", sql`${t.maxPerDay} between 1 and 1000`)],
+);

@@ -41,16 +41,18 @@ export enum ReferralSource {
   MENTOR = "MENTOR",
   JOB_FAIR = "JOB_FAIR",
   PARTNER = "PARTNER",
+  SELF = "SELF",
 }
 registerEnumType(ReferralSource, {
   name: "ReferralSource",
-  description: "Who made a referral.",
+  description: "Who made a referral — or SELF, the person's own application.",
   valuesConfig: {
     SYSTEM: { description: "A campaign run (fulfilReferralMinimums)." },
     CASEWORKER: { description: "A caseworker or administrator (recommendPostings)." },
     MENTOR: { description: "The person's 红娘 mentor." },
     JOB_FAIR: { description: "An outcome recorded at a job fair." },
     PARTNER: { description: "A partner site." },
+    SELF: { description: "The person applied on their own (applyToPosting), not recommended: it never counts toward a referral minimum." },
   },
 });
 
