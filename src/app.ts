@@ -55,7 +55,8 @@ export async function createApp(config: Config, log: Logger, database?: Database
         await db.migrate();
         return pending;
       },
-      (pending) => (pending === 0 ? "none to apply" : `applied ${pending}`),
+      // Counted before another replica may have applied them: "none pending" or how many were pending.
+      (pending) => (pending === 0 ? "none pending" : `${pending} pending, now applied`),
     );
   } else {
     // A least-privilege role (see `cli db-roles`) cannot migrate: the owner has, or the server does not start.

@@ -33,6 +33,10 @@ export const EXPLORER_TABS = [
     headers: `{ "Authorization": "Bearer <EMPLOYER token from the start banner>" }`,
   },
   {
+    query: `# 合作平台 (partner key): push postings, idempotent by externalId\nmutation Push {\n  upsertPartnerPostings(postings: [{ externalId: "job-1", title: "Java开发工程师", minEducation: BACHELOR, regionCode: "350102", validUntil: "2030-06-30T00:00:00Z", employer: { name: "某科技有限公司", creditCode: "91350100M000100Y43", regionCode: "350102" } }]) {\n    created updated unchanged rejected\n    items { externalId outcome error { code field message } }\n  }\n}`,
+    headers: `{ "X-Api-Key": "<demo partner key from the start banner>" }`,
+  },
+  {
     query: `# 经办人 (caseworker token): who is still below the minimum\nquery Compliance {\n  referralCompliance {\n    total atMinimum belowMinimum\n    belowPeople(first: 20) {\n      edges { node { person { id name } required counted remaining lastRunReason } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n}`,
     headers: `{ "Authorization": "Bearer <CASEWORKER token from the start banner>" }`,
   },

@@ -17,6 +17,11 @@ const root = join(import.meta.dirname, "..", "..");
 // `--out DIR`: somewhere else than dist/ (the tests' separate server processes build into .replica-build/).
 const at = process.argv.indexOf("--out");
 const out = at > 0 && process.argv[at + 1] ? join(root, process.argv[at + 1] ?? "dist") : join(root, "dist");
+// The output folder is emptied before a build: never the project itself or anything outside it.
+if (relative(root, out) === "" || relative(root, out).startsWith("..") || ["src", "seed", "test", "migrations", "node_modules"].includes(relative(root, out).split("/")[0] ?? "")) {
+  console.error(`build: --out must be a folder of its own inside the project, not ${relative(root, out) || "."}`);
+  process.exit(2);
+}
 // Written last, after every file: a build cut short leaves none, and the next start builds again.
 const stamp = join(out, ".build-hash");
 
@@ -30,6 +35,8 @@ const options = {
   },
   module: { type: "es6" },
   sourceMaps: true,
+  // Only these options: a .swcrc lying about would change the output without changing the hash.
+  swcrc: false,
 };
 
 /** @param {string} dir @returns {AsyncGenerator<string>} */

@@ -44,7 +44,7 @@ export class MatchReason {
 @ObjectType({ description: "A posting that fits a person, with its score and the reasons." })
 export class Match {
   @Field(() => JobPosting, { description: "The posting." }) posting!: JobPosting;
-  @Field(() => Float, { description: "The ranker's score: the policy-weighted sum of the factors, in [0, 1]." }) score!: number;
+  @Field(() => Float, { description: "The ranker's score in [0, 1]: the policy-weighted sum of the factors, times the policy's employerRepeatDamping once for each posting of the same employer listed above it." }) score!: number;
   @Field(() => [MatchReason], { description: "Why it was matched, biggest contribution first." }) reasons!: MatchReason[];
 }
 

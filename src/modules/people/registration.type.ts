@@ -67,7 +67,7 @@ registerEnumType(RegistrationSourceEnum, {
   description: "How a registration that awaits review was asked for.",
   valuesConfig: {
     REGISTRATION: { description: "registerPerson." },
-    IMPORT: { description: "A row of a spreadsheet import (POST /imports/people)." },
+    IMPORT: { description: "A row of a spreadsheet import (POST /imports/people, or the importPeople mutation)." },
   },
 });
 

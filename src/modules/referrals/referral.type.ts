@@ -87,7 +87,7 @@ export class Referral {
 @ObjectType({ description: "One posting's outcome in recommendPostings." })
 export class RecommendResult {
   @Field(() => Int, { description: "The posting's position in the request." }) index!: number;
-  @Field({ description: "The posting's id as sent." }) postingId!: string;
+  @Field({ description: "The posting's id as sent (lower-cased once it is recorded)." }) postingId!: string;
   @Field(() => Referral, { nullable: true, description: "The referral recorded (null when refused)." }) referral!: Referral | null;
   @Field(() => PostingItemError, { nullable: true, description: "NOT_FOUND, BAD_USER_INPUT (with the reason it does not fit) or CONFLICT (already referred)." }) error!: PostingItemError | null;
 }
