@@ -25,6 +25,7 @@ import { CampaignRunResolver } from "../modules/referrals/campaign-run.resolver.
 import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../modules/mentors/mentor.resolver.js";
 import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver, PersonFairResolver } from "../modules/fairs/fair.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
+import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolver, ReferralInvitationResolver } from "../modules/referrals/applicant.resolver.js";
 import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
@@ -64,6 +65,10 @@ export const resolvers = [
   FairBoothViewResolver,
   PersonFairResolver,
   ApplicationResolver,
+  PostingApplicantsResolver,
+  EmployerApplicantsResolver,
+  ApplicantResolver,
+  ReferralInvitationResolver,
   NodeResolver,
 ] as const;
 

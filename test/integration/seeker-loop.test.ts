@@ -198,3 +198,80 @@ describe("applications from the portal (applyToPosting, withdrawApplication)", (
     expect((await t.gql(APPLY, { p: await posting() }, { token: (await seekerOf()).token })).errors).toBeUndefined();
   });
 });
+
+describe("the employer's pipeline: applicants, an interview invitation, consent to the phone, hiring", () => {
+  let t: TestApp;
+  let tokens: Awaited<ReturnType<typeof standardTokens>>;
+  const APPLICANTS = `query($id: ID!) { posting(id: $id) { applicants(first: 10) { totalCount edges { node { id status appliedAt profile { name degreeLevel major skills intention { keywords } } invitation { response } phone } } } } }`;
+  type Applicants = { posting: { applicants: { totalCount: number; edges: { node: { id: string; status: string; profile: { name: string }; invitation: { response: string | null } | null; phone: string | null } }[] } | null } };
+  const audits = async (personId: string) => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where person_id = ${personId} and 'phone' = any(fields)`))[0]!.n;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tokens = await standardTokens(t);
+  });
+  afterAll(() => t.close());
+
+  it("walks an application from the portal to HIRED: the employer sees no personal data until the person accepts an interview", async () => {
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const other = await makeEmployer(t.db, { regionCode: "350102" });
+    const employer = await t.token({ sub: "hr-pipeline", role: Role.EMPLOYER, employerId: firm.id });
+    const stranger = await t.token({ sub: "hr-other", role: Role.EMPLOYER, employerId: other.id });
+    const postingId = await makePosting(t.db, { employerId: firm.id, regionCode: "350102", title: "出纳", minEducation: "ASSOCIATE", validUntil: days(30) }).then((p) => p.id);
+    const person = await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR", major: "会计学", phone: "13800138000" });
+    const seeker = await t.token({ sub: `seeker-${person.id}`, role: Role.SEEKER, personId: person.id });
+    // The seeker asks who they are, and applies.
+    expect((await t.gql<Me>(`{ viewer { personId person { id name } } }`, {}, { token: seeker })).data!.viewer.person).toMatchObject({ id: person.id });
+    const application = (await t.gql<{ applyToPosting: { id: string } }>(`mutation($p: ID!) { applyToPosting(postingId: $p) { id } }`, { p: postingId }, { token: seeker })).data!.applyToPosting.id;
+    // The employer sees the applicant: a name, education, skills — no phone yet; another employer sees nothing.
+    const seen = (await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: employer })).data!.posting.applicants!;
+    expect(seen.totalCount).toBe(1);
+    expect(seen.edges[0]!.node).toMatchObject({ id: application, status: "APPLIED", profile: { name: person.name, degreeLevel: "BACHELOR", major: "会计学" }, invitation: null, phone: null });
+    const refused = await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: stranger });
+    expect([refused.data!.posting.applicants, codeOf(refused)]).toEqual([null, "FORBIDDEN"]);
+    expect((await t.gql<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: person.id }, { token: employer })).data!.node).toBeNull();
+    // Invited (once; another employer cannot), the person accepts (once): the phone is shown, one audit row per read.
+    const INVITE = `mutation($a: ID!) { inviteToInterview(applicationId: $a, note: "周三上午十点，鼓楼区软件园") { invitedAt response } }`;
+    expect(codeOf(await t.gql(INVITE, { a: application }, { token: stranger }))).toBe("NOT_FOUND");
+    expect((await t.gql(INVITE, { a: application }, { token: employer })).errors).toBeUndefined();
+    expect(codeOf(await t.gql(INVITE, { a: application }, { token: employer }))).toBe("CONFLICT");
+    expect((await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: employer })).data!.posting.applicants!.edges[0]!.node).toMatchObject({ invitation: { response: null }, phone: null });
+    expect(await audits(person.id)).toBe(0);
+    const RESPOND = `mutation($a: ID!, $yes: Boolean!) { respondToInterview(applicationId: $a, accept: $yes) { response respondedAt } }`;
+    expect(codeOf(await t.gql(RESPOND, { a: application, yes: true }, { token: await t.token({ sub: "someone", role: Role.SEEKER, personId: (await makePerson(t, { institutionId: null })).id }) }))).toBe("NOT_FOUND");
+    expect((await t.gql<{ respondToInterview: { response: string } }>(RESPOND, { a: application, yes: true }, { token: seeker })).data!.respondToInterview.response).toBe("ACCEPTED");
+    expect(codeOf(await t.gql(RESPOND, { a: application, yes: false }, { token: seeker }))).toBe("CONFLICT");
+    const contact = (await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: employer })).data!.posting.applicants!.edges[0]!.node;
+    expect(contact).toMatchObject({ invitation: { response: "ACCEPTED" }, phone: "13800138000" });
+    expect(await audits(person.id)).toBe(1);
+    // The seeker sees the invitation on their own referral.
+    const mine = (await t.gql<{ viewer: { person: { referrals: { interviewInvitation: { response: string } | null }[] } } }>(`{ viewer { person { referrals { interviewInvitation { response } } } } }`, {}, { token: seeker })).data!.viewer.person.referrals;
+    expect(mine.map((r) => r.interviewInvitation?.response)).toEqual(["ACCEPTED"]);
+    // The hiring steps: forward only; HIRED writes EMPLOYED into the ledger.
+    const STEP = `mutation($r: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $r, status: $s) { status } }`;
+    expect((await t.gql(STEP, { r: application, s: "OFFERED" }, { token: employer })).errors).toBeUndefined();
+    expect(codeOf(await t.gql(STEP, { r: application, s: "INTERVIEWED" }, { token: employer }))).toBe("BAD_USER_INPUT");
+    expect((await t.gql(STEP, { r: application, s: "HIRED" }, { token: employer })).errors).toBeUndefined();
+    const ledger = await t.gql<{ person: { employmentStatus: string } }>(`query($id: ID!) { person(id: $id) { employmentStatus } }`, { id: person.id }, { token: tokens.fuzhou });
+    expect(ledger.data!.person.employmentStatus).toBe("EMPLOYED");
+    // All of an employer's applicants at once, as a connection.
+    const all = await t.gql<{ employer: { applicants: { totalCount: number } | null } }>(`query($id: ID!) { employer(id: $id) { applicants(status: HIRED) { totalCount } } }`, { id: firm.id }, { token: employer });
+    expect(all.data!.employer.applicants!.totalCount).toBe(1);
+  });
+
+  it("refuses what the pipeline does not allow, writing nothing", async () => {
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const employer = await t.token({ sub: "hr-refusals", role: Role.EMPLOYER, employerId: firm.id });
+    const postingId = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", minEducation: "ASSOCIATE", validUntil: days(30) })).id;
+    const person = await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" });
+    // Recommended but not applied: the employer does not learn of it, so it cannot invite.
+    const referral = await makeReferral(t.db, person.id, postingId);
+    const count = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from interview_invitations`))[0]!.n;
+    const before = await count();
+    expect(codeOf(await t.gql(`mutation($a: ID!) { inviteToInterview(applicationId: $a) { invitedAt } }`, { a: referral.id }, { token: employer }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(`mutation($a: ID!) { inviteToInterview(applicationId: $a) { invitedAt } }`, { a: referral.id }, { token: tokens.fuzhou }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(`mutation($a: ID!) { respondToInterview(applicationId: $a, accept: true) { response } }`, { a: referral.id }, { token: await t.token({ sub: "p", role: Role.SEEKER, personId: person.id }) }))).toBe("NOT_FOUND");
+    expect(await count()).toBe(before);
+    expect((await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: employer })).data!.posting.applicants!.totalCount).toBe(0);
+  });
+});

@@ -34,3 +34,14 @@ export async function revealPersonField(
   await deps.audit({ personId: person.id, field, purpose: why });
   return deps.pii.decrypt(sealed);
 }
+
+/**
+ * A person's phone handed to an employer with the person's consent (they accepted its invitation to
+ * interview): the caller has checked the consent; this writes the disclosure to the audit log, with
+ * its purpose, before the value is released — if the row cannot be written, nothing is shown.
+ */
+export async function disclosePhoneWithConsent(deps: { pii: PiiCipher; audit: (read: UnmaskedRead) => Promise<unknown> }, person: Pick<PersonRow, "id" | "phoneSealed">, purpose: string): Promise<string | null> {
+  if (!person.phoneSealed) return null;
+  await deps.audit({ personId: person.id, field: "phone", purpose });
+  return deps.pii.decrypt(person.phoneSealed);
+}

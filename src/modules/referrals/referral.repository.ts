@@ -4,7 +4,7 @@ import { newId } from "../../db/ids.js";
 import { requiredMinimum } from "../categories/category.sql.js";
 import { OPEN_REFERRAL_STATUSES } from "./referral-rules.js";
 import { countedReferrals } from "./referral.sql.js";
-import { referralEvents, referrals, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
+import { interviewInvitations, referralEvents, referrals, type InterviewInvitationRow, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
 
 /** Inserts unless the person already has a referral to the posting; undefined when they had. */
 export async function insertReferralIfAbsent(
@@ -120,4 +120,9 @@ export async function countApplicationsSince(db: Executor, by: string, since: Da
     .from(referralEvents)
     .where(and(eq(referralEvents.by, by), eq(referralEvents.toStatus, "APPLIED"), gte(referralEvents.at, since)));
   return row!.n;
+}
+
+/** Invitations to interview by application (referral) id, in one statement. */
+export function findInvitations(db: Executor, referralIds: readonly string[]): Promise<InterviewInvitationRow[]> {
+  return db.select().from(interviewInvitations).where(sql`${interviewInvitations.referralId} = any(${sql.param([...referralIds])}::uuid[])`);
 }

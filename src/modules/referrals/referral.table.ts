@@ -82,3 +82,25 @@ export const applicationPolicies = pgTable(
   },
   (t) => [check("application_policies_max_chk", sql`${t.maxPerDay} between 1 and 1000`)],
 );
+
+/**
+ * An employer's invitation to interview an applicant, and the person's answer (issue 20). Accepting is
+ * the person's consent to hand their phone to that employer for the interview: only then does the
+ * employer see it (each read audited). One invitation per application.
+ */
+export const interviewInvitations = pgTable(
+  "interview_invitations",
+  {
+    referralId: uuid("referral_id")
+      .primaryKey()
+      .references(() => referrals.id),
+    invitedAt: timestamp("invited_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    invitedBy: varchar("invited_by", { length: 100 }).notNull(),
+    note: text("note"),
+    response: varchar("response", { length: 10 }),
+    respondedAt: timestamp("responded_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [check("interview_invitations_response_chk", sql`(${t.response} in ('ACCEPTED', 'DECLINED') and ${t.respondedAt} is not null) or (${t.response} is null and ${t.respondedAt} is null)`)],
+);
+
+export type InterviewInvitationRow = typeof interviewInvitations.$inferSelect;
