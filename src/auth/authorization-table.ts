@@ -65,6 +65,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   // Mutations
   "Mutation.registerEmployer": { access: [ADMIN, CASEWORKER] },
   "Mutation.verifyEmployer": { access: [ADMIN, CASEWORKER] },
+  "Mutation.requestEmployerRegistration": { access: [EMPLOYER], scope: "a company user not yet linked to an employer" },
   "Mutation.createPosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer for itself" },
   "Mutation.updatePosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer its own" },
   "Mutation.publishPosting": { access: [EMPLOYER, CASEWORKER, ADMIN], scope: "an employer its own" },

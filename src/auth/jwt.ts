@@ -35,7 +35,6 @@ const claimsSchema = z
     personId: z.uuid().transform((v) => v.toLowerCase()).optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.role === Role.EMPLOYER && !c.employerId) ctx.addIssue({ code: "custom", message: "EMPLOYER tokens need employerId" });
     if (c.role === Role.SEEKER && !c.personId) ctx.addIssue({ code: "custom", message: "SEEKER tokens need personId" });
     if (c.role === Role.CASEWORKER && !c.regionCode && !c.institutionId)
       ctx.addIssue({ code: "custom", message: "CASEWORKER tokens need regionCode or institutionId" });

@@ -3,9 +3,10 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { badInput, unauthenticated } from "../errors.js";
 import { msg } from "../i18n.js";
+import { employerOfUser } from "../modules/employers/employer.service.js";
 import { viewerFromApiKey } from "../modules/partners/partner.service.js";
 import { viewerFromToken } from "./jwt.js";
-import { anonymous, type Viewer } from "./viewer.js";
+import { anonymous, Role, type Viewer } from "./viewer.js";
 
 /**
  * `Authorization: Bearer <JWT>` for people, `X-Api-Key` for partner sites, neither for the public.
@@ -20,7 +21,13 @@ export async function viewerFromRequest(db: Database, config: Config, headers: I
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthenticated(msg("Authorization 的格式须为 `Bearer <token>`", "Authorization must be `Bearer <token>`"));
-    return viewerFromToken(config.auth, match[1]!);
+    const viewer = await viewerFromToken(config.auth, match[1]!);
+    // A company user who signed their employer up carries no employerId: the link is looked up.
+    if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && !viewer.employerId) {
+      const employerId = await employerOfUser(db, viewer.userId);
+      if (employerId) return { ...viewer, employerId };
+    }
+    return viewer;
   }
   return anonymous;
 }

@@ -41,7 +41,8 @@ describe("authentication and roles", () => {
     const key = (s: string) => new TextEncoder().encode(s);
     const forged = await new SignJWT({ role: "ADMIN" }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer(t.config.auth.issuer).setExpirationTime("1h").sign(key("another-secret-another-secret-another-secret"));
     const expired = await t.token({ sub: "x", role: Role.ADMIN }, Math.floor(Date.now() / 1000) - 60);
-    const noEmployer = await new SignJWT({ role: "EMPLOYER" }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer(t.config.auth.issuer).setExpirationTime("1h").sign(key(t.config.auth.jwtSecret));
+    // A seeker's token must name the person (an EMPLOYER's may not name its employer: a company user who signs one up).
+    const noEmployer = await new SignJWT({ role: "SEEKER" }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer(t.config.auth.issuer).setExpirationTime("1h").sign(key(t.config.auth.jwtSecret));
     const noneAlg = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"sub":"x","role":"ADMIN"}').toString("base64url")}.`;
     for (const [token, message] of [[forged, /not valid/], [expired, /expired/], [noEmployer, /claims/], [noneAlg, /not valid/]] as const) {
       const result = await t.gql(VIEWER, {}, { token });
@@ -104,6 +105,6 @@ describe("authentication and roles", () => {
     expect(keyOut.join("").trim()).toMatch(/^jbpk_[A-Za-z0-9_-]{43}$/);
 
     expect(await runCli(["token", "--role", "PARTNER"], env, { out: () => undefined, err: (s) => err.push(s) })).toBe(2);
-    await expect(runCli(["token", "--role", "EMPLOYER"], env, { out: () => undefined, err: () => undefined })).rejects.toThrow(/employerId/);
+    await expect(runCli(["token", "--role", "SEEKER"], env, { out: () => undefined, err: () => undefined })).rejects.toThrow(/personId/);
   });
 });

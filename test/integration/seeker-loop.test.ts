@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
+import { syntheticCreditCode } from "../../src/modules/employers/credit-code.js";
 import { days, makeEmployer, makeInstitution, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -273,5 +274,56 @@ describe("the employer's pipeline: applicants, an interview invitation, consent 
     expect(codeOf(await t.gql(`mutation($a: ID!) { respondToInterview(applicationId: $a, accept: true) { response } }`, { a: referral.id }, { token: await t.token({ sub: "p", role: Role.SEEKER, personId: person.id }) }))).toBe("NOT_FOUND");
     expect(await count()).toBe(before);
     expect((await t.gql<Applicants>(APPLICANTS, { id: postingId }, { token: employer })).data!.posting.applicants!.totalCount).toBe(0);
+  });
+});
+
+describe("employers sign up (requestEmployerRegistration)", () => {
+  let t: TestApp;
+  let tokens: Awaited<ReturnType<typeof standardTokens>>;
+  const SIGN_UP = `mutation($i: RegisterEmployerInput!) { requestEmployerRegistration(input: $i) { id name verified } }`;
+  const code = (n: number) => syntheticCreditCode("350102", 900_000 + n);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tokens = await standardTokens(t);
+  });
+  afterAll(() => t.close());
+
+  it("a company user signs up, drafts, is verified by a caseworker of its region, and publishes — with no employerId in the token", async () => {
+    const user = await t.token({ sub: "idp:company-user-1", role: Role.EMPLOYER });
+    expect((await t.gql<{ viewer: { employerId: string | null } }>(`{ viewer { employerId } }`, {}, { token: user })).data!.viewer.employerId).toBeNull();
+    // Not linked yet: it cannot post.
+    expect(codeOf(await t.gql(`mutation { createPosting(input: { title: "先发岗位", regionCode: "350102", validUntil: "2030-06-30T00:00:00Z" }) { id } }`, {}, { token: user }))).toBe("FORBIDDEN");
+    const signed = await t.gql<{ requestEmployerRegistration: { id: string; verified: boolean } }>(SIGN_UP, { i: { name: "福州新注册科技有限公司", creditCode: code(1), regionCode: "350102" } }, { token: user });
+    expect(signed.errors).toBeUndefined();
+    const employerId = signed.data!.requestEmployerRegistration.id;
+    expect(signed.data!.requestEmployerRegistration.verified).toBe(false);
+    // The same token now acts for that employer.
+    expect((await t.gql<{ viewer: { employerId: string } }>(`{ viewer { employerId } }`, {}, { token: user })).data!.viewer.employerId).toBe(employerId);
+    const draft = await t.gql<{ createPosting: { id: string; status: string } }>(`mutation { createPosting(input: { title: "前端工程师", minEducation: BACHELOR, regionCode: "350102", headcount: 1, kind: REGULAR, validUntil: "2030-06-30T00:00:00Z" }) { id status } }`, {}, { token: user });
+    expect(draft.data!.createPosting.status).toBe("DRAFT");
+    const PUBLISH = `mutation($id: ID!) { publishPosting(id: $id) { status } }`;
+    expect(codeOf(await t.gql(PUBLISH, { id: draft.data!.createPosting.id }, { token: user }))).toBe("FORBIDDEN"); // not verified yet
+    expect(codeOf(await t.gql(`mutation($id: ID!) { verifyEmployer(id: $id) { verified } }`, { id: employerId }, { token: tokens.xiamen }))).toBe("FORBIDDEN");
+    expect((await t.gql(`mutation($id: ID!) { verifyEmployer(id: $id) { verified } }`, { id: employerId }, { token: tokens.fuzhou })).errors).toBeUndefined();
+    expect((await t.gql<{ publishPosting: { status: string } }>(PUBLISH, { id: draft.data!.createPosting.id }, { token: user })).data!.publishPosting.status).toBe("OPEN");
+  });
+
+  it("refuses a second sign-up, a credit code already registered (without saying by whom), and anyone but a company user — writing nothing", async () => {
+    const user = await t.token({ sub: "idp:company-user-2", role: Role.EMPLOYER });
+    expect((await t.gql(SIGN_UP, { i: { name: "厦门某公司", creditCode: code(2), regionCode: "350102" } }, { token: user })).errors).toBeUndefined();
+    const count = async () => (await queryRows<{ n: number }>(t.db, sql`select (select count(*) from employers)::int + (select count(*) from employer_accounts)::int as n`))[0]!.n;
+    const before = await count();
+    expect(codeOf(await t.gql(SIGN_UP, { i: { name: "又一家", creditCode: code(3), regionCode: "350102" } }, { token: user }))).toBe("CONFLICT");
+    const taken = await t.gql(SIGN_UP, { i: { name: "冒名公司", creditCode: code(2), regionCode: "350102" } }, { token: await t.token({ sub: "idp:company-user-3", role: Role.EMPLOYER }) });
+    expect(codeOf(taken)).toBe("CONFLICT");
+    expect(taken.errors![0]!.extensions?.id).toBeUndefined();
+    expect(codeOf(await t.gql(SIGN_UP, { i: { name: "有单位的", creditCode: code(4), regionCode: "350102" } }, { token: await t.token({ sub: "hr", role: Role.EMPLOYER, employerId: (await makeEmployer(t.db)).id }) }))).toBe("CONFLICT");
+    const afterOwn = await count();
+    expect(codeOf(await t.gql(SIGN_UP, { i: { name: "经办人代填", creditCode: code(5), regionCode: "350102" } }, { token: tokens.fuzhou }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(SIGN_UP, { i: { name: "不是县", creditCode: code(6), regionCode: "350100" } }, { token: await t.token({ sub: "idp:company-user-4", role: Role.EMPLOYER }) }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(SIGN_UP, { i: { name: "坏代码", creditCode: "91350100M000100Y44", regionCode: "350102" } }, { token: await t.token({ sub: "idp:company-user-5", role: Role.EMPLOYER }) }))).toBe("BAD_USER_INPUT");
+    expect(await count()).toBe(afterOwn);
+    expect(afterOwn).toBe(before + 1); // only the other company's own employer record (made by makeEmployer above)
   });
 });

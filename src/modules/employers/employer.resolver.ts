@@ -7,7 +7,7 @@ import { PostingConnection } from "../postings/posting.resolver.js";
 import { employerPostingsPage } from "../postings/posting.service.js";
 import { Region } from "../regions/region.type.js";
 import { EmployerFilter, RegisterEmployerInput } from "./employer.inputs.js";
-import { getEmployer, registerEmployer, searchEmployers, verifyEmployer } from "./employer.service.js";
+import { getEmployer, registerEmployer, requestEmployerRegistration, searchEmployers, verifyEmployer } from "./employer.service.js";
 import { employers, type EmployerRow } from "./employer.table.js";
 import { Employer } from "./employer.type.js";
 import { nodeType } from "../../graphql/node.js";
@@ -32,6 +32,15 @@ export class EmployerResolver {
   @Mutation(() => Employer, { description: "Register an employer (verified: an official checked its licence)." })
   registerEmployer(@Arg("input", () => RegisterEmployerInput, { description: "The employer." }) input: RegisterEmployerInput, @Ctx() ctx: Context) {
     return registerEmployer(ctx.db, ctx.viewer, input);
+  }
+
+  @Authorized(Role.EMPLOYER)
+  @Mutation(() => Employer, {
+    description:
+      "Sign your employer up (a company user whose token names no employer yet): it is registered unverified and linked to your account, so your tokens need not carry employerId. You may draft postings at once; they are published once a caseworker of its region has verified it (verifyEmployer). A credit code already registered is CONFLICT, without saying by whom.",
+  })
+  requestEmployerRegistration(@Arg("input", () => RegisterEmployerInput, { description: "Your employer." }) input: RegisterEmployerInput, @Ctx() ctx: Context) {
+    return requestEmployerRegistration(ctx.db, ctx.viewer, input);
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
@@ -17,7 +18,7 @@ import {
   listEmployers,
   updateEmployer,
 } from "./employer.repository.js";
-import type { EmployerRow } from "./employer.table.js";
+import { employerAccounts, type EmployerRow } from "./employer.table.js";
 
 /** Officials register employers: an admin anywhere, a caseworker within their region. */
 function assertMayAdministerRegion(viewer: Viewer, regionCode: string): void {
@@ -90,3 +91,36 @@ export function findEmployerForPosting(db: Executor, id: string): Promise<Employ
 }
 
 export { insertEmployerIfAbsent };
+
+/** The employer a signed-up company user is linked to (their token names none), if any. */
+export async function employerOfUser(db: Executor, userSub: string): Promise<string | undefined> {
+  const [row] = await db.select({ employerId: employerAccounts.employerId }).from(employerAccounts).where(eq(employerAccounts.userSub, userSub));
+  return row?.employerId;
+}
+
+/**
+ * A company user signs their employer up (role EMPLOYER, no employer yet): the record is unverified —
+ * its postings stay drafts until a caseworker whose region holds it verifies it — and the user is
+ * linked to it, so their tokens need not carry `employerId`. A credit code already registered is
+ * CONFLICT, without saying by whom.
+ */
+export async function requestEmployerRegistration(db: Database, viewer: Viewer, input: Omit<RegisterEmployerInput, "isPovertyWorkshop"> & { isPovertyWorkshop?: boolean }): Promise<EmployerRow> {
+  if (!(viewer.kind === "user" && viewer.role === Role.EMPLOYER)) throw forbidden(msg("只有用人单位账号可以申请登记", "Only a company account signs an employer up"));
+  if (viewer.employerId) throw conflict(msg("您的账号已关联一家用人单位", "Your account is already linked to an employer"));
+  const creditCode = input.creditCode.toUpperCase();
+  await requireCounty(db, input.regionCode, "input.regionCode");
+  const taken = () => conflict(msg(`统一社会信用代码 ${creditCode} 已有用人单位登记；如有疑问请联系当地人社部门`, `Credit code ${creditCode} is already registered; ask your local HR bureau if you think it is yours`), { field: "input.creditCode" });
+  try {
+    return await db.transaction(async (tx) => {
+      if (await findEmployerByCreditCode(tx, creditCode)) throw taken();
+      const employer = await insertEmployer(tx, { id: newId(), name: input.name.trim(), creditCode, regionCode: input.regionCode, isPovertyWorkshop: input.isPovertyWorkshop ?? false, verified: false, createdBy: actorOf(viewer) });
+      const [linked] = await tx.insert(employerAccounts).values({ userSub: viewer.userId, employerId: employer.id }).onConflictDoNothing().returning();
+      if (!linked) throw conflict(msg("您的账号已关联一家用人单位", "Your account is already linked to an employer"));
+      return employer;
+    });
+  } catch (error) {
+    // Lost a race with a concurrent registration of the same code.
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
+  }
+}

@@ -20,3 +20,16 @@ export const employers = pgTable(
 );
 
 export type EmployerRow = typeof employers.$inferSelect;
+
+/**
+ * A company user of the identity provider, linked to the employer they signed up (issue 20): their
+ * tokens (role EMPLOYER) need not carry `employerId` — the API finds it here by the token's `sub`.
+ * One employer per user.
+ */
+export const employerAccounts = pgTable("employer_accounts", {
+  userSub: varchar("user_sub", { length: 200 }).primaryKey(),
+  employerId: uuid("employer_id")
+    .notNull()
+    .references(() => employers.id),
+  createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});

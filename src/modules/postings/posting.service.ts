@@ -83,7 +83,8 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   let employerId: string;
   if (viewer.role === Role.EMPLOYER) {
     if (input.employerId && parseId(input.employerId, "input.employerId") !== viewer.employerId) throw forbidden(msg("用人单位只能以本单位名义发布岗位", "An employer posts only as itself"));
-    employerId = viewer.employerId!;
+    if (!viewer.employerId) throw forbidden(msg("您的账号尚未关联用人单位：请先申请登记（requestEmployerRegistration）", "Your account is not linked to an employer yet: sign it up first (requestEmployerRegistration)"));
+    employerId = viewer.employerId;
   } else if (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER) {
     if (!input.employerId) throw badInput("input.employerId", msg("代用人单位发布岗位时须提供 employerId", "employerId is required when posting for an employer"));
     employerId = parseId(input.employerId, "input.employerId");
@@ -152,6 +153,10 @@ export async function publishPosting(db: Database, viewer: Viewer, id: string, v
     const posting = await lockManagedPosting(tx, viewer, id);
     if (posting.status === "OPEN") throw conflict(msg("该岗位已在招聘中", "The posting is already open"));
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能发布", "A blocked posting cannot be published"));
+    // An employer that signed itself up publishes once a caseworker has verified it (officials register verified employers).
+    if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && !(await findEmployerForPosting(tx, posting.employerId))?.verified) {
+      throw forbidden(msg("用人单位尚未通过核验：核验后岗位才能发布（请联系所在地人社部门）", "Your employer is not verified yet: its postings are published once a caseworker has verified it"));
+    }
     const until = validUntil ?? posting.validUntil;
     assertValidUntil(until, validUntil ? "validUntil" : "posting.validUntil", { future: true });
     return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null, closedBy: null });
