@@ -3,6 +3,7 @@ import { ledgerBench } from "./ledger.bench.js";
 import { enginesBench } from "./engines.bench.js";
 import { fulfilBench } from "./fulfil.bench.js";
 import { matchingBench } from "./matching.bench.js";
+import { applicationsBench } from "./applications.bench.js";
 import { fairsBench } from "./fairs.bench.js";
 import { mentorsBench } from "./mentors.bench.js";
 import { soakBench } from "./soak.bench.js";
@@ -29,6 +30,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   replicas: () => replicasBench(values.writes ? { writes: Number(values.writes) } : {}),
   // `npm start` to its first answer: on a fresh data directory and on a restart (issue 19).
   startup: () => startupBench(values.runs ? { runs: Number(values.runs) } : {}),
+  // 2,000 seekers applying at once to 200 postings on PostgreSQL, each twice at the same moment (issue 20).
+  applications: () => applicationsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}) }),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 

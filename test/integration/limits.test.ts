@@ -120,6 +120,7 @@ describe("GraphQL limits", () => {
       for (const field of Object.values(type.getFields())) if (field.args.some((a) => a.name === "first")) withFirst.push(`${type.name}.${field.name}`);
     }
     const firm = await makeEmployer(t.db);
+    const posting = (await makePosting(t.db, { employerId: firm.id })).id;
     const fair = (await t.gql<{ createJobFair: { id: string } }>(`mutation { createJobFair(input: { title: "限制", kind: OTHER, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", organiserRegionCode: "350100" }) { id } }`, {}, { token: admin })).data!.createJobFair.id;
     const person = (await makePerson(t, { institutionId: null })).id;
     const run = (await t.gql<{ assignMentorsAutomatically: { id: string } }>(`mutation { assignMentorsAutomatically(scope: { personId: "${person}" }) { id } }`, {}, { token: admin })).data?.assignMentorsAutomatically.id;
@@ -127,6 +128,8 @@ describe("GraphQL limits", () => {
     const at101: Record<string, string> = {
       "CampaignRun.stillBelowPeople": `{ campaignRun(id: "${run}") { stillBelowPeople(first: 101) { personId } } }`,
       "Employer.postings": `{ employer(id: "${firm.id}") { postings(first: 101) { edges { cursor } } } }`,
+      "Employer.applicants": `{ employer(id: "${firm.id}") { applicants(first: 101) { totalCount } } }`,
+      "JobPosting.applicants": `{ posting(id: "${posting}") { applicants(first: 101) { totalCount } } }`,
       "JobFair.bookings": `{ jobFair(id: "${fair}") { bookings(first: 101) { totalCount } } }`,
       "JobFair.recommendedPostings": `{ jobFair(id: "${fair}") { recommendedPostings(personId: "${person}", first: 101) { note } } }`,
       "Person.matches": `{ person(id: "${person}") { matches(first: 101) { note } } }`,

@@ -1,0 +1,132 @@
+import { Agent, request } from "node:http";
+import pg from "pg";
+import { signToken } from "../../src/auth/jwt.js";
+import { Role } from "../../src/auth/viewer.js";
+import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer } from "./harness.js";
+
+const APPLY = `mutation($p: ID!) { applyToPosting(postingId: $p) { id } }`;
+
+/** One POST over a keep-alive agent: the answer's GraphQL error code (null: none) and the round trip in ms. */
+function post(agent: Agent, url: URL, token: string, body: string): Promise<{ code: string | null; ms: number }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => {
+          const parsed = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
+          resolve({ code: parsed.errors ? (parsed.errors[0]?.extensions?.code ?? "UNKNOWN") : null, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+/**
+ * Seekers applying at once on PostgreSQL (issue 20): `seekers` people (2,000), each applying over HTTP
+ * with their own token to one of `postings` open postings (200) — twice at the same moment, as a
+ * double-clicked button sends it — `connections` seekers at a time. Then the database is checked:
+ * exactly one application per person and posting, every one the server confirmed stored, and no
+ * answer but success and CONFLICT. The same requests' baseline, `{ __typename }` with the same tokens
+ * and connections, is measured in the same run. Reports p50/p99 of the applications and the baseline.
+ */
+export async function applicationsBench(opts: { seekers?: number; postings?: number; connections: number }): Promise<boolean> {
+  if (!process.env.DATABASE_URL) {
+    console.error("applications bench: set DATABASE_URL (the races are PostgreSQL's)");
+    return false;
+  }
+  const seekerCount = opts.seekers ?? 2_000;
+  const postingCount = opts.postings ?? 200;
+  const { databaseUrl, env } = await cliBenchDatabase();
+  if ((await cli(["seed", "--people", String(Math.ceil(seekerCount * 1.05))], env)).code !== 0) throw new Error("seed failed");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let server: Awaited<ReturnType<typeof startBenchServer>> | undefined;
+  try {
+    const { rows: postings } = await client.query<{ id: string }>(
+      `select id from postings where status = 'OPEN' and (valid_until is null or valid_until > now() + interval '30 days') order by id limit $1`,
+      [postingCount],
+    );
+    if (postings.length < postingCount) throw new Error(`only ${postings.length} open postings`);
+    const { rows: people } = await client.query<{ id: string }>(`select id from people order by id limit $1`, [seekerCount]);
+    if (people.length < seekerCount) throw new Error(`only ${people.length} people`);
+    const [{ n: before }] = (await client.query<{ n: number }>(`select count(*)::int as n from referrals where source = 'SELF'`)).rows as [{ n: number }];
+    await client.query("analyze");
+
+    server = await startBenchServer({ DATABASE_URL: databaseUrl, SEED_DEMO: "never", DATABASE_POOL_SIZE: "20" }, { reuseDatabase: true });
+    const url = new URL(server.url);
+    const settings = { jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" };
+    const tokens = await Promise.all(people.map((p, i) => signToken(settings, { sub: `bench-seeker-${i}`, role: Role.SEEKER, personId: p.id })));
+    const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+
+    // `connections` seekers at a time, each sending `send(i)` and waiting for its answers.
+    const drive = async (send: (i: number) => Promise<void>) => {
+      let next = 0;
+      const started = Date.now();
+      await Promise.all(Array.from({ length: opts.connections }, async () => {
+        for (let i = next++; i < people.length; i = next++) await send(i);
+      }));
+      return (Date.now() - started) / 1000;
+    };
+    const baseline: number[] = [];
+    await drive(async (i) => {
+      baseline.push((await post(agent, url, tokens[i]!, JSON.stringify({ query: "{ __typename }" }))).ms);
+    });
+    const latencies: number[] = [];
+    const codes = new Map<string, number>();
+    const confirmed = new Map<string, string>();
+    const seconds = await drive(async (i) => {
+      const postingId = postings[i % postings.length]!.id;
+      const body = JSON.stringify({ query: APPLY, variables: { p: postingId } });
+      // The same application twice at once: one is made, the other is CONFLICT.
+      for (const r of await Promise.all([post(agent, url, tokens[i]!, body), post(agent, url, tokens[i]!, body)])) {
+        latencies.push(r.ms);
+        codes.set(r.code ?? "OK", (codes.get(r.code ?? "OK") ?? 0) + 1);
+        if (r.code === null) confirmed.set(`${people[i]!.id}/${postingId}`, (confirmed.get(`${people[i]!.id}/${postingId}`) ?? "") + "+");
+      }
+    });
+    agent.destroy();
+
+    const { rows: [check] } = await client.query<{ applications: number; duplicates: number }>(
+      `select (select count(*) from referrals where source = 'SELF')::int - $1 as applications,
+              (select count(*) from (select person_id, posting_id from referrals group by 1, 2 having count(*) > 1) d)::int as duplicates`,
+      [before],
+    );
+    const { rows: stored } = await client.query<{ key: string }>(`select person_id || '/' || posting_id as key from referrals where source = 'SELF' and made_by like 'seeker:bench-seeker-%'`);
+    const storedKeys = new Set(stored.map((s) => s.key));
+    const answeredMatch = [...confirmed].every(([key, times]) => times === "+" && storedKeys.has(key)) && confirmed.size === stored.length;
+    latencies.sort((a, b) => a - b);
+    baseline.sort((a, b) => a - b);
+    printTable([
+      {
+        seekers: people.length,
+        postings: postings.length,
+        connections: opts.connections,
+        requests: latencies.length,
+        "req/s": Math.round(latencies.length / seconds),
+        "p50 ms": quantile(latencies, 0.5).toFixed(1),
+        "p99 ms": quantile(latencies, 0.99).toFixed(1),
+        "baseline p50 ms": quantile(baseline, 0.5).toFixed(1),
+        "baseline p99 ms": quantile(baseline, 0.99).toFixed(1),
+        "p50 / baseline": (quantile(latencies, 0.5) / quantile(baseline, 0.5)).toFixed(1),
+      },
+    ]);
+    console.log(`answers: ${[...codes].map(([c, n]) => `${c} ${n}`).join(", ")}`);
+    console.log(`applications stored: ${check!.applications} for ${people.length} seekers; person–posting pairs stored more than once: ${check!.duplicates}; confirmed answers = stored applications: ${answeredMatch}`);
+    const unexpected = [...codes.keys()].filter((c) => c !== "OK" && c !== "CONFLICT");
+    const ok = check!.duplicates === 0 && check!.applications === people.length && answeredMatch && unexpected.length === 0;
+    if (!ok) console.error(`applications bench: FAILED${unexpected.length > 0 ? ` (unexpected answers: ${unexpected.join(", ")})` : ""}`);
+    return ok;
+  } finally {
+    await server?.stop({ keepDatabase: true });
+    await client.end();
+    await dropBenchDatabase(databaseUrl);
+  }
+}
