@@ -260,6 +260,29 @@ describe("the employer's pipeline: applicants, an interview invitation, consent 
     expect(all.data!.employer.applicants!.totalCount).toBe(1);
   });
 
+  it("shows the person's note; a withdrawal takes the phone back, and an ended application's invitation cannot be accepted", async () => {
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const employer = await t.token({ sub: "hr-consent", role: Role.EMPLOYER, employerId: firm.id });
+    const [first, second] = [await makePosting(t.db, { employerId: firm.id, regionCode: "350102", validUntil: days(30) }), await makePosting(t.db, { employerId: firm.id, regionCode: "350102", validUntil: days(30) })];
+    const person = await makePerson(t, { institutionId: null, phone: "13600136000" });
+    const seeker = await t.token({ sub: `seeker-consent-${person.id}`, role: Role.SEEKER, personId: person.id });
+    const apply = async (postingId: string, note?: string) => (await t.gql<{ applyToPosting: { id: string } }>(`mutation($p: ID!, $n: String) { applyToPosting(postingId: $p, note: $n) { id } }`, { p: postingId, n: note ?? null }, { token: seeker })).data!.applyToPosting.id;
+    const [a, b] = [await apply(first.id, "可随时到岗"), await apply(second.id)];
+    for (const id of [a, b]) expect((await t.gql(`mutation($a: ID!) { inviteToInterview(applicationId: $a) { invitedAt } }`, { a: id }, { token: employer })).errors).toBeUndefined();
+    const view = async (postingId: string) =>
+      (await t.gql<{ posting: { applicants: { edges: { node: { note: string | null; phone: string | null } }[] } } }>(`query($id: ID!) { posting(id: $id) { applicants { edges { node { note phone } } } } }`, { id: postingId }, { token: employer })).data!.posting.applicants.edges[0]!.node;
+    expect(await view(first.id)).toEqual({ note: "可随时到岗", phone: null });
+    expect((await t.gql(`mutation($a: ID!) { respondToInterview(applicationId: $a, accept: true) { response } }`, { a }, { token: seeker })).errors).toBeUndefined();
+    expect((await view(first.id)).phone).toBe("13600136000");
+    // Withdrawn: the employer no longer gets the phone.
+    expect((await t.gql(`mutation($r: ID!) { withdrawApplication(referralId: $r) { status } }`, { r: a }, { token: seeker })).errors).toBeUndefined();
+    expect((await view(first.id)).phone).toBeNull();
+    // An application withdrawn before the answer: its invitation can no longer be accepted.
+    expect((await t.gql(`mutation($r: ID!) { withdrawApplication(referralId: $r) { status } }`, { r: b }, { token: seeker })).errors).toBeUndefined();
+    expect(codeOf(await t.gql(`mutation($a: ID!) { respondToInterview(applicationId: $a, accept: true) { response } }`, { a: b }, { token: seeker }))).toBe("BAD_USER_INPUT");
+    expect((await view(second.id)).phone).toBeNull();
+  });
+
   it("refuses what the pipeline does not allow, writing nothing", async () => {
     const firm = await makeEmployer(t.db, { regionCode: "350102" });
     const employer = await t.token({ sub: "hr-refusals", role: Role.EMPLOYER, employerId: firm.id });
@@ -298,6 +321,9 @@ describe("employers sign up (requestEmployerRegistration)", () => {
     expect(signed.errors).toBeUndefined();
     const employerId = signed.data!.requestEmployerRegistration.id;
     expect(signed.data!.requestEmployerRegistration.verified).toBe(false);
+    // A sign-up cannot make itself a poverty workshop (the status earns subsidies: an official records it).
+    const workshop = await t.gql<{ requestEmployerRegistration: { isPovertyWorkshop: boolean } }>(`mutation($i: RegisterEmployerInput!) { requestEmployerRegistration(input: $i) { isPovertyWorkshop } }`, { i: { name: "自称扶贫车间", creditCode: code(7), regionCode: "350102", isPovertyWorkshop: true } }, { token: await t.token({ sub: "idp:company-user-7", role: Role.EMPLOYER }) });
+    expect(workshop.data!.requestEmployerRegistration.isPovertyWorkshop).toBe(false);
     // The same token now acts for that employer.
     expect((await t.gql<{ viewer: { employerId: string } }>(`{ viewer { employerId } }`, {}, { token: user })).data!.viewer.employerId).toBe(employerId);
     const draft = await t.gql<{ createPosting: { id: string; status: string } }>(`mutation { createPosting(input: { title: "前端工程师", minEducation: BACHELOR, regionCode: "350102", headcount: 1, kind: REGULAR, validUntil: "2030-06-30T00:00:00Z" }) { id status } }`, {}, { token: user });

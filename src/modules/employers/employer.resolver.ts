@@ -37,7 +37,7 @@ export class EmployerResolver {
   @Authorized(Role.EMPLOYER)
   @Mutation(() => Employer, {
     description:
-      "Sign your employer up (a company user whose token names no employer yet): it is registered unverified and linked to your account, so your tokens need not carry employerId. You may draft postings at once; they are published once a caseworker of its region has verified it (verifyEmployer). A credit code already registered is CONFLICT, without saying by whom.",
+      "Sign your employer up (a company user whose token names no employer yet): it is registered unverified and linked to your account, so your tokens need not carry employerId. You may draft postings at once; they are published once a caseworker of its region has verified it (verifyEmployer). A credit code already registered is CONFLICT, without saying by whom. `isPovertyWorkshop` is not taken from a sign-up (the status earns subsidies): an official records it.",
   })
   requestEmployerRegistration(@Arg("input", () => RegisterEmployerInput, { description: "Your employer." }) input: RegisterEmployerInput, @Ctx() ctx: Context) {
     return requestEmployerRegistration(ctx.db, ctx.viewer, input);

@@ -99,7 +99,8 @@ export async function employerOfUser(db: Executor, userSub: string): Promise<str
 }
 
 /**
- * A company user signs their employer up (role EMPLOYER, no employer yet): the record is unverified —
+ * A company user signs their employer up (role EMPLOYER, no employer yet): the record is unverified
+ * and not a poverty workshop (扶贫车间 status earns subsidies: an official records it) —
  * its postings stay drafts until a caseworker whose region holds it verifies it — and the user is
  * linked to it, so their tokens need not carry `employerId`. A credit code already registered is
  * CONFLICT, without saying by whom.
@@ -113,7 +114,7 @@ export async function requestEmployerRegistration(db: Database, viewer: Viewer, 
   try {
     return await db.transaction(async (tx) => {
       if (await findEmployerByCreditCode(tx, creditCode)) throw taken();
-      const employer = await insertEmployer(tx, { id: newId(), name: input.name.trim(), creditCode, regionCode: input.regionCode, isPovertyWorkshop: input.isPovertyWorkshop ?? false, verified: false, createdBy: actorOf(viewer) });
+      const employer = await insertEmployer(tx, { id: newId(), name: input.name.trim(), creditCode, regionCode: input.regionCode, isPovertyWorkshop: false, verified: false, createdBy: actorOf(viewer) });
       const [linked] = await tx.insert(employerAccounts).values({ userSub: viewer.userId, employerId: employer.id }).onConflictDoNothing().returning();
       if (!linked) throw conflict(msg("您的账号已关联一家用人单位", "Your account is already linked to an employer"));
       return employer;

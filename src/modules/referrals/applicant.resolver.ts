@@ -9,7 +9,7 @@ import { disclosePhoneWithConsent } from "../people/person-pii.js";
 import { JobIntention } from "../people/person.type.js";
 import { Education, JobPosting } from "../postings/posting.type.js";
 import type { PostingRow } from "../postings/posting.table.js";
-import { countApplicants, inviteToInterview, listApplicants, mayReadApplicants, respondToInterview, type ApplicantRow, type ApplicantsOf } from "./applicant.service.js";
+import { countApplicants, inviteToInterview, LIVE_APPLICATION, listApplicants, mayReadApplicants, respondToInterview, type ApplicantRow, type ApplicantsOf } from "./applicant.service.js";
 import type { InterviewInvitationRow, ReferralRow } from "./referral.table.js";
 import { Referral, ReferralStatus } from "./referral.type.js";
 
@@ -49,6 +49,7 @@ export class Applicant {
   @Field(() => ReferralStatus, { description: "Where the application has got to." }) status!: string;
   @Field({ description: "When the status last changed." }) statusAt!: Date;
   @Field({ description: "When they applied." }) appliedAt!: Date;
+  @Field(() => String, { nullable: true, description: "Their own word with the application (applyToPosting's note), if any." }) note!: string | null;
   @Field(() => ApplicantProfile, { description: "Who they are, as far as an employer may know." }) profile!: ApplicantProfile;
   @Field(() => InterviewInvitation, { nullable: true, description: "Your invitation to interview, and their answer; null if not invited." }) invitation!: InterviewInvitation | null;
 }
@@ -72,7 +73,7 @@ export class PostingApplicantsResolver {
   @Authorized(Role.EMPLOYER, Role.ADMIN)
   @FieldResolver(() => ApplicantConnection, {
     nullable: true,
-    description: "The people who applied to this posting, newest application first: its employer and administrators only (null, with FORBIDDEN at this path, for anyone else).",
+    description: "The people who applied to this posting, newest record first (a recommendation taken up is dated by the recommendation): its employer and administrators only (null, with FORBIDDEN at this path, for anyone else).",
   })
   applicants(@Root() posting: PostingRow, @Args(() => ApplicantsArgs) args: ApplicantsArgs, @Ctx() ctx: Context) {
     return applicantsPage(ctx, { postingId: posting.id, employerId: posting.employerId }, args);
@@ -84,7 +85,7 @@ export class EmployerApplicantsResolver {
   @Authorized(Role.EMPLOYER, Role.ADMIN)
   @FieldResolver(() => ApplicantConnection, {
     nullable: true,
-    description: "The people who applied to any of this employer's postings, newest application first: the employer itself and administrators only (null, with FORBIDDEN at this path, for anyone else).",
+    description: "The people who applied to any of this employer's postings, newest record first (a recommendation taken up is dated by the recommendation): the employer itself and administrators only (null, with FORBIDDEN at this path, for anyone else).",
   })
   applicants(@Root() employer: EmployerRow, @Args(() => ApplicantsArgs) args: ApplicantsArgs, @Ctx() ctx: Context) {
     return applicantsPage(ctx, { employerId: employer.id }, args);
@@ -111,11 +112,13 @@ export class ApplicantResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "Their mobile phone, only once they have accepted your invitation to interview (their consent); each read is written to the audit log with its purpose. Null before, and for anyone but the posting's employer.",
+    description: "Their mobile phone, only once they have accepted your invitation to interview (their consent) and while the application stands (or they were hired); each read is written to the audit log with its purpose. Null before, once they withdraw or it is declined or closed, and for anyone but the posting's employer.",
   })
   async phone(@Root() a: ApplicantRow, @Ctx() ctx: Context) {
     const v = ctx.viewer;
-    if (a.invitation?.response !== "ACCEPTED" || !(v.kind === "user" && v.role === Role.EMPLOYER) || !mayReadApplicants(v, v.employerId ?? "")) return null;
+    // Consent holds while the application does: once it is withdrawn, declined or closed, no more phone (HIRED: the employer has them).
+    if (a.invitation?.response !== "ACCEPTED" || !(LIVE_APPLICATION.includes(a.status) || a.status === "HIRED")) return null;
+    if (!(v.kind === "user" && v.role === Role.EMPLOYER) || !mayReadApplicants(v, v.employerId ?? "")) return null;
     return disclosePhoneWithConsent({ pii: ctx.pii, audit: (r) => ctx.loaders.auditUnmaskedRead.load(r) }, { id: a.personId, phoneSealed: a.phoneSealed }, `面试联系：申请人已接受面试邀请（申请 ${a.id}）`);
   }
 

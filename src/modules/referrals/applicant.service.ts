@@ -21,6 +21,9 @@ import { findReferralById } from "./referral.repository.js";
 import { APPLIED_OR_LATER } from "./referral-rules.js";
 import { interviewInvitations, type InterviewInvitationRow, type ReferralStatus } from "./referral.table.js";
 
+/** Statuses of an application still under way: an invitation can be answered, a consented phone is shown. */
+export const LIVE_APPLICATION: readonly ReferralStatus[] = ["APPLIED", "INTERVIEWED", "OFFERED"];
+
 /** What an employer sees of one application. */
 export interface ApplicantRow {
   /** The application's (the referral's) id. */
@@ -30,6 +33,8 @@ export interface ApplicantRow {
   statusAt: Date;
   /** When the person applied (their first move to APPLIED or later). */
   appliedAt: Date;
+  /** The person's own word with their application (the note of their move to APPLIED), if any. */
+  note: string | null;
   /** Kept for the phone's disclosure and never shown as such. */
   personId: string;
   phoneSealed: string | null;
@@ -68,6 +73,7 @@ export async function listApplicants(db: Executor, viewer: Viewer, of: Applicant
     db,
     sql`select r.id, r.posting_id as "postingId", r.status, r.status_at as "statusAt",
                (select min(e.at) from referral_events e where e.referral_id = r.id and e.to_status in ('APPLIED', 'INTERVIEWED', 'OFFERED', 'HIRED') and e.by not like 'employer:%') as "appliedAt",
+               (select e.note from referral_events e where e.referral_id = r.id and e.to_status = 'APPLIED' and e.by like 'seeker:%' order by e.at limit 1) as "note",
                p.id as "personId", p.phone_sealed as "phoneSealed", p.name, p.degree_level as "degreeLevel", p.major, p.skills,
                p.intention_keywords as "intentionKeywords", p.intention_region_codes as "intentionRegionCodes", p.intention_min_salary as "intentionMinSalary",
                p.willing_to_relocate as "willingToRelocate", p.open_to_labour_cooperation as "openToLabourCooperation",
@@ -142,6 +148,7 @@ export async function respondToInterview(db: Database, viewer: Viewer, input: { 
     const referral = await findReferralById(tx, id);
     const [invitation] = referral && referral.personId === viewer.personId ? await tx.select().from(interviewInvitations).where(sql`${interviewInvitations.referralId} = ${id}`).for("update") : [];
     if (!invitation) throw notFound("Referral", id);
+    if (!LIVE_APPLICATION.includes(referral!.status)) throw badInput("applicationId", msg(`该申请已结束（${referral!.status}），不能再答复面试邀请`, `The application has ended (${referral!.status}): the invitation can no longer be answered`));
     if (invitation.response) throw conflict(msg(`您已答复过这次面试邀请（${invitation.response}）`, `You have already answered this invitation (${invitation.response})`));
     const [row] = await tx
       .update(interviewInvitations)

@@ -19,11 +19,11 @@ export class ApplicationResolver {
   @Authorized(Role.SEEKER)
   @Mutation(() => Referral, {
     description:
-      "Apply to an OPEN posting, as the seeker the token names (never for another). A posting you were recommended moves to APPLIED; any other becomes your own application (source SELF), which does not count toward a referral minimum — the minimum counts what was recommended to you. Once per posting: again is CONFLICT; a posting no longer open is BAD_USER_INPUT; past the day's allowance (applicationPolicy) RATE_LIMITED.",
+      "Apply to an OPEN posting, as the seeker the token names (never for another). A posting you were recommended moves to APPLIED; any other becomes your own application (source SELF), which does not count toward a referral minimum — the minimum counts what was recommended to you. Once per posting: again is CONFLICT — as is a posting whose recommendation to you has ended (withdrawn, declined, closed); a posting no longer open is BAD_USER_INPUT; past the day's allowance (applicationPolicy) RATE_LIMITED.",
   })
   applyToPosting(
     @Arg("postingId", () => ID, { description: "The posting to apply to." }) postingId: string,
-    @Arg("note", () => String, { nullable: true, description: "A word to the employer (at most 500 characters)." }) note: string | null,
+    @Arg("note", () => String, { nullable: true, description: "A word to the employer (at most 500 characters): shown to it as Applicant.note." }) note: string | null,
     @Ctx() ctx: Context,
   ) {
     return applyToPosting(ctx.db, ctx.viewer, { postingId, note });

@@ -73,7 +73,7 @@ export async function applyToPosting(db: Database, viewer: Viewer, input: { post
     const person = await lockPerson(tx, personId);
     if (!person) throw notFound("Person", personId);
     const { maxPerDay } = await applicationPolicyOn(tx);
-    if ((await countApplicationsSince(tx, by, startOfServiceDay())) >= maxPerDay) {
+    if ((await countApplicationsSince(tx, personId, startOfServiceDay())) >= maxPerDay) {
       throw new DomainError("RATE_LIMITED", msg(`今天的申请已达上限（每天最多 ${maxPerDay} 个），请明天再试`, `You have made today's ${maxPerDay} applications: try again tomorrow`), { maxPerDay });
     }
     const posting = (await sharePostings(tx, [postingId])).get(postingId);

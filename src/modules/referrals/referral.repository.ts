@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { requiredMinimum } from "../categories/category.sql.js";
@@ -113,12 +113,17 @@ export async function insertApplication(db: Executor, row: { personId: string; p
   return inserted!;
 }
 
-/** How many times `by` moved something to APPLIED (an application, or a referral taken up) since `since`. */
-export async function countApplicationsSince(db: Executor, by: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(referralEvents)
-    .where(and(eq(referralEvents.by, by), eq(referralEvents.toStatus, "APPLIED"), gte(referralEvents.at, since)));
+/**
+ * How many applications a person made themself since `since`: their own, and referrals they took up
+ * (moves to APPLIED by a seeker) — by the person, whatever sign-in they used; read through the
+ * person's referrals (indexed), not the whole event table.
+ */
+export async function countApplicationsSince(db: Executor, personId: string, since: Date): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from referrals r join referral_events e on e.referral_id = r.id
+        where r.person_id = ${personId} and e.to_status = 'APPLIED' and e.by like 'seeker:%' and e.at >= ${since}`,
+  );
   return row!.n;
 }
 

@@ -43,6 +43,8 @@ export const referrals = pgTable(
   (t) => [
     unique("referrals_person_posting_key").on(t.personId, t.postingId),
     index("referrals_posting_open_idx").on(t.postingId).where(sql`${t.status} in ('RECOMMENDED', 'VIEWED', 'APPLIED', 'INTERVIEWED')`),
+    // A posting's applicants (and an employer's, through its postings), a page at a time, whatever their status.
+    index("referrals_posting_id_idx").on(t.postingId, t.id),
   ],
 );
 

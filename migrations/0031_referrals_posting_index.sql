@@ -1,0 +1,1 @@
+CREATE INDEX "referrals_posting_id_idx" ON "referrals" USING btree ("posting_id","id");
