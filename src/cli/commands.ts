@@ -46,11 +46,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                      Write a campaign's report (the workbook, or one sheet as CSV: summary prefecture county
                      institution category below mentors fairs) as an administrator, with a progress bar;
                      prints {file, rows, ms, sqlStatements}.
-  reindex            Rebuild the Meilisearch index from PostgreSQL beside the live one, swap it in, and replay
-                     the change log from where the rebuild began (nothing edited meanwhile is lost).
+  reindex            Rebuild the Meilisearch index from PostgreSQL beside the live one and swap it in; what changed
+                     meanwhile is written into the change log again for the relay (nothing edited meanwhile is lost).
   reconcile [--repair]
                      Compare the Meilisearch index with PostgreSQL by content (a hash per document): missing,
-                     extra and stale postings (exit 1 if any); --repair writes and removes what differs.
+                     extra and stale postings (exit 1 if any); --repair writes the differences into the change
+                     log, for the relay to send and remove.
   meilisearch-keys --master-key KEY
                      As Meilisearch's master key, once: create the API's two keys — writes scoped to postings*
                      (MEILISEARCH_API_KEY) and search only (MEILISEARCH_SEARCH_KEY); prints them as JSON.

@@ -33,6 +33,8 @@ export class MemoryPosition implements PositionStore {
   async release() {}
 }
 
+const samePosition = (a: LogPosition | null, b: LogPosition | null) => (a === null || b === null ? a === b : a.txid === b.txid && a.seq === b.seq);
+
 /**
  * A position in `change_log_readers`, held under a lease so that one process at a time reads for a
  * durable reader (the Meilisearch relay), and so that pruning knows how far every live reader is.
@@ -53,9 +55,22 @@ export class StoredPosition implements PositionStore {
   /** Until when (this process's clock) the lease is surely held: counted from before the statement that took it. */
   private heldUntil = 0;
 
+  /** The position this process last read or wrote in the row: `undefined` before it first acquires. */
+  private known: LogPosition | null | undefined = undefined;
+
+  /**
+   * Renews the lease when less than `ms` is left. A lease that lapsed and is taken again is held only
+   * if the stored position is still where this process left it: if another holder moved it meanwhile
+   * (this process was frozen past its lease), what this process read before is stale — lost.
+   */
   async ensureLease(ms: number): Promise<boolean> {
     if (this.heldUntil - Date.now() >= ms) return true;
-    return (await this.acquire()) !== null;
+    const lapsed = this.heldUntil < Date.now();
+    const before = this.known;
+    const got = await this.acquire();
+    if (!got) return false;
+    if (lapsed && before !== undefined && !samePosition(got.position, before)) return false;
+    return true;
   }
 
   async acquire(): Promise<{ position: LogPosition | null } | null> {
@@ -71,7 +86,9 @@ export class StoredPosition implements PositionStore {
     if (!row) return null;
     this.heldUntil = asked + this.leaseMs;
     // A reader never placed is at 0:0.
-    return { position: row.txid === "0" && Number(row.seq) === 0 ? null : { txid: row.txid, seq: Number(row.seq) } };
+    const position = row.txid === "0" && Number(row.seq) === 0 ? null : { txid: row.txid, seq: Number(row.seq) };
+    this.known = position;
+    return { position };
   }
 
   async save(position: LogPosition): Promise<boolean> {
@@ -86,6 +103,7 @@ export class StoredPosition implements PositionStore {
     if (rows.length > 0) {
       this.heldUntil = asked + this.leaseMs;
       this.savedAt = asked;
+      this.known = position;
     }
     return rows.length > 0;
   }

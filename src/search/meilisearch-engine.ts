@@ -48,6 +48,11 @@ export function parseVersion(text: string): [number, number] | null {
 }
 
 /** The production engine: Meilisearch through its official client. */
+/** A Meilisearch this API cannot work with: the server refuses to start on it (an unreachable one is checked again later). */
+export class MeilisearchTooOld extends Error {
+  override name = "MeilisearchTooOld";
+}
+
 export class MeilisearchEngine implements SearchEngine {
   readonly name = "meilisearch" as const;
   private readonly writer: Meilisearch;
@@ -97,12 +102,13 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   /** Refuses a Meilisearch older than MEILISEARCH_MIN_VERSION, with a message saying what to do. */
+  /** The engine's version, refused (MeilisearchTooOld) when older than MEILISEARCH_MIN_VERSION. */
   async checkVersion(): Promise<string> {
     const { pkgVersion } = await this.writer.getVersion();
     const v = parseVersion(pkgVersion);
     const [major, minor] = MEILISEARCH_MIN_VERSION;
     if (!v || v[0] < major || (v[0] === major && v[1] < minor)) {
-      throw new Error(`Meilisearch ${pkgVersion} is too old: this API needs Meilisearch ${major}.${minor} or later (Chinese words get typos before 1.16). Upgrade it, or unset MEILISEARCH_URL to use the embedded engine.`);
+      throw new MeilisearchTooOld(`Meilisearch ${pkgVersion} is too old: this API needs Meilisearch ${major}.${minor} or later (Chinese words get typos before 1.16). Upgrade it, or unset MEILISEARCH_URL to use the embedded engine.`);
     }
     this.versionChecked = true;
     return pkgVersion;

@@ -5,7 +5,7 @@ import { queryRows, type Database, type DatabaseHandle, type Executor } from "..
 import { loggableError, type Logger } from "../logger.js";
 import type { PostingDocumentSource, SearchSources } from "./document-source.js";
 import { EmbeddedSearchEngine } from "./embedded-engine.js";
-import { MeilisearchEngine } from "./meilisearch-engine.js";
+import { MeilisearchEngine, MeilisearchTooOld } from "./meilisearch-engine.js";
 import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentity, StoredPosition, TasksStillRunning } from "./change-follower.js";
 import { CHANGE_CHANNEL, comparePositions, formatPosition, lastChange, logHead, logPostingChanges, relogSince, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
@@ -84,14 +84,17 @@ function taskPolling(engine: SearchEngine): { taskDone?: (uid: number) => Promis
  * changed while it was built), waiting for the engine's tasks. It stops at that head even while
  * writes go on: the index's own follower carries on from there.
  */
-export async function replayChanges(db: Database, engine: SearchEngine, sources: SearchSources, from: LogPosition, until?: LogPosition): Promise<LogPosition> {
+export async function replayChanges(db: Database, engine: SearchEngine, sources: SearchSources, from: LogPosition, until?: LogPosition, deadlineMs = Number.POSITIVE_INFINITY): Promise<LogPosition> {
   const end = until ?? (await logHead(db));
+  const deadline = Date.now() + deadlineMs;
   const follower = new ChangeFollower(db, (changes, guard) => applyChanges(db, engine, sources, changes, guard), new MemoryPosition(), { backoffMs: () => 0, ...taskPolling(engine) });
   await follower.placeAt(from);
   for (;;) {
     const result = await follower.catchUp();
     if (result.failed) throw new Error("Replaying the change log into the new index failed");
     if (comparePositions(follower.position!, end) >= 0 && !result.awaitingTasks) return follower.position!;
+    // Past the deadline (a transaction elsewhere holds the watermark back): the index's follower carries on from here.
+    if (Date.now() > deadline && !result.awaitingTasks) return follower.position!;
     await new Promise((r) => setTimeout(r, result.awaitingTasks ? 200 : 50));
   }
 }
@@ -154,7 +157,13 @@ export class SearchIndex {
       if (this.engine instanceof SwappableEngine) {
         const live = this.engine;
         const fresh = new EmbeddedSearchEngine();
-        return rebuildIndex(this.db, this.sources, { fresh, swapIn: async () => live.swap(fresh), catchUp: (from) => replayChanges(this.db, live, this.sources, from) }, onProgress);
+        // Replayed up to the last change committed before the swap — not only to the watermark, which a
+        // transaction elsewhere can hold back — for at most 10 s; the follower carries on from there.
+        const catchUp = async (from: LogPosition) => {
+          const last = await lastChange(this.db);
+          return replayChanges(this.db, live, this.sources, from, last && comparePositions(last, from) > 0 ? last : undefined, 10_000);
+        };
+        return rebuildIndex(this.db, this.sources, { fresh, swapIn: async () => live.swap(fresh), catchUp }, onProgress);
       }
       if (this.engine instanceof MeilisearchEngine) return reindexMeilisearch(this.db, this.engine, this.sources, onProgress);
       throw new Error(`No reindex for the ${this.engine.name} engine`);
@@ -220,6 +229,14 @@ export class SearchIndex {
       this.follower = this.newFollower(this.store, false);
       await this.follower.placeAt(head);
     } else {
+      // A Meilisearch too old is refused at start, with what to do; one not reachable yet is checked
+      // again before the relay first writes to it (the process starts and answers SEARCH_UNAVAILABLE meanwhile).
+      if (this.engine instanceof MeilisearchEngine) {
+        await this.engine.checkVersion().catch((err: unknown) => {
+          if (err instanceof MeilisearchTooOld) throw err;
+          this.log.warn({ err: loggableError(err) }, "could not ask Meilisearch its version at start: checked again before the first write");
+        });
+      }
       const lease = this.relayLease();
       this.store = new StoredPosition(this.db, this.opts.readerName ?? "meilisearch", true, this.opts.owner ?? processIdentity, lease.ms);
       // Scores are computed with the synonyms on every process; only the relay writes the engine's settings.

@@ -66,6 +66,18 @@ describe("the Meilisearch relay, request by request", () => {
     await next.stop();
   });
 
+  it("refuses to start on a Meilisearch older than 1.16, saying what to do; starts on one it cannot reach yet", async () => {
+    meili.version = "1.15.2";
+    try {
+      await expect(relay().start()).rejects.toThrow(/Meilisearch 1\.15\.2 is too old.*unset MEILISEARCH_URL/);
+    } finally {
+      meili.version = "1.16.0";
+    }
+    const unreachable = new SearchIndex(new MeilisearchEngine({ host: "http://127.0.0.1:1", apiKey: "k", timeoutMs: 500 }, "postings"), t.db, searchSources, createLogger("silent"), { intervalMs: 0, readerName: `meilisearch-${unique()}` });
+    await expect(unreachable.start()).resolves.toBeNull();
+    await unreachable.stop();
+  });
+
   it("polls a task still running after the wait instead of sending its documents again, and moves on once it is done", async () => {
     // The first fill with an ample wait (a fill does not poll on: under load a 40 ms wait could run out
     // on an already-succeeded task); then the relay with the short wait, from the stored position.

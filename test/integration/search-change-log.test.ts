@@ -69,6 +69,26 @@ describe("the posting change log", () => {
     expect((await f.catchUp()).applied).toBe(0);
   });
 
+  it("a durable reader frozen past its lease, whose place another holder moved meanwhile, has lost it when it wakes", async () => {
+    const name = `lease-${unique()}`;
+    const frozen = new StoredPosition(t.db, name, true, "process-a", 50);
+    expect(await frozen.acquire()).toEqual({ position: null });
+    await new Promise((r) => setTimeout(r, 80)); // A's lease lapses (A is "frozen")
+    const other = new StoredPosition(t.db, name, true, "process-b", 60_000);
+    expect(await other.acquire()).not.toBeNull();
+    expect(await other.save({ txid: "7", seq: 3 })).toBe(true);
+    await other.release();
+    // A wakes: it may take the row again, but its reads from before are stale — the lease counts as lost.
+    expect(await frozen.ensureLease(10)).toBe(false);
+    // Whereas a lapse that nobody used is simply renewed.
+    const alone = new StoredPosition(t.db, `lease-${unique()}`, true, "process-c", 50);
+    await alone.acquire();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await alone.ensureLease(10)).toBe(true);
+    // These readers are not real: left in place, they would hold pruning back for the tests after.
+    await t.db.execute(sql`delete from change_log_readers where name like 'lease-%'`);
+  });
+
   it("logs nothing when the write itself is refused", async () => {
     const before = await logged(t);
     const employer = await makeEmployer(t.db);
