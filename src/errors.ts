@@ -124,6 +124,7 @@ const THINGS = {
   FairSession: "招聘会场次",
   JobFair: "招聘会",
   Mentor: "红娘",
+  Notification: "通知",
   "Partner key": "合作平台密钥",
   Person: "人员",
   Posting: "岗位",

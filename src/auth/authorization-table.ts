@@ -101,6 +101,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.applyToPosting": { access: [SEEKER], scope: "for themself: the token's personId" },
   "Mutation.inviteToInterview": { access: [EMPLOYER], scope: "its own postings' applicants; another's is NOT_FOUND" },
   "Mutation.respondToInterview": { access: [SEEKER], scope: "an invitation on their own application" },
+  "Mutation.markNotificationRead": { access: [SEEKER], scope: "their own notifications; another's is NOT_FOUND" },
   "Mutation.withdrawApplication": { access: [SEEKER], scope: "their own application; another's is NOT_FOUND" },
   "Mutation.setMatchingPolicy": { access: [ADMIN] },
   "Mutation.createCampaign": { access: [ADMIN] },

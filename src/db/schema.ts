@@ -16,4 +16,5 @@ export * from "../modules/referrals/referral.table.js";
 export * from "../modules/referrals/campaign-run.table.js";
 export * from "../modules/mentors/mentor.table.js";
 export * from "../modules/fairs/fair.table.js";
+export * from "../modules/notifications/notification.table.js";
 export * from "../http/idempotency.table.js";

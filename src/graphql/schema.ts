@@ -27,6 +27,7 @@ import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, 
 import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolver, ReferralInvitationResolver } from "../modules/referrals/applicant.resolver.js";
 import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
+import { NotificationResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -69,6 +70,8 @@ export const resolvers = [
   EmployerApplicantsResolver,
   ApplicantResolver,
   ReferralInvitationResolver,
+  NotificationResolver,
+  ViewerNotificationsResolver,
   NodeResolver,
 ] as const;
 

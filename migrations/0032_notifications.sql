@@ -1,0 +1,59 @@
+CREATE TABLE "notifications" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"person_id" uuid NOT NULL,
+	"kind" varchar(30) NOT NULL,
+	"referral_id" uuid,
+	"posting_id" uuid,
+	"status" varchar(20),
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"delivered_at" timestamp (3) with time zone,
+	"read_at" timestamp (3) with time zone,
+	CONSTRAINT "notifications_kind_chk" CHECK ("notifications"."kind" in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING'))
+);
+--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "public"."referrals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_posting_id_postings_id_fk" FOREIGN KEY ("posting_id") REFERENCES "public"."postings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "notifications_person_idx" ON "notifications" USING btree ("person_id","id");--> statement-breakpoint
+-- A time-ordered UUID (version 7: 48 bits of Unix milliseconds, then random), as the application's newId() makes.
+CREATE FUNCTION notification_id() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+$$;
+--> statement-breakpoint
+-- Every referral event tells its person, in the event's transaction: a recommendation (the first
+-- event) or a step. The person's own moves (by seeker:…) tell them nothing. One statement per
+-- inserting statement (a campaign batch's thousands of events are one INSERT … SELECT).
+CREATE FUNCTION notify_referral_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO notifications (id, person_id, kind, referral_id, posting_id, status)
+  SELECT notification_id(), r.person_id, CASE WHEN e.from_status IS NULL THEN 'REFERRAL' ELSE 'REFERRAL_STATUS' END, r.id, r.posting_id, e.to_status::text
+  FROM inserted e JOIN referrals r ON r.id = e.referral_id
+  WHERE e.by NOT LIKE 'seeker:%'
+  ORDER BY e.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER referral_events_notify AFTER INSERT ON referral_events REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION notify_referral_events();
+--> statement-breakpoint
+CREATE FUNCTION notify_interview_invitations() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO notifications (id, person_id, kind, referral_id, posting_id)
+  SELECT notification_id(), r.person_id, 'INTERVIEW_INVITATION', r.id, r.posting_id
+  FROM inserted i JOIN referrals r ON r.id = i.referral_id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER interview_invitations_notify AFTER INSERT ON interview_invitations REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION notify_interview_invitations();
+--> statement-breakpoint
+-- A booking someone made for the person (a caseworker, the organiser); one they made themself tells them nothing.
+CREATE FUNCTION notify_fair_bookings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO notifications (id, person_id, kind, posting_id)
+  SELECT notification_id(), b.person_id, 'FAIR_BOOKING', b.posting_id
+  FROM inserted b
+  WHERE b.booked_by NOT LIKE 'seeker:%'
+  ORDER BY b.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER fair_bookings_notify AFTER INSERT ON fair_bookings REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION notify_fair_bookings();

@@ -1,0 +1,59 @@
+/**
+ * The in-app inbox (issue 21, first part): a seeker's notifications, newest first. The first fetch
+ * of a notification by the person's client is its in-app delivery (`deliveredAt`); reading it is the
+ * person's own mark.
+ */
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { Role, type Viewer } from "../../auth/viewer.js";
+import type { Database, Executor } from "../../db/client.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import { parseId } from "../../db/parse-id.js";
+import { notFound } from "../../errors.js";
+import type { KeysetPage } from "../../pagination.js";
+import { notifications, type NotificationRow } from "./notification.table.js";
+
+/** The person whose inbox the viewer reads: a seeker's own; nobody else has one here. */
+export function inboxOf(viewer: Viewer): string | null {
+  return viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId ? viewer.personId : null;
+}
+
+/** A page of the person's notifications; those fetched for the first time are delivered (in-app) by this read. */
+export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: KeysetPage): Promise<NotificationRow[]> {
+  const rows = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.personId, personId), filter.unreadOnly ? isNull(notifications.readAt) : undefined, keysetRange(notifications.id, page)))
+    .orderBy(keysetOrder(notifications.id, page))
+    .limit(page.limit);
+  const fresh = rows.filter((r) => r.deliveredAt === null).map((r) => r.id);
+  if (fresh.length > 0) {
+    const delivered = await db
+      .update(notifications)
+      .set({ deliveredAt: sql`now()` })
+      .where(and(inArray(notifications.id, fresh), isNull(notifications.deliveredAt)))
+      .returning({ id: notifications.id, deliveredAt: notifications.deliveredAt });
+    const at = new Map(delivered.map((d) => [d.id, d.deliveredAt]));
+    for (const row of rows) if (row.deliveredAt === null) row.deliveredAt = at.get(row.id) ?? null;
+  }
+  return rows;
+}
+
+export async function countInbox(db: Executor, personId: string, filter: { unreadOnly: boolean }): Promise<number> {
+  return await db.$count(notifications, and(eq(notifications.personId, personId), filter.unreadOnly ? isNull(notifications.readAt) : undefined));
+}
+
+/** Marks one of the seeker's own notifications read (and delivered); anyone else's is NOT_FOUND. */
+export async function markNotificationRead(db: Database, viewer: Viewer, id: string): Promise<NotificationRow> {
+  const personId = inboxOf(viewer);
+  const notificationId = parseId(id, "id");
+  const [row] = personId
+    ? await db
+        .update(notifications)
+        .set({ readAt: sql`coalesce(${notifications.readAt}, now())`, deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())` })
+        .where(and(eq(notifications.id, notificationId), eq(notifications.personId, personId)))
+        .returning()
+    : [];
+  if (!row) throw notFound("Notification", notificationId);
+  return row;
+}
+
