@@ -66,7 +66,7 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
 
 /** One fulfil of the key-group campaign from no referrals, in its own CLI process. */
 async function fulfilOnce(client: pg.Client, env: Record<string, string>, campaignId: string) {
-  await client.query("delete from referral_events; delete from referrals; delete from campaign_run_items; delete from campaign_runs");
+  await client.query("delete from notifications; delete from referral_events; delete from referrals; delete from campaign_run_items; delete from campaign_runs");
   await client.query("vacuum analyze referrals, referral_events, campaign_run_items, campaign_runs");
   const run = await cli(["fulfil", "--region", "35", "--campaign", campaignId], env);
   if (run.code !== 0) throw new Error(`fulfil exited ${run.code}`);

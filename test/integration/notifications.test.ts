@@ -55,6 +55,23 @@ describe("notifications: the in-app inbox (issue 21, first part)", () => {
     expect((await inbox(seeker)).notifications!.totalCount).toBe(3);
   });
 
+  it("delivers in the app only what the client fetched (a count delivers nothing); ids made one after another sort in that order", async () => {
+    const person = await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" });
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    await makeReferral(t.db, person.id, (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", minEducation: "ASSOCIATE", validUntil: days(30) })).id);
+    const seeker = await t.token({ sub: `seeker-${person.id}`, role: Role.SEEKER, personId: person.id });
+    const delivered = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from notifications where person_id = ${person.id} and delivered_at is not null`))[0]!.n;
+    expect((await t.gql<{ viewer: { notifications: { totalCount: number } } }>(`{ viewer { notifications { totalCount pageInfo { hasNextPage } } } }`, {}, { token: seeker })).data!.viewer.notifications.totalCount).toBe(1);
+    expect(await delivered()).toBe(0);
+    await inbox(seeker);
+    expect(await delivered()).toBe(1);
+    // Made within the same millisecond or not, one after another, the ids sort in the order they were made.
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await queryRows<{ id: string }>(t.db, sql`select notification_id()::text as id`))[0]!.id);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+  });
+
   it("marks the person's own notifications read, and no one else's", async () => {
     const person = await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" });
     const other = await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" });

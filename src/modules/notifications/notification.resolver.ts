@@ -1,7 +1,9 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
+import { selectedFieldNames } from "../../graphql/selection.js";
 import { keysetOf, pageFromRows } from "../../pagination.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { ReferralStatus } from "../referrals/referral.type.js";
@@ -65,11 +67,12 @@ export class ViewerNotificationsResolver {
     nullable: true,
     description: "A seeker's notifications, newest first (fetching them is their delivery in the app). Null for anyone else.",
   })
-  async notifications(@Args(() => InboxArgs) args: InboxArgs, @Ctx() ctx: Context) {
+  async notifications(@Args(() => InboxArgs) args: InboxArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const personId = inboxOf(ctx.viewer);
     if (!personId) return null;
     const keyset = keysetOf(args);
-    const rows = await readInbox(ctx.db, personId, { unreadOnly: args.unreadOnly }, keyset);
+    // Delivered only when the notifications themselves are fetched (a count or page info alone delivers nothing).
+    const rows = await readInbox(ctx.db, personId, { unreadOnly: args.unreadOnly }, keyset, selectedFieldNames(info).has("edges"));
     return pageFromRows(rows, keyset, () => countInbox(ctx.db, personId, { unreadOnly: args.unreadOnly }));
   }
 

@@ -17,8 +17,12 @@ export function inboxOf(viewer: Viewer): string | null {
   return viewer.kind === "user" && viewer.role === Role.SEEKER && viewer.personId ? viewer.personId : null;
 }
 
-/** A page of the person's notifications; those fetched for the first time are delivered (in-app) by this read. */
-export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: KeysetPage): Promise<NotificationRow[]> {
+/**
+ * A page of the person's notifications. When the client asks for them (`deliver`: the page's edges
+ * are selected), those fetched for the first time are delivered in the app by this read — a query
+ * that writes (over GET too: the write is idempotent, and only the person's own token can make it).
+ */
+export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: KeysetPage, deliver = true): Promise<NotificationRow[]> {
   const rows = await db
     .select()
     .from(notifications)
@@ -26,11 +30,12 @@ export async function readInbox(db: Database, personId: string, filter: { unread
     .orderBy(keysetOrder(notifications.id, page))
     .limit(page.limit);
   const fresh = rows.filter((r) => r.deliveredAt === null).map((r) => r.id);
-  if (fresh.length > 0) {
+  if (deliver && fresh.length > 0) {
+    // Every row asked about answers with its delivery, also one another fetch delivered a moment before.
     const delivered = await db
       .update(notifications)
-      .set({ deliveredAt: sql`now()` })
-      .where(and(inArray(notifications.id, fresh), isNull(notifications.deliveredAt)))
+      .set({ deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())` })
+      .where(inArray(notifications.id, fresh))
       .returning({ id: notifications.id, deliveredAt: notifications.deliveredAt });
     const at = new Map(delivered.map((d) => [d.id, d.deliveredAt]));
     for (const row of rows) if (row.deliveredAt === null) row.deliveredAt = at.get(row.id) ?? null;
