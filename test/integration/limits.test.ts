@@ -144,6 +144,7 @@ describe("GraphQL limits", () => {
       "Query.referralCompliance": `{ referralCompliance(first: 101) { total } }`,
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
       "ReferralCompliance.belowPeople": `{ referralCompliance { belowPeople(first: 101) { totalCount } } }`,
+      "ViewerInfo.notifications": `{ viewer { notifications(first: 101) { totalCount } } }`,
     };
     expect(withFirst.sort().join(" ")).toBe(Object.keys(at101).sort().join(" "));
     expect(run).toBeDefined();

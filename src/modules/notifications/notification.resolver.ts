@@ -68,9 +68,10 @@ export class ViewerNotificationsResolver {
     description: "A seeker's notifications, newest first (fetching them is their delivery in the app). Null for anyone else.",
   })
   async notifications(@Args(() => InboxArgs) args: InboxArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // The page is checked first: a size out of range is refused whoever asks.
+    const keyset = keysetOf(args);
     const personId = inboxOf(ctx.viewer);
     if (!personId) return null;
-    const keyset = keysetOf(args);
     // Delivered only when the notifications themselves are fetched (a count or page info alone delivers nothing).
     const rows = await readInbox(ctx.db, personId, { unreadOnly: args.unreadOnly }, keyset, selectedFieldNames(info).has("edges"));
     return pageFromRows(rows, keyset, () => countInbox(ctx.db, personId, { unreadOnly: args.unreadOnly }));
