@@ -70,3 +70,17 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER fair_bookings_notify AFTER INSERT ON fair_bookings REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION notify_fair_bookings();
+--> statement-breakpoint
+-- New notifications are announced on commit (NOTIFY is transactional) as `personId:id` pairs, a
+-- hundred to a message (a message holds at most 8,000 bytes): each server process hands them to the
+-- person's live subscribers (myNotifications).
+CREATE FUNCTION announce_notifications() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('person_notifications', c.pairs)
+  FROM (SELECT string_agg(n.person_id::text || ':' || n.id::text, ',' ORDER BY n.id) AS pairs
+        FROM (SELECT person_id, id, (row_number() OVER (ORDER BY id) - 1) / 100 AS part FROM inserted) n
+        GROUP BY n.part) c;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER notifications_announce AFTER INSERT ON notifications REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION announce_notifications();

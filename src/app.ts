@@ -17,6 +17,7 @@ import type { SearchEngine } from "./search/search-port.js";
 import { CampaignRunner } from "./modules/referrals/campaign-run.worker.js";
 import { ReevaluationWorker } from "./modules/categories/reevaluation.worker.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
+import { NotificationHub } from "./modules/notifications/notification-events.js";
 import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
@@ -34,6 +35,7 @@ export interface App {
   reevaluations: ReevaluationWorker;
   /** Live fair updates: this process's subscribers, fed by PostgreSQL NOTIFY. */
   fairEvents: FairEventHub;
+  notificationEvents: NotificationHub;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -73,7 +75,8 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, searchPosition: () => search.position, apollo: () => apollo!, rateLimiter });
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
-  const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, schema: await getSchema(), rateLimiter });
+  const notificationEvents = new NotificationHub(log);
+  const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, notificationEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,
   // drops Idempotency-Keys past their 24 hours, and prunes the posting change log by its policy.
@@ -101,6 +104,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
     runner,
     reevaluations,
     fairEvents,
+    notificationEvents,
     apollo,
     http,
     listen: async () => {
@@ -111,6 +115,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
         (indexed) => (indexed === null ? `${search.engine.name}: relaying the change log` : `indexed ${indexed.toLocaleString("en")} postings (embedded engine)`),
       );
       await fairEvents.start(db);
+      await notificationEvents.start(db);
       runner.start();
       reevaluations.start();
       return new Promise((resolve, reject) => {
@@ -139,6 +144,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       // plugin closes the HTTP server and waits for requests in flight.
       await step("subscriptions", () => subscriptions.close());
       await step("fair events", () => fairEvents.close());
+      await step("notification events", () => notificationEvents.close());
       await step("apollo", () => apollo.stop());
       await step("campaign runner", () => runner.stop());
       await step("category re-decisions", () => reevaluations.stop());

@@ -122,6 +122,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.recordFairOutcome": { access: [ADMIN, CASEWORKER, EMPLOYER, SEEKER], scope: "the person APPLIED (own booking); the session's employer the later stages and NO_SHOW; the organiser any, for people in scope" },
 
   // Subscriptions (over graphql-ws, authenticated like HTTP)
+  "Subscription.myNotifications": { access: [SEEKER], scope: "their own notifications" },
   "Subscription.fairEvents": { access: "PUBLIC", scope: "drafts only to organisers; a booking's id only to its person, the organiser, the session's employer" },
 
   // Personal data in clear: audited, with a stated purpose.

@@ -27,7 +27,7 @@ import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, 
 import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolver, ReferralInvitationResolver } from "../modules/referrals/applicant.resolver.js";
 import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
-import { NotificationResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
+import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -71,6 +71,7 @@ export const resolvers = [
   ApplicantResolver,
   ReferralInvitationResolver,
   NotificationResolver,
+  NotificationSubscriptionResolver,
   ViewerNotificationsResolver,
   NodeResolver,
 ] as const;

@@ -14,6 +14,8 @@ import { createFormatError } from "../graphql/format-error.js";
 import { aliasLimit, depthLimit, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS } from "../graphql/limits.js";
 import type { Logger } from "../logger.js";
 import type { FairEventHub } from "../modules/fairs/fair-events.js";
+import type { NotificationHub } from "../modules/notifications/notification-events.js";
+import type { InboxContext } from "../modules/notifications/notification.resolver.js";
 import type { SubscriptionContext } from "../modules/fairs/fair.resolver.js";
 import { partnerKeyActive } from "../modules/partners/partner.service.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
@@ -71,6 +73,7 @@ export interface SubscriptionDeps {
   pii: PiiCipher;
   search: SearchEngine;
   fairEvents: FairEventHub;
+  notificationEvents: NotificationHub;
   schema: GraphQLSchema;
   /** The same per-caller limits as HTTP: each subscribe counts as a request. */
   rateLimiter?: RateLimiter;
@@ -247,11 +250,11 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           return prepare(payload);
         })();
       }),
-      context: (ctx): SubscriptionContext => {
+      context: (ctx): SubscriptionContext & InboxContext => {
         const state = stateOf(ctx.extra);
         const viewer = state.viewer!;
         const requestId = state.connectionId!;
-        const context: SubscriptionContext = {
+        const context: SubscriptionContext & InboxContext = {
           viewer,
           db: database.db,
           config,
@@ -261,6 +264,7 @@ export function attachSubscriptions(http: Server, deps: SubscriptionDeps): { clo
           requestId,
           log: log.child({ connectionId: requestId }),
           fairEvents: deps.fairEvents,
+          notificationEvents: deps.notificationEvents,
         };
         languages.set(context, languageOf(ctx.extra.request));
         return context;

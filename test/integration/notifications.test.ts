@@ -1,4 +1,6 @@
 import { sql } from "drizzle-orm";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
@@ -132,5 +134,43 @@ describe("notifications: the in-app inbox (issue 21, first part)", () => {
     expect((await t.gql(BOOK, { s: byCaseworker, p: person.id, post: posting }, { token: tokens.fuzhou })).errors).toBeUndefined();
     expect((await t.gql(BOOK, { s: bySelf, p: person.id, post: posting }, { token: seeker })).errors).toBeUndefined();
     expect((await inbox(seeker)).notifications!.edges.map((e) => [e.node.kind, e.node.posting?.id])).toEqual([["FAIR_BOOKING", posting]]);
+  });
+
+  it("sends a seeker their new notifications live over graphql-ws — each only their own; a non-seeker is refused", async () => {
+    const follow = (token: string) => {
+      const got: { kind: string; referralId: string | null; posting: { id: string } | null }[] = [];
+      const errors: { extensions?: { code?: string } }[] = [];
+      const client = createClient({ url: t.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+      client.subscribe<{ myNotifications: (typeof got)[number] }>(
+        { query: `subscription { myNotifications { kind referralId posting { id } } }` },
+        { next: (r) => (r.data?.myNotifications ? got.push(r.data.myNotifications) : errors.push(...((r.errors ?? []) as never[]))), error: (e) => Array.isArray(e) && errors.push(...(e as never[])), complete: () => undefined },
+      );
+      return { got, errors, close: () => client.dispose() };
+    };
+    const until = async (what: () => boolean, label: string) => {
+      const deadline = Date.now() + 5000;
+      while (!what()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const firm = await makeEmployer(t.db, { regionCode: "350102" });
+    const [me, other] = [await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" }), await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" })];
+    const mine = follow(await t.token({ sub: `seeker-${me.id}`, role: Role.SEEKER, personId: me.id }));
+    const theirs = follow(await t.token({ sub: `seeker-${other.id}`, role: Role.SEEKER, personId: other.id }));
+    const official = follow(tokens.fuzhou);
+    await until(() => t.app.notificationEvents.size >= 2, "both seekers at the hub");
+    await until(() => official.errors.length > 0, "the caseworker's refusal");
+    expect(official.errors[0]!.extensions?.code).toBe("FORBIDDEN");
+    const posting = (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", minEducation: "ASSOCIATE", validUntil: days(30) })).id;
+    const referral = await makeReferral(t.db, me.id, posting);
+    await until(() => mine.got.length >= 1, "my notification");
+    expect(mine.got).toEqual([{ kind: "REFERRAL", referralId: referral.id, posting: { id: posting } }]);
+    // The other seeker's stream is told of their own only.
+    await makeReferral(t.db, other.id, posting);
+    await until(() => theirs.got.length >= 1, "their notification");
+    expect(theirs.got.map((n) => n.posting?.id)).toEqual([posting]);
+    expect(mine.got).toHaveLength(1);
+    for (const c of [mine, theirs, official]) await c.close();
   });
 });

@@ -1,5 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root, Subscription } from "type-graphql";
+import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
+import type { NotificationHub } from "./notification-events.js";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
@@ -8,7 +11,7 @@ import { keysetOf, pageFromRows } from "../../pagination.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { ReferralStatus } from "../referrals/referral.type.js";
 import { ViewerInfo } from "../viewer/viewer.resolver.js";
-import { countInbox, inboxOf, markNotificationRead, readInbox } from "./notification.service.js";
+import { countInbox, findOwnNotification, inboxOf, markNotificationRead, readInbox } from "./notification.service.js";
 import type { NotificationRow } from "./notification.table.js";
 
 export enum NotificationKind {
@@ -58,6 +61,50 @@ export class NotificationResolver {
   @Mutation(() => Notification, { description: "Mark one of your notifications read (idempotent). Another person's is NOT_FOUND." })
   markNotificationRead(@Arg("id", () => ID, { description: "The notification's id." }) id: string, @Ctx() ctx: Context) {
     return markNotificationRead(ctx.db, ctx.viewer, id);
+  }
+}
+
+/** The subscription context's part this module needs: the process's hub of new notifications. */
+export interface InboxContext {
+  notificationEvents: NotificationHub;
+}
+
+/**
+ * A seeker's new notifications as they commit. Each announced id is read back for this person only
+ * (an id that is not theirs reads nothing). Not a generator: one never started would not run its
+ * `finally`, and the hub would keep the subscriber.
+ */
+async function followInbox(ctx: Context & InboxContext): Promise<AsyncIterable<NotificationRow>> {
+  const personId = inboxOf(ctx.viewer);
+  if (!personId) throw forbidden(msg("只有求职者可以订阅自己的通知", "Only a seeker follows their own notifications"));
+  const ids = ctx.notificationEvents.subscribe(personId);
+  const stream: AsyncIterableIterator<NotificationRow> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: async () => {
+      for (;;) {
+        const r = await ids.next();
+        if (r.done) return { value: undefined, done: true };
+        const row = await findOwnNotification(ctx.db, personId, r.value);
+        if (row) return { value: row, done: false };
+      }
+    },
+    return: async () => {
+      await ids.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+  return stream;
+}
+
+@Resolver(() => Notification)
+export class NotificationSubscriptionResolver {
+  @Authorized(Role.SEEKER)
+  @Subscription(() => Notification, {
+    description: "Your new notifications as they happen, over graphql-ws (the same endpoint, authenticated like HTTP): seekers only, each only their own.",
+    subscribe: ({ context }) => followInbox(context as Context & InboxContext),
+  })
+  myNotifications(@Root() notification: NotificationRow): NotificationRow {
+    return notification;
   }
 }
 

@@ -62,3 +62,8 @@ export async function markNotificationRead(db: Database, viewer: Viewer, id: str
   return row;
 }
 
+/** One notification of the person's, by id (a live subscriber reads each announced one back); undefined if not theirs. */
+export async function findOwnNotification(db: Executor, personId: string, id: string): Promise<NotificationRow | undefined> {
+  const [row] = await db.select().from(notifications).where(and(eq(notifications.id, id), eq(notifications.personId, personId)));
+  return row;
+}
