@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
-import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
+import { days, makeEmployer, makeInstitution, makeMentor, makeMentorship, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const INBOX = `query($unread: Boolean) { viewer { unreadNotifications notifications(first: 50, unreadOnly: $unread) { totalCount edges { node { id kind status referralId deliveredAt readAt posting { id } } } } } }`;
@@ -134,6 +134,13 @@ describe("notifications: the in-app inbox (issue 21, first part)", () => {
     expect((await t.gql(BOOK, { s: byCaseworker, p: person.id, post: posting }, { token: tokens.fuzhou })).errors).toBeUndefined();
     expect((await t.gql(BOOK, { s: bySelf, p: person.id, post: posting }, { token: seeker })).errors).toBeUndefined();
     expect((await inbox(seeker)).notifications!.edges.map((e) => [e.node.kind, e.node.posting?.id])).toEqual([["FAIR_BOOKING", posting]]);
+    // An organiser's invitation to a fair, and a 红娘 mentor assigned, tell the person too; the notification names the fair.
+    const invited = await makePerson(t, { institutionId: null });
+    const invitedSeeker = await t.token({ sub: `seeker-${invited.id}`, role: Role.SEEKER, personId: invited.id });
+    expect((await t.gql(`mutation($f: ID!, $p: ID!) { registerForFair(fairId: $f, personId: $p, invite: true) { invited } }`, { f: fair, p: invited.id }, { token: tokens.fuzhou })).errors).toBeUndefined();
+    await makeMentorship(t.db, invited.id, (await makeMentor(t)).id);
+    const told = await t.gql<{ viewer: { notifications: { edges: { node: { kind: string; fair: { id: string } | null } }[] } } }>(`{ viewer { notifications { edges { node { kind fair { id } } } } } }`, {}, { token: invitedSeeker });
+    expect(told.data!.viewer.notifications.edges.map((e) => [e.node.kind, e.node.fair?.id ?? null])).toEqual([["MENTOR_ASSIGNED", null], ["FAIR_INVITATION", fair]]);
   });
 
   it("sends a seeker their new notifications live over graphql-ws — each only their own; a non-seeker is refused", async () => {

@@ -8,6 +8,8 @@ import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { selectedFieldNames } from "../../graphql/selection.js";
 import { keysetOf, pageFromRows } from "../../pagination.js";
+import { getJobFair } from "../fairs/fair.service.js";
+import { JobFair } from "../fairs/fair.type.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { ReferralStatus } from "../referrals/referral.type.js";
 import { ViewerInfo } from "../viewer/viewer.resolver.js";
@@ -19,6 +21,8 @@ export enum NotificationKind {
   REFERRAL_STATUS = "REFERRAL_STATUS",
   INTERVIEW_INVITATION = "INTERVIEW_INVITATION",
   FAIR_BOOKING = "FAIR_BOOKING",
+  FAIR_INVITATION = "FAIR_INVITATION",
+  MENTOR_ASSIGNED = "MENTOR_ASSIGNED",
 }
 registerEnumType(NotificationKind, {
   name: "NotificationKind",
@@ -28,6 +32,8 @@ registerEnumType(NotificationKind, {
     REFERRAL_STATUS: { description: "One of their referrals or applications moved a step (`status` says to what)." },
     INTERVIEW_INVITATION: { description: "An employer invited them to interview on an application (answer with respondToInterview)." },
     FAIR_BOOKING: { description: "A job-fair session or interview slot was booked for them." },
+    FAIR_INVITATION: { description: "An organiser invited them to a job fair (`fair`)." },
+    MENTOR_ASSIGNED: { description: "A 红娘 mentor was assigned to them (see `viewer.person.mentor`)." },
   },
 });
 
@@ -52,6 +58,11 @@ class InboxArgs extends PageArgs {
 
 @Resolver(() => Notification)
 export class NotificationResolver {
+  @FieldResolver(() => JobFair, { nullable: true, description: "The job fair it concerns, if any (as the person may see it)." })
+  fair(@Root() notification: NotificationRow, @Ctx() ctx: Context) {
+    return notification.fairId ? getJobFair(ctx.db, ctx.viewer, notification.fairId) : null;
+  }
+
   @FieldResolver(() => JobPosting, { nullable: true, description: "The posting it concerns, if any (its public fields, whatever became of it)." })
   posting(@Root() notification: NotificationRow, @Ctx() ctx: Context) {
     return notification.postingId ? ctx.loaders.postingById.load(notification.postingId) : null;

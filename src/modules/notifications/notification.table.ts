@@ -7,9 +7,9 @@ import { referrals } from "../referrals/referral.table.js";
 /**
  * What a person is told (issue 21): one row for every event that concerns them — a posting
  * recommended to them (by a caseworker, a campaign run, a mentor, a fair), a step of their
- * application or referral, an invitation to interview, a fair booking made for them — written by
- * triggers in the event's own transaction (migration 0032), so no code path can record an event and
- * forget the person. The in-app inbox reads it; the SMS and webhook channels will deliver from it.
+ * application or referral, an invitation to interview, a fair booking made for them, an organiser's
+ * invitation to a fair, a 红娘 mentor assigned to them — written by triggers in the event's own
+ * transaction (migrations 0032, 0033), so no code path that records such an event can forget the person. The in-app inbox reads it; the SMS and webhook channels will deliver from it.
  * The person's own moves (by `seeker:…`) tell them nothing.
  */
 export const notifications = pgTable(
@@ -23,6 +23,8 @@ export const notifications = pgTable(
     kind: varchar("kind", { length: 30 }).notNull(),
     referralId: uuid("referral_id").references(() => referrals.id),
     postingId: uuid("posting_id").references(() => postings.id),
+    /** The fair it concerns (FAIR_INVITATION, FAIR_BOOKING). */
+    fairId: uuid("fair_id"),
     /** For a referral's step: the status it moved to. */
     status: varchar("status", { length: 20 }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
@@ -32,7 +34,7 @@ export const notifications = pgTable(
   },
   (t) => [
     index("notifications_person_idx").on(t.personId, t.id),
-    check("notifications_kind_chk", sql`${t.kind} in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING')`),
+    check("notifications_kind_chk", sql`${t.kind} in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING', 'FAIR_INVITATION', 'MENTOR_ASSIGNED')`),
   ],
 );
 
