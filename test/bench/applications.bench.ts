@@ -1,33 +1,11 @@
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
-import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer } from "./harness.js";
+import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer, postGraphql, quantile } from "./harness.js";
 
 const APPLY = `mutation($p: ID!) { applyToPosting(postingId: $p) { id } }`;
 
-/** One POST over a keep-alive agent: the answer's GraphQL error code (null: none) and the round trip in ms. */
-function post(agent: Agent, url: URL, token: string, body: string): Promise<{ code: string | null; ms: number }> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) } },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => {
-          const parsed = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
-          resolve({ code: parsed.errors ? (parsed.errors[0]?.extensions?.code ?? "UNKNOWN") : null, ms: Number(process.hrtime.bigint() - started) / 1e6 });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /**
  * Seekers applying at once on PostgreSQL (issue 20): `seekers` people (2,000), each applying over HTTP
@@ -77,7 +55,7 @@ export async function applicationsBench(opts: { seekers?: number; postings?: num
     };
     const baseline: number[] = [];
     await drive(async (i) => {
-      baseline.push((await post(agent, url, tokens[i]!, JSON.stringify({ query: "{ __typename }" }))).ms);
+      baseline.push((await postGraphql(agent, url, tokens[i]!, JSON.stringify({ query: "{ __typename }" }))).ms);
     });
     const latencies: number[] = [];
     const codes = new Map<string, number>();
@@ -86,7 +64,7 @@ export async function applicationsBench(opts: { seekers?: number; postings?: num
       const postingId = postings[i % postings.length]!.id;
       const body = JSON.stringify({ query: APPLY, variables: { p: postingId } });
       // The same application twice at once: one is made, the other is CONFLICT.
-      for (const r of await Promise.all([post(agent, url, tokens[i]!, body), post(agent, url, tokens[i]!, body)])) {
+      for (const r of await Promise.all([postGraphql(agent, url, tokens[i]!, body), postGraphql(agent, url, tokens[i]!, body)])) {
         latencies.push(r.ms);
         codes.set(r.code ?? "OK", (codes.get(r.code ?? "OK") ?? 0) + 1);
         if (r.code === null) confirmed.set(`${people[i]!.id}/${postingId}`, (confirmed.get(`${people[i]!.id}/${postingId}`) ?? "") + "+");

@@ -1,35 +1,12 @@
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { seededRandom } from "../../seed/random.js";
-import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer } from "./harness.js";
+import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer, postGraphql, quantile } from "./harness.js";
 
 const BOOK = `mutation($s: ID!, $p: ID!, $post: ID) { bookInterview(slotId: $s, personId: $p, postingId: $post) { id } }`;
 
-/** One POST over a keep-alive agent; the answer's GraphQL error code, if any, and the round trip in ms. */
-function post(agent: Agent, url: URL, token: string, body: string): Promise<{ code: string | null; ms: number; status: number }> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) } },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const parsed = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
-          resolve({ code: parsed.errors ? (parsed.errors[0]?.extensions?.code ?? "UNKNOWN") : null, ms, status: res.statusCode ?? 0 });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /**
  * Interview booking under contention on PostgreSQL (issue #7): a LIVE-ready fair with 500 one-to-one
@@ -109,7 +86,7 @@ export async function fairsBench(opts: { seekers?: number; slots?: number; conne
           if (open.length === 0 && attempt > 0) break;
           const pool = open.length > 0 ? open : slots;
           const slot = pool[Math.floor(random() * pool.length)]!;
-          const r = await post(agent, url, tokens[i]!, JSON.stringify({ query: BOOK, variables: { s: slot.id, p: people[i]!.id, post: slot.postingId } }));
+          const r = await postGraphql(agent, url, tokens[i]!, JSON.stringify({ query: BOOK, variables: { s: slot.id, p: people[i]!.id, post: slot.postingId } }));
           latencies.push(r.ms);
           codes.set(r.code ?? "OK", (codes.get(r.code ?? "OK") ?? 0) + 1);
           if (r.code === null) {

@@ -1,3 +1,4 @@
+import { type Agent, request } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -228,3 +229,28 @@ export async function dropBenchDatabase(databaseUrl: string): Promise<void> {
   await admin.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
   await admin.end();
 }
+
+/** One POST over a keep-alive agent; the answer's GraphQL error code, if any, and the round trip in ms. */
+export function postGraphql(agent: Agent, url: URL, token: string, body: string): Promise<{ code: string | null; ms: number; status: number }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const parsed = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
+          resolve({ code: parsed.errors ? (parsed.errors[0]?.extensions?.code ?? "UNKNOWN") : null, ms, status: res.statusCode ?? 0 });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The q-quantile of ascending latencies. */
+export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;

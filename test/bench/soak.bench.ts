@@ -2,14 +2,13 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
-import { BENCH_SECRET, printTable, startBenchServer } from "./harness.js";
+import { BENCH_SECRET, printTable, quantile, startBenchServer } from "./harness.js";
 
 type Kind = "partner search" | "portal matches" | "caseworker write" | "fair booking";
 
 /** Requests per second of each kind: an open loop, sent on schedule whatever the answers' speed. */
 const RATES: Record<Kind, number> = { "partner search": 12, "portal matches": 6, "caseworker write": 4, "fair booking": 4 };
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "../../db/client.js";
+import { EventStream } from "../../event-stream.js";
 import type { Logger } from "../../logger.js";
 
 /**
@@ -46,49 +47,13 @@ export const MAX_BUFFERED = 1000;
 
 const EMPTY = { sessionId: null, seatsLeft: null, fairStatus: null, bookingId: null, personId: null, employerId: null } as const;
 
-class Subscription implements AsyncIterableIterator<FairEventMessage> {
-  private readonly buffer: FairEventMessage[] = [];
-  private waiting: ((result: IteratorResult<FairEventMessage>) => void) | null = null;
-  private done = false;
+type Subscription = EventStream<FairEventMessage>;
 
-  constructor(private readonly onEnd: (s: Subscription) => void) {}
-
-  push(event: FairEventMessage): void {
-    if (this.done) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve({ value: event, done: false });
-    } else if (this.buffer.length >= MAX_BUFFERED) {
-      // Too slow to keep up: what is queued is replaced by one RESYNC (re-read the fair) rather than
-      // leaving silent gaps; the stream goes on from there.
-      this.buffer.length = 0;
-      this.buffer.push({ ...EMPTY, kind: "RESYNC", fairId: event.fairId, at: new Date().toISOString() });
-    } else this.buffer.push(event);
-  }
-
-  next(): Promise<IteratorResult<FairEventMessage>> {
-    const queued = this.buffer.shift();
-    if (queued) return Promise.resolve({ value: queued, done: false });
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<FairEventMessage>> {
-    if (!this.done) {
-      this.done = true;
-      this.buffer.length = 0;
-      this.onEnd(this);
-      this.waiting?.({ value: undefined, done: true });
-      this.waiting = null;
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
-  }
-}
+/** Too slow to keep up: what is queued is replaced by one RESYNC (re-read the fair) rather than leaving silent gaps; the stream goes on from there. */
+const resyncInstead = (buffer: FairEventMessage[], event: FairEventMessage) => {
+  buffer.length = 0;
+  buffer.push({ ...EMPTY, kind: "RESYNC", fairId: event.fairId, at: new Date().toISOString() });
+};
 
 /** One per server process: listens on the channel and fans events out to that fair's subscribers. */
 export class FairEventHub {
@@ -114,11 +79,11 @@ export class FairEventHub {
   }
 
   subscribe(fairId: string): AsyncIterableIterator<FairEventMessage> {
-    const subscription = new Subscription((s) => {
+    const subscription: Subscription = new EventStream<FairEventMessage>((s) => {
       const set = this.byFair.get(fairId);
       set?.delete(s);
       if (set?.size === 0) this.byFair.delete(fairId);
-    });
+    }, MAX_BUFFERED, resyncInstead);
     let set = this.byFair.get(fairId);
     if (!set) this.byFair.set(fairId, (set = new Set()));
     set.add(subscription);

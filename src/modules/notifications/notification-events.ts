@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "../../db/client.js";
+import { EventStream } from "../../event-stream.js";
 import type { Logger } from "../../logger.js";
 
 /**
@@ -12,47 +13,13 @@ export const NOTIFICATIONS_CHANNEL = "person_notifications";
 /** Ids a subscriber may fall behind by; past it the oldest are dropped (the inbox still holds them). */
 export const MAX_BUFFERED = 1000;
 
-class Inbox implements AsyncIterableIterator<string> {
-  private readonly buffer: string[] = [];
-  private waiting: ((result: IteratorResult<string>) => void) | null = null;
-  private done = false;
+type Inbox = EventStream<string>;
 
-  constructor(private readonly onEnd: (s: Inbox) => void) {}
-
-  push(id: string): void {
-    if (this.done) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve({ value: id, done: false });
-      return;
-    }
-    if (this.buffer.length >= MAX_BUFFERED) this.buffer.shift();
-    this.buffer.push(id);
-  }
-
-  next(): Promise<IteratorResult<string>> {
-    const queued = this.buffer.shift();
-    if (queued) return Promise.resolve({ value: queued, done: false });
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<string>> {
-    if (!this.done) {
-      this.done = true;
-      this.buffer.length = 0;
-      this.onEnd(this);
-      this.waiting?.({ value: undefined, done: true });
-      this.waiting = null;
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
-  }
-}
+/** A slow subscriber drops the oldest ids: the inbox (viewer.notifications) still holds them. */
+const dropOldest = (buffer: string[], id: string) => {
+  buffer.shift();
+  buffer.push(id);
+};
 
 /** One per server process: listens on the channel and fans new notification ids out to their person's subscribers. */
 export class NotificationHub {
@@ -78,11 +45,15 @@ export class NotificationHub {
 
   /** The ids of a person's notifications as they commit, from now on. */
   subscribe(personId: string): AsyncIterableIterator<string> {
-    const inbox = new Inbox((s) => {
-      const set = this.byPerson.get(personId);
-      set?.delete(s);
-      if (set?.size === 0) this.byPerson.delete(personId);
-    });
+    const inbox: Inbox = new EventStream<string>(
+      (s) => {
+        const set = this.byPerson.get(personId);
+        set?.delete(s);
+        if (set?.size === 0) this.byPerson.delete(personId);
+      },
+      MAX_BUFFERED,
+      dropOldest,
+    );
     let set = this.byPerson.get(personId);
     if (!set) this.byPerson.set(personId, (set = new Set()));
     set.add(inbox);

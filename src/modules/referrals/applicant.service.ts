@@ -14,9 +14,9 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import type { KeysetPage } from "../../pagination.js";
-import { refuseBadText } from "../../text-input.js";
 import { lockPerson } from "../people/person.lock.js";
 import { readPostings } from "../postings/posting.lock.js";
+import { checkNote } from "./referral.service.js";
 import { findReferralById } from "./referral.repository.js";
 import { APPLIED_OR_LATER } from "./referral-rules.js";
 import { interviewInvitations, type InterviewInvitationRow, type ReferralStatus } from "./referral.table.js";
@@ -53,12 +53,18 @@ export interface ApplicantRow {
 /** Whose applicants: one posting's, or all of an employer's postings'. */
 export type ApplicantsOf = { postingId: string; employerId: string } | { employerId: string };
 
-/** SQL: the person applied to referral `r` — a move to APPLIED or later not made by the employer itself. */
-const applied = (r: string) =>
-  sql`exists (select 1 from referral_events e where e.referral_id = ${sql.raw(r)}.id and e.to_status in (${sql.join(
+/**
+ * SQL: the events by which the person applied to referral `r` — moves to APPLIED or later not made by
+ * the employer itself (referral-rules' personApplied, as SQL).
+ */
+const applyingEvents = (r: string) =>
+  sql`from referral_events e where e.referral_id = ${sql.raw(r)}.id and e.to_status in (${sql.join(
     APPLIED_OR_LATER.map((s) => sql`${s}`),
     sql`, `,
-  )}) and e.by not like 'employer:%')`;
+  )}) and e.by not like 'employer:%'`;
+
+/** SQL: the person applied to referral `r`. */
+const applied = (r: string) => sql`exists (select 1 ${applyingEvents(r)})`;
 
 /** The employer (or an administrator) may read these applicants; anyone else is refused. */
 export function mayReadApplicants(viewer: Viewer, employerId: string): boolean {
@@ -72,7 +78,7 @@ export async function listApplicants(db: Executor, viewer: Viewer, of: Applicant
   const rows = await queryRows<Omit<ApplicantRow, "invitation"> & { invitedAt: Date | null; invitedBy: string | null; invitationNote: string | null; response: string | null; respondedAt: Date | null }>(
     db,
     sql`select r.id, r.posting_id as "postingId", r.status, r.status_at as "statusAt",
-               (select min(e.at) from referral_events e where e.referral_id = r.id and e.to_status in ('APPLIED', 'INTERVIEWED', 'OFFERED', 'HIRED') and e.by not like 'employer:%') as "appliedAt",
+               (select min(e.at) ${applyingEvents("r")}) as "appliedAt",
                (select e.note from referral_events e where e.referral_id = r.id and e.to_status = 'APPLIED' and e.by like 'seeker:%' order by e.at limit 1) as "note",
                p.id as "personId", p.phone_sealed as "phoneSealed", p.name, p.degree_level as "degreeLevel", p.major, p.skills,
                p.intention_keywords as "intentionKeywords", p.intention_region_codes as "intentionRegionCodes", p.intention_min_salary as "intentionMinSalary",
@@ -108,12 +114,6 @@ function applicantsWhere(of: ApplicantsOf, filter: { status?: ReferralStatus | n
   );
 }
 
-function checkNote(note: string | null | undefined): string | null {
-  if (note == null) return null;
-  refuseBadText(note, "note");
-  if ([...note].length > 500) throw badInput("note", msg("note 最多 500 个字符", "note is at most 500 characters"));
-  return note.trim() || null;
-}
 
 /**
  * The posting's employer invites an applicant to interview (once). The application must be one the

@@ -15,11 +15,11 @@ import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/p
 import { startOfServiceDay } from "../../dates.js";
 import { badInput, conflict, DomainError, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { refuseBadText } from "../../text-input.js";
 import { misfit } from "../matching/match-constraints.js";
 import { lockPerson } from "../people/person.lock.js";
 import { sharePostings } from "../postings/posting.lock.js";
 import { mayMove } from "./referral-rules.js";
+import { checkNote } from "./referral.service.js";
 import { countApplicationsSince, findReferralById, findReferralForUpdate, insertApplication, moveReferral } from "./referral.repository.js";
 import { applicationPolicies, type ReferralRow } from "./referral.table.js";
 
@@ -50,12 +50,6 @@ function applicant(viewer: Viewer): { personId: string; by: string } {
   return { personId: viewer.personId, by: actorOf(viewer) };
 }
 
-function checkNote(note: string | null | undefined): string | null {
-  if (note == null) return null;
-  refuseBadText(note, "note");
-  if ([...note].length > 500) throw badInput("note", msg("note 最多 500 个字符", "note is at most 500 characters"));
-  return note.trim() || null;
-}
 
 /** Statuses an application can still be withdrawn from (the person has applied; nothing has ended it). */
 const WITHDRAWABLE = ["APPLIED", "INTERVIEWED", "OFFERED"] as const;

@@ -27,7 +27,8 @@ export interface RecommendItem {
   error: { code: DomainErrorCode; field: string | null; message: string } | null;
 }
 
-function checkNote(note: string | null | undefined): string | null {
+/** A note on a referral, an application or an invitation: free text of at most 500 characters, blank as none. */
+export function checkNote(note: string | null | undefined): string | null {
   if (note == null) return null;
   refuseBadText(note, "note");
   if ([...note].length > 500) throw badInput("note", msg("note 最多 500 个字符", "note is at most 500 characters"));
