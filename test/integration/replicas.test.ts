@@ -1,9 +1,11 @@
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../../src/db/client.js";
 import { comparePositions, type LogPosition } from "../../src/search/change-log.js";
-import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, unique } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral, unique } from "../helpers/factories.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -122,4 +124,38 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("replicas on one PostgreSQL (P
     await converge([a, b, c2]);
     expect(await Promise.all([a, b, c2].map(count))).toEqual([15, 15, 15]);
   }, 240_000);
+
+  it("a seeker following their notifications on one process is told of a recommendation made through another", async () => {
+    const b = await start("notify-b");
+    const person = (await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" })).id;
+    const seeker = await t.token({ sub: `seeker-${person}`, role: Role.SEEKER, personId: person });
+    const got: { kind: string; posting: { id: string } | null }[] = [];
+    const client = createClient({ url: b.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${seeker}` }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    let subscribed = false;
+    client.subscribe<{ myNotifications: (typeof got)[number] }>({ query: `subscription { myNotifications { kind posting { id } } }` }, { next: (r) => r.data && got.push(r.data.myNotifications), error: () => undefined, complete: () => undefined });
+    client.on("connected", () => (subscribed = true));
+    const until = async (what: () => boolean | Promise<boolean>, label: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!(await what())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await until(() => subscribed, "the socket");
+    // The subscribe message is on its way once connected: recommend a new posting through this
+    // process (A) until B's subscriber has been told of one (no sleep on time alone).
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const recommended: string[] = [];
+    await until(async () => {
+      if (got.length > 0) return true;
+      const posting = (await makePosting(t.db, { employerId: employer.id, regionCode: FUZHOU_GULOU, minEducation: "ASSOCIATE", validUntil: days(30) })).id;
+      await makeReferral(t.db, person, posting);
+      recommended.push(posting);
+      await new Promise((r) => setTimeout(r, 200));
+      return got.length > 0;
+    }, "the notification on B");
+    expect(got[0]!.kind).toBe("REFERRAL");
+    expect(recommended).toContain(got[0]!.posting?.id);
+    await client.dispose();
+  }, 60_000);
 });
