@@ -44,7 +44,8 @@ export class Notification {
   @Field(() => ReferralStatus, { nullable: true, description: "For a step of a referral or application: the status it moved to." }) status!: string | null;
   @Field(() => ID, { nullable: true, description: "The referral or application it concerns (see `viewer.person.referrals`)." }) referralId!: string | null;
   @Field({ description: "When the event happened." }) createdAt!: Date;
-  @Field(() => Date, { nullable: true, description: "When the person's client first fetched it (its delivery in the app)." }) deliveredAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "Its first delivery on any channel: the person's client fetched it, or the SMS carrying it was reported delivered." }) deliveredAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "When the person's client first fetched it (its delivery in the app)." }) fetchedAt!: Date | null;
   @Field(() => Date, { nullable: true, description: "When the person marked it read; null while unread." }) readAt!: Date | null;
 }
 

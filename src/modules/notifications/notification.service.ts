@@ -22,6 +22,12 @@ export function inboxOf(viewer: Viewer): string | null {
  * are selected), those fetched for the first time are delivered in the app by this read — a query
  * that writes (over GET too: the write is idempotent, and only the person's own token can make it).
  */
+/** The in-app channel's delivery: the first fetch, and the first delivery on any channel if the SMS was not before. */
+const fetchedNow = {
+  fetchedAt: sql`coalesce(${notifications.fetchedAt}, now())`,
+  deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())`,
+};
+
 export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: KeysetPage, deliver = true): Promise<NotificationRow[]> {
   const rows = await db
     .select()
@@ -29,16 +35,19 @@ export async function readInbox(db: Database, personId: string, filter: { unread
     .where(and(eq(notifications.personId, personId), filter.unreadOnly ? isNull(notifications.readAt) : undefined, keysetRange(notifications.id, page)))
     .orderBy(keysetOrder(notifications.id, page))
     .limit(page.limit);
-  const fresh = rows.filter((r) => r.deliveredAt === null).map((r) => r.id);
+  const fresh = rows.filter((r) => r.fetchedAt === null).map((r) => r.id);
   if (deliver && fresh.length > 0) {
     // Every row asked about answers with its delivery, also one another fetch delivered a moment before.
     const delivered = await db
       .update(notifications)
-      .set({ deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())` })
+      .set(fetchedNow)
       .where(inArray(notifications.id, fresh))
-      .returning({ id: notifications.id, deliveredAt: notifications.deliveredAt });
-    const at = new Map(delivered.map((d) => [d.id, d.deliveredAt]));
-    for (const row of rows) if (row.deliveredAt === null) row.deliveredAt = at.get(row.id) ?? null;
+      .returning({ id: notifications.id, fetchedAt: notifications.fetchedAt, deliveredAt: notifications.deliveredAt });
+    const at = new Map(delivered.map((d) => [d.id, d]));
+    for (const row of rows) {
+      const d = at.get(row.id);
+      if (d) Object.assign(row, { fetchedAt: d.fetchedAt, deliveredAt: d.deliveredAt });
+    }
   }
   return rows;
 }
@@ -54,7 +63,7 @@ export async function markNotificationRead(db: Database, viewer: Viewer, id: str
   const [row] = personId
     ? await db
         .update(notifications)
-        .set({ readAt: sql`coalesce(${notifications.readAt}, now())`, deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())` })
+        .set({ readAt: sql`coalesce(${notifications.readAt}, now())`, ...fetchedNow })
         .where(and(eq(notifications.id, notificationId), eq(notifications.personId, personId)))
         .returning()
     : [];
