@@ -66,7 +66,7 @@ ALTER TABLE "notification_opt_outs" ADD CONSTRAINT "notification_opt_outs_person
 ALTER TABLE "sms_messages" ADD CONSTRAINT "sms_messages_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "message_templates_code_version_idx" ON "message_templates" USING btree ("code","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "sms_messages_person_day_idx" ON "sms_messages" USING btree ("person_id","day");--> statement-breakpoint
-CREATE UNIQUE INDEX "sms_messages_open_idx" ON "sms_messages" USING btree ("person_id") WHERE "sms_messages"."status" = 'QUEUED';--> statement-breakpoint
+CREATE UNIQUE INDEX "sms_messages_open_idx" ON "sms_messages" USING btree ("person_id") WHERE "sms_messages"."status" = 'QUEUED' and "sms_messages"."attempts" = 0;--> statement-breakpoint
 CREATE INDEX "sms_messages_due_idx" ON "sms_messages" USING btree ("next_attempt_at") WHERE "sms_messages"."status" in ('QUEUED', 'SENDING');--> statement-breakpoint
 CREATE INDEX "sms_messages_provider_idx" ON "sms_messages" USING btree ("provider_id");--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_sms_id_sms_messages_id_fk" FOREIGN KEY ("sms_id") REFERENCES "public"."sms_messages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

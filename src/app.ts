@@ -18,6 +18,8 @@ import { CampaignRunner } from "./modules/referrals/campaign-run.worker.js";
 import { ReevaluationWorker } from "./modules/categories/reevaluation.worker.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { NotificationHub } from "./modules/notifications/notification-events.js";
+import { createDispatcher, type NotificationDispatcher } from "./modules/notifications/delivery.worker.js";
+import { createSmsGateway } from "./modules/notifications/sms-gateway.js";
 import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
@@ -36,6 +38,8 @@ export interface App {
   /** Live fair updates: this process's subscribers, fed by PostgreSQL NOTIFY. */
   fairEvents: FairEventHub;
   notificationEvents: NotificationHub;
+  /** Delivers notifications on their channels (SMS): in the background, or on demand with a clock (tests). */
+  notifications: NotificationDispatcher;
   apollo: ApolloServer<Context>;
   http: Server;
   /** Starts listening; resolves to the GraphQL endpoint's URL. */
@@ -76,6 +80,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
   const notificationEvents = new NotificationHub(log);
+  const notifications = createDispatcher(db.db, createSmsGateway(config.sms, log), pii, log, { concurrency: config.sms.concurrency, intervalMs: config.sms.intervalMs });
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, notificationEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,
@@ -105,6 +110,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
     reevaluations,
     fairEvents,
     notificationEvents,
+    notifications,
     apollo,
     http,
     listen: async () => {
@@ -118,6 +124,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await notificationEvents.start(db);
       runner.start();
       reevaluations.start();
+      notifications.start();
       return new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(config.http.port, config.http.host, () => {
@@ -148,6 +155,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await step("apollo", () => apollo.stop());
       await step("campaign runner", () => runner.stop());
       await step("category re-decisions", () => reevaluations.stop());
+      await step("notification delivery", () => notifications.stop());
       await step("search relay", () => search.stop());
       await step("rate limiter", () => rateLimiter.close());
       if (http.listening) await step("http", () => new Promise<void>((resolve) => http.close(() => resolve())));

@@ -106,6 +106,15 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
   HTTP_BODY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
   HTTP_REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
+  SMS_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(["log", "http", "off"]).default("log")),
+  SMS_LOG_FILE: optionalString,
+  SMS_HTTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  SMS_HTTP_KEY: optionalString,
+  SMS_SIGNATURE: optionalString,
+  SMS_HTTP_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(60_000).default(5_000)),
+  SMS_RECEIPT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  SMS_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).default(16)),
+  NOTIFICATION_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
 });
 
 export interface Config {
@@ -171,6 +180,20 @@ export interface Config {
   subscriptionRecheckSeconds: number;
   /** Apply migrations at start-up (the default); false when the server runs as a least-privilege role and the owner migrates. */
   migrateOnStart: boolean;
+  /**
+   * The SMS channel (issue 21): `log` writes what it would send (masked numbers) to `logFile`, or to
+   * the server's log; `http` posts to a gateway (URL, key, the SMS signature 短信签名); `off` sends
+   * nothing (notifications wait in the queue). `intervalMs`: how often the dispatcher looks for due
+   * messages (0: only on demand). `receiptToken`: what the gateway presents on POST /sms/receipts.
+   */
+  sms: {
+    provider: "log" | "http" | "off";
+    logFile?: string;
+    http?: { url: string; key: string; signature: string; timeoutMs: number };
+    receiptToken?: string;
+    concurrency: number;
+    intervalMs: number;
+  };
   /** Dev secrets in use: the server says so loudly at start-up. */
   usingDevSecrets: boolean;
 }
@@ -191,6 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (blank(env.PII_KEY)) problems.push("PII_KEY: required in production");
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
     if (env.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
+  }
+  if (env.SMS_PROVIDER === "http") {
+    for (const name of ["SMS_HTTP_URL", "SMS_HTTP_KEY", "SMS_SIGNATURE"] as const) if (blank(env[name])) problems.push(`${name}: required when SMS_PROVIDER=http`);
+    if (env.NODE_ENV === "production" && env.SMS_HTTP_URL && !env.SMS_HTTP_URL.startsWith("https://")) problems.push("SMS_HTTP_URL: must be https:// in production (phone numbers travel in it)");
   }
   // A budget below one operation's most would refuse the dearest allowed queries for ever.
   if (parsed.success && parsed.data.RATE_LIMIT_COST_PER_MINUTE > 0 && parsed.data.RATE_LIMIT_COST_PER_MINUTE < MAX_QUERY_COST) {
@@ -241,5 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionRecheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
     migrateOnStart: e.MIGRATE_ON_START === "true",
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
+    sms: {
+      provider: e.SMS_PROVIDER,
+      ...(e.SMS_LOG_FILE ? { logFile: e.SMS_LOG_FILE } : {}),
+      ...(e.SMS_PROVIDER === "http" ? { http: { url: e.SMS_HTTP_URL!, key: e.SMS_HTTP_KEY!, signature: e.SMS_SIGNATURE!, timeoutMs: e.SMS_HTTP_TIMEOUT_MS } } : {}),
+      ...(e.SMS_RECEIPT_TOKEN ? { receiptToken: e.SMS_RECEIPT_TOKEN } : {}),
+      concurrency: e.SMS_CONCURRENCY,
+      intervalMs: e.NOTIFICATION_INTERVAL_MS,
+    },
   };
 }

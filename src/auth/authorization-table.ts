@@ -24,6 +24,8 @@ export const AUTHORIZATION: Record<string, Rule> = {
   // Queries
   "Query.viewer": { access: "PUBLIC" },
   "Query.applicationPolicy": { access: "PUBLIC" },
+  "Query.notificationPolicy": { access: "PUBLIC" },
+  "Query.messageTemplates": { access: [ADMIN, CASEWORKER] },
   "Query.node": { access: "PUBLIC", scope: "each type as its own root field (posting, person …) shows it to the caller; anything else: null" },
   "Query.nodes": { access: "PUBLIC", scope: "as Query.node, per id" },
   "Query.region": { access: "PUBLIC" },
@@ -102,6 +104,9 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.inviteToInterview": { access: [EMPLOYER], scope: "its own postings' applicants; another's is NOT_FOUND" },
   "Mutation.respondToInterview": { access: [SEEKER], scope: "an invitation on their own application" },
   "Mutation.markNotificationRead": { access: [SEEKER], scope: "their own notifications; another's is NOT_FOUND" },
+  "Mutation.setNotificationChannel": { access: [SEEKER], scope: "their own channels" },
+  "Mutation.setNotificationPolicy": { access: [ADMIN] },
+  "Mutation.setMessageTemplate": { access: [ADMIN] },
   "Mutation.withdrawApplication": { access: [SEEKER], scope: "their own application; another's is NOT_FOUND" },
   "Mutation.setMatchingPolicy": { access: [ADMIN] },
   "Mutation.createCampaign": { access: [ADMIN] },

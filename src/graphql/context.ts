@@ -16,6 +16,7 @@ import { createCampaignLoaders } from "../modules/categories/campaign.loaders.js
 import { createReferralLoaders } from "../modules/referrals/referral.loaders.js";
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
 import { createFairLoaders } from "../modules/fairs/fair.loaders.js";
+import { createNotificationLoaders } from "../modules/notifications/notification.loaders.js";
 
 /** DataLoaders live for one request: built here, never shared between requests or users. */
 export function createLoaders(db: Database, search: SearchEngine, request: { viewer: Viewer; requestId: string }) {
@@ -30,6 +31,7 @@ export function createLoaders(db: Database, search: SearchEngine, request: { vie
     ...createCampaignLoaders(db),
     ...createMentorLoaders(db),
     ...createFairLoaders(db, request),
+    ...createNotificationLoaders(db),
   };
   // Recommending reads through the loaders above, so every match in a request shares their batches.
   return { ...loaders, ...createMatchLoaders(db, search, loaders) };

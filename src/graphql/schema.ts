@@ -28,6 +28,7 @@ import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceReso
 import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolver, ReferralInvitationResolver } from "../modules/referrals/applicant.resolver.js";
 import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
 import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
+import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsResolver } from "../modules/notifications/delivery.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -71,6 +72,9 @@ export const resolvers = [
   ApplicantResolver,
   ReferralInvitationResolver,
   NotificationResolver,
+  NotificationDeliveryResolver,
+  DeliveryAdminResolver,
+  ViewerChannelsResolver,
   NotificationSubscriptionResolver,
   ViewerNotificationsResolver,
   NodeResolver,

@@ -19,6 +19,7 @@ import { claimIdempotencyKey, idempotencyFor, requestHash, type Claim } from "./
 import { anonymous, identityOf, type Viewer } from "../auth/viewer.js";
 import { checkDocument } from "../graphql/document-limits.js";
 import { HttpError, isClientGone, limitBytes, readBody } from "./http-body.js";
+import { handleSmsReceipts, SMS_RECEIPTS_PATH } from "./sms-receipts.js";
 import { limitConnections } from "./connection-limits.js";
 import { isReportPath, reportRoutes } from "./report-routes.js";
 import { formatPosition, type LogPosition } from "../search/change-log.js";
@@ -287,6 +288,10 @@ export function createHttpServer(deps: HttpDeps): Server {
         // How far this process's search index has followed the change log: replicas agree once each is at the head.
         const position = deps.searchPosition?.();
         sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready", search: { engine: deps.search.name, position: position ? formatPosition(position) : null } });
+      } else if (url.pathname === SMS_RECEIPTS_PATH) {
+        const receipts = await handleSmsReceipts(req, deps.database.db, config.sms.receiptToken, { maxBytes: 1024 * 1024, timeoutMs: config.http.bodyTimeoutMs });
+        sendJson(res, 200, { settled: receipts.settled });
+        extra = { smsReceipts: receipts };
       } else if (url.pathname === "/imports/people") {
         extra = await handlePeopleImport(req, res, url, requestId, reqLog, client);
       } else if (isReportPath(url.pathname)) {

@@ -45,6 +45,8 @@ export async function startServerProcess(name: string, env: Record<string, strin
       POSTING_EXPIRY_SWEEP_SECONDS: "0",
       CAMPAIGN_RUN_INTERVAL_MS: "0",
       CATEGORY_REEVALUATION_INTERVAL_MS: "0",
+      // Tests deliver notifications themselves (app.notifications.drain(clock)).
+      NOTIFICATION_INTERVAL_MS: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

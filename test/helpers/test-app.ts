@@ -76,6 +76,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { cap
     SEARCH_RELAY_INTERVAL_MS: "0",
     CAMPAIGN_RUN_INTERVAL_MS: "0",
     CATEGORY_REEVALUATION_INTERVAL_MS: "0",
+    // Tests deliver notifications themselves (app.notifications.drain(clock)).
+    NOTIFICATION_INTERVAL_MS: "0",
     SEED_DEMO: "never",
   };
   if (template) {

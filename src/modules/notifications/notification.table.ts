@@ -85,8 +85,8 @@ export const smsMessages = pgTable(
   },
   (t) => [
     uniqueIndex("sms_messages_person_day_idx").on(t.personId, t.day),
-    // One open message per person: what arrives before it goes joins it.
-    uniqueIndex("sms_messages_open_idx").on(t.personId).where(sql`${t.status} = 'QUEUED'`),
+    // One open message per person (queued, never tried): what arrives before it goes joins it.
+    uniqueIndex("sms_messages_open_idx").on(t.personId).where(sql`${t.status} = 'QUEUED' and ${t.attempts} = 0`),
     index("sms_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('QUEUED', 'SENDING')`),
     index("sms_messages_provider_idx").on(t.providerId),
     check("sms_messages_status_chk", sql`${t.status} in ('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'FAILED', 'CANCELLED')`),

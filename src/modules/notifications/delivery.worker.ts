@@ -1,0 +1,116 @@
+/**
+ * Delivering notifications (issue 21). A notification is written by a trigger in its event's
+ * transaction (the outbox); channels deliver it from there, behind one port:
+ * - the in-app inbox delivers when the person's client fetches it (viewer.notifications) and
+ *   announces it live (myNotifications) on commit — it needs no worker;
+ * - the SMS channel (sms.service.ts) composes, claims and sends from its queue;
+ * - the partner issue's webhooks will be another channel here.
+ * Every server process runs a dispatcher; the channels' claims (SKIP LOCKED, leases, the compose
+ * lock) make each message go out once whichever process takes it.
+ */
+import type { Database } from "../../db/client.js";
+import { loggableError, type Logger } from "../../logger.js";
+import type { PiiCipher } from "../../pii/pii-crypto.js";
+import { inQuietHours, notificationPolicyAt } from "./notification-policy.js";
+import type { SmsGateway } from "./sms-gateway.js";
+import { composeSms, sendDueSms } from "./sms.service.js";
+
+/** The port: a channel that delivers from the notifications outbox. */
+export interface DeliveryChannel {
+  readonly name: string;
+  /** One pass over the work due at `now` (a test clock, or the machine's); resolves to how much it did. */
+  deliver(now: Date, clock: () => Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A claim's lease: longer than a send's timeout, so a slow gateway call never loses its claim. */
+const LEASE_MS = 120_000;
+
+export class SmsChannel implements DeliveryChannel {
+  readonly name = "SMS";
+
+  constructor(
+    private readonly db: Database,
+    private readonly gateway: SmsGateway,
+    private readonly pii: PiiCipher,
+    private readonly log: Logger,
+    private readonly options: { concurrency: number; batch?: number },
+  ) {}
+
+  async deliver(now: Date, clock: () => Date): Promise<number> {
+    const policy = await notificationPolicyAt(this.db, now);
+    let done = 0;
+    for (;;) {
+      const composed = await composeSms(this.db, policy, now, this.options.batch ?? 500);
+      if (composed === null || composed.people === 0) break;
+      done += composed.attached + composed.skipped;
+    }
+    if (inQuietHours(policy, now)) return done;
+    for (;;) {
+      const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, now, {
+        leaseMs: LEASE_MS,
+        limit: this.options.batch ?? 500,
+        concurrency: this.options.concurrency,
+        clock,
+      });
+      if (sent.claimed === 0) break;
+      done += sent.claimed;
+      if (sent.failed > 0 || sent.retried > 0) this.log.warn({ channel: "SMS", failed: sent.failed, retried: sent.retried }, "some SMS were not sent");
+    }
+    return done;
+  }
+
+  close(): Promise<void> {
+    return this.gateway.close();
+  }
+}
+
+/** Runs every channel in the background (and on demand: tests drain with a clock of their own). */
+export class NotificationDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private stopping = false;
+
+  constructor(
+    readonly channels: DeliveryChannel[],
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs > 0 && this.channels.length > 0) {
+      this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.log.error({ err: loggableError(err) }, "notification delivery failed")), this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Every channel delivers what is due at `now` (default: the machine's clock). One pass at a time in this process. */
+  async drain(now?: Date): Promise<number> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = (async () => {
+      let done = 0;
+      for (const channel of this.channels) {
+        if (this.stopping) break;
+        done += await channel.deliver(now ?? new Date(), now ? () => now : () => new Date());
+      }
+      return done;
+    })();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+    for (const channel of this.channels) await channel.close().catch(() => undefined);
+  }
+}
+
+export function createDispatcher(db: Database, gateway: SmsGateway | undefined, pii: PiiCipher, log: Logger, options: { concurrency: number; intervalMs: number }): NotificationDispatcher {
+  const channels: DeliveryChannel[] = gateway ? [new SmsChannel(db, gateway, pii, log, { concurrency: options.concurrency })] : [];
+  return new NotificationDispatcher(channels, log, options.intervalMs);
+}
