@@ -181,7 +181,7 @@ export class DeliveryAdminResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => NotificationPolicy, { description: "A new version of the notification policy (administrators): checked whole, BAD_USER_INPUT naming the field at fault." })
-  setNotificationPolicy(@Arg("input", () => NotificationPolicyInput) input: NotificationPolicyInput, @Ctx() ctx: Context) {
+  setNotificationPolicy(@Arg("input", () => NotificationPolicyInput, { description: "The new version, whole." }) input: NotificationPolicyInput, @Ctx() ctx: Context) {
     return setNotificationPolicy(ctx.db, ctx.viewer, { ...input, smsKinds: input.smsKinds });
   }
 

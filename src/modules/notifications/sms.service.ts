@@ -26,8 +26,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { serviceToday, SERVICE_TIME_ZONE } from "../../dates.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
-import { insertAuditRows } from "../audit/audit.repository.js";
-import { newId } from "../../db/ids.js";
+import { auditSystemReads } from "../audit/audit.service.js";
 import { dayOpensAt, nextSendableAt, retryDelaySeconds } from "./notification-policy.js";
 import type { NotificationPolicyRow } from "./notification.table.js";
 import type { SmsGateway, SmsOutcome } from "./sms-gateway.js";
@@ -38,7 +37,7 @@ export type SmsSkip = "NOT_SMS" | "NO_PHONE" | "OPTED_OUT";
 
 /** The purpose written into the audit log for every unsealing of a number to send an SMS. */
 export const SMS_PURPOSE = "就业帮扶岗位推送";
-export const SMS_ACTOR = "system:sms";
+export const SMS_ACTOR = "system:sms" as const;
 
 /** What compose did: people it looked at, messages it made, notifications it attached or skipped. */
 export interface ComposeResult {
@@ -206,10 +205,7 @@ export async function sendDueSms(
       from (select * from unnest(${pgArray(sendable.map((s) => s.id))}::uuid[], ${pgArray(sendable.map((s) => s.body))}::text[], ${pgArray(sendable.map((s) => String(s.template_version)))}::int[]) as t(id, body, version)) x
      where s.id = x.id and s.body is null`);
   // Every unsealing of a number is audited, before the call that uses it.
-  await insertAuditRows(
-    db,
-    sendable.map((s) => ({ id: newId(), actor: SMS_ACTOR, actorRole: "SYSTEM", personId: s.person_id, fields: ["phone"], purpose: SMS_PURPOSE, requestId: s.id })),
-  );
+  await auditSystemReads(db, SMS_ACTOR, SMS_PURPOSE, sendable.map((s) => ({ personId: s.person_id, fields: ["phone"], ref: s.id })));
   const outcomes: { id: string; attempts: number; outcome: SmsOutcome; at: Date }[] = [];
   let next = 0;
   const worker = async () => {
