@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -158,4 +161,45 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("replicas on one PostgreSQL (P
     expect(recommended).toContain(got[0]!.posting?.id);
     await client.dispose();
   }, 60_000);
+
+  it("two processes deliver each SMS once: every message in the shared log provider's file exactly once", async () => {
+    const logFile = join(mkdtempSync(join(tmpdir(), "sms-replicas-")), "sms.jsonl");
+    const smsEnv = { ...env, SMS_PROVIDER: "log", SMS_LOG_FILE: logFile, NOTIFICATION_INTERVAL_MS: "20", SMS_CONCURRENCY: "4" };
+    const admin = await t.token({ sub: "admin-sms", role: Role.ADMIN });
+    // Quiet hours off and no gathering: the test runs at any hour and needs no clock.
+    const policy = await t.gql(`mutation($i: NotificationPolicyInput!) { setNotificationPolicy(input: $i) { version } }`, {
+      i: { quietFrom: null, quietUntil: null, smsKinds: ["REFERRAL"], gatherSeconds: 0, maxAttempts: 3, retryBaseSeconds: 1, retryMaxSeconds: 10, deliveryGraceDays: 7, smsMaxPostings: 3 },
+    }, { token: admin });
+    expect(policy.errors).toBeUndefined();
+    const a = await startServerProcess("sms-a", smsEnv);
+    const b = await startServerProcess("sms-b", smsEnv);
+    servers.push(a, b);
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const people: string[] = [];
+    // In waves, while both dispatchers run.
+    for (let wave = 0; wave < 4; wave++) {
+      const posting = (await makePosting(t.db, { employerId: employer.id, regionCode: FUZHOU_GULOU, minEducation: "ASSOCIATE", validUntil: days(30) })).id;
+      for (let i = 0; i < 25; i++) {
+        const person = (await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" })).id;
+        people.push(person);
+        await makeReferral(t.db, person, posting);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [row] = await queryRows<{ done: number }>(t.db, sql`select count(*)::int as done from sms_messages where person_id = any(${sql.param(people)}::uuid[]) and status = 'DELIVERED'`);
+      if (row!.done === people.length) break;
+      if (Date.now() > deadline) throw new Error(`only ${row!.done} of ${people.length} SMS delivered`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ids = (await queryRows<{ id: string }>(t.db, sql`select id from sms_messages where person_id = any(${sql.param(people)}::uuid[])`)).map((r) => r.id);
+    expect(ids).toHaveLength(people.length);
+    const lines = readFileSync(logFile, "utf8").split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as { id: string; pid: number });
+    // No message twice (earlier tests' people may have had theirs sent too: each once as well).
+    const sentIds = lines.map((l) => l.id);
+    expect(sentIds.length).toBe(new Set(sentIds).size);
+    expect(new Set(sentIds.filter((id) => ids.includes(id)))).toEqual(new Set(ids));
+    expect(new Set(lines.map((l) => l.pid)).size).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

@@ -46,7 +46,7 @@ export class LogSmsGateway implements SmsGateway {
   }
 
   async send(request: SmsRequest): Promise<SmsOutcome> {
-    const line = { at: new Date().toISOString(), id: request.id, to: maskPhone(request.to), text: request.text };
+    const line = { at: new Date().toISOString(), id: request.id, to: maskPhone(request.to), text: request.text, pid: process.pid };
     if (this.out) {
       const out = this.out;
       // One write per line (O_APPEND): lines from several processes never interleave.
