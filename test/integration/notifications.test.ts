@@ -132,8 +132,12 @@ describe("notifications: the in-app inbox (issue 21, first part)", () => {
     await t.gql(`mutation($f: ID!, $p: ID!) { registerForFair(fairId: $f, personId: $p) { invited } }`, { f: fair, p: person.id }, { token: tokens.fuzhou });
     const BOOK = `mutation($s: ID!, $p: ID!, $post: ID) { bookInterview(slotId: $s, personId: $p, postingId: $post) { id } }`;
     expect((await t.gql(BOOK, { s: byCaseworker, p: person.id, post: posting }, { token: tokens.fuzhou })).errors).toBeUndefined();
-    expect((await t.gql(BOOK, { s: bySelf, p: person.id, post: posting }, { token: seeker })).errors).toBeUndefined();
+    const own = await t.gql<{ bookInterview: { id: string } }>(BOOK, { s: bySelf, p: person.id, post: posting }, { token: seeker });
+    expect(own.errors).toBeUndefined();
     expect((await inbox(seeker)).notifications!.edges.map((e) => [e.node.kind, e.node.posting?.id])).toEqual([["FAIR_BOOKING", posting]]);
+    // Their own cancellation tells them nothing (the fair closing, which calls off the other session, does: below).
+    expect((await t.gql(`mutation($b: ID!) { cancelBooking(bookingId: $b) { status } }`, { b: own.data!.bookInterview.id }, { token: seeker })).errors).toBeUndefined();
+    expect((await inbox(seeker)).notifications!.totalCount).toBe(1);
     // An organiser's invitation to a fair, and a 红娘 mentor assigned, tell the person too; the notification names the fair.
     const invited = await makePerson(t, { institutionId: null });
     const invitedSeeker = await t.token({ sub: `seeker-${invited.id}`, role: Role.SEEKER, personId: invited.id });
@@ -141,6 +145,11 @@ describe("notifications: the in-app inbox (issue 21, first part)", () => {
     await makeMentorship(t.db, invited.id, (await makeMentor(t)).id);
     const told = await t.gql<{ viewer: { notifications: { edges: { node: { kind: string; fair: { id: string } | null } }[] } } }>(`{ viewer { notifications { edges { node { kind fair { id } } } } } }`, {}, { token: invitedSeeker });
     expect(told.data!.viewer.notifications.edges.map((e) => [e.node.kind, e.node.fair?.id ?? null])).toEqual([["MENTOR_ASSIGNED", null], ["FAIR_INVITATION", fair]]);
+    expect((await t.gql(`mutation($id: ID!) { setJobFairStatus(id: $id, status: CLOSED) { status } }`, { id: fair }, { token: tokens.fuzhou })).errors).toBeUndefined();
+    expect((await inbox(seeker)).notifications!.edges.map((e) => [e.node.kind, e.node.posting?.id])).toEqual([
+      ["FAIR_BOOKING_CANCELLED", posting],
+      ["FAIR_BOOKING", posting],
+    ]);
   });
 
   it("sends a seeker their new notifications live over graphql-ws — each only their own; a non-seeker is refused", async () => {

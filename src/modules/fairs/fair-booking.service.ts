@@ -125,7 +125,7 @@ export async function cancelBooking(db: Database, viewer: Viewer, id: string): P
     if (booking.status !== "BOOKED") throw conflict(msg(`该预约的状态为 ${booking.status}`, `The booking is ${booking.status}`), { field: "bookingId" });
     if (booking.outcome !== null) throw conflict(msg("该预约已有结果记录", "The booking has an outcome already"), { field: "bookingId" });
     if (session.status !== "SCHEDULED" || session.startsAt <= new Date()) throw conflict(msg("该场次已开始，不能再取消", "The session has begun: it can no longer be cancelled"), { field: "bookingId" });
-    const row = await updateBooking(tx, bookingId, { status: "CANCELLED" });
+    const row = await updateBooking(tx, bookingId, { status: "CANCELLED", by: actorOf(viewer) });
     const freed = await freeSeat(tx, booking.sessionId);
     await publishFairEvent(tx, { kind: "SLOT_FREED", fairId: fair.id, sessionId: session.id, seatsLeft: freed.capacity - freed.booked, bookingId, personId: person.id, employerId: session.employerId });
     return row;

@@ -289,12 +289,12 @@ export async function insertBooking(db: Executor, row: Omit<typeof fairBookings.
   return inserted!;
 }
 
-export async function updateBooking(db: Executor, id: string, change: { status: "CANCELLED" | "CHECKED_IN" } | { outcome: string }): Promise<FairBookingRow> {
+export async function updateBooking(db: Executor, id: string, change: { status: "CANCELLED"; by: string } | { status: "CHECKED_IN" } | { outcome: string }): Promise<FairBookingRow> {
   const set =
     "outcome" in change
       ? { outcome: change.outcome }
       : change.status === "CANCELLED"
-        ? { status: change.status, cancelledAt: sql`now()` }
+        ? { status: change.status, cancelledAt: sql`now()`, cancelledBy: change.by }
         : { status: change.status, checkedInAt: sql`now()` };
   const [row] = await db.update(fairBookings).set(set).where(eq(fairBookings.id, id)).returning();
   return row!;
@@ -312,12 +312,12 @@ export async function appendOutcome(db: Executor, bookingId: string, outcome: st
   return updateBooking(db, bookingId, { outcome });
 }
 
-/** A session called off takes its live bookings with it. */
-export async function cancelBookingsOfSessions(db: Executor, sessionIds: readonly string[]): Promise<void> {
+/** A session called off takes its live bookings with it (`by`: who called it off; the people are told). */
+export async function cancelBookingsOfSessions(db: Executor, sessionIds: readonly string[], by: string): Promise<void> {
   if (sessionIds.length === 0) return;
   await db
     .update(fairBookings)
-    .set({ status: "CANCELLED", cancelledAt: sql`now()` })
+    .set({ status: "CANCELLED", cancelledAt: sql`now()`, cancelledBy: by })
     .where(and(sql`${fairBookings.sessionId} = any(${ids(sessionIds)}::uuid[])`, eq(fairBookings.status, "BOOKED")));
 }
 

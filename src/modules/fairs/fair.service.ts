@@ -177,6 +177,7 @@ export async function setJobFairStatus(db: Database, viewer: Viewer, id: string,
       await cancelBookingsOfSessions(
         tx,
         calledOff.map((c) => c.id),
+        actorOf(viewer),
       );
     }
     return row;

@@ -128,6 +128,8 @@ export const fairBookings = pgTable(
     bookedBy: varchar("booked_by", { length: 100 }).notNull(),
     bookedAt: timestamp("booked_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true, precision: 3 }),
+    /** Who cancelled it (`role:user id`): the person themself, a caseworker or organiser, or the fair's closing. */
+    cancelledBy: varchar("cancelled_by", { length: 100 }),
     checkedInAt: timestamp("checked_in_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [

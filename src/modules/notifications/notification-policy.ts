@@ -14,7 +14,7 @@ import { msg } from "../../i18n.js";
 import { notificationPolicies, type NotificationPolicyRow } from "./notification.table.js";
 
 /** The kinds a notification can be (the notifications table's check). */
-export const NOTIFICATION_KINDS = ["REFERRAL", "REFERRAL_STATUS", "INTERVIEW_INVITATION", "FAIR_BOOKING", "FAIR_INVITATION", "MENTOR_ASSIGNED"] as const;
+export const NOTIFICATION_KINDS = ["REFERRAL", "REFERRAL_STATUS", "INTERVIEW_INVITATION", "FAIR_BOOKING", "FAIR_BOOKING_CANCELLED", "FAIR_INVITATION", "MENTOR_ASSIGNED"] as const;
 export type NotificationKindName = (typeof NOTIFICATION_KINDS)[number];
 
 /** The policy in force on a day (default today; migration 0034 loads version 1 from 2020-01-01). */

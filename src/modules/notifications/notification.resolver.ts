@@ -21,6 +21,7 @@ export enum NotificationKind {
   REFERRAL_STATUS = "REFERRAL_STATUS",
   INTERVIEW_INVITATION = "INTERVIEW_INVITATION",
   FAIR_BOOKING = "FAIR_BOOKING",
+  FAIR_BOOKING_CANCELLED = "FAIR_BOOKING_CANCELLED",
   FAIR_INVITATION = "FAIR_INVITATION",
   MENTOR_ASSIGNED = "MENTOR_ASSIGNED",
 }
@@ -32,6 +33,7 @@ registerEnumType(NotificationKind, {
     REFERRAL_STATUS: { description: "One of their referrals or applications moved a step (`status` says to what)." },
     INTERVIEW_INVITATION: { description: "An employer invited them to interview on an application (answer with respondToInterview)." },
     FAIR_BOOKING: { description: "A job-fair session or interview slot was booked for them." },
+    FAIR_BOOKING_CANCELLED: { description: "One of their bookings was cancelled by someone else: its session was called off, or a caseworker or organiser cancelled it." },
     FAIR_INVITATION: { description: "An organiser invited them to a job fair (`fair`)." },
     MENTOR_ASSIGNED: { description: "A 红娘 mentor was assigned to them (see `viewer.person.mentor`)." },
   },

@@ -44,7 +44,7 @@ export const notifications = pgTable(
     index("notifications_sms_pending_idx").on(t.personId, t.id).where(sql`${t.smsId} is null and ${t.smsSkipped} is null`),
     index("notifications_sms_idx").on(t.smsId),
     index("notifications_referral_idx").on(t.referralId).where(sql`${t.kind} = 'REFERRAL'`),
-    check("notifications_kind_chk", sql`${t.kind} in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING', 'FAIR_INVITATION', 'MENTOR_ASSIGNED')`),
+    check("notifications_kind_chk", sql`${t.kind} in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING', 'FAIR_BOOKING_CANCELLED', 'FAIR_INVITATION', 'MENTOR_ASSIGNED')`),
   ],
 );
 

@@ -29,6 +29,7 @@ export const TEMPLATE_SPECS: Record<string, TemplateSpec> = {
   REFERRAL_STATUS: { purpose: "站内通知：推荐或申请的进展", required: ["posting", "status"], optional: ["employer"] },
   INTERVIEW_INVITATION: { purpose: "站内通知：用人单位邀请面试", required: ["posting"], optional: ["employer"] },
   FAIR_BOOKING: { purpose: "站内通知：为本人预约了招聘会", required: ["fair"], optional: ["posting"] },
+  FAIR_BOOKING_CANCELLED: { purpose: "站内通知：本人的招聘会预约被取消（场次取消，或由工作人员取消）", required: ["fair"], optional: ["posting"] },
   FAIR_INVITATION: { purpose: "站内通知：邀请本人参加招聘会", required: ["fair"], optional: [] },
   MENTOR_ASSIGNED: { purpose: "站内通知：安排了一对一就业帮扶红娘", required: [], optional: [] },
 };
