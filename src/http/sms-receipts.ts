@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Database } from "../db/client.js";
 import { isUuid } from "../db/ids.js";
 import { msg } from "../i18n.js";
+import { gatewayReason } from "../modules/notifications/sms-gateway.js";
 import { applySmsReceipts, type SmsReceipt } from "../modules/notifications/sms.service.js";
 import { HttpError, readBody } from "./http-body.js";
 
@@ -36,7 +37,7 @@ function parseReceipt(raw: unknown, i: number): SmsReceipt {
   receipt.status = r.status;
   if (r.error !== undefined) {
     if (typeof r.error !== "string") throw bad("error 须为文字");
-    receipt.error = r.error.slice(0, 300);
+    receipt.error = gatewayReason(r.error);
   }
   if (r.at !== undefined) {
     const at = typeof r.at === "string" ? new Date(r.at) : null;

@@ -23,6 +23,16 @@ export type SmsOutcome =
   /** Refused for good (a number it will not send to, a text it will not carry): retrying would only cost. */
   | { kind: "REFUSED"; reason: string };
 
+/** A run of digits a gateway may echo (a number), masked: 11 digits as a phone (138****5678), others starred. */
+export function maskDigits(digits: string): string {
+  return digits.length === 11 ? maskPhone(digits) : "*".repeat(digits.length);
+}
+
+/** A gateway's free text as a stored reason: numbers masked, at most 300 characters. */
+export function gatewayReason(text: string): string {
+  return text.replace(/\d{7,}/g, maskDigits).slice(0, 300);
+}
+
 export interface SmsGateway {
   readonly name: string;
   send(request: SmsRequest): Promise<SmsOutcome>;
@@ -104,7 +114,12 @@ export class HttpSmsGateway implements SmsGateway {
     } catch {
       // A body that is not JSON: its status says enough.
     }
-    const said = [body.code, body.message].filter((v) => typeof v === "string" || typeof v === "number").join(": ").slice(0, 300);
+    // The gateway's own words are kept as the reason; a number it may echo is masked first (never stored in clear).
+    const said = [body.code, body.message]
+      .filter((v) => typeof v === "string" || typeof v === "number")
+      .join(": ")
+      .replace(/\d{7,}/g, maskDigits)
+      .slice(0, 300);
     if (response.ok) {
       const providerId = typeof body.messageId === "string" && body.messageId.length > 0 && body.messageId.length <= 100 ? body.messageId : undefined;
       // Taken, but with no id its receipts could not be matched: they may name our id (outId).
