@@ -46,6 +46,7 @@ export class SmsChannel implements DeliveryChannel {
       done += composed.attached + composed.skipped;
     }
     if (inQuietHours(policy, now)) return done;
+    const total = { sent: 0, delivered: 0, failed: 0, retried: 0, cancelled: 0 };
     for (;;) {
       const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, now, {
         leaseMs: LEASE_MS,
@@ -55,7 +56,10 @@ export class SmsChannel implements DeliveryChannel {
       });
       if (sent.claimed === 0) break;
       done += sent.claimed;
-      if (sent.failed > 0 || sent.retried > 0) this.log.warn({ channel: "SMS", failed: sent.failed, retried: sent.retried }, "some SMS were not sent");
+      for (const k of ["sent", "delivered", "failed", "retried", "cancelled"] as const) total[k] += sent[k];
+    }
+    if (total.sent + total.failed + total.retried + total.cancelled > 0) {
+      this.log[total.failed + total.retried > 0 ? "warn" : "info"]({ channel: "SMS", gateway: this.gateway.name, ...total }, "SMS sent");
     }
     return done;
   }

@@ -42,7 +42,7 @@ export interface SmsGateway {
 /**
  * Development and tests: writes what it would send, one JSON line per message, the number masked
  * (138****5678), to a file (SMS_LOG_FILE, appended: several processes may share it) or the server's
- * log. Its line is its receipt: the message counts as delivered.
+ * log at debug level. Its line is its receipt: the message counts as delivered.
  */
 export class LogSmsGateway implements SmsGateway {
   readonly name = "log";
@@ -62,7 +62,8 @@ export class LogSmsGateway implements SmsGateway {
       // One write per line (O_APPEND): lines from several processes never interleave.
       await new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
     } else {
-      this.log.info({ sms: line }, "SMS (log provider: not sent)");
+      // Each at debug (a campaign run makes thousands); the dispatcher says how many at info.
+      this.log.debug({ sms: line }, "SMS (log provider: not sent)");
     }
     return { kind: "ACCEPTED", providerId: `log:${request.id}`, delivered: true };
   }
