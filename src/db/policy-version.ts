@@ -1,4 +1,4 @@
-import { desc, sql } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { serviceToday, yearsAfter } from "../dates.js";
 import { badInput } from "../errors.js";
@@ -24,9 +24,17 @@ export async function policyInForce<T extends VersionedPolicy>(db: Executor, tab
   const [row] = await db
     .select()
     .from(table as PgTable)
-    .orderBy(sql`(${table.effectiveFrom} <= ${day}::date) desc`, sql`case when ${table.effectiveFrom} <= ${day}::date then ${table.effectiveFrom} end desc`, table.effectiveFrom, desc(table.version))
+    .orderBy(inForceFirst(table.effectiveFrom, table.version, sql`${day}::date`))
     .limit(1);
   return row as T["$inferSelect"] | undefined;
+}
+
+/**
+ * SQL: an `order by` list that puts the version in force on `day` (a date expression) first — the
+ * order `policyInForce` reads by — for a statement that reads a policy row itself (`limit 1`).
+ */
+export function inForceFirst(effectiveFrom: SQLWrapper, version: SQLWrapper, day: SQL): SQL {
+  return sql`(${effectiveFrom} <= ${day}) desc, case when ${effectiveFrom} <= ${day} then ${effectiveFrom} end desc, ${effectiveFrom}, ${version} desc`;
 }
 
 /**

@@ -85,7 +85,6 @@ async function checkCampaign(tx: Executor, c: CampaignInput): Promise<{ bindings
   const { maxWindowDays } = await campaignPolicyOn(tx, c.startsOn);
   const days = dayCount(c.startsOn, c.endsOn);
   if (days > maxWindowDays) throw badInput("input.endsOn", msg(`专项行动最长 ${maxWindowDays} 天（专项行动政策），所设时段为 ${days} 天`, `A campaign runs at most ${maxWindowDays} days (the campaign policy); this window has ${days}`));
-  if (c.pushCountsWhen === "DELIVERED") throw badInput("input.pushCountsWhen", msg("目前推送只作记录、尚未实际送达：DELIVERED 待推送送达功能上线后可用", "Pushes are recorded, not yet delivered: DELIVERED comes with push delivery"));
   const [kind] = await tx.select().from(campaignKinds).where(eq(campaignKinds.code, c.kind));
   if (!kind) throw badInput("input.kind", msg(`未知的专项行动类型 ${c.kind}`, `Unknown campaign kind ${c.kind}`));
   const ids = c.categories.map((b, i) => parseId(b.categoryId, `input.categories.${i}.categoryId`));

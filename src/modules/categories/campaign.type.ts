@@ -27,10 +27,13 @@ export enum PushCountsWhenEnum {
 }
 registerEnumType(PushCountsWhenEnum, {
   name: "PushCountsWhen",
-  description: "Whether a push counts toward a minimum when recorded, or only once delivered (DELIVERED comes with push delivery).",
+  description: "When a push (a posting recommended to the person) counts toward their minimum: when recorded, or only once delivered to them.",
   valuesConfig: {
-    RECORDED: { description: "A push counts once it is recorded." },
-    DELIVERED: { description: "A push counts only once it is delivered to the person." },
+    RECORDED: { description: "A push counts once it is recorded (the default)." },
+    DELIVERED: {
+      description:
+        "A push counts only once delivered to the person on any channel (their app fetched it, or its SMS was reported delivered) before the campaign's last day plus the notification policy's delivery grace (the version in force that day). It still counts on the day it was recorded. A campaign run still tops people up counting pushes when recorded, so it sends nothing more while theirs are on the way, and reports them below until delivered.",
+    },
   },
 });
 
@@ -58,7 +61,7 @@ export class Campaign {
   @Field(() => LocalDate, { description: "Its first day (Fujian)." }) startsOn!: string;
   @Field(() => LocalDate, { description: "Its last day (Fujian); referrals made after it do not count." }) endsOn!: string;
   @Field(() => CampaignStatusEnum, { description: "DRAFT, ACTIVE or CLOSED." }) status!: CampaignStatusEnum;
-  @Field(() => PushCountsWhenEnum, { description: "When a system push counts toward a minimum." }) pushCountsWhen!: PushCountsWhenEnum;
+  @Field(() => PushCountsWhenEnum, { description: "When a push counts toward a minimum: once RECORDED, or once DELIVERED to the person." }) pushCountsWhen!: PushCountsWhenEnum;
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Field({ description: "Who created it (staff only: a seeker reading their progress sees the campaign, not its officials)." })
   createdBy!: string;
@@ -86,7 +89,7 @@ export class CreateCampaignInput {
   @Field(() => Int, { description: "The graduation year it serves (2000–2100)." }) cohortYear!: number;
   @Field(() => LocalDate, { description: "Its first day." }) startsOn!: string;
   @Field(() => LocalDate, { description: "Its last day: not before startsOn, the window at most the campaign policy's maxWindowDays." }) endsOn!: string;
-  @Field(() => PushCountsWhenEnum, { nullable: true, defaultValue: PushCountsWhenEnum.RECORDED, description: "When a system push counts (default RECORDED)." }) pushCountsWhen?: PushCountsWhenEnum | null;
+  @Field(() => PushCountsWhenEnum, { nullable: true, defaultValue: PushCountsWhenEnum.RECORDED, description: "When a push counts toward a minimum: RECORDED (the default) or DELIVERED." }) pushCountsWhen?: PushCountsWhenEnum | null;
   @Field(() => [CampaignCategoryInput], { description: "The category versions it binds (of its kind's population, when the kind names one)." }) categories!: CampaignCategoryInput[];
 }
 
@@ -98,7 +101,7 @@ export class UpdateCampaignInput {
   @Field(() => Int, { nullable: true, description: "A new graduation year (2000–2100)." }) cohortYear?: number | null;
   @Field(() => LocalDate, { nullable: true, description: "A new first day." }) startsOn?: string | null;
   @Field(() => LocalDate, { nullable: true, description: "A new last day." }) endsOn?: string | null;
-  @Field(() => PushCountsWhenEnum, { nullable: true, description: "When a system push counts." }) pushCountsWhen?: PushCountsWhenEnum | null;
+  @Field(() => PushCountsWhenEnum, { nullable: true, description: "When a push counts toward a minimum: RECORDED or DELIVERED." }) pushCountsWhen?: PushCountsWhenEnum | null;
   @Field(() => [CampaignCategoryInput], { nullable: true, description: "The category versions to bind instead of those bound now." }) categories?: CampaignCategoryInput[] | null;
 }
 

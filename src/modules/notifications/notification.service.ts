@@ -9,7 +9,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import { parseId } from "../../db/parse-id.js";
 import { notFound } from "../../errors.js";
-import type { KeysetPage } from "../../pagination.js";
+import type { Keyset } from "../../pagination.js";
 import { notifications, type NotificationRow } from "./notification.table.js";
 
 /** The person whose inbox the viewer reads: a seeker's own; nobody else has one here. */
@@ -28,14 +28,16 @@ const fetchedNow = {
   deliveredAt: sql`coalesce(${notifications.deliveredAt}, now())`,
 };
 
-export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: KeysetPage, deliver = true): Promise<NotificationRow[]> {
+export async function readInbox(db: Database, personId: string, filter: { unreadOnly: boolean }, page: Keyset, deliver = true): Promise<NotificationRow[]> {
   const rows = await db
     .select()
     .from(notifications)
     .where(and(eq(notifications.personId, personId), filter.unreadOnly ? isNull(notifications.readAt) : undefined, keysetRange(notifications.id, page)))
     .orderBy(keysetOrder(notifications.id, page))
     .limit(page.limit);
-  const fresh = rows.filter((r) => r.fetchedAt === null).map((r) => r.id);
+  // The row past the page only says there is more: the client is not sent it, so it is not delivered
+  // (a campaign that counts pushes when delivered would count it).
+  const fresh = rows.slice(0, page.size).filter((r) => r.fetchedAt === null).map((r) => r.id);
   if (deliver && fresh.length > 0) {
     // Every row asked about answers with its delivery, also one another fetch delivered a moment before.
     const delivered = await db

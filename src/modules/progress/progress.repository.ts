@@ -61,7 +61,8 @@ function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
     : sql`case when s.employment_status_since <= ${opts.asOf}::date then s.employment_status
                else (select h.status from employment_history h where h.person_id = s.id and h.since <= ${opts.asOf}::date order by h.since desc, h.recorded_at desc limit 1) end`;
   // Referral minimums as the day ended: the strictest minimum of the memberships that held, the
-  // referrals that counted (fitted, made by then inside the campaign window, not withdrawn by then),
+  // referrals that counted (fitted, made by then inside the campaign window, not withdrawn by then,
+  // and for a campaign that counts pushes when delivered, delivered by then),
   // and whether a referral had ended in HIRED. Today's memberships for today; for a past day, those
   // that held at its end.
   const held = opts.current ? {} : { asOfEnd: endOfDay };
@@ -73,7 +74,7 @@ function standings(opts: StandingOptions, scoped: SQL | undefined): SQL {
   // WITHDRAWN end a referral, and a status is only ever written with its event (referral-rules.ts,
   // held by a test): only those HIRED now need their event read, and only those WITHDRAWN now can
   // have been withdrawn by then.
-  const counts = countsTowardMinimum("r", campaign, endOfDay);
+  const counts = countsTowardMinimum("r", campaign, { asOfEnd: endOfDay });
   return sql`with scoped as (select people.id, people.household_region_code, people.origin_region_code, people.institution_id, people.employment_status, people.employment_status_since from people where ${where}),
              required as ${requiredMinimums(sql`scoped`, campaign, held)},
              eligible as (select s.id as person_id from scoped s where ${mentorEligible(sql`s.id`, held)}),
@@ -166,7 +167,7 @@ function frozenReachedAt(opts: StandingOptions): SQL {
   const campaign = sql`${opts.campaignId}::uuid`;
   const cut = sql`least(((${opts.asOf}::date + 1)::timestamp at time zone ${SERVICE_TIME_ZONE}), (select c.figures_frozen_at from campaigns c where c.id = ${campaign}))`;
   return sql`case when people.counted >= people.required then
-               (select r.made_at from referrals r where r.person_id = people.id and ${countsTowardMinimum("r", campaign, cut)}
+               (select r.made_at from referrals r where r.person_id = people.id and ${countsTowardMinimum("r", campaign, { asOfEnd: cut })}
                 order by r.made_at, r.id offset people.required - 1 limit 1) end`;
 }
 

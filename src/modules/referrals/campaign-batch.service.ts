@@ -9,13 +9,14 @@ import { pairPeople } from "../mentors/mentor-pairing.service.js";
 import { lockPeople } from "../people/person.lock.js";
 import type { PersonRow } from "../people/person.table.js";
 import { sharePostings } from "../postings/posting.lock.js";
-import { findReferralsForPeople, referralProgress } from "./referral.repository.js";
+import { findReferralsForPeople, referralProgress, type ProgressRow } from "./referral.repository.js";
 import { referralEvents, referrals } from "./referral.table.js";
 
 export const REASONS = {
   nothingFits: NOTHING_FITS,
   allReferred: "符合条件的在招岗位都已推荐过。可扩大意向地区，或登记转移就业意愿。",
   tooFew: (found: number, remaining: number) => `只有${found}个符合条件且未推荐过的在招岗位，还差${remaining - found}个。可扩大意向地区，或登记转移就业意愿。`,
+  awaitingDelivery: "已推荐的岗位尚未全部送达本人：本专项行动在送达后才计入，送达前不再重复推荐。",
 } as const;
 
 interface Outcome {
@@ -141,7 +142,8 @@ export class BatchFailed extends Error {
 /**
  * Refers each person their best recommendations up to what they still lack — `recommendForPeople`,
  * as Person.matches, with the chosen postings share-locked in this transaction and checked there —
- * in two statements for the batch; each outcome says why a person stays below.
+ * in two statements for the batch (a third when a campaign counts pushes once delivered); each
+ * outcome says why a person stays below.
  */
 async function referForPeople(
   tx: Executor,
@@ -154,10 +156,20 @@ async function referForPeople(
   if (persons.length === 0) return [];
   const ids = persons.map((p) => p.id);
   const campaignIds = [...new Set([...campaignsOf.values()].flatMap((s) => [...s]))];
-  const lack = new Map<string, number>();
-  for (const p of await referralProgress(tx, ids, campaignIds)) {
-    if (campaignsOf.get(p.personId)?.has(p.campaignId)) lack.set(p.personId, Math.max(lack.get(p.personId) ?? 0, p.required - p.counted));
-  }
+  const inRun = (p: ProgressRow) => campaignsOf.get(p.personId)?.has(p.campaignId) ?? false;
+  const mostLacking = (rows: ProgressRow[]) => {
+    const lacking = new Map<string, number>();
+    for (const p of rows.filter(inRun)) lacking.set(p.personId, Math.max(lacking.get(p.personId) ?? 0, p.required - p.counted));
+    return lacking;
+  };
+  // Whom to top up, and with how many, counts pushes as RECORDED, even in a campaign that counts them
+  // only once DELIVERED: a push still on its way (an SMS waiting out the quiet hours, an app not yet
+  // opened) is not sent again, or every re-run would pile more postings on the same people while
+  // their pushes are in flight. What the run reports (each item's state, what it still lacks) counts
+  // as the campaign does.
+  const progress = await referralProgress(tx, ids, campaignIds, "RECORDED");
+  const lack = mostLacking(progress);
+  const countsDelivered = progress.some((p) => inRun(p) && p.pushCountsWhen === "DELIVERED");
   const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache });
 
   const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
@@ -174,13 +186,18 @@ async function referForPeople(
   const created = new Map<string, number>();
   for (const r of inserted) created.set(r.person_id, (created.get(r.person_id) ?? 0) + 1);
 
+  // What each still lacks: with pushes counted when recorded, what they lacked less what was made; a
+  // campaign that counts them when delivered is read again (what was just made is not yet delivered).
+  const stillLacking = countsDelivered ? mostLacking(await referralProgress(tx, ids, campaignIds)) : undefined;
   return persons.map((person) => {
-    const remaining = lack.get(person.id) ?? 0;
+    const wanted = lack.get(person.id) ?? 0;
     const made = created.get(person.id) ?? 0;
-    if (made >= remaining) return { personId: person.id, state: "DONE", created: made, remaining: 0, reason: null };
+    const remaining = Math.max(0, stillLacking ? (stillLacking.get(person.id) ?? 0) : wanted - made);
+    if (remaining === 0) return { personId: person.id, state: "DONE", created: made, remaining: 0, reason: null };
+    if (made >= wanted) return { personId: person.id, state: "BELOW", created: made, remaining, reason: REASONS.awaitingDelivery };
     const rec = recommendations.get(person.id)!;
-    const reason = rec.nothingFits ? REASONS.nothingFits : rec.allReferred ? REASONS.allReferred : REASONS.tooFew(made, remaining);
-    return { personId: person.id, state: "BELOW", created: made, remaining: remaining - made, reason };
+    const reason = rec.nothingFits ? REASONS.nothingFits : rec.allReferred ? REASONS.allReferred : REASONS.tooFew(made, wanted);
+    return { personId: person.id, state: "BELOW", created: made, remaining, reason };
   });
 }
 

@@ -146,7 +146,11 @@ export async function startMentorRun(db: Database, viewer: Viewer, scope: Fulfil
   });
 }
 
-/** SQL: the person is below their referral minimum in the campaign now. */
+/**
+ * SQL: the person is below their referral minimum in the campaign now, counting as the campaign does:
+ * someone whose pushes still await delivery becomes an item too, so the run reports them below (it
+ * tops them up counting pushes as recorded, and so sends them nothing more: campaign-batch.service.ts).
+ */
 function belowMinimum(personId: SQL, campaignId: SQL) {
   return sql`${requiredMinimum(personId, campaignId)} > ${countedReferrals(personId, campaignId)}`;
 }

@@ -47,7 +47,8 @@ export interface BelowRow {
 /**
  * Who in the caller's scope (and the filter) has a referral minimum, how many meet it, and the people
  * still below it — with what they lack and, if a campaign run could not help them, its reason.
- * In one campaign (default: see `campaignFor`); counting as `Person.referralProgress`: fitted, not withdrawn, inside its window.
+ * In one campaign (default: see `campaignFor`); counting as `Person.referralProgress` (`countsTowardMinimum`: fitted, not
+ * withdrawn, inside its window, and delivered in time when the campaign counts pushes DELIVERED).
  */
 export async function referralCompliance(
   db: Database,

@@ -3,7 +3,7 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { requiredMinimum } from "../categories/category.sql.js";
 import { OPEN_REFERRAL_STATUSES } from "./referral-rules.js";
-import { countedReferrals } from "./referral.sql.js";
+import { countedReferrals, type Counting } from "./referral.sql.js";
 import { interviewInvitations, referralEvents, referrals, type InterviewInvitationRow, type ReferralRow, type ReferralSource, type ReferralStatus } from "./referral.table.js";
 
 /** Inserts unless the person already has a referral to the posting; undefined when they had. */
@@ -72,21 +72,24 @@ export interface ProgressRow {
   required: number;
   counted: number;
   deadline: string | null;
+  /** When the campaign counts a push: once RECORDED, or once DELIVERED. */
+  pushCountsWhen: "RECORDED" | "DELIVERED";
 }
 
 /**
  * Each person's minimum in each campaign, what counts toward it, and the campaign's last day: the
- * campaigns named, or every ACTIVE campaign in which the person has a minimum.
+ * campaigns named, or every ACTIVE campaign in which the person has a minimum. `counting` as in
+ * `countsTowardMinimum` (a campaign run's top-up choice reads RECORDED; everything else the campaign's).
  */
-export function referralProgress(db: Executor, personIds: readonly string[], campaignIds?: readonly string[]): Promise<ProgressRow[]> {
+export function referralProgress(db: Executor, personIds: readonly string[], campaignIds?: readonly string[], counting?: Counting["counting"]): Promise<ProgressRow[]> {
   const which = campaignIds ? sql`c.id = any(${sql.param([...campaignIds])}::uuid[])` : sql`c.status = 'ACTIVE'`;
   // A CLOSED campaign answers from the figures frozen when it closed (campaign_results), never live
   // (one the migration closed froze nothing: it answers from the ledger, as it did before).
   return queryRows<ProgressRow>(
     db,
     sql`select q."personId", q."campaignId", q.required,
-               (case when q.closed then coalesce(q.frozen_counted, 0) else ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`)} end)::int as "counted", q.deadline
-        from (select p.id as "personId", c.id as "campaignId", c.figures_frozen_at is not null as closed, f.counted as frozen_counted,
+               (case when q.closed then coalesce(q.frozen_counted, 0) else ${countedReferrals(sql`q."personId"`, sql`q."campaignId"`, counting)} end)::int as "counted", q.deadline, q."pushCountsWhen"
+        from (select p.id as "personId", c.id as "campaignId", c.figures_frozen_at is not null as closed, f.counted as frozen_counted, c.push_counts_when as "pushCountsWhen",
                      (case when c.figures_frozen_at is not null then coalesce(f.required, 0) else ${requiredMinimum(sql`p.id`, sql`c.id`)} end)::int as "required",
                      to_char(c.ends_on, 'YYYY-MM-DD') as "deadline", c.starts_on
               from people p cross join campaigns c
