@@ -7,6 +7,7 @@ import { serviceToday } from "../../src/dates.js";
 import { REASONS } from "../../src/modules/referrals/campaign-batch.service.js";
 import { countsTowardMinimum } from "../../src/modules/referrals/referral.sql.js";
 import { days, makeEmployer, makePerson, makePosting, openCampaignWindow, unique } from "../helpers/factories.js";
+import { FakeGateway } from "../helpers/fake-sms-gateway.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /*
@@ -82,13 +83,18 @@ describe("counting pushes when delivered (issue 21, part 3)", () => {
     expect(r.data!.recommendPostings.map((x) => x.referral !== null)).toEqual(postings.map(() => true));
   };
 
+  // The SMS gateway: refuses or delivers as a test says.
+  const gateway = new FakeGateway();
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ SMS_PROVIDER: "http", SMS_HTTP_URL: await gateway.start(), SMS_HTTP_KEY: "k", SMS_SIGNATURE: "福建就业" });
     ({ admin, fuzhou } = await standardTokens(t));
     await openCampaignWindow(t.db);
     poverty = (await queryRows<{ id: string }>(t.db, sql`select id from target_categories where code = 'PL_POVERTY_LABOURER' order by version desc limit 1`))[0]!.id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await gateway.close();
+  });
 
   it("a DELIVERED campaign counts a push once the person's client has fetched it; a RECORDED one counts it when made", async () => {
     const delivered = await campaign("DELIVERED", serviceToday(days(-30)), serviceToday(days(60)));
@@ -139,15 +145,14 @@ describe("counting pushes when delivered (issue 21, part 3)", () => {
     expect([await counted(person.id, longAgo), await counted(person.id, lately)]).toEqual([0, 3]);
     expect(await belowIn(person.id, longAgo)).toMatchObject({ required: 3, counted: 0 });
 
-    // The grace is policy data, read as in force on each campaign's last day. No API sets a
-    // notification policy yet, and a new version cannot begin in the past through one anyway: these
-    // versions are written here. 14 days from 12 days ago holds on the first's last day; none from 5
+    // The grace is policy data, read as in force on each campaign's last day. A new version cannot
+    // begin in the past through the API (setNotificationPolicy): these versions are written here. 14 days from 12 days ago holds on the first's last day; none from 5
     // days ago, on the second's.
-    const version = (n: number, from: string, graceDays: number) =>
+    const version = (from: string, graceDays: number) =>
       t.db.execute(sql`insert into notification_policies (id, version, effective_from, quiet_from, quiet_until, sms_kinds, gather_seconds, max_attempts, retry_base_seconds, retry_max_seconds, delivery_grace_days, sms_max_postings, created_by)
-                       select ${newId()}, ${n}, ${from}::date, quiet_from, quiet_until, sms_kinds, gather_seconds, max_attempts, retry_base_seconds, retry_max_seconds, ${graceDays}, sms_max_postings, 'test' from notification_policies where version = 1`);
-    await version(2, serviceToday(days(-12)), 14);
-    await version(3, serviceToday(days(-5)), 0);
+                       select ${newId()}, (select max(version) + 1 from notification_policies), ${from}::date, quiet_from, quiet_until, sms_kinds, gather_seconds, max_attempts, retry_base_seconds, retry_max_seconds, ${graceDays}, sms_max_postings, 'test' from notification_policies where version = 1`);
+    await version(serviceToday(days(-12)), 14);
+    await version(serviceToday(days(-5)), 0);
     expect([await counted(person.id, longAgo), await counted(person.id, lately)]).toEqual([3, 0]);
   });
 
@@ -177,5 +182,34 @@ describe("counting pushes when delivered (issue 21, part 3)", () => {
     expect(await progress(person.id, delivered)).toEqual({ required: 3, counted: 3, remaining: 0, met: true });
     expect(await fulfil()).toMatchObject({ status: "DONE", total: 0, created: 0, stillBelow: 0 });
     expect(await referrals()).toBe(3);
+  });
+
+  it("a person whose SMS failed stays below until some channel delivers: the app's fetch; an SMS delivered counts without one", async () => {
+    const delivered = await campaign("DELIVERED", serviceToday(days(-30)), serviceToday(days(60)));
+    // Quiet hours off and no gathering: the SMS go when drained, whatever the hour.
+    expect(codeOf(await t.gql(`mutation($i: NotificationPolicyInput!) { setNotificationPolicy(input: $i) { version } }`, {
+      i: { quietFrom: null, quietUntil: null, smsKinds: ["REFERRAL"], gatherSeconds: 0, maxAttempts: 1, retryBaseSeconds: 60, retryMaxSeconds: 60, deliveryGraceDays: 7, smsMaxPostings: 3 },
+    }, { token: admin }))).toBeUndefined();
+    const refused = await labourer();
+    const reached = await labourer();
+    await recommend(refused.id, await postingsFor(3));
+    await recommend(reached.id, await postingsFor(3));
+    gateway.answer = (body) => (body.phone === phones.get(refused.id) ? { status: 400, body: { code: "isv.BLACK_KEY_CONTROL_LIMIT", message: "refused" } } : { status: 200, body: { messageId: `gw-${body.outId}`, status: "DELIVERED" } });
+    const phones = new Map<string, string>();
+    for (const p of [refused, reached]) {
+      const [row] = await queryRows<{ phone_sealed: string }>(t.db, sql`select phone_sealed from people where id = ${p.id}`);
+      phones.set(p.id, t.app.pii.decrypt(row!.phone_sealed));
+    }
+    await t.app.notifications.drain();
+    const status = async (p: string) => (await queryRows<{ status: string }>(t.db, sql`select status from sms_messages where person_id = ${p}`)).map((r) => r.status);
+    expect([await status(refused.id), await status(reached.id)]).toEqual([["FAILED"], ["DELIVERED"]]);
+    // The SMS that reached its person counts all three pushes it carried; the failed one counts none.
+    expect(await progress(reached.id, delivered)).toMatchObject({ counted: 3, met: true });
+    expect(await progress(refused.id, delivered)).toMatchObject({ counted: 0, met: false });
+    expect(await belowIn(refused.id, delivered)).toMatchObject({ counted: 0, remaining: 3 });
+    // Until the person's client fetches them: the app delivers, and they count.
+    expect(await fetchInbox(refused.seeker)).toBe(3);
+    expect(await progress(refused.id, delivered)).toMatchObject({ counted: 3, met: true });
+    expect(await belowIn(refused.id, delivered)).toBeUndefined();
   });
 });

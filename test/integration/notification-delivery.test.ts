@@ -1,7 +1,4 @@
-import { once } from "node:events";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -11,6 +8,7 @@ import { serviceToday } from "../../src/dates.js";
 import { queryRows } from "../../src/db/client.js";
 import { claimSms } from "../../src/modules/notifications/sms.service.js";
 import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
+import { FakeGateway } from "../helpers/fake-sms-gateway.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /** An instant on a Fujian day (offset in days from today) at a Fujian time of day. */
@@ -222,32 +220,6 @@ describe("notification delivery: SMS through the log provider, quiet hours, one 
     expect(now.data!.notificationPolicy).toEqual({ quietFrom: "22:00:00", quietUntil: "08:00:00", gatherSeconds: 0 });
   });
 });
-
-/** A gateway on a real port: answers as each test sets, and records every request. */
-class FakeGateway {
-  readonly requests: { key: string; phone: string; content: string; outId: string }[] = [];
-  answer: (body: { outId: string; phone: string }) => { status: number; body?: unknown } | "hang" = () => ({ status: 200, body: { messageId: "x" } });
-  private readonly server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-    req.on("end", () => {
-      const body = JSON.parse(raw) as { outId: string; phone: string; content: string; signName: string };
-      this.requests.push({ key: String(req.headers["idempotency-key"]), phone: body.phone, content: body.content, outId: body.outId });
-      const a = this.answer(body);
-      if (a === "hang") return;
-      res.writeHead(a.status, { "content-type": "application/json" }).end(JSON.stringify(a.body ?? {}));
-    });
-  });
-  async start(): Promise<string> {
-    this.server.listen(0, "127.0.0.1");
-    await once(this.server, "listening");
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
-  }
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe("notification delivery: an HTTP gateway that fails, times out, refuses; receipts; a crash mid-send (issue 21)", () => {
   let t: TestApp;
