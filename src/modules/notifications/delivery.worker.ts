@@ -44,6 +44,8 @@ export class SmsChannel implements DeliveryChannel {
       const composed = await composeSms(this.db, policy, now, this.options.batch ?? 500);
       if (composed === null || composed.people === 0) break;
       done += composed.attached + composed.skipped;
+      // Nothing moved (the people's open messages are being claimed this instant): the next pass takes them.
+      if (composed.attached + composed.skipped === 0) break;
     }
     if (inQuietHours(policy, now)) return done;
     const total = { sent: 0, delivered: 0, failed: 0, retried: 0, cancelled: 0 };
