@@ -80,7 +80,12 @@ export async function createApp(config: Config, log: Logger, database?: Database
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
   const notificationEvents = new NotificationHub(log);
-  const notifications = createDispatcher(db.db, createSmsGateway(config.sms, log), pii, log, { concurrency: config.sms.concurrency, intervalMs: config.sms.intervalMs });
+  const notifications = createDispatcher(db.db, createSmsGateway(config.sms, log), pii, log, {
+    concurrency: config.sms.concurrency,
+    batch: config.sms.batch,
+    sendTimeoutMs: config.sms.http?.timeoutMs ?? 5_000,
+    intervalMs: config.sms.intervalMs,
+  });
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, notificationEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,

@@ -114,6 +114,7 @@ const envSchema = z.object({
   SMS_HTTP_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(60_000).default(5_000)),
   SMS_RECEIPT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   SMS_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).default(16)),
+  SMS_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(128)),
   NOTIFICATION_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
 });
 
@@ -192,6 +193,8 @@ export interface Config {
     http?: { url: string; key: string; signature: string; timeoutMs: number };
     receiptToken?: string;
     concurrency: number;
+    /** Messages one claim takes (its lease covers them all: see smsLeaseMs). */
+    batch: number;
     intervalMs: number;
   };
   /** Dev secrets in use: the server says so loudly at start-up. */
@@ -274,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.SMS_PROVIDER === "http" ? { http: { url: e.SMS_HTTP_URL!, key: e.SMS_HTTP_KEY!, signature: e.SMS_SIGNATURE!, timeoutMs: e.SMS_HTTP_TIMEOUT_MS } } : {}),
       ...(e.SMS_RECEIPT_TOKEN ? { receiptToken: e.SMS_RECEIPT_TOKEN } : {}),
       concurrency: e.SMS_CONCURRENCY,
+      batch: e.SMS_BATCH,
       intervalMs: e.NOTIFICATION_INTERVAL_MS,
     },
   };

@@ -121,11 +121,17 @@ describe("counting pushes when delivered (issue 21, part 3)", () => {
     expect(await belowIn(person.id, delivered)).toBeUndefined();
     expect(await counted(person.id, recorded)).toBe(3);
 
-    // As things stood at an instant (the reports of a past day): delivered by then, not since.
+    // As things stood at an instant (the reports of a past day): made by then; delivered since, within
+    // the grace, it counts on the day it was made (quiet hours never push a push out of its day).
     const asOf = async (instant: string) =>
       (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referrals r where r.person_id = ${person.id} and ${countsTowardMinimum("r", sql`${delivered}::uuid`, { asOfEnd: sql`${instant}::timestamptz` })}`))[0]!.n;
-    expect(await asOf(madeBy)).toBe(0);
-    expect(await asOf(new Date(Date.now() + 1000).toISOString())).toBe(3);
+    expect(await asOf(new Date(Date.parse(madeBy) - 60_000).toISOString())).toBe(0);
+    expect(await asOf(madeBy)).toBe(3);
+    // Its figures are frozen on closing: not before the grace has run out.
+    const closing = await t.gql(`mutation($id: ID!) { closeCampaign(id: $id) { status } }`, { id: delivered }, { token: admin });
+    expect(codeOf(closing)).toBe("CONFLICT");
+    expect((closing.errors![0]!.extensions as { until: string }).until).toBe(`${serviceToday(days(60 + 1 + 7))} 00:00`);
+    expect(codeOf(await t.gql(`mutation($id: ID!) { closeCampaign(id: $id) { status } }`, { id: recorded }, { token: admin }))).toBeUndefined();
   });
 
   it("a push delivered after the window and the delivery grace in force on its last day does not count", async () => {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { serviceToday } from "../../src/dates.js";
 import { queryRows } from "../../src/db/client.js";
-import { claimSms } from "../../src/modules/notifications/sms.service.js";
+import { claimSms, sendDueSms } from "../../src/modules/notifications/sms.service.js";
+import { notificationPolicyAt } from "../../src/modules/notifications/notification-policy.js";
+import { HttpSmsGateway } from "../../src/modules/notifications/sms-gateway.js";
 import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral, openCampaignWindow } from "../helpers/factories.js";
 import { FakeGateway } from "../helpers/fake-sms-gateway.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -180,7 +182,7 @@ describe("notification delivery: SMS through the log provider, quiet hours, one 
     const SET = `mutation($c: String!, $b: String!) { setMessageTemplate(code: $c, body: $b) { code version body requiredVariables } }`;
     const versions = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from message_templates`))[0]!.n;
     const n = await versions();
-    for (const body of ["今天有新的岗位{postings}", "您有{news}条消息，{name}您好", "您有{news}条消息{postings", ""]) {
+    for (const body of ["今天有新的岗位{postings}", "您有{news}条消息，{name}您好", "您有{news}条消息{postings", "", "您有{news}条消息\u0007"]) {
       const r = await t.gql(SET, { c: "SMS_DIGEST", b: body }, { token: tokens.admin });
       expect(codeOf(r), body).toBe("BAD_USER_INPUT");
     }
@@ -226,8 +228,9 @@ describe("notification delivery: an HTTP gateway that fails, times out, refuses;
   let tokens: Awaited<ReturnType<typeof standardTokens>>;
   const gateway = new FakeGateway();
   const RECEIPT_TOKEN = "receipt-token-0123456789-0123456789-abcdef";
+  let gatewayUrl: string;
   beforeAll(async () => {
-    const url = await gateway.start();
+    const url = (gatewayUrl = await gateway.start());
     t = await startTestApp({ SMS_PROVIDER: "http", SMS_HTTP_URL: url, SMS_HTTP_KEY: "k", SMS_SIGNATURE: "福建就业", SMS_HTTP_TIMEOUT_MS: "300", SMS_RECEIPT_TOKEN: RECEIPT_TOKEN });
     tokens = await standardTokens(t);
     expect((await t.gql(POLICY, { i: basePolicy }, { token: tokens.admin })).errors).toBeUndefined();
@@ -352,5 +355,74 @@ describe("notification delivery: an HTTP gateway that fails, times out, refuses;
     await t.app.notifications.drain(fujian(41, "11:00"));
     expect(gateway.requests.filter((r) => r.outId === m2!.id)).toHaveLength(0);
     expect((await smsOf(t, other.id))[0]!.status).toBe("DELIVERED");
+  });
+
+  it("a retry carried past midnight joins the next day's message: never two SMS to one person on one day", async () => {
+    const slow = { ...basePolicy, maxAttempts: 3, retryBaseSeconds: 3600, retryMaxSeconds: 3600 };
+    expect((await t.gql(POLICY, { i: slow }, { token: tokens.admin })).errors).toBeUndefined();
+    try {
+      const person = await personWithNews();
+      // 21:30: the gateway fails; the retry is due about 22:30, in quiet hours.
+      gateway.answer = () => ({ status: 503 });
+      await t.app.notifications.drain(fujian(50, "21:30"));
+      expect(await smsOf(t, person.id)).toEqual([expect.objectContaining({ status: "QUEUED", attempts: 1, day: serviceToday(fujian(50, "12:00")) })]);
+      // 21:45: more news; it cannot join a message already tried, so it waits for the next day's.
+      const firm = await makeEmployer(t.db, { regionCode: "350102" });
+      await makeReferral(t.db, person.id, (await makePosting(t.db, { employerId: firm.id, regionCode: "350102", minEducation: "ASSOCIATE", validUntil: days(30) })).id);
+      await t.app.notifications.drain(fujian(50, "21:45"));
+      expect((await smsOf(t, person.id)).map((m) => [m.day, m.status])).toEqual([
+        [serviceToday(fujian(50, "12:00")), "QUEUED"],
+        [serviceToday(fujian(51, "12:00")), "QUEUED"],
+      ]);
+      // 08:00 the next day: the old retry gives its news to today's message; one SMS with both.
+      gateway.answer = (body) => ({ status: 200, body: { messageId: `gw-${body.outId}` } });
+      const before = gateway.requests.length;
+      await t.app.notifications.drain(fujian(51, "08:00"));
+      const sent = gateway.requests.slice(before).filter((r) => r.phone === gateway.requests[before]?.phone);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.content).toMatch(/^您有2条新的就业服务消息/);
+      expect((await smsOf(t, person.id)).map((m) => [m.status, m.error])).toEqual([
+        ["CANCELLED", "CARRIED_OVER"],
+        ["SENT", null],
+      ]);
+    } finally {
+      expect((await t.gql(POLICY, { i: basePolicy }, { token: tokens.admin })).errors).toBeUndefined();
+    }
+  });
+
+  it("a delivery receipt for a send that timed out settles it: no retry follows, and the push is delivered", async () => {
+    const person = await personWithNews();
+    gateway.answer = () => "hang";
+    await t.app.notifications.drain(fujian(55, "10:00"));
+    const [m] = await smsOf(t, person.id);
+    expect(m).toMatchObject({ status: "QUEUED", attempts: 1, error: "gateway timed out after 300 ms" });
+    expect(await (await receipts([{ outId: m!.id, status: "DELIVERED" }])).json()).toEqual({ settled: 1 });
+    gateway.answer = (body) => ({ status: 200, body: { messageId: `gw-${body.outId}` } });
+    await t.app.notifications.drain(fujian(55, "12:00"));
+    expect(gateway.requests.filter((r) => r.outId === m!.id)).toHaveLength(1);
+    expect((await smsOf(t, person.id))[0]!.status).toBe("DELIVERED");
+    const [n] = await queryRows<{ delivered: boolean }>(t.db, sql`select delivered_at is not null as delivered from notifications where person_id = ${person.id}`);
+    expect(n!.delivered).toBe(true);
+  });
+
+  it("a batch whose claim runs out mid-way sends no more of it: the rest go once, from the next claim", async () => {
+    const people = [await personWithNews(), await personWithNews(), await personWithNews()];
+    gateway.answer = (body) => ({ status: 200, body: { messageId: `gw-${body.outId}` } });
+    const t0 = fujian(60, "10:00");
+    await t.app.notifications.drain(fujian(60, "07:00"));
+    const ids = (await Promise.all(people.map((p) => smsOf(t, p.id)))).map((m) => m[0]!.id);
+    // A clock that runs 40 s a send against a 60 s lease: the first goes, then the claim is too short for another.
+    let calls = 0;
+    const clock = () => new Date(t0.getTime() + 40_000 * calls++);
+    const policy = await notificationPolicyAt(t.db, t0);
+    const gw = new HttpSmsGateway({ url: gatewayUrl, key: "k", signature: "福建就业", timeoutMs: 300 });
+    const first = await sendDueSms(t.db, { gateway: gw, pii: t.app.pii }, policy, t0, { leaseMs: 60_000, limit: 10, concurrency: 1, sendTimeoutMs: 300, clock });
+    expect(first).toMatchObject({ claimed: 3, sent: 1, skipped: 2 });
+    const states = async () => (await Promise.all(people.map((p) => smsOf(t, p.id)))).map((m) => m[0]!.status).sort();
+    expect(await states()).toEqual(["SENDING", "SENDING", "SENT"]);
+    // After the lease, another process takes the two left: each id reaches the gateway once in all.
+    await t.app.notifications.drain(new Date(t0.getTime() + 61_000));
+    expect(await states()).toEqual(["SENT", "SENT", "SENT"]);
+    for (const id of ids) expect(gateway.requests.filter((r) => r.outId === id)).toHaveLength(1);
   });
 });

@@ -1,13 +1,14 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
-import type { Database, Executor } from "../../db/client.js";
+import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
 import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
-import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
+import { DATE_BOUNDS, SERVICE_TIME_ZONE, serviceToday, yearsAfter } from "../../dates.js";
 import { badInput, conflict, forbidden, isExclusionViolation, isUniqueViolation, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { requiredText } from "../../text-input.js";
+import { deliveryDeadline } from "../notifications/notification.sql.js";
 import { onCampaignClosing } from "./campaign.hooks.js";
 import { requestReevaluation } from "./reevaluation.request.js";
 import {
@@ -217,6 +218,13 @@ export async function closeCampaign(db: Database, viewer: Viewer, id: string): P
   return db.transaction(async (tx) => {
     const row = await lockedCampaign(tx, id);
     if (row.status !== "ACTIVE") throw conflict(msg(`该专项行动状态为 ${row.status}：只有 ACTIVE 状态的专项行动可以关闭`, `The campaign is ${row.status}: only an ACTIVE campaign is closed`));
+    if (row.pushCountsWhen === "DELIVERED") {
+      // Its figures are frozen on closing: not while a push delivered late within the grace may still count.
+      const [grace] = await queryRows<{ open: boolean; until: string }>(tx, sql`select now() < ${deliveryDeadline(row.id)} as open, to_char(${deliveryDeadline(row.id)} at time zone ${SERVICE_TIME_ZONE}, 'YYYY-MM-DD HH24:MI') as until`);
+      if (grace!.open) {
+        throw conflict(msg(`该专项行动按送达计数：送达宽限期至 ${grace!.until}（福建时间）结束，之后方可关闭`, `The campaign counts pushes when delivered: deliveries still count until ${grace!.until} (Fujian time), when it can be closed`), { until: grace!.until });
+      }
+    }
     await onCampaignClosing.run(tx, { campaign: row, by: actorOf(viewer) });
     const [updated] = await tx.update(campaigns).set({ status: "CLOSED", closedAt: sql`now()`, closedBy: actorOf(viewer), figuresFrozenAt: sql`now()`, updatedAt: sql`now()` }).where(eq(campaigns.id, row.id)).returning();
     // With no key-group campaign active, key-group categories are decided as of today: re-decided in the background

@@ -1,12 +1,12 @@
 import DataLoader from "dataloader";
 import type { Viewer } from "../../auth/viewer.js";
 import type { Executor } from "../../db/client.js";
-import { groupByKeys } from "../../db/loader-helpers.js";
+import { groupByKeys, orderByKeys } from "../../db/loader-helpers.js";
 import { forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { mayOrganise, visibleBookingsCondition } from "./fair.access.js";
+import { mayOrganise, mayViewFair, visibleBookingsCondition } from "./fair.access.js";
 import { fairStatsForFairs, type FairStats } from "./fair-report.service.js";
-import { countBookingsForFairs, findBookingsOfPeople, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
+import { countBookingsForFairs, findBookingsOfPeople, findFairsByIds, findBoothPostingIdsForFairs, findOpenBoothPostingsForFairs, findSessionsForFairs, listBookingsForFairs } from "./fair.repository.js";
 import type { FairBookingRow, FairSessionRow, JobFairRow } from "./fair.table.js";
 import type { Keyset } from "../../pagination.js";
 
@@ -67,6 +67,10 @@ export function createFairLoaders(db: Executor, request: { viewer: Viewer }) {
   const { viewer } = request;
   const filterOf = (key: FairBookingsKey) => ({ visible: visibleBookingsCondition(viewer, key.fair), personId: key.personId, sessionId: key.sessionId });
   return {
+    /** A fair by id as the viewer may see it (null: none, or not theirs to see — a draft of another organiser's). */
+    visibleFairById: new DataLoader<string, JobFairRow | null>(async (fairIds) =>
+      orderByKeys(fairIds, (await findFairsByIds(db, fairIds)).filter((f) => mayViewFair(viewer, f)), (f) => f.id),
+    ),
     fairSessions: new DataLoader<string, FairSessionRow[]>(async (fairIds) => groupByKeys(fairIds, await findSessionsForFairs(db, fairIds), (s) => s.fairId)),
     fairBooths: new DataLoader<string, BoothAtFair[]>(async (fairIds) => {
       const rows = await findOpenBoothPostingsForFairs(db, fairIds);

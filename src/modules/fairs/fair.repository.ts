@@ -37,6 +37,10 @@ export async function findFairById(db: Executor, id: string, lock?: Lock): Promi
   return fair;
 }
 
+export function findFairsByIds(db: Executor, fairIds: readonly string[]): Promise<JobFairRow[]> {
+  return db.select().from(jobFairs).where(sql`${jobFairs.id} = any(${ids(fairIds)}::uuid[])`);
+}
+
 /** A page of fairs matching `where` (over `job_fairs`), newest first, after a cursor. */
 export function listFairs(db: Executor, where: SQL | undefined, page: KeysetPage): Promise<JobFairRow[]> {
   return db

@@ -5,7 +5,6 @@ import { badInput, forbidden } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { LocalDate } from "../../graphql/scalars.js";
 import { msg } from "../../i18n.js";
-import { getJobFair } from "../fairs/fair.service.js";
 import { ViewerInfo } from "../viewer/viewer.resolver.js";
 import { NotificationKind, Notification } from "./notification.resolver.js";
 import { notificationPolicyOn, setNotificationPolicy } from "./notification-policy.js";
@@ -99,7 +98,7 @@ export class NotificationDeliveryResolver {
     if (!template) return "";
     const posting = n.postingId ? await ctx.loaders.postingById.load(n.postingId) : null;
     const employer = posting ? await ctx.loaders.employerById.load(posting.employerId) : null;
-    const fair = n.fairId ? await getJobFair(ctx.db, ctx.viewer, n.fairId).catch(() => null) : null;
+    const fair = n.fairId ? await ctx.loaders.visibleFairById.load(n.fairId) : null;
     return renderTemplate(template.body, {
       posting: posting?.title ?? "",
       employer: employer?.name ?? "",

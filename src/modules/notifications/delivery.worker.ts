@@ -23,8 +23,17 @@ export interface DeliveryChannel {
   close(): Promise<void>;
 }
 
-/** A claim's lease: longer than a send's timeout, so a slow gateway call never loses its claim. */
-const LEASE_MS = 120_000;
+/**
+ * A claim's lease covers its whole batch: the batch's sends, `concurrency` at a time, each within the
+ * gateway's timeout, three times over (at least 30 s). A send is skipped once its claim has less than
+ * a timeout left (sms.service), so a slow batch never sends what another process may have claimed.
+ */
+export function smsLeaseMs(options: { batch: number; concurrency: number; sendTimeoutMs: number }): number {
+  return Math.max(30_000, 3 * Math.ceil(options.batch / options.concurrency) * options.sendTimeoutMs);
+}
+
+/** People whose waiting notifications one compose takes up (one transaction). */
+const COMPOSE_BATCH = 500;
 
 export class SmsChannel implements DeliveryChannel {
   readonly name = "SMS";
@@ -34,31 +43,33 @@ export class SmsChannel implements DeliveryChannel {
     private readonly gateway: SmsGateway,
     private readonly pii: PiiCipher,
     private readonly log: Logger,
-    private readonly options: { concurrency: number; batch?: number },
+    private readonly options: { concurrency: number; batch: number; sendTimeoutMs: number },
   ) {}
 
   async deliver(now: Date, clock: () => Date): Promise<number> {
     const policy = await notificationPolicyAt(this.db, now);
     let done = 0;
     for (;;) {
-      const composed = await composeSms(this.db, policy, now, this.options.batch ?? 500);
+      const composed = await composeSms(this.db, policy, clock(), COMPOSE_BATCH);
       if (composed === null || composed.people === 0) break;
       done += composed.attached + composed.skipped;
       // Nothing moved (the people's open messages are being claimed this instant): the next pass takes them.
       if (composed.attached + composed.skipped === 0) break;
     }
-    if (inQuietHours(policy, now)) return done;
-    const total = { sent: 0, delivered: 0, failed: 0, retried: 0, cancelled: 0 };
-    for (;;) {
-      const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, now, {
-        leaseMs: LEASE_MS,
-        limit: this.options.batch ?? 500,
+    const total = { sent: 0, delivered: 0, failed: 0, retried: 0, cancelled: 0, skipped: 0 };
+    const leaseMs = smsLeaseMs(this.options);
+    // Each batch on the clock as it is then (its claims' leases, quiet hours: a pass begun at 21:59 stops at 22:00).
+    for (let at = clock(); !inQuietHours(policy, at); at = clock()) {
+      const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, at, {
+        leaseMs,
+        limit: this.options.batch,
         concurrency: this.options.concurrency,
+        sendTimeoutMs: this.options.sendTimeoutMs,
         clock,
       });
-      if (sent.claimed === 0) break;
+      if (sent.claimed === 0 || sent.skipped === sent.claimed) break;
       done += sent.claimed;
-      for (const k of ["sent", "delivered", "failed", "retried", "cancelled"] as const) total[k] += sent[k];
+      for (const k of ["sent", "delivered", "failed", "retried", "cancelled", "skipped"] as const) total[k] += sent[k];
     }
     if (total.sent + total.failed + total.retried + total.cancelled > 0) {
       this.log[total.failed + total.retried > 0 ? "warn" : "info"]({ channel: "SMS", gateway: this.gateway.name, ...total }, "SMS sent");
@@ -116,7 +127,13 @@ export class NotificationDispatcher {
   }
 }
 
-export function createDispatcher(db: Database, gateway: SmsGateway | undefined, pii: PiiCipher, log: Logger, options: { concurrency: number; intervalMs: number }): NotificationDispatcher {
-  const channels: DeliveryChannel[] = gateway ? [new SmsChannel(db, gateway, pii, log, { concurrency: options.concurrency })] : [];
+export function createDispatcher(
+  db: Database,
+  gateway: SmsGateway | undefined,
+  pii: PiiCipher,
+  log: Logger,
+  options: { concurrency: number; batch: number; sendTimeoutMs: number; intervalMs: number },
+): NotificationDispatcher {
+  const channels: DeliveryChannel[] = gateway ? [new SmsChannel(db, gateway, pii, log, options)] : [];
   return new NotificationDispatcher(channels, log, options.intervalMs);
 }

@@ -8,7 +8,6 @@ import type { Context } from "../../graphql/context.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { selectedFieldNames } from "../../graphql/selection.js";
 import { keysetOf, pageFromRows } from "../../pagination.js";
-import { getJobFair } from "../fairs/fair.service.js";
 import { JobFair } from "../fairs/fair.type.js";
 import { JobPosting } from "../postings/posting.type.js";
 import { ReferralStatus } from "../referrals/referral.type.js";
@@ -63,7 +62,7 @@ class InboxArgs extends PageArgs {
 export class NotificationResolver {
   @FieldResolver(() => JobFair, { nullable: true, description: "The job fair it concerns, if any (as the person may see it)." })
   fair(@Root() notification: NotificationRow, @Ctx() ctx: Context) {
-    return notification.fairId ? getJobFair(ctx.db, ctx.viewer, notification.fairId) : null;
+    return notification.fairId ? ctx.loaders.visibleFairById.load(notification.fairId) : null;
   }
 
   @FieldResolver(() => JobPosting, { nullable: true, description: "The posting it concerns, if any (its public fields, whatever became of it)." })

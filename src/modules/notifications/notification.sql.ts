@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { inForceFirst } from "../../db/policy-version.js";
+import { SERVICE_TIME_ZONE } from "../../dates.js";
 
 /**
  * SQL: the referral's push — its REFERRAL notification — was delivered to the person (its first
@@ -18,4 +19,12 @@ export function pushDeliveredBefore(referralId: SQL, before: SQL[]): SQL {
 export function deliveryGraceDays(day: SQL): SQL {
   return sql`coalesce((select np.delivery_grace_days from notification_policies np
                        order by ${inForceFirst(sql.raw("np.effective_from"), sql.raw("np.version"), day)} limit 1), 0)`;
+}
+
+/**
+ * SQL: the instant a DELIVERED campaign's pushes must be delivered by to count — the window's end plus
+ * the grace in force on its last day, at Fujian midnight (as the window's own bound).
+ */
+export function deliveryDeadline(campaignId: unknown): SQL {
+  return sql`(select (cw.ends_on + 1 + ${deliveryGraceDays(sql`cw.ends_on`)})::timestamp at time zone ${SERVICE_TIME_ZONE} from campaigns cw where cw.id = ${campaignId})`;
 }

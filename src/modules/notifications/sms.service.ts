@@ -55,6 +55,13 @@ export async function composeSms(db: Database, policy: NotificationPolicyRow, no
   return db.transaction(async (tx) => {
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('sms_compose')) as ok`);
     if (!lock!.ok) return null;
+    // Messages still queued from an earlier Fujian day give their notifications back, to join today's.
+    await tx.execute(sql`
+      with stale as (
+        update sms_messages s set status = 'CANCELLED', error = 'CARRIED_OVER', failed_at = ${ts(now)}
+         where s.status = 'QUEUED' and s.day < ${serviceToday(now)}::date
+        returning s.id)
+      update notifications n set sms_id = null from stale where n.sms_id = stale.id`);
     const picked = await queryRows<{ person_id: string }>(
       tx,
       sql`select distinct n.person_id from notifications n where n.sms_id is null and n.sms_skipped is null limit ${limit}`,
@@ -103,21 +110,27 @@ interface Claimed {
   template_version: number | null;
   phone_sealed: string | null;
   opted_out: boolean;
+  lease_until: Date | string;
 }
 
-/** Claims up to `limit` due messages (SENDING, under a lease): none in quiet hours (the caller checks). */
+/**
+ * Claims up to `limit` due messages (SENDING, under a lease): none in quiet hours (the caller checks).
+ * A message is sent only on its own Fujian day or later: one left from an earlier day (a retry's
+ * backoff or quiet hours carried it past midnight) is not claimed but carried over by compose into
+ * the person's message for today, so two never go on one day.
+ */
 export async function claimSms(db: Executor, now: Date, leaseMs: number, limit: number): Promise<Claimed[]> {
   return queryRows<Claimed>(
     db,
     sql`
     with due as (
       select s.id from sms_messages s
-       where (s.status = 'QUEUED' and s.next_attempt_at <= ${ts(now)}) or (s.status = 'SENDING' and s.lease_until <= ${ts(now)})
+       where (s.status = 'QUEUED' and s.next_attempt_at <= ${ts(now)} and s.day >= ${serviceToday(now)}::date) or (s.status = 'SENDING' and s.lease_until <= ${ts(now)})
        order by s.next_attempt_at limit ${limit} for update skip locked),
     claimed as (
       update sms_messages s set status = 'SENDING', attempts = s.attempts + 1, lease_until = ${ts(new Date(now.getTime() + leaseMs))}
         from due where s.id = due.id
-      returning s.id, s.person_id, s.attempts, s.body, s.template_version)
+      returning s.id, s.person_id, s.attempts, s.body, s.template_version, s.lease_until)
     select c.*, p.phone_sealed,
            exists (select 1 from notification_opt_outs o where o.person_id = c.person_id and o.channel = 'SMS') as opted_out
       from claimed c join people p on p.id = c.person_id`,
@@ -165,6 +178,8 @@ export interface SendResult {
   retried: number;
   failed: number;
   cancelled: number;
+  /** Claimed, but not sent here: the claim ran out first (another process takes them). */
+  skipped: number;
 }
 
 /**
@@ -176,9 +191,9 @@ export async function sendDueSms(
   deps: { gateway: SmsGateway; pii: PiiCipher },
   policy: NotificationPolicyRow,
   now: Date,
-  opts: { leaseMs: number; limit: number; concurrency: number; clock: () => Date },
+  opts: { leaseMs: number; limit: number; concurrency: number; sendTimeoutMs: number; clock: () => Date },
 ): Promise<SendResult> {
-  const result: SendResult = { claimed: 0, sent: 0, delivered: 0, retried: 0, failed: 0, cancelled: 0 };
+  const result: SendResult = { claimed: 0, sent: 0, delivered: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0 };
   const claimed = await claimSms(db, now, opts.leaseMs, opts.limit);
   result.claimed = claimed.length;
   if (claimed.length === 0) return result;
@@ -202,8 +217,8 @@ export async function sendDueSms(
   // The text is kept at the first attempt: a retry sends the same.
   await db.execute(sql`
     update sms_messages s set body = x.body, template_version = x.version
-      from (select * from unnest(${pgArray(sendable.map((s) => s.id))}::uuid[], ${pgArray(sendable.map((s) => s.body))}::text[], ${pgArray(sendable.map((s) => String(s.template_version)))}::int[]) as t(id, body, version)) x
-     where s.id = x.id and s.body is null`);
+      from (select * from unnest(${pgArray(sendable.map((s) => s.id))}::uuid[], ${pgArray(sendable.map((s) => s.body))}::text[], ${pgArray(sendable.map((s) => String(s.template_version)))}::int[], ${pgArray(sendable.map((s) => String(s.attempts)))}::int[]) as t(id, body, version, attempts)) x
+     where s.id = x.id and s.body is null and s.status = 'SENDING' and s.attempts = x.attempts`);
   // Every unsealing of a number is audited, before the call that uses it.
   await auditSystemReads(db, SMS_ACTOR, SMS_PURPOSE, sendable.map((s) => ({ personId: s.person_id, fields: ["phone"], ref: s.id })));
   const outcomes: { id: string; attempts: number; outcome: SmsOutcome; at: Date }[] = [];
@@ -211,6 +226,11 @@ export async function sendDueSms(
   const worker = async () => {
     while (next < sendable.length) {
       const message = sendable[next++]!;
+      // Past (or within a send's time of) the end of this claim, another process may hold it: not sent here.
+      if (opts.clock().getTime() + opts.sendTimeoutMs >= new Date(message.lease_until).getTime()) {
+        result.skipped++;
+        continue;
+      }
       let outcome: SmsOutcome;
       try {
         const to = deps.pii.decrypt(message.phone_sealed!);
@@ -292,14 +312,19 @@ export async function applySmsReceipts(db: Database, receipts: SmsReceipt[]): Pr
       sql`
       update sms_messages s
          set status = x.status, lease_until = null,
-             delivered_at = case when x.status = 'DELIVERED' then coalesce(x.at, now()) end,
-             failed_at = case when x.status = 'FAILED' then coalesce(x.at, now()) end,
+             delivered_at = case when x.status = 'DELIVERED' then least(greatest(coalesce(x.at, now()), s.created_at), now()) end,
+             failed_at = case when x.status = 'FAILED' then least(greatest(coalesce(x.at, now()), s.created_at), now()) end,
              error = case when x.status = 'FAILED' then coalesce(x.error, 'the gateway reported it undelivered') else s.error end,
-             sent_at = coalesce(s.sent_at, x.at, now())
+             sent_at = coalesce(s.sent_at, least(greatest(coalesce(x.at, now()), s.created_at), now()))
         from (select * from unnest(${nullableArray(receipts.map((r) => r.id ?? null))}::uuid[], ${nullableArray(receipts.map((r) => r.providerId ?? null))}::text[],
                                    ${pgArray(receipts.map((r) => r.status))}::text[], ${nullableArray(receipts.map((r) => r.error?.slice(0, 300) ?? null))}::text[],
                                    ${nullableArray(receipts.map((r) => r.at?.toISOString() ?? null))}::timestamptz[]) as t(id, provider_id, status, error, at)) x
-       where (s.id = x.id or (x.id is null and s.provider_id = x.provider_id)) and s.status in ('SENDING', 'SENT')
+       where (s.id = x.id or (x.id is null and s.provider_id = x.provider_id))
+         -- Taken and not yet settled; or, never known taken (a timeout leaves it unknown), waiting for a
+         -- retry or FAILED by its own attempts: a delivery receipt is the better word, and no retry follows.
+         -- One settled by a receipt stays as it was.
+         and (s.status in ('SENDING', 'SENT')
+              or (x.status = 'DELIVERED' and s.attempts > 0 and s.provider_id is null and s.status in ('QUEUED', 'FAILED')))
       returning s.id`,
     );
     if (settled.length > 0) await deliverCarried(tx, sql`(select s.id from sms_messages s where s.id = any(${pgArray(settled.map((s) => s.id))}::uuid[]) and s.status = 'DELIVERED')`);

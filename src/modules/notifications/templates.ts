@@ -10,7 +10,8 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
-import { msg } from "../../i18n.js";
+import { msg, type Message } from "../../i18n.js";
+import { textIssue } from "../../text-input.js";
 import { messageTemplates, type MessageTemplateRow } from "./notification.table.js";
 
 interface TemplateSpec {
@@ -49,11 +50,13 @@ export function templateVariables(body: string): string[] {
 }
 
 /** The problems with a template body for a code, each in both languages; none: it may be saved. */
-export function templateProblems(code: string, body: string): ReturnType<typeof msg>[] {
+export function templateProblems(code: string, body: string): Message[] {
   const spec = TEMPLATE_SPECS[code];
   if (!spec) return [msg(`未知的模板 ${code}`, `Unknown template ${code}`)];
-  const problems: ReturnType<typeof msg>[] = [];
+  const problems: Message[] = [];
   if (body.trim() === "") problems.push(msg("模板不能为空", "A template cannot be empty"));
+  const text = textIssue(body);
+  if (text) problems.push(msg(`模板${text.zh}`, `The template ${text.en}`));
   if ([...body].length > MAX_TEMPLATE_CHARS) problems.push(msg(`模板最长 ${MAX_TEMPLATE_CHARS} 字`, `A template is at most ${MAX_TEMPLATE_CHARS} characters`));
   let names: string[];
   try {

@@ -1,9 +1,15 @@
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SERVICE_TIME_ZONE } from "../../dates.js";
-import { deliveryGraceDays, pushDeliveredBefore } from "../notifications/notification.sql.js";
+import { deliveryDeadline, pushDeliveredBefore } from "../notifications/notification.sql.js";
 
 export interface Counting {
-  /** As things stood at this instant: made before it, not withdrawn before it, and (DELIVERED) delivered before it. */
+  /**
+   * As things stood at this instant: made before it, not withdrawn before it. A DELIVERED campaign's
+   * push still counts on the day it was made when it was delivered after this instant, within the
+   * grace (the issue's rule: quiet hours never push a recommendation out of its campaign), so a past
+   * day's figures may still rise until the campaign's grace has run out — and a DELIVERED campaign is
+   * closed (its figures frozen) only then (campaign.service closeCampaign).
+   */
   asOfEnd?: SQL | undefined;
   /**
    * CAMPAIGN (the default): a push counts as the campaign says (`push_counts_when`). RECORDED: it
@@ -22,7 +28,7 @@ export interface Counting {
  * A campaign that counts pushes when DELIVERED counts it (still on the day it was made) only once
  * its push reached the person, on any channel, before the window's end plus the notification
  * policy's delivery grace (the version in force on the campaign's last day).
- * With `asOfEnd`, as things stood at that instant: made before it, not withdrawn before it, delivered before it.
+ * With `asOfEnd`, as things stood at that instant: made before it, not withdrawn before it (delivered within the grace).
  * `r` is the referrals table's alias in the caller's query.
  */
 export function countsTowardMinimum(r: string, campaignId: SQLWrapper, { asOfEnd, counting = "CAMPAIGN" }: Counting = {}): SQL {
@@ -33,13 +39,13 @@ export function countsTowardMinimum(r: string, campaignId: SQLWrapper, { asOfEnd
       sql`${ref}.made_at < ${asOfEnd} and (${ref}.status <> 'WITHDRAWN' or not exists (select 1 from referral_events w where w.referral_id = ${ref}.id and w.to_status = 'WITHDRAWN' and w.at < ${asOfEnd}))`
     : sql`${ref}.status <> 'WITHDRAWN'`;
   // The delivery's deadline: the window's end plus the grace, at Fujian midnight as the window's bound.
-  const deliveredBy = sql`(select (cw.ends_on + 1 + ${deliveryGraceDays(sql`cw.ends_on`)})::timestamp at time zone ${SERVICE_TIME_ZONE} from campaigns cw where cw.id = ${campaignId})`;
+  const deliveredBy = deliveryDeadline(campaignId);
   // A CASE, not an OR: its branches are taken in order, so a RECORDED campaign never reads a notification.
   const delivered =
     counting === "RECORDED"
       ? sql``
       : sql` and case when (select cw.push_counts_when from campaigns cw where cw.id = ${campaignId}) = 'DELIVERED'
-                  then ${pushDeliveredBefore(sql`${ref}.id`, asOfEnd ? [deliveredBy, asOfEnd] : [deliveredBy])} else true end`;
+                  then ${pushDeliveredBefore(sql`${ref}.id`, [deliveredBy])} else true end`;
   // The window's bounds (and the campaign's counting, and the deadline) are subqueries of the campaign
   // alone: computed once a statement, not once a referral.
   return sql`${ref}.fitted and ${ref}.source <> 'SELF' and ${notWithdrawn}
