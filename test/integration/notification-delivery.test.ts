@@ -63,7 +63,8 @@ describe("notification delivery: SMS through the log provider, quiet hours, one 
     await t.app.search.drain();
     const people: string[] = [];
     for (let i = 0; i < 4; i++) people.push((await makePerson(t, { institutionId: school, degreeLevel: "BACHELOR", major: "会计学", intentionKeywords: ["出纳"] })).id);
-    const run = await t.gql(`mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id } }`, { s: { institutionId: school } }, { token: tokens.admin });
+    // Over a region (the people here are the only ones in it).
+    const run = await t.gql(`mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id } }`, { s: { regionCode: "350102" } }, { token: tokens.admin });
     expect(run.errors).toBeUndefined();
     await t.app.runner.drain();
     const [inApp] = await queryRows<{ referrals: number; notified: number }>(
