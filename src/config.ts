@@ -106,7 +106,7 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
   HTTP_BODY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(10_000)),
   HTTP_REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
-  SMS_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(["log", "http", "off"]).default("log")),
+  SMS_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(["log", "http", "off"]).optional()),
   SMS_LOG_FILE: optionalString,
   SMS_HTTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   SMS_HTTP_KEY: optionalString,
@@ -218,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push("AUTH_JWT_SECRET: the dev secret cannot be used in production");
     if (env.PII_KEY === DEV_PII_KEY) problems.push("PII_KEY: the dev key cannot be used in production");
   }
+  // The log provider sends nothing and reports its lines delivered: a production push would count as delivered.
+  if (env.NODE_ENV === "production" && env.SMS_PROVIDER === "log") problems.push("SMS_PROVIDER: log cannot be used in production (it sends nothing, and counts its lines delivered): http, or off");
   if (env.SMS_PROVIDER === "http") {
     for (const name of ["SMS_HTTP_URL", "SMS_HTTP_KEY", "SMS_SIGNATURE"] as const) if (blank(env[name])) problems.push(`${name}: required when SMS_PROVIDER=http`);
     if (env.NODE_ENV === "production" && env.SMS_HTTP_URL && !env.SMS_HTTP_URL.startsWith("https://")) problems.push("SMS_HTTP_URL: must be https:// in production (phone numbers travel in it)");
@@ -272,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: e.MIGRATE_ON_START === "true",
     usingDevSecrets: !e.AUTH_JWT_SECRET || !e.PII_KEY,
     sms: {
-      provider: e.SMS_PROVIDER,
+      provider: e.SMS_PROVIDER ?? (production ? "off" : "log"),
       ...(e.SMS_LOG_FILE ? { logFile: e.SMS_LOG_FILE } : {}),
       ...(e.SMS_PROVIDER === "http" ? { http: { url: e.SMS_HTTP_URL!, key: e.SMS_HTTP_KEY!, signature: e.SMS_SIGNATURE!, timeoutMs: e.SMS_HTTP_TIMEOUT_MS } } : {}),
       ...(e.SMS_RECEIPT_TOKEN ? { receiptToken: e.SMS_RECEIPT_TOKEN } : {}),

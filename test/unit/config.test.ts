@@ -49,6 +49,17 @@ describe("config", () => {
     for (const bad of ["proxy.local", "10.0.0.0/33", "10.0.0.1/8/2", "::1/129"]) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
   });
 
+  it("reads the SMS channel: log outside production, off in production, log refused there; http needs its URL, key and signature", () => {
+    expect(loadConfig({}).sms).toMatchObject({ provider: "log", concurrency: 16, batch: 128, intervalMs: 1000 });
+    const prod = { NODE_ENV: "production", AUTH_JWT_SECRET: "a-real-secret-that-is-long-enough-0123456789", PII_KEY: Buffer.alloc(32, 7).toString("base64") };
+    expect(loadConfig(prod).sms.provider).toBe("off");
+    expect(() => loadConfig({ ...prod, SMS_PROVIDER: "log" })).toThrow(/SMS_PROVIDER: log cannot be used in production/);
+    expect(() => loadConfig({ SMS_PROVIDER: "http" })).toThrow(/SMS_HTTP_URL: required[\s\S]*SMS_HTTP_KEY: required[\s\S]*SMS_SIGNATURE: required/);
+    expect(() => loadConfig({ ...prod, SMS_PROVIDER: "http", SMS_HTTP_URL: "http://gw.example.cn/send", SMS_HTTP_KEY: "k", SMS_SIGNATURE: "福建就业" })).toThrow(/SMS_HTTP_URL: must be https/);
+    expect(loadConfig({ SMS_PROVIDER: "http", SMS_HTTP_URL: "https://gw.example.cn/send", SMS_HTTP_KEY: "k", SMS_SIGNATURE: "福建就业" }).sms.http).toEqual({ url: "https://gw.example.cn/send", key: "k", signature: "福建就业", timeoutMs: 5000 });
+    expect(() => loadConfig({ SMS_RECEIPT_TOKEN: "short" })).toThrow(/SMS_RECEIPT_TOKEN/);
+  });
+
   it("refuses a PII key that is not 32 bytes", () => {
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/PII_KEY/);
   });
