@@ -1,8 +1,6 @@
 import { Agent } from "node:http";
 import pg from "pg";
-import { signToken } from "../../src/auth/jwt.js";
-import { Role } from "../../src/auth/viewer.js";
-import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer, postGraphql, quantile } from "./harness.js";
+import { cli, cliBenchDatabase, dropBenchDatabase, printTable, seekerTokens, startBenchServer, postGraphql, quantile } from "./harness.js";
 
 const APPLY = `mutation($p: ID!) { applyToPosting(postingId: $p) { id } }`;
 
@@ -40,8 +38,7 @@ export async function applicationsBench(opts: { seekers?: number; postings?: num
 
     server = await startBenchServer({ DATABASE_URL: databaseUrl, SEED_DEMO: "never", DATABASE_POOL_SIZE: "20" }, { reuseDatabase: true });
     const url = new URL(server.url);
-    const settings = { jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" };
-    const tokens = await Promise.all(people.map((p, i) => signToken(settings, { sub: `bench-seeker-${i}`, role: Role.SEEKER, personId: p.id })));
+    const tokens = await seekerTokens(people.map((p) => p.id));
     const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
 
     // `connections` seekers at a time, each sending `send(i)` and waiting for its answers.

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { cli, cliBenchDatabase, dropBenchDatabase, multiplyPostings, printTable } from "./harness.js";
+import { dropBenchDatabase, fulfilBenchDatabase, fulfilOnce, fulfilRegion, median, printTable } from "./harness.js";
 
 /**
  * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 250,000
@@ -14,21 +14,10 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
     return false;
   }
   const generate = opts.people ?? 250_000;
-  const { databaseUrl, env } = await cliBenchDatabase();
   // Generated people through the import (categories decided by the rules): about 45 % have a minimum
   // and a Fujian household or origin, so 250,000 give ~100,000 in the run.
-  const seeded = await cli(["seed", "--people", String(generate)], env);
-  if (seeded.code !== 0) throw new Error("seed failed");
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const { databaseUrl, env, client } = await fulfilBenchDatabase(generate);
   try {
-    await multiplyPostings(client, 100_000);
-    await client.query("delete from posting_changes");
-    // The demo's runs (a Xiamen fulfil, a mentor run) are not this benchmark's: dropped before they are worked.
-    await client.query("delete from campaign_run_items; delete from campaign_runs");
-    // The campaign window is policy data: run it through today so today's referrals count.
-    await client.query("update campaigns set ends_on = greatest(ends_on, (now() at time zone 'Asia/Shanghai')::date + 60) where status = 'ACTIVE' and kind <> 'POVERTY_LABOUR'");
-    await client.query("analyze");
     if (opts.compare) return await compareCampaignCounts(client, env);
     const { rows: [counts] } = await client.query<{ people: number; kg: number; postings: number }>(
       `select (select count(*)::int from people) as people,
@@ -36,9 +25,7 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
               (select count(*)::int from postings where status = 'OPEN') as postings`,
     );
 
-    const run = await cli(["fulfil", "--region", "35"], env);
-    if (run.code !== 0) throw new Error(`fulfil exited ${run.code}`);
-    const out = JSON.parse(run.stdout) as { total: number; processed: number; created: number; stillBelow: number; reasons: { reason: string; count: number }[]; indexMs: number; runMs: number; sqlStatements: number };
+    const out = await fulfilRegion(env);
     const { rows: [check] } = await client.query<{ dupes: number; silent: number; below: number }>(
       `select (select count(*) - count(distinct (person_id, posting_id)) from referrals)::int as dupes,
               (select count(*) from campaign_run_items where state = 'BELOW' and coalesce(reason, '') = '')::int as silent,
@@ -51,11 +38,11 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
       { measure: "run: none → everyone at minimum", value: `${(out.runMs / 1000).toFixed(1)} s (${Math.round(out.total / (out.runMs / 1000))} people/s)` },
       { measure: "referrals created", value: String(out.created) },
       { measure: "SQL statements per person", value: (out.sqlStatements / out.total).toFixed(2) },
-      { measure: "peak RSS of the CLI process", value: `${run.peakRssMb.toFixed(0)} MB` },
+      { measure: "peak RSS of the CLI process", value: `${out.peakRssMb.toFixed(0)} MB` },
       { measure: "left below, with reasons", value: `${check!.below}: ${out.reasons.map((r) => `${r.count}× ${r.reason.slice(0, 24)}…`).join("; ") || "—"}` },
       { measure: "duplicate referrals / below without a reason", value: `${check!.dupes} / ${check!.silent}` },
     ]);
-    const ok = out.runMs <= 120_000 && run.peakRssMb <= 2048 && check!.dupes === 0 && check!.silent === 0 && out.processed === out.total;
+    const ok = out.runMs <= 120_000 && out.peakRssMb <= 2048 && check!.dupes === 0 && check!.silent === 0 && out.processed === out.total;
     console.log(ok ? "OK" : "BELOW TARGET (≤ 120 s, peak RSS ≤ 2 GB, no duplicates, nobody below without a reason)");
     return ok;
   } finally {
@@ -63,18 +50,6 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
     await dropBenchDatabase(databaseUrl);
   }
 }
-
-/** One fulfil of the key-group campaign from no referrals, in its own CLI process. */
-async function fulfilOnce(client: pg.Client, env: Record<string, string>, campaignId: string) {
-  await client.query("delete from notifications; delete from referral_events; delete from referrals; delete from campaign_run_items; delete from campaign_runs");
-  await client.query("vacuum analyze referrals, referral_events, campaign_run_items, campaign_runs");
-  const run = await cli(["fulfil", "--region", "35", "--campaign", campaignId], env);
-  if (run.code !== 0) throw new Error(`fulfil exited ${run.code}`);
-  const out = JSON.parse(run.stdout) as { total: number; created: number; stillBelow: number; runMs: number; sqlStatements: number };
-  return { ...out, peakRssMb: run.peakRssMb };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Issue 16: the key-group campaign's fulfil with the poverty-labour action ACTIVE beside it (two

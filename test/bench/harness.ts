@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
+import { signToken } from "../../src/auth/jwt.js";
+import { Role } from "../../src/auth/viewer.js";
 
 /** A built server (dist/) in its own process, so the load generator does not share its event loop. */
 export interface BenchServer {
@@ -254,3 +256,85 @@ export function postGraphql(agent: Agent, url: URL, token: string, body: string)
 
 /** The q-quantile of ascending latencies. */
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+/** The median of a list (the upper one of an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A process's resident set now (VmRSS), in MB; 0 once it has exited. */
+export function rssMb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Seekers' tokens, one per person (signed with the bench secret, as the server checks them). */
+export function seekerTokens(personIds: string[]): Promise<string[]> {
+  const settings = { jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" };
+  return Promise.all(personIds.map((personId, i) => signToken(settings, { sub: `bench-seeker-${i}`, role: Role.SEEKER, personId })));
+}
+
+/**
+ * The fulfilment benchmarks' database: the demo, `people` generated people through the import (the
+ * categories decided by the rules), ~100,000 open postings, no campaign runs, and the campaign
+ * window open through today (so today's referrals count). Returns a connected client.
+ */
+export async function fulfilBenchDatabase(people: number): Promise<{ databaseUrl: string; env: Record<string, string>; client: pg.Client }> {
+  const { databaseUrl, env } = await cliBenchDatabase();
+  const seeded = await cli(["seed", "--people", String(people)], env);
+  if (seeded.code !== 0) throw new Error("seed failed");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await multiplyPostings(client, 100_000);
+    await client.query("delete from posting_changes");
+    // The demo's runs (a Xiamen fulfil, a mentor run) are not the benchmark's: dropped before they are worked.
+    await client.query("delete from campaign_run_items; delete from campaign_runs");
+    // The campaign window is policy data: run it through today so today's referrals count.
+    await client.query("update campaigns set ends_on = greatest(ends_on, (now() at time zone 'Asia/Shanghai')::date + 60) where status = 'ACTIVE' and kind <> 'POVERTY_LABOUR'");
+    await client.query("analyze");
+  } catch (error) {
+    await client.end();
+    await dropBenchDatabase(databaseUrl);
+    throw error;
+  }
+  return { databaseUrl, env, client };
+}
+
+/**
+ * No referrals, events, notifications, SMS or runs: a fulfil starts from nothing (vacuumed, as
+ * autovacuum may be off). Notifications are truncated, not deleted: deleting a referral checks
+ * notifications.referral_id, which no index serves whole, so each deleted referral would scan the
+ * dead notifications (hours for 300,000).
+ */
+export async function resetReferrals(client: pg.Client): Promise<void> {
+  await client.query("truncate notifications, sms_messages");
+  await client.query("delete from referral_events; delete from referrals; delete from campaign_run_items; delete from campaign_runs");
+  await client.query("vacuum analyze notifications, sms_messages, referrals, referral_events, campaign_run_items, campaign_runs");
+}
+
+export interface FulfilOutcome {
+  total: number;
+  processed: number;
+  created: number;
+  stillBelow: number;
+  reasons: { reason: string; count: number }[];
+  indexMs: number;
+  runMs: number;
+  sqlStatements: number;
+  peakRssMb: number;
+}
+
+/** `fulfil --region 35` (of one campaign, or the CLI's choice) in its own CLI process; what it printed and its peak RSS. */
+export async function fulfilRegion(env: Record<string, string>, campaignId?: string): Promise<FulfilOutcome> {
+  const run = await cli(["fulfil", "--region", "35", ...(campaignId ? ["--campaign", campaignId] : [])], env);
+  if (run.code !== 0) throw new Error(`fulfil exited ${run.code}`);
+  return { ...(JSON.parse(run.stdout) as Omit<FulfilOutcome, "peakRssMb">), peakRssMb: run.peakRssMb };
+}
+
+/** One fulfil from no referrals, in its own CLI process. */
+export async function fulfilOnce(client: pg.Client, env: Record<string, string>, campaignId?: string): Promise<FulfilOutcome> {
+  await resetReferrals(client);
+  return fulfilRegion(env, campaignId);
+}

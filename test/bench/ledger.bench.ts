@@ -7,14 +7,9 @@ import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { generatePeopleCsv, regionsForGenerator, type GeneratorRegions } from "../../seed/people.js";
-import { printTable, startBenchServer } from "./harness.js";
+import { printTable, rssMb, startBenchServer } from "./harness.js";
 
 const BENCH_SECRET = "bench-only-secret-bench-only-secret-0123456789";
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Region lists for the generator, read from the migrated database the server uses. */
 async function regionsFrom(url: string | undefined): Promise<GeneratorRegions> {

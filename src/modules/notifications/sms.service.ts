@@ -52,6 +52,12 @@ export interface ComposeResult {
  * (it will take them); people 0 when nothing waits.
  */
 export async function composeSms(db: Database, policy: NotificationPolicyRow, now: Date, limit = 500): Promise<ComposeResult | null> {
+  const result = await composeBatch(db, policy, now, limit);
+  if (result && result.messages > 0) await refreshQueueStatistics(db);
+  return result;
+}
+
+function composeBatch(db: Database, policy: NotificationPolicyRow, now: Date, limit: number): Promise<ComposeResult | null> {
   return db.transaction(async (tx) => {
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('sms_compose')) as ok`);
     if (!lock!.ok) return null;
@@ -92,6 +98,27 @@ export async function composeSms(db: Database, policy: NotificationPolicyRow, no
       update notifications n set sms_id = open.id from open where n.person_id = open.person_id and n.sms_id is null and n.sms_skipped is null`);
     return { people: picked.length, messages: rowCount(made), attached: rowCount(attached), skipped: rowCount(skipped) };
   });
+}
+
+/**
+ * The queue grows from nothing by a message a person, and compose checks each notification it
+ * attaches against it (the foreign key notifications.sms_id): a check whose plan each connection
+ * caches, made once — a sequential scan when the table was nearly empty — and kept until the table's
+ * statistics change. Measured in the notifications benchmark (autovacuum off): every check read the
+ * whole queue, 6.3 billion rows in one campaign's delivery, compose at ~200 people/s and falling;
+ * after one ANALYZE, ~7,000/s. So compose refreshes the queue's statistics whenever it has doubled
+ * in pages since they were taken, as the campaign runner does for the tables it grows (when the role
+ * may: a role that does not own the table leaves it to autovacuum).
+ */
+async function refreshQueueStatistics(db: Executor): Promise<void> {
+  const [size] = await queryRows<{ planned: number; pages: number; owner: boolean }>(
+    db,
+    sql`select c.relpages as planned, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages, pg_has_role(c.relowner, 'USAGE') as owner
+          from pg_class c where c.oid = 'sms_messages'::regclass`,
+  );
+  if (!size?.owner || size.pages <= 2 * Math.max(size.planned, 8)) return;
+  // Only plans ride on it: a refresh that fails (a lock it waited for) leaves the next compose to try.
+  await db.execute(sql`analyze sms_messages`).catch(() => undefined);
 }
 
 /** An instant as a parameter (ISO text, cast: the same on pg and PGlite). */
