@@ -159,6 +159,8 @@ export async function notificationsBench(opts: { people?: number; clients?: numb
     const serverEnv = (logFile: string) => ({
       DATABASE_URL: databaseUrl,
       SEED_DEMO: "never",
+      // The log provider is refused in production (it sends nothing and counts its lines delivered): this server runs as `test`.
+      NODE_ENV: "test",
       SMS_PROVIDER: "log",
       SMS_LOG_FILE: logFile,
       NOTIFICATION_INTERVAL_MS: "200",

@@ -49,27 +49,35 @@ export class SmsChannel implements DeliveryChannel {
   async deliver(now: Date, clock: () => Date): Promise<number> {
     const policy = await notificationPolicyAt(this.db, now);
     let done = 0;
-    for (;;) {
-      const composed = await composeSms(this.db, policy, clock(), COMPOSE_BATCH);
-      if (composed === null || composed.people === 0) break;
-      done += composed.attached + composed.skipped;
-      // Nothing moved (the people's open messages are being claimed this instant): the next pass takes them.
-      if (composed.attached + composed.skipped === 0) break;
-    }
     const total = { sent: 0, delivered: 0, failed: 0, retried: 0, cancelled: 0, skipped: 0 };
     const leaseMs = smsLeaseMs(this.options);
-    // Each batch on the clock as it is then (its claims' leases, quiet hours: a pass begun at 21:59 stops at 22:00).
-    for (let at = clock(); !inQuietHours(policy, at); at = clock()) {
-      const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, at, {
-        leaseMs,
-        limit: this.options.batch,
-        concurrency: this.options.concurrency,
-        sendTimeoutMs: this.options.sendTimeoutMs,
-        clock,
-      });
-      if (sent.claimed === 0 || sent.skipped === sent.claimed) break;
-      done += sent.claimed;
-      for (const k of ["sent", "delivered", "failed", "retried", "cancelled", "skipped"] as const) total[k] += sent[k];
+    // A compose batch, then a send batch, until neither has anything: a long backlog to compose (a
+    // campaign run's 100,000 people) never holds back what is already due.
+    let composing = true;
+    for (;;) {
+      if (composing) {
+        const composed = await composeSms(this.db, policy, clock(), COMPOSE_BATCH);
+        // Nothing waits, another process composes, or nothing moved (the people's open messages are
+        // being claimed this instant): the next pass takes the rest.
+        if (composed === null || composed.people === 0 || composed.attached + composed.skipped === 0) composing = false;
+        else done += composed.attached + composed.skipped;
+      }
+      // Each batch on the clock as it is then (its claim's lease; quiet hours: a pass begun at 21:59 stops sending at 22:00).
+      const at = clock();
+      let sending = false;
+      if (!inQuietHours(policy, at)) {
+        const sent = await sendDueSms(this.db, { gateway: this.gateway, pii: this.pii }, policy, at, {
+          leaseMs,
+          limit: this.options.batch,
+          concurrency: this.options.concurrency,
+          sendTimeoutMs: this.options.sendTimeoutMs,
+          clock,
+        });
+        sending = sent.claimed > sent.skipped;
+        done += sent.claimed;
+        for (const k of ["sent", "delivered", "failed", "retried", "cancelled", "skipped"] as const) total[k] += sent[k];
+      }
+      if (!composing && !sending) break;
     }
     if (total.sent + total.failed + total.retried + total.cancelled > 0) {
       this.log[total.failed + total.retried > 0 ? "warn" : "info"]({ channel: "SMS", gateway: this.gateway.name, ...total }, "SMS sent");

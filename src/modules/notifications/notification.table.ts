@@ -43,7 +43,8 @@ export const notifications = pgTable(
     // The SMS channel's queue: notifications it has not yet taken up, by person.
     index("notifications_sms_pending_idx").on(t.personId, t.id).where(sql`${t.smsId} is null and ${t.smsSkipped} is null`),
     index("notifications_sms_idx").on(t.smsId),
-    index("notifications_referral_idx").on(t.referralId).where(sql`${t.kind} = 'REFERRAL'`),
+    // Whole, not only REFERRAL rows: a referral's delete checks its notifications through it (the foreign key).
+    index("notifications_referral_idx").on(t.referralId),
     check("notifications_kind_chk", sql`${t.kind} in ('REFERRAL', 'REFERRAL_STATUS', 'INTERVIEW_INVITATION', 'FAIR_BOOKING', 'FAIR_BOOKING_CANCELLED', 'FAIR_INVITATION', 'MENTOR_ASSIGNED')`),
   ],
 );
