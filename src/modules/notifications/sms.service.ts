@@ -225,18 +225,18 @@ export async function sendDueSms(
   result.claimed = claimed.length;
   if (claimed.length === 0) return result;
   const bodies = await renderBodies(db, claimed, policy);
-  const sendable: (Claimed & { body: string; phone: string })[] = [];
+  const sendable: (Claimed & { body: string })[] = [];
   const cancelled: { id: string; attempts: number; reason: string }[] = [];
   for (const c of claimed) {
     // Honoured from the next send: an opt-out (or a number removed) since the message was made.
     if (c.opted_out) cancelled.push({ id: c.id, attempts: c.attempts, reason: "OPTED_OUT" });
     else if (!c.phone_sealed) cancelled.push({ id: c.id, attempts: c.attempts, reason: "NO_PHONE" });
-    else sendable.push({ ...c, body: c.body ?? bodies.get(c.id)!.body, template_version: c.template_version ?? bodies.get(c.id)!.version, phone: "" });
+    else sendable.push({ ...c, body: c.body ?? bodies.get(c.id)!.body, template_version: c.template_version ?? bodies.get(c.id)!.version });
   }
   if (cancelled.length > 0) {
     await db.execute(sql`
       update sms_messages s set status = 'CANCELLED', error = x.reason, lease_until = null, failed_at = ${ts(now)}
-        from (select * from unnest(${`{${cancelled.map((c) => c.id).join(",")}}`}::uuid[], ${`{${cancelled.map((c) => c.attempts).join(",")}}`}::int[], ${`{${cancelled.map((c) => c.reason).join(",")}}`}::text[]) as t(id, attempts, reason)) x
+        from (select * from unnest(${pgArray(cancelled.map((c) => c.id))}::uuid[], ${pgArray(cancelled.map((c) => String(c.attempts)))}::int[], ${pgArray(cancelled.map((c) => c.reason))}::text[]) as t(id, attempts, reason)) x
        where s.id = x.id and s.status = 'SENDING' and s.attempts = x.attempts`);
     result.cancelled = cancelled.length;
   }
