@@ -1,16 +1,13 @@
-import { and, eq } from "drizzle-orm";
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
-import { badInput, forbidden } from "../../errors.js";
 import type { Context } from "../../graphql/context.js";
 import { LocalDate } from "../../graphql/scalars.js";
-import { msg } from "../../i18n.js";
 import { ViewerInfo } from "../viewer/viewer.resolver.js";
 import { NotificationKind, Notification } from "./notification.resolver.js";
 import { notificationPolicyOn, setNotificationPolicy } from "./notification-policy.js";
-import { inboxOf } from "./notification.service.js";
-import { notificationOptOuts, type NotificationRow } from "./notification.table.js";
-import { currentTemplates, renderTemplate, setMessageTemplate, TEMPLATE_SPECS, templateVersions } from "./templates.js";
+import { channelSettings, inboxOf, setNotificationChannel } from "./notification.service.js";
+import type { NotificationRow } from "./notification.table.js";
+import { listTemplates, renderTemplate, setMessageTemplate, TEMPLATE_SPECS } from "./templates.js";
 
 export enum NotificationChannel {
   IN_APP = "IN_APP",
@@ -163,14 +160,6 @@ export class NotificationChannelSetting {
   @Field(() => Date, { nullable: true, description: "When the person turned it off; null while on." }) offSince!: Date | null;
 }
 
-async function channelSettings(ctx: Context, personId: string): Promise<NotificationChannelSetting[]> {
-  const off = await ctx.db.select().from(notificationOptOuts).where(eq(notificationOptOuts.personId, personId));
-  return Object.values(NotificationChannel).map((channel) => {
-    const row = off.find((o) => o.channel === channel);
-    return { channel, enabled: !row, offSince: row?.at ?? null };
-  });
-}
-
 @Resolver()
 export class DeliveryAdminResolver {
   @Query(() => NotificationPolicy, { description: "The notification policy in force on a day (default today): public, so a portal can say when SMS are sent." })
@@ -187,9 +176,7 @@ export class DeliveryAdminResolver {
   @Authorized(Role.ADMIN, Role.CASEWORKER)
   @Query(() => [MessageTemplate], { description: "The text templates in force (officials), one per code; `code` for every version of one, newest first." })
   async messageTemplates(@Arg("code", () => String, { nullable: true, description: "One template's code: every version of it." }) code: string | null, @Ctx() ctx: Context) {
-    if (code !== null && !TEMPLATE_SPECS[code]) throw badInput("code", msg(`未知的模板 ${code}`, `Unknown template ${code}`));
-    const rows = code !== null ? await templateVersions(ctx.db, code) : [...(await currentTemplates(ctx.db)).values()];
-    return rows.map(asTemplate);
+    return (await listTemplates(ctx.db, code)).map(asTemplate);
   }
 
   @Authorized(Role.ADMIN)
@@ -208,17 +195,12 @@ export class DeliveryAdminResolver {
   @Mutation(() => [NotificationChannelSetting], {
     description: "Turn one of your notification channels on or off (SMS; the in-app inbox is always on): honoured from the next send — an SMS already queued is not sent.",
   })
-  async setNotificationChannel(
+  setNotificationChannel(
     @Arg("channel", () => NotificationChannel, { description: "The channel." }) channel: NotificationChannel,
     @Arg("enabled", { description: "On (true) or off (false)." }) enabled: boolean,
     @Ctx() ctx: Context,
   ) {
-    const personId = inboxOf(ctx.viewer);
-    if (!personId) throw forbidden(msg("只有求职者本人可以设置自己的通知方式", "Only a seeker sets their own notification channels"));
-    if (channel === NotificationChannel.IN_APP) throw badInput("channel", msg("站内通知不能关闭：通知都会保存在站内消息中", "The in-app inbox cannot be turned off: every notification is kept there"));
-    if (enabled) await ctx.db.delete(notificationOptOuts).where(and(eq(notificationOptOuts.personId, personId), eq(notificationOptOuts.channel, channel)));
-    else await ctx.db.insert(notificationOptOuts).values({ personId, channel }).onConflictDoNothing();
-    return channelSettings(ctx, personId);
+    return setNotificationChannel(ctx.db, ctx.viewer, channel, enabled);
   }
 }
 
@@ -227,6 +209,6 @@ export class ViewerChannelsResolver {
   @FieldResolver(() => [NotificationChannelSetting], { nullable: true, description: "A seeker's notification channels and whether each is on. Null for anyone else." })
   notificationChannels(@Ctx() ctx: Context) {
     const personId = inboxOf(ctx.viewer);
-    return personId ? channelSettings(ctx, personId) : null;
+    return personId ? channelSettings(ctx.db, personId) : null;
   }
 }

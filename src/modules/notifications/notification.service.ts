@@ -8,9 +8,10 @@ import { Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import { parseId } from "../../db/parse-id.js";
-import { notFound } from "../../errors.js";
+import { badInput, forbidden, notFound } from "../../errors.js";
+import { msg } from "../../i18n.js";
 import type { Keyset } from "../../pagination.js";
-import { notifications, type NotificationRow } from "./notification.table.js";
+import { notificationOptOuts, notifications, type NotificationRow } from "./notification.table.js";
 
 /** The person whose inbox the viewer reads: a seeker's own; nobody else has one here. */
 export function inboxOf(viewer: Viewer): string | null {
@@ -77,4 +78,30 @@ export async function markNotificationRead(db: Database, viewer: Viewer, id: str
 export async function findOwnNotification(db: Executor, personId: string, id: string): Promise<NotificationRow | undefined> {
   const [row] = await db.select().from(notifications).where(and(eq(notifications.id, id), eq(notifications.personId, personId)));
   return row;
+}
+
+/** The channels a person is told through: the in-app inbox (always on) and SMS (theirs to turn off). */
+export const CHANNELS = ["IN_APP", "SMS"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Each of the person's channels, on or off (and since when). */
+export async function channelSettings(db: Executor, personId: string): Promise<{ channel: Channel; enabled: boolean; offSince: Date | null }[]> {
+  const off = await db.select().from(notificationOptOuts).where(eq(notificationOptOuts.personId, personId));
+  return CHANNELS.map((channel) => {
+    const row = off.find((o) => o.channel === channel);
+    return { channel, enabled: !row, offSince: row?.at ?? null };
+  });
+}
+
+/**
+ * The seeker turns one of their own channels on or off; honoured from the next send (sms.service
+ * reads the opt-outs when it composes and again when it claims). The inbox cannot be turned off.
+ */
+export async function setNotificationChannel(db: Database, viewer: Viewer, channel: Channel, enabled: boolean) {
+  const personId = inboxOf(viewer);
+  if (!personId) throw forbidden(msg("只有求职者本人可以设置自己的通知方式", "Only a seeker sets their own notification channels"));
+  if (channel === "IN_APP") throw badInput("channel", msg("站内通知不能关闭：通知都会保存在站内消息中", "The in-app inbox cannot be turned off: every notification is kept there"));
+  if (enabled) await db.delete(notificationOptOuts).where(and(eq(notificationOptOuts.personId, personId), eq(notificationOptOuts.channel, channel)));
+  else await db.insert(notificationOptOuts).values({ personId, channel }).onConflictDoNothing();
+  return channelSettings(db, personId);
 }

@@ -73,8 +73,8 @@ function composeBatch(db: Database, policy: NotificationPolicyRow, now: Date, li
       sql`select distinct n.person_id from notifications n where n.sms_id is null and n.sms_skipped is null limit ${limit}`,
     );
     if (picked.length === 0) return { people: 0, messages: 0, attached: 0, skipped: 0 };
-    const people = sql`${`{${picked.map((p) => p.person_id).join(",")}}`}::uuid[]`;
-    const kinds = sql`${`{${policy.smsKinds.join(",")}}`}::text[]`;
+    const people = sql`${sql.param(picked.map((p) => p.person_id))}::uuid[]`;
+    const kinds = sql`${sql.param(policy.smsKinds)}::text[]`;
     const skipped = await tx.execute(sql`
       update notifications n
          set sms_skipped = case when not (n.kind = any(${kinds})) then 'NOT_SMS' when p.phone_sealed is null then 'NO_PHONE' else 'OPTED_OUT' end
@@ -182,7 +182,7 @@ async function renderBodies(db: Executor, claimed: Claimed[], policy: Notificati
     db,
     sql`select n.sms_id, n.kind, p.title, e.name as employer
           from notifications n left join postings p on p.id = n.posting_id left join employers e on e.id = p.employer_id
-         where n.sms_id = any(${`{${fresh.join(",")}}`}::uuid[]) order by n.id`,
+         where n.sms_id = any(${sql.param(fresh)}::uuid[]) order by n.id`,
   );
   const byMessage = new Map<string, typeof items>();
   for (const item of items) {
@@ -236,7 +236,7 @@ export async function sendDueSms(
   if (cancelled.length > 0) {
     await db.execute(sql`
       update sms_messages s set status = 'CANCELLED', error = x.reason, lease_until = null, failed_at = ${ts(now)}
-        from (select * from unnest(${pgArray(cancelled.map((c) => c.id))}::uuid[], ${pgArray(cancelled.map((c) => String(c.attempts)))}::int[], ${pgArray(cancelled.map((c) => c.reason))}::text[]) as t(id, attempts, reason)) x
+        from (select * from unnest(${sql.param(cancelled.map((c) => c.id))}::uuid[], ${sql.param(cancelled.map((c) => String(c.attempts)))}::int[], ${sql.param(cancelled.map((c) => c.reason))}::text[]) as t(id, attempts, reason)) x
        where s.id = x.id and s.status = 'SENDING' and s.attempts = x.attempts`);
     result.cancelled = cancelled.length;
   }
@@ -244,7 +244,7 @@ export async function sendDueSms(
   // The text is kept at the first attempt: a retry sends the same.
   await db.execute(sql`
     update sms_messages s set body = x.body, template_version = x.version
-      from (select * from unnest(${pgArray(sendable.map((s) => s.id))}::uuid[], ${pgArray(sendable.map((s) => s.body))}::text[], ${pgArray(sendable.map((s) => String(s.template_version)))}::int[], ${pgArray(sendable.map((s) => String(s.attempts)))}::int[]) as t(id, body, version, attempts)) x
+      from (select * from unnest(${sql.param(sendable.map((s) => s.id))}::uuid[], ${sql.param(sendable.map((s) => s.body))}::text[], ${sql.param(sendable.map((s) => String(s.template_version)))}::int[], ${sql.param(sendable.map((s) => String(s.attempts)))}::int[]) as t(id, body, version, attempts)) x
      where s.id = x.id and s.body is null and s.status = 'SENDING' and s.attempts = x.attempts`);
   // Every unsealing of a number is audited, before the call that uses it.
   await auditSystemReads(db, SMS_ACTOR, SMS_PURPOSE, sendable.map((s) => ({ personId: s.person_id, fields: ["phone"], ref: s.id })));
@@ -274,11 +274,6 @@ export async function sendDueSms(
   return result;
 }
 
-/** A PostgreSQL array literal of strings (each quoted). */
-function pgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
-}
-
 /** Writes each send's outcome, only while the message still carries that claim. */
 async function recordOutcomes(db: Database, policy: NotificationPolicyRow, outcomes: { id: string; attempts: number; outcome: SmsOutcome; at: Date }[]) {
   const rows = outcomes.map(({ id, attempts, outcome, at }) => {
@@ -299,19 +294,15 @@ async function recordOutcomes(db: Database, policy: NotificationPolicyRow, outco
                sent_at = case when x.status in ('SENT', 'DELIVERED') then x.at else s.sent_at end,
                delivered_at = case when x.status = 'DELIVERED' then x.at else s.delivered_at end,
                failed_at = case when x.status = 'FAILED' then x.at else s.failed_at end
-          from (select * from unnest(${pgArray(rows.map((r) => r.id))}::uuid[], ${pgArray(rows.map((r) => String(r.attempts)))}::int[], ${pgArray(rows.map((r) => r.status))}::text[],
-                                     ${nullableArray(rows.map((r) => r.providerId))}::text[], ${nullableArray(rows.map((r) => r.error))}::text[],
-                                     ${nullableArray(rows.map((r) => r.next?.toISOString() ?? null))}::timestamptz[], ${pgArray(rows.map((r) => r.at.toISOString()))}::timestamptz[])
+          from (select * from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => String(r.attempts)))}::int[], ${sql.param(rows.map((r) => r.status))}::text[],
+                                     ${sql.param(rows.map((r) => r.providerId))}::text[], ${sql.param(rows.map((r) => r.error))}::text[],
+                                     ${sql.param(rows.map((r) => r.next?.toISOString() ?? null))}::timestamptz[], ${sql.param(rows.map((r) => r.at.toISOString()))}::timestamptz[])
                   as t(id, attempts, status, provider_id, error, next, at)) x
          where s.id = x.id and s.status = 'SENDING' and s.attempts = x.attempts`);
-      await deliverCarried(tx, sql`(select s.id from sms_messages s where s.id = any(${pgArray(rows.filter((r) => r.status === "DELIVERED").map((r) => r.id))}::uuid[]) and s.status = 'DELIVERED')`);
+      await deliverCarried(tx, sql`(select s.id from sms_messages s where s.id = any(${sql.param(rows.filter((r) => r.status === "DELIVERED").map((r) => r.id))}::uuid[]) and s.status = 'DELIVERED')`);
     });
   }
   return { sent: count("SENT") + count("DELIVERED"), delivered: count("DELIVERED"), retried: count("QUEUED"), failed: count("FAILED") };
-}
-
-function nullableArray(values: (string | null)[]): string {
-  return `{${values.map((v) => (v === null ? "NULL" : `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
 }
 
 /** The notifications a delivered SMS carried are delivered (their first delivery on any channel). */
@@ -343,9 +334,9 @@ export async function applySmsReceipts(db: Database, receipts: SmsReceipt[]): Pr
              failed_at = case when x.status = 'FAILED' then least(greatest(coalesce(x.at, now()), s.created_at), now()) end,
              error = case when x.status = 'FAILED' then coalesce(x.error, 'the gateway reported it undelivered') else s.error end,
              sent_at = coalesce(s.sent_at, least(greatest(coalesce(x.at, now()), s.created_at), now()))
-        from (select * from unnest(${nullableArray(receipts.map((r) => r.id ?? null))}::uuid[], ${nullableArray(receipts.map((r) => r.providerId ?? null))}::text[],
-                                   ${pgArray(receipts.map((r) => r.status))}::text[], ${nullableArray(receipts.map((r) => r.error?.slice(0, 300) ?? null))}::text[],
-                                   ${nullableArray(receipts.map((r) => r.at?.toISOString() ?? null))}::timestamptz[]) as t(id, provider_id, status, error, at)) x
+        from (select * from unnest(${sql.param(receipts.map((r) => r.id ?? null))}::uuid[], ${sql.param(receipts.map((r) => r.providerId ?? null))}::text[],
+                                   ${sql.param(receipts.map((r) => r.status))}::text[], ${sql.param(receipts.map((r) => r.error?.slice(0, 300) ?? null))}::text[],
+                                   ${sql.param(receipts.map((r) => r.at?.toISOString() ?? null))}::timestamptz[]) as t(id, provider_id, status, error, at)) x
        where (s.id = x.id or (x.id is null and s.provider_id = x.provider_id))
          -- Taken and not yet settled; or, never known taken (a timeout leaves it unknown), waiting for a
          -- retry or FAILED by its own attempts: a delivery receipt is the better word, and no retry follows.
@@ -354,7 +345,7 @@ export async function applySmsReceipts(db: Database, receipts: SmsReceipt[]): Pr
               or (x.status = 'DELIVERED' and s.attempts > 0 and s.provider_id is null and s.status in ('QUEUED', 'FAILED')))
       returning s.id`,
     );
-    if (settled.length > 0) await deliverCarried(tx, sql`(select s.id from sms_messages s where s.id = any(${pgArray(settled.map((s) => s.id))}::uuid[]) and s.status = 'DELIVERED')`);
+    if (settled.length > 0) await deliverCarried(tx, sql`(select s.id from sms_messages s where s.id = any(${sql.param(settled.map((s) => s.id))}::uuid[]) and s.status = 'DELIVERED')`);
     return settled.length;
   });
 }

@@ -88,8 +88,10 @@ export async function currentTemplates(db: Executor): Promise<Map<string, Messag
   return new Map(rows.map((r) => [r.code, r]));
 }
 
-/** Every version of one template, newest first. */
-export function templateVersions(db: Executor, code: string): Promise<MessageTemplateRow[]> {
+/** The templates in force, one per code; with `code`, every version of that one, newest first (an unknown code is BAD_USER_INPUT). */
+export async function listTemplates(db: Executor, code: string | null): Promise<MessageTemplateRow[]> {
+  if (code === null) return [...(await currentTemplates(db)).values()];
+  if (!TEMPLATE_SPECS[code]) throw badInput("code", msg(`未知的模板 ${code}`, `Unknown template ${code}`));
   return db.select().from(messageTemplates).where(eq(messageTemplates.code, code)).orderBy(desc(messageTemplates.version));
 }
 
