@@ -18,3 +18,5 @@ export * from "../modules/mentors/mentor.table.js";
 export * from "../modules/fairs/fair.table.js";
 export * from "../modules/notifications/notification.table.js";
 export * from "../http/idempotency.table.js";
+export * from "../modules/partners/partner-link.table.js";
+export * from "../modules/webhooks/webhook.table.js";

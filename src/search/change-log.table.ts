@@ -19,11 +19,22 @@ export const postingChanges = pgTable(
     /** POSTING: the posting's document is to be read again; SETTINGS: the synonym groups changed. */
     kind: text("kind").notNull().default("POSTING"),
     postingId: uuid("posting_id"),
+    /**
+     * The public event this change is, for the partner change feed (issue 22): CREATED (became public),
+     * UPDATED (public fields changed: `fields`), CLOSED, EXPIRED, REMOVED (no longer public: blocked,
+     * held, withdrawn). Null: nothing a partner sees changed (a draft's edit; a re-index). Written by
+     * the trigger on postings (migration 0037).
+     */
+    event: varchar("event", { length: 10 }),
+    fields: text("fields").array(),
     at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     index("posting_changes_position_idx").on(t.txid, t.seq),
     index("posting_changes_at_idx").on(t.at),
+    // The change feed reads only public events, in log order.
+    index("posting_changes_feed_idx").on(t.txid, t.seq).where(sql`${t.event} is not null`),
+    check("posting_changes_event_chk", sql`${t.event} is null or (${t.kind} = 'POSTING' and ${t.event} in ('CREATED', 'UPDATED', 'CLOSED', 'EXPIRED', 'REMOVED'))`),
     check("posting_changes_kind_chk", sql`(${t.kind} = 'POSTING' and ${t.postingId} is not null) or (${t.kind} = 'SETTINGS' and ${t.postingId} is null)`),
   ],
 );
@@ -43,6 +54,21 @@ export const changeLogReaders = pgTable("change_log_readers", {
   leaseUntil: timestamp("lease_until", { withTimezone: true, precision: 3 }),
   updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
+
+/**
+ * How far the log has been pruned (one row): the last position dropped. A change-feed cursor at or
+ * before it may have missed events, so its reader is told to resync.
+ */
+export const changeLogHorizon = pgTable(
+  "change_log_horizon",
+  {
+    id: integer("id").primaryKey().default(1),
+    txid: xid8("txid").notNull().default(sql`'0'::xid8`),
+    seq: bigint("seq", { mode: "number" }).notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [check("change_log_horizon_one_row_chk", sql`${t.id} = 1`)],
+);
 
 /** Changes a durable reader gave up on after its tries: kept with the engine's error for an operator. */
 export const searchDeadLetters = pgTable("search_dead_letters", {

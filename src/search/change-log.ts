@@ -49,11 +49,29 @@ export function laterOf(a: LogPosition, b: LogPosition): LogPosition {
   return comparePositions(a, b) >= 0 ? a : b;
 }
 
-/** Records that these postings changed; call inside the transaction that changed them. */
+/**
+ * Records that these postings' documents are to be read again (a re-index, a repair), with no public
+ * event; call inside the transaction that changed them. Writes of postings themselves are logged by
+ * triggers (migration 0037).
+ */
 export async function logPostingChanges(db: Executor, postingIds: readonly string[]): Promise<void> {
   if (postingIds.length === 0) return;
   const unique = [...new Set(postingIds)];
   await db.execute(sql`insert into posting_changes (kind, posting_id) select 'POSTING', id from unnest(${sql.param(unique)}::uuid[]) as u(id)`);
+  await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
+}
+
+/**
+ * Records that an employer's name or standing changed, for each of its postings: the search readers
+ * re-read them, and the partner feed shows the public ones as UPDATED (the `employer` field).
+ */
+export async function logEmployerChange(db: Executor, employerId: string): Promise<void> {
+  await db.execute(
+    sql`insert into posting_changes (kind, posting_id, event, fields)
+        select 'POSTING', p.id, e.event, case when e.event is not null then array['employer'] end
+        from postings p cross join lateral (select case when p.status::text in ('OPEN', 'CLOSED', 'EXPIRED') then 'UPDATED' end as event) e
+        where p.employer_id = ${employerId} order by p.id`,
+  );
   await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, like, lt, sql, type SQL } from "drizzle-orm";
 import { escapeLike } from "../../db/like.js";
 import { queryRows, type Executor } from "../../db/client.js";
-import { logPostingChanges } from "../../search/change-log.js";
+import { logEmployerChange } from "../../search/change-log.js";
 import { employers, type EmployerRow } from "./employer.table.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
@@ -34,9 +34,8 @@ export async function insertEmployerIfAbsent(db: Executor, row: typeof employers
 
 export async function updateEmployer(db: Executor, id: string, patch: Partial<typeof employers.$inferInsert>): Promise<EmployerRow> {
   const [row] = await db.update(employers).set({ ...patch, updatedAt: sql`now()` }).where(eq(employers.id, id)).returning();
-  // Postings carry the employer's name and verification into the search index.
-  const theirs = await queryRows<{ id: string }>(db, sql`select id from postings where employer_id = ${id}`);
-  await logPostingChanges(db, theirs.map((p) => p.id));
+  // Postings carry the employer's name and verification into the search index and the partner feed.
+  await logEmployerChange(db, id);
   return row!;
 }
 

@@ -1,4 +1,5 @@
 import { boolean, index, pgTable, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { partners } from "../partners/partner.table.js";
 import { regions } from "../regions/region.table.js";
 
 export const employers = pgTable(
@@ -12,6 +13,11 @@ export const employers = pgTable(
     /** 扶贫车间 / 扶贫基地: hiring poverty labourers here earns subsidies. */
     isPovertyWorkshop: boolean("is_poverty_workshop").notNull().default(false),
     verified: boolean("verified").notNull().default(false),
+    /**
+     * The partner whose push first named this credit code (issue 22): a claim, not an identity — the
+     * real company's registration (a caseworker's, or its own sign-up) takes the record over.
+     */
+    claimedByPartnerId: uuid("claimed_by_partner_id").references(() => partners.id),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),

@@ -1,8 +1,11 @@
 import { regionWithinScope, Role, type Viewer } from "../../auth/viewer.js";
 import type { PostingVisibility } from "./posting.repository.js";
-import type { PostingRow } from "./posting.table.js";
+import { PUBLIC_POSTING_STATUSES, type PostingRow, type PostingStatus } from "./posting.table.js";
 
-/** What a viewer may see beyond public postings (OPEN, CLOSED, EXPIRED). */
+/** Whether the public sees a posting in this status (everyone else: only those who manage it). */
+export const isPublicStatus = (status: PostingStatus): boolean => (PUBLIC_POSTING_STATUSES as readonly string[]).includes(status);
+
+/** What a viewer may see beyond public postings (PUBLIC_POSTING_STATUSES). */
 export function visibilityFor(viewer: Viewer): PostingVisibility {
   if (viewer.kind === "anonymous") return { kind: "public" };
   if (viewer.kind === "partner") return { kind: "public", alsoPartnerId: viewer.partnerId };
@@ -44,5 +47,5 @@ export function isNamedEmployer(viewer: Viewer, posting: Pick<PostingRow, "emplo
 
 /** The single-read form of `visibilityFor` (the list's SQL): the two must agree. */
 export function canSee(viewer: Viewer, posting: PostingRow): boolean {
-  return (posting.status !== "DRAFT" && posting.status !== "BLOCKED") || canManagePosting(viewer, posting) || isNamedEmployer(viewer, posting);
+  return isPublicStatus(posting.status) || canManagePosting(viewer, posting) || isNamedEmployer(viewer, posting);
 }

@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { logPostingChanges } from "../../search/change-log.js";
 import { onPostingEnded } from "./posting.hooks.js";
-import { postings, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
+import { postings, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 
@@ -33,7 +32,7 @@ export type PostingVisibility =
 
 function visibilityCondition(v: PostingVisibility): SQL | undefined {
   if (v.kind === "all") return undefined;
-  const parts: SQL[] = [notInArray(postings.status, ["DRAFT", "BLOCKED"])];
+  const parts: SQL[] = [inArray(postings.status, [...PUBLIC_POSTING_STATUSES])];
   if (v.alsoEmployerId) parts.push(eq(postings.employerId, v.alsoEmployerId));
   if (v.alsoRegionPrefix) parts.push(like(postings.regionCode, `${v.alsoRegionPrefix}%`));
   if (v.alsoPartnerId) parts.push(eq(postings.partnerId, v.alsoPartnerId));
@@ -124,12 +123,11 @@ export async function listPostingIdsByStatus(db: Executor, statuses: readonly Po
   return rows.map((r) => r.id);
 }
 
-// Every write below also enqueues the posting for the search index, through the same executor:
-// called inside a transaction, the index can never miss a committed change.
+// Every write of postings is logged for the search index and the partner change feed by triggers
+// (migration 0037) in the write's own transaction: no reader can miss a committed change.
 
 export async function insertPosting(db: Executor, row: typeof postings.$inferInsert): Promise<PostingRow> {
   const [inserted] = await db.insert(postings).values(row).returning({ id: postings.id });
-  await logPostingChanges(db, [inserted!.id]);
   return (await findPostingById(db, inserted!.id))!;
 }
 
@@ -139,7 +137,6 @@ const ENDING = new Set(["CLOSED", "BLOCKED", "EXPIRED"]);
 
 export async function updatePostingRow(db: Executor, id: string, patch: Partial<typeof postings.$inferInsert>): Promise<PostingRow> {
   await db.update(postings).set({ ...patch, updatedAt: sql`now()` }).where(eq(postings.id, id));
-  await logPostingChanges(db, [id]);
   if (patch.status && ENDING.has(patch.status)) {
     await onPostingEnded.run(db, { postingIds: [id], by: patch.closedBy ?? "system" });
   }
@@ -163,7 +160,6 @@ export async function insertPartnerPostingIfAbsent(db: Executor, row: typeof pos
     .values(row)
     .onConflictDoNothing({ target: [postings.partnerId, postings.externalId] })
     .returning({ id: postings.id });
-  if (inserted) await logPostingChanges(db, [inserted.id]);
   return inserted?.id;
 }
 
@@ -174,7 +170,6 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
     .set({ status: "EXPIRED", updatedAt: sql`now()` })
     .where(and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))
     .returning({ id: postings.id });
-  await logPostingChanges(db, rows.map((r) => r.id));
   if (rows.length > 0) await onPostingEnded.run(db, { postingIds: rows.map((r) => r.id), by: "system:expiry" });
   return rows.length;
 }

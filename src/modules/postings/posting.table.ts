@@ -8,7 +8,13 @@ import { EDUCATION_LEVELS } from "./education.js";
 /** Ordered: comparisons such as "requirement ≤ the person's level" use the enum order. */
 export const educationLevel = pgEnum("education_level", EDUCATION_LEVELS);
 export const postingKind = pgEnum("posting_kind", ["REGULAR", "TRAINEESHIP", "GRASSROOTS", "PUBLIC_WELFARE", "HOUSEHOLD_SERVICE"]);
-export const postingStatus = pgEnum("posting_status", ["DRAFT", "OPEN", "CLOSED", "EXPIRED", "BLOCKED"]);
+export const postingStatus = pgEnum("posting_status", ["DRAFT", "OPEN", "CLOSED", "EXPIRED", "BLOCKED", "PENDING_REVIEW"]);
+/**
+ * What the public sees (and the partner feed reports): OPEN, CLOSED, EXPIRED. DRAFT, BLOCKED and
+ * PENDING_REVIEW (a partner's posting for an employer not linked to it, issue 22) only those who
+ * manage the posting see. The triggers of migration 0037 spell the same list.
+ */
+export const PUBLIC_POSTING_STATUSES = ["OPEN", "CLOSED", "EXPIRED"] as const;
 export const postingSource = pgEnum("posting_source", ["EMPLOYER", "PARTNER"]);
 
 export const postings = pgTable(
@@ -49,6 +55,8 @@ export const postings = pgTable(
     index("postings_employer_idx").on(t.employerId, t.id),
     index("postings_status_valid_idx").on(t.status, t.validUntil),
     // The portal's main list: open postings, newest first.
+    // The partner's sync list (postings updatedSince, by update time).
+    index("postings_updated_idx").on(t.updatedAt, t.id),
     index("postings_open_newest_idx").on(t.id).where(sql`${t.status} = 'OPEN'`),
     // varchar_pattern_ops: region filters are prefix matches (`LIKE '3501%'`).
     index("postings_region_idx").on(t.regionCode.op("varchar_pattern_ops")),

@@ -25,6 +25,7 @@ export enum PostingStatusEnum {
   CLOSED = "CLOSED",
   EXPIRED = "EXPIRED",
   BLOCKED = "BLOCKED",
+  PENDING_REVIEW = "PENDING_REVIEW",
 }
 export enum PostingSourceEnum {
   EMPLOYER = "EMPLOYER",
@@ -54,13 +55,14 @@ registerEnumType(PostingKind, {
 });
 registerEnumType(PostingStatusEnum, {
   name: "PostingStatus",
-  description: "Where a posting is: DRAFT → OPEN → CLOSED or EXPIRED; BLOCKED by an administrator.",
+  description: "Where a posting is: DRAFT → OPEN → CLOSED or EXPIRED; BLOCKED by an administrator; PENDING_REVIEW held until an official releases it.",
   valuesConfig: {
     EXPIRED: { description: "Was OPEN and passed validUntil." },
     BLOCKED: { description: "Blocked by an administrator as false or discriminatory (虚假招聘、就业歧视)." },
     DRAFT: { description: "Not yet published; seen only by those who manage it." },
     OPEN: { description: "Published and taking applications until validUntil." },
     CLOSED: { description: "Closed by its employer, an official or its partner site." },
+    PENDING_REVIEW: { description: "Held before the public sees it (a partner's posting for an employer not linked to it): seen only by those who manage it, not searchable, not in the change feed." },
   },
 });
 registerEnumType(PostingSourceEnum, {

@@ -18,6 +18,7 @@ import { msg } from "../../i18n.js";
 import { misfit } from "../matching/match-constraints.js";
 import { lockPerson } from "../people/person.lock.js";
 import { sharePostings } from "../postings/posting.lock.js";
+import { isPublicStatus } from "../postings/posting.access.js";
 import { mayMove } from "./referral-rules.js";
 import { checkNote } from "./referral.service.js";
 import { countApplicationsSince, findReferralById, findReferralForUpdate, insertApplication, moveReferral } from "./referral.repository.js";
@@ -72,7 +73,7 @@ export async function applyToPosting(db: Database, viewer: Viewer, input: { post
     }
     const posting = (await sharePostings(tx, [postingId])).get(postingId);
     // Drafts and blocked postings are not public: as if there were none.
-    if (!posting || posting.status === "DRAFT" || posting.status === "BLOCKED") throw notFound("Posting", postingId);
+    if (!posting || !isPublicStatus(posting.status)) throw notFound("Posting", postingId);
     const now = new Date();
     if (posting.status !== "OPEN" || (posting.validUntil && posting.validUntil.getTime() <= now.getTime())) {
       throw badInput("postingId", msg("该岗位已停止招聘，不能申请", "The posting is no longer open: it cannot be applied to"));

@@ -3,6 +3,8 @@ import { boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp,
 import { people } from "../people/person.table.js";
 import { campaignRuns } from "./campaign-run.table.js";
 import { postings } from "../postings/posting.table.js";
+import { partners } from "../partners/partner.table.js";
+import { partnerConsents } from "../partners/partner-link.table.js";
 
 // SELF: the person applied on their own (the portal), not recommended: never counts toward a minimum.
 export const referralSource = pgEnum("referral_source", ["SYSTEM", "CASEWORKER", "MENTOR", "JOB_FAIR", "PARTNER", "SELF"]);
@@ -39,12 +41,18 @@ export const referrals = pgTable(
     note: text("note"),
     /** The campaign run that made it (source SYSTEM). */
     campaignRunId: uuid("campaign_run_id").references(() => campaignRuns.id),
+    /** A partner site applied for the person (issue 22), under this consent of theirs. */
+    viaPartnerId: uuid("via_partner_id").references(() => partners.id),
+    partnerConsentId: uuid("partner_consent_id").references(() => partnerConsents.id),
   },
   (t) => [
     unique("referrals_person_posting_key").on(t.personId, t.postingId),
     index("referrals_posting_open_idx").on(t.postingId).where(sql`${t.status} in ('RECOMMENDED', 'VIEWED', 'APPLIED', 'INTERVIEWED')`),
     // A posting's applicants (and an employer's, through its postings), a page at a time, whatever their status.
     index("referrals_posting_id_idx").on(t.postingId, t.id),
+    // A partner's applications, a page at a time.
+    index("referrals_via_partner_idx").on(t.viaPartnerId, t.id).where(sql`${t.viaPartnerId} is not null`),
+    check("referrals_via_partner_chk", sql`(${t.viaPartnerId} is null) = (${t.partnerConsentId} is null)`),
   ],
 );
 
