@@ -265,3 +265,26 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER referral_events_queue_webhooks AFTER INSERT ON referral_events REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION queue_application_webhooks();
+--> statement-breakpoint
+-- [trust]
+ALTER TABLE "partner_employer_links" ADD COLUMN "id" uuid NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "partner_employer_links_id_key" ON "partner_employer_links" USING btree ("id");--> statement-breakpoint
+CREATE TABLE "decision_audit" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"actor" varchar(100) NOT NULL,
+	"actor_role" varchar(20) NOT NULL,
+	"action" varchar(40) NOT NULL,
+	"partner_id" uuid,
+	"employer_id" uuid,
+	"posting_id" uuid,
+	"person_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "decision_audit_employer_idx" ON "decision_audit" USING btree ("employer_id","at");--> statement-breakpoint
+CREATE INDEX "decision_audit_partner_idx" ON "decision_audit" USING btree ("partner_id","at");--> statement-breakpoint
+-- Append-only, as the audit log (the same function refuses the change).
+CREATE TRIGGER decision_audit_no_change BEFORE UPDATE OR DELETE ON decision_audit FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+--> statement-breakpoint
+CREATE TRIGGER decision_audit_no_truncate BEFORE TRUNCATE ON decision_audit FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();

@@ -31,6 +31,8 @@ export function appRoleStatements(role: string = APP_ROLE, opts: { password?: st
     // The audit log (PIPL): append and read only.
     `REVOKE ALL ON TABLE audit_log FROM ${r}`,
     `GRANT SELECT, INSERT ON TABLE audit_log TO ${r}`,
+    `REVOKE ALL ON TABLE decision_audit FROM ${r}`,
+    `GRANT SELECT, INSERT ON TABLE decision_audit TO ${r}`,
     // /readyz and MIGRATE_ON_START=false read which migrations are applied.
     `GRANT USAGE ON SCHEMA drizzle TO ${r}`,
     `GRANT SELECT ON TABLE drizzle.__drizzle_migrations TO ${r}`,

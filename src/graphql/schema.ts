@@ -5,6 +5,8 @@ import { DateTimeISO } from "./scalars.js";
 import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
 import { PartnerResolver } from "../modules/partners/partner.resolver.js";
+import { EmployerPartnerLinksResolver, PartnerLinkResolver } from "../modules/partners/partner-link.resolver.js";
+import { PartnerConsentResolver, ViewerPartnerConsentsResolver } from "../modules/partners/partner-consent.resolver.js";
 import { PostingResolver } from "../modules/postings/posting.resolver.js";
 import { RegionResolver } from "../modules/regions/region.resolver.js";
 import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
@@ -26,7 +28,7 @@ import { MentorResolver, MentorshipResolver, PersonMentorResolver } from "../mod
 import { EmployerFairStatsResolver, FairBookingResolver, FairBoothViewResolver, FairSessionResolver, JobFairResolver, PersonFairResolver } from "../modules/fairs/fair.resolver.js";
 import { PersonReferralResolver, PostingReferralResolver, ReferralComplianceResolver, ReferralProgressResolver, ReferralResolver } from "../modules/referrals/referral.resolver.js";
 import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolver, ReferralInvitationResolver } from "../modules/referrals/applicant.resolver.js";
-import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
+import { ApplicationResolver, PartnerApplicationResolver } from "../modules/referrals/application.resolver.js";
 import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsResolver } from "../modules/notifications/delivery.resolver.js";
 import { NodeResolver } from "./node.js";
@@ -77,6 +79,12 @@ export const resolvers = [
   ViewerChannelsResolver,
   NotificationSubscriptionResolver,
   ViewerNotificationsResolver,
+  // Trusted employers and applications with consent (issue 22).
+  PartnerLinkResolver,
+  EmployerPartnerLinksResolver,
+  PartnerConsentResolver,
+  ViewerPartnerConsentsResolver,
+  PartnerApplicationResolver,
   NodeResolver,
 ] as const;
 

@@ -5,6 +5,9 @@ import { onPostingEnded } from "./postings/posting.hooks.js";
 import { closeReferralsOfEndedPostings, endRunsOfClosingCampaign } from "./referrals/referral.hooks.js";
 import { leaveBoothsOfEndedPostings } from "./fairs/fair.hooks.js";
 import { endMentorshipsOnEmployment } from "./mentors/mentor.hooks.js";
+import { onPartnerLinkChanged } from "./partners/partner.hooks.js";
+import { onEmployerTakenOver } from "./employers/employer.hooks.js";
+import { followPartnerLink, holdUnlinkedAfterTakeover } from "./postings/posting-review.service.js";
 
 /**
  * Every cross-module effect, in one list: which module reacts to which change. Called where the app
@@ -13,6 +16,8 @@ import { endMentorshipsOnEmployment } from "./mentors/mentor.hooks.js";
 export function wireModuleHooks(): void {
   onPostingEnded.register("referrals: close the posting's open referrals", closeReferralsOfEndedPostings);
   onPostingEnded.register("fairs: leave the booths", leaveBoothsOfEndedPostings);
+  onPartnerLinkChanged.register("postings: release or hold the partner's postings for the employer", followPartnerLink);
+  onEmployerTakenOver.register("postings: hold the postings of partners not linked to the employer", holdUnlinkedAfterTakeover);
   onPersonEmployed.register("mentors: end mentorships of people who found work", endMentorshipsOnEmployment);
   // In this order: the runs stop, then the figures are frozen with what they wrote.
   onCampaignClosing.register("referrals: end the campaign's runs", endRunsOfClosingCampaign);

@@ -164,3 +164,11 @@ export function makeFollowUp(db: Database, mentor: Pick<MentorRow, "userId">, pe
   const viewer: Viewer = { kind: "user", userId: mentor.userId!, role: Role.MENTOR };
   return logFollowUp(db, viewer, { personId, channel: "PHONE", outcome: "REACHED" });
 }
+
+/** An ACTIVE partner–employer link (as an official's linkPartnerEmployer leaves it), straight into the table: the partner's pushes for the employer are public. */
+export async function linkPartner(db: Database, partnerId: string, employerId: string): Promise<void> {
+  await db.execute(
+    sql`insert into partner_employer_links (id, partner_id, employer_id, status, decided_at, decided_by) values (${newId()}, ${partnerId}, ${employerId}, 'ACTIVE', now(), 'admin:factory')
+        on conflict (partner_id, employer_id) do update set status = 'ACTIVE', decided_at = now(), decided_by = 'admin:factory'`,
+  );
+}

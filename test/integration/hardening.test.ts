@@ -6,7 +6,7 @@ import { MAX_QUERY_DEPTH } from "../../src/graphql/limits.js";
 import { syntheticCreditCode } from "../../src/modules/employers/credit-code.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { postings } from "../../src/modules/postings/posting.table.js";
-import { days, FUZHOU_GULOU, makeEmployer, makePosting, postingsDigest, tableCounts, unique } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, linkPartner, makeEmployer, makePosting, postingsDigest, tableCounts, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /** Inputs and requests that once reached SQL or the wrong branch: each must be refused cleanly. */
@@ -150,7 +150,8 @@ describe("hardening of the foundation", () => {
 
     it("lets the named employer see and close a partner's copy, which a re-push then does not reopen", async () => {
       const employer = await makeEmployer(t.db, { name: "被代发的公司" });
-      const { apiKey } = await issuePartnerKey(t.db, "test", { name: `网${unique()}` });
+      const { apiKey, partner } = await issuePartnerKey(t.db, "test", { name: `网${unique()}` });
+      await linkPartner(t.db, partner.id, employer.id);
       const e = { name: employer.name, creditCode: employer.creditCode, regionCode: employer.regionCode };
       const pushed = await t.gql<{ upsertPartnerPostings: { items: { posting: { id: string } }[] } }>(UPSERT, { p: [item("copy-1", e)] }, { apiKey });
       const id = pushed.data!.upsertPartnerPostings.items[0]!.posting.id;

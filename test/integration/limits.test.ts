@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { fieldCost, MAX_ALIASES, MAX_QUERY_COST, MAX_TOKENS } from "../../src/graphql/limits.js";
 import { getSchema } from "../../src/graphql/schema.js";
+import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { makeEmployer, makePerson, makePosting } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -145,21 +146,26 @@ describe("GraphQL limits", () => {
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
       "ReferralCompliance.belowPeople": `{ referralCompliance { belowPeople(first: 101) { totalCount } } }`,
       "ViewerInfo.notifications": `{ viewer { notifications(first: 101) { totalCount } } }`,
+      "Query.partnerEmployerLinks": `{ partnerEmployerLinks(first: 101) { edges { cursor } } }`,
+      "Query.partnerApplications": `{ partnerApplications(first: 101) { edges { cursor } } }`,
     };
+    // Lists only a partner site reads are asked with a partner key.
+    const partnerKey = (await issuePartnerKey(t.db, "test", { name: `限制网${Date.now()}` })).apiKey;
+    const credentialsFor = (field: string) => (field === "Query.partnerApplications" ? { apiKey: partnerKey } : { token: admin });
     expect(withFirst.sort().join(" ")).toBe(Object.keys(at101).sort().join(" "));
     expect(run).toBeDefined();
     for (const [field, q] of Object.entries(at101)) {
-      const r = await t.gql(q, {}, { token: admin });
+      const r = await t.gql(q, {}, credentialsFor(field));
       expect([field, codeOf(r)]).toEqual([field, "BAD_USER_INPUT"]);
       expect(r.errors![0]!.extensions?.field).toBe("first");
       // …and 100 is answered (no complaint about `first`).
-      const atLimit = await t.gql(q.replace("first: 101", "first: 100"), {}, { token: admin });
+      const atLimit = await t.gql(q.replace("first: 101", "first: 100"), {}, credentialsFor(field));
       expect([field, atLimit.errors?.find((e) => e.extensions?.field === "first")]).toEqual([field, undefined]);
       expect([field, atLimit.status]).toEqual([field, 200]);
       // A connection's `last` is held the same way.
       const [typeName, fieldName] = field.split(".");
       if ((schema.getType(typeName!) as GraphQLObjectType).getFields()[fieldName!]!.args.some((a) => a.name === "last")) {
-        const last = await t.gql(q.replace("first: 101", "last: 101"), {}, { token: admin });
+        const last = await t.gql(q.replace("first: 101", "last: 101"), {}, credentialsFor(field));
         expect([field, codeOf(last), last.errors![0]!.extensions?.field]).toEqual([field, "BAD_USER_INPUT", "last"]);
       }
     }

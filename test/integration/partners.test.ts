@@ -4,7 +4,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { syntheticCreditCode } from "../../src/modules/employers/credit-code.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { postings } from "../../src/modules/postings/posting.table.js";
-import { days, FUZHOU_GULOU, postingsDigest, tableCounts, unique } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, linkPartner, makeEmployer, postingsDigest, tableCounts, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const UPSERT = `mutation Upsert($postings: [PartnerPostingInput!]!) {
@@ -50,6 +50,9 @@ describe("partner sites pushing postings", () => {
     const issued = await issuePartnerKey(t.db, "test", { name: `招聘网${unique()}` });
     apiKey = issued.apiKey;
     partnerId = issued.partner.id;
+    // The employer is linked to the partner (trusted employers, issue 22): its pushes are public, not held.
+    const registered = await makeEmployer(t.db, { ...employer, verified: false });
+    await linkPartner(t.db, partnerId, registered.id);
   });
   afterAll(() => t.close());
 

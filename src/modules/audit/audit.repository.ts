@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { auditLog, type AuditRow } from "./audit.table.js";
+import { auditLog, decisionAudit, type AuditRow } from "./audit.table.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 
@@ -31,4 +31,8 @@ export function listAudit(db: Executor, q: AuditQuery, page: KeysetPage): Promis
 
 export async function countAudit(db: Executor, q: AuditQuery): Promise<number> {
   return await db.$count(auditLog, and(...auditConditions(q)));
+}
+
+export async function insertDecisionRow(db: Executor, row: typeof decisionAudit.$inferInsert): Promise<void> {
+  await db.insert(decisionAudit).values(row);
 }

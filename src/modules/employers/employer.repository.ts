@@ -12,6 +12,15 @@ export async function findEmployerById(db: Executor, id: string, opts: { forUpda
   return row;
 }
 
+/**
+ * Locks an employer row: FOR UPDATE by what changes who may post for it (a link decided, a takeover),
+ * FOR KEY SHARE by a partner push before it reads the link — so a push and a link decision take turns.
+ */
+export async function lockEmployerRow(db: Executor, id: string, mode: "update" | "key share"): Promise<EmployerRow | undefined> {
+  const [row] = await db.select().from(employers).where(eq(employers.id, id)).for(mode);
+  return row;
+}
+
 export function findEmployersByIds(db: Executor, ids: readonly string[]): Promise<EmployerRow[]> {
   return db.select().from(employers).where(inArray(employers.id, [...ids]));
 }

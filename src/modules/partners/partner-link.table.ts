@@ -13,6 +13,8 @@ import { partners } from "./partner.table.js";
 export const partnerEmployerLinks = pgTable(
   "partner_employer_links",
   {
+    /** The link's own id: what the lists page by and what the API names it by. */
+    id: uuid("id").notNull(),
     partnerId: uuid("partner_id")
       .notNull()
       .references(() => partners.id),
@@ -29,6 +31,7 @@ export const partnerEmployerLinks = pgTable(
   (t) => [
     primaryKey({ name: "partner_employer_links_pkey", columns: [t.partnerId, t.employerId] }),
     index("partner_employer_links_employer_idx").on(t.employerId),
+    uniqueIndex("partner_employer_links_id_key").on(t.id),
     check("partner_employer_links_status_chk", sql`${t.status} in ('REQUESTED', 'ACTIVE', 'REVOKED')`),
     check("partner_employer_links_decided_chk", sql`${t.status} = 'REQUESTED' or (${t.decidedAt} is not null and ${t.decidedBy} is not null)`),
   ],

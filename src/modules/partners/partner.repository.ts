@@ -55,3 +55,12 @@ export function listPartners(db: Executor): Promise<PartnerRow[]> {
 export function findKeysByPartners(db: Executor, partnerIds: readonly string[]): Promise<PartnerApiKeyRow[]> {
   return db.select().from(partnerApiKeys).where(inArray(partnerApiKeys.partnerId, [...partnerIds])).orderBy(asc(partnerApiKeys.createdAt));
 }
+
+export async function findPartnerById(db: Executor, id: string): Promise<PartnerRow | undefined> {
+  const [row] = await db.select().from(partners).where(eq(partners.id, id));
+  return row;
+}
+
+export function findPartnersByIds(db: Executor, ids: readonly string[]): Promise<PartnerRow[]> {
+  return db.select().from(partners).where(inArray(partners.id, [...ids]));
+}

@@ -4,6 +4,8 @@ import { salaryBand, type PostingDocument } from "../../search/search-port.js";
 import { segmentedText } from "../../search/segment.js";
 import { getEmployersByIds } from "../employers/employer.service.js";
 import type { EmployerRow } from "../employers/employer.table.js";
+import { activeLinkPairs, linkPairKey } from "../partners/partner-link.service.js";
+import { employerVerifiedFor } from "./posting-review.service.js";
 import { findPostingsByIds, listPostingIdsByStatus } from "./posting.repository.js";
 import { educationLevel, type PostingRow, type PostingStatus } from "./posting.table.js";
 
@@ -12,8 +14,12 @@ export const INDEXED_STATUSES: readonly PostingStatus[] = ["OPEN", "CLOSED", "EX
 
 const epoch = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : 0);
 
-/** The public face of a posting as the engines index it (no personal data: postings carry none). */
-export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">): PostingDocument {
+/**
+ * The public face of a posting as the engines index it (no personal data: postings carry none).
+ * `employerVerified` as `JobPosting.employerVerified` (employerVerifiedFor): a partner's copy is
+ * verified only while its partner is linked to the employer.
+ */
+export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">, opts: { partnerLinked?: boolean } = {}): PostingDocument {
   const text = [posting.title, posting.occupation ?? "", posting.skills.join(" "), posting.majors.join(" "), posting.description].join("\n");
   return {
     id: posting.id,
@@ -23,7 +29,7 @@ export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow,
     majors: posting.majors,
     employerId: posting.employerId,
     employerName: employer.name,
-    employerVerified: employer.verified,
+    employerVerified: employerVerifiedFor(posting, employer, opts.partnerLinked ?? false),
     povertyWorkshop: employer.isPovertyWorkshop,
     regionCode: posting.regionCode,
     regionPath: [posting.regionCode.slice(0, 2), posting.regionCode.slice(0, 4), posting.regionCode],
@@ -46,11 +52,13 @@ export const postingDocumentSource: PostingDocumentSource = {
   async documentsFor(db: Executor, postingIds: readonly string[]): Promise<Map<string, PostingDocument | null>> {
     const postings = await findPostingsByIds(db, postingIds);
     const employers = new Map((await getEmployersByIds(db, [...new Set(postings.map((p) => p.employerId))])).map((e) => [e.id, e]));
+    const partnerPairs = postings.filter((p) => p.partnerId !== null && employers.get(p.employerId)?.verified).map((p) => ({ partnerId: p.partnerId!, employerId: p.employerId }));
+    const linked = await activeLinkPairs(db, partnerPairs);
     // In the order PostgreSQL returned them (the order they reach the engine), then the ids not found.
     const documents = new Map<string, PostingDocument | null>();
     for (const p of postings) {
       const employer = employers.get(p.employerId);
-      documents.set(p.id, INDEXED_STATUSES.includes(p.status) && employer ? postingDocument(p, employer) : null);
+      documents.set(p.id, INDEXED_STATUSES.includes(p.status) && employer ? postingDocument(p, employer, { partnerLinked: p.partnerId !== null && linked.has(linkPairKey({ partnerId: p.partnerId, employerId: p.employerId })) }) : null);
     }
     for (const id of postingIds) if (!documents.has(id)) documents.set(id, null);
     return documents;

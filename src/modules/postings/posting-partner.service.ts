@@ -6,13 +6,14 @@ import { badInput, conflict, DomainError, forbidden, type DomainErrorCode } from
 import { msg, say, validatorMessage } from "../../i18n.js";
 import { loggableError, type Logger } from "../../logger.js";
 import { refuseBadText } from "../../text-input.js";
-import { insertEmployerIfAbsent } from "../employers/employer.service.js";
+import { insertEmployerIfAbsent, lockEmployer } from "../employers/employer.service.js";
+import { isPartnerLinked } from "../partners/partner-link.service.js";
 import { getRegionsByCodes } from "../regions/region.service.js";
 import { assertSalaryRange, assertValidUntil, columnsFromInput } from "./posting.fields.js";
 import { PartnerEmployerInput, PartnerPostingInput } from "./posting.inputs.js";
 import { findPartnerPosting, findPostingById, insertPartnerPostingIfAbsent, updatePostingRow } from "./posting.repository.js";
 import type { PostingRow } from "./posting.table.js";
-import { UpsertOutcome } from "./posting.type.js";
+import { PostingHoldReason, UpsertOutcome } from "./posting.type.js";
 
 /** One item's fate in a partner push (the GraphQL `PartnerItemResult`). */
 export interface PartnerItemResult {
@@ -21,7 +22,19 @@ export interface PartnerItemResult {
   outcome: UpsertOutcome;
   posting: PostingRow | null;
   error: { code: DomainErrorCode; field: string | null; message: string } | null;
+  /** Why the posting is held PENDING_REVIEW instead of public (null when it is not held). */
+  held: { reason: PostingHoldReason; message: string } | null;
 }
+
+const UNLINKED_HOLD = {
+  reason: PostingHoldReason.UNLINKED_EMPLOYER,
+  message: say(
+    msg(
+      "此用人单位尚未与贵平台关联：岗位已保存为待审核（PENDING_REVIEW），公众不可见；用人单位接受关联申请（requestEmployerLink）或经办人员关联后自动发布",
+      "This employer is not linked to your site: the posting is stored PENDING_REVIEW, not public; it is released when the employer accepts your link request (requestEmployerLink) or a caseworker links you",
+    ),
+  ),
+};
 
 function firstValidationProblem(errors: ValidationError[], path: string): { field: string; message: string } | null {
   for (const error of errors) {
@@ -83,6 +96,7 @@ export async function upsertPartnerPostings(
       outcome: UpsertOutcome.REJECTED,
       posting: null,
       error: { code: error.code, field: error.details.field ?? null, message: say(error.text) },
+      held: null,
     });
     try {
       const item = asInstance(raw);
@@ -110,6 +124,12 @@ export async function upsertPartnerPostings(
   return results;
 }
 
+/**
+ * One pushed item, in its own transaction. The push rule (issue 22): a posting for an employer not
+ * ACTIVE-linked to the partner is stored PENDING_REVIEW whatever status the item says — a CLOSED
+ * item too, with its closing recorded so a later link never opens it — and any change to it is held
+ * again while unlinked (an unchanged re-push changes nothing, an approved posting stays approved).
+ */
 async function upsertOnePartnerPosting(
   db: Database,
   viewer: Extract<Viewer, { kind: "partner" }>,
@@ -118,49 +138,76 @@ async function upsertOnePartnerPosting(
 ): Promise<PartnerItemResult> {
   return db.transaction(async (tx) => {
     const employerName = item.employer.name.trim();
+    const by = actorOf(viewer);
     const employer = await insertEmployerIfAbsent(tx, {
       id: newId(),
       name: employerName,
       creditCode: item.employer.creditCode.toUpperCase(),
       regionCode: item.employer.regionCode,
       verified: false,
-      createdBy: actorOf(viewer),
+      // The first push of a code claims the record; the real company's registration takes it over.
+      claimedByPartnerId: viewer.partnerId,
+      createdBy: by,
     });
     // A credit code is public: pushing it with another name would post in a real employer's name.
     if (employer.name !== employerName) {
       throw conflict(msg(`统一社会信用代码 ${employer.creditCode} 登记的用人单位是“${employer.name}”，而不是“${employerName}”`, `Credit code ${employer.creditCode} is registered to "${employer.name}", not "${employerName}"`), { field: `postings.${index}.employer.name` });
     }
-    const status = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
-    const fields = { employerId: employer.id, ...columnsFromInput(item), status };
+    // Before reading the link: a link decided meanwhile (it locks the employer FOR UPDATE) waits for this push, or this push for it.
+    await lockEmployer(tx, employer.id, "key share");
+    const linked = await isPartnerLinked(tx, viewer.partnerId, employer.id);
+    const wanted = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
+    const content = { employerId: employer.id, ...columnsFromInput(item) };
     const now = new Date();
+    const result = (outcome: UpsertOutcome, posting: PostingRow): PartnerItemResult => ({
+      index,
+      externalId: item.externalId,
+      outcome,
+      posting,
+      error: null,
+      held: posting.status === "PENDING_REVIEW" && !linked ? UNLINKED_HOLD : null,
+    });
+
     const createdId = await insertPartnerPostingIfAbsent(tx, {
       id: newId(),
-      ...fields,
-      publishedAt: status === "OPEN" ? now : null,
-      closedAt: status === "CLOSED" ? now : null,
-      closedBy: status === "CLOSED" ? actorOf(viewer) : null,
+      ...content,
+      status: linked ? wanted : "PENDING_REVIEW",
+      publishedAt: linked && wanted === "OPEN" ? now : null,
+      closedAt: wanted === "CLOSED" ? now : null,
+      closedBy: wanted === "CLOSED" ? by : null,
       source: "PARTNER",
       partnerId: viewer.partnerId,
       externalId: item.externalId,
-      createdBy: actorOf(viewer),
+      createdBy: by,
     });
-    if (createdId) {
-      const posting = (await findPostingById(tx, createdId))!;
-      return { index, externalId: item.externalId, outcome: UpsertOutcome.CREATED, posting, error: null };
-    }
+    if (createdId) return result(UpsertOutcome.CREATED, (await findPostingById(tx, createdId))!);
+
     const existing = (await findPartnerPosting(tx, viewer.partnerId, item.externalId))!;
     if (existing.status === "BLOCKED") throw forbidden(msg("此岗位已被管理员屏蔽，不能修改", "This posting was blocked by an administrator and cannot be changed"));
-    if (existing.status === "CLOSED" && existing.closedBy !== null && existing.closedBy !== actorOf(viewer)) {
+    const closedByOther = existing.closedAt !== null && existing.closedBy !== null && existing.closedBy !== by;
+    if ((existing.status === "CLOSED" || existing.status === "PENDING_REVIEW") && closedByOther) {
       throw conflict(msg("此岗位已被用人单位或工作人员关闭，重新推送不会使其重新开放", "This posting was closed by its employer or an official and is not reopened by a re-push"), { field: `postings.${index}.status` });
     }
-    if (unchanged(existing, fields)) return { index, externalId: item.externalId, outcome: UpsertOutcome.UNCHANGED, posting: existing, error: null };
-    const reopened = status === "OPEN" && existing.status !== "OPEN";
-    const closed = status === "CLOSED" && existing.status !== "CLOSED";
+    const sameContent = unchanged(existing, { ...content, status: existing.status });
+    const heldClosed = existing.status === "PENDING_REVIEW" && existing.closedAt !== null;
+    // Where the posting stands as the item asks: linked, the item's status; unlinked, held (open or closed) —
+    // but an unchanged approved posting stays as it is, and an approved posting may be closed.
+    const status = linked
+      ? wanted
+      : sameContent && wanted === "OPEN" && existing.status === "OPEN"
+        ? "OPEN"
+        : sameContent && wanted === "CLOSED" && (existing.status === "OPEN" || existing.status === "CLOSED")
+          ? "CLOSED"
+          : "PENDING_REVIEW";
+    const closedNow = status === "CLOSED" || (status === "PENDING_REVIEW" && wanted === "CLOSED");
+    const sameStatus = existing.status === status && (status !== "PENDING_REVIEW" || heldClosed === closedNow);
+    if (sameContent && sameStatus) return result(UpsertOutcome.UNCHANGED, existing);
     const posting = await updatePostingRow(tx, existing.id, {
-      ...fields,
-      ...(reopened ? { publishedAt: now, closedAt: null, closedBy: null } : {}),
-      ...(closed ? { closedAt: now, closedBy: actorOf(viewer) } : {}),
+      ...content,
+      status,
+      ...(status === "OPEN" && existing.status !== "OPEN" ? { publishedAt: now } : {}),
+      ...(closedNow ? (existing.closedAt ? {} : { closedAt: now, closedBy: by }) : { closedAt: null, closedBy: null }),
     });
-    return { index, externalId: item.externalId, outcome: UpsertOutcome.UPDATED, posting, error: null };
+    return result(UpsertOutcome.UPDATED, posting);
   });
 }

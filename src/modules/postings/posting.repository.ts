@@ -174,3 +174,58 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
   return rows.length;
 }
 
+
+/**
+ * Releases a partner's held postings for an employer (issue 22: the link became ACTIVE): those held
+ * and never closed, still before validUntil, become OPEN (the trigger logs them CREATED). Returns their ids.
+ */
+export async function releaseHeldPartnerPostings(db: Executor, partnerId: string, employerId: string): Promise<string[]> {
+  const rows = await db
+    .update(postings)
+    .set({ status: "OPEN", publishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(postings.partnerId, partnerId),
+        eq(postings.employerId, employerId),
+        eq(postings.status, "PENDING_REVIEW"),
+        sql`${postings.closedAt} is null`,
+        sql`${postings.validUntil} > now()`,
+      ),
+    )
+    .returning({ id: postings.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Holds partners' OPEN postings for an employer again (PENDING_REVIEW; the trigger logs REMOVED):
+ * those of one partner, or of every partner but `exceptPartnerIds`. Returns their ids.
+ */
+export async function holdPartnerPostings(db: Executor, employerId: string, partners: { partnerId: string } | { exceptPartnerIds: string[] }): Promise<string[]> {
+  const rows = await db
+    .update(postings)
+    .set({ status: "PENDING_REVIEW", updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(postings.employerId, employerId),
+        eq(postings.source, "PARTNER"),
+        eq(postings.status, "OPEN"),
+        sql`${postings.validUntil} > now()`,
+        "partnerId" in partners
+          ? eq(postings.partnerId, partners.partnerId)
+          : partners.exceptPartnerIds.length > 0
+            ? sql`${postings.partnerId} <> all(${sql.param(partners.exceptPartnerIds)}::uuid[])`
+            : undefined,
+      ),
+    )
+    .returning({ id: postings.id });
+  return rows.map((r) => r.id);
+}
+
+/** Ids of partners' public postings for an employer (one partner's, or every partner's): their search documents follow the link. */
+export async function listPartnerPublicPostingIds(db: Executor, employerId: string, partnerId?: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: postings.id })
+    .from(postings)
+    .where(and(eq(postings.employerId, employerId), eq(postings.source, "PARTNER"), inArray(postings.status, [...PUBLIC_POSTING_STATUSES]), partnerId ? eq(postings.partnerId, partnerId) : undefined));
+  return rows.map((r) => r.id);
+}

@@ -19,6 +19,7 @@ import {
 } from "./posting.service.js";
 import { canManagePosting } from "./posting.access.js";
 import { upsertPartnerPostings } from "./posting-partner.service.js";
+import { approvePosting, postingEmployerVerified } from "./posting-review.service.js";
 import { postings, type PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
 import { selectedFieldNames } from "../../graphql/selection.js";
@@ -113,6 +114,15 @@ export class PostingResolver {
     return unblockPosting(ctx.db, ctx.viewer, id);
   }
 
+  @Authorized(Role.CASEWORKER, Role.ADMIN)
+  @Mutation(() => JobPosting, {
+    description:
+      "Release a held posting (PENDING_REVIEW → OPEN): a caseworker whose region holds it, or an administrator; audited. Not held: CONFLICT; closed by its partner while held: CONFLICT; past validUntil: BAD_USER_INPUT. A later re-push that changes it while its employer is still unlinked holds it again.",
+  })
+  approvePosting(@Arg("id", () => ID, { description: "The posting's id." }) id: string, @Ctx() ctx: Context) {
+    return approvePosting(ctx.db, ctx.viewer, id);
+  }
+
   @Authorized(Role.PARTNER)
   @Mutation(() => PartnerUpsertResult, {
     description: "Push a batch of postings; idempotent by (partner, externalId). One result per item: bad items are reported, good ones land.",
@@ -136,6 +146,14 @@ export class PostingResolver {
   @FieldResolver(() => Employer, { description: "The employer offering the job." })
   employer(@Root() posting: PostingRow, @Ctx() ctx: Context) {
     return ctx.loaders.employerById.load(posting.employerId);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "Whether the employer named on it is verified for this posting: true only when an official verified the employer and the posting is the employer's own (source EMPLOYER) or its partner site is linked to the employer. A partner's copy never borrows the employer's verification.",
+  })
+  employerVerified(@Root() posting: PostingRow, @Ctx() ctx: Context) {
+    return postingEmployerVerified(ctx.loaders, posting);
   }
 
   @FieldResolver(() => Region, { description: "The county where the work is." })

@@ -153,6 +153,7 @@ export async function publishPosting(db: Database, viewer: Viewer, id: string, v
     const posting = await lockManagedPosting(tx, viewer, id);
     if (posting.status === "OPEN") throw conflict(msg("该岗位已在招聘中", "The posting is already open"));
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能发布", "A blocked posting cannot be published"));
+    if (posting.status === "PENDING_REVIEW") throw conflict(msg("待审核的岗位须经审核发布（approvePosting）", "A held posting is released by review (approvePosting)"));
     // An employer that signed itself up publishes once a caseworker has verified it (officials register verified employers).
     if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && !(await findEmployerForPosting(tx, posting.employerId))?.verified) {
       throw forbidden(msg("用人单位尚未通过核验：核验后岗位才能发布（请联系所在地人社部门）", "Your employer is not verified yet: its postings are published once a caseworker has verified it"));
@@ -171,6 +172,8 @@ export async function closePosting(db: Database, viewer: Viewer, id: string): Pr
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id, "close");
     if (posting.status === "CLOSED") return posting;
+    // A held posting closed stays out of sight: recorded as closed, never released (approvePosting, a link).
+    if (posting.status === "PENDING_REVIEW") return posting.closedAt ? posting : updatePostingRow(tx, posting.id, { closedAt: new Date(), closedBy: actorOf(viewer) });
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能关闭：它已经下架", "A blocked posting cannot be closed; it is already withdrawn"));
     return updatePostingRow(tx, posting.id, { status: "CLOSED", closedAt: new Date(), closedBy: actorOf(viewer) });
   });

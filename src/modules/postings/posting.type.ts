@@ -164,6 +164,23 @@ registerEnumType(UpsertOutcome, {
   },
 });
 
+export enum PostingHoldReason {
+  UNLINKED_EMPLOYER = "UNLINKED_EMPLOYER",
+}
+registerEnumType(PostingHoldReason, {
+  name: "PostingHoldReason",
+  description: "Why a pushed posting is held PENDING_REVIEW instead of public.",
+  valuesConfig: {
+    UNLINKED_EMPLOYER: { description: "The employer is not ACTIVE-linked to the partner site: released when it is (requestEmployerLink, then the employer accepts; or a caseworker links them), or when an official approves it." },
+  },
+});
+
+@ObjectType({ description: "Why a pushed posting is held PENDING_REVIEW (not public, not searchable, not in the change feed)." })
+export class PostingHold {
+  @Field(() => PostingHoldReason, { description: "Why it is held." }) reason!: PostingHoldReason;
+  @Field({ description: "What it means and how it is released, for people to read." }) message!: string;
+}
+
 @ObjectType({ description: "What became of one pushed item." })
 export class PartnerPostingResult {
   @Field(() => Int, { description: "The item's position in the request." }) index!: number;
@@ -171,6 +188,7 @@ export class PartnerPostingResult {
   @Field(() => UpsertOutcome, { description: "What happened to it." }) outcome!: UpsertOutcome;
   @Field(() => JobPosting, { nullable: true, description: "The posting as stored (null when REJECTED)." }) posting!: JobPosting | null;
   @Field(() => PostingItemError, { nullable: true, description: "Why it was refused (null unless REJECTED)." }) error!: PostingItemError | null;
+  @Field(() => PostingHold, { nullable: true, description: "Why the posting is held PENDING_REVIEW instead of public (null when it is not held): the outcome still says CREATED or UPDATED." }) held!: PostingHold | null;
 }
 
 @ObjectType({ description: "What a batch push did: counts by outcome, and one result per item in the order sent." })

@@ -1,9 +1,13 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
+import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { LocalDate } from "../../graphql/scalars.js";
-import { applicationPolicyOn, applyToPosting, setApplicationPolicy, withdrawApplication } from "./application.service.js";
-import { Referral } from "./referral.type.js";
+import { canSee } from "../postings/posting.access.js";
+import { JobPosting } from "../postings/posting.type.js";
+import { applicationPolicyOn, applyForSeeker, applyToPosting, getPartnerApplication, listPartnerApplications, setApplicationPolicy, withdrawApplication } from "./application.service.js";
+import type { ReferralRow, ReferralStatus as ReferralStatusValue } from "./referral.table.js";
+import { Referral, ReferralStatus } from "./referral.type.js";
 
 @ObjectType({ description: "How many applications one person may make in a Fujian day (policy data, versioned by date)." })
 export class ApplicationPolicy {
@@ -12,6 +16,59 @@ export class ApplicationPolicy {
   @Field(() => LocalDate, { description: "The first Fujian day this version is in force." }) effectiveFrom!: string;
   @Field({ description: "Who set it (`role:user id`)." }) createdBy!: string;
   @Field({ description: "When it was set." }) createdAt!: Date;
+}
+
+@ObjectType({ description: "An application a partner site made for a seeker: its own status only — never the person." })
+export class PartnerApplication {
+  @Field(() => ID, { description: "The application's id." }) id!: string;
+  @Field(() => ID, { description: "The posting applied to." }) postingId!: string;
+  @Field(() => ReferralStatus, { description: "Where the application is (APPLIED, INTERVIEWED, OFFERED, HIRED, REJECTED, WITHDRAWN …)." }) status!: string;
+  @Field({ description: "When it reached its status." }) statusAt!: Date;
+  @Field({ description: "When the partner site made it." }) createdAt!: Date;
+}
+
+const PartnerApplicationConnection = connectionType("PartnerApplication", PartnerApplication);
+
+const asPartnerApplication = (r: ReferralRow) => ({ id: r.id, postingId: r.postingId, status: r.status, statusAt: r.statusAt, createdAt: r.madeAt });
+
+@Resolver(() => PartnerApplication)
+export class PartnerApplicationResolver {
+  @Authorized(Role.PARTNER)
+  @Mutation(() => PartnerApplication, {
+    description:
+      "Apply to an OPEN posting for a seeker (partner sites), under the consent the seeker gave you on the portal (grantPartnerConsent; its id names them — you never learn who). No live consent of yours with scope APPLY (missing, another site's, revoked, past expiresOn): FORBIDDEN, nothing written. The seeker's own rules apply: the day's allowance (RATE_LIMITED), the posting open (BAD_USER_INPUT; not public: NOT_FOUND), one application per person and posting (CONFLICT, saying nothing more). It is the seeker's own application: it never counts toward a referral minimum.",
+  })
+  async applyForSeeker(
+    @Arg("consentId", () => ID, { description: "The seeker's consent (PartnerConsent.id)." }) consentId: string,
+    @Arg("postingId", () => ID, { description: "The posting to apply to." }) postingId: string,
+    @Arg("note", () => String, { nullable: true, description: "A word to the employer (at most 500 characters)." }) note: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return asPartnerApplication(await applyForSeeker(ctx.db, ctx.viewer, { consentId, postingId, note }));
+  }
+
+  @Authorized(Role.PARTNER)
+  @Query(() => PartnerApplicationConnection, { description: "The applications your site made for seekers, newest first: their own status only." })
+  async partnerApplications(
+    @Arg("status", () => [ReferralStatus], { nullable: true, description: "Only applications in these statuses (default: all)." }) status: ReferralStatusValue[] | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    const result = await listPartnerApplications(ctx.db, ctx.viewer, { statuses: status }, page);
+    return { ...result, edges: result.edges.map((e) => ({ cursor: e.cursor, node: asPartnerApplication(e.node) })) };
+  }
+
+  @Authorized(Role.PARTNER)
+  @Query(() => PartnerApplication, { description: "One application your site made; another site's is NOT_FOUND." })
+  async partnerApplication(@Arg("id", () => ID, { description: "The application's id." }) id: string, @Ctx() ctx: Context) {
+    return asPartnerApplication(await getPartnerApplication(ctx.db, ctx.viewer, id));
+  }
+
+  @FieldResolver(() => JobPosting, { nullable: true, description: "The posting, while you may see it (null once it is no longer public)." })
+  async posting(@Root() application: PartnerApplication, @Ctx() ctx: Context) {
+    const posting = await ctx.loaders.postingById.load(application.postingId);
+    return posting && canSee(ctx.viewer, posting) ? posting : null;
+  }
 }
 
 @Resolver()

@@ -21,8 +21,12 @@ import { sharePostings } from "../postings/posting.lock.js";
 import { isPublicStatus } from "../postings/posting.access.js";
 import { mayMove } from "./referral-rules.js";
 import { checkNote } from "./referral.service.js";
-import { countApplicationsSince, findReferralById, findReferralForUpdate, insertApplication, moveReferral } from "./referral.repository.js";
-import { applicationPolicies, type ReferralRow } from "./referral.table.js";
+import { countApplicationsSince, countApplicationsViaPartner, findReferralById, findReferralForUpdate, insertApplication, listApplicationsViaPartner, moveReferral } from "./referral.repository.js";
+import { applicationPolicies, type ReferralRow, type ReferralStatus } from "./referral.table.js";
+import { personUnderConsent } from "../partners/partner-consent.service.js";
+import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
+import type { PersonRow } from "../people/person.table.js";
+import type { PostingRow } from "../postings/posting.table.js";
 
 export type ApplicationPolicyRow = typeof applicationPolicies.$inferSelect;
 
@@ -52,6 +56,68 @@ function applicant(viewer: Viewer): { personId: string; by: string } {
 }
 
 
+/**
+ * What every application checks, in its transaction: the person locked (their applications take
+ * turns, so the day's count is exact), within the day's allowance (policy data), and the posting
+ * share-locked and open (one not public is as if there were none).
+ */
+async function openForApplication(tx: Executor, personId: string, postingId: string): Promise<{ person: PersonRow; posting: PostingRow }> {
+  const person = await lockPerson(tx, personId);
+  if (!person) throw notFound("Person", personId);
+  const { maxPerDay } = await applicationPolicyOn(tx);
+  if ((await countApplicationsSince(tx, personId, startOfServiceDay())) >= maxPerDay) {
+    throw new DomainError("RATE_LIMITED", msg(`今天的申请已达上限（每天最多 ${maxPerDay} 个），请明天再试`, `You have made today's ${maxPerDay} applications: try again tomorrow`), { maxPerDay });
+  }
+  const posting = (await sharePostings(tx, [postingId])).get(postingId);
+  // Drafts, held and blocked postings are not public: as if there were none.
+  if (!posting || !isPublicStatus(posting.status)) throw notFound("Posting", postingId);
+  if (posting.status !== "OPEN" || (posting.validUntil && posting.validUntil.getTime() <= Date.now())) {
+    throw badInput("postingId", msg("该岗位已停止招聘，不能申请", "The posting is no longer open: it cannot be applied to"));
+  }
+  return { person, posting };
+}
+
+/**
+ * A partner site applies for a seeker (issue 22), under a live consent of theirs with scope APPLY
+ * (the consent's id names the person: the partner never learns who). The same rules as the seeker's
+ * own application — the posting open, the day's allowance — and it is one: stored as the person's
+ * own (source SELF, so it never counts toward a referral minimum), with the partner and the consent
+ * on it. A person who already has a referral to the posting is CONFLICT, saying nothing of it.
+ * Without a live consent: FORBIDDEN, nothing written.
+ */
+export async function applyForSeeker(db: Database, viewer: Viewer, input: { consentId: string; postingId: string; note?: string | null }): Promise<ReferralRow> {
+  const postingId = parseId(input.postingId, "postingId");
+  const note = checkNote(input.note);
+  return db.transaction(async (tx) => {
+    const { personId } = await personUnderConsent(tx, viewer, input.consentId, "APPLY");
+    const { person, posting } = await openForApplication(tx, personId, postingId);
+    // Again, share-locked after the person's lock: a revocation meanwhile is seen, or waits for this.
+    const consent = await personUnderConsent(tx, viewer, input.consentId, "APPLY", { lock: true });
+    if (await findReferralForUpdate(tx, personId, postingId)) {
+      throw conflict(msg("无法通过合作平台为此人申请该岗位；求职者可在门户网站自行申请", "This application cannot be made through a partner site; the seeker may apply on the portal"));
+    }
+    return insertApplication(tx, { personId, postingId, madeBy: consent.by, fitted: misfit(person, posting, new Date()) === null, note, viaPartnerId: consent.partnerId, partnerConsentId: consent.consentId });
+  });
+}
+
+/** The applications a partner site made, newest first: the partner's own, never the person. */
+export async function listPartnerApplications(db: Database, viewer: Viewer, filter: { statuses?: ReferralStatus[] | null }, page: PageRequest): Promise<Page<ReferralRow>> {
+  if (viewer.kind !== "partner") throw forbidden(msg("只有合作平台可以查看其代为提交的申请", "Only a partner site lists the applications it made"));
+  const statuses = filter.statuses ?? undefined;
+  const keyset = keysetOf(page);
+  const rows = await listApplicationsViaPartner(db, viewer.partnerId, statuses, keyset);
+  return pageFromRows(rows, keyset, () => countApplicationsViaPartner(db, viewer.partnerId, statuses));
+}
+
+/** One application the partner made; another partner's (or any other referral) is NOT_FOUND. */
+export async function getPartnerApplication(db: Database, viewer: Viewer, id: string): Promise<ReferralRow> {
+  if (viewer.kind !== "partner") throw forbidden(msg("只有合作平台可以查看其代为提交的申请", "Only a partner site reads the applications it made"));
+  const referralId = parseId(id, "id");
+  const referral = await findReferralById(db, referralId);
+  if (!referral || referral.viaPartnerId !== viewer.partnerId) throw notFound("Partner application", referralId);
+  return referral;
+}
+
 /** Statuses an application can still be withdrawn from (the person has applied; nothing has ended it). */
 const WITHDRAWABLE = ["APPLIED", "INTERVIEWED", "OFFERED"] as const;
 
@@ -65,19 +131,8 @@ export async function applyToPosting(db: Database, viewer: Viewer, input: { post
   const postingId = parseId(input.postingId, "postingId");
   const note = checkNote(input.note);
   return db.transaction(async (tx) => {
-    const person = await lockPerson(tx, personId);
-    if (!person) throw notFound("Person", personId);
-    const { maxPerDay } = await applicationPolicyOn(tx);
-    if ((await countApplicationsSince(tx, personId, startOfServiceDay())) >= maxPerDay) {
-      throw new DomainError("RATE_LIMITED", msg(`今天的申请已达上限（每天最多 ${maxPerDay} 个），请明天再试`, `You have made today's ${maxPerDay} applications: try again tomorrow`), { maxPerDay });
-    }
-    const posting = (await sharePostings(tx, [postingId])).get(postingId);
-    // Drafts and blocked postings are not public: as if there were none.
-    if (!posting || !isPublicStatus(posting.status)) throw notFound("Posting", postingId);
+    const { person, posting } = await openForApplication(tx, personId, postingId);
     const now = new Date();
-    if (posting.status !== "OPEN" || (posting.validUntil && posting.validUntil.getTime() <= now.getTime())) {
-      throw badInput("postingId", msg("该岗位已停止招聘，不能申请", "The posting is no longer open: it cannot be applied to"));
-    }
     const existing = await findReferralForUpdate(tx, personId, postingId);
     if (!existing) return insertApplication(tx, { personId, postingId, madeBy: by, fitted: misfit(person, posting, now) === null, note });
     if (existing.status === "RECOMMENDED" || existing.status === "VIEWED") return moveReferral(tx, existing, "APPLIED", by, note);

@@ -1,5 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
 import { newId } from "../../db/ids.js";
 import { requiredMinimum } from "../categories/category.sql.js";
 import { OPEN_REFERRAL_STATUSES } from "./referral-rules.js";
@@ -107,7 +109,10 @@ export async function findReferralForUpdate(db: Executor, personId: string, post
 }
 
 /** A person's own application (source SELF), APPLIED from its first event, in the caller's transaction. */
-export async function insertApplication(db: Executor, row: { personId: string; postingId: string; madeBy: string; fitted: boolean; note: string | null }): Promise<ReferralRow> {
+export async function insertApplication(
+  db: Executor,
+  row: { personId: string; postingId: string; madeBy: string; fitted: boolean; note: string | null; viaPartnerId?: string; partnerConsentId?: string },
+): Promise<ReferralRow> {
   const [inserted] = await db
     .insert(referrals)
     .values({ id: newId(), ...row, source: "SELF", status: "APPLIED" })
@@ -117,15 +122,16 @@ export async function insertApplication(db: Executor, row: { personId: string; p
 }
 
 /**
- * How many applications a person made themself since `since`: their own, and referrals they took up
- * (moves to APPLIED by a seeker) — by the person, whatever sign-in they used; read through the
+ * How many applications a person made themself since `since`: their own, referrals they took up
+ * (moves to APPLIED by a seeker), and those a partner site made under their consent — by the
+ * person, whatever sign-in they used; read through the
  * person's referrals (indexed), not the whole event table.
  */
 export async function countApplicationsSince(db: Executor, personId: string, since: Date): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from referrals r join referral_events e on e.referral_id = r.id
-        where r.person_id = ${personId} and e.to_status = 'APPLIED' and e.by like 'seeker:%' and e.at >= ${since}`,
+        where r.person_id = ${personId} and e.to_status = 'APPLIED' and (e.by like 'seeker:%' or e.by like 'partner:%') and e.at >= ${since}`,
   );
   return row!.n;
 }
@@ -133,4 +139,18 @@ export async function countApplicationsSince(db: Executor, personId: string, sin
 /** Invitations to interview by application (referral) id, in one statement. */
 export function findInvitations(db: Executor, referralIds: readonly string[]): Promise<InterviewInvitationRow[]> {
   return db.select().from(interviewInvitations).where(sql`${interviewInvitations.referralId} = any(${sql.param([...referralIds])}::uuid[])`);
+}
+
+/** Applications a partner made (under a seeker's consent), newest first: the partner's own only. */
+export function listApplicationsViaPartner(db: Executor, partnerId: string, statuses: readonly ReferralStatus[] | undefined, page: KeysetPage): Promise<ReferralRow[]> {
+  return db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.viaPartnerId, partnerId), statuses && statuses.length > 0 ? inArray(referrals.status, [...statuses]) : undefined, keysetRange(referrals.id, page)))
+    .orderBy(keysetOrder(referrals.id, page))
+    .limit(page.limit);
+}
+
+export async function countApplicationsViaPartner(db: Executor, partnerId: string, statuses: readonly ReferralStatus[] | undefined): Promise<number> {
+  return await db.$count(referrals, and(eq(referrals.viaPartnerId, partnerId), statuses && statuses.length > 0 ? inArray(referrals.status, [...statuses]) : undefined));
 }
