@@ -125,11 +125,15 @@ const THINGS = {
   JobFair: "招聘会",
   Mentor: "红娘",
   Notification: "通知",
+  Partner: "合作平台",
   "Partner key": "合作平台密钥",
   Person: "人员",
   Posting: "岗位",
   Referral: "推荐",
   Registration: "登记申请",
+  Webhook: "Webhook",
+  "Webhook delivery": "Webhook 投递",
+  "Webhook URL approval": "Webhook 网址审批",
 } as const satisfies Record<string, string>;
 export const notFound = (what: keyof typeof THINGS, id: string) => new DomainError("NOT_FOUND", msg(`未找到${THINGS[what]} ${id}`, `${what} ${id} not found`), { id });
 export const forbidden = (message: Message) => new DomainError("FORBIDDEN", message);

@@ -29,6 +29,7 @@ import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolve
 import { ApplicationResolver } from "../modules/referrals/application.resolver.js";
 import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsResolver } from "../modules/notifications/delivery.resolver.js";
+import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -77,6 +78,7 @@ export const resolvers = [
   ViewerChannelsResolver,
   NotificationSubscriptionResolver,
   ViewerNotificationsResolver,
+  WebhookResolver,
   NodeResolver,
 ] as const;
 

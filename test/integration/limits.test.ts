@@ -145,6 +145,7 @@ describe("GraphQL limits", () => {
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
       "ReferralCompliance.belowPeople": `{ referralCompliance { belowPeople(first: 101) { totalCount } } }`,
       "ViewerInfo.notifications": `{ viewer { notifications(first: 101) { totalCount } } }`,
+      "Query.webhookDeliveries": `{ webhookDeliveries(webhookId: "0190a0b0-0000-7000-8000-0000000000f1", first: 101) { totalCount } }`,
     };
     expect(withFirst.sort().join(" ")).toBe(Object.keys(at101).sort().join(" "));
     expect(run).toBeDefined();
