@@ -18,10 +18,12 @@ export interface SendResult {
 /** The most of an answer read (the rest is discarded with the connection). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const SNIPPET_CHARS = 120;
+/** What is kept of a failing answer to make its snippet from. */
+const SNIPPET_BYTES = 1024;
 
 /** A short, single-line, printable snippet of an endpoint's answer. */
 export function sanitiseSnippet(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat;
 }
 
@@ -74,8 +76,8 @@ export class WebhookSender {
         const chunks: Buffer[] = [];
         let read = 0;
         response.on("data", (chunk: Buffer) => {
+          if (read < SNIPPET_BYTES) chunks.push(chunk.subarray(0, SNIPPET_BYTES - read));
           read += chunk.length;
-          if (read <= 1024) chunks.push(chunk);
           if (read > MAX_RESPONSE_BYTES) {
             response.destroy();
             finish();
