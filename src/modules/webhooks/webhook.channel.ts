@@ -13,6 +13,7 @@
  * SENDING until their lease runs out; another process then sends them again under the same
  * `webhook-id`, which receivers deduplicate on.
  */
+import { setMaxListeners } from "node:events";
 import type { Database } from "../../db/client.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
@@ -46,6 +47,8 @@ export class WebhookChannel implements DeliveryChannel {
     private readonly options: { concurrency: number; rules: WebhookTargetRules },
   ) {
     this.sender = new WebhookSender(options.rules);
+    // Every request in flight listens on the one shutdown signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Records what has finished and claims for every endpoint with a free slot; does not wait for the requests (see settle). */
