@@ -20,6 +20,7 @@ import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { NotificationHub } from "./modules/notifications/notification-events.js";
 import { createDispatcher, type NotificationDispatcher } from "./modules/notifications/delivery.worker.js";
 import { createSmsGateway } from "./modules/notifications/sms-gateway.js";
+import { WebhookChannel } from "./modules/webhooks/webhook.channel.js";
 import { wireModuleHooks } from "./modules/module-hooks.js";
 import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
@@ -38,7 +39,7 @@ export interface App {
   /** Live fair updates: this process's subscribers, fed by PostgreSQL NOTIFY. */
   fairEvents: FairEventHub;
   notificationEvents: NotificationHub;
-  /** Delivers notifications on their channels (SMS): in the background, or on demand with a clock (tests). */
+  /** Delivers notifications on their channels (SMS, partners' webhooks): in the background, or on demand with a clock (tests). */
   notifications: NotificationDispatcher;
   apollo: ApolloServer<Context>;
   http: Server;
@@ -80,12 +81,15 @@ export async function createApp(config: Config, log: Logger, database?: Database
   apollo = await createApolloServer(config, log, http, rateLimiter);
   const fairEvents = new FairEventHub(log);
   const notificationEvents = new NotificationHub(log);
-  const notifications = createDispatcher(db.db, createSmsGateway(config.sms, log), pii, log, {
-    concurrency: config.sms.concurrency,
-    batch: config.sms.batch,
-    sendTimeoutMs: config.sms.http?.timeoutMs ?? 5_000,
-    intervalMs: config.sms.intervalMs,
-  });
+  const webhooks = new WebhookChannel(db.db, pii, log, { concurrency: config.webhooks.concurrency, rules: config.webhooks });
+  const notifications = createDispatcher(
+    db.db,
+    createSmsGateway(config.sms, log),
+    pii,
+    log,
+    { concurrency: config.sms.concurrency, batch: config.sms.batch, sendTimeoutMs: config.sms.http?.timeoutMs ?? 5_000, intervalMs: config.sms.intervalMs },
+    [webhooks],
+  );
   const subscriptions = attachSubscriptions(http, { config, log, database: db, pii, search: search.engine, fairEvents, notificationEvents, schema: await getSchema(), rateLimiter });
 
   // Reads already treat overdue postings as EXPIRED; the sweep writes it down for everything else,

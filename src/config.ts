@@ -116,6 +116,8 @@ const envSchema = z.object({
   SMS_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).default(16)),
   SMS_BATCH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(128)),
   NOTIFICATION_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(1000)),
+  WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
+  WEBHOOK_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1024).default(64)),
 });
 
 export interface Config {
@@ -197,6 +199,13 @@ export interface Config {
     batch: number;
     intervalMs: number;
   };
+  /**
+   * Partner webhooks (issue 22): `httpsOnly` in production; `allowPrivate` lets endpoints be on
+   * loopback and private addresses (WEBHOOK_ALLOW_PRIVATE; default outside production only, never in
+   * it); `concurrency`: requests in flight from one process to all endpoints together (each endpoint's
+   * own share is policy data). The dispatcher's interval is NOTIFICATION_INTERVAL_MS.
+   */
+  webhooks: { httpsOnly: boolean; allowPrivate: boolean; concurrency: number };
   /** Dev secrets in use: the server says so loudly at start-up. */
   usingDevSecrets: boolean;
 }
@@ -224,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ["SMS_HTTP_URL", "SMS_HTTP_KEY", "SMS_SIGNATURE"] as const) if (blank(env[name])) problems.push(`${name}: required when SMS_PROVIDER=http`);
     if (env.NODE_ENV === "production" && env.SMS_HTTP_URL && !env.SMS_HTTP_URL.startsWith("https://")) problems.push("SMS_HTTP_URL: must be https:// in production (phone numbers travel in it)");
   }
+  // An endpoint on a private address from a production server is a way into the network it runs in (SSRF).
+  if (env.NODE_ENV === "production" && env.WEBHOOK_ALLOW_PRIVATE === "true") problems.push("WEBHOOK_ALLOW_PRIVATE: cannot be true in production (webhooks to private addresses would reach the server's own network)");
   // A budget below one operation's most would refuse the dearest allowed queries for ever.
   if (parsed.success && parsed.data.RATE_LIMIT_COST_PER_MINUTE > 0 && parsed.data.RATE_LIMIT_COST_PER_MINUTE < MAX_QUERY_COST) {
     problems.push(`RATE_LIMIT_COST_PER_MINUTE: must be 0 (no limit) or at least ${MAX_QUERY_COST}, the most one operation may cost`);
@@ -282,5 +293,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batch: e.SMS_BATCH,
       intervalMs: e.NOTIFICATION_INTERVAL_MS,
     },
+    webhooks: { httpsOnly: production, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === "true" : !production, concurrency: e.WEBHOOK_CONCURRENCY },
   };
 }

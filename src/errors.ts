@@ -135,6 +135,9 @@ const THINGS = {
   Posting: "岗位",
   Referral: "推荐",
   Registration: "登记申请",
+  Webhook: "Webhook",
+  "Webhook delivery": "Webhook 投递",
+  "Webhook URL approval": "Webhook 网址审批",
 } as const satisfies Record<string, string>;
 export const notFound = (what: keyof typeof THINGS, id: string) => new DomainError("NOT_FOUND", msg(`未找到${THINGS[what]} ${id}`, `${what} ${id} not found`), { id });
 export const forbidden = (message: Message) => new DomainError("FORBIDDEN", message);

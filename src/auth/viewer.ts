@@ -26,13 +26,14 @@ registerEnumType(Role, {
   },
 });
 
-export type PartnerScope = "postings:read" | "postings:write";
-export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write"];
+export type PartnerScope = "postings:read" | "postings:write" | "webhooks";
+export const PARTNER_SCOPES: readonly PartnerScope[] = ["postings:read", "postings:write", "webhooks"];
 
 /** The scopes as a GraphQL enum: the name a client sends, the value stored with the key. */
 export enum PartnerScopeEnum {
   POSTINGS_READ = "postings:read",
   POSTINGS_WRITE = "postings:write",
+  WEBHOOKS = "webhooks",
 }
 registerEnumType(PartnerScopeEnum, {
   name: "PartnerScope",
@@ -40,6 +41,7 @@ registerEnumType(PartnerScopeEnum, {
   valuesConfig: {
     POSTINGS_READ: { description: "Read postings (reads are not narrowed by scope yet: any valid key reads what the public reads)." },
     POSTINGS_WRITE: { description: "Push the site's own postings (upsertPartnerPostings)." },
+    WEBHOOKS: { description: "Register and manage the site's webhooks, and read and redeliver their deliveries. Keys issued before it existed lack it: issue a new key." },
   },
 });
 const scopesInSync: readonly PartnerScope[] = Object.values(PartnerScopeEnum);

@@ -31,6 +31,7 @@ import { ApplicantResolver, EmployerApplicantsResolver, PostingApplicantsResolve
 import { ApplicationResolver, PartnerApplicationResolver } from "../modules/referrals/application.resolver.js";
 import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsResolver } from "../modules/notifications/delivery.resolver.js";
+import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -85,6 +86,7 @@ export const resolvers = [
   PartnerConsentResolver,
   ViewerPartnerConsentsResolver,
   PartnerApplicationResolver,
+  WebhookResolver,
   NodeResolver,
 ] as const;
 

@@ -60,6 +60,16 @@ describe("config", () => {
     expect(() => loadConfig({ SMS_RECEIPT_TOKEN: "short" })).toThrow(/SMS_RECEIPT_TOKEN/);
   });
 
+  it("reads the webhook settings: HTTPS only and no private addresses in production, where WEBHOOK_ALLOW_PRIVATE=true is refused", () => {
+    expect(loadConfig({}).webhooks).toEqual({ httpsOnly: false, allowPrivate: true, concurrency: 64 });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "false", WEBHOOK_CONCURRENCY: "8" }).webhooks).toEqual({ httpsOnly: false, allowPrivate: false, concurrency: 8 });
+    const prod = { NODE_ENV: "production", AUTH_JWT_SECRET: "a-real-secret-that-is-long-enough-0123456789", PII_KEY: Buffer.alloc(32, 7).toString("base64") };
+    expect(loadConfig(prod).webhooks).toEqual({ httpsOnly: true, allowPrivate: false, concurrency: 64 });
+    expect(() => loadConfig({ ...prod, WEBHOOK_ALLOW_PRIVATE: "true" })).toThrow(/WEBHOOK_ALLOW_PRIVATE: cannot be true in production/);
+    expect(() => loadConfig({ WEBHOOK_CONCURRENCY: "0" })).toThrow(/WEBHOOK_CONCURRENCY/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: "yes" })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+  });
+
   it("refuses a PII key that is not 32 bytes", () => {
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/PII_KEY/);
   });

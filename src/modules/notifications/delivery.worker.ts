@@ -4,7 +4,7 @@
  * - the in-app inbox delivers when the person's client fetches it (viewer.notifications) and
  *   announces it live (myNotifications) on commit — it needs no worker;
  * - the SMS channel (sms.service.ts) composes, claims and sends from its queue;
- * - the partner issue's webhooks will be another channel here.
+ * - the webhook channel (modules/webhooks/webhook.channel.ts) posts partners' signed events.
  * Every server process runs a dispatcher; the channels' claims (SKIP LOCKED, leases, the compose
  * lock) make each message go out once whichever process takes it.
  */
@@ -20,6 +20,8 @@ export interface DeliveryChannel {
   readonly name: string;
   /** One pass over the work due at `now` (a test clock, or the machine's); resolves to how much it did. */
   deliver(now: Date, clock: () => Date): Promise<number>;
+  /** Waits for work a pass started and did not wait for (a channel whose requests outlive its pass). */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,22 +111,34 @@ export class NotificationDispatcher {
     }
   }
 
-  /** Every channel delivers what is due at `now` (default: the machine's clock). One pass at a time in this process. */
+  /**
+   * Every channel delivers what is due at `now` (default: the machine's clock), the channels side by
+   * side (a long SMS pass never holds webhooks back). One pass at a time in this process.
+   */
   async drain(now?: Date): Promise<number> {
     while (this.running) await this.running.catch(() => undefined);
     this.running = (async () => {
-      let done = 0;
-      for (const channel of this.channels) {
-        if (this.stopping) break;
-        done += await channel.deliver(now ?? new Date(), now ? () => now : () => new Date());
-      }
-      return done;
+      if (this.stopping) return 0;
+      const done = await Promise.all(this.channels.map((channel) => channel.deliver(now ?? new Date(), now ? () => now : () => new Date())));
+      return done.reduce((a, b) => a + b, 0);
     })();
     try {
       return await this.running;
     } finally {
       this.running = undefined;
     }
+  }
+
+  /** A pass (drain), then whatever it started finished and recorded: what tests wait for before they look. */
+  async drainAndSettle(now?: Date): Promise<number> {
+    const done = await this.drain(now);
+    await this.settle();
+    return done;
+  }
+
+  /** Waits until the channels' requests in flight have ended and their outcomes are written. */
+  async settle(): Promise<void> {
+    await Promise.all(this.channels.map((channel) => channel.settle?.()));
   }
 
   async stop(): Promise<void> {
@@ -141,7 +155,9 @@ export function createDispatcher(
   pii: PiiCipher,
   log: Logger,
   options: { concurrency: number; batch: number; sendTimeoutMs: number; intervalMs: number },
+  /** Channels built by other modules (webhooks), run beside SMS. */
+  others: DeliveryChannel[] = [],
 ): NotificationDispatcher {
-  const channels: DeliveryChannel[] = gateway ? [new SmsChannel(db, gateway, pii, log, options)] : [];
+  const channels: DeliveryChannel[] = [...(gateway ? [new SmsChannel(db, gateway, pii, log, options)] : []), ...others];
   return new NotificationDispatcher(channels, log, options.intervalMs);
 }
