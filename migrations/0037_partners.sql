@@ -265,3 +265,7 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER referral_events_queue_webhooks AFTER INSERT ON referral_events REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION queue_application_webhooks();
+--> statement-breakpoint
+-- [feed] The partner change feed promises at least 30 days of history: the retention is never shorter.
+ALTER TABLE "change_log_policies" DROP CONSTRAINT "change_log_policies_days_chk";--> statement-breakpoint
+ALTER TABLE "change_log_policies" ADD CONSTRAINT "change_log_policies_days_chk" CHECK ("change_log_policies"."retention_days" between 30 and 3650);

@@ -6,6 +6,7 @@ import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
 import { PartnerResolver } from "../modules/partners/partner.resolver.js";
 import { PostingResolver } from "../modules/postings/posting.resolver.js";
+import { PostingChangeResolver } from "../modules/postings/posting-change.resolver.js";
 import { RegionResolver } from "../modules/regions/region.resolver.js";
 import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
@@ -37,6 +38,7 @@ export const resolvers = [
   RegionResolver,
   EmployerResolver,
   PostingResolver,
+  PostingChangeResolver,
   PartnerResolver,
   InstitutionResolver,
   PersonResolver,
