@@ -106,9 +106,9 @@ const PAGE_DEFAULT: Record<string, number> = { "Query.postingChanges": DEFAULT_F
 /**
  * An event's own fields come with its row of the log: the event is priced (1, as an item of its
  * page), its fields are not — a partner following the feed pays per event, not per column. What
- * it reads through (`posting`) is priced as usual.
+ * it reads through (`posting`) is priced as usual. (The page's own end is free: a holder's fields are multiplied by its `first`.)
  */
-const FREE_FIELDS = new Set(["PostingChange.cursor", "PostingChange.type", "PostingChange.postingId", "PostingChange.changedFields", "PostingChange.at"]);
+const FREE_FIELDS = new Set(["PostingChangeFeed.endCursor", "PostingChangeFeed.hasNextPage", "PostingChange.cursor", "PostingChange.type", "PostingChange.postingId", "PostingChange.changedFields", "PostingChange.at"]);
 
 /** What finding one object of `nodes(ids)` costs besides its fields: a type probe and a fetch, batched or not. */
 const NODE_FETCH_COST = 5;
