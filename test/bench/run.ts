@@ -12,6 +12,7 @@ import { reportBench } from "./report.bench.js";
 import { replicasBench } from "./replicas.bench.js";
 import { startupBench } from "./startup.bench.js";
 import { notificationsBench } from "./notifications.bench.js";
+import { feedBench } from "./feed.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -41,11 +42,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
       ...(values.connections ? { clients: Number(values.connections) } : {}),
       ...(values.duration ? { seconds: Number(values.duration) } : {}),
     }),
+  // The partner change feed (issue 22), on PostgreSQL: --events public posting events (100,000) read whole through GraphQL by a partner key.
+  feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, events: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

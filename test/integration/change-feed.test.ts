@@ -84,7 +84,8 @@ async function publicPostings(gql: Gql, credentials: Credentials): Promise<Map<s
   const out = new Map<string, PostingView>();
   let after: string | null = null;
   for (;;) {
-    const r = await gql<{ postings: { edges: { node: PostingView & { updatedAt?: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(POSTINGS, { after, filter: { status: PUBLIC } }, credentials);
+    type Postings = { postings: { edges: { node: PostingView & { updatedAt?: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const r: GqlResult<Postings> = await gql<Postings>(POSTINGS, { after, filter: { status: PUBLIC } }, credentials);
     expect(r.errors).toBeUndefined();
     for (const { node } of r.data!.postings.edges) {
       const { updatedAt: _updatedAt, ...rest } = node;
