@@ -288,3 +288,7 @@ CREATE INDEX "decision_audit_partner_idx" ON "decision_audit" USING btree ("part
 CREATE TRIGGER decision_audit_no_change BEFORE UPDATE OR DELETE ON decision_audit FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 --> statement-breakpoint
 CREATE TRIGGER decision_audit_no_truncate BEFORE TRUNCATE ON decision_audit FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+--> statement-breakpoint
+-- [feed] The partner change feed promises at least 30 days of history: the retention is never shorter.
+ALTER TABLE "change_log_policies" DROP CONSTRAINT "change_log_policies_days_chk";--> statement-breakpoint
+ALTER TABLE "change_log_policies" ADD CONSTRAINT "change_log_policies_days_chk" CHECK ("change_log_policies"."retention_days" between 30 and 3650);

@@ -15,7 +15,8 @@ export type DomainErrorCode =
   | "CONFLICT"
   | "CAPACITY_EXCEEDED"
   | "RATE_LIMITED"
-  | "SEARCH_UNAVAILABLE";
+  | "SEARCH_UNAVAILABLE"
+  | "RESYNC_REQUIRED";
 
 /** Every code a client can see: the domain's, the transport's (HTTP, Idempotency-Key, limits) and graphql-js/Apollo's. */
 export type ErrorCode =
@@ -65,6 +66,8 @@ export const ERRORS = {
   CAPACITY_EXCEEDED: { http: 409, keptForIdempotency: true, passesThrough: false },
   RATE_LIMITED: { http: 429, keptForIdempotency: false, passesThrough: true },
   SEARCH_UNAVAILABLE: { http: 503, keptForIdempotency: false, passesThrough: false },
+  // A change-feed cursor older than the log's retention (410 Gone, were it a whole request): resync from `postings`.
+  RESYNC_REQUIRED: { http: 410, keptForIdempotency: true, passesThrough: false },
   INTERNAL_SERVER_ERROR: { http: 500, keptForIdempotency: false, passesThrough: false },
   BAD_REQUEST: { http: 400, keptForIdempotency: true, passesThrough: true },
   PAYLOAD_TOO_LARGE: { http: 413, keptForIdempotency: true, passesThrough: false },
@@ -146,6 +149,20 @@ export const unauthenticated = (message: Message = SIGN_IN) => new DomainError("
 export const conflict = (message: Message, extra: ErrorDetails = {}) => new DomainError("CONFLICT", message, extra);
 /** The search engine cannot be reached: a search or match is refused (writes go on through the outbox). */
 export const searchUnavailable = () => new DomainError("SEARCH_UNAVAILABLE", msg("搜索暂时不可用，请稍后再试", "Search is unavailable just now: try again shortly"));
+
+/**
+ * A change-feed cursor points before the log's pruning horizon: events after it may be gone, so the
+ * reader must copy the current state again (`postings(filter: { updatedSince })`) and follow from a new start.
+ */
+export const resyncRequired = (field: string) =>
+  new DomainError(
+    "RESYNC_REQUIRED",
+    msg(
+      "游标早于变更日志的保留期限，其后的部分变更已被清理：请通过 postings(filter: { updatedSince }) 重新同步，再从新的起点（after 为空）读取变更",
+      "The cursor is older than the change log's retention and events after it may be gone: resync through postings(filter: { updatedSince }), then follow the feed from a new start (after: null)",
+    ),
+    { field },
+  );
 
 /** PostgreSQL's exclusion_violation (an EXCLUDE constraint such as "no two bookings overlap"), as both drivers report it. */
 export function isExclusionViolation(error: unknown, constraint?: string): boolean {

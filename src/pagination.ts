@@ -32,6 +32,24 @@ export function decodeCursor(cursor: string | null | undefined, field = "after")
   return id;
 }
 
+/** A place in a list ordered by (a time, id): the time in milliseconds (the columns' precision) and the id. */
+export interface TimeKey {
+  at: Date;
+  id: string;
+}
+
+// A different prefix from `c:`: a cursor of the list by id is refused in the list by time, and back.
+export function encodeTimeCursor(key: TimeKey): string {
+  return Buffer.from(`t:${key.at.getTime()}:${key.id}`, "utf8").toString("base64url");
+}
+
+export function decodeTimeCursor(cursor: string | null | undefined, field = "after"): TimeKey | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  const m = /^t:(\d{1,15}):(.+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m || !isUuid(m[2]!)) throw badInput(field, msg("游标无效：不是本接口按此排序返回的游标", "The cursor is not one this API issued for this order"));
+  return { at: new Date(Number(m[1])), id: m[2]! };
+}
+
 /** The arguments of a Relay connection (cursor connections spec): `first`/`after` forward, `last`/`before` back. */
 export interface PageRequest {
   first?: number | null;
@@ -93,11 +111,11 @@ export interface Page<T> {
  * more in the direction read; the other direction has more when the page began at a cursor (the
  * cursor's own row, at least — as the Relay spec allows, without another query).
  */
-export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset, count: () => Promise<number>): Page<T> {
+export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset, count: () => Promise<number>, cursorOf: (node: T) => string = (node) => encodeCursor(node.id)): Page<T> {
   const more = rows.length > keyset.size;
   const nodes = rows.slice(0, keyset.size);
   if (keyset.backward) nodes.reverse();
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     pageInfo: {

@@ -36,6 +36,8 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Query.posting": { access: "PUBLIC", scope: "drafts and blocked postings: their employer, caseworkers, administrators" },
   "Query.postings": { access: "PUBLIC", scope: "OPEN only for the public" },
   "Query.searchPostings": { access: "PUBLIC", scope: "open postings' public fields only" },
+  "Query.postingChanges": { access: [PARTNER, ADMIN, CASEWORKER], scope: "public events only; partner keys need postings:read" },
+  "Query.postingChangesHead": { access: [PARTNER, ADMIN, CASEWORKER], scope: "partner keys need postings:read" },
   "Query.searchSynonyms": { access: "PUBLIC" },
   "Query.jobFair": { access: "PUBLIC", scope: "drafts only to their organisers" },
   "Query.jobFairs": { access: "PUBLIC", scope: "drafts only to their organisers" },

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { getNamedType, getNullableType, getVariableValues, GraphQLError, isListType, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination.js";
+import { DEFAULT_FEED_PAGE_SIZE, MAX_FEED_PAGE_SIZE } from "../modules/postings/posting-change.service.js";
 import { MAX_QUERY_COST } from "../config.js";
 import type { Context } from "./context.js";
 import type { RateLimiter } from "../http/rate-limit.js";
@@ -93,10 +94,21 @@ export { MAX_QUERY_COST };
 export const DEFAULT_LIST_SIZE = 10;
 
 /** Lists bounded by the `first` of the field above them: any page's `edges` (connections, search results), a matches list's items. */
-const BOUNDED_BY_PARENT = new Set(["PersonMatches.items"]);
+const BOUNDED_BY_PARENT = new Set(["PersonMatches.items", "PostingChangeFeed.changes"]);
 
 /** Object types that hold one page of a list bounded by the `first` of the field returning them. */
-const PAGE_HOLDERS = new Set(["PersonMatches"]);
+const PAGE_HOLDERS = new Set(["PersonMatches", "PostingChangeFeed"]);
+
+/** Lists whose `first` goes past MAX_PAGE_SIZE: the change feed's pages (each event is one index row). */
+const PAGE_MAX: Record<string, number> = { "Query.postingChanges": MAX_FEED_PAGE_SIZE };
+const PAGE_DEFAULT: Record<string, number> = { "Query.postingChanges": DEFAULT_FEED_PAGE_SIZE };
+
+/**
+ * An event's own fields come with its row of the log: the event is priced (1, as an item of its
+ * page), its fields are not — a partner following the feed pays per event, not per column. What
+ * it reads through (`posting`) is priced as usual. (The page's own end is free: a holder's fields are multiplied by its `first`.)
+ */
+const FREE_FIELDS = new Set(["PostingChangeFeed.endCursor", "PostingChangeFeed.hasNextPage", "PostingChange.cursor", "PostingChange.type", "PostingChange.postingId", "PostingChange.changedFields", "PostingChange.at"]);
 
 /** What finding one object of `nodes(ids)` costs besides its fields: a type probe and a fetch, batched or not. */
 const NODE_FETCH_COST = 5;
@@ -168,6 +180,7 @@ export function pricingContext(document: DocumentNode): { fragments: Record<stri
  */
 export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childComplexity, context }) => {
   const name = `${type.name}.${field.name}`;
+  if (FREE_FIELDS.has(name)) return 0;
   let own = 1;
   if (ENGINE_FIELDS.has(name)) own += ENGINE_CALL_COST;
   if (name === "Query.searchPostings") own += SEARCH_SCAN_COST * scansSelected(node.selectionSet, (context?.fragments ?? {}) as Record<string, FragmentDefinitionNode>).size;
@@ -178,12 +191,12 @@ export const fieldCost: ComplexityEstimator = ({ type, field, node, args, childC
   const list = isListType(getNullableType(field.type));
   const named = getNamedType(field.type).name;
   if (list || named.endsWith("Connection") || PAGE_HOLDERS.has(named)) {
-    const sized = (n: unknown) => (typeof n === "number" ? Math.min(Math.max(n, 0), MAX_PAGE_SIZE) : undefined);
+    const sized = (n: unknown) => (typeof n === "number" ? Math.min(Math.max(n, 0), PAGE_MAX[name] ?? MAX_PAGE_SIZE) : undefined);
     // `nodes` finds each id (a probe and a fetch) besides reading its fields.
     if (name === "Query.nodes") return own + (Array.isArray(args.ids) ? Math.min(args.ids.length, MAX_PAGE_SIZE) : MAX_PAGE_SIZE) * (NODE_FETCH_COST + childComplexity);
     // Search hits read back from the end need the whole result counted first: a scan.
     if (name === "Query.searchPostings" && args.last != null && args.before == null) own += SEARCH_SCAN_COST;
-    const first = sized(args.first) ?? sized(args.last) ?? (field.args.some((a) => a.name === "first") ? DEFAULT_PAGE_SIZE : undefined);
+    const first = sized(args.first) ?? sized(args.last) ?? (field.args.some((a) => a.name === "first") ? (PAGE_DEFAULT[name] ?? DEFAULT_PAGE_SIZE) : undefined);
     if (first !== undefined) return own + first * childComplexity;
   }
   if (!list) return own + childComplexity;

@@ -8,6 +8,7 @@ import { PartnerResolver } from "../modules/partners/partner.resolver.js";
 import { EmployerPartnerLinksResolver, PartnerLinkResolver } from "../modules/partners/partner-link.resolver.js";
 import { PartnerConsentResolver, ViewerPartnerConsentsResolver } from "../modules/partners/partner-consent.resolver.js";
 import { PostingResolver } from "../modules/postings/posting.resolver.js";
+import { PostingChangeResolver } from "../modules/postings/posting-change.resolver.js";
 import { RegionResolver } from "../modules/regions/region.resolver.js";
 import { ViewerResolver } from "../modules/viewer/viewer.resolver.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
@@ -40,6 +41,7 @@ export const resolvers = [
   RegionResolver,
   EmployerResolver,
   PostingResolver,
+  PostingChangeResolver,
   PartnerResolver,
   InstitutionResolver,
   PersonResolver,

@@ -83,7 +83,7 @@ export const searchDeadLetters = pgTable("search_dead_letters", {
 
 /**
  * How long the log keeps a row that every reader has passed (policy data, versioned by date like
- * every policy; the partner change feed promises its readers this much history).
+ * every policy; the partner change feed promises its readers this much history, so never under 30 days).
  */
 export const changeLogPolicies = pgTable(
   "change_log_policies",
@@ -95,5 +95,5 @@ export const changeLogPolicies = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
   },
-  (t) => [check("change_log_policies_days_chk", sql`${t.retentionDays} between 1 and 3650`)],
+  (t) => [check("change_log_policies_days_chk", sql`${t.retentionDays} between 30 and 3650`)],
 );

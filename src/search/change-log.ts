@@ -169,7 +169,8 @@ export async function readChanges(db: Executor, after: LogPosition, limit: numbe
  * Meilisearch relay, whose index outlives processes) and every live process's embedded index (its
  * lease renewed as it reads). A process gone without a goodbye stops holding rows back once its
  * lease has lapsed (it rebuilds from PostgreSQL when it starts again), and its row is dropped a day
- * later. Returns the rows dropped.
+ * later. The last position dropped becomes the log's horizon (`change_log_horizon`): a change-feed
+ * cursor before it may have missed events. Returns the rows dropped.
  */
 export async function pruneChangeLog(db: Executor, retentionDays: number, batch = 10_000): Promise<number> {
   await db.execute(sql`delete from change_log_readers where not durable and lease_until < now() - interval '1 day'`);
@@ -188,6 +189,13 @@ export async function pruneChangeLog(db: Executor, retentionDays: number, batch 
                 and not exists (select 1 from slowest s where (c.txid, c.seq) > (s.txid, s.seq))
               limit ${batch}
             )
+            returning txid, seq
+          ),
+          -- The horizon moves in the same statement: no feed reader sees rows gone and the horizon still behind them.
+          last_gone as (select txid, seq from gone order by txid desc, seq desc limit 1),
+          horizon as (
+            update change_log_horizon h set txid = l.txid, seq = l.seq, updated_at = now()
+            from last_gone l where h.id = 1 and (l.txid, l.seq) > (h.txid, h.seq)
             returning 1
           )
           select count(*)::int as n from gone`,

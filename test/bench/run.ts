@@ -13,6 +13,7 @@ import { replicasBench } from "./replicas.bench.js";
 import { startupBench } from "./startup.bench.js";
 import { notificationsBench } from "./notifications.bench.js";
 import { webhooksBench } from "./feed-webhooks.js";
+import { feedBench } from "./feed.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -44,11 +45,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
     }),
   // Webhooks (issue 22; the webhook half of `feed`): --deliveries (20,000) to 4 fast local receivers, then beside one slowed to 5 s, on PostgreSQL.
   webhooks: () => webhooksBench(values.deliveries ? { deliveries: Number(values.deliveries) } : {}),
+  // The partner change feed (issue 22), on PostgreSQL: --events public posting events (100,000) read whole through GraphQL by a partner key.
+  feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" }, events: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

@@ -62,6 +62,11 @@ describe("GraphQL limits", () => {
     const cost = (q: string) => getComplexity({ schema, query: parse(q), variables: {}, estimators: [fieldCost] });
     expect(cost(`{ postings(first: 10) { edges { node { id } } } }`)).toBe(1 + 10 * (1 + 1 * (1 + 1)));
     expect(cost(`{ postings(first: 500) { edges { node { id } } } }`)).toBe(cost(`{ postings(first: 100) { edges { node { id } } } }`)); // over the page size: priced at 100, refused by the field
+    // The change feed: pages of up to 1000 events, each priced 1 with its own fields (one row of the log), its posting as usual.
+    expect(cost(`{ postingChanges(first: 1000) { endCursor changes { cursor type postingId changedFields at } hasNextPage } }`)).toBe(1 + 1000 * 1);
+    expect(cost(`{ postingChanges(first: 1000) { changes { postingId posting { id } } } }`)).toBe(1 + 1000 * (1 + 1 + 1));
+    expect(cost(`{ postingChanges(first: 5000) { changes { postingId } } }`)).toBe(cost(`{ postingChanges(first: 1000) { changes { postingId } } }`));
+    expect(cost(`{ postingChanges { changes { postingId } } }`)).toBe(1 + 100);
     // Find a query costing exactly the limit, and one more: the page sizes, then cheap extras of cost 2 and 3 (29 aliases at most).
     const two = (i: number) => `x${i}: region(code: "350102") { code }`;
     const three = (i: number) => `y${i}: region(code: "350102") { code name }`;
@@ -113,7 +118,7 @@ describe("GraphQL limits", () => {
     expect(codeOf(overPage)).toBe("BAD_USER_INPUT");
   });
 
-  it("holds first to at most 100 on every list that takes it: the schema's list is known, each refuses 101", async () => {
+  it("holds first to at most 100 on every list that takes it (the change feed: 1000): the schema's list is known, each refuses one more", async () => {
     const schema = await getSchema();
     const withFirst: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
@@ -141,6 +146,7 @@ describe("GraphQL limits", () => {
       "Query.mentors": `{ mentors(first: 101) { edges { cursor } } }`,
       "Query.people": `{ people(first: 101) { edges { cursor } } }`,
       "Query.postings": `{ postings(first: 101) { edges { cursor } } }`,
+      "Query.postingChanges": `{ postingChanges(first: 1001) { endCursor } }`,
       "Query.registrations": `{ registrations(direction: MADE, first: 101) { totalCount } }`,
       "Query.referralCompliance": `{ referralCompliance(first: 101) { total } }`,
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
@@ -159,8 +165,8 @@ describe("GraphQL limits", () => {
       const r = await t.gql(q, {}, credentialsFor(field));
       expect([field, codeOf(r)]).toEqual([field, "BAD_USER_INPUT"]);
       expect(r.errors![0]!.extensions?.field).toBe("first");
-      // …and 100 is answered (no complaint about `first`).
-      const atLimit = await t.gql(q.replace("first: 101", "first: 100"), {}, credentialsFor(field));
+      // …and 100 (1000 for the change feed) is answered (no complaint about `first`).
+      const atLimit = await t.gql(q.replace("first: 101", "first: 100").replace("first: 1001", "first: 1000"), {}, credentialsFor(field));
       expect([field, atLimit.errors?.find((e) => e.extensions?.field === "first")]).toEqual([field, undefined]);
       expect([field, atLimit.status]).toEqual([field, 200]);
       // A connection's `last` is held the same way.

@@ -351,14 +351,20 @@ describe("the posting change log", () => {
     const POLICY = `query { changeLogPolicy { version retentionDays } }`;
     const SET = `mutation($d: Int!) { setChangeLogPolicy(retentionDays: $d) { version retentionDays } }`;
     expect((await t.gql(POLICY, {}, { token: admin })).data).toEqual({ changeLogPolicy: { version: 1, retentionDays: 30 } });
-    for (const d of [0, 3651]) {
+    // Never under 30 days: the partner change feed promises that much history.
+    for (const d of [0, 3, 29, 3651]) {
       const refused = await t.gql(SET, { d }, { token: admin });
       expect(refused.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "retentionDays" });
     }
     const caseworker = await t.token({ sub: "cw", role: Role.CASEWORKER, regionCode: "35" });
-    expect((await t.gql(SET, { d: 3 }, { token: caseworker })).errors![0]!.extensions!.code).toBe("FORBIDDEN");
+    expect((await t.gql(SET, { d: 45 }, { token: caseworker })).errors![0]!.extensions!.code).toBe("FORBIDDEN");
     expect((await t.gql(POLICY, {}, { token: admin })).data).toEqual({ changeLogPolicy: { version: 1, retentionDays: 30 } });
-    expect((await t.gql(SET, { d: 3 }, { token: admin })).data).toEqual({ setChangeLogPolicy: { version: 2, retentionDays: 3 } });
+    expect((await t.gql(SET, { d: 45 }, { token: admin })).data).toEqual({ setChangeLogPolicy: { version: 2, retentionDays: 45 } });
+    // Kept under 45 days; dropped past them.
+    await t.db.execute(sql`update posting_changes set at = now() - interval '40 days'`);
+    const { pruneChangeLogByPolicy: pruneNow } = await import("../../src/modules/change-log/change-log-policy.service.js");
+    expect(await pruneNow(t.db)).toBe(0);
+    await t.db.execute(sql`update posting_changes set at = now() - interval '50 days'`);
     // A lease lapsed over a day ago: the row itself goes too.
     await t.db.execute(sql`update change_log_readers set lease_until = now() - interval '2 days' where name = 'embedded:gone'`);
     const { pruneChangeLogByPolicy } = await import("../../src/modules/change-log/change-log-policy.service.js");

@@ -11,6 +11,7 @@ describe("the error table (src/errors.ts)", () => {
       UNAUTHENTICATED: 401,
       FORBIDDEN: 403,
       RATE_LIMITED: 429,
+      RESYNC_REQUIRED: 410,
       INTERNAL_SERVER_ERROR: 500,
       BAD_REQUEST: 400,
       PAYLOAD_TOO_LARGE: 413,
@@ -30,7 +31,7 @@ describe("the error table (src/errors.ts)", () => {
 
   it("passes through only the codes of malformed or refused requests; domain-only codes come from a DomainError", () => {
     expect(codes((rule) => !rule.passesThrough)).toEqual(
-      ["CAPACITY_EXCEEDED", "CONFLICT", "IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "PAYLOAD_TOO_LARGE", "REQUEST_TIMEOUT", "SEARCH_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
+      ["CAPACITY_EXCEEDED", "CONFLICT", "IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "PAYLOAD_TOO_LARGE", "REQUEST_TIMEOUT", "RESYNC_REQUIRED", "SEARCH_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
     );
   });
 

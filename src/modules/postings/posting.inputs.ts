@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsDate, IsIn, IsOptional, Max, MaxLength, Min, ValidateNested } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { CharLength, IsCreditCode, IsRegionCode, IsRegionPrefix } from "../../graphql/validators.js";
 import { Education, PostingKind, PostingSourceEnum, PostingStatusEnum } from "./posting.type.js";
 
@@ -66,7 +66,24 @@ export class PostingFilter {
   @Field({ nullable: true, description: "Only postings reserved (true) or not reserved (false) for key groups." }) forKeyGroups?: boolean;
   @Field(() => Education, { nullable: true, description: "Postings whose requirement is at most this level." }) educationAtMost?: Education;
   @Field(() => PostingSourceEnum, { nullable: true, description: "Only postings from this source." }) source?: PostingSourceEnum;
+  @Field(() => Date, { nullable: true, description: "Only postings changed at or after this instant (a partner's resync: with status [OPEN, CLOSED, EXPIRED] and sort UPDATED)." })
+  @IsOptional()
+  @IsDate()
+  updatedSince?: Date;
 }
+
+export enum PostingSort {
+  NEWEST = "NEWEST",
+  UPDATED = "UPDATED",
+}
+registerEnumType(PostingSort, {
+  name: "PostingSort",
+  description: "The order of `postings`.",
+  valuesConfig: {
+    NEWEST: { description: "Newest first (by creation)." },
+    UPDATED: { description: "By the last change, oldest change first: a sync reads to the end and keeps the last `updatedAt`." },
+  },
+});
 
 @InputType({ description: "The employer behind a partner's posting; registered (unverified) on first sight." })
 export class PartnerEmployerInput {

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, getTableColumns, gt, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import { onPostingEnded } from "./posting.hooks.js";
 import { postings, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
-import type { KeysetPage } from "../../pagination.js";
+import type { KeysetPage, TimeKey } from "../../pagination.js";
 
 /**
  * An OPEN posting past its validUntil is EXPIRED the moment it passes, whether or not the sweeper
@@ -48,6 +48,7 @@ export interface PostingQuery {
   forKeyGroups?: boolean;
   educationAtMost?: Education;
   source?: "EMPLOYER" | "PARTNER";
+  updatedSince?: Date;
 }
 
 function queryConditions(q: PostingQuery): SQL[] {
@@ -61,11 +62,31 @@ function queryConditions(q: PostingQuery): SQL[] {
   if (q.forKeyGroups !== undefined) conditions.push(eq(postings.forKeyGroups, q.forKeyGroups));
   if (q.educationAtMost) conditions.push(lte(postings.minEducation, q.educationAtMost));
   if (q.source) conditions.push(eq(postings.source, q.source));
+  if (q.updatedSince) conditions.push(gte(postings.updatedAt, q.updatedSince));
   return conditions;
 }
 
 export function listPostings(db: Executor, q: PostingQuery, page: KeysetPage): Promise<PostingRow[]> {
   return db.select(postingColumns).from(postings).where(and(...queryConditions(q), keysetRange(postings.id, page))).orderBy(keysetOrder(postings.id, page)).limit(page.limit);
+}
+
+/** A page of a list ordered by (updatedAt, id), oldest change first: keyset on the index postings_updated_idx. */
+export interface UpdateKeysetPage {
+  after?: TimeKey | undefined;
+  before?: TimeKey | undefined;
+  limit: number;
+  backward: boolean;
+}
+
+const timeKey = (k: TimeKey) => sql`(${k.at.toISOString()}::timestamptz, ${k.id}::uuid)`;
+
+export function listPostingsByUpdate(db: Executor, q: PostingQuery, page: UpdateKeysetPage): Promise<PostingRow[]> {
+  const range = and(
+    page.after ? sql`(${postings.updatedAt}, ${postings.id}) > ${timeKey(page.after)}` : undefined,
+    page.before ? sql`(${postings.updatedAt}, ${postings.id}) < ${timeKey(page.before)}` : undefined,
+  );
+  const dir = page.backward ? desc : asc;
+  return db.select(postingColumns).from(postings).where(and(...queryConditions(q), range)).orderBy(dir(postings.updatedAt), dir(postings.id)).limit(page.limit);
 }
 
 // drizzle's $count is a thenable that runs again on every `.then`: await it once into a real Promise.

@@ -6,7 +6,7 @@ import { countEngineCall } from "../../graphql/engine-calls.js";
 import { connectionType, PageArgs } from "../../graphql/relay.js";
 import { Employer } from "../employers/employer.type.js";
 import { Region } from "../regions/region.type.js";
-import { CreatePostingInput, PartnerPostingInput, PostingFilter, UpdatePostingInput } from "./posting.inputs.js";
+import { CreatePostingInput, PartnerPostingInput, PostingFilter, PostingSort, UpdatePostingInput } from "./posting.inputs.js";
 import {
   blockPosting,
   closePosting,
@@ -45,13 +45,14 @@ export class PostingResolver {
     return getPosting(ctx.db, ctx.viewer, id);
   }
 
-  @Query(() => PostingConnection, { description: "Postings, newest first. OPEN only unless `filter.status` says otherwise." })
+  @Query(() => PostingConnection, { description: "Postings, newest first (or by update: `sort`). OPEN only unless `filter.status` says otherwise." })
   postings(
     @Arg("filter", () => PostingFilter, { nullable: true, description: "Narrow the list (default: OPEN postings everywhere)." }) filter: PostingFilter | null,
+    @Arg("sort", () => PostingSort, { nullable: true, description: "The order (default NEWEST). UPDATED: oldest change first, for a partner's resync with `filter.updatedSince`." }) sort: PostingSort | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
-    return listVisiblePostings(ctx.db, ctx.viewer, filter, page);
+    return listVisiblePostings(ctx.db, ctx.viewer, filter, page, sort ?? PostingSort.NEWEST);
   }
 
   @Query(() => PostingSearchConnection, {

@@ -4,12 +4,12 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
-import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
+import { decodeTimeCursor, encodeTimeCursor, keysetOf, pageFromRows, pageSize, type Page, type PageRequest } from "../../pagination.js";
 import type { createPostingLoaders } from "./posting.loaders.js";
 import { findEmployerForPosting } from "../employers/employer.service.js";
 import { requireCounty } from "../regions/region.service.js";
-import { countPostings, expireOverduePostings, findPostingById, insertPosting, listPostings, updatePostingRow, type PostingQuery } from "./posting.repository.js";
-import { type CreatePostingInput, type PostingFilter, type UpdatePostingInput } from "./posting.inputs.js";
+import { countPostings, expireOverduePostings, findPostingById, insertPosting, listPostings, listPostingsByUpdate, updatePostingRow, type PostingQuery } from "./posting.repository.js";
+import { PostingSort, type CreatePostingInput, type PostingFilter, type UpdatePostingInput } from "./posting.inputs.js";
 import type { PostingRow } from "./posting.table.js";
 import { canManagePosting, canSee, isNamedEmployer, visibilityFor } from "./posting.access.js";
 import { assertSalaryRange, assertValidUntil, cleanTags, columnsFromInput } from "./posting.fields.js";
@@ -45,17 +45,28 @@ export function postingQueryFor(viewer: Viewer, filter: PostingFilter | undefine
     ...(filter?.forKeyGroups != null ? { forKeyGroups: filter.forKeyGroups } : {}),
     ...(filter?.educationAtMost ? { educationAtMost: filter.educationAtMost } : {}),
     ...(filter?.source ? { source: filter.source } : {}),
+    ...(filter?.updatedSince ? { updatedSince: filter.updatedSince } : {}),
   };
 }
 
-/** The `postings` query: newest first; OPEN only unless the filter asks for other statuses the viewer may see. */
+/** The `postings` query: newest first (or by update, oldest change first); OPEN only unless the filter asks for other statuses the viewer may see. */
 export async function listVisiblePostings(
   db: Database,
   viewer: Viewer,
   filter: PostingFilter | undefined | null,
   page: PageRequest,
+  sort: PostingSort = PostingSort.NEWEST,
 ): Promise<Page<PostingRow>> {
   const q = postingQueryFor(viewer, filter);
+  if (sort === PostingSort.UPDATED) {
+    // Keyset on (updatedAt, id): its cursors carry both, and are refused by the list by id (and back).
+    const { size, backward } = pageSize(page);
+    const after = decodeTimeCursor(page.after, "after");
+    const before = decodeTimeCursor(page.before, "before");
+    const rows = await listPostingsByUpdate(db, q, { after, before, limit: size + 1, backward });
+    const keyset = { size, limit: size + 1, backward, ...(after ? { afterId: after.id } : {}), ...(before ? { beforeId: before.id } : {}) };
+    return pageFromRows(rows, keyset, () => countPostings(db, q), (p) => encodeTimeCursor({ at: p.updatedAt, id: p.id }));
+  }
   const keyset = keysetOf(page);
   const rows = await listPostings(db, q, keyset);
   return pageFromRows(rows, keyset, () => countPostings(db, q));

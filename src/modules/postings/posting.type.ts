@@ -122,6 +122,7 @@ export enum ItemErrorCode {
   CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED",
   RATE_LIMITED = "RATE_LIMITED",
   SEARCH_UNAVAILABLE = "SEARCH_UNAVAILABLE",
+  RESYNC_REQUIRED = "RESYNC_REQUIRED",
 }
 registerEnumType(ItemErrorCode, {
   name: "ItemErrorCode",
@@ -135,6 +136,7 @@ registerEnumType(ItemErrorCode, {
     CAPACITY_EXCEEDED: { description: "A capacity (a mentor's, a slot's) is full." },
     RATE_LIMITED: { description: "The caller is over a rate limit." },
     SEARCH_UNAVAILABLE: { description: "The search engine did not answer; try again shortly." },
+    RESYNC_REQUIRED: { description: "A change-feed cursor older than the log's retention: copy the postings again, then follow the feed from a new start." },
   },
 });
 const itemCodesInSync: Record<DomainErrorCode, ItemErrorCode> = ItemErrorCode;
