@@ -1,4 +1,17 @@
 ALTER TYPE "public"."posting_status" ADD VALUE 'PENDING_REVIEW';--> statement-breakpoint
+CREATE TABLE "decision_audit" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"actor" varchar(100) NOT NULL,
+	"actor_role" varchar(20) NOT NULL,
+	"action" varchar(40) NOT NULL,
+	"partner_id" uuid,
+	"employer_id" uuid,
+	"posting_id" uuid,
+	"person_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "partner_consents" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"person_id" uuid NOT NULL,
@@ -11,6 +24,7 @@ CREATE TABLE "partner_consents" (
 );
 --> statement-breakpoint
 CREATE TABLE "partner_employer_links" (
+	"id" uuid NOT NULL,
 	"partner_id" uuid NOT NULL,
 	"employer_id" uuid NOT NULL,
 	"status" varchar(10) NOT NULL,
@@ -98,6 +112,7 @@ CREATE TABLE "change_log_horizon" (
 	CONSTRAINT "change_log_horizon_one_row_chk" CHECK ("change_log_horizon"."id" = 1)
 );
 --> statement-breakpoint
+ALTER TABLE "change_log_policies" DROP CONSTRAINT "change_log_policies_days_chk";--> statement-breakpoint
 ALTER TABLE "employers" ADD COLUMN "claimed_by_partner_id" uuid;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "via_partner_id" uuid;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "partner_consent_id" uuid;--> statement-breakpoint
@@ -110,9 +125,12 @@ ALTER TABLE "partner_employer_links" ADD CONSTRAINT "partner_employer_links_empl
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."webhooks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_url_approvals" ADD CONSTRAINT "webhook_url_approvals_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD CONSTRAINT "webhooks_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "decision_audit_employer_idx" ON "decision_audit" USING btree ("employer_id","at");--> statement-breakpoint
+CREATE INDEX "decision_audit_partner_idx" ON "decision_audit" USING btree ("partner_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "partner_consents_live_key" ON "partner_consents" USING btree ("person_id","partner_id") WHERE "partner_consents"."revoked_at" is null;--> statement-breakpoint
 CREATE INDEX "partner_consents_person_idx" ON "partner_consents" USING btree ("person_id","id");--> statement-breakpoint
 CREATE INDEX "partner_employer_links_employer_idx" ON "partner_employer_links" USING btree ("employer_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "partner_employer_links_id_key" ON "partner_employer_links" USING btree ("id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("webhook_id","next_attempt_at") WHERE "webhook_deliveries"."status" in ('PENDING', 'SENDING');--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_webhook_idx" ON "webhook_deliveries" USING btree ("webhook_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_url_approvals_partner_idx" ON "webhook_url_approvals" USING btree ("partner_id");--> statement-breakpoint
@@ -125,7 +143,9 @@ CREATE INDEX "postings_updated_idx" ON "postings" USING btree ("updated_at","id"
 CREATE INDEX "referrals_via_partner_idx" ON "referrals" USING btree ("via_partner_id","id") WHERE "referrals"."via_partner_id" is not null;--> statement-breakpoint
 CREATE INDEX "posting_changes_feed_idx" ON "posting_changes" USING btree ("txid","seq") WHERE "posting_changes"."event" is not null;--> statement-breakpoint
 ALTER TABLE "referrals" ADD CONSTRAINT "referrals_via_partner_chk" CHECK (("referrals"."via_partner_id" is null) = ("referrals"."partner_consent_id" is null));--> statement-breakpoint
-ALTER TABLE "posting_changes" ADD CONSTRAINT "posting_changes_event_chk" CHECK ("posting_changes"."event" is null or ("posting_changes"."kind" = 'POSTING' and "posting_changes"."event" in ('CREATED', 'UPDATED', 'CLOSED', 'EXPIRED', 'REMOVED')));--> statement-breakpoint
+ALTER TABLE "change_log_policies" ADD CONSTRAINT "change_log_policies_days_chk" CHECK ("change_log_policies"."retention_days" between 30 and 3650);--> statement-breakpoint
+ALTER TABLE "posting_changes" ADD CONSTRAINT "posting_changes_event_chk" CHECK ("posting_changes"."event" is null or ("posting_changes"."kind" = 'POSTING' and "posting_changes"."event" in ('CREATED', 'UPDATED', 'CLOSED', 'EXPIRED', 'REMOVED')));
+--> statement-breakpoint
 INSERT INTO "change_log_horizon" ("id") VALUES (1);
 --> statement-breakpoint
 INSERT INTO "webhook_policies" ("id", "version", "max_attempts", "base_backoff_seconds", "max_backoff_seconds", "disable_after_days", "per_endpoint_concurrency", "timeout_ms", "effective_from", "created_by")
@@ -266,29 +286,7 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER referral_events_queue_webhooks AFTER INSERT ON referral_events REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION queue_application_webhooks();
 --> statement-breakpoint
--- [trust]
-ALTER TABLE "partner_employer_links" ADD COLUMN "id" uuid NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "partner_employer_links_id_key" ON "partner_employer_links" USING btree ("id");--> statement-breakpoint
-CREATE TABLE "decision_audit" (
-	"id" uuid PRIMARY KEY NOT NULL,
-	"at" timestamp (3) with time zone DEFAULT now() NOT NULL,
-	"actor" varchar(100) NOT NULL,
-	"actor_role" varchar(20) NOT NULL,
-	"action" varchar(40) NOT NULL,
-	"partner_id" uuid,
-	"employer_id" uuid,
-	"posting_id" uuid,
-	"person_id" uuid,
-	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL
-);
---> statement-breakpoint
-CREATE INDEX "decision_audit_employer_idx" ON "decision_audit" USING btree ("employer_id","at");--> statement-breakpoint
-CREATE INDEX "decision_audit_partner_idx" ON "decision_audit" USING btree ("partner_id","at");--> statement-breakpoint
 -- Append-only, as the audit log (the same function refuses the change).
 CREATE TRIGGER decision_audit_no_change BEFORE UPDATE OR DELETE ON decision_audit FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 --> statement-breakpoint
 CREATE TRIGGER decision_audit_no_truncate BEFORE TRUNCATE ON decision_audit FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
---> statement-breakpoint
--- [feed] The partner change feed promises at least 30 days of history: the retention is never shorter.
-ALTER TABLE "change_log_policies" DROP CONSTRAINT "change_log_policies_days_chk";--> statement-breakpoint
-ALTER TABLE "change_log_policies" ADD CONSTRAINT "change_log_policies_days_chk" CHECK ("change_log_policies"."retention_days" between 30 and 3650);
