@@ -4,7 +4,7 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { syntheticCreditCode } from "../../src/modules/employers/credit-code.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
-import { days, FUZHOU_GULOU, linkPartner, makeEmployer, postingsDigest, unique, XIAMEN_SIMING } from "../helpers/factories.js";
+import { days, FUZHOU_GULOU, linkPartner, makeEmployer, makePerson, postingsDigest, unique, XIAMEN_SIMING } from "../helpers/factories.js";
 import { codeOf, standardTokens, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const UPSERT = `mutation($p: [PartnerPostingInput!]!) {
@@ -256,5 +256,37 @@ describe("trusted employers: partner–employer links, held postings, takeover",
     await linkPartner(t.db, partnerId, employer.id);
     const [r] = await push(apiKey, [item("L-1", { name: employer.name, creditCode: employer.creditCode, regionCode: employer.regionCode })]);
     expect(r).toMatchObject({ held: null, posting: { status: "OPEN", employerVerified: true } });
+  });
+  it("a company that took a partner-claimed code over by its own sign-up does not read who applied before it arrived, until an official verifies it", async () => {
+    const { apiKey } = await partner();
+    const creditCode = syntheticCreditCode(FUZHOU_GULOU, unique());
+    const [pushed] = await push(apiKey, [item(`T-${unique()}`, { name: "某合作网代招单位", creditCode, regionCode: FUZHOU_GULOU })]);
+    const postingId = pushed!.posting!.id;
+    const employerId = pushed!.posting!.employer.id;
+    // An official releases it; a seeker applies on the portal.
+    expect((await t.gql(`mutation($id: ID!) { approvePosting(id: $id) { id } }`, { id: postingId }, { token: tokens.admin })).errors).toBeUndefined();
+    const person = await makePerson(t, { name: "王小明" });
+    const seeker = await t.token({ sub: `seeker-${person.id}`, role: Role.SEEKER, personId: person.id });
+    expect((await t.gql(`mutation($p: ID!) { applyToPosting(postingId: $p) { id } }`, { p: postingId }, { token: seeker })).errors).toBeUndefined();
+
+    // Anyone with a company account may sign up with the (public) credit code: it takes the record over, unverified.
+    const sub = `signup-${unique()}`;
+    const stranger = await t.token({ sub, role: Role.EMPLOYER });
+    const taken = await t.gql<{ requestEmployerRegistration: { id: string; verified: boolean } }>(
+      `mutation($i: RegisterEmployerInput!) { requestEmployerRegistration(input: $i) { id verified } }`,
+      { i: { name: "随便填的公司", creditCode, regionCode: FUZHOU_GULOU } },
+      { token: stranger },
+    );
+    expect(taken.errors).toBeUndefined();
+    expect(taken.data!.requestEmployerRegistration).toEqual({ id: employerId, verified: false });
+    const APPLICANTS = `query($id: ID!) { employer(id: $id) { applicants(first: 10) { edges { node { profile { name } } } } } }`;
+    const refused = await t.gql<{ employer: { applicants: unknown } }>(APPLICANTS, { id: employerId }, { token: stranger });
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    expect(JSON.stringify(refused.data)).not.toContain("王小明");
+
+    // Verified by an official, the company sees its applicants.
+    expect((await t.gql(`mutation($id: ID!) { verifyEmployer(id: $id) { verified } }`, { id: employerId }, { token: tokens.admin })).errors).toBeUndefined();
+    const seen = await t.gql<{ employer: { applicants: { edges: { node: { profile: { name: string } } }[] } } }>(APPLICANTS, { id: employerId }, { token: stranger });
+    expect(seen.data!.employer.applicants.edges.map((e) => e.node.profile.name)).toContain("王小明");
   });
 });

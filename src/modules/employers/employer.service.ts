@@ -129,7 +129,7 @@ export async function searchEmployers(db: Database, filter: EmployerFilter | und
   return pageFromRows(rows, keyset, () => countEmployers(db, q));
 }
 
-/** An employer by id, for the postings module (no visibility rule: callers decide who may post for whom). */
+/** An employer by id, for other modules (no visibility rule: callers decide who may post for whom, or read what). */
 export function findEmployerForPosting(db: Executor, id: string): Promise<EmployerRow | undefined> {
   return findEmployerById(db, id);
 }

@@ -14,6 +14,7 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import type { KeysetPage } from "../../pagination.js";
+import { findEmployerForPosting } from "../employers/employer.service.js";
 import { lockPerson } from "../people/person.lock.js";
 import { readPostings } from "../postings/posting.lock.js";
 import { checkNote } from "./referral.service.js";
@@ -74,6 +75,12 @@ export function mayReadApplicants(viewer: Viewer, employerId: string): boolean {
 /** A page of applicants, newest application first (keyset over the referral's id). */
 export async function listApplicants(db: Executor, viewer: Viewer, of: ApplicantsOf, filter: { status?: ReferralStatus | null }, page: KeysetPage): Promise<ApplicantRow[]> {
   if (!mayReadApplicants(viewer, of.employerId)) throw forbidden(msg("只有发布岗位的用人单位可以查看其申请人", "Only the posting's employer sees its applicants"));
+  // An employer sees who applied only once an official has verified it: a company account that signed
+  // up with a credit code a partner's push had claimed takes the record over (issue 22), but not the
+  // people who applied before it arrived, until its licence is checked.
+  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && !(await findEmployerForPosting(db, of.employerId))?.verified) {
+    throw forbidden(msg("用人单位经人社部门核验后才能查看申请人", "An employer sees its applicants once an official has verified it"));
+  }
   const where = applicantsWhere(of, filter);
   const rows = await queryRows<Omit<ApplicantRow, "invitation"> & { invitedAt: Date | null; invitedBy: string | null; invitationNote: string | null; response: string | null; respondedAt: Date | null }>(
     db,
