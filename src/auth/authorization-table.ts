@@ -51,6 +51,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Query.campaignRun": { access: [CASEWORKER, ADMIN] },
   "Query.referralCompliance": { access: [CASEWORKER, ADMIN], scope: "a caseworker's region or institution" },
   "Query.auditLog": { access: [ADMIN] },
+  "Query.decisionLog": { access: [ADMIN] },
   "Query.partners": { access: [ADMIN] },
   "Query.partnerEmployerLinks": { access: [PARTNER, EMPLOYER, CASEWORKER, ADMIN], scope: "a partner its own, an employer its own, a caseworker those of employers in their region" },
   "Query.partnerApplications": { access: [PARTNER], scope: "the partner's own applications: their status, never the person" },

@@ -140,6 +140,7 @@ describe("GraphQL limits", () => {
       "JobFair.recommendedPostings": `{ jobFair(id: "${fair}") { recommendedPostings(personId: "${person}", first: 101) { note } } }`,
       "Person.matches": `{ person(id: "${person}") { matches(first: 101) { note } } }`,
       "Query.auditLog": `{ auditLog(first: 101) { edges { cursor } } }`,
+      "Query.decisionLog": `{ decisionLog(first: 101) { edges { cursor } } }`,
       "Query.categoryReevaluations": `{ categoryReevaluations(first: 101) { status } }`,
       "Query.employers": `{ employers(first: 101) { edges { cursor } } }`,
       "Query.jobFairs": `{ jobFairs(first: 101) { edges { cursor } } }`,

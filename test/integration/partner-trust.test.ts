@@ -232,6 +232,14 @@ describe("trusted employers: partner–employer links, held postings, takeover",
     const again = await t.gql(REGISTER, { i: { name: "又一家", creditCode, regionCode: FUZHOU_GULOU } }, { token: tokens.admin });
     expect(codeOf(again)).toBe("CONFLICT");
     expect(await audits("EMPLOYER_TAKEN_OVER", employerId)).toHaveLength(1);
+    // Administrators read the decisions through the API; no one else does.
+    const LOG = `query($f: DecisionFilter) { decisionLog(filter: $f, first: 5) { totalCount edges { node { action actor partnerId employerId detail } } } }`;
+    const log = await t.gql<{ decisionLog: { totalCount: number; edges: { node: { action: string; actor: string; partnerId: string; employerId: string; detail: string } }[] } }>(LOG, { f: { employerId, action: "EMPLOYER_TAKEN_OVER" } }, { token: tokens.admin });
+    expect(log.data!.decisionLog.totalCount).toBe(1);
+    const [entry] = log.data!.decisionLog.edges.map((e) => e.node);
+    expect(entry).toMatchObject({ action: "EMPLOYER_TAKEN_OVER", actor: "caseworker:cw-fz", partnerId, employerId });
+    expect(JSON.parse(entry!.detail)).toMatchObject({ oldName: "冒名公司", newName: "福州真实科技有限公司" });
+    expect(codeOf(await t.gql(LOG, { f: { employerId } }, { token: tokens.fuzhou }))).toBe("FORBIDDEN");
   });
 
   it("takeover by the company's own sign-up: corrected but not verified, audited, and the account linked", async () => {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { auditLog, decisionAudit, type AuditRow } from "./audit.table.js";
+import { auditLog, decisionAudit, type AuditRow, type DecisionAuditRow } from "./audit.table.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 
@@ -35,4 +35,30 @@ export async function countAudit(db: Executor, q: AuditQuery): Promise<number> {
 
 export async function insertDecisionRow(db: Executor, row: typeof decisionAudit.$inferInsert): Promise<void> {
   await db.insert(decisionAudit).values(row);
+}
+
+export interface DecisionQuery {
+  partnerId?: string;
+  employerId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
+function decisionConditions(q: DecisionQuery): SQL[] {
+  const c: SQL[] = [];
+  if (q.partnerId) c.push(eq(decisionAudit.partnerId, q.partnerId));
+  if (q.employerId) c.push(eq(decisionAudit.employerId, q.employerId));
+  if (q.action) c.push(eq(decisionAudit.action, q.action));
+  if (q.from) c.push(gte(decisionAudit.at, q.from));
+  if (q.to) c.push(lte(decisionAudit.at, q.to));
+  return c;
+}
+
+export function listDecisions(db: Executor, q: DecisionQuery, page: KeysetPage): Promise<DecisionAuditRow[]> {
+  return db.select().from(decisionAudit).where(and(...decisionConditions(q), keysetRange(decisionAudit.id, page))).orderBy(keysetOrder(decisionAudit.id, page)).limit(page.limit);
+}
+
+export async function countDecisions(db: Executor, q: DecisionQuery): Promise<number> {
+  return await db.$count(decisionAudit, and(...decisionConditions(q)));
 }
