@@ -149,3 +149,25 @@ describe("review2: the change feed", () => {
     expect(next.map((e) => e.node.id)).toContain(early.id);
   });
 });
+
+describe("review2: employerVerified follows a link without a feed event", () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token({ sub: "admin", role: Role.ADMIN });
+  });
+  afterAll(() => t.close());
+
+  it("a CLOSED partner posting whose partner becomes linked (employerVerified false → true) gets an UPDATED in the feed", async () => {
+    const issued = await issuePartnerKey(t.db, "test", { name: `链接平台${unique()}`, scopes: ["postings:read", "postings:write"] });
+    const p = await makePosting(t.db, { source: "PARTNER", partnerId: issued.partner.id, externalId: `ext-${unique()}`, status: "CLOSED" });
+    const VERIFIED = `query($id: ID!) { posting(id: $id) { employerVerified } }`;
+    expect(ok(await t.gql<{ posting: { employerVerified: boolean } }>(VERIFIED, { id: p.id }, { apiKey: issued.apiKey })).posting.employerVerified).toBe(false);
+    const head = ok(await t.gql<{ postingChangesHead: string }>(HEAD, {}, { apiKey: issued.apiKey })).postingChangesHead;
+    ok(await t.gql(`mutation($p: ID!, $e: ID!) { linkPartnerEmployer(partnerId: $p, employerId: $e) { id } }`, { p: issued.partner.id, e: p.employerId }, { token: admin }));
+    expect(ok(await t.gql<{ posting: { employerVerified: boolean } }>(VERIFIED, { id: p.id }, { apiKey: issued.apiKey })).posting.employerVerified).toBe(true);
+    const page = ok(await t.gql<FeedPage>(FEED, { after: head }, { apiKey: issued.apiKey })).postingChanges;
+    expect(page.changes.filter((c) => c.postingId === p.id).map((c) => c.type)).toEqual(["UPDATED"]);
+  });
+});
