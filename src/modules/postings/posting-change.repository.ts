@@ -49,7 +49,9 @@ function filterCondition(q: FeedQuery): SQL | undefined {
     dimensions.push("forKeyGroups");
   }
   const parts: SQL[] = [];
-  if (matches.length > 0) parts.push(sql`((${sql.join(matches, sql` and `)}) or c.fields && ${sql.param(dimensions)}::text[])`);
+  // REMOVED is sent whatever the posting is now: it may have left the filter after it stopped being public
+  // (blocked, then edited as a draft; or held and moved in one write), and a copy that holds it must drop it.
+  if (matches.length > 0) parts.push(sql`((${sql.join(matches, sql` and `)}) or c.fields && ${sql.param(dimensions)}::text[] or c.event = 'REMOVED')`);
   if (q.partnerId) parts.push(sql`p.partner_id = ${q.partnerId}`);
   return parts.length > 0 ? sql.join(parts, sql` and `) : undefined;
 }
