@@ -229,9 +229,13 @@ BEGIN
           'id', p.id,
           'externalId', CASE WHEN w.partner_id = p.partner_id THEN p.external_id END,
           'changedFields', to_jsonb(coalesce(l.fields, ARRAY[]::text[])),
-          'status', p.status,
+          -- As reads show it: an OPEN posting past validUntil is EXPIRED before the sweeper writes it.
+          'status', CASE WHEN p.status = 'OPEN' AND p.valid_until <= now() THEN 'EXPIRED' ELSE p.status::text END,
           'title', p.title,
+          'description', p.description,
           'occupation', p.occupation,
+          'skills', to_jsonb(p.skills),
+          'majors', to_jsonb(p.majors),
           'regionCode', p.region_code,
           'employer', jsonb_build_object('name', e.name, 'creditCode', e.credit_code),
           'kind', p.kind,
@@ -249,9 +253,14 @@ BEGIN
   WHERE l.event IS NOT NULL
     AND (w.partner_id = p.partner_id
       OR (NOT w.own_postings_only
-        AND (w.filter_region_prefix IS NULL OR p.region_code LIKE w.filter_region_prefix || '%')
-        AND (w.filter_kinds IS NULL OR p.kind::text = ANY (w.filter_kinds))
-        AND (w.filter_for_key_groups IS NULL OR p.for_key_groups = w.filter_for_key_groups)))
+        AND ((w.filter_region_prefix IS NULL OR p.region_code LIKE w.filter_region_prefix || '%')
+          AND (w.filter_kinds IS NULL OR p.kind::text = ANY (w.filter_kinds))
+          AND (w.filter_for_key_groups IS NULL OR p.for_key_groups = w.filter_for_key_groups)
+          -- The filter sees the posting as it is now: a removal (it may have left the filter as it
+          -- stopped being public), or a change of what the filter looks at (it may just have left
+          -- it), goes to every subscriber, so a copy kept by filter never keeps a stale posting.
+          OR l.event = 'REMOVED'
+          OR l.fields && ARRAY['region', 'kind', 'forKeyGroups'])))
   ORDER BY l.txid, l.seq, w.id;
   RETURN NULL;
 END $$;

@@ -62,15 +62,20 @@ export async function logPostingChanges(db: Executor, postingIds: readonly strin
 }
 
 /**
- * Records that an employer's name or standing changed, for each of its postings: the search readers
- * re-read them, and the partner feed shows the public ones as UPDATED (the `employer` field).
+ * Records that something a partner sees of some postings changed while no column of theirs did —
+ * their employer's name or verification (`employer`), or whether a partner's copy may show that
+ * verification (`employerVerified`, a link decided): `updated_at` moves, so a sync by
+ * `postings(updatedSince)` lists them (the update is logged for the search readers by the trigger),
+ * and the public ones get an UPDATED event naming `field` for the change feed and webhooks.
  */
-export async function logEmployerChange(db: Executor, employerId: string): Promise<void> {
+export async function logDerivedChange(db: Executor, postings: { employerId: string } | { postingIds: readonly string[] }, field: "employer" | "employerVerified"): Promise<void> {
+  const which = "employerId" in postings ? sql`employer_id = ${postings.employerId}` : sql`id = any(${sql.param([...postings.postingIds])}::uuid[])`;
+  if ("postingIds" in postings && postings.postingIds.length === 0) return;
+  await db.execute(sql`update postings set updated_at = now() where ${which}`);
   await db.execute(
     sql`insert into posting_changes (kind, posting_id, event, fields)
-        select 'POSTING', p.id, e.event, case when e.event is not null then array['employer'] end
-        from postings p cross join lateral (select case when p.status::text in ('OPEN', 'CLOSED', 'EXPIRED') then 'UPDATED' end as event) e
-        where p.employer_id = ${employerId} order by p.id`,
+        select 'POSTING', id, 'UPDATED', array[${field}]::text[] from postings
+        where ${which} and status::text in ('OPEN', 'CLOSED', 'EXPIRED') order by id`,
   );
   await db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`);
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, like, lt, sql, type SQL } from "drizzle-orm";
 import { escapeLike } from "../../db/like.js";
 import { queryRows, type Executor } from "../../db/client.js";
-import { logEmployerChange } from "../../search/change-log.js";
+import { logDerivedChange } from "../../search/change-log.js";
 import { employers, type EmployerRow } from "./employer.table.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
@@ -41,10 +41,12 @@ export async function insertEmployerIfAbsent(db: Executor, row: typeof employers
   return (await findEmployerByCreditCode(db, row.creditCode))!;
 }
 
+const SHOWN_ON_POSTINGS = ["name", "verified", "isPovertyWorkshop", "regionCode", "creditCode"] as const;
+
 export async function updateEmployer(db: Executor, id: string, patch: Partial<typeof employers.$inferInsert>): Promise<EmployerRow> {
   const [row] = await db.update(employers).set({ ...patch, updatedAt: sql`now()` }).where(eq(employers.id, id)).returning();
-  // Postings carry the employer's name and verification into the search index and the partner feed.
-  await logEmployerChange(db, id);
+  // Postings carry the employer's name, standing and workshop flag into the search index and the partner feed.
+  if (SHOWN_ON_POSTINGS.some((k) => k in patch)) await logDerivedChange(db, { employerId: id }, "employer");
   return row!;
 }
 

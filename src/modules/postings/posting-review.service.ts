@@ -11,7 +11,7 @@ import type { Database, Executor } from "../../db/client.js";
 import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { logPostingChanges } from "../../search/change-log.js";
+import { logDerivedChange } from "../../search/change-log.js";
 import { auditDecision } from "../audit/audit.service.js";
 import type { EmployerRow } from "../employers/employer.table.js";
 import { activePartnersOf } from "../partners/partner-link.service.js";
@@ -23,8 +23,8 @@ import type { PostingRow } from "./posting.table.js";
 export async function followPartnerLink(tx: Executor, event: { partnerId: string; employerId: string; active: boolean }): Promise<void> {
   if (event.active) await releaseHeldPartnerPostings(tx, event.partnerId, event.employerId);
   else await holdPartnerPostings(tx, event.employerId, { partnerId: event.partnerId });
-  // Closed and expired copies stay public; their documents' `verified` follows the link.
-  await logPostingChanges(tx, await listPartnerPublicPostingIds(tx, event.employerId, event.partnerId));
+  // Closed and expired copies (and approved ones) stay public: their `employerVerified` follows the link.
+  await logDerivedChange(tx, { postingIds: await listPartnerPublicPostingIds(tx, event.employerId, event.partnerId) }, "employerVerified");
 }
 
 /** onEmployerTakenOver: the postings of partners not linked to the employer are held (an official's approval was of another name). */
