@@ -299,3 +299,6 @@ CREATE TRIGGER referral_events_queue_webhooks AFTER INSERT ON referral_events RE
 CREATE TRIGGER decision_audit_no_change BEFORE UPDATE OR DELETE ON decision_audit FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 --> statement-breakpoint
 CREATE TRIGGER decision_audit_no_truncate BEFORE TRUNCATE ON decision_audit FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+--> statement-breakpoint
+-- [hookfix]
+ALTER TABLE "webhook_deliveries" ADD COLUMN "claims" integer DEFAULT 0 NOT NULL;

@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { serviceToday } from "../../src/dates.js";
 import { queryRows } from "../../src/db/client.js";
 import { newId } from "../../src/db/ids.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { WebhookSender } from "../../src/modules/webhooks/webhook-sender.js";
+import { claimDeliveries, recordEndpointHealth, recordOutcomes, requeueDelivery } from "../../src/modules/webhooks/webhook.repository.js";
+import { webhookDeliveries, webhooks } from "../../src/modules/webhooks/webhook.table.js";
 import { days, makePerson, makePosting, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
@@ -225,8 +227,13 @@ describe("webhooks: signed deliveries to partners' endpoints, retries, dead lett
     // Six events each: three rounds of two (the policy's per-endpoint share) for the fast one.
     for (let i = 0; i < 6; i++) await partnerPosting(issued.partner.id);
     const passed = t.app.notifications.drain(later(new Date(), 1));
-    // The fast receiver gets every event while the slow one has not answered its first request.
-    while (fast.received.length < 6) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The fast receiver gets every event while the slow one has not answered its first request. (The
+    // wait is bounded far above what it needs, only so that a regression fails with a clear message.)
+    const deadline = Date.now() + 20_000;
+    while (fast.received.length < 6) {
+      if (Date.now() > deadline) throw new Error(`the fast receiver got ${fast.received.length} of 6 deliveries in 20 s while the slow one was holding its requests`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(slow.answered).toBe(0);
     expect(slow.received.length).toBeGreaterThan(0);
     expect(slow.received.length).toBeLessThanOrEqual(2);
@@ -259,6 +266,64 @@ describe("webhooks: signed deliveries to partners' endpoints, retries, dead lett
     // A key without the webhooks scope may not manage webhooks.
     const readOnly = await issuePartnerKey(t.db, "test", { name: `只读测试网${unique()}`, scopes: ["postings:read"] });
     expect(codeOf(await t.gql(WEBHOOKS, {}, { apiKey: readOnly.apiKey }))).toBe("FORBIDDEN");
+  });
+
+  it("revoking an approval disables (APPROVAL_REVOKED) the partner's active endpoints no longer on a live prefix, and the partner cannot enable them again (FORBIDDEN, nothing written)", async () => {
+    const p = await partnerWithEndpoint();
+    const REVOKE = `mutation($i: ID!) { revokeWebhookUrlApproval(id: $i) { revokedAt } }`;
+    const ENABLE = `mutation($w: ID!) { enableWebhook(id: $w) { status disabledReason } }`;
+    const [approval] = (await t.gql<{ webhookUrlApprovals: { id: string }[] }>(`{ webhookUrlApprovals { id } }`, {}, { apiKey: p.apiKey })).data!.webhookUrlApprovals;
+    // A second endpoint on a second approval, which stays.
+    const other = await t.gql<{ approveWebhookUrl: { id: string } }>(APPROVE, { p: p.partnerId, u: p.receiver.url("/other") }, { token: admin });
+    const kept = await t.gql<{ registerWebhook: { webhook: { id: string } } }>(REGISTER, { i: { url: p.receiver.url("/other/in"), events: ["POSTING_CREATED"] } }, { apiKey: p.apiKey });
+    expect(kept.errors).toBeUndefined();
+    expect((await t.gql(REVOKE, { i: approval!.id }, { token: admin })).errors).toBeUndefined();
+    const hooks = async () => (await t.gql<{ webhooks: { id: string; status: string; disabledReason: string | null }[] }>(WEBHOOKS, {}, { apiKey: p.apiKey })).data!.webhooks;
+    expect(await hooks()).toEqual(
+      expect.arrayContaining([
+        { id: p.webhookId, status: "DISABLED", failingSince: null, disabledReason: expect.stringMatching(/^APPROVAL_REVOKED: .*\/hooks revoked by admin:admin$/) },
+        { id: kept.data!.registerWebhook.webhook.id, status: "ACTIVE", failingSince: null, disabledReason: null },
+      ]),
+    );
+    // Nothing is queued for it any more.
+    const before = (await deliveries(p.webhookId, { apiKey: p.apiKey })).length;
+    await partnerPosting(p.partnerId);
+    expect(await deliveries(p.webhookId, { apiKey: p.apiKey })).toHaveLength(before);
+    // Its URL is on no live prefix: neither the partner nor an administrator turns it on.
+    expect(codeOf(await t.gql(ENABLE, { w: p.webhookId }, { apiKey: p.apiKey }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(ENABLE, { w: p.webhookId }, { token: admin }))).toBe("FORBIDDEN");
+    expect((await hooks()).find((h) => h.id === p.webhookId)!.status).toBe("DISABLED");
+    // Approved again: the partner may.
+    expect((await t.gql(APPROVE, { p: p.partnerId, u: p.receiver.url("/hooks") }, { token: admin })).errors).toBeUndefined();
+    expect((await t.gql<{ enableWebhook: unknown }>(ENABLE, { w: p.webhookId }, { apiKey: p.apiKey })).data!.enableWebhook).toEqual({ status: "ACTIVE", disabledReason: null });
+    // Revoking the other approval disables only the endpoint on it.
+    expect((await t.gql(REVOKE, { i: other.data!.approveWebhookUrl.id }, { token: admin })).errors).toBeUndefined();
+    expect((await hooks()).map((h) => [h.id, h.status])).toEqual(
+      expect.arrayContaining([
+        [p.webhookId, "ACTIVE"],
+        [kept.data!.registerWebhook.webhook.id, "DISABLED"],
+      ]),
+    );
+  });
+
+  it("an endpoint an administrator disabled is enabled again only by an administrator; one its partner disabled, by either", async () => {
+    const p = await partnerWithEndpoint();
+    const DISABLE = `mutation($w: ID!) { disableWebhook(id: $w) { status disabledReason } }`;
+    const ENABLE = `mutation($w: ID!) { enableWebhook(id: $w) { status disabledReason } }`;
+    expect((await t.gql<{ disableWebhook: unknown }>(DISABLE, { w: p.webhookId }, { token: admin })).data!.disableWebhook).toEqual({ status: "DISABLED", disabledReason: "BY_ADMIN: admin:admin" });
+    const refused = await t.gql(ENABLE, { w: p.webhookId }, { apiKey: p.apiKey });
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    const [row] = await queryRows<{ status: string; disabled_reason: string }>(t.db, sql`select status, disabled_reason from webhooks where id = ${p.webhookId}`);
+    expect(row).toEqual({ status: "DISABLED", disabled_reason: "BY_ADMIN: admin:admin" });
+    // The partner turning it "off" again does not change whose decision it is.
+    expect((await t.gql<{ disableWebhook: unknown }>(DISABLE, { w: p.webhookId }, { apiKey: p.apiKey })).data!.disableWebhook).toEqual({ status: "DISABLED", disabledReason: "BY_ADMIN: admin:admin" });
+    expect((await t.gql<{ enableWebhook: unknown }>(ENABLE, { w: p.webhookId }, { token: admin })).data!.enableWebhook).toEqual({ status: "ACTIVE", disabledReason: null });
+    // Off by the partner: the partner turns it on; an administrator's disabling over it is then the administrator's.
+    expect((await t.gql<{ disableWebhook: { disabledReason: string } }>(DISABLE, { w: p.webhookId }, { apiKey: p.apiKey })).data!.disableWebhook.disabledReason).toMatch(/^BY_PARTNER: partner:/);
+    expect((await t.gql<{ enableWebhook: unknown }>(ENABLE, { w: p.webhookId }, { apiKey: p.apiKey })).data!.enableWebhook).toEqual({ status: "ACTIVE", disabledReason: null });
+    await t.gql(DISABLE, { w: p.webhookId }, { apiKey: p.apiKey });
+    expect((await t.gql<{ disableWebhook: unknown }>(DISABLE, { w: p.webhookId }, { token: admin })).data!.disableWebhook).toEqual({ status: "DISABLED", disabledReason: "BY_ADMIN: admin:admin" });
+    expect(codeOf(await t.gql(ENABLE, { w: p.webhookId }, { apiKey: p.apiKey }))).toBe("FORBIDDEN");
   });
 
   it("refuses a URL outside the partner's approved prefixes (FORBIDDEN) and malformed ones (BAD_USER_INPUT), writing nothing", async () => {
@@ -352,7 +417,7 @@ describe("webhooks in production: HTTPS only, and no endpoint on a loopback, pri
 
   it("refuses http:// and every non-public host — literal, in odd notations, or a name resolving to one — writing nothing", async () => {
     const issued = await issuePartnerKey(t.db, "test", { name: `生产测试网${unique()}` });
-    const prefixes = ["https://127.0.0.1/", "https://10.1.2.3/", "https://169.254.169.254/", "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://localhost/", "https://100.64.0.1/", "https://[fd00::1]/", "https://0.0.0.0/", "https://hooks.example.com/"];
+    const prefixes = ["https://127.0.0.1/", "https://10.1.2.3/", "https://169.254.169.254/", "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://localhost/", "https://100.64.0.1/", "https://[fd00::1]/", "https://0.0.0.0/", "https://[::7f00:1]/", "https://[64:ff9b::7f00:1]/", "https://[2002:7f00:1::]/", "https://hooks.example.com/"];
     for (const u of prefixes) expect([u, (await t.gql(APPROVE, { p: issued.partner.id, u }, { token: admin })).errors]).toEqual([u, undefined]);
     // http:// cannot even be approved in production.
     const httpApproval = await t.gql(APPROVE, { p: issued.partner.id, u: "http://hooks.example.com/" }, { token: admin });
@@ -371,6 +436,10 @@ describe("webhooks in production: HTTPS only, and no endpoint on a loopback, pri
       "https://100.64.0.1/in",
       "https://[fd00::1]/in",
       "https://0.0.0.0/in",
+      "https://[::7f00:1]/in", // IPv4-compatible (deprecated ::/96): 127.0.0.1
+      "https://[::127.0.0.1]/in", // the same, written with the IPv4 inside
+      "https://[64:ff9b::7f00:1]/in", // NAT64
+      "https://[2002:7f00:1::]/in", // 6to4
     ];
     for (const url of targets) {
       const r = await t.gql(REGISTER, { i: { url, events: ["POSTING_CREATED"] } }, { apiKey: issued.apiKey });
@@ -397,5 +466,168 @@ describe("webhooks in production: HTTPS only, and no endpoint on a loopback, pri
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe("the webhook queue: claims over several processes, fencing, the last attempt", () => {
+  let t: TestApp;
+  const rules = { perEndpoint: 4, maxAttempts: 12 };
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  // Each test's endpoints are turned off after it, so the next one's claims see only its own.
+  afterEach(() => t.db.execute(sql`update webhooks set status = 'DISABLED' where status = 'ACTIVE'`));
+  afterAll(() => t.close());
+
+  /** A webhook row (nothing is sent in these tests: the queue is driven by hand). */
+  async function endpoint(): Promise<string> {
+    const issued = await issuePartnerKey(t.db, "test", { name: `队列测试网${unique()}` });
+    const id = newId();
+    await t.db.insert(webhooks).values({ id, partnerId: issued.partner.id, url: "http://127.0.0.1:9/in", events: ["POSTING_CREATED"], secretSealed: t.app.pii.encrypt("whsec_AAAA"), createdBy: "test" });
+    return id;
+  }
+  async function queue(webhookId: string, n: number, due = new Date()): Promise<string[]> {
+    const ids = Array.from({ length: n }, () => newId());
+    await t.db.insert(webhookDeliveries).values(ids.map((id) => ({ id, webhookId, eventType: "POSTING_CREATED", payload: { type: "posting.created" }, nextAttemptAt: due })));
+    return ids;
+  }
+  const mine = <T extends { webhook_id: string }>(rows: T[], webhookId: string) => rows.filter((r) => r.webhook_id === webhookId);
+  const outcome = (c: { id: string; webhook_id: string; attempts: number; claims: number }, at: Date, ok: boolean) => ({
+    id: c.id,
+    webhookId: c.webhook_id,
+    attempts: c.attempts,
+    claim: c.claims,
+    ok,
+    statusCode: ok ? 200 : 500,
+    error: ok ? null : "late",
+    at,
+    status: ok ? ("DELIVERED" as const) : ("DEAD" as const),
+    nextAt: null,
+  });
+
+  it("fences on the claim: an outcome from a claim that lost its lease is not written, even after a redelivery started the attempts afresh", async () => {
+    const w = await endpoint();
+    const [id] = await queue(w, 1);
+    const t0 = later(new Date(), 1);
+    // Process A claims (attempt 1), then stalls past its lease.
+    const [a] = mine(await claimDeliveries(t.db, t0, later(t0, 30), rules, 1000), w);
+    expect(a).toMatchObject({ id, attempts: 1, claims: 1 });
+    // Process B takes the lapsed claim over (attempt 2) and delivers it.
+    const t1 = later(t0, 31);
+    const [b] = mine(await claimDeliveries(t.db, t1, later(t1, 30), rules, 1000), w);
+    expect(b).toMatchObject({ id, attempts: 2, claims: 2 });
+    expect(await recordOutcomes(t.db, [outcome(b!, t1, true)])).toEqual(new Set([id]));
+    // The partner redelivers it; process C claims it (attempt 1 again, the third claim).
+    expect(await requeueDelivery(t.db, id!)).toMatchObject({ attempts: 0, claims: 2 });
+    const t2 = later(new Date(), 60);
+    const [c] = mine(await claimDeliveries(t.db, t2, later(t2, 30), rules, 1000), w);
+    expect(c).toMatchObject({ id, attempts: 1, claims: 3 });
+    // A finally writes its stale result (its attempts number matches C's): refused.
+    expect(await recordOutcomes(t.db, [outcome(a!, t2, false)])).toEqual(new Set());
+    const [row] = await queryRows<{ status: string; claims: number }>(t.db, sql`select status, claims from webhook_deliveries where id = ${id}`);
+    expect(row).toEqual({ status: "SENDING", claims: 3 });
+    // C's own result is written.
+    expect(await recordOutcomes(t.db, [outcome(c!, t2, true)])).toEqual(new Set([id]));
+  });
+
+  it("never sends beyond the last attempt: a lapsed claim of the last attempt goes DEAD (lease lapsed after the last attempt), as does one queued with no attempts left", async () => {
+    const w = await endpoint();
+    const [lapsed, queued] = await queue(w, 2);
+    const t0 = later(new Date(), 1);
+    const last = { perEndpoint: 4, maxAttempts: 1 };
+    expect(mine(await claimDeliveries(t.db, t0, later(t0, 30), last, 1000), w).map((c) => [c.id, c.attempts]).sort()).toEqual([[lapsed, 1], [queued, 1]].sort());
+    // `queued` failed its attempt under a policy of 2 attempts and waits for its retry; `lapsed` is never answered.
+    await t.db.execute(sql`update webhook_deliveries set status = 'PENDING', lease_until = null where id = ${queued}`);
+    // Past the lease, under the policy of 1 attempt: nothing is sent, both are DEAD.
+    const t1 = later(t0, 31);
+    expect(mine(await claimDeliveries(t.db, t1, later(t1, 30), last, 1000), w)).toEqual([]);
+    const rows = await queryRows<{ id: string; status: string; attempts: number; last_error: string }>(t.db, sql`select id, status, attempts, last_error from webhook_deliveries where webhook_id = ${w}`);
+    expect(rows.sort((x, y) => (x.id === lapsed ? -1 : y.id === lapsed ? 1 : 0))).toEqual([
+      { id: lapsed, status: "DEAD", attempts: 1, last_error: "lease lapsed after the last attempt (attempt 1 of 1)" },
+      { id: queued, status: "DEAD", attempts: 1, last_error: "no attempts left under the policy (attempt 1 of 1)" },
+    ]);
+  });
+
+  it("serves the endpoint waiting longest first when there are fewer slots than endpoints × their share (no endpoint keeps the slots by scan order)", async () => {
+    const now = new Date();
+    // Registered first (first in scan order), but with the newest work.
+    const first = await endpoint();
+    const second = await endpoint();
+    const third = await endpoint();
+    await queue(first, 4, later(now, -10));
+    await queue(second, 4, later(now, -20));
+    await queue(third, 4, later(now, -30));
+    const t0 = later(now, 1);
+    const round1 = await claimDeliveries(t.db, t0, later(t0, 30), rules, 2);
+    expect(round1.map((c) => c.webhook_id)).toEqual(expect.arrayContaining([third, second]));
+    expect(round1).toHaveLength(2);
+    // With more slots: every endpoint gets its turn before any gets a second.
+    const round2 = await claimDeliveries(t.db, t0, later(t0, 30), rules, 3);
+    expect(new Set(round2.map((c) => c.webhook_id))).toEqual(new Set([first, second, third]));
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))("holds per-endpoint concurrency across processes: two claims at once never put more than the policy's share in flight (PostgreSQL)", async () => {
+    const w = await endpoint();
+    await queue(w, 8);
+    const t0 = later(new Date(), 1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstClaimed!: (n: number) => void;
+    const claimedFirst = new Promise<number>((r) => (firstClaimed = r));
+    // Process 1's claim, its transaction not yet committed when process 2 claims (two pollers at the same instant).
+    const one = t.db.transaction(async (tx) => {
+      const c = mine(await claimDeliveries(tx, t0, later(t0, 60), rules, 1000), w);
+      firstClaimed(c.length);
+      await gate;
+      return c.length;
+    });
+    expect(await claimedFirst).toBe(4);
+    const two = mine(await claimDeliveries(t.db, t0, later(t0, 60), rules, 1000), w);
+    release();
+    await one;
+    // And once process 1's claims are committed, a third claim sees them.
+    const three = mine(await claimDeliveries(t.db, t0, later(t0, 60), rules, 1000), w);
+    const [inFlight] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${w} and status = 'SENDING' and lease_until > ${t0.toISOString()}::timestamptz`);
+    expect({ second: two.length, third: three.length, inFlight: inFlight!.n }).toEqual({ second: 0, third: 0, inFlight: 4 });
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))("two processes recording the health of overlapping endpoints in opposite orders do not deadlock (PostgreSQL)", async () => {
+    const ids = [await endpoint(), await endpoint(), await endpoint()].sort();
+    const at = new Date();
+    const failing = (order: string[]) => order.map((webhookId) => ({ webhookId, ok: false, since: at, at, reset: false }));
+    const waiting = async () => Number((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n);
+    const until = async (n: number) => {
+      for (let i = 0; (await waiting()) < n; i++) {
+        if (i > 1000) throw new Error(`never ${n} transactions waiting on a lock`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    // A third transaction holds the first endpoint; flush X (in id order) queues behind it, then flush Y
+    // (in reverse). Written in the order given, Y would hold the last endpoints while waiting for the
+    // first, and X, served first, would then wait for Y's: a deadlock, one flush lost.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holder = t.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from webhooks where id = ${ids[0]} for no key update`);
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nested loops, as the planner picks on a large table: rows are then reached in the batch's order.
+    const flush = (order: string[]) =>
+      t.db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_hashjoin = off`);
+        await tx.execute(sql`set local enable_mergejoin = off`);
+        return recordEndpointHealth(tx, failing(order), 5);
+      });
+    const x = flush(ids);
+    await until(1);
+    const y = flush([...ids].reverse());
+    await until(2);
+    release();
+    await holder;
+    const results = await Promise.allSettled([x, y]);
+    expect(results.map((r) => (r.status === "rejected" ? String((r.reason as Error).cause ?? r.reason) : "ok"))).toEqual(["ok", "ok"]);
+    const rows = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhooks where failing_since is not null and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    expect(rows[0]!.n).toBe(3);
   });
 });

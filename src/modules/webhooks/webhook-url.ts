@@ -57,11 +57,28 @@ export function urlOnPrefix(url: URL, prefix: string): boolean {
   return url.pathname.startsWith(base);
 }
 
-/** Whether an address is one a webhook may reach: unicast on the public internet (nothing loopback, private, link-local, CGNAT …). */
+/**
+ * IPv6 global unicast: the only block IANA allocates from (2000::/3). Outside it, ipaddr.js calls some
+ * special blocks "unicast" — the deprecated IPv4-compatible ::/96 (`::7f00:1` is 127.0.0.1 on a host
+ * that still routes it), and the rest of ::/8 (RFC 4291) — so they are refused here.
+ */
+const IPV6_GLOBAL_UNICAST = ipaddr.parseCIDR("2000::/3");
+
+/**
+ * Whether an address is one a webhook may reach: unicast on the public internet (nothing loopback,
+ * private, link-local, CGNAT …; in IPv6 also nothing with an IPv4 address inside — IPv4-compatible,
+ * NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4, Teredo, SIIT — only 2000::/3 outside those).
+ */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
+  const version = isIP(address);
+  if (version === 0 || address.includes("%")) return false; // an IPv6 zone (fe80::1%eth0) is link-local anyway
+  // IPv6 in its normal form first: ipaddr.js reads `::a.b.c.d` (IPv4-compatible) as `::ffff:a.b.c.d`.
+  const text = version === 6 ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address;
+  if (!ipaddr.isValid(text)) return false;
   // process: ::ffff:a.b.c.d is a.b.c.d, and is judged as that.
-  return ipaddr.process(address).range() === "unicast";
+  const parsed = ipaddr.process(text);
+  if (parsed.range() !== "unicast") return false;
+  return parsed.kind() === "ipv4" || (parsed as ipaddr.IPv6).match(IPV6_GLOBAL_UNICAST);
 }
 
 /** The host of a URL as an address when it is one (WHATWG URL gives IPv6 in brackets). */

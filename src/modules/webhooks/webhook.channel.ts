@@ -11,10 +11,12 @@
  * attempt. An endpoint failing for more than the policy's days is DISABLED; its deliveries stay
  * PENDING and go out when it is enabled again. A process that dies mid-request leaves its claims
  * SENDING until their lease runs out; another process then sends them again under the same
- * `webhook-id`, which receivers deduplicate on.
+ * `webhook-id`, which receivers deduplicate on (unless that was the last attempt: then it is DEAD).
+ * Each claim is fenced (`claims`): a stalled process's late outcome never overwrites a newer claim's.
  */
 import { setMaxListeners } from "node:events";
 import type { Database } from "../../db/client.js";
+import { findPgError } from "../../errors.js";
 import { loggableError, type Logger } from "../../logger.js";
 import type { PiiCipher } from "../../pii/pii-crypto.js";
 import type { DeliveryChannel } from "../notifications/delivery.worker.js";
@@ -109,7 +111,8 @@ export class WebhookChannel implements DeliveryChannel {
     if (free <= 0) return 0;
     const now = this.clock();
     const policy = await this.policyNow(now);
-    const claimed = await claimDeliveries(this.db, now, new Date(now.getTime() + webhookLeaseMs(policy.timeoutMs)), policy.perEndpointConcurrency, free);
+    const leaseUntil = new Date(now.getTime() + webhookLeaseMs(policy.timeoutMs));
+    const claimed = await claimDeliveries(this.db, now, leaseUntil, { perEndpoint: policy.perEndpointConcurrency, maxAttempts: policy.maxAttempts }, free);
     for (const delivery of claimed) this.start(delivery, policy);
     return claimed.length;
   }
@@ -136,7 +139,7 @@ export class WebhookChannel implements DeliveryChannel {
         result = { ok: false, statusCode: null, error: `send failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200) };
       }
       if (this.abort.signal.aborted && !result.ok) return;
-      this.outcomes.push({ id: delivery.id, webhookId: delivery.webhook_id, attempts: delivery.attempts, ok: result.ok, statusCode: result.statusCode, error: result.error, at: this.clock() });
+      this.outcomes.push({ id: delivery.id, webhookId: delivery.webhook_id, attempts: delivery.attempts, claim: delivery.claims, ok: result.ok, statusCode: result.statusCode, error: result.error, at: this.clock() });
     })();
     this.inFlight.add(request);
     void request.finally(() => {
@@ -155,10 +158,19 @@ export class WebhookChannel implements DeliveryChannel {
       if (o.attempts >= policy.maxAttempts) return { ...o, status: "DEAD" as const, nextAt: null, error: `${o.error ?? "failed"} (attempt ${o.attempts} of ${policy.maxAttempts})` };
       return { ...o, status: "PENDING" as const, nextAt: new Date(o.at.getTime() + webhookRetryDelaySeconds(policy, o.attempts) * 1000) };
     });
-    const disabled = await this.db.transaction(async (tx) => {
-      const written = await recordOutcomes(tx, rows);
-      return recordEndpointHealth(tx, endpointHealth(batch.filter((o) => written.has(o.id))), policy.disableAfterDays);
-    });
+    let disabled: string[];
+    try {
+      disabled = await this.db.transaction(async (tx) => {
+        const written = await recordOutcomes(tx, rows);
+        return recordEndpointHealth(tx, endpointHealth(batch.filter((o) => written.has(o.id))), policy.disableAfterDays);
+      });
+    } catch (error) {
+      // A transaction rolled back by the database (a deadlock, a serialisation failure) or a lost
+      // connection: the outcomes are kept for the next flush. Anything else drops them: their claims
+      // lapse and the deliveries are sent again.
+      if (/^(40|08)/.test(findPgError(error)?.code ?? "")) this.outcomes.unshift(...batch);
+      throw error;
+    }
     const failed = batch.filter((o) => !o.ok).length;
     if (failed > 0) this.log.warn({ channel: "WEBHOOK", delivered: batch.length - failed, failed }, "webhook deliveries failed");
     for (const id of disabled) this.log.warn({ channel: "WEBHOOK", webhookId: id, disableAfterDays: policy.disableAfterDays }, "webhook disabled: failing for too long");

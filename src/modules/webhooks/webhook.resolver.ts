@@ -51,7 +51,7 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => WebhookUrlApproval, { description: "Revoke an approved prefix (administrators): no new endpoint on it; registered ones keep running until disabled." })
+  @Mutation(() => WebhookUrlApproval, { description: "Revoke an approved prefix (administrators): no new endpoint on it, and the partner's active endpoints on no other live prefix are disabled (APPROVAL_REVOKED)." })
   async revokeWebhookUrlApproval(@Arg("id", () => ID, { description: "The approval's id." }) id: string, @Ctx() ctx: Context) {
     return toApproval(await revokeWebhookUrlApproval(ctx.db, ctx.viewer, id));
   }
@@ -85,7 +85,7 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.ADMIN, Role.PARTNER)
-  @Mutation(() => Webhook, { description: "Turn an endpoint on again (also after it was disabled for failing): what is still PENDING goes out; its failing days start afresh." })
+  @Mutation(() => Webhook, { description: "Turn an endpoint on again (also after it was disabled for failing): what is still PENDING goes out; its failing days start afresh. FORBIDDEN when its URL is on no live approved prefix, or (for a partner) when an administrator disabled it." })
   async enableWebhook(@Arg("id", () => ID, { description: "The endpoint." }) id: string, @Ctx() ctx: Context) {
     return toWebhook(await enableWebhook(ctx.db, ctx.viewer, id));
   }

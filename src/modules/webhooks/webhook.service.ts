@@ -17,6 +17,8 @@ import type { PiiCipher } from "../../pii/pii-crypto.js";
 import { PostingKind } from "../postings/posting.type.js";
 import {
   countDeliveries,
+  disableActiveWebhooks,
+  findApproval,
   findDeliveryWithOwner,
   findWebhook,
   insertApproval,
@@ -25,6 +27,7 @@ import {
   listDeliveries,
   listWebhooks,
   livePrefixes,
+  lockApprovals,
   requeueDelivery,
   revokeApproval,
   updateWebhook,
@@ -44,18 +47,20 @@ export const WEBHOOK_EVENTS = ["POSTING_CREATED", "POSTING_UPDATED", "POSTING_CL
 /** Endpoints one partner may have (ACTIVE or DISABLED). */
 export const MAX_WEBHOOKS_PER_PARTNER = 20;
 
+const isAdmin = (viewer: Viewer) => viewer.kind === "user" && viewer.role === Role.ADMIN;
+
 /** Who may act on webhooks: a partner key with the `webhooks` scope (its own), or an administrator (any). */
 function actingPartner(viewer: Viewer): string | null {
   if (viewer.kind === "partner") {
     if (!viewer.scopes.includes("webhooks")) throw forbidden(msg("此 API 密钥没有 webhooks 权限范围：请管理员签发带该范围的密钥", "This API key lacks the webhooks scope: ask an administrator for a key with it"));
     return viewer.partnerId;
   }
-  if (viewer.kind === "user" && viewer.role === Role.ADMIN) return null;
+  if (isAdmin(viewer)) return null;
   throw forbidden(msg("只有合作平台或管理员可以管理 Webhook", "Only partner sites and administrators manage webhooks"));
 }
 
 function mustBeAdmin(viewer: Viewer): void {
-  if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以审批 Webhook 网址", "Only administrators approve webhook URLs"));
+  if (!isAdmin(viewer)) throw forbidden(msg("只有管理员可以审批 Webhook 网址", "Only administrators approve webhook URLs"));
 }
 
 /** An administrator approves a URL prefix (origin and path) for a partner's webhooks. */
@@ -71,13 +76,34 @@ export async function approveWebhookUrl(deps: Pick<WebhookDeps, "db" | "rules">,
   }
 }
 
-/** Revoked at once: no new endpoint on it; endpoints already registered on it keep running until the partner or an administrator disables them. */
+/**
+ * Revoked at once: no new endpoint on it, and the partner's ACTIVE endpoints no longer on any live
+ * prefix are DISABLED (APPROVAL_REVOKED) in the same transaction. The partner's approvals are locked
+ * first, so two revocations (or a revocation and an enabling) take turns and none misses the other.
+ */
 export async function revokeWebhookUrlApproval(db: Database, viewer: Viewer, id: string): Promise<WebhookUrlApprovalRow> {
   mustBeAdmin(viewer);
-  const row = await revokeApproval(db, parseId(id, "id"));
-  if (!row) throw notFound("Webhook URL approval", id);
-  return row;
+  const approvalId = parseId(id, "id");
+  return db.transaction(async (tx) => {
+    const found = await findApproval(tx, approvalId);
+    if (!found) throw notFound("Webhook URL approval", id);
+    await lockApprovals(tx, found.partnerId);
+    const row = (await revokeApproval(tx, approvalId))!;
+    const prefixes = await livePrefixes(tx, row.partnerId);
+    const uncovered = (await listWebhooks(tx, row.partnerId)).filter((w) => w.status === "ACTIVE" && !onSomePrefix(w.url, prefixes));
+    await disableActiveWebhooks(
+      tx,
+      uncovered.map((w) => w.id),
+      `${DISABLED_APPROVAL_REVOKED}: ${row.urlPrefix} revoked by ${actorOf(viewer)}`,
+    );
+    return row;
+  });
 }
+
+const onSomePrefix = (url: string | URL, prefixes: string[]) => prefixes.some((p) => urlOnPrefix(typeof url === "string" ? new URL(url) : url, p));
+
+const notOnApprovedPrefix = () =>
+  forbidden(msg("该网址不在管理员为本平台审批的 Webhook 网址范围内", "The URL is not on a webhook URL prefix an administrator approved for this partner"));
 
 /** Approvals: an administrator's of every partner (or one), a partner's own. */
 export function webhookUrlApprovals(db: Database, viewer: Viewer, partnerId: string | null): Promise<WebhookUrlApprovalRow[]> {
@@ -106,22 +132,23 @@ export async function registerWebhook(deps: WebhookDeps, viewer: Viewer, input: 
   if (unknown.length > 0) throw badInput("input.events", msg(`未知的事件：${unknown.join(", ")}`, `Unknown events: ${unknown.join(", ")}`));
   const filter = checkFilter(input.filter ?? null);
   const url = normaliseWebhookUrl(input.url, "input.url", deps.rules);
-  const prefixes = await livePrefixes(deps.db, partnerId);
-  if (!prefixes.some((p) => urlOnPrefix(url, p))) {
-    throw forbidden(msg("该网址不在管理员为本平台审批的 Webhook 网址范围内", "The URL is not on a webhook URL prefix an administrator approved for this partner"));
-  }
+  if (!onSomePrefix(url, await livePrefixes(deps.db, partnerId))) throw notOnApprovedPrefix();
   await checkWebhookTarget(url, "input.url", deps.rules);
-  const existing = await listWebhooks(deps.db, partnerId);
-  if (existing.length >= MAX_WEBHOOKS_PER_PARTNER) throw conflict(msg(`每个合作平台最多 ${MAX_WEBHOOKS_PER_PARTNER} 个 Webhook`, `A partner has at most ${MAX_WEBHOOKS_PER_PARTNER} webhooks`));
   const secret = newSecret();
-  const webhook = await insertWebhook(deps.db, {
-    id: newId(),
-    partnerId,
-    url: url.href,
-    events,
-    ...filter,
-    secretSealed: deps.pii.encrypt(secret),
-    createdBy: actorOf(viewer),
+  const webhook = await deps.db.transaction(async (tx) => {
+    // Again under a share lock on the approvals: one revoked while the host was being resolved counts.
+    if (!onSomePrefix(url, await livePrefixes(tx, partnerId, "share"))) throw notOnApprovedPrefix();
+    const existing = await listWebhooks(tx, partnerId);
+    if (existing.length >= MAX_WEBHOOKS_PER_PARTNER) throw conflict(msg(`每个合作平台最多 ${MAX_WEBHOOKS_PER_PARTNER} 个 Webhook`, `A partner has at most ${MAX_WEBHOOKS_PER_PARTNER} webhooks`));
+    return insertWebhook(tx, {
+      id: newId(),
+      partnerId,
+      url: url.href,
+      events,
+      ...filter,
+      secretSealed: deps.pii.encrypt(secret),
+      createdBy: actorOf(viewer),
+    });
   });
   return { webhook, secret };
 }
@@ -159,17 +186,44 @@ async function visibleWebhook(db: Database, viewer: Viewer, id: string): Promise
   return row;
 }
 
-/** Turned off by its partner or an administrator: nothing is queued for it or sent while DISABLED. */
+/** Why an endpoint is DISABLED: the first word of `disabledReason`. */
+export const DISABLED_BY_PARTNER = "BY_PARTNER";
+/** An administrator turned it off: only an administrator turns it on again. */
+export const DISABLED_BY_ADMIN = "BY_ADMIN";
+/** Its URL's approval was revoked: on again once its URL is on a live approved prefix. */
+export const DISABLED_APPROVAL_REVOKED = "APPROVAL_REVOKED";
+
+const disabledByAdmin = (row: WebhookRow) => row.status === "DISABLED" && (row.disabledReason ?? "").startsWith(`${DISABLED_BY_ADMIN}:`);
+
+/**
+ * Turned off by its partner or an administrator: nothing is queued for it or sent while DISABLED.
+ * An administrator's turning off is recorded as such (`BY_ADMIN: …`), also over an earlier reason,
+ * so the partner cannot undo it.
+ */
 export async function disableWebhook(db: Database, viewer: Viewer, id: string): Promise<WebhookRow> {
   const row = await visibleWebhook(db, viewer, id);
-  if (row.status === "DISABLED") return row;
-  return (await updateWebhook(db, row.id, { status: "DISABLED", disabledAt: new Date(), disabledReason: `BY_REQUEST: ${actorOf(viewer)}` }))!;
+  const admin = isAdmin(viewer);
+  if (row.status === "DISABLED" && (!admin || disabledByAdmin(row))) return row;
+  const reason = `${admin ? DISABLED_BY_ADMIN : DISABLED_BY_PARTNER}: ${actorOf(viewer)}`;
+  return (await updateWebhook(db, row.id, { status: "DISABLED", disabledAt: row.status === "DISABLED" ? row.disabledAt : new Date(), disabledReason: reason }))!;
 }
 
-/** On again: what is still PENDING goes out, and its failing days count from the next failure. */
+/**
+ * On again: what is still PENDING goes out, and its failing days count from the next failure. Only
+ * with its URL on a live approved prefix of its partner (else FORBIDDEN, as at registration), and
+ * one an administrator turned off only by an administrator (FORBIDDEN); nothing written otherwise.
+ */
 export async function enableWebhook(db: Database, viewer: Viewer, id: string): Promise<WebhookRow> {
-  const row = await visibleWebhook(db, viewer, id);
-  return (await updateWebhook(db, row.id, { status: "ACTIVE", disabledAt: null, disabledReason: null, failingSince: null }))!;
+  const visible = await visibleWebhook(db, viewer, id);
+  return db.transaction(async (tx) => {
+    const row = (await findWebhook(tx, visible.id, "no key update"))!;
+    if (disabledByAdmin(row) && !isAdmin(viewer)) {
+      throw forbidden(msg("该 Webhook 由管理员停用，只有管理员可以重新启用", "An administrator disabled this webhook: only an administrator can enable it again"));
+    }
+    // The approvals under a share lock: a revocation waits for this transaction, then disables it again.
+    if (!onSomePrefix(row.url, await livePrefixes(tx, row.partnerId, "share"))) throw notOnApprovedPrefix();
+    return (await updateWebhook(tx, row.id, { status: "ACTIVE", disabledAt: null, disabledReason: null, failingSince: null }))!;
+  });
 }
 
 /** A new secret, shown once; deliveries are signed with it from the next request (the old one stops at once). */

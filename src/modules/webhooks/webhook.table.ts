@@ -61,7 +61,7 @@ export const webhooks = pgTable(
 /**
  * The webhook outbox: one row per event and endpoint, written by triggers in the event's own
  * transaction (a posting's change, an application's step). PENDING → SENDING (claimed under a lease;
- * `attempts` fences a late writer) → DELIVERED, or back to PENDING with a backoff, or DEAD after the
+ * `claims` fences a late writer) → DELIVERED, or back to PENDING with a backoff, or DEAD after the
  * policy's attempts (the partner's dead-letter list; `redeliverWebhook` queues it again).
  */
 export const webhookDeliveries = pgTable(
@@ -75,7 +75,10 @@ export const webhookDeliveries = pgTable(
     /** The Standard Webhooks body: { type, timestamp, data }, fixed when the event happened (a redelivery sends it again unchanged). */
     payload: jsonb("payload").notNull(),
     status: varchar("status", { length: 10 }).notNull().default("PENDING"),
+    /** Attempts since it was queued (or queued again by `redeliverWebhook`): the backoff and the policy's maxAttempts count these. */
     attempts: integer("attempts").notNull().default(0),
+    /** Claims ever made of it, +1 on each and never reset: the fencing token a claim's outcome must still match to be written. */
+    claims: integer("claims").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     leaseUntil: timestamp("lease_until", { withTimezone: true, precision: 3 }),
     lastStatusCode: integer("last_status_code"),

@@ -35,7 +35,7 @@ registerEnumType(WebhookStatus, {
   description: "Whether an endpoint is being sent to.",
   valuesConfig: {
     ACTIVE: { description: "Events are queued for it and sent." },
-    DISABLED: { description: "Turned off (by request, or after failing for the policy's days: `disabledReason`): nothing new is queued; what is PENDING waits for it to be enabled again." },
+    DISABLED: { description: "Turned off (by its partner or an administrator, when its URL approval was revoked, or after failing for the policy's days: `disabledReason`): nothing new is queued; what is PENDING waits for it to be enabled again." },
   },
 });
 
@@ -84,7 +84,7 @@ export class Webhook {
   @Field(() => WebhookStatus, { description: "Whether it is being sent to." }) status!: string;
   @Field(() => Date, { nullable: true, description: "Since when every attempt has failed; null after a success." }) failingSince!: Date | null;
   @Field(() => Date, { nullable: true, description: "When it was disabled." }) disabledAt!: Date | null;
-  @Field(() => String, { nullable: true, description: "Why: BY_REQUEST, or FAILING (for longer than the policy's days)." }) disabledReason!: string | null;
+  @Field(() => String, { nullable: true, description: "Why, as `CODE: detail`: BY_PARTNER; BY_ADMIN (only an administrator enables it again); APPROVAL_REVOKED (its URL is on no live approved prefix); FAILING (for longer than the policy's days)." }) disabledReason!: string | null;
   @Field({ description: "When it was registered." }) createdAt!: Date;
 }
 
