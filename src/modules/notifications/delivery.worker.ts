@@ -92,10 +92,14 @@ export class SmsChannel implements DeliveryChannel {
   }
 }
 
-/** Runs every channel in the background (and on demand: tests drain with a clock of their own). */
+/**
+ * Runs every channel in the background (and on demand: tests drain with a clock of their own). Each
+ * channel has its own passes, one at a time in this process: a channel still busy with a long pass
+ * (an SMS batch to a slow gateway) is skipped by the timer, never holding the others back.
+ */
 export class NotificationDispatcher {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly running = new Map<DeliveryChannel, Promise<number>>();
   private stopping = false;
 
   constructor(
@@ -106,27 +110,41 @@ export class NotificationDispatcher {
 
   start(): void {
     if (this.intervalMs > 0 && this.channels.length > 0) {
-      this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.log.error({ err: loggableError(err) }, "notification delivery failed")), this.intervalMs);
+      this.timer = setInterval(() => this.tick(), this.intervalMs);
       this.timer.unref();
     }
   }
 
+  /** The timer's turn: a pass for every channel not already in one. */
+  private tick(): void {
+    for (const channel of this.channels) {
+      if (this.running.has(channel) || this.stopping) continue;
+      this.pass(channel, new Date(), () => new Date()).catch((err: unknown) => this.log.error({ err: loggableError(err), channel: channel.name }, "notification delivery failed"));
+    }
+  }
+
+  private pass(channel: DeliveryChannel, now: Date, clock: () => Date): Promise<number> {
+    const run = channel.deliver(now, clock);
+    this.running.set(channel, run);
+    void run.catch(() => undefined).finally(() => {
+      if (this.running.get(channel) === run) this.running.delete(channel);
+    });
+    return run;
+  }
+
   /**
    * Every channel delivers what is due at `now` (default: the machine's clock), the channels side by
-   * side (a long SMS pass never holds webhooks back). One pass at a time in this process.
+   * side; a channel in a pass already finishes it first.
    */
   async drain(now?: Date): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = (async () => {
-      if (this.stopping) return 0;
-      const done = await Promise.all(this.channels.map((channel) => channel.deliver(now ?? new Date(), now ? () => now : () => new Date())));
-      return done.reduce((a, b) => a + b, 0);
-    })();
-    try {
-      return await this.running;
-    } finally {
-      this.running = undefined;
-    }
+    const done = await Promise.all(
+      this.channels.map(async (channel) => {
+        for (let busy = this.running.get(channel); busy; busy = this.running.get(channel)) await busy.catch(() => undefined);
+        if (this.stopping) return 0;
+        return this.pass(channel, now ?? new Date(), now ? () => now : () => new Date());
+      }),
+    );
+    return done.reduce((a, b) => a + b, 0);
   }
 
   /** A pass (drain), then whatever it started finished and recorded: what tests wait for before they look. */
@@ -144,7 +162,7 @@ export class NotificationDispatcher {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await Promise.all([...this.running.values()].map((run) => run.catch(() => undefined)));
     for (const channel of this.channels) await channel.close().catch(() => undefined);
   }
 }
