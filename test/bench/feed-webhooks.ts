@@ -101,18 +101,23 @@ async function pushPostings(t: Target, count: number, tag: string): Promise<void
   for (let done = 0; done < count; done += 1000) await insertPostings(t, tag, done + 1, Math.min(count, done + 1000));
 }
 
-/** `perSecond` postings a second for `seconds`, one statement every 100 ms on a fixed schedule (no drift); the rate achieved. */
+/**
+ * `perSecond` postings a second for `seconds` on a fixed schedule (no drift): a statement every 50 ms,
+ * each at a random point of its 50 ms, so writes fall at every point of the dispatcher's 100 ms poll
+ * (on a fixed 100 ms beat they kept one offset to it for a whole phase, and that offset, not the
+ * endpoints, set the phase's latency). Returns the rate achieved.
+ */
 async function pacePostings(t: Target, perSecond: number, seconds: number, tag: string): Promise<number> {
-  const tickMs = 100;
+  const tickMs = 50;
   const total = perSecond * seconds;
   const began = performance.now();
   let written = 0;
-  for (let tick = 1; written < total; tick++) {
-    const due = Math.min(total, Math.round((tick * tickMs * perSecond) / 1000));
+  for (let tick = 0; written < total; tick++) {
+    const wait = began + (tick + Math.random()) * tickMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    const due = Math.min(total, Math.round(((tick + 1) * tickMs * perSecond) / 1000));
     if (due > written) await insertPostings(t, tag, written + 1, due);
     written = due;
-    const wait = began + tick * tickMs - performance.now();
-    if (wait > 0) await sleep(wait);
   }
   return total / ((performance.now() - began) / 1000);
 }
@@ -155,9 +160,17 @@ interface PhaseResult {
 
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function summary(phase: string, latencies: number[], deliveries: number, seconds: number, cpu: number): PhaseResult {
+function summary(phase: string, latencies: number[], deliveries: number, seconds: number, cpuPercent: number): PhaseResult {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { phase, deliveries, seconds: round(seconds, 1), perSecond: Math.round(deliveries / seconds), p50: Math.round(quantile(sorted, 0.5)), p99: Math.round(quantile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? NaN), cpu: Math.round((cpu / seconds) * 100) };
+  return { phase, deliveries, seconds: round(seconds, 1), perSecond: Math.round(deliveries / seconds), p50: Math.round(quantile(sorted, 0.5)), p99: Math.round(quantile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? NaN), cpu: Math.round(cpuPercent) };
+}
+
+/** The server's CPU while `run` runs, % of one core. */
+async function withCpu<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; cpuPercent: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const began = performance.now();
+  const result = await run();
+  return { result, cpuPercent: ((cpuSeconds(pid) - cpu0) / ((performance.now() - began) / 1000)) * 100 };
 }
 
 export async function webhooksBench(opts: { deliveries?: number; pacedPerSecond?: number; pacedSeconds?: number } = {}): Promise<boolean> {
@@ -208,28 +221,29 @@ export async function webhooksBench(opts: { deliveries?: number; pacedPerSecond?
     /** Paced: latency = the receiver's receipt − the delivery's created_at (both this machine's clock). */
     const paced = async (phase: string, tag: string): Promise<PhaseResult & { rate: number; missing: number }> => {
       const since = await dbNow(client);
-      const cpu0 = cpuSeconds(server.pid);
       const began = performance.now();
-      const rate = await pacePostings(target, pacedPerSecond, pacedSeconds, tag);
-      const rows = await deliveredSince(client, fast, since);
-      const seconds = (performance.now() - began) / 1000;
+      const { result: [rate, rows], cpuPercent } = await withCpu(server.pid, async () => {
+        const rate = await pacePostings(target, pacedPerSecond, pacedSeconds, tag);
+        return [rate, await deliveredSince(client, fast, since)] as const;
+      });
       let missing = 0;
       const latencies = rows.map((d) => {
         const at = receiverOf.get(d.webhookId)!.receivedAt.get(d.postingId);
         if (at === undefined) missing++;
         return (at ?? d.deliveredMs) - d.createdMs;
       });
-      return { ...summary(phase, latencies, rows.length, seconds, cpuSeconds(server.pid) - cpu0), rate, missing };
+      return { ...summary(phase, latencies, rows.length, (performance.now() - began) / 1000, cpuPercent), rate, missing };
     };
     /** Backlog: deliveries/s from the first queued to the last delivered; latency = delivered_at − created_at (mostly the wait in the queue). */
     const backlog = async (phase: string, tag: string): Promise<PhaseResult> => {
       const since = await dbNow(client);
-      const cpu0 = cpuSeconds(server.pid);
-      await pushPostings(target, perPhase, tag);
-      const rows = await deliveredSince(client, fast, since);
+      const { result: rows, cpuPercent } = await withCpu(server.pid, async () => {
+        await pushPostings(target, perPhase, tag);
+        return deliveredSince(client, fast, since);
+      });
       const first = Math.min(...rows.map((d) => d.createdMs));
       const last = Math.max(...rows.map((d) => d.deliveredMs));
-      return summary(phase, rows.map((d) => d.deliveredMs - d.createdMs), rows.length, (last - first) / 1000, cpuSeconds(server.pid) - cpu0);
+      return summary(phase, rows.map((d) => d.deliveredMs - d.createdMs), rows.length, (last - first) / 1000, cpuPercent);
     };
 
     const pacedResults = [await paced("paced: 4 fast endpoints (baseline)", "paced-base")];
