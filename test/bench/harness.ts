@@ -32,9 +32,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+let benchDatabases = 0;
+
 /**
  * Starts the server on a fresh database seeded with the demo: a temporary PGlite directory, or — when
- * DATABASE_URL is set — a new database `jb_bench_<pid>` on that server, dropped afterwards.
+ * DATABASE_URL is set — a new database `jb_bench_<pid>_<n>` on that server, dropped afterwards (n
+ * counts the calls: a section that starts its own server beside another's, as the feed's webhooks do,
+ * must not drop the first one's database).
  */
 export async function startBenchServer(
   extraEnv: Record<string, string> = {},
@@ -75,7 +79,7 @@ export async function startBenchServer(
     };
   } else if (process.env.DATABASE_URL) {
     driver = "postgres";
-    const name = `jb_bench_${process.pid}`;
+    const name = `jb_bench_${process.pid}_${++benchDatabases}`;
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -266,6 +270,17 @@ export function rssMb(pid: number): number {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   } catch {
     return 0;
+  }
+}
+
+/** A process's CPU time so far (user + system, from /proc/<pid>/stat), in seconds; NaN once it has exited. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // The fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th (clock ticks, 100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
   }
 }
 

@@ -43,15 +43,21 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
       ...(values.connections ? { clients: Number(values.connections) } : {}),
       ...(values.duration ? { seconds: Number(values.duration) } : {}),
     }),
-  // Webhooks (issue 22; the webhook half of `feed`): --deliveries (20,000) to 4 fast local receivers, then beside one slowed to 5 s, on PostgreSQL.
-  webhooks: () => webhooksBench(values.deliveries ? { deliveries: Number(values.deliveries) } : {}),
+  // Webhooks (issue 22; the webhook half of `feed`), on PostgreSQL: 4 fast local receivers, then beside one slowed to 5 s — paced
+  // (--rate postings/s, 60, for --duration s, 20) and a backlog of --deliveries (20,000 over the two backlog phases).
+  webhooks: () =>
+    webhooksBench({
+      ...(values.deliveries ? { deliveries: Number(values.deliveries) } : {}),
+      ...(values.rate ? { pacedPerSecond: Number(values.rate) } : {}),
+      ...(values.duration ? { pacedSeconds: Number(values.duration) } : {}),
+    }),
   // The partner change feed (issue 22), on PostgreSQL: --events public posting events (100,000) read whole through GraphQL by a partner key.
   feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" }, events: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" }, rate: { type: "string" }, events: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
