@@ -20,3 +20,4 @@ export * from "../modules/notifications/notification.table.js";
 export * from "../http/idempotency.table.js";
 export * from "../modules/partners/partner-link.table.js";
 export * from "../modules/webhooks/webhook.table.js";
+export * from "../modules/screening/screening.table.js";

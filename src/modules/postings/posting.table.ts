@@ -45,6 +45,8 @@ export const postings = pgTable(
     source: postingSource("source").notNull().default("EMPLOYER"),
     partnerId: uuid("partner_id").references(() => partners.id),
     externalId: varchar("external_id", { length: 100 }),
+    /** Held PENDING_REVIEW because screening found a HIGH rule's words (issue 23), until an official reviews it. */
+    heldByScreening: boolean("held_by_screening").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: varchar("created_by", { length: 100 }).notNull(),
