@@ -69,10 +69,11 @@ describe("screenPosting", () => {
   });
 
   it("keeps UTF-16 offsets right past characters outside the BMP (emoji count two units)", () => {
-    const description = "😀😀 先交培训费";
+    const description = "😀😀 先交培训费，另收押金";
     const hits = screenPosting(seed, posting(description)).filter((h) => h.ruleCode === "FEE_DEPOSIT");
     for (const hit of hits) expect(description.slice(hit.start!, hit.end!)).toBe(hit.excerpt);
-    expect(hits.map((h) => h.excerpt)).toEqual(["先交", "培训费"]);
+    // 先交 and 培训费 touch: one span; 押金 is another.
+    expect(hits.map((h) => [h.excerpt, h.start])).toEqual([["先交培训费", 5], ["押金", 13]]);
   });
 
   it("catches evasions: spaces, full-width spaces, middle dots, zero-width characters, emoji, full-width digits", () => {

@@ -119,7 +119,10 @@ function findPattern(pattern: string): (text: string) => [number, number][] {
   };
 }
 
-/** Drops hits inside an occurrence of an `unless` phrase (限男 inside 不限男女), and hits inside another hit. */
+/**
+ * Drops hits inside an occurrence of an `unless` phrase (限男 inside 不限男女), then joins hits that overlap
+ * or touch into one span ("先交" and "押金" in 先交押金 are one finding to a reader).
+ */
 function keptHits(text: string, hits: [number, number][], unless: readonly string[]): [number, number][] {
   if (hits.length === 0) return hits;
   const exceptions: [number, number][] = [];
@@ -131,8 +134,8 @@ function keptHits(text: string, hits: [number, number][], unless: readonly strin
   const out: [number, number][] = [];
   for (const hit of kept) {
     const last = out.at(-1);
-    if (last !== undefined && hit[1] <= last[1]) continue;
-    out.push(hit);
+    if (last !== undefined && hit[0] <= last[1]) last[1] = Math.max(last[1], hit[1]);
+    else out.push([hit[0], hit[1]]);
   }
   return out;
 }
