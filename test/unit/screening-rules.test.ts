@@ -145,6 +145,8 @@ describe("validateRuleInput", () => {
     await refused(validateRuleInput({ ...good, matcher: { kind: "PHRASES", phrases: [] } }), "matcher.phrases");
     await refused(validateRuleInput({ ...good, matcher: { kind: "PHRASES", phrases: ["押金", "，。"] } }), "matcher.phrases.1");
     await refused(validateRuleInput({ ...good, matcher: "押金" }), "matcher");
+    await refused(validateRuleInput({ ...good, matcher: 42 }), "matcher");
+    await expect(validateRuleInput({ ...good, matcher: JSON.stringify(good.matcher) })).resolves.toEqual({ kind: "PHRASES", phrases: ["押金"] });
   });
 
   it("refuses a code, severity or field list the database would not take", async () => {

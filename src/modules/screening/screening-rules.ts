@@ -309,7 +309,16 @@ export async function validateRuleInput(input: RuleInput): Promise<Matcher> {
     throw fail(refuse("description", "规则说明不能为空：官员和发布者要看到为什么被拦下", "the description must not be empty: officials and posters are shown why a posting was held"));
   if (input.description.length > LIMITS.descriptionLength)
     throw fail(refuse("description", `规则说明最长 ${LIMITS.descriptionLength} 个字符`, `the description is at most ${LIMITS.descriptionLength} characters`));
-  const matcher = parseMatcher(input.matcher);
+  // The matcher may arrive as JSON text (a String argument) or already parsed (a JSON scalar).
+  let raw = input.matcher;
+  if (typeof raw === "string") {
+    try {
+      raw = JSON.parse(raw) as unknown;
+    } catch {
+      throw fail(refuse("matcher", "匹配规则不是有效的 JSON", "the matcher is not valid JSON"));
+    }
+  }
+  const matcher = parseMatcher(raw);
   if ("field" in matcher) throw fail(matcher);
   if (matcher.kind === "PATTERN") {
     const run = await runPatternWithinBudget(matcher.pattern, PATTERN_FLAGS, patternSampleTexts(), PATTERN_BUDGET_MS);
