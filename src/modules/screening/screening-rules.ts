@@ -12,7 +12,7 @@
  *   the sample texts, an unknown matcher kind …).
  */
 import { badInput, type DomainError } from "../../errors.js";
-import { msg } from "../../i18n.js";
+import { msg, type Message } from "../../i18n.js";
 import { runPatternWithinBudget } from "./screening-pattern-budget.js";
 import { patternSampleTexts } from "./screening-samples.js";
 import { normaliseForScreening, normalisePhrase, originalSpan, type NormalisedText } from "./screening-text.js";
@@ -229,33 +229,33 @@ export interface RuleInput {
   matcher: unknown;
 }
 
-type Refusal = { field: string; message: ReturnType<typeof msg> };
-const refuse = (field: string, zh: string, en: string): Refusal => ({ field, message: msg(zh, en) });
+type Refusal = { field: string; message: Message };
+const refuse = (field: string, message: Message): Refusal => ({ field, message });
 
 function stringList(value: unknown, field: string, { required }: { required: boolean }): string[] | Refusal {
   if (value === undefined && !required) return [];
-  if (!Array.isArray(value)) return refuse(field, "应为字符串列表", "must be a list of strings");
-  if (value.length > LIMITS.phrases) return refuse(field, `最多 ${LIMITS.phrases} 项`, `at most ${LIMITS.phrases} items`);
+  if (!Array.isArray(value)) return refuse(field, msg("应为字符串列表", "must be a list of strings"));
+  if (value.length > LIMITS.phrases) return refuse(field, msg(`最多 ${LIMITS.phrases} 项`, `at most ${LIMITS.phrases} items`));
   const out: string[] = [];
   for (const [i, item] of value.entries()) {
     if (typeof item !== "string" || normalisePhrase(item).length === 0)
-      return refuse(`${field}.${i}`, "词语不能为空，也不能只有标点或空格", "a phrase must hold letters or digits, not only spaces or punctuation");
-    if (item.length > LIMITS.phraseLength) return refuse(`${field}.${i}`, `词语最长 ${LIMITS.phraseLength} 个字符`, `a phrase is at most ${LIMITS.phraseLength} characters`);
+      return refuse(`${field}.${i}`, msg("词语不能为空，也不能只有标点或空格", "a phrase must hold letters or digits, not only spaces or punctuation"));
+    if (item.length > LIMITS.phraseLength) return refuse(`${field}.${i}`, msg(`词语最长 ${LIMITS.phraseLength} 个字符`, `a phrase is at most ${LIMITS.phraseLength} characters`));
     out.push(item.trim());
   }
-  if (required && out.length === 0) return refuse(field, "至少需要一个词语", "needs at least one phrase");
+  if (required && out.length === 0) return refuse(field, msg("至少需要一个词语", "needs at least one phrase"));
   return out;
 }
 
 /** The matcher JSON as a Matcher, or what is wrong with it (structure only: a pattern's running time is checked by validateRuleInput). */
 function parseMatcher(value: unknown): Matcher | Refusal {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return refuse("matcher", "匹配规则应为对象", "the matcher must be an object");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return refuse("matcher", msg("匹配规则应为对象", "the matcher must be an object"));
   const m = value as Record<string, unknown>;
   const fields = m.fields === undefined ? undefined : stringList(m.fields, "matcher.fields", { required: true });
   if (fields !== undefined && !Array.isArray(fields)) return fields;
   const unknownField = fields?.findIndex((f) => !(SCREENED_TEXT_FIELDS as readonly string[]).includes(f)) ?? -1;
   if (fields !== undefined && unknownField >= 0)
-    return refuse(`matcher.fields.${unknownField}`, `未知字段，可用：${SCREENED_TEXT_FIELDS.join("、")}`, `unknown field; known: ${SCREENED_TEXT_FIELDS.join(", ")}`);
+    return refuse(`matcher.fields.${unknownField}`, msg(`未知字段，可用：${SCREENED_TEXT_FIELDS.join("、")}`, `unknown field; known: ${SCREENED_TEXT_FIELDS.join(", ")}`));
   const scope = fields === undefined ? {} : { fields: fields as ScreenedTextField[] };
   switch (m.kind) {
     case "PHRASES": {
@@ -266,15 +266,15 @@ function parseMatcher(value: unknown): Matcher | Refusal {
       return { kind: "PHRASES", phrases, ...(unless.length > 0 ? { unless } : {}), ...scope };
     }
     case "PATTERN": {
-      if (typeof m.pattern !== "string" || m.pattern.trim() === "") return refuse("matcher.pattern", "正则表达式不能为空", "the pattern must not be empty");
-      if (m.pattern.length > LIMITS.patternLength) return refuse("matcher.pattern", `正则表达式最长 ${LIMITS.patternLength} 个字符`, `a pattern is at most ${LIMITS.patternLength} characters`);
+      if (typeof m.pattern !== "string" || m.pattern.trim() === "") return refuse("matcher.pattern", msg("正则表达式不能为空", "the pattern must not be empty"));
+      if (m.pattern.length > LIMITS.patternLength) return refuse("matcher.pattern", msg(`正则表达式最长 ${LIMITS.patternLength} 个字符`, `a pattern is at most ${LIMITS.patternLength} characters`));
       let re: RegExp;
       try {
         re = new RegExp(m.pattern, PATTERN_FLAGS);
       } catch (error) {
-        return refuse("matcher.pattern", `正则表达式无法编译：${(error as Error).message}`, `the pattern does not compile: ${(error as Error).message}`);
+        return refuse("matcher.pattern", msg(`正则表达式无法编译：${(error as Error).message}`, `the pattern does not compile: ${(error as Error).message}`));
       }
-      if (re.test("")) return refuse("matcher.pattern", "正则表达式能匹配空文本，会命中每一个岗位", "the pattern matches empty text, so it would hit every posting");
+      if (re.test("")) return refuse("matcher.pattern", msg("正则表达式能匹配空文本，会命中每一个岗位", "the pattern matches empty text, so it would hit every posting"));
       const unless = stringList(m.unless, "matcher.unless", { required: false });
       if (!Array.isArray(unless)) return unless;
       return { kind: "PATTERN", pattern: m.pattern, ...(unless.length > 0 ? { unless } : {}), ...scope };
@@ -283,13 +283,13 @@ function parseMatcher(value: unknown): Matcher | Refusal {
       const factor = m.factor;
       const absoluteMax = m.absoluteMax;
       if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1 || factor > 100)
-        return refuse("matcher.factor", "倍数应为大于 1、不超过 100 的数", "factor must be a number above 1 and at most 100");
+        return refuse("matcher.factor", msg("倍数应为大于 1、不超过 100 的数", "factor must be a number above 1 and at most 100"));
       if (typeof absoluteMax !== "number" || !Number.isInteger(absoluteMax) || absoluteMax <= 0)
-        return refuse("matcher.absoluteMax", "月薪上限应为正整数（元）", "absoluteMax must be a positive whole number of yuan a month");
+        return refuse("matcher.absoluteMax", msg("月薪上限应为正整数（元）", "absoluteMax must be a positive whole number of yuan a month"));
       return { kind: "SALARY_IMPLAUSIBLE", factor, absoluteMax };
     }
     default:
-      return refuse("matcher.kind", "未知的匹配类型，可用：PHRASES、PATTERN、SALARY_IMPLAUSIBLE", "unknown matcher kind; known: PHRASES, PATTERN, SALARY_IMPLAUSIBLE");
+      return refuse("matcher.kind", msg("未知的匹配类型，可用：PHRASES、PATTERN、SALARY_IMPLAUSIBLE", "unknown matcher kind; known: PHRASES, PATTERN, SALARY_IMPLAUSIBLE"));
   }
 }
 
@@ -303,19 +303,19 @@ function parseMatcher(value: unknown): Matcher | Refusal {
 export async function validateRuleInput(input: RuleInput): Promise<Matcher> {
   const fail = (r: Refusal): DomainError => badInput(r.field, r.message);
   if (typeof input.code !== "string" || !CODE.test(input.code))
-    throw fail(refuse("code", "规则代码应为大写字母开头的大写字母、数字和下划线（2–40 个）", "the code must be 2–40 upper-case letters, digits and underscores, starting with a letter"));
-  if (input.severity !== "HIGH" && input.severity !== "LOW") throw fail(refuse("severity", "严重程度应为 HIGH 或 LOW", "severity must be HIGH or LOW"));
+    throw fail(refuse("code", msg("规则代码应为大写字母开头的大写字母、数字和下划线（2–40 个）", "the code must be 2–40 upper-case letters, digits and underscores, starting with a letter")));
+  if (input.severity !== "HIGH" && input.severity !== "LOW") throw fail(refuse("severity", msg("严重程度应为 HIGH 或 LOW", "severity must be HIGH or LOW")));
   if (typeof input.description !== "string" || input.description.trim() === "")
-    throw fail(refuse("description", "规则说明不能为空：官员和发布者要看到为什么被拦下", "the description must not be empty: officials and posters are shown why a posting was held"));
+    throw fail(refuse("description", msg("规则说明不能为空：官员和发布者要看到为什么被拦下", "the description must not be empty: officials and posters are shown why a posting was held")));
   if (input.description.length > LIMITS.descriptionLength)
-    throw fail(refuse("description", `规则说明最长 ${LIMITS.descriptionLength} 个字符`, `the description is at most ${LIMITS.descriptionLength} characters`));
+    throw fail(refuse("description", msg(`规则说明最长 ${LIMITS.descriptionLength} 个字符`, `the description is at most ${LIMITS.descriptionLength} characters`)));
   // The matcher may arrive as JSON text (a String argument) or already parsed (a JSON scalar).
   let raw = input.matcher;
   if (typeof raw === "string") {
     try {
       raw = JSON.parse(raw) as unknown;
     } catch {
-      throw fail(refuse("matcher", "匹配规则不是有效的 JSON", "the matcher is not valid JSON"));
+      throw fail(refuse("matcher", msg("匹配规则不是有效的 JSON", "the matcher is not valid JSON")));
     }
   }
   const matcher = parseMatcher(raw);
