@@ -14,6 +14,7 @@ import { startupBench } from "./startup.bench.js";
 import { notificationsBench } from "./notifications.bench.js";
 import { webhooksBench } from "./feed-webhooks.js";
 import { feedBench } from "./feed.bench.js";
+import { screeningBench } from "./screening.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -53,11 +54,13 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
     }),
   // The partner change feed (issue 22), on PostgreSQL: --events public posting events (100,000) read whole through GraphQL by a partner key.
   feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
+  // The screening engine in-process (issue 23): --postings (10,000) screened with the seed rules, per-posting median and p99.
+  screening: () => screeningBench(values.postings ? { postings: Number(values.postings) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
 const { values, positionals } = parseArgs({
-  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" }, rate: { type: "string" }, events: { type: "string" } },
+  options: { duration: { type: "string" }, connections: { type: "string" }, people: { type: "string" }, documents: { type: "string" }, mentors: { type: "string" }, seekers: { type: "string" }, slots: { type: "string" }, compare: { type: "boolean" }, writes: { type: "string" }, runs: { type: "string" }, deliveries: { type: "string" }, rate: { type: "string" }, events: { type: "string" }, postings: { type: "string" } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);

@@ -1,0 +1,81 @@
+/**
+ * The text screening rules read (issue 23): a posting field normalised so that the ways people dodge a
+ * phrase do not work — full-width forms folded to half-width (NFKC: "ＱＱ" is "qq"), Latin lower-cased,
+ * and every character that is not a letter or a digit dropped (spaces, punctuation, zero-width
+ * characters, emoji, symbols): "限 男 性", "限·男", "限男 性" and "限\u200b男" all read "限男性".
+ *
+ * One exception keeps numbers apart: a dash or tilde right after a digit stays, as "-" ("18～35岁" reads
+ * "18-35岁", not "1835岁"), so that age ranges can be read. Spaces between digits still go ("1 5岁" is 15).
+ *
+ * "Segmented text": rules match phrases and patterns over this normalised character string rather than
+ * over jieba's words (src/search/segment.ts). Segmentation would not help here: jieba cuts the evasions
+ * themselves differently ("限 男" is two words), the phrases are short and exact, and where a phrase
+ * also occurs inside an innocent word (限男 in 不限男女, 先交 in 优先交通补贴) the rule says so with its
+ * `unless` phrases — measured on the labelled set (npm run eval:screening).
+ *
+ * Every character of the normalised text remembers where it came from, so a hit is reported as a span
+ * of the text as the poster wrote it (UTF-16 offsets, as JavaScript strings count).
+ */
+export interface NormalisedText {
+  /** The normalised text. */
+  readonly text: string;
+  /** For each UTF-16 unit of `text`: the offset in the original where the character it came from starts … */
+  readonly starts: Int32Array;
+  /** … and where it ends (exclusive). */
+  readonly ends: Int32Array;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const DASHES = new Set(["-", "~", "–", "—", "―", "〜", "‐", "‑", "−"]);
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The normalised form of one code point of the original, as the characters it contributes (often none). */
+function fold(cp: number, ch: string, afterDigit: boolean): string {
+  // Fast paths: ASCII letters and digits, and the CJK unified ideographs (most of a posting).
+  if ((cp >= 97 && cp <= 122) || isDigit(cp) || (cp >= 0x4e00 && cp <= 0x9fff)) return ch;
+  if (cp >= 65 && cp <= 90) return String.fromCharCode(cp + 32);
+  if (cp < 128) return afterDigit && (ch === "-" || ch === "~") ? "-" : "";
+  let out = "";
+  for (const c of ch.normalize("NFKC").toLowerCase()) {
+    if (LETTER_OR_DIGIT.test(c)) out += c;
+    else if (DASHES.has(c) && (afterDigit || (out.length > 0 && isDigit(out.charCodeAt(out.length - 1))))) out += "-";
+  }
+  return out;
+}
+
+/** `text` normalised for screening, with the map back to the original (see the module comment). */
+export function normaliseForScreening(text: string): NormalisedText {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const ch = width === 1 ? text[i]! : text.slice(i, i + 2);
+    const last = out.length > 0 ? out.charCodeAt(out.length - 1) : -1;
+    let folded = fold(cp, ch, isDigit(last));
+    // One "-" between numbers is enough ("18 -- 35" is "18-35"); a dash never starts a run.
+    if (folded === "-" && last === 45) folded = "";
+    for (let k = 0; k < folded.length; k++) {
+      starts.push(i);
+      ends.push(i + width);
+    }
+    out += folded;
+    i += width;
+  }
+  return { text: out, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
+
+/** A phrase as rules compare it: normalised the same way as the text (so "限 男" in a rule is "限男"). */
+export function normalisePhrase(phrase: string): string {
+  return normaliseForScreening(phrase).text;
+}
+
+/** The span of the original text that the normalised range [start, end) came from. */
+export function originalSpan(n: NormalisedText, start: number, end: number): { start: number; end: number } {
+  return { start: n.starts[start]!, end: n.ends[end - 1]! };
+}
