@@ -14,6 +14,7 @@ import { startupBench } from "./startup.bench.js";
 import { notificationsBench } from "./notifications.bench.js";
 import { webhooksBench } from "./feed-webhooks.js";
 import { feedBench } from "./feed.bench.js";
+import { screeningBatchBench } from "./screening.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -53,6 +54,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
     }),
   // The partner change feed (issue 22), on PostgreSQL: --events public posting events (100,000) read whole through GraphQL by a partner key.
   feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
+  // Screening (issue 23): 500-posting partner batches with the rules in force vs an empty rule set, alternating (--runs rounds, 5).
+  "screening-batch": () => screeningBatchBench(values.runs ? { rounds: Number(values.runs) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 
