@@ -37,4 +37,7 @@ CREATE TABLE "screening_rules" (
 --> statement-breakpoint
 ALTER TABLE "postings" ADD COLUMN "held_by_screening" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "posting_screenings" ADD CONSTRAINT "posting_screenings_posting_id_postings_id_fk" FOREIGN KEY ("posting_id") REFERENCES "public"."postings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "posting_screenings_posting_idx" ON "posting_screenings" USING btree ("posting_id");
+CREATE INDEX "posting_screenings_posting_idx" ON "posting_screenings" USING btree ("posting_id");--> statement-breakpoint
+-- [screen] A posting held by screening is PENDING_REVIEW: a release or a block clears the flag in the same write.
+-- (::text: the enum value was added in 0037, and a fresh database applies both in one transaction, where it may not be used yet.)
+ALTER TABLE "postings" ADD CONSTRAINT "postings_held_by_screening_chk" CHECK (NOT "postings"."held_by_screening" OR "postings"."status"::text = 'PENDING_REVIEW');
