@@ -38,6 +38,8 @@ CREATE TABLE "screening_rules" (
 ALTER TABLE "postings" ADD COLUMN "held_by_screening" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "posting_screenings" ADD CONSTRAINT "posting_screenings_posting_id_postings_id_fk" FOREIGN KEY ("posting_id") REFERENCES "public"."postings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "posting_screenings_posting_idx" ON "posting_screenings" USING btree ("posting_id");--> statement-breakpoint
+ALTER TABLE "postings" ADD CONSTRAINT "postings_held_by_screening_chk" CHECK (NOT "postings"."held_by_screening" OR "postings"."status"::text = 'PENDING_REVIEW');
+--> statement-breakpoint
 -- [engine] The seed screening rules (seed/screening-rules.ts) and the occupation salary references (the 90th percentile of
 -- monthly salaryMax among the 51job postings whose title holds the keyword, 5+ postings). Generated: npx tsx test/eval/screening-salaries.ts --write
 INSERT INTO "screening_rules" ("id", "code", "version", "description", "severity", "matcher", "active", "created_by") VALUES

@@ -8,6 +8,7 @@ import type { EngineCalls } from "./engine-calls.js";
 import { createEmployerLoaders } from "../modules/employers/employer.loaders.js";
 import { createPartnerLoaders } from "../modules/partners/partner.loaders.js";
 import { createPostingLoaders } from "../modules/postings/posting.loaders.js";
+import { createScreeningLoaders } from "../modules/screening/screening.loaders.js";
 import { createRegionLoaders } from "../modules/regions/region.loaders.js";
 import { createAuditLoaders } from "../modules/audit/audit.loaders.js";
 import { createPersonLoaders } from "../modules/people/person.loaders.js";
@@ -24,6 +25,7 @@ export function createLoaders(db: Database, search: SearchEngine, request: { vie
     ...createRegionLoaders(db),
     ...createEmployerLoaders(db),
     ...createPostingLoaders(db),
+    ...createScreeningLoaders(db),
     ...createPartnerLoaders(db),
     ...createPersonLoaders(db),
     ...createAuditLoaders(db, request),

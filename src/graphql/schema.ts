@@ -33,6 +33,8 @@ import { ApplicationResolver, PartnerApplicationResolver } from "../modules/refe
 import { NotificationResolver, NotificationSubscriptionResolver, ViewerNotificationsResolver } from "../modules/notifications/notification.resolver.js";
 import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsResolver } from "../modules/notifications/delivery.resolver.js";
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
+import { PostingScreeningResolver, ScreeningRuleResolver } from "../modules/screening/screening.resolver.js";
+import { PostingReviewResolver } from "../modules/postings/posting-review.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -89,6 +91,10 @@ export const resolvers = [
   ViewerPartnerConsentsResolver,
   PartnerApplicationResolver,
   WebhookResolver,
+  // Screening postings before the public sees them (issue 23).
+  ScreeningRuleResolver,
+  PostingScreeningResolver,
+  PostingReviewResolver,
   NodeResolver,
 ] as const;
 

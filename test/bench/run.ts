@@ -15,6 +15,7 @@ import { notificationsBench } from "./notifications.bench.js";
 import { webhooksBench } from "./feed-webhooks.js";
 import { feedBench } from "./feed.bench.js";
 import { screeningBench } from "./screening.bench.js";
+import { screeningBatchBench } from "./screening-batch.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
@@ -56,6 +57,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   feed: () => feedBench(values.events ? { events: Number(values.events) } : {}),
   // The screening engine in-process (issue 23): --postings (10,000) screened with the seed rules, per-posting median and p99.
   screening: () => screeningBench(values.postings ? { postings: Number(values.postings) } : {}),
+  // Screening (issue 23): 500-posting partner batches with the rules in force vs an empty rule set, alternating (--runs rounds, 5).
+  "screening-batch": () => screeningBatchBench(values.runs ? { rounds: Number(values.runs) } : {}),
   fairs: () => fairsBench({ connections: values.connections ? Number(values.connections) : 200, ...(values.seekers ? { seekers: Number(values.seekers) } : {}), ...(values.slots ? { slots: Number(values.slots) } : {}) }),
 };
 

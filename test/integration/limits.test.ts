@@ -149,6 +149,7 @@ describe("GraphQL limits", () => {
       "Query.postings": `{ postings(first: 101) { edges { cursor } } }`,
       "Query.postingChanges": `{ postingChanges(first: 1001) { endCursor } }`,
       "Query.registrations": `{ registrations(direction: MADE, first: 101) { totalCount } }`,
+      "Query.reviewQueue": `{ reviewQueue(first: 101) { edges { cursor } } }`,
       "Query.referralCompliance": `{ referralCompliance(first: 101) { total } }`,
       "Query.searchPostings": `{ searchPostings(first: 101) { totalCount } }`,
       "ReferralCompliance.belowPeople": `{ referralCompliance { belowPeople(first: 101) { totalCount } } }`,

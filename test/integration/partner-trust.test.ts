@@ -188,7 +188,9 @@ describe("trusted employers: partner–employer links, held postings, takeover",
     const [pushed] = await push(apiKey, [
       item("FAKE-1", { name: workshop.name, creditCode: workshop.creditCode, regionCode: workshop.regionCode }, { status: "OPEN", title: "高薪手工活", salaryMin: 20000, salaryMax: 50000, description: "先交培训费，日结高薪" }),
     ]);
-    expect(pushed).toMatchObject({ outcome: "CREATED", held: { reason: "UNLINKED_EMPLOYER" }, posting: { status: "PENDING_REVIEW", employerVerified: false, employer: { id: workshop.id, verified: true } } });
+    // Held twice over: the employer is not linked to the partner, and screening (issue 23) found a fee asked of applicants — the result names the screening first.
+    expect(pushed).toMatchObject({ outcome: "CREATED", held: { reason: "SCREENING" }, posting: { status: "PENDING_REVIEW", employerVerified: false, employer: { id: workshop.id, verified: true } } });
+    expect(pushed!.held!.message).toMatch(/FEE_DEPOSIT|押金|培训费|收取/);
     const id = pushed!.posting!.id;
     await t.app.search.drain();
     const anonymous = await t.gql<{ posting: unknown; postings: { edges: { node: { id: string } }[] }; searchPostings: { edges: { node: { id: string } }[] } }>(

@@ -35,7 +35,7 @@ export class DecisionEntry {
   @Field({ description: "When." }) at!: Date;
   @Field({ description: "Who decided (`role:user id`, or `partner:…`)." }) actor!: string;
   @Field({ description: "Their role: a Role name." }) actorRole!: string;
-  @Field({ description: "What was decided: LINK_REQUESTED, LINK_ACTIVATED, LINK_DECLINED, LINK_REVOKED, EMPLOYER_TAKEN_OVER, POSTING_APPROVED, CONSENT_GRANTED, CONSENT_REVOKED." }) action!: string;
+  @Field({ description: "What was decided: LINK_REQUESTED, LINK_ACTIVATED, LINK_DECLINED, LINK_REVOKED, EMPLOYER_TAKEN_OVER, POSTING_APPROVED, POSTING_BLOCKED, SCREENING_RULE_SAVED, CONSENT_GRANTED, CONSENT_REVOKED." }) action!: string;
   @Field(() => ID, { nullable: true, description: "The partner site concerned." }) partnerId!: string | null;
   @Field(() => ID, { nullable: true, description: "The employer concerned." }) employerId!: string | null;
   @Field(() => ID, { nullable: true, description: "The posting concerned." }) postingId!: string | null;

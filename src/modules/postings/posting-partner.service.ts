@@ -14,6 +14,8 @@ import { PartnerEmployerInput, PartnerPostingInput } from "./posting.inputs.js";
 import { findPartnerPosting, findPostingById, insertPartnerPostingIfAbsent, updatePostingRow } from "./posting.repository.js";
 import type { PostingRow } from "./posting.table.js";
 import { PostingHoldReason, UpsertOutcome } from "./posting.type.js";
+import { describeHolding, recordScreening, screenContent, screeningRuleSet, type CompiledRuleSet, type ScreeningResult } from "../screening/screening.service.js";
+import { heldAfterScreening, screeningInputOf } from "./posting-screening.js";
 
 /** One item's fate in a partner push (the GraphQL `PartnerItemResult`). */
 export interface PartnerItemResult {
@@ -35,6 +37,18 @@ const UNLINKED_HOLD = {
     ),
   ),
 };
+
+/** A posting held by screening: the rules named (those of this push's screening; none when it was held before and the words are gone). */
+function screeningHold(rules: CompiledRuleSet, screening: ScreeningResult, linked: boolean): { reason: PostingHoldReason; message: string } {
+  const named = describeHolding(rules, screening.holding.length > 0 ? screening.holding : screening.hits.filter((h) => h.severity === "HIGH"));
+  const why = named
+    ? msg(`岗位内容触发审核规则 ${named}`, `The posting's words hit screening rule(s) ${named}`)
+    : msg("岗位此前因审核规则被暂扣，修改内容不会自动解除", "The posting was held by screening before; editing it does not release it");
+  const tail = linked
+    ? msg("已保存为待审核（PENDING_REVIEW），公众不可见，经办人员审核（reviewPosting）通过后发布", "it is stored PENDING_REVIEW, not public, until an official reviews it (reviewPosting)")
+    : msg("已保存为待审核（PENDING_REVIEW），公众不可见；须经办人员审核通过，且用人单位与贵平台关联后发布", "it is stored PENDING_REVIEW, not public, until an official reviews it and the employer is linked to your site");
+  return { reason: PostingHoldReason.SCREENING, message: `${say(why)}: ${say(tail)}` };
+}
 
 function firstValidationProblem(errors: ValidationError[], path: string): { field: string; message: string } | null {
   for (const error of errors) {
@@ -86,6 +100,8 @@ export async function upsertPartnerPostings(
   const countyProblem = (code: string) =>
     !regionLevels.has(code) ? msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`) : regionLevels.get(code) !== "COUNTY" ? msg(`${code} 不是县级行政区代码`, `${code} is not a county`) : null;
 
+  // The rule set once per batch: every item of a push is screened by the same rules.
+  const rules = await screeningRuleSet(db);
   const seen = new Set<string>();
   const results: PartnerItemResult[] = [];
   for (const [index, raw] of items.entries()) {
@@ -111,7 +127,7 @@ export async function upsertPartnerPostings(
       if (employerRegionIssue) throw badInput(`${path}.employer.regionCode`, employerRegionIssue);
       assertSalaryRange(item.salaryMin, item.salaryMax, `${path}.salaryMax`);
       assertValidUntil(item.validUntil, `${path}.validUntil`, { future: item.status === "OPEN" });
-      results.push(await upsertOnePartnerPosting(db, viewer, item, index));
+      results.push(await upsertOnePartnerPosting(db, viewer, item, index, rules));
     } catch (error) {
       if (error instanceof DomainError) {
         results.push(reject(error));
@@ -135,6 +151,7 @@ async function upsertOnePartnerPosting(
   viewer: Extract<Viewer, { kind: "partner" }>,
   item: PartnerPostingInput,
   index: number,
+  rules: CompiledRuleSet,
 ): Promise<PartnerItemResult> {
   return db.transaction(async (tx) => {
     const employerName = item.employer.name.trim();
@@ -159,20 +176,26 @@ async function upsertOnePartnerPosting(
     const wanted = item.status === "CLOSED" ? ("CLOSED" as const) : ("OPEN" as const);
     const content = { employerId: employer.id, ...columnsFromInput(item) };
     const now = new Date();
-    const result = (outcome: UpsertOutcome, posting: PostingRow): PartnerItemResult => ({
+    const result = (outcome: UpsertOutcome, posting: PostingRow, screening: ScreeningResult): PartnerItemResult => ({
       index,
       externalId: item.externalId,
       outcome,
       posting,
       error: null,
-      held: posting.status === "PENDING_REVIEW" && !linked ? UNLINKED_HOLD : null,
+      held: posting.status !== "PENDING_REVIEW" ? null : posting.heldByScreening ? screeningHold(rules, screening, linked) : !linked ? UNLINKED_HOLD : null,
     });
 
+    // Screened before it is stored (a new posting has nothing approved: no read unless something is found).
+    const input = screeningInputOf({ ...content, occupation: content.occupation ?? null, salaryMin: content.salaryMin ?? null, salaryMax: content.salaryMax ?? null });
+    const first = await screenContent(tx, rules, null, input);
+    // A new posting that would be OPEN (linked) or is held for its link: a HIGH hit holds it for review too.
+    const heldNew = heldAfterScreening(false, first, wanted === "OPEN");
     const createdId = await insertPartnerPostingIfAbsent(tx, {
       id: newId(),
       ...content,
-      status: linked ? wanted : "PENDING_REVIEW",
-      publishedAt: linked && wanted === "OPEN" ? now : null,
+      status: linked && !heldNew ? wanted : "PENDING_REVIEW",
+      heldByScreening: heldNew,
+      publishedAt: linked && !heldNew && wanted === "OPEN" ? now : null,
       closedAt: wanted === "CLOSED" ? now : null,
       closedBy: wanted === "CLOSED" ? by : null,
       source: "PARTNER",
@@ -180,9 +203,14 @@ async function upsertOnePartnerPosting(
       externalId: item.externalId,
       createdBy: by,
     });
-    if (createdId) return result(UpsertOutcome.CREATED, (await findPostingById(tx, createdId))!);
+    if (createdId) {
+      await recordScreening(tx, createdId, first, { fresh: true });
+      return result(UpsertOutcome.CREATED, (await findPostingById(tx, createdId))!, first);
+    }
 
     const existing = (await findPartnerPosting(tx, viewer.partnerId, item.externalId))!;
+    // An existing posting's hits carry an official's approval of the same rule and words.
+    const screening = first.hits.length === 0 ? first : await screenContent(tx, rules, existing.id, input);
     if (existing.status === "BLOCKED") throw forbidden(msg("此岗位已被管理员屏蔽，不能修改", "This posting was blocked by an administrator and cannot be changed"));
     const closedByOther = existing.closedAt !== null && existing.closedBy !== null && existing.closedBy !== by;
     if ((existing.status === "CLOSED" || existing.status === "PENDING_REVIEW") && closedByOther) {
@@ -192,22 +220,28 @@ async function upsertOnePartnerPosting(
     const heldClosed = existing.status === "PENDING_REVIEW" && existing.closedAt !== null;
     // Where the posting stands as the item asks: linked, the item's status; unlinked, held (open or closed) —
     // but an unchanged approved posting stays as it is, and an approved posting may be closed.
-    const status = linked
+    const linkStatus = linked
       ? wanted
       : sameContent && wanted === "OPEN" && existing.status === "OPEN"
         ? "OPEN"
         : sameContent && wanted === "CLOSED" && (existing.status === "OPEN" || existing.status === "CLOSED")
           ? "CLOSED"
           : "PENDING_REVIEW";
+    // Screening (issue 23): held by it, a posting stays held (an edit does not release it, nor does closing make it
+    // public: it stays PENDING_REVIEW with its closing recorded); new HIGH words hold one that would be OPEN.
+    const heldByScreening = heldAfterScreening(existing.heldByScreening, screening, linkStatus === "OPEN" || (linkStatus === "PENDING_REVIEW" && wanted === "OPEN"));
+    const status = heldByScreening ? "PENDING_REVIEW" : linkStatus;
     const closedNow = status === "CLOSED" || (status === "PENDING_REVIEW" && wanted === "CLOSED");
-    const sameStatus = existing.status === status && (status !== "PENDING_REVIEW" || heldClosed === closedNow);
-    if (sameContent && sameStatus) return result(UpsertOutcome.UNCHANGED, existing);
+    const sameStatus = existing.status === status && existing.heldByScreening === heldByScreening && (status !== "PENDING_REVIEW" || heldClosed === closedNow);
+    if (sameContent && sameStatus) return result(UpsertOutcome.UNCHANGED, existing, screening);
+    await recordScreening(tx, existing.id, screening);
     const posting = await updatePostingRow(tx, existing.id, {
       ...content,
       status,
+      heldByScreening,
       ...(status === "OPEN" && existing.status !== "OPEN" ? { publishedAt: now } : {}),
       ...(closedNow ? (existing.closedAt ? {} : { closedAt: now, closedBy: by }) : { closedAt: null, closedBy: null }),
     });
-    return result(UpsertOutcome.UPDATED, posting);
+    return result(UpsertOutcome.UPDATED, posting, screening);
   });
 }

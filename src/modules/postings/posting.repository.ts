@@ -4,6 +4,7 @@ import { onPostingEnded } from "./posting.hooks.js";
 import { postings, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage, TimeKey } from "../../pagination.js";
+import { hasScreeningHit, type HitFilter } from "../screening/screening.sql.js";
 
 /**
  * An OPEN posting past its validUntil is EXPIRED the moment it passes, whether or not the sweeper
@@ -49,6 +50,10 @@ export interface PostingQuery {
   educationAtMost?: Education;
   source?: "EMPLOYER" | "PARTNER";
   updatedSince?: Date;
+  /** Held by screening (issue 23), or not. */
+  heldByScreening?: boolean;
+  /** With a stored screening hit like this (the review queue). */
+  screeningHit?: HitFilter;
 }
 
 function queryConditions(q: PostingQuery): SQL[] {
@@ -63,6 +68,8 @@ function queryConditions(q: PostingQuery): SQL[] {
   if (q.educationAtMost) conditions.push(lte(postings.minEducation, q.educationAtMost));
   if (q.source) conditions.push(eq(postings.source, q.source));
   if (q.updatedSince) conditions.push(gte(postings.updatedAt, q.updatedSince));
+  if (q.heldByScreening !== undefined) conditions.push(eq(postings.heldByScreening, q.heldByScreening));
+  if (q.screeningHit) conditions.push(hasScreeningHit(postings.id, q.screeningHit));
   return conditions;
 }
 
@@ -198,7 +205,7 @@ export async function expireOverduePostings(db: Executor): Promise<number> {
 
 /**
  * Releases a partner's held postings for an employer (issue 22: the link became ACTIVE): those held
- * and never closed, still before validUntil, become OPEN (the trigger logs them CREATED). Returns their ids.
+ * and never closed, still before validUntil, not held by screening, become OPEN (the trigger logs them CREATED). Returns their ids.
  */
 export async function releaseHeldPartnerPostings(db: Executor, partnerId: string, employerId: string): Promise<string[]> {
   const rows = await db
@@ -211,6 +218,8 @@ export async function releaseHeldPartnerPostings(db: Executor, partnerId: string
         eq(postings.status, "PENDING_REVIEW"),
         sql`${postings.closedAt} is null`,
         sql`${postings.validUntil} > now()`,
+        // Held by screening too (issue 23): only an official's review releases it, not a link.
+        eq(postings.heldByScreening, false),
       ),
     )
     .returning({ id: postings.id });

@@ -13,6 +13,8 @@ import { PostingSort, type CreatePostingInput, type PostingFilter, type UpdatePo
 import type { PostingRow } from "./posting.table.js";
 import { canManagePosting, canSee, isNamedEmployer, visibilityFor } from "./posting.access.js";
 import { assertSalaryRange, assertValidUntil, cleanTags, columnsFromInput } from "./posting.fields.js";
+import { recordScreening, screenContent, screeningRuleSet } from "../screening/screening.service.js";
+import { heldAfterScreening, screeningInputOf } from "./posting-screening.js";
 
 
 /** Loads a posting for a change, locked; refuses what the viewer may not manage (or, for closing, close). */
@@ -110,14 +112,13 @@ export async function createPosting(db: Database, viewer: Viewer, input: CreateP
   const draft = { employerId, regionCode: input.regionCode, source: "EMPLOYER" as const, partnerId: null };
   if (!canManagePosting(viewer, draft)) throw forbidden(msg(`地区 ${input.regionCode} 不在您的管辖范围内`, `Region ${input.regionCode} is outside your scope`));
 
-  return db.transaction((tx) => insertPosting(tx, {
-    id: newId(),
-    employerId,
-    ...columnsFromInput(input),
-    status: "DRAFT",
-    source: "EMPLOYER",
-    createdBy: actorOf(viewer),
-  }));
+  // A draft is screened too (the poster sees the flags early); it is held only when published.
+  const rules = await screeningRuleSet(db);
+  return db.transaction(async (tx) => {
+    const posting = await insertPosting(tx, { id: newId(), employerId, ...columnsFromInput(input), status: "DRAFT", source: "EMPLOYER", createdBy: actorOf(viewer) });
+    await recordScreening(tx, posting.id, await screenContent(tx, rules, null, screeningInputOf(posting)), { fresh: true });
+    return posting;
+  });
 }
 
 // Only these may be cleared with an explicit null; the others are required once written.
@@ -127,6 +128,7 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
   for (const [field, value] of Object.entries(input)) {
     if (value === null && !CLEARABLE.has(field)) throw badInput(`input.${field}`, msg(`${field} 不能为 null；如需保留原值，请不要传该字段`, `${field} cannot be null; leave it out to keep it`));
   }
+  const rules = await screeningRuleSet(db);
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能编辑，须先由管理员解除屏蔽", "A blocked posting cannot be edited; an administrator must unblock it first"));
@@ -138,7 +140,7 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
       await requireCounty(tx, input.regionCode, "input.regionCode");
       if (!canManagePosting(viewer, { ...posting, regionCode: input.regionCode })) throw forbidden(msg(`地区 ${input.regionCode} 不在您的管辖范围内`, `Region ${input.regionCode} is outside your scope`));
     }
-    return updatePostingRow(tx, posting.id, {
+    const patch = {
       ...(input.title !== undefined ? { title: input.title.trim() } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.occupation !== undefined ? { occupation: input.occupation } : {}),
@@ -154,23 +156,35 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
       ...(input.validUntil !== undefined ? { validUntil: input.validUntil } : {}),
       // An expired posting stays expired when edited (even before the sweep wrote it): reopening is publishPosting's.
       ...(posting.status === "EXPIRED" ? { status: "EXPIRED" as const } : {}),
-    });
+    };
+    // Screened again: an OPEN posting (or one held for another reason) with new HIGH words is held;
+    // one already held by screening stays held, whatever the edit — an official releases it.
+    const screening = await screenContent(tx, rules, posting.id, screeningInputOf({ ...posting, ...patch }));
+    await recordScreening(tx, posting.id, screening);
+    const wouldBeOpen = posting.status === "OPEN" || (posting.status === "PENDING_REVIEW" && posting.closedAt === null);
+    const hold = !posting.heldByScreening && heldAfterScreening(false, screening, wouldBeOpen);
+    return updatePostingRow(tx, posting.id, { ...patch, ...(hold ? { status: "PENDING_REVIEW" as const, heldByScreening: true } : {}) });
   });
 }
 
 /** DRAFT, CLOSED or EXPIRED → OPEN; validUntil (the stored one, or a new one given here) must be in the future. */
 export async function publishPosting(db: Database, viewer: Viewer, id: string, validUntil?: Date | null): Promise<PostingRow> {
+  const rules = await screeningRuleSet(db);
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
     if (posting.status === "OPEN") throw conflict(msg("该岗位已在招聘中", "The posting is already open"));
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能发布", "A blocked posting cannot be published"));
-    if (posting.status === "PENDING_REVIEW") throw conflict(msg("待审核的岗位须经审核发布（approvePosting）", "A held posting is released by review (approvePosting)"));
+    if (posting.status === "PENDING_REVIEW") throw conflict(msg("待审核的岗位须经审核发布（reviewPosting / approvePosting）", "A held posting is released by review (reviewPosting, approvePosting)"));
     // An employer that signed itself up publishes once a caseworker has verified it (officials register verified employers).
     if (viewer.kind === "user" && viewer.role === Role.EMPLOYER && !(await findEmployerForPosting(tx, posting.employerId))?.verified) {
       throw forbidden(msg("用人单位尚未通过核验：核验后岗位才能发布（请联系所在地人社部门）", "Your employer is not verified yet: its postings are published once a caseworker has verified it"));
     }
     const until = validUntil ?? posting.validUntil;
     assertValidUntil(until, validUntil ? "validUntil" : "posting.validUntil", { future: true });
+    // Screened as it goes public: a HIGH hit no official approved holds it PENDING_REVIEW (JobPosting.screening says why).
+    const screening = await screenContent(tx, rules, posting.id, screeningInputOf(posting));
+    await recordScreening(tx, posting.id, screening);
+    if (heldAfterScreening(false, screening, true)) return updatePostingRow(tx, posting.id, { status: "PENDING_REVIEW", heldByScreening: true, validUntil: until, closedAt: null, closedBy: null });
     return updatePostingRow(tx, posting.id, { status: "OPEN", validUntil: until, publishedAt: new Date(), closedAt: null, closedBy: null });
   });
 }
@@ -197,7 +211,7 @@ export async function blockPosting(db: Database, viewer: Viewer, id: string, rea
   if (why.length === 0 || why.length > 500) throw badInput("reason", msg("须填写原因（1–500 个字符）", "A reason of 1–500 characters is required"));
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id);
-    return updatePostingRow(tx, posting.id, { status: "BLOCKED", blockedReason: why, closedAt: new Date(), closedBy: actorOf(viewer) });
+    return updatePostingRow(tx, posting.id, { status: "BLOCKED", heldByScreening: false, blockedReason: why, closedAt: new Date(), closedBy: actorOf(viewer) });
   });
 }
 

@@ -70,6 +70,8 @@ export const postings = pgTable(
       sql`(${t.source} = 'PARTNER') = (${t.partnerId} IS NOT NULL AND ${t.externalId} IS NOT NULL)`,
     ),
     check("postings_blocked_reason_chk", sql`${t.status} <> 'BLOCKED' OR ${t.blockedReason} IS NOT NULL`),
+    // Held by screening (issue 23) means PENDING_REVIEW: a release or a block clears the flag in the same write.
+    check("postings_held_by_screening_chk", sql`NOT ${t.heldByScreening} OR ${t.status}::text = 'PENDING_REVIEW'`),
   ],
 );
 

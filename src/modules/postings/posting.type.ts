@@ -62,7 +62,7 @@ registerEnumType(PostingStatusEnum, {
     DRAFT: { description: "Not yet published; seen only by those who manage it." },
     OPEN: { description: "Published and taking applications until validUntil." },
     CLOSED: { description: "Closed by its employer, an official or its partner site." },
-    PENDING_REVIEW: { description: "Held before the public sees it (a partner's posting for an employer not linked to it): seen only by those who manage it, not searchable, not in the change feed." },
+    PENDING_REVIEW: { description: "Held before the public sees it (a partner's posting for an employer not linked to it, or words a HIGH screening rule holds): seen only by those who manage it, not searchable, not in the change feed." },
   },
 });
 registerEnumType(PostingSourceEnum, {
@@ -110,6 +110,7 @@ export class JobPosting {
   partnerId!: string | null;
   externalId!: string | null;
   blockedReason!: string | null;
+  heldByScreening!: boolean;
 }
 
 /** The codes a service refuses with (errors.ts), as a GraphQL enum for per-item results. */
@@ -168,12 +169,14 @@ registerEnumType(UpsertOutcome, {
 
 export enum PostingHoldReason {
   UNLINKED_EMPLOYER = "UNLINKED_EMPLOYER",
+  SCREENING = "SCREENING",
 }
 registerEnumType(PostingHoldReason, {
   name: "PostingHoldReason",
   description: "Why a pushed posting is held PENDING_REVIEW instead of public.",
   valuesConfig: {
     UNLINKED_EMPLOYER: { description: "The employer is not ACTIVE-linked to the partner site: released when it is (requestEmployerLink, then the employer accepts; or a caseworker links them), or when an official approves it." },
+    SCREENING: { description: "A HIGH screening rule hit its words (the message names the rules; `posting.screening` gives the spans): released only when an official reviews it (reviewPosting) — editing the words away does not release it. Reported before UNLINKED_EMPLOYER when both hold it." },
   },
 });
 
