@@ -155,7 +155,13 @@ const approvalKey = (h: { ruleCode: string; excerpt: string }) => `${h.ruleCode}
  * stored hits only when something was found; writes nothing (recordScreening does).
  */
 export async function screenContent(tx: Executor, set: CompiledRuleSet, postingId: string | null, input: ScreeningInput): Promise<ScreeningResult> {
-  const found = set.screen(input);
+  // A list field's span is reported in its items joined with '，' (ScreeningHit.start's GraphQL contract), not within the item.
+  const joinedAt = (list: readonly string[], item: number) => list.slice(0, item).reduce((n, s) => n + s.length + 1, 0);
+  const found = set.screen(input).map((h) => {
+    if (h.item === undefined || h.start === null || h.end === null) return h;
+    const at = joinedAt(h.field === "majors" ? input.majors : input.skills, h.item);
+    return { ...h, start: h.start + at, end: h.end + at };
+  });
   if (found.length === 0) return { hits: [], holding: [], previous: null };
   const previous = postingId ? await listPostingHits(tx, postingId) : [];
   const approved = new Set(previous.filter((p) => p.approved).map(approvalKey));
