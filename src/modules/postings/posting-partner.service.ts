@@ -188,8 +188,9 @@ async function upsertOnePartnerPosting(
     // Screened before it is stored (a new posting has nothing approved: no read unless something is found).
     const input = screeningInputOf({ ...content, occupation: content.occupation ?? null, salaryMin: content.salaryMin ?? null, salaryMax: content.salaryMax ?? null });
     const first = await screenContent(tx, rules, null, input);
-    // A new posting that would be OPEN (linked) or is held for its link: a HIGH hit holds it for review too.
-    const heldNew = heldAfterScreening(false, first, wanted === "OPEN");
+    // A new posting that would be public (OPEN or CLOSED: the public reads a closed one too) or is held for its
+    // link: a HIGH hit holds it for review too (a CLOSED item keeps its closing: CLOSED once approved).
+    const heldNew = heldAfterScreening(false, first, true);
     const createdId = await insertPartnerPostingIfAbsent(tx, {
       id: newId(),
       ...content,
@@ -228,8 +229,9 @@ async function upsertOnePartnerPosting(
           ? "CLOSED"
           : "PENDING_REVIEW";
     // Screening (issue 23): held by it, a posting stays held (an edit does not release it, nor does closing make it
-    // public: it stays PENDING_REVIEW with its closing recorded); new HIGH words hold one that would be OPEN.
-    const heldByScreening = heldAfterScreening(existing.heldByScreening, screening, linkStatus === "OPEN" || (linkStatus === "PENDING_REVIEW" && wanted === "OPEN"));
+    // public: it stays PENDING_REVIEW with its closing recorded); new HIGH words hold it whatever status it would
+    // have (OPEN or CLOSED are public; one held for its link would be public once linked).
+    const heldByScreening = heldAfterScreening(existing.heldByScreening, screening, true);
     const status = heldByScreening ? "PENDING_REVIEW" : linkStatus;
     const closedNow = status === "CLOSED" || (status === "PENDING_REVIEW" && wanted === "CLOSED");
     const sameStatus = existing.status === status && existing.heldByScreening === heldByScreening && (status !== "PENDING_REVIEW" || heldClosed === closedNow);

@@ -11,7 +11,7 @@ import { requireCounty } from "../regions/region.service.js";
 import { countPostings, expireOverduePostings, findPostingById, insertPosting, listPostings, listPostingsByUpdate, updatePostingRow, type PostingQuery } from "./posting.repository.js";
 import { PostingSort, type CreatePostingInput, type PostingFilter, type UpdatePostingInput } from "./posting.inputs.js";
 import type { PostingRow } from "./posting.table.js";
-import { canManagePosting, canSee, isNamedEmployer, visibilityFor } from "./posting.access.js";
+import { canManagePosting, canSee, isNamedEmployer, isPublicStatus, visibilityFor } from "./posting.access.js";
 import { assertSalaryRange, assertValidUntil, cleanTags, columnsFromInput } from "./posting.fields.js";
 import { recordScreening, screenContent, screeningRuleSet } from "../screening/screening.service.js";
 import { heldAfterScreening, screeningInputOf } from "./posting-screening.js";
@@ -157,12 +157,13 @@ export async function updatePosting(db: Database, viewer: Viewer, id: string, in
       // An expired posting stays expired when edited (even before the sweep wrote it): reopening is publishPosting's.
       ...(posting.status === "EXPIRED" ? { status: "EXPIRED" as const } : {}),
     };
-    // Screened again: an OPEN posting (or one held for another reason) with new HIGH words is held;
+    // Screened again: a public posting (or one held for another reason) with new HIGH words is held;
     // one already held by screening stays held, whatever the edit — an official releases it.
     const screening = await screenContent(tx, rules, posting.id, screeningInputOf({ ...posting, ...patch }));
     await recordScreening(tx, posting.id, screening);
-    const wouldBeOpen = posting.status === "OPEN" || (posting.status === "PENDING_REVIEW" && posting.closedAt === null);
-    const hold = !posting.heldByScreening && heldAfterScreening(false, screening, wouldBeOpen);
+    // Public (OPEN, CLOSED, EXPIRED: the public reads them all) or held for another reason: new HIGH words hold it; a draft is only screened.
+    const wouldBePublic = isPublicStatus(posting.status) || posting.status === "PENDING_REVIEW";
+    const hold = !posting.heldByScreening && heldAfterScreening(false, screening, wouldBePublic);
     return updatePostingRow(tx, posting.id, { ...patch, ...(hold ? { status: "PENDING_REVIEW" as const, heldByScreening: true } : {}) });
   });
 }
@@ -194,12 +195,19 @@ export async function publishPosting(db: Database, viewer: Viewer, id: string, v
  * employer named on a partner's copy may close it, and the partner's re-push does not reopen it.
  */
 export async function closePosting(db: Database, viewer: Viewer, id: string): Promise<PostingRow> {
+  const rules = await screeningRuleSet(db);
   return db.transaction(async (tx) => {
     const posting = await lockManagedPosting(tx, viewer, id, "close");
     if (posting.status === "CLOSED") return posting;
     // A held posting closed stays out of sight: recorded as closed, never released (approvePosting, a link).
     if (posting.status === "PENDING_REVIEW") return posting.closedAt ? posting : updatePostingRow(tx, posting.id, { closedAt: new Date(), closedBy: actorOf(viewer) });
     if (posting.status === "BLOCKED") throw conflict(msg("已屏蔽的岗位不能关闭：它已经下架", "A blocked posting cannot be closed; it is already withdrawn"));
+    if (posting.status === "DRAFT") {
+      // A closed draft is public (CLOSED): its words are screened as for publishing — HIGH ones hold it, closed.
+      const screening = await screenContent(tx, rules, posting.id, screeningInputOf(posting));
+      await recordScreening(tx, posting.id, screening);
+      if (heldAfterScreening(false, screening, true)) return updatePostingRow(tx, posting.id, { status: "PENDING_REVIEW", heldByScreening: true, closedAt: new Date(), closedBy: actorOf(viewer) });
+    }
     return updatePostingRow(tx, posting.id, { status: "CLOSED", closedAt: new Date(), closedBy: actorOf(viewer) });
   });
 }

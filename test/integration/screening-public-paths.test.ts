@@ -4,14 +4,14 @@ import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { days, FUZHOU_GULOU, linkPartner, makeEmployer, unique } from "../helpers/factories.js";
 import { standardTokens, startTestApp, type GqlResult, type TestApp } from "../helpers/test-app.js";
 
-/** Review 3 of issue 23: paths by which HIGH words reach the public without review, and span mapping. */
+/** Screening (issue 23): every public status is held — a CLOSED push, a closed draft, a closed posting edited — and skills spans. Found by a review. */
 const HIGH = "R3_FEE";
 const SCREENING = `screening { held hits { ruleCode field start end excerpt } }`;
 const FIELDS = `id status title description skills ${SCREENING}`;
 type Hit = { ruleCode: string; field: string; start: number | null; end: number | null; excerpt: string };
 type View = { id: string; status: string; title: string; description: string; skills: string[]; screening: { held: boolean; hits: Hit[] } | null };
 
-describe("review3: screening holes", () => {
+describe("screening: no public status without review", () => {
   let t: TestApp;
   let tokens: Awaited<ReturnType<typeof standardTokens>>;
   beforeAll(async () => {
