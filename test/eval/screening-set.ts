@@ -146,6 +146,13 @@ const VIOLATIONS: Written[] = [
   ["普工", "住宿押金100元，离职退还", ["FEE_DEPOSIT"]],
   ["模特", "交钱拍摄资料卡后安排工作", ["FEE_DEPOSIT"]],
   ["保洁员", "需自购工服200元", ["FEE_DEPOSIT"]],
+  // Traditional characters (review 3): read as simplified, character by character
+  ["美容師", "入職先交培訓費3800元", ["FEE_DEPOSIT"]],
+  ["業務員", "需交保證金1000元", ["FEE_DEPOSIT"]],
+  ["社區網格員", "限本地戶口，高中以上學歷", ["HUKOU"]],
+  ["倉管員", "只招男性，身體健康", ["GENDER_RESTRICTION"]],
+  ["會計", "已婚已育優先，三年以上經驗", ["MARITAL_CHILDBEARING"]],
+  ["廚師", "乙肝攜帶者勿擾", ["HEALTH_STATUS"]],
   // PRIVATE_CONTACT (LOW)
   ["兼职打字员", "加微信详聊，日结", ["PRIVATE_CONTACT"]],
   ["客服", "微信号：abc12345", ["PRIVATE_CONTACT"]],
@@ -192,6 +199,8 @@ const HARD_NEGATIVES: Written[] = [
   ["青少年足球教练", "带12-18岁学员训练", []],
   ["人力资源专员", "严禁使用童工，负责员工入职审核", []],
   ["Java开发工程师", "期货保证金交易系统开发", []],
+  ["普工", "男女不限，免費培訓，無需押金", []],
+  ["行政專員", "可協助辦理本市戶口", []],
   ["嵌入式工程师", "熟悉VxWorks、嵌入式Linux", []],
   ["质量保证工程师", "负责产品质量保证体系", []],
   ["厨师", "身体健康，持健康证", []],

@@ -163,11 +163,42 @@ describe("validateRuleInput", () => {
 
   it("refuses a catastrophic pattern within the time budget (the worker is stopped, not waited for)", async () => {
     const started = performance.now();
-    const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "(a+)+$" } }), "matcher.pattern");
+    // Bounded and not nested, so only the budget can tell: overlapping alternatives, exponential on 男男男…
+    const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "(?:男|男男){1,40}岁" } }), "matcher.pattern");
     expect(error.details.reason).toBe("TOO_SLOW");
-    await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "(男|男男)+岁" } }), "matcher.pattern");
-    // Not a timing assertion on the budget itself: only that the check did not run (a+)+$ to its end (minutes).
+    // Not a timing assertion on the budget itself: only that the check did not run the pattern to its end.
     expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("refuses an unbounded repeat (*, +, {n,}) outside a class and not escaped, suggesting a bounded form", async () => {
+    for (const pattern of ["先.*交.*费", "押金+", "\\d{5,}号", "(a+)+$", "加(?:微信){1,}"]) {
+      const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern } }), "matcher.pattern");
+      expect(error.details.reason).toBe("UNBOUNDED_QUANTIFIER");
+      expect(error.message).toMatch(/\.\{0,20\}/);
+    }
+    // Escaped, or inside a class, * and + are characters; \p{…} braces are not quantifiers.
+    for (const pattern of ["c\\+\\+工程师", "[*+]押金", "\\p{Script=Han}{2,4}户口", "qq号?\\d{5,15}"])
+      await expect(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern } })).resolves.toMatchObject({ kind: "PATTERN" });
+  });
+
+  it("refuses a bound above 100 (.{0,5000} is .* by another name)", async () => {
+    const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "先.{0,5000}费" } }), "matcher.pattern");
+    expect(error.details.reason).toBe("BOUND_TOO_LARGE");
+  });
+
+  it("refuses a nested repeat: a group repeated more than once that holds a quantifier", async () => {
+    for (const pattern of ["(?:a{1,3}){1,9}$", "(男?){2,30}岁", "(?:(?:限|仅)男{1,2})?{0,3}x".replace("?{0,3}", "{0,3}")]) {
+      const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern } }), "matcher.pattern");
+      expect(error.details.reason).toBe("NESTED_QUANTIFIER");
+    }
+    // A group made optional (at most once) may hold a repeat.
+    await expect(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "限(?:\\d{1,2}岁)?以下" } })).resolves.toMatchObject({ kind: "PATTERN" });
+  });
+
+  it("times a pattern on 5,000-character runs of its own literal characters and pairs", async () => {
+    // Bounded, not nested, fast on the generic samples; slow only on 交 repeated (its own literal).
+    const error = await refused(validateRuleInput({ ...good, matcher: { kind: "PATTERN", pattern: "(?:交|交交|交交交){1,60}费" } }), "matcher.pattern");
+    expect(error.details.reason).toBe("TOO_SLOW");
   });
 
   it("refuses a salary check with a factor of 1 or less, or no absolute maximum", async () => {

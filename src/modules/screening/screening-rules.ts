@@ -14,8 +14,9 @@
 import { badInput, type DomainError } from "../../errors.js";
 import { msg, type Message } from "../../i18n.js";
 import { runPatternWithinBudget } from "./screening-pattern-budget.js";
+import { literalRunTexts, patternShapeProblem } from "./screening-pattern-shape.js";
 import { patternSampleTexts } from "./screening-samples.js";
-import { normaliseForScreening, normalisePhrase, originalSpan, type NormalisedText } from "./screening-text.js";
+import { normaliseForScreening, normalisePhrase, originalSpan, simplifyIdeographs, type NormalisedText } from "./screening-text.js";
 import type { ScreeningRuleRow } from "./screening.table.js";
 
 export type Severity = "HIGH" | "LOW";
@@ -73,7 +74,7 @@ export interface OccupationSalary {
 export const PATTERN_FLAGS = "gu";
 /** How long a pattern may take over all the sample texts when saved (screening-samples.ts). */
 export const PATTERN_BUDGET_MS = 200;
-const LIMITS = { phrases: 500, phraseLength: 40, patternLength: 500, descriptionLength: 2_000 } as const;
+const LIMITS = { phrases: 500, phraseLength: 40, patternLength: 1_000, descriptionLength: 2_000 } as const;
 const CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
 interface TextRule {
@@ -107,7 +108,8 @@ function findPhrases(phrases: readonly string[]): (text: string) => [number, num
 }
 
 function findPattern(pattern: string): (text: string) => [number, number][] {
-  const re = new RegExp(pattern, PATTERN_FLAGS);
+  // The text reads traditional characters as simplified; so does the pattern (a rule written 戶口 finds 户口).
+  const re = new RegExp(simplifyIdeographs(pattern), PATTERN_FLAGS);
   return (text) => {
     const hits: [number, number][] = [];
     re.lastIndex = 0;
@@ -296,9 +298,10 @@ function parseMatcher(value: unknown): Matcher | Refusal {
 /**
  * Refuses a rule an administrator may not save (BAD_USER_INPUT with the field at fault): a code not
  * of the form `GENDER_RESTRICTION`, a severity other than HIGH/LOW, an empty description, an unknown
- * matcher kind, an empty phrase list, a pattern that does not compile, matches empty text, or does not
- * get through the sample texts within PATTERN_BUDGET_MS (a catastrophic pattern, run in a worker thread
- * and stopped). Returns the matcher as it will be stored (phrases trimmed).
+ * matcher kind, an empty phrase list, a pattern that does not compile, matches empty text, repeats
+ * without a bound (`*`, `+`, `{n,}`), above 100, or nests repeats (screening-pattern-shape.ts), or does
+ * not get through the sample texts — and 5,000-character runs of its own literal characters and pairs —
+ * within PATTERN_BUDGET_MS (a catastrophic pattern, run in a worker thread and stopped). Returns the matcher as it will be stored (phrases trimmed).
  */
 export async function validateRuleInput(input: RuleInput): Promise<Matcher> {
   const fail = (r: Refusal): DomainError => badInput(r.field, r.message);
@@ -321,7 +324,10 @@ export async function validateRuleInput(input: RuleInput): Promise<Matcher> {
   const matcher = parseMatcher(raw);
   if ("field" in matcher) throw fail(matcher);
   if (matcher.kind === "PATTERN") {
-    const run = await runPatternWithinBudget(matcher.pattern, PATTERN_FLAGS, patternSampleTexts(), PATTERN_BUDGET_MS);
+    const shape = patternShapeProblem(matcher.pattern);
+    if (shape !== null) throw badInput("matcher.pattern", shape.message, { reason: shape.reason });
+    const texts = [...patternSampleTexts(), ...literalRunTexts(matcher.pattern)];
+    const run = await runPatternWithinBudget(matcher.pattern, PATTERN_FLAGS, texts, PATTERN_BUDGET_MS);
     if (!run.ok)
       throw badInput(
         "matcher.pattern",

@@ -1,3 +1,5 @@
+import * as OpenCC from "opencc-js";
+
 /**
  * The text screening rules read (issue 23): a posting field normalised so that the ways people dodge a
  * phrase do not work — full-width forms folded to half-width (NFKC: "ＱＱ" is "qq"), Latin lower-cased,
@@ -13,6 +15,12 @@
  * also occurs inside an innocent word (限男 in 不限男女, 先交 in 优先交通补贴) the rule says so with its
  * `unless` phrases — measured on the labelled set (npm run eval:screening).
  *
+ * Traditional characters are read as simplified, character by character (先交培訓費 reads 先交培训费,
+ * 限本地戶口 reads 限本地户口), with OpenCC's traditional → mainland table (opencc-js): each CJK character
+ * is converted on its own the first time it is seen and the result cached, and only where the result is
+ * one character, so the text keeps one normalised character per original one. No phrase conversion
+ * (OpenCC's 乾隆/干燥 choices do not matter to rules, which read characters).
+ *
  * Every character of the normalised text remembers where it came from, so a hit is reported as a span
  * of the text as the poster wrote it (UTF-16 offsets, as JavaScript strings count).
  */
@@ -25,6 +33,31 @@ export interface NormalisedText {
   readonly ends: Int32Array;
 }
 
+/** The CJK ideographs looked up (extension A and the unified block; U+F900 compatibility forms go through NFKC first). */
+const CJK_FIRST = 0x3400;
+const CJK_LAST = 0x9fff;
+/** For each CJK ideograph: 0 not yet looked up, else the UTF-16 unit it reads as (itself when it has no simplified form). */
+const SIMPLIFIED = new Uint16Array(CJK_LAST - CJK_FIRST + 1);
+let toSimplified: ((text: string) => string) | undefined;
+
+/** The simplified form of one CJK ideograph `cp` (itself when none, or when OpenCC's answer is not one character). */
+function simplifiedCode(cp: number): number {
+  const slot = cp - CJK_FIRST;
+  let code = SIMPLIFIED[slot]!;
+  if (code === 0) {
+    const convert = (toSimplified ??= OpenCC.Converter({ from: "t", to: "cn" }));
+    const out = convert(String.fromCharCode(cp));
+    code = out.length === 1 ? out.charCodeAt(0) : cp;
+    SIMPLIFIED[slot] = code;
+  }
+  return code;
+}
+
+function simplifiedChar(cp: number, ch: string): string {
+  const code = simplifiedCode(cp);
+  return code === cp ? ch : String.fromCharCode(code);
+}
+
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const DASHES = new Set(["-", "~", "–", "—", "―", "〜", "‐", "‑", "−"]);
 
@@ -34,13 +67,16 @@ function isDigit(code: number): boolean {
 
 /** The normalised form of one code point of the original, as the characters it contributes (often none). */
 function fold(cp: number, ch: string, afterDigit: boolean): string {
-  // Fast paths: ASCII letters and digits, and the CJK unified ideographs (most of a posting).
-  if ((cp >= 97 && cp <= 122) || isDigit(cp) || (cp >= 0x4e00 && cp <= 0x9fff)) return ch;
+  // Fast paths: ASCII letters and digits, and the CJK ideographs (most of a posting; traditional read as simplified).
+  if ((cp >= 97 && cp <= 122) || isDigit(cp)) return ch;
+  if (cp >= CJK_FIRST && cp <= CJK_LAST) return simplifiedChar(cp, ch);
   if (cp >= 65 && cp <= 90) return String.fromCharCode(cp + 32);
   if (cp < 128) return afterDigit && (ch === "-" || ch === "~") ? "-" : "";
   let out = "";
   for (const c of ch.normalize("NFKC").toLowerCase()) {
-    if (LETTER_OR_DIGIT.test(c)) out += c;
+    const code = c.charCodeAt(0);
+    if (c.length === 1 && code >= CJK_FIRST && code <= CJK_LAST) out += simplifiedChar(code, c);
+    else if (LETTER_OR_DIGIT.test(c)) out += c;
     else if (DASHES.has(c) && (afterDigit || (out.length > 0 && isDigit(out.charCodeAt(out.length - 1))))) out += "-";
   }
   return out;
@@ -73,6 +109,16 @@ export function normaliseForScreening(text: string): NormalisedText {
 /** A phrase as rules compare it: normalised the same way as the text (so "限 男" in a rule is "限男"). */
 export function normalisePhrase(phrase: string): string {
   return normaliseForScreening(phrase).text;
+}
+
+/** `text` with each traditional CJK ideograph replaced by its simplified form (as the normalised text reads it); nothing else changes. */
+export function simplifyIdeographs(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.charCodeAt(i);
+    out += cp >= CJK_FIRST && cp <= CJK_LAST ? simplifiedChar(cp, text[i]!) : text[i]!;
+  }
+  return out;
 }
 
 /** The span of the original text that the normalised range [start, end) came from. */
