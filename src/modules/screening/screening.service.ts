@@ -4,7 +4,7 @@
  * process; a posting's screening in the transaction that writes it (its hits replace the last
  * screening's, keeping an official's approval of the same rule + words). What a hit does to the
  * posting's status — HIGH holds it PENDING_REVIEW, LOW only flags it — is the postings module's
- * rule (posting-screen.ts, posting-review.service.ts), which calls the functions here.
+ * rule (posting-screening.ts, posting-review.service.ts), which calls the functions here.
  */
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import type { Database, Executor } from "../../db/client.js";
