@@ -56,3 +56,15 @@ export function effectiveFromInput(day: string | null | undefined, field = "effe
   if (day > yearsAfter(today, 5)) throw badInput(field, msg(`${field} 最晚只能设在五年之后`, `${field} is at most five years ahead`));
   return day;
 }
+
+/** A policy number of `input` (a whole number within the policy's range), or BAD_USER_INPUT naming `input.<field>`. */
+export function wholeInRange(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`input.${field}`, msg(`${field} 须为 ${min} 至 ${max} 之间的整数`, `${field} is a whole number from ${min} to ${max}`));
+  return value;
+}
+
+/** The wait before retry after failed attempt `attempt` (1, 2, …): base·2^(attempt−1), capped at `max`, ±10 % jitter (retries of a batch spread out). */
+export function backoffSeconds(base: number, max: number, attempt: number, random = Math.random): number {
+  const exponential = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.max(1, Math.round(exponential * (0.9 + 0.2 * random())));
+}

@@ -8,7 +8,7 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { serviceToday, SERVICE_TIME_ZONE } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
+import { backoffSeconds, effectiveFromInput, nextPolicyVersion, policyInForce, wholeInRange } from "../../db/policy-version.js";
 import { badInput, forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { notificationPolicies, type NotificationPolicyRow } from "./notification.table.js";
@@ -72,8 +72,7 @@ export function dayOpensAt(policy: Pick<NotificationPolicyRow, "quietFrom" | "qu
 
 /** The wait before attempt `attempt + 1` after `attempt` failed: base·2^(attempt−1), capped, with ±10 % jitter (retries of a batch spread out). */
 export function retryDelaySeconds(policy: Pick<NotificationPolicyRow, "retryBaseSeconds" | "retryMaxSeconds">, attempt: number, random = Math.random): number {
-  const exponential = Math.min(policy.retryMaxSeconds, policy.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
-  return Math.max(1, Math.round(exponential * (0.9 + 0.2 * random())));
+  return backoffSeconds(policy.retryBaseSeconds, policy.retryMaxSeconds, attempt, random);
 }
 
 export interface NotificationPolicyInput {
@@ -92,10 +91,6 @@ export interface NotificationPolicyInput {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-function whole(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`input.${field}`, msg(`${field} 须为 ${min} 至 ${max} 之间的整数`, `${field} is a whole number from ${min} to ${max}`));
-  return value;
-}
 
 /** A new version (administrators), checked whole before anything is written. */
 export async function setNotificationPolicy(db: Database, viewer: Viewer, input: NotificationPolicyInput): Promise<NotificationPolicyRow> {
@@ -115,12 +110,12 @@ export async function setNotificationPolicy(db: Database, viewer: Viewer, input:
     quietFrom,
     quietUntil,
     smsKinds: kinds,
-    gatherSeconds: whole("gatherSeconds", input.gatherSeconds, 0, 86_400),
-    maxAttempts: whole("maxAttempts", input.maxAttempts, 1, 20),
-    retryBaseSeconds: whole("retryBaseSeconds", input.retryBaseSeconds, 1, 86_400),
-    retryMaxSeconds: whole("retryMaxSeconds", input.retryMaxSeconds, 1, 604_800),
-    deliveryGraceDays: whole("deliveryGraceDays", input.deliveryGraceDays, 0, 90),
-    smsMaxPostings: whole("smsMaxPostings", input.smsMaxPostings, 1, 10),
+    gatherSeconds: wholeInRange("gatherSeconds", input.gatherSeconds, 0, 86_400),
+    maxAttempts: wholeInRange("maxAttempts", input.maxAttempts, 1, 20),
+    retryBaseSeconds: wholeInRange("retryBaseSeconds", input.retryBaseSeconds, 1, 86_400),
+    retryMaxSeconds: wholeInRange("retryMaxSeconds", input.retryMaxSeconds, 1, 604_800),
+    deliveryGraceDays: wholeInRange("deliveryGraceDays", input.deliveryGraceDays, 0, 90),
+    smsMaxPostings: wholeInRange("smsMaxPostings", input.smsMaxPostings, 1, 10),
   };
   if (row.retryMaxSeconds < row.retryBaseSeconds) throw badInput("input.retryMaxSeconds", msg("retryMaxSeconds 不能小于 retryBaseSeconds", "retryMaxSeconds cannot be below retryBaseSeconds"));
   const from = effectiveFromInput(input.effectiveFrom, "input.effectiveFrom");

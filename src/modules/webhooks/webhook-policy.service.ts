@@ -7,7 +7,7 @@ import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { serviceToday } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/policy-version.js";
+import { backoffSeconds, effectiveFromInput, nextPolicyVersion, policyInForce, wholeInRange } from "../../db/policy-version.js";
 import { badInput, forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { webhookPolicies, type WebhookPolicyRow } from "./webhook.table.js";
@@ -26,8 +26,7 @@ export function webhookPolicyAt(db: Executor, at: Date): Promise<WebhookPolicyRo
 
 /** The wait after failed attempt `attempt` (1, 2, …): base·2^(attempt−1), capped at the maximum, ±10 % jitter. */
 export function webhookRetryDelaySeconds(policy: Pick<WebhookPolicyRow, "baseBackoffSeconds" | "maxBackoffSeconds">, attempt: number, random = Math.random): number {
-  const exponential = Math.min(policy.maxBackoffSeconds, policy.baseBackoffSeconds * 2 ** Math.max(0, attempt - 1));
-  return Math.max(1, Math.round(exponential * (0.9 + 0.2 * random())));
+  return backoffSeconds(policy.baseBackoffSeconds, policy.maxBackoffSeconds, attempt, random);
 }
 
 export interface WebhookPolicyInput {
@@ -40,21 +39,17 @@ export interface WebhookPolicyInput {
   effectiveFrom?: string | null;
 }
 
-function whole(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`input.${field}`, msg(`${field} 须为 ${min} 至 ${max} 之间的整数`, `${field} is a whole number from ${min} to ${max}`));
-  return value;
-}
 
 /** A new version of the webhook policy (administrators), checked whole before anything is written (the table's checks are the last guard). */
 export async function setWebhookPolicy(db: Database, viewer: Viewer, input: WebhookPolicyInput): Promise<WebhookPolicyRow> {
   if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改 Webhook 策略", "Only administrators change the webhook policy"));
   const row = {
-    maxAttempts: whole("maxAttempts", input.maxAttempts, 1, 100),
-    baseBackoffSeconds: whole("baseBackoffSeconds", input.baseBackoffSeconds, 1, 86_400),
-    maxBackoffSeconds: whole("maxBackoffSeconds", input.maxBackoffSeconds, 1, 604_800),
-    disableAfterDays: whole("disableAfterDays", input.disableAfterDays, 1, 365),
-    perEndpointConcurrency: whole("perEndpointConcurrency", input.perEndpointConcurrency, 1, 64),
-    timeoutMs: whole("timeoutMs", input.timeoutMs, 100, 60_000),
+    maxAttempts: wholeInRange("maxAttempts", input.maxAttempts, 1, 100),
+    baseBackoffSeconds: wholeInRange("baseBackoffSeconds", input.baseBackoffSeconds, 1, 86_400),
+    maxBackoffSeconds: wholeInRange("maxBackoffSeconds", input.maxBackoffSeconds, 1, 604_800),
+    disableAfterDays: wholeInRange("disableAfterDays", input.disableAfterDays, 1, 365),
+    perEndpointConcurrency: wholeInRange("perEndpointConcurrency", input.perEndpointConcurrency, 1, 64),
+    timeoutMs: wholeInRange("timeoutMs", input.timeoutMs, 100, 60_000),
   };
   if (row.maxBackoffSeconds < row.baseBackoffSeconds) throw badInput("input.maxBackoffSeconds", msg("maxBackoffSeconds 不能小于 baseBackoffSeconds", "maxBackoffSeconds cannot be below baseBackoffSeconds"));
   const from = effectiveFromInput(input.effectiveFrom, "input.effectiveFrom");
