@@ -4,6 +4,7 @@ import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
+import type { MatchRules } from "../../src/modules/matching/match-rules.js";
 import { educationLevel, postingKind } from "../../src/modules/postings/posting.table.js";
 import { multiplyPostings, printTable, startBenchServer } from "./harness.js";
 
@@ -47,6 +48,15 @@ export async function matchingBench(opts: { duration: number; connections: numbe
             willing_to_relocate as "willingToRelocate", open_to_labour_cooperation as "openToLabourCooperation", registered_poverty as "registeredPoverty"
      from people order by md5(id::text) limit 300`,
   );
+  // What the place rule reads besides the person (the same as the server reads): places, the rules in force, populations.
+  const { rows: placeRows } = await client.query<{ code: string; name: string; lng: number | null; lat: number | null }>("select code, name, lng, lat from regions");
+  const places = new Map(placeRows.map((r) => [r.code, r]));
+  const { rows: [policy] } = await client.query<{ rules: MatchRules }>("select rules from matching_policies where effective_from <= current_date order by effective_from desc, version desc limit 1");
+  const { rows: populationRows } = await client.query<{ person_id: string; populations: string[] }>(
+    "select pc.person_id, array_agg(distinct tc.population::text) as populations from person_categories pc join target_categories tc on tc.id = pc.category_id where pc.person_id = any($1::uuid[]) group by 1",
+    [people.map((p) => p.id)],
+  );
+  const populations = new Map(populationRows.map((r) => [r.person_id, new Set(r.populations)]));
   await client.end();
 
   // 2. The server again, building its embedded index from all of it.
@@ -67,7 +77,7 @@ export async function matchingBench(opts: { duration: number; connections: numbe
     const MATCHES = `query($id: ID!) { person(id: $id) { matches(first: 10) { items { score posting { id title } } } } }`;
     const RAW = `query($q: String, $f: PostingSearchFilter) { searchPostings(query: $q, filter: $f, first: 10) { edges { node { id title } } } }`;
     const rawFilter = (p: (typeof people)[number]) => {
-      const c = hardConstraints(p as never);
+      const c = hardConstraints(p as never, { places, rules: policy!.rules, populations: populations.get(p.id) ?? new Set() });
       return { regionCodes: c.regionPrefixes, educationAtMost: educationLevel.enumValues[c.educationAtMost], kind: postingKind.enumValues.filter((k) => !c.excludeKinds?.includes(k)) };
     };
     for (const p of people.slice(0, 20)) await post(MATCHES, { id: p.id }); // warm-up

@@ -163,13 +163,14 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
     const indexed = await indexAllPostings(db, engine, postingDocumentSource);
 
     const policy = policyReads(db);
-    const weights = options.weights ?? (await policy.weights());
+    const inForce = await policy.policy();
+    const weights = options.weights ?? inForce.weights;
     const postingLoaders = createPostingLoaders(db);
     // The generated people are not in the ledger: no categories, no referrals.
     const reads: MatchReads = {
       ...policy,
-      weights: async () => weights,
-      inTargetCategory: async () => new Set(),
+      policy: async () => ({ ...inForce, weights }),
+      profiles: async () => new Map(),
       referred: async () => new Map(),
       postings: async (ids) => new Map((await postingLoaders.postingById.loadMany(ids)).flatMap((r) => (r && !(r instanceof Error) ? [[r.id, r] as const] : []))),
     };
@@ -206,7 +207,7 @@ export async function runMatchingEval(options: EvalOptions): Promise<EvalReport>
       const truth = { family: family.key, home, wants };
 
       // The ideal: every posting the hard constraints allow, by label.
-      const filter = hardConstraints(person);
+      const filter = hardConstraints(person, { places: await policy.places(), rules: inForce.rules, populations: new Set() });
       const allowed = (await engine.search({ filter, sort: "NEWEST", offset: 0, limit: indexed, withDocuments: true })).hits;
       const gradeOf = (id: string, regionCode: string, salaryMax: number | null) => label(truth, { family: familyOf.get(id)!, regionCode, salaryMax });
       const ideal = allowed.map((h) => gradeOf(h.id, h.document!.regionCode, h.document!.salaryMax)).sort((a, b) => b - a);

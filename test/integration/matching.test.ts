@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { hardConstraints } from "../../src/modules/matching/match-constraints.js";
+import { matchFactsFor } from "../../src/modules/matching/recommend.service.js";
 import { educationLevel } from "../../src/modules/postings/posting.table.js";
 import { days, makeEmployer, makeInstitution, makePerson, makePosting, unique } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -60,11 +61,12 @@ describe("Person.matches", () => {
     expect(ids).toContain(p.xiamen);
   });
 
-  it("gives poverty labourers public-welfare posts and workshop jobs; others never get public-welfare posts", async () => {
+  it("gives poverty labourers workshop jobs, and public-welfare posts only as the fallback (here market postings fit)", async () => {
     const id = await seeker({ birthDate: "1978-03-03", gender: "MALE", registeredPoverty: true, skills: ["缝纫"] });
     const items = (await t.gql<Matches>(MATCHES, { id, first: 10 }, { token: admin })).data!.person.matches.items;
     const ids = items.map((i) => i.posting.id);
-    expect(ids).toEqual(expect.arrayContaining([p.welfare, p.workshopJob]));
+    expect(ids).toContain(p.workshopJob);
+    expect(ids).not.toContain(p.welfare);
     // No degree recorded: nothing that requires one.
     expect(items.every((i) => ["NONE", "JUNIOR_HIGH"].includes(i.posting.minEducation))).toBe(true);
     expect(items.find((i) => i.posting.id === p.workshopJob)!.reasons.map((x) => x.factor)).toEqual(expect.arrayContaining(["WORKSHOP", "KEY_GROUP"]));
@@ -92,7 +94,8 @@ describe("Person.matches", () => {
       const overrides = { degreeLevel: levels[i % 4], intentionKeywords: i % 2 ? ["会计"] : [], willingToRelocate: i % 3 === 0, registeredPoverty: i % 4 === 1, householdRegionCode: i % 2 ? "350121" : "350102", originRegionCode: "350102", name: `约束${unique()}` };
       const id = await seeker(overrides);
       const person = { ...overrides, intentionRegionCodes: [], openToLabourCooperation: false } as never;
-      const allowed = hardConstraints({ ...(person as object), householdRegionCode: overrides.householdRegionCode, originRegionCode: "350102" } as never);
+      const facts = (await matchFactsFor(t.db, [id])).get(id)!;
+      const allowed = hardConstraints({ ...(person as object), householdRegionCode: overrides.householdRegionCode, originRegionCode: "350102" } as never, facts);
       const items = (await t.gql<Matches>(MATCHES, { id, first: 30 }, { token: admin })).data!.person.matches.items;
       for (const item of items) {
         expect(educationLevel.enumValues.indexOf(item.posting.minEducation as never)).toBeLessThanOrEqual(levels.indexOf(overrides.degreeLevel!) + 1);

@@ -21,6 +21,16 @@ export function findCategoriesByIds(db: Executor, ids: readonly string[]): Promi
   return db.select().from(targetCategories).where(inArray(targetCategories.id, [...ids]));
 }
 
+/** Per person with any membership: the populations of their categories and the largest referral minimum among them. */
+export function findPopulationsAndMinimums(db: Executor, personIds: readonly string[]) {
+  return queryRows<{ personId: string; populations: string[]; minimum: number }>(
+    db,
+    sql`select pc.person_id as "personId", array_agg(distinct tc.population::text) as populations, max(tc.min_referrals)::int as minimum
+        from person_categories pc join target_categories tc on tc.id = pc.category_id
+        where pc.person_id = any(${sql.param([...personIds])}::uuid[]) group by pc.person_id`,
+  );
+}
+
 export function findMemberships(db: Executor, personIds: readonly string[]) {
   return db.select().from(personCategories).where(sql`${personCategories.personId} = any(${sql.param([...personIds])}::uuid[])`);
 }

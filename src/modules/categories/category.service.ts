@@ -5,7 +5,8 @@ import { badInput, forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
 import { compileRule, loadCategoryEvaluator, type CategoryEvaluator } from "./category-evaluator.js";
-import { deleteMemberships, findCategoriesByIds, findMemberships, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
+import { deleteMemberships, findCategoriesByIds, findMemberships,
+  findPopulationsAndMinimums, recordMembershipChanges, statusesOn, insertCategoryVersion, listCategoryVersions, nextCategoryVersion, upsertMemberships } from "./category.repository.js";
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
 import { requestReevaluation } from "./reevaluation.request.js";
@@ -100,6 +101,17 @@ export { loadCategoryEvaluator };
 /** The category memberships of these people (for loaders and the ranker's key-group boost). */
 export function membershipsOf(db: Executor, personIds: readonly string[]) {
   return findMemberships(db, personIds);
+}
+
+/**
+ * What matching reads of people's categories: for each person in any, the populations they belong
+ * to (the commuting radius is their population's) and their referral minimum (the strictest of their
+ * categories' own; the public-welfare fallback applies below it). People in none are left out.
+ */
+export async function populationsAndMinimums(db: Executor, personIds: readonly string[]): Promise<Map<string, { populations: ReadonlySet<string>; minimum: number }>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await findPopulationsAndMinimums(db, personIds);
+  return new Map(rows.map((r) => [r.personId, { populations: new Set(r.populations), minimum: r.minimum }]));
 }
 
 /** Category versions by id. */

@@ -4,7 +4,7 @@ import { parseId } from "../../db/parse-id.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, conflict, findPgError, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { misfit } from "../matching/match-constraints.js";
+import { postingMisfit } from "../matching/recommend.service.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { lockPerson } from "../people/person.lock.js";
 import { applyEmploymentStatus } from "../people/person.service.js";
@@ -86,7 +86,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       if (!referral) {
         // Like recommendPostings: no new referral to a posting that is no longer open.
         if (posting!.status !== "OPEN") throw conflict(msg("该岗位已不再开放", "The posting is no longer open"), { field: "bookingId" });
-        referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: misfit(person, posting!) === null, note: fair.title });
+        referral = await recordFairReferral(tx, { personId: person.id, postingId: posting!.id, madeBy: by, fitted: (await postingMisfit(tx, person, posting!)) === null, note: fair.title });
       }
       // A referral already this far (say INTERVIEWED before the fair) stays; the booking's trail still records the outcome.
       if (referral.status !== to && !atOrPast(referral.status, to)) {

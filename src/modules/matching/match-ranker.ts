@@ -1,8 +1,9 @@
 import type { PersonRow } from "../people/person.table.js";
 import { EDUCATION_LEVELS, educationRank } from "../postings/education.js";
-import type { RegionPlace } from "../regions/region-directory.js";
 import type { PostingDocument } from "../../search/search-port.js";
+import { acceptablePlaces, placeReason, type MatchFacts } from "./match-constraints.js";
 import {
+  BOOST_FACTORS,
   distanceFactor,
   distanceKm,
   educationFactor,
@@ -19,7 +20,8 @@ import {
 } from "./match-score.js";
 
 export interface MatchReasonRow {
-  factor: Factor["factor"];
+  /** A factor of the score, or "fallback": the posting is offered as the fallback (托底安置). */
+  factor: Factor["factor"] | "fallback";
   weight: number;
   detail: string;
 }
@@ -38,15 +40,27 @@ export interface RankingContext {
   weights: MatchWeights;
   /** In any target category (the key-group boost applies). */
   inTargetCategory: boolean;
-  places: Map<string, RegionPlace>;
+  /** The places, rules and populations the place rule reads (match-constraints.ts). */
+  facts: MatchFacts;
   synonymGroups: string[][];
 }
 
 export interface Scored {
   id: string;
   employerId: string;
+  /** Near-duplicate keys: the same title in the same county, the same title from the same employer. */
+  duplicateKeys: readonly string[];
   score: number;
   candidate: Candidate;
+}
+
+/** A title as compared for near-duplicates: width-folded, lower-cased, without spaces. */
+const sameTitle = (title: string) => title.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+
+/** The keys two near-duplicate postings share (see `pickDiverse`). */
+export function duplicateKeys(d: Pick<PostingDocument, "title" | "regionCode" | "employerId">): string[] {
+  const title = sameTitle(d.title);
+  return [`place:${d.regionCode}:${title}`, `employer:${d.employerId}:${title}`];
 }
 
 /**
@@ -60,32 +74,47 @@ export interface Ranker {
 }
 
 export function rankerFor(person: PersonRow, ctx: RankingContext): Ranker {
-  const { weights, places, synonymGroups } = ctx;
+  const { weights, facts, synonymGroups } = ctx;
+  const { places } = facts;
   const words = personWords(person);
-  const home = places.get(person.householdRegionCode);
   const wanted: PersonWord[] = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].map((word) => ({
     word,
     synonyms: synonymGroups.find((g) => g.includes(word))?.filter((s) => s !== word) ?? [],
   }));
   const personRank = educationRank(person.degreeLevel);
   const nowSeconds = Date.now() / 1000;
-  // Candidates share a few dozen counties: each county's distance is worked out once.
-  const kmTo = new Map<string, number | null>();
-  const distanceTo = (place: RegionPlace | undefined, code: string) => {
-    let km = kmTo.get(code);
-    if (km === undefined) {
-      km = home?.lng != null && home.lat != null && place?.lng != null && place.lat != null ? distanceKm([home.lng, home.lat], [place.lng, place.lat]) : null;
-      kmTo.set(code, km);
+  // The person's places (the place rule's) and what nearness is measured from: the intention regions
+  // they named, and home when home is one of their places (they named none, or will not move).
+  const rules = acceptablePlaces(person, facts);
+  const intention = rules.find((r) => r.ground === "INTENTION")?.prefixes ?? [];
+  const homeIsPlace = rules.some((r) => r.ground === "OWN_COUNTY");
+  const anchors = [...intention.map((p) => places.get(p.padEnd(6, "0"))), ...(homeIsPlace ? [places.get(person.householdRegionCode)] : [])].filter(
+    (p): p is NonNullable<typeof p> => p?.lng != null && p.lat != null,
+  );
+  // Candidates share a few dozen counties: each county's nearness is worked out once.
+  const nearness = new Map<string, { km: number | null; atPlace: boolean }>();
+  const nearnessOf = (code: string) => {
+    let n = nearness.get(code);
+    if (!n) {
+      const place = places.get(code);
+      const atPlace = (homeIsPlace && code === person.householdRegionCode) || intention.some((p) => code.startsWith(p));
+      const km = place?.lng != null && place.lat != null && anchors.length > 0 ? Math.min(...anchors.map((a) => distanceKm([a.lng!, a.lat!], [place.lng!, place.lat!]))) : null;
+      n = { km, atPlace };
+      nearness.set(code, n);
     }
-    return km;
+    return n;
+  };
+  const placeWords = (code: string) => {
+    const reason = placeReason(person, facts, code);
+    return reason ? reason.zh : (places.get(code)?.name ?? code);
   };
   const factors = ({ document: d, relevance }: Candidate, explain: boolean): Factor[] => {
-    const place = places.get(d.regionCode);
+    const { km, atPlace } = nearnessOf(d.regionCode);
     // The person's whole words (and their synonyms) are looked for in a posting's title, occupation, skills and majors.
     return [
       textFactor(relevance, words.length > 0, explain),
       occupationFactor(wanted, d.matchText, person.major && d.majors.includes(person.major) ? person.major : null, explain),
-      distanceFactor(distanceTo(place, d.regionCode), d.regionCode === person.householdRegionCode, place?.name ?? d.regionCode, explain),
+      distanceFactor(km, atPlace, explain ? placeWords(d.regionCode) : "", explain),
       salaryFactor(d.salaryMax, person.intentionMinSalary, explain),
       educationFactor(personRank, d.educationRank, EDUCATION_LEVELS[d.educationRank] ?? "NONE", explain),
       keyGroupFactor(d.forKeyGroups, ctx.inTargetCategory),
@@ -94,41 +123,68 @@ export function rankerFor(person: PersonRow, ctx: RankingContext): Ranker {
       headcountFactor(d.headcount, explain),
     ];
   };
+  const margin = facts.rules.boostMargin;
   return {
+    // Fit, plus the boosts capped at the policy's margin: a boost reorders postings whose fit is
+    // within the margin and never lifts a weaker fit above one better by more.
     score: (c) => {
-      let sum = 0;
-      for (const f of factors(c, false)) sum += weights[f.factor] * f.score;
-      return sum;
+      let fit = 0;
+      let boost = 0;
+      for (const f of factors(c, false)) {
+        if (BOOST_FACTORS.has(f.factor)) boost += weights[f.factor] * f.score;
+        else fit += weights[f.factor] * f.score;
+      }
+      return fit + Math.min(boost, margin);
     },
-    reasons: (c) =>
-      factors(c, true)
-        .map((f) => ({ factor: f.factor, weight: Math.round(weights[f.factor] * f.score * 1000) / 1000, detail: f.detail }))
+    reasons: (c) => {
+      const all = factors(c, true).map((f) => ({ factor: f.factor, weight: weights[f.factor] * f.score, detail: f.detail }));
+      // The boosts' shares scaled as the score caps them, so the reasons add up to the score.
+      const boost = all.filter((r) => BOOST_FACTORS.has(r.factor)).reduce((s, r) => s + r.weight, 0);
+      const scale = boost > margin ? margin / boost : 1;
+      return all
+        .map((r) => ({ ...r, weight: Math.round((BOOST_FACTORS.has(r.factor) ? r.weight * scale : r.weight) * 1000) / 1000 }))
         .filter((r) => r.weight > 0 && r.detail)
-        .sort((a, b) => b.weight - a.weight),
+        .sort((a, b) => b.weight - a.weight);
+    },
   };
 }
 
 /** Each candidate's score by a person's ranker (ask it for the reasons of those shown). */
 export function scoreCandidates(ranker: Ranker, candidates: Iterable<Candidate>): Scored[] {
   const scored: Scored[] = [];
-  for (const c of candidates) scored.push({ id: c.document.id, employerId: c.document.employerId, score: ranker.score(c), candidate: c });
+  for (const c of candidates) scored.push({ id: c.document.id, employerId: c.document.employerId, duplicateKeys: duplicateKeys(c.document), score: ranker.score(c), candidate: c });
   return scored;
 }
 
-/** Best first, each further posting of an employer already chosen damped, so one employer cannot fill the list. */
-export function pickDiverse<C extends { id: string; employerId: string; score: number }>(pool: C[], first: number, damping: number): (C & { adjusted: number })[] {
+export interface Damping {
+  /** Each further posting of an employer already chosen is multiplied by this (the weights' employerRepeatDamping). */
+  employer: number;
+  /** Each further near-duplicate of one already chosen, by this (the rules' nearDuplicateDamping). */
+  nearDuplicate: number;
+}
+
+/**
+ * Best first, each further posting of an employer already chosen damped, and each near-duplicate
+ * of one already chosen (the same title in the same county, or from the same employer) damped
+ * harder: one employer, or copies of one job, cannot fill the list.
+ */
+export function pickDiverse<C extends { id: string; employerId: string; duplicateKeys: readonly string[]; score: number }>(pool: C[], first: number, damping: Damping): (C & { adjusted: number })[] {
   const remaining = [...pool];
   const chosen: (C & { adjusted: number })[] = [];
   const perEmployer = new Map<string, number>();
+  const perKey = new Map<string, number>();
   while (chosen.length < first && remaining.length > 0) {
     let best = 0;
     let bestScore = -1;
     remaining.forEach((c, i) => {
-      const adjusted = c.score * damping ** (perEmployer.get(c.employerId) ?? 0);
+      let copies = 0;
+      for (const k of c.duplicateKeys) copies = Math.max(copies, perKey.get(k) ?? 0);
+      const adjusted = c.score * damping.employer ** (perEmployer.get(c.employerId) ?? 0) * damping.nearDuplicate ** copies;
       if (adjusted > bestScore) [best, bestScore] = [i, adjusted];
     });
     const [pick] = remaining.splice(best, 1);
     perEmployer.set(pick!.employerId, (perEmployer.get(pick!.employerId) ?? 0) + 1);
+    for (const k of pick!.duplicateKeys) perKey.set(k, (perKey.get(k) ?? 0) + 1);
     chosen.push({ ...pick!, adjusted: Math.round(bestScore * 1000) / 1000 });
   }
   return chosen;

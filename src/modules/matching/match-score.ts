@@ -16,6 +16,9 @@ export interface MatchWeights {
   employerRepeatDamping: number;
 }
 
+/** The factors that boost (a target group, a workshop, a big intake) rather than measure fit: together capped by the policy's boostMargin. */
+export const BOOST_FACTORS: ReadonlySet<Factor["factor"]> = new Set(["keyGroup", "workshop", "headcount"]);
+
 
 /** A factor's score, and its words for the person — `explain = false` leaves them out (scoring many candidates to explain a few). */
 export interface Factor {
@@ -81,10 +84,15 @@ export function occupationFactor(words: PersonWord[], postingText: string, major
   return { factor: "occupation", score, detail: !explain ? "" : hits.length > 0 ? `意向或技能“${hits.slice(0, 3).join("、")}”与岗位对口` : "与意向职业关联不大" };
 }
 
-export function distanceFactor(km: number | null, sameCounty: boolean, placeName: string, explain = true): Factor {
-  if (sameCounty) return { factor: "distance", score: 1, detail: explain ? `岗位就在本县（${placeName}）` : "" };
-  if (km === null) return { factor: "distance", score: 0.5, detail: explain ? `岗位在${placeName}` : "" };
-  return { factor: "distance", score: 1 / (1 + km / 50), detail: explain ? `岗位在${placeName}，距家约${Math.round(km)}公里` : "" };
+/**
+ * Nearness: at one of the person's places (their county, an intention region they named) is best;
+ * otherwise falling with the km from the nearest of them. The words say which rule admits the place
+ * (地点：意向地区厦门市) and how far it is.
+ */
+export function distanceFactor(km: number | null, atPlace: boolean, placeWords: string, explain = true): Factor {
+  if (atPlace) return { factor: "distance", score: 1, detail: explain ? `地点：${placeWords}` : "" };
+  if (km === null) return { factor: "distance", score: 0.5, detail: explain ? `地点：${placeWords}` : "" };
+  return { factor: "distance", score: 1 / (1 + km / 50), detail: explain ? `地点：${placeWords}，距离约${Math.round(km)}公里` : "" };
 }
 
 export function salaryFactor(salaryMax: number | null, wanted: number | null, explain = true): Factor {

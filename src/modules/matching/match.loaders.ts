@@ -4,14 +4,13 @@ import type { SearchEngine } from "../../search/search-port.js";
 import type { PersonRow } from "../people/person.table.js";
 import type { PostingRow } from "../postings/posting.table.js";
 import { regionDirectory } from "../regions/region-directory.js";
+import { populationsAndMinimums } from "../categories/category.service.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
-import type { MatchWeights } from "./match-score.js";
-import { activeWeights } from "./match.repository.js";
-import { recommendForPeople, type MatchReads, type Recommendation } from "./recommend.service.js";
+import { activePolicy, type MatchPolicy } from "./match.repository.js";
+import { recommendForPeople, type MatchProfile, type MatchReads, type Recommendation } from "./recommend.service.js";
 
 /** The other modules' per-request loaders recommending reads through (structural: matching imports no transport type). */
 export interface MatchLoaderInputs {
-  memberships: DataLoader<string, readonly unknown[]>;
   referralsForPerson: DataLoader<string, readonly { postingId: string }[]>;
   postingById: DataLoader<string, PostingRow | null | undefined>;
 }
@@ -24,21 +23,25 @@ export interface RecommendKey {
 }
 
 export function createMatchLoaders(db: Executor, engine: SearchEngine, inputs: MatchLoaderInputs) {
-  const matchingWeights = new DataLoader<"active", MatchWeights>(async (keys) => {
-    const weights = await activeWeights(db);
-    return keys.map(() => weights);
+  const matchingPolicy = new DataLoader<"active", MatchPolicy>(async (keys) => {
+    const policy = await activePolicy(db);
+    return keys.map(() => policy);
+  });
+  const matchProfiles = new DataLoader<string, MatchProfile | null>(async (ids) => {
+    const found = await populationsAndMinimums(db, ids);
+    return ids.map((id) => found.get(id) ?? null);
   });
   const synonymGroups = new DataLoader<"all", string[][]>(async (keys) => {
     const groups = await listSynonymGroups(db);
     return keys.map(() => groups);
   });
   const reads: MatchReads = {
-    weights: () => matchingWeights.load("active"),
+    policy: () => matchingPolicy.load("active"),
     synonymGroups: () => synonymGroups.load("all"),
     places: () => regionDirectory(db),
-    inTargetCategory: async (ids) => {
-      const lists = await inputs.memberships.loadMany(ids);
-      return new Set(ids.filter((_, i) => Array.isArray(lists[i]) && (lists[i] as unknown[]).length > 0));
+    profiles: async (ids) => {
+      const found = await matchProfiles.loadMany(ids);
+      return new Map(ids.flatMap((id, i) => (found[i] && !(found[i] instanceof Error) ? [[id, found[i] as MatchProfile] as const] : [])));
     },
     referred: async (ids) => {
       const lists = await inputs.referralsForPerson.loadMany(ids);
@@ -50,8 +53,8 @@ export function createMatchLoaders(db: Executor, engine: SearchEngine, inputs: M
     },
   };
   return {
-    /** The active ranker weights (policy data), read once per request. */
-    matchingWeights,
+    /** The matching policy in force (weights and rules, policy data), read once per request. */
+    matchingPolicy,
     /** The search's synonym groups (data), read once per request: the ranker's occupation fit uses them too. */
     synonymGroups,
     /**

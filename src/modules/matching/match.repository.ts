@@ -1,11 +1,18 @@
 import type { Executor } from "../../db/client.js";
 import { policyInForce } from "../../db/policy-version.js";
+import type { MatchRules } from "./match-rules.js";
 import type { MatchWeights } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
-/** The ranker's weights in force today (policy data, versioned by date). */
-export async function activeWeights(db: Executor): Promise<MatchWeights> {
+/** The matching policy's numbers: the ranker's weights and the rules beside them. */
+export interface MatchPolicy {
+  weights: MatchWeights;
+  rules: MatchRules;
+}
+
+/** The matching policy in force today (policy data, versioned by date). */
+export async function activePolicy(db: Executor): Promise<MatchPolicy> {
   const row = await policyInForce(db, matchingPolicies);
   if (!row) throw new Error("No matching policy in force: the migrations load one");
-  return row.weights as MatchWeights;
+  return { weights: row.weights as MatchWeights, rules: row.rules as MatchRules };
 }

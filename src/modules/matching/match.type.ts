@@ -13,6 +13,7 @@ export enum MatchFactor {
   WORKSHOP = "workshop",
   FRESHNESS = "freshness",
   HEADCOUNT = "headcount",
+  FALLBACK = "fallback",
 }
 registerEnumType(MatchFactor, {
   name: "MatchFactor",
@@ -27,16 +28,17 @@ registerEnumType(MatchFactor, {
     WORKSHOP: { description: "A poverty-alleviation workshop (扶贫车间) employer, for a person from a poverty household." },
     FRESHNESS: { description: "How recently the posting was published." },
     HEADCOUNT: { description: "How many people the posting hires." },
+    FALLBACK: { description: "Not a factor: the posting is a public-welfare post offered as the fallback (托底安置) because too few market postings fit; it weighs 0." },
   },
 });
-// The enum's values are exactly the ranker's factors (the compiler checks both ways).
+// The enum's values are exactly the ranker's factors and the fallback (the compiler checks both ways).
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const factorsInSync: SameSet<`${MatchFactor}`, Factor["factor"]> = true;
+const factorsInSync: SameSet<`${MatchFactor}`, Factor["factor"] | "fallback"> = true;
 void factorsInSync;
 
 @ObjectType({ description: "Why a posting was matched, in words a caseworker can read to the person." })
 export class MatchReason {
-  @Field(() => MatchFactor, { description: "Which factor this reason is about." }) factor!: Factor["factor"];
+  @Field(() => MatchFactor, { description: "Which factor this reason is about (FALLBACK: why a public-welfare post is offered)." }) factor!: Factor["factor"] | "fallback";
   @Field(() => Float, { description: "What this factor added to the score (its policy weight × how well it fits)." }) weight!: number;
   @Field({ description: "The reason in words a caseworker can read to the person (Chinese)." }) detail!: string;
 }
@@ -44,7 +46,12 @@ export class MatchReason {
 @ObjectType({ description: "A posting that fits a person, with its score and the reasons." })
 export class Match {
   @Field(() => JobPosting, { description: "The posting." }) posting!: JobPosting;
-  @Field(() => Float, { description: "The ranker's score in [0, 1]: the policy-weighted sum of the factors, times the policy's employerRepeatDamping once for each posting of the same employer listed above it." }) score!: number;
+  @Field(() => Float, {
+    description:
+      "The ranker's score in [0, 1]: the policy-weighted sum of the fit factors plus the boosts (KEY_GROUP, WORKSHOP, HEADCOUNT) capped at the policy's boostMargin, times employerRepeatDamping for each posting of the same employer listed above it and nearDuplicateDamping for each near-duplicate (same title in the same county or from the same employer) listed above it.",
+  })
+  score!: number;
+  @Field({ description: "A public-welfare post offered as the fallback (托底安置): only to people from registered-poverty households with fewer market fits than their referral minimum, and always after every market posting whatever its score." }) fallback!: boolean;
   @Field(() => [MatchReason], { description: "Why it was matched, biggest contribution first." }) reasons!: MatchReason[];
 }
 

@@ -5,6 +5,7 @@ import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/p
 import { badInput, forbidden } from "../../errors.js";
 import { msg, say, type Message } from "../../i18n.js";
 import type { MatchWeights } from "./match-score.js";
+import { DEFAULT_MATCH_RULES, ruleProblems, type MatchRules } from "./match-rules.js";
 import { matchingPolicies } from "./matching-policy.table.js";
 
 export type MatchingPolicyRow = typeof matchingPolicies.$inferSelect;
@@ -33,17 +34,27 @@ export function weightProblems(weights: MatchWeights): { field: string; message:
   return problems;
 }
 
-/** A new version of the ranker's weights (administrators), in force from `effectiveFrom` (default today, never a past day). */
-export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: MatchWeights, effectiveFrom?: string | null): Promise<MatchingPolicyRow> {
+/**
+ * A new version of the matching policy (administrators): the ranker's weights and, when given, its
+ * rules (otherwise the rules of the version in force carry over); in force from `effectiveFrom`
+ * (default today, never a past day).
+ */
+export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: MatchWeights, effectiveFrom?: string | null, rules?: MatchRules | null): Promise<MatchingPolicyRow> {
   if (viewer.kind !== "user" || viewer.role !== Role.ADMIN) throw forbidden(msg("只有管理员可以修改人岗匹配规则", "Only administrators change the matching policy"));
-  const problems = weightProblems(weights);
+  const problems = [...weightProblems(weights), ...(rules ? ruleProblems(rules) : [])];
   // The message says the first problem, the details every one, in the caller's language.
   if (problems.length > 0) throw badInput(problems[0]!.field, problems[0]!.message, { problems: problems.map((p) => ({ field: p.field, message: say(p.message) })) });
   const from = effectiveFromInput(effectiveFrom);
   const clean: MatchWeights = { ...Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), employerRepeatDamping: weights.employerRepeatDamping } as MatchWeights;
   return db.transaction(async (tx) => {
     const version = await nextPolicyVersion(tx, "matching_policies");
-    const [row] = await tx.insert(matchingPolicies).values({ id: newId(), version, weights: clean, effectiveFrom: from, createdBy: actorOf(viewer) }).returning();
+    const carried = rules ?? ((await policyInForce(tx, matchingPolicies))?.rules as MatchRules | undefined) ?? DEFAULT_MATCH_RULES;
+    const cleanRules: MatchRules = {
+      commuteRadii: carried.commuteRadii.map((r) => ({ population: r.population, km: r.km })),
+      boostMargin: carried.boostMargin,
+      nearDuplicateDamping: carried.nearDuplicateDamping,
+    };
+    const [row] = await tx.insert(matchingPolicies).values({ id: newId(), version, weights: clean, rules: cleanRules, effectiveFrom: from, createdBy: actorOf(viewer) }).returning();
     return row!;
   });
 }

@@ -2,12 +2,12 @@ import type { Executor } from "../../db/client.js";
 import type { SearchEngine, SearchHit, SearchQuery } from "../../search/search-port.js";
 import type { PersonRow } from "../people/person.table.js";
 import type { PostingRow } from "../postings/posting.table.js";
+import { populationsAndMinimums } from "../categories/category.service.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
-import { hardConstraints, misfit } from "./match-constraints.js";
-import { pickDiverse, personWords, rankerFor, scoreCandidates, type Candidate, type MatchReasonRow } from "./match-ranker.js";
-import type { MatchWeights } from "./match-score.js";
-import { activeWeights } from "./match.repository.js";
+import { fallbackConstraints, hardConstraints, misfit, needsFallback, type MatchFacts } from "./match-constraints.js";
+import { pickDiverse, personWords, rankerFor, scoreCandidates, type Candidate, type MatchReasonRow, type Scored } from "./match-ranker.js";
+import { activePolicy, type MatchPolicy } from "./match.repository.js";
 
 type EngineFilter = SearchQuery["filter"];
 
@@ -23,12 +23,25 @@ export const candidatePoolSize = (limit: number) => Math.max(limit * 3, 30);
 
 export const NOTHING_FITS = "没有符合条件的在招岗位（学历要求、工作地点或岗位类型不符）。可扩大意向地区，或登记转移就业意愿。";
 export const NO_WORDS = "未填写求职意向、专业和技能，按所在地区和学历推荐。";
+export const FALLBACK_NOTE = "符合条件的市场岗位少于推荐最低数，另推荐公益性岗位托底安置（排在市场岗位之后）。";
+/** The reason a fallback posting carries (托底安置), first among its reasons. */
+export const FALLBACK_REASON = "托底安置：市场岗位不足时推荐的公益性岗位";
 
 export interface MatchItem {
   posting: PostingRow;
   score: number;
   reasons: MatchReasonRow[];
+  /** A public-welfare post offered as the fallback (托底安置), after every market posting. */
+  fallback: boolean;
 }
+
+/** What matching knows of a person from their categories. */
+export interface MatchProfile {
+  populations: ReadonlySet<string>;
+  /** Their referral minimum (the strictest of their categories'); 0 in none. */
+  minimum: number;
+}
+const NO_PROFILE: MatchProfile = { populations: new Set(), minimum: 0 };
 
 /** One person's recommendation: best first, with why the list is short when it is. */
 export interface Recommendation {
@@ -48,11 +61,12 @@ export interface Recommendation {
  * (the chosen postings share-locked so they cannot close before the referrals are written).
  */
 export interface MatchReads {
-  weights(): Promise<MatchWeights>;
+  /** The matching policy in force: weights and rules. */
+  policy(): Promise<MatchPolicy>;
   synonymGroups(): Promise<string[][]>;
   places(): Promise<Map<string, RegionPlace>>;
-  /** Those of these people in any target category (the key-group boost). */
-  inTargetCategory(personIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The populations and referral minimum of these people, by their categories (absent: in none). */
+  profiles(personIds: readonly string[]): Promise<ReadonlyMap<string, MatchProfile>>;
   /** The postings already referred to each of these people (any outcome, declined included). */
   referred(personIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   /** The chosen postings as PostgreSQL holds them now (the source of truth). */
@@ -61,15 +75,34 @@ export interface MatchReads {
   oneQueryAtATime?: boolean;
 }
 
-/** The policy reads (weights, synonyms, places) straight from an executor: for callers without per-request loaders. */
-export function policyReads(exec: Executor): Pick<MatchReads, "weights" | "synonymGroups" | "places"> {
-  let weights: Promise<MatchWeights> | undefined;
+/** The policy reads (policy, synonyms, places, profiles) straight from an executor: for callers without per-request loaders. */
+export function policyReads(exec: Executor): Pick<MatchReads, "policy" | "synonymGroups" | "places" | "profiles"> {
+  let policy: Promise<MatchPolicy> | undefined;
   let synonyms: Promise<string[][]> | undefined;
   return {
-    weights: () => (weights ??= activeWeights(exec)),
+    policy: () => (policy ??= activePolicy(exec)),
     synonymGroups: () => (synonyms ??= listSynonymGroups(exec)),
     places: () => regionDirectory(exec),
+    profiles: (ids) => populationsAndMinimums(exec, ids),
   };
+}
+
+/**
+ * Why a posting does not fit a person (`misfit`, with the policy, places and populations it reads),
+ * or null when it fits — for the services that check one posting at a time.
+ */
+export async function postingMisfit(exec: Executor, person: PersonRow, posting: Parameters<typeof misfit>[1], now = new Date()) {
+  const facts = (await matchFactsFor(exec, [person.id])).get(person.id)!;
+  return misfit(person, posting, facts, now);
+}
+
+/**
+ * What the place rule and `misfit` read for these people, from an executor: for the services that
+ * check one posting against a person (a referral, an application, a fair's outcome).
+ */
+export async function matchFactsFor(exec: Executor, personIds: readonly string[]): Promise<Map<string, MatchFacts>> {
+  const [{ rules }, places, profiles] = [await activePolicy(exec), await regionDirectory(exec), await populationsAndMinimums(exec, personIds)];
+  return new Map(personIds.map((id) => [id, { places, rules, populations: (profiles.get(id) ?? NO_PROFILE).populations }]));
 }
 
 export interface RecommendOptions {
@@ -108,54 +141,85 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   if (wanted.length === 0) return out;
 
   const ids = wanted.map((p) => p.id);
-  // The policy reads (weights, synonyms, places, categories) go on beside the engine's searches in a
-  // request; a campaign run's transaction takes one query at a time, so there they go first, in turn.
-  const policyLoad = reads.oneQueryAtATime ? Promise.resolve(await readPolicy(reads, ids)) : readPolicy(reads, ids);
-  policyLoad.catch(() => undefined); // awaited below; never an unhandled rejection if the engine fails first
+  // The policy reads (policy, synonyms, places, profiles) first: the place rule needs them to ask the engine.
+  // In a request they go on together; a campaign run's transaction takes one query at a time.
+  const { policy, synonymGroups, places, profiles } = await readPolicy(reads, ids);
   const referred = opts.excludeReferred ? await reads.referred(ids) : new Map<string, ReadonlySet<string>>();
 
-  // Each person's ranked pool. The engine is asked for everyone at once, except in a campaign run
-  // (its cache is filled as it goes, and people with the same question share the answer).
-  const pools = new Map<string, { person: PersonRow; ranker: ReturnType<typeof rankerFor>; scored: ReturnType<typeof scoreCandidates>; passedOver: Set<string> }>();
+  // Each person's ranked pools: market postings, and public-welfare posts when the fallback rule
+  // offers them. The engine is asked for everyone at once, except in a campaign run (its cache is
+  // filled as it goes, and people with the same question share the answer).
+  interface Pool {
+    person: PersonRow;
+    ranker: ReturnType<typeof rankerFor>;
+    market: Scored[];
+    fallback: Scored[];
+    passedOver: Set<string>;
+  }
+  const pools = new Map<string, Pool>();
   const poolFor = async (person: PersonRow) => {
+    const profile = profiles.get(person.id) ?? NO_PROFILE;
+    const facts: MatchFacts = { places, rules: policy.rules, populations: profile.populations };
     const already = referred.get(person.id);
-    let filter: EngineFilter = hardConstraints(person);
-    if (opts.onlyIds) filter = { ...filter, onlyIds: [...opts.onlyIds] };
-    if (already && already.size > 0) filter = { ...filter, excludeIds: [...already].sort() };
-    const candidates = await candidatesFor(engine, person, filter, candidatePoolSize(limitOf(person)), opts.cache);
-    if (candidates.length === 0) {
+    const enough = candidatePoolSize(limitOf(person));
+    const scoped = (filter: EngineFilter): EngineFilter => ({
+      ...filter,
+      ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}),
+      ...(already && already.size > 0 ? { excludeIds: [...already].sort() } : {}),
+    });
+    const market = await candidatesFor(engine, person, scoped(hardConstraints(person, facts)), enough, opts.cache);
+    let fallback: Candidate[] = [];
+    const fallbackFilter = fallbackConstraints(person, facts);
+    if (fallbackFilter) {
+      // The market fits, referred ones included (they count toward the minimum): counted only when the pool is short of it.
+      const minimum = Math.max(1, profile.minimum);
+      const fits = market.length >= minimum ? market.length : await countFits(engine, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
+      if (needsFallback(person, fits, profile.minimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
+    }
+    if (market.length === 0 && fallback.length === 0) {
       // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)
-      const allReferred = !!already && already.size > 0 && (await fitsAnything(engine, person, opts.onlyIds));
+      const allReferred = !!already && already.size > 0 && (await fitsAnything(engine, person, facts, opts.onlyIds));
       out.set(person.id, { personId: person.id, items: [], note: nothingFitsNote, nothingFits: !allReferred, allReferred });
       return;
     }
-    const { weights, synonymGroups, places, members } = await policyLoad;
-    const ranker = rankerFor(person, { weights, inTargetCategory: members.has(person.id), places, synonymGroups });
-    pools.set(person.id, { person, ranker, scored: scoreCandidates(ranker, candidates), passedOver: new Set() });
+    const ranker = rankerFor(person, { weights: policy.weights, inTargetCategory: profile.populations.size > 0, facts, synonymGroups });
+    pools.set(person.id, { person, ranker, market: scoreCandidates(ranker, market), fallback: scoreCandidates(ranker, fallback), passedOver: new Set() });
   };
   if (opts.cache) for (const person of wanted) await poolFor(person);
   else await Promise.all(wanted.map(poolFor));
 
   // PostgreSQL, not the index, decides. Each round reads the picks not yet read, for every person at
   // once; a pick that no longer fits the person there is passed over and that person picks again.
+  // Market postings first; the fallback's after them, never among them.
   const rows = new Map<string, PostingRow>();
   const now = new Date();
-  const { employerRepeatDamping } = (await policyLoad).weights;
+  const damping = { employer: policy.weights.employerRepeatDamping, nearDuplicate: policy.rules.nearDuplicateDamping };
+  const factsOf = (person: PersonRow): MatchFacts => ({ places, rules: policy.rules, populations: (profiles.get(person.id) ?? NO_PROFILE).populations });
+  const pick = (pool: Pool) => {
+    const limit = limitOf(pool.person);
+    const market = pickDiverse(pool.market.filter((c) => !pool.passedOver.has(c.id)), limit, damping).map((p) => ({ ...p, fallback: false }));
+    if (market.length >= limit || pool.fallback.length === 0) return market;
+    return [...market, ...pickDiverse(pool.fallback.filter((c) => !pool.passedOver.has(c.id)), limit - market.length, damping).map((p) => ({ ...p, fallback: true }))];
+  };
   let pending = [...pools.values()];
   while (pending.length > 0) {
-    const picks = new Map(pending.map((pool) => [pool.person.id, pickDiverse(pool.scored.filter((c) => !pool.passedOver.has(c.id)), limitOf(pool.person), employerRepeatDamping)]));
+    const picks = new Map(pending.map((pool) => [pool.person.id, pick(pool)]));
     const unread = [...new Set([...picks.values()].flatMap((ps) => ps.map((p) => p.id)))].filter((id) => !rows.has(id));
     if (unread.length > 0) for (const [id, row] of await reads.postings(unread)) rows.set(id, row);
     const again: typeof pending = [];
     for (const pool of pending) {
       const items: MatchItem[] = [];
-      for (const pick of picks.get(pool.person.id)!) {
-        const row = rows.get(pick.id);
-        if (row && misfit(pool.person, row, now) === null) items.push({ posting: row, score: pick.adjusted, reasons: pool.ranker.reasons(pick.candidate) });
-        else pool.passedOver.add(pick.id);
+      const facts = factsOf(pool.person);
+      for (const chosen of picks.get(pool.person.id)!) {
+        const row = rows.get(chosen.id);
+        if (row && misfit(pool.person, row, facts, now) === null) {
+          const reasons = pool.ranker.reasons(chosen.candidate);
+          items.push({ posting: row, score: chosen.adjusted, reasons: chosen.fallback ? [{ factor: "fallback", weight: 0, detail: FALLBACK_REASON }, ...reasons] : reasons, fallback: chosen.fallback });
+        } else pool.passedOver.add(chosen.id);
       }
       if (items.length === picks.get(pool.person.id)!.length) {
-        out.set(pool.person.id, { personId: pool.person.id, items, note: personWords(pool.person).length === 0 ? NO_WORDS : null, nothingFits: false, allReferred: false });
+        const note = items.some((i) => i.fallback) ? FALLBACK_NOTE : personWords(pool.person).length === 0 ? NO_WORDS : null;
+        out.set(pool.person.id, { personId: pool.person.id, items, note, nothingFits: false, allReferred: false });
       } else again.push(pool);
     }
     pending = again;
@@ -167,20 +231,25 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
 /** The ranking's policy reads: at once, or one after another when the reads share one connection. */
 async function readPolicy(reads: MatchReads, ids: string[]) {
   if (reads.oneQueryAtATime) {
-    const weights = await reads.weights();
+    const policy = await reads.policy();
     const synonymGroups = await reads.synonymGroups();
     const places = await reads.places();
-    return { weights, synonymGroups, places, members: await reads.inTargetCategory(ids) };
+    return { policy, synonymGroups, places, profiles: await reads.profiles(ids) };
   }
-  const [weights, synonymGroups, places, members] = await Promise.all([reads.weights(), reads.synonymGroups(), reads.places(), reads.inTargetCategory(ids)]);
-  return { weights, synonymGroups, places, members };
+  const [policy, synonymGroups, places, profiles] = await Promise.all([reads.policy(), reads.synonymGroups(), reads.places(), reads.profiles(ids)]);
+  return { policy, synonymGroups, places, profiles };
+}
+
+/** How many postings pass a filter, counting up to `enough`. */
+async function countFits(engine: SearchEngine, filter: EngineFilter, enough: number): Promise<number> {
+  return (await engine.search({ filter, offset: 0, limit: enough, countTotal: false })).hits.length;
 }
 
 /** Does anything fit the person, referred or not? (Only asked when nothing unreferred does.) */
-async function fitsAnything(engine: SearchEngine, person: PersonRow, onlyIds?: readonly string[]): Promise<boolean> {
-  const filter: EngineFilter = onlyIds ? { ...hardConstraints(person), onlyIds: [...onlyIds] } : hardConstraints(person);
-  const { hits } = await engine.search({ filter, offset: 0, limit: 1, countTotal: false });
-  return hits.length > 0;
+async function fitsAnything(engine: SearchEngine, person: PersonRow, facts: MatchFacts, onlyIds?: readonly string[]): Promise<boolean> {
+  const filters = [hardConstraints(person, facts), fallbackConstraints(person, facts)].filter((f) => f !== null);
+  for (const f of filters) if ((await countFits(engine, onlyIds ? { ...f, onlyIds: [...onlyIds] } : f, 1)) > 0) return true;
+  return false;
 }
 
 /** A bounded map that forgets its oldest entry when full. */

@@ -15,7 +15,7 @@ import { effectiveFromInput, nextPolicyVersion, policyInForce } from "../../db/p
 import { startOfServiceDay } from "../../dates.js";
 import { badInput, conflict, DomainError, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
-import { misfit } from "../matching/match-constraints.js";
+import { postingMisfit } from "../matching/recommend.service.js";
 import { lockPerson } from "../people/person.lock.js";
 import { sharePostings } from "../postings/posting.lock.js";
 import { isPublicStatus } from "../postings/posting.access.js";
@@ -96,7 +96,7 @@ export async function applyForSeeker(db: Database, viewer: Viewer, input: { cons
     if (await findReferralForUpdate(tx, personId, postingId)) {
       throw conflict(msg("无法通过合作平台为此人申请该岗位；求职者可在门户网站自行申请", "This application cannot be made through a partner site; the seeker may apply on the portal"));
     }
-    return insertApplication(tx, { personId, postingId, madeBy: consent.by, fitted: misfit(person, posting, new Date()) === null, note, viaPartnerId: consent.partnerId, partnerConsentId: consent.consentId });
+    return insertApplication(tx, { personId, postingId, madeBy: consent.by, fitted: (await postingMisfit(tx, person, posting)) === null, note, viaPartnerId: consent.partnerId, partnerConsentId: consent.consentId });
   });
 }
 
@@ -134,7 +134,7 @@ export async function applyToPosting(db: Database, viewer: Viewer, input: { post
     const { person, posting } = await openForApplication(tx, personId, postingId);
     const now = new Date();
     const existing = await findReferralForUpdate(tx, personId, postingId);
-    if (!existing) return insertApplication(tx, { personId, postingId, madeBy: by, fitted: misfit(person, posting, now) === null, note });
+    if (!existing) return insertApplication(tx, { personId, postingId, madeBy: by, fitted: (await postingMisfit(tx, person, posting, now)) === null, note });
     if (existing.status === "RECOMMENDED" || existing.status === "VIEWED") return moveReferral(tx, existing, "APPLIED", by, note);
     if (existing.status === "APPLIED" || existing.status === "INTERVIEWED" || existing.status === "OFFERED" || existing.status === "HIRED") {
       throw conflict(msg("您已申请过这个岗位", "You have already applied to this posting"), { referralId: existing.id });

@@ -3,7 +3,6 @@ import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
-import { membershipsOf } from "../categories/category.service.js";
 import { CandidateCache, NOTHING_FITS, policyReads, recommendForPeople, type MatchReads } from "../matching/recommend.service.js";
 import { pairPeople } from "../mentors/mentor-pairing.service.js";
 import { lockPeople } from "../people/person.lock.js";
@@ -205,7 +204,6 @@ async function referForPeople(
 function runReads(tx: Executor): MatchReads {
   return {
     ...policyReads(tx),
-    inTargetCategory: async (ids) => new Set((await membershipsOf(tx, ids)).map((m) => m.personId)),
     referred: async (ids) => {
       const referred = new Map<string, Set<string>>();
       for (const r of await findReferralsForPeople(tx, ids)) (referred.get(r.personId) ?? referred.set(r.personId, new Set()).get(r.personId)!).add(r.postingId);

@@ -8,7 +8,7 @@ import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound, type DomainErrorCode } from "../../errors.js";
 import { msg, say, type Message } from "../../i18n.js";
 import { refuseBadText } from "../../text-input.js";
-import { misfit } from "../matching/match-constraints.js";
+import { postingMisfit } from "../matching/recommend.service.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
 import { readPostings, sharePostings } from "../postings/posting.lock.js";
@@ -84,7 +84,7 @@ export async function recommendPostings(
         items.push(fail("NOT_FOUND", msg(`未找到岗位 ${postingId}`, `Posting ${postingId} not found`)));
         continue;
       }
-      const why = misfit(person, posting as PostingRow, now);
+      const why = await postingMisfit(tx, person, posting as PostingRow, now);
       if (why) {
         items.push(fail("BAD_USER_INPUT", why));
         continue;
