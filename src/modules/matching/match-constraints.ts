@@ -141,17 +141,26 @@ export function placeReason(person: PersonPlaces, facts: MatchFacts, regionCode:
 /** The acceptable places in words, for a misfit's reason. */
 function placesInWords(person: PersonPlaces, facts: MatchFacts): Message {
   const name = (code: string) => facts.places.get(code.padEnd(6, "0"))?.name ?? code;
-  const zh: string[] = [];
-  const en: string[] = [];
-  for (const r of acceptablePlaces(person, facts)) {
-    if (r.ground === "INTENTION") (zh.push(`意向地区${r.prefixes.map(name).join("、")}`), en.push(`intention regions ${r.prefixes.map((c) => `${name(c)} (${c})`).join(", ")}`));
-    if (r.ground === "OWN_COUNTY") (zh.push(`本县${name(r.prefixes[0]!)}`), en.push(`own county ${name(r.prefixes[0]!)}`));
-    if (r.ground === "COMMUTE") (zh.push(`距家${commuteRadiusFor(facts.rules, facts.populations)}公里内的${r.prefixes.length}个县区`), en.push(`${r.prefixes.length} counties within ${commuteRadiusFor(facts.rules, facts.populations)} km of home`));
-    if (r.ground === "HOME_PREFECTURE") (zh.push(`户籍或生源地所在市${r.prefixes.map(name).join("、")}`), en.push(`household or origin prefectures ${r.prefixes.map(name).join(", ")}`));
-    if (r.ground === "FUJIAN") (zh.push("福建全省（愿意转移就业）"), en.push("all of Fujian (will move for work)"));
-    if (r.ground === "LABOUR_COOPERATION") (zh.push("劳务协作地区"), en.push("the labour-cooperation regions"));
-  }
-  return msg(zh.join("、"), en.join("; "));
+  const radius = commuteRadiusFor(facts.rules, facts.populations);
+  const parts = acceptablePlaces(person, facts).map((r): Message => {
+    const names = r.prefixes.map(name).join("、");
+    const coded = r.prefixes.map((c) => `${name(c)} (${c})`).join(", ");
+    switch (r.ground) {
+      case "INTENTION":
+        return msg(`意向地区${names}`, `intention regions ${coded}`);
+      case "OWN_COUNTY":
+        return msg(`本县${names}`, `own county ${names}`);
+      case "COMMUTE":
+        return msg(`距家${radius}公里内的${r.prefixes.length}个县区`, `${r.prefixes.length} counties within ${radius} km of home`);
+      case "HOME_PREFECTURE":
+        return msg(`户籍或生源地所在市${names}`, `household or origin prefectures ${names}`);
+      case "FUJIAN":
+        return msg("福建全省（愿意转移就业）", "all of Fujian (will move for work)");
+      case "LABOUR_COOPERATION":
+        return msg("劳务协作地区", "the labour-cooperation regions");
+    }
+  });
+  return { zh: parts.map((p) => p.zh).join("、"), en: parts.map((p) => p.en).join("; ") };
 }
 
 /**
