@@ -123,9 +123,11 @@ export interface RecommendOptions {
  * `recommendedPostings` and campaign runs: for each person, candidates by text from their intention,
  * major and skills within the hard constraints (topped up by the newest fitting postings, see
  * `candidatePoolSize`), minus what they were already referred; re-ranked by factors whose weights
- * are policy data, one employer damped so it cannot fill the list; the chosen read from PostgreSQL
- * and any that no longer fits there passed over and the choice made again without it (THE re-pick
- * rule). Membership of a target category can add a boost, never remove one.
+ * are policy data (boosts capped at the policy's margin), one employer and near-duplicates damped
+ * so they cannot fill the list; public-welfare posts after the market's when THE fallback rule
+ * offers them; the chosen read from PostgreSQL and any that no longer fits there passed over and the
+ * choice made again without it (THE re-pick rule). Membership of a target category can add a
+ * boost, never remove one. The places are THE place rule's (`acceptablePlaces`).
  */
 export async function recommendForPeople(engine: SearchEngine, reads: MatchReads, persons: readonly PersonRow[], opts: RecommendOptions): Promise<Map<string, Recommendation>> {
   const out = new Map<string, Recommendation>();
@@ -143,8 +145,10 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   const ids = wanted.map((p) => p.id);
   // The policy reads (policy, synonyms, places, profiles) first: the place rule needs them to ask the engine.
   // In a request they go on together; a campaign run's transaction takes one query at a time.
-  const { policy, synonymGroups, places, profiles } = await readPolicy(reads, ids);
-  const referred = opts.excludeReferred ? await reads.referred(ids) : new Map<string, ReadonlySet<string>>();
+  const readReferred = () => (opts.excludeReferred ? reads.referred(ids) : Promise.resolve(new Map<string, ReadonlySet<string>>()));
+  const [{ policy, synonymGroups, places, profiles }, referred] = reads.oneQueryAtATime
+    ? [await readPolicy(reads, ids), await readReferred()]
+    : await Promise.all([readPolicy(reads, ids), readReferred()]);
 
   // Each person's ranked pools: market postings, and public-welfare posts when the fallback rule
   // offers them. The engine is asked for everyone at once, except in a campaign run (its cache is
