@@ -1,4 +1,5 @@
 /** The export's free-text area ("福州-鼓楼区", "合肥高新区") as a county-level region code. */
+import { AREA_LANDMARKS, PREFECTURE_SEATS } from "./area-gazetteer.js";
 import type { RegionRow } from "./region-parser.js";
 
 /** A stripped alias must keep at least 2 characters, or "X区" would match any text containing X. */
@@ -84,12 +85,6 @@ function findFirst<T>(text: string, items: readonly T[], aliasesOf: (item: T) =>
   return null;
 }
 
-/**
- * Seats the heuristic gets wrong. 重庆's 市辖区 has no coordinates and its first "…区" by code
- * is 万州区, ~250 km from the city centre; the municipal government sits in 渝中区.
- */
-const SEAT_OVERRIDES: Readonly<Record<string, string>> = { "500100": "500103" };
-
 function distanceSquared(a: RegionRow, b: RegionRow): number | null {
   if (a.lng === null || a.lat === null || b.lng === null || b.lat === null) return null;
   // Scale longitude by cos(latitude) so east-west degrees are not overweighted.
@@ -99,12 +94,12 @@ function distanceSquared(a: RegionRow, b: RegionRow): number | null {
 }
 
 /**
- * The county standing in for a whole prefecture when the text names no county: the one
- * nearest the prefecture's coordinates (its seat, in practice), else the first "…区" by code,
- * else the first child.
+ * The county standing in for a whole prefecture when the text names no county: the district its
+ * government sits in where the gazetteer lists it, else the one nearest the prefecture's
+ * coordinates, else the first "…区" by code, else the first child.
  */
 function prefectureSeat(prefecture: RegionRow, counties: readonly RegionRow[]): RegionRow | null {
-  const override = SEAT_OVERRIDES[prefecture.code];
+  const override = PREFECTURE_SEATS[prefecture.code];
   const overridden = override === undefined ? undefined : counties.find((county) => county.code === override);
   if (overridden !== undefined) return overridden;
   let nearest: RegionRow | null = null;
@@ -118,6 +113,16 @@ function prefectureSeat(prefecture: RegionRow, counties: readonly RegionRow[]): 
   }
   if (nearest !== null) return nearest;
   return counties.find((county) => county.name.endsWith("区")) ?? counties[0] ?? null;
+}
+
+/** The county of the first gazetteer zone or landmark of `scopeCode` found in `text`, if any. */
+function landmarkCounty(scopeCode: string, text: string): string | null {
+  let best: { index: number; county: string } | null = null;
+  for (const [landmark, county] of AREA_LANDMARKS[scopeCode] ?? []) {
+    const index = text.indexOf(landmark);
+    if (index >= 0 && (best === null || index < best.index)) best = { index, county };
+  }
+  return best?.county ?? null;
 }
 
 function isPlaceholderPrefecture(prefecture: RegionRow): boolean {
@@ -242,11 +247,15 @@ export function createAreaResolver(regions: RegionRow[]): (area: string) => stri
       const rest = afterProvince.slice(prefectureHit.index + prefectureHit.consumed);
       const counties = countiesOf(prefecture);
       const countyHit = findFirst(rest, counties, countyAliases);
-      return (countyHit?.item ?? prefectureSeat(prefecture, counties))?.code ?? null;
+      if (countyHit !== null) return countyHit.item.code;
+      return landmarkCounty(prefecture.code, rest) ?? prefectureSeat(prefecture, counties)?.code ?? null;
     }
     if (province === null) return null;
 
-    // 3. Province but no prefecture: a county named directly ("江苏省昆山", "上海浦东新区").
+    // 3. Province but no prefecture: a zone the gazetteer knows ("河北省雄安新区", which holds 安新县's
+    // short name across 雄安|新区), else a county named directly ("江苏省昆山", "上海浦东新区").
+    const provinceLandmark = landmarkCounty(province.code, afterProvince);
+    if (provinceLandmark !== null) return provinceLandmark;
     const provincePrefectures = prefecturesByProvince.get(province.code) ?? [];
     const provinceCounties = provincePrefectures.flatMap(countiesOf);
     const countyHit = findFirst(afterProvince, provinceCounties, countyAliases);
@@ -255,6 +264,6 @@ export function createAreaResolver(regions: RegionRow[]): (area: string) => stri
     // 4. Municipalities: the 市辖区 row plays the prefecture.
     const municipalDistricts = provincePrefectures.find((prefecture) => prefecture.name === "市辖区");
     if (municipalDistricts === undefined) return null;
-    return prefectureSeat(municipalDistricts, countiesOf(municipalDistricts))?.code ?? null;
+    return landmarkCounty(municipalDistricts.code, afterProvince) ?? prefectureSeat(municipalDistricts, countiesOf(municipalDistricts))?.code ?? null;
   };
 }

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
 import { banner } from "../../src/banner.js";
 import { serviceToday } from "../../src/dates.js";
 import { demoCampaignWindow } from "../../seed/campaigns.js";
@@ -121,6 +122,19 @@ describe("the demo (npm start on a fresh database)", () => {
     const later = await banner(t.config, t.url, t.db);
     expect(later).toContain(`Today (${serviceToday()}) is outside its window`);
     expect(later).toContain("closeCampaign");
+  });
+
+  it("looks like Fujian: workshops post workshop jobs only, public-welfare posts come from public service (issue #24)", async () => {
+    const rows = await queryRows<{ title: string; kind: string; workshop: boolean; employer: string }>(
+      t.db,
+      sql`select p.title, p.kind, e.is_poverty_workshop as workshop, e.name as employer from postings p join employers e on e.id = p.employer_id where p.created_by = 'seed:demo' and e.region_code like '35%'`,
+    );
+    const atWorkshops = rows.filter((r) => r.workshop);
+    expect(atWorkshops.length).toBeGreaterThan(0);
+    expect(atWorkshops.filter((r) => /软件|护士|教师|医生|专员/.test(r.title))).toEqual([]);
+    const welfare = rows.filter((r) => r.kind === "PUBLIC_WELFARE");
+    expect(welfare.length).toBeGreaterThan(0);
+    expect(welfare.filter((r) => !/(镇人民政府|街道办事处|村民委员会)$/.test(r.employer))).toEqual([]);
   });
 
   it("picks a key-group campaign window that contains today, whatever the day", () => {

@@ -99,7 +99,7 @@ describe("createAreaResolver on the real regions file", () => {
 
   it.each([
     // The brief's examples.
-    ["浙江省宁波", "330203"], // no county named: 宁波's seat (nearest to its coordinates) 海曙区
+    ["浙江省宁波", "330212"], // no county named: 宁波's seat (its government's district) 鄞州区
     ["四川省成都红星路", "510105"], // street only: 成都's seat 青羊区
     ["深圳深圳宝安区宝安", "440306"], // no province named; prefecture repeated
     ["广东省广州黄埔区", "440112"], // 广州's 黄埔区, not 上海's 黄浦区
@@ -112,7 +112,7 @@ describe("createAreaResolver on the real regions file", () => {
     ["山东省青岛市北区", "370203"], // "青岛市" must not swallow the 市 of 市北区
     ["湖南省长沙岳麓区", "430104"], // 长沙县 (stripped "长沙") must not win
     ["湖南省长沙长沙县", "430121"],
-    ["湖南省长沙长沙海信广场", "430102"], // repeated city name is not 长沙县: seat 芙蓉区
+    ["湖南省长沙长沙海信广场", "430102"], // repeated city name is not 长沙县: the landmark's 芙蓉区
     ["江苏省昆山", "320583"], // county-level city named right after the province
     ["江苏省苏州苏州工业园区", "320576"],
     ["安徽省合肥高新区", "340176"], // abbreviation of 合肥高新技术产业开发区
@@ -122,7 +122,7 @@ describe("createAreaResolver on the real regions file", () => {
     ["海南省陵水", "469028"], // 陵水黎族自治县 under 省直辖县级行政区划
     ["云南省楚雄", "532301"], // 楚雄彝族自治州 → its seat 楚雄市
     ["广西南宁青秀区", "450103"],
-    ["北京北京", "110101"], // municipality without coordinates: first …区 by code
+    ["天津天津", "120101"], // municipality without coordinates or a listed seat: first …区 by code
     ["重庆重庆", "500103"], // overridden seat: 渝中区, not 万州区
     ["重庆重庆渝北区", "500112"],
     ["广东省东莞桥头镇", "441900"], // 东莞 has no districts: its single county-level row
@@ -131,6 +131,54 @@ describe("createAreaResolver on the real regions file", () => {
     ["内蒙古自治区呼和浩特市赛罕区", "150105"],
   ])("%s → %s", (area, code) => {
     expect(resolve(area)).toBe(code);
+  });
+
+  // The audit of every area in the export (npx tsx test/eval/area-audit.ts) found these miscoded.
+  it.each([
+    // A prefecture named alone goes to the district its people's government sits in (民政部 驻地),
+    // not to the district nearest the city's centre point or a suburban former county.
+    ["福建省厦门", "350203"], // 思明区, not 湖里区
+    ["福建省泉州", "350503"], // 丰泽区, not 鲤城区
+    ["江苏省南通", "320613"], // 崇川区, not 通州区 (the former 通州市)
+    ["江苏省淮安", "320812"], // 清江浦区, not 淮阴区
+    ["安徽省铜陵", "340705"], // 铜官区, not 义安区 (the former 铜陵县)
+    ["湖南省长沙", "430104"], // 岳麓区
+    ["陕西省西安", "610112"], // 未央区, not 莲湖区
+    ["浙江省宁波", "330212"], // 鄞州区, not 海曙区
+    ["北京北京", "110112"], // 通州区 since 2019
+  ])("prefecture only: %s → %s", (area, code) => {
+    expect(resolve(area)).toBe(code);
+  });
+
+  it.each([
+    // A development zone or landmark with no region row of its own went to the seat; it lies in a known district.
+    ["湖北省武汉东湖新技术产业开发区", "420111"], // 光谷, 洪山区 (was 江岸区)
+    ["湖北省武汉武汉经济开发区", "420113"], // 武汉经开区, administered with 汉南区
+    ["湖北省武汉藏龙岛", "420115"], // 江夏区
+    ["辽宁省大连高新园区", "210211"], // 甘井子区 (was 西岗区)
+    ["辽宁省大连大连开发区", "210213"], // 金州区
+    ["陕西省西安高新技术产业开发区", "610113"], // 雁塔区
+    ["陕西省西安经济技术开发区", "610112"], // 未央区
+    ["陕西省西安西安国际港务区", "610111"], // 灞桥区
+    ["江苏省苏州高新区", "320505"], // 虎丘区 (was 姑苏区)
+    ["江苏省无锡高新区", "320214"], // 新吴区
+    ["山东省青岛高新区", "370214"], // 城阳区
+    ["山东省济南齐鲁软件园", "370176"], // 济南高新区
+    ["山东省烟台开发区", "370676"], // 烟台经济技术开发区 (its own row, written short)
+    ["上海上海张江", "310115"], // 浦东新区 (was 黄浦区)
+    ["北京北京中关村", "110108"], // 海淀区
+    ["安徽省合肥新站区", "340178"], // 合肥新站高新技术产业开发区
+    ["安徽省合肥滨湖新区", "340111"], // 包河区
+    ["云南省昆明高新区", "530102"], // 五华区, not the new seat 呈贡区
+  ])("zone or landmark: %s → %s", (area, code) => {
+    expect(resolve(area)).toBe(code);
+  });
+
+  it("reads a zone named after the province as the zone, not a county's short name inside it", () => {
+    // "河北省雄安新区" held "安新" (安新县) across 雄安|新区; the new area's administration sits in 容城县.
+    expect(resolve("河北省雄安新区")).toBe("130629");
+    expect(resolve("河北省安新县")).toBe("130632");
+    expect(resolve("上海上海老闵行")).toBe("310112"); // a short district name after other words still counts
   });
 
   it.each([[""], ["广东省广东省"], ["火星"], ["某某省某某市"]])("%j → null", (area) => {
@@ -200,7 +248,7 @@ describe("parse51jobCsv", () => {
         skills: [],
         benefits: ["五险一金", "员工旅游", "交通补贴", "绩效奖金", "年终奖金", "专业培训", "定期体检"],
         areaText: "浙江省宁波",
-        regionCode: "330203",
+        regionCode: "330212",
         salaryMin: 10_000,
         salaryMax: 15_000,
         experienceText: "3-4年",
