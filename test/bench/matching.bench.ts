@@ -63,7 +63,10 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   const started = performance.now();
   const server = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_URL: databaseUrl, SEED_DEMO: "never", LOG_LEVEL: "info" }, { captureStdout: true, reuseDatabase: true });
   const readyMs = performance.now() - started;
-  const built = /"postings":(\d+),"ms":(\d+)/.exec(server.stdout())!;
+  // The start-up step's log line: {"step":"search","ms":…,"msg":"search: indexed 103,842 postings (embedded engine) …"}.
+  const found = /"ms":(\d+),"msg":"search: indexed ([\d,]+) postings/.exec(server.stdout());
+  if (!found) throw new Error("matching bench: the server did not log its index build (search: indexed N postings)");
+  const built = [found[0], found[2]!.replaceAll(",", ""), found[1]!] as const;
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
   try {
     const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
