@@ -24,11 +24,15 @@ export class ClientGone extends Error {
   }
 }
 
+/** How far past the limit an oversized body is still read (and dropped) so its 413 reaches the client. */
+const DISCARD_FACTOR = 4;
+
 const timedOut = (ms: number) => new HttpError("REQUEST_TIMEOUT", msg(`请求正文未在 ${ms} 毫秒内到达`, `The request body did not arrive within ${ms} ms`));
 
 /**
  * A body of at most `max` bytes, read whole within `timeoutMs` (HTTP_BODY_TIMEOUT_MS): 413 past the
- * size, 408 past the time (the caller closes the connection), ClientGone if the client leaves.
+ * size (once the body has ended, or at once far past it), 408 past the time (the caller closes the
+ * connection), ClientGone if the client leaves.
  */
 export function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -41,12 +45,16 @@ export function readBody(req: IncomingMessage, max: number, timeoutMs: number): 
       if (!req.complete) req.pause();
       outcome();
     };
+    const tooLarge = () => new HttpError("PAYLOAD_TOO_LARGE", msg(`请求正文超过 ${max} 字节`, `Request body over ${max} bytes`));
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > max) settle(() => reject(new HttpError("PAYLOAD_TOO_LARGE", msg(`请求正文超过 ${max} 字节`, `Request body over ${max} bytes`))));
-      else chunks.push(chunk);
+      // Past the size, the rest is read and dropped (up to DISCARD_FACTOR × max) before the 413, so the
+      // client, still sending, gets the answer instead of a reset; beyond that, answered at once.
+      if (size > max * DISCARD_FACTOR) settle(() => reject(tooLarge()));
+      else if (size <= max) chunks.push(chunk);
+      else chunks.length = 0;
     };
-    const onEnd = () => settle(() => resolve(Buffer.concat(chunks).toString("utf8")));
+    const onEnd = () => settle(() => (size > max ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString("utf8"))));
     const onGone = () => settle(() => reject(new ClientGone()));
     const onClose = () => {
       if (!req.complete) onGone();
