@@ -107,7 +107,11 @@ export async function startBenchServer(
     } catch {
       // not listening yet
     }
-    if (i > 600) throw new Error("server did not become ready in 120 s");
+    if (i > 1500) {
+      // Never leave the server behind (it holds the caller's pipes and its database).
+      child.kill("SIGKILL");
+      throw new Error("server did not become ready in 300 s");
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
