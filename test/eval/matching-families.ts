@@ -34,8 +34,10 @@ export const FAMILIES: JobFamily[] = [
 
 export const familyByKey = (key: string): JobFamily => FAMILIES.find((f) => f.key === key)!;
 
-/** Trades outside the twelve whose titles hold one of their words (家政服务员 is not a 餐厅服务员). */
-const OTHER_TRADES = ["家政", "导游", "仓管", "社区", "护林", "保洁", "乡村振兴", "公益性"];
+/** Trades outside the twelve whose titles hold one of their words (家政服务员, 客房服务员 are not 餐厅服务员; a 快递分拣员 does not drive). */
+const OTHER_TRADES = ["家政", "导游", "仓管", "社区", "护林", "保洁", "乡村振兴", "公益性", "客房", "分拣"];
+/** Words of the demo's own titles (seed/industries.ts) the families' lists lack: its traineeships (见习) of a family's trade. */
+const MORE_TITLE_WORDS: Record<string, string[]> = { 软件开发: ["软件开发"], 教育: ["教学助理"] };
 // 软件测试 before 软件开发: a 测试开发工程师 tests.
 const TITLE_ORDER = ["软件测试", ...FAMILIES.map((f) => f.key).filter((k) => k !== "软件测试")];
 
@@ -48,7 +50,7 @@ export function familyOfTitle(title: string): string | null {
   if (OTHER_TRADES.some((w) => title.includes(w))) return null;
   for (const key of TITLE_ORDER) {
     const f = familyByKey(key);
-    if ([...f.titles, ...f.seekerWords].some((w) => title.toLowerCase().includes(w.toLowerCase()))) return key;
+    if ([...f.titles, ...f.seekerWords, ...(MORE_TITLE_WORDS[key] ?? [])].some((w) => title.toLowerCase().includes(w.toLowerCase()))) return key;
   }
   return null;
 }

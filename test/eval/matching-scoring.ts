@@ -132,7 +132,8 @@ function measure(grades: number[], ideal: number[]): Metrics {
 async function baselineList(ctx: ScoringContext, person: PersonRow, facts: MatchFacts, entitled: boolean): Promise<Listed[]> {
   const words = wordsOf(person);
   const page = { offset: 0, limit: 10, countTotal: false };
-  const market = await ctx.engine.search({ ...(words ? { text: words } : { sort: "NEWEST" as const }), filter: hardConstraints(person, facts, ctx.now), ...page });
+  // ANY, as matching asks: relevance is the share of their words a posting holds (ALL, the search box's mode, would leave a person of several words next to no list).
+  const market = await ctx.engine.search({ ...(words ? { text: words, words: "ANY" as const } : { sort: "NEWEST" as const }), filter: hardConstraints(person, facts, ctx.now), ...page });
   const list: Listed[] = market.hits.map((h) => ({ h: ctx.held.get(h.id)!, fallback: false }));
   const filter = entitled ? fallbackConstraints(person, facts, ctx.now) : null;
   if (filter && list.length < 10) {

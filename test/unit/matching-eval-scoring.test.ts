@@ -6,6 +6,8 @@ import type { PostingRow } from "../../src/modules/postings/posting.table.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import type { CasePerson } from "../eval/matching-cases.js";
 import { scorePerson, type Held } from "../eval/matching-scoring.js";
+import { familyOfTitle } from "../eval/matching-families.js";
+import { postingDocument } from "../../src/modules/postings/posting-documents.js";
 
 // The matching harness's own rules (test/eval/matching-eval.ts): what it calls a violation, an obvious
 // fit missed, a copy — so a ranker that breaks them shows in the report, not only a ranker that passes.
@@ -72,5 +74,37 @@ describe("matching harness scoring", () => {
     const nearDuplicates = { ...person, caseFamily: "near-duplicates" as const, copies: copies.map((c) => c.index) };
     for (const c of copies) c.role = "copy";
     expect((await scorePerson(ctx, nearDuplicates, [asItem(copies[0]!), asItem(copies[1]!), asItem(tempting)])).obvious?.ranker).toBe(false);
+  });
+});
+
+describe("the text-only baseline", () => {
+  // The rubric: "the engine's relevance on the person's words" — the share of their words a posting
+  // holds, as matching asks (ANY). The search box's ALL (every word held) would leave a person who
+  // typed several words with next to no list, a baseline handicapped by its query mode, not by text.
+  it("finds a posting that holds some of the person's words, not only one that holds all of them", async () => {
+    const engine = new EmbeddedSearchEngine();
+    const accountant = held({ regionCode: "350203", title: "会计" });
+    const row = { id: accountant.id, employerId: accountant.employerId, title: "会计", occupation: "财务", skills: ["财务核算"], majors: [], description: "会计，要求财务核算。", regionCode: "350203", minEducation: "ASSOCIATE", salaryMin: 4000, salaryMax: 6000, kind: "REGULAR", forKeyGroups: false, status: "OPEN", validUntil: later, publishedAt: new Date(), headcount: 1, source: "EMPLOYER" } as unknown as PostingRow;
+    await engine.upsert([postingDocument(row, { name: "样本单位", verified: true, isPovertyWorkshop: false })]);
+    const ctx = { engine, held: new Map([[accountant.id, accountant]]), places, rules: DEFAULT_MATCH_RULES, now: new Date() };
+    // Words 会计 出纳 Excel: the posting holds 会计 only.
+    const person = { ...xiamenAccountant({ intentionKeywords: ["会计", "出纳"], skills: ["Excel"] }), obvious: [accountant.index] };
+    const s = await scorePerson(ctx, person, [asItem(accountant)]);
+    expect(s.obvious).toEqual({ ranker: true, baseline: true });
+    expect(s.baseline.precisionAt3).toBeCloseTo(1 / 3);
+  });
+});
+
+describe("familyOfTitle: the demo's occupations as a caseworker files them", () => {
+  it.each([
+    ["客房服务员", null], // hotel housekeeping is not 餐饮's 餐厅服务员
+    ["快递分拣员", null], // sorting in a depot is not driving (驾驶's 快递员 delivers)
+    ["软件开发助理（就业见习）", "软件开发"], // a traineeship of the trade keeps its place for graduates
+    ["教学助理（就业见习）", "教育"],
+    ["餐厅服务员", "餐饮"],
+    ["快递员", "驾驶"],
+    ["家政服务员", null],
+  ])("%s → %s", (title, family) => {
+    expect(familyOfTitle(title)).toBe(family);
   });
 });

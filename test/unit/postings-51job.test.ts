@@ -146,6 +146,11 @@ describe("createAreaResolver on the real regions file", () => {
     ["陕西省西安", "610112"], // 未央区, not 莲湖区
     ["浙江省宁波", "330212"], // 鄞州区, not 海曙区
     ["北京北京", "110112"], // 通州区 since 2019
+    // Seats that moved to a new town the centre point does not find (review of #24 item 4).
+    ["江苏省徐州", "320303"], // 云龙区 (新城区, since 2012), not 鼓楼区
+    ["江苏省常州", "320411"], // 新北区 (龙城大道 行政中心), not 钟楼区
+    ["河南省洛阳", "410311"], // 洛龙区 (洛南新区), not 西工区
+    ["广西桂林", "450312"], // 临桂区 (临桂新区, since 2016), not 象山区
   ])("prefecture only: %s → %s", (area, code) => {
     expect(resolve(area)).toBe(code);
   });
