@@ -125,7 +125,8 @@ export async function* generatePeopleCsv(count: number, regions: GeneratorRegion
     // This year's cohort found work in August–November: never a day still to come.
     const since = stated > today ? today : stated;
     const wantsFujian = kind === "fujian" || kind === "labourer" || random.chance(kind === "hubei" ? 0.8 : 0.6);
-    const intentionRegions = wantsFujian ? [random.chance(0.5) ? `${origin.slice(0, 4)}00` : "350000"] : [`${origin.slice(0, 2)}0000`];
+    // Intention regions are Fujian places; a graduate going back home outside Fujian states none.
+    const intentionRegions = wantsFujian ? [random.chance(0.5) && origin.startsWith("35") ? `${origin.slice(0, 4)}00` : "350000"] : [];
     const name = random.pick(SURNAMES) + random.pick(GIVEN) + (random.chance(0.6) ? random.pick(GIVEN) : "");
     const row = [
       name,

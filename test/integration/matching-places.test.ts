@@ -55,11 +55,12 @@ describe("matching respects the person's places, falls back as the policy does, 
     expect(r.data!.recommendPostings[0]!.error!.code).toBe("BAD_USER_INPUT");
     expect(r.data!.recommendPostings[0]!.error!.message).toMatch(/intention regions 厦门市/);
 
-    // Not willing to move: Xiamen and their own county (本县) only — never the rest of Wuhan.
+    // Not willing to move: Xiamen only. Their own county stays acceptable only to someone whose home
+    // is in Fujian (the next test): from Wuhan, they named Xiamen to work in Fujian.
     const stayer = await makePerson(t, { householdRegionCode: "420106", originRegionCode: "420106", institutionId: null, degreeLevel: "BACHELOR", intentionKeywords: [word], intentionRegionCodes: ["350200"] });
     const stays = await matches(stayer.id, 50);
-    expect(stays.items.map((i) => i.posting.id)).toEqual(expect.arrayContaining([...xiamen, ownCounty]));
-    for (const i of stays.items) expect(i.posting.regionCode === "420106" || i.posting.regionCode.startsWith("3502")).toBe(true);
+    expect(stays.items.map((i) => i.posting.id)).toEqual(expect.arrayContaining(xiamen));
+    for (const i of stays.items) expect(i.posting.regionCode.startsWith("3502")).toBe(true);
   });
 
   it("with no intention stated, the household prefecture is acceptable (the intention only ever narrows what they said)", async () => {
@@ -129,13 +130,18 @@ describe("matching respects the person's places, falls back as the policy does, 
     const county = "350425"; // 大田县 (三明): no other test here posts in 三明
     const word = `保洁${unique()}`;
     const welfare = await posting(county, `${word}（公益性岗位）`, { kind: "PUBLIC_WELFARE", salaryMin: 1800, salaryMax: 2200 });
+    // A market posting within their places that holds none of their words: not a fit, so it does not
+    // hold the fallback back, and it comes after the public-welfare post.
+    const unrelated = await posting(county, `仓库管理员${unique()}`, { salaryMin: 5000, salaryMax: 9000 });
     await t.app.search.drain();
     // A poverty-household graduate with no market fit: the fallback, and it says so.
     const graduate = await makePerson(t, { householdRegionCode: county, registeredPoverty: true, degreeLevel: "BACHELOR", intentionKeywords: [word] });
     const minimum = Math.max(1, (await populationsAndMinimums(t.db, [graduate.id])).get(graduate.id)?.minimum ?? 0);
     let m = await matches(graduate.id);
-    expect(m.items.map((i) => i.posting.id)).toEqual([welfare]);
-    expect(m.items[0]!.fallback).toBe(true);
+    expect(m.items.map((i) => [i.posting.id, i.fallback])).toEqual([
+      [welfare, true],
+      [unrelated, false],
+    ]);
     expect(m.items[0]!.reasons[0]).toMatchObject({ factor: "FALLBACK", weight: 0 });
     expect(m.items[0]!.reasons[0]!.detail).toMatch(/托底安置/);
     expect(m.note).toMatch(/托底安置/);
@@ -145,14 +151,14 @@ describe("matching respects the person's places, falls back as the policy does, 
     for (let i = 0; i < minimum - 1; i++) market.push(await posting(county, `${word}主管${i}`, { salaryMin: 1000, salaryMax: 1500 }));
     await t.app.search.drain();
     m = await matches(graduate.id);
-    expect(m.items.map((i) => [i.posting.id, i.fallback])).toEqual([...m.items.slice(0, market.length).map((i) => [i.posting.id, false]), [welfare, true]]);
+    expect(m.items.map((i) => [i.posting.id, i.fallback])).toEqual([...m.items.slice(0, market.length).map((i) => [i.posting.id, false]), [welfare, true], [unrelated, false]]);
     expect(m.items.slice(0, market.length).map((i) => i.posting.id).sort()).toEqual([...market].sort());
 
     // One more market fit: at the minimum, no fallback at all.
     await posting(county, `物业${word}员`, { salaryMin: 1000, salaryMax: 1500 });
     await t.app.search.drain();
     m = await matches(graduate.id);
-    expect(m.items).toHaveLength(minimum);
+    expect(m.items).toHaveLength(minimum + 1);
     expect(m.items.every((i) => !i.fallback && i.posting.kind !== "PUBLIC_WELFARE")).toBe(true);
     expect(m.note).toBeNull();
 

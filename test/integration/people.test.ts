@@ -241,6 +241,8 @@ describe("the real-name ledger", () => {
       ["a phone with too few digits", { phone: "1381234567" }, "input.phone", /mainland mobile/],
       ["a poverty household number without the flag", { povertyHouseholdNo: "3501020001" }, "input.povertyHouseholdNo", /registered poverty/],
       ["an unknown intention region", { intentionRegionCodes: ["999999"] }, "input.intentionRegionCodes", /Unknown region/],
+      ["an intention region outside Fujian (a province)", { intentionRegionCodes: ["350200", "420000"] }, "input.intentionRegionCodes", /places in Fujian \(420000 is not\)/],
+      ["an intention region outside Fujian (a county)", { intentionRegionCodes: ["420106"] }, "input.intentionRegionCodes", /places in Fujian/],
     ])("%s", async (_name, overrides, field, message) => {
       const before = await ledgerCounts(t);
       const result = await t.gql(REGISTER, { input: { ...personDraft(), ...overrides } }, { token: fuzhou });

@@ -32,7 +32,8 @@ export const FALLBACK_KIND = "PUBLIC_WELFARE";
 
 /**
  * THE place rule — the places a person will work, as they said them:
- * - the intention regions they stated, plus their own county when they do not want to move for work;
+ * - the intention regions they stated, plus their own county when they do not want to move for work
+ *   and home is in Fujian;
  * - when they stated none: their own county and, if they do not want to move, the counties within
  *   their population's commuting radius of home (就近就地) — or, when the population has no radius,
  *   their household and origin prefectures (which are also everyone's who will move);
@@ -47,7 +48,9 @@ export function acceptablePlaces(person: PersonPlaces, facts: MatchFacts): Place
   const stated = person.intentionRegionCodes.map(prefixOfRegionCode);
   if (stated.length > 0) {
     rules.push({ ground: "INTENTION", prefixes: stated });
-    if (!person.willingToRelocate) rules.push({ ground: "OWN_COUNTY", prefixes: [own] });
+    // Home stays acceptable to someone who will not move — when home is in Fujian: a person from
+    // elsewhere who names Fujian places came to work here (a Hubei household studying in Xiamen).
+    if (!person.willingToRelocate && own.startsWith("35")) rules.push({ ground: "OWN_COUNTY", prefixes: [own] });
   } else {
     rules.push({ ground: "OWN_COUNTY", prefixes: [own] });
     const radius = person.willingToRelocate ? null : commuteRadiusFor(facts.rules, facts.populations);
@@ -102,8 +105,8 @@ export function hardConstraints(person: PersonRow, facts: MatchFacts, now = new 
 
 /**
  * THE fallback rule (托底安置): public-welfare posts are offered to a person from a registered-poverty
- * household, and only when fewer market postings fit them than their referral minimum; they come
- * after every market fit. Null when the person may not be offered them at all. The same places and
+ * household, and only when fewer market postings fit them than their referral minimum (a fit holds
+ * some of their words: `marketFit` in recommend.service.ts); they come after every market fit. Null when the person may not be offered them at all. The same places and
  * education as a market match.
  */
 export function fallbackConstraints(person: PersonRow, facts: MatchFacts, now = new Date()) {

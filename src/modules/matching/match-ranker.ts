@@ -34,6 +34,8 @@ export function personWords(person: Pick<PersonRow, "intentionKeywords" | "major
 export interface Candidate {
   document: PostingDocument;
   relevance: number;
+  /** Found by the person's words (it holds some of them), not a top-up of the newest within their constraints. */
+  byText: boolean;
 }
 
 export interface RankingContext {

@@ -51,7 +51,7 @@ export class Match {
       "The ranker's score in [0, 1]: the policy-weighted sum of the fit factors plus the boosts (KEY_GROUP, WORKSHOP, HEADCOUNT) capped at the policy's boostMargin, times employerRepeatDamping for each posting of the same employer listed above it and nearDuplicateDamping for each near-duplicate (same title in the same county or from the same employer) listed above it.",
   })
   score!: number;
-  @Field({ description: "A public-welfare post offered as the fallback (托底安置): only to people from registered-poverty households with fewer market fits than their referral minimum, and always after every market posting whatever its score." }) fallback!: boolean;
+  @Field({ description: "A public-welfare post offered as the fallback (托底安置): only to people from registered-poverty households with fewer market fits (postings within their places that hold some of their words) than their referral minimum; after every market fit whatever its score, before other market postings within their places." }) fallback!: boolean;
   @Field(() => [MatchReason], { description: "Why it was matched, biggest contribution first." }) reasons!: MatchReason[];
 }
 

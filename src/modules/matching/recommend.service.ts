@@ -175,9 +175,11 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     let fallback: Candidate[] = [];
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
-      // The market fits, referred ones included (they count toward the minimum): counted only when the pool is short of it.
+      // The market fits (see `marketFit`), referred ones included (they count toward the minimum):
+      // counted again in the engine only when the pool is short of the minimum.
       const minimum = Math.max(1, profile.minimum);
-      const fits = market.length >= minimum ? market.length : await countFits(engine, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
+      const inPool = market.filter((c) => marketFit(person, c)).length;
+      const fits = inPool >= minimum ? inPool : await countFits(engine, person, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
       if (needsFallback(person, fits, profile.minimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
     }
     if (market.length === 0 && fallback.length === 0) {
@@ -199,11 +201,20 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   const now = new Date();
   const damping = { employer: policy.weights.employerRepeatDamping, nearDuplicate: policy.rules.nearDuplicateDamping };
   const factsOf = (person: PersonRow): MatchFacts => ({ places, rules: policy.rules, populations: (profiles.get(person.id) ?? NO_PROFILE).populations });
+  // Without the fallback, the market's postings by score. With it: the market fits, then the
+  // public-welfare posts, then whatever else of the market lies within their constraints.
   const pick = (pool: Pool) => {
     const limit = limitOf(pool.person);
-    const market = pickDiverse(pool.market.filter((c) => !pool.passedOver.has(c.id)), limit, damping).map((p) => ({ ...p, fallback: false }));
-    if (market.length >= limit || pool.fallback.length === 0) return market;
-    return [...market, ...pickDiverse(pool.fallback.filter((c) => !pool.passedOver.has(c.id)), limit - market.length, damping).map((p) => ({ ...p, fallback: true }))];
+    const open = (xs: Scored[]) => xs.filter((c) => !pool.passedOver.has(c.id));
+    if (pool.fallback.length === 0) return pickDiverse(open(pool.market), limit, damping).map((p) => ({ ...p, fallback: false }));
+    const tiers = [
+      { pool: open(pool.market.filter((c) => marketFit(pool.person, c.candidate))), fallback: false },
+      { pool: open(pool.fallback), fallback: true },
+      { pool: open(pool.market.filter((c) => !marketFit(pool.person, c.candidate))), fallback: false },
+    ];
+    const chosen: (ReturnType<typeof pickDiverse<Scored>>[number] & { fallback: boolean })[] = [];
+    for (const tier of tiers) if (chosen.length < limit) chosen.push(...pickDiverse(tier.pool, limit - chosen.length, damping).map((p) => ({ ...p, fallback: tier.fallback })));
+    return chosen;
   };
   let pending = [...pools.values()];
   while (pending.length > 0) {
@@ -244,15 +255,30 @@ async function readPolicy(reads: MatchReads, ids: string[]) {
   return { policy, synonymGroups, places, profiles };
 }
 
+/**
+ * A market posting FITS a person, for the fallback rule, when it lies within their constraints and
+ * holds some of their words (intention, major, skills); for a person who gave none, when it lies
+ * within their constraints. The newest postings that top a list up fit them only so far.
+ */
+export function marketFit(person: PersonRow, candidate: Candidate): boolean {
+  return candidate.byText || personWords(person).length === 0;
+}
+
+/** How many market postings within `filter` fit the person (`marketFit`), counting up to `enough`. */
+async function countFits(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<number> {
+  const text = personWords(person).join(" ");
+  return (await engine.search({ ...(text ? { text, words: "ANY" as const } : {}), filter, offset: 0, limit: enough, countTotal: false })).hits.length;
+}
+
 /** How many postings pass a filter, counting up to `enough`. */
-async function countFits(engine: SearchEngine, filter: EngineFilter, enough: number): Promise<number> {
+async function countWithin(engine: SearchEngine, filter: EngineFilter, enough: number): Promise<number> {
   return (await engine.search({ filter, offset: 0, limit: enough, countTotal: false })).hits.length;
 }
 
 /** Does anything fit the person, referred or not? (Only asked when nothing unreferred does.) */
 async function fitsAnything(engine: SearchEngine, person: PersonRow, facts: MatchFacts, onlyIds?: readonly string[]): Promise<boolean> {
   const filters = [hardConstraints(person, facts), fallbackConstraints(person, facts)].filter((f) => f !== null);
-  for (const f of filters) if ((await countFits(engine, onlyIds ? { ...f, onlyIds: [...onlyIds] } : f, 1)) > 0) return true;
+  for (const f of filters) if ((await countWithin(engine, onlyIds ? { ...f, onlyIds: [...onlyIds] } : f, 1)) > 0) return true;
   return false;
 }
 
@@ -299,11 +325,11 @@ async function candidatesFor(engine: SearchEngine, person: PersonRow, filter: En
 export async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<Map<string, Candidate>> {
   const text = personWords(person).join(" ");
   const candidates = new Map<string, Candidate>();
-  const take = (hits: SearchHit[], relevance: (h: SearchHit) => number) => {
-    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: relevance(h) });
+  const take = (hits: SearchHit[], byText: boolean) => {
+    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: byText ? h.score : 0, byText });
   };
   // ANY: a posting holding some of the person's words is a candidate, ranked by the share it holds.
-  if (text) take((await search.search({ text, words: "ANY", filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, (h) => h.score);
-  if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, () => 0);
+  if (text) take((await search.search({ text, words: "ANY", filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, true);
+  if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, false);
   return candidates;
 }

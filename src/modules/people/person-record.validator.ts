@@ -137,7 +137,12 @@ export function checkPerson(draft: PersonDraft, ctx: RecordContext): { ok: true;
   }
 
   const intentionRegionCodes = cleanList(draft.intentionRegionCodes);
-  for (const code of intentionRegionCodes) if (!ctx.regionLevel(code)) bad("intentionRegionCodes", msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`));
+  for (const code of intentionRegionCodes) {
+    if (!ctx.regionLevel(code)) bad("intentionRegionCodes", msg(`未知的地区代码 ${code}`, `Unknown region code ${code}`));
+    // Matching narrows to what is stated: an intention is a place in Fujian. Someone who would work
+    // back home outside Fujian states none, and is matched at their household and origin.
+    else if (!code.startsWith("35")) bad("intentionRegionCodes", msg(`求职意向地区须在福建省内（${code} 不是福建省的地区代码）；回原籍就业的不填意向地区，按户籍和生源地推荐`, `Intention regions are places in Fujian (${code} is not); someone who would work back home states none and is matched at their household and origin`));
+  }
 
   if (draft.institutionId && !ctx.institutionExists(draft.institutionId)) bad("institutionId", msg("未知的高校", "Unknown institution"));
 
