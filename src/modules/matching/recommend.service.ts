@@ -116,6 +116,11 @@ export interface RecommendOptions {
   nothingFitsNote?: string;
   /** Candidate sets shared between people who ask the engine the same question (a campaign run keeps one). */
   cache?: CandidateCache;
+  /**
+   * The referral minimum THE fallback rule measures market fits against — a campaign run: the
+   * campaign's (`requiredMinimum`, its binding's own when set). Default: their categories' own.
+   */
+  minimum?: (person: PersonRow) => number;
 }
 
 /**
@@ -163,6 +168,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   const pools = new Map<string, Pool>();
   const poolFor = async (person: PersonRow) => {
     const profile = profiles.get(person.id) ?? NO_PROFILE;
+    const referralMinimum = opts.minimum ? opts.minimum(person) : profile.minimum;
     const facts: MatchFacts = { places, rules: policy.rules, populations: profile.populations };
     const already = referred.get(person.id);
     const enough = candidatePoolSize(limitOf(person));
@@ -176,9 +182,9 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
       // The market fits, referred ones included (they count toward the minimum): counted only when the pool is short of it.
-      const minimum = Math.max(1, profile.minimum);
+      const minimum = Math.max(1, referralMinimum);
       const fits = market.length >= minimum ? market.length : await countFits(engine, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
-      if (needsFallback(person, fits, profile.minimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
+      if (needsFallback(person, fits, referralMinimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
     }
     if (market.length === 0 && fallback.length === 0) {
       // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)
