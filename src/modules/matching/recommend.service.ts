@@ -1,4 +1,5 @@
 import type { Executor } from "../../db/client.js";
+import type { Message } from "../../i18n.js";
 import type { SearchEngine, SearchHit, SearchQuery } from "../../search/search-port.js";
 import type { PersonRow } from "../people/person.table.js";
 import type { PostingRow } from "../postings/posting.table.js";
@@ -92,8 +93,13 @@ export function policyReads(exec: Executor): Pick<MatchReads, "policy" | "synony
  * or null when it fits — for the services that check one posting at a time.
  */
 export async function postingMisfit(exec: Executor, person: PersonRow, posting: Parameters<typeof misfit>[1], now = new Date()) {
+  return (await misfitCheck(exec, person))(posting, now);
+}
+
+/** `postingMisfit` for several postings of one person: what `misfit` reads is read once. */
+export async function misfitCheck(exec: Executor, person: PersonRow): Promise<(posting: Parameters<typeof misfit>[1], now?: Date) => Message | null> {
   const facts = (await matchFactsFor(exec, [person.id])).get(person.id)!;
-  return misfit(person, posting, facts, now);
+  return (posting, now = new Date()) => misfit(person, posting, facts, now);
 }
 
 /**
