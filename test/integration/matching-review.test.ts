@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
+import { policyReads, recommendForPeople } from "../../src/modules/matching/recommend.service.js";
+import { readPostings } from "../../src/modules/postings/posting.lock.js";
 import { days, makePerson, makePosting, openCampaignWindow, unique } from "../helpers/factories.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -85,5 +87,19 @@ describe("review of #24: matching places, the fallback and the policy", () => {
     // A further posting costs its share lock and its insert (with its event) — the policy, the
     // regions and the person's categories are read once a call.
     expect((three - one) / 2).toBeLessThanOrEqual(3);
+  });
+  it("at a fair (onlyIds), the fallback follows the person's market fits, not the booths': a person the market places is not offered a public-welfare booth", async () => {
+    const county = "350429"; // 泰宁县
+    const word = `前台${unique()}`;
+    const market: string[] = [];
+    for (let i = 0; i < 4; i++) market.push((await makePosting(t.db, { regionCode: county, title: `${word}${i}`, minEducation: "NONE", validUntil: days(30) })).id);
+    const welfare = (await makePosting(t.db, { regionCode: county, title: `${word}（公益性岗位）`, kind: "PUBLIC_WELFARE", minEducation: "NONE", validUntil: days(30) })).id;
+    await t.app.search.drain();
+    // A poverty-household graduate (minimum 3) whom four market postings fit; one of them is at the fair, beside the public-welfare booth.
+    const person = await makePerson(t, { householdRegionCode: county, registeredPoverty: true, degreeLevel: "BACHELOR", intentionKeywords: [word] });
+    const reads = { ...policyReads(t.db), referred: async () => new Map(), postings: (ids: readonly string[]) => readPostings(t.db, ids) };
+    const rec = (await recommendForPeople(t.app.search.engine, reads, [person], { limit: 10, onlyIds: [market[0]!, welfare], excludeReferred: false })).get(person.id)!;
+    expect(rec.items.map((i) => i.posting.id)).toEqual([market[0]]);
+    expect(rec.items.some((i) => i.fallback)).toBe(false);
   });
 });
