@@ -188,8 +188,9 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
       // The market fits, referred ones included (they count toward the minimum): counted only when the pool is short of it.
+      // The whole market's, even at a fair (onlyIds): whether the market can place the person is not a question of the booths.
       const minimum = Math.max(1, referralMinimum);
-      const fits = market.length >= minimum ? market.length : await countFits(engine, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
+      const fits = market.length >= minimum ? market.length : await countFits(engine, hardConstraints(person, facts), minimum);
       if (needsFallback(person, fits, referralMinimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
     }
     if (market.length === 0 && fallback.length === 0) {
