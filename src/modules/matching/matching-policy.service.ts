@@ -36,7 +36,7 @@ export function weightProblems(weights: MatchWeights): { field: string; message:
 
 /**
  * A new version of the matching policy (administrators): the ranker's weights and, when given, its
- * rules (otherwise the rules of the version in force carry over); in force from `effectiveFrom`
+ * rules (otherwise the rules in force on `effectiveFrom` carry over); in force from `effectiveFrom`
  * (default today, never a past day).
  */
 export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: MatchWeights, effectiveFrom?: string | null, rules?: MatchRules | null): Promise<MatchingPolicyRow> {
@@ -48,7 +48,8 @@ export async function setMatchingPolicy(db: Database, viewer: Viewer, weights: M
   const clean: MatchWeights = { ...Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), employerRepeatDamping: weights.employerRepeatDamping } as MatchWeights;
   return db.transaction(async (tx) => {
     const version = await nextPolicyVersion(tx, "matching_policies");
-    const carried = rules ?? ((await policyInForce(tx, matchingPolicies))?.rules as MatchRules | undefined) ?? DEFAULT_MATCH_RULES;
+    // Carried over from the version this one follows on its first day (a change scheduled before it stays), not today's.
+    const carried = rules ?? ((await policyInForce(tx, matchingPolicies, from))?.rules as MatchRules | undefined) ?? DEFAULT_MATCH_RULES;
     const cleanRules: MatchRules = {
       commuteRadii: carried.commuteRadii.map((r) => ({ population: r.population, km: r.km })),
       boostMargin: carried.boostMargin,

@@ -1,4 +1,5 @@
 import type { Executor } from "../../db/client.js";
+import type { Message } from "../../i18n.js";
 import type { SearchEngine, SearchHit, SearchQuery } from "../../search/search-port.js";
 import type { PersonRow } from "../people/person.table.js";
 import type { PostingRow } from "../postings/posting.table.js";
@@ -92,8 +93,13 @@ export function policyReads(exec: Executor): Pick<MatchReads, "policy" | "synony
  * or null when it fits — for the services that check one posting at a time.
  */
 export async function postingMisfit(exec: Executor, person: PersonRow, posting: Parameters<typeof misfit>[1], now = new Date()) {
+  return (await misfitCheck(exec, person))(posting, now);
+}
+
+/** `postingMisfit` for several postings of one person: what `misfit` reads is read once. */
+export async function misfitCheck(exec: Executor, person: PersonRow): Promise<(posting: Parameters<typeof misfit>[1], now?: Date) => Message | null> {
   const facts = (await matchFactsFor(exec, [person.id])).get(person.id)!;
-  return misfit(person, posting, facts, now);
+  return (posting, now = new Date()) => misfit(person, posting, facts, now);
 }
 
 /**
@@ -116,6 +122,11 @@ export interface RecommendOptions {
   nothingFitsNote?: string;
   /** Candidate sets shared between people who ask the engine the same question (a campaign run keeps one). */
   cache?: CandidateCache;
+  /**
+   * The referral minimum THE fallback rule measures market fits against — a campaign run: the
+   * campaign's (`requiredMinimum`, its binding's own when set). Default: their categories' own.
+   */
+  minimum?: (person: PersonRow) => number;
 }
 
 /**
@@ -163,6 +174,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   const pools = new Map<string, Pool>();
   const poolFor = async (person: PersonRow) => {
     const profile = profiles.get(person.id) ?? NO_PROFILE;
+    const referralMinimum = opts.minimum ? opts.minimum(person) : profile.minimum;
     const facts: MatchFacts = { places, rules: policy.rules, populations: profile.populations };
     const already = referred.get(person.id);
     const enough = candidatePoolSize(limitOf(person));
@@ -176,11 +188,12 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
       // The market fits (see `marketFit`), referred ones included (they count toward the minimum):
-      // counted again in the engine only when the pool is short of the minimum.
-      const minimum = Math.max(1, profile.minimum);
+      // counted again in the engine only when the pool is short of the minimum — the whole market's,
+      // even at a fair (onlyIds): whether the market can place the person is not a question of the booths.
+      const minimum = Math.max(1, referralMinimum);
       const inPool = market.filter((c) => marketFit(person, c)).length;
-      const fits = inPool >= minimum ? inPool : await countFits(engine, person, { ...hardConstraints(person, facts), ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) }, minimum);
-      if (needsFallback(person, fits, profile.minimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
+      const fits = inPool >= minimum ? inPool : await countFits(engine, person, hardConstraints(person, facts), minimum);
+      if (needsFallback(person, fits, referralMinimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
     }
     if (market.length === 0 && fallback.length === 0) {
       // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)

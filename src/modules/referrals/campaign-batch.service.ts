@@ -169,7 +169,10 @@ async function referForPeople(
   const progress = await referralProgress(tx, ids, campaignIds, "RECORDED");
   const lack = mostLacking(progress);
   const countsDelivered = progress.some((p) => inRun(p) && p.pushCountsWhen === "DELIVERED");
-  const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache });
+  // The fallback (托底安置) is measured against the campaign's minimum, as what they lack is.
+  const required = new Map<string, number>();
+  for (const p of progress.filter(inRun)) required.set(p.personId, Math.max(required.get(p.personId) ?? 0, p.required));
+  const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache, minimum: (p) => required.get(p.id) ?? 0 });
 
   const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
   for (const rec of recommendations.values()) {

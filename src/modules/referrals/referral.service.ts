@@ -8,7 +8,7 @@ import { serviceToday } from "../../dates.js";
 import { badInput, forbidden, notFound, type DomainErrorCode } from "../../errors.js";
 import { msg, say, type Message } from "../../i18n.js";
 import { refuseBadText } from "../../text-input.js";
-import { postingMisfit } from "../matching/recommend.service.js";
+import { misfitCheck } from "../matching/recommend.service.js";
 import { personScope, personWithinScope } from "../people/person.access.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
 import { readPostings, sharePostings } from "../postings/posting.lock.js";
@@ -64,6 +64,8 @@ export async function recommendPostings(
     const person = await lockPerson(tx, personId);
     if (!person || !personWithinScope(personScope(viewer), person)) throw notFound("Person", personId);
     const now = new Date();
+    // What the hard constraints read (policy, places, the person's categories): once for every posting.
+    const misfitOf = await misfitCheck(tx, person);
     const seen = new Set<string>();
     const items: RecommendItem[] = [];
     for (const [index, raw] of input.postingIds.entries()) {
@@ -84,7 +86,7 @@ export async function recommendPostings(
         items.push(fail("NOT_FOUND", msg(`未找到岗位 ${postingId}`, `Posting ${postingId} not found`)));
         continue;
       }
-      const why = await postingMisfit(tx, person, posting as PostingRow, now);
+      const why = misfitOf(posting as PostingRow, now);
       if (why) {
         items.push(fail("BAD_USER_INPUT", why));
         continue;
