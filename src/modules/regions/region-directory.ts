@@ -3,21 +3,30 @@ import { regions, type RegionRow } from "./region.table.js";
 
 export type RegionPlace = Pick<RegionRow, "code" | "name" | "lng" | "lat">;
 
-const directories = new WeakMap<object, Promise<Map<string, RegionPlace>>>();
+let directory: Promise<Map<string, RegionPlace>> | undefined;
 
 /**
- * Every region's name and coordinates, read once per database and kept: GB/T 2260 is reference data
- * that only a migration changes, and the ranker needs the places of hundreds of candidates per person.
+ * Every region's name and coordinates, read once per process and kept: GB/T 2260 is reference data
+ * that only a migration changes (the same rows in every database the process opens), and the ranker
+ * and the place rule need the places of hundreds of candidates per person — in every transaction
+ * that checks a referral, so the copy is not tied to the executor it was first read through. An
+ * empty read (a database not migrated yet) is not kept.
  */
 export function regionDirectory(db: Executor): Promise<Map<string, RegionPlace>> {
-  let directory = directories.get(db);
   if (!directory) {
-    directory = db
+    const loading = db
       .select({ code: regions.code, name: regions.name, lng: regions.lng, lat: regions.lat })
       .from(regions)
       .then((rows) => new Map(rows.map((r) => [r.code, r])));
-    directory.catch(() => directories.delete(db));
-    directories.set(db, directory);
+    directory = loading;
+    loading.then(
+      (map) => {
+        if (map.size === 0 && directory === loading) directory = undefined;
+      },
+      () => {
+        if (directory === loading) directory = undefined;
+      },
+    );
   }
   return directory;
 }
