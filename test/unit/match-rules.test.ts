@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { countiesWithin } from "../../src/modules/matching/match-constraints.js";
 import { pickDiverse } from "../../src/modules/matching/match-ranker.js";
 import { commuteRadiusFor, DEFAULT_MATCH_RULES, ruleProblems, type MatchRules } from "../../src/modules/matching/match-rules.js";
 
@@ -24,6 +25,17 @@ describe("the matching policy's rules", () => {
       "rules.boostMargin",
       "rules.nearDuplicateDamping",
     ]);
+  });
+});
+
+describe("countiesWithin", () => {
+  const place = (code: string, lng: number, lat: number) => [code, { code, name: code, lng, lat }] as const;
+  // Two prefectures: 9901 (three counties near each other), 9902 (one near, one far).
+  const places = new Map([place("990100", 0, 0), place("990101", 0, 0), place("990102", 0.1, 0), place("990103", 0, 0.1), place("990201", 0.2, 0), place("990202", 5, 5)]);
+  it("lists the counties within the radius of home, naming a prefecture wholly within once", () => {
+    expect(countiesWithin(places, "990101", 30)).toEqual(["9901", "990201"]);
+    expect(countiesWithin(places, "990101", 5)).toEqual(["990101"]);
+    expect(countiesWithin(places, "990101", 2000)).toEqual(["9901", "9902"]);
   });
 });
 

@@ -70,7 +70,11 @@ export function placeGround(rules: readonly PlaceRule[], regionCode: string): Pl
 // Counties within a radius of a home county, by home, radius and directory (a run asks for the same few hundred).
 const withinCache = new WeakMap<ReadonlyMap<string, RegionPlace>, Map<string, string[]>>();
 
-/** The county codes whose coordinates lie within `km` of the home county's (the home county itself always). */
+/**
+ * The region prefixes of the counties whose coordinates lie within `km` of the home county's (the
+ * home county itself always): a prefecture all of whose counties are within is named once (3501),
+ * so a wide radius stays a short filter.
+ */
 export function countiesWithin(places: ReadonlyMap<string, RegionPlace>, home: string, km: number): string[] {
   let byHome = withinCache.get(places);
   if (!byHome) withinCache.set(places, (byHome = new Map()));
@@ -78,10 +82,16 @@ export function countiesWithin(places: ReadonlyMap<string, RegionPlace>, home: s
   let found = byHome.get(key);
   if (!found) {
     const at = places.get(home);
-    found = [home];
-    if (at?.lng != null && at.lat != null)
-      for (const p of places.values())
-        if (p.code !== home && !p.code.endsWith("00") && p.lng != null && p.lat != null && distanceKm([at.lng, at.lat], [p.lng, p.lat]) <= km) found.push(p.code);
+    const within = new Set([home]);
+    const countiesOf = new Map<string, number>();
+    for (const p of places.values()) {
+      if (p.code.endsWith("00")) continue;
+      countiesOf.set(p.code.slice(0, 4), (countiesOf.get(p.code.slice(0, 4)) ?? 0) + 1);
+      if (at?.lng != null && at.lat != null && p.lng != null && p.lat != null && distanceKm([at.lng, at.lat], [p.lng, p.lat]) <= km) within.add(p.code);
+    }
+    const inPrefecture = new Map<string, string[]>();
+    for (const code of within) (inPrefecture.get(code.slice(0, 4)) ?? inPrefecture.set(code.slice(0, 4), []).get(code.slice(0, 4))!).push(code);
+    found = [...inPrefecture].flatMap(([prefecture, codes]) => (codes.length === countiesOf.get(prefecture) && codes.length > 1 ? [prefecture] : codes.sort()));
     byHome.set(key, found);
   }
   return found;
@@ -154,7 +164,7 @@ function placesInWords(person: PersonPlaces, facts: MatchFacts): Message {
       case "OWN_COUNTY":
         return msg(`本县${names}`, `own county ${names}`);
       case "COMMUTE":
-        return msg(`距家${radius}公里内的${r.prefixes.length}个县区`, `${r.prefixes.length} counties within ${radius} km of home`);
+        return msg(`距家${radius}公里以内的县区`, `the counties within ${radius} km of home`);
       case "HOME_PREFECTURE":
         return msg(`户籍或生源地所在市${names}`, `household or origin prefectures ${names}`);
       case "FUJIAN":

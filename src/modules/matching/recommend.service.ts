@@ -6,7 +6,7 @@ import type { PostingRow } from "../postings/posting.table.js";
 import { populationsAndMinimums } from "../categories/category.service.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
-import { fallbackConstraints, hardConstraints, misfit, needsFallback, type MatchFacts } from "./match-constraints.js";
+import { FALLBACK_KIND, fallbackConstraints, hardConstraints, misfit, needsFallback, type MatchFacts } from "./match-constraints.js";
 import { pickDiverse, personWords, rankerFor, scoreCandidates, type Candidate, type MatchReasonRow, type Scored } from "./match-ranker.js";
 import { activePolicy, type MatchPolicy } from "./match.repository.js";
 
@@ -240,7 +240,8 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
       const facts = factsOf(pool.person);
       for (const chosen of picks.get(pool.person.id)!) {
         const row = rows.get(chosen.id);
-        if (row && misfit(pool.person, row, facts, now) === null) {
+        // It fits there, and is still of the pool it was chosen from (a market posting turned public-welfare since the index heard is not offered as market).
+        if (row && misfit(pool.person, row, facts, now) === null && (row.kind === FALLBACK_KIND) === chosen.fallback) {
           const reasons = pool.ranker.reasons(chosen.candidate);
           items.push({ posting: row, score: chosen.adjusted, reasons: chosen.fallback ? [{ factor: "fallback", weight: 0, detail: FALLBACK_REASON }, ...reasons] : reasons, fallback: chosen.fallback });
         } else pool.passedOver.add(chosen.id);
