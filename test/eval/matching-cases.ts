@@ -1,12 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { MatchProfile } from "../../src/modules/matching/recommend.service.js";
 import { countiesWithin } from "../../src/modules/matching/match-constraints.js";
 import { distanceKm } from "../../src/modules/matching/match-score.js";
 import { educationLevel, type PostingKind } from "../../src/modules/postings/posting.table.js";
 import type { PersonRow } from "../../src/modules/people/person.table.js";
 import type { RegionPlace } from "../../src/modules/regions/region-directory.js";
-import { seedDataFolder } from "../../src/paths.js";
 import { seededRandom } from "../../seed/random.js";
 import { FAMILIES, familyByKey, type JobFamily, type Truth } from "./matching-families.js";
 
@@ -122,22 +119,48 @@ function personRow(n: number, fields: Partial<PersonRow>): PersonRow {
   } as unknown as PersonRow;
 }
 
-/** Builds the labelled set: the general family, then each case family of `casePeople` people. */
-export function buildLabelledSet(options: SetOptions, geo: Geography, commuteKm: number): LabelledSet {
+/**
+ * The rubric's count of a person's market fits (THE fallback rule's, `marketFitIds` in
+ * matching-scoring.ts) at build time, among what the run indexed before the set (the demo's) and the
+ * set's postings handed to it: the fallback family is planted where its people stay below their minimum.
+ */
+export interface FitCounter {
+  /** Count these of the set's postings too (by their index in `set.postings`). */
+  add(postings: readonly (readonly [number, PostingSpec])[]): Promise<void>;
+  /** Stop counting them (a county not taken). */
+  remove(indexes: readonly number[]): Promise<void>;
+  /** The person's market fits, counted up to `enough`. */
+  count(person: PersonRow, profile: MatchProfile, enough: number): Promise<number>;
+}
+
+/** No count (a set built without an index, as the unit tests do): every person's first county is taken. */
+export const NO_FIT_COUNT: FitCounter = { add: async () => {}, remove: async () => {}, count: async () => 0 };
+
+/**
+ * Builds the labelled set: the general family, then each case family of `casePeople` people — the
+ * fallback family's last, when every other posting is planted, so that its count of market fits sees them.
+ */
+export async function buildLabelledSet(options: SetOptions, geo: Geography, commuteKm: number, fits: FitCounter = NO_FIT_COUNT): Promise<LabelledSet> {
   const set: LabelledSet = { employers: [], postings: [], people: [] };
   generalFamily(set, options, geo);
-  const builders: [CaseFamily, CaseBuilder][] = [
+  const builders: [CaseFamily, CaseBuilder | null][] = [
     ["narrow-intention", narrowIntention],
     ["stay-at-home", stayAtHome],
     ["poverty-graduate-market", povertyGraduateWithMarket],
-    ["poverty-graduate-fallback", povertyGraduateFallback],
+    ["poverty-graduate-fallback", null],
     ["near-duplicates", nearDuplicates],
     ["boosted-weaker", boostedWeaker],
   ];
+  // Each case family draws from its own stream (its place in this list), whenever it is built.
+  const streamOf = (f: number) => prng(options.seed * 100 + f + 1);
   builders.forEach(([caseFamily, build], f) => {
-    const random = prng(options.seed * 100 + f + 1);
-    for (let i = 0; i < options.casePeople; i++) build(new Planter(set, caseFamily, random, geo, commuteKm), i);
+    const random = streamOf(f);
+    if (build) for (let i = 0; i < options.casePeople; i++) build(new Planter(set, caseFamily, random, geo, commuteKm), i);
   });
+  const f = builders.findIndex(([caseFamily]) => caseFamily === "poverty-graduate-fallback");
+  await fits.add(set.postings.map((spec, i) => [i, spec] as const));
+  const fallback = new FallbackPlanter(set, streamOf(f), geo, commuteKm, fits);
+  for (let i = 0; i < options.casePeople; i++) await fallback.plant(i);
   return set;
 }
 
@@ -299,32 +322,107 @@ const povertyGraduateWithMarket: CaseBuilder = (p) => {
   p.add({ householdRegionCode: home, ...seeker, willingToRelocate: p.random.chance(0.3), registeredPoverty: true }, { family: family.key, near: [home.slice(0, 4)] }, family, KEY_GROUP_GRADUATE, [obvious]);
 };
 
-/** The 52 counties that were the last to leave poverty (2020): no posting of the set or the demo is there. */
-const POVERTY_52 = readFileSync(join(seedDataFolder, "poverty52_2020.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]!);
+/** Fujian's hill prefectures (三明, 南平, 龙岩, 宁德), where the fallback family lives. */
+const HILL_PREFECTURES = ["3504", "3507", "3508", "3509"];
 const WELFARE_TITLES = ["护林员", "保洁员（公益性岗位）", "村级就业信息员（公益性岗位）", "道路养护员（公益性岗位）"];
 
 /**
- * A poverty-household graduate without enough market fits: home one of the 52 counties, wants to
- * work there (states it); 0–2 market postings of their family there (fewer than the minimum 3 even
- * when two people share a county), the obvious fit a public-welfare post there, as the fallback.
+ * A poverty-household graduate without enough market fits: home a county of Fujian's hill prefectures,
+ * wants to work there (states it, a Fujian code) and will not move; 0–2 market fits there planted (their
+ * family, holding one of their words), the obvious fit a public-welfare post there, as the fallback.
  * Tempting: a public-welfare post and a well-paid posting of their family in the next county.
+ *
+ * The county is the first (the 县 first, then the prefectures' cities and districts, starting at a
+ * different one per person) where, by the rubric's count at build time (`FitCounter`), every fallback
+ * person living there or in the next county stays below their minimum of 3 — the set's other
+ * postings and the demo's may already fit them there. Everything but the county is drawn once per
+ * person, so a person differs between runs at most in where they live.
  */
-const povertyGraduateFallback: CaseBuilder = (p, i) => {
-  const family = p.random.pick(GRADUATE_FAMILIES);
-  const home = POVERTY_52[i % POVERTY_52.length]!;
-  const seeker = p.seeker(family, { words: p.random.chance(0.7), minDegree: "ASSOCIATE" });
-  const market = i < POVERTY_52.length ? i % 3 : 0;
-  for (let k = 0; k < market; k++) p.posting(family, { regionCode: home, salaryMax: p.paying(family, seeker.intentionMinSalary) });
-  const obvious = p.publicWelfare(home, p.random.pick(WELFARE_TITLES), "obvious");
-  // The next county, not one of the 52 (another person's home, whose market fits it would add to).
-  const next = p.geo.counties(home.slice(0, 4)).filter((c) => !POVERTY_52.includes(c));
-  if (next.length > 0) {
-    const county = p.random.pick(next);
-    p.publicWelfare(county, p.random.pick(WELFARE_TITLES), "tempting");
-    p.posting(family, { regionCode: county, salaryMax: round100(family.salary[1] * 1.3), daysAgo: 0, role: "tempting" });
+class FallbackPlanter {
+  private readonly homes: string[];
+  /** How many of `homes` are 县 (the first ones). */
+  private readonly counties: number;
+  /** The fallback people planted so far, by home. */
+  private readonly placed = new Map<string, PersonRow[]>();
+  constructor(
+    readonly set: LabelledSet,
+    readonly random: Random,
+    readonly geo: Geography,
+    readonly commuteKm: number,
+    readonly fits: FitCounter,
+  ) {
+    const hill = HILL_PREFECTURES.flatMap((p) => geo.counties(p));
+    const isCounty = (c: string) => geo.places.get(c)?.name.endsWith("县") ?? false;
+    this.homes = [...hill.filter(isCounty), ...hill.filter((c) => !isCounty(c))];
+    this.counties = hill.filter(isCounty).length;
   }
-  p.add({ householdRegionCode: home, ...seeker, intentionRegionCodes: [home], registeredPoverty: true }, { family: family.key, near: [home] }, family, KEY_GROUP_GRADUATE, [obvious]);
-};
+
+  async plant(i: number): Promise<void> {
+    const seed = this.random.int(1, 2 ** 30);
+    const n = this.counties;
+    const order = [...this.homes.slice(0, n).map((_, k) => this.homes[(i + k) % n]!), ...this.homes.slice(n)];
+    // Their words as drawn; where those fit three postings in every county (the demo's many 销售 or 程序员
+    // postings), one of their words alone, as a seeker who typed less.
+    const words = this.draw(seed, this.homes[0]!, 0, null, false).words;
+    for (const only of [null, ...words.keys()]) for (const home of order) if (await this.tryHome(i, seed, home, only)) return;
+    throw new Error(`labelled set: no county of the hill prefectures leaves poverty-graduate-fallback person ${i} below their minimum`);
+  }
+
+  /**
+   * Plants person `i` (drawn from `seed`) in `home` with as many of their planted market fits (0–2)
+   * as keep everyone living there below the minimum; false when even none does.
+   */
+  private async tryHome(i: number, seed: number, home: string, only: number | null): Promise<boolean> {
+    const { minimum } = KEY_GROUP_GRADUATE;
+    const draw = this.draw(seed, home, 0, only, false);
+    // Market fits there already: the set's other postings and the demo's.
+    const there = await this.fits.count(draw.person, KEY_GROUP_GRADUATE, minimum);
+    for (let market = Math.min(i % 3, minimum - 1 - there); market >= 0; market--) {
+      const [postingsBefore, employersBefore] = [this.set.postings.length, this.set.employers.length];
+      const { person, truth, obvious } = this.draw(seed, home, market, only, true);
+      const planted = this.set.postings.slice(postingsBefore).map((spec, k) => [postingsBefore + k, spec] as const);
+      await this.fits.add(planted);
+      const neighbours = this.placed.get(home) ?? [];
+      const counts = await Promise.all([person, ...neighbours].map((q) => this.fits.count(q, KEY_GROUP_GRADUATE, minimum)));
+      if (counts.every((n) => n < minimum)) {
+        this.placed.set(home, [...neighbours, person]);
+        this.set.people.push({ caseFamily: "poverty-graduate-fallback", person, truth, profile: KEY_GROUP_GRADUATE, obvious: [obvious], copies: [], words: wordsOf(person) });
+        return true;
+      }
+      await this.fits.remove(planted.map(([index]) => index));
+      this.set.postings.length = postingsBefore;
+      this.set.employers.length = employersBefore;
+    }
+    return false;
+  }
+
+  /**
+   * The person drawn from `seed`, living in `home` (with only their `only`-th word when not null), and,
+   * when `plant`, their postings planted into the set (`market` of their family there).
+   */
+  private draw(seed: number, home: string, market: number, only: number | null, plant: boolean) {
+    const p = new Planter(plant ? this.set : { employers: [], postings: [], people: [] }, "poverty-graduate-fallback", prng(seed), this.geo, this.commuteKm);
+    const family = p.random.pick(GRADUATE_FAMILIES);
+    const drawn = p.seeker(family, { words: p.random.chance(0.7), minDegree: "ASSOCIATE" });
+    const words: (readonly ["intentionKeywords" | "major" | "skills", string])[] = [...drawn.intentionKeywords.map((w) => ["intentionKeywords", w] as const), ...(drawn.major ? [["major", drawn.major] as const] : []), ...drawn.skills.map((w) => ["skills", w] as const)];
+    const kept = only === null ? null : words[only]!;
+    const seeker = kept ? { ...drawn, intentionKeywords: kept[0] === "intentionKeywords" ? [kept[1]] : [], major: kept[0] === "major" ? kept[1] : null, skills: kept[0] === "skills" ? [kept[1]] : [] } : drawn;
+    const person = personRow(1_000_000 + this.set.people.length, { householdRegionCode: home, ...seeker, intentionRegionCodes: [home], willingToRelocate: false, registeredPoverty: true });
+    const truth: Truth = { family: family.key, near: [home], wants: person.intentionMinSalary };
+    const obvious = p.publicWelfare(home, p.random.pick(WELFARE_TITLES), "obvious");
+    // A market fit: their family, naming one of their words.
+    const word = wordsOf(person).split(" ")[0]!;
+    for (let k = 0; k < market; k++) {
+      const title = p.random.pick(family.titles);
+      p.posting(family, { title, description: `${title}（${word}），要求${family.skills.slice(0, 2).join("、")}。`, regionCode: home, salaryMax: p.paying(family, seeker.intentionMinSalary) });
+    }
+    // Tempting, outside their places: the nearest county beyond the hill prefectures (no fallback person lives there).
+    const next = this.geo.fujian.filter((c) => !HILL_PREFECTURES.includes(c.slice(0, 4))).sort((x, y) => this.geo.km(home, x) - this.geo.km(home, y))[0]!;
+    p.publicWelfare(next, p.random.pick(WELFARE_TITLES), "tempting");
+    p.posting(family, { regionCode: next, salaryMax: round100(family.salary[1] * 1.3), daysAgo: 0, role: "tempting" });
+    return { person, truth, obvious, words };
+  }
+}
 
 /**
  * Near-duplicates: six copies of one posting (title B), slightly better paid, beside a distinct real

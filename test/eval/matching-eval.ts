@@ -10,15 +10,16 @@ import { policyReads, recommendForPeople, type MatchReads } from "../../src/modu
 import type { MatchWeights } from "../../src/modules/matching/match-score.js";
 import { commuteRadiusFor } from "../../src/modules/matching/match-rules.js";
 import { wireModuleHooks } from "../../src/modules/module-hooks.js";
-import { postings } from "../../src/modules/postings/posting.table.js";
+import { postings, type PostingRow } from "../../src/modules/postings/posting.table.js";
 import { loadSearchSettings } from "../../src/modules/synonyms/synonym.service.js";
 import { EmbeddedSearchEngine } from "../../src/search/embedded-engine.js";
 import { indexAllPostings } from "../../src/search/search-index.js";
-import { postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
+import { postingDocument, postingDocumentSource } from "../../src/modules/postings/posting-documents.js";
+import type { MatchFacts } from "../../src/modules/matching/match-constraints.js";
 import { seedDemo } from "../../seed/demo.js";
-import { buildLabelledSet, CASE_FAMILIES, Geography, type CaseFamily, type LabelledSet, type SetOptions } from "./matching-cases.js";
+import { buildLabelledSet, CASE_FAMILIES, Geography, type CaseFamily, type FitCounter, type LabelledSet, type PostingSpec, type SetOptions } from "./matching-cases.js";
 import { familyOfTitle } from "./matching-families.js";
-import { scorePerson, type Held, type PersonScore } from "./matching-scoring.js";
+import { marketFitIds, scorePerson, type Held, type PersonScore } from "./matching-scoring.js";
 
 /**
  * The matching quality harness: a labelled set built from a fixed seed, the ranker
@@ -45,11 +46,14 @@ import { scorePerson, type Held, type PersonScore } from "./matching-scoring.js"
  * - poverty-graduate-market: a registered-poverty key-group graduate (KEY_GROUP_GRADUATE, minimum 3)
  *   with market fits. Obvious: their family in their county. Tempting: two public-welfare posts in
  *   their county, one named in their trade's words — not for them while market postings fit.
- * - poverty-graduate-fallback: the same, from one of the 52 counties that left poverty last (2020),
- *   stating that county as their intention: 0–2 market postings of their family there (fewer than
- *   their minimum of 3). Obvious: a public-welfare post there, offered as the fallback after the
- *   market fits. Tempting: a public-welfare post and a well-paid posting of their family in the next
- *   county — outside their places.
+ * - poverty-graduate-fallback: the same, home a county of Fujian's hill prefectures (三明, 南平, 龙岩,
+ *   宁德), stating it as their intention, not willing to move; fewer market fits there than their
+ *   minimum of 3 — by the rubric's count at build time against what the run indexes (the set's other
+ *   postings, the demo's), 0–2 of them planted (their family, naming one of their words); where their
+ *   words fit 3 postings in every such county, they keep one of their words. Obvious: a public-welfare
+ *   post there, offered as the fallback after the market fits. Tempting: a public-welfare post and a
+ *   well-paid posting of their family in the nearest county beyond the hill prefectures — outside
+ *   their places.
  * - near-duplicates: six copies of one posting (same title in their county from six employers, or one
  *   employer's across their prefecture), paid 300 more, beside a distinct fit in their county.
  * - boosted-weaker: a key-group graduate asking a wage; the clearly better posting (their family, their
@@ -67,8 +71,10 @@ import { scorePerson, type Held, type PersonScore } from "./matching-scoring.js"
  * "Near" is the home prefecture (general, graduates, near-duplicates, boosted), the stated intention
  * plus their own county (narrow-intention, poverty-graduate-fallback), or their own county and the
  * counties within their commuting radius (stay-at-home). A public-welfare post is 2 for a person the
- * fallback rule entitles (registered poverty, fewer market postings within their constraints than
- * their minimum, at least 1 — counted here from the rule, not from the ranker) and 0 for anyone else.
+ * fallback rule entitles (registered poverty, fewer market FITS than their minimum, at least 1 — a fit
+ * lies within their constraints and holds some of their words, intention, major or skills, by the
+ * engine's ANY-word search under the market filter; any posting within them for a person who gave no
+ * words — counted here from the rule, not from the ranker) and 0 for anyone else.
  * A NEAR-DUPLICATE of a posting listed above it (same title in the same county, or same employer and
  * title) is 0, wherever it stands: the first copy is acceptable, further copies give a person
  * nothing (the ideal list folds copies the same way). The demo's postings have no family from the
@@ -85,7 +91,8 @@ import { scorePerson, type Held, type PersonScore } from "./matching-scoring.js"
  * VIOLATIONS, counted on every returned item with `misfit` (the written rule, with the person's
  * populations): outside their places, above their education, closed; a public-welfare post not
  * flagged `fallback`, or flagged to a person the rule does not entitle; a market posting flagged as
- * fallback, or listed after a fallback one.
+ * fallback; out of the rule's order — a market FIT listed after a fallback item, or a fallback item
+ * after a market posting that holds none of their words (those come after the fallback).
  *
  * METRICS, averaged over people: precision@3 (share of the first three that are acceptable),
  * NDCG@10 (gain 2^label − 1; the ideal is every posting the person's constraints allow — with the
@@ -171,10 +178,12 @@ async function runOnce(options: EvalOptions, withDemo: boolean): Promise<RunRepo
     const policy = policyReads(db);
     const inForce = await policy.policy();
     const places = await policy.places();
-    const set = buildLabelledSet(options, new Geography(places), commuteRadiusFor(inForce.rules, new Set(["POVERTY_LABOURER"])) ?? 0);
+    const settings = await loadSearchSettings(db);
+    const fits = await buildTimeFits(db, settings, { places, rules: inForce.rules }, now);
+    const set = await buildLabelledSet(options, new Geography(places), commuteRadiusFor(inForce.rules, new Set(["POVERTY_LABOURER"])) ?? 0, fits);
     const held = await loadSet(db, set, now);
     const engine = new EmbeddedSearchEngine();
-    await engine.applySettings(await loadSearchSettings(db));
+    await engine.applySettings(settings);
     const indexed = await indexAllPostings(db, engine, postingDocumentSource);
 
     const postingLoaders = createPostingLoaders(db);
@@ -217,38 +226,63 @@ async function runOnce(options: EvalOptions, withDemo: boolean): Promise<RunRepo
   }
 }
 
+/**
+ * The rubric's count of market fits at build time (`FitCounter`): an engine of its own holding what
+ * the database holds before the set (the demo's postings, or nothing) and the set's postings as the
+ * builder hands them over — the same documents, settings and count (`marketFitIds`) the scoring uses.
+ */
+async function buildTimeFits(db: Database, settings: Awaited<ReturnType<typeof loadSearchSettings>>, facts: Omit<MatchFacts, "populations">, now: Date): Promise<FitCounter> {
+  const engine = new EmbeddedSearchEngine();
+  await engine.applySettings(settings);
+  await indexAllPostings(db, engine, postingDocumentSource);
+  const id = (index: number) => `set-${index}`;
+  return {
+    add: (specs) => engine.upsert(specs.map(([index, spec]) => postingDocument(postingRow(spec, id(index), `employer-${spec.employer}`, now), { name: "", verified: true, isPovertyWorkshop: false }))),
+    remove: (indexes) => engine.remove(indexes.map(id)),
+    count: async (person, profile, enough) => (await marketFitIds(engine, person, { ...facts, populations: profile.populations }, now, enough)).size,
+  };
+}
+
+/** The row a planted posting becomes (open 30 days more, published `daysAgo` before `now`). */
+function postingRow(p: PostingSpec, id: string, employerId: string, now: Date): PostingRow {
+  return {
+    id,
+    employerId,
+    title: p.title,
+    description: p.description,
+    occupation: p.occupation,
+    skills: p.skills,
+    majors: p.majors,
+    minEducation: p.minEducation,
+    regionCode: p.regionCode,
+    salaryMin: Math.round((p.salaryMax * 0.65) / 100) * 100,
+    salaryMax: p.salaryMax,
+    headcount: p.headcount,
+    kind: p.kind,
+    forKeyGroups: p.forKeyGroups,
+    status: "OPEN",
+    validUntil: new Date(now.getTime() + 30 * DAY),
+    publishedAt: new Date(now.getTime() - p.daysAgo * DAY),
+    closedAt: null,
+    closedBy: null,
+    blockedReason: null,
+    source: "EMPLOYER",
+    partnerId: null,
+    externalId: null,
+    heldByScreening: false,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: "eval",
+  };
+}
+
 /** Writes the set's employers and postings (one statement per table) and returns every posting the database holds, with its family. */
 async function loadSet(db: Database, set: LabelledSet, now: Date): Promise<Map<string, Held>> {
   const employerIds = set.employers.map(() => newId());
   // Credit codes from a serial range the demo's (from 1) never reaches.
   await insertMany(db, employers, set.employers.map((e, i) => ({ id: employerIds[i]!, name: e.name, creditCode: syntheticCreditCode(e.regionCode, 60_000_000 + i), regionCode: e.regionCode, isPovertyWorkshop: e.workshop, verified: true, createdBy: "eval" })));
   const postingIds = set.postings.map(() => newId());
-  await insertMany(
-    db,
-    postings,
-    set.postings.map((p, i) => ({
-      id: postingIds[i]!,
-      employerId: employerIds[p.employer]!,
-      title: p.title,
-      description: p.description,
-      occupation: p.occupation,
-      skills: p.skills,
-      majors: p.majors,
-      minEducation: p.minEducation,
-      regionCode: p.regionCode,
-      salaryMin: Math.round((p.salaryMax * 0.65) / 100) * 100,
-      salaryMax: p.salaryMax,
-      headcount: p.headcount,
-      kind: p.kind,
-      forKeyGroups: p.forKeyGroups,
-      status: "OPEN",
-      validUntil: new Date(now.getTime() + 30 * DAY),
-      publishedAt: new Date(now.getTime() - p.daysAgo * DAY),
-      closedAt: null,
-      source: "EMPLOYER",
-      createdBy: "eval",
-    })),
-  );
+  await insertMany(db, postings, set.postings.map((p, i) => postingRow(p, postingIds[i]!, employerIds[p.employer]!, now)));
   const indexOf = new Map(postingIds.map((id, i) => [id, i]));
   const rows = await db.select({ id: postings.id, title: postings.title, employerId: postings.employerId, regionCode: postings.regionCode, salaryMax: postings.salaryMax, kind: postings.kind, status: postings.status, validUntil: postings.validUntil, minEducation: postings.minEducation }).from(postings);
   const held = new Map<string, Held>();

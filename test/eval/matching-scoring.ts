@@ -56,18 +56,20 @@ interface Listed {
 /** Scores one person's ranked list and the baseline's against the rubric (see matching-eval.ts). */
 export async function scorePerson(ctx: ScoringContext, c: CasePerson, items: readonly MatchItem[]): Promise<PersonScore> {
   const facts: MatchFacts = { places: ctx.places, rules: ctx.rules, populations: c.profile.populations };
-  const fits = fittingPostings(ctx, c.person, facts);
-  const entitled = c.person.registeredPoverty && fits.market.length < Math.max(1, c.profile.minimum);
+  const fits = await fittingPostings(ctx, c.person, facts);
+  // THE fallback rule, as written: registered poverty, fewer market FITS than their minimum (at least 1).
+  const entitled = c.person.registeredPoverty && fits.fitting.size < Math.max(1, c.profile.minimum);
+  const isFit = (id: string) => fits.fitting.has(id);
   const allowed = new Set([...fits.market, ...(entitled ? fits.welfare : [])].map((h) => h.id));
   const grade = (h: Held) => (!allowed.has(h.id) ? 0 : h.kind === FALLBACK_KIND ? 2 : label(c.truth, h));
   const ideal = graded([...allowed].map((id) => ctx.held.get(id)!).sort((a, b) => grade(b) - grade(a)), grade).sort((a, b) => b - a);
   const best = ideal[0] ?? 0;
-  checkPlanted(c, ctx, grade, best, entitled, fits.market);
+  checkPlanted(c, ctx, grade, best, entitled, [...fits.fitting].map((id) => ctx.held.get(id)!));
 
   const ranked: Listed[] = items.map((i) => ({ h: ctx.held.get(i.posting.id)!, fallback: i.fallback }));
   const base = await baselineList(ctx, c.person, facts, entitled);
   const [rankerGrades, baseGrades] = [graded(ranked.map((l) => l.h), grade), graded(base.map((l) => l.h), grade)];
-  const why = violations(c.person, facts, items.map((i) => ({ row: i.posting, fallback: i.fallback })), entitled, fits.market.length, c.profile.minimum, ctx.now);
+  const why = violations(c.person, facts, items.map((i) => ({ row: i.posting, fallback: i.fallback })), entitled, isFit, fits.fitting.size, c.profile.minimum, ctx.now);
   const hasObvious = c.caseFamily === "poverty-graduate-fallback" || c.obvious.length > 0 || best >= 2;
   const obvious = hasObvious ? { ranker: obviousHit(c, ranked.slice(0, 3), rankerGrades, best), baseline: obviousHit(c, base.slice(0, 3), baseGrades, best) } : null;
   const score: PersonScore = {
@@ -76,18 +78,21 @@ export async function scorePerson(ctx: ScoringContext, c: CasePerson, items: rea
     ranker: measure(rankerGrades, ideal),
     baseline: measure(baseGrades, ideal),
     violations: why,
-    baselineViolations: violations(c.person, facts, base.map((l) => ({ row: l.h, fallback: l.fallback })), entitled, fits.market.length, c.profile.minimum, ctx.now).length,
+    baselineViolations: violations(c.person, facts, base.map((l) => ({ row: l.h, fallback: l.fallback })), entitled, isFit, fits.fitting.size, c.profile.minimum, ctx.now).length,
     obvious,
   };
-  if (why.length > 0 || obvious?.ranker === false) score.failure = describe(c, best, fits.market.length, entitled, [...why, ...(obvious?.ranker === false ? ["the obvious fit is not in the top 3"] : [])], ranked.slice(0, 3), rankerGrades);
+  if (why.length > 0 || obvious?.ranker === false) score.failure = describe(c, best, fits.fitting.size, entitled, [...why, ...(obvious?.ranker === false ? ["the obvious fit is not in the top 3"] : [])], ranked.slice(0, 3), rankerGrades);
   return score;
 }
 
 // The labelled set's postings by prefecture, so a person's places are looked up, not scanned.
 const byPrefecture = new WeakMap<ReadonlyMap<string, Held>, Map<string, Held[]>>();
 
-/** The postings within a person's hard constraints, by the written rule: open, their education, their places; market and public-welfare apart. */
-function fittingPostings(ctx: ScoringContext, person: PersonRow, facts: MatchFacts): { market: Held[]; welfare: Held[] } {
+/**
+ * The postings within a person's hard constraints, by the written rule: open, their education, their
+ * places; market and public-welfare apart — and the market postings that FIT them (`marketFitIds`).
+ */
+async function fittingPostings(ctx: ScoringContext, person: PersonRow, facts: MatchFacts): Promise<{ market: Held[]; welfare: Held[]; fitting: Set<string> }> {
   let index = byPrefecture.get(ctx.held);
   if (!index) {
     index = new Map();
@@ -101,7 +106,23 @@ function fittingPostings(ctx: ScoringContext, person: PersonRow, facts: MatchFac
   }
   const rank = educationRank(person.degreeLevel);
   const open = [...found].filter((h) => h.status === "OPEN" && h.validUntil > ctx.now && EDUCATION_LEVELS.indexOf(h.minEducation) <= rank);
-  return { market: open.filter((h) => h.kind !== FALLBACK_KIND), welfare: open.filter((h) => h.kind === FALLBACK_KIND) };
+  const market = open.filter((h) => h.kind !== FALLBACK_KIND);
+  // Every fit is within the constraints: asking for as many as there are postings there finds them all.
+  const fitting = market.length === 0 ? new Set<string>() : await marketFitIds(ctx.engine, person, facts, ctx.now, market.length);
+  return { market, welfare: open.filter((h) => h.kind === FALLBACK_KIND), fitting };
+}
+
+/**
+ * The market postings that FIT a person, by THE fallback rule's text: within their hard constraints
+ * and holding some of their words (intention keywords, major, skills) — counted with the engine's
+ * ANY-word search under the market filter, the text match the rule names; for a person who gave no
+ * words, every posting within their constraints. Up to `enough` ids. (The labelled set's builder
+ * counts with it too, before it plants a fallback person.)
+ */
+export async function marketFitIds(engine: SearchEngine, person: PersonRow, facts: MatchFacts, now: Date, enough: number): Promise<Set<string>> {
+  const words = wordsOf(person);
+  const hits = await engine.search({ ...(words ? { text: words, words: "ANY" as const } : {}), filter: hardConstraints(person, facts, now), offset: 0, limit: enough, countTotal: false });
+  return new Set(hits.hits.map((h) => h.id));
 }
 
 const dupKeys = (h: Held) => [`t:${h.title}|${h.regionCode}`, `e:${h.employerId}|${h.title}`];
@@ -144,18 +165,25 @@ async function baselineList(ctx: ScoringContext, person: PersonRow, facts: Match
   return list;
 }
 
-type Misfittable = Parameters<typeof misfit>[1] & { title: string };
+type Misfittable = Parameters<typeof misfit>[1] & { id: string; title: string };
 
-/** What in a returned list breaks the rules (the written `misfit`, and the fallback's terms). */
-function violations(person: PersonRow, facts: MatchFacts, list: { row: Misfittable; fallback: boolean }[], entitled: boolean, marketFits: number, minimum: number, now: Date): string[] {
+/**
+ * What in a returned list breaks the rules: the written `misfit`, and the fallback's terms — offered
+ * only to a person the rule entitles, flagged, and in the rule's order: the market FITS, then the
+ * public-welfare posts, then the market postings that hold none of their words.
+ */
+function violations(person: PersonRow, facts: MatchFacts, list: { row: Misfittable; fallback: boolean }[], entitled: boolean, isFit: (id: string) => boolean, marketFits: number, minimum: number, now: Date): string[] {
   const out: string[] = [];
+  const isMarket = (l: { row: Misfittable }) => l.row.kind !== FALLBACK_KIND;
   list.forEach(({ row, fallback }, k) => {
+    const above = list.slice(0, k);
     const wrong = misfit(person, row, facts, now);
     if (wrong) out.push(`${row.title} (${row.regionCode}): ${wrong.en}`);
     if (row.kind === FALLBACK_KIND && !fallback) out.push(`${row.title}: a public-welfare post not offered as the fallback`);
     if (row.kind === FALLBACK_KIND && fallback && !entitled) out.push(`${row.title}: the fallback offered though ${marketFits} market postings fit (minimum ${minimum}, registered poverty ${person.registeredPoverty})`);
     if (row.kind !== FALLBACK_KIND && fallback) out.push(`${row.title}: a market posting flagged as the fallback`);
-    if (!fallback && list.slice(0, k).some((l) => l.fallback)) out.push(`${row.title}: a market posting listed after a fallback one`);
+    if (!fallback && isMarket({ row }) && isFit(row.id) && above.some((l) => l.fallback)) out.push(`${row.title}: a market fit listed after a fallback one`);
+    if (fallback && above.some((l) => !l.fallback && isMarket(l) && !isFit(l.row.id))) out.push(`${row.title}: the fallback listed after a market posting that holds none of the person's words`);
   });
   return out;
 }
@@ -169,12 +197,12 @@ function obviousHit(c: CasePerson, top: Listed[], grades: number[], best: number
 const plantedIndex = new WeakMap<ReadonlyMap<string, Held>, Map<number, Held>>();
 
 /** The set's promise, checked: a planted obvious fit is within the person's constraints and graded the best there is (else the set, not the ranker, is wrong). */
-function checkPlanted(c: CasePerson, ctx: ScoringContext, grade: (h: Held) => number, best: number, entitled: boolean, market: Held[]) {
+function checkPlanted(c: CasePerson, ctx: ScoringContext, grade: (h: Held) => number, best: number, entitled: boolean, fitting: Held[]) {
   let byIndex = plantedIndex.get(ctx.held);
   if (!byIndex) plantedIndex.set(ctx.held, (byIndex = new Map([...ctx.held.values()].map((h) => [h.index, h]))));
   const planted = c.obvious.map((i) => byIndex.get(i)!);
   if (c.caseFamily === "poverty-graduate-fallback") {
-    if (!entitled || planted.some((h) => grade(h) !== 2)) throw new Error(`labelled set: ${c.person.id} should be entitled to the fallback, and its public-welfare post allowed (market fits: ${market.map((h) => `${h.title}@${h.regionCode}`).join(", ")}; planted ${planted.map((h) => `${h.title}@${h.regionCode}`)})`);
+    if (!entitled || planted.some((h) => grade(h) !== 2)) throw new Error(`labelled set: ${c.person.id} should be entitled to the fallback, and its public-welfare post allowed (market fits: ${fitting.map((h) => `${h.title}@${h.regionCode}`).join(", ")}; planted ${planted.map((h) => `${h.title}@${h.regionCode}`)})`);
   } else if (planted.some((h) => grade(h) !== best || best < 2)) throw new Error(`labelled set: ${c.person.id}'s planted fit grades ${planted.map(grade)}, not the best (${best})`);
 }
 

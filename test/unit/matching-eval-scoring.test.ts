@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { MatchItem } from "../../src/modules/matching/recommend.service.js";
 import { DEFAULT_MATCH_RULES } from "../../src/modules/matching/match-rules.js";
 import type { PersonRow } from "../../src/modules/people/person.table.js";
@@ -24,6 +24,14 @@ function held(o: Partial<Held> & Pick<Held, "regionCode">): Held {
 }
 const asItem = (h: Held, fallback = false) => ({ posting: h as unknown as PostingRow, score: 1, reasons: [], fallback }) as MatchItem;
 
+/** An engine holding these postings as the index would (their words are their titles). */
+async function indexed(hs: Held[]): Promise<EmbeddedSearchEngine> {
+  const engine = new EmbeddedSearchEngine();
+  const row = (h: Held) => ({ ...h, occupation: null, skills: [], majors: [], description: "", salaryMin: null, headcount: 1, forKeyGroups: false, publishedAt: new Date(), source: "EMPLOYER" }) as unknown as PostingRow;
+  await engine.upsert(hs.map((h) => postingDocument(row(h), { name: "样本单位", verified: true, isPovertyWorkshop: false })));
+  return engine;
+}
+
 function xiamenAccountant(o: Partial<PersonRow> = {}, profile = { populations: new Set<string>(), minimum: 0 }): CasePerson {
   const person = { id: "person", householdRegionCode: "350102", originRegionCode: "350102", degreeLevel: "BACHELOR", major: null, intentionKeywords: ["会计"], intentionRegionCodes: ["350200"], intentionMinSalary: 5000, skills: [], willingToRelocate: false, openToLabourCooperation: false, registeredPoverty: false, ...o } as unknown as PersonRow;
   return { caseFamily: "narrow-intention", person, truth: { family: "财务", near: ["3502", "350102"], wants: 5000 }, profile, obvious: [], copies: [], words: "会计" };
@@ -40,11 +48,15 @@ describe("matching harness scoring", () => {
   const all = [obvious, other, tempting, outside, welfare, ...copies];
   const ctx = { engine: new EmbeddedSearchEngine(), held: new Map(all.map((h) => [h.id, h])), places, rules: DEFAULT_MATCH_RULES, now: new Date() };
   const person = { ...xiamenAccountant(), obvious: [obvious.index] };
+  const poor = (o: Partial<PersonRow> = {}) => ({ ...xiamenAccountant({ registeredPoverty: true, ...o }, { populations: new Set(["KEY_GROUP_GRADUATE"]), minimum: 3 }), obvious: [obvious.index] });
+  beforeAll(async () => {
+    ctx.engine = await indexed(all);
+  });
 
   it("a list within the rules, the obvious fit first: no violation, a hit, precision 1", async () => {
     const s = await scorePerson(ctx, person, [asItem(obvious), asItem(other), asItem(copies[0]!)]);
     expect(s.violations).toEqual([]);
-    expect(s.obvious).toEqual({ ranker: true, baseline: false });
+    expect(s.obvious?.ranker).toBe(true);
     expect(s.ranker.precisionAt3).toBe(1);
   });
 
@@ -58,10 +70,30 @@ describe("matching harness scoring", () => {
 
   it("a public-welfare post for someone not from a poverty household, or not flagged fallback, is a violation", async () => {
     expect((await scorePerson(ctx, person, [asItem(obvious), asItem(welfare, true)])).violations.length).toBeGreaterThan(0);
-    const poor = { ...xiamenAccountant({ registeredPoverty: true }, { populations: new Set(["KEY_GROUP_GRADUATE"]), minimum: 3 }), obvious: [obvious.index] };
-    // Five market postings fit them (two Xiamen, their own county, two copies: more than the minimum 3): the fallback is not theirs.
-    expect((await scorePerson(ctx, poor, [asItem(obvious), asItem(welfare, true)])).violations).toEqual([expect.stringContaining("the fallback offered though 5 market postings fit")]);
-    expect((await scorePerson(ctx, poor, [asItem(welfare, false), asItem(obvious)])).violations).toContain(`${welfare.title}: a public-welfare post not offered as the fallback`);
+    // Three market postings FIT them, holding their word 会计 (two in Xiamen, one in their own county; the
+    // two 出纳 copies hold none of it): as many as their minimum, so the fallback is not theirs.
+    expect((await scorePerson(ctx, poor(), [asItem(obvious), asItem(welfare, true)])).violations).toEqual([expect.stringContaining("the fallback offered though 3 market postings fit")]);
+    expect((await scorePerson(ctx, poor(), [asItem(welfare, false), asItem(obvious)])).violations).toContain(`${welfare.title}: a public-welfare post not offered as the fallback`);
+  });
+
+  // THE fallback rule: a market FIT lies within their constraints and holds some of their words.
+  // One who asks for 出纳 has two fits (the copies), fewer than 3: the fallback is theirs, after those
+  // two and before the 会计 postings, which hold none of their words.
+  const cashier = poor({ intentionKeywords: ["出纳"] });
+
+  it("postings within the constraints that hold none of the person's words are no market fits: the fallback is due", async () => {
+    const s = await scorePerson(ctx, cashier, [asItem(copies[0]!), asItem(welfare, true), asItem(obvious)]);
+    expect(s.violations).toEqual([]);
+    expect(s.failure).toBeUndefined(); // the fallback in the top 3, as the family's obvious fit would be
+    expect(s.ranker.precisionAt3).toBeCloseTo(1); // the 会计 posting is still their family's, near and paid
+  });
+
+  it("the rule's order: the fallback after every market fit, and before the market postings that hold none of their words", async () => {
+    expect((await scorePerson(ctx, cashier, [asItem(copies[0]!), asItem(welfare, true), asItem(obvious), asItem(other)])).violations).toEqual([]);
+    expect((await scorePerson(ctx, cashier, [asItem(welfare, true), asItem(copies[0]!)])).violations).toEqual([`${copies[0]!.title}: a market fit listed after a fallback one`]);
+    expect((await scorePerson(ctx, cashier, [asItem(obvious), asItem(welfare, true)])).violations).toEqual([`${welfare.title}: the fallback listed after a market posting that holds none of the person's words`]);
+    // Without the fallback (the 会计 seeker has their three fits), market postings by score: no order to keep.
+    expect((await scorePerson(ctx, poor(), [asItem(copies[0]!), asItem(obvious)])).violations).toEqual([]);
   });
 
   it("a second copy grades 0, and the obvious fit missed from the top 3 is a failure", async () => {
