@@ -157,9 +157,12 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   // The policy reads (policy, synonyms, places, profiles) first: the place rule needs them to ask the engine.
   // In a request they go on together; a campaign run's transaction takes one query at a time.
   const readReferred = () => (opts.excludeReferred ? reads.referred(ids) : Promise.resolve(new Map<string, ReadonlySet<string>>()));
-  const [{ policy, synonymGroups, places, profiles }, referred] = reads.oneQueryAtATime
-    ? [await readPolicy(reads, ids), await readReferred()]
-    : await Promise.all([readPolicy(reads, ids), readReferred()]);
+  // The engine's filter needs the policy, the places and what was referred; the profiles only for
+  // people whose places depend on their population, the synonyms only for scoring. In a request the
+  // engine (in-process CPU work) starts as soon as the first are in, beside the other reads; a
+  // campaign run's transaction takes one query at a time, so there they all come first, in turn.
+  const reading = reads.oneQueryAtATime ? await readPolicy(reads, ids) : readPolicyAsReady(reads, ids);
+  const referred = await readReferred();
 
   // Each person's ranked pools: market postings, and public-welfare posts when the fallback rule
   // offers them. The engine is asked for everyone at once, except in a campaign run (its cache is
@@ -172,10 +175,12 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     passedOver: Set<string>;
   }
   const pools = new Map<string, Pool>();
+  const [policy, places] = await Promise.all([reading.policy, reading.places]);
   const poolFor = async (person: PersonRow) => {
-    const profile = profiles.get(person.id) ?? NO_PROFILE;
-    const referralMinimum = opts.minimum ? opts.minimum(person) : profile.minimum;
-    const facts: MatchFacts = { places, rules: policy.rules, populations: profile.populations };
+    const profileNow = async () => (await reading.profiles).get(person.id) ?? NO_PROFILE;
+    // The place rule reads the populations only for someone who names no place and will not move.
+    const populations = !person.willingToRelocate && person.intentionRegionCodes.length === 0 && policy.rules.commuteRadii.length > 0 ? (await profileNow()).populations : undefined;
+    const facts: MatchFacts = { places, rules: policy.rules, populations: populations ?? NO_PROFILE.populations };
     const already = referred.get(person.id);
     const enough = candidatePoolSize(limitOf(person));
     const scoped = (filter: EngineFilter): EngineFilter => ({
@@ -187,6 +192,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     let fallback: Candidate[] = [];
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
+      const referralMinimum = opts.minimum ? opts.minimum(person) : (await profileNow()).minimum;
       // The market fits (see `marketFit`), referred ones included (they count toward the minimum):
       // counted again in the engine only when the pool is short of the minimum — the whole market's,
       // even at a fair (onlyIds): whether the market can place the person is not a question of the booths.
@@ -201,11 +207,13 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
       out.set(person.id, { personId: person.id, items: [], note: nothingFitsNote, nothingFits: !allReferred, allReferred });
       return;
     }
-    const ranker = rankerFor(person, { weights: policy.weights, inTargetCategory: profile.populations.size > 0, facts, synonymGroups });
+    const [profile, synonymGroups] = [await profileNow(), await reading.synonymGroups];
+    const ranker = rankerFor(person, { weights: policy.weights, inTargetCategory: profile.populations.size > 0, facts: { ...facts, populations: profile.populations }, synonymGroups });
     pools.set(person.id, { person, ranker, market: scoreCandidates(ranker, market), fallback: scoreCandidates(ranker, fallback), passedOver: new Set() });
   };
   if (opts.cache) for (const person of wanted) await poolFor(person);
   else await Promise.all(wanted.map(poolFor));
+  const profiles = await reading.profiles;
 
   // PostgreSQL, not the index, decides. Each round reads the picks not yet read, for every person at
   // once; a pick that no longer fits the person there is passed over and that person picks again.
@@ -257,16 +265,27 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   return new Map(persons.map((p) => [p.id, out.get(p.id)!]));
 }
 
-/** The ranking's policy reads: at once, or one after another when the reads share one connection. */
-async function readPolicy(reads: MatchReads, ids: string[]) {
-  if (reads.oneQueryAtATime) {
-    const policy = await reads.policy();
-    const synonymGroups = await reads.synonymGroups();
-    const places = await reads.places();
-    return { policy, synonymGroups, places, profiles: await reads.profiles(ids) };
-  }
-  const [policy, synonymGroups, places, profiles] = await Promise.all([reads.policy(), reads.synonymGroups(), reads.places(), reads.profiles(ids)]);
-  return { policy, synonymGroups, places, profiles };
+interface PolicyReading {
+  policy: Promise<MatchPolicy>;
+  places: Promise<Map<string, RegionPlace>>;
+  synonymGroups: Promise<string[][]>;
+  profiles: Promise<ReadonlyMap<string, MatchProfile>>;
+}
+
+/** The policy reads started together, each awaited when it is needed (never an unhandled rejection if another fails first). */
+function readPolicyAsReady(reads: MatchReads, ids: string[]): PolicyReading {
+  const reading: PolicyReading = { policy: reads.policy(), places: reads.places(), synonymGroups: reads.synonymGroups(), profiles: reads.profiles(ids) };
+  for (const p of Object.values(reading)) (p as Promise<unknown>).catch(() => undefined);
+  return reading;
+}
+
+/** The ranking's policy reads, one after another (the reads share one connection), as a reading already done. */
+async function readPolicy(reads: MatchReads, ids: string[]): Promise<PolicyReading> {
+  const policy = await reads.policy();
+  const synonymGroups = await reads.synonymGroups();
+  const places = await reads.places();
+  const profiles = await reads.profiles(ids);
+  return { policy: Promise.resolve(policy), places: Promise.resolve(places), synonymGroups: Promise.resolve(synonymGroups), profiles: Promise.resolve(profiles) };
 }
 
 /**
