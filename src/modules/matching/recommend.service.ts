@@ -154,8 +154,6 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   if (wanted.length === 0) return out;
 
   const ids = wanted.map((p) => p.id);
-  // The policy reads (policy, synonyms, places, profiles) first: the place rule needs them to ask the engine.
-  // In a request they go on together; a campaign run's transaction takes one query at a time.
   const readReferred = () => (opts.excludeReferred ? reads.referred(ids) : Promise.resolve(new Map<string, ReadonlySet<string>>()));
   // The engine's filter needs the policy, the places and what was referred; the profiles only for
   // people whose places depend on their population, the synonyms only for scoring. In a request the
