@@ -114,15 +114,30 @@ export function hardConstraints(person: PersonRow, facts: MatchFacts, now = new 
 }
 
 /**
- * THE fallback rule (托底安置): public-welfare posts are offered to a person from a registered-poverty
- * household, and only when fewer market postings fit them than their referral minimum (a fit holds
- * some of their words: `marketFit` in recommend.service.ts); they come after every market fit. Null when the person may not be offered them at all. The same places and
- * education as a market match.
+ * THE fallback rule (托底安置), with `needsFallback` and `marketFit`: public-welfare posts are offered
+ * to a person from a registered-poverty household, and only when fewer market postings fit them than
+ * their referral minimum; they come after every market fit. Null when the person may not be offered
+ * them at all. The same places and education as a market match.
  */
 export function fallbackConstraints(person: PersonRow, facts: MatchFacts, now = new Date()) {
   if (!person.registeredPoverty) return null;
   const { excludeKinds: _market, ...rest } = hardConstraints(person, facts, now);
   return { ...rest, kinds: [FALLBACK_KIND] };
+}
+
+/**
+ * A market posting FITS a person, for the fallback rule, when it lies within their constraints and
+ * holds some of their words (intention, major, skills: found by them, `byText`); for a person who
+ * gave none, when it lies within their constraints. The newest postings that top a list up fit them
+ * only so far.
+ */
+export function marketFit(person: Pick<PersonRow, "intentionKeywords" | "major" | "skills">, candidate: { byText: boolean }): boolean {
+  return candidate.byText || personWords(person).length === 0;
+}
+
+/** What a person says they want, as words: intention keywords, major, skills. */
+export function personWords(person: Pick<PersonRow, "intentionKeywords" | "major" | "skills">): string[] {
+  return [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
 }
 
 /** Does the fallback apply: a registered-poverty person with fewer market fits than their minimum (at least 1). */

@@ -1,7 +1,7 @@
 import type { PersonRow } from "../people/person.table.js";
 import { EDUCATION_LEVELS, educationRank } from "../postings/education.js";
 import type { PostingDocument } from "../../search/search-port.js";
-import { acceptablePlaces, placeReason, type MatchFacts } from "./match-constraints.js";
+import { acceptablePlaces, personWords, placeReason, type MatchFacts } from "./match-constraints.js";
 import {
   BOOST_FACTORS,
   distanceFactor,
@@ -26,10 +26,6 @@ export interface MatchReasonRow {
   detail: string;
 }
 
-/** What a person says they want, as words: intention keywords, major, skills. */
-export function personWords(person: Pick<PersonRow, "intentionKeywords" | "major" | "skills">): string[] {
-  return [...person.intentionKeywords, ...(person.major ? [person.major] : []), ...person.skills];
-}
 
 export interface Candidate {
   document: PostingDocument;

@@ -6,8 +6,8 @@ import type { PostingRow } from "../postings/posting.table.js";
 import { populationsAndMinimums } from "../categories/category.service.js";
 import { regionDirectory, type RegionPlace } from "../regions/region-directory.js";
 import { listSynonymGroups } from "../synonyms/synonym.service.js";
-import { FALLBACK_KIND, fallbackConstraints, hardConstraints, misfit, needsFallback, type MatchFacts } from "./match-constraints.js";
-import { pickDiverse, personWords, rankerFor, scoreCandidates, type Candidate, type MatchReasonRow, type Scored } from "./match-ranker.js";
+import { FALLBACK_KIND, fallbackConstraints, hardConstraints, marketFit, misfit, needsFallback, personWords, type MatchFacts } from "./match-constraints.js";
+import { pickDiverse, rankerFor, scoreCandidates, type Candidate, type MatchReasonRow, type Scored } from "./match-ranker.js";
 import { activePolicy, type MatchPolicy } from "./match.repository.js";
 
 type EngineFilter = SearchQuery["filter"];
@@ -286,25 +286,13 @@ async function readPolicy(reads: MatchReads, ids: string[]): Promise<PolicyReadi
   return { policy: Promise.resolve(policy), places: Promise.resolve(places), synonymGroups: Promise.resolve(synonymGroups), profiles: Promise.resolve(profiles) };
 }
 
-/**
- * A market posting FITS a person, for the fallback rule, when it lies within their constraints and
- * holds some of their words (intention, major, skills); for a person who gave none, when it lies
- * within their constraints. The newest postings that top a list up fit them only so far.
- */
-export function marketFit(person: PersonRow, candidate: Candidate): boolean {
-  return candidate.byText || personWords(person).length === 0;
-}
-
-/** How many market postings within `filter` fit the person (`marketFit`), counting up to `enough`. */
-async function countFits(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<number> {
-  const text = personWords(person).join(" ");
+/** How many postings pass a filter (and, given words, hold some of them), counting up to `enough`. */
+async function countWithin(engine: SearchEngine, filter: EngineFilter, enough: number, text = ""): Promise<number> {
   return (await engine.search({ ...(text ? { text, words: "ANY" as const } : {}), filter, offset: 0, limit: enough, countTotal: false })).hits.length;
 }
 
-/** How many postings pass a filter, counting up to `enough`. */
-async function countWithin(engine: SearchEngine, filter: EngineFilter, enough: number): Promise<number> {
-  return (await engine.search({ filter, offset: 0, limit: enough, countTotal: false })).hits.length;
-}
+/** How many market postings within `filter` fit the person (`marketFit`: they hold some of their words), counting up to `enough`. */
+const countFits = (engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number) => countWithin(engine, filter, enough, personWords(person).join(" "));
 
 /** Does anything fit the person, referred or not? (Only asked when nothing unreferred does.) */
 async function fitsAnything(engine: SearchEngine, person: PersonRow, facts: MatchFacts, onlyIds?: readonly string[]): Promise<boolean> {
