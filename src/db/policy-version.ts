@@ -1,9 +1,10 @@
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { getTableName, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { serviceToday, yearsAfter } from "../dates.js";
 import { badInput } from "../errors.js";
 import { msg } from "../i18n.js";
 import { queryRows, type Executor } from "./client.js";
+import { preparedStatement } from "./prepared.js";
 
 /**
  * Policy rows (matching weights, the mentoring, fair and campaign policies) are versioned by date:
@@ -21,12 +22,25 @@ export interface VersionedPolicy extends PgTable {
  * version (a report of 2019) reads the first: the rules began with it. Undefined only when there is none.
  */
 export async function policyInForce<T extends VersionedPolicy>(db: Executor, table: T, day = serviceToday()): Promise<T["$inferSelect"] | undefined> {
-  const [row] = await db
-    .select()
-    .from(table as PgTable)
-    .orderBy(inForceFirst(table.effectiveFrom, table.version, sql`${day}::date`))
-    .limit(1);
+  const [row] = await inForceStatement(table)(db, { day });
   return row as T["$inferSelect"] | undefined;
+}
+
+/** One prepared statement per policy table (read on every request that uses the policy). */
+const inForceStatements = new Map<PgTable, (db: Executor, params: { day: string }) => Promise<unknown[]>>();
+function inForceStatement(table: VersionedPolicy) {
+  let statement = inForceStatements.get(table);
+  if (!statement) {
+    statement = preparedStatement(`policy_in_force_${getTableName(table)}`, (db) =>
+      db
+        .select()
+        .from(table as PgTable)
+        .orderBy(inForceFirst(table.effectiveFrom, table.version, sql`${sql.placeholder("day")}::date`))
+        .limit(1),
+    );
+    inForceStatements.set(table, statement);
+  }
+  return statement;
 }
 
 /**

@@ -21,6 +21,18 @@ class Codes {
   }
 }
 
+/** One value of one column: the slots having it. `key` names it among the atoms of its `FilterBits`. */
+interface Atom {
+  key: string;
+  has: (slot: number) => boolean;
+}
+
+/** A filter's document-only part as atoms: in at least one atom of every `anyOf` group, in no atom of `noneOf`. */
+interface FilterAtoms {
+  anyOf: Atom[][];
+  noneOf: Atom[];
+}
+
 const FOR_KEY_GROUPS = 1;
 const VERIFIED = 2;
 const WORKSHOP = 4;
@@ -127,6 +139,44 @@ export class FilterColumns {
     };
   }
 
+  /**
+   * The document-only part of `f` as a formula over single-value tests ("atoms"): slots whose status
+   * is one of these, whose county lies in one of these prefixes, … — each atom's slots kept as bits
+   * by `FilterBits` and shared by every filter that names it, so a new combination of places,
+   * education and kinds costs a few word-wise ANDs and ORs instead of a test per slot. Null when the
+   * filter has a part no atom holds (a salary floor: a test per slot).
+   */
+  atomsOf(f: EngineFilter): FilterAtoms | null {
+    if (f.salaryAtLeast !== undefined) return null;
+    const { status, kind, education, flags, county } = this;
+    const statusAtom = (code: number): Atom => ({ key: `s${code}`, has: (slot) => status[slot] === code });
+    const kindAtom = (code: number): Atom => ({ key: `k${code}`, has: (slot) => kind[slot] === code });
+    const flagAtom = (bit: number): Atom => ({ key: `f${bit}`, has: (slot) => (flags[slot]! & bit) !== 0 });
+    const codes = (mask: Uint8Array) => [...mask.keys()].filter((code) => mask[code] === 1);
+    const anyOf: Atom[][] = [codes(this.statuses.mask(f.statuses ?? ["OPEN"])).map(statusAtom)];
+    const noneOf: Atom[] = [];
+    if (f.educationAtMost !== undefined) {
+      const most = f.educationAtMost;
+      anyOf.push([{ key: `e${most}`, has: (slot) => education[slot]! <= most }]);
+    }
+    if (f.kinds && f.kinds.length > 0) anyOf.push(codes(this.kinds.mask(f.kinds)).map(kindAtom));
+    if (f.excludeKinds && f.excludeKinds.length > 0) noneOf.push(...codes(this.kinds.mask(f.excludeKinds)).map(kindAtom));
+    for (const [bit, want] of [[FOR_KEY_GROUPS, f.forKeyGroups], [VERIFIED, f.employerVerified], [WORKSHOP, f.povertyWorkshop]] as const) {
+      if (want === true) anyOf.push([flagAtom(bit)]);
+      if (want === false) noneOf.push(flagAtom(bit));
+    }
+    if (f.regionPrefixes && f.regionPrefixes.length > 0) {
+      anyOf.push(
+        f.regionPrefixes.filter(isRegionPrefix).map((prefix) => {
+          const divisor = 10 ** (6 - prefix.length);
+          const value = Number(prefix);
+          return { key: `r${prefix}`, has: (slot: number) => Math.floor(county[slot]! / divisor) === value };
+        }),
+      );
+    }
+    return { anyOf, noneOf };
+  }
+
   /** Whether the slot's posting is still valid at `validAt` (epoch seconds). */
   validAt(slot: number, validAt: number): boolean {
     return this.validUntil[slot]! > validAt;
@@ -149,6 +199,8 @@ export function setBit(bits: Int32Array, slot: number): void {
  */
 export class FilterBits {
   private readonly byKey = new Map<string, { fixed: (slot: number) => boolean; judged: Int32Array; passing: Int32Array; complete: boolean }>();
+  /** The bits of each atom met (see `FilterColumns.atomsOf`), shared by the filters naming it. */
+  private readonly atoms = new Map<string, Int32Array>();
   /** `slotAt`: the slot at each bit position (the slot itself, or another order of the slots). */
   constructor(
     private readonly columns: FilterColumns,
@@ -189,16 +241,56 @@ export class FilterBits {
   all(f: EngineFilter, positions: number): Int32Array {
     const entry = this.entry(f, positions);
     if (!entry.complete) {
-      const test = this.test(f, positions);
-      for (let position = 0; position < positions; position++) test(position);
+      const atoms = this.columns.atomsOf(f);
+      if (atoms) {
+        entry.passing.set(this.combine(atoms, positions));
+        entry.judged.fill(-1);
+      } else {
+        const test = this.test(f, positions);
+        for (let position = 0; position < positions; position++) test(position);
+      }
       entry.complete = true;
     }
     return entry.passing;
   }
 
+  /** Each group's atoms ORed, the groups ANDed, the excluded atoms taken away: word by word. */
+  private combine({ anyOf, noneOf }: FilterAtoms, positions: number): Int32Array {
+    const words = wordsFor(positions);
+    const result = new Int32Array(words).fill(-1);
+    const group = new Int32Array(words);
+    for (const atoms of anyOf) {
+      group.fill(0);
+      for (const atom of atoms) {
+        const bits = this.atomBits(atom, positions);
+        for (let i = 0; i < words; i++) group[i]! |= bits[i]!;
+      }
+      for (let i = 0; i < words; i++) result[i]! &= group[i]!;
+    }
+    for (const atom of noneOf) {
+      const bits = this.atomBits(atom, positions);
+      for (let i = 0; i < words; i++) result[i]! &= ~bits[i]!;
+    }
+    // No position at or past `positions` passes.
+    if (positions & 31) result[words - 1]! &= (1 << (positions & 31)) - 1;
+    return result;
+  }
+
+  /** An atom's positions as bits, judged once per atom until a document changes. */
+  private atomBits(atom: Atom, positions: number): Int32Array {
+    let bits = this.atoms.get(atom.key);
+    if (!bits || bits.length !== wordsFor(positions)) {
+      bits = new Int32Array(wordsFor(positions));
+      for (let position = 0; position < positions; position++) if (atom.has(this.slotAt(position))) setBit(bits, position);
+      this.atoms.set(atom.key, bits);
+    }
+    return bits;
+  }
+
   /** A document changed: every remembered verdict may be wrong. */
   forget(): void {
     this.byKey.clear();
+    this.atoms.clear();
   }
 }
 

@@ -25,7 +25,9 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
   // --compare: the key-group campaign's run with one and with two campaigns ACTIVE, 3 interleaved runs each (issue 16).
   fulfil: () => fulfilBench({ ...(values.people ? { people: Number(values.people) } : {}), compare: values.compare === true }),
   mentors: () => mentorsBench({ ...(values.people ? { people: Number(values.people) } : {}), ...(values.mentors ? { mentors: Number(values.mentors) } : {}) }),
-  matching: (opts) => matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
+  // --postings open postings (100,000; 1,000,000 is a province), --runs runs (3), medians; BENCH_DATABASE reuses a kept database.
+  matching: (opts) =>
+    matchingBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}), ...(values.postings ? { postings: Number(values.postings) } : {}), ...(values.runs ? { runs: Number(values.runs) } : {}) }),
   // 200 seekers at once unless --connections says otherwise.
   // 300 s unless --duration says otherwise.
   soak: () => soakBench(values.duration ? { duration: Number(values.duration) } : {}),

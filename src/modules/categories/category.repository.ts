@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import { newId } from "../../db/ids.js";
 import { campaigns, KEY_GROUP_KIND, personCategories, personCategoryHistory, targetCategories, type CampaignRow, type TargetCategoryRow } from "./category.table.js";
 
@@ -22,13 +23,21 @@ export function findCategoriesByIds(db: Executor, ids: readonly string[]): Promi
 }
 
 /** Per person with any membership: the populations of their categories and the largest referral minimum among them. */
+const populationsAndMinimums = preparedStatement("populations_and_minimums", (db) =>
+  db
+    .select({
+      personId: personCategories.personId,
+      populations: sql<string[]>`array_agg(distinct ${targetCategories.population}::text)`,
+      minimum: sql<number>`max(${targetCategories.minReferrals})::int`,
+    })
+    .from(personCategories)
+    .innerJoin(targetCategories, eq(targetCategories.id, personCategories.categoryId))
+    .where(sql`${personCategories.personId} = any(${sql.placeholder("ids")}::uuid[])`)
+    .groupBy(personCategories.personId),
+);
+
 export function findPopulationsAndMinimums(db: Executor, personIds: readonly string[]) {
-  return queryRows<{ personId: string; populations: string[]; minimum: number }>(
-    db,
-    sql`select pc.person_id as "personId", array_agg(distinct tc.population::text) as populations, max(tc.min_referrals)::int as minimum
-        from person_categories pc join target_categories tc on tc.id = pc.category_id
-        where pc.person_id = any(${sql.param([...personIds])}::uuid[]) group by pc.person_id`,
-  );
+  return populationsAndMinimums(db, { ids: [...personIds] });
 }
 
 export function findMemberships(db: Executor, personIds: readonly string[]) {

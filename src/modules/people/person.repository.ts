@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { insertMany } from "../../db/bulk-insert.js";
 import type { Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import type { Population } from "../categories/category.table.js";
 import { inCategory, inPopulation } from "../categories/category.sql.js";
 import { escapeLike } from "../../db/like.js";
@@ -9,9 +10,10 @@ import { employmentHistory, people, type EmploymentStatus, type PersonRow } from
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 
+const personById = preparedStatement("person_by_id", (db) => db.select().from(people).where(eq(people.id, sql.placeholder("id"))));
+
 export async function findPersonById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<PersonRow | undefined> {
-  const query = db.select().from(people).where(eq(people.id, id));
-  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  const [row] = opts.forUpdate ? await db.select().from(people).where(eq(people.id, id)).for("update") : await personById(db, { id });
   return row;
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import { onPostingEnded } from "./posting.hooks.js";
 import { postings, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
@@ -136,8 +137,10 @@ export async function findPostingById(db: Executor, id: string, opts: { forUpdat
   return row;
 }
 
+const postingsByIds = preparedStatement("postings_by_ids", (db) => db.select(postingColumns).from(postings).where(sql`${postings.id} = any(${sql.placeholder("ids")}::uuid[])`));
+
 export function findPostingsByIds(db: Executor, ids: readonly string[]): Promise<PostingRow[]> {
-  return db.select(postingColumns).from(postings).where(inArray(postings.id, [...ids]));
+  return postingsByIds(db, { ids: [...ids] });
 }
 
 /** Up to `limit` ids of postings with one of `statuses`, ascending, after `afterId` (keyset pages). */

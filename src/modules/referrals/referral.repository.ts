@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 import { newId } from "../../db/ids.js";
@@ -53,8 +54,10 @@ export async function closeOpenReferrals(db: Executor, postingIds: readonly stri
   return open.length;
 }
 
+const referralsForPeople = preparedStatement("referrals_for_people", (db) => db.select().from(referrals).where(sql`${referrals.personId} = any(${sql.placeholder("ids")}::uuid[])`).orderBy(referrals.id));
+
 export function findReferralsForPeople(db: Executor, personIds: readonly string[]): Promise<ReferralRow[]> {
-  return db.select().from(referrals).where(sql`${referrals.personId} = any(${sql.param([...personIds])}::uuid[])`).orderBy(referrals.id);
+  return referralsForPeople(db, { ids: [...personIds] });
 }
 
 export function findReferralsForPostings(db: Executor, postingIds: readonly string[]): Promise<ReferralRow[]> {

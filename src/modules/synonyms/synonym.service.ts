@@ -1,5 +1,6 @@
 import { asc, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import { newId } from "../../db/ids.js";
 import { badInput } from "../../errors.js";
 import { msg } from "../../i18n.js";
@@ -12,8 +13,10 @@ import { searchSynonymGroups } from "./synonym.table.js";
 export const SYNONYM_LIMITS = { groups: 500, termsPerGroup: 20, termLength: 20 } as const;
 
 /** The synonym groups, oldest first. */
+const synonymGroups = preparedStatement("synonym_groups", (db) => db.select({ terms: searchSynonymGroups.terms }).from(searchSynonymGroups).orderBy(asc(searchSynonymGroups.createdAt), asc(searchSynonymGroups.id)));
+
 export async function listSynonymGroups(db: Executor): Promise<string[][]> {
-  const rows = await db.select({ terms: searchSynonymGroups.terms }).from(searchSynonymGroups).orderBy(asc(searchSynonymGroups.createdAt), asc(searchSynonymGroups.id));
+  const rows = await synonymGroups(db, {});
   return rows.map((r) => r.terms);
 }
 
