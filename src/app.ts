@@ -26,6 +26,7 @@ import { getSchema } from "./graphql/schema.js";
 import { attachSubscriptions } from "./http/subscriptions.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { sweepIdempotencyKeys } from "./http/idempotency.js";
+import { keepPoliciesInForce } from "./db/policy-version.js";
 
 export interface App {
   config: Config;
@@ -109,6 +110,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
   }
 
   let closed = false;
+  let stopKeepingPolicies = async () => undefined as void;
   return {
     config,
     log,
@@ -131,6 +133,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       );
       await fairEvents.start(db);
       await notificationEvents.start(db);
+      stopKeepingPolicies = await keepPoliciesInForce(db);
       runner.start();
       reevaluations.start();
       notifications.start();
@@ -161,6 +164,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await step("subscriptions", () => subscriptions.close());
       await step("fair events", () => fairEvents.close());
       await step("notification events", () => notificationEvents.close());
+      await step("policies kept", () => stopKeepingPolicies());
       await step("apollo", () => apollo.stop());
       await step("campaign runner", () => runner.stop());
       await step("category re-decisions", () => reevaluations.stop());

@@ -62,8 +62,34 @@ export async function signToken(settings: JwtSettings, claims: TokenClaims, expi
   return token;
 }
 
+/**
+ * Tokens already verified, by settings and token (a client sends the same token with every request;
+ * verifying its signature is a round trip through the thread pool). What depends on the clock — the
+ * expiry, the lifetime cap — is checked again on every use. Bounded: the oldest is forgotten first.
+ */
+const verified = new Map<string, Viewer & { credentialExpiresAt: number }>();
+const VERIFIED_CAPACITY = 10_000;
+
 /** A bearer token's viewer; a bad, expired or forged token is UNAUTHENTICATED, never anonymous. */
 export async function viewerFromToken(settings: JwtSettings, token: string): Promise<Viewer> {
+  const cacheKey = `${settings.issuer}\u0000${settings.maxTokenLifetimeSeconds ?? ""}\u0000${settings.jwtSecret}\u0000${token}`;
+  const known = verified.get(cacheKey);
+  if (known) {
+    const now = Math.floor(Date.now() / 1000);
+    if (known.credentialExpiresAt <= now) {
+      verified.delete(cacheKey);
+      throw unauthenticated(msg("令牌已过期", "The token has expired"));
+    }
+    if (lifetimeProblem(settings, known.credentialExpiresAt, undefined, now) !== null) throw unauthenticated(msg("令牌有效期过长：请重新获取令牌", "The token lives too long: ask for a new one"));
+    return { ...known };
+  }
+  const viewer = await verifyToken(settings, token);
+  if (verified.size >= VERIFIED_CAPACITY) verified.delete(verified.keys().next().value!);
+  verified.set(cacheKey, viewer);
+  return { ...viewer };
+}
+
+async function verifyToken(settings: JwtSettings, token: string): Promise<Viewer & { credentialExpiresAt: number }> {
   let payload: unknown;
   try {
     // A token without an expiry would never expire: `exp` is required.

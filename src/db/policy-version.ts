@@ -3,7 +3,7 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { serviceToday, yearsAfter } from "../dates.js";
 import { badInput } from "../errors.js";
 import { msg } from "../i18n.js";
-import { queryRows, type Executor } from "./client.js";
+import { queryRows, type DatabaseHandle, type Executor } from "./client.js";
 import { preparedStatement } from "./prepared.js";
 
 /**
@@ -24,6 +24,80 @@ export interface VersionedPolicy extends PgTable {
 export async function policyInForce<T extends VersionedPolicy>(db: Executor, table: T, day = serviceToday()): Promise<T["$inferSelect"] | undefined> {
   const [row] = await inForceStatement(table)(db, { day });
   return row as T["$inferSelect"] | undefined;
+}
+
+/**
+ * The version in force, kept by this process between changes: for a policy read by every request
+ * of a kind (the matching policy, by every recommendation) once `keepPoliciesInForce` watches the
+ * database. A change — a new version, or any write to the table — is announced on commit by the
+ * table's trigger (migration 0040) to every process, which forgets what it kept; this process's own
+ * writers (`nextPolicyVersion`) read around the copy from their first statement until their
+ * announcement arrives, so a change is in force here as soon as it is committed. A copy is also
+ * forgotten at the day's turn (the key is the day) and after a minute at most (the bound on a missed
+ * announcement while the listening connection is reopened). In a transaction, or a database not
+ * watched, it is read.
+ */
+export async function keptPolicyInForce<T extends VersionedPolicy>(db: Executor, table: T): Promise<T["$inferSelect"] | undefined> {
+  const kept = watched.get(db);
+  const name = getTableName(table);
+  const day = serviceToday();
+  if (!kept || writing(name)) return policyInForce(db, table, day);
+  const entry = kept.rows.get(name);
+  if (entry && entry.day === day && Date.now() - entry.at < KEEP_AT_MOST_MS) return entry.row as T["$inferSelect"] | undefined;
+  const generation = kept.generation;
+  const row = await policyInForce(db, table, day);
+  // Kept only if nothing changed while it was read (an announcement in between bumps the generation).
+  if (row && generation === kept.generation && !writing(name)) kept.rows.set(name, { day, at: Date.now(), row: deepFreeze(row) });
+  return row;
+}
+
+const KEEP_AT_MOST_MS = 60_000;
+export const POLICY_CHANNEL = "policy_changed";
+
+/** What a watched database's process keeps: by table, the row in force on a day. */
+interface Kept {
+  rows: Map<string, { day: string; at: number; row: unknown }>;
+  generation: number;
+}
+const watched = new WeakMap<Executor, Kept>();
+
+/** This process's writers of a policy, by table: until when each reads around the copies (their announcement ends it sooner). */
+const writers = new Map<string, number[]>();
+const writing = (table: string) => {
+  const until = writers.get(table)?.filter((t) => t > Date.now());
+  if (until && until.length > 0) return true;
+  writers.delete(table);
+  return false;
+};
+
+/**
+ * Starts keeping the policies in force for this database (listening for the announcements of
+ * their changes); resolves to stop. A gap in listening forgets everything kept.
+ */
+export async function keepPoliciesInForce(handle: Pick<DatabaseHandle, "db" | "listen">): Promise<() => Promise<void>> {
+  const kept: Kept = { rows: new Map(), generation: 0 };
+  const forget = (table?: string) => {
+    kept.generation++;
+    if (table === undefined) kept.rows.clear();
+    else {
+      kept.rows.delete(table);
+      writers.get(table)?.shift();
+    }
+  };
+  const stop = await handle.listen(POLICY_CHANNEL, (table) => forget(table), () => forget());
+  watched.set(handle.db, kept);
+  return async () => {
+    watched.delete(handle.db);
+    await stop();
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** One prepared statement per policy table (read on every request that uses the policy). */
@@ -56,6 +130,8 @@ export function inForceFirst(effectiveFrom: SQLWrapper, version: SQLWrapper, day
  * at once get consecutive versions, never the same one).
  */
 export async function nextPolicyVersion(tx: Executor, tableName: string): Promise<number> {
+  // This process reads around its copy of the policy until the change is announced (or a minute: a rolled-back change never is).
+  writers.set(tableName, [...(writers.get(tableName) ?? []), Date.now() + KEEP_AT_MOST_MS]);
   await tx.execute(sql`lock table ${sql.identifier(tableName)} in share row exclusive mode`);
   const [last] = await queryRows<{ version: number }>(tx, sql`select coalesce(max(version), 0)::int as version from ${sql.identifier(tableName)}`);
   return last!.version + 1;

@@ -51,9 +51,17 @@ export class EmbeddedSearchEngine implements SearchEngine {
    */
   private synonyms = new Map<string, string[]>();
 
+  /** The groups as given (see `SearchEngine.synonymGroups`). */
+  private groups: string[][] | null = null;
+
+  synonymGroups(): string[][] | null {
+    return this.groups;
+  }
+
   async applySettings(settings: SearchSettings): Promise<void> {
     // The rest of the settings are this class; the synonyms are data.
     this.synonyms = segmentedSynonyms(settings.synonyms);
+    this.groups = settings.synonyms;
     this.wordBits.clear();
   }
 

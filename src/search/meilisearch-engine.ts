@@ -122,6 +122,14 @@ export class MeilisearchEngine implements SearchEngine {
   /** Scores with these settings' synonyms, without writing them (a process that does not relay). */
   useSettings(settings: SearchSettings): void {
     this.synonyms = segmentedSynonyms(settings.synonyms);
+    this.groups = settings.synonyms;
+  }
+
+  /** The groups as given (see `SearchEngine.synonymGroups`). */
+  private groups: string[][] | null = null;
+
+  synonymGroups(): string[][] | null {
+    return this.groups;
   }
 
   async applySettings(settings: SearchSettings): Promise<void> {
@@ -129,6 +137,7 @@ export class MeilisearchEngine implements SearchEngine {
     await this.ensureIndex();
     // Scored with from now (also when the task outlasts the wait and is polled later).
     this.synonyms = segmentedSynonyms(settings.synonyms);
+    this.groups = settings.synonyms;
     await this.settled(this.index().updateSettings(meilisearchSettings(settings) as never), "update settings");
   }
 

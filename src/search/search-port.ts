@@ -114,6 +114,12 @@ export interface SearchEngine {
   allIds(): Promise<string[]>;
   /** Every indexed document as stored (reconciling compares their content with PostgreSQL's). */
   allDocuments(): Promise<PostingDocument[]>;
+  /**
+   * The synonym groups this process scores with (the settings last applied or used, which follow
+   * the change log like the documents), or null before it has any: matching's occupation fit uses
+   * the same groups as the engine's relevance, without reading them per request.
+   */
+  synonymGroups?(): string[][] | null;
 }
 
 /** Salary bands for faceting, in yuan per month (by salaryMax). */

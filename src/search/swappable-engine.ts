@@ -38,4 +38,7 @@ export class SwappableEngine implements SearchEngine {
   allDocuments(): Promise<PostingDocument[]> {
     return this.current.allDocuments();
   }
+  synonymGroups(): string[][] | null {
+    return this.current.synonymGroups?.() ?? null;
+  }
 }

@@ -128,6 +128,33 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("replicas on one PostgreSQL (P
     expect(await Promise.all([a, b, c2].map(count))).toEqual([15, 15, 15]);
   }, 240_000);
 
+  it("a matching-policy change made through one replica is in force there at once and on every other replica when announced (each keeps the policy between changes)", async () => {
+    const [a, b] = await Promise.all([start("policy-a"), start("policy-b")]);
+    const admin = await t.token({ sub: "admin-policy", role: Role.ADMIN });
+    const employer = await makeEmployer(t.db, { regionCode: FUZHOU_GULOU });
+    const marker = `政策${unique()}`;
+    const person = (await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR", intentionKeywords: [marker] })).id;
+    for (let i = 0; i < 3; i++) await makePosting(t.db, { employerId: employer.id, regionCode: FUZHOU_GULOU, title: `${marker}专员${i}`, minEducation: "ASSOCIATE", validUntil: days(30) });
+    await converge([a, b]);
+    const scores = async (r: ServerProcess) => (await r.gql<{ person: { matches: { items: { score: number }[] } } }>(MATCHES, { id: person }, admin)).data!.person.matches.items.map((i) => i.score);
+    // Both have read (and kept) the policy in force.
+    const before = await scores(a);
+    expect(before.length).toBeGreaterThan(0);
+    expect(await scores(b)).toEqual(before);
+    const { weights } = (await a.gql<{ matchingPolicy: { weights: Record<string, number> } }>(`{ matchingPolicy { weights { text occupation distance salary education keyGroup workshop freshness headcount employerRepeatDamping } } }`, {}, admin)).data!.matchingPolicy;
+    const changed = await a.gql(`mutation($w: MatchWeightsInput!) { setMatchingPolicy(weights: $w) { version } }`, { w: { ...weights, text: weights.text! + 0.1, freshness: weights.freshness! - 0.01, headcount: weights.headcount! - 0.01, salary: weights.salary! - 0.08 } }, admin);
+    expect(changed.errors).toBeUndefined();
+    // The writer's process reads around its copy: the new weights at once.
+    const after = await scores(a);
+    expect(after).not.toEqual(before);
+    // The other learns of it from the announcement (no fixed wait: until it agrees, within a bound far below the copy's minute).
+    const deadline = Date.now() + 10_000;
+    while (JSON.stringify(await scores(b)) !== JSON.stringify(after)) {
+      if (Date.now() > deadline) throw new Error("replica B still scores with the old matching policy");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 60_000);
+
   it("a seeker following their notifications on one process is told of a recommendation made through another", async () => {
     const b = await start("notify-b");
     const person = (await makePerson(t, { institutionId: null, degreeLevel: "BACHELOR" })).id;

@@ -37,7 +37,11 @@ export function createMatchLoaders(db: Executor, engine: SearchEngine, inputs: M
   });
   const reads: MatchReads = {
     policy: () => matchingPolicy.load("active"),
-    synonymGroups: () => synonymGroups.load("all"),
+    // The groups the engine scores with (they follow the change log on every replica), else read.
+    synonymGroups: () => {
+      const groups = engine.synonymGroups?.();
+      return groups ? Promise.resolve(groups) : synonymGroups.load("all");
+    },
     places: () => regionDirectory(db),
     profiles: async (ids) => {
       const found = await matchProfiles.loadMany(ids);

@@ -1,5 +1,5 @@
 import type { Executor } from "../../db/client.js";
-import { policyInForce } from "../../db/policy-version.js";
+import { keptPolicyInForce } from "../../db/policy-version.js";
 import type { MatchRules } from "./match-rules.js";
 import type { MatchWeights } from "./match-score.js";
 import { matchingPolicies } from "./matching-policy.table.js";
@@ -10,9 +10,9 @@ export interface MatchPolicy {
   rules: MatchRules;
 }
 
-/** The matching policy in force today (policy data, versioned by date). */
+/** The matching policy in force today (policy data, versioned by date; kept by the process between changes). */
 export async function activePolicy(db: Executor): Promise<MatchPolicy> {
-  const row = await policyInForce(db, matchingPolicies);
+  const row = await keptPolicyInForce(db, matchingPolicies);
   if (!row) throw new Error("No matching policy in force: the migrations load one");
   return { weights: row.weights as MatchWeights, rules: row.rules as MatchRules };
 }

@@ -160,7 +160,11 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   // engine (in-process CPU work) starts as soon as the first are in, beside the other reads; a
   // campaign run's transaction takes one query at a time, so there they all come first, in turn.
   const reading = reads.oneQueryAtATime ? await readPolicy(reads, ids) : readPolicyAsReady(reads, ids);
-  const referred = await readReferred();
+  // What was referred is read beside the engine's work (in a request; in turn in a campaign run):
+  // the engine is asked without it and the referred dropped after (asked again, leaving them out,
+  // only when they may have taken places in a full page).
+  const referring = reads.oneQueryAtATime ? Promise.resolve(await readReferred()) : readReferred();
+  referring.catch(() => undefined);
 
   // Each person's ranked pools: market postings, and public-welfare posts when the fallback rule
   // offers them. The engine is asked for everyone at once, except in a campaign run (its cache is
@@ -179,14 +183,13 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     // The place rule reads the populations only for someone who names no place and will not move.
     const populations = !person.willingToRelocate && person.intentionRegionCodes.length === 0 && policy.rules.commuteRadii.length > 0 ? (await profileNow()).populations : undefined;
     const facts: MatchFacts = { places, rules: policy.rules, populations: populations ?? NO_PROFILE.populations };
-    const already = referred.get(person.id);
     const enough = candidatePoolSize(limitOf(person));
-    const scoped = (filter: EngineFilter): EngineFilter => ({
-      ...filter,
-      ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}),
-      ...(already && already.size > 0 ? { excludeIds: [...already].sort() } : {}),
-    });
-    const market = await candidatesFor(engine, person, scoped(hardConstraints(person, facts)), enough, opts.cache);
+    const scoped = (filter: EngineFilter): EngineFilter => ({ ...filter, ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) });
+    const marketFilter = scoped(hardConstraints(person, facts));
+    const gathered = await candidatesFor(engine, person, marketFilter, enough, opts.cache);
+    const already = (await referring).get(person.id);
+    const unreferred = (filter: EngineFilter, found: Gathered) => withoutReferred(engine, person, filter, found, enough, already, opts.cache);
+    const market = await unreferred(marketFilter, gathered);
     let fallback: Candidate[] = [];
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
@@ -197,7 +200,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
       const minimum = Math.max(1, referralMinimum);
       const inPool = market.filter((c) => marketFit(person, c)).length;
       const fits = inPool >= minimum ? inPool : await countFits(engine, person, hardConstraints(person, facts), minimum);
-      if (needsFallback(person, fits, referralMinimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache);
+      if (needsFallback(person, fits, referralMinimum)) fallback = await unreferred(scoped(fallbackFilter), await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache));
     }
     if (market.length === 0 && fallback.length === 0) {
       // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)
@@ -327,28 +330,48 @@ class Bounded<V> {
  * a generated population). Bounded; a posting that closed since is caught by the PostgreSQL check.
  */
 export class CandidateCache {
-  readonly candidates = new Bounded<Candidate[]>(5_000);
+  readonly candidates = new Bounded<Gathered>(5_000);
 }
 
-async function candidatesFor(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, cache?: CandidateCache): Promise<Candidate[]> {
-  if (!cache) return [...(await gatherCandidates(engine, person, filter, enough)).values()];
+/** Candidates as gathered, and whether a search filled its page (there may be more beyond it). */
+interface Gathered {
+  candidates: Candidate[];
+  full: boolean;
+}
+
+async function candidatesFor(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, cache?: CandidateCache): Promise<Gathered> {
+  if (!cache) return gatherCandidates(engine, person, filter, enough);
   const { validAt: _validAt, ...signature } = filter;
   const key = JSON.stringify([personWords(person).join(" "), signature, enough]);
-  return cache.candidates.get(key, async () => [...(await gatherCandidates(engine, person, filter, enough)).values()]);
+  return cache.candidates.get(key, () => gatherCandidates(engine, person, filter, enough));
+}
+
+/**
+ * The candidates without the postings already referred to the person. When leaving them out may
+ * have cost places a fuller search would have filled (a page was full), the engine is asked again
+ * with them left out — the same candidates as a search that excluded them from the start.
+ */
+async function withoutReferred(engine: SearchEngine, person: PersonRow, filter: EngineFilter, found: Gathered, enough: number, referred: ReadonlySet<string> | undefined, cache?: CandidateCache): Promise<Candidate[]> {
+  if (!referred || referred.size === 0) return found.candidates;
+  const kept = found.candidates.filter((c) => !referred.has(c.document.id));
+  if (kept.length === found.candidates.length || (!found.full && kept.length >= enough)) return kept;
+  return (await candidatesFor(engine, person, { ...filter, excludeIds: [...referred].sort() }, enough, cache)).candidates;
 }
 
 /**
  * Candidates for a person within `filter`: by text from their words (up to 200), topped up with the
  * newest fitting postings when text finds fewer than `enough`.
  */
-export async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<Map<string, Candidate>> {
+async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<Gathered> {
   const text = personWords(person).join(" ");
   const candidates = new Map<string, Candidate>();
+  let full = false;
   const take = (hits: SearchHit[], byText: boolean) => {
+    full ||= hits.length >= CANDIDATES;
     for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: byText ? h.score : 0, byText });
   };
   // ANY: a posting holding some of the person's words is a candidate, ranked by the share it holds.
   if (text) take((await search.search({ text, words: "ANY", filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, true);
   if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, false);
-  return candidates;
+  return { candidates: [...candidates.values()], full };
 }
