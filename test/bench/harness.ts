@@ -357,3 +357,59 @@ export async function fulfilOnce(client: pg.Client, env: Record<string, string>,
   await resetReferrals(client);
   return fulfilRegion(env, campaignId);
 }
+
+/** A server to compare the project with (a plain GraphQL server, PostGraphile), in its own process. */
+export interface PeerServer {
+  name: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <args(port)>` in production mode and waits until `{ __typename }` answers at
+ * `path` on that port. What it writes to stderr is kept (PostGraphile warns about every type it
+ * does not map) and shown only if it fails to start.
+ */
+export async function startPeerServer(name: string, args: (port: number) => string[], env: Record<string, string>, path = "/graphql"): Promise<PeerServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args(port), { env: { ...(process.env as Record<string, string>), NODE_ENV: "production", PORT: String(port), ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4000)));
+  const url = `http://127.0.0.1:${port}${path}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${stderr}`);
+    try {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) {
+      child.kill("SIGKILL");
+      throw new Error(`${name} did not become ready in 120 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Whether a process is still running (a server that died mid-run has no exit left to wait for). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

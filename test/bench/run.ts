@@ -19,7 +19,8 @@ import { screeningBatchBench } from "./screening-batch.bench.js";
 
 // `npm run bench -- [name…] [--duration S] [--connections N] [--people N] [--seekers N] [--slots N]`; runs every benchmark when none is named.
 const benchmarks: Record<string, (opts: { duration: number; connections: number }) => Promise<boolean>> = {
-  postings: postingsBench,
+  // The project beside a plain graphql-js peer and PostGraphile (when installed) on PostgreSQL, --runs interleaved rounds (3), medians (issue 25).
+  postings: (opts) => postingsBench({ ...opts, ...(values.runs ? { rounds: Number(values.runs) } : {}) }),
   ledger: (opts) => ledgerBench({ ...opts, ...(values.people ? { people: Number(values.people) } : {}) }),
   engines: () => enginesBench(values.documents ? { documents: Number(values.documents) } : {}),
   // --compare: the key-group campaign's run with one and with two campaigns ACTIVE, 3 interleaved runs each (issue 16).
