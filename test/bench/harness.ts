@@ -42,7 +42,7 @@ let benchDatabases = 0;
  */
 export async function startBenchServer(
   extraEnv: Record<string, string> = {},
-  opts: { captureStdout?: boolean; reuseDatabase?: boolean } = {},
+  opts: { captureStdout?: boolean; reuseDatabase?: boolean; cwd?: string } = {},
 ): Promise<BenchServer> {
   // Every benchmark run gets a new database (and PGlite directory).
   const port = await freePort();
@@ -96,7 +96,8 @@ export async function startBenchServer(
     env.PGLITE_DATA_DIR = join(dir, "pglite");
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const child: ChildProcess = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", opts.captureStdout ? "pipe" : "ignore", "inherit"] });
+  // `cwd`: another checkout's build (a baseline measured in the same run).
+  const child: ChildProcess = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", opts.captureStdout ? "pipe" : "ignore", "inherit"], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let printed = "";
   child.stdout?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
   const base = `http://127.0.0.1:${port}`;

@@ -35,7 +35,9 @@ const loads = () => loadavg().map((l) => l.toFixed(2)).join(" / ");
  * server (the embedded index built at start-up), warms up, then asks `matches(first: 10)` over
  * HTTP for 300 people, each beside a raw engine query (searchPostings with the person's words and
  * their hard constraints as the filter) — `--runs` runs (3), medians reported. BENCH_DATABASE
- * reuses a database a run kept (BENCH_KEEP_DB=1) instead of generating one.
+ * reuses a database a run kept (BENCH_KEEP_DB=1) instead of generating one. BENCH_BASELINE names
+ * another checkout, built (e.g. a `git worktree` of the commit before a change): each run measures
+ * its server too, on the same database, just before this one's, and both are reported.
  */
 export async function matchingBench(opts: { duration: number; connections: number; people?: number; postings?: number; runs?: number }): Promise<boolean> {
   if (!process.env.DATABASE_URL) {
@@ -98,39 +100,43 @@ export async function matchingBench(opts: { duration: number; connections: numbe
     rawP99: number;
   }
   const results: Run[] = [];
+  const baselineResults: Run[] = [];
+  const baseline = process.env.BENCH_BASELINE;
   try {
     for (let r = 0; r < runs; r++) {
-      const started = performance.now();
-      const server = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_URL: databaseUrl, SEED_DEMO: "never", LOG_LEVEL: "info" }, { captureStdout: true, reuseDatabase: true });
-      const readyMs = performance.now() - started;
-      try {
-        // The start-up step's log line: {"step":"search","ms":…,"msg":"search: indexed 103,842 postings (embedded engine) …"}.
-        const found = /"ms":(\d+),"msg":"search: indexed ([\d,]+) postings/.exec(server.stdout());
-        if (!found) throw new Error("matching bench: the server did not log its index build (search: indexed N postings)");
-        const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
-        const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
-        const post = async (query: string, variables: Record<string, unknown>) => {
-          const t0 = performance.now();
-          const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-          const body = (await res.json()) as { errors?: unknown };
-          if (body.errors) throw new Error(JSON.stringify(body.errors));
-          return performance.now() - t0;
-        };
-        // Warm-up: a first pass over the people with both queries (the engine's per-word bits, the JIT).
-        for (const p of people) {
-          await post(MATCHES, { id: p.id });
-          await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) });
+      for (const [cwd, into, label] of [...(baseline ? [[baseline, baselineResults, "baseline"] as const] : []), [undefined, results, "this checkout"] as const]) {
+        const started = performance.now();
+        const server = await startBenchServer({ AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_URL: databaseUrl, SEED_DEMO: "never", LOG_LEVEL: "info" }, { captureStdout: true, reuseDatabase: true, ...(cwd ? { cwd } : {}) });
+        const readyMs = performance.now() - started;
+        try {
+          // The start-up step's log line: {"step":"search","ms":…,"msg":"search: indexed 103,842 postings (embedded engine) …"}.
+          const found = /"ms":(\d+),"msg":"search: indexed ([\d,]+) postings/.exec(server.stdout());
+          if (!found) throw new Error("matching bench: the server did not log its index build (search: indexed N postings)");
+          const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
+          const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
+          const post = async (query: string, variables: Record<string, unknown>) => {
+            const t0 = performance.now();
+            const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+            const body = (await res.json()) as { errors?: unknown };
+            if (body.errors) throw new Error(JSON.stringify(body.errors));
+            return performance.now() - t0;
+          };
+          // Warm-up: a first pass over the people with both queries (the engine's per-word bits, the JIT).
+          for (const p of people) {
+            await post(MATCHES, { id: p.id });
+            await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) });
+          }
+          const matchMs: number[] = [];
+          const rawMs: number[] = [];
+          for (const p of people) {
+            matchMs.push(await post(MATCHES, { id: p.id }));
+            rawMs.push(await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) }));
+          }
+          into.push({ buildMs: Number(found[1]), indexed: Number(found[2]!.replaceAll(",", "")), readyMs, rssMb, p50: median(matchMs), p99: pct(matchMs, 0.99), rawP50: median(rawMs), rawP99: pct(rawMs, 0.99) });
+          console.log(`run ${r + 1}/${runs}, ${label}: build ${(Number(found[1]) / 1000).toFixed(1)} s, RSS ${rssMb.toFixed(0)} MB, matches p50/p99 ${median(matchMs).toFixed(1)}/${pct(matchMs, 0.99).toFixed(1)} ms, raw ${median(rawMs).toFixed(1)}/${pct(rawMs, 0.99).toFixed(1)} ms; load ${loads()}`);
+        } finally {
+          await server.stop({ keepDatabase: true });
         }
-        const matchMs: number[] = [];
-        const rawMs: number[] = [];
-        for (const p of people) {
-          matchMs.push(await post(MATCHES, { id: p.id }));
-          rawMs.push(await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) }));
-        }
-        results.push({ buildMs: Number(found[1]), indexed: Number(found[2]!.replaceAll(",", "")), readyMs, rssMb, p50: median(matchMs), p99: pct(matchMs, 0.99), rawP50: median(rawMs), rawP99: pct(rawMs, 0.99) });
-        console.log(`run ${r + 1}/${runs}: build ${(Number(found[1]) / 1000).toFixed(1)} s, RSS ${rssMb.toFixed(0)} MB, matches p50/p99 ${median(matchMs).toFixed(1)}/${pct(matchMs, 0.99).toFixed(1)} ms, raw ${median(rawMs).toFixed(1)}/${pct(rawMs, 0.99).toFixed(1)} ms; load ${loads()}`);
-      } finally {
-        await server.stop({ keepDatabase: true });
       }
     }
   } finally {
@@ -145,16 +151,21 @@ export async function matchingBench(opts: { duration: number; connections: numbe
       }
     }
   }
-  const m = (pick: (r: Run) => number) => median(results.map(pick));
-  const figures = { buildMs: m((r) => r.buildMs), rssMb: m((r) => r.rssMb), p50: m((r) => r.p50), p99: m((r) => r.p99), rawP50: m((r) => r.rawP50), rawP99: m((r) => r.rawP99), ratio: m((r) => r.p50 / r.rawP50) };
+  const medians = (of: Run[]) => {
+    const m = (pick: (r: Run) => number) => median(of.map(pick));
+    return { buildMs: m((r) => r.buildMs), rssMb: m((r) => r.rssMb), p50: m((r) => r.p50), p99: m((r) => r.p99), rawP50: m((r) => r.rawP50), rawP99: m((r) => r.rawP99), ratio: m((r) => r.p50 / r.rawP50) };
+  };
+  const figures = medians(results);
+  const before = baseline ? medians(baselineResults) : null;
   const goal = targetsFor(target);
-  console.log(`\nmatching — embedded engine over ${open!.n} open postings, ${peopleCount!.n} people (postgres); 300 people, sequential requests over HTTP; medians of ${runs} runs\n`);
+  console.log(`\nmatching — embedded engine over ${open!.n} open postings, ${peopleCount!.n} people (postgres); 300 people, sequential requests over HTTP; medians of ${runs} runs${baseline ? `; baseline: ${baseline}` : ""}\n`);
+  const was = (text: (f: typeof figures) => string): Record<string, string> => (before ? { baseline: text(before) } : {});
   printTable([
-    { measure: "embedded index build at start-up", value: `${(figures.buildMs / 1000).toFixed(1)} s for ${results[0]!.indexed} postings`, target: `≤ ${goal.buildMs / 1000} s` },
-    { measure: "server RSS after the build", value: `${figures.rssMb.toFixed(0)} MB`, target: goal.rssMb === Infinity ? "" : `≤ ${goal.rssMb} MB` },
-    { measure: "matches(first: 10) p50 / p99", value: `${figures.p50.toFixed(1)} / ${figures.p99.toFixed(1)} ms`, target: `≤ ${goal.p50} / ${goal.p99} ms` },
-    { measure: "raw engine query (searchPostings) p50 / p99", value: `${figures.rawP50.toFixed(1)} / ${figures.rawP99.toFixed(1)} ms`, target: "" },
-    { measure: "ratio matches / raw (p50)", value: figures.ratio.toFixed(2), target: goal.ratio === Infinity ? "" : `≤ ${goal.ratio}` },
+    { measure: "embedded index build at start-up", value: `${(figures.buildMs / 1000).toFixed(1)} s for ${results[0]!.indexed} postings`, ...was((f) => `${(f.buildMs / 1000).toFixed(1)} s`), target: `≤ ${goal.buildMs / 1000} s` },
+    { measure: "server RSS after the build", value: `${figures.rssMb.toFixed(0)} MB`, ...was((f) => `${f.rssMb.toFixed(0)} MB`), target: goal.rssMb === Infinity ? "" : `≤ ${goal.rssMb} MB` },
+    { measure: "matches(first: 10) p50 / p99", value: `${figures.p50.toFixed(1)} / ${figures.p99.toFixed(1)} ms`, ...was((f) => `${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} ms`), target: `≤ ${goal.p50} / ${goal.p99} ms` },
+    { measure: "raw engine query (searchPostings) p50 / p99", value: `${figures.rawP50.toFixed(1)} / ${figures.rawP99.toFixed(1)} ms`, ...was((f) => `${f.rawP50.toFixed(1)} / ${f.rawP99.toFixed(1)} ms`), target: "" },
+    { measure: "ratio matches / raw (p50)", value: figures.ratio.toFixed(2), ...was((f) => f.ratio.toFixed(2)), target: goal.ratio === Infinity ? "" : `≤ ${goal.ratio}` },
   ]);
   console.log(`load average at the end: ${loads()}`);
   const ok = figures.buildMs <= goal.buildMs && figures.rssMb <= goal.rssMb && figures.p50 <= goal.p50 && figures.p99 <= goal.p99 && figures.ratio <= goal.ratio;

@@ -57,9 +57,17 @@ const sameTitle = (title: string) => title.normalize("NFKC").toLowerCase().repla
 
 /** The keys two near-duplicate postings share (see `pickDiverse`). */
 export function duplicateKeys(d: Pick<PostingDocument, "title" | "regionCode" | "employerId">): string[] {
-  const title = sameTitle(d.title);
-  return [`place:${d.regionCode}:${title}`, `employer:${d.employerId}:${title}`];
+  let keys = keysOf.get(d);
+  if (!keys) {
+    const title = sameTitle(d.title);
+    keys = [`place:${d.regionCode}:${title}`, `employer:${d.employerId}:${title}`];
+    keysOf.set(d, keys);
+  }
+  return keys;
 }
+
+// A document's keys, worked out once: the embedded engine hands out the same documents to every request.
+const keysOf = new WeakMap<object, string[]>();
 
 /**
  * The ranker for one person: what it reads of them worked out once, then each candidate's score —
@@ -167,23 +175,34 @@ export interface Damping {
  * harder: one employer, or copies of one job, cannot fill the list.
  */
 export function pickDiverse<C extends { id: string; employerId: string; duplicateKeys: readonly string[]; score: number }>(pool: C[], first: number, damping: Damping): (C & { adjusted: number })[] {
-  const remaining = [...pool];
+  // By score, ties in the pool's order. Damping only lowers a score, so a round's scan ends at the
+  // first candidate whose own score is below the best damped score found: none after it can win.
+  const order = pool.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i);
+  const taken = new Uint8Array(order.length);
   const chosen: (C & { adjusted: number })[] = [];
   const perEmployer = new Map<string, number>();
   const perKey = new Map<string, number>();
-  while (chosen.length < first && remaining.length > 0) {
-    let best = 0;
+  let top = 0;
+  while (chosen.length < first) {
+    while (top < order.length && taken[top]) top++;
+    if (top === order.length) break;
+    let best = -1;
     let bestScore = -1;
-    remaining.forEach((c, i) => {
+    for (let k = top; k < order.length; k++) {
+      if (taken[k]) continue;
+      const { c, i } = order[k]!;
+      if (c.score < bestScore) break;
       let copies = 0;
-      for (const k of c.duplicateKeys) copies = Math.max(copies, perKey.get(k) ?? 0);
+      for (const key of c.duplicateKeys) copies = Math.max(copies, perKey.get(key) ?? 0);
       const adjusted = c.score * damping.employer ** (perEmployer.get(c.employerId) ?? 0) * damping.nearDuplicate ** copies;
-      if (adjusted > bestScore) [best, bestScore] = [i, adjusted];
-    });
-    const [pick] = remaining.splice(best, 1);
-    perEmployer.set(pick!.employerId, (perEmployer.get(pick!.employerId) ?? 0) + 1);
-    for (const k of pick!.duplicateKeys) perKey.set(k, (perKey.get(k) ?? 0) + 1);
-    chosen.push({ ...pick!, adjusted: Math.round(bestScore * 1000) / 1000 });
+      // The best damped score; among equals, the earliest in the pool.
+      if (adjusted > bestScore || (adjusted === bestScore && i < order[best]!.i)) [best, bestScore] = [k, adjusted];
+    }
+    taken[best] = 1;
+    const pick = order[best]!.c;
+    perEmployer.set(pick.employerId, (perEmployer.get(pick.employerId) ?? 0) + 1);
+    for (const key of pick.duplicateKeys) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    chosen.push({ ...pick, adjusted: Math.round(bestScore * 1000) / 1000 });
   }
   return chosen;
 }
