@@ -155,14 +155,12 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
 
   const ids = wanted.map((p) => p.id);
   const readReferred = () => (opts.excludeReferred ? reads.referred(ids) : Promise.resolve(new Map<string, ReadonlySet<string>>()));
-  // The engine's filter needs the policy, the places and what was referred; the profiles only for
-  // people whose places depend on their population, the synonyms only for scoring. In a request the
-  // engine (in-process CPU work) starts as soon as the first are in, beside the other reads; a
-  // campaign run's transaction takes one query at a time, so there they all come first, in turn.
+  // The engine's filter needs the policy and the places (kept by the process); the profiles only for
+  // people whose places depend on their population, the synonyms only for scoring, what was referred
+  // only after the text search (see `gatherCandidates`). In a request the engine (in-process CPU
+  // work) starts as soon as the first are in, beside the other reads; a campaign run's transaction
+  // takes one query at a time, so there they all come first, in turn.
   const reading = reads.oneQueryAtATime ? await readPolicy(reads, ids) : readPolicyAsReady(reads, ids);
-  // What was referred is read beside the engine's work (in a request; in turn in a campaign run):
-  // the engine is asked without it and the referred dropped after (asked again, leaving them out,
-  // only when they may have taken places in a full page).
   const referring = reads.oneQueryAtATime ? Promise.resolve(await readReferred()) : readReferred();
   referring.catch(() => undefined);
 
@@ -186,10 +184,9 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
     const enough = candidatePoolSize(limitOf(person));
     const scoped = (filter: EngineFilter): EngineFilter => ({ ...filter, ...(opts.onlyIds ? { onlyIds: [...opts.onlyIds] } : {}) });
     const marketFilter = scoped(hardConstraints(person, facts));
-    const gathered = await candidatesFor(engine, person, marketFilter, enough, opts.cache);
-    const already = (await referring).get(person.id);
-    const unreferred = (filter: EngineFilter, found: Gathered) => withoutReferred(engine, person, filter, found, enough, already, opts.cache);
-    const market = await unreferred(marketFilter, gathered);
+    const referred: Referred = referring.then((r) => r.get(person.id));
+    const market = await candidatesFor(engine, person, marketFilter, enough, referred, opts.cache);
+    const already = await referred;
     let fallback: Candidate[] = [];
     const fallbackFilter = fallbackConstraints(person, facts);
     if (fallbackFilter) {
@@ -200,7 +197,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
       const minimum = Math.max(1, referralMinimum);
       const inPool = market.filter((c) => marketFit(person, c)).length;
       const fits = inPool >= minimum ? inPool : await countFits(engine, person, hardConstraints(person, facts), minimum);
-      if (needsFallback(person, fits, referralMinimum)) fallback = await unreferred(scoped(fallbackFilter), await candidatesFor(engine, person, scoped(fallbackFilter), enough, opts.cache));
+      if (needsFallback(person, fits, referralMinimum)) fallback = await candidatesFor(engine, person, scoped(fallbackFilter), enough, referred, opts.cache);
     }
     if (market.length === 0 && fallback.length === 0) {
       // Nothing left: was it nothing at all, or all of it referred already? (The note is the same for the person.)
@@ -330,48 +327,51 @@ class Bounded<V> {
  * a generated population). Bounded; a posting that closed since is caught by the PostgreSQL check.
  */
 export class CandidateCache {
-  readonly candidates = new Bounded<Gathered>(5_000);
+  readonly candidates = new Bounded<Candidate[]>(5_000);
 }
 
-/** Candidates as gathered, and whether a search filled its page (there may be more beyond it). */
-interface Gathered {
-  candidates: Candidate[];
-  full: boolean;
-}
+/** What was already referred to a person: known, or being read beside the engine's work. */
+type Referred = Promise<ReadonlySet<string> | undefined>;
 
-async function candidatesFor(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, cache?: CandidateCache): Promise<Gathered> {
-  if (!cache) return gatherCandidates(engine, person, filter, enough);
-  const { validAt: _validAt, ...signature } = filter;
+const leavingOut = (filter: EngineFilter, referred: ReadonlySet<string> | undefined): EngineFilter => (referred && referred.size > 0 ? { ...filter, excludeIds: [...referred].sort() } : filter);
+
+async function candidatesFor(engine: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, referred: Referred, cache?: CandidateCache): Promise<Candidate[]> {
+  if (!cache) return gatherCandidates(engine, person, filter, enough, referred);
+  // A campaign run has read the referrals first: they are part of the question (and of its key).
+  const asked = leavingOut(filter, await referred);
+  const { validAt: _validAt, ...signature } = asked;
   const key = JSON.stringify([personWords(person).join(" "), signature, enough]);
-  return cache.candidates.get(key, () => gatherCandidates(engine, person, filter, enough));
+  return cache.candidates.get(key, () => gatherCandidates(engine, person, asked, enough, Promise.resolve(undefined)));
 }
 
-/**
- * The candidates without the postings already referred to the person. When leaving them out may
- * have cost places a fuller search would have filled (a page was full), the engine is asked again
- * with them left out — the same candidates as a search that excluded them from the start.
- */
-async function withoutReferred(engine: SearchEngine, person: PersonRow, filter: EngineFilter, found: Gathered, enough: number, referred: ReadonlySet<string> | undefined, cache?: CandidateCache): Promise<Candidate[]> {
-  if (!referred || referred.size === 0) return found.candidates;
-  const kept = found.candidates.filter((c) => !referred.has(c.document.id));
-  if (kept.length === found.candidates.length || (!found.full && kept.length >= enough)) return kept;
-  return (await candidatesFor(engine, person, { ...filter, excludeIds: [...referred].sort() }, enough, cache)).candidates;
-}
+// Room in the text page for postings already referred (read meanwhile, left out after).
+const REFERRED_ROOM = 16;
 
 /**
- * Candidates for a person within `filter`: by text from their words (up to 200), topped up with the
- * newest fitting postings when text finds fewer than `enough`.
+ * Candidates for a person within `filter`, without what was already referred to them: by text from
+ * their words (up to 200), topped up with the newest fitting postings when text finds fewer than
+ * `enough`. The text search starts before the referrals are in, asking for room beyond the 200; the
+ * referred are left out after — the page a search leaving them out gives — and only when more than
+ * the room were in a full page is the engine asked again, leaving them out.
  */
-async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number): Promise<Gathered> {
+export async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, referred: Referred): Promise<Candidate[]> {
   const text = personWords(person).join(" ");
   const candidates = new Map<string, Candidate>();
-  let full = false;
   const take = (hits: SearchHit[], byText: boolean) => {
-    full ||= hits.length >= CANDIDATES;
     for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: byText ? h.score : 0, byText });
   };
-  // ANY: a posting holding some of the person's words is a candidate, ranked by the share it holds.
-  if (text) take((await search.search({ text, words: "ANY", filter, offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, true);
-  if (candidates.size < enough) take((await search.search({ filter, sort: "NEWEST", offset: 0, limit: CANDIDATES, countTotal: false, withDocuments: true })).hits, false);
-  return { candidates: [...candidates.values()], full };
+  const page = { offset: 0, countTotal: false, withDocuments: true } as const;
+  if (text) {
+    // ANY: a posting holding some of the person's words is a candidate, ranked by the share it holds.
+    const ask = { ...page, text, words: "ANY" as const, filter, limit: CANDIDATES + REFERRED_ROOM };
+    let hits = (await search.search(ask)).hits;
+    const known = await referred;
+    if (known && known.size > 0) {
+      const kept = hits.filter((h) => !known.has(h.id));
+      hits = kept.length < CANDIDATES && hits.length === ask.limit ? (await search.search({ ...ask, filter: leavingOut(filter, known), limit: CANDIDATES })).hits : kept;
+    }
+    take(hits.slice(0, CANDIDATES), true);
+  }
+  if (candidates.size < enough) take((await search.search({ ...page, filter: leavingOut(filter, await referred), sort: "NEWEST", limit: CANDIDATES })).hits, false);
+  return [...candidates.values()];
 }
