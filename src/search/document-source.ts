@@ -1,5 +1,6 @@
 import type { Database, Executor } from "../db/client.js";
 import type { PostingDocument, SearchSettings } from "./search-port.js";
+import type { SegmentMany } from "./segment-pool.js";
 
 /**
  * Where the search layer reads postings from: implemented by the postings module
@@ -10,8 +11,9 @@ export interface PostingDocumentSource {
   /**
    * Each asked posting as the index should hold it now: its document, or null when it should not be
    * in the index (gone, a draft or blocked, or its employer missing). Every asked id is a key.
+   * `segment`: the texts segmented by it (a build's threads) rather than in this thread.
    */
-  documentsFor(db: Executor, postingIds: readonly string[]): Promise<Map<string, PostingDocument | null>>;
+  documentsFor(db: Executor, postingIds: readonly string[], opts?: { segment?: SegmentMany }): Promise<Map<string, PostingDocument | null>>;
   /** The ids of every posting the index should hold, ascending, `pageSize` at a time. */
   publicPostingIds(db: Database, pageSize: number): AsyncIterable<string[]>;
 }

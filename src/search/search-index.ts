@@ -10,6 +10,7 @@ import { ChangeFollower, LeaseLost, type CatchUp, MemoryPosition, processIdentit
 import { CHANGE_CHANNEL, comparePositions, formatPosition, lastChange, logHead, logPostingChanges, relogSince, type LoggedChange, type LogPosition } from "./change-log.js";
 import type { PostingDocument, SearchEngine } from "./search-port.js";
 import { SwappableEngine } from "./swappable-engine.js";
+import { SegmentPool } from "./segment-pool.js";
 
 export function createSearchEngine(config: Config, log?: Logger): SearchEngine {
   return config.search.meilisearchUrl
@@ -33,15 +34,33 @@ export async function indexAllPostings(
   seen?: Set<string>,
 ): Promise<number> {
   let done = 0;
-  for await (const ids of source.publicPostingIds(db, 1000)) {
-    const documents = await source.documentsFor(db, ids);
+  // Pages are read and segmented (on the other cores) ahead of the one being written, up to
+  // AHEAD pages in flight; they are written in order.
+  const pool = SegmentPool.start();
+  const segment = pool ? pool.segmentMany : undefined;
+  const ahead: { ids: string[]; documents: Promise<Map<string, PostingDocument | null>> }[] = [];
+  const write = async (page: (typeof ahead)[number]) => {
+    const documents = await page.documents;
     if (seen) for (const [id, document] of documents) if (document) seen.add(id);
     await engine.upsert([...documents.values()].filter((d): d is PostingDocument => d !== null));
-    done += ids.length;
+    done += page.ids.length;
     await onProgress?.(done);
+  };
+  try {
+    for await (const ids of source.publicPostingIds(db, 1000)) {
+      const documents = source.documentsFor(db, ids, segment ? { segment } : {});
+      documents.catch(() => undefined);
+      ahead.push({ ids, documents });
+      if (ahead.length > AHEAD) await write(ahead.shift()!);
+    }
+    while (ahead.length > 0) await write(ahead.shift()!);
+  } finally {
+    await pool?.close();
   }
   return done;
 }
+
+const AHEAD = 3;
 
 /**
  * Brings an engine in line with a page of the change log: the settings read again if they changed,

@@ -2,6 +2,7 @@ import type { Database, Executor } from "../../db/client.js";
 import type { PostingDocumentSource } from "../../search/document-source.js";
 import { salaryBand, type PostingDocument } from "../../search/search-port.js";
 import { segmentedText } from "../../search/segment.js";
+import type { SegmentMany } from "../../search/segment-pool.js";
 import { getEmployersByIds } from "../employers/employer.service.js";
 import type { EmployerRow } from "../employers/employer.table.js";
 import { activeLinkPairs, linkPairKey } from "../partners/partner-link.service.js";
@@ -19,12 +20,15 @@ const epoch = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : 0);
  * `employerVerified` as `JobPosting.employerVerified` (employerVerifiedFor): a partner's copy is
  * verified only while its partner is linked to the employer.
  */
-export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">, opts: { partnerLinked?: boolean } = {}): PostingDocument {
-  const text = [posting.title, posting.occupation ?? "", posting.skills.join(" "), posting.majors.join(" "), posting.description].join("\n");
+export function postingDocument(
+  posting: PostingRow,
+  employer: Pick<EmployerRow, "name" | "verified" | "isPovertyWorkshop">,
+  opts: { partnerLinked?: boolean; /** `segmentedText(postingText(posting))`, when segmented elsewhere. */ searchText?: string } = {},
+): PostingDocument {
   return {
     id: posting.id,
     title: posting.title,
-    searchText: segmentedText(text),
+    searchText: opts.searchText ?? segmentedText(postingText(posting)),
     matchText: [posting.title, posting.occupation ?? "", ...posting.skills, ...posting.majors].join(" ").toLowerCase(),
     majors: posting.majors,
     employerId: posting.employerId,
@@ -47,18 +51,30 @@ export function postingDocument(posting: PostingRow, employer: Pick<EmployerRow,
   };
 }
 
+/** The text a posting is found by: its title, occupation, skills, majors and description. */
+export function postingText(posting: PostingRow): string {
+  return [posting.title, posting.occupation ?? "", posting.skills.join(" "), posting.majors.join(" "), posting.description].join("\n");
+}
+
 /** The postings module as the search index's document source (see `PostingDocumentSource`). */
 export const postingDocumentSource: PostingDocumentSource = {
-  async documentsFor(db: Executor, postingIds: readonly string[]): Promise<Map<string, PostingDocument | null>> {
+  async documentsFor(db: Executor, postingIds: readonly string[], opts: { segment?: SegmentMany } = {}): Promise<Map<string, PostingDocument | null>> {
     const postings = await findPostingsByIds(db, postingIds);
     const employers = new Map((await getEmployersByIds(db, [...new Set(postings.map((p) => p.employerId))])).map((e) => [e.id, e]));
     const partnerPairs = postings.filter((p) => p.partnerId !== null && employers.get(p.employerId)?.verified).map((p) => ({ partnerId: p.partnerId!, employerId: p.employerId }));
     const linked = await activeLinkPairs(db, partnerPairs);
     // In the order PostgreSQL returned them (the order they reach the engine), then the ids not found.
     const documents = new Map<string, PostingDocument | null>();
+    const indexed = postings.filter((p) => INDEXED_STATUSES.includes(p.status) && employers.has(p.employerId));
+    const segmented = opts.segment ? await opts.segment(indexed.map(postingText)) : null;
+    const searchText = new Map(segmented ? indexed.map((p, i) => [p.id, segmented[i]!]) : []);
     for (const p of postings) {
       const employer = employers.get(p.employerId);
-      documents.set(p.id, INDEXED_STATUSES.includes(p.status) && employer ? postingDocument(p, employer, { partnerLinked: p.partnerId !== null && linked.has(linkPairKey({ partnerId: p.partnerId, employerId: p.employerId })) }) : null);
+      const text = searchText.get(p.id);
+      documents.set(
+        p.id,
+        INDEXED_STATUSES.includes(p.status) && employer ? postingDocument(p, employer, { partnerLinked: p.partnerId !== null && linked.has(linkPairKey({ partnerId: p.partnerId, employerId: p.employerId })), ...(text !== undefined ? { searchText: text } : {}) }) : null,
+      );
     }
     for (const id of postingIds) if (!documents.has(id)) documents.set(id, null);
     return documents;

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
+import { SegmentPool as SourcePool } from "../../src/search/segment-pool.js";
+import { segmentedText } from "../../src/search/segment.js";
+import { buildServer } from "../helpers/server-process.js";
+
+const TEXTS = [
+  "软件测试工程师\n软件测试\n自动化测试 Selenium\n计算机科学与技术\n负责接口测试与性能测试，编写测试用例",
+  "中国农业发展银行 柜员 招聘",
+  "茶叶加工技术员 制茶 安溪铁观音 扶贫车间",
+  "人力资源管理专员\n招聘会计师\n南京市长江大桥",
+  "",
+  "Java开发工程师 Java Spring Boot MySQL",
+];
+
+/**
+ * A whole-index build segments on the other cores: the threads run the compiled worker, so this
+ * test compiles the server (as the replica tests do) and uses the pool from there.
+ */
+describe("segmenting threads", () => {
+  it("give each text exactly what segmenting it here gives, batches answered in order, however many at once", async () => {
+    await buildServer();
+    const { SegmentPool } = (await import(join(projectRoot, ".replica-build/src/search/segment-pool.js"))) as { SegmentPool: typeof SourcePool };
+    const pool = SegmentPool.start(2);
+    expect(pool).not.toBeNull();
+    try {
+      const batches = Array.from({ length: 12 }, (_, b) => TEXTS.map((t, i) => (i % 2 === b % 2 ? t : `${t} 第${b}批`)));
+      const answers = await Promise.all(batches.map((texts) => pool!.segmentMany(texts)));
+      expect(answers).toEqual(batches.map((texts) => texts.map(segmentedText)));
+    } finally {
+      await pool!.close();
+    }
+  }, 120_000);
+
+  it("are not started where the sources run uncompiled (the build segments in its own thread)", () => {
+    expect(SourcePool.start(1)).toBeNull();
+  });
+});
