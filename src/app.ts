@@ -27,6 +27,7 @@ import { attachSubscriptions } from "./http/subscriptions.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { sweepIdempotencyKeys } from "./http/idempotency.js";
 import { keepPoliciesInForce } from "./db/policy-version.js";
+import { regionRows } from "./modules/regions/region-directory.js";
 
 export interface App {
   config: Config;
@@ -71,6 +72,8 @@ export async function createApp(config: Config, log: Logger, database?: Database
     const readiness = await databaseReady(db);
     if (!readiness.ready) throw new Error(`MIGRATE_ON_START=false but the database is not ready (${readiness.reason}): run the migrations as the owner first`);
   }
+  // The regions (reference data) are read once, before any request reads through the copy (the region loader).
+  await regionRows(db.db);
   const pii = createPiiCipher(config.pii.key);
   // The engine the configuration names, unless one is given (tests put a fault switch in front of the embedded one).
   const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config, log), db.db, searchSources, log, { intervalMs: config.search.relayIntervalMs, listen: db.listen });

@@ -158,7 +158,11 @@ export interface Config {
   importMaxRowChars: number;
   /** Registrations one caller may have awaiting another region's review; at the cap that caller registers nothing more until some are resolved. */
   registrationPendingCap: number;
-  /** Adds an `X-Sql-Statements` header: diagnostics for tests and benchmarks; off in production unless asked for. */
+  /**
+   * Counts each GraphQL request's SQL statements, for an `X-Sql-Statements` header and the request's
+   * log line: diagnostics for tests and benchmarks; off in production unless asked for (counting
+   * costs every promise an async hook while a request runs, on Node 20).
+   */
   exposeSqlCount: boolean;
   /**
    * Per caller (a user, a partner key, or an address for the public), per minute: requests, and the

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { ScopedStorage } from "./scoped-storage.js";
 
 /**
  * The languages of what the server says to people: Chinese by default (the users are Fujian's
@@ -59,15 +59,23 @@ export function negotiateLanguage(header: string | string[] | undefined): Langua
   return weightOf("zh")?.q === 0 && weightOf("en")?.q !== 0 ? "en" : "zh";
 }
 
-const storage = new AsyncLocalStorage<Language>();
+/** What the server says when nothing else is asked for. */
+const DEFAULT_LANGUAGE: Language = "zh";
 
-/** Runs `work` with `language` as the one the server answers in (a request, a WebSocket connection). */
+const storage = new ScopedStorage<Language>();
+
+/**
+ * Runs `work` with `language` as the one the server answers in (a request, a WebSocket connection).
+ * The default language needs no store (no store reads as Chinese): most requests ask for it, and a
+ * store costs every promise of the process an async hook while it is held (see ScopedStorage).
+ */
 export function withLanguage<T>(language: Language, work: () => T): T {
+  if (language === DEFAULT_LANGUAGE && storage.getStore() === undefined) return work();
   return storage.run(language, work);
 }
 
 export function currentLanguage(): Language {
-  return storage.getStore() ?? "zh";
+  return storage.getStore() ?? DEFAULT_LANGUAGE;
 }
 
 /**

@@ -111,11 +111,11 @@ export interface Page<T> {
  * more in the direction read; the other direction has more when the page began at a cursor (the
  * cursor's own row, at least — as the Relay spec allows, without another query).
  */
-export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset, count: () => Promise<number>, cursorOf: (node: T) => string = (node) => encodeCursor(node.id)): Page<T> {
+export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset, count: () => Promise<number>, cursorOf: (node: T) => string = cursorOfId): Page<T> {
   const more = rows.length > keyset.size;
   const nodes = rows.slice(0, keyset.size);
   if (keyset.backward) nodes.reverse();
-  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = nodes.map((node) => new Edge(node, cursorOf));
   return {
     edges,
     pageInfo: {
@@ -126,4 +126,18 @@ export function pageFromRows<T extends { id: string }>(rows: T[], keyset: Keyset
     },
     totalCount: count,
   };
+}
+
+const cursorOfId = (node: { id: string }) => encodeCursor(node.id);
+
+/** An edge whose cursor is written when it is read: a page is mostly read for its nodes (and its end's cursor). */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
 }

@@ -9,10 +9,13 @@ import type { KeysetPage } from "../pagination.js";
 /** A list's order by id: its newest rows first (most lists), or its oldest. */
 export type ListOrder = "newest" | "oldest";
 
-/** Rows between the cursors: past `afterId` and short of `beforeId` in the list's order. */
-export function keysetRange(id: AnyColumn, page: KeysetPage, order: ListOrder = "newest"): SQL | undefined {
+/**
+ * Rows between the cursors: past `afterId` and short of `beforeId` in the list's order. `bind` gives
+ * a cursor as a prepared statement's placeholder (named `afterId`, `beforeId`) instead of its value.
+ */
+export function keysetRange(id: AnyColumn, page: KeysetPage, order: ListOrder = "newest", bind: (name: string, value: string) => unknown = (_name, value) => value): SQL | undefined {
   const [past, shortOf] = order === "newest" ? [lt, gt] : [gt, lt];
-  return and(page.afterId ? past(id, page.afterId) : undefined, page.beforeId ? shortOf(id, page.beforeId) : undefined);
+  return and(page.afterId ? past(id, bind("afterId", page.afterId)) : undefined, page.beforeId ? shortOf(id, bind("beforeId", page.beforeId)) : undefined);
 }
 
 /** The list's order, or — read backward — its reverse (the page is turned round afterwards). */

@@ -29,3 +29,36 @@ export function preparedStatement<P extends Record<string, unknown>, R>(name: st
     return statement.execute(params);
   };
 }
+
+/**
+ * The prepared statements of one read whose SQL takes a few shapes (the filters a list is given, the
+ * columns a request selects): each distinct `shape` is built and prepared once per executor, named
+ * `${name}_${n}` in the order shapes are first met. Past `maxShapes` a new shape is built for its
+ * call and run unnamed (planned each time), so a stream of rare shapes cannot grow the statements
+ * every connection keeps.
+ */
+export function preparedShapes<S, P extends Record<string, unknown>, R>(
+  name: string,
+  maxShapes: number,
+  build: (exec: Executor, shape: S) => Preparable<R>,
+): (exec: Executor, shapeKey: string, shape: S, params: P) => Promise<R> {
+  if (names.has(name)) throw new Error(`Prepared statement name used twice: ${name}`);
+  names.add(name);
+  // One number per shape for the whole process, so a shape has the same name on every connection.
+  const numbers = new Map<string, number>();
+  const built = new WeakMap<Executor, Map<string, ReturnType<Preparable<R>["prepare"]>>>();
+  return (exec, shapeKey, shape, params) => {
+    let statements = built.get(exec);
+    if (!statements) built.set(exec, (statements = new Map()));
+    let statement = statements.get(shapeKey);
+    if (!statement) {
+      let n = numbers.get(shapeKey);
+      if (n === undefined && numbers.size < maxShapes) numbers.set(shapeKey, (n = numbers.size));
+      // node-postgres runs a statement with an empty name unnamed: parsed and planned for this call only.
+      if (n === undefined) return build(exec, shape).prepare("").execute(params);
+      statement = build(exec, shape).prepare(`${name}_${n}`);
+      statements.set(shapeKey, statement);
+    }
+    return statement.execute(params);
+  };
+}

@@ -35,23 +35,42 @@ export function documentShape(document: DocumentNode): { fragmentSpreads: number
  */
 export function checkDocument(query: unknown, caps: DocumentCaps): GraphQLError | null {
   if (typeof query !== "string") return null;
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: MAX_TOKENS, noLocation: true });
-  } catch {
-    return null;
+  let shape = shapes.get(query);
+  if (!shape) {
+    try {
+      shape = documentShape(parse(query, { maxTokens: MAX_TOKENS, noLocation: true }));
+    } catch {
+      return null;
+    }
+    remember(query, shape);
   }
-  return checkParsedDocument(document, caps);
+  return checkShape(shape, caps);
+}
+
+/**
+ * The shapes of the documents seen last: clients send the same few documents over and over, and
+ * parsing one again on every request (Apollo parses it once more, from its own cache) is wasted.
+ * Bounded in entries and in the length of a document kept, so distinct documents cannot grow it.
+ */
+const shapes = new Map<string, { fragmentSpreads: number; selections: number }>();
+const MAX_SHAPES = 500;
+const MAX_SHAPE_KEY = 20_000;
+
+function remember(query: string, shape: { fragmentSpreads: number; selections: number }): void {
+  if (query.length > MAX_SHAPE_KEY) return;
+  if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
+  shapes.set(query, shape);
 }
 
 export function checkParsedDocument(document: DocumentNode, caps: DocumentCaps): GraphQLError | null {
-  const { fragmentSpreads, selections } = documentShape(document);
+  return checkShape(documentShape(document), caps);
+}
+
+function checkShape({ fragmentSpreads, selections }: { fragmentSpreads: number; selections: number }, caps: DocumentCaps): GraphQLError | null {
+  if (fragmentSpreads <= caps.maxFragmentSpreads && selections <= caps.maxSelections) return null;
   const extensions = { code: "QUERY_TOO_COMPLEX", fragmentSpreads, maxFragmentSpreads: caps.maxFragmentSpreads, selections, maxSelections: caps.maxSelections, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } };
   if (fragmentSpreads > caps.maxFragmentSpreads) {
     return new GraphQLError(say(msg(`文档展开片段 ${fragmentSpreads} 次，最多允许 ${caps.maxFragmentSpreads} 次`, `The document spreads fragments ${fragmentSpreads} times; at most ${caps.maxFragmentSpreads} are allowed`)), { extensions });
   }
-  if (selections > caps.maxSelections) {
-    return new GraphQLError(say(msg(`文档包含 ${selections} 个选择，最多允许 ${caps.maxSelections} 个`, `The document holds ${selections} selections; at most ${caps.maxSelections} are allowed`)), { extensions });
-  }
-  return null;
+  return new GraphQLError(say(msg(`文档包含 ${selections} 个选择，最多允许 ${caps.maxSelections} 个`, `The document holds ${selections} selections; at most ${caps.maxSelections} are allowed`)), { extensions });
 }

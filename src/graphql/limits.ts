@@ -267,6 +267,7 @@ export function plainIntrospection(operation: OperationDefinitionNode, fragments
  * execution, which answers BAD_USER_INPUT.
  */
 export function costLimitPlugin(max: number, limiter?: RateLimiter, introspection = true): ApolloServerPlugin<Context> {
+  const pricings = new PricingCache();
   return {
     requestDidStart: async () => {
       /** The operation's price, said in the answer's `extensions.cost` (what the budget was charged). */
@@ -290,10 +291,24 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter, introspectio
         await limiter.spend(contextValue.rateKey, Math.max(1, Math.min(cost, max)));
       },
       didResolveOperation: async ({ request, document, schema, contextValue, operation }) => {
-        // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
-        if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
-        // A tool reading the schema (development only: production refuses introspection in validation).
-        if (introspection && operation && plainIntrospection(operation, pricingContext(document).fragments)) {
+        let pricing = pricings.get(document, request.operationName, request.variables);
+        if (!pricing) {
+          // Variables that do not fit are left to execution, which answers BAD_USER_INPUT.
+          if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
+          // A tool reading the schema (development only: production refuses introspection in validation).
+          if (introspection && operation && plainIntrospection(operation, pricingContext(document).fragments)) {
+            pricing = { introspection: true };
+          } else {
+            try {
+              pricing = { cost: getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) }) };
+            } catch (error) {
+              // Too many nodes to price (fragments spread many times over): as good as too dear.
+              throw new GraphQLError(say(msg(`无法计算查询开销：${error instanceof Error ? error.message : "查询过大"}`, `The query could not be priced: ${error instanceof Error ? error.message : "too large"}`)), { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
+            }
+          }
+          pricings.set(document, request.operationName, request.variables, pricing);
+        }
+        if ("introspection" in pricing) {
           if (limiter && contextValue.rateKey) {
             const refused = await limiter.spend(contextValue.rateKey, 1);
             if (refused) throw refused;
@@ -301,13 +316,7 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter, introspectio
           priced = 1;
           return;
         }
-        let cost: number;
-        try {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [fieldCost], maxQueryNodes: MAX_QUERY_NODES, context: pricingContext(document) });
-        } catch (error) {
-          // Too many nodes to price (fragments spread many times over): as good as too dear.
-          throw new GraphQLError(say(msg(`无法计算查询开销：${error instanceof Error ? error.message : "查询过大"}`, `The query could not be priced: ${error instanceof Error ? error.message : "too large"}`)), { extensions: { code: "QUERY_TOO_COMPLEX", maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
-        }
+        const { cost } = pricing;
         if (cost > max) {
           throw new GraphQLError(say(msg(`查询开销为 ${cost}，最多允许 ${max}（请调小 \`first\` 或少取字段）`, `The query costs ${cost}; at most ${max} is allowed (lower \`first\`, or ask for less)`)), { extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: max, http: { status: ERRORS.QUERY_TOO_COMPLEX.http } } });
         }
@@ -321,4 +330,40 @@ export function costLimitPlugin(max: number, limiter?: RateLimiter, introspectio
       };
     },
   };
+}
+
+type Pricing = { introspection: true } | { cost: number };
+
+/**
+ * What pricing found for a document with an operation name and variables, kept on the document:
+ * Apollo hands back the same parsed document for the same text (its document cache), and pricing
+ * walks every selection each time for the same answer. Only answers for variables that coerced are
+ * kept; small variables only, and a few sets per document, so a stream of distinct variables costs
+ * what it did.
+ */
+class PricingCache {
+  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Pricing>>();
+  private static readonly MAX_KEY = 1_000;
+  private static readonly PER_DOCUMENT = 32;
+
+  private key(operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string | undefined {
+    const key = `${operationName ?? ""}|${variables ? JSON.stringify(variables) : "{}"}`;
+    return key.length <= PricingCache.MAX_KEY ? key : undefined;
+  }
+
+  get(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): Pricing | undefined {
+    const forDocument = this.byDocument.get(document);
+    if (!forDocument) return undefined;
+    const key = this.key(operationName, variables);
+    return key === undefined ? undefined : forDocument.get(key);
+  }
+
+  set(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, pricing: Pricing): void {
+    const key = this.key(operationName, variables);
+    if (key === undefined) return;
+    let forDocument = this.byDocument.get(document);
+    if (!forDocument) this.byDocument.set(document, (forDocument = new Map()));
+    if (forDocument.size >= PricingCache.PER_DOCUMENT) forDocument.clear();
+    forDocument.set(key, pricing);
+  }
 }

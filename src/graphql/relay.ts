@@ -23,7 +23,7 @@ export class PageArgs implements PageRequest {
   before?: string | null;
 }
 
-@ObjectType({ description: "Where a page of a connection begins and ends (Relay cursor connections)." })
+@ObjectType({ simpleResolvers: true, description: "Where a page of a connection begins and ends (Relay cursor connections)." })
 export class PageInfo implements PageEnd {
   @Field({ description: "More after this page (read forward: there are; read backward: the page ended at `before`)." })
   hasNextPage!: boolean;
@@ -40,13 +40,14 @@ export class PageInfo implements PageEnd {
 
 /** A Relay connection type for a node type: `<Name>Connection { edges { cursor node } pageInfo totalCount }`. */
 export function connectionType<T extends object>(name: string, nodeType: ClassType<T>) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its place in the list.` })
+  // simpleResolvers (here and below): no authorization or middleware on these fields, so graphql-js reads them as plain properties, without a wrapper per field of every edge.
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its place in the list.` })
   class Edge {
     @Field({ description: "Its place in the list: pass as `after` or `before` to page from here." }) cursor!: string;
     @Field(() => nodeType, { description: `The ${name}.` }) node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} (a Relay connection): its edges, where it begins and ends, and how many there are in all.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} (a Relay connection): its edges, where it begins and ends, and how many there are in all.` })
   class Connection {
     @Field(() => [Edge], { description: "This page's items, in the list's order." }) edges!: Edge[];
     @Field(() => PageInfo, { description: "Where this page begins and ends." }) pageInfo!: PageInfo;

@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { printSchema, type GraphQLSchema } from "graphql";
-import { buildSchema, type PubSub } from "type-graphql";
+import { GraphQLObjectType, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema, getMetadataStorage, type ContainerType, type PubSub } from "type-graphql";
 import { DateTimeISO } from "./scalars.js";
 import { authChecker } from "../auth/auth-checker.js";
 import { EmployerResolver } from "../modules/employers/employer.resolver.js";
@@ -111,11 +111,61 @@ const noTopics: PubSub = {
   },
 };
 
+/**
+ * One instance of each resolver class, as type-graphql's default container keeps them — found by a
+ * Map rather than its search through a list of every resolver, on every field a resolver answers.
+ */
+const instances = new Map<object, unknown>();
+function instanceOf(resolverClass: new () => unknown): unknown {
+  let instance = instances.get(resolverClass);
+  if (instance === undefined) instances.set(resolverClass, (instance = new resolverClass()));
+  return instance;
+}
+const container: ContainerType = { get: instanceOf };
+
+/**
+ * type-graphql calls every field resolver through a wrapper that, on each call, builds its
+ * parameters afresh (sorting their descriptions, mapping them into a new array) and dispatches
+ * middlewares — for `JobPosting.employer` that is two hundred times per page of postings. A field
+ * resolver that takes only `@Root()` (untyped), `@Ctx()` and `@Info()`, and has no authorization
+ * and no middleware, is called directly instead: the same method of the same instance with the same
+ * arguments. Anything else (arguments to validate, roles to check) keeps type-graphql's wrapper.
+ */
+function callPlainFieldResolversDirectly(schema: GraphQLSchema): void {
+  const metadata = getMetadataStorage();
+  const typeNames = new Map(metadata.objectTypes.map((t) => [t.target, t.name]));
+  for (const def of metadata.fieldResolvers) {
+    if (def.kind !== "external" || def.roles !== undefined || def.middlewares?.length !== 0 || !def.params || !def.getObjectType) continue;
+    const params = [...def.params].sort((a, b) => a.index - b.index);
+    const plain = params.every((p, i) => p.index === i && ((p.kind === "root" && !p.getType) || p.kind === "context" || p.kind === "info"));
+    const typeName = typeNames.get(def.getObjectType());
+    const type = typeName ? schema.getType(typeName) : undefined;
+    const field = type instanceof GraphQLObjectType ? type.getFields()[def.schemaName] : undefined;
+    if (!plain || !field?.resolve) continue;
+    const instance = instanceOf(def.target as new () => unknown) as Record<string, (...args: unknown[]) => unknown>;
+    const method = instance[def.methodName]!;
+    const [a, b, c] = params.map((p): ((root: unknown, context: unknown, info: unknown) => unknown) => {
+      if (p.kind === "info") return (_root, _context, info) => info;
+      const property = p.kind === "root" || p.kind === "context" ? p.propertyName : undefined;
+      const ofRoot = p.kind === "root";
+      if (property) return (root, context) => ((ofRoot ? root : context) as Record<string, unknown>)[property];
+      return ofRoot ? (root) => root : (_root, context) => context;
+    });
+    // No array per call: one, two or three arguments, as these resolvers take.
+    if (params.length === 1) field.resolve = (root, _args, context, info) => method.call(instance, a!(root, context, info));
+    else if (params.length === 2) field.resolve = (root, _args, context, info) => method.call(instance, a!(root, context, info), b!(root, context, info));
+    else if (params.length === 3) field.resolve = (root, _args, context, info) => method.call(instance, a!(root, context, info), b!(root, context, info), c!(root, context, info));
+  }
+}
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** Built once per process: type-graphql's metadata is global, and the schema does not change at run time. */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument, pubSub: noTopics, scalarsMap: [{ type: Date, scalar: DateTimeISO }] });
+  built ??= buildSchema({ resolvers, authChecker, validateFn: validateArgument, pubSub: noTopics, scalarsMap: [{ type: Date, scalar: DateTimeISO }], container }).then((schema) => {
+    callPlainFieldResolversDirectly(schema);
+    return schema;
+  });
   return built;
 }
 

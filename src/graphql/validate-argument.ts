@@ -1,7 +1,7 @@
-import { validate, type ValidationError } from "class-validator";
+import { getMetadataStorage as validationRules, validate, type ValidationError } from "class-validator";
 import { getMetadataStorage, type ResolverData } from "type-graphql";
 import { badInput } from "../errors.js";
-import { refuseBadText } from "../text-input.js";
+import { findTextIssue, refuseBadText } from "../text-input.js";
 import { msg, said, say, validatorMessage } from "../i18n.js";
 
 interface Problem {
@@ -42,6 +42,20 @@ function argumentPath(argValue: unknown, argType: unknown, data: ResolverData<ob
   return field?.args.find((a) => namedTypeName(a.type) === typeName)?.name ?? "";
 }
 
+const ruled = new WeakMap<object, boolean>();
+
+/**
+ * Whether class-validator holds a rule for objects of this class (or a class it extends): without
+ * one it finds nothing, and asking it costs a walk over every class it knows (`PageArgs`, on every list).
+ */
+function hasRules(value: object): boolean {
+  const type: unknown = value.constructor;
+  if (typeof type !== "function") return true;
+  let known = ruled.get(type);
+  if (known === undefined) ruled.set(type, (known = validationRules().getTargetValidationMetadatas(type, "", true, false).length > 0));
+  return known;
+}
+
 /**
  * class-validator on every object argument, failing with BAD_USER_INPUT that names the field.
  * List arguments are left to their services, which validate item by item (a partner's batch
@@ -52,8 +66,9 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
   // stored as U+FFFD) are refused everywhere but in list arguments of objects, whose services report
   // them item by item.
   const listOfObjects = Array.isArray(argValue) && argValue.some((v) => v !== null && typeof v === "object");
-  if (!listOfObjects) refuseBadText(argValue, argumentPath(argValue, argType, resolverData));
-  if (argValue === null || typeof argValue !== "object" || Array.isArray(argValue)) return;
+  // The argument's name is looked up only for a value to refuse (finding it walks the schema's input types).
+  if (!listOfObjects && findTextIssue(argValue, "")) refuseBadText(argValue, argumentPath(argValue, argType, resolverData));
+  if (argValue === null || typeof argValue !== "object" || Array.isArray(argValue) || !hasRules(argValue)) return;
   const errors = await validate(argValue, { skipMissingProperties: true, forbidUnknownValues: false });
   if (errors.length === 0) return;
   const problems = collectProblems(errors, argumentPath(argValue, argType, resolverData), []);

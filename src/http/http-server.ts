@@ -43,7 +43,15 @@ export function answerType(accept: string | undefined): string {
 /** Adds to the answer's `Vary` what it was chosen by, keeping what is there (each name once). */
 function varyBy(res: ServerResponse, ...names: string[]): void {
   const have = String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean);
-  res.setHeader("vary", [...have, ...names].filter((v, i, all) => all.findIndex((w) => w.toLowerCase() === v.toLowerCase()) === i).join(", "));
+  const seen = new Set<string>();
+  const vary: string[] = [];
+  for (const name of [...have, ...names]) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    vary.push(name);
+  }
+  res.setHeader("vary", vary.join(", "));
 }
 
 /** A JSON answer worded in the request's language: it varies by Accept-Language (and by Origin, for CORS). */
@@ -167,8 +175,11 @@ export function createHttpServer(deps: HttpDeps): Server {
         }
       }
     }
+    // Counted only when asked for (EXPOSE_SQL_COUNT): counting holds an async store for the request,
+    // which on Node 20 costs every promise of the process a hook meanwhile (see ScopedStorage).
     const sql = { statements: 0 };
-    const execution = runWithSqlCounter(sql, () =>
+    const counted = <T>(work: () => T): T => (config.exposeSqlCount ? runWithSqlCounter(sql, work) : work());
+    const execution = counted(() =>
       deps.apollo().executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async (): Promise<Context> => ({
@@ -210,7 +221,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       res.end();
     }
     const operationName = typeof body === "object" && body !== null ? (body as { operationName?: unknown }).operationName : undefined;
-    return { operationName: typeof operationName === "string" ? operationName.slice(0, 100) : undefined, sqlStatements: sql.statements };
+    return { operationName: typeof operationName === "string" ? operationName.slice(0, 100) : undefined, ...(config.exposeSqlCount ? { sqlStatements: sql.statements } : {}) };
   }
 
   /**

@@ -49,6 +49,32 @@ describe("messages in two languages", () => {
     expect(say("as it is")).toBe("as it is");
   });
 
+  it("keeps each of overlapping requests in its own language, before, while and after one in English runs", async () => {
+    const m = msg("岗位已关闭", "The posting is closed");
+    const request = (language: "zh" | "en", steps: number[]) =>
+      withLanguage(language, async () => {
+        const said: string[] = [];
+        for (const ms of steps) {
+          await new Promise((r) => setTimeout(r, ms));
+          said.push(say(m));
+        }
+        return said;
+      });
+    const later = async () => {
+      await new Promise((r) => setTimeout(r, 3));
+      return request("zh", [1, 5]);
+    };
+    // A Chinese request before the English one, the English one, and a Chinese one begun while it runs.
+    const [zhFirst, en, zhDuring] = await Promise.all([request("zh", [1, 6, 1]), request("en", [2, 2, 2]), later()]);
+    expect(zhFirst).toEqual(["岗位已关闭", "岗位已关闭", "岗位已关闭"]);
+    expect(en).toEqual(["The posting is closed", "The posting is closed", "The posting is closed"]);
+    expect(zhDuring).toEqual(["岗位已关闭", "岗位已关闭"]);
+    // After the English one has ended, and again later.
+    expect(await request("zh", [1])).toEqual(["岗位已关闭"]);
+    expect(await request("en", [1, 1])).toEqual(["The posting is closed", "The posting is closed"]);
+    expect(currentLanguage()).toBe("zh");
+  });
+
   it("every message written in the source has its Chinese first and its English second", () => {
     const problems: string[] = [];
     let count = 0;

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Node } from "../../graphql/node-interface.js";
 
-@ObjectType({ implements: Node, description: "An employer (用人单位). Business registry data, public." })
+// simpleResolvers: plain properties read without type-graphql's per-field wrapper (every posting of a page names one).
+@ObjectType({ implements: Node, simpleResolvers: true, description: "An employer (用人单位). Business registry data, public." })
 export class Employer {
   @Field(() => ID, { description: "The employer's id." }) id!: string;
   @Field({ description: "Its registered name." }) name!: string;

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, like, lt, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, is, like, lt, lte, or, Placeholder, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { preparedStatement } from "../../db/prepared.js";
+import { preparedShapes, preparedStatement } from "../../db/prepared.js";
 import { onPostingEnded } from "./posting.hooks.js";
-import { postings, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
+import { postings, postingStatus, PUBLIC_POSTING_STATUSES, type Education, type PostingKind, type PostingRow, type PostingStatus } from "./posting.table.js";
 import { keysetDirection, keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage, TimeKey } from "../../pagination.js";
 import { hasScreeningHit, type HitFilter } from "../screening/screening.sql.js";
@@ -15,15 +15,55 @@ export const effectiveStatus = sql<PostingStatus>`(case when ${postings.status} 
 
 const postingColumns = { ...getTableColumns(postings), status: effectiveStatus };
 
+/** A posting's columns, by name (`status` is the effective status). */
+export type PostingColumn = keyof typeof postingColumns;
+
+/**
+ * Where a list's values go: into the statement built for this call (`inline`, drizzle encoding
+ * each as its column's), or — for a statement prepared once per shape — as named placeholders
+ * gathered into `params`, with `shape` the key of everything else the SQL depends on.
+ */
+interface Binding {
+  value<T>(name: string, value: T): T | Placeholder;
+  /** A list as one array parameter (`= any($n::type[])`): the statement's text does not vary with its length. */
+  list(name: string, values: readonly unknown[]): SQLWrapper;
+  /** Notes a choice the SQL depends on (a status's rule, the order). */
+  shape(token: string): void;
+}
+
+const inline: Binding = { value: (_name, value) => value, list: (_name, values) => sql.param([...values]), shape: () => undefined };
+
+function placeholders(): Binding & { params: Record<string, unknown>; key: string[] } {
+  const params: Record<string, unknown> = {};
+  const key: string[] = [];
+  const bind = <T>(name: string, value: T): Placeholder => {
+    params[name] = value instanceof Date ? value.toISOString() : value;
+    key.push(name);
+    return sql.placeholder(name);
+  };
+  return { params, key, value: bind, list: (name, values) => bind(name, [...values]), shape: (token) => key.push(token) };
+}
+
+/**
+ * A status written into the SQL, not bound: the few statuses are part of a statement's shape, and a
+ * prepared statement's plan can then use the index of OPEN postings (a bound status would leave
+ * PostgreSQL planning it afresh on every execution).
+ */
+function statusLiteral(status: PostingStatus): SQL {
+  if (!postingStatus.enumValues.includes(status)) throw new Error(`Not a posting status: ${String(status)}`);
+  return sql.raw(`'${status}'::posting_status`);
+}
+
 /** The same rule as `effectiveStatus`, written so that indexes on (status, valid_until) apply. */
-function statusIs(status: PostingStatus): SQL {
+function statusIs(status: PostingStatus, bind: Binding): SQL {
+  bind.shape(`status:${status}`);
   switch (status) {
     case "OPEN":
-      return and(eq(postings.status, "OPEN"), sql`${postings.validUntil} > now()`)!;
+      return sql`(${postings.status} = ${statusLiteral("OPEN")} and ${postings.validUntil} > now())`;
     case "EXPIRED":
-      return or(eq(postings.status, "EXPIRED"), and(eq(postings.status, "OPEN"), lte(postings.validUntil, sql`now()`)))!;
+      return sql`(${postings.status} = ${statusLiteral("EXPIRED")} or (${postings.status} = ${statusLiteral("OPEN")} and ${postings.validUntil} <= now()))`;
     default:
-      return eq(postings.status, status);
+      return sql`${postings.status} = ${statusLiteral(status)}`;
   }
 }
 
@@ -32,12 +72,13 @@ export type PostingVisibility =
   | { kind: "all" }
   | { kind: "public"; alsoEmployerId?: string; alsoRegionPrefix?: string; alsoPartnerId?: string };
 
-function visibilityCondition(v: PostingVisibility): SQL | undefined {
+function visibilityCondition(v: PostingVisibility, bind: Binding): SQL | undefined {
+  bind.shape(`visibility:${v.kind}`);
   if (v.kind === "all") return undefined;
-  const parts: SQL[] = [inArray(postings.status, [...PUBLIC_POSTING_STATUSES])];
-  if (v.alsoEmployerId) parts.push(eq(postings.employerId, v.alsoEmployerId));
-  if (v.alsoRegionPrefix) parts.push(like(postings.regionCode, `${v.alsoRegionPrefix}%`));
-  if (v.alsoPartnerId) parts.push(eq(postings.partnerId, v.alsoPartnerId));
+  const parts: SQL[] = [sql`${postings.status} in (${sql.join(PUBLIC_POSTING_STATUSES.map(statusLiteral), sql`, `)})`];
+  if (v.alsoEmployerId) parts.push(eq(postings.employerId, bind.value("alsoEmployerId", v.alsoEmployerId)));
+  if (v.alsoRegionPrefix) parts.push(like(postings.regionCode, bind.value("alsoRegionPrefix", `${v.alsoRegionPrefix}%`)));
+  if (v.alsoPartnerId) parts.push(eq(postings.partnerId, bind.value("alsoPartnerId", v.alsoPartnerId)));
   return or(...parts);
 }
 
@@ -57,25 +98,55 @@ export interface PostingQuery {
   screeningHit?: HitFilter;
 }
 
-function queryConditions(q: PostingQuery): SQL[] {
+function queryConditions(q: PostingQuery, bind: Binding = inline): SQL[] {
   const conditions: SQL[] = [];
-  const visible = visibilityCondition(q.visibility);
+  const visible = visibilityCondition(q.visibility, bind);
   if (visible) conditions.push(visible);
-  if (q.statuses && q.statuses.length > 0) conditions.push(or(...q.statuses.map(statusIs))!);
-  if (q.regionPrefix) conditions.push(like(postings.regionCode, `${q.regionPrefix}%`));
-  if (q.employerIds) conditions.push(inArray(postings.employerId, q.employerIds));
-  if (q.kinds && q.kinds.length > 0) conditions.push(inArray(postings.kind, q.kinds));
-  if (q.forKeyGroups !== undefined) conditions.push(eq(postings.forKeyGroups, q.forKeyGroups));
-  if (q.educationAtMost) conditions.push(lte(postings.minEducation, q.educationAtMost));
-  if (q.source) conditions.push(eq(postings.source, q.source));
-  if (q.updatedSince) conditions.push(gte(postings.updatedAt, q.updatedSince));
-  if (q.heldByScreening !== undefined) conditions.push(eq(postings.heldByScreening, q.heldByScreening));
+  if (q.statuses && q.statuses.length > 0) conditions.push(or(...q.statuses.map((status) => statusIs(status, bind)))!);
+  if (q.regionPrefix) conditions.push(like(postings.regionCode, bind.value("regionPrefix", `${q.regionPrefix}%`)));
+  if (q.employerIds) conditions.push(sql`${postings.employerId} = any(${bind.list("employerIds", q.employerIds)}::uuid[])`);
+  if (q.kinds && q.kinds.length > 0) conditions.push(sql`${postings.kind} = any(${bind.list("kinds", q.kinds)}::posting_kind[])`);
+  if (q.forKeyGroups !== undefined) conditions.push(eq(postings.forKeyGroups, bind.value("forKeyGroups", q.forKeyGroups)));
+  if (q.educationAtMost) conditions.push(lte(postings.minEducation, bind.value("educationAtMost", q.educationAtMost)));
+  if (q.source) conditions.push(eq(postings.source, bind.value("source", q.source)));
+  if (q.updatedSince) conditions.push(gte(postings.updatedAt, bind.value("updatedSince", q.updatedSince)));
+  if (q.heldByScreening !== undefined) conditions.push(eq(postings.heldByScreening, bind.value("heldByScreening", q.heldByScreening)));
+  // The review queue's filter is written by the screening module with its values in it: never prepared (see listPostings).
   if (q.screeningHit) conditions.push(hasScreeningHit(postings.id, q.screeningHit));
   return conditions;
 }
 
-export function listPostings(db: Executor, q: PostingQuery, page: KeysetPage): Promise<PostingRow[]> {
-  return db.select(postingColumns).from(postings).where(and(...queryConditions(q), keysetRange(postings.id, page))).orderBy(keysetOrder(postings.id, page)).limit(page.limit);
+/**
+ * A page of postings by id (newest first, or `page.backward`), with the columns a request reads (all
+ * when not given; the id always). Prepared once per shape of query and columns: building and
+ * planning the statement cost more than running it, on the portal's busiest read.
+ */
+export function listPostings(db: Executor, q: PostingQuery, page: KeysetPage): Promise<PostingRow[]>;
+export function listPostings<C extends PostingColumn>(db: Executor, q: PostingQuery, page: KeysetPage, columns: readonly C[]): Promise<Pick<PostingRow, C | "id">[]>;
+export function listPostings(db: Executor, q: PostingQuery, page: KeysetPage, columns?: readonly PostingColumn[]): Promise<Partial<PostingRow>[]> {
+  if (q.screeningHit) {
+    return db.select(selectionOf(columns)).from(postings).where(and(...queryConditions(q), keysetRange(postings.id, page))).orderBy(keysetOrder(postings.id, page)).limit(page.limit);
+  }
+  const bind = placeholders();
+  const conditions = queryConditions(q, bind);
+  const range = keysetRange(postings.id, page, "newest", bind.value);
+  bind.shape(`${page.backward ? "backward" : "forward"}|columns:${columns ? columns.join(",") : "*"}`);
+  bind.params.limit = page.limit;
+  return postingsPage(db, bind.key.join("|"), { columns, where: and(...conditions, range), order: keysetOrder(postings.id, page) }, bind.params);
+}
+
+const postingsPage = preparedShapes("postings_page", 200, (db, shape: { columns: readonly PostingColumn[] | undefined; where: SQL | undefined; order: SQL }) => {
+  const query = db.select(selectionOf(shape.columns) as typeof postingColumns).from(postings).where(shape.where).orderBy(shape.order).limit(sql.placeholder("limit"));
+  // Every value must be a placeholder: a value written into the SQL would be kept for every later request of the shape.
+  if (query.toSQL().params.some((p) => !is(p, Placeholder))) throw new Error("postings_page: a value is not bound (use the binding)");
+  return query;
+});
+
+/** The select of some columns (and the id), in the table's order; all of them when not given. */
+function selectionOf(columns: readonly PostingColumn[] | undefined): Partial<typeof postingColumns> {
+  if (!columns) return postingColumns;
+  const wanted = new Set<PostingColumn>(["id", ...columns]);
+  return Object.fromEntries(Object.entries(postingColumns).filter(([name]) => wanted.has(name as PostingColumn)));
 }
 
 /** A page of a list ordered by (updatedAt, id), oldest change first: keyset on the index postings_updated_idx. */

@@ -22,7 +22,8 @@ import { upsertPartnerPostings } from "./posting-partner.service.js";
 import { approvePosting, postingEmployerVerified } from "./posting-review.service.js";
 import { postings, type PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
-import { selectedFieldNames } from "../../graphql/selection.js";
+import { selectedFieldNames, selectedFieldNamesAt } from "../../graphql/selection.js";
+import { postingColumnsFor } from "./posting.columns.js";
 import { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
 import { searchPublicPostings } from "./posting-search.service.js";
 import { PostingSearchConnection } from "./posting-search.type.js";
@@ -51,8 +52,10 @@ export class PostingResolver {
     @Arg("sort", () => PostingSort, { nullable: true, description: "The order (default NEWEST). UPDATED: oldest change first, for a partner's resync with `filter.updatedSince`." }) sort: PostingSort | null,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return listVisiblePostings(ctx.db, ctx.viewer, filter, page, sort ?? PostingSort.NEWEST);
+    // Each posting's columns as far as the selected fields need them.
+    return listVisiblePostings(ctx.db, ctx.viewer, filter, page, sort ?? PostingSort.NEWEST, postingColumnsFor(selectedFieldNamesAt(info, ["edges", "node"])));
   }
 
   @Query(() => PostingSearchConnection, {

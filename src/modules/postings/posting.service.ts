@@ -8,7 +8,7 @@ import { decodeTimeCursor, encodeTimeCursor, keysetOf, pageFromRows, pageSize, t
 import type { createPostingLoaders } from "./posting.loaders.js";
 import { findEmployerForPosting } from "../employers/employer.service.js";
 import { requireCounty } from "../regions/region.service.js";
-import { countPostings, expireOverduePostings, findPostingById, insertPosting, listPostings, listPostingsByUpdate, updatePostingRow, type PostingQuery } from "./posting.repository.js";
+import { countPostings, expireOverduePostings, findPostingById, insertPosting, listPostings, listPostingsByUpdate, updatePostingRow, type PostingColumn, type PostingQuery } from "./posting.repository.js";
 import { PostingSort, type CreatePostingInput, type PostingFilter, type UpdatePostingInput } from "./posting.inputs.js";
 import type { PostingRow } from "./posting.table.js";
 import { canManagePosting, canSee, isNamedEmployer, isPublicStatus, visibilityFor } from "./posting.access.js";
@@ -51,14 +51,19 @@ export function postingQueryFor(viewer: Viewer, filter: PostingFilter | undefine
   };
 }
 
-/** The `postings` query: newest first (or by update, oldest change first); OPEN only unless the filter asks for other statuses the viewer may see. */
-export async function listVisiblePostings(
+/**
+ * The `postings` query: newest first (or by update, oldest change first); OPEN only unless the
+ * filter asks for other statuses the viewer may see. `columns`: what the request reads of each
+ * posting (postingColumnsFor), else whole rows.
+ */
+export async function listVisiblePostings<C extends PostingColumn = PostingColumn>(
   db: Database,
   viewer: Viewer,
   filter: PostingFilter | undefined | null,
   page: PageRequest,
   sort: PostingSort = PostingSort.NEWEST,
-): Promise<Page<PostingRow>> {
+  columns?: readonly C[],
+): Promise<Page<Pick<PostingRow, C | "id">>> {
   const q = postingQueryFor(viewer, filter);
   if (sort === PostingSort.UPDATED) {
     // Keyset on (updatedAt, id): its cursors carry both, and are refused by the list by id (and back).
@@ -70,7 +75,7 @@ export async function listVisiblePostings(
     return pageFromRows(rows, keyset, () => countPostings(db, q), (p) => encodeTimeCursor({ at: p.updatedAt, id: p.id }));
   }
   const keyset = keysetOf(page);
-  const rows = await listPostings(db, q, keyset);
+  const rows = columns ? await listPostings(db, q, keyset, columns) : await listPostings(db, q, keyset);
   return pageFromRows(rows, keyset, () => countPostings(db, q));
 }
 

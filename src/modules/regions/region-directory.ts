@@ -3,19 +3,24 @@ import { regions, type RegionRow } from "./region.table.js";
 
 export type RegionPlace = Pick<RegionRow, "code" | "name" | "lng" | "lat">;
 
-let directory: Promise<Map<string, RegionPlace>> | undefined;
+let directory: Promise<Map<string, RegionRow>> | undefined;
 
 /**
- * Every region's name and coordinates, read once per process and kept: GB/T 2260 is reference data
- * that only a migration changes (the same rows in every database the process opens), and the ranker
- * and the place rule need the places of hundreds of candidates per person — in every transaction
- * that checks a referral, so the copy is not tied to the executor it was first read through. An
- * empty read (a database not migrated yet) is not kept.
+ * Every region, read once per process and kept: GB/T 2260 is reference data that only a migration
+ * changes (the same rows in every database the process opens). The ranker and the place rule need
+ * the places of hundreds of candidates per person — in every transaction that checks a referral,
+ * so the copy is not tied to the executor it was first read through — and every page of postings
+ * names the region of each (the region loader answers from here). An empty read (a database not
+ * migrated yet) is not kept.
  */
-export function regionDirectory(db: Executor): Promise<Map<string, RegionPlace>> {
+export function regionRows(db: Executor): Promise<ReadonlyMap<string, RegionRow>> {
+  return readAll(db);
+}
+
+function readAll(db: Executor): Promise<Map<string, RegionRow>> {
   if (!directory) {
     const loading = db
-      .select({ code: regions.code, name: regions.name, lng: regions.lng, lat: regions.lat })
+      .select()
       .from(regions)
       .then((rows) => new Map(rows.map((r) => [r.code, r])));
     directory = loading;
@@ -29,4 +34,9 @@ export function regionDirectory(db: Executor): Promise<Map<string, RegionPlace>>
     );
   }
   return directory;
+}
+
+/** Every region's name and coordinates (the places matching measures between). */
+export function regionDirectory(db: Executor): Promise<Map<string, RegionPlace>> {
+  return readAll(db);
 }

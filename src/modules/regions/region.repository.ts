@@ -1,9 +1,13 @@
-import { asc, eq, inArray, isNull } from "drizzle-orm";
+import { asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
+import { preparedStatement } from "../../db/prepared.js";
 import { regions, type RegionRow } from "./region.table.js";
 
+const regionsByCodes = preparedStatement("regions_by_codes", (db) => db.select().from(regions).where(sql`${regions.code} = any(${sql.placeholder("codes")}::varchar[])`));
+
+/** Regions by code (any order; unknown codes are left out), prepared: for other modules' labels and checks (the region loader reads the process's copy, region-directory.ts). */
 export function findRegionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
-  return db.select().from(regions).where(inArray(regions.code, [...codes]));
+  return regionsByCodes(db, { codes: [...codes] });
 }
 
 export function findRegionsByParents(db: Executor, parentCodes: readonly string[]): Promise<RegionRow[]> {

@@ -19,7 +19,8 @@ registerEnumType(RegionLevel, {
 // The GraphQL enum and the database enum must not drift apart.
 if (regionLevel.enumValues.join() !== Object.values(RegionLevel).join()) throw new Error("RegionLevel out of sync");
 
-@ObjectType({ implements: Node, description: "A GB/T 2260 division: province, prefecture or county." })
+// simpleResolvers: plain properties read without type-graphql's per-field wrapper (every posting of a page names one).
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A GB/T 2260 division: province, prefecture or county." })
 export class Region {
   @Field({ description: "Its GB/T 2260 code: six digits (350000 Fujian, 350100 Fuzhou, 350102 Gulou)." }) code!: string;
   @Field({ description: "Its name in Chinese (福州市)." }) name!: string;
