@@ -330,6 +330,29 @@ describe("job postings", () => {
       expect(hundred.sqlStatements).toBe(3);
     });
 
+    it("a page shows each field of a posting's employer as the employer itself does, asked alone or with the others (the page reads only the employer columns its fields need)", async () => {
+      const workshop = await makeEmployer(t.db, { regionCode: "350104", verified: true, isPovertyWorkshop: true });
+      const plain = await makeEmployer(t.db, { regionCode: "350203" });
+      await makePosting(t.db, { employerId: workshop.id, regionCode: "350104" });
+      await makePosting(t.db, { employerId: plain.id, regionCode: "350203" });
+      const fields = ["id", "name", "creditCode", "regionCode", "isPovertyWorkshop", "verified", "createdAt", "region { code name }", "__typename", "postings(first: 2) { edges { node { id } } }"];
+      for (const selection of [...fields, fields.join(" "), "... on Employer { name createdAt }"]) {
+        for (const firm of [workshop, plain]) {
+          const page = await t.gql<{ postings: { edges: { node: { employer: Record<string, unknown> & { id: string } } }[] } }>(
+            `query($e: ID) { postings(first: 100, filter: { employerId: $e }) { edges { node { employer { id ${selection} } } } } }`,
+            { e: firm.id },
+          );
+          expect(page.errors, selection).toBeUndefined();
+          const [employer, ...more] = page.data!.postings.edges.map((e) => e.node.employer);
+          expect(more, selection).toEqual([]);
+          expect(employer!.id, selection).toBe(firm.id);
+          const alone = await t.gql<{ employer: Record<string, unknown> }>(`query($id: ID!) { employer(id: $id) { id ${selection} } }`, { id: firm.id });
+          expect(alone.errors, selection).toBeUndefined();
+          expect(employer, selection).toEqual(alone.data!.employer);
+        }
+      }
+    });
+
     it("a page shows each field of a posting as the posting itself does, asked alone or with all the others (a page reads only the columns its fields need)", async () => {
       const employer = await makeEmployer(t.db, { regionCode: "350104", verified: true });
       const open = await makePosting(t.db, { employerId: employer.id, regionCode: "350104", occupation: "测试", forKeyGroups: true });

@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, like, lt, sql, type SQL } from "drizzle-orm";
 import { escapeLike } from "../../db/like.js";
-import { preparedStatement } from "../../db/prepared.js";
+import { preparedShapes, preparedStatement } from "../../db/prepared.js";
+import type { EmployerColumn } from "./employer.columns.js";
 import { queryRows, type Executor } from "../../db/client.js";
 import { logDerivedChange } from "../../search/change-log.js";
 import { employers, type EmployerRow } from "./employer.table.js";
@@ -27,6 +28,18 @@ const employersByIds = preparedStatement("employers_by_ids", (db) => db.select()
 /** Employers by id (any order; unknown ids are left out): the employer loader's read, prepared (a page's postings ask for a hundred at once). */
 export function findEmployersByIds(db: Executor, ids: readonly string[]): Promise<EmployerRow[]> {
   return employersByIds(db, { ids: [...ids] });
+}
+
+const employerColumnsByIds = preparedShapes("employer_columns_by_ids", 50, (db, columns: readonly EmployerColumn[]) =>
+  db
+    .select(Object.fromEntries(columns.map((c) => [c, employers[c]])) as typeof employers._.columns)
+    .from(employers)
+    .where(sql`${employers.id} = any(${sql.placeholder("ids")}::uuid[])`),
+);
+
+/** Some columns (the id among them) of employers by id, prepared per set of columns: what a page's fields read of each. */
+export function findEmployerColumnsByIds<C extends EmployerColumn>(db: Executor, ids: readonly string[], columns: readonly C[]): Promise<Pick<EmployerRow, C | "id">[]> {
+  return employerColumnsByIds(db, columns.join(","), columns, { ids: [...ids] });
 }
 
 export async function findEmployerByCreditCode(db: Executor, creditCode: string): Promise<EmployerRow | undefined> {

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from "graphql";
+import type { FieldNode, GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../../auth/viewer.js";
 import type { Context } from "../../graphql/context.js";
@@ -24,6 +24,7 @@ import { postings, type PostingRow } from "./posting.table.js";
 import { JobPosting, PartnerUpsertResult, UpsertOutcome } from "./posting.type.js";
 import { selectedFieldNames, selectedFieldNamesAt } from "../../graphql/selection.js";
 import { postingColumnsFor } from "./posting.columns.js";
+import { employerColumnsFor, type EmployerColumn } from "../employers/employer.columns.js";
 import { PostingSearchFilterInput, SearchSort } from "./posting-search.inputs.js";
 import { searchPublicPostings } from "./posting-search.service.js";
 import { PostingSearchConnection } from "./posting-search.type.js";
@@ -148,8 +149,9 @@ export class PostingResolver {
   }
 
   @FieldResolver(() => Employer, { description: "The employer offering the job." })
-  employer(@Root() posting: PostingRow, @Ctx() ctx: Context) {
-    return ctx.loaders.employerById.load(posting.employerId);
+  employer(@Root() posting: PostingRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const columns = employerColumnsAt(info);
+    return columns ? ctx.loaders.employerColumnsById(columns).load(posting.employerId) : ctx.loaders.employerById.load(posting.employerId);
   }
 
   @FieldResolver(() => Boolean, {
@@ -176,4 +178,12 @@ export class PostingResolver {
     const mayRead = (v.kind === "partner" && v.partnerId === posting.partnerId) || (v.kind === "user" && v.role === Role.ADMIN);
     return mayRead ? posting.externalId : null;
   }
+}
+
+/** The employer columns a request's `employer { … }` reads (null: the whole row), worked out once per field of the request, not per posting. */
+const employerColumnsOf = new WeakMap<readonly FieldNode[], EmployerColumn[] | null>();
+function employerColumnsAt(info: GraphQLResolveInfo): EmployerColumn[] | null {
+  let columns = employerColumnsOf.get(info.fieldNodes);
+  if (columns === undefined) employerColumnsOf.set(info.fieldNodes, (columns = employerColumnsFor(selectedFieldNames(info)) ?? null));
+  return columns;
 }
