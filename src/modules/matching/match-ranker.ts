@@ -6,14 +6,22 @@ import {
   BOOST_FACTORS,
   distanceFactor,
   distanceKm,
+  distanceScore,
   educationFactor,
+  educationScore,
   freshnessFactor,
+  freshnessScore,
   headcountFactor,
+  headcountScore,
   keyGroupFactor,
+  keyGroupScore,
   occupationFactor,
+  occupationScore,
   salaryFactor,
+  salaryScore,
   textFactor,
   workshopFactor,
+  workshopScore,
   type Factor,
   type MatchWeights,
   type PersonWord,
@@ -69,13 +77,20 @@ export function duplicateKeys(d: Pick<PostingDocument, "title" | "regionCode" | 
 // A document's keys, worked out once: the embedded engine hands out the same documents to every request.
 const keysOf = new WeakMap<object, string[]>();
 
+/** The factors in the order `factors` lists them (and the score adds them up), and which of them boost. */
+const FACTOR_ORDER = ["text", "occupation", "distance", "salary", "education", "keyGroup", "workshop", "freshness", "headcount"] as const satisfies readonly Factor["factor"][];
+const IS_BOOST = FACTOR_ORDER.map((f) => BOOST_FACTORS.has(f));
+
 /**
  * The ranker for one person: what it reads of them worked out once, then each candidate's score —
  * the factors (see match-score.ts) weighted by the policy — and, for the few shown, the reasons in
  * words (building the words for every candidate was most of the ranker's time).
  */
 export interface Ranker {
+  /** Fit plus the boosts capped at the policy's margin: what the candidates are ordered by. */
   score(c: Candidate): number;
+  /** Each factor's score with its words (what `score` adds up, in words). */
+  factors(c: Candidate): Factor[];
   reasons(c: Candidate): MatchReasonRow[];
 }
 
@@ -130,18 +145,37 @@ export function rankerFor(person: PersonRow, ctx: RankingContext): Ranker {
     ];
   };
   const margin = facts.rules.boostMargin;
+  // Each factor's score alone, in the order of `factors` (the same numbers, without a Factor and its
+  // words for each of 200 candidates): what ranking computes for every candidate.
+  const scores = new Float64Array(FACTOR_ORDER.length);
+  const scoreFactors = ({ document: d, relevance }: Candidate): Float64Array => {
+    const { km, atPlace } = nearnessOf(d.regionCode);
+    scores[0] = relevance;
+    scores[1] = occupationScore(wanted, d.matchText, Boolean(person.major && d.majors.includes(person.major)));
+    scores[2] = distanceScore(km, atPlace);
+    scores[3] = salaryScore(d.salaryMax, person.intentionMinSalary);
+    scores[4] = educationScore(personRank, d.educationRank);
+    scores[5] = keyGroupScore(d.forKeyGroups, ctx.inTargetCategory);
+    scores[6] = workshopScore(d.povertyWorkshop, person.registeredPoverty);
+    scores[7] = freshnessScore(d.publishedAt ? (nowSeconds - d.publishedAt) / 86_400 : 90);
+    scores[8] = headcountScore(d.headcount);
+    return scores;
+  };
+  const weighted = FACTOR_ORDER.map((f) => weights[f]);
   return {
     // Fit, plus the boosts capped at the policy's margin: a boost reorders postings whose fit is
     // within the margin and never lifts a weaker fit above one better by more.
     score: (c) => {
+      const s = scoreFactors(c);
       let fit = 0;
       let boost = 0;
-      for (const f of factors(c, false)) {
-        if (BOOST_FACTORS.has(f.factor)) boost += weights[f.factor] * f.score;
-        else fit += weights[f.factor] * f.score;
+      for (let i = 0; i < s.length; i++) {
+        if (IS_BOOST[i]) boost += weighted[i]! * s[i]!;
+        else fit += weighted[i]! * s[i]!;
       }
       return fit + Math.min(boost, margin);
     },
+    factors: (c) => factors(c, true),
     reasons: (c) => {
       const all = factors(c, true).map((f) => ({ factor: f.factor, weight: weights[f.factor] * f.score, detail: f.detail }));
       // The boosts' shares scaled as the score caps them, so the reasons add up to the score.

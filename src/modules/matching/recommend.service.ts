@@ -356,9 +356,16 @@ const REFERRED_ROOM = 16;
  */
 export async function gatherCandidates(search: SearchEngine, person: PersonRow, filter: EngineFilter, enough: number, referred: Referred): Promise<Candidate[]> {
   const text = personWords(person).join(" ");
-  const candidates = new Map<string, Candidate>();
+  const candidates: Candidate[] = [];
+  // A page holds each posting once: only a second page (the top-up) needs telling apart from the first.
+  let taken: Set<string> | undefined;
   const take = (hits: SearchHit[], byText: boolean) => {
-    for (const h of hits) if (h.document && !candidates.has(h.id)) candidates.set(h.id, { document: h.document, relevance: byText ? h.score : 0, byText });
+    if (candidates.length > 0) taken ??= new Set(candidates.map((c) => c.document.id));
+    for (const h of hits) {
+      if (!h.document || taken?.has(h.id)) continue;
+      taken?.add(h.id);
+      candidates.push({ document: h.document, relevance: byText ? h.score : 0, byText });
+    }
   };
   const page = { offset: 0, countTotal: false, withDocuments: true } as const;
   if (text) {
@@ -372,6 +379,6 @@ export async function gatherCandidates(search: SearchEngine, person: PersonRow, 
     }
     take(hits.slice(0, CANDIDATES), true);
   }
-  if (candidates.size < enough) take((await search.search({ ...page, filter: leavingOut(filter, await referred), sort: "NEWEST", limit: CANDIDATES })).hits, false);
-  return [...candidates.values()];
+  if (candidates.length < enough) take((await search.search({ ...page, filter: leavingOut(filter, await referred), sort: "NEWEST", limit: CANDIDATES })).hits, false);
+  return candidates;
 }
