@@ -18,6 +18,49 @@ export interface WordBits {
 /** Bit-sliced counters reused from query to query (grown when a query needs more). */
 export interface RelevanceScratch {
   planes: Int32Array[];
+  /** The 32-posting words a query visits (see `wordsHeld`). */
+  visit?: Int32Array;
+}
+
+// Each query word's summary, kept with its bits (the engine keeps a word's bits from query to query).
+const summaries = new WeakMap<WordBits, Int32Array>();
+
+/** Which of a query word's 32-posting words hold any posting, word or synonym: bit b of entry k for word 32k + b. */
+function summaryOf(b: WordBits): Int32Array {
+  let summary = summaries.get(b);
+  if (!summary) {
+    const { word, synonym } = b;
+    summary = new Int32Array((word.length + 31) >>> 5);
+    for (let i = 0; i < word.length; i++) if ((word[i]! | (synonym ? synonym[i]! : 0)) !== 0) summary[i >>> 5]! |= 1 << (i & 31);
+    summaries.set(b, summary);
+  }
+  return summary;
+}
+
+/**
+ * The 32-posting words (ascending, below `words`) where some query word holds a posting: the only
+ * ones the counting visits — a query's words are met in a fraction of the postings, and reading
+ * every word of every bitset was most of the engine's time in a campaign run. Written into `into`;
+ * returns how many.
+ */
+function wordsHeld(bits: readonly WordBits[], words: number, into: Int32Array): number {
+  const blocks = (words + 31) >>> 5;
+  const union = new Int32Array(blocks);
+  for (const b of bits) {
+    const summary = summaryOf(b);
+    for (let k = 0; k < blocks && k < summary.length; k++) union[k]! |= summary[k]!;
+  }
+  let n = 0;
+  for (let k = 0; k < blocks; k++) {
+    let u = union[k]!;
+    while (u !== 0) {
+      const low = u & -u;
+      u ^= low;
+      const i = (k << 5) | (31 - Math.clz32(low));
+      if (i < words) into[n++] = i;
+    }
+  }
+  return n;
 }
 
 export interface RelevancePageInput {
@@ -55,6 +98,16 @@ export function highest4(lanes: number, p0: number, p1: number, p2: number, p3: 
   }
   if ((lanes & p0) !== 0) count |= 1;
   return count;
+}
+
+/** The highest of 32 five-bit counters given as bit planes (p0 the lowest), among the lanes set in `lanes`. */
+export function highest5(lanes: number, p0: number, p1: number, p2: number, p3: number, p4: number): number {
+  let count = 0;
+  if ((lanes & p4) !== 0) {
+    lanes &= p4;
+    count |= 16;
+  }
+  return count | highest4(lanes, p0, p1, p2, p3);
 }
 
 /** Two ascending lists as one. */
@@ -111,11 +164,15 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   };
   const wordSets = bits.map((b) => b.word);
   const synonymSets = bits.flatMap((b) => (b.synonym ? [b.synonym] : []));
+  if (!scratch.visit || scratch.visit.length < words) scratch.visit = new Int32Array(Math.max(words, 1024));
+  const visit = scratch.visit;
+  const visits = wordsHeld(bits, words, visit);
   if (depth === 4) {
     // Up to 15 words (nearly every query): the counters of a word's 32 postings live in locals.
     const [w0, w1, w2, w3] = whole as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [n0, n1, n2, n3] = near as [Int32Array, Int32Array, Int32Array, Int32Array];
-    for (let i = 0; i < words; i++) {
+    for (let v = 0; v < visits; v++) {
+      const i = visit[v]!;
       const f = filter[i]!;
       if (f === 0) continue;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -160,8 +217,67 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       wholeMost.push(highest4(any, a0, a1, a2, a3));
       nearMost.push(withSynonyms ? highest4(any, b0, b1, b2, b3) : 0);
     }
+  } else if (depth === 5) {
+    // 16 to 31 words (a person with many intentions and skills, each segmented): the same, with a fifth plane.
+    const [w0, w1, w2, w3, w4] = whole as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    const [n0, n1, n2, n3, n4] = near as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    for (let v = 0; v < visits; v++) {
+      const i = visit[v]!;
+      const f = filter[i]!;
+      if (f === 0) continue;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+      for (const set of wordSets) {
+        let c = set[i]! & f;
+        if (c === 0) continue;
+        let t = a0 & c;
+        a0 ^= c;
+        if (t === 0) continue;
+        c = a1 & t;
+        a1 ^= t;
+        if (c === 0) continue;
+        t = a2 & c;
+        a2 ^= c;
+        if (t === 0) continue;
+        c = a3 & t;
+        a3 ^= t;
+        a4 ^= c;
+      }
+      let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0;
+      for (const set of synonymSets) {
+        let c = set[i]! & f;
+        if (c === 0) continue;
+        let t = b0 & c;
+        b0 ^= c;
+        if (t === 0) continue;
+        c = b1 & t;
+        b1 ^= t;
+        if (c === 0) continue;
+        t = b2 & c;
+        b2 ^= c;
+        if (t === 0) continue;
+        c = b3 & t;
+        b3 ^= t;
+        b4 ^= c;
+      }
+      const any = a0 | a1 | a2 | a3 | a4 | b0 | b1 | b2 | b3 | b4;
+      if (any === 0) continue;
+      w0[i] = a0;
+      w1[i] = a1;
+      w2[i] = a2;
+      w3[i] = a3;
+      w4[i] = a4;
+      n0[i] = b0;
+      n1[i] = b1;
+      n2[i] = b2;
+      n3[i] = b3;
+      n4[i] = b4;
+      met.push(i);
+      wholeMost.push(highest5(any, a0, a1, a2, a3, a4));
+      nearMost.push(withSynonyms ? highest5(any, b0, b1, b2, b3, b4) : 0);
+    }
   } else {
-    for (let i = 0; i < words; i++) {
+    for (let v = 0; v < visits; v++) {
+      const i = visit[v]!;
       const f = filter[i]!;
       if (f === 0) continue;
       for (let p = 0; p < depth; p++) whole[p]![i] = near[p]![i] = 0;

@@ -43,7 +43,8 @@ describe("the embedded relevance page (pure, over bitsets)", () => {
     const scratch = { planes: [] as Int32Array[] };
     for (let round = 0; round < 60; round++) {
       const positions = 1 + Math.floor(rnd() * 700);
-      const words = 1 + Math.floor(rnd() * (round % 5 === 0 ? 20 : 6));
+      // Now and then 16 to 40 words: the five-plane counters and the general ones too.
+      const words = round % 5 === 0 ? 16 + Math.floor(rnd() * 25) : 1 + Math.floor(rnd() * 6);
       const bits: WordBits[] = Array.from({ length: words }, () => {
         const word = randomBits(positions, rnd() * 0.4);
         const synonym = rnd() < 0.5 ? randomBits(positions, 0.2) : null;
