@@ -3,13 +3,14 @@ import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { comparePositions, parsePosition } from "../../src/search/change-log.js";
-import { BENCH_SECRET, median, printTable, startBenchServer, type BenchServer } from "./harness.js";
+import { BENCH_SECRET, printTable, repeatRuns, startBenchServer, type BenchServer } from "./harness.js";
 
 /**
  * `npm run bench -- feed` (issue 22): the partner change feed over 100,000 posting events. The
  * events are written in SQL — postings inserted (the trigger logs CREATED), then edited (UPDATED)
  * and closed (CLOSED) — and read back whole through GraphQL over HTTP by a partner key, three times
- * each way; the baseline is the same rows read by keyset straight from PostgreSQL, in the same run.
+ * each way (`runs`, after an untimed one; each run's figures printed, medians in the table); the
+ * baseline is the same rows read by keyset straight from PostgreSQL, in the same run.
  *
  * Sections: each takes the running server and its database and returns whether it passed, so another
  * (the webhooks' deliveries) can be appended to FEED_SECTIONS.
@@ -20,6 +21,10 @@ export interface FeedBenchContext {
   /** Public events in the log. */
   events: number;
   admin: string;
+  /** Measured runs of each read, after a warm-up (medians reported). */
+  runs: number;
+  /** The webhook section's sizes (its defaults when absent). */
+  webhooks: Omit<Parameters<typeof webhooksBench>[0], "runs">;
 }
 
 export type FeedSection = (ctx: FeedBenchContext) => Promise<boolean>;
@@ -78,24 +83,29 @@ async function readRawLog(client: pg.Client, first: number): Promise<{ events: n
 }
 
 /** Feed read throughput: lean events (1000 a page) and events with their postings (500 a page), against the raw scan. */
-export const feedReadSection: FeedSection = async ({ server, client, events, admin }) => {
+export const feedReadSection: FeedSection = async ({ server, client, events, admin, runs }) => {
   const issued = await gql<{ issuePartnerKey: { apiKey: string } }>(server.url, { authorization: `Bearer ${admin}` }, `mutation { issuePartnerKey(name: "压测订阅平台", scopes: [POSTINGS_READ]) { apiKey } }`, {});
   const partner = { "x-api-key": issued.issuePartnerKey.apiKey };
-  const runs = 3;
-  const measure = async (read: () => Promise<{ events: number; seconds: number }>) => {
+  const measure = async (what: string, read: () => Promise<{ events: number; seconds: number }>) => {
     await read(); // warm-up (plans, JIT, connections)
-    const results: { events: number; seconds: number }[] = [];
-    for (let i = 0; i < runs; i++) results.push(await read());
-    for (const r of results) if (r.events !== events) throw new Error(`feed bench: read ${r.events} events, the log holds ${events}`);
-    return { rate: median(results.map((r) => r.events / r.seconds)), seconds: median(results.map((r) => r.seconds)) };
+    const { median } = await repeatRuns(
+      runs,
+      async () => {
+        const r = await read();
+        if (r.events !== events) throw new Error(`feed bench: read ${r.events} events, the log holds ${events}`);
+        return { "events/s": r.events / r.seconds, seconds: r.seconds };
+      },
+      what,
+    );
+    return { rate: median["events/s"], seconds: median.seconds };
   };
-  const raw = await measure(() => readRawLog(client, 1000));
-  const lean = await measure(() => readWholeFeed(server.url, partner, LEAN, 1000));
-  const lean100 = await measure(() => readWholeFeed(server.url, partner, LEAN, 100));
-  const full = await measure(() => readWholeFeed(server.url, partner, WITH_POSTING, 500));
+  const raw = await measure("raw scan", () => readRawLog(client, 1000));
+  const lean = await measure("feed, first 1000", () => readWholeFeed(server.url, partner, LEAN, 1000));
+  const lean100 = await measure("feed, first 100", () => readWholeFeed(server.url, partner, LEAN, 100));
+  const full = await measure("feed with postings, first 500", () => readWholeFeed(server.url, partner, WITH_POSTING, 500));
   const row = (what: string, m: { rate: number; seconds: number }) => ({
     read: what,
-    "events/s (median of 3)": Math.round(m.rate).toLocaleString("en"),
+    [`events/s (median of ${runs})`]: Math.round(m.rate).toLocaleString("en"),
     "s per read": m.seconds.toFixed(2),
     "× baseline": (m.rate / raw.rate).toFixed(3),
   });
@@ -115,7 +125,7 @@ export const feedReadSection: FeedSection = async ({ server, client, events, adm
  * The webhooks' deliveries (feed-webhooks.ts): a server of their own with local receivers, run after
  * the read (the feed's server and events stay; the two measurements never share the machine).
  */
-const webhookSection: FeedSection = () => webhooksBench({});
+const webhookSection: FeedSection = ({ runs, webhooks }) => webhooksBench({ ...webhooks, runs });
 
 /** Sections run in order on one server and one set of events. */
 export const FEED_SECTIONS: FeedSection[] = [feedReadSection, webhookSection];
@@ -159,7 +169,7 @@ async function untilIndexed(server: BenchServer, client: pg.Client): Promise<voi
   throw new Error("feed bench: the server's index did not reach the log's head in 5 minutes");
 }
 
-export async function feedBench(opts: { events?: number } = {}): Promise<boolean> {
+export async function feedBench(opts: { events?: number; runs?: number; webhooks?: FeedBenchContext["webhooks"] } = {}): Promise<boolean> {
   const target = opts.events ?? 100_000;
   const server = await startBenchServer();
   const client = new pg.Client({ connectionString: server.databaseUrl ?? "" });
@@ -175,7 +185,7 @@ export async function feedBench(opts: { events?: number } = {}): Promise<boolean
     await untilIndexed(server, client);
     const admin = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench-admin", role: Role.ADMIN });
     let ok = true;
-    for (const section of FEED_SECTIONS) ok = (await section({ server, client, events, admin })) && ok;
+    for (const section of FEED_SECTIONS) ok = (await section({ server, client, events, admin, runs: opts.runs ?? 3, webhooks: opts.webhooks ?? {} })) && ok;
     return ok;
   } finally {
     await client.end().catch(() => undefined);

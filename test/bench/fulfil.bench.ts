@@ -1,5 +1,6 @@
 import pg from "pg";
-import { dropBenchDatabase, fulfilBenchDatabase, fulfilOnce, fulfilRegion, median, printTable } from "./harness.js";
+import { loadavg } from "node:os";
+import { dropBenchDatabase, fulfilBenchDatabase, fulfilOnce, fulfilRegion, median, printTable, type FulfilOutcome } from "./harness.js";
 
 /**
  * Fulfilment at scale on PostgreSQL: ~100,000 people below their referral minimum (from 250,000
@@ -8,7 +9,7 @@ import { dropBenchDatabase, fulfilBenchDatabase, fulfilOnce, fulfilRegion, media
  * its embedded index first, timed apart). Reports people/s, SQL statements per person and peak RSS,
  * then checks the outcome: no duplicate referrals, nobody below their minimum without a reason.
  */
-export async function fulfilBench(opts: { people?: number; compare?: boolean }): Promise<boolean> {
+export async function fulfilBench(opts: { people?: number; compare?: boolean; runs?: number }): Promise<boolean> {
   if (!process.env.DATABASE_URL) {
     console.error("fulfil bench: set DATABASE_URL");
     return false;
@@ -25,7 +26,15 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
               (select count(*)::int from postings where status = 'OPEN') as postings`,
     );
 
-    const out = await fulfilRegion(env);
+    // Each run a new CLI process from no referrals (its index build, timed apart, warms it up); issue 25's targets on the median.
+    const runs = opts.runs ?? 3;
+    const outs: FulfilOutcome[] = [];
+    for (let r = 0; r < runs; r++) {
+      const run = r === 0 ? await fulfilRegion(env) : await fulfilOnce(client, env);
+      outs.push(run);
+      console.log(`run ${r + 1}/${runs}: ${(run.runMs / 1000).toFixed(1)} s for ${run.total} people (${Math.round(run.total / (run.runMs / 1000))} people/s), index ${(run.indexMs / 1000).toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB; load ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+    }
+    const out = { ...outs[outs.length - 1]!, runMs: median(outs.map((o) => o.runMs)), indexMs: median(outs.map((o) => o.indexMs)), peakRssMb: median(outs.map((o) => o.peakRssMb)) };
     const { rows: [check] } = await client.query<{ dupes: number; silent: number; below: number }>(
       `select (select count(*) - count(distinct (person_id, posting_id)) from referrals)::int as dupes,
               (select count(*) from campaign_run_items where state = 'BELOW' and coalesce(reason, '') = '')::int as silent,
@@ -35,15 +44,16 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean }):
     printTable([
       { measure: "people in the run (below their minimum)", value: String(out.total) },
       { measure: "embedded index build in the CLI (not part of the run)", value: `${(out.indexMs / 1000).toFixed(1)} s` },
-      { measure: "run: none → everyone at minimum", value: `${(out.runMs / 1000).toFixed(1)} s (${Math.round(out.total / (out.runMs / 1000))} people/s)` },
+      { measure: `run: none → everyone at minimum (median of ${runs})`, value: `${(out.runMs / 1000).toFixed(1)} s (${Math.round(out.total / (out.runMs / 1000))} people/s; runs ${outs.map((o) => (o.runMs / 1000).toFixed(1)).join(", ")})` },
       { measure: "referrals created", value: String(out.created) },
       { measure: "SQL statements per person", value: (out.sqlStatements / out.total).toFixed(2) },
-      { measure: "peak RSS of the CLI process", value: `${out.peakRssMb.toFixed(0)} MB` },
+      { measure: `peak RSS of the CLI process (median of ${runs})`, value: `${out.peakRssMb.toFixed(0)} MB` },
       { measure: "left below, with reasons", value: `${check!.below}: ${out.reasons.map((r) => `${r.count}× ${r.reason.slice(0, 24)}…`).join("; ") || "—"}` },
       { measure: "duplicate referrals / below without a reason", value: `${check!.dupes} / ${check!.silent}` },
     ]);
-    const ok = out.runMs <= 120_000 && out.peakRssMb <= 2048 && check!.dupes === 0 && check!.silent === 0 && out.processed === out.total;
-    console.log(ok ? "OK" : "BELOW TARGET (≤ 120 s, peak RSS ≤ 2 GB, no duplicates, nobody below without a reason)");
+    // Issue 25: 100,000 people in ≤ 60 s (median of 3), peak RSS ≤ 1.5 GB; every run complete.
+    const ok = out.runMs <= 60_000 && out.peakRssMb <= 1536 && check!.dupes === 0 && check!.silent === 0 && outs.every((o) => o.processed === o.total);
+    console.log(ok ? "OK" : "BELOW TARGET (≤ 60 s median, peak RSS ≤ 1.5 GB, no duplicates, nobody below without a reason)");
     return ok;
   } finally {
     await client.end();

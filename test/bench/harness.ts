@@ -2,7 +2,7 @@ import { type Agent, request } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -413,4 +413,58 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The load average (1 / 5 / 15 min) and the core count: printed where a benchmark starts and ends, as its figures depend on them. */
+export const loads = () => `${loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${cpus().length} cores`;
+
+/** A run's figures, by name (ms, req/s …). */
+export type Figures = Record<string, number>;
+
+/** Each run's figures and, per figure, the median over the runs. */
+export interface RepeatedRuns<T extends Figures> {
+  runs: T[];
+  median: T;
+}
+
+/** Per figure, the median over the runs (the upper one of an even count, as `median`). */
+export function medianFigures<T extends Figures>(runs: T[]): T {
+  const names = Object.keys(runs[0] ?? {}) as (keyof T)[];
+  return Object.fromEntries(names.map((name) => [name, median(runs.map((r) => r[name] as number))])) as T;
+}
+
+/**
+ * Runs `run` `n` times in turn, printing each run's figures (and the load average) as it ends, and
+ * returns them with their medians: one run's figures move with the machine's other work, the median
+ * of several much less — targets are judged on it.
+ */
+export async function repeatRuns<T extends Figures>(n: number, run: (index: number) => Promise<T>, label = "run"): Promise<RepeatedRuns<T>> {
+  const runs: T[] = [];
+  for (let i = 0; i < n; i++) {
+    const figures = await run(i);
+    runs.push(figures);
+    console.log(`${label} ${i + 1}/${n}: ${formatFigures(figures)}; load ${loads()}`);
+  }
+  return { runs, median: medianFigures(runs) };
+}
+
+/** `name value` pairs, numbers rounded to what a figure of their size needs. */
+export function formatFigures(figures: Figures): string {
+  return Object.entries(figures)
+    .map(([name, value]) => `${name} ${roundFigure(value)}`)
+    .join(", ");
+}
+
+const roundFigure = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** A table of each run's figures and their medians, one row a run and a last row of medians. */
+export function printRuns<T extends Figures>(result: RepeatedRuns<T>): void {
+  const row = (label: string, figures: T) => ({ run: label, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, roundFigure(v)])) });
+  printTable([...result.runs.map((r, i) => row(String(i + 1), r)), row(`median of ${result.runs.length}`, result.median)]);
+}
+
+/** The default number of runs, and the note printed when a benchmark runs once because one run is long. */
+export function runsOrOne(runs: number | undefined, why: string): number {
+  if (runs === undefined) console.log(`one run by default (${why}); --runs N repeats it and reports medians`);
+  return runs ?? 1;
 }

@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
-import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
-import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, printTable, startBenchServer } from "./harness.js";
+import { BENCH_SECRET, cli, cliBenchDatabase, dropBenchDatabase, loads, printTable, startBenchServer } from "./harness.js";
 import type { ChildMeasure, ChildResult } from "./report-child.js";
 
 /**
@@ -14,7 +13,7 @@ import type { ChildMeasure, ChildResult } from "./report-child.js";
  * each size in its own fresh database. Per size:
  *
  * - time, over HTTP against the built server in its own process, with an admin token: one warm-up
- *   round (not counted), then three rounds, each the baseline, the page and the workbook in turn (every
+ *   round (not counted), then `runs` rounds (3), each the baseline, the page and the workbook in turn (every
  *   byte read); medians, and each over the baseline measured in the same rounds (campaignProgress by
  *   prefecture over GraphQL — one of the progress statements the report itself runs);
  * - SQL statements and rows, from the server's request log line (report.sqlStatements, report.rows;
@@ -29,18 +28,19 @@ import type { ChildMeasure, ChildResult } from "./report-child.js";
  * both sizes; RSS and retained heap flat (within the slack below). `BENCH_KEEP_DB=1` keeps the
  * (last) database.
  */
-export async function reportBench(opts: { people?: number }): Promise<boolean> {
+export async function reportBench(opts: { people?: number; runs?: number }): Promise<boolean> {
+  const runs = opts.runs ?? 3;
   if (!process.env.DATABASE_URL) {
     console.error("report bench: set DATABASE_URL");
     return false;
   }
   const large = opts.people ?? 100_000;
   const sizes = [Math.round(large / 5), large];
-  console.log(`report bench: ${sizes.join(" and ")} generated people; load average at the start ${loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${cpus().length} cores`);
+  console.log(`report bench: ${sizes.join(" and ")} generated people; load average at the start ${loads()}`);
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await measureSize(size));
+  for (const size of sizes) results.push(await measureSize(size, runs));
 
-  console.log(`\ncampaign report — PostgreSQL, the server in its own process, over HTTP (median of 3 after a warm-up; ratios against campaignProgress(groupBy: REGION) in the same run)\n`);
+  console.log(`\ncampaign report — PostgreSQL, the server in its own process, over HTTP (median of ${runs} after a warm-up; ratios against campaignProgress(groupBy: REGION) in the same run)\n`);
   printTable(
     results.map((r) => ({
       people: r.counts.people,
@@ -130,7 +130,7 @@ export async function reportBench(opts: { people?: number }): Promise<boolean> {
   ];
   console.log("");
   printTable([...checks.map((c) => ({ check: c.target, measured: c.value, result: c.ok ? "PASS" : "FAIL" })), ...notes]);
-  console.log(`load average (1/5/15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${cpus().length} cores`);
+  console.log(`load average (1/5/15 min) at the end: ${loads()}`);
   const ok = checks.every((c) => c.ok);
   console.log(ok ? "OK" : "BELOW TARGET");
   return ok;
@@ -155,7 +155,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (n: number) => n.toFixed(0);
 const sign = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(0)}`;
 
-async function measureSize(size: number): Promise<SizeResult> {
+async function measureSize(size: number, runs: number): Promise<SizeResult> {
   const began = performance.now();
   const { databaseUrl, env } = await cliBenchDatabase();
   try {
@@ -174,7 +174,7 @@ async function measureSize(size: number): Promise<SizeResult> {
     console.log(
       `report bench: ${counts.people} people, ${counts.referrals} referrals, ${counts.withMinimum} with a minimum (${counts.below} below) — seeded in ${((seeded - began) / 1000).toFixed(0)} s, fitted in ${((performance.now() - seeded) / 1000).toFixed(0)} s`,
     );
-    const http = await measureOverHttp(databaseUrl, campaignId);
+    const http = await measureOverHttp(databaseUrl, campaignId, runs);
     const childEnv = { ...env, LOG_LEVEL: "warn" };
     const rss = {} as Record<ChildMeasure, ChildResult>;
     for (const measure of ["baseline", "page", "xlsx", "xlsx-retained"] as const) rss[measure] = await runChild(measure, campaignId, childEnv);
@@ -297,8 +297,8 @@ interface LogLine {
   report?: { format?: string; rows?: number; sqlStatements?: number; clientGone?: boolean };
 }
 
-/** The server on the bench database; warm-up, then three rounds of baseline, page and workbook. */
-async function measureOverHttp(databaseUrl: string, campaignId: string): Promise<Pick<SizeResult, "baseline" | "page" | "xlsx">> {
+/** The server on the bench database; warm-up, then `rounds` rounds of baseline, page and workbook. */
+async function measureOverHttp(databaseUrl: string, campaignId: string, rounds: number): Promise<Pick<SizeResult, "baseline" | "page" | "xlsx">> {
   const server = await startBenchServer({ DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: "info" }, { captureStdout: true, reuseDatabase: true });
   try {
     const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
@@ -336,7 +336,7 @@ async function measureOverHttp(databaseUrl: string, campaignId: string): Promise
     const xlsxPath = `/reports/campaigns/${campaignId}.xlsx`;
     const runs = { baseline: [] as Awaited<ReturnType<typeof baseline>>[], page: [] as Awaited<ReturnType<typeof get>>[], xlsx: [] as Awaited<ReturnType<typeof get>>[] };
     const allXlsx: Awaited<ReturnType<typeof get>>[] = [];
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round <= rounds; round++) {
       const b = await baseline();
       const p = await get(pagePath);
       const x = await get(xlsxPath);

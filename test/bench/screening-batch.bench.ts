@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { signToken } from "../../src/auth/jwt.js";
 import { Role } from "../../src/auth/viewer.js";
 import { parseSalary } from "../../seed/51job/salary-parser.js";
-import { BENCH_SECRET, median, printTable, startBenchServer } from "./harness.js";
+import { BENCH_SECRET, median, printRuns, printTable, repeatRuns, startBenchServer } from "./harness.js";
 
 /**
  * `npm run bench -- screening-batch` (issue 23): 500-posting partner batches through GraphQL over
@@ -128,10 +128,15 @@ export async function screeningBatchBench(opts: { rounds?: number; batch?: numbe
         if (r.held > 0) throw new Error("screening bench: held with the rules retired");
       }
     };
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [true, false] : [false, true];
-      for (const side of order) await measure(side);
-    }
+    const perRound = await repeatRuns(
+      rounds,
+      async (round) => {
+        const order = round % 2 === 0 ? [true, false] : [false, true];
+        for (const side of order) await measure(side);
+        return { "on ms": on.at(-1)!, "off ms": off.at(-1)!, "on / off": on.at(-1)! / off.at(-1)! };
+      },
+      "round",
+    );
     if (!active) await setActive(true);
     const ratio = median(on) / median(off);
     console.log(`\nscreening-batch benchmark — ${server.driver}, ${rounds} rounds × 2 batches of ${batch} CREATED postings (51job titles and tags), alternating ABBA, one server process\n`);
@@ -140,6 +145,8 @@ export async function screeningBatchBench(opts: { rounds?: number; batch?: numbe
       { side: "screening on", "median ms": median(on).toFixed(0), "min ms": Math.min(...on).toFixed(0), "max ms": Math.max(...on).toFixed(0), "ms/posting": (median(on) / batch).toFixed(2), "held (all rounds)": heldOn },
       { side: "empty rule set", "median ms": median(off).toFixed(0), "min ms": Math.min(...off).toFixed(0), "max ms": Math.max(...off).toFixed(0), "ms/posting": (median(off) / batch).toFixed(2), "held (all rounds)": 0 },
     ]);
+    console.log(`\neach round's batches (the order alternating), and the medians over the rounds\n`);
+    printRuns(perRound);
     const ok = ratio <= 1.2;
     console.log(`\nratio (median on / median off): ${ratio.toFixed(3)} — ${ok ? "OK: within 20 %" : "FAIL: more than 20 % slower"}`);
     return ok;
