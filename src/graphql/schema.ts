@@ -35,6 +35,7 @@ import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsReso
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { PostingScreeningResolver, ScreeningRuleResolver } from "../modules/screening/screening.resolver.js";
 import { PostingReviewResolver } from "../modules/postings/posting-review.resolver.js";
+import { EmployerSubsidiesResolver, PersonSubsidiesResolver, SubsidyClaimResolver, SubsidySchemeResolver } from "../modules/subsidies/subsidy.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -95,6 +96,10 @@ export const resolvers = [
   ScreeningRuleResolver,
   PostingScreeningResolver,
   PostingReviewResolver,
+  SubsidySchemeResolver,
+  SubsidyClaimResolver,
+  PersonSubsidiesResolver,
+  EmployerSubsidiesResolver,
   NodeResolver,
 ] as const;
 
