@@ -35,6 +35,7 @@ import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsReso
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { PostingScreeningResolver, ScreeningRuleResolver } from "../modules/screening/screening.resolver.js";
 import { PostingReviewResolver } from "../modules/postings/posting-review.resolver.js";
+import { FallbackCandidateResolver, FallbackResolver } from "../modules/subsidies/fallback.resolver.js";
 import { EmployerSubsidiesResolver, PersonSubsidiesResolver, SubsidyClaimResolver, SubsidySchemeResolver } from "../modules/subsidies/subsidy.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
@@ -100,6 +101,8 @@ export const resolvers = [
   SubsidyClaimResolver,
   PersonSubsidiesResolver,
   EmployerSubsidiesResolver,
+  FallbackResolver,
+  FallbackCandidateResolver,
   NodeResolver,
 ] as const;
 

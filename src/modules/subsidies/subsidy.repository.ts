@@ -3,7 +3,8 @@ import { keysetOrder, keysetRange } from "../../db/keyset.js";
 import type { KeysetPage } from "../../pagination.js";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Executor } from "../../db/client.js";
-import { subsidyClaims, subsidyHires, subsidySchemes, type SubsidyClaimRow, type SubsidySchemeRow } from "./subsidy.table.js";
+import { inCampaign } from "../categories/category.sql.js";
+import { fallbackPlacements, subsidyClaims, subsidyHires, subsidySchemes, type FallbackPlacementRow, type SubsidyClaimRow, type SubsidySchemeRow } from "./subsidy.table.js";
 
 export function listSchemeVersions(db: Executor): Promise<SubsidySchemeRow[]> {
   return db.select().from(subsidySchemes).orderBy(subsidySchemes.code, subsidySchemes.version);
@@ -163,3 +164,22 @@ export function subsidyFigureRows(db: Executor, where: SQL): Promise<FigureRow[]
   );
 }
 
+
+/**
+ * People still out of work whom the fallback may place (托底安置): from registered-poverty
+ * households, unemployed, in the campaign (a category it binds), within `scope`; in id order.
+ */
+export async function fallbackCandidateIds(db: Executor, campaignId: string, scope: SQL | undefined, limit: number): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select people.id from people where people.employment_status = 'UNEMPLOYED' and people.registered_poverty
+          and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)} and ${scope ?? sql`true`}
+        order by people.id limit ${limit}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function insertPlacement(db: Executor, row: typeof fallbackPlacements.$inferInsert): Promise<FallbackPlacementRow | undefined> {
+  const [inserted] = await db.insert(fallbackPlacements).values(row).onConflictDoNothing().returning();
+  return inserted;
+}

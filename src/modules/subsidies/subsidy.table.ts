@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { employers } from "../employers/employer.table.js";
+import { campaigns } from "../categories/category.table.js";
 import { people } from "../people/person.table.js";
+import { postings } from "../postings/posting.table.js";
 
 export const SUBSIDY_SUBJECTS = ["PERSON", "EMPLOYER"] as const;
 export const AMOUNT_KINDS = ["FIXED", "PER_PERSON", "CAPPED"] as const;
@@ -121,3 +123,37 @@ export const subsidyHires = pgTable(
 export type SubsidySchemeRow = typeof subsidySchemes.$inferSelect;
 export type SubsidyClaimRow = typeof subsidyClaims.$inferSelect;
 export type ClaimState = (typeof CLAIM_STATES)[number];
+
+/**
+ * When a person still out of work becomes a fallback candidate (托底安置): this many days before
+ * the campaign's last day (30: its last month). Versioned by date like every policy (policy-version.ts).
+ */
+export const fallbackPolicies = pgTable(
+  "fallback_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    daysBeforeCampaignEnd: integer("days_before_campaign_end").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [check("fallback_policies_days_chk", sql`${t.daysBeforeCampaignEnd} between 0 and 366`)],
+);
+
+/** A fallback placement: a person placed in a public-welfare post, by whom and when (the post's subsidies follow from the status it records). */
+export const fallbackPlacements = pgTable(
+  "fallback_placements",
+  {
+    id: uuid("id").primaryKey(),
+    personId: uuid("person_id").notNull().references(() => people.id),
+    postingId: uuid("posting_id").notNull().references(() => postings.id),
+    campaignId: uuid("campaign_id").references(() => campaigns.id),
+    placedAt: timestamp("placed_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    placedBy: varchar("placed_by", { length: 100 }).notNull(),
+  },
+  (t) => [unique("fallback_placements_person_posting_key").on(t.personId, t.postingId), index("fallback_placements_campaign_idx").on(t.campaignId)],
+);
+
+export type FallbackPolicyRow = typeof fallbackPolicies.$inferSelect;
+export type FallbackPlacementRow = typeof fallbackPlacements.$inferSelect;
