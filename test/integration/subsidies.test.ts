@@ -355,6 +355,11 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
       expect(r.errors).toBeUndefined();
       return r.data!.subsidyFigures;
     };
+    // A claim of its own taken to PAID_RECORDED, so every column has something to hold.
+    const p = await person({ registeredPoverty: true, employmentStatus: "SELF_EMPLOYED" });
+    const claim = (await apply({ schemeCode: "STARTUP_ONE_TIME", personId: p.id, documents: await documentsOf("STARTUP_ONE_TIME") })).data!.applyForSubsidy;
+    expect((await t.gql(APPROVE, { c: claim.id, a: 6000 }, { token: fuzhou })).errors).toBeUndefined();
+    expect((await t.gql(PAY, { c: claim.id, p: "FJ-PAY-FIGURES" }, { token: fuzhou })).errors).toBeUndefined();
     const expected = await queryRows<Figure>(
       t.db,
       sql`select scheme_code as "schemeCode", substr(region_code, 1, 4) as prefecture, count(*)::int as eligible, sum(max_amount_yuan)::int as "eligibleYuan",
@@ -365,5 +370,19 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(expected.some((f) => f.paid > 0)).toBe(true);
     expect(await read(admin)).toEqual(expected);
     expect((await read(xiamen)).every((f) => f.prefecture === "3502")).toBe(true);
+
+    // The campaign report's subsidy sheet: the same rows, then their total.
+    const [campaign] = await queryRows<{ id: string }>(t.db, sql`select id from campaigns where status = 'ACTIVE' and kind = 'KEY_GROUP_GRADUATES'`);
+    const csv = await fetch(`${t.url.replace(/\/graphql$/, "")}/reports/campaigns/${campaign!.id}.csv?sheet=subsidies`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    expect(lines[0]).toContain("补贴项目");
+    const body = lines.slice(1).map((l) => l.split(","));
+    const cols = (f: Figure) => [f.schemeCode, f.prefecture, f.eligible, f.eligibleYuan, f.applied, (f as Figure & { appliedYuan?: number }).appliedYuan, f.approved, f.approvedYuan, f.paid, f.paidYuan];
+    expect(body.slice(0, -1).map((r) => [r[0], r[1], ...r.slice(2).map(Number)].filter((_, i) => i !== 5))).toEqual(expected.map((f) => cols(f).filter((_, i) => i !== 5)));
+    const total = body.at(-1)!;
+    expect(total[0]).toBe("合计");
+    expect(Number(total[2])).toBe(expected.reduce((n, f) => n + f.eligible, 0));
+    expect(Number(total[9])).toBe(expected.reduce((n, f) => n + f.paidYuan, 0));
   });
 });

@@ -70,4 +70,4 @@ export function subsidyFigures(db: Database, viewer: Viewer, regionCode?: string
   return subsidyFigureRows(db, sql`${claimScopeCondition(viewer)}${region}`);
 }
 
-export type { FigureRow };
+export type { FigureRow, FigureRow as SubsidyFigureRow };
