@@ -295,6 +295,25 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(codeOf(await t.gql(CLAIMS, { f: { personId: "not-an-id" } }, { token: admin }))).toBe("BAD_USER_INPUT");
   });
 
+  it("reads subsidies in batches: a page of people and their claims (with their schemes) costs the same statements for 2 people as for 10", async () => {
+    const school = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    for (let i = 0; i < 10; i++) await person({ institutionId: school, registeredPoverty: true, trainingWishes: ["电工"], ...THIS_YEAR_GRADUATE });
+    const read = async (first: number) => {
+      const r = await t.gql<{ people: { edges: { node: { subsidies: { schemeCode: string; scheme: { version: number } }[] } }[] } }>(
+        `query($i: ID!, $n: Int) { people(first: $n, filter: { institutionId: $i }) { edges { node { id subsidies { schemeCode scheme { version } personName } } } } }`,
+        { i: school, n: first },
+        { token: admin },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.people.edges).toHaveLength(first);
+      expect(r.data!.people.edges.every((e) => e.node.subsidies.some((c) => c.schemeCode === "VOCATIONAL_TRAINING"))).toBe(true);
+      return r.sqlStatements;
+    };
+    const two = await read(2);
+    expect(two).toBeGreaterThan(0);
+    expect(await read(10)).toBe(two);
+  });
+
   it("refuses a scheme whose rule does not parse, is not JSON logic, or names an unknown fact — writing nothing", async () => {
     const base = { code: "TEST_SCHEME", name: "测试补贴", subject: "PERSON", amountKind: "FIXED", amountYuan: 100, documents: ["身份证"], issuingLevel: "COUNTY", validFrom: serviceToday() };
     const before = await snapshot();
