@@ -403,5 +403,10 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(total[0]).toBe("合计");
     expect(Number(total[2])).toBe(expected.reduce((n, f) => n + f.eligible, 0));
     expect(Number(total[9])).toBe(expected.reduce((n, f) => n + f.paidYuan, 0));
+    // The report's page has the same table.
+    const page = await (await fetch(`${t.url.replace(/\/graphql$/, "")}/reports/campaigns/${campaign!.id}`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    const table = /<table id="subsidy-table">([\s\S]*?)<\/table>/.exec(page)![1]!;
+    expect(table.match(/<tr>/g)).toHaveLength(1 + expected.length + 1);
+    expect(table).toContain(`<td class="n">${expected.reduce((n, f) => n + f.eligible, 0)}</td>`);
   });
 });

@@ -62,8 +62,9 @@ export class FallbackCandidateResolver {
   }
 
   @FieldResolver(() => [Match], { description: "The public-welfare posts matching's fallback rule offers them now (none when enough market postings fit them)." })
-  async postings(@Root() person: PersonRow, @Arg("first", () => Int, { defaultValue: 10, description: "How many matches to consider (1–100)." }) first: number, @Ctx() ctx: Context) {
-    const recommendation = await ctx.loaders.recommendations.load({ person, first });
+  async postings(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    // The best ten, as Person.matches gives by default: the fallback's posts come after the market's fits.
+    const recommendation = await ctx.loaders.recommendations.load({ person, first: 10 });
     return recommendation.items.filter((i) => i.fallback);
   }
 }

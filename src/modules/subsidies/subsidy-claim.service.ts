@@ -8,7 +8,6 @@ import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagin
 import { loadCategoryEvaluator } from "../categories/category.service.js";
 import { getEmployersByIds } from "../employers/employer.service.js";
 import { lockPerson } from "../people/person.lock.js";
-import { findPeopleByIds } from "../people/person.service.js";
 import { decideSubsidies } from "./subsidy-eligibility.service.js";
 import { employerFacts, failingFacts, schemesInForce, subsidyPersonFacts } from "./subsidy-rules.js";
 import { claimScopeCondition, isOfficial, officialInScope } from "./subsidy.access.js";
@@ -159,16 +158,4 @@ export async function subsidyClaims(db: Database, viewer: Viewer, filter: ClaimF
   const where = sql.join(parts, sql` and `);
   const keyset = keysetOf(page);
   return pageFromRows(await listClaims(db, where, keyset), keyset, () => countClaims(db, where));
-}
-
-/**
- * Decides these people's subsidies now (an administrator after correcting data, the CLI, tests) —
- * what every change of theirs does anyway.
- */
-export async function redecideSubsidiesOf(db: Database, personIds: readonly string[]): Promise<{ added: number; removed: number; redecided: number }> {
-  return db.transaction(async (tx) => {
-    const persons = await findPeopleByIds(tx, personIds);
-    const evaluator = await loadCategoryEvaluator(tx);
-    return decideSubsidies(tx, persons, evaluator.factsToday);
-  });
 }
