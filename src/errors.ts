@@ -138,6 +138,8 @@ const THINGS = {
   Posting: "岗位",
   Referral: "推荐",
   Registration: "登记申请",
+  "Subsidy claim": "补贴申领",
+  "Subsidy scheme": "补贴项目",
   Webhook: "Webhook",
   "Webhook delivery": "Webhook 投递",
   "Webhook URL approval": "Webhook 网址审批",

@@ -21,3 +21,4 @@ export * from "../http/idempotency.table.js";
 export * from "../modules/partners/partner-link.table.js";
 export * from "../modules/webhooks/webhook.table.js";
 export * from "../modules/screening/screening.table.js";
+export * from "../modules/subsidies/subsidy.table.js";

@@ -18,6 +18,7 @@ import { createReferralLoaders } from "../modules/referrals/referral.loaders.js"
 import { createMentorLoaders } from "../modules/mentors/mentor.loaders.js";
 import { createFairLoaders } from "../modules/fairs/fair.loaders.js";
 import { createNotificationLoaders } from "../modules/notifications/notification.loaders.js";
+import { createSubsidyLoaders } from "../modules/subsidies/subsidy.loaders.js";
 
 /** What a module's loaders are built from: the request's database, engine and viewer. */
 interface LoaderScope {
@@ -40,6 +41,7 @@ const MODULES = [
   (s: LoaderScope) => createMentorLoaders(s.db),
   (s: LoaderScope) => createFairLoaders(s.db, s.request),
   (s: LoaderScope) => createNotificationLoaders(s.db),
+  (s: LoaderScope) => createSubsidyLoaders(s.db),
   (s: LoaderScope, all: MatchLoaderInputs) => createMatchLoaders(s.db, s.search, all),
 ] as const;
 

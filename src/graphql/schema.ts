@@ -35,6 +35,8 @@ import { DeliveryAdminResolver, NotificationDeliveryResolver, ViewerChannelsReso
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { PostingScreeningResolver, ScreeningRuleResolver } from "../modules/screening/screening.resolver.js";
 import { PostingReviewResolver } from "../modules/postings/posting-review.resolver.js";
+import { FallbackCandidateResolver, FallbackResolver } from "../modules/subsidies/fallback.resolver.js";
+import { EmployerSubsidiesResolver, PersonSubsidiesResolver, SubsidyClaimResolver, SubsidySchemeResolver } from "../modules/subsidies/subsidy.resolver.js";
 import { NodeResolver } from "./node.js";
 import { validateArgument } from "./validate-argument.js";
 
@@ -95,6 +97,12 @@ export const resolvers = [
   ScreeningRuleResolver,
   PostingScreeningResolver,
   PostingReviewResolver,
+  SubsidySchemeResolver,
+  SubsidyClaimResolver,
+  PersonSubsidiesResolver,
+  EmployerSubsidiesResolver,
+  FallbackResolver,
+  FallbackCandidateResolver,
   NodeResolver,
 ] as const;
 

@@ -7,6 +7,8 @@ import { leaveBoothsOfEndedPostings } from "./fairs/fair.hooks.js";
 import { endMentorshipsOnEmployment } from "./mentors/mentor.hooks.js";
 import { onPartnerLinkChanged } from "./partners/partner.hooks.js";
 import { onEmployerTakenOver } from "./employers/employer.hooks.js";
+import { onPeopleDecided } from "./categories/category.hooks.js";
+import { decideSubsidiesWithCategories, recordHireForSubsidies } from "./subsidies/subsidy-eligibility.service.js";
 import { followPartnerLink, holdUnlinkedAfterTakeover } from "./postings/posting-review.service.js";
 
 /**
@@ -19,6 +21,8 @@ export function wireModuleHooks(): void {
   onPartnerLinkChanged.register("postings: release or hold the partner's postings for the employer", followPartnerLink);
   onEmployerTakenOver.register("postings: hold the postings of partners not linked to the employer", holdUnlinkedAfterTakeover);
   onPersonEmployed.register("mentors: end mentorships of people who found work", endMentorshipsOnEmployment);
+  onPersonEmployed.register("subsidies: record the hire and decide the employer's hiring subsidies", recordHireForSubsidies);
+  onPeopleDecided.register("subsidies: decide eligibility with the categories", decideSubsidiesWithCategories);
   // In this order: the runs stop, then the figures are frozen with what they wrote.
   onCampaignClosing.register("referrals: end the campaign's runs", endRunsOfClosingCampaign);
   onCampaignClosing.register("progress: freeze the campaign's figures", freezeCampaignFigures);

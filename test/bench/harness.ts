@@ -79,7 +79,8 @@ export async function startBenchServer(
     };
   } else if (process.env.DATABASE_URL) {
     driver = "postgres";
-    const name = `jb_bench_${process.pid}_${++benchDatabases}`;
+    // BENCH_DATABASE_PREFIX: a session sharing the server names its own (dropped as these are).
+    const name = `${process.env.BENCH_DATABASE_PREFIX ?? "jb_bench"}_${process.pid}_${++benchDatabases}`;
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
     await admin.query(`drop database if exists ${name} with (force)`);

@@ -16,6 +16,7 @@ import { webhooksBench } from "./feed-webhooks.js";
 import { feedBench } from "./feed.bench.js";
 import { screeningBench } from "./screening.bench.js";
 import { screeningBatchBench } from "./screening-batch.bench.js";
+import { subsidiesBench } from "./subsidies.bench.js";
 import { loads } from "./harness.js";
 
 /** `--runs`, for the benchmarks that take it as their number of measured runs. */
@@ -76,6 +77,8 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
         ...(values.duration ? { pacedSeconds: Number(values.duration) } : {}),
       },
     }),
+  // Subsidy eligibility re-decided for --people people (100,000) against every scheme, on PostgreSQL (issue 26).
+  subsidies: () => subsidiesBench(values.people ? { people: Number(values.people) } : {}),
   // The screening engine in-process (issue 23): --postings (10,000) screened with the seed rules, per-posting median and p99.
   screening: () => screeningBench({ ...(values.postings ? { postings: Number(values.postings) } : {}), ...runs() }),
   // Screening (issue 23): 500-posting partner batches with the rules in force vs an empty rule set, alternating (--runs rounds, 5).

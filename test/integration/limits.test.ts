@@ -156,6 +156,8 @@ describe("GraphQL limits", () => {
       "ViewerInfo.notifications": `{ viewer { notifications(first: 101) { totalCount } } }`,
       "Query.partnerEmployerLinks": `{ partnerEmployerLinks(first: 101) { edges { cursor } } }`,
       "Query.partnerApplications": `{ partnerApplications(first: 101) { edges { cursor } } }`,
+      "Query.subsidyClaims": `{ subsidyClaims(first: 101) { totalCount } }`,
+      "Query.fallbackCandidates": `{ fallbackCandidates(first: 101) { open } }`,
       "Query.webhookDeliveries": `{ webhookDeliveries(webhookId: "0190a0b0-0000-7000-8000-0000000000f1", first: 101) { totalCount } }`,
     };
     // Lists only a partner site reads are asked with a partner key.

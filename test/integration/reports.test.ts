@@ -87,7 +87,7 @@ describe("campaign reports (issue 17)", () => {
 
   it("the workbook's progress sheets hold campaignProgress's figures, four ways, each with its total", async () => {
     const book = await workbook(await get(`/reports/campaigns/${campaignId}.xlsx`, admin));
-    expect(book.worksheets.map((s) => s.name)).toEqual(["说明", "按地市", "按区县", "按院校", "按类别", "低于推荐下限人员", "红娘覆盖", "招聘会未达标单位"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["说明", "按地市", "按区县", "按院校", "按类别", "低于推荐下限人员", "红娘覆盖", "招聘会未达标单位", "补贴"]);
     const header = (book.getWorksheet("按地市")!.getRow(1).values as unknown[]).slice(1);
     expect(header).toEqual(["地区代码", "地市（生源地）", "登记人数", "有推荐下限", "达到下限", "低于下限", "下限达标率", "应配红娘", "已配红娘", "已就业", "就业率", "经推荐入职"]);
     for (const [title, groupBy, level] of [["按地市", "REGION", "PREFECTURE"], ["按区县", "REGION", "COUNTY"], ["按院校", "INSTITUTION", "PREFECTURE"], ["按类别", "CATEGORY", "PREFECTURE"]] as const) {
@@ -170,7 +170,7 @@ describe("campaign reports (issue 17)", () => {
     const l = links.data!.campaignReportLinks;
     expect(new Date(l.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(t.config.reports.linkTtlSeconds * 1000);
     expect((await get(l.page)).status).toBe(200);
-    expect((await workbook(await get(l.xlsx))).worksheets).toHaveLength(8);
+    expect((await workbook(await get(l.xlsx))).worksheets).toHaveLength(9);
     const below = l.csv.find((c) => c.sheet === "BELOW")!;
     const csv = await (await get(below.url)).text();
     expect(csv).toContain("差两条");

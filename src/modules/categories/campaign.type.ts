@@ -135,6 +135,7 @@ export enum ReevaluationReasonEnum {
   CAMPAIGN_ACTIVATED = "CAMPAIGN_ACTIVATED",
   CAMPAIGN_CLOSED = "CAMPAIGN_CLOSED",
   CATEGORY_PUBLISHED = "CATEGORY_PUBLISHED",
+  SUBSIDY_PUBLISHED = "SUBSIDY_PUBLISHED",
   REQUESTED = "REQUESTED",
 }
 registerEnumType(ReevaluationReasonEnum, {
@@ -144,6 +145,7 @@ registerEnumType(ReevaluationReasonEnum, {
     CAMPAIGN_ACTIVATED: { description: "A key-group campaign was activated (its cohort and window now decide)." },
     CAMPAIGN_CLOSED: { description: "A key-group campaign was closed (categories are decided as of today again)." },
     CATEGORY_PUBLISHED: { description: "A new version of a target category was published." },
+    SUBSIDY_PUBLISHED: { description: "A new version of a subsidy scheme was published (subsidy eligibility is re-decided with the categories)." },
     REQUESTED: { description: "An administrator asked (reevaluateCategories)." },
   },
 });

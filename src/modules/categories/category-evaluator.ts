@@ -8,7 +8,7 @@ import { institutionPlaces } from "../institutions/institution.service.js";
 import { poverty52Codes } from "../regions/region.service.js";
 import { findActiveCampaign, listCategoryVersions } from "./category.repository.js";
 import type { CampaignRow, TargetCategoryRow } from "./category.table.js";
-import { evaluationDate, personFacts, type FactsContext, type PersonFactsInput } from "./person-facts.js";
+import { evaluationDate, personFacts, type FactsContext, type PersonFacts, type PersonFactsInput } from "./person-facts.js";
 
 type CompiledRule = (facts: unknown) => unknown;
 
@@ -79,6 +79,8 @@ export interface CategoryEvaluator {
    * the employment status the person had on `asOf` (from the history), when it differs from today's.
    */
   decide(person: PersonFactsInput, statusAtCampaign?: string): TargetCategoryRow[];
+  /** The person's facts as of today (what other policies decided with the categories, subsidies, read). */
+  factsToday(person: PersonFactsInput): PersonFacts;
 }
 
 /**
@@ -119,5 +121,6 @@ export async function loadCategoryEvaluator(db: Executor, today = new Date()): P
       const todayFacts = personFacts(person, todayCtx);
       return [...campaignBound.filter((c) => passes(c, campaignFacts)), ...ongoing.filter((c) => passes(c, todayFacts))];
     },
+    factsToday: (person) => personFacts(person, todayCtx),
   };
 }

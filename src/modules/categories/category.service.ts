@@ -10,6 +10,7 @@ import { deleteMemberships, findCategoriesByIds, findMemberships,
 import type { Population, TargetCategoryRow } from "./category.table.js";
 import type { PersonFactsInput } from "./person-facts.js";
 import { requestReevaluation } from "./reevaluation.request.js";
+import { onPeopleDecided } from "./category.hooks.js";
 
 /**
  * Brings the stored memberships of these people in line with the categories in force: a person's
@@ -40,6 +41,8 @@ export async function syncMemberships(db: Executor, evaluator: CategoryEvaluator
   // A re-decided membership (another version) ends and begins again in the history.
   const redecided = upserts.filter((u) => current.has(`${u.personId}|${u.categoryCode}`));
   await recordMembershipChanges(db, [...removals, ...redecided], upserts);
+  // What else is decided on a person's facts (subsidy eligibility) is decided now, in this transaction.
+  await onPeopleDecided.run(db, { persons, factsToday: evaluator.factsToday });
   return { added: upserts.length, removed: removals.length };
 }
 
@@ -97,6 +100,9 @@ export async function publishTargetCategory(db: Database, viewer: Viewer, input:
 }
 
 export { loadCategoryEvaluator };
+/** For other policies decided on a person's facts (subsidies): the rule compiler and the facts, one definition. */
+export { compileRule } from "./category-evaluator.js";
+export { personFacts, type PersonFacts, type PersonFactsInput } from "./person-facts.js";
 
 /** The category memberships of these people (for loaders and the ranker's key-group boost). */
 export function membershipsOf(db: Executor, personIds: readonly string[]) {

@@ -93,7 +93,7 @@ export const categoryReevaluations = pgTable(
   },
   (t) => [
     index("category_reevaluations_open_idx").on(t.requestedAt).where(sql`${t.status} in ('PENDING', 'RUNNING')`),
-    check("category_reevaluations_reason_chk", sql`${t.reason} in ('CAMPAIGN_ACTIVATED', 'CAMPAIGN_CLOSED', 'CATEGORY_PUBLISHED', 'REQUESTED')`),
+    check("category_reevaluations_reason_chk", sql`${t.reason} in ('CAMPAIGN_ACTIVATED', 'CAMPAIGN_CLOSED', 'CATEGORY_PUBLISHED', 'SUBSIDY_PUBLISHED', 'REQUESTED')`),
     check("category_reevaluations_finished_chk", sql`(${t.status} in ('DONE', 'SUPERSEDED')) = (${t.finishedAt} IS NOT NULL)`),
   ],
 );

@@ -84,6 +84,8 @@ export function personFacts(p: PersonFactsInput, ctx: FactsContext) {
   };
 }
 
+export type PersonFacts = ReturnType<typeof personFacts>;
+
 /**
  * The date categories are decided at: today, held inside the active campaign's window (a past
  * campaign is judged as at its end, a future one as at its start).

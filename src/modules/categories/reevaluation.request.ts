@@ -3,7 +3,7 @@ import type { Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { categoryReevaluations, type CategoryReevaluationRow } from "./category.table.js";
 
-export type ReevaluationReason = "CAMPAIGN_ACTIVATED" | "CAMPAIGN_CLOSED" | "CATEGORY_PUBLISHED" | "REQUESTED";
+export type ReevaluationReason = "CAMPAIGN_ACTIVATED" | "CAMPAIGN_CLOSED" | "CATEGORY_PUBLISHED" | "SUBSIDY_PUBLISHED" | "REQUESTED";
 
 export const OPEN_REEVALUATION = ["PENDING", "RUNNING"] as const;
 

@@ -92,7 +92,7 @@ export async function recordFairOutcome(db: Database, viewer: Viewer, input: { b
       if (referral.status !== to && !atOrPast(referral.status, to)) {
         if (!mayMove(referral.status, to)) throw conflict(msg(`该人员对此岗位的推荐状态为 ${referral.status}，不能变为 ${to}`, `The person's referral to this posting is ${referral.status}: it cannot become ${to}`), { field: "outcome" });
         referral = await moveReferralForFair(tx, referral, to, by, fair.title);
-        if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}` });
+        if (to === "HIRED") await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `网络招聘会入职：${posting!.title}`, employerId: posting!.employerId });
       }
     }
     try {

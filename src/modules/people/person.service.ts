@@ -172,7 +172,7 @@ export async function updatePerson(deps: LedgerDeps, viewer: Viewer, id: string,
 export async function applyEmploymentStatus(
   tx: Executor,
   person: PersonRow,
-  change: { status: EmploymentStatus; since: string; note?: string | null; source: "UPDATE" | "IMPORT" | "REFERRAL"; by: string },
+  change: { status: EmploymentStatus; since: string; note?: string | null; source: "UPDATE" | "IMPORT" | "REFERRAL"; by: string; employerId?: string },
 ): Promise<PersonRow> {
   await insertHistory(tx, [historyRow(person.id, change.status, change.since, change.source, change.by, change.note)]);
   const updated =
@@ -181,7 +181,7 @@ export async function applyEmploymentStatus(
       : person;
   await syncMemberships(tx, await loadCategoryEvaluator(tx), [updated]);
   // A current status that changed: the modules whose help ends with work react (mentors).
-  if (updated.employmentStatus === change.status) await onPersonEmployed.run(tx, { changes: [{ personId: person.id, status: change.status }], by: change.by });
+  if (updated.employmentStatus === change.status) await onPersonEmployed.run(tx, { changes: [{ personId: person.id, status: change.status, ...(change.employerId ? { employerId: change.employerId } : {}) }], by: change.by });
   return updated;
 }
 

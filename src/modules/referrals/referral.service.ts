@@ -144,7 +144,7 @@ export async function updateReferralStatus(
     const moved = await moveReferral(tx, referral, input.status, by, note);
     if (input.status === "HIRED") {
       const person = (await lockPerson(tx, referral.personId))!;
-      await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `通过推荐入职：${posting.title}` });
+      await applyEmploymentStatus(tx, person, { status: "EMPLOYED", since: serviceToday(), source: "REFERRAL", by, note: `通过推荐入职：${posting.title}`, employerId: posting.employerId });
     }
     return moved;
   });

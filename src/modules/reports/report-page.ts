@@ -1,6 +1,6 @@
 import type { EChartsOption } from "echarts";
 import { sumProgress, type ProgressRow } from "../progress/progress.service.js";
-import { FAIR_SHEET, fairRows, MENTOR_SHEET, PREFECTURE_SHEET, withTotal, type Cell, type SheetDefinition } from "./report-tables.js";
+import { FAIR_SHEET, fairRows, MENTOR_SHEET, PREFECTURE_SHEET, SUBSIDY_SHEET, subsidyRows, withTotal, type Cell, type SheetDefinition } from "./report-tables.js";
 import type { CampaignReport } from "./report.service.js";
 
 // Fonts a government intranet's machines have (and Debian's fonts-wqy-zenhei); single quotes, since
@@ -153,6 +153,7 @@ export async function reportPage(report: CampaignReport, links: { xlsx: string }
 <p>截至 ${lastDay?.day ?? report.asOf}，累计 <span id="curve-last">${lastDay?.reached ?? 0}</span> 人达到推荐下限（按其第 N 条计数推荐的日期；N 为其下限）。</p></section>
 <section id="mentors"><h2>红娘覆盖</h2><figure>${mentorBars(echarts, chartRows(prefectures))}</figure>${table(MENTOR_SHEET, withTotal(prefectures, t), "mentor-table")}</section>
 <section id="fairs"><h2>网络招聘会覆盖</h2><figure>${fairBars(echarts, report)}</figure>${table(FAIR_SHEET, fairRows(report), "fair-table")}</section>
+<section id="subsidies"><h2>补贴（登记与跟踪，不在本系统支付）</h2>${table(SUBSIDY_SHEET, subsidyRows(report), "subsidy-table")}</section>
 <p class="meta">生成于 ${report.generatedAt.toISOString()}。人员按生源地计入地区。</p>
 </body></html>`;
 }

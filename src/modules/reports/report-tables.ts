@@ -1,6 +1,7 @@
 import type { CampaignRow } from "../categories/category.table.js";
 import type { FairCoverage } from "../fairs/fair-report.service.js";
 import type { ProgressRow } from "../progress/progress.service.js";
+import type { SubsidyFigureRow } from "../subsidies/subsidy-read.service.js";
 import type { BelowMinimumRow } from "./report.repository.js";
 
 /** A campaign's report: what the spreadsheet's sheets and the page's charts are drawn from. */
@@ -20,6 +21,8 @@ export interface CampaignReport {
   /** Each day of the campaign up to `asOf`: how many of those at their minimum had reached it by that day's end. */
   curve: { day: string; reached: number }[];
   fairs: FairCoverage;
+  /** Subsidy claims by scheme and prefecture, as they stand (DOMAIN §7: recorded, never paid here). */
+  subsidies: SubsidyFigureRow[];
 }
 
 /**
@@ -50,7 +53,7 @@ export interface SheetOutput<R> {
   rows: SheetRows<R>;
 }
 
-export const SHEET_KEYS = ["summary", "prefecture", "county", "institution", "category", "below", "mentors", "fairs"] as const;
+export const SHEET_KEYS = ["summary", "prefecture", "county", "institution", "category", "below", "mentors", "fairs", "subsidies"] as const;
 export type SheetKey = (typeof SHEET_KEYS)[number];
 
 const share = (part: number, whole: number): Cell => ({ share: whole > 0 ? part / whole : null });
@@ -125,6 +128,32 @@ export const FAIR_SHEET: SheetDefinition<FairCoverageRow> = {
   ],
 };
 
+export const SUBSIDY_SHEET: SheetDefinition<SubsidyFigureRow> = {
+  key: "subsidies",
+  title: "补贴",
+  columns: [
+    { header: "补贴项目", width: 30, cell: (r) => r.schemeCode },
+    { header: "地市", width: 10, cell: (r) => r.prefecture },
+    { header: "符合条件（笔）", cell: (r) => r.eligible },
+    { header: "可补贴上限（元）", cell: (r) => r.eligibleYuan },
+    { header: "已申请（笔）", cell: (r) => r.applied },
+    { header: "申请上限（元）", cell: (r) => r.appliedYuan },
+    { header: "已核准（笔）", cell: (r) => r.approved },
+    { header: "核准金额（元）", cell: (r) => r.approvedYuan },
+    { header: "已记录支付（笔）", cell: (r) => r.paid },
+    { header: "已记录支付（元）", cell: (r) => r.paidYuan },
+  ],
+};
+
+/** The subsidy rows with their total last (every scheme and prefecture). */
+export function subsidyRows(report: CampaignReport): SubsidyFigureRow[] {
+  const total: SubsidyFigureRow = { schemeCode: "合计", prefecture: "", eligible: 0, eligibleYuan: 0, applied: 0, appliedYuan: 0, approved: 0, approvedYuan: 0, paid: 0, paidYuan: 0 };
+  for (const r of report.subsidies) {
+    for (const k of ["eligible", "eligibleYuan", "applied", "appliedYuan", "approved", "approvedYuan", "paid", "paidYuan"] as const) total[k] += r[k];
+  }
+  return [...report.subsidies, total];
+}
+
 export const SUMMARY_SHEET: SheetDefinition<[string, Cell]> = {
   key: "summary",
   title: "说明",
@@ -174,7 +203,7 @@ export function summaryRows(report: CampaignReport): [string, Cell][] {
 export const withTotal = (rows: ProgressRow[], total: ProgressRow): ProgressRow[] => [...rows, { ...total, key: "TOTAL", label: "合计" }];
 
 /** The sheets, in the workbook's order; each is also a CSV (`?sheet=`). */
-export const CSV_SHEETS: readonly SheetDefinition<never>[] = [SUMMARY_SHEET, PREFECTURE_SHEET, COUNTY_SHEET, INSTITUTION_SHEET, CATEGORY_SHEET, BELOW_SHEET, MENTOR_SHEET, FAIR_SHEET] as unknown as SheetDefinition<never>[];
+export const CSV_SHEETS: readonly SheetDefinition<never>[] = [SUMMARY_SHEET, PREFECTURE_SHEET, COUNTY_SHEET, INSTITUTION_SHEET, CATEGORY_SHEET, BELOW_SHEET, MENTOR_SHEET, FAIR_SHEET, SUBSIDY_SHEET] as unknown as SheetDefinition<never>[];
 
 /** Every sheet of the workbook, in order, the people below their minimum streamed. */
 export function workbookSheets(report: CampaignReport, below: AsyncIterable<BelowMinimumRow[]>): SheetOutput<unknown>[] {
@@ -201,5 +230,7 @@ export function sheetOutput(report: CampaignReport, key: SheetKey, below: AsyncI
       return out(MENTOR_SHEET, withTotal(report.prefectures, report.total));
     case "fairs":
       return out(FAIR_SHEET, fairRows(report));
+    case "subsidies":
+      return out(SUBSIDY_SHEET, subsidyRows(report));
   }
 }

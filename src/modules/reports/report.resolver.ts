@@ -15,6 +15,7 @@ export enum ReportSheet {
   BELOW = "below",
   MENTORS = "mentors",
   FAIRS = "fairs",
+  SUBSIDIES = "subsidies",
 }
 registerEnumType(ReportSheet, {
   name: "ReportSheet",
@@ -28,6 +29,7 @@ registerEnumType(ReportSheet, {
     BELOW: { description: "The people still below their referral minimum, one row each." },
     MENTORS: { description: "红娘 mentor coverage per prefecture: eligible, paired, overdue for contact." },
     FAIRS: { description: "Institutions and HR bureaus short of their yearly job-fair target (招聘会未达标单位)." },
+    SUBSIDIES: { description: "Subsidy claims per scheme and prefecture: eligible, applied, approved, recorded paid (counts and yuan), with the total." },
   },
 });
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -13,6 +13,7 @@ import { institutionsByIds } from "../institutions/institution.service.js";
 import { regionsByCodes } from "../regions/region.service.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { campaignBreakdown } from "../progress/progress.service.js";
+import { subsidyFigures } from "../subsidies/subsidy-read.service.js";
 import { signReportLink } from "./report-link.js";
 import { CSV_SHEETS, type CampaignReport, type SheetKey } from "./report-tables.js";
 import { belowMinimumRows, type BelowMinimumRow } from "./report.repository.js";
@@ -42,12 +43,13 @@ export async function authoriseReport(db: Database, viewer: Viewer, campaignId: 
 
 /**
  * A report's figures, in a constant number of statements: progress every way and the daily curve (one
- * computation), fair coverage. `prefecturesOnly`: what the page of charts shows, no county, institution
+ * computation), fair coverage, subsidy claims by scheme and prefecture. `prefecturesOnly`: what the page of charts shows, no county, institution
  * or category rows.
  */
 export async function campaignReport(db: Database, viewer: Viewer, campaign: CampaignRow, opts: { prefecturesOnly?: boolean } = {}): Promise<CampaignReport> {
   const progress = await campaignBreakdown(db, viewer, campaign.id, opts);
   const fairs = await fairCoverage(db, viewer, Number(progress.asOf.slice(0, 4)));
+  const subsidies = await subsidyFigures(db, viewer);
   return {
     campaign,
     asOf: progress.asOf,
@@ -61,6 +63,7 @@ export async function campaignReport(db: Database, viewer: Viewer, campaign: Cam
     total: progress.total,
     curve: cumulativeCurve(campaign.startsOn, progress.asOf, progress.reachedByDay),
     fairs,
+    subsidies,
   };
 }
 

@@ -1,0 +1,50 @@
+import { sql, type SQL } from "drizzle-orm";
+import { Role, type Viewer } from "../../auth/viewer.js";
+import { personScope, personWithinScope, scopeCondition } from "../people/person.access.js";
+import type { PersonRow } from "../people/person.table.js";
+import type { SubsidyClaimRow } from "./subsidy.table.js";
+
+/**
+ * Who sees and does what with subsidies. Officials (administrators; caseworkers within their scope)
+ * see claims and take them through their steps; a person sees their own; an employer sees its own
+ * claims, naming a hired person only once that person consented (the claim reveals their poverty
+ * status) — otherwise counts; partner sites and mentors see none of it.
+ */
+export function isOfficial(viewer: Viewer): viewer is Extract<Viewer, { kind: "user" }> {
+  return viewer.kind === "user" && (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER);
+}
+
+type Placed = Pick<PersonRow, "id" | "householdRegionCode" | "originRegionCode" | "institutionId">;
+
+/** An official in whose scope the claim lies: its person's (by 户籍, 生源地 or institution), or its place (an employer's county). */
+export function officialInScope(viewer: Viewer, claim: Pick<SubsidyClaimRow, "regionCode">, person: Placed | undefined): boolean {
+  if (!isOfficial(viewer)) return false;
+  if (viewer.role === Role.ADMIN) return true;
+  if (person && personWithinScope(personScope(viewer), person)) return true;
+  return viewer.regionCode !== undefined && claim.regionCode.startsWith(viewer.regionCode);
+}
+
+/** Whether the viewer reads a person's own subsidies: an official in their scope, or the person themself. */
+export function mayReadPersonSubsidies(viewer: Viewer, person: Placed): boolean {
+  if (viewer.kind !== "user") return false;
+  if (viewer.role === Role.SEEKER) return viewer.personId === person.id;
+  return isOfficial(viewer) && personWithinScope(personScope(viewer), person);
+}
+
+/** Whether the viewer reads an employer's claims: officials of its region (or of the hired people), and the employer itself. */
+export function mayReadEmployerSubsidies(viewer: Viewer, employer: { id: string; regionCode: string }): "all" | "own" | null {
+  if (viewer.kind !== "user") return null;
+  if (viewer.role === Role.EMPLOYER) return viewer.employerId === employer.id ? "own" : null;
+  if (!isOfficial(viewer)) return null;
+  return "all";
+}
+
+/** SQL: the claims an official may list (a caseworker's: people of their scope, or places in their region). */
+export function claimScopeCondition(viewer: Viewer): SQL {
+  if (!isOfficial(viewer)) return sql`false`;
+  if (viewer.role === Role.ADMIN) return sql`true`;
+  const people = scopeCondition(personScope(viewer));
+  const inPeople = people ? sql`subsidy_claims.person_id in (select people.id from people where ${people})` : sql`true`;
+  const inRegion = viewer.regionCode ? sql`subsidy_claims.region_code like ${`${viewer.regionCode}%`}` : sql`false`;
+  return sql`(${inPeople} or ${inRegion})`;
+}

@@ -1,0 +1,185 @@
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { keysetOrder, keysetRange } from "../../db/keyset.js";
+import type { KeysetPage } from "../../pagination.js";
+import { insertMany } from "../../db/bulk-insert.js";
+import { queryRows, type Executor } from "../../db/client.js";
+import { inCampaign } from "../categories/category.sql.js";
+import { fallbackPlacements, subsidyClaims, subsidyHires, subsidySchemes, type FallbackPlacementRow, type SubsidyClaimRow, type SubsidySchemeRow } from "./subsidy.table.js";
+
+export function listSchemeVersions(db: Executor): Promise<SubsidySchemeRow[]> {
+  return db.select().from(subsidySchemes).orderBy(subsidySchemes.code, subsidySchemes.version);
+}
+
+export function findSchemesByIds(db: Executor, ids: readonly string[]): Promise<SubsidySchemeRow[]> {
+  return db.select().from(subsidySchemes).where(sql`${subsidySchemes.id} = any(${sql.param([...ids])}::uuid[])`);
+}
+
+/** The next version of a scheme's code, writers of schemes taking turns (two publications get consecutive versions). */
+export async function nextSchemeVersion(tx: Executor, code: string): Promise<number> {
+  await tx.execute(sql`lock table subsidy_schemes in share row exclusive mode`);
+  const [row] = await tx.select({ v: sql<number>`coalesce(max(${subsidySchemes.version}), 0)::int` }).from(subsidySchemes).where(eq(subsidySchemes.code, code));
+  return Number(row?.v ?? 0) + 1;
+}
+
+export async function insertSchemeVersion(tx: Executor, row: typeof subsidySchemes.$inferInsert): Promise<SubsidySchemeRow> {
+  const [inserted] = await tx.insert(subsidySchemes).values(row).returning();
+  return inserted!;
+}
+
+/** Every claim of these people (theirs, and employers' claims for hiring them). */
+export function claimsOfPeople(db: Executor, personIds: readonly string[]): Promise<SubsidyClaimRow[]> {
+  return db.select().from(subsidyClaims).where(sql`${subsidyClaims.personId} = any(${sql.param([...personIds])}::uuid[])`);
+}
+
+/** The people's own claims, for Person.subsidies (employers' claims for hiring them are the employers'). */
+export function ownClaimsOfPeople(db: Executor, personIds: readonly string[]): Promise<SubsidyClaimRow[]> {
+  return db
+    .select()
+    .from(subsidyClaims)
+    .where(sql`${subsidyClaims.personId} = any(${sql.param([...personIds])}::uuid[]) and ${subsidyClaims.employerId} is null`)
+    .orderBy(subsidyClaims.schemeCode);
+}
+
+export function claimsOfEmployers(db: Executor, employerIds: readonly string[]): Promise<SubsidyClaimRow[]> {
+  return db
+    .select()
+    .from(subsidyClaims)
+    .where(sql`${subsidyClaims.employerId} = any(${sql.param([...employerIds])}::uuid[])`)
+    .orderBy(subsidyClaims.schemeCode, subsidyClaims.decidedAt, subsidyClaims.id);
+}
+
+export interface HireFacts {
+  employerId: string;
+  personId: string;
+  regionCode: string;
+  isPovertyWorkshop: boolean;
+  verified: boolean;
+}
+
+/** The hires of these people, with what employer schemes read of the employer. */
+export function hiresOfPeople(db: Executor, personIds: readonly string[]): Promise<HireFacts[]> {
+  return queryRows<HireFacts>(
+    db,
+    sql`select h.employer_id as "employerId", h.person_id as "personId", e.region_code as "regionCode", e.is_poverty_workshop as "isPovertyWorkshop", e.verified
+        from subsidy_hires h join employers e on e.id = h.employer_id where h.person_id = any(${sql.param([...personIds])}::uuid[])`,
+  );
+}
+
+export async function recordHires(db: Executor, hires: { employerId: string; personId: string; hiredOn: string; recordedBy: string }[]): Promise<void> {
+  await insertMany(db, subsidyHires, hires, { onConflict: sql`on conflict (employer_id, person_id) do nothing` });
+}
+
+export type NewClaim = Pick<SubsidyClaimRow, "id" | "schemeCode" | "schemeId" | "schemeVersion" | "personId" | "employerId" | "regionCode" | "maxAmountYuan">;
+
+/** New ELIGIBLE claims (one already there — decided meanwhile — is left as it is). */
+export async function insertEligible(db: Executor, rows: NewClaim[]): Promise<void> {
+  await insertMany(db, subsidyClaims, rows, { onConflict: sql`on conflict do nothing` });
+}
+
+/** ELIGIBLE claims re-decided by another version (or moved region): one statement, whatever the count. */
+export async function redecideEligible(db: Executor, rows: Pick<SubsidyClaimRow, "id" | "schemeId" | "schemeVersion" | "regionCode" | "maxAmountYuan">[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(
+    sql`update subsidy_claims c set scheme_id = u.scheme_id, scheme_version = u.scheme_version, region_code = u.region_code, max_amount_yuan = u.max_amount, decided_at = now()
+        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.schemeId))}::uuid[], ${sql.param(rows.map((r) => r.schemeVersion))}::int[],
+                    ${sql.param(rows.map((r) => r.regionCode))}::text[], ${sql.param(rows.map((r) => r.maxAmountYuan))}::int[]) as u(id, scheme_id, scheme_version, region_code, max_amount)
+        where c.id = u.id and c.state = 'ELIGIBLE'`,
+  );
+}
+
+/** ELIGIBLE claims whose subject no longer qualifies (a claim applied for stays). */
+export async function deleteEligible(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`delete from subsidy_claims where id = any(${sql.param(ids)}::uuid[]) and state = 'ELIGIBLE'`);
+}
+
+export async function findClaim(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<SubsidyClaimRow | undefined> {
+  const q = db.select().from(subsidyClaims).where(eq(subsidyClaims.id, id));
+  const [row] = opts.forUpdate ? await q.for("update") : await q;
+  return row;
+}
+
+export function findClaimsByIds(db: Executor, ids: readonly string[]): Promise<SubsidyClaimRow[]> {
+  return db.select().from(subsidyClaims).where(sql`${subsidyClaims.id} = any(${sql.param([...ids])}::uuid[])`);
+}
+
+/** The claim of a subject on a scheme (a person's own, or an employer's for a hired person). */
+export async function findClaimOf(db: Executor, schemeCode: string, personId: string, employerId: string | null): Promise<SubsidyClaimRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(subsidyClaims)
+    .where(and(eq(subsidyClaims.schemeCode, schemeCode), eq(subsidyClaims.personId, personId), employerId ? eq(subsidyClaims.employerId, employerId) : sql`${subsidyClaims.employerId} is null`))
+    .for("update");
+  return row;
+}
+
+export async function updateClaim(db: Executor, id: string, set: Partial<typeof subsidyClaims.$inferInsert>): Promise<SubsidyClaimRow> {
+  const [row] = await db.update(subsidyClaims).set(set).where(eq(subsidyClaims.id, id)).returning();
+  return row!;
+}
+
+/** A page of claims, newest first (keyset on the id, a UUID v7). `where` carries the filter and the viewer's scope. */
+export function listClaims(db: Executor, where: SQL, page: KeysetPage): Promise<SubsidyClaimRow[]> {
+  return db
+    .select()
+    .from(subsidyClaims)
+    .where(and(where, keysetRange(subsidyClaims.id, page)))
+    .orderBy(keysetOrder(subsidyClaims.id, page))
+    .limit(page.limit);
+}
+
+export async function countClaims(db: Executor, where: SQL): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(subsidyClaims).where(where);
+  return row?.n ?? 0;
+}
+
+export interface FigureRow {
+  schemeCode: string;
+  prefecture: string;
+  eligible: number;
+  eligibleYuan: number;
+  applied: number;
+  appliedYuan: number;
+  approved: number;
+  approvedYuan: number;
+  paid: number;
+  paidYuan: number;
+}
+
+/**
+ * Claims by scheme and prefecture, as they stand: how many reached each step and their sums
+ * (eligible and applied: the most they may be approved for; approved and paid: what was approved).
+ * A claim counts in every step it reached (a paid claim was eligible, applied and approved).
+ */
+export function subsidyFigureRows(db: Executor, where: SQL): Promise<FigureRow[]> {
+  return queryRows<FigureRow>(
+    db,
+    sql`select scheme_code as "schemeCode", substr(region_code, 1, 4) as prefecture,
+          count(*)::int as eligible, coalesce(sum(max_amount_yuan), 0)::int as "eligibleYuan",
+          (count(*) filter (where state <> 'ELIGIBLE'))::int as applied, coalesce(sum(max_amount_yuan) filter (where state <> 'ELIGIBLE'), 0)::int as "appliedYuan",
+          (count(*) filter (where state in ('APPROVED', 'PAID_RECORDED')))::int as approved, coalesce(sum(approved_amount_yuan) filter (where state in ('APPROVED', 'PAID_RECORDED')), 0)::int as "approvedYuan",
+          (count(*) filter (where state = 'PAID_RECORDED'))::int as paid, coalesce(sum(approved_amount_yuan) filter (where state = 'PAID_RECORDED'), 0)::int as "paidYuan"
+        from subsidy_claims where ${where}
+        group by 1, 2 order by 1, 2`,
+  );
+}
+
+
+/**
+ * People still out of work whom the fallback may place (托底安置): from registered-poverty
+ * households, unemployed, in the campaign (a category it binds), within `scope`; in id order.
+ */
+export async function fallbackCandidateIds(db: Executor, campaignId: string, scope: SQL | undefined, limit: number): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select people.id from people where people.employment_status = 'UNEMPLOYED' and people.registered_poverty
+          and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)} and ${scope ?? sql`true`}
+        order by people.id limit ${limit}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function insertPlacement(db: Executor, row: typeof fallbackPlacements.$inferInsert): Promise<FallbackPlacementRow | undefined> {
+  const [inserted] = await db.insert(fallbackPlacements).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
