@@ -78,7 +78,7 @@ const benchmarks: Record<string, (opts: { duration: number; connections: number 
       },
     }),
   // Subsidy eligibility re-decided for --people people (100,000) against every scheme, on PostgreSQL (issue 26).
-  subsidies: () => subsidiesBench(values.people ? { people: Number(values.people) } : {}),
+  subsidies: () => subsidiesBench({ ...(values.people ? { people: Number(values.people) } : {}), ...runs() }),
   // The screening engine in-process (issue 23): --postings (10,000) screened with the seed rules, per-posting median and p99.
   screening: () => screeningBench({ ...(values.postings ? { postings: Number(values.postings) } : {}), ...runs() }),
   // Screening (issue 23): 500-posting partner batches with the rules in force vs an empty rule set, alternating (--runs rounds, 5).
