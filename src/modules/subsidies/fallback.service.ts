@@ -17,7 +17,7 @@ import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service
 import type { PersonRow } from "../people/person.table.js";
 import { readPostings } from "../postings/posting.lock.js";
 import { isOfficial, officialInScope } from "./subsidy.access.js";
-import { fallbackCandidateIds, insertPlacement } from "./subsidy.repository.js";
+import { fallbackCandidateIds, insertPlacement, isFallbackCandidate } from "./subsidy.repository.js";
 import { fallbackPolicies, type FallbackPlacementRow, type FallbackPolicyRow } from "./subsidy.table.js";
 
 const OFFICIALS_ONLY = msg("托底安置由管辖范围内的经办人员和管理员办理", "Fallback placements are for officials in scope");
@@ -82,18 +82,27 @@ export async function placeInFallbackPost(db: Database, viewer: Viewer, input: {
   const personId = parseId(input.personId, "personId");
   const postingId = parseId(input.postingId, "postingId");
   if (!isOfficial(viewer)) throw forbidden(OFFICIALS_ONLY);
-  const campaign = input.campaignId ? await campaignFor(db, parseId(input.campaignId, "campaignId")) : null;
+  // The campaign named, or the one in force: its fallback must have opened (the day the policy sets).
+  const campaign = await campaignFor(db, input.campaignId ? parseId(input.campaignId, "campaignId") : null);
+  const opensOn = fallbackOpensOn(campaign, await fallbackPolicyInForce(db));
+  if (serviceToday() < opensOn || campaign.status === "DRAFT") {
+    throw conflict(msg(`该专项行动的托底安置自 ${opensOn} 起办理`, `This campaign's fallback placements open on ${opensOn}`), { field: "campaignId", opensOn });
+  }
   return db.transaction(async (tx) => {
     const person = await lockPerson(tx, personId);
-    if (!person || !officialInScope(viewer, { regionCode: person.householdRegionCode }, person)) throw notFound("Person", personId);
+    if (!person || !officialInScope(viewer, { regionCode: person.householdRegionCode, employerId: null }, person)) throw notFound("Person", personId);
     const posting = (await readPostings(tx, [postingId])).get(postingId);
     if (!posting) throw notFound("Posting", postingId);
     if (posting.kind !== FALLBACK_KIND) throw badInput("postingId", msg("托底安置只能安置到公益性岗位", "A fallback placement is to a public-welfare post"));
     if (person.employmentStatus !== "UNEMPLOYED") throw conflict(msg(`该人员当前状态为 ${person.employmentStatus}，不需托底安置`, `The person is ${person.employmentStatus}: the fallback is for people out of work`), { field: "personId" });
+    // One of the campaign's fallback candidates (as fallbackCandidates lists them), checked under the person's lock.
+    if (!(await isFallbackCandidate(tx, campaign.id, personId))) {
+      throw badInput("personId", msg("该人员不是本专项行动的托底安置对象（须为建档立卡、未就业且在本行动中）", "The person is not one of this campaign's fallback candidates (registered poverty, out of work, in the campaign)"), { reason: "NOT_A_FALLBACK_CANDIDATE" });
+    }
     const misfit = await postingMisfit(tx, person, posting);
     if (misfit) throw badInput("postingId", misfit);
     const by = actorOf(viewer);
-    const placement = await insertPlacement(tx, { id: newId(), personId, postingId, campaignId: campaign?.id ?? null, placedBy: by });
+    const placement = await insertPlacement(tx, { id: newId(), personId, postingId, campaignId: campaign.id, placedBy: by });
     if (!placement) throw conflict(msg("该人员已安置到该岗位", "The person was placed in this post already"), { field: "postingId" });
     const updated = await applyEmploymentStatus(tx, person, { status: "PUBLIC_WELFARE_POST", since: serviceToday(), source: "UPDATE", by, note: `托底安置：${posting.title}` });
     return { placement, person: updated };

@@ -65,15 +65,16 @@ export async function applyForSubsidy(db: Database, viewer: Viewer, input: Apply
     const person = await lockPerson(tx, personId);
     const employer = employerId ? (await getEmployersByIds(tx, [employerId]))[0] : undefined;
     const place = employer ? { regionCode: employer.regionCode } : { regionCode: person?.householdRegionCode ?? "" };
-    if (!person || !officialInScope(viewer, place, employer ? undefined : person)) throw notFound("Person", personId);
+    if (!person || !officialInScope(viewer, { ...place, employerId }, person)) throw notFound("Person", personId);
     if (employerId && !employer) throw notFound("Employer", employerId);
     const scheme = schemesInForce(await listSchemeVersions(tx), new Date()).find((s) => s.code === input.schemeCode);
     if (!scheme) throw badInput("input.schemeCode", msg(`没有正在实施的补贴项目 ${input.schemeCode}`, `No subsidy scheme ${input.schemeCode} is in force`));
     if ((scheme.subject === "EMPLOYER") !== (employerId !== null)) {
       throw badInput("input.employerId", scheme.subject === "EMPLOYER" ? msg("该补贴发给用人单位：须指明单位", "This subsidy goes to an employer: name the employer") : msg("该补贴发给个人：不指明单位", "This subsidy goes to a person: name no employer"));
     }
-    // Not decided yet (a version published, its re-decision not here yet): decided now, in this transaction.
-    const claim = (await findClaimOf(tx, scheme.code, personId, employerId)) ?? (await decideNow(tx, person, scheme.code, employerId));
+    // Decided now, under the person's lock, by the versions in force: a version published since the
+    // claim was decided (its re-decision not here yet) may have narrowed the rule or lowered the cap.
+    const claim = await decideNow(tx, person, scheme.code, employerId);
     if (claim && claim.state !== "ELIGIBLE") throw conflict(msg(`该补贴已申领（${claim.state}），每人每项只能申领一次`, `This subsidy was applied for already (${claim.state}): one claim per person and scheme`), { id: claim.id, state: claim.state });
     if (!claim) throw await notEligible(tx, scheme.code, person, employer ?? null);
     const missing = scheme.documents.filter((d) => !documents.includes(d));

@@ -16,11 +16,16 @@ export function isOfficial(viewer: Viewer): viewer is Extract<Viewer, { kind: "u
 
 type Placed = Pick<PersonRow, "id" | "householdRegionCode" | "originRegionCode" | "institutionId">;
 
-/** An official in whose scope the claim lies: its person's (by 户籍, 生源地 or institution), or its place (an employer's county). */
-export function officialInScope(viewer: Viewer, claim: Pick<SubsidyClaimRow, "regionCode">, person: Placed | undefined): boolean {
+/**
+ * An official in whose scope the claim lies: a person's claim by the person's scope (户籍, 生源地 or
+ * institution) or its county; an employer's claim by the employer's county only — the same rule for
+ * applying, each later step, the lists and the figures (an official of the hired person's region
+ * does not handle another region's employer).
+ */
+export function officialInScope(viewer: Viewer, claim: Pick<SubsidyClaimRow, "regionCode" | "employerId">, person: Placed | undefined): boolean {
   if (!isOfficial(viewer)) return false;
   if (viewer.role === Role.ADMIN) return true;
-  if (person && personWithinScope(personScope(viewer), person)) return true;
+  if (claim.employerId === null && person && personWithinScope(personScope(viewer), person)) return true;
   return viewer.regionCode !== undefined && claim.regionCode.startsWith(viewer.regionCode);
 }
 
@@ -36,7 +41,8 @@ export function mayReadEmployerSubsidies(viewer: Viewer, employer: { id: string;
   if (viewer.kind !== "user") return null;
   if (viewer.role === Role.EMPLOYER) return viewer.employerId === employer.id ? "own" : null;
   if (!isOfficial(viewer)) return null;
-  return "all";
+  // Administrators, and caseworkers of the employer's region (as its claims are handled).
+  return viewer.role === Role.ADMIN || (viewer.regionCode !== undefined && employer.regionCode.startsWith(viewer.regionCode)) ? "all" : null;
 }
 
 /** SQL: the claims an official may list (a caseworker's: people of their scope, or places in their region). */
@@ -44,7 +50,8 @@ export function claimScopeCondition(viewer: Viewer): SQL {
   if (!isOfficial(viewer)) return sql`false`;
   if (viewer.role === Role.ADMIN) return sql`true`;
   const people = scopeCondition(personScope(viewer));
-  const inPeople = people ? sql`subsidy_claims.person_id in (select people.id from people where ${people})` : sql`true`;
+  // People in scope for their own claims; employers' claims by the employer's county (officialInScope).
+  const inPeople = people ? sql`(subsidy_claims.employer_id is null and subsidy_claims.person_id in (select people.id from people where ${people}))` : sql`subsidy_claims.employer_id is null`;
   const inRegion = viewer.regionCode ? sql`subsidy_claims.region_code like ${`${viewer.regionCode}%`}` : sql`false`;
   return sql`(${inPeople} or ${inRegion})`;
 }

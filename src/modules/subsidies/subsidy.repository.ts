@@ -179,6 +179,16 @@ export async function fallbackCandidateIds(db: Executor, campaignId: string, sco
   return rows.map((r) => r.id);
 }
 
+/** Whether a person is among a campaign's fallback candidates now: out of work, registered poverty, in the campaign. */
+export async function isFallbackCandidate(db: Executor, campaignId: string, personId: string): Promise<boolean> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select people.id from people where people.id = ${personId}::uuid and people.employment_status = 'UNEMPLOYED' and people.registered_poverty
+          and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)}`,
+  );
+  return rows.length > 0;
+}
+
 export async function insertPlacement(db: Executor, row: typeof fallbackPlacements.$inferInsert): Promise<FallbackPlacementRow | undefined> {
   const [inserted] = await db.insert(fallbackPlacements).values(row).onConflictDoNothing().returning();
   return inserted;

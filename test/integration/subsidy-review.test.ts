@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../src/auth/viewer.js";
+import { queryRows } from "../../src/db/client.js";
+import { serviceToday } from "../../src/dates.js";
+import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
+import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+
+const YEAR = Number(serviceToday().slice(0, 4));
+const THIS_YEAR_GRADUATE = { graduationDate: `${YEAR}-06-30`, leaveSchoolDate: `${YEAR}-07-01` };
+const F = `id schemeCode schemeVersion state maxAmountYuan approvedAmountYuan regionCode employerId`;
+const APPLY = `mutation($i: ApplyForSubsidyInput!) { applyForSubsidy(input: $i) { ${F} } }`;
+const APPROVE = `mutation($c: ID!, $a: Int!) { approveSubsidyClaim(claimId: $c, amountYuan: $a) { ${F} } }`;
+const PAY = `mutation($c: ID!, $p: String!) { recordSubsidyPayment(claimId: $c, paymentReference: $p) { ${F} } }`;
+const PUBLISH = `mutation($i: SubsidySchemeInput!) { publishSubsidyScheme(input: $i) { id version } }`;
+const MOVE = `mutation($id: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $id, status: $s) { id status } }`;
+const EMP = `query($id: ID!) { employer(id: $id) { subsidies { claims { ${F} personName } unnamed { schemeCode state claims } } } }`;
+
+describe("subsidies: what an independent review found (each failed before its fix)", () => {
+  let t: TestApp;
+  let admin: string;
+  let fuzhou: string;
+  let xiamen: string;
+  let schoolId: string;
+  const docs = async (code: string) => (await queryRows<{ documents: string[] }>(t.db, sql`select documents from subsidy_schemes where code = ${code} order by version desc limit 1`))[0]!.documents;
+  const claims = (personId: string, code: string) => queryRows<{ id: string; scheme_version: number; state: string; max_amount_yuan: number; employer_id: string | null }>(t.db, sql`select id, scheme_version, state, max_amount_yuan, employer_id from subsidy_claims where person_id = ${personId} and scheme_code = ${code}`);
+  const hire = async (personId: string, employerId: string) => {
+    const posting = await makePosting(t.db, { employerId, minEducation: "NONE" });
+    const referral = await makeReferral(t.db, personId, posting.id);
+    const r = await t.gql(MOVE, { id: referral.id, s: "HIRED" }, { token: admin });
+    expect(r.errors).toBeUndefined();
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token({ sub: "admin", role: Role.ADMIN });
+    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
+    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
+    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+  });
+  afterAll(() => t.close());
+
+  it("an application is decided by the version in force: a narrower rule published since (its re-decision not run yet) refuses a person it no longer admits", async () => {
+    const p = await makePerson(t, { disabled: true, institutionId: schoolId, ...THIS_YEAR_GRADUATE });
+    expect((await claims(p.id, "JOB_SEARCH_GRADUATE"))[0]).toMatchObject({ scheme_version: 1, state: "ELIGIBLE" });
+    const rule = `{"and":[{"==":[{"var":"isGraduate"},true]},{"==":[{"var":"graduationYear"},{"var":"year"}]},{"or":[{"==":[{"var":"household.registeredPoverty"},true]},{"==":[{"var":"household.minimumLiving"},true]}]}]}`;
+    const pub = await t.gql(PUBLISH, { i: { code: "JOB_SEARCH_GRADUATE", name: "一次性求职创业补贴", subject: "PERSON", ruleJson: rule, amountKind: "FIXED", amountYuan: 2000, documents: await docs("JOB_SEARCH_GRADUATE"), issuingLevel: "PROVINCE", validFrom: serviceToday() } }, { token: admin });
+    expect(pub.errors).toBeUndefined();
+    const r = await t.gql(APPLY, { i: { schemeCode: "JOB_SEARCH_GRADUATE", personId: p.id, documents: await docs("JOB_SEARCH_GRADUATE") } }, { token: fuzhou });
+    expect(codeOf(r)).toBe("BAD_USER_INPUT");
+    expect(r.errors![0]!.extensions).toMatchObject({ reason: "NOT_ELIGIBLE", schemeVersion: 2 });
+    // Refused, so nothing written: the old decision stays until the re-decision the publication asked for reaches the person.
+    expect((await claims(p.id, "JOB_SEARCH_GRADUATE"))[0]).toMatchObject({ scheme_version: 1, state: "ELIGIBLE" });
+  });
+
+  it("an application takes the cap in force: a lowered cap published since bounds the approval", async () => {
+    const p = await makePerson(t, { registeredPoverty: true, employmentStatus: "SELF_EMPLOYED", institutionId: schoolId });
+    expect((await claims(p.id, "STARTUP_ONE_TIME"))[0]).toMatchObject({ scheme_version: 1, max_amount_yuan: 10000 });
+    const rule = `{"and":[{"==":[{"var":"employmentStatus"},"SELF_EMPLOYED"]},{"==":[{"var":"household.registeredPoverty"},true]}]}`;
+    const pub = await t.gql(PUBLISH, { i: { code: "STARTUP_ONE_TIME", name: "一次性创业扶持补贴", subject: "PERSON", ruleJson: rule, amountKind: "CAPPED", amountYuan: 5000, documents: await docs("STARTUP_ONE_TIME"), issuingLevel: "COUNTY", validFrom: serviceToday() } }, { token: admin });
+    expect(pub.errors).toBeUndefined();
+    const applied = await t.gql<{ applyForSubsidy: { id: string; schemeVersion: number; maxAmountYuan: number } }>(APPLY, { i: { schemeCode: "STARTUP_ONE_TIME", personId: p.id, documents: await docs("STARTUP_ONE_TIME") } }, { token: fuzhou });
+    expect(applied.errors).toBeUndefined();
+    expect(applied.data!.applyForSubsidy).toMatchObject({ schemeVersion: 2, maxAmountYuan: 5000 });
+    const above = await t.gql(APPROVE, { c: applied.data!.applyForSubsidy.id, a: 9000 }, { token: fuzhou });
+    expect(codeOf(above)).toBe("BAD_USER_INPUT");
+    expect((await claims(p.id, "STARTUP_ONE_TIME"))[0]!.state).toBe("APPLIED");
+    const within = await t.gql(APPROVE, { c: applied.data!.applyForSubsidy.id, a: 5000 }, { token: fuzhou });
+    expect(within.errors).toBeUndefined();
+  });
+
+  it("an employer's claim is handled by officials of the employer's county only, at every step (the hired person's caseworker elsewhere gets NOT_FOUND)", async () => {
+    const employer = await makeEmployer(t.db, { regionCode: "350203", isPovertyWorkshop: false });
+    const p = await makePerson(t, { registeredPoverty: true, institutionId: null });
+    await hire(p.id, employer.id);
+    const d = await docs("HIRING_POVERTY_LABOURER");
+    const byFuzhou = await t.gql(APPLY, { i: { schemeCode: "HIRING_POVERTY_LABOURER", personId: p.id, employerId: employer.id, documents: d } }, { token: fuzhou });
+    expect(codeOf(byFuzhou)).toBe("NOT_FOUND");
+    const byXiamen = await t.gql<{ applyForSubsidy: { id: string } }>(APPLY, { i: { schemeCode: "HIRING_POVERTY_LABOURER", personId: p.id, employerId: employer.id, documents: d } }, { token: xiamen });
+    expect(byXiamen.errors).toBeUndefined();
+    const approveByFuzhou = await t.gql(APPROVE, { c: byXiamen.data!.applyForSubsidy.id, a: 1000 }, { token: fuzhou });
+    expect(codeOf(approveByFuzhou)).toBe("NOT_FOUND");
+    const listed = await t.gql<{ subsidyClaims: { edges: { node: { id: string } }[] } }>(`{ subsidyClaims(first: 100) { edges { node { id } } } }`, {}, { token: fuzhou });
+    expect(listed.data!.subsidyClaims.edges.map((e) => e.node.id)).not.toContain(byXiamen.data!.applyForSubsidy.id);
+    const approveByXiamen = await t.gql(APPROVE, { c: byXiamen.data!.applyForSubsidy.id, a: 1000 }, { token: xiamen });
+    expect(approveByXiamen.errors).toBeUndefined();
+  });
+
+  it("a fallback placement waits for the day the policy opens the fallback, and writes nothing before it", async () => {
+    await queryRows(t.db, sql`update campaigns set ends_on = ${serviceToday(days(60))}::date where status = 'ACTIVE' and kind = 'KEY_GROUP_GRADUATES' returning id`);
+    const c = await t.gql<{ fallbackCandidates: { open: boolean; opensOn: string } }>(`{ fallbackCandidates { open opensOn } }`, {}, { token: fuzhou });
+    expect(c.data!.fallbackCandidates.open).toBe(false);
+    const p = await makePerson(t, { registeredPoverty: true, institutionId: schoolId });
+    const post = await makePosting(t.db, { kind: "PUBLIC_WELFARE", minEducation: "NONE", skills: [], majors: [] });
+    const r = await t.gql(`mutation($p: ID!, $j: ID!) { placeInFallbackPost(personId: $p, postingId: $j) { id } }`, { p: p.id, j: post.id }, { token: fuzhou });
+    expect(codeOf(r)).toBe("CONFLICT");
+    expect(r.errors![0]!.extensions).toMatchObject({ opensOn: c.data!.fallbackCandidates.opensOn });
+    expect(await queryRows(t.db, sql`select id from fallback_placements where person_id = ${p.id}`)).toEqual([]);
+  });
+});
