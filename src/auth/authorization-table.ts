@@ -168,6 +168,7 @@ export const AUTHORIZATION: Record<string, Rule> = {
   "Mutation.rejectSubsidyClaim": { access: [ADMIN, CASEWORKER], scope: "a claim in a caseworker's scope" },
   "Mutation.recordSubsidyPayment": { access: [ADMIN, CASEWORKER], scope: "a claim in a caseworker's scope" },
   "Mutation.consentToSubsidyDisclosure": { access: [SEEKER], scope: "an employer's claim for hiring the seeker themself" },
+  "Mutation.withdrawSubsidyDisclosure": { access: [SEEKER], scope: "an employer's claim for hiring the seeker themself" },
 
   // Subscriptions (over graphql-ws, authenticated like HTTP)
   "Subscription.myNotifications": { access: [SEEKER], scope: "their own notifications" },

@@ -245,8 +245,14 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect((await employerClaims(employer.id, fuzhou))!.claims.every((c) => c.personName === p.name)).toBe(true);
     expect(await employerClaims(employer.id, xiamen)).toBeNull();
 
-    // The person consents on one claim: the employer sees that one, named.
-    const hiring = (await employerClaims(employer.id))!.claims.find((c) => c.schemeCode === "HIRING_POVERTY_LABOURER")!;
+    // The person finds the employer's claims naming them (their own view), and consents on one: the employer sees that one, named.
+    const HIRING_CLAIMS = `query($p: ID!) { person(id: $p) { hiringSubsidyClaims { id schemeCode personConsented } } }`;
+    const mine = await t.gql<{ person: { hiringSubsidyClaims: { id: string; schemeCode: string; personConsented: boolean }[] | null } }>(HIRING_CLAIMS, { p: p.id }, { token: seeker });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.person.hiringSubsidyClaims!.map((c) => [c.schemeCode, c.personConsented]).sort()).toEqual([["HIRING_POVERTY_LABOURER", false], ["POVERTY_WORKSHOP_AWARD", false]]);
+    const officialView = await t.gql<{ person: { hiringSubsidyClaims: unknown[] | null } }>(HIRING_CLAIMS, { p: p.id }, { token: fuzhou });
+    expect(officialView.data!.person.hiringSubsidyClaims).toHaveLength(2);
+    const hiring = mine.data!.person.hiringSubsidyClaims!.find((c) => c.schemeCode === "HIRING_POVERTY_LABOURER")!;
     expect(codeOf(await t.gql(CONSENT, { c: hiring.id }, { token: await t.token({ sub: "s-else", role: Role.SEEKER, personId: (await person()).id }) }))).toBe("NOT_FOUND");
     expect(codeOf(await t.gql(CONSENT, { c: hiring.id }, { token: own }))).toBe("FORBIDDEN");
     expect((await t.gql(CONSENT, { c: hiring.id }, { token: seeker })).errors).toBeUndefined();
@@ -255,6 +261,17 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(after!.unnamed.map((u) => u.schemeCode)).toEqual(["POVERTY_WORKSHOP_AWARD"]);
     const asEmployer = await t.gql<{ employer: { subsidies: { claims: { person: unknown }[] } } }>(`query($id: ID!) { employer(id: $id) { subsidies { claims { person { id } } } } }`, { id: employer.id }, { token: own });
     expect(asEmployer.data!.employer.subsidies.claims).toEqual([{ person: null }]);
+    // Taken back: counted again, not named (and asking twice gives the same answer).
+    const WITHDRAW = `mutation($c: ID!) { withdrawSubsidyDisclosure(claimId: $c) { id personConsented } }`;
+    expect(codeOf(await t.gql(WITHDRAW, { c: hiring.id }, { token: own }))).toBe("FORBIDDEN");
+    for (let i = 0; i < 2; i++) {
+      const withdrawn = await t.gql<{ withdrawSubsidyDisclosure: { personConsented: boolean } }>(WITHDRAW, { c: hiring.id }, { token: seeker });
+      expect(withdrawn.data!.withdrawSubsidyDisclosure.personConsented).toBe(false);
+    }
+    const withdrawnView = await employerClaims(employer.id, own);
+    expect(withdrawnView!.claims).toEqual([]);
+    expect(withdrawnView!.unnamed.map((u) => u.schemeCode).sort()).toEqual(["HIRING_POVERTY_LABOURER", "POVERTY_WORKSHOP_AWARD"]);
+    expect((await t.gql(CONSENT, { c: hiring.id }, { token: seeker })).errors).toBeUndefined();
 
     // Employers read no list of claims; a partner reaches none of it.
     expect(codeOf(await t.gql(CLAIMS, {}, { token: own }))).toBe("FORBIDDEN");

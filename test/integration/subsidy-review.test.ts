@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
@@ -96,5 +98,27 @@ describe("subsidies: what an independent review found (each failed before its fi
     expect(codeOf(r)).toBe("CONFLICT");
     expect(r.errors![0]!.extensions).toMatchObject({ opensOn: c.data!.fallbackCandidates.opensOn });
     expect(await queryRows(t.db, sql`select id from fallback_placements where person_id = ${p.id}`)).toEqual([]);
+  });
+
+  it("a database that held hires before subsidies: the migration records them (referrals and fair outcomes) and queues one re-decision", async () => {
+    const employer = await makeEmployer(t.db, { regionCode: "350203" });
+    const p = await makePerson(t, { registeredPoverty: true, institutionId: null });
+    await hire(p.id, employer.id);
+    // As before issue 26: the hire is in the referrals, not in subsidy_hires, and nothing is queued.
+    await queryRows(t.db, sql`delete from subsidy_claims where person_id = ${p.id} and employer_id is not null returning id`);
+    await queryRows(t.db, sql`delete from subsidy_hires where person_id = ${p.id} returning person_id`);
+    await queryRows(t.db, sql`update category_reevaluations set status = 'SUPERSEDED', finished_at = now() where status in ('PENDING', 'RUNNING') returning id`);
+    const migration = readFileSync(fileURLToPath(new URL("../../migrations/0043_subsidy_backfill.sql", import.meta.url)), "utf8");
+    for (const statement of migration.split("--> statement-breakpoint")) await t.db.execute(sql.raw(statement));
+    expect(await queryRows(t.db, sql`select employer_id as "employerId", recorded_by as "recordedBy", hired_on::text as "hiredOn" from subsidy_hires where person_id = ${p.id}`)).toEqual([
+      { employerId: employer.id, recordedBy: "migration:0043", hiredOn: serviceToday() },
+    ]);
+    const queued = await queryRows<{ reason: string }>(t.db, sql`select reason from category_reevaluations where status = 'PENDING' and requested_by = 'migration:0043'`);
+    expect(queued).toEqual([{ reason: "SUBSIDY_PUBLISHED" }]);
+    // Run again (a second replica's start): nothing more.
+    for (const statement of migration.split("--> statement-breakpoint")) await t.db.execute(sql.raw(statement));
+    expect(await queryRows(t.db, sql`select 1 from category_reevaluations where status = 'PENDING'`)).toHaveLength(1);
+    expect(await queryRows(t.db, sql`select 1 from subsidy_hires where person_id = ${p.id}`)).toHaveLength(1);
+    await queryRows(t.db, sql`update category_reevaluations set status = 'SUPERSEDED', finished_at = now() where status = 'PENDING' returning id`);
   });
 });

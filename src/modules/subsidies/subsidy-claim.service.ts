@@ -129,13 +129,24 @@ export function recordSubsidyPayment(db: Database, viewer: Viewer, claimId: stri
 }
 
 /** A hired person lets the employer see that its claim names them (it reveals their poverty status). */
-export async function consentToSubsidyDisclosure(db: Database, viewer: Viewer, claimId: string): Promise<SubsidyClaimRow> {
+export function consentToSubsidyDisclosure(db: Database, viewer: Viewer, claimId: string): Promise<SubsidyClaimRow> {
+  return setDisclosure(db, viewer, claimId, true);
+}
+
+/** A hired person takes their consent back: the employer sees the claim counted again, not named. */
+export function withdrawSubsidyDisclosure(db: Database, viewer: Viewer, claimId: string): Promise<SubsidyClaimRow> {
+  return setDisclosure(db, viewer, claimId, false);
+}
+
+/** The person's own say over an employer's claim naming them, under the claim's row lock; the same answer when asked twice. */
+async function setDisclosure(db: Database, viewer: Viewer, claimId: string, consent: boolean): Promise<SubsidyClaimRow> {
   const id = parseId(claimId, "claimId");
-  if (viewer.kind !== "user" || viewer.role !== Role.SEEKER || !viewer.personId) throw forbidden(msg("只有本人可以同意向用人单位披露", "Only the person themself consents to the employer seeing it"));
+  if (viewer.kind !== "user" || viewer.role !== Role.SEEKER || !viewer.personId) throw forbidden(msg("只有本人可以决定是否向用人单位披露", "Only the person themself decides whether the employer sees it"));
   return db.transaction(async (tx) => {
     const claim = await findClaim(tx, id, { forUpdate: true });
     if (!claim || claim.personId !== viewer.personId || claim.employerId === null) throw notFound("Subsidy claim", id);
-    return claim.personConsentedAt ? claim : updateClaim(tx, id, { personConsentedAt: new Date() });
+    if ((claim.personConsentedAt !== null) === consent) return claim;
+    return updateClaim(tx, id, { personConsentedAt: consent ? new Date() : null });
   });
 }
 

@@ -14,12 +14,21 @@ import { sql } from "drizzle-orm";
 export interface SubsidyReads {
   subsidyClaimsOfPerson: { load(id: string): Promise<SubsidyClaimRow[]> };
   subsidyClaimsOfEmployer: { load(id: string): Promise<SubsidyClaimRow[]> };
+  hiringClaimsOfPerson: { load(id: string): Promise<SubsidyClaimRow[]> };
   personById: { load(id: string): Promise<PersonRow | null> };
 }
 
 /** A person's own subsidies: to officials in their scope and to the person themself; null for anyone else (mentors, employers, partners). */
 export async function personSubsidies(loaders: SubsidyReads, viewer: Viewer, person: PersonRow): Promise<SubsidyClaimRow[] | null> {
   return mayReadPersonSubsidies(viewer, person) ? loaders.subsidyClaimsOfPerson.load(person.id) : null;
+}
+
+/**
+ * Employers' claims for hiring a person — where the person consents (or not) to be named to the
+ * employer: to the person themself and to officials in their scope; null for anyone else.
+ */
+export async function hiringClaimsNaming(loaders: SubsidyReads, viewer: Viewer, person: PersonRow): Promise<SubsidyClaimRow[] | null> {
+  return mayReadPersonSubsidies(viewer, person) ? loaders.hiringClaimsOfPerson.load(person.id) : null;
 }
 
 /**

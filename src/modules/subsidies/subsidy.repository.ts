@@ -40,6 +40,15 @@ export function ownClaimsOfPeople(db: Executor, personIds: readonly string[]): P
     .orderBy(subsidyClaims.schemeCode);
 }
 
+/** Employers' claims for hiring these people (each names its person), by scheme code. */
+export function hiringClaimsOfPeople(db: Executor, personIds: readonly string[]): Promise<SubsidyClaimRow[]> {
+  return db
+    .select()
+    .from(subsidyClaims)
+    .where(sql`${subsidyClaims.personId} = any(${sql.param([...personIds])}::uuid[]) and ${subsidyClaims.employerId} is not null`)
+    .orderBy(subsidyClaims.schemeCode, subsidyClaims.id);
+}
+
 export function claimsOfEmployers(db: Executor, employerIds: readonly string[]): Promise<SubsidyClaimRow[]> {
   return db
     .select()

@@ -9,8 +9,8 @@ import type { EmployerRow } from "../employers/employer.table.js";
 import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { ApplyForSubsidyInput, SubsidyClaimFilter, SubsidySchemeInput } from "./subsidy.inputs.js";
-import { applyForSubsidy, approveSubsidyClaim, consentToSubsidyDisclosure, recordSubsidyPayment, rejectSubsidyClaim, subsidyClaims } from "./subsidy-claim.service.js";
-import { claimPerson, claimPersonName, employerSubsidies, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
+import { applyForSubsidy, approveSubsidyClaim, consentToSubsidyDisclosure, recordSubsidyPayment, rejectSubsidyClaim, subsidyClaims, withdrawSubsidyDisclosure } from "./subsidy-claim.service.js";
+import { claimPerson, claimPersonName, employerSubsidies, hiringClaimsNaming, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
 import { listSubsidySchemes, publishSubsidyScheme } from "./subsidy-scheme.service.js";
 import type { SubsidyClaimRow, SubsidySchemeRow } from "./subsidy.table.js";
 import { EmployerSubsidies, SubsidyClaim, SubsidyFigure, SubsidyScheme } from "./subsidy.type.js";
@@ -87,6 +87,12 @@ export class SubsidyClaimResolver {
     return consentToSubsidyDisclosure(ctx.db, ctx.viewer, claimId);
   }
 
+  @Authorized(Role.SEEKER)
+  @Mutation(() => SubsidyClaim, { description: "Take back your consent: the employer's claim no longer names you to it (it sees the claim counted, as before)." })
+  withdrawSubsidyDisclosure(@Arg("claimId", () => ID, { description: "The employer's claim for hiring you." }) claimId: string, @Ctx() ctx: Context) {
+    return withdrawSubsidyDisclosure(ctx.db, ctx.viewer, claimId);
+  }
+
   @FieldResolver(() => SubsidyScheme, { description: "The scheme version that decided it." })
   scheme(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context) {
     return ctx.loaders.subsidySchemeById.load(claim.schemeId);
@@ -113,6 +119,15 @@ export class PersonSubsidiesResolver {
   @FieldResolver(() => [SubsidyClaim], { nullable: true, description: "The person's subsidies (eligible and claimed): officials in scope and the person themself; null for anyone else." })
   subsidies(@Root() person: PersonRow, @Ctx() ctx: Context) {
     return personSubsidies(ctx.loaders, ctx.viewer, person);
+  }
+
+  @FieldResolver(() => [SubsidyClaim], {
+    nullable: true,
+    description:
+      "Employers' subsidy claims for hiring the person (each reveals their household's poverty status to the employer only once they consent: consentToSubsidyDisclosure / withdrawSubsidyDisclosure): the person themself and officials in scope; null for anyone else.",
+  })
+  hiringSubsidyClaims(@Root() person: PersonRow, @Ctx() ctx: Context) {
+    return hiringClaimsNaming(ctx.loaders, ctx.viewer, person);
   }
 }
 
