@@ -16,6 +16,7 @@ import { createSearchEngine, SearchIndex } from "./search/search-index.js";
 import type { SearchEngine } from "./search/search-port.js";
 import { CampaignRunner } from "./modules/referrals/campaign-run.worker.js";
 import { ReevaluationWorker } from "./modules/categories/reevaluation.worker.js";
+import { SubsidyCalendarWatch } from "./modules/subsidies/subsidy-calendar.js";
 import { FairEventHub } from "./modules/fairs/fair-events.js";
 import { NotificationHub } from "./modules/notifications/notification-events.js";
 import { createDispatcher, type NotificationDispatcher } from "./modules/notifications/delivery.worker.js";
@@ -79,6 +80,8 @@ export async function createApp(config: Config, log: Logger, database?: Database
   const search = new SearchIndex(parts.searchEngine ?? createSearchEngine(config, log), db.db, searchSources, log, { intervalMs: config.search.relayIntervalMs, listen: db.listen });
   const runner = new CampaignRunner(db.db, search.engine, log, config.campaignRunIntervalMs);
   const reevaluations = new ReevaluationWorker(db.db, log, config.categoryReevaluationIntervalMs);
+  // A new year or a scheme version coming into force (or ending) queues a re-decision: checked each minute where re-decisions run in the background.
+  const subsidyCalendar = new SubsidyCalendarWatch(db.db, log, config.categoryReevaluationIntervalMs > 0 ? 60_000 : 0);
   let apollo: ApolloServer<Context> | undefined;
   const rateLimiter = new RateLimiter(config.rateLimits, log);
   const http = createHttpServer({ config, log, database: db, pii, search: search.engine, searchPosition: () => search.position, apollo: () => apollo!, rateLimiter });
@@ -139,6 +142,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       stopKeepingPolicies = await keepPoliciesInForce(db);
       runner.start();
       reevaluations.start();
+      subsidyCalendar.start();
       notifications.start();
       return new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -170,6 +174,7 @@ export async function createApp(config: Config, log: Logger, database?: Database
       await step("policies kept", () => stopKeepingPolicies());
       await step("apollo", () => apollo.stop());
       await step("campaign runner", () => runner.stop());
+      subsidyCalendar.stop();
       await step("category re-decisions", () => reevaluations.stop());
       await step("notification delivery", () => notifications.stop());
       await step("search relay", () => search.stop());

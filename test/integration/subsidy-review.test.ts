@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
+import { redecideWhenCalendarTurns } from "../../src/modules/subsidies/subsidy-calendar.js";
 import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -120,5 +121,34 @@ describe("subsidies: what an independent review found (each failed before its fi
     expect(await queryRows(t.db, sql`select 1 from category_reevaluations where status = 'PENDING'`)).toHaveLength(1);
     expect(await queryRows(t.db, sql`select 1 from subsidy_hires where person_id = ${p.id}`)).toHaveLength(1);
     await queryRows(t.db, sql`update category_reevaluations set status = 'SUPERSEDED', finished_at = now() where status = 'PENDING' returning id`);
+  });
+
+  it("the calendar queues one re-decision when the day turns what eligibility reads: a version coming into force, a new year — and none while nothing turned", async () => {
+    const open = () => queryRows<{ requestedBy: string }>(t.db, sql`select requested_by as "requestedBy" from category_reevaluations where status in ('PENDING', 'RUNNING')`);
+    const settle = () => queryRows(t.db, sql`update category_reevaluations set status = 'SUPERSEDED', finished_at = now() where status in ('PENDING', 'RUNNING') returning id`);
+    await settle();
+    const today = new Date();
+    await redecideWhenCalendarTurns(t.db, today);
+    expect(await redecideWhenCalendarTurns(t.db, today)).toBe(false);
+    expect(await open()).toEqual([]);
+    // A version published today to start in ten days: its publication queues a re-decision (for today's schemes) …
+    const rule = `{"==":[{"var":"household.registeredPoverty"},true]}`;
+    const later = serviceToday(days(10));
+    const pub = await t.gql(PUBLISH, { i: { code: "SKILL_ASSESSMENT", name: "职业技能鉴定补贴", subject: "PERSON", ruleJson: rule, amountKind: "CAPPED", amountYuan: 800, documents: await docs("SKILL_ASSESSMENT"), issuingLevel: "COUNTY", validFrom: later } }, { token: admin });
+    expect(pub.errors).toBeUndefined();
+    expect(await open()).toHaveLength(1);
+    await settle();
+    // … and nothing more until the day it comes into force.
+    expect(await redecideWhenCalendarTurns(t.db, today)).toBe(false);
+    const thatDay = new Date(`${later}T12:00:00+08:00`);
+    expect(await redecideWhenCalendarTurns(t.db, thatDay)).toBe(true);
+    expect(await open()).toEqual([{ requestedBy: "system:subsidy-calendar" }]);
+    expect(await redecideWhenCalendarTurns(t.db, thatDay)).toBe(false);
+    await settle();
+    // A new year (the graduation-year subsidy reads it).
+    const nextYear = new Date(`${YEAR + 1}-01-02T12:00:00+08:00`);
+    expect(await redecideWhenCalendarTurns(t.db, nextYear)).toBe(true);
+    expect(await open()).toEqual([{ requestedBy: "system:subsidy-calendar" }]);
+    await settle();
   });
 });

@@ -5,6 +5,7 @@ import { newId } from "../../db/ids.js";
 import { badInput, forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { requestReevaluation } from "../categories/reevaluation.request.js";
+import { noteSubsidyCalendar } from "./subsidy-calendar.js";
 import { checkSchemeRule } from "./subsidy-rules.js";
 import { findSchemesByIds, insertSchemeVersion, listSchemeVersions, nextSchemeVersion } from "./subsidy.repository.js";
 import { AMOUNT_KINDS, ISSUING_LEVELS, SUBSIDY_SUBJECTS, type SubsidySchemeRow } from "./subsidy.table.js";
@@ -74,6 +75,8 @@ export async function publishSubsidyScheme(db: Database, viewer: Viewer, input: 
       createdBy: actorOf(viewer),
     });
     await requestReevaluation(tx, "SUBSIDY_PUBLISHED", actorOf(viewer));
+    // This re-decision covers what is in force today; a version starting later is the calendar's to catch.
+    await noteSubsidyCalendar(tx);
     return row;
   });
 }

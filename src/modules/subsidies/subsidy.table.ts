@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { employers } from "../employers/employer.table.js";
 import { campaigns } from "../categories/category.table.js";
 import { people } from "../people/person.table.js";
@@ -157,3 +157,17 @@ export const fallbackPlacements = pgTable(
 
 export type FallbackPolicyRow = typeof fallbackPolicies.$inferSelect;
 export type FallbackPlacementRow = typeof fallbackPlacements.$inferSelect;
+
+/**
+ * What eligibility was last decided against: the year and the scheme versions in force
+ * (subsidy-calendar.ts). One row; its lock makes one replica queue the re-decision when the day turns it.
+ */
+export const subsidyCalendar = pgTable(
+  "subsidy_calendar",
+  {
+    id: smallint("id").primaryKey().default(1),
+    decidedFor: text("decided_for").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [check("subsidy_calendar_one_row", sql`${t.id} = 1`)],
+);
