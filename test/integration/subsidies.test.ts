@@ -209,7 +209,8 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     const paid = await t.gql<{ recordSubsidyPayment: Claim }>(PAY, { c: claim.id, p: "FJ-PAY-2026-0001" }, { token: admin });
     expect(paid.data!.recordSubsidyPayment).toMatchObject({ state: "PAID_RECORDED", paymentReference: "FJ-PAY-2026-0001", paidRecordedBy: "admin:admin", approvedAmountYuan: 8000 });
     expect(paid.data!.recordSubsidyPayment.paidRecordedAt).toEqual(expect.any(String));
-    expect(codeOf(await t.gql(PAY, { c: claim.id, p: "FJ-PAY-AGAIN" }, { token: admin }))).toBe("BAD_USER_INPUT");
+    // Paid already: the step was taken (a second request, or another official's that lost the race), a conflict.
+    expect(codeOf(await t.gql(PAY, { c: claim.id, p: "FJ-PAY-AGAIN" }, { token: admin }))).toBe("CONFLICT");
     // The person sees their own; a claim that is done is no longer re-decided (a change of status keeps it).
     expect((await subsidiesOf(p.id, seeker))!.find((c) => c.id === claim.id)).toMatchObject({ state: "PAID_RECORDED" });
     const status = `mutation($id: ID!) { recordEmploymentStatus(personId: $id, status: EMPLOYED) { id } }`;

@@ -151,4 +151,31 @@ describe("subsidies: what an independent review found (each failed before its fi
     expect(await open()).toEqual([{ requestedBy: "system:subsidy-calendar" }]);
     await settle();
   });
+
+  it("a new version cannot change who receives a scheme; a step taken already is a CONFLICT; the person sees the steps but not the officials who took them", async () => {
+    const versions = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from subsidy_schemes where code = 'VOCATIONAL_TRAINING'`))[0]!.n;
+    const before = await versions();
+    const employerRule = `{"==":[{"var":"employer.povertyWorkshop"},true]}`;
+    const turned = await t.gql(PUBLISH, { i: { code: "VOCATIONAL_TRAINING", name: "职业培训补贴", subject: "EMPLOYER", ruleJson: employerRule, amountKind: "CAPPED", amountYuan: 1000, documents: await docs("VOCATIONAL_TRAINING"), issuingLevel: "COUNTY", validFrom: serviceToday() } }, { token: admin });
+    expect(codeOf(turned)).toBe("BAD_USER_INPUT");
+    expect(turned.errors![0]!.extensions).toMatchObject({ subject: "PERSON" });
+    expect(await versions()).toBe(before);
+
+    const p = await makePerson(t, { registeredPoverty: true, employmentStatus: "SELF_EMPLOYED", institutionId: schoolId });
+    const applied = await t.gql<{ applyForSubsidy: { id: string } }>(APPLY, { i: { schemeCode: "STARTUP_ONE_TIME", personId: p.id, documents: await docs("STARTUP_ONE_TIME") } }, { token: fuzhou });
+    expect(applied.errors).toBeUndefined();
+    const id = applied.data!.applyForSubsidy.id;
+    expect((await t.gql(APPROVE, { c: id, a: 1000 }, { token: fuzhou })).errors).toBeUndefined();
+    const again = await t.gql(APPROVE, { c: id, a: 2000 }, { token: admin });
+    expect(codeOf(again)).toBe("CONFLICT");
+    expect((await claims(p.id, "STARTUP_ONE_TIME"))[0]!.state).toBe("APPROVED");
+
+    const seeker = await t.token({ sub: "s-steps", role: Role.SEEKER, personId: p.id });
+    const STEPS = `query($p: ID!) { person(id: $p) { subsidies { schemeCode state appliedBy reviewedBy } } }`;
+    type Steps = { person: { subsidies: { schemeCode: string; state: string; appliedBy: string | null; reviewedBy: string | null }[] } };
+    const own = (await t.gql<Steps>(STEPS, { p: p.id }, { token: seeker })).data!.person.subsidies.find((c) => c.schemeCode === "STARTUP_ONE_TIME")!;
+    expect(own).toMatchObject({ state: "APPROVED", appliedBy: null, reviewedBy: null });
+    const official = (await t.gql<Steps>(STEPS, { p: p.id }, { token: fuzhou })).data!.person.subsidies.find((c) => c.schemeCode === "STARTUP_ONE_TIME")!;
+    expect(official).toMatchObject({ appliedBy: "caseworker:cw-fz", reviewedBy: "caseworker:cw-fz" });
+  });
 });

@@ -38,6 +38,8 @@ async function stepClaim(db: Database, viewer: Viewer, claimId: string, to: Clai
     const person = peek ? await lockPerson(tx, peek.personId) : undefined;
     const claim = peek && (await findClaim(tx, id, { forUpdate: true }));
     if (!claim || !officialInScope(viewer, claim, person)) throw notFound("Subsidy claim", id);
+    // Taken already (another official's request got there first): a conflict, not a bad request.
+    if (claim.state === to) throw conflict(msg(`该补贴申领已是 ${to}`, `The subsidy claim is ${to} already`), { id: claim.id, state: claim.state });
     assertStep(claim, to);
     return updateClaim(tx, id, { state: to, ...change(claim) });
   });

@@ -10,6 +10,7 @@ import { Person } from "../people/person.type.js";
 import type { PersonRow } from "../people/person.table.js";
 import { ApplyForSubsidyInput, SubsidyClaimFilter, SubsidySchemeInput } from "./subsidy.inputs.js";
 import { applyForSubsidy, approveSubsidyClaim, consentToSubsidyDisclosure, recordSubsidyPayment, rejectSubsidyClaim, subsidyClaims, withdrawSubsidyDisclosure } from "./subsidy-claim.service.js";
+import { isOfficial } from "./subsidy.access.js";
 import { claimPerson, claimPersonName, employerSubsidies, hiringClaimsNaming, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
 import { listSubsidySchemes, publishSubsidyScheme } from "./subsidy-scheme.service.js";
 import type { SubsidyClaimRow, SubsidySchemeRow } from "./subsidy.table.js";
@@ -91,6 +92,21 @@ export class SubsidyClaimResolver {
   @Mutation(() => SubsidyClaim, { description: "Take back your consent: the employer's claim no longer names you to it (it sees the claim counted, as before)." })
   withdrawSubsidyDisclosure(@Arg("claimId", () => ID, { description: "The employer's claim for hiring you." }) claimId: string, @Ctx() ctx: Context) {
     return withdrawSubsidyDisclosure(ctx.db, ctx.viewer, claimId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Who recorded the application: to officials (the person and the employer see the step's time, not who took it)." })
+  appliedBy(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context): string | null {
+    return isOfficial(ctx.viewer) ? claim.appliedBy : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Who approved or rejected it: to officials." })
+  reviewedBy(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context): string | null {
+    return isOfficial(ctx.viewer) ? claim.reviewedBy : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Who recorded the payment: to officials." })
+  paidRecordedBy(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context): string | null {
+    return isOfficial(ctx.viewer) ? claim.paidRecordedBy : null;
   }
 
   @FieldResolver(() => SubsidyScheme, { description: "The scheme version that decided it." })
