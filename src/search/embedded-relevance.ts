@@ -138,8 +138,8 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   const tokens = bits.length;
   const words = wordsFor(positions);
   const withSynonyms = bits.some((b) => b.synonym !== null);
-  // Planes for counts up to the number of words: 4 (to 15) or more.
-  const depth = Math.max(4, 32 - Math.clz32(tokens));
+  // Planes for counts up to the number of words: 5 (to 31) or more.
+  const depth = Math.max(5, 32 - Math.clz32(tokens));
   if (scratch.planes.length < 2 * depth || scratch.planes[0]!.length < words) {
     scratch.planes = Array.from({ length: 2 * depth }, () => new Int32Array(Math.max(words, 1024)));
   }
@@ -167,58 +167,8 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   if (!scratch.visit || scratch.visit.length < words) scratch.visit = new Int32Array(Math.max(words, 1024));
   const visit = scratch.visit;
   const visits = wordsHeld(bits, words, visit);
-  if (depth === 4) {
-    // Up to 15 words (nearly every query): the counters of a word's 32 postings live in locals.
-    const [w0, w1, w2, w3] = whole as [Int32Array, Int32Array, Int32Array, Int32Array];
-    const [n0, n1, n2, n3] = near as [Int32Array, Int32Array, Int32Array, Int32Array];
-    for (let v = 0; v < visits; v++) {
-      const i = visit[v]!;
-      const f = filter[i]!;
-      if (f === 0) continue;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (const set of wordSets) {
-        let c = set[i]! & f;
-        if (c === 0) continue;
-        let t = a0 & c;
-        a0 ^= c;
-        if (t === 0) continue;
-        c = a1 & t;
-        a1 ^= t;
-        if (c === 0) continue;
-        t = a2 & c;
-        a2 ^= c;
-        a3 ^= t;
-      }
-      let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (const set of synonymSets) {
-        let c = set[i]! & f;
-        if (c === 0) continue;
-        let t = b0 & c;
-        b0 ^= c;
-        if (t === 0) continue;
-        c = b1 & t;
-        b1 ^= t;
-        if (c === 0) continue;
-        t = b2 & c;
-        b2 ^= c;
-        b3 ^= t;
-      }
-      const any = a0 | a1 | a2 | a3 | b0 | b1 | b2 | b3;
-      if (any === 0) continue;
-      w0[i] = a0;
-      w1[i] = a1;
-      w2[i] = a2;
-      w3[i] = a3;
-      n0[i] = b0;
-      n1[i] = b1;
-      n2[i] = b2;
-      n3[i] = b3;
-      met.push(i);
-      wholeMost.push(highest4(any, a0, a1, a2, a3));
-      nearMost.push(withSynonyms ? highest4(any, b0, b1, b2, b3) : 0);
-    }
-  } else if (depth === 5) {
-    // 16 to 31 words (a person with many intentions and skills, each segmented): the same, with a fifth plane.
+  if (depth === 5) {
+    // Up to 31 words (nearly every query; a person's many intentions and skills, each segmented, pass 15): the counters of a word's 32 postings live in locals, five planes.
     const [w0, w1, w2, w3, w4] = whole as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     const [n0, n1, n2, n3, n4] = near as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     for (let v = 0; v < visits; v++) {

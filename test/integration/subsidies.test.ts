@@ -5,8 +5,9 @@ import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { reevaluateEveryone } from "../../src/modules/categories/reevaluation.service.js";
 import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
-import { makeEmployer, makeInstitution, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
-import { codeOf, startTestApp, type GqlResult, type TestApp } from "../helpers/test-app.js";
+import { makeEmployer, makeInstitution, makePerson } from "../helpers/factories.js";
+import { hireThroughReferral, startSubsidyApp } from "../helpers/subsidies.js";
+import { codeOf, type GqlResult, type TestApp } from "../helpers/test-app.js";
 
 const YEAR = Number(serviceToday().slice(0, 4));
 const THIS_YEAR_GRADUATE = { graduationDate: `${YEAR}-06-30`, leaveSchoolDate: `${YEAR}-07-01` };
@@ -22,7 +23,6 @@ const PAY = `mutation($c: ID!, $p: String!) { recordSubsidyPayment(claimId: $c, 
 const CONSENT = `mutation($c: ID!) { consentToSubsidyDisclosure(claimId: $c) { id personConsented } }`;
 const PUBLISH = `mutation($i: SubsidySchemeInput!) { publishSubsidyScheme(input: $i) { id code version amountYuan amountReconstructed documents } }`;
 const CLAIMS = `query($f: SubsidyClaimFilter, $first: Int, $after: String) { subsidyClaims(filter: $f, first: $first, after: $after) { totalCount edges { cursor node { id schemeCode state } } pageInfo { hasNextPage endCursor } } }`;
-const MOVE = `mutation($id: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $id, status: $s) { id status } }`;
 
 interface Claim {
   id: string;
@@ -67,12 +67,7 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     return r.data!.employer.subsidies;
   };
   /** A hire through the real path: a referral the caseworker moves to HIRED. */
-  const hire = async (personId: string, employerId: string) => {
-    const posting = await makePosting(t.db, { employerId, minEducation: "NONE" });
-    const referral = await makeReferral(t.db, personId, posting.id);
-    const r = await t.gql(MOVE, { id: referral.id, s: "HIRED" }, { token: admin });
-    expect(r.errors).toBeUndefined();
-  };
+  const hire = (personId: string, employerId: string) => hireThroughReferral(t, admin, personId, employerId);
   const apply = (input: Record<string, unknown>, token = fuzhou) => t.gql<{ applyForSubsidy: Claim }>(APPLY, { i: input }, { token });
   const documentsOf = async (code: string) =>
     (await queryRows<{ documents: string[] }>(t.db, sql`select documents from subsidy_schemes where code = ${code} order by version desc limit 1`))[0]!.documents;
@@ -83,11 +78,7 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
-    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    ({ t, admin, fuzhou, xiamen, schoolId } = await startSubsidyApp());
   });
   afterAll(() => t.close());
 

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
-import { days, makeInstitution, makePerson, makePosting } from "../helpers/factories.js";
-import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { days, makePerson, makePosting } from "../helpers/factories.js";
+import { startSubsidyApp } from "../helpers/subsidies.js";
+import { codeOf, type TestApp } from "../helpers/test-app.js";
 
 const CANDIDATES = `query { fallbackCandidates { campaignId opensOn open candidates { personId person { id name } postings { fallback posting { id kind } } } } }`;
 const PLACE = `mutation($p: ID!, $j: ID!, $c: ID) { placeInFallbackPost(personId: $p, postingId: $j, campaignId: $c) { id personId postingId campaignId placedBy } }`;
@@ -33,11 +34,7 @@ describe("fallback placement (托底安置): people still out of work at the pol
     ))[0]!;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
-    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    ({ t, admin, fuzhou, xiamen, schoolId } = await startSubsidyApp());
   });
   afterAll(() => t.close());
 

@@ -6,8 +6,9 @@ import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
 import { redecideWhenCalendarTurns } from "../../src/modules/subsidies/subsidy-calendar.js";
-import { days, makeEmployer, makeInstitution, makePerson, makePosting, makeReferral } from "../helpers/factories.js";
-import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { days, makeEmployer, makePerson, makePosting } from "../helpers/factories.js";
+import { hireThroughReferral, startSubsidyApp } from "../helpers/subsidies.js";
+import { codeOf, type TestApp } from "../helpers/test-app.js";
 
 const YEAR = Number(serviceToday().slice(0, 4));
 const THIS_YEAR_GRADUATE = { graduationDate: `${YEAR}-06-30`, leaveSchoolDate: `${YEAR}-07-01` };
@@ -16,7 +17,6 @@ const APPLY = `mutation($i: ApplyForSubsidyInput!) { applyForSubsidy(input: $i) 
 const APPROVE = `mutation($c: ID!, $a: Int!) { approveSubsidyClaim(claimId: $c, amountYuan: $a) { ${F} } }`;
 const PAY = `mutation($c: ID!, $p: String!) { recordSubsidyPayment(claimId: $c, paymentReference: $p) { ${F} } }`;
 const PUBLISH = `mutation($i: SubsidySchemeInput!) { publishSubsidyScheme(input: $i) { id version } }`;
-const MOVE = `mutation($id: ID!, $s: ReferralStatus!) { updateReferralStatus(referralId: $id, status: $s) { id status } }`;
 const EMP = `query($id: ID!) { employer(id: $id) { subsidies { claims { ${F} personName } unnamed { schemeCode state claims } } } }`;
 
 describe("subsidies: what an independent review found (each failed before its fix)", () => {
@@ -27,19 +27,11 @@ describe("subsidies: what an independent review found (each failed before its fi
   let schoolId: string;
   const docs = async (code: string) => (await queryRows<{ documents: string[] }>(t.db, sql`select documents from subsidy_schemes where code = ${code} order by version desc limit 1`))[0]!.documents;
   const claims = (personId: string, code: string) => queryRows<{ id: string; scheme_version: number; state: string; max_amount_yuan: number; employer_id: string | null }>(t.db, sql`select id, scheme_version, state, max_amount_yuan, employer_id from subsidy_claims where person_id = ${personId} and scheme_code = ${code}`);
-  const hire = async (personId: string, employerId: string) => {
-    const posting = await makePosting(t.db, { employerId, minEducation: "NONE" });
-    const referral = await makeReferral(t.db, personId, posting.id);
-    const r = await t.gql(MOVE, { id: referral.id, s: "HIRED" }, { token: admin });
-    expect(r.errors).toBeUndefined();
-  };
+  /** A hire through the real path: a referral the caseworker moves to HIRED. */
+  const hire = (personId: string, employerId: string) => hireThroughReferral(t, admin, personId, employerId);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await t.token({ sub: "admin", role: Role.ADMIN });
-    fuzhou = await t.token({ sub: "cw-fz", role: Role.CASEWORKER, regionCode: "3501" });
-    xiamen = await t.token({ sub: "cw-xm", role: Role.CASEWORKER, regionCode: "3502" });
-    schoolId = (await makeInstitution(t.db, { regionCode: "350102" })).id;
+    ({ t, admin, fuzhou, xiamen, schoolId } = await startSubsidyApp());
   });
   afterAll(() => t.close());
 

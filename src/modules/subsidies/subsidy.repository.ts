@@ -178,23 +178,19 @@ export function subsidyFigureRows(db: Executor, where: SQL): Promise<FigureRow[]
  * People still out of work whom the fallback may place (托底安置): from registered-poverty
  * households, unemployed, in the campaign (a category it binds), within `scope`; in id order.
  */
+/** A campaign's fallback candidates, as SQL over `people`: out of work, from a registered-poverty household, in the campaign. */
+function fallbackCandidate(campaignId: string): SQL {
+  return sql`people.employment_status = 'UNEMPLOYED' and people.registered_poverty and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)}`;
+}
+
 export async function fallbackCandidateIds(db: Executor, campaignId: string, scope: SQL | undefined, limit: number): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select people.id from people where people.employment_status = 'UNEMPLOYED' and people.registered_poverty
-          and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)} and ${scope ?? sql`true`}
-        order by people.id limit ${limit}`,
-  );
+  const rows = await queryRows<{ id: string }>(db, sql`select people.id from people where ${fallbackCandidate(campaignId)} and ${scope ?? sql`true`} order by people.id limit ${limit}`);
   return rows.map((r) => r.id);
 }
 
 /** Whether a person is among a campaign's fallback candidates now: out of work, registered poverty, in the campaign. */
 export async function isFallbackCandidate(db: Executor, campaignId: string, personId: string): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select people.id from people where people.id = ${personId}::uuid and people.employment_status = 'UNEMPLOYED' and people.registered_poverty
-          and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)}`,
-  );
+  const rows = await queryRows<{ id: string }>(db, sql`select people.id from people where people.id = ${personId}::uuid and ${fallbackCandidate(campaignId)}`);
   return rows.length > 0;
 }
 
