@@ -6,9 +6,10 @@ import { closeReferralsOfEndedPostings, endRunsOfClosingCampaign } from "./refer
 import { leaveBoothsOfEndedPostings } from "./fairs/fair.hooks.js";
 import { endMentorshipsOnEmployment } from "./mentors/mentor.hooks.js";
 import { onPartnerLinkChanged } from "./partners/partner.hooks.js";
-import { onEmployerTakenOver } from "./employers/employer.hooks.js";
+import { onEmployerChanged, onEmployerTakenOver } from "./employers/employer.hooks.js";
 import { onPeopleDecided } from "./categories/category.hooks.js";
-import { decideSubsidiesWithCategories, recordHireForSubsidies } from "./subsidies/subsidy-eligibility.service.js";
+import { decideSubsidiesWithCategories, recordHireForSubsidies, redecideHiresOfEmployer } from "./subsidies/subsidy-eligibility.service.js";
+import { freezeCampaignSubsidies } from "./subsidies/subsidy-read.service.js";
 import { followPartnerLink, holdUnlinkedAfterTakeover } from "./postings/posting-review.service.js";
 
 /**
@@ -20,10 +21,12 @@ export function wireModuleHooks(): void {
   onPostingEnded.register("fairs: leave the booths", leaveBoothsOfEndedPostings);
   onPartnerLinkChanged.register("postings: release or hold the partner's postings for the employer", followPartnerLink);
   onEmployerTakenOver.register("postings: hold the postings of partners not linked to the employer", holdUnlinkedAfterTakeover);
+  onEmployerChanged.register("subsidies: decide again the employer schemes of the people it hired", redecideHiresOfEmployer);
   onPersonEmployed.register("mentors: end mentorships of people who found work", endMentorshipsOnEmployment);
   onPersonEmployed.register("subsidies: record the hire and decide the employer's hiring subsidies", recordHireForSubsidies);
   onPeopleDecided.register("subsidies: decide eligibility with the categories", decideSubsidiesWithCategories);
   // In this order: the runs stop, then the figures are frozen with what they wrote.
   onCampaignClosing.register("referrals: end the campaign's runs", endRunsOfClosingCampaign);
   onCampaignClosing.register("progress: freeze the campaign's figures", freezeCampaignFigures);
+  onCampaignClosing.register("subsidies: freeze the campaign's claims for its report", freezeCampaignSubsidies);
 }

@@ -15,7 +15,7 @@ const LAST_YEAR_GRADUATE = { graduationDate: `${YEAR - 1}-06-30`, leaveSchoolDat
 
 const CLAIM_FIELDS = `id schemeCode schemeVersion employerId regionCode state maxAmountYuan approvedAmountYuan documents rejectionReason paymentReference appliedBy reviewedBy paidRecordedBy appliedAt reviewedAt paidRecordedAt personName personConsented`;
 const PERSON_SUBSIDIES = `query($id: ID!) { person(id: $id) { subsidies { ${CLAIM_FIELDS} scheme { code version } } } }`;
-const EMPLOYER_SUBSIDIES = `query($id: ID!) { employer(id: $id) { subsidies { claims { ${CLAIM_FIELDS} } unnamed { schemeCode state claims maxAmountYuan } } } }`;
+const EMPLOYER_SUBSIDIES = `query($id: ID!) { employer(id: $id) { subsidies { claims { ${CLAIM_FIELDS} } unnamed { schemeCode state claims maxAmountYuan } unnamedShownFrom } } }`;
 const APPLY = `mutation($i: ApplyForSubsidyInput!) { applyForSubsidy(input: $i) { ${CLAIM_FIELDS} } }`;
 const APPROVE = `mutation($c: ID!, $a: Int!) { approveSubsidyClaim(claimId: $c, amountYuan: $a) { ${CLAIM_FIELDS} } }`;
 const REJECT = `mutation($c: ID!, $r: String!) { rejectSubsidyClaim(claimId: $c, reason: $r) { ${CLAIM_FIELDS} } }`;
@@ -62,7 +62,11 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
   };
   const claimOf = async (personId: string, scheme: string) => (await subsidiesOf(personId))!.find((c) => c.schemeCode === scheme);
   const employerClaims = async (employerId: string, token = admin) => {
-    const r = await t.gql<{ employer: { subsidies: { claims: Claim[]; unnamed: { schemeCode: string; state: string; claims: number; maxAmountYuan: number }[] } | null } }>(EMPLOYER_SUBSIDIES, { id: employerId }, { token });
+    const r = await t.gql<{ employer: { subsidies: { claims: Claim[]; unnamed: { schemeCode: string; state: string; claims: number; maxAmountYuan: number }[]; unnamedShownFrom: number } | null } }>(
+      EMPLOYER_SUBSIDIES,
+      { id: employerId },
+      { token },
+    );
     expect(r.errors).toBeUndefined();
     return r.data!.employer.subsidies;
   };
@@ -226,15 +230,20 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     const seeker = await t.token({ sub: "s-vis", role: Role.SEEKER, personId: p.id });
     const mentor = await t.token({ sub: "m-vis", role: Role.MENTOR });
 
-    // The employer: counts by scheme and state, no claim naming the person.
+    // The employer: no claim naming the person, and no count of one claim (it would point at the one person it hired: the policy shows 3 up).
+    const alone = await employerClaims(employer.id, own);
+    expect(alone).toEqual({ claims: [], unnamed: [], unnamedShownFrom: 3 });
+    // Two more poverty labourers hired: counts by scheme and state, still no claim naming anyone.
+    for (let i = 0; i < 2; i++) await hire((await person({ registeredPoverty: true, institutionId: null })).id, employer.id);
     const before = await employerClaims(employer.id, own);
     expect(before!.claims).toEqual([]);
     expect(before!.unnamed.map((u) => u.schemeCode).sort()).toEqual(["HIRING_POVERTY_LABOURER", "POVERTY_WORKSHOP_AWARD"]);
-    expect(before!.unnamed.every((u) => u.claims === 1 && u.state === "ELIGIBLE")).toBe(true);
+    expect(before!.unnamed.every((u) => u.claims === 3 && u.state === "ELIGIBLE")).toBe(true);
     expect(await employerClaims(employer.id, other)).toBeNull();
     expect(await employerClaims(employer.id, mentor)).toBeNull();
     // Officials: every claim, named; a caseworker of another region: none of them.
-    expect((await employerClaims(employer.id, fuzhou))!.claims.every((c) => c.personName === p.name)).toBe(true);
+    expect((await employerClaims(employer.id, fuzhou))!.claims.filter((c) => c.personName === p.name)).toHaveLength(2);
+    expect((await employerClaims(employer.id, fuzhou))!.claims.every((c) => c.personName !== null)).toBe(true);
     expect(await employerClaims(employer.id, xiamen)).toBeNull();
 
     // The person finds the employer's claims naming them (their own view), and consents on one: the employer sees that one, named.
@@ -250,7 +259,8 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect((await t.gql(CONSENT, { c: hiring.id }, { token: seeker })).errors).toBeUndefined();
     const after = await employerClaims(employer.id, own);
     expect(after!.claims.map((c) => [c.schemeCode, c.personName, c.personConsented])).toEqual([["HIRING_POVERTY_LABOURER", p.name, true]]);
-    expect(after!.unnamed.map((u) => u.schemeCode)).toEqual(["POVERTY_WORKSHOP_AWARD"]);
+    // The two other hiring claims are fewer than 3: not counted to the employer.
+    expect(after!.unnamed.map((u) => [u.schemeCode, u.claims])).toEqual([["POVERTY_WORKSHOP_AWARD", 3]]);
     const asEmployer = await t.gql<{ employer: { subsidies: { claims: { person: unknown }[] } } }>(`query($id: ID!) { employer(id: $id) { subsidies { claims { person { id } } } } }`, { id: employer.id }, { token: own });
     expect(asEmployer.data!.employer.subsidies.claims).toEqual([{ person: null }]);
     // Taken back: counted again, not named (and asking twice gives the same answer).
@@ -264,6 +274,13 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(withdrawnView!.claims).toEqual([]);
     expect(withdrawnView!.unnamed.map((u) => u.schemeCode).sort()).toEqual(["HIRING_POVERTY_LABOURER", "POVERTY_WORKSHOP_AWARD"]);
     expect((await t.gql(CONSENT, { c: hiring.id }, { token: seeker })).errors).toBeUndefined();
+    // Each consent and each withdrawal is audited (who, which employer, which claim); asking twice wrote nothing more.
+    const audits = await queryRows<{ action: string; actor: string; employer_id: string; detail: { claimId: string; subject: string } }>(
+      t.db,
+      sql`select action, actor, employer_id, detail from decision_audit where person_id = ${p.id} order by at, id`,
+    );
+    expect(audits.map((a) => a.action)).toEqual(["CONSENT_GRANTED", "CONSENT_REVOKED", "CONSENT_GRANTED"]);
+    expect(audits.every((a) => a.actor === "seeker:s-vis" && a.employer_id === employer.id && a.detail.claimId === hiring.id && a.detail.subject === "SUBSIDY_CLAIM")).toBe(true);
 
     // Employers read no list of claims; a partner reaches none of it.
     expect(codeOf(await t.gql(CLAIMS, {}, { token: own }))).toBe("FORBIDDEN");

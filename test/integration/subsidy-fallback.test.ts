@@ -96,4 +96,24 @@ describe("fallback placement (托底安置): people still out of work at the pol
     await endCampaignIn(60);
     expect(await candidates()).toMatchObject({ open: true, opensOn: serviceToday(days(-30)) });
   });
+  it("pages through every candidate: `after` the last one's id until hasNextPage is false, each once, as one long page lists them; a bad cursor is refused", async () => {
+    await endCampaignIn(10);
+    for (let i = 0; i < 3; i++) await makePerson(t, { registeredPoverty: true, institutionId: schoolId });
+    const PAGE = `query($first: Int!, $after: ID) { fallbackCandidates(first: $first, after: $after) { candidates { personId } hasNextPage endCursor } }`;
+    type Page = { fallbackCandidates: { candidates: { personId: string }[]; hasNextPage: boolean; endCursor: string | null } };
+    const all = (await t.gql<Page>(PAGE, { first: 100 }, { token: admin })).data!.fallbackCandidates;
+    expect(all.hasNextPage).toBe(false);
+    expect(all.candidates.length).toBeGreaterThanOrEqual(3);
+    const paged: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 100; guard++) {
+      const page: Page["fallbackCandidates"] = (await t.gql<Page>(PAGE, { first: 2, after }, { token: admin })).data!.fallbackCandidates;
+      paged.push(...page.candidates.map((c) => c.personId));
+      expect(page.endCursor).toBe(page.candidates.at(-1)?.personId ?? null);
+      if (!page.hasNextPage) break;
+      after = page.endCursor;
+    }
+    expect(paged).toEqual(all.candidates.map((c) => c.personId));
+    expect(codeOf(await t.gql(PAGE, { first: 2, after: "not-an-id" }, { token: admin }))).toBe("BAD_USER_INPUT");
+  });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
 import { queryRows } from "../../src/db/client.js";
 import { serviceToday } from "../../src/dates.js";
+import { issuePartnerKey } from "../../src/modules/partners/partner.service.js";
 import { redecideWhenCalendarTurns } from "../../src/modules/subsidies/subsidy-calendar.js";
 import { days, makeEmployer, makePerson, makePosting } from "../helpers/factories.js";
 import { hireThroughReferral, startSubsidyApp } from "../helpers/subsidies.js";
@@ -169,5 +170,69 @@ describe("subsidies: what an independent review found (each failed before its fi
     expect(own).toMatchObject({ state: "APPROVED", appliedBy: null, reviewedBy: null });
     const official = (await t.gql<Steps>(STEPS, { p: p.id }, { token: fuzhou })).data!.person.subsidies.find((c) => c.schemeCode === "STARTUP_ONE_TIME")!;
     expect(official).toMatchObject({ appliedBy: "caseworker:cw-fz", reviewedBy: "caseworker:cw-fz" });
+  });
+  it("an employer sees counts of unnamed claims only from the disclosure policy's minimum; the minimum is policy data (administrators, 1–1000, nothing written when refused)", async () => {
+    const employer = await makeEmployer(t.db, { regionCode: "350102", isPovertyWorkshop: false });
+    const own = await t.token({ sub: "emp-disclose", role: Role.EMPLOYER, employerId: employer.id });
+    for (let i = 0; i < 2; i++) await hire((await makePerson(t, { registeredPoverty: true, institutionId: null })).id, employer.id);
+    const READ = `query($id: ID!) { employer(id: $id) { subsidies { claims { id } unnamed { schemeCode claims } unnamedShownFrom } } }`;
+    const view = async (token: string) => (await t.gql<{ employer: { subsidies: { claims: unknown[]; unnamed: { schemeCode: string; claims: number }[]; unnamedShownFrom: number } } }>(READ, { id: employer.id }, { token })).data!.employer.subsidies;
+    // Two claims, below the policy's 3: none counted to the employer; officials see both.
+    expect(await view(own)).toEqual({ claims: [], unnamed: [], unnamedShownFrom: 3 });
+    expect(await view(fuzhou)).toMatchObject({ unnamedShownFrom: 1 });
+    expect((await view(fuzhou)).claims).toHaveLength(2);
+
+    const SET = `mutation($m: Int!, $e: LocalDate) { setSubsidyDisclosurePolicy(minCount: $m, effectiveFrom: $e) { version minCount effectiveFrom } }`;
+    const versions = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from subsidy_disclosure_policies`))[0]!.n;
+    const before = await versions();
+    for (const m of [0, -1, 1001]) expect(codeOf(await t.gql(SET, { m }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(SET, { m: 2, e: serviceToday(days(-1)) }, { token: admin }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.gql(SET, { m: 2 }, { token: fuzhou }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(SET, { m: 2 }, { token: own }))).toBe("FORBIDDEN");
+    expect(await versions()).toBe(before);
+    // A version from tomorrow changes nothing today; one from today does.
+    expect((await t.gql(SET, { m: 1, e: serviceToday(days(1)) }, { token: admin })).errors).toBeUndefined();
+    expect((await view(own)).unnamed).toEqual([]);
+    const set = await t.gql<{ setSubsidyDisclosurePolicy: { version: number; minCount: number } }>(SET, { m: 2 }, { token: admin });
+    expect(set.data!.setSubsidyDisclosurePolicy).toMatchObject({ version: before + 2, minCount: 2 });
+    expect(await view(own)).toEqual({ claims: [], unnamed: [{ schemeCode: "HIRING_POVERTY_LABOURER", claims: 2 }], unnamedShownFrom: 2 });
+    const inForce = await t.gql<{ subsidyDisclosurePolicy: { minCount: number } }>(`{ subsidyDisclosurePolicy { minCount } }`, {}, { token: fuzhou });
+    expect(inForce.data!.subsidyDisclosurePolicy.minCount).toBe(2);
+    // Back to 3 for the tests that follow.
+    expect((await t.gql(SET, { m: 3 }, { token: admin })).errors).toBeUndefined();
+  });
+
+  it("an employer that changes (taken over by its registration: a poverty workshop, in another county) has its hires' claims decided again at once", async () => {
+    const { partner } = await issuePartnerKey(t.db, "test", { name: `补贴接管测试平台${Date.now()}` });
+    const claimed = await makeEmployer(t.db, { regionCode: "350102", isPovertyWorkshop: false, verified: false, claimedByPartnerId: partner.id });
+    const p = await makePerson(t, { registeredPoverty: true, institutionId: null });
+    await hire(p.id, claimed.id);
+    expect((await claims(p.id, "HIRING_POVERTY_LABOURER")).map((c) => c.employer_id)).toEqual([claimed.id]);
+    expect(await claims(p.id, "POVERTY_WORKSHOP_AWARD")).toEqual([]);
+    const REGISTER = `mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id isPovertyWorkshop regionCode } }`;
+    const registered = await t.gql<{ registerEmployer: { id: string; isPovertyWorkshop: boolean } }>(
+      REGISTER,
+      { i: { name: claimed.name, creditCode: claimed.creditCode, regionCode: "350203", isPovertyWorkshop: true } },
+      { token: admin },
+    );
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data!.registerEmployer).toMatchObject({ id: claimed.id, isPovertyWorkshop: true });
+    // In the same request: the workshop's award is owed, and both claims lie in the employer's new county.
+    const regions = await queryRows<{ scheme_code: string; region_code: string }>(t.db, sql`select scheme_code, region_code from subsidy_claims where person_id = ${p.id} order by scheme_code`);
+    expect(regions.filter((r) => r.scheme_code === "HIRING_POVERTY_LABOURER" || r.scheme_code === "POVERTY_WORKSHOP_AWARD")).toEqual([
+      { scheme_code: "HIRING_POVERTY_LABOURER", region_code: "350203" },
+      { scheme_code: "POVERTY_WORKSHOP_AWARD", region_code: "350203" },
+    ]);
+  });
+
+  it("an official of the employer's county refused for a hire learns which of the person's facts failed, not their values (the person's own officials do)", async () => {
+    const employer = await makeEmployer(t.db, { regionCode: "350203", isPovertyWorkshop: false });
+    const p = await makePerson(t, { registeredPoverty: false, institutionId: null });
+    await hire(p.id, employer.id);
+    const input = { schemeCode: "HIRING_POVERTY_LABOURER", personId: p.id, employerId: employer.id, documents: await docs("HIRING_POVERTY_LABOURER") };
+    const byXiamen = await t.gql(APPLY, { i: input }, { token: xiamen });
+    expect(byXiamen.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "NOT_ELIGIBLE", failingFacts: [{ fact: "person.household.registeredPoverty", value: "null" }] });
+    const byAdmin = await t.gql(APPLY, { i: input }, { token: admin });
+    expect(byAdmin.errors![0]!.extensions).toMatchObject({ reason: "NOT_ELIGIBLE", failingFacts: [{ fact: "person.household.registeredPoverty", value: "false" }] });
   });
 });

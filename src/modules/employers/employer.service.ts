@@ -20,7 +20,7 @@ import {
   updateEmployer,
 } from "./employer.repository.js";
 import { auditDecision } from "../audit/audit.service.js";
-import { onEmployerTakenOver } from "./employer.hooks.js";
+import { onEmployerChanged, onEmployerTakenOver } from "./employer.hooks.js";
 import { employerAccounts, type EmployerRow } from "./employer.table.js";
 
 /** Officials register employers: an admin anywhere, a caseworker within their region. */
@@ -53,6 +53,7 @@ async function takeOverClaimedEmployer(
     detail: { oldName: claimed.name, newName: employer.name, oldRegionCode: claimed.regionCode, newRegionCode: employer.regionCode, verified: employer.verified },
   });
   await onEmployerTakenOver.run(tx, { employerId: claimed.id, by: actorOf(viewer) });
+  await onEmployerChanged.run(tx, { employerId: claimed.id, by: actorOf(viewer) });
   return employer;
 }
 
@@ -104,7 +105,10 @@ export async function verifyEmployer(db: Database, viewer: Viewer, id: string): 
     if (!employer) throw notFound("Employer", employerId);
     assertMayAdministerRegion(viewer, employer.regionCode);
     // An official who checked the licence confirms the record: a partner's claim on it ends.
-    return employer.verified && employer.claimedByPartnerId === null ? employer : updateEmployer(tx, employerId, { verified: true, claimedByPartnerId: null });
+    if (employer.verified && employer.claimedByPartnerId === null) return employer;
+    const verified = await updateEmployer(tx, employerId, { verified: true, claimedByPartnerId: null });
+    if (!employer.verified) await onEmployerChanged.run(tx, { employerId, by: actorOf(viewer) });
+    return verified;
   });
 }
 

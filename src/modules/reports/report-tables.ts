@@ -21,7 +21,7 @@ export interface CampaignReport {
   /** Each day of the campaign up to `asOf`: how many of those at their minimum had reached it by that day's end. */
   curve: { day: string; reached: number }[];
   fairs: FairCoverage;
-  /** Subsidy claims by scheme and prefecture, as they stand (DOMAIN §7: recorded, never paid here). */
+  /** The campaign's people's subsidy claims by scheme and 生源地 prefecture, as they stand (frozen at close; DOMAIN §7: recorded, never paid here). */
   subsidies: SubsidyFigureRow[];
 }
 
@@ -133,7 +133,7 @@ export const SUBSIDY_SHEET: SheetDefinition<SubsidyFigureRow> = {
   title: "补贴",
   columns: [
     { header: "补贴项目", width: 30, cell: (r) => r.schemeCode },
-    { header: "地市", width: 10, cell: (r) => r.prefecture },
+    { header: "生源地地市", width: 10, cell: (r) => r.prefecture },
     { header: "符合条件（笔）", cell: (r) => r.eligible },
     { header: "可补贴上限（元）", cell: (r) => r.eligibleYuan },
     { header: "已申请（笔）", cell: (r) => r.applied },

@@ -29,7 +29,7 @@ registerEnumType(ReportSheet, {
     BELOW: { description: "The people still below their referral minimum, one row each." },
     MENTORS: { description: "红娘 mentor coverage per prefecture: eligible, paired, overdue for contact." },
     FAIRS: { description: "Institutions and HR bureaus short of their yearly job-fair target (招聘会未达标单位)." },
-    SUBSIDIES: { description: "Subsidy claims per scheme and prefecture: eligible, applied, approved, recorded paid (counts and yuan), with the total." },
+    SUBSIDIES: { description: "The campaign's people's subsidy claims per scheme and 生源地 prefecture (frozen when it closed): eligible, applied, approved, recorded paid (counts and yuan), with the total." },
   },
 });
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -13,7 +13,7 @@ import { institutionsByIds } from "../institutions/institution.service.js";
 import { regionsByCodes } from "../regions/region.service.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import { campaignBreakdown } from "../progress/progress.service.js";
-import { subsidyFigures } from "../subsidies/subsidy-read.service.js";
+import { campaignSubsidyFigures } from "../subsidies/subsidy-read.service.js";
 import { signReportLink } from "./report-link.js";
 import { CSV_SHEETS, type CampaignReport, type SheetKey } from "./report-tables.js";
 import { belowMinimumRows, type BelowMinimumRow } from "./report.repository.js";
@@ -49,7 +49,7 @@ export async function authoriseReport(db: Database, viewer: Viewer, campaignId: 
 export async function campaignReport(db: Database, viewer: Viewer, campaign: CampaignRow, opts: { prefecturesOnly?: boolean } = {}): Promise<CampaignReport> {
   const progress = await campaignBreakdown(db, viewer, campaign.id, opts);
   const fairs = await fairCoverage(db, viewer, Number(progress.asOf.slice(0, 4)));
-  const subsidies = await subsidyFigures(db, viewer);
+  const subsidies = await campaignSubsidyFigures(db, viewer, campaign);
   return {
     campaign,
     asOf: progress.asOf,

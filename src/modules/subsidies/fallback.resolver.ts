@@ -15,10 +15,12 @@ export class FallbackResolver {
   async fallbackCandidates(
     @Arg("campaignId", () => ID, { nullable: true, description: "The campaign (default: the one active, or the key-group one)." }) campaignId: string | null,
     @Arg("first", () => Int, { defaultValue: 50, description: "How many people (1–100)." }) first: number,
+    @Arg("after", () => ID, { nullable: true, description: "The next page: the candidates after this person id (the last `personId` of the page before; see `hasNextPage`)." }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    const found = await fallbackCandidates(ctx.db, ctx.viewer, campaignId, first);
-    return { campaignId: found.campaign.id, opensOn: found.opensOn, open: found.open, candidates: found.people };
+    const found = await fallbackCandidates(ctx.db, ctx.viewer, campaignId, { first, after });
+    const last = found.people.at(-1);
+    return { campaignId: found.campaign.id, opensOn: found.opensOn, open: found.open, candidates: found.people, hasNextPage: found.hasNextPage, endCursor: last?.id ?? null };
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)

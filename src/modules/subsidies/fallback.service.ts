@@ -52,6 +52,8 @@ export interface FallbackCandidates {
   opensOn: string;
   open: boolean;
   people: PersonRow[];
+  /** Whether more candidates follow the last one listed (ask again with `after` its id). */
+  hasNextPage: boolean;
 }
 
 /**
@@ -60,16 +62,25 @@ export interface FallbackCandidates {
  * within the official's scope — each with the public-welfare posts matching's fallback rule offers
  * them (FallbackCandidate.postings). Before that day, none (`open` false, `opensOn` says when).
  */
-export async function fallbackCandidates(db: Database, viewer: Viewer, campaignId: string | null | undefined, first: number, today = new Date()): Promise<FallbackCandidates> {
+export async function fallbackCandidates(
+  db: Database,
+  viewer: Viewer,
+  campaignId: string | null | undefined,
+  page: { first: number; after?: string | null },
+  today = new Date(),
+): Promise<FallbackCandidates> {
   if (!isOfficial(viewer)) throw forbidden(OFFICIALS_ONLY);
+  const first = page.first;
   checkFirst(first);
+  const after = page.after ? parseId(page.after, "after") : null;
   const campaign = await campaignFor(db, campaignId ? parseId(campaignId, "campaignId") : null);
   const opensOn = fallbackOpensOn(campaign, await fallbackPolicyInForce(db));
   const open = serviceToday(today) >= opensOn && campaign.status !== "DRAFT";
-  if (!open) return { campaign, opensOn, open, people: [] };
-  const ids = await fallbackCandidateIds(db, campaign.id, scopeCondition(personScope(viewer)), first);
-  const rows = new Map((await findPeopleByIds(db, ids)).map((p) => [p.id, p]));
-  return { campaign, opensOn, open, people: ids.map((id) => rows.get(id)!).filter(Boolean) };
+  if (!open) return { campaign, opensOn, open, people: [], hasNextPage: false };
+  const ids = await fallbackCandidateIds(db, campaign.id, scopeCondition(personScope(viewer)), { after, limit: first + 1 });
+  const listed = ids.slice(0, first);
+  const rows = new Map((await findPeopleByIds(db, listed)).map((p) => [p.id, p]));
+  return { campaign, opensOn, open, people: listed.map((id) => rows.get(id)!).filter(Boolean), hasNextPage: ids.length > first };
 }
 
 /**

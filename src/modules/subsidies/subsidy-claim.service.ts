@@ -5,8 +5,10 @@ import { parseId } from "../../db/parse-id.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { keysetOf, pageFromRows, type Page, type PageRequest } from "../../pagination.js";
+import { auditDecision } from "../audit/audit.service.js";
 import { loadCategoryEvaluator } from "../categories/category.service.js";
 import { getEmployersByIds } from "../employers/employer.service.js";
+import { personScope, personWithinScope } from "../people/person.access.js";
 import { lockPerson } from "../people/person.lock.js";
 import { decideSubsidies } from "./subsidy-eligibility.service.js";
 import { employerFacts, failingFacts, schemesInForce, subsidyPersonFacts } from "./subsidy-rules.js";
@@ -78,7 +80,7 @@ export async function applyForSubsidy(db: Database, viewer: Viewer, input: Apply
     // claim was decided (its re-decision not here yet) may have narrowed the rule or lowered the cap.
     const claim = await decideNow(tx, person, scheme.code, employerId);
     if (claim && claim.state !== "ELIGIBLE") throw conflict(msg(`该补贴已申领（${claim.state}），每人每项只能申领一次`, `This subsidy was applied for already (${claim.state}): one claim per person and scheme`), { id: claim.id, state: claim.state });
-    if (!claim) throw await notEligible(tx, scheme.code, person, employer ?? null);
+    if (!claim) throw await notEligible(tx, viewer, scheme.code, person, employer ?? null);
     const missing = scheme.documents.filter((d) => !documents.includes(d));
     if (missing.length > 0) throw badInput("input.documents", msg(`缺少材料：${missing.join("、")}`, `Documents missing: ${missing.join(", ")}`), { missing });
     return updateClaim(tx, claim.id, { state: "APPLIED", documents, appliedAt: new Date(), appliedBy: actorOf(viewer) });
@@ -91,14 +93,17 @@ async function decideNow(tx: Executor, person: NonNullable<Awaited<ReturnType<ty
 }
 
 /** Why a person (or a hire) holds no ELIGIBLE claim on a scheme: the scheme's rule asked again, naming the facts that failed. */
-async function notEligible(tx: Executor, schemeCode: string, person: Awaited<ReturnType<typeof lockPerson>> & object, employer: { id: string; regionCode: string; isPovertyWorkshop: boolean; verified: boolean } | null) {
+async function notEligible(tx: Executor, viewer: Viewer, schemeCode: string, person: Awaited<ReturnType<typeof lockPerson>> & object, employer: { id: string; regionCode: string; isPovertyWorkshop: boolean; verified: boolean } | null) {
   const scheme = schemesInForce(await listSchemeVersions(tx), new Date()).find((s) => s.code === schemeCode)!;
   const evaluator = await loadCategoryEvaluator(tx);
   const facts = subsidyPersonFacts(evaluator.factsToday(person), person, new Date());
   if (employer && !(await hiresOfPeople(tx, [person.id])).some((h) => h.employerId === employer.id)) {
     return badInput("input.employerId", msg("该单位没有录用此人的记录（通过推荐或招聘会录用）", "The employer has no recorded hire of this person (a HIRED referral or fair outcome)"), { reason: "NOT_ELIGIBLE", scheme: schemeCode, schemeVersion: scheme.version, failingFacts: [{ fact: "hire", value: null }] });
   }
-  const failing = failingFacts(scheme, employer ? employerFacts(employer, facts) : facts);
+  // An official of the employer's county who does not have the hired person in scope learns which of
+  // the person's facts failed, not their values (their household's poverty status is among them).
+  const personValues = !employer || personWithinScope(personScope(viewer), person);
+  const failing = failingFacts(scheme, employer ? employerFacts(employer, facts) : facts).map((f) => (personValues || !f.fact.startsWith("person.") ? f : { fact: f.fact, value: null }));
   const names = failing.map((f) => f.fact);
   return badInput("input.personId", msg(`不符合 ${schemeCode} 第 ${scheme.version} 版的条件：${names.join("、")}`, `Not eligible for ${schemeCode} version ${scheme.version}: ${names.join(", ")} fails the rule`), {
     reason: "NOT_ELIGIBLE",
@@ -148,6 +153,8 @@ async function setDisclosure(db: Database, viewer: Viewer, claimId: string, cons
     const claim = await findClaim(tx, id, { forUpdate: true });
     if (!claim || claim.personId !== viewer.personId || claim.employerId === null) throw notFound("Subsidy claim", id);
     if ((claim.personConsentedAt !== null) === consent) return claim;
+    // Recorded and audited (PIPL): who consented to which employer seeing which claim, and when it was taken back.
+    await auditDecision(tx, viewer, { action: consent ? "CONSENT_GRANTED" : "CONSENT_REVOKED", employerId: claim.employerId, personId: claim.personId, detail: { subject: "SUBSIDY_CLAIM", claimId: claim.id, schemeCode: claim.schemeCode } });
     return updateClaim(tx, id, { personConsentedAt: consent ? new Date() : null });
   });
 }

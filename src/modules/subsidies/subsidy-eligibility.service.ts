@@ -4,7 +4,7 @@ import { serviceToday } from "../../dates.js";
 import { loadCategoryEvaluator, type PersonFacts, type PersonFactsInput } from "../categories/category.service.js";
 import { findPeopleByIds } from "../people/person.service.js";
 import { employerFacts, admits, maxAmountOf, schemesInForce, subsidyPersonFacts } from "./subsidy-rules.js";
-import { claimsOfPeople, deleteEligible, hiresOfPeople, insertEligible, listSchemeVersions, recordHires, redecideEligible, type NewClaim } from "./subsidy.repository.js";
+import { claimsOfPeople, deleteEligible, hiredBy, hiresOfPeople, insertEligible, listSchemeVersions, recordHires, redecideEligible, type NewClaim } from "./subsidy.repository.js";
 import type { SubsidyClaimRow, SubsidySchemeRow } from "./subsidy.table.js";
 
 type DecidedPerson = PersonFactsInput & { id: string; trainingWishes?: readonly string[] };
@@ -78,4 +78,16 @@ export async function recordHireForSubsidies(tx: Executor, event: { changes: rea
   const persons = await findPeopleByIds(tx, hires.map((h) => h.personId));
   const evaluator = await loadCategoryEvaluator(tx);
   await decideSubsidies(tx, persons, evaluator.factsToday);
+}
+
+/**
+ * Reaction to onEmployerChanged (verified, its county or its poverty-workshop status): the people the
+ * employer hired are decided again, so its claims follow the employer as it now is. Within the
+ * employer's transaction; the claims' own conditions (ELIGIBLE only, one per subject) keep a person
+ * decided meanwhile as they were decided.
+ */
+export async function redecideHiresOfEmployer(tx: Executor, event: { employerId: string }): Promise<void> {
+  const persons = await findPeopleByIds(tx, await hiredBy(tx, event.employerId));
+  if (persons.length === 0) return;
+  await decideSubsidies(tx, persons, (await loadCategoryEvaluator(tx)).factsToday);
 }

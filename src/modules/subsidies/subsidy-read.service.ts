@@ -1,13 +1,15 @@
 import { Role, type Viewer } from "../../auth/viewer.js";
-import type { Database } from "../../db/client.js";
+import type { Database, Executor } from "../../db/client.js";
 import { forbidden } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import type { EmployerRow } from "../employers/employer.table.js";
 import { visiblePerson } from "../people/person.access.js";
 import type { PersonRow } from "../people/person.table.js";
 import { claimScopeCondition, isOfficial, mayReadEmployerSubsidies, mayReadPersonSubsidies, officialInScope } from "./subsidy.access.js";
-import { subsidyFigureRows, type FigureRow } from "./subsidy.repository.js";
-import type { ClaimState, SubsidyClaimRow } from "./subsidy.table.js";
+import { campaignFigureRows, freezeCampaignClaims, subsidyFigureRows, type FigureRow } from "./subsidy.repository.js";
+import type { CampaignRow } from "../categories/category.table.js";
+import { personScope, scopeCondition } from "../people/person.access.js";
+import type { ClaimState, SubsidyClaimRow, SubsidyDisclosurePolicyRow } from "./subsidy.table.js";
 import { sql } from "drizzle-orm";
 
 /** What reading subsidies needs of the request's loaders. */
@@ -16,6 +18,8 @@ export interface SubsidyReads {
   subsidyClaimsOfEmployer: { load(id: string): Promise<SubsidyClaimRow[]> };
   hiringClaimsOfPerson: { load(id: string): Promise<SubsidyClaimRow[]> };
   personById: { load(id: string): Promise<PersonRow | null> };
+  /** The disclosure policy in force (read once a request). */
+  subsidyDisclosurePolicy(): Promise<SubsidyDisclosurePolicyRow>;
 }
 
 /** A person's own subsidies: to officials in their scope and to the person themself; null for anyone else (mentors, employers, partners). */
@@ -42,7 +46,7 @@ export async function employerSubsidies(loaders: SubsidyReads, viewer: Viewer, e
   const claims = await loaders.subsidyClaimsOfEmployer.load(employer.id);
   if (mode === "all") {
     const persons = viewer.kind === "user" && viewer.role === Role.ADMIN ? [] : await Promise.all(claims.map((c) => loaders.personById.load(c.personId)));
-    return { claims: claims.filter((c, i) => officialInScope(viewer, c, persons[i] ?? undefined)), unnamed: [] };
+    return { claims: claims.filter((c, i) => officialInScope(viewer, c, persons[i] ?? undefined)), unnamed: [], unnamedShownFrom: 1 };
   }
   const named = claims.filter((c) => c.personConsentedAt !== null);
   const counts = new Map<string, { schemeCode: string; state: ClaimState; claims: number; maxAmountYuan: number }>();
@@ -54,7 +58,9 @@ export async function employerSubsidies(loaders: SubsidyReads, viewer: Viewer, e
     count.maxAmountYuan += c.maxAmountYuan;
     counts.set(key, count);
   }
-  return { claims: named, unnamed: [...counts.values()] };
+  // Small counts point at the few people it hired: only those the disclosure policy in force allows.
+  const shownFrom = (await loaders.subsidyDisclosurePolicy()).minCount;
+  return { claims: named, unnamed: [...counts.values()].filter((c) => c.claims >= shownFrom), unnamedShownFrom: shownFrom };
 }
 
 /** The claim's person, as a Person: to officials in scope and the person themself (never to employers: they have `personName` once consented). */
@@ -77,6 +83,21 @@ export function subsidyFigures(db: Database, viewer: Viewer, regionCode?: string
   if (!isOfficial(viewer)) throw forbidden(msg("补贴统计仅供经办人员和管理员查看", "Subsidy figures are for caseworkers and administrators"));
   const region = regionCode ? sql` and subsidy_claims.region_code like ${`${regionCode}%`}` : sql``;
   return subsidyFigureRows(db, sql`${claimScopeCondition(viewer)}${region}`);
+}
+
+/**
+ * A campaign's subsidy figures for the report: its people's claims (their own, and employers' for
+ * hiring them) in the viewer's scope, by scheme and 生源地 prefecture as the report groups people —
+ * as they stood when the campaign closed once its figures are frozen, as they stand before.
+ */
+export function campaignSubsidyFigures(db: Executor, viewer: Viewer, campaign: Pick<CampaignRow, "id" | "figuresFrozenAt">): Promise<FigureRow[]> {
+  if (!isOfficial(viewer)) throw forbidden(msg("补贴统计仅供经办人员和管理员查看", "Subsidy figures are for caseworkers and administrators"));
+  return campaignFigureRows(db, campaign.id, scopeCondition(personScope(viewer)), campaign.figuresFrozenAt !== null);
+}
+
+/** The onCampaignClosing reaction: the campaign's claims frozen as they stand, for its report. */
+export async function freezeCampaignSubsidies(tx: Executor, event: { campaign: Pick<CampaignRow, "id"> }): Promise<void> {
+  await freezeCampaignClaims(tx, event.campaign.id);
 }
 
 export type { FigureRow, FigureRow as SubsidyFigureRow };

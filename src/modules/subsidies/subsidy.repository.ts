@@ -74,6 +74,12 @@ export function hiresOfPeople(db: Executor, personIds: readonly string[]): Promi
   );
 }
 
+/** The people an employer hired (recorded hires). */
+export async function hiredBy(db: Executor, employerId: string): Promise<string[]> {
+  const rows = await db.select({ personId: subsidyHires.personId }).from(subsidyHires).where(eq(subsidyHires.employerId, employerId));
+  return rows.map((r) => r.personId);
+}
+
 export async function recordHires(db: Executor, hires: { employerId: string; personId: string; hiredOn: string; recordedBy: string }[]): Promise<void> {
   await insertMany(db, subsidyHires, hires, { onConflict: sql`on conflict (employer_id, person_id) do nothing` });
 }
@@ -156,35 +162,61 @@ export interface FigureRow {
 }
 
 /**
- * Claims by scheme and prefecture, as they stand: how many reached each step and their sums
- * (eligible and applied: the most they may be approved for; approved and paid: what was approved).
- * A claim counts in every step it reached (a paid claim was eligible, applied and approved).
+ * Claims by scheme and prefecture (of the claim's county), as they stand: how many reached each step
+ * and their sums (eligible and applied: the most they may be approved for; approved and paid: what was approved).
  */
 export function subsidyFigureRows(db: Executor, where: SQL): Promise<FigureRow[]> {
-  return queryRows<FigureRow>(
-    db,
-    sql`select scheme_code as "schemeCode", substr(region_code, 1, 4) as prefecture,
-          count(*)::int as eligible, coalesce(sum(max_amount_yuan), 0)::int as "eligibleYuan",
+  return queryRows<FigureRow>(db, sql`select scheme_code as "schemeCode", substr(region_code, 1, 4) as prefecture, ${FIGURES} from subsidy_claims where ${where} group by 1, 2 order by 1, 2`);
+}
+
+// A claim counts in every step it reached (a paid claim was eligible, applied and approved).
+const FIGURES = sql`count(*)::int as eligible, coalesce(sum(max_amount_yuan), 0)::int as "eligibleYuan",
           (count(*) filter (where state <> 'ELIGIBLE'))::int as applied, coalesce(sum(max_amount_yuan) filter (where state <> 'ELIGIBLE'), 0)::int as "appliedYuan",
           (count(*) filter (where state in ('APPROVED', 'PAID_RECORDED')))::int as approved, coalesce(sum(approved_amount_yuan) filter (where state in ('APPROVED', 'PAID_RECORDED')), 0)::int as "approvedYuan",
-          (count(*) filter (where state = 'PAID_RECORDED'))::int as paid, coalesce(sum(approved_amount_yuan) filter (where state = 'PAID_RECORDED'), 0)::int as "paidYuan"
-        from subsidy_claims where ${where}
+          (count(*) filter (where state = 'PAID_RECORDED'))::int as paid, coalesce(sum(approved_amount_yuan) filter (where state = 'PAID_RECORDED'), 0)::int as "paidYuan"`;
+
+/**
+ * A campaign's claims (its people's own, and employers' for hiring them) by scheme and the person's
+ * 生源地 prefecture — as the campaign report groups its people — for the people `scope` (a condition
+ * on `people`) holds: as they stand while the campaign runs, or as they stood when it closed (`frozen`:
+ * the rows its closing wrote, read through a CTE named `people` so the scope reads them as it reads the ledger).
+ */
+export function campaignFigureRows(db: Executor, campaignId: string, scope: SQL | undefined, frozen: boolean): Promise<FigureRow[]> {
+  const campaign = sql`${campaignId}::uuid`;
+  const source = frozen
+    ? sql`with people as (select distinct f.person_id as id, f.household_region_code, f.origin_region_code, f.institution_id from campaign_subsidy_results f where f.campaign_id = ${campaign}),
+               claims as (select f.person_id, f.scheme_code, f.state, f.max_amount_yuan, f.approved_amount_yuan from campaign_subsidy_results f where f.campaign_id = ${campaign})`
+    : sql`with claims as (select c.person_id, c.scheme_code, c.state, c.max_amount_yuan, c.approved_amount_yuan from subsidy_claims c where ${inCampaign(sql`c.person_id`, campaign)})`;
+  return queryRows<FigureRow>(
+    db,
+    sql`${source}
+        select claims.scheme_code as "schemeCode", substr(people.origin_region_code, 1, 4) as prefecture, ${FIGURES}
+        from claims join people on people.id = claims.person_id where ${scope ?? sql`true`}
         group by 1, 2 order by 1, 2`,
   );
 }
 
+/** A closing campaign's claims, as they stand, into campaign_subsidy_results (with each person's places). */
+export async function freezeCampaignClaims(tx: Executor, campaignId: string): Promise<void> {
+  await tx.execute(
+    sql`insert into campaign_subsidy_results (campaign_id, claim_id, person_id, household_region_code, origin_region_code, institution_id, scheme_code, employer_id, state, max_amount_yuan, approved_amount_yuan)
+        select ${campaignId}::uuid, c.id, c.person_id, p.household_region_code, p.origin_region_code, p.institution_id, c.scheme_code, c.employer_id, c.state, c.max_amount_yuan, c.approved_amount_yuan
+        from subsidy_claims c join people p on p.id = c.person_id
+        where ${inCampaign(sql`c.person_id`, sql`${campaignId}::uuid`)}
+        on conflict do nothing`,
+  );
+}
 
-/**
- * People still out of work whom the fallback may place (托底安置): from registered-poverty
- * households, unemployed, in the campaign (a category it binds), within `scope`; in id order.
- */
+
 /** A campaign's fallback candidates, as SQL over `people`: out of work, from a registered-poverty household, in the campaign. */
 function fallbackCandidate(campaignId: string): SQL {
   return sql`people.employment_status = 'UNEMPLOYED' and people.registered_poverty and ${inCampaign(sql`people.id`, sql`${campaignId}::uuid`)}`;
 }
 
-export async function fallbackCandidateIds(db: Executor, campaignId: string, scope: SQL | undefined, limit: number): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(db, sql`select people.id from people where ${fallbackCandidate(campaignId)} and ${scope ?? sql`true`} order by people.id limit ${limit}`);
+/** A page of a campaign's fallback candidates in `scope`, in id order after `after` (a keyset). */
+export async function fallbackCandidateIds(db: Executor, campaignId: string, scope: SQL | undefined, page: { after: string | null; limit: number }): Promise<string[]> {
+  const after = page.after ? sql`people.id > ${page.after}::uuid` : sql`true`;
+  const rows = await queryRows<{ id: string }>(db, sql`select people.id from people where ${fallbackCandidate(campaignId)} and ${scope ?? sql`true`} and ${after} order by people.id limit ${page.limit}`);
   return rows.map((r) => r.id);
 }
 

@@ -14,7 +14,9 @@ import { isOfficial } from "./subsidy.access.js";
 import { claimPerson, claimPersonName, employerSubsidies, hiringClaimsNaming, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
 import { listSubsidySchemes, publishSubsidyScheme } from "./subsidy-scheme.service.js";
 import type { SubsidyClaimRow, SubsidySchemeRow } from "./subsidy.table.js";
-import { EmployerSubsidies, SubsidyClaim, SubsidyFigure, SubsidyScheme } from "./subsidy.type.js";
+import { EmployerSubsidies, SubsidyClaim, SubsidyDisclosurePolicy, SubsidyFigure, SubsidyScheme } from "./subsidy.type.js";
+import { disclosurePolicyInForce, setSubsidyDisclosurePolicy } from "./subsidy-disclosure.service.js";
+import { LocalDate } from "../../graphql/scalars.js";
 
 const SubsidyClaimConnection = connectionType("SubsidyClaim", SubsidyClaim);
 
@@ -36,6 +38,22 @@ export class SubsidySchemeResolver {
       throw badInput("input.ruleJson", msg("ruleJson 不是有效的 JSON", "ruleJson is not valid JSON"));
     }
     return publishSubsidyScheme(ctx.db, ctx.viewer, { ...input, rule });
+  }
+
+  @Authorized(Role.ADMIN, Role.CASEWORKER)
+  @Query(() => SubsidyDisclosurePolicy, { description: "The subsidy disclosure policy in force: the smallest count of claims naming people who did not consent that an employer sees." })
+  subsidyDisclosurePolicy(@Ctx() ctx: Context) {
+    return disclosurePolicyInForce(ctx.db);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SubsidyDisclosurePolicy, { description: "A new version of the subsidy disclosure policy." })
+  setSubsidyDisclosurePolicy(
+    @Arg("minCount", () => Int, { description: "The smallest count an employer sees (1–1000; 1: every count)." }) minCount: number,
+    @Arg("effectiveFrom", () => LocalDate, { nullable: true, description: "Its first day (default today; not in the past)." }) effectiveFrom: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return setSubsidyDisclosurePolicy(ctx.db, ctx.viewer, minCount, effectiveFrom);
   }
 
   @FieldResolver(() => String)

@@ -171,3 +171,49 @@ export const subsidyCalendar = pgTable(
   },
   (t) => [check("subsidy_calendar_one_row", sql`${t.id} = 1`)],
 );
+
+/**
+ * How an employer sees the claims whose hired people did not consent to be named (versioned policy
+ * data): counted by scheme and state only where a count reaches `minCount` — a smaller one would point
+ * at the few people it hired (a claim reveals their household's poverty status).
+ */
+export const subsidyDisclosurePolicies = pgTable(
+  "subsidy_disclosure_policies",
+  {
+    id: uuid("id").primaryKey(),
+    version: integer("version").notNull().unique(),
+    minCount: integer("min_count").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdBy: varchar("created_by", { length: 100 }).notNull(),
+  },
+  (t) => [check("subsidy_disclosure_policies_min_chk", sql`${t.minCount} between 1 and 1000`)],
+);
+export type SubsidyDisclosurePolicyRow = typeof subsidyDisclosurePolicies.$inferSelect;
+
+/**
+ * A closed campaign's subsidy claims as they stood when it closed (onCampaignClosing): the report's
+ * subsidy sheet of a closed campaign reads these, so a later step on a claim does not move it. Each
+ * row carries its person's places as they were, for the reader's scope.
+ */
+export const campaignSubsidyResults = pgTable(
+  "campaign_subsidy_results",
+  {
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    claimId: uuid("claim_id").notNull(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    householdRegionCode: varchar("household_region_code", { length: 6 }).notNull(),
+    originRegionCode: varchar("origin_region_code", { length: 6 }).notNull(),
+    institutionId: uuid("institution_id"),
+    schemeCode: varchar("scheme_code", { length: 40 }).notNull(),
+    employerId: uuid("employer_id"),
+    state: varchar("state", { length: 14 }).notNull(),
+    maxAmountYuan: integer("max_amount_yuan").notNull(),
+    approvedAmountYuan: integer("approved_amount_yuan"),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.claimId] })],
+);

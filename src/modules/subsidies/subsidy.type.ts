@@ -117,7 +117,16 @@ export class SubsidyClaimCount {
 @ObjectType({ description: "An employer's subsidy claims: each claim whose hired person consented to be named (officials: every claim), and counts of the others." })
 export class EmployerSubsidies {
   @Field(() => [SubsidyClaim], { description: "Claims that may name the person." }) claims!: unknown[];
-  @Field(() => [SubsidyClaimCount], { description: "Claims whose person did not consent, counted by scheme and state." }) unnamed!: SubsidyClaimCount[];
+  @Field(() => [SubsidyClaimCount], { description: "Claims whose person did not consent, counted by scheme and state — to the employer only counts of `unnamedShownFrom` or more (a smaller count, or none, is not listed: it would point at the few people it hired)." }) unnamed!: SubsidyClaimCount[];
+  @Field(() => Int, { description: "The smallest count listed in `unnamed` (the subsidy disclosure policy in force; 1 for officials, who see every claim)." }) unnamedShownFrom!: number;
+}
+
+@ObjectType({ description: "The subsidy disclosure policy (versioned by date): the smallest count of claims naming people who did not consent that an employer sees." })
+export class SubsidyDisclosurePolicy {
+  @Field(() => Int, { description: "The version." }) version!: number;
+  @Field(() => Int, { description: "Counts below this are not shown to the employer (1: every count)." }) minCount!: number;
+  @Field(() => LocalDate, { description: "The first day it is in force." }) effectiveFrom!: string;
+  @Field({ description: "Who set it." }) createdBy!: string;
 }
 
 @ObjectType({ description: "Subsidy figures of one scheme in one prefecture: how many claims reached each step and their sums (yuan)." })
