@@ -13,7 +13,7 @@ import { lockPerson } from "../people/person.lock.js";
 import { decideSubsidies } from "./subsidy-eligibility.service.js";
 import { employerFacts, failingFacts, schemesInForce, subsidyPersonFacts } from "./subsidy-rules.js";
 import { claimScopeCondition, isOfficial, officialInScope } from "./subsidy.access.js";
-import { countClaims, findClaim, findClaimOf, hiresOfPeople, listClaims, listSchemeVersions, updateClaim } from "./subsidy.repository.js";
+import { countClaims, findClaim, findClaimOf, findSchemesByIds, hiresOfPeople, listClaims, listSchemeVersions, updateClaim } from "./subsidy.repository.js";
 import type { ClaimState, SubsidyClaimRow } from "./subsidy.table.js";
 
 const OFFICIALS_ONLY = msg("补贴申领仅由管辖范围内的经办人员和管理员办理", "Subsidy claims are handled by officials in scope only");
@@ -32,7 +32,7 @@ function assertStep(claim: SubsidyClaimRow, to: ClaimState): void {
  * A claim taken to its next step by an official in whose scope it lies, under the person's lock
  * (the order every person write takes) and the claim's row lock; the step attributed and timestamped.
  */
-async function stepClaim(db: Database, viewer: Viewer, claimId: string, to: ClaimState, change: (claim: SubsidyClaimRow) => Partial<SubsidyClaimRow>): Promise<SubsidyClaimRow> {
+async function stepClaim(db: Database, viewer: Viewer, claimId: string, to: ClaimState, change: (claim: SubsidyClaimRow, tx: Executor) => Partial<SubsidyClaimRow> | Promise<Partial<SubsidyClaimRow>>): Promise<SubsidyClaimRow> {
   const id = parseId(claimId, "claimId");
   if (!isOfficial(viewer)) throw forbidden(OFFICIALS_ONLY);
   return db.transaction(async (tx) => {
@@ -43,7 +43,7 @@ async function stepClaim(db: Database, viewer: Viewer, claimId: string, to: Clai
     // Taken already (another official's request got there first): a conflict, not a bad request.
     if (claim.state === to) throw conflict(msg(`该补贴申领已是 ${to}`, `The subsidy claim is ${to} already`), { id: claim.id, state: claim.state });
     assertStep(claim, to);
-    return updateClaim(tx, id, { state: to, ...change(claim) });
+    return updateClaim(tx, id, { state: to, ...(await change(claim, tx)) });
   });
 }
 
@@ -65,6 +65,8 @@ export async function applyForSubsidy(db: Database, viewer: Viewer, input: Apply
   const employerId = input.employerId ? parseId(input.employerId, "input.employerId") : null;
   if (!isOfficial(viewer)) throw forbidden(OFFICIALS_ONLY);
   const documents = [...new Set(input.documents.map((d) => d.trim()).filter((d) => d.length > 0))];
+  // Bounded as a scheme's documents are (names of documents, not their contents).
+  if (documents.some((d) => d.length > 100)) throw badInput("input.documents", msg("每项材料名称至多 100 个字符", "Each document is named in at most 100 characters"));
   return db.transaction(async (tx) => {
     const person = await lockPerson(tx, personId);
     const employer = employerId ? (await getEmployersByIds(tx, [employerId]))[0] : undefined;
@@ -113,11 +115,18 @@ async function notEligible(tx: Executor, viewer: Viewer, schemeCode: string, per
   });
 }
 
-/** Approval of an applied claim, for at most the scheme's cap (the most the deciding version allows). */
+/**
+ * Approval of an applied claim, for at most the scheme's cap (the most the deciding version allows);
+ * a fixed sum (FIXED) or a sum per person employed (PER_PERSON) is approved for that sum exactly.
+ */
 export function approveSubsidyClaim(db: Database, viewer: Viewer, claimId: string, amountYuan: number): Promise<SubsidyClaimRow> {
   if (!Number.isInteger(amountYuan) || amountYuan < 0) throw badInput("amountYuan", msg("amountYuan 须为非负整数（元）", "amountYuan is a whole number of yuan, 0 or more"));
-  return stepClaim(db, viewer, claimId, "APPROVED", (claim) => {
+  return stepClaim(db, viewer, claimId, "APPROVED", async (claim, tx) => {
     if (amountYuan > claim.maxAmountYuan) throw badInput("amountYuan", msg(`核准金额超过该补贴上限 ${claim.maxAmountYuan} 元`, `The amount is above the scheme's cap of ${claim.maxAmountYuan} yuan`), { cap: claim.maxAmountYuan });
+    const [scheme] = await findSchemesByIds(tx, [claim.schemeId]);
+    if (scheme && scheme.amountKind !== "CAPPED" && amountYuan !== claim.maxAmountYuan) {
+      throw badInput("amountYuan", msg(`该补贴为定额 ${claim.maxAmountYuan} 元，核准金额须与之相同`, `This subsidy is a fixed ${claim.maxAmountYuan} yuan (${scheme.amountKind}): it is approved for that sum`), { amountYuan: claim.maxAmountYuan });
+    }
     return { approvedAmountYuan: amountYuan, reviewedAt: new Date(), reviewedBy: actorOf(viewer) };
   });
 }

@@ -56,13 +56,15 @@ export async function publishSubsidyScheme(db: Database, viewer: Viewer, input: 
   }
   if (input.validUntil && input.validUntil < input.validFrom) throw badInput("input.validUntil", msg("validUntil 早于 validFrom", "validUntil is before validFrom"));
   return db.transaction(async (tx) => {
+    // The version first: it takes the publication lock, so the earlier versions read next include a publication of the same code running at once.
+    const version = await nextSchemeVersion(tx, input.code);
     // Who receives a scheme is what it is: a new version may change the rule and amounts, not turn a person's subsidy into an employer's (its claims would change kind).
     const earlier = (await listSchemeVersions(tx)).find((s) => s.code === input.code);
     if (earlier && earlier.subject !== input.subject) throw badInput("input.subject", msg(`补贴项目 ${input.code} 发给${earlier.subject === "EMPLOYER" ? "用人单位" : "个人"}，新版本不能改变发放对象`, `Scheme ${input.code} goes to ${earlier.subject === "EMPLOYER" ? "employers" : "people"}: a new version cannot change who receives it`), { subject: earlier.subject });
     const row = await insertSchemeVersion(tx, {
       id: newId(),
       code: input.code,
-      version: await nextSchemeVersion(tx, input.code),
+      version,
       name: input.name,
       description: input.description ?? "",
       subject: input.subject,

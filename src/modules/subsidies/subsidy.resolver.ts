@@ -83,7 +83,7 @@ export class SubsidyClaimResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CASEWORKER)
-  @Mutation(() => SubsidyClaim, { description: "Approve an APPLIED claim for an amount no higher than the scheme's cap." })
+  @Mutation(() => SubsidyClaim, { description: "Approve an APPLIED claim for an amount no higher than the scheme's cap (a FIXED or PER_PERSON scheme: its sum exactly)." })
   approveSubsidyClaim(@Arg("claimId", () => ID, { description: "The claim." }) claimId: string, @Arg("amountYuan", () => Int, { description: "The amount approved (yuan)." }) amountYuan: number, @Ctx() ctx: Context) {
     return approveSubsidyClaim(ctx.db, ctx.viewer, claimId, amountYuan);
   }
