@@ -261,8 +261,8 @@ describe("subsidies and fallbacks (DOMAIN §7): eligibility decided, claims reco
     expect(after!.claims.map((c) => [c.schemeCode, c.personName, c.personConsented])).toEqual([["HIRING_POVERTY_LABOURER", p.name, true]]);
     // The two other hiring claims are fewer than 3: not counted to the employer.
     expect(after!.unnamed.map((u) => [u.schemeCode, u.claims])).toEqual([["POVERTY_WORKSHOP_AWARD", 3]]);
-    const asEmployer = await t.gql<{ employer: { subsidies: { claims: { person: unknown }[] } } }>(`query($id: ID!) { employer(id: $id) { subsidies { claims { person { id } } } } }`, { id: employer.id }, { token: own });
-    expect(asEmployer.data!.employer.subsidies.claims).toEqual([{ person: null }]);
+    const asEmployer = await t.gql<{ employer: { subsidies: { claims: { person: unknown; personId: string | null }[] } } }>(`query($id: ID!) { employer(id: $id) { subsidies { claims { person { id } personId } } } }`, { id: employer.id }, { token: own });
+    expect(asEmployer.data!.employer.subsidies.claims).toEqual([{ person: null, personId: p.id }]);
     // Taken back: counted again, not named (and asking twice gives the same answer).
     const WITHDRAW = `mutation($c: ID!) { withdrawSubsidyDisclosure(claimId: $c) { id personConsented } }`;
     expect(codeOf(await t.gql(WITHDRAW, { c: hiring.id }, { token: own }))).toBe("FORBIDDEN");

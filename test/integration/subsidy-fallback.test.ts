@@ -116,4 +116,18 @@ describe("fallback placement (托底安置): people still out of work at the pol
     expect(paged).toEqual(all.candidates.map((c) => c.personId));
     expect(codeOf(await t.gql(PAGE, { first: 2, after: "not-an-id" }, { token: admin }))).toBe("BAD_USER_INPUT");
   });
+  it("a closed campaign's fallback is over: nobody listed, and a placement in it is a CONFLICT that writes nothing", async () => {
+    await endCampaignIn(10);
+    const poor = await makePerson(t, { registeredPoverty: true, institutionId: schoolId });
+    const post = await makePosting(t.db, { kind: "PUBLIC_WELFARE", minEducation: "NONE", title: "公益性岗位护林员", skills: [], majors: [] });
+    expect((await candidates()).candidates.map((c) => c.personId)).toContain(poor.id);
+    expect((await t.gql(`mutation($id: ID!) { closeCampaign(id: $id) { status } }`, { id: campaignId }, { token: admin })).errors).toBeUndefined();
+    const r = await t.gql<Candidates>(`query($c: ID) { fallbackCandidates(campaignId: $c) { open candidates { personId } } }`, { c: campaignId }, { token: fuzhou });
+    expect(r.data!.fallbackCandidates).toEqual({ open: false, candidates: [] });
+    const before = await counts();
+    const placed = await t.gql(PLACE, { p: poor.id, j: post.id, c: campaignId }, { token: fuzhou });
+    expect(codeOf(placed)).toBe("CONFLICT");
+    expect(placed.errors![0]!.extensions).toMatchObject({ status: "CLOSED" });
+    expect(await counts()).toEqual(before);
+  });
 });

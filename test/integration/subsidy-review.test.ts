@@ -70,6 +70,13 @@ describe("subsidies: what an independent review found (each failed before its fi
     const p = await makePerson(t, { registeredPoverty: true, institutionId: null });
     await hire(p.id, employer.id);
     const d = await docs("HIRING_POVERTY_LABOURER");
+    // The Xiamen official finds the claim in their list with the person's id (to apply with), not the person (outside their scope); the employer sees neither before consent.
+    const LIST = `{ subsidyClaims(filter: { schemeCode: "HIRING_POVERTY_LABOURER", state: ELIGIBLE }, first: 100) { edges { node { employerId personId person { id } } } } }`;
+    const found = (await t.gql<{ subsidyClaims: { edges: { node: { employerId: string; personId: string | null; person: unknown } }[] } }>(LIST, {}, { token: xiamen })).data!.subsidyClaims.edges.map((e) => e.node).find((n) => n.employerId === employer.id);
+    expect(found).toEqual({ employerId: employer.id, personId: p.id, person: null });
+    const own = await t.token({ sub: "emp-handled", role: Role.EMPLOYER, employerId: employer.id });
+    const OWN = `query($id: ID!) { employer(id: $id) { subsidies { claims { personId } unnamed { claims } } } }`;
+    expect((await t.gql<{ employer: { subsidies: { claims: unknown[] } } }>(OWN, { id: employer.id }, { token: own })).data!.employer.subsidies.claims).toEqual([]);
     const byFuzhou = await t.gql(APPLY, { i: { schemeCode: "HIRING_POVERTY_LABOURER", personId: p.id, employerId: employer.id, documents: d } }, { token: fuzhou });
     expect(codeOf(byFuzhou)).toBe("NOT_FOUND");
     const byXiamen = await t.gql<{ applyForSubsidy: { id: string } }>(APPLY, { i: { schemeCode: "HIRING_POVERTY_LABOURER", personId: p.id, employerId: employer.id, documents: d } }, { token: xiamen });

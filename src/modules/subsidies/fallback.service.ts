@@ -75,7 +75,7 @@ export async function fallbackCandidates(
   const after = page.after ? parseId(page.after, "after") : null;
   const campaign = await campaignFor(db, campaignId ? parseId(campaignId, "campaignId") : null);
   const opensOn = fallbackOpensOn(campaign, await fallbackPolicyInForce(db));
-  const open = serviceToday(today) >= opensOn && campaign.status !== "DRAFT";
+  const open = serviceToday(today) >= opensOn && campaign.status === "ACTIVE";
   if (!open) return { campaign, opensOn, open, people: [], hasNextPage: false };
   const ids = await fallbackCandidateIds(db, campaign.id, scopeCondition(personScope(viewer)), { after, limit: first + 1 });
   const listed = ids.slice(0, first);
@@ -96,6 +96,7 @@ export async function placeInFallbackPost(db: Database, viewer: Viewer, input: {
   // The campaign named, or the one in force: its fallback must have opened (the day the policy sets).
   const campaign = await campaignFor(db, input.campaignId ? parseId(input.campaignId, "campaignId") : null);
   const opensOn = fallbackOpensOn(campaign, await fallbackPolicyInForce(db));
+  if (campaign.status === "CLOSED") throw conflict(msg("该专项行动已结束，托底安置请在正在进行的专项行动中办理", "This campaign has closed: make the fallback placement in an active one"), { field: "campaignId", status: campaign.status });
   if (serviceToday() < opensOn || campaign.status === "DRAFT") {
     throw conflict(msg(`该专项行动的托底安置自 ${opensOn} 起办理`, `This campaign's fallback placements open on ${opensOn}`), { field: "campaignId", opensOn });
   }

@@ -10,7 +10,7 @@ export class FallbackCandidate {
 export class FallbackCandidates {
   @Field(() => ID, { description: "The campaign." }) campaignId!: string;
   @Field(() => LocalDate, { description: "The first day of the fallback (the campaign's last day less the policy's days)." }) opensOn!: string;
-  @Field({ description: "Whether the fallback is open today (before `opensOn`, nobody is listed)." }) open!: boolean;
+  @Field({ description: "Whether the fallback is open today (before `opensOn`, or once the campaign has closed, nobody is listed)." }) open!: boolean;
   @Field(() => [FallbackCandidate], { description: "Still out of work, from registered-poverty households, in the campaign and your scope; in id order." }) candidates!: FallbackCandidate[];
   @Field({ description: "Whether more candidates follow: ask again with `after: endCursor`." }) hasNextPage!: boolean;
   @Field(() => ID, { nullable: true, description: "The last candidate's person id (the cursor for `after`); null when none is listed." }) endCursor!: string | null;

@@ -70,6 +70,19 @@ export async function claimPerson(loaders: SubsidyReads, viewer: Viewer, claim: 
   return visiblePerson(viewer, await loaders.personById.load(claim.personId));
 }
 
+/**
+ * The claim's person's id: to an official who reached the claim (its lists, the employer's claims and
+ * the steps are scoped already), the person themself, and the employer of a claim the person consented
+ * to be named in — an id ties the claim (and so the person's poverty status) to the person.
+ */
+export function claimPersonId(viewer: Viewer, claim: SubsidyClaimRow): string | null {
+  if (viewer.kind !== "user") return null;
+  if (viewer.role === Role.ADMIN || viewer.role === Role.CASEWORKER) return claim.personId;
+  if (viewer.role === Role.SEEKER) return viewer.personId === claim.personId ? claim.personId : null;
+  if (viewer.role === Role.EMPLOYER) return claim.employerId === viewer.employerId && claim.personConsentedAt !== null ? claim.personId : null;
+  return null;
+}
+
 /** The claim's person's name: to whoever sees the person, and to the employer of a claim whose person consented. */
 export async function claimPersonName(loaders: SubsidyReads, viewer: Viewer, claim: SubsidyClaimRow): Promise<string | null> {
   const person = await loaders.personById.load(claim.personId);

@@ -11,7 +11,7 @@ import type { PersonRow } from "../people/person.table.js";
 import { ApplyForSubsidyInput, SubsidyClaimFilter, SubsidySchemeInput } from "./subsidy.inputs.js";
 import { applyForSubsidy, approveSubsidyClaim, consentToSubsidyDisclosure, recordSubsidyPayment, rejectSubsidyClaim, subsidyClaims, withdrawSubsidyDisclosure } from "./subsidy-claim.service.js";
 import { isOfficial } from "./subsidy.access.js";
-import { claimPerson, claimPersonName, employerSubsidies, hiringClaimsNaming, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
+import { claimPerson, claimPersonId, claimPersonName, employerSubsidies, hiringClaimsNaming, personSubsidies, subsidyFigures } from "./subsidy-read.service.js";
 import { listSubsidySchemes, publishSubsidyScheme } from "./subsidy-scheme.service.js";
 import type { SubsidyClaimRow, SubsidySchemeRow } from "./subsidy.table.js";
 import { EmployerSubsidies, SubsidyClaim, SubsidyDisclosurePolicy, SubsidyFigure, SubsidyScheme } from "./subsidy.type.js";
@@ -130,6 +130,15 @@ export class SubsidyClaimResolver {
   @FieldResolver(() => SubsidyScheme, { description: "The scheme version that decided it." })
   scheme(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context) {
     return ctx.loaders.subsidySchemeById.load(claim.schemeId);
+  }
+
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      "The person's id, to apply for the claim (applyForSubsidy names the person): to officials who see the claim (an employer's claim is handled by officials of its county, whether or not the person is in their scope), to the person themself, and to the employer once the person consented; null for anyone else.",
+  })
+  personId(@Root() claim: SubsidyClaimRow, @Ctx() ctx: Context): string | null {
+    return claimPersonId(ctx.viewer, claim);
   }
 
   @FieldResolver(() => Person, { nullable: true, description: "The person (for an employer's claim, the person hired): officials in scope and the person themself; null for anyone else." })
