@@ -1,4 +1,9 @@
-import { cut, cut_all, cut_for_search, tokenize } from "jieba-wasm";
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
+
+// jieba-rs through its native binding (napi-rs): the same dictionary and cuts as jieba-rs compiled to
+// WebAssembly, at a third of the time — most of which was spent copying strings across the wasm boundary.
+const jieba = Jieba.withDict(dict);
 
 /**
  * Chinese text to search tokens, the same way for documents and queries (a mismatch between the
@@ -9,7 +14,7 @@ import { cut, cut_all, cut_for_search, tokenize } from "jieba-wasm";
 export function segment(text: string, granularity: "parts" | "whole" = "parts"): string[] {
   const tokens: string[] = [];
   const normal = text.normalize("NFKC");
-  for (const raw of granularity === "parts" ? cut_for_search(normal, true) : cut(normal, true)) {
+  for (const raw of granularity === "parts" ? jieba.cutForSearch(normal, true) : jieba.cut(normal, true)) {
     const token = searchToken(raw);
     if (token !== null) tokens.push(token);
   }
@@ -18,6 +23,18 @@ export function segment(text: string, granularity: "parts" | "whole" = "parts"):
 
 /** A word of jieba's as a search token: trimmed and lower-cased; null for punctuation and single Latin letters, which carry no meaning for search. */
 function searchToken(raw: string): string | null {
+  let token = tokenOf.get(raw);
+  if (token === undefined) {
+    token = searchTokenOf(raw);
+    // A posting's words come from a vocabulary of some tens of thousands: each is worked out once.
+    if (tokenOf.size >= 200_000) tokenOf.clear();
+    tokenOf.set(raw, token);
+  }
+  return token;
+}
+const tokenOf = new Map<string, string | null>();
+
+function searchTokenOf(raw: string): string | null {
   const token = raw.trim().toLowerCase();
   if (token.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(token) || /^[a-z]$/.test(token)) return null;
   return token;
@@ -34,32 +51,49 @@ function searchToken(raw: string): string | null {
  */
 export function documentTokens(text: string): string[] {
   const normal = text.normalize("NFKC");
-  // tokenize's "search" words are cut_for_search's, in its order, with where each starts and ends:
-  // one pass of jieba gives both (a third of what indexing spends in jieba).
-  const words = tokenize(normal, "search", true);
+  // cut_for_search is `cut` (a partition of the text, in order) with, before each word, the dictionary
+  // words of 2 and 3 characters inside it: where each starts and ends follows from the partition.
+  const words = jieba.cut(normal, true);
+  const search = jieba.cutForSearch(normal, true);
   const tokens: string[] = [];
-  for (const w of words) {
-    const token = searchToken(w.word);
-    if (token !== null) tokens.push(token);
-  }
-  // tokenize counts characters; indexOf counts UTF-16 units: the boundaries in units.
-  const unitAt: number[] = [0];
-  for (const ch of normal) unitAt.push(unitAt.at(-1)! + ch.length);
   const bounds = new Set<number>();
-  for (const t of words) {
-    bounds.add(unitAt[t.start]!);
-    bounds.add(unitAt[t.end]!);
-  }
-  for (const raw of new Set(cut_all(normal))) {
-    if ([...raw].length < 2 || /^[\p{P}\p{S}\s]+$/u.test(raw)) continue;
-    for (let at = normal.indexOf(raw); at >= 0; at = normal.indexOf(raw, at + 1)) {
-      if (bounds.has(at) && bounds.has(at + raw.length)) {
-        tokens.push(raw.trim().toLowerCase());
-        break;
+  let at = 0;
+  let next = 0;
+  for (const raw of search) {
+    const token = searchToken(raw);
+    if (token !== null) tokens.push(token);
+    const word = words[next];
+    if (raw === word) {
+      bounds.add(at);
+      at += word.length;
+      bounds.add(at);
+      next++;
+    } else if (word !== undefined) {
+      // A word inside the next partition word: every place it is there (jieba emits each).
+      for (let i = word.indexOf(raw); i >= 0; i = word.indexOf(raw, i + 1)) {
+        bounds.add(at + i);
+        bounds.add(at + i + raw.length);
       }
     }
   }
-  return [...new Set(tokens)];
+  // cut_all gives every dictionary word at each place in turn (by where it starts): each is looked for
+  // from where the one before it started, not from the text's start.
+  // A word found at any of its places counts in the place of its first (the order a phrase-aware engine reads).
+  const held = new Set(tokens);
+  let from = 0;
+  const all = jieba.cutAll(normal);
+  const found: string[] = [];
+  for (const raw of all) {
+    const i = normal.indexOf(raw, from);
+    if (i < 0) continue;
+    from = i;
+    if (raw.length < 2 || !bounds.has(i) || !bounds.has(i + raw.length) || [...raw].length < 2 || /^[\p{P}\p{S}\s]+$/u.test(raw)) continue;
+    const token = raw.trim().toLowerCase();
+    if (!held.has(token)) found.push(raw);
+  }
+  if (found.length > 1) found.sort((a, b) => all.indexOf(a) - all.indexOf(b));
+  for (const raw of found) held.add(raw.trim().toLowerCase());
+  return [...held];
 }
 
 /**
