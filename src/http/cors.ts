@@ -70,9 +70,10 @@ const gzipAsync = promisify(gzip);
 /**
  * Bodies up to this size are compressed on the event loop: for a few kilobytes the compression takes
  * tens of microseconds, less than handing it to the thread pool and back (a `matches` page of ten,
- * about 1 KiB, spent some 0.3 ms there); larger ones still go to the pool, off the event loop.
+ * about 1 KiB, spent some 0.3 ms there); larger ones still go to the pool, off the event loop (20 KB
+ * took 0.2–0.3 ms, too long to hold every other request).
  */
-const COMPRESS_INLINE_MAX_BYTES = 16 * 1024;
+const COMPRESS_INLINE_MAX_BYTES = 4 * 1024;
 
 /**
  * A body compressed as the client accepts (br, else gzip) when it is at least `minBytes`; small
