@@ -210,33 +210,93 @@ export interface Damping {
  */
 export function pickDiverse<C extends { id: string; employerId: string; duplicateKeys: readonly string[]; score: number }>(pool: C[], first: number, damping: Damping): (C & { adjusted: number })[] {
   // By score, ties in the pool's order. Damping only lowers a score, so a round's scan ends at the
-  // first candidate whose own score is below the best damped score found: none after it can win.
-  const order = pool.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i);
-  const taken = new Uint8Array(order.length);
+  // first candidate whose own score is below the best damped score found: none after it can win —
+  // so only the top of the order is read, taken from a heap as far as the scans reach (sorting all
+  // ~200 candidates was most of a pick's time).
+  const order = new ScoreOrder(pool);
+  const taken = new Uint8Array(pool.length);
   const chosen: (C & { adjusted: number })[] = [];
   const perEmployer = new Map<string, number>();
   const perKey = new Map<string, number>();
   let top = 0;
   while (chosen.length < first) {
-    while (top < order.length && taken[top]) top++;
-    if (top === order.length) break;
+    while (taken[top] === 1) top++;
+    if (order.at(top) < 0) break;
     let best = -1;
     let bestScore = -1;
-    for (let k = top; k < order.length; k++) {
-      if (taken[k]) continue;
-      const { c, i } = order[k]!;
+    for (let k = top; ; k++) {
+      const i = order.at(k);
+      if (i < 0) break;
+      if (taken[k] === 1) continue;
+      const c = pool[i]!;
       if (c.score < bestScore) break;
-      let copies = 0;
-      for (const key of c.duplicateKeys) copies = Math.max(copies, perKey.get(key) ?? 0);
-      const adjusted = c.score * damping.employer ** (perEmployer.get(c.employerId) ?? 0) * damping.nearDuplicate ** copies;
+      // A factor raised to 0 is exactly 1: left out, the product is the same number.
+      let adjusted = c.score;
+      if (chosen.length > 0) {
+        const repeats = perEmployer.get(c.employerId) ?? 0;
+        if (repeats > 0) adjusted *= damping.employer ** repeats;
+        let copies = 0;
+        for (const key of c.duplicateKeys) copies = Math.max(copies, perKey.get(key) ?? 0);
+        if (copies > 0) adjusted *= damping.nearDuplicate ** copies;
+      }
       // The best damped score; among equals, the earliest in the pool.
-      if (adjusted > bestScore || (adjusted === bestScore && i < order[best]!.i)) [best, bestScore] = [k, adjusted];
+      if (adjusted > bestScore || (adjusted === bestScore && i < order.at(best))) {
+        best = k;
+        bestScore = adjusted;
+      }
     }
     taken[best] = 1;
-    const pick = order[best]!.c;
+    const pick = pool[order.at(best)]!;
     perEmployer.set(pick.employerId, (perEmployer.get(pick.employerId) ?? 0) + 1);
     for (const key of pick.duplicateKeys) perKey.set(key, (perKey.get(key) ?? 0) + 1);
     chosen.push({ ...pick, adjusted: Math.round(bestScore * 1000) / 1000 });
   }
   return chosen;
+}
+
+/** A pool's positions best first (by score, ties in pool order), put in order only as far as they are read. */
+class ScoreOrder {
+  private readonly heap: Int32Array;
+  private readonly scores: Float64Array;
+  private size: number;
+  private readonly sorted: number[] = [];
+  constructor(pool: readonly { score: number }[]) {
+    this.size = pool.length;
+    this.heap = new Int32Array(pool.length);
+    this.scores = new Float64Array(pool.length);
+    for (let i = 0; i < pool.length; i++) {
+      this.heap[i] = i;
+      this.scores[i] = pool[i]!.score;
+    }
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  /** The pool position at rank k (0 the best), or -1 where there is none. */
+  at(k: number): number {
+    while (this.sorted.length <= k && this.size > 0) {
+      this.sorted.push(this.heap[0]!);
+      this.heap[0] = this.heap[--this.size]!;
+      this.down(0);
+    }
+    return k >= 0 && k < this.sorted.length ? this.sorted[k]! : -1;
+  }
+  /** Position a comes before position b: the higher score, or the same score earlier in the pool. */
+  private before(a: number, b: number): boolean {
+    const sa = this.scores[a]!;
+    const sb = this.scores[b]!;
+    return sa > sb || (!(sa < sb) && a < b);
+  }
+  private down(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      const c = r < this.size && this.before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.before(heap[c]!, heap[i]!)) return;
+      const swap = heap[c]!;
+      heap[c] = heap[i]!;
+      heap[i] = swap;
+      i = c;
+    }
+  }
 }

@@ -224,7 +224,7 @@ export async function recommendForPeople(engine: SearchEngine, reads: MatchReads
   // public-welfare posts, then whatever else of the market lies within their constraints.
   const pick = (pool: Pool) => {
     const limit = limitOf(pool.person);
-    const open = (xs: Scored[]) => xs.filter((c) => !pool.passedOver.has(c.id));
+    const open = (xs: Scored[]) => (pool.passedOver.size === 0 ? xs : xs.filter((c) => !pool.passedOver.has(c.id)));
     if (pool.fallback.length === 0) return pickDiverse(open(pool.market), limit, damping).map((p) => ({ ...p, fallback: false }));
     const tiers = [
       { pool: open(pool.market.filter((c) => marketFit(pool.person, c.candidate))), fallback: false },
