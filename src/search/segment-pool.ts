@@ -10,28 +10,60 @@ export type SegmentMany = (texts: string[]) => Promise<string[]>;
 /** In this thread (where no worker can run: the sources run uncompiled, as in the tests). */
 export const segmentHere: SegmentMany = async (texts) => texts.map(segmentedText);
 
+/** A batch being segmented: its texts, what is done of them, and who waits for it. */
+interface Batch {
+  texts: string[];
+  out: string[];
+  left: number;
+  resolve: (texts: string[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** A run of a batch's texts, segmented in one go (by a thread, or by this one between its other work). */
+interface Chunk {
+  batch: Batch;
+  from: number;
+  to: number;
+}
+
+/** Texts a chunk holds: a few milliseconds of jieba, so this thread's share never holds it long. */
+const CHUNK = 50;
+/** Chunks each thread holds at once: one being worked, one waiting, so it is never idle between them. */
+const PER_THREAD = 2;
+
 /**
- * Threads segmenting posting texts for a whole-index build (jieba is most of a build's CPU): one
- * per core beyond the main thread's, the batches handed out in turn and answered in order. The
- * worker is the compiled segment-worker.js beside this module; where there is none (the sources
- * run by the test runner), `start` gives null and the build segments in its own thread.
+ * Threads segmenting posting texts for a whole-index build (jieba is most of a build's CPU): one per
+ * core beyond the main thread's. Batches are cut into chunks of CHUNK texts, handed to the threads
+ * as they finish; while every thread is busy, this thread segments the next chunk itself between its
+ * own work (a turn of the event loop each) — a build that waited on segmentation used both cores for
+ * only part of it (issue 25: 1,000,000 postings). Each batch is answered in order when its last chunk
+ * is done. The worker is the compiled segment-worker.js beside this module; where there is none (the
+ * sources run by the test runner), `start` gives null and the build segments in its own thread.
  */
 export class SegmentPool {
-  private next = 0;
+  private readonly queue: Chunk[] = [];
+  private readonly held = new Map<Worker, Map<number, Chunk>>();
   private ids = 0;
-  private readonly waiting = new Map<number, { resolve: (texts: string[]) => void; reject: (error: Error) => void }>();
+  private stealing = false;
+  private closed = false;
+  /** How many texts this thread segmented itself (the rest went to the threads). */
+  segmentedHere = 0;
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
+      const chunks = new Map<number, Chunk>();
+      this.held.set(worker, chunks);
       worker.on("message", ({ id, segmented, error }: { id: number; segmented?: string[]; error?: string }) => {
-        const waiter = this.waiting.get(id);
-        this.waiting.delete(id);
-        if (error !== undefined) waiter?.reject(new Error(`segmenting failed: ${error}`));
-        else waiter?.resolve(segmented!);
+        const chunk = chunks.get(id);
+        chunks.delete(id);
+        if (!chunk) return;
+        if (error !== undefined) this.fail(chunk.batch, new Error(`segmenting failed: ${error}`));
+        else this.done(chunk, segmented!);
+        this.pump();
       });
       // A thread that dies fails what it was given (the build fails and says why) rather than hanging it.
       worker.on("error", (error) => this.failAll(error));
-      worker.on("exit", (code) => code !== 0 && this.failAll(new Error(`a segmenting thread exited with ${code}`)));
+      worker.on("exit", (code) => code !== 0 && !this.closed && this.failAll(new Error(`a segmenting thread exited with ${code}`)));
     }
   }
 
@@ -44,17 +76,65 @@ export class SegmentPool {
 
   readonly segmentMany: SegmentMany = (texts) =>
     new Promise((resolve, reject) => {
-      const id = this.ids++;
-      this.waiting.set(id, { resolve, reject });
-      this.workers[this.next++ % this.workers.length]!.postMessage({ id, texts });
+      if (texts.length === 0) return resolve([]);
+      const batch: Batch = { texts, out: new Array<string>(texts.length), left: texts.length, resolve, reject };
+      for (let from = 0; from < texts.length; from += CHUNK) this.queue.push({ batch, from, to: Math.min(texts.length, from + CHUNK) });
+      this.pump();
     });
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** Chunks to the threads with room; then, if chunks still wait, this thread takes one on its next turn. */
+  private pump(): void {
+    for (const [worker, chunks] of this.held) {
+      while (chunks.size < PER_THREAD && this.queue.length > 0) {
+        const chunk = this.queue.shift()!;
+        const id = this.ids++;
+        chunks.set(id, chunk);
+        worker.postMessage({ id, texts: chunk.batch.texts.slice(chunk.from, chunk.to) });
+      }
+    }
+    if (this.queue.length > 0 && !this.stealing) {
+      this.stealing = true;
+      setImmediate(() => this.segmentOneHere());
+    }
+  }
+
+  /** One waiting chunk segmented in this thread (the threads all busy), then back to the event loop. */
+  private segmentOneHere(): void {
+    this.stealing = false;
+    const chunk = this.queue.shift();
+    if (!chunk) return;
+    try {
+      this.done(chunk, chunk.batch.texts.slice(chunk.from, chunk.to).map(segmentedText));
+      this.segmentedHere += chunk.to - chunk.from;
+    } catch (error) {
+      this.fail(chunk.batch, error instanceof Error ? error : new Error(String(error)));
+    }
+    this.pump();
+  }
+
+  private done(chunk: Chunk, segmented: string[]): void {
+    const { batch } = chunk;
+    for (let i = 0; i < segmented.length; i++) batch.out[chunk.from + i] = segmented[i]!;
+    batch.left -= segmented.length;
+    if (batch.left === 0) batch.resolve(batch.out);
+  }
+
+  /** A batch that cannot be finished: its waiter told, its chunks still queued dropped. */
+  private fail(batch: Batch, error: Error): void {
+    batch.left = -1;
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.batch === batch) this.queue.splice(i, 1);
+    batch.reject(error);
+  }
+
   private failAll(error: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
+    const batches = new Set([...this.queue.map((c) => c.batch), ...[...this.held.values()].flatMap((chunks) => [...chunks.values()].map((c) => c.batch))]);
+    this.queue.length = 0;
+    for (const chunks of this.held.values()) chunks.clear();
+    for (const batch of batches) batch.reject(error);
   }
 }
