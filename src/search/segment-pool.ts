@@ -34,9 +34,7 @@ const PER_THREAD = 2;
 /**
  * Threads segmenting posting texts for a whole-index build (jieba is most of a build's CPU): one per
  * core beyond the main thread's. Batches are cut into chunks of CHUNK texts, handed to the threads
- * as they finish; while every thread is busy, this thread segments the next chunk itself between its
- * own work (a turn of the event loop each) — a build that waited on segmentation used both cores for
- * only part of it (issue 25: 1,000,000 postings). Each batch is answered in order when its last chunk
+ * as they finish; a caller with nothing else to do lends its own thread (`helpUntil`). Each batch is answered in order when its last chunk
  * is done. The worker is the compiled segment-worker.js beside this module; where there is none (the
  * sources run by the test runner), `start` gives null and the build segments in its own thread.
  */
@@ -44,10 +42,11 @@ export class SegmentPool {
   private readonly queue: Chunk[] = [];
   private readonly held = new Map<Worker, Map<number, Chunk>>();
   private ids = 0;
-  private stealing = false;
   private closed = false;
   /** How many texts this thread segmented itself (the rest went to the threads). */
   segmentedHere = 0;
+  /** Helpers waiting for chunks (woken when a batch is queued). */
+  private readonly wakers: (() => void)[] = [];
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
@@ -80,6 +79,7 @@ export class SegmentPool {
       const batch: Batch = { texts, out: new Array<string>(texts.length), left: texts.length, resolve, reject };
       for (let from = 0; from < texts.length; from += CHUNK) this.queue.push({ batch, from, to: Math.min(texts.length, from + CHUNK) });
       this.pump();
+      if (this.queue.length > 0) for (const wake of this.wakers.splice(0)) wake();
     });
 
   async close(): Promise<void> {
@@ -97,17 +97,38 @@ export class SegmentPool {
         worker.postMessage({ id, texts: chunk.batch.texts.slice(chunk.from, chunk.to) });
       }
     }
-    if (this.queue.length > 0 && !this.stealing) {
-      this.stealing = true;
-      setImmediate(() => this.segmentOneHere());
-    }
   }
 
-  /** One waiting chunk segmented in this thread (the threads all busy), then back to the event loop. */
-  private segmentOneHere(): void {
-    this.stealing = false;
-    const chunk = this.queue.shift();
-    if (!chunk) return;
+  /**
+   * Lends this thread to the segmenting until `done` settles: the caller has nothing else to do until
+   * then (a build waiting for the page it writes next). While chunks wait for a thread, this thread
+   * segments them (the oldest first), a chunk per turn of the event loop; otherwise it waits. A build
+   * whose main thread waited on one segmenting thread used both cores for only part of it (issue 25:
+   * 1,000,000 postings); taking chunks whenever this thread was free instead left the threads idle,
+   * waiting for pages this thread had not yet read.
+   */
+  async helpUntil(done: Promise<unknown>): Promise<void> {
+    let settled = false;
+    void done.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
+      const chunk = this.queue.shift();
+      if (chunk) {
+        this.segmentHere(chunk);
+        // A turn of the event loop between chunks: the threads' answers, the database's pages.
+        await new Promise((r) => setImmediate(r));
+      } else {
+        // Nothing waiting: until more is asked for, or `done` settles (never a busy wait: the
+        // other core is the threads' and the database's).
+        await Promise.race([done.catch(() => undefined), new Promise<void>((r) => this.wakers.push(r))]);
+      }
+    }
+    this.wakers.length = 0;
+  }
+
+  private segmentHere(chunk: Chunk): void {
     try {
       this.done(chunk, chunk.batch.texts.slice(chunk.from, chunk.to).map(segmentedText));
       this.segmentedHere += chunk.to - chunk.from;

@@ -33,14 +33,16 @@ describe("segmenting threads", () => {
     }
   }, 120_000);
 
-  it("share large batches between the threads and this one (while they are busy), chunk by chunk, each batch answered whole and in order", async () => {
+  it("share large batches between the threads and this one (lent while it waits), chunk by chunk, each batch answered whole and in order", async () => {
     await buildServer();
     const { SegmentPool } = (await import(join(projectRoot, ".replica-build/src/search/segment-pool.js"))) as { SegmentPool: typeof SourcePool };
     const pool = SegmentPool.start(1);
     try {
       // Three batches of 600 texts each, every text its own (a number in it), in flight at once.
       const batches = Array.from({ length: 3 }, (_, b) => Array.from({ length: 600 }, (_, i) => `${TEXTS[i % TEXTS.length]} 第${b}批第${i}条`));
-      const answers = await Promise.all(batches.map((texts) => pool!.segmentMany(texts)));
+      const all = Promise.all(batches.map((texts) => pool!.segmentMany(texts)));
+      await pool!.helpUntil(all);
+      const answers = await all;
       expect(answers).toEqual(batches.map((texts) => texts.map(segmentedText)));
       expect(pool!.segmentedHere).toBeGreaterThan(0);
       expect(pool!.segmentedHere).toBeLessThan(1800);
