@@ -43,6 +43,7 @@ export class SegmentPool {
   private readonly held = new Map<Worker, Map<number, Chunk>>();
   private ids = 0;
   private closed = false;
+  private broken: Error | undefined;
   /** How many texts this thread segmented itself (the rest went to the threads). */
   segmentedHere = 0;
   /** Helpers waiting for chunks (woken when a batch is queued). */
@@ -62,7 +63,8 @@ export class SegmentPool {
       });
       // A thread that dies fails what it was given (the build fails and says why) rather than hanging it.
       worker.on("error", (error) => this.failAll(error));
-      worker.on("exit", (code) => code !== 0 && !this.closed && this.failAll(new Error(`a segmenting thread exited with ${code}`)));
+      // A thread never ends on its own while the pool is open: any end is a failure (terminated from outside it is code 0).
+      worker.on("exit", (code) => !this.closed && this.failAll(new Error(`a segmenting thread exited (code ${code})`)));
     }
   }
 
@@ -75,6 +77,8 @@ export class SegmentPool {
 
   readonly segmentMany: SegmentMany = (texts) =>
     new Promise((resolve, reject) => {
+      // A thread died: nothing more is asked of the pool (a chunk given to it would never be answered).
+      if (this.broken) return reject(this.broken);
       if (texts.length === 0) return resolve([]);
       const batch: Batch = { texts, out: new Array<string>(texts.length), left: texts.length, resolve, reject };
       for (let from = 0; from < texts.length; from += CHUNK) this.queue.push({ batch, from, to: Math.min(texts.length, from + CHUNK) });
@@ -153,6 +157,8 @@ export class SegmentPool {
   }
 
   private failAll(error: Error): void {
+    this.broken ??= error;
+    for (const wake of this.wakers.splice(0)) wake();
     const batches = new Set([...this.queue.map((c) => c.batch), ...[...this.held.values()].flatMap((chunks) => [...chunks.values()].map((c) => c.batch))]);
     this.queue.length = 0;
     for (const chunks of this.held.values()) chunks.clear();

@@ -83,9 +83,13 @@ export function documentTokens(text: string): string[] {
   let from = 0;
   const all = jieba.cutAll(normal);
   const found: string[] = [];
+  // A word is given once at each place: the next of its places is after its last (in a run of one
+  // character, 哈哈 at 0 and at 1, each is looked for past the one before).
+  const lastAt = new Map<string, number>();
   for (const raw of all) {
-    const i = normal.indexOf(raw, from);
+    const i = normal.indexOf(raw, Math.max(from, (lastAt.get(raw) ?? -1) + 1));
     if (i < 0) continue;
+    lastAt.set(raw, i);
     from = i;
     if (raw.length < 2 || !bounds.has(i) || !bounds.has(i + raw.length) || [...raw].length < 2 || /^[\p{P}\p{S}\s]+$/u.test(raw)) continue;
     const token = raw.trim().toLowerCase();

@@ -52,6 +52,23 @@ describe("segmenting threads", () => {
     }
   }, 120_000);
 
+  it("a thread that dies fails what it held and everything asked after (a build stops and says why, never hangs)", async () => {
+    await buildServer();
+    const { SegmentPool } = (await import(join(projectRoot, ".replica-build/src/search/segment-pool.js"))) as { SegmentPool: typeof SourcePool };
+    const pool = SegmentPool.start(1)!;
+    try {
+      const held = pool.segmentMany(Array.from({ length: 400 }, (_, i) => `${TEXTS[0]} ${i}`));
+      held.catch(() => undefined);
+      await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0]!.terminate();
+      await expect(held).rejects.toThrow(/exited/);
+      await expect(pool.segmentMany([TEXTS[1]!])).rejects.toThrow(/exited/);
+      // A helper lent to a batch that can no longer finish returns.
+      await pool.helpUntil(pool.segmentMany([TEXTS[2]!]).catch(() => undefined));
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
   it("are not started where the sources run uncompiled (the build segments in its own thread)", () => {
     expect(SourcePool.start(1)).toBeNull();
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
@@ -108,5 +110,15 @@ describe("the campaign report's subsidy sheet: the campaign's people's claims in
     expect(live.data!.subsidyFigures.find((f) => f.schemeCode === "STARTUP_ONE_TIME")!.approved).toBeGreaterThan(0);
     expect(await sheet()).toEqual(atClose);
     expect(atClose.find((r) => r[0] === "STARTUP_ONE_TIME")![6]).toBe(0);
+  });
+  it("a campaign frozen before its claims were (migration 0045): the migration gives its sheet its people's claims as they stand", async () => {
+    // The campaign closed above; as a database closed before migration 0045 would hold it: frozen, no claims frozen.
+    await t.db.execute(sql`delete from campaign_subsidy_results where campaign_id = ${campaignId}::uuid`);
+    expect(await sheet()).toEqual([]);
+    const migration = readFileSync(fileURLToPath(new URL("../../migrations/0045_subsidy_disclosure.sql", import.meta.url)), "utf8");
+    await t.db.execute(sql.raw(migration.split("--> statement-breakpoint").at(-1)!));
+    const now = (await expected()).rows;
+    expect(now.length).toBeGreaterThan(0);
+    expect(await sheet()).toEqual(now);
   });
 });

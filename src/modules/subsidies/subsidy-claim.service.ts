@@ -105,7 +105,7 @@ async function notEligible(tx: Executor, viewer: Viewer, schemeCode: string, per
   // An official of the employer's county who does not have the hired person in scope learns which of
   // the person's facts failed, not their values (their household's poverty status is among them).
   const personValues = !employer || personWithinScope(personScope(viewer), person);
-  const failing = failingFacts(scheme, employer ? employerFacts(employer, facts) : facts).map((f) => (personValues || !f.fact.startsWith("person.") ? f : { fact: f.fact, value: null }));
+  const failing = failingFacts(scheme, employer ? employerFacts(employer, facts) : facts).map((f) => (personValues || (f.fact !== "person" && !f.fact.startsWith("person.")) ? f : { fact: f.fact, value: null }));
   const names = failing.map((f) => f.fact);
   return badInput("input.personId", msg(`不符合 ${schemeCode} 第 ${scheme.version} 版的条件：${names.join("、")}`, `Not eligible for ${schemeCode} version ${scheme.version}: ${names.join(", ")} fails the rule`), {
     reason: "NOT_ELIGIBLE",

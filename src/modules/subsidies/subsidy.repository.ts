@@ -76,7 +76,7 @@ export function hiresOfPeople(db: Executor, personIds: readonly string[]): Promi
 
 /** The people an employer hired (recorded hires). */
 export async function hiredBy(db: Executor, employerId: string): Promise<string[]> {
-  const rows = await db.select({ personId: subsidyHires.personId }).from(subsidyHires).where(eq(subsidyHires.employerId, employerId));
+  const rows = await db.select({ personId: subsidyHires.personId }).from(subsidyHires).where(eq(subsidyHires.employerId, employerId)).orderBy(subsidyHires.personId);
   return rows.map((r) => r.personId);
 }
 
