@@ -51,6 +51,18 @@ describe("searchPostings", () => {
     expect((await search({ q: marker }, { apiKey })).data!.searchPostings.totalCount).toBe(4);
   });
 
+  it("checks a region filter's codes against the process's copy of the regions: no statement more than without the filter", async () => {
+    await search({ q: marker });
+    const plain = await search({ q: marker });
+    const filtered = await search({ q: marker, f: { regionCodes: ["3501", "350524"] } });
+    expect(filtered.errors).toBeUndefined();
+    expect(filtered.data!.searchPostings.totalCount).toBe(4);
+    expect(filtered.sqlStatements).toBeGreaterThan(0);
+    expect(filtered.sqlStatements).toBe(plain.sqlStatements);
+    // An unknown code is still refused by name.
+    expect(codeOf(await search({ q: marker, f: { regionCodes: ["3599"] } }))).toBe("BAD_USER_INPUT");
+  });
+
   it("filters, facets and pages", async () => {
     const teaOnly = await search({ q: marker, f: { povertyWorkshop: true, educationAtMost: "HIGH_SCHOOL" } });
     expect(teaOnly.data!.searchPostings.edges.map((e) => e.node.id)).toEqual([ids.tea]);

@@ -3,14 +3,20 @@ import { badInput } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { findPoverty52Codes, listAllRegions, findRegion, findRegionsByCodes, findRegionsByParents, listTopLevelRegions } from "./region.repository.js";
 import type { RegionRow } from "./region.table.js";
+import { regionRows } from "./region-directory.js";
 
 export function listRegions(db: Executor, parentCode: string | null | undefined): Promise<RegionRow[]> {
   return parentCode ? findRegionsByParents(db, [parentCode]) : listTopLevelRegions(db);
 }
 
-/** Regions by code (a code not found is left out): for other modules that check or label several codes at once. */
-export function getRegionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
-  return findRegionsByCodes(db, codes);
+/**
+ * Regions by code (a code not found is left out): for other modules that check or label several codes
+ * at once — answered from the process's copy of the reference data (region-directory.ts), not a
+ * statement per request (a search filtered by region, a registration, a page of facets).
+ */
+export async function getRegionsByCodes(db: Executor, codes: readonly string[]): Promise<RegionRow[]> {
+  const all = await regionRows(db);
+  return [...new Set(codes)].flatMap((code) => all.get(code) ?? []);
 }
 
 const LEVEL_ZH = { PROVINCE: "省级", PREFECTURE: "地级", COUNTY: "县级" } as const;
