@@ -26,6 +26,13 @@ export async function policyInForce<T extends VersionedPolicy>(db: Executor, tab
   return row as T["$inferSelect"] | undefined;
 }
 
+/** The version in force of a policy the migrations always load (`name` says which, in the error when none is: a broken database, not a client's fault). */
+export async function requiredPolicyInForce<T extends VersionedPolicy>(db: Executor, table: T, name: string): Promise<T["$inferSelect"]> {
+  const row = await policyInForce(db, table);
+  if (!row) throw new Error(`No ${name} in force: the migrations load one`);
+  return row;
+}
+
 /**
  * The version in force, kept by this process between changes: for a policy read by every request
  * of a kind (the matching policy, by every recommendation) once `keepPoliciesInForce` watches the

@@ -9,7 +9,7 @@ import { onPartnerLinkChanged } from "./partners/partner.hooks.js";
 import { onEmployerChanged, onEmployerTakenOver } from "./employers/employer.hooks.js";
 import { onPeopleDecided } from "./categories/category.hooks.js";
 import { decideSubsidiesWithCategories, recordHireForSubsidies, redecideHiresOfEmployer } from "./subsidies/subsidy-eligibility.service.js";
-import { freezeCampaignSubsidies } from "./subsidies/subsidy-read.service.js";
+import { freezeCampaignSubsidies } from "./subsidies/subsidy.hooks.js";
 import { followPartnerLink, holdUnlinkedAfterTakeover } from "./postings/posting-review.service.js";
 
 /**

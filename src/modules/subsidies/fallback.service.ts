@@ -2,7 +2,7 @@ import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
 import { parseId } from "../../db/parse-id.js";
-import { effectiveFromInput, nextPolicyVersion, policyInForce, wholeInRange } from "../../db/policy-version.js";
+import { effectiveFromInput, nextPolicyVersion, requiredPolicyInForce, wholeInRange } from "../../db/policy-version.js";
 import { serviceToday } from "../../dates.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { msg } from "../../i18n.js";
@@ -16,7 +16,7 @@ import { lockPerson } from "../people/person.lock.js";
 import { applyEmploymentStatus, findPeopleByIds } from "../people/person.service.js";
 import type { PersonRow } from "../people/person.table.js";
 import { readPostings } from "../postings/posting.lock.js";
-import { isOfficial, officialInScope } from "./subsidy.access.js";
+import { assertAdministrator, isOfficial, officialInScope } from "./subsidy.access.js";
 import { fallbackCandidateIds, insertPlacement, isFallbackCandidate } from "./subsidy.repository.js";
 import { fallbackPolicies, type FallbackPlacementRow, type FallbackPolicyRow } from "./subsidy.table.js";
 
@@ -29,15 +29,13 @@ export function fallbackOpensOn(campaign: Pick<CampaignRow, "endsOn">, policy: P
   return end.toISOString().slice(0, 10);
 }
 
-export async function fallbackPolicyInForce(db: Database): Promise<FallbackPolicyRow> {
-  const policy = await policyInForce(db, fallbackPolicies);
-  if (!policy) throw new Error("No fallback policy: migration 0042 seeds one");
-  return policy;
+export function fallbackPolicyInForce(db: Database): Promise<FallbackPolicyRow> {
+  return requiredPolicyInForce(db, fallbackPolicies, "fallback policy");
 }
 
 /** A new version of the fallback policy (administrators): how many days before a campaign's end people still out of work become candidates. */
 export async function setFallbackPolicy(db: Database, viewer: Viewer, daysBeforeCampaignEnd: number, effectiveFrom?: string | null): Promise<FallbackPolicyRow> {
-  if (!(isOfficial(viewer) && viewer.role === "ADMIN")) throw forbidden(msg("只有管理员可以修改政策数据", "Only administrators change policy data"));
+  assertAdministrator(viewer);
   const days = wholeInRange("daysBeforeCampaignEnd", daysBeforeCampaignEnd, 0, 366);
   const from = effectiveFromInput(effectiveFrom);
   return db.transaction(async (tx) => {

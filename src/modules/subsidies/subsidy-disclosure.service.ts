@@ -1,22 +1,18 @@
 import { actorOf, type Viewer } from "../../auth/viewer.js";
 import type { Executor, Database } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { effectiveFromInput, nextPolicyVersion, policyInForce, wholeInRange } from "../../db/policy-version.js";
-import { forbidden } from "../../errors.js";
-import { msg } from "../../i18n.js";
-import { isOfficial } from "./subsidy.access.js";
+import { effectiveFromInput, nextPolicyVersion, requiredPolicyInForce, wholeInRange } from "../../db/policy-version.js";
+import { assertAdministrator } from "./subsidy.access.js";
 import { subsidyDisclosurePolicies, type SubsidyDisclosurePolicyRow } from "./subsidy.table.js";
 
 /** The disclosure policy in force: how small a count of unnamed claims an employer may see. */
-export async function disclosurePolicyInForce(db: Executor): Promise<SubsidyDisclosurePolicyRow> {
-  const policy = await policyInForce(db, subsidyDisclosurePolicies);
-  if (!policy) throw new Error("No subsidy disclosure policy: migration 0045 seeds one");
-  return policy;
+export function disclosurePolicyInForce(db: Executor): Promise<SubsidyDisclosurePolicyRow> {
+  return requiredPolicyInForce(db, subsidyDisclosurePolicies, "subsidy disclosure policy");
 }
 
 /** A new version of the disclosure policy (administrators): the smallest count an employer sees (1–1000; 1 shows every count). */
 export async function setSubsidyDisclosurePolicy(db: Database, viewer: Viewer, minCount: number, effectiveFrom?: string | null): Promise<SubsidyDisclosurePolicyRow> {
-  if (!(isOfficial(viewer) && viewer.role === "ADMIN")) throw forbidden(msg("只有管理员可以修改政策数据", "Only administrators change policy data"));
+  assertAdministrator(viewer);
   const min = wholeInRange("minCount", minCount, 1, 1000);
   const from = effectiveFromInput(effectiveFrom);
   return db.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import type { EmployerRow } from "../employers/employer.table.js";
 import { visiblePerson } from "../people/person.access.js";
 import type { PersonRow } from "../people/person.table.js";
 import { claimScopeCondition, isOfficial, mayReadEmployerSubsidies, mayReadPersonSubsidies, officialInScope } from "./subsidy.access.js";
-import { campaignFigureRows, freezeCampaignClaims, subsidyFigureRows, type FigureRow } from "./subsidy.repository.js";
+import { campaignFigureRows, subsidyFigureRows, type FigureRow } from "./subsidy.repository.js";
 import type { CampaignRow } from "../categories/category.table.js";
 import { personScope, scopeCondition } from "../people/person.access.js";
 import type { ClaimState, SubsidyClaimRow, SubsidyDisclosurePolicyRow } from "./subsidy.table.js";
@@ -87,7 +87,7 @@ export function claimPersonId(viewer: Viewer, claim: SubsidyClaimRow): string | 
 export async function claimPersonName(loaders: SubsidyReads, viewer: Viewer, claim: SubsidyClaimRow): Promise<string | null> {
   const person = await loaders.personById.load(claim.personId);
   if (!person) return null;
-  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) return claim.employerId === viewer.employerId && claim.personConsentedAt !== null ? person.name : null;
+  if (viewer.kind === "user" && viewer.role === Role.EMPLOYER) return claimPersonId(viewer, claim) !== null ? person.name : null;
   return (await claimPerson(loaders, viewer, claim)) ? person.name : null;
 }
 
@@ -106,11 +106,6 @@ export function subsidyFigures(db: Database, viewer: Viewer, regionCode?: string
 export function campaignSubsidyFigures(db: Executor, viewer: Viewer, campaign: Pick<CampaignRow, "id" | "figuresFrozenAt">): Promise<FigureRow[]> {
   if (!isOfficial(viewer)) throw forbidden(msg("补贴统计仅供经办人员和管理员查看", "Subsidy figures are for caseworkers and administrators"));
   return campaignFigureRows(db, campaign.id, scopeCondition(personScope(viewer)), campaign.figuresFrozenAt !== null);
-}
-
-/** The onCampaignClosing reaction: the campaign's claims frozen as they stand, for its report. */
-export async function freezeCampaignSubsidies(tx: Executor, event: { campaign: Pick<CampaignRow, "id"> }): Promise<void> {
-  await freezeCampaignClaims(tx, event.campaign.id);
 }
 
 export type { FigureRow, FigureRow as SubsidyFigureRow };

@@ -1,12 +1,13 @@
-import { actorOf, Role, type Viewer } from "../../auth/viewer.js";
+import { actorOf, type Viewer } from "../../auth/viewer.js";
 import { DATE_BOUNDS, serviceToday, yearsAfter } from "../../dates.js";
 import type { Database, Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { badInput, forbidden } from "../../errors.js";
+import { badInput } from "../../errors.js";
 import { msg } from "../../i18n.js";
 import { requestReevaluation } from "../categories/reevaluation.request.js";
 import { noteSubsidyCalendar } from "./subsidy-calendar.js";
 import { checkSchemeRule } from "./subsidy-rules.js";
+import { assertAdministrator } from "./subsidy.access.js";
 import { findSchemesByIds, insertSchemeVersion, listSchemeVersions, nextSchemeVersion } from "./subsidy.repository.js";
 import { AMOUNT_KINDS, ISSUING_LEVELS, SUBSIDY_SUBJECTS, type SubsidySchemeRow } from "./subsidy.table.js";
 
@@ -41,7 +42,7 @@ export function schemesByIds(db: Executor, ids: readonly string[]): Promise<Subs
  * categories: categoryReevaluations, reason SUBSIDY_PUBLISHED); claims already applied for keep theirs.
  */
 export async function publishSubsidyScheme(db: Database, viewer: Viewer, input: SchemeVersionInput): Promise<SubsidySchemeRow> {
-  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以修改政策数据", "Only administrators change policy data"));
+  assertAdministrator(viewer);
   if (!/^[A-Z0-9_]{2,40}$/.test(input.code)) throw badInput("input.code", msg("code 须为 2–40 个大写字母、数字或下划线", "code is 2–40 capitals, digits and underscores"));
   const checked = checkSchemeRule(input.rule, input.subject);
   if (!checked.ok) throw badInput("input.rule", checked.problem);

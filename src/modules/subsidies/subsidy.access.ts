@@ -3,6 +3,8 @@ import { Role, type Viewer } from "../../auth/viewer.js";
 import { personScope, personWithinScope, scopeCondition } from "../people/person.access.js";
 import type { PersonRow } from "../people/person.table.js";
 import type { SubsidyClaimRow } from "./subsidy.table.js";
+import { forbidden } from "../../errors.js";
+import { msg } from "../../i18n.js";
 
 /**
  * Who sees and does what with subsidies. Officials (administrators; caseworkers within their scope)
@@ -27,6 +29,11 @@ export function officialInScope(viewer: Viewer, claim: Pick<SubsidyClaimRow, "re
   if (viewer.role === Role.ADMIN) return true;
   if (claim.employerId === null && person && personWithinScope(personScope(viewer), person)) return true;
   return viewer.regionCode !== undefined && claim.regionCode.startsWith(viewer.regionCode);
+}
+
+/** Subsidy schemes and the module's policies are changed by administrators only. */
+export function assertAdministrator(viewer: Viewer): void {
+  if (!(viewer.kind === "user" && viewer.role === Role.ADMIN)) throw forbidden(msg("只有管理员可以修改政策数据", "Only administrators change policy data"));
 }
 
 /** Whether the viewer reads a person's own subsidies: an official in their scope, or the person themself. */
