@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { APP_ROLE, appRoleStatements, grantAppRole } from "../db/app-role.js";
 import { signToken } from "../auth/jwt.js";
@@ -16,6 +17,7 @@ import { getCampaignRun, parseFulfilScope, startCampaignRun, startMentorRun, typ
 import type { CampaignRunRow } from "../modules/referrals/campaign-run.table.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
+import { RunnerThreads } from "./runner-threads.js";
 import { countSqlStatements } from "../db/sql-count.js";
 import { reportUsageProblem, writeReportFile } from "./report-command.js";
 import { searchSources } from "../modules/search-sources.js";
@@ -56,10 +58,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                      As Meilisearch's master key, once: create the API's two keys — writes scoped to postings*
                      (MEILISEARCH_API_KEY) and search only (MEILISEARCH_SEARCH_KEY); prints them as JSON.
   expire-postings    Mark OPEN postings past validUntil as EXPIRED.
-  fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE [--campaign UUID]
+  fulfil --region PREFIX | --institution UUID | --person UUID | --category CODE [--campaign UUID] [--threads N] [--batch N]
                      Start a campaign run for everyone of the scope below their referral minimum in the
                      campaign (default: the only ACTIVE one, or the key-group graduate one) and work
                      it here with a progress bar (a running server's runner helps); prints the outcome.
+                     On PostgreSQL, N runner threads work it (default: one per core), each with its own
+                     copy of the index; --threads 0: this thread alone. --batch: people per batch (100).
   assign-mentors --region PREFIX | --institution UUID | --person UUID | --category CODE
                      Start a mentor run: pair everyone of the scope whom the policy makes eligible and who has
                      no mentor with the nearest mentor with room; worked here with a progress bar; prints the outcome.
@@ -76,18 +80,25 @@ Configuration comes from the environment, as for the server (see README).`;
 const OPERATOR: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
 
 /** Starts a campaign run and works it here with a progress bar, timing it and counting its SQL statements. */
-async function workRun(io: CliIo, db: Database, start: () => Promise<CampaignRunRow>, runner: CampaignRunner): Promise<{ summary: RunSummary; runMs: number; sqlStatements: number }> {
+async function workRun(
+  io: CliIo,
+  db: Database,
+  start: () => Promise<CampaignRunRow>,
+  runner: { drain(opts: { onBatch: (claimed: number) => void }): Promise<{ statements: number } | void> },
+): Promise<{ summary: RunSummary; runMs: number; sqlStatements: number }> {
   const began = performance.now();
+  let elsewhere = 0;
   const { result, statements } = await countSqlStatements(async () => {
     const run = await start();
     const first = (await getCampaignRun(db, OPERATOR, run.id))!;
     const bar = progressBar(io, "people", first.total);
     let processed = first.processed;
-    await runner.drain({ onBatch: (n) => bar.update((processed += n)) });
+    // Runner threads count their own statements (this thread's count sees only its own).
+    elsewhere = (await runner.drain({ onBatch: (n) => bar.update((processed += n)) }))?.statements ?? 0;
     bar.stop();
     return (await getCampaignRun(db, OPERATOR, run.id))!;
   });
-  return { summary: result, runMs: Math.round(performance.now() - began), sqlStatements: statements };
+  return { summary: result, runMs: Math.round(performance.now() - began), sqlStatements: statements + elsewhere };
 }
 
 /** A run's outcome as JSON on stdout (the benchmarks read it). */
@@ -161,6 +172,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       print: { type: "boolean" },
       repair: { type: "boolean" },
       "master-key": { type: "string" },
+      threads: { type: "string" },
+      batch: { type: "string" },
     },
     allowPositionals: true,
   });
@@ -271,20 +284,36 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     }
     case "fulfil": {
       const scope = parseFulfilScope({ personId: values.person ?? null, regionCode: values.region ?? null, institutionId: values.institution ?? null, categoryCode: values.category ?? null });
+      // On PostgreSQL with the embedded engine every core works the run: runner threads (--threads,
+      // default one per core), each with a copy of the index this thread's build reads and segments.
+      const threadCount = values.threads === undefined ? availableParallelism() : Number(values.threads);
+      const batchSize = values.batch === undefined ? 100 : Number(values.batch);
+      if (!Number.isInteger(threadCount) || threadCount < 0 || threadCount > 64 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+        io.err("fulfil: --threads must be a whole number from 0 to 64 and --batch from 1 to 10000.\n");
+        return 2;
+      }
       let indexMs = 0;
+      let threadsUsed = 0;
       const outcome = await withDatabase(config, async (h) => {
-        const engine = createSearchEngine(config);
-        await engine.applySettings(await searchSources.settings(h.db));
-        if (engine.name === "embedded") {
-          io.err("Building the embedded search index from PostgreSQL…\n");
-          const began = performance.now();
-          await indexAllPostings(h.db, engine, searchSources.documents);
-          indexMs = Math.round(performance.now() - began);
+        const threads = !config.search.meilisearchUrl && !injectedDatabase ? RunnerThreads.start(threadCount, config.database) : null;
+        threadsUsed = threads?.count ?? 0;
+        try {
+          const engine = threads ? threads.engine() : createSearchEngine(config);
+          await engine.applySettings(await searchSources.settings(h.db));
+          if (engine.name === "embedded") {
+            io.err(`Building the embedded search index from PostgreSQL${threads ? ` for ${threads.count} runner thread${threads.count > 1 ? "s" : ""}` : ""}…\n`);
+            const began = performance.now();
+            await indexAllPostings(h.db, engine, searchSources.documents);
+            indexMs = Math.round(performance.now() - began);
+          }
+          // Two batches at once in each runner: one ranks while the other waits on PostgreSQL.
+          const runner = threads ? { drain: (opts: { onBatch: (claimed: number) => void }) => threads.drain({ batchSize, concurrency: 2, ...opts }) } : new CampaignRunner(h.db, engine, log, 0, batchSize, 2);
+          return await workRun(io, h.db, () => startCampaignRun(h.db, OPERATOR, scope, values.campaign ?? null), runner);
+        } finally {
+          await threads?.close();
         }
-        // Two batches at once: one ranks while the other waits on PostgreSQL.
-        return workRun(io, h.db, () => startCampaignRun(h.db, OPERATOR, scope, values.campaign ?? null), new CampaignRunner(h.db, engine, log, 0, 100, 2));
       });
-      printRun(io, outcome, { indexMs });
+      printRun(io, outcome, { indexMs, runnerThreads: threadsUsed });
       return 0;
     }
     case "assign-mentors": {

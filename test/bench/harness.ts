@@ -232,6 +232,7 @@ export async function cliBenchDatabase(): Promise<{ databaseUrl: string; env: Re
 
 /** Drops a benchmark's database, unless BENCH_KEEP_DB asks to keep it (its URL is printed). */
 export async function dropBenchDatabase(databaseUrl: string): Promise<void> {
+  if (process.env.BENCH_DATABASE === databaseUrl) return;
   if (process.env.BENCH_KEEP_DB) {
     console.log(`kept database: ${databaseUrl}`);
     return;
@@ -302,6 +303,13 @@ export function seekerTokens(personIds: string[]): Promise<string[]> {
  * window open through today (so today's referrals count). Returns a connected client.
  */
 export async function fulfilBenchDatabase(people: number): Promise<{ databaseUrl: string; env: Record<string, string>; client: pg.Client }> {
+  // BENCH_DATABASE: a database a run kept (BENCH_KEEP_DB=1) — worked again from no referrals, not seeded.
+  const kept = process.env.BENCH_DATABASE;
+  if (kept) {
+    const client = new pg.Client({ connectionString: kept });
+    await client.connect();
+    return { databaseUrl: kept, env: { DATABASE_URL: kept, AUTH_JWT_SECRET: BENCH_SECRET, PII_KEY: BENCH_PII_KEY, NODE_ENV: "production", LOG_LEVEL: "warn" }, client };
+  }
   const { databaseUrl, env } = await cliBenchDatabase();
   const seeded = await cli(["seed", "--people", String(people)], env);
   if (seeded.code !== 0) throw new Error("seed failed");

@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../src/auth/viewer.js";
@@ -8,6 +11,8 @@ import { createLogger } from "../../src/logger.js";
 import { CampaignRunner } from "../../src/modules/referrals/campaign-run.worker.js";
 import { days, makeEmployer, makeInstitution, makePerson, makePosting, unique, openCampaignWindow } from "../helpers/factories.js";
 import { codeOf, startTestApp, type TestApp } from "../helpers/test-app.js";
+import { buildServer } from "../helpers/server-process.js";
+import { projectRoot } from "../../src/paths.js";
 
 const FULFIL = `mutation($s: FulfilScopeInput!) { fulfilReferralMinimums(scope: $s) { id status total processed created stillBelow } }`;
 const RUN = `query($id: ID!) { campaignRun(id: $id) {
@@ -153,6 +158,29 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     expect(await progressOf(person!)).toMatchObject({ counted: 3, met: true });
     expect(await runCli(["fulfil", "--region", "3501", "--person", person!], env, { out: () => undefined, err: () => undefined }, { database: t.app.database }).catch((e: Error) => e.message)).toMatch(/exactly one/);
   });
+
+  // A runner thread needs the compiled thread script and a PostgreSQL server (PGlite lives in one thread).
+  it.skipIf(!process.env.DATABASE_URL)("on PostgreSQL the compiled CLI works a run in runner threads, each with its copy of the index: each person served once, to the minimum", async () => {
+    await buildServer();
+    const { schoolId, fits } = await cohort(40);
+    const before = await tally();
+    const cli = (args: string[]) =>
+      promisify(execFile)(process.execPath, [join(projectRoot, ".replica-build/src/cli/main.js"), ...args], {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "silent", DATABASE_URL: (t.config.database as { url: string }).url },
+      });
+    expect((await cli(["fulfil", "--institution", schoolId, "--threads", "x"]).catch((e: { code: number; stderr: string }) => e)) as { code: number; stderr: string }).toMatchObject({ code: 2, stderr: expect.stringMatching(/--threads/) });
+    expect((await tally()).runs).toBe(before.runs);
+    // Two runner threads (the main thread only builds the index they copy), batches of 2 people.
+    const { stdout } = await cli(["fulfil", "--institution", schoolId, "--threads", "2", "--batch", "2"]);
+    expect(JSON.parse(stdout)).toMatchObject({ status: "DONE", total: 40, processed: 40, created: 120, stillBelow: 0, runnerThreads: 2 });
+    const after = await tally();
+    expect(after.n - before.n).toBe(120);
+    expect(after.pairs).toBe(after.n);
+    for (const person of fits) expect(await progressOf(person)).toMatchObject({ counted: 3, met: true });
+    const [items] = await queryRows<{ done: number; once: number }>(t.db, sql`select count(*) filter (where i.state = 'DONE' and i.attempts = 1)::int as done, count(distinct i.person_id)::int as once from campaign_run_items i join campaign_runs r on r.id = i.run_id where r.status = 'DONE' and i.person_id = any(${sql.param(fits)}::uuid[])`);
+    expect(items).toEqual({ done: 40, once: 40 });
+  }, 180_000);
 
   it("referralCompliance and campaignProgress show who meets the minimum and who is still below, and why", async () => {
     const COMPLIANCE = `query($f: ReferralComplianceFilter, $first: Int, $after: ID) { referralCompliance(filter: $f, first: $first, after: $after) {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { version } from "uuid";
+import { isUuid, newId } from "../../src/db/ids.js";
+
+describe("newId", () => {
+  it("gives valid UUID v7s, each new, ascending in the order made, time-stamped now", () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 20_000 }, newId);
+    const after = Date.now();
+    expect(ids.every((id) => isUuid(id) && version(id) === 7 && /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Within a millisecond too (20,000 ids take a few): string order is creation order.
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    const msecs = (id: string) => parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+    expect(msecs(ids[0]!)).toBeGreaterThanOrEqual(before);
+    expect(msecs(ids.at(-1)!)).toBeLessThanOrEqual(after + 1);
+  });
+
+  it("draws different random bits for ids of different milliseconds (not a fixed tail)", async () => {
+    const a = newId();
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const b = newId();
+    expect(a.slice(-12)).not.toBe(b.slice(-12));
+  });
+});
