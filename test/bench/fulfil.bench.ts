@@ -43,6 +43,7 @@ export async function fulfilBench(opts: { people?: number; compare?: boolean; ru
     console.log(`\nfulfilment — ${counts!.people} people (${counts!.kg} in key-group categories), ${counts!.postings} open postings (postgres)\n`);
     printTable([
       { measure: "people in the run (below their minimum)", value: String(out.total) },
+      { measure: "runner threads (one per core; each with a copy of the index)", value: String(out.runnerThreads ?? 0) },
       { measure: "embedded index build in the CLI (not part of the run)", value: `${(out.indexMs / 1000).toFixed(1)} s` },
       { measure: `run: none → everyone at minimum (median of ${runs})`, value: `${(out.runMs / 1000).toFixed(1)} s (${Math.round(out.total / (out.runMs / 1000))} people/s; runs ${outs.map((o) => (o.runMs / 1000).toFixed(1)).join(", ")})` },
       { measure: "referrals created", value: String(out.created) },

@@ -353,6 +353,8 @@ export interface FulfilOutcome {
   runMs: number;
   sqlStatements: number;
   peakRssMb: number;
+  /** Runner threads that worked the run (0: the CLI's main thread alone). */
+  runnerThreads?: number;
 }
 
 /** `fulfil --region 35` (of one campaign, or the CLI's choice) in its own CLI process; what it printed and its peak RSS. */
