@@ -29,6 +29,8 @@ export function isMessage(value: unknown): value is Message {
  * names none with a weight but refuses Chinese.
  */
 export function negotiateLanguage(header: string | string[] | undefined): Language {
+  // No header (most API clients send none): Chinese, as the rules below answer for an empty one.
+  if (header === undefined) return "zh";
   const value = Array.isArray(header) ? header.join(",") : (header ?? "");
   const named = new Map<Language, { q: number; at: number }>();
   let star: { q: number; at: number } | undefined;

@@ -19,6 +19,25 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 }
 
 /**
+ * `log.child(bindings)`, made when first used: a request's logger, which most requests (logging
+ * below info) never write with — pino's child serializes its bindings through the redaction when
+ * made, a few microseconds of every request. Reads as the child in every respect once used.
+ */
+export function lazyChild(log: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const real = () => (child ??= log.child(bindings));
+  return new Proxy(log, {
+    get(_target, property) {
+      const target = real();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set: (_target, property, value) => Reflect.set(real(), property, value),
+    has: (_target, property) => Reflect.has(real(), property),
+  });
+}
+
+/**
  * An error as it may be logged. drizzle's query errors carry the statement's parameters — names, ID
  * numbers, phones — so only the SQL text and the driver's code, constraint and table are kept.
  */

@@ -7,7 +7,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import { databaseReady } from "../db/migrate.js";
 import { runWithSqlCounter } from "../db/sql-count.js";
 import { DomainError, ERRORS, type ErrorCode } from "../errors.js";
-import { loggableError, type Logger } from "../logger.js";
+import { lazyChild, loggableError, type Logger } from "../logger.js";
 import type { PiiCipher } from "../pii/pii-crypto.js";
 import type { SearchEngine } from "../search/search-port.js";
 import { viewerFromRequest } from "../auth/viewer-from-request.js";
@@ -30,6 +30,7 @@ import { EXPLORER_PATH, serveExplorer } from "./explorer.js";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const GRAPHQL_URL: Readonly<URL> = new URL("/graphql", "http://localhost");
 
 /**
  * The media type of the server's own answers: `application/graphql-response+json` when the client
@@ -42,7 +43,13 @@ export function answerType(accept: string | undefined): string {
 
 /** Adds to the answer's `Vary` what it was chosen by, keeping what is there (each name once). */
 function varyBy(res: ServerResponse, ...names: string[]): void {
-  const have = String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  const current = res.getHeader("vary");
+  // The usual case, on every answer: nothing but CORS's `Origin` so far, and distinct names from Origin on.
+  if ((current === undefined || current === "Origin") && names[0] === "Origin") {
+    res.setHeader("vary", names.join(", "));
+    return;
+  }
+  const have = String(current ?? "").split(",").map((v) => v.trim()).filter(Boolean);
   const seen = new Set<string>();
   const vary: string[] = [];
   for (const name of [...have, ...names]) {
@@ -282,8 +289,9 @@ export function createHttpServer(deps: HttpDeps): Server {
     const clientRequestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : undefined;
     res.setHeader("x-request-id", requestId);
     if (clientRequestId) res.setHeader("x-client-request-id", clientRequestId);
-    const reqLog = log.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) });
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const reqLog = lazyChild(log, { requestId, ...(clientRequestId ? { clientRequestId } : {}) });
+    // The endpoint's own path, as nearly every request asks it, is one URL parsed once (never changed by a handler).
+    const url = req.url === "/graphql" ? GRAPHQL_URL : new URL(req.url ?? "/", "http://localhost");
     // The client's address (X-Forwarded-For only through TRUSTED_PROXIES): for rate limits and this log.
     const client = clientAddress(req, trusted);
     let extra: Record<string, unknown> = {};
@@ -334,7 +342,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
+      if (log.isLevelEnabled("info")) reqLog.info({ method: req.method, path: url.pathname, client, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...extra }, "request");
     }
   };
   limitConnections(server, config.http, log, trusted);

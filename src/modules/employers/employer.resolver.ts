@@ -51,7 +51,7 @@ export class EmployerResolver {
 
   @FieldResolver(() => Region, { description: "The county where it is registered." })
   region(@Root() employer: EmployerRow, @Ctx() ctx: Context) {
-    return ctx.loaders.regionByCode.load(employer.regionCode);
+    return ctx.loaders.regionOf(employer.regionCode);
   }
 
   @FieldResolver(() => PostingConnection, { description: "This employer's postings, newest first (OPEN only unless `filter.status` says otherwise)." })

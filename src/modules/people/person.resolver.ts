@@ -139,12 +139,12 @@ export class PersonResolver {
 
   @FieldResolver(() => Region, { description: "Their 户籍 county." })
   householdRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
-    return ctx.loaders.regionByCode.load(person.householdRegionCode);
+    return ctx.loaders.regionOf(person.householdRegionCode);
   }
 
   @FieldResolver(() => Region, { description: "Their 生源地 county." })
   originRegion(@Root() person: PersonRow, @Ctx() ctx: Context) {
-    return ctx.loaders.regionByCode.load(person.originRegionCode);
+    return ctx.loaders.regionOf(person.originRegionCode);
   }
 
   @FieldResolver(() => Institution, { nullable: true, description: "Their institution (graduates), if any." })

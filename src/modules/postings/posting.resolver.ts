@@ -164,7 +164,7 @@ export class PostingResolver {
 
   @FieldResolver(() => Region, { description: "The county where the work is." })
   region(@Root() posting: PostingRow, @Ctx() ctx: Context) {
-    return ctx.loaders.regionByCode.load(posting.regionCode);
+    return ctx.loaders.regionOf(posting.regionCode);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Why an administrator blocked it; only for those who manage the posting." })

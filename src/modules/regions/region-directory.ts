@@ -4,6 +4,8 @@ import { regions, type RegionRow } from "./region.table.js";
 export type RegionPlace = Pick<RegionRow, "code" | "name" | "lng" | "lat">;
 
 let directory: Promise<Map<string, RegionRow>> | undefined;
+/** The copy once read (and not empty): what `loadedRegionRows` answers from without a promise. */
+let loaded: ReadonlyMap<string, RegionRow> | undefined;
 
 /**
  * Every region, read once per process and kept: GB/T 2260 is reference data that only a migration
@@ -26,7 +28,9 @@ function readAll(db: Executor): Promise<Map<string, RegionRow>> {
     directory = loading;
     loading.then(
       (map) => {
-        if (map.size === 0 && directory === loading) directory = undefined;
+        if (directory !== loading) return;
+        if (map.size === 0) directory = undefined;
+        else loaded = map;
       },
       () => {
         if (directory === loading) directory = undefined;
@@ -34,6 +38,14 @@ function readAll(db: Executor): Promise<Map<string, RegionRow>> {
     );
   }
   return directory;
+}
+
+/**
+ * The process's copy of the regions when it has been read, else undefined (then read it through
+ * `regionRows`): a page of postings names a hundred regions, each answered here with no promise.
+ */
+export function loadedRegionRows(): ReadonlyMap<string, RegionRow> | undefined {
+  return loaded;
 }
 
 /** Every region's name and coordinates (the places matching measures between). */

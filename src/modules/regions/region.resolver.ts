@@ -26,7 +26,7 @@ export class RegionResolver {
 
   @FieldResolver(() => Region, { nullable: true, description: "The division it belongs to; null for a province." })
   parent(@Root() region: Region, @Ctx() ctx: Context) {
-    return region.parentCode ? ctx.loaders.regionByCode.load(region.parentCode) : null;
+    return region.parentCode ? ctx.loaders.regionOf(region.parentCode) : null;
   }
 
   @FieldResolver(() => [Region], { description: "The divisions directly under it (a province's prefectures, a prefecture's counties); none under a county." })
