@@ -25,6 +25,8 @@ class Codes {
 interface Atom {
   key: string;
   has: (slot: number) => boolean;
+  /** A place's atom: whether a county code lies in it (its slots are the union of those counties' slots). */
+  holdsCounty?: (code: number) => boolean;
 }
 
 /** A filter's document-only part as atoms: in at least one atom of every `anyOf` group, in no atom of `noneOf`. */
@@ -170,11 +172,30 @@ export class FilterColumns {
         f.regionPrefixes.filter(isRegionPrefix).map((prefix) => {
           const divisor = 10 ** (6 - prefix.length);
           const value = Number(prefix);
-          return { key: `r${prefix}`, has: (slot: number) => Math.floor(county[slot]! / divisor) === value };
+          const holdsCounty = (code: number) => Math.floor(code / divisor) === value;
+          return { key: `r${prefix}`, has: (slot: number) => holdsCounty(county[slot]!), holdsCounty };
         }),
       );
     }
     return { anyOf, noneOf };
+  }
+
+  /** Each county code met among the first `positions` positions (`slotAt`: the slot at each), with its positions, ascending: one pass over them. */
+  countyPositions(positions: number, slotAt: (position: number) => number): Map<number, number[]> {
+    const county = this.county;
+    const byCode = new Map<number, number[]>();
+    let last = Number.NaN;
+    let list: number[] | undefined;
+    for (let position = 0; position < positions; position++) {
+      const code = county[slotAt(position)]!;
+      if (code !== last) {
+        list = byCode.get(code);
+        if (!list) byCode.set(code, (list = []));
+        last = code;
+      }
+      list!.push(position);
+    }
+    return byCode;
   }
 
   /** Whether the slot's posting is still valid at `validAt` (epoch seconds). */
@@ -201,6 +222,8 @@ export class FilterBits {
   private readonly byKey = new Map<string, { fixed: (slot: number) => boolean; judged: Int32Array; passing: Int32Array; complete: boolean }>();
   /** The bits of each atom met (see `FilterColumns.atomsOf`), shared by the filters naming it. */
   private readonly atoms = new Map<string, Int32Array>();
+  /** Each county code's positions (see `atomBits`), until a document changes. */
+  private counties: { of: number; positions: Map<number, number[]> } | null = null;
   /** `slotAt`: the slot at each bit position (the slot itself, or another order of the slots). */
   constructor(
     private readonly columns: FilterColumns,
@@ -276,12 +299,23 @@ export class FilterBits {
     return result;
   }
 
-  /** An atom's positions as bits, judged once per atom until a document changes. */
+  /**
+   * An atom's positions as bits, judged once per atom until a document changes. A place's atom is
+   * its counties' positions, all of which one pass over the positions finds: matching asks
+   * for many places (a person's own, those they would move to), and a pass over a million positions
+   * for each new one was most of the slowest requests' time.
+   */
   private atomBits(atom: Atom, positions: number): Int32Array {
     let bits = this.atoms.get(atom.key);
     if (!bits || bits.length !== wordsFor(positions)) {
-      bits = new Int32Array(wordsFor(positions));
-      for (let position = 0; position < positions; position++) if (atom.has(this.slotAt(position))) setBit(bits, position);
+      const words = wordsFor(positions);
+      bits = new Int32Array(words);
+      if (atom.holdsCounty) {
+        if (this.counties?.of !== positions) this.counties = { of: positions, positions: this.columns.countyPositions(positions, this.slotAt) };
+        for (const [code, held] of this.counties.positions) if (atom.holdsCounty(code)) for (const position of held) setBit(bits, position);
+      } else {
+        for (let position = 0; position < positions; position++) if (atom.has(this.slotAt(position))) setBit(bits, position);
+      }
       this.atoms.set(atom.key, bits);
     }
     return bits;
@@ -291,6 +325,7 @@ export class FilterBits {
   forget(): void {
     this.byKey.clear();
     this.atoms.clear();
+    this.counties = null;
   }
 }
 

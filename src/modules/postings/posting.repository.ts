@@ -225,6 +225,23 @@ export async function listPostingIdsByStatus(db: Executor, statuses: readonly Po
   return rows.map((r) => r.id);
 }
 
+/** The columns a posting's search document is made of (`postingDocument`): what a whole-index read selects. */
+const documentColumnNames = ["id", "employerId", "title", "description", "occupation", "skills", "majors", "minEducation", "regionCode", "salaryMin", "salaryMax", "headcount", "kind", "forKeyGroups", "status", "validUntil", "publishedAt", "source", "partnerId"] as const;
+const documentColumns = Object.fromEntries(documentColumnNames.map((name) => [name, postingColumns[name]])) as Pick<typeof postingColumns, (typeof documentColumnNames)[number]>;
+
+/** A posting as a whole-index read gives it: the columns of its search document. */
+export type PostingDocumentRow = Pick<PostingRow, (typeof documentColumnNames)[number]>;
+
+/** Up to `limit` postings with one of `statuses`, by id ascending, after `afterId` (keyset pages, the search document's columns). */
+export function listPostingDocumentRows(db: Executor, statuses: readonly PostingStatus[], page: { afterId?: string; limit: number }): Promise<PostingDocumentRow[]> {
+  return db
+    .select(documentColumns)
+    .from(postings)
+    .where(and(inArray(postings.status, [...statuses]), page.afterId ? gt(postings.id, page.afterId) : undefined))
+    .orderBy(asc(postings.id))
+    .limit(page.limit);
+}
+
 // Every write of postings is logged for the search index and the partner change feed by triggers
 // (migration 0037) in the write's own transaction: no reader can miss a committed change.
 
