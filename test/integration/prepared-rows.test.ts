@@ -28,8 +28,10 @@ describe("prepared statements' rows", () => {
   });
   afterAll(() => t?.close());
 
+  type Rows = Record<string, unknown>[];
+  type Build = (db: Executor) => { prepare(name: string): { execute(params?: Record<string, unknown>): Promise<Rows> } };
   // Each table whole (the columns drizzle selects for it), in a stable order.
-  const cases = [
+  const cases = ([
     ["postings", (db: Executor) => db.select().from(postings).where(sql`${postings.id} is not null or ${sql.placeholder("x")}::int = 0`).orderBy(asc(postings.id))],
     ["people", (db: Executor) => db.select().from(people).where(sql`${people.id} is not null or ${sql.placeholder("x")}::int = 0`).orderBy(asc(people.id))],
     ["regions", (db: Executor) => db.select().from(regions).where(sql`${regions.code} like '35%' or ${sql.placeholder("x")}::int = 0`).orderBy(asc(regions.code))],
@@ -37,10 +39,10 @@ describe("prepared statements' rows", () => {
     ["target_categories", (db: Executor) => db.select().from(targetCategories).where(sql`true or ${sql.placeholder("x")}::int = 0`).orderBy(asc(targetCategories.id))],
     ["matching_policies", (db: Executor) => db.select().from(matchingPolicies).where(sql`true or ${sql.placeholder("x")}::int = 0`).orderBy(asc(matchingPolicies.id))],
     ["subsidy_schemes", (db: Executor) => db.select().from(subsidySchemes).where(sql`true or ${sql.placeholder("x")}::int = 0`).orderBy(asc(subsidySchemes.id))],
-  ] as const;
+  ] as [string, unknown][]).map(([name, build]) => [name, build as Build] as const);
 
   it.each(cases)("%s: the same rows as drizzle's own mapping (every column type, nulls)", async (name, build) => {
-    const fast = preparedStatement(`test_rows_${name}`, (db) => build(db));
+    const fast = preparedStatement<Record<string, unknown>, Rows>(`test_rows_${name}`, (db) => build(db));
     const expected = await build(t.db).prepare(`test_rows_${name}_drizzle`).execute({ x: 1 });
     const rows = await fast(t.db, { x: 1 });
     expect(rows.length).toBeGreaterThan(0);
