@@ -295,7 +295,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       let indexMs = 0;
       let threadsUsed = 0;
       const outcome = await withDatabase(config, async (h) => {
-        const threads = !config.search.meilisearchUrl && !injectedDatabase ? RunnerThreads.start(threadCount, config.database) : null;
+        const threads = !config.search.meilisearchUrl && !injectedDatabase ? RunnerThreads.start(threadCount, config.database, config.log.level) : null;
         threadsUsed = threads?.count ?? 0;
         try {
           const engine = threads ? threads.engine() : createSearchEngine(config);

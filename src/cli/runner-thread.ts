@@ -13,10 +13,12 @@ import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
 import type { FromRunnerThread, ToRunnerThread } from "./runner-threads.js";
 
-const { database } = workerData as { database: Config["database"] };
-const log = createLogger("warn");
+const { database, logLevel } = workerData as { database: Config["database"]; logLevel: string };
+const log = createLogger(logLevel);
 const engine = new EmbeddedSearchEngine();
 let handle: DatabaseHandle | undefined;
+/** Why this thread's copy of the index is not whole (a write of it failed): it then works no run. */
+let broken: string | undefined;
 const tell = (message: FromRunnerThread) => parentPort!.postMessage(message);
 
 async function handleMessage(message: ToRunnerThread): Promise<void> {
@@ -28,6 +30,10 @@ async function handleMessage(message: ToRunnerThread): Promise<void> {
     case "remove":
       return engine.remove(message.ids);
     case "drain": {
+      if (broken !== undefined) {
+        tell({ type: "failed", error: `its copy of the index is incomplete (${broken})` });
+        return;
+      }
       try {
         wireModuleHooks();
         handle ??= await openDatabase(database, log);
@@ -49,5 +55,11 @@ async function handleMessage(message: ToRunnerThread): Promise<void> {
 // Messages are handled one after another, in the order sent (the documents before the drain).
 let queue = Promise.resolve();
 parentPort!.on("message", (message: ToRunnerThread) => {
-  queue = queue.then(() => handleMessage(message)).catch((error: unknown) => tell({ type: "failed", error: error instanceof Error ? error.message : String(error) }));
+  queue = queue
+    .then(() => handleMessage(message))
+    .catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      if (message.type !== "close") broken ??= why;
+      tell({ type: "failed", error: why });
+    });
 });

@@ -30,18 +30,22 @@ export type FromRunnerThread = { type: "batch"; claimed: number } | { type: "dra
  */
 export class RunnerThreads {
   private failure: Error | undefined;
+  private closing = false;
   private readonly exited: Promise<void>[];
 
   private constructor(private readonly workers: Worker[]) {
     this.exited = workers.map((worker) => new Promise<void>((resolve) => worker.once("exit", () => resolve())));
     for (const worker of workers) {
       worker.on("error", (error) => (this.failure ??= error));
-      worker.on("exit", (code) => code !== 0 && (this.failure ??= new Error(`a runner thread exited (code ${code})`)));
+      // A thread ends only when closed: any other end (whatever its code) leaves its copy of the index and its share of a run undone.
+      worker.on("exit", (code) => !this.closing && (this.failure ??= new Error(`a runner thread exited (code ${code})`)));
+      // A write of its index that failed (told whenever it happens, before any drain listens too).
+      worker.on("message", (message: FromRunnerThread) => message.type === "failed" && (this.failure ??= new Error(`a runner thread failed: ${message.error}`)));
     }
   }
 
   /** `threads` runner threads with `database`'s connections (a PostgreSQL server's: PGlite lives in one thread); null when none can run here. */
-  static start(threads: number, database: Config["database"]): RunnerThreads | null {
+  static start(threads: number, database: Config["database"], logLevel = "warn"): RunnerThreads | null {
     const script = new URL("./runner-thread.js", import.meta.url);
     if (threads < 1 || database.driver !== "postgres" || !existsSync(fileURLToPath(script))) return null;
     // Each thread's heap holds ~200 MB live at 100,000 postings (its index, filters, candidate sets)
@@ -50,7 +54,7 @@ export class RunnerThreads {
     // kept holds the process near 1.25 GB. A V8 flag is the process's: this CLI command's process
     // does nothing else.
     setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-    return new RunnerThreads(Array.from({ length: threads }, () => new Worker(script, { workerData: { database } })));
+    return new RunnerThreads(Array.from({ length: threads }, () => new Worker(script, { workerData: { database, logLevel } })));
   }
 
   get count(): number {
@@ -87,6 +91,8 @@ export class RunnerThreads {
    * issued; rejects with the first thread's failure once every thread has stopped.
    */
   drain(opts: { batchSize: number; concurrency: number; onBatch?: (claimed: number) => void }): Promise<{ statements: number }> {
+    // A thread already ended or failed: none is asked to work (an ended one would never answer, nor end again).
+    if (this.failure) return Promise.reject(this.failure);
     const ended = this.workers.map(
       (worker) =>
         new Promise<number>((resolve, reject) => {
@@ -114,6 +120,7 @@ export class RunnerThreads {
 
   /** Ends the threads (each closes its connections first). */
   async close(): Promise<void> {
+    this.closing = true;
     for (const worker of this.workers) worker.postMessage({ type: "close" } satisfies ToRunnerThread);
     await Promise.race([Promise.all(this.exited), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await Promise.all(this.workers.map((worker) => worker.terminate()));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { version } from "uuid";
 import { isUuid, newId } from "../../src/db/ids.js";
 
@@ -21,5 +21,25 @@ describe("newId", () => {
     await new Promise((resolve) => setTimeout(resolve, 3));
     const b = newId();
     expect(a.slice(-12)).not.toBe(b.slice(-12));
+  });
+
+  it("ascend within one millisecond however many are made, and when the clock goes back (the counter goes on from the last id's time)", () => {
+    const msecs = (id: string) => parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+    const now = vi.spyOn(Date, "now");
+    try {
+      const t = Date.UTC(2031, 0, 1);
+      now.mockReturnValue(t);
+      const same = Array.from({ length: 5_000 }, newId);
+      now.mockReturnValue(t - 60_000);
+      const back = Array.from({ length: 100 }, newId);
+      now.mockReturnValue(t + 1);
+      const later = newId();
+      const ids = [...same, ...back, later];
+      for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+      expect(new Set([...same, ...back].map(msecs))).toEqual(new Set([t]));
+      expect(msecs(later)).toBe(t + 1);
+    } finally {
+      now.mockRestore();
+    }
   });
 });
