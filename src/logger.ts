@@ -56,6 +56,19 @@ export function loggableError(error: unknown): unknown {
 }
 
 /**
+ * An error's message as it may be shown, logged or stored: a query error's is its driver's message and
+ * the start of its statement — never the message drizzle writes, which lists the parameters.
+ */
+export function loggableMessage(error: unknown): string {
+  const safe = loggableError(error);
+  if (safe !== error) {
+    const { query, cause } = safe as { query: string; cause?: { message?: string } };
+    return `${cause?.message ?? "the query failed"} (in: ${query.replace(/\s+/g, " ").slice(0, 120)})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * One start-up step as a progress line: what it did and how long it took — "database: opened PGlite
  * at .data/pglite (1.2 s)" — with `step` and `ms` as fields for whoever reads the JSON.
  */

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { countSqlStatements } from "../db/sql-count.js";
-import { createLogger } from "../logger.js";
+import { createLogger, loggableMessage } from "../logger.js";
 import { wireModuleHooks } from "../modules/module-hooks.js";
 import { CampaignRunner } from "../modules/referrals/campaign-run.worker.js";
 import { EmbeddedSearchEngine } from "../search/embedded-engine.js";
@@ -41,7 +41,7 @@ async function handleMessage(message: ToRunnerThread): Promise<void> {
         const { statements } = await countSqlStatements(() => runner.drain({ onBatch: (claimed) => tell({ type: "batch", claimed }) }));
         tell({ type: "drained", statements });
       } catch (error) {
-        tell({ type: "failed", error: error instanceof Error ? error.message : String(error) });
+        tell({ type: "failed", error: loggableMessage(error) });
       }
       return;
     }
@@ -58,7 +58,7 @@ parentPort!.on("message", (message: ToRunnerThread) => {
   queue = queue
     .then(() => handleMessage(message))
     .catch((error: unknown) => {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = loggableMessage(error);
       if (message.type !== "close") broken ??= why;
       tell({ type: "failed", error: why });
     });

@@ -39,6 +39,14 @@ describe.skipIf(!process.env.DATABASE_URL)("runner threads (fulfil on PostgreSQL
   };
   const OPERATOR: Viewer = { kind: "user", userId: "cli", role: Role.ADMIN };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  /** How a drain ends: its error, or null when it succeeded (a throw before its promise counts too). */
+  const drainError = (threads: SourceThreads) =>
+    Promise.resolve()
+      .then(() => threads.drain({ batchSize: 10, concurrency: 1 }))
+      .then(
+        () => null,
+        (error: Error) => error,
+      );
 
   it("a thread whose copy of the index could not be written works no run: the drain fails and says why, nobody served", async () => {
     await openCampaignWindow(t.db);
@@ -51,13 +59,7 @@ describe.skipIf(!process.env.DATABASE_URL)("runner threads (fulfil on PostgreSQL
       // A write the threads' engines refuse (as one that fails in a thread for any reason).
       await threads.engine().upsert(null as unknown as PostingDocument[]);
       await settle();
-      const drained = await Promise.resolve()
-        .then(() => threads.drain({ batchSize: 10, concurrency: 1 }))
-        .then(
-          () => null,
-          (error: Error) => error,
-        );
-      expect(drained?.message).toMatch(/runner thread failed/);
+      expect((await drainError(threads))?.message).toMatch(/runner thread failed/);
     } finally {
       await threads.close();
     }
@@ -70,13 +72,7 @@ describe.skipIf(!process.env.DATABASE_URL)("runner threads (fulfil on PostgreSQL
     const [first] = (threads as unknown as { workers: Worker[] }).workers;
     await first!.terminate();
     await settle();
-    const drained = await Promise.resolve()
-      .then(() => threads.drain({ batchSize: 10, concurrency: 1 }))
-      .then(
-        () => null,
-        (error: Error) => error,
-      );
-    expect(drained?.message).toMatch(/runner thread exited/);
+    expect((await drainError(threads))?.message).toMatch(/runner thread exited/);
     await threads.close();
     await settle();
     expect(unhandled).toEqual([]);

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { loggableMessage } from "../../logger.js";
 import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
@@ -117,7 +118,8 @@ export const MAX_ATTEMPTS = 3;
  */
 export async function recordFailedAttempt(db: Database, items: ItemKey[], error: unknown): Promise<void> {
   if (items.length === 0) return;
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  // Stored as the people's reason, which caseworkers read: a query error's parameters never (personal data).
+  const message = loggableMessage(error).slice(0, 200);
   await db.execute(sql`update campaign_run_items i
     set attempts = i.attempts + 1,
         state = case when i.attempts + 1 >= ${MAX_ATTEMPTS} then 'BELOW'::campaign_run_item_state else i.state end,
@@ -133,7 +135,7 @@ export class BatchFailed extends Error {
     readonly items: ItemKey[],
     override readonly cause: unknown,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super(loggableMessage(cause));
     this.name = "BatchFailed";
   }
 }
