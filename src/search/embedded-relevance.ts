@@ -20,6 +20,10 @@ export interface RelevanceScratch {
   planes: Int32Array[];
   /** The 32-posting words a query visits (see `wordsHeld`). */
   visit?: Int32Array;
+  /** The words where some posting was counted, and each one's highest whole-word and synonym counts. */
+  met?: Int32Array;
+  wholeMost?: Int32Array;
+  nearMost?: Int32Array;
 }
 
 // Each query word's summary, kept with its bits (the engine keeps a word's bits from query to query).
@@ -147,9 +151,18 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   const near = scratch.planes.slice(depth, 2 * depth);
   // The words with any posting counted, and in each the highest count of whole words and of
   // synonyms among its 32 postings (a level needing more is not looked for there).
-  const met: number[] = [];
-  const wholeMost: number[] = [];
-  const nearMost: number[] = [];
+  if (!scratch.visit || scratch.visit.length < words) scratch.visit = new Int32Array(Math.max(words, 1024));
+  if (!scratch.met || scratch.met.length < words) {
+    const size = Math.max(words, 1024);
+    scratch.met = new Int32Array(size);
+    scratch.wholeMost = new Int32Array(size);
+    scratch.nearMost = new Int32Array(size);
+  }
+  const visit = scratch.visit;
+  const met = scratch.met;
+  const wholeMost = scratch.wholeMost!;
+  const nearMost = scratch.nearMost!;
+  let metCount = 0;
   const highest = (planes: Int32Array[], i: number, any: number) => {
     let lanes = any;
     let count = 0;
@@ -162,10 +175,11 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
     }
     return count;
   };
+  // Indexed loops over plain arrays of the sets (an iterator per block and word was a fifth of a query's time).
   const wordSets = bits.map((b) => b.word);
   const synonymSets = bits.flatMap((b) => (b.synonym ? [b.synonym] : []));
-  if (!scratch.visit || scratch.visit.length < words) scratch.visit = new Int32Array(Math.max(words, 1024));
-  const visit = scratch.visit;
+  const wordCount = wordSets.length;
+  const synonymCount = synonymSets.length;
   const visits = wordsHeld(bits, words, visit);
   if (depth === 5) {
     // Up to 31 words (nearly every query; a person's many intentions and skills, each segmented, pass 15): the counters of a word's 32 postings live in locals, five planes.
@@ -176,35 +190,29 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       const f = filter[i]!;
       if (f === 0) continue;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
-      for (const set of wordSets) {
-        let c = set[i]! & f;
-        if (c === 0) continue;
+      for (let s = 0; s < wordCount; s++) {
+        // A five-bit ripple add without branches (whether a word holds any of the 32 is not predictable).
+        let c = wordSets[s]![i]! & f;
         let t = a0 & c;
         a0 ^= c;
-        if (t === 0) continue;
         c = a1 & t;
         a1 ^= t;
-        if (c === 0) continue;
         t = a2 & c;
         a2 ^= c;
-        if (t === 0) continue;
         c = a3 & t;
         a3 ^= t;
         a4 ^= c;
       }
       let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0;
-      for (const set of synonymSets) {
-        let c = set[i]! & f;
-        if (c === 0) continue;
+      for (let s = 0; s < synonymCount; s++) {
+        // A five-bit ripple add without branches (whether a word holds any of the 32 is not predictable).
+        let c = synonymSets[s]![i]! & f;
         let t = b0 & c;
         b0 ^= c;
-        if (t === 0) continue;
         c = b1 & t;
         b1 ^= t;
-        if (c === 0) continue;
         t = b2 & c;
         b2 ^= c;
-        if (t === 0) continue;
         c = b3 & t;
         b3 ^= t;
         b4 ^= c;
@@ -216,14 +224,17 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       w2[i] = a2;
       w3[i] = a3;
       w4[i] = a4;
-      n0[i] = b0;
-      n1[i] = b1;
-      n2[i] = b2;
-      n3[i] = b3;
-      n4[i] = b4;
-      met.push(i);
-      wholeMost.push(highest5(any, a0, a1, a2, a3, a4));
-      nearMost.push(withSynonyms ? highest5(any, b0, b1, b2, b3, b4) : 0);
+      met[metCount] = i;
+      wholeMost[metCount] = highest5(any, a0, a1, a2, a3, a4);
+      if (synonymCount > 0) {
+        n0[i] = b0;
+        n1[i] = b1;
+        n2[i] = b2;
+        n3[i] = b3;
+        n4[i] = b4;
+        nearMost[metCount] = highest5(any, b0, b1, b2, b3, b4);
+      } else nearMost[metCount] = 0;
+      metCount++;
     }
   } else {
     for (let v = 0; v < visits; v++) {
@@ -232,9 +243,11 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       if (f === 0) continue;
       for (let p = 0; p < depth; p++) whole[p]![i] = near[p]![i] = 0;
       let any = 0;
-      for (const [sets, planes] of [[wordSets, whole], [synonymSets, near]] as const) {
-        for (const set of sets) {
-          let carry = set[i]! & f;
+      for (let pass = 0; pass < 2; pass++) {
+        const sets = pass === 0 ? wordSets : synonymSets;
+        const planes = pass === 0 ? whole : near;
+        for (let s = 0; s < sets.length; s++) {
+          let carry = sets[s]![i]! & f;
           any |= carry;
           for (let p = 0; carry !== 0 && p < depth; p++) {
             const plane = planes[p]!;
@@ -245,9 +258,10 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
         }
       }
       if (any === 0) continue;
-      met.push(i);
-      wholeMost.push(highest(whole, i, any));
-      nearMost.push(withSynonyms ? highest(near, i, any) : 0);
+      met[metCount] = i;
+      wholeMost[metCount] = highest(whole, i, any);
+      nearMost[metCount] = withSynonyms ? highest(near, i, any) : 0;
+      metCount++;
     }
   }
   // Score levels in points (a word 5, a synonym 3), highest first; a level may be reached two ways.
@@ -267,7 +281,7 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   // Words by the most points any of their postings can have: a level is looked for only in the
   // words that can reach it (the high levels are sparse), kept in recency order as levels descend.
   const byBound: number[][] = Array.from({ length: WORD_UNITS * tokens + 1 }, () => []);
-  for (let j = 0; j < met.length; j++) byBound[Math.min(wholeMost[j]! * WORD_UNITS + nearMost[j]! * SYNONYM_UNITS, WORD_UNITS * tokens)]!.push(j);
+  for (let j = 0; j < metCount; j++) byBound[Math.min(wholeMost[j]! * WORD_UNITS + nearMost[j]! * SYNONYM_UNITS, WORD_UNITS * tokens)]!.push(j);
   let reaching: number[] = [];
   let bound = byBound.length - 1;
   const hits: RelevantHit[] = [];
@@ -280,10 +294,12 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       const j = reaching[k]!;
       const i = met[j]!;
       let mask = 0;
-      for (const [w, n] of pairs) {
+      for (let q = 0; q < pairs.length; q++) {
+        const [w, n] = pairs[q]!;
         if (w > wholeMost[j]! || n > nearMost[j]!) continue;
         const m = equals(whole, i, w);
-        mask |= m === 0 ? 0 : m & equals(near, i, n);
+        // Without synonyms the synonym planes were not written (every count there is 0).
+        mask |= m === 0 ? 0 : withSynonyms ? m & equals(near, i, n) : m;
       }
       while (mask !== 0 && hits.length < wanted) {
         const bit = 31 - Math.clz32(mask);

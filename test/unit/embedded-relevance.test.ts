@@ -58,4 +58,20 @@ describe("the embedded relevance page (pure, over bitsets)", () => {
       expect(relevantPage({ positions, filter, bits, wanted, accepts }, scratch)).toEqual(reference(positions, filter, bits, wanted, accepts));
     }
   });
+
+  it("a query without synonyms after one with them reads no synonym counts left in the reused planes", () => {
+    const scratch = { planes: [] as Int32Array[] };
+    const positions = 640;
+    const all = () => randomBits(positions, 1);
+    const word = randomBits(positions, 0.3);
+    const synonym = randomBits(positions, 0.5);
+    for (let i = 0; i < synonym.length; i++) synonym[i]! &= ~word[i]!;
+    const withSynonym: WordBits[] = [{ word, synonym }, { word: randomBits(positions, 0.3), synonym: null }];
+    const without: WordBits[] = [{ word: randomBits(positions, 0.3), synonym: null }, { word: randomBits(positions, 0.2), synonym: null }];
+    const accepts = () => true;
+    for (const bits of [withSynonym, without, withSynonym, without]) {
+      const filter = all();
+      expect(relevantPage({ positions, filter, bits, wanted: 400, accepts }, scratch)).toEqual(reference(positions, filter, bits, 400, accepts));
+    }
+  });
 });
