@@ -100,6 +100,16 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     for (const id of fits) expect(await progressOf(id)).toEqual({ required: 3, counted: 3, met: true });
     const [sys] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referrals where source = 'SYSTEM' and campaign_run_id = ${done.id} and fitted`);
     expect(sys!.n).toBe(18);
+    // Each referral made with its first event, and its person told: once each, never for a pair already referred.
+    const told = await queryRows<{ events: number; recommended: number; notices: number }>(
+      t.db,
+      sql`select (select count(*)::int from referral_events e where e.referral_id = r.id) as events,
+                 (select count(*)::int from referral_events e where e.referral_id = r.id and e.to_status = 'RECOMMENDED' and e.from_status is null and e.by = 'system:fulfil') as recommended,
+                 (select count(*)::int from notifications n where n.referral_id = r.id and n.kind = 'REFERRAL' and n.person_id = r.person_id) as notices
+          from referrals r where r.campaign_run_id = ${done.id}`,
+    );
+    expect(told).toHaveLength(18);
+    expect(told.every((r) => r.events === 1 && r.recommended === 1 && r.notices === 1)).toBe(true);
 
     const before = await tally();
     const again = await fulfil({ institutionId: schoolId });
@@ -107,6 +117,8 @@ describe("campaign runs (fulfilReferralMinimums)", () => {
     const second = await run(again.id);
     expect(second).toMatchObject({ status: "DONE", total: 2, created: 0, stillBelow: 2 });
     expect((await tally()).n).toBe(before.n);
+    const [events] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from referral_events e join referrals r on r.id = e.referral_id where r.person_id = any(${sql.param([...fits, ...stranded])}::uuid[])`);
+    expect(events!.n).toBe(18);
     // A caseworker sees their own runs only.
     expect((await t.gql<{ campaignRun: Run | null }>(RUN, { id: second.id }, { token: fuzhou })).data!.campaignRun).toBeNull();
   });

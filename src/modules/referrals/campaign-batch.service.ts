@@ -1,16 +1,13 @@
 import { sql } from "drizzle-orm";
 import { loggableMessage } from "../../logger.js";
-import { insertMany } from "../../db/bulk-insert.js";
 import { queryRows, type Database, type Executor } from "../../db/client.js";
-import { newId } from "../../db/ids.js";
 import type { SearchEngine } from "../../search/search-port.js";
 import { CandidateCache, NOTHING_FITS, policyReads, recommendForPeople, type MatchReads } from "../matching/recommend.service.js";
 import { pairPeople } from "../mentors/mentor-pairing.service.js";
 import { lockPeople } from "../people/person.lock.js";
 import type { PersonRow } from "../people/person.table.js";
 import { sharePostings } from "../postings/posting.lock.js";
-import { findReferralsForPeople, referralProgress, type ProgressRow } from "./referral.repository.js";
-import { referralEvents, referrals } from "./referral.table.js";
+import { findReferralsForPeople, insertCampaignReferrals, referralProgress, type ProgressRow } from "./referral.repository.js";
 
 export const REASONS = {
   nothingFits: NOTHING_FITS,
@@ -143,8 +140,8 @@ export class BatchFailed extends Error {
 /**
  * Refers each person their best recommendations up to what they still lack — `recommendForPeople`,
  * as Person.matches, with the chosen postings share-locked in this transaction and checked there —
- * in two statements for the batch (a third when a campaign counts pushes once delivered); each
- * outcome says why a person stays below.
+ * the progress read, then the referrals with their events in one statement (a third read when a
+ * campaign counts pushes once delivered); each outcome says why a person stays below.
  */
 async function referForPeople(
   tx: Executor,
@@ -176,19 +173,12 @@ async function referForPeople(
   for (const p of progress.filter(inRun)) required.set(p.personId, Math.max(required.get(p.personId) ?? 0, p.required));
   const recommendations = await recommendForPeople(engine, runReads(tx), persons, { limit: (p) => lack.get(p.id) ?? 0, excludeReferred: true, cache, minimum: (p) => required.get(p.id) ?? 0 });
 
-  const rows: { id: string; personId: string; postingId: string; source: string; madeBy: string; fitted: boolean; note: string; campaignRunId: string }[] = [];
+  const rows: { personId: string; postingId: string; campaignRunId: string }[] = [];
   for (const rec of recommendations.values()) {
-    for (const item of rec.items) {
-      rows.push({ id: newId(), personId: rec.personId, postingId: item.posting.id, source: "SYSTEM", madeBy: "system:fulfil", fitted: true, note: "专项行动自动推荐", campaignRunId: runOf.get(rec.personId)! });
-    }
+    for (const item of rec.items) rows.push({ personId: rec.personId, postingId: item.posting.id, campaignRunId: runOf.get(rec.personId)! });
   }
-  const inserted = await insertMany<typeof referrals, { id: string; person_id: string }>(tx, referrals, rows, {
-    onConflict: sql`on conflict (person_id, posting_id) do nothing`,
-    returning: ["id", "person_id"],
-  });
-  await insertMany(tx, referralEvents, inserted.map((r) => ({ id: newId(), referralId: r.id, toStatus: "RECOMMENDED", by: "system:fulfil", note: "专项行动自动推荐" })));
   const created = new Map<string, number>();
-  for (const r of inserted) created.set(r.person_id, (created.get(r.person_id) ?? 0) + 1);
+  for (const personId of await insertCampaignReferrals(tx, rows, { by: "system:fulfil", note: "专项行动自动推荐" })) created.set(personId, (created.get(personId) ?? 0) + 1);
 
   // What each still lacks: with pushes counted when recorded, what they lacked less what was made; a
   // campaign that counts them when delivered is read again (what was just made is not yet delivered).

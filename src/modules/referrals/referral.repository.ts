@@ -23,6 +23,36 @@ export async function insertReferralIfAbsent(
   return inserted;
 }
 
+/**
+ * A campaign run's referrals (source SYSTEM, fitted) with their first events, in one statement: each
+ * pair the person has no referral to yet is inserted with its RECOMMENDED event (the event's insert
+ * reads what the referral's returned, so a pair already referred makes neither). Returns the person
+ * of each referral made.
+ */
+export async function insertCampaignReferrals(
+  db: Executor,
+  rows: readonly { personId: string; postingId: string; campaignRunId: string }[],
+  made: { by: string; note: string },
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map(() => newId());
+  const eventIds = rows.map(() => newId());
+  const inserted = await queryRows<{ personId: string }>(
+    db,
+    sql`with u as (select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(eventIds)}::uuid[], ${sql.param(rows.map((r) => r.personId))}::uuid[],
+                                         ${sql.param(rows.map((r) => r.postingId))}::uuid[], ${sql.param(rows.map((r) => r.campaignRunId))}::uuid[])
+                            as u(id, event_id, person_id, posting_id, run_id)),
+        made as (insert into referrals (id, person_id, posting_id, source, made_by, fitted, note, campaign_run_id)
+                 select u.id, u.person_id, u.posting_id, 'SYSTEM', ${made.by}, true, ${made.note}, u.run_id from u
+                 on conflict (person_id, posting_id) do nothing
+                 returning id, person_id),
+        events as (insert into referral_events (id, referral_id, to_status, by, note)
+                   select u.event_id, made.id, 'RECOMMENDED', ${made.by}, ${made.note} from made join u on u.id = made.id order by u.event_id)
+        select person_id as "personId" from made`,
+  );
+  return inserted.map((r) => r.personId);
+}
+
 export async function findReferralById(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<ReferralRow | undefined> {
   const query = db.select().from(referrals).where(eq(referrals.id, id));
   const [row] = opts.forUpdate ? await query.for("update") : await query;
