@@ -75,4 +75,35 @@ describe("FilterBits for places", () => {
       check(slots);
     }
   });
+
+  it("keep within their byte budget, least recently used forgotten first, and answer alike whatever they forgot", () => {
+    const rnd = random(11);
+    const columns = new FilterColumns();
+    const slots = 640; // 20 words: 80 bytes of passing bits a filter, 160 while judged slot by slot
+    for (let i = 0; i < slots; i++) columns.set(i, doc(i, COUNTIES[Math.floor(rnd() * COUNTIES.length)]!, rnd));
+    const filters: EngineFilter[] = PREFIXES.flatMap((regionPrefixes) => [{ regionPrefixes }, { regionPrefixes, educationAtMost: 2 }, { regionPrefixes, salaryAtLeast: 0 }]);
+    const roomy = new FilterBits(columns, (p) => p, 1 << 30);
+    const tight = new FilterBits(columns, (p) => p, 400);
+    for (let round = 0; round < 3; round++) {
+      for (const f of filters) {
+        // Whole bitsets, and position by position (a filter judged both ways, in either order).
+        expect([f, Array.from(tight.all(f, slots))]).toEqual([f, Array.from(roomy.all(f, slots))]);
+        const [t, r] = [tight.test(f, slots), roomy.test(f, slots)];
+        for (let position = 0; position < slots; position += 7) expect([f, position, t(position)]).toEqual([f, position, r(position)]);
+        expect(tight.kept().bytes).toBeLessThanOrEqual(400);
+      }
+    }
+    // The roomy one kept every filter, whole (no slot-by-slot verdicts left): 80 bytes each.
+    expect(roomy.kept()).toEqual({ filters: filters.length, bytes: filters.length * 80 });
+    // 400 bytes: room made for a new filter's 160 (judged slot by slot until judged whole) beside three of 80.
+    expect(tight.kept()).toEqual({ filters: 4, bytes: 320 });
+    // A filter first judged slot by slot holds both arrays until it is judged whole.
+    const fresh = new FilterBits(columns);
+    fresh.test(filters[0]!, slots)(3);
+    expect(fresh.kept()).toEqual({ filters: 1, bytes: 160 });
+    fresh.all(filters[0]!, slots);
+    expect(fresh.kept()).toEqual({ filters: 1, bytes: 80 });
+    fresh.forget();
+    expect(fresh.kept()).toEqual({ filters: 0, bytes: 0 });
+  });
 });
