@@ -94,6 +94,8 @@ export async function matchingBench(opts: { duration: number; connections: numbe
     indexed: number;
     readyMs: number;
     rssMb: number;
+    /** After the requests too (the engine's remembered filters and word bits grown): the larger is judged. */
+    rssAfterMb: number;
     p50: number;
     p99: number;
     rawP50: number;
@@ -112,7 +114,8 @@ export async function matchingBench(opts: { duration: number; connections: numbe
           // The start-up step's log line: {"step":"search","ms":…,"msg":"search: indexed 103,842 postings (embedded engine) …"}.
           const found = /"ms":(\d+),"msg":"search: indexed ([\d,]+) postings/.exec(server.stdout());
           if (!found) throw new Error("matching bench: the server did not log its index build (search: indexed N postings)");
-          const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
+          const rssNow = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
+          const rssMb = rssNow();
           const token = await signToken({ jwtSecret: BENCH_SECRET, issuer: "jiuye-bangfu" }, { sub: "bench", role: Role.ADMIN }, "2h");
           const post = async (query: string, variables: Record<string, unknown>) => {
             const t0 = performance.now();
@@ -132,8 +135,9 @@ export async function matchingBench(opts: { duration: number; connections: numbe
             matchMs.push(await post(MATCHES, { id: p.id }));
             rawMs.push(await post(RAW, { q: p.text.trim() || null, f: rawFilter(p) }));
           }
-          into.push({ buildMs: Number(found[1]), indexed: Number(found[2]!.replaceAll(",", "")), readyMs, rssMb, p50: median(matchMs), p99: pct(matchMs, 0.99), rawP50: median(rawMs), rawP99: pct(rawMs, 0.99) });
-          console.log(`run ${r + 1}/${runs}, ${label}: build ${(Number(found[1]) / 1000).toFixed(1)} s, RSS ${rssMb.toFixed(0)} MB, matches p50/p99 ${median(matchMs).toFixed(1)}/${pct(matchMs, 0.99).toFixed(1)} ms, raw ${median(rawMs).toFixed(1)}/${pct(rawMs, 0.99).toFixed(1)} ms; load ${loads()}`);
+          const rssAfterMb = rssNow();
+          into.push({ buildMs: Number(found[1]), indexed: Number(found[2]!.replaceAll(",", "")), readyMs, rssMb, rssAfterMb, p50: median(matchMs), p99: pct(matchMs, 0.99), rawP50: median(rawMs), rawP99: pct(rawMs, 0.99) });
+          console.log(`run ${r + 1}/${runs}, ${label}: build ${(Number(found[1]) / 1000).toFixed(1)} s, RSS ${rssMb.toFixed(0)} MB (${rssAfterMb.toFixed(0)} MB after the requests), matches p50/p99 ${median(matchMs).toFixed(1)}/${pct(matchMs, 0.99).toFixed(1)} ms, raw ${median(rawMs).toFixed(1)}/${pct(rawMs, 0.99).toFixed(1)} ms; load ${loads()}`);
         } finally {
           await server.stop({ keepDatabase: true });
         }
@@ -153,7 +157,7 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   }
   const medians = (of: Run[]) => {
     const m = (pick: (r: Run) => number) => median(of.map(pick));
-    return { buildMs: m((r) => r.buildMs), rssMb: m((r) => r.rssMb), p50: m((r) => r.p50), p99: m((r) => r.p99), rawP50: m((r) => r.rawP50), rawP99: m((r) => r.rawP99), ratio: m((r) => r.p50 / r.rawP50) };
+    return { buildMs: m((r) => r.buildMs), rssMb: m((r) => r.rssMb), rssAfterMb: m((r) => r.rssAfterMb), p50: m((r) => r.p50), p99: m((r) => r.p99), rawP50: m((r) => r.rawP50), rawP99: m((r) => r.rawP99), ratio: m((r) => r.p50 / r.rawP50) };
   };
   const figures = medians(results);
   const before = baseline ? medians(baselineResults) : null;
@@ -162,13 +166,13 @@ export async function matchingBench(opts: { duration: number; connections: numbe
   const was = (text: (f: typeof figures) => string): Record<string, string> => (before ? { baseline: text(before) } : {});
   printTable([
     { measure: "embedded index build at start-up", value: `${(figures.buildMs / 1000).toFixed(1)} s for ${results[0]!.indexed} postings`, ...was((f) => `${(f.buildMs / 1000).toFixed(1)} s`), target: `≤ ${goal.buildMs / 1000} s` },
-    { measure: "server RSS after the build", value: `${figures.rssMb.toFixed(0)} MB`, ...was((f) => `${f.rssMb.toFixed(0)} MB`), target: goal.rssMb === Infinity ? "" : `≤ ${goal.rssMb} MB` },
+    { measure: "server RSS after the build / after the requests", value: `${figures.rssMb.toFixed(0)} / ${figures.rssAfterMb.toFixed(0)} MB`, ...was((f) => `${f.rssMb.toFixed(0)} / ${f.rssAfterMb.toFixed(0)} MB`), target: goal.rssMb === Infinity ? "" : `≤ ${goal.rssMb} MB` },
     { measure: "matches(first: 10) p50 / p99", value: `${figures.p50.toFixed(1)} / ${figures.p99.toFixed(1)} ms`, ...was((f) => `${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} ms`), target: `≤ ${goal.p50} / ${goal.p99} ms` },
     { measure: "raw engine query (searchPostings) p50 / p99", value: `${figures.rawP50.toFixed(1)} / ${figures.rawP99.toFixed(1)} ms`, ...was((f) => `${f.rawP50.toFixed(1)} / ${f.rawP99.toFixed(1)} ms`), target: "" },
     { measure: "ratio matches / raw (p50)", value: figures.ratio.toFixed(2), ...was((f) => f.ratio.toFixed(2)), target: goal.ratio === Infinity ? "" : `≤ ${goal.ratio}` },
   ]);
   console.log(`load average at the end: ${loads()}`);
-  const ok = figures.buildMs <= goal.buildMs && figures.rssMb <= goal.rssMb && figures.p50 <= goal.p50 && figures.p99 <= goal.p99 && figures.ratio <= goal.ratio;
+  const ok = figures.buildMs <= goal.buildMs && Math.max(figures.rssMb, figures.rssAfterMb) <= goal.rssMb && figures.p50 <= goal.p50 && figures.p99 <= goal.p99 && figures.ratio <= goal.ratio;
   console.log(ok ? "OK" : "BELOW TARGET");
   return ok;
 }
