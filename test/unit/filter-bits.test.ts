@@ -142,4 +142,21 @@ describe("FilterBits for places", () => {
       }
     }
   });
+
+  it("judge the positions added since a filter was judged whole, within its last 32-bit word too", () => {
+    const rnd = random(3);
+    const columns = new FilterColumns();
+    for (let i = 0; i < 64; i++) columns.set(i, { ...doc(i, COUNTIES[i % 2]!, rnd), salaryMax: i % 3 === 0 ? null : 8000 });
+    // A filter of atoms (judged whole in one pass) and one with a salary floor (slot by slot).
+    for (const f of [{ regionPrefixes: ["35"] }, { regionPrefixes: ["35"], salaryAtLeast: 5000 }] as EngineFilter[]) {
+      const fixed = columns.compileFixed(f);
+      const bits = new FilterBits(columns);
+      bits.all(f, 40);
+      // Eight more positions, in the same second word of bits.
+      const test = bits.test(f, 48);
+      for (let position = 0; position < 48; position++) expect([f, position, test(position)]).toEqual([f, position, fixed(position)]);
+      const all = bits.all(f, 48);
+      for (let position = 0; position < 48; position++) expect([f, position, (all[position >>> 5]! >>> (position & 31)) & 1]).toEqual([f, position, fixed(position) ? 1 : 0]);
+    }
+  });
 });
