@@ -222,12 +222,16 @@ export function setBit(bits: Int32Array, slot: number): void {
 export const FILTER_BITS_BUDGET = 96 * 1024 * 1024;
 
 export class FilterBits {
-  /** Most recently used last. `judged` is null once every position is judged (`passing` then says it all). */
-  private readonly byKey = new Map<string, { fixed: (slot: number) => boolean; judged: Int32Array | null; passing: Int32Array }>();
+  /**
+   * Most recently used last. `judged` is null once every position is judged (`passing` then says it
+   * all). An entry answers for the `positions` it was made for only: with more (new positions may
+   * share its last word of bits) its verdicts, whole or not, would leave the new ones out.
+   */
+  private readonly byKey = new Map<string, { fixed: (slot: number) => boolean; positions: number; judged: Int32Array | null; passing: Int32Array }>();
   /** The bytes the remembered filters' bits take (see `budget`). */
   private bytes = 0;
-  /** The bits of each atom met (see `FilterColumns.atomsOf`), shared by the filters naming it. */
-  private readonly atoms = new Map<string, Int32Array>();
+  /** The bits of each atom met (see `FilterColumns.atomsOf`), shared by the filters naming it, with the positions they are for. */
+  private readonly atoms = new Map<string, { positions: number; bits: Int32Array }>();
   /** Each county code's positions (see `atomBits`), until a document changes. */
   private counties: { of: number; positions: Map<number, number[]> } | null = null;
   /**
@@ -248,11 +252,11 @@ export class FilterBits {
     const key = fixedKey(f);
     const words = wordsFor(positions);
     let entry = this.byKey.get(key);
-    if (entry && entry.passing.length >= words) {
+    if (entry && entry.positions === positions) {
       this.byKey.delete(key);
     } else {
       if (entry) this.drop(key, entry);
-      entry = { fixed: this.columns.compileFixed(f), judged: new Int32Array(words), passing: new Int32Array(words) };
+      entry = { fixed: this.columns.compileFixed(f), positions, judged: new Int32Array(words), passing: new Int32Array(words) };
       this.bytes += entry.judged!.byteLength + entry.passing.byteLength;
     }
     this.byKey.set(key, entry);
@@ -337,18 +341,16 @@ export class FilterBits {
    * for each new one was most of the slowest requests' time.
    */
   private atomBits(atom: Atom, positions: number): Int32Array {
-    let bits = this.atoms.get(atom.key);
-    if (!bits || bits.length !== wordsFor(positions)) {
-      const words = wordsFor(positions);
-      bits = new Int32Array(words);
-      if (atom.holdsCounty) {
-        if (this.counties?.of !== positions) this.counties = { of: positions, positions: this.columns.countyPositions(positions, this.slotAt) };
-        for (const [code, held] of this.counties.positions) if (atom.holdsCounty(code)) for (const position of held) setBit(bits, position);
-      } else {
-        for (let position = 0; position < positions; position++) if (atom.has(this.slotAt(position))) setBit(bits, position);
-      }
-      this.atoms.set(atom.key, bits);
+    const kept = this.atoms.get(atom.key);
+    if (kept?.positions === positions) return kept.bits;
+    const bits = new Int32Array(wordsFor(positions));
+    if (atom.holdsCounty) {
+      if (this.counties?.of !== positions) this.counties = { of: positions, positions: this.columns.countyPositions(positions, this.slotAt) };
+      for (const [code, held] of this.counties.positions) if (atom.holdsCounty(code)) for (const position of held) setBit(bits, position);
+    } else {
+      for (let position = 0; position < positions; position++) if (atom.has(this.slotAt(position))) setBit(bits, position);
     }
+    this.atoms.set(atom.key, { positions, bits });
     return bits;
   }
 

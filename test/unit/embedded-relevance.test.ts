@@ -74,4 +74,43 @@ describe("the embedded relevance page (pure, over bitsets)", () => {
       expect(relevantPage({ positions, filter, bits, wanted: 400, accepts }, scratch)).toEqual(reference(positions, filter, bits, 400, accepts));
     }
   });
+
+  it("counts up to 31 words, or 31 synonyms, at one posting in five planes, and past that in more (scratch kept across)", () => {
+    const scratch = { planes: [] as Int32Array[] };
+    const accepts = () => true;
+    for (const tokens of [31, 32, 33, 31, 63, 30, 31]) {
+      for (const synonyms of [true, false, true]) {
+        // Three blocks of tokens + 1 positions: k words; k synonyms; k words and the rest synonyms.
+        const positions = 3 * (tokens + 1);
+        const bits: WordBits[] = Array.from({ length: tokens }, () => ({ word: new Int32Array(wordsFor(positions)), synonym: synonyms ? new Int32Array(wordsFor(positions)) : null }));
+        for (let p = 0; p < positions; p++) {
+          const block = Math.floor(p / (tokens + 1));
+          const k = p % (tokens + 1);
+          const [w, n] = block === 0 ? [k, 0] : block === 1 ? [0, k] : [k, tokens - k];
+          for (let s = 0; s < w; s++) setBit(bits[s]!.word, p);
+          if (synonyms) for (let s = w; s < w + n; s++) setBit(bits[s]!.synonym!, p);
+        }
+        const filter = randomBits(positions, 1);
+        expect([tokens, synonyms, relevantPage({ positions, filter, bits, wanted: positions, accepts }, scratch)]).toEqual([tokens, synonyms, reference(positions, filter, bits, positions, accepts)]);
+      }
+    }
+  });
+
+  it("gives the same pages whatever the queries before it left in the scratch (five planes and more, synonyms or none, fewer and more positions)", () => {
+    const scratch = { planes: [] as Int32Array[] };
+    const query = (positions: number, words: number, synonyms: boolean): WordBits[] =>
+      Array.from({ length: words }, () => {
+        const word = randomBits(positions, 0.35);
+        const synonym = synonyms && rnd() < 0.7 ? randomBits(positions, 0.3) : null;
+        if (synonym) for (let i = 0; i < synonym.length; i++) synonym[i]! &= ~word[i]!;
+        return { word, synonym };
+      });
+    const shapes: [number, number, boolean][] = [[900, 40, true], [900, 3, false], [300, 3, true], [900, 40, false], [2000, 31, true], [2000, 2, false], [700, 33, true], [700, 5, false], [2500, 6, true]];
+    for (const [positions, words, synonyms] of [...shapes, ...shapes.reverse()]) {
+      const bits = query(positions, words, synonyms);
+      const filter = randomBits(positions, 0.9);
+      const accepts = (p: number) => p % 17 !== 3;
+      expect(relevantPage({ positions, filter, bits, wanted: positions, accepts }, scratch)).toEqual(reference(positions, filter, bits, positions, accepts));
+    }
+  });
 });

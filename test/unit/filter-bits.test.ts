@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FilterBits, FilterColumns } from "../../src/search/embedded-columns.js";
+import { FilterBits, FilterColumns, setBit, wordsFor } from "../../src/search/embedded-columns.js";
 import type { EngineFilter, PostingDocument } from "../../src/search/search-port.js";
 
 const COUNTIES = ["350102", "350104", "350121", "350203", "350602", "350624", "360102", "110101"];
@@ -105,5 +105,58 @@ describe("FilterBits for places", () => {
     expect(fresh.kept()).toEqual({ filters: 1, bytes: 80 });
     fresh.forget();
     expect(fresh.kept()).toEqual({ filters: 0, bytes: 0 });
+  });
+
+  it("count exactly the bytes they hold and answer as each slot's test, whatever the order of tests, whole judgements, growth, forgetting and budget", () => {
+    const rnd = random(5);
+    const columns = new FilterColumns();
+    const most = 1500;
+    for (let i = 0; i < most; i++) columns.set(i, { ...doc(i, COUNTIES[Math.floor(rnd() * COUNTIES.length)]!, rnd), salaryMax: rnd() < 0.5 ? 8000 : null });
+    // Filters of atoms (judged whole in one pass) and not (a salary floor: judged slot by slot).
+    const filters: EngineFilter[] = PREFIXES.slice(0, 6).flatMap((regionPrefixes) => [{ regionPrefixes }, { regionPrefixes, educationAtMost: 3 }, { regionPrefixes, salaryAtLeast: 5000 }]);
+    for (const budget of [250, 1200, 1 << 30]) {
+      const bits = new FilterBits(columns, (p) => p, budget);
+      const byKey = (bits as unknown as { byKey: Map<string, { judged: Int32Array | null; passing: Int32Array }> }).byKey;
+      const held = () => [...byKey.values()].reduce((n, e) => n + (e.judged?.byteLength ?? 0) + e.passing.byteLength, 0);
+      let positions = 90;
+      for (let step = 0; step < 600; step++) {
+        const f = filters[Math.floor(rnd() * filters.length)]!;
+        const fixed = columns.compileFixed(f);
+        const r = rnd();
+        // More positions (at least a word more), as after a write.
+        if (r < 0.03 && positions + 64 <= most) positions += 32 + Math.floor(rnd() * 32);
+        else if (r < 0.05) bits.forget();
+        else if (r < 0.5) {
+          const expected = new Int32Array(wordsFor(positions));
+          for (let position = 0; position < positions; position++) if (fixed(position)) setBit(expected, position);
+          expect([budget, f, positions, Array.from(bits.all(f, positions).subarray(0, expected.length))]).toEqual([budget, f, positions, Array.from(expected)]);
+        } else {
+          const test = bits.test(f, positions);
+          for (let k = 0; k < 20; k++) {
+            const position = Math.floor(rnd() * positions);
+            expect([budget, f, position, test(position)]).toEqual([budget, f, position, fixed(position)]);
+          }
+        }
+        expect(bits.kept()).toEqual({ filters: byKey.size, bytes: held() });
+        if (byKey.size > 1) expect(bits.kept().bytes).toBeLessThanOrEqual(budget);
+      }
+    }
+  });
+
+  it("judge the positions added since a filter was judged whole, within its last 32-bit word too", () => {
+    const rnd = random(3);
+    const columns = new FilterColumns();
+    for (let i = 0; i < 64; i++) columns.set(i, { ...doc(i, COUNTIES[i % 2]!, rnd), salaryMax: i % 3 === 0 ? null : 8000 });
+    // A filter of atoms (judged whole in one pass) and one with a salary floor (slot by slot).
+    for (const f of [{ regionPrefixes: ["35"] }, { regionPrefixes: ["35"], salaryAtLeast: 5000 }] as EngineFilter[]) {
+      const fixed = columns.compileFixed(f);
+      const bits = new FilterBits(columns);
+      bits.all(f, 40);
+      // Eight more positions, in the same second word of bits.
+      const test = bits.test(f, 48);
+      for (let position = 0; position < 48; position++) expect([f, position, test(position)]).toEqual([f, position, fixed(position)]);
+      const all = bits.all(f, 48);
+      for (let position = 0; position < 48; position++) expect([f, position, (all[position >>> 5]! >>> (position & 31)) & 1]).toEqual([f, position, fixed(position) ? 1 : 0]);
+    }
   });
 });
