@@ -114,6 +114,16 @@ export function highest5(lanes: number, p0: number, p1: number, p2: number, p3: 
   return count | highest4(lanes, p0, p1, p2, p3);
 }
 
+/** Writes a word's five counter planes (p0 the lowest) at `i`; returns the highest count among the lanes in `lanes`. */
+function store5(planes: Int32Array[], i: number, lanes: number, p0: number, p1: number, p2: number, p3: number, p4: number): number {
+  planes[0]![i] = p0;
+  planes[1]![i] = p1;
+  planes[2]![i] = p2;
+  planes[3]![i] = p3;
+  planes[4]![i] = p4;
+  return highest5(lanes, p0, p1, p2, p3, p4);
+}
+
 /** Two ascending lists as one. */
 export function mergeAscending(a: number[], b: number[]): number[] {
   if (a.length === 0) return b;
@@ -183,8 +193,6 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
   const visits = wordsHeld(bits, words, visit);
   if (depth === 5) {
     // Up to 31 words (nearly every query; a person's many intentions and skills, each segmented, pass 15): the counters of a word's 32 postings live in locals, five planes.
-    const [w0, w1, w2, w3, w4] = whole as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-    const [n0, n1, n2, n3, n4] = near as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     for (let v = 0; v < visits; v++) {
       const i = visit[v]!;
       const f = filter[i]!;
@@ -219,21 +227,9 @@ export function relevantPage(input: RelevancePageInput, scratch: RelevanceScratc
       }
       const any = a0 | a1 | a2 | a3 | a4 | b0 | b1 | b2 | b3 | b4;
       if (any === 0) continue;
-      w0[i] = a0;
-      w1[i] = a1;
-      w2[i] = a2;
-      w3[i] = a3;
-      w4[i] = a4;
       met[metCount] = i;
-      wholeMost[metCount] = highest5(any, a0, a1, a2, a3, a4);
-      if (synonymCount > 0) {
-        n0[i] = b0;
-        n1[i] = b1;
-        n2[i] = b2;
-        n3[i] = b3;
-        n4[i] = b4;
-        nearMost[metCount] = highest5(any, b0, b1, b2, b3, b4);
-      } else nearMost[metCount] = 0;
+      wholeMost[metCount] = store5(whole, i, any, a0, a1, a2, a3, a4);
+      nearMost[metCount] = synonymCount > 0 ? store5(near, i, any, b0, b1, b2, b3, b4) : 0;
       metCount++;
     }
   } else {
